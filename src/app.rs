@@ -1,0 +1,162 @@
+//! Maps the command line onto the engine: loads configuration, runs, writes the report and
+//! decides the exit status. Errors go to standard error in cargo's wording.
+
+use crate::ExitStatus;
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command};
+use crate::config::{self, Loaded};
+use crate::discover::WalkOptions;
+use crate::engine::{self, RunInput, Settings};
+use crate::report::{self, ReportOptions};
+use crate::rules::{self, RuleCode, RuleContext};
+use std::io::{IsTerminal, Write};
+
+pub fn run(cli: Cli) -> ExitStatus {
+    let mut stdout = std::io::stdout().lock();
+    let result = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Rules => print_rules(&mut stdout)
+            .map(|_| ExitStatus::Clean)
+            .map_err(|e| e.to_string()),
+        Command::Explain { code } => explain(&code, &mut stdout),
+    };
+    match result {
+        Ok(status) => status,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitStatus::Error
+        }
+    }
+}
+
+fn print_rules(out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{:<6} {:<18} {:<8} summary", "code", "name", "default")?;
+    for r in rules::ALL {
+        writeln!(
+            out,
+            "{:<6} {:<18} {:<8} {}",
+            r.code, r.name, r.severity, r.summary
+        )?;
+    }
+    Ok(())
+}
+
+fn explain(code: &str, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let Some(code) = RuleCode::parse(code) else {
+        return Err(format!(
+            "unknown rule `{code}`; known rules: {}",
+            rules::known_codes()
+        ));
+    };
+    let info = code.info();
+    writeln!(
+        out,
+        "# {} ({})\n\n{}\n\nDefault severity: {}.\n\n{}",
+        info.code, info.name, info.summary, info.severity, info.explanation
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(ExitStatus::Clean)
+}
+
+fn load_config(args: &CheckArgs) -> Result<Loaded, String> {
+    if args.no_config {
+        return Ok(Loaded::default());
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| config::discover(&d)),
+    };
+    match path {
+        Some(p) => config::load(&p).map_err(|e| e.to_string()),
+        None => Ok(Loaded::default()),
+    }
+}
+
+fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
+    let loaded = load_config(args)?;
+    let cfg = &loaded.config;
+    let exclude_root = loaded
+        .path
+        .as_ref()
+        .and_then(|p| {
+            p.parent().map(|d| {
+                if d.as_os_str().is_empty() {
+                    std::path::PathBuf::from(".")
+                } else {
+                    d.to_path_buf()
+                }
+            })
+        })
+        .map_or_else(
+            || std::env::current_dir().unwrap_or_default(),
+            |d| std::fs::canonicalize(&d).unwrap_or(d),
+        );
+    let mut excludes = cfg.exclude.clone().unwrap_or_default();
+    excludes.extend(cfg.extend_exclude.iter().flatten().cloned());
+    excludes.extend(args.exclude.iter().cloned());
+    let settings = Settings {
+        rules: RuleContext {
+            region: args.region.or(cfg.region),
+        },
+        ignored: cfg.ignore.clone().unwrap_or_default(),
+        per_file_ignores: match &cfg.per_file_ignores {
+            Some(map) => Settings::per_file_ignores_from(map)?,
+            None => Vec::new(),
+        },
+    };
+    let input = RunInput {
+        paths: &args.paths,
+        walk: WalkOptions {
+            no_ignore: args.no_ignore,
+            force_exclude: args.force_exclude,
+            threads: args.threads,
+            excludes,
+            exclude_root,
+        },
+        stdin_filename: args.stdin_filename.clone(),
+    };
+    let outcome = engine::run(&input, &settings)?;
+
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let opts = ReportOptions {
+        format: args.format,
+        show_secrets: args.show_secrets,
+        color,
+        quiet: args.quiet,
+        statistics: args.statistics,
+    };
+    let mut buf = Vec::new();
+    report::write(&mut buf, &outcome, &opts).map_err(|e| format!("writing report: {e}"))?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &buf)
+            .map_err(|e| format!("writing report to {}: {e}", path.display()))?,
+        None => std::io::stdout()
+            .lock()
+            .write_all(&buf)
+            .map_err(|e| format!("writing report: {e}"))?,
+    }
+    // I/O problems go to standard error in every format (JSON also lists them in `summary`).
+    for e in &outcome.errors {
+        let path = if e.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", e.path)
+        };
+        eprintln!("error: {path}{}", e.message);
+    }
+    Ok(if !outcome.errors.is_empty() {
+        ExitStatus::Error
+    } else if outcome.diagnostic_count() > 0 && !args.exit_zero {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
+}

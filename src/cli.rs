@@ -1,0 +1,111 @@
+//! Command-line arguments.
+
+use crate::hosts::Region;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "whispir-migrate",
+    version,
+    about = "Find and fix legacy Whispir API usage: the retired api.whispir.com gateway and API keys sent as ?apikey= instead of an x-api-key header."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Report legacy Whispir API usage.
+    Check(CheckArgs),
+    /// List the rules.
+    Rules,
+    /// Explain one rule: why, what is flagged, the fix, before and after.
+    Explain {
+        /// A rule code (WM002) or name (apikey-in-query).
+        code: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Concise,
+    Json,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Region of the account: au, ap, ap1, nz, us, it, education (edu). Enables host fixes.
+    #[arg(long, env = "WHISPIR_REGION", value_name = "REGION")]
+    pub region: Option<Region>,
+
+    /// Use this config file instead of searching for one.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any config file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Skip paths matching GLOB (gitignore syntax); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Do not honour .gitignore, .ignore and git excludes.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Apply excludes to paths named on the command line too (for pre-commit).
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// File name to use for standard input (`-`): picks the language and per-file settings.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+
+    /// Exit 0 even when diagnostics remain.
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print API keys and credentials in full instead of redacting them.
+    #[arg(long)]
+    pub show_secrets: bool,
+
+    /// When to use colour (`NO_COLOR` is honoured with `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Worker threads (0: one per core).
+    #[arg(long, short = 'j', default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+
+    /// Print diagnostics only: no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Print the number of diagnostics per rule.
+    #[arg(long)]
+    pub statistics: bool,
+}

@@ -1,0 +1,557 @@
+//! Token-level detection: `apikey` parameters whose URL is assembled by an expression, and
+//! query builders that name `apikey` as a key.
+
+use super::urls::{self, is_apikey_name};
+use super::{ApiKeyParam, Facts, HostUse, ParamShape, Target};
+use crate::hosts::{self, HostKind};
+use crate::lang::{Language, TokKind, Token};
+use crate::secrets::{ValueKind, classify_value};
+use std::collections::HashMap;
+
+/// How far back (in tokens) an expression or an enclosing container is looked for.
+const MAX_WALK: usize = 400;
+
+pub struct Found {
+    pub params: Vec<ApiKeyParam>,
+    pub hosts: Vec<HostUse>,
+}
+
+pub fn analyze(src: &[u8], facts: &Facts, lang: &dyn Language) -> Found {
+    let tokens = &facts.tokens;
+    let defs = definitions(src, tokens);
+    let mut found = Found {
+        params: Vec::new(),
+        hosts: Vec::new(),
+    };
+    found.params.extend(fragments(src, facts, lang, &defs));
+    found
+        .params
+        .extend(builders(src, tokens, facts.whispir_context));
+    found.hosts.extend(host_arrays(src, tokens));
+    found
+}
+
+/// `NAME = "literal"`, `NAME: "literal"`, `NAME := "literal"`: the first string a name is
+/// given in this file, so `BASE + "?apikey=" + k` can tell which host `BASE` is.
+fn definitions<'a>(src: &'a [u8], tokens: &[Token]) -> HashMap<&'a [u8], usize> {
+    let mut defs = HashMap::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind != TokKind::Ident && t.kind != TokKind::Str {
+            continue;
+        }
+        let Some(op) = next_significant(tokens, i) else {
+            continue;
+        };
+        if !(tokens[op].is_punct(src, "=")
+            || tokens[op].is_punct(src, ":")
+            || tokens[op].is_punct(src, "=>"))
+        {
+            continue;
+        }
+        let mut v = op + 1;
+        if tokens.get(v).is_some_and(|t| t.is_punct(src, "=")) {
+            v += 1; // `:=`
+        }
+        if tokens.get(v).is_some_and(|t| t.kind == TokKind::Str) {
+            defs.entry(t.content_text(src)).or_insert(v);
+        }
+    }
+    defs
+}
+
+fn next_significant(tokens: &[Token], i: usize) -> Option<usize> {
+    (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
+}
+
+fn prev_significant(tokens: &[Token], i: usize) -> Option<usize> {
+    (0..i)
+        .rev()
+        .find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
+}
+
+/// What a piece of text says about the host a URL goes to.
+enum HostHint {
+    Whispir(HostKind),
+    /// Another host (another vendor, or a Whispir web host): not ours.
+    Other,
+    None,
+}
+
+fn host_hint(text: &[u8]) -> HostHint {
+    let found = urls::find_hosts(text);
+    if let Some(h) = found.iter().find(|h| h.kind.is_api()) {
+        return HostHint::Whispir(h.kind.clone());
+    }
+    if found.iter().any(|h| h.kind == HostKind::Placeholder) {
+        return HostHint::Whispir(HostKind::Placeholder);
+    }
+    if memchr::memmem::find(text, b"://").is_some() || looks_like_host(text) {
+        return HostHint::Other;
+    }
+    HostHint::None
+}
+
+/// `api.example.com/v1` without a scheme.
+fn looks_like_host(text: &[u8]) -> bool {
+    let head: &[u8] = text
+        .split(|&b| b == b'/' || b == b'?')
+        .next()
+        .unwrap_or(b"");
+    let dots = head.iter().filter(|&&b| b == b'.').count();
+    dots >= 1
+        && !head.is_empty()
+        && head
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b':')
+        && head.last().is_some_and(|b| b.is_ascii_alphabetic())
+        && head[0].is_ascii_alphabetic()
+}
+
+/// `?apikey=` / `&apikey=` not already part of a Whispir URL found by the raw scan.
+fn fragments(
+    src: &[u8],
+    facts: &Facts,
+    lang: &dyn Language,
+    defs: &HashMap<&[u8], usize>,
+) -> Vec<ApiKeyParam> {
+    let lower = src.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(&lower, b"apikey") {
+        let sep = separator_before(src, at);
+        let Some(sep) = sep else { continue };
+        let after = at + 6;
+        let assigned = src.get(after) == Some(&b'=')
+            || (src.get(after) == Some(&b'\\') && src.get(after + 1) == Some(&b'='));
+        if !assigned {
+            continue;
+        }
+        if facts.params.iter().any(|p| p.name.start == at) {
+            continue;
+        }
+        // The run of URL text this parameter sits in; a host inside it decides.
+        let run_start = run_start(src, sep.start);
+        let run = &src[run_start..sep.start];
+        let target = match host_hint(run) {
+            HostHint::Whispir(kind) => Target::Host(kind),
+            HostHint::Other => continue,
+            HostHint::None => match token_at(&facts.tokens, at) {
+                Some(i) if facts.tokens[i].kind == TokKind::Str => {
+                    match chain_host(src, &facts.tokens, i, lang, defs) {
+                        HostHint::Whispir(kind) => Target::Host(kind),
+                        HostHint::Other => continue,
+                        HostHint::None => Target::WhispirContext,
+                    }
+                }
+                _ => Target::WhispirContext,
+            },
+        };
+        if target == Target::WhispirContext && !facts.whispir_context {
+            continue;
+        }
+        if matches!(target, Target::Host(ref k) if !k.is_api() && *k != HostKind::Placeholder) {
+            continue;
+        }
+        let end = urls::url_end(src, at);
+        let Some(p) = urls::query_params(src, sep.start, end.max(at + 7))
+            .into_iter()
+            .next()
+        else {
+            continue;
+        };
+        if !is_apikey_name(&src[p.name.clone()]) {
+            continue;
+        }
+        out.push(ApiKeyParam {
+            span: p.name.start..p.value.end,
+            value_kind: classify_value(&src[p.value.clone()]),
+            name: p.name,
+            separator: sep,
+            value: p.value,
+            shape: ParamShape::Fragment,
+            target,
+        });
+    }
+    out
+}
+
+/// The `?`, `&`, `&amp;` (and a `\` escaping it) right before `at`.
+fn separator_before(src: &[u8], at: usize) -> Option<std::ops::Range<usize>> {
+    if at >= 5 && src[at - 5..at].eq_ignore_ascii_case(b"&amp;") {
+        return Some(at - 5..at);
+    }
+    if at >= 1 && matches!(src[at - 1], b'?' | b'&') {
+        let s = if at >= 2 && src[at - 2] == b'\\' {
+            at - 2
+        } else {
+            at - 1
+        };
+        return Some(s..at);
+    }
+    None
+}
+
+/// Start of the run of non-blank, unquoted text that ends at `end`: the URL a parameter
+/// belongs to, when its host is written next to it.
+fn run_start(src: &[u8], end: usize) -> usize {
+    let mut i = end;
+    while i > 0
+        && !(src[i - 1].is_ascii_whitespace()
+            || matches!(src[i - 1], b'"' | b'\'' | b'`' | b'(' | b'>'))
+    {
+        i -= 1;
+    }
+    i
+}
+
+fn token_at(tokens: &[Token], offset: usize) -> Option<usize> {
+    let i = tokens.partition_point(|t| t.span.end <= offset);
+    tokens.get(i).filter(|t| t.span.start <= offset).map(|_| i)
+}
+
+/// Walks back over the expression that string token `i` is part of (`A + "…" + k`,
+/// `$base . "…"`) and reports the first host found in a literal or a named constant.
+fn chain_host(
+    src: &[u8],
+    tokens: &[Token],
+    i: usize,
+    lang: &dyn Language,
+    defs: &HashMap<&[u8], usize>,
+) -> HostHint {
+    let mut depth = 0usize;
+    let mut j = i;
+    let mut steps = 0;
+    while j > 0 && steps < MAX_WALK {
+        j -= 1;
+        steps += 1;
+        let t = &tokens[j];
+        match t.kind {
+            TokKind::Comment => {}
+            TokKind::Newline => {
+                if depth == 0 && lang.line_oriented() {
+                    let joined = prev_significant(tokens, j).is_some_and(|p| {
+                        let txt = tokens[p].text(src);
+                        txt == b"\\"
+                            || lang
+                                .concat_operators()
+                                .iter()
+                                .any(|op| txt == op.as_bytes())
+                    });
+                    if !joined {
+                        break;
+                    }
+                }
+            }
+            TokKind::Str => match host_hint(t.content_text(src)) {
+                HostHint::None => {}
+                hint => return hint,
+            },
+            TokKind::Ident => {
+                if let Some(&d) = defs.get(t.content_text(src)) {
+                    if d != i {
+                        match host_hint(tokens[d].content_text(src)) {
+                            HostHint::None => {}
+                            hint => return hint,
+                        }
+                    }
+                }
+            }
+            TokKind::Number => {}
+            TokKind::Punct => {
+                let p = t.text(src);
+                match p {
+                    b")" | b"]" => depth += 1,
+                    b"(" | b"[" => {
+                        if depth == 0 {
+                            break;
+                        }
+                        depth -= 1;
+                    }
+                    b";" | b"{" | b"}" => break,
+                    b"," | b"=" | b":" | b"=>" if depth == 0 => break,
+                    _ => {}
+                }
+            }
+        }
+    }
+    HostHint::None
+}
+
+/// `apikey` as a key of a query builder or a query parameter list.
+fn builders(src: &[u8], tokens: &[Token], whispir_context: bool) -> Vec<ApiKeyParam> {
+    let mut out = Vec::new();
+    if !whispir_context {
+        return out;
+    }
+    for (i, t) in tokens.iter().enumerate() {
+        if !matches!(t.kind, TokKind::Str | TokKind::Ident) || !is_apikey_name(t.content_text(src))
+        {
+            continue;
+        }
+        let prev = prev_significant(tokens, i);
+        let next = next_significant(tokens, i);
+        let next_is = |p: &str| next.is_some_and(|n| tokens[n].is_punct(src, p));
+        let prev_is = |p: &str| prev.is_some_and(|n| tokens[n].is_punct(src, p));
+        // The value token, if the key has one.
+        let value_at =
+            |n: usize| next_significant(tokens, n).filter(|&v| !tokens[v].is_punct(src, ","));
+        let (value, name_value) = if next_is(":")
+            || next_is("=>")
+            || (next_is("=")
+                && !next.is_some_and(|n| tokens.get(n + 1).is_some_and(|t| t.is_punct(src, "="))))
+        {
+            (next.and_then(value_at), false)
+        } else if next_is(",") && (prev_is("(") || prev_is("[")) {
+            (next.and_then(value_at), false)
+        } else if t.kind == TokKind::Ident
+            && (next_is("}") || next_is(","))
+            && (prev_is("{") || prev_is(","))
+        {
+            (None, false) // JavaScript shorthand `{ apikey }`
+        } else if prev_is(":")
+            && prev
+                .and_then(|p| prev_significant(tokens, p))
+                .is_some_and(|k| {
+                    let key = tokens[k].content_text(src);
+                    key.eq_ignore_ascii_case(b"key") || key.eq_ignore_ascii_case(b"name")
+                })
+            && t.kind == TokKind::Str
+        {
+            (None, true) // Postman `{"key": "apikey", …}`, OpenAPI `{"name": "apikey", …}`
+        } else {
+            continue;
+        };
+        let containers = enclosing(src, tokens, i);
+        let Some(first) = containers.iter().find_map(|c| classify_container(c)) else {
+            if name_value && sibling_in_query(src, tokens, i) {
+                out.push(builder_param(src, t, None, ParamShape::SecurityScheme));
+            }
+            continue;
+        };
+        if first == Container::Header {
+            continue;
+        }
+        if name_value && sibling_in_header(src, tokens, i) {
+            continue;
+        }
+        let value_tok = value.map(|v| &tokens[v]);
+        out.push(builder_param(src, t, value_tok, ParamShape::Builder));
+    }
+    out
+}
+
+fn builder_param(src: &[u8], key: &Token, value: Option<&Token>, shape: ParamShape) -> ApiKeyParam {
+    let (value_range, value_kind) = match value {
+        Some(v) if v.kind == TokKind::Str => {
+            (v.content.clone(), classify_value(v.content_text(src)))
+        }
+        Some(v) => (v.span.clone(), ValueKind::Interpolated),
+        None => (key.span.end..key.span.end, ValueKind::Absent),
+    };
+    ApiKeyParam {
+        span: key.span.clone(),
+        name: key.content.clone(),
+        separator: key.span.start..key.span.start,
+        value: value_range,
+        value_kind,
+        shape,
+        target: Target::WhispirContext,
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Container {
+    Query,
+    Header,
+}
+
+fn classify_container(names: &[Vec<u8>]) -> Option<Container> {
+    for name in names {
+        let n: String = String::from_utf8_lossy(name)
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if n.contains("header")
+            || n == "setrequestproperty"
+            || n.contains("auth")
+            || n.contains("cookie")
+        {
+            return Some(Container::Header);
+        }
+        if n.contains("query")
+            || n.contains("param")
+            || n == "qs"
+            || n == "urlencode"
+            || n == "encodewwwform"
+            || n == "prepareurl"
+        {
+            return Some(Container::Query);
+        }
+    }
+    None
+}
+
+/// For each bracket enclosing token `i`, innermost first, the names in front of it:
+/// `params={…}` → `params`; `.addQueryParameter(…)` → `addQueryParameter`;
+/// `url.searchParams.append(…)` → `append`, `searchParams`; `'query' => […]` → `query`.
+fn enclosing(src: &[u8], tokens: &[Token], i: usize) -> Vec<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut j = i;
+    let mut steps = 0;
+    while j > 0 && out.len() < 4 && steps < MAX_WALK {
+        j -= 1;
+        steps += 1;
+        let t = &tokens[j];
+        if t.kind != TokKind::Punct {
+            continue;
+        }
+        match t.text(src) {
+            b")" | b"]" | b"}" => depth += 1,
+            b"(" | b"[" | b"{" => {
+                if depth > 0 {
+                    depth -= 1;
+                    continue;
+                }
+                out.push(names_before(src, tokens, j));
+            }
+            b";" if depth == 0 => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+fn names_before(src: &[u8], tokens: &[Token], open: usize) -> Vec<Vec<u8>> {
+    let mut names = Vec::new();
+    let mut k = open;
+    while let Some(p) = prev_significant(tokens, k) {
+        let t = &tokens[p];
+        match t.kind {
+            TokKind::Punct
+                if matches!(
+                    t.text(src),
+                    b"=" | b":" | b"=>" | b"&" | b"*" | b"." | b"::" | b"->" | b"?"
+                ) =>
+            {
+                k = p;
+            }
+            TokKind::Ident | TokKind::Str => {
+                let text = t.content_text(src);
+                if text == b"new" {
+                    k = p;
+                    continue;
+                }
+                names.push(text.to_vec());
+                if names.len() >= 2 {
+                    break;
+                }
+                k = p;
+            }
+            _ => break,
+        }
+    }
+    names
+}
+
+/// The object holding token `i` also has `"in": "query"` (OpenAPI in JSON).
+fn sibling_in_query(src: &[u8], tokens: &[Token], i: usize) -> bool {
+    sibling_value(src, tokens, i, b"in").is_some_and(|v| v.eq_ignore_ascii_case(b"query"))
+}
+
+fn sibling_in_header(src: &[u8], tokens: &[Token], i: usize) -> bool {
+    sibling_value(src, tokens, i, b"in").is_some_and(|v| v.eq_ignore_ascii_case(b"header"))
+}
+
+fn sibling_value<'a>(src: &'a [u8], tokens: &[Token], i: usize, key: &[u8]) -> Option<&'a [u8]> {
+    // Find the enclosing `{`, then scan its direct members.
+    let mut depth = 0usize;
+    let mut open = None;
+    for j in (0..i).rev().take(MAX_WALK) {
+        match tokens[j].text(src) {
+            b"}" | b"]" => depth += 1,
+            b"{" | b"[" if depth > 0 => depth -= 1,
+            b"{" => {
+                open = Some(j);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let open = open?;
+    let mut depth = 0usize;
+    for j in open + 1..tokens.len().min(open + MAX_WALK) {
+        let t = &tokens[j];
+        match t.text(src) {
+            b"{" | b"[" => depth += 1,
+            b"}" | b"]" => {
+                if depth == 0 {
+                    return None;
+                }
+                depth -= 1;
+            }
+            _ if depth == 0
+                && t.kind == TokKind::Str
+                && t.content_text(src).eq_ignore_ascii_case(key) =>
+            {
+                let colon = next_significant(tokens, j)?;
+                let v = next_significant(tokens, colon)?;
+                if tokens[colon].is_punct(src, ":") && tokens[v].kind == TokKind::Str {
+                    return Some(tokens[v].content_text(src));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Postman's `"host": ["api", "whispir", "com"]`.
+fn host_arrays(src: &[u8], tokens: &[Token]) -> Vec<HostUse> {
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind != TokKind::Str || !t.content_text(src).eq_ignore_ascii_case(b"host") {
+            continue;
+        }
+        let Some(colon) = next_significant(tokens, i).filter(|&c| tokens[c].is_punct(src, ":"))
+        else {
+            continue;
+        };
+        let Some(open) = next_significant(tokens, colon).filter(|&o| tokens[o].is_punct(src, "["))
+        else {
+            continue;
+        };
+        let mut parts = Vec::new();
+        let mut j = open + 1;
+        while let Some(t) = tokens.get(j) {
+            match t.kind {
+                TokKind::Str => {
+                    parts.push(String::from_utf8_lossy(t.content_text(src)).into_owned())
+                }
+                TokKind::Punct if t.text(src) == b"," => {}
+                TokKind::Punct if t.text(src) == b"]" => break,
+                _ => {
+                    parts.clear();
+                    break;
+                }
+            }
+            j += 1;
+        }
+        if parts.len() < 2 || tokens.get(j).is_none() {
+            continue;
+        }
+        let kind = hosts::classify(&parts.join("."));
+        if kind.is_api() {
+            let span = tokens[open].span.start..tokens[j].span.end;
+            out.push(HostUse {
+                host: span.clone(),
+                kind,
+                scheme: None,
+                insecure: false,
+                url: span,
+                port: None,
+            });
+        }
+    }
+    out
+}

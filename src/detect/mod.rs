@@ -1,0 +1,146 @@
+//! Detection: turns one file's bytes into `Facts` (where hosts and `apikey` parameters are),
+//! which each rule then turns into diagnostics.
+//!
+//! Three passes, cheapest first:
+//! 1. `urls`: a raw byte scan for Whispir host names and the URL text around them. It is
+//!    language-independent and finds hosts and query parameters in strings, comments,
+//!    config values and prose alike.
+//! 2. `expr`: on the file's tokens, `apikey` parameters whose URL is split across an
+//!    expression (concatenation, format strings, relative paths) and query builders
+//!    (`params={"apikey": k}`, `.query(&[("apikey", k)])`, Postman `query` arrays).
+//! 3. `yaml`: indentation-aware look at YAML documents (OpenAPI/Swagger security schemes).
+
+mod expr;
+mod urls;
+mod yaml;
+
+pub use urls::{mentions_whispir, query_params, url_end};
+
+use crate::hosts::HostKind;
+use crate::lang::{Language, Token};
+use crate::secrets::{self, ValueKind};
+use crate::source::SourceFile;
+use std::ops::Range;
+
+/// A Whispir host name found in the file.
+#[derive(Debug, Clone)]
+pub struct HostUse {
+    /// The host name itself (`api.whispir.com`), or a Postman `host` array.
+    pub host: Range<usize>,
+    pub kind: HostKind,
+    /// `http` / `https` right before `://`, when written.
+    pub scheme: Option<Range<usize>>,
+    pub insecure: bool,
+    /// From the host to the end of the URL (path and query).
+    pub url: Range<usize>,
+    /// `:80` and the like, digits only.
+    pub port: Option<Range<usize>>,
+}
+
+/// Where an `apikey` parameter was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamShape {
+    /// In the query of a URL next to its host.
+    Url,
+    /// In a piece of a URL whose host is elsewhere (concatenation, relative path, constant).
+    Fragment,
+    /// A key of a query builder (`params`, `qs`, `.query(…)`, `addQueryParameter`, Postman `query`).
+    Builder,
+    /// An OpenAPI/Swagger security scheme `in: query`, `name: apikey`.
+    SecurityScheme,
+}
+
+/// Which host a parameter is sent to, as far as the file tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Host(HostKind),
+    /// The host is not in the expression; the file mentions Whispir, so it is assumed.
+    WhispirContext,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiKeyParam {
+    /// What is reported: name through value (`apikey=…`) or the builder key.
+    pub span: Range<usize>,
+    pub name: Range<usize>,
+    /// The `?`/`&`/`&amp;` before a query parameter; empty for builders.
+    pub separator: Range<usize>,
+    /// The value written in the file (may be empty when it is appended by an expression).
+    pub value: Range<usize>,
+    pub value_kind: ValueKind,
+    pub shape: ParamShape,
+    pub target: Target,
+}
+
+/// Everything detection learned about one file.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub hosts: Vec<HostUse>,
+    pub params: Vec<ApiKeyParam>,
+    /// Byte ranges of secrets to redact wherever file text is shown.
+    pub secrets: Vec<Range<usize>>,
+    /// The file mentions Whispir in a way that makes a bare `?apikey=` Whispir's.
+    pub whispir_context: bool,
+    /// The tokens, when the file needed them (kept for the fixer).
+    pub tokens: Vec<Token>,
+}
+
+pub fn analyze(file: &SourceFile, lang: &dyn Language) -> Facts {
+    let src = &file.bytes[..];
+    let mut facts = Facts {
+        hosts: urls::find_hosts(src),
+        ..Facts::default()
+    };
+    for h in &facts.hosts {
+        if h.kind.is_api() {
+            facts.params.extend(urls::apikey_params_in_url(src, h));
+        }
+    }
+    facts.whispir_context = has_whispir_context(src, &facts.hosts);
+    let mentions_apikey = memchr::memmem::find(&src.to_ascii_lowercase(), b"apikey").is_some();
+    let may_have_host_array = memchr::memmem::find(src, b"\"whispir\"").is_some();
+    if mentions_apikey || may_have_host_array {
+        facts.tokens = lang.tokenize(src);
+        let found = expr::analyze(src, &facts, lang);
+        facts.params.extend(found.params);
+        facts.hosts.extend(found.hosts);
+        if lang.is_yaml() && mentions_apikey {
+            facts
+                .params
+                .extend(yaml::security_schemes(src, facts.whispir_context));
+        }
+    }
+    facts.params.sort_by_key(|p| (p.span.start, p.span.end));
+    facts.params.dedup_by_key(|p| p.name.clone());
+    facts.hosts.sort_by_key(|h| h.host.start);
+
+    facts.secrets = secrets::find_credentials(src);
+    for p in &facts.params {
+        if p.value_kind == ValueKind::Literal {
+            facts.secrets.push(p.value.clone());
+        }
+    }
+    facts
+        .secrets
+        .sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    facts.secrets.dedup_by(|b, a| b.start < a.end); // drop ranges inside an earlier one
+    facts
+}
+
+/// Whispir context: an API host (or a placeholder of one), a `vnd.whispir` media type, or
+/// the word outside a domain name (`WhispirClient`, `WHISPIR_API_KEY`).
+fn has_whispir_context(src: &[u8], hosts: &[HostUse]) -> bool {
+    if hosts.iter().any(|h| h.kind != HostKind::NotApi) {
+        return true;
+    }
+    urls::whispir_offsets(src).any(|m| {
+        let before = if m.start > 0 { src[m.start - 1] } else { b' ' };
+        let after = src.get(m.end).copied().unwrap_or(b' ');
+        let in_domain = before == b'.' || before == b'@' || before == b'/' || after == b'.';
+        let media_type = m.start >= 4 && src[m.start - 4..m.start].eq_ignore_ascii_case(b"vnd.");
+        media_type || !in_domain
+    })
+}
+
+#[cfg(test)]
+mod tests;

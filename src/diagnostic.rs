@@ -1,0 +1,96 @@
+//! The data every stage after detection works on: a diagnostic with a byte span and an
+//! optional fix made of edits.
+
+use crate::rules::{RuleCode, Severity};
+use serde::Serialize;
+use std::ops::Range;
+
+/// Whether `fix` may apply a fix without being asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Preserves behaviour; applied by `fix`.
+    Safe,
+    /// Probably right but not proven (a followed variable, prose docs); needs `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// Replace the bytes in `range` with `content`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(range: Range<usize>, content: impl Into<String>) -> Edit {
+        Edit {
+            range,
+            content: content.into(),
+        }
+    }
+    pub fn insert(at: usize, content: impl Into<String>) -> Edit {
+        Edit {
+            range: at..at,
+            content: content.into(),
+        }
+    }
+    pub fn delete(range: Range<usize>) -> Edit {
+        Edit {
+            range,
+            content: String::new(),
+        }
+    }
+}
+
+/// Edits applied together or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    pub message: String,
+    /// Sorted by start, non-overlapping.
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub code: RuleCode,
+    pub severity: Severity,
+    pub message: String,
+    /// The primary span, in bytes of the file.
+    pub span: Range<usize>,
+    /// A short label for the span in the human report.
+    pub label: String,
+    /// What to do, shown as `help:`; already redacted.
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    pub fn new(code: RuleCode, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.info().severity,
+            message: message.into(),
+            span,
+            label: String::new(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+}

@@ -1,0 +1,175 @@
+//! File discovery: walks the given paths in parallel with the `ignore` crate and hands each
+//! candidate file to a callback on a worker thread. Walking knows nothing about Whispir.
+
+use ignore::overrides::{Override, OverrideBuilder};
+use ignore::{WalkBuilder, WalkState};
+use std::path::{Path, PathBuf};
+
+pub struct WalkOptions {
+    pub no_ignore: bool,
+    pub force_exclude: bool,
+    pub threads: usize,
+    /// Exclude globs (gitignore syntax), anchored at `exclude_root`.
+    pub excludes: Vec<String>,
+    pub exclude_root: PathBuf,
+}
+
+/// A file to scan, or a problem found while walking.
+pub enum Found {
+    File { display: String, path: PathBuf },
+    Error { display: String, message: String },
+}
+
+pub fn build_excludes(opts: &WalkOptions) -> Result<Override, String> {
+    let mut b = OverrideBuilder::new(&opts.exclude_root);
+    for glob in &opts.excludes {
+        b.add(&format!("!{glob}"))
+            .map_err(|e| format!("invalid exclude glob `{glob}`: {e}"))?;
+    }
+    b.build().map_err(|e| format!("invalid exclude globs: {e}"))
+}
+
+fn is_excluded(excludes: &Override, path: &Path, is_dir: bool) -> bool {
+    let abs;
+    let p = if path.is_absolute() {
+        path
+    } else {
+        abs = std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf());
+        &abs
+    };
+    // Check the path and each of its parents, as a walk would have.
+    p.ancestors()
+        .enumerate()
+        .any(|(i, a)| excludes.matched(a, is_dir || i > 0).is_ignore())
+}
+
+/// Walks `paths`, calling `visit` from worker threads for every file to scan.
+pub fn walk(
+    paths: &[PathBuf],
+    opts: &WalkOptions,
+    visit: &(dyn Fn(Found) + Sync),
+) -> Result<(), String> {
+    let excludes = build_excludes(opts)?;
+    let mut dirs = Vec::new();
+    for path in paths {
+        let display = path.to_string_lossy().into_owned();
+        match std::fs::symlink_metadata(path) {
+            Err(e) => visit(Found::Error {
+                display,
+                message: io_cause(&e),
+            }),
+            Ok(meta) if meta.is_dir() => dirs.push(path.clone()),
+            Ok(_) => {
+                // Named explicitly: always scanned, unless --force-exclude and excluded.
+                if opts.force_exclude && is_excluded(&excludes, path, false) {
+                    continue;
+                }
+                if path.to_str().is_none() {
+                    visit(Found::Error {
+                        display,
+                        message: "path is not valid UTF-8".into(),
+                    });
+                    continue;
+                }
+                visit(Found::File {
+                    display,
+                    path: path.clone(),
+                });
+            }
+        }
+    }
+    if dirs.is_empty() {
+        return Ok(());
+    }
+    let mut builder = WalkBuilder::new(&dirs[0]);
+    for d in &dirs[1..] {
+        builder.add(d);
+    }
+    builder
+        .hidden(false)
+        .parents(!opts.no_ignore)
+        .ignore(!opts.no_ignore)
+        .git_ignore(!opts.no_ignore)
+        .git_global(!opts.no_ignore)
+        .git_exclude(!opts.no_ignore)
+        .require_git(false)
+        .follow_links(false)
+        .overrides(excludes)
+        .threads(opts.threads)
+        .filter_entry(|e| e.file_name() != ".git");
+    builder.build_parallel().run(|| {
+        Box::new(move |entry| {
+            match entry {
+                Err(err) => {
+                    let (display, message) = walk_error(&err);
+                    visit(Found::Error { display, message });
+                }
+                Ok(entry) => {
+                    let Some(ft) = entry.file_type() else {
+                        return WalkState::Continue;
+                    };
+                    let path = entry.path();
+                    if ft.is_symlink() {
+                        // Not followed (no loops, no double reports); a dangling one is reported.
+                        if std::fs::metadata(path).is_err() {
+                            visit(Found::Error {
+                                display: path.to_string_lossy().into_owned(),
+                                message: "broken symbolic link".into(),
+                            });
+                        }
+                    } else if ft.is_file() {
+                        let display = display_path(path);
+                        if path.to_str().is_none() {
+                            visit(Found::Error {
+                                display,
+                                message: "path is not valid UTF-8".into(),
+                            });
+                        } else {
+                            visit(Found::File {
+                                display,
+                                path: path.to_path_buf(),
+                            });
+                        }
+                    }
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    Ok(())
+}
+
+fn display_path(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn walk_error(err: &ignore::Error) -> (String, String) {
+    match err {
+        ignore::Error::WithPath { path, err } => {
+            (path.to_string_lossy().into_owned(), walk_error(err).1)
+        }
+        ignore::Error::WithDepth { err, .. } => walk_error(err),
+        ignore::Error::WithLineNumber { line, err } => {
+            let (p, m) = walk_error(err);
+            (p, format!("line {line}: {m}"))
+        }
+        ignore::Error::Loop { ancestor, child } => (
+            child.to_string_lossy().into_owned(),
+            format!("symbolic link loop to {}", ancestor.display()),
+        ),
+        ignore::Error::Io(e) => (String::new(), io_cause(e)),
+        other => (String::new(), other.to_string()),
+    }
+}
+
+/// A short cause for an I/O error, in the words `cargo` uses.
+pub fn io_cause(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no such file or directory".into(),
+        PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,227 @@
+//! The check pipeline for one file (read → prefilter → detect → rules → suppressions) and
+//! for a whole run (walk in parallel, collect, sort).
+
+use crate::detect::{self, mentions_whispir};
+use crate::diagnostic::{Applicability, Diagnostic};
+use crate::discover::{self, Found, WalkOptions, io_cause};
+use crate::lang;
+use crate::rules::{self, RuleCode, RuleContext};
+use crate::source::{SourceFile, looks_binary};
+use crate::suppress::Suppressions;
+use globset::{Glob, GlobMatcher};
+use std::io::Read;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Files larger than this are reported and skipped rather than read into memory.
+pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
+
+pub struct Settings {
+    pub rules: RuleContext,
+    pub ignored: Vec<RuleCode>,
+    pub per_file_ignores: Vec<(GlobMatcher, Vec<RuleCode>)>,
+}
+
+impl Settings {
+    pub fn per_file_ignores_from(
+        map: &std::collections::BTreeMap<String, Vec<RuleCode>>,
+    ) -> Result<Vec<(GlobMatcher, Vec<RuleCode>)>, String> {
+        map.iter()
+            .map(|(glob, codes)| {
+                let g = Glob::new(glob)
+                    .map_err(|e| format!("invalid per-file-ignores glob `{glob}`: {e}"))?;
+                Ok((g.compile_matcher(), codes.clone()))
+            })
+            .collect()
+    }
+
+    fn enabled(&self, code: RuleCode, display_path: &str) -> bool {
+        if self.ignored.contains(&code) {
+            return false;
+        }
+        let rel = display_path.strip_prefix("./").unwrap_or(display_path);
+        !self
+            .per_file_ignores
+            .iter()
+            .any(|(m, codes)| codes.contains(&code) && m.is_match(rel))
+    }
+}
+
+/// One file's diagnostics, with the file kept for rendering source lines.
+pub struct FileReport {
+    pub file: SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Byte ranges to redact when showing the file's text.
+    pub secrets: Vec<Range<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ScanError {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Default)]
+pub struct Outcome {
+    pub reports: Vec<FileReport>,
+    pub errors: Vec<ScanError>,
+    pub files_scanned: usize,
+}
+
+impl Outcome {
+    pub fn diagnostic_count(&self) -> usize {
+        self.reports.iter().map(|r| r.diagnostics.len()).sum()
+    }
+    pub fn fixable_count(&self) -> usize {
+        self.reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability == Applicability::Safe)
+            })
+            .count()
+    }
+}
+
+/// Runs the rules on one file already in memory. `None` when nothing is found.
+pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
+    if !mentions_whispir(&file.bytes) {
+        return None;
+    }
+    let lang = lang::for_file_name(&file.file_name());
+    let facts = detect::analyze(&file, lang);
+    let mut diagnostics: Vec<Diagnostic> = rules::ALL
+        .iter()
+        .filter(|r| settings.enabled(r.code, &file.display_path))
+        .flat_map(|r| (r.check)(&facts, &file, &settings.rules))
+        .collect();
+    if diagnostics.is_empty() {
+        return None;
+    }
+    let suppressions = Suppressions::find(&file);
+    if !suppressions.is_empty() {
+        diagnostics.retain(|d| !suppressions.suppresses(file.line_index(d.span.start), d.code));
+    }
+    if lang.is_prose() {
+        // Migration guides quote the legacy form on purpose: never rewrite prose unasked.
+        for fix in diagnostics.iter_mut().filter_map(|d| d.fix.as_mut()) {
+            fix.applicability = Applicability::Unsafe;
+        }
+    }
+    diagnostics.sort_by_key(|d| (d.span.start, d.code, d.span.end));
+    if diagnostics.is_empty() {
+        return None;
+    }
+    Some(FileReport {
+        file,
+        diagnostics,
+        secrets: facts.secrets,
+    })
+}
+
+enum Read_ {
+    Text(Vec<u8>),
+    Skip,
+}
+
+fn read_file(path: &std::path::Path) -> Result<Read_, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_cause(&e))?;
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(format!(
+            "file is larger than {} MiB; exclude it to silence this",
+            MAX_FILE_SIZE >> 20
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_cause(&e))?;
+    if looks_binary(&bytes) {
+        return Ok(Read_::Skip);
+    }
+    Ok(Read_::Text(bytes))
+}
+
+pub struct RunInput<'a> {
+    pub paths: &'a [PathBuf],
+    pub walk: WalkOptions,
+    pub stdin_filename: Option<String>,
+}
+
+/// Scans every input and returns sorted results.
+pub fn run(input: &RunInput, settings: &Settings) -> Result<Outcome, String> {
+    let reports = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    let scanned = AtomicUsize::new(0);
+    let (stdin, paths): (Vec<&PathBuf>, Vec<PathBuf>) = {
+        let mut s = Vec::new();
+        let mut p = Vec::new();
+        for path in input.paths {
+            if path.as_os_str() == "-" {
+                s.push(path)
+            } else {
+                p.push(path.clone())
+            }
+        }
+        (s, p)
+    };
+    if !stdin.is_empty() {
+        let name = input
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| "-".to_string());
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("reading standard input: {e}"))?;
+        scanned.fetch_add(1, Ordering::Relaxed);
+        let excluded = input.walk.force_exclude || input.stdin_filename.is_some();
+        let skip = excluded && {
+            let ex = discover::build_excludes(&input.walk)?;
+            ex.matched(std::path::Path::new(&name), false).is_ignore()
+        };
+        if !skip && !looks_binary(&bytes) {
+            let file = SourceFile::new(name.clone(), PathBuf::from(&name), bytes);
+            if let Some(r) = check_file(file, settings) {
+                reports.lock().expect("no panics while locked").push(r);
+            }
+        }
+    }
+    let visit =
+        |found: Found| match found {
+            Found::Error { display, message } => errors
+                .lock()
+                .expect("no panics while locked")
+                .push(ScanError {
+                    path: display,
+                    message,
+                }),
+            Found::File { display, path } => match read_file(&path) {
+                Err(message) => errors
+                    .lock()
+                    .expect("no panics while locked")
+                    .push(ScanError {
+                        path: display,
+                        message,
+                    }),
+                Ok(Read_::Skip) => {}
+                Ok(Read_::Text(bytes)) => {
+                    scanned.fetch_add(1, Ordering::Relaxed);
+                    if let Some(r) = check_file(SourceFile::new(display, path, bytes), settings) {
+                        reports.lock().expect("no panics while locked").push(r);
+                    }
+                }
+            },
+        };
+    discover::walk(&paths, &input.walk, &visit)?;
+    let mut reports = reports.into_inner().expect("no panics while locked");
+    reports.sort_by(|a, b| a.file.display_path.cmp(&b.file.display_path));
+    let mut errors = errors.into_inner().expect("no panics while locked");
+    errors.sort();
+    Ok(Outcome {
+        reports,
+        errors,
+        files_scanned: scanned.into_inner(),
+    })
+}

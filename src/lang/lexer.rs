@@ -1,0 +1,312 @@
+//! One configurable lexer for the C, script and data families. It knows comments, string
+//! literals (with escapes, triple quotes, templates, raw and verbatim forms), identifiers,
+//! numbers and punctuation: enough to find where a string starts and ends, what joins it to
+//! its neighbours, and which call or container it sits in.
+
+use super::{TokKind, Token};
+
+#[derive(Debug, Clone, Copy)]
+pub struct LexSpec {
+    pub line_comments: &'static [&'static str],
+    pub block_comments: &'static [(&'static str, &'static str)],
+    /// Single-byte string delimiters.
+    pub quotes: &'static [u8],
+    /// `"""…"""` and `'''…'''`.
+    pub triple: bool,
+    /// JavaScript template literals with nested `${…}`.
+    pub template: bool,
+    /// Go raw strings in backticks.
+    pub raw_backtick: bool,
+    /// C# `@"…"` verbatim strings (no escapes, `""` for a quote).
+    pub verbatim_at: bool,
+    /// Strings may run over line breaks (shell, PHP, Ruby).
+    pub multiline: bool,
+    /// Emit `Newline` tokens.
+    pub newlines: bool,
+    /// `#` starts a comment only at the start of a word (shell, YAML): `a#b` is not one.
+    pub hash_needs_space: bool,
+}
+
+impl LexSpec {
+    pub const NONE: LexSpec = LexSpec {
+        line_comments: &[],
+        block_comments: &[],
+        quotes: b"",
+        triple: false,
+        template: false,
+        raw_backtick: false,
+        verbatim_at: false,
+        multiline: false,
+        newlines: false,
+        hash_needs_space: false,
+    };
+}
+
+const PAIRS: [&[u8]; 6] = [b"=>", b"::", b"..", b"<<", b"->", b"||"];
+
+pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let n = src.len();
+    let push = |out: &mut Vec<Token>, kind, start, end, content: std::ops::Range<usize>| {
+        out.push(Token {
+            kind,
+            span: start..end,
+            content,
+        });
+    };
+    'outer: while i < n {
+        let b = src[i];
+        if b == b'\n' {
+            if spec.newlines {
+                push(&mut out, TokKind::Newline, i, i + 1, i..i + 1);
+            }
+            i += 1;
+            continue;
+        }
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        for lc in spec.line_comments {
+            if src[i..].starts_with(lc.as_bytes()) {
+                let word_start = i == 0 || src[i - 1].is_ascii_whitespace();
+                if *lc == "#" && spec.hash_needs_space && !word_start {
+                    continue;
+                }
+                let end = memchr::memchr(b'\n', &src[i..]).map_or(n, |e| i + e);
+                push(&mut out, TokKind::Comment, i, end, i..end);
+                i = end;
+                continue 'outer;
+            }
+        }
+        for (open, close) in spec.block_comments {
+            if src[i..].starts_with(open.as_bytes()) {
+                let body = i + open.len();
+                let end = memchr::memmem::find(&src[body..], close.as_bytes())
+                    .map_or(n, |e| body + e + close.len());
+                push(&mut out, TokKind::Comment, i, end, i..end);
+                i = end;
+                continue 'outer;
+            }
+        }
+        if spec.triple && (src[i..].starts_with(b"\"\"\"") || src[i..].starts_with(b"'''")) {
+            let delim = &src[i..i + 3];
+            let body = i + 3;
+            let close = memchr::memmem::find(&src[body..], delim).map_or(n, |e| body + e);
+            let end = (close + 3).min(n);
+            push(&mut out, TokKind::Str, i, end, body..close);
+            i = end;
+            continue;
+        }
+        if spec.verbatim_at && b == b'@' && src.get(i + 1) == Some(&b'"') {
+            let (close, end) = scan_verbatim(src, i + 2);
+            push(&mut out, TokKind::Str, i, end, i + 2..close);
+            i = end;
+            continue;
+        }
+        if spec.template && b == b'`' {
+            let (close, end) = scan_template(src, i + 1);
+            push(&mut out, TokKind::Str, i, end, i + 1..close);
+            i = end;
+            continue;
+        }
+        if spec.raw_backtick && b == b'`' {
+            let close = memchr::memchr(b'`', &src[i + 1..]).map_or(n, |e| i + 1 + e);
+            let end = (close + 1).min(n);
+            push(&mut out, TokKind::Str, i, end, i + 1..close);
+            i = end;
+            continue;
+        }
+        if spec.quotes.contains(&b) {
+            let (close, end) = scan_quoted(
+                src,
+                i + 1,
+                b,
+                spec.multiline,
+                b != b'\'' || !spec.hash_needs_space,
+            );
+            push(&mut out, TokKind::Str, i, end, i + 1..close);
+            i = end;
+            continue;
+        }
+        if b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b >= 0x80 {
+            let mut j = i + 1;
+            while j < n
+                && (src[j].is_ascii_alphanumeric()
+                    || src[j] == b'_'
+                    || src[j] == b'$'
+                    || src[j] >= 0x80)
+            {
+                j += 1;
+            }
+            push(&mut out, TokKind::Ident, i, j, i..j);
+            i = j;
+            continue;
+        }
+        if b.is_ascii_digit() {
+            let mut j = i + 1;
+            while j < n
+                && (src[j].is_ascii_alphanumeric()
+                    || src[j] == b'_'
+                    || (src[j] == b'.' && src.get(j + 1).is_some_and(u8::is_ascii_digit)))
+            {
+                j += 1;
+            }
+            push(&mut out, TokKind::Number, i, j, i..j);
+            i = j;
+            continue;
+        }
+        let len = if PAIRS.iter().any(|p| src[i..].starts_with(p)) {
+            2
+        } else {
+            1
+        };
+        push(&mut out, TokKind::Punct, i, i + len, i..i + len);
+        i += len;
+    }
+    out
+}
+
+/// Scans a quoted string whose body starts at `from`; returns (closing quote index, end).
+/// An unterminated single-line string ends at the line break, so damage stays on one line.
+fn scan_quoted(
+    src: &[u8],
+    from: usize,
+    quote: u8,
+    multiline: bool,
+    escapes: bool,
+) -> (usize, usize) {
+    let mut j = from;
+    while j < src.len() {
+        let c = src[j];
+        if escapes && c == b'\\' {
+            j += 2;
+            continue;
+        }
+        if c == quote {
+            return (j, j + 1);
+        }
+        if c == b'\n' && !multiline {
+            return (j, j);
+        }
+        j += 1;
+    }
+    (src.len(), src.len())
+}
+
+fn scan_verbatim(src: &[u8], from: usize) -> (usize, usize) {
+    let mut j = from;
+    while j < src.len() {
+        if src[j] == b'"' {
+            if src.get(j + 1) == Some(&b'"') {
+                j += 2;
+                continue;
+            }
+            return (j, j + 1);
+        }
+        j += 1;
+    }
+    (src.len(), src.len())
+}
+
+/// A JavaScript template literal: `${…}` may hold braces and strings of its own.
+fn scan_template(src: &[u8], from: usize) -> (usize, usize) {
+    let mut j = from;
+    while j < src.len() {
+        match src[j] {
+            b'\\' => j += 2,
+            b'`' => return (j, j + 1),
+            b'$' if src.get(j + 1) == Some(&b'{') => {
+                let mut depth = 0;
+                while j < src.len() {
+                    match src[j] {
+                        b'{' => depth += 1,
+                        b'}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        q @ (b'"' | b'\'') => j = scan_quoted(src, j + 1, q, false, true).1 - 1,
+                        b'`' => j = scan_template(src, j + 1).1 - 1,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                j += 1;
+            }
+            _ => j += 1,
+        }
+    }
+    (src.len(), src.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str, spec: &LexSpec) -> Vec<(TokKind, String)> {
+        tokenize(src.as_bytes(), spec)
+            .into_iter()
+            .map(|t| (t.kind, src[t.content.clone()].to_string()))
+            .collect()
+    }
+
+    const JS: LexSpec = LexSpec {
+        line_comments: &["//"],
+        block_comments: &[("/*", "*/")],
+        quotes: b"\"'",
+        template: true,
+        ..LexSpec::NONE
+    };
+
+    #[test]
+    fn strings_comments_and_templates() {
+        let toks = kinds("const u = 'a\\'b' + `x${f(\"}\")}y`; // c", &JS);
+        assert_eq!(toks[3], (TokKind::Str, "a\\'b".into()));
+        assert_eq!(toks[4], (TokKind::Punct, "+".into()));
+        assert_eq!(toks[5], (TokKind::Str, "x${f(\"}\")}y".into()));
+        assert_eq!(toks.last().unwrap().0, TokKind::Comment);
+    }
+
+    #[test]
+    fn unterminated_string_stops_at_line_end() {
+        let toks = kinds("a = \"open\nb = 'c'", &JS);
+        assert_eq!(toks[2], (TokKind::Str, "open".into()));
+        assert_eq!(toks[5], (TokKind::Str, "c".into()));
+    }
+
+    #[test]
+    fn verbatim_and_triple() {
+        let cs = LexSpec {
+            quotes: b"\"",
+            verbatim_at: true,
+            ..LexSpec::NONE
+        };
+        assert_eq!(
+            kinds("@\"a\"\"b\"", &cs)[0],
+            (TokKind::Str, "a\"\"b".into())
+        );
+        let py = LexSpec {
+            quotes: b"\"'",
+            triple: true,
+            line_comments: &["#"],
+            ..LexSpec::NONE
+        };
+        assert_eq!(kinds("'''x\ny'''", &py)[0], (TokKind::Str, "x\ny".into()));
+    }
+
+    #[test]
+    fn shell_hash_inside_word_is_not_a_comment() {
+        let sh = LexSpec {
+            line_comments: &["#"],
+            hash_needs_space: true,
+            quotes: b"\"'",
+            ..LexSpec::NONE
+        };
+        let toks = kinds("echo a#b # real", &sh);
+        assert_eq!(toks.last().unwrap(), &(TokKind::Comment, "# real".into()));
+        assert_eq!(toks.iter().filter(|t| t.0 == TokKind::Comment).count(), 1);
+    }
+}

@@ -1,0 +1,364 @@
+//! Language knowledge, one family per module: how a file of that family is cut into tokens
+//! (string literals, comments, identifiers, punctuation), which operators join strings, and
+//! whether a real parser can check it. Detection and fixes only ever see `Token`s and the
+//! `Language` trait, never file extensions.
+
+mod lexer;
+mod rust;
+
+pub use lexer::LexSpec;
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokKind {
+    /// A string literal; `Token::content` is the text between the quotes.
+    Str,
+    Ident,
+    Number,
+    /// One punctuation character, or one of the joined pairs `=>`, `::`, `..`, `<<`, `->`.
+    Punct,
+    Comment,
+    /// Only emitted by line-oriented languages, where a line break can end a statement.
+    Newline,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokKind,
+    pub span: Range<usize>,
+    /// For strings: the bytes between the delimiters; otherwise the same as `span`.
+    pub content: Range<usize>,
+}
+
+impl Token {
+    pub fn text<'a>(&self, src: &'a [u8]) -> &'a [u8] {
+        &src[self.span.clone()]
+    }
+    pub fn content_text<'a>(&self, src: &'a [u8]) -> &'a [u8] {
+        &src[self.content.clone()]
+    }
+    pub fn is_punct(&self, src: &[u8], p: &str) -> bool {
+        self.kind == TokKind::Punct && self.text(src) == p.as_bytes()
+    }
+}
+
+/// What the rest of the tool needs to know about a family of languages.
+pub trait Language: Sync {
+    /// A short name shown in the support matrix and debug output.
+    fn name(&self) -> &'static str;
+    /// Cuts the file into tokens. Never fails: unknown bytes become punctuation.
+    fn tokenize(&self, src: &[u8]) -> Vec<Token>;
+    /// Operators that join strings into a longer string (`+`, `.`, `..`, `<<`).
+    fn concat_operators(&self) -> &'static [&'static str];
+    /// True when a line break ends a statement outside brackets (Python, Ruby, shell, YAML).
+    fn line_oriented(&self) -> bool {
+        false
+    }
+    /// Prose documentation: its fixes are never safe.
+    fn is_prose(&self) -> bool {
+        false
+    }
+    /// YAML documents get an indentation-aware pass for OpenAPI/Swagger security schemes.
+    fn is_yaml(&self) -> bool {
+        false
+    }
+}
+
+/// Code and data languages that the generic lexer handles.
+pub struct Lexed {
+    pub name: &'static str,
+    pub spec: LexSpec,
+    pub concat: &'static [&'static str],
+    pub line_oriented: bool,
+    pub yaml: bool,
+}
+
+impl Language for Lexed {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn tokenize(&self, src: &[u8]) -> Vec<Token> {
+        lexer::tokenize(src, &self.spec)
+    }
+    fn concat_operators(&self) -> &'static [&'static str] {
+        self.concat
+    }
+    fn line_oriented(&self) -> bool {
+        self.line_oriented
+    }
+    fn is_yaml(&self) -> bool {
+        self.yaml
+    }
+}
+
+/// Markdown, reStructuredText, plain text, HTML and XML: no string literals; the raw text
+/// scan does the work.
+pub struct Prose {
+    pub name: &'static str,
+    pub prose: bool,
+}
+
+impl Language for Prose {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn tokenize(&self, _src: &[u8]) -> Vec<Token> {
+        Vec::new()
+    }
+    fn concat_operators(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn is_prose(&self) -> bool {
+        self.prose
+    }
+}
+
+const C_COMMENTS: &[&str] = &["//"];
+const C_BLOCK: &[(&str, &str)] = &[("/*", "*/")];
+
+static JAVASCRIPT: Lexed = Lexed {
+    name: "javascript",
+    spec: LexSpec {
+        line_comments: C_COMMENTS,
+        block_comments: C_BLOCK,
+        quotes: b"\"'",
+        template: true,
+        ..LexSpec::NONE
+    },
+    concat: &["+"],
+    line_oriented: false,
+    yaml: false,
+};
+static C_FAMILY: Lexed = Lexed {
+    name: "c-family",
+    spec: LexSpec {
+        line_comments: C_COMMENTS,
+        block_comments: C_BLOCK,
+        quotes: b"\"'",
+        triple: true,
+        ..LexSpec::NONE
+    },
+    concat: &["+"],
+    line_oriented: false,
+    yaml: false,
+};
+static CSHARP: Lexed = Lexed {
+    name: "csharp",
+    spec: LexSpec {
+        line_comments: C_COMMENTS,
+        block_comments: C_BLOCK,
+        quotes: b"\"'",
+        verbatim_at: true,
+        triple: true,
+        ..LexSpec::NONE
+    },
+    concat: &["+"],
+    line_oriented: false,
+    yaml: false,
+};
+static GO: Lexed = Lexed {
+    name: "go",
+    spec: LexSpec {
+        line_comments: C_COMMENTS,
+        block_comments: C_BLOCK,
+        quotes: b"\"'",
+        raw_backtick: true,
+        ..LexSpec::NONE
+    },
+    concat: &["+"],
+    line_oriented: false,
+    yaml: false,
+};
+static PHP: Lexed = Lexed {
+    name: "php",
+    spec: LexSpec {
+        line_comments: &["//", "#"],
+        block_comments: C_BLOCK,
+        quotes: b"\"'",
+        multiline: true,
+        ..LexSpec::NONE
+    },
+    concat: &["."],
+    line_oriented: false,
+    yaml: false,
+};
+static PYTHON: Lexed = Lexed {
+    name: "python",
+    spec: LexSpec {
+        line_comments: &["#"],
+        quotes: b"\"'",
+        triple: true,
+        newlines: true,
+        ..LexSpec::NONE
+    },
+    concat: &["+"],
+    line_oriented: true,
+    yaml: false,
+};
+static RUBY: Lexed = Lexed {
+    name: "ruby",
+    spec: LexSpec {
+        line_comments: &["#"],
+        quotes: b"\"'`",
+        newlines: true,
+        multiline: true,
+        ..LexSpec::NONE
+    },
+    concat: &["+", "<<"],
+    line_oriented: true,
+    yaml: false,
+};
+static SHELL: Lexed = Lexed {
+    name: "shell",
+    spec: LexSpec {
+        line_comments: &["#"],
+        quotes: b"\"'",
+        newlines: true,
+        multiline: true,
+        hash_needs_space: true,
+        ..LexSpec::NONE
+    },
+    concat: &[],
+    line_oriented: true,
+    yaml: false,
+};
+static YAML: Lexed = Lexed {
+    name: "yaml",
+    spec: LexSpec {
+        line_comments: &["#"],
+        quotes: b"\"'",
+        newlines: true,
+        hash_needs_space: true,
+        ..LexSpec::NONE
+    },
+    concat: &[],
+    line_oriented: true,
+    yaml: true,
+};
+static JSON: Lexed = Lexed {
+    name: "json",
+    spec: LexSpec {
+        line_comments: C_COMMENTS,
+        block_comments: C_BLOCK,
+        quotes: b"\"",
+        ..LexSpec::NONE
+    },
+    concat: &[],
+    line_oriented: false,
+    yaml: false,
+};
+static CONFIG: Lexed = Lexed {
+    name: "config",
+    spec: LexSpec {
+        line_comments: &["#", ";"],
+        quotes: b"\"",
+        newlines: true,
+        hash_needs_space: true,
+        ..LexSpec::NONE
+    },
+    concat: &[],
+    line_oriented: true,
+    yaml: false,
+};
+static SQL: Lexed = Lexed {
+    name: "sql",
+    spec: LexSpec {
+        line_comments: &["--"],
+        block_comments: C_BLOCK,
+        quotes: b"'\"",
+        ..LexSpec::NONE
+    },
+    concat: &["||"],
+    line_oriented: false,
+    yaml: false,
+};
+static LUA: Lexed = Lexed {
+    name: "lua",
+    spec: LexSpec {
+        line_comments: &["--"],
+        quotes: b"\"'",
+        ..LexSpec::NONE
+    },
+    concat: &[".."],
+    line_oriented: false,
+    yaml: false,
+};
+static MARKDOWN: Prose = Prose {
+    name: "markdown",
+    prose: true,
+};
+static MARKUP: Prose = Prose {
+    name: "markup",
+    prose: false,
+};
+static TEXT: Prose = Prose {
+    name: "text",
+    prose: true,
+};
+
+/// Chooses the language family from a file name (lowercased). Unknown names are scanned as
+/// plain text: the raw scan still finds URLs there.
+pub fn for_file_name(name: &str) -> &'static dyn Language {
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext {
+        "rs" => &rust::RUST,
+        "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "mts" | "cts" | "vue" | "svelte" => {
+            &JAVASCRIPT
+        }
+        "java" | "kt" | "kts" | "scala" | "groovy" | "gradle" | "swift" | "dart" | "c" | "h"
+        | "cc" | "cpp" | "hpp" | "m" | "cfc" | "apex" | "cls" => &C_FAMILY,
+        "cs" | "csx" | "fs" | "vb" => &CSHARP,
+        "go" => &GO,
+        "php" | "phtml" => &PHP,
+        "py" | "pyw" | "pyi" => &PYTHON,
+        "rb" | "cr" | "rake" | "gemspec" | "ex" | "exs" | "pl" | "pm" => &RUBY,
+        "sh" | "bash" | "zsh" | "ksh" | "fish" | "ps1" | "psm1" | "mk" | "mak" | "dockerfile"
+        | "bat" | "cmd" => &SHELL,
+        "yaml" | "yml" => &YAML,
+        "json" | "jsonc" | "json5" | "postman_collection" | "har" | "ipynb" => &JSON,
+        "env" | "properties" | "ini" | "cfg" | "conf" | "toml" => &CONFIG,
+        "sql" => &SQL,
+        "lua" => &LUA,
+        "md" | "markdown" | "mdx" | "rst" | "adoc" | "txt" | "textile" => &MARKDOWN,
+        "xml" | "config" | "html" | "htm" | "xhtml" | "csproj" | "vbproj" | "wsdl" | "xsd"
+        | "plist" | "cfm" | "cfml" | "jsp" | "aspx" | "cshtml" | "erb" | "hbs" | "mustache"
+        | "twig" | "http" | "rest" => &MARKUP,
+        _ => by_whole_name(name),
+    }
+}
+
+fn by_whole_name(name: &str) -> &'static dyn Language {
+    if name == "makefile"
+        || name == "gnumakefile"
+        || name.starts_with("dockerfile")
+        || name == "jenkinsfile"
+        || name == "procfile"
+        || name.starts_with(".bash")
+        || name.starts_with(".zsh")
+    {
+        &SHELL
+    } else if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
+        &CONFIG
+    } else {
+        &TEXT
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_by_name() {
+        assert_eq!(for_file_name("a.ts").name(), "javascript");
+        assert_eq!(for_file_name("makefile").name(), "shell");
+        assert_eq!(for_file_name("dockerfile").name(), "shell");
+        assert_eq!(for_file_name(".env").name(), "config");
+        assert_eq!(for_file_name(".env.production").name(), "config");
+        assert_eq!(for_file_name("web.config").name(), "markup");
+        assert_eq!(for_file_name("readme.md").name(), "markdown");
+        assert_eq!(for_file_name("main.rs").name(), "rust");
+        assert!(for_file_name("notes.txt").is_prose());
+    }
+}

@@ -1,0 +1,30 @@
+//! whispir-migrate: finds and fixes legacy Whispir API usage.
+//!
+//! The pipeline, one module each: `discover` (walk files) → `source` (bytes, lines) →
+//! `detect` (facts about hosts and `apikey` parameters, using `lang` for tokens) → `rules`
+//! (facts → diagnostics) → `report` (one module per format). `engine` strings them together;
+//! `app` maps command-line arguments onto it. The library never prints except through the
+//! writers it is handed.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod detect;
+pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod hosts;
+pub mod lang;
+pub mod report;
+pub mod rules;
+pub mod secrets;
+pub mod source;
+pub mod suppress;
+
+/// What the process exits with (SPEC: 0 clean, 1 diagnostics remain, 2 error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    Clean = 0,
+    Findings = 1,
+    Error = 2,
+}

@@ -1,0 +1,23 @@
+//! `path:line:col: CODE message`, one line per diagnostic.
+
+use super::{ReportOptions, positions, summary_line};
+use crate::engine::Outcome;
+use std::io::{self, Write};
+
+pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io::Result<()> {
+    for r in &outcome.reports {
+        for d in &r.diagnostics {
+            let (start, _) = positions(r, &d.span);
+            let fixable = if d.fix.is_some() { " [*]" } else { "" };
+            writeln!(
+                out,
+                "{}:{}:{}: {}{fixable} {}",
+                r.file.display_path, start.line, start.column, d.code, d.message
+            )?;
+        }
+    }
+    if !opts.quiet {
+        writeln!(out, "{}", summary_line(outcome))?;
+    }
+    Ok(())
+}

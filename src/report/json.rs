@@ -1,0 +1,137 @@
+//! The JSON report, in the shape SPEC.md fixes (version 1).
+
+use super::{ReportOptions, positions, secrets_of};
+use crate::diagnostic::Applicability;
+use crate::engine::{FileReport, Outcome};
+use crate::rules::{RuleCode, Severity};
+use crate::secrets;
+use serde::Serialize;
+use std::io::{self, Write};
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: RuleCode,
+    name: &'static str,
+    severity: Severity,
+    message: &'a str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: Applicability,
+    message: &'a str,
+    edits: Vec<JsonEdit>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    content: String,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files_scanned: usize,
+    diagnostics: usize,
+    fixable: usize,
+    errors: Vec<JsonError>,
+}
+
+#[derive(Serialize)]
+struct JsonError {
+    path: String,
+    message: String,
+}
+
+fn diagnostics<'a>(
+    r: &'a FileReport,
+    opts: &ReportOptions,
+) -> impl Iterator<Item = JsonDiagnostic<'a>> {
+    r.diagnostics.iter().map(move |d| {
+        let (start, end) = positions(r, &d.span);
+        JsonDiagnostic {
+            code: d.code,
+            name: d.code.info().name,
+            severity: d.severity,
+            message: &d.message,
+            path: &r.file.display_path,
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            fix: d.fix.as_ref().map(|f| JsonFix {
+                applicability: f.applicability,
+                message: &f.message,
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let (s, t) = positions(r, &e.range);
+                        JsonEdit {
+                            line: s.line,
+                            column: s.column,
+                            end_line: t.line,
+                            end_column: t.column,
+                            // Replacement text never contains a secret the file did not; redact
+                            // any secret it copies.
+                            content: redact_content(&e.content, r, opts),
+                        }
+                    })
+                    .collect(),
+            }),
+        }
+    })
+}
+
+fn redact_content(content: &str, r: &FileReport, opts: &ReportOptions) -> String {
+    let mut out = content.to_string();
+    for s in secrets_of(r, opts) {
+        let secret = String::from_utf8_lossy(&r.file.bytes[s.clone()]);
+        if !secret.is_empty() && out.contains(secret.as_ref()) {
+            out = out.replace(secret.as_ref(), &secrets::redact(&secret));
+        }
+    }
+    out
+}
+
+pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io::Result<()> {
+    let report = Report {
+        version: 1,
+        diagnostics: outcome
+            .reports
+            .iter()
+            .flat_map(|r| diagnostics(r, opts))
+            .collect(),
+        summary: Summary {
+            files_scanned: outcome.files_scanned,
+            diagnostics: outcome.diagnostic_count(),
+            fixable: outcome.fixable_count(),
+            errors: outcome
+                .errors
+                .iter()
+                .map(|e| JsonError {
+                    path: e.path.clone(),
+                    message: e.message.clone(),
+                })
+                .collect(),
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}

@@ -1,0 +1,95 @@
+//! Reporting: one module per output format, all reading the same `Outcome`. Nothing here
+//! decides what is a finding; it only renders, with secrets redacted unless asked.
+
+mod concise;
+mod github;
+mod human;
+mod json;
+
+use crate::cli::Format;
+use crate::engine::{FileReport, Outcome};
+use crate::source::LineCol;
+use std::io::{self, Write};
+use std::ops::Range;
+
+pub struct ReportOptions {
+    pub format: Format,
+    pub show_secrets: bool,
+    pub color: bool,
+    pub quiet: bool,
+    pub statistics: bool,
+}
+
+pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io::Result<()> {
+    match opts.format {
+        Format::Human => human::write(out, outcome, opts)?,
+        Format::Concise => concise::write(out, outcome, opts)?,
+        Format::Json => json::write(out, outcome, opts)?,
+        Format::Github => github::write(out, outcome, opts)?,
+    }
+    if opts.statistics && opts.format != Format::Json {
+        write_statistics(out, outcome)?;
+    }
+    Ok(())
+}
+
+/// The secrets to hide in `report`'s text, or none with `--show-secrets`.
+fn secrets_of<'a>(report: &'a FileReport, opts: &ReportOptions) -> &'a [Range<usize>] {
+    if opts.show_secrets {
+        &[]
+    } else {
+        &report.secrets
+    }
+}
+
+/// Start and end positions of a span (end is exclusive, as a column after the last character).
+fn positions(report: &FileReport, span: &Range<usize>) -> (LineCol, LineCol) {
+    (
+        report.file.line_col(span.start),
+        report.file.line_col(span.end),
+    )
+}
+
+fn write_statistics(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+    let mut counts = std::collections::BTreeMap::new();
+    for d in outcome.reports.iter().flat_map(|r| &r.diagnostics) {
+        let e = counts.entry(d.code).or_insert((0usize, 0usize));
+        e.0 += 1;
+        if d.fix.is_some() {
+            e.1 += 1;
+        }
+    }
+    if counts.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    for (code, (n, fixable)) in counts {
+        let fix = if fixable > 0 {
+            format!(" ({fixable} fixable)")
+        } else {
+            String::new()
+        };
+        writeln!(out, "{n:>6}  {code}  {}{fix}", code.info().name)?;
+    }
+    Ok(())
+}
+
+fn summary_line(outcome: &Outcome) -> String {
+    let n = outcome.diagnostic_count();
+    let files = outcome.reports.len();
+    let scanned = outcome.files_scanned;
+    if n == 0 {
+        return format!("No legacy Whispir API usage found ({scanned} files scanned).");
+    }
+    let fixable = outcome.fixable_count();
+    let fix_note = if fixable > 0 {
+        format!(" {fixable} fixable with `whispir-migrate fix`.")
+    } else {
+        String::new()
+    };
+    format!(
+        "Found {n} diagnostic{} in {files} file{} ({scanned} files scanned).{fix_note}",
+        if n == 1 { "" } else { "s" },
+        if files == 1 { "" } else { "s" }
+    )
+}

@@ -1,0 +1,109 @@
+//! WM001 legacy-host: a retired region-less gateway host.
+
+use super::{RuleCode, RuleContext, RuleInfo, Severity};
+use crate::detect::{Facts, HostUse};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::hosts::{HostKind, Region};
+use crate::source::SourceFile;
+
+pub const RULE: RuleInfo = RuleInfo {
+    code: RuleCode::WM001,
+    name: "legacy-host",
+    severity: Severity::Error,
+    summary: "Retired region-less Whispir gateway host (api.whispir.com)",
+    explanation: "\
+## What it finds
+
+A retired region-less gateway: `api.whispir.com`, `api.app.whispir.it` or
+`api-sni.whispir.com`, in a URL, a host setting, a server list, a Postman `host` array or an
+options object.
+
+## Why
+
+Whispir retired the region-less gateway (sunset announced for 30 April 2019). Every account
+now belongs to a region and is served by `https://api.<region>.whispir.com`:
+au, ap, ap1, nz, us, it, education.
+
+## Fix
+
+The host becomes `api.<region>.whispir.com` for the region given with `--region`,
+`WHISPIR_REGION` or `region = \"…\"` in the config file; `http://` and port 80 are upgraded
+with it. Without a region no fix is offered.
+
+## Example
+
+Before:
+
+    const url = 'https://api.whispir.com/messages';
+
+After (`--region au`):
+
+    const url = 'https://api.au.whispir.com/messages';
+",
+    check,
+};
+
+fn check(facts: &Facts, file: &SourceFile, ctx: &RuleContext) -> Vec<Diagnostic> {
+    facts
+        .hosts
+        .iter()
+        .filter(|h| h.kind == HostKind::Legacy)
+        .map(|h| {
+            let shown = String::from_utf8_lossy(&file.bytes[h.host.clone()]).into_owned();
+            let is_array = file.bytes.get(h.host.start) == Some(&b'[');
+            let shown = if is_array { "a Postman host array".to_string() } else { format!("`{shown}`") };
+            let d = Diagnostic::new(RuleCode::WM001, h.host.clone(), format!("Retired Whispir gateway {shown}"))
+                .with_label("retired gateway host");
+            match ctx.region {
+                Some(region) => {
+                    let fix = host_fix(file, h, region);
+                    d.with_help(format!("use the regional host `{}`", region.host())).with_fix(Some(fix))
+                }
+                None => d.with_help(format!(
+                    "use `api.<region>.whispir.com` for your account's region ({}); pass `--region` to get a fix",
+                    Region::labels()
+                )),
+            }
+        })
+        .collect()
+}
+
+/// Rewrites the host (and an `http` scheme or port 80 with it) for `region`.
+pub fn host_fix(file: &SourceFile, h: &HostUse, region: Region) -> Fix {
+    let mut edits = Vec::new();
+    if h.insecure {
+        if let Some(s) = &h.scheme {
+            edits.push(Edit::replace(s.clone(), "https"));
+        }
+    }
+    let original = &file.bytes[h.host.clone()];
+    if original.first() == Some(&b'[') {
+        edits.push(Edit::replace(h.host.clone(), host_array(original, region)));
+    } else {
+        edits.push(Edit::replace(h.host.clone(), region.host()));
+    }
+    if let Some(p) = &h.port {
+        if &file.bytes[p.clone()] == b"80" {
+            edits.push(Edit::delete(p.start - 1..p.end));
+        }
+    }
+    Fix {
+        applicability: Applicability::Safe,
+        message: format!("Replace with `{}`", region.host()),
+        edits,
+    }
+}
+
+/// `["api", "whispir", "com"]` → `["api", "au", "whispir", "com"]`, keeping the quotes and
+/// spacing the array already uses.
+fn host_array(original: &[u8], region: Region) -> String {
+    let text = String::from_utf8_lossy(original);
+    let sep = if text.contains(", ") { ", " } else { "," };
+    let pad = if text.starts_with("[ ") { " " } else { "" };
+    let parts: Vec<String> = region
+        .host()
+        .split('.')
+        .map(|p| format!("\"{p}\""))
+        .collect();
+    format!("[{pad}{}{pad}]", parts.join(sep))
+}

@@ -1,0 +1,98 @@
+//! WM002 apikey-in-query: the API key travels as an `apikey` query parameter.
+
+use super::{RuleCode, RuleContext, RuleInfo, Severity};
+use crate::detect::{ApiKeyParam, Facts, ParamShape, Target};
+use crate::diagnostic::Diagnostic;
+use crate::hosts::HostKind;
+use crate::secrets::{ValueKind, redact};
+use crate::source::SourceFile;
+
+pub const RULE: RuleInfo = RuleInfo {
+    code: RuleCode::WM002,
+    name: "apikey-in-query",
+    severity: Severity::Error,
+    summary: "API key sent as an `apikey` query parameter instead of an `x-api-key` header",
+    explanation: "\
+## What it finds
+
+An `apikey` query parameter (any case, first or later position) sent to a Whispir API host,
+retired or regional: in a literal URL, a concatenation, a template, f- or format string, a
+relative path in a file that talks to Whispir, a query builder (`params={\"apikey\": k}`,
+axios `params`, `qs`, `.query(&[(\"apikey\", k)])`, `addQueryParameter`), a Postman `query`
+entry, or an OpenAPI/Swagger security scheme with `in: query` and `name: apikey`.
+
+## Why
+
+The regional gateway accepts the API key only in the `x-api-key` request header. A request
+that still sends `?apikey=` without the header is answered `403 Forbidden`. Keys in URLs also
+end up in proxy and server logs.
+
+## Fix
+
+Remove the parameter (the next `&` becomes `?`) and send the same value in an `x-api-key`
+header of the same request. When the request already sends `x-api-key`, the parameter is
+simply dropped. When the header cannot be placed safely, the finding says which header line
+to add and where.
+
+## Example
+
+Before:
+
+    fetch(`https://api.au.whispir.com/messages?apikey=${key}`, { method: 'POST' })
+
+After:
+
+    fetch(`https://api.au.whispir.com/messages`, { method: 'POST', headers: { 'x-api-key': key } })
+",
+    check,
+};
+
+fn check(facts: &Facts, file: &SourceFile, _ctx: &RuleContext) -> Vec<Diagnostic> {
+    facts.params.iter().map(|p| diagnostic(p, file)).collect()
+}
+
+fn diagnostic(p: &ApiKeyParam, file: &SourceFile) -> Diagnostic {
+    let target = match &p.target {
+        Target::Host(HostKind::Legacy) => "the retired gateway",
+        Target::Host(HostKind::Regional(_)) => "a regional Whispir host",
+        Target::Host(_) => "a Whispir host",
+        Target::WhispirContext => "the Whispir API",
+    };
+    let (message, label) = match p.shape {
+        ParamShape::Url | ParamShape::Fragment => (
+            format!("API key sent to {target} as `apikey` query parameter"),
+            "`apikey` in the query",
+        ),
+        ParamShape::Builder => (
+            format!("API key sent to {target} as `apikey` query parameter by a query builder"),
+            "query parameter `apikey`",
+        ),
+        ParamShape::SecurityScheme => (
+            "API key declared as `apikey` query parameter (`in: query`)".to_string(),
+            "security scheme in the query",
+        ),
+    };
+    let help = match p.shape {
+        ParamShape::SecurityScheme => {
+            "declare the key `in: header` with `name: x-api-key`".to_string()
+        }
+        _ => format!(
+            "remove the parameter and send header `x-api-key: {}` with the request",
+            header_value(p, file)
+        ),
+    };
+    Diagnostic::new(RuleCode::WM002, p.span.clone(), message)
+        .with_label(label)
+        .with_help(help)
+}
+
+/// How the key value reads in the header: the interpolated expression, a placeholder, or
+/// (redacted) literal.
+fn header_value(p: &ApiKeyParam, file: &SourceFile) -> String {
+    let raw = String::from_utf8_lossy(&file.bytes[p.value.clone()]).into_owned();
+    match p.value_kind {
+        ValueKind::Absent => "<the key>".to_string(),
+        ValueKind::Literal => redact(&raw),
+        ValueKind::Interpolated | ValueKind::Placeholder => raw,
+    }
+}

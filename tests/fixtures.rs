@@ -1,0 +1,146 @@
+//! Snapshot of `check` on every fixture folder, in the human and JSON formats.
+//!
+//! Each `fixtures/<language-or-format>/` holds realistic input with true positives and near
+//! misses. The snapshots in `tests/snapshots/` are the reviewed, expected reports: a change
+//! in detection shows up here as a diff to read.
+
+use std::path::Path;
+use std::process::Command;
+
+fn check(folder: &str, format: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_whispir-migrate"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            "--no-config",
+            "--color",
+            "never",
+            "--format",
+            format,
+        ])
+        .arg(format!("fixtures/{folder}"))
+        .env_remove("WHISPIR_REGION")
+        .output()
+        .expect("binary runs");
+    assert!(
+        out.stderr.is_empty(),
+        "{folder}: unexpected stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let code = out.status.code().expect("exit code");
+    assert!(code == 0 || code == 1, "{folder}: exit {code}");
+    String::from_utf8(out.stdout).expect("report is UTF-8")
+}
+
+fn folders() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .expect("fixtures/ exists")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_fixture_folder_report_matches_its_snapshot() {
+    for folder in folders() {
+        insta::assert_snapshot!(format!("{folder}__human"), check(&folder, "human"));
+        insta::assert_snapshot!(format!("{folder}__json"), check(&folder, "json"));
+    }
+}
+
+/// Every line marked `// expect: WM00N` style (any comment syntax, `expect:` followed by
+/// codes) must get exactly those codes, and unmarked lines none: the snapshots are easy to
+/// misread, this is not.
+#[test]
+fn every_expectation_marker_is_met() {
+    let mut failures = Vec::new();
+    for folder in folders() {
+        let report: serde_json::Value =
+            serde_json::from_str(&check(&folder, "json")).expect("valid JSON");
+        let mut found: std::collections::BTreeMap<(String, usize), Vec<String>> =
+            Default::default();
+        for d in report["diagnostics"].as_array().expect("array") {
+            let key = (
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap() as usize,
+            );
+            found
+                .entry(key)
+                .or_default()
+                .push(d["code"].as_str().unwrap().to_string());
+        }
+        let mut expected: std::collections::BTreeMap<(String, usize), Vec<String>> =
+            Default::default();
+        for entry in walkdir::WalkDir::new(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures")
+                .join(&folder),
+        ) {
+            let entry = entry.expect("walk fixtures");
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            for (i, line) in text.lines().enumerate() {
+                if let Some(at) = line.find("expect: WM") {
+                    let codes: Vec<String> = line[at + 8..]
+                        .split(|c: char| !c.is_ascii_alphanumeric())
+                        .filter(|w| w.starts_with("WM") && w.len() == 5)
+                        .map(str::to_string)
+                        .collect();
+                    // The marker describes the line it is on, or, alone on its line, the next one.
+                    let before = line[..at].trim_end_matches(|c: char| {
+                        !c.is_alphanumeric()
+                            && c != '`'
+                            && c != '"'
+                            && c != '\''
+                            && c != ')'
+                            && c != ';'
+                            && c != ','
+                    });
+                    let target = if before.trim().is_empty() {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
+                    expected
+                        .entry((rel.clone(), target))
+                        .or_default()
+                        .extend(codes);
+                }
+            }
+        }
+        let keys: std::collections::BTreeSet<_> =
+            found.keys().chain(expected.keys()).cloned().collect();
+        for key in keys {
+            let mut f = found.get(&key).cloned().unwrap_or_default();
+            let mut e = expected.get(&key).cloned().unwrap_or_default();
+            f.sort();
+            f.dedup();
+            e.sort();
+            e.dedup();
+            if f != e {
+                failures.push(format!(
+                    "{}:{}: expected {:?}, found {:?}",
+                    key.0, key.1, e, f
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "expectation markers not met:\n{}",
+        failures.join("\n")
+    );
+}
