@@ -99,26 +99,38 @@ fn every_expectation_marker_is_met() {
                         .filter(|w| w.starts_with("WM") && w.len() == 5)
                         .map(str::to_string)
                         .collect();
-                    // The marker describes the line it is on, or, alone on its line, the next one.
-                    let before = line[..at].trim_end_matches(|c: char| {
-                        !c.is_alphanumeric()
-                            && c != '`'
-                            && c != '"'
-                            && c != '\''
-                            && c != ')'
-                            && c != ';'
-                            && c != ','
-                    });
-                    let target = if before.trim().is_empty() {
-                        i + 2
-                    } else {
-                        i + 1
-                    };
+                    // The marker describes the line it is on or, alone on its line, the next one.
+                    let alone = line[..at]
+                        .trim_matches(|c: char| c.is_whitespace() || "/#*!-<;%{".contains(c))
+                        .is_empty();
+                    let target = if alone { i + 2 } else { i + 1 };
                     expected
                         .entry((rel.clone(), target))
                         .or_default()
                         .extend(codes);
                 }
+            }
+        }
+        // Formats without comments (JSON) list expectations in `expected.txt`: `path:line: CODES`.
+        let sidecar = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(&folder)
+            .join("expected.txt");
+        if let Ok(text) = std::fs::read_to_string(&sidecar) {
+            for l in text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            {
+                let (loc, codes) = l.split_once(": ").expect("`path:line: CODES`");
+                let (path, line) = loc.rsplit_once(':').expect("`path:line`");
+                let key = (
+                    format!("fixtures/{folder}/{path}"),
+                    line.parse().expect("line number"),
+                );
+                expected
+                    .entry(key)
+                    .or_default()
+                    .extend(codes.split_whitespace().map(str::to_string));
             }
         }
         let keys: std::collections::BTreeSet<_> =
