@@ -123,24 +123,37 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
     })
 }
 
-enum Read_ {
-    Text(Vec<u8>),
-    Skip,
+thread_local! {
+    /// One read buffer per worker: most files do not mention Whispir and are dropped after the
+    /// prefilter, so they never cost an allocation of their own.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-fn read_file(path: &std::path::Path) -> Result<Read_, String> {
-    let meta = std::fs::metadata(path).map_err(|e| io_cause(&e))?;
-    if meta.len() > MAX_FILE_SIZE {
+/// Reads a file and, when it is text that mentions Whispir, checks it.
+fn scan_path(
+    display: String,
+    path: PathBuf,
+    settings: &Settings,
+) -> Result<Option<FileReport>, String> {
+    let mut f = std::fs::File::open(&path).map_err(|e| io_cause(&e))?;
+    let len = f.metadata().map_err(|e| io_cause(&e))?.len();
+    if len > MAX_FILE_SIZE {
         return Err(format!(
             "file is larger than {} MiB; exclude it to silence this",
             MAX_FILE_SIZE >> 20
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| io_cause(&e))?;
-    if looks_binary(&bytes) {
-        return Ok(Read_::Skip);
-    }
-    Ok(Read_::Text(bytes))
+    BUFFER.with_borrow_mut(|buf| {
+        buf.clear();
+        f.read_to_end(buf).map_err(|e| io_cause(&e))?;
+        if looks_binary(buf) || !mentions_whispir(buf) {
+            return Ok(None);
+        }
+        Ok(check_file(
+            SourceFile::new(display, path, buf.clone()),
+            settings,
+        ))
+    })
 }
 
 pub struct RunInput<'a> {
@@ -188,16 +201,19 @@ pub fn run(input: &RunInput, settings: &Settings) -> Result<Outcome, String> {
             }
         }
     }
-    let visit =
-        |found: Found| match found {
-            Found::Error { display, message } => errors
+    let visit = |found: Found| match found {
+        Found::Error { display, message } => {
+            errors
                 .lock()
                 .expect("no panics while locked")
                 .push(ScanError {
                     path: display,
                     message,
-                }),
-            Found::File { display, path } => match read_file(&path) {
+                })
+        }
+        Found::File { display, path } => {
+            scanned.fetch_add(1, Ordering::Relaxed);
+            match scan_path(display.clone(), path, settings) {
                 Err(message) => errors
                     .lock()
                     .expect("no panics while locked")
@@ -205,15 +221,11 @@ pub fn run(input: &RunInput, settings: &Settings) -> Result<Outcome, String> {
                         path: display,
                         message,
                     }),
-                Ok(Read_::Skip) => {}
-                Ok(Read_::Text(bytes)) => {
-                    scanned.fetch_add(1, Ordering::Relaxed);
-                    if let Some(r) = check_file(SourceFile::new(display, path, bytes), settings) {
-                        reports.lock().expect("no panics while locked").push(r);
-                    }
-                }
-            },
-        };
+                Ok(None) => {}
+                Ok(Some(r)) => reports.lock().expect("no panics while locked").push(r),
+            }
+        }
+    };
     discover::walk(&paths, &input.walk, &visit)?;
     let mut reports = reports.into_inner().expect("no panics while locked");
     reports.sort_by(|a, b| a.file.display_path.cmp(&b.file.display_path));

@@ -148,10 +148,24 @@ pub fn nearest_region(label: &str) -> Option<Region> {
     if d0 == 0 || d0 > limit {
         return None;
     }
-    if best.len() > 1 && best[1].0 == d0 {
-        return None;
+    let tied: Vec<Region> = best
+        .iter()
+        .filter(|(d, _)| *d == d0)
+        .map(|(_, r)| *r)
+        .collect();
+    if tied.len() == 1 {
+        return Some(r0);
     }
-    Some(r0)
+    // `aus` is as close to `us` as to `au`: a label that is a region label plus letters breaks
+    // the tie (`ap2` stays ambiguous between `ap` and `ap1`).
+    let extended: Vec<Region> = tied
+        .into_iter()
+        .filter(|r| {
+            l.strip_prefix(r.label())
+                .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_alphabetic()))
+        })
+        .collect();
+    (extended.len() == 1).then(|| extended[0])
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

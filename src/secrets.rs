@@ -63,8 +63,7 @@ pub fn classify_value(value: &[u8]) -> ValueKind {
 
 fn trim_quotes(v: &[u8]) -> &[u8] {
     let v = v.trim_ascii();
-    let v = v.strip_suffix(b"\\").unwrap_or(v);
-    v
+    v.strip_suffix(b"\\").unwrap_or(v)
 }
 
 fn is_interpolation(v: &[u8]) -> bool {
@@ -130,12 +129,15 @@ static CREDENTIAL_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 /// Byte ranges of credential-looking values anywhere in `bytes` (placeholders excluded).
 pub fn find_credentials(bytes: &[u8]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for re in CREDENTIAL_PATTERNS.iter() {
+    for (i, re) in CREDENTIAL_PATTERNS.iter().enumerate() {
+        // Base64 of Basic credentials never looks like a key; it is always a credential.
+        let always = i == 0;
         for caps in re.captures_iter(bytes) {
-            if let Some(m) = caps.get(1) {
-                if classify_value(m.as_bytes()) == ValueKind::Literal {
-                    out.push(m.range());
-                }
+            if let Some(m) = caps
+                .get(1)
+                .filter(|m| always || classify_value(m.as_bytes()) == ValueKind::Literal)
+            {
+                out.push(m.range());
             }
         }
     }
@@ -240,9 +242,10 @@ mod tests {
     fn redaction_keeps_four_characters() {
         assert_eq!(redact("9f86d081884c7d659a2feaa0c55ad015"), "9f86…");
         let text = b"key=9f86d081884c7d659a2feaa0c55ad015&x=1";
-        let (shown, map) = redact_with_map(text, 100, &[104..136]);
+        let secret = 104..136;
+        let (shown, map) = redact_with_map(text, 100, std::slice::from_ref(&secret));
         assert_eq!(shown, "key=9f86…&x=1");
-        assert_eq!(map[136], "key=9f86…".len());
+        assert_eq!(map[36], "key=9f86…".len());
     }
 
     #[test]

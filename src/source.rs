@@ -65,9 +65,7 @@ impl SourceFile {
             .line_starts
             .get(index + 1)
             .map_or(self.bytes.len(), |s| s - 1);
-        if end > start && self.bytes[end - 1] == b'\r' && end < self.bytes.len() {
-            end -= 1;
-        } else if end > start && end == self.bytes.len() && self.bytes[end - 1] == b'\r' {
+        if end > start && self.bytes[end - 1] == b'\r' {
             end -= 1;
         }
         start..end

@@ -246,12 +246,10 @@ fn chain_host(
                 hint => return hint,
             },
             TokKind::Ident => {
-                if let Some(&d) = defs.get(t.content_text(src)) {
-                    if d != i {
-                        match host_hint(tokens[d].content_text(src)) {
-                            HostHint::None => {}
-                            hint => return hint,
-                        }
+                if let Some(&d) = defs.get(t.content_text(src)).filter(|&&d| d != i) {
+                    match host_hint(tokens[d].content_text(src)) {
+                        HostHint::None => {}
+                        hint => return hint,
                     }
                 }
             }
@@ -294,13 +292,12 @@ fn builders(src: &[u8], tokens: &[Token], whispir_context: bool) -> Vec<ApiKeyPa
         // The value token, if the key has one.
         let value_at =
             |n: usize| next_significant(tokens, n).filter(|&v| !tokens[v].is_punct(src, ","));
-        let (value, name_value) = if next_is(":")
-            || next_is("=>")
-            || (next_is("=")
-                && !next.is_some_and(|n| tokens.get(n + 1).is_some_and(|t| t.is_punct(src, "="))))
-        {
-            (next.and_then(value_at), false)
-        } else if next_is(",") && (prev_is("(") || prev_is("[")) {
+        let assigned = next_is("=")
+            && !next.is_some_and(|n| tokens.get(n + 1).is_some_and(|t| t.is_punct(src, "=")));
+        // `{"apikey": k}`, `'apikey' => $k`, `apikey=k`, and tuples `("apikey", k)`.
+        let keyed = next_is(":") || next_is("=>") || assigned;
+        let tuple = next_is(",") && (prev_is("(") || prev_is("["));
+        let (value, name_value) = if keyed || tuple {
             (next.and_then(value_at), false)
         } else if t.kind == TokKind::Ident
             && (next_is("}") || next_is(","))

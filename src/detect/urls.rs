@@ -122,7 +122,7 @@ fn is_placeholder_api_host(bytes: &[u8], start: usize) -> bool {
     match memchr::memmem::rfind(&lower, b"api.") {
         Some(i) => !lower[i..]
             .iter()
-            .any(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b'\''),
+            .any(|b| matches!(b, b'\n' | b'"' | b'\'' | b'`')),
         None => false,
     }
 }
@@ -143,6 +143,9 @@ fn scheme_before(bytes: &[u8], host_start: usize) -> Option<Range<usize>> {
     }
     if seen != [b'/', b'/', b':'] {
         return None;
+    }
+    while i > 0 && bytes[i - 1] == b'\\' {
+        i -= 1;
     }
     for scheme in [&b"https"[..], b"http"] {
         if i >= scheme.len() && ends_with_ci(&bytes[..i], scheme) {
@@ -215,6 +218,8 @@ pub fn url_end(bytes: &[u8], from: usize) -> usize {
                 }
                 i += 1;
             }
+            // `&amp;` in XML and HTML separates parameters.
+            b';' if i >= from + 4 && bytes[i - 4..i].eq_ignore_ascii_case(b"&amp") => {}
             b if b.is_ascii_whitespace() => break,
             b'"' | b'\'' | b'`' | b'>' | b']' | b'}' | b';' | b'|' | b'^' => break,
             _ => {}

@@ -86,14 +86,14 @@ fn flatten(stream: TokenStream, out: &mut Vec<Token>) {
             TokenTree::Punct(p) => {
                 let r = p.span().byte_range();
                 // Join `=>` and `::` as the generic lexer does.
-                if let Some(start) = joint_start.take() {
-                    if let Some(last) = out.last_mut() {
-                        if last.span.start == start && last.span.end == r.start {
-                            last.span.end = r.end;
-                            last.content.end = r.end;
-                            continue;
-                        }
-                    }
+                let start = joint_start.take();
+                if let Some(last) = out
+                    .last_mut()
+                    .filter(|l| Some(l.span.start) == start && l.span.end == r.start)
+                {
+                    last.span.end = r.end;
+                    last.content.end = r.end;
+                    continue;
                 }
                 if p.spacing() == Spacing::Joint && matches!(p.as_char(), '=' | ':') {
                     joint_start = Some(r.start);

@@ -71,10 +71,8 @@ fn check(facts: &Facts, file: &SourceFile, ctx: &RuleContext) -> Vec<Diagnostic>
 /// Rewrites the host (and an `http` scheme or port 80 with it) for `region`.
 pub fn host_fix(file: &SourceFile, h: &HostUse, region: Region) -> Fix {
     let mut edits = Vec::new();
-    if h.insecure {
-        if let Some(s) = &h.scheme {
-            edits.push(Edit::replace(s.clone(), "https"));
-        }
+    if let Some(s) = h.scheme.as_ref().filter(|_| h.insecure) {
+        edits.push(Edit::replace(s.clone(), "https"));
     }
     let original = &file.bytes[h.host.clone()];
     if original.first() == Some(&b'[') {
@@ -82,10 +80,12 @@ pub fn host_fix(file: &SourceFile, h: &HostUse, region: Region) -> Fix {
     } else {
         edits.push(Edit::replace(h.host.clone(), region.host()));
     }
-    if let Some(p) = &h.port {
-        if &file.bytes[p.clone()] == b"80" {
-            edits.push(Edit::delete(p.start - 1..p.end));
-        }
+    if let Some(p) = h
+        .port
+        .as_ref()
+        .filter(|p| &file.bytes[(*p).clone()] == b"80")
+    {
+        edits.push(Edit::delete(p.start - 1..p.end));
     }
     Fix {
         applicability: Applicability::Safe,
