@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Benchmark: whispir-migrate check vs ripgrep on the 20 000-file corpus, in one hyperfine run,
+# plus peak RSS and recall/false positives against the corpus truth file.
+#
+#   tests/bench/run.sh [WORK_DIR]        (default /tmp/whispir-bench)
+#
+# Needs python3, hyperfine, rg and /usr/bin/time (apt-get install hyperfine ripgrep time).
+# The corpus generator lives in ../shared/bench (next to this repository).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+work=${1:-/tmp/whispir-bench}
+gen=${CORPUS_GENERATOR:-$repo/../shared/bench/make-corpus.py}
+corpus=$work/corpus-20k
+bin=$repo/target/release/whispir-migrate
+
+for tool in python3 hyperfine rg /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install hyperfine ripgrep time)" >&2; exit 2; }
+done
+(cd "$repo" && cargo build --release -q)
+mkdir -p "$work"
+if [ ! -d "$corpus" ]; then
+  python3 "$gen" "$corpus" --files 20000 --seed 1 --hit-rate 0.01
+  git -C "$corpus" init -q   # ripgrep honours .gitignore only inside a git repository
+fi
+
+cd "$corpus"
+echo "== time (warm cache; hyperfine --warmup 2 --runs 10)"
+hyperfine --style basic --warmup 2 --runs 10 -N -i \
+  --export-json "$work/hyperfine.json" \
+  "$bin check . --no-config --format json" \
+  "rg --hidden -c whispir ." | grep -E 'Benchmark|Time|Range'
+python3 - "$work/hyperfine.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+med = {x["command"].split()[0].rsplit("/", 1)[-1]: x["median"] for x in r}
+ours, rg = med["whispir-migrate"], med["rg"]
+print("median: whispir-migrate check %.3f s, rg %.3f s; ratio %.2fx" % (ours, rg, ours / rg))
+PY
+
+echo "== peak RSS"
+/usr/bin/time -v "$bin" check . --no-config --format json >/dev/null 2>"$work/time.txt" || true
+grep 'Maximum resident' "$work/time.txt"
+
+echo "== accuracy against $(basename "$corpus").truth.jsonl"
+"$bin" check . --no-config --format json >"$work/report.json" || true
+python3 "$here/score.py" "$work/corpus-20k.truth.jsonl" "$work/report.json"
