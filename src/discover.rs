@@ -29,7 +29,7 @@ pub fn build_excludes(opts: &WalkOptions) -> Result<Override, String> {
     b.build().map_err(|e| format!("invalid exclude globs: {e}"))
 }
 
-fn is_excluded(excludes: &Override, path: &Path, is_dir: bool) -> bool {
+pub fn is_excluded(excludes: &Override, path: &Path, is_dir: bool) -> bool {
     let abs;
     let p = if path.is_absolute() {
         path
@@ -55,7 +55,8 @@ pub fn walk(
     let mut dirs = Vec::new();
     for path in paths {
         let display = path.to_string_lossy().into_owned();
-        match std::fs::symlink_metadata(path) {
+        // A path named on the command line is followed even when it is a symbolic link.
+        match std::fs::metadata(path) {
             Err(e) => visit(Found::Error {
                 display,
                 message: io_cause(&e),

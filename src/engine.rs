@@ -189,11 +189,13 @@ pub fn run(input: &RunInput, settings: &Settings) -> Result<Outcome, String> {
             .read_to_end(&mut bytes)
             .map_err(|e| format!("reading standard input: {e}"))?;
         scanned.fetch_add(1, Ordering::Relaxed);
-        let excluded = input.walk.force_exclude || input.stdin_filename.is_some();
-        let skip = excluded && {
-            let ex = discover::build_excludes(&input.walk)?;
-            ex.matched(std::path::Path::new(&name), false).is_ignore()
-        };
+        // Like a path named on the command line: excludes apply only with --force-exclude.
+        let skip = input.walk.force_exclude
+            && discover::is_excluded(
+                &discover::build_excludes(&input.walk)?,
+                std::path::Path::new(&name),
+                false,
+            );
         if !skip && !looks_binary(&bytes) {
             let file = SourceFile::new(name.clone(), PathBuf::from(&name), bytes);
             if let Some(r) = check_file(file, settings) {
@@ -229,6 +231,11 @@ pub fn run(input: &RunInput, settings: &Settings) -> Result<Outcome, String> {
     discover::walk(&paths, &input.walk, &visit)?;
     let mut reports = reports.into_inner().expect("no panics while locked");
     reports.sort_by(|a, b| a.file.display_path.cmp(&b.file.display_path));
+    // `check . src/a.py` names a file twice: report it once.
+    let mut seen = std::collections::HashSet::new();
+    reports.retain(|r| {
+        seen.insert(std::fs::canonicalize(&r.file.path).unwrap_or_else(|_| r.file.path.clone()))
+    });
     let mut errors = errors.into_inner().expect("no panics while locked");
     errors.sort();
     Ok(Outcome {

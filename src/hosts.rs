@@ -125,7 +125,12 @@ pub fn classify(host: &str) -> HostKind {
     if label.is_empty() || label.contains('.') {
         return HostKind::NotApi;
     }
-    if label == "region" {
+    // `api.{{region}}.whispir.com` in a Postman host array: a template, not a label.
+    if label == "region"
+        || !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
         return HostKind::Placeholder;
     }
     match Region::from_label(label) {

@@ -26,14 +26,17 @@ pub fn analyze(src: &[u8], facts: &Facts, lang: &dyn Language) -> Found {
     found.params.extend(fragments(src, facts, lang, &defs));
     found
         .params
-        .extend(builders(src, tokens, facts.whispir_context));
+        .extend(builders(src, tokens, lang, &defs, facts.whispir_context));
     found.hosts.extend(host_arrays(src, tokens));
     found
 }
 
+/// Names given a string literal in this file → the token index of that literal.
+type Defs<'a> = HashMap<&'a [u8], usize>;
+
 /// `NAME = "literal"`, `NAME: "literal"`, `NAME := "literal"`: the first string a name is
 /// given in this file, so `BASE + "?apikey=" + k` can tell which host `BASE` is.
-fn definitions<'a>(src: &'a [u8], tokens: &[Token]) -> HashMap<&'a [u8], usize> {
+fn definitions<'a>(src: &'a [u8], tokens: &[Token]) -> Defs<'a> {
     let mut defs = HashMap::new();
     for (i, t) in tokens.iter().enumerate() {
         if t.kind != TokKind::Ident && t.kind != TokKind::Str {
@@ -82,10 +85,17 @@ fn host_hint(text: &[u8]) -> HostHint {
     if let Some(h) = found.iter().find(|h| h.kind.is_api()) {
         return HostHint::Whispir(h.kind.clone());
     }
-    if found.iter().any(|h| h.kind == HostKind::Placeholder) {
+    // `".whispir.com/templates"` ends a host built as `"https://api." + region + "…"`.
+    if found
+        .iter()
+        .any(|h| h.kind == HostKind::Placeholder || text.get(h.host.start) == Some(&b'.'))
+    {
         return HostHint::Whispir(HostKind::Placeholder);
     }
-    if memchr::memmem::find(text, b"://").is_some() || looks_like_host(text) {
+    // A bare scheme (`'https://' + HOST`) says nothing about the host.
+    let bare_scheme =
+        text.eq_ignore_ascii_case(b"https://") || text.eq_ignore_ascii_case(b"http://");
+    if !bare_scheme && (memchr::memmem::find(text, b"://").is_some() || looks_like_host(text)) {
         return HostHint::Other;
     }
     HostHint::None
@@ -108,17 +118,20 @@ fn looks_like_host(text: &[u8]) -> bool {
 }
 
 /// `?apikey=` / `&apikey=` not already part of a Whispir URL found by the raw scan.
-fn fragments(
-    src: &[u8],
-    facts: &Facts,
-    lang: &dyn Language,
-    defs: &HashMap<&[u8], usize>,
-) -> Vec<ApiKeyParam> {
+fn fragments(src: &[u8], facts: &Facts, lang: &dyn Language, defs: &Defs) -> Vec<ApiKeyParam> {
     let lower = src.to_ascii_lowercase();
     let mut out = Vec::new();
     for at in memchr::memmem::find_iter(&lower, b"apikey") {
-        let sep = separator_before(src, at);
-        let Some(sep) = sep else { continue };
+        // `"apikey={0}"` as a piece of its own (a nested `String.Format` argument) has no separator.
+        let starts_literal = || {
+            token_at(&facts.tokens, at).is_some_and(|i| {
+                facts.tokens[i].kind == TokKind::Str && facts.tokens[i].content.start == at
+            })
+        };
+        let Some(sep) = separator_before(src, at).or_else(|| starts_literal().then_some(at..at))
+        else {
+            continue;
+        };
         let after = at + 6;
         let assigned = src.get(after) == Some(&b'=')
             || (src.get(after) == Some(&b'\\') && src.get(after + 1) == Some(&b'='));
@@ -152,10 +165,13 @@ fn fragments(
             continue;
         }
         let end = urls::url_end(src, at);
-        let Some(p) = urls::query_params(src, sep.start, end.max(at + 7))
-            .into_iter()
-            .next()
-        else {
+        let Some(p) = urls::query_params(
+            src,
+            if sep.is_empty() { at - 1 } else { sep.start },
+            end.max(at + 7),
+        )
+        .into_iter()
+        .next() else {
             continue;
         };
         if !is_apikey_name(&src[p.name.clone()]) {
@@ -194,9 +210,7 @@ fn separator_before(src: &[u8], at: usize) -> Option<std::ops::Range<usize>> {
 /// belongs to, when its host is written next to it.
 fn run_start(src: &[u8], end: usize) -> usize {
     let mut i = end;
-    while i > 0
-        && !(src[i - 1].is_ascii_whitespace()
-            || matches!(src[i - 1], b'"' | b'\'' | b'`' | b'(' | b'>'))
+    while i > 0 && !(src[i - 1].is_ascii_whitespace() || matches!(src[i - 1], b'"' | b'\'' | b'`'))
     {
         i -= 1;
     }
@@ -215,7 +229,7 @@ fn chain_host(
     tokens: &[Token],
     i: usize,
     lang: &dyn Language,
-    defs: &HashMap<&[u8], usize>,
+    defs: &Defs,
 ) -> HostHint {
     let mut depth = 0usize;
     let mut j = i;
@@ -275,65 +289,197 @@ fn chain_host(
 }
 
 /// `apikey` as a key of a query builder or a query parameter list.
-fn builders(src: &[u8], tokens: &[Token], whispir_context: bool) -> Vec<ApiKeyParam> {
+fn builders(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    defs: &Defs,
+    whispir_context: bool,
+) -> Vec<ApiKeyParam> {
     let mut out = Vec::new();
     if !whispir_context {
         return out;
     }
+    let depths = bracket_depths(src, tokens);
     for (i, t) in tokens.iter().enumerate() {
         if !matches!(t.kind, TokKind::Str | TokKind::Ident) || !is_apikey_name(t.content_text(src))
         {
             continue;
         }
-        let prev = prev_significant(tokens, i);
-        let next = next_significant(tokens, i);
-        let next_is = |p: &str| next.is_some_and(|n| tokens[n].is_punct(src, p));
-        let prev_is = |p: &str| prev.is_some_and(|n| tokens[n].is_punct(src, p));
-        // The value token, if the key has one.
-        let value_at =
-            |n: usize| next_significant(tokens, n).filter(|&v| !tokens[v].is_punct(src, ","));
-        let assigned = next_is("=")
-            && !next.is_some_and(|n| tokens.get(n + 1).is_some_and(|t| t.is_punct(src, "=")));
-        // `{"apikey": k}`, `'apikey' => $k`, `apikey=k`, and tuples `("apikey", k)`.
-        let keyed = next_is(":") || next_is("=>") || assigned;
-        let tuple = next_is(",") && (prev_is("(") || prev_is("["));
-        let (value, name_value) = if keyed || tuple {
-            (next.and_then(value_at), false)
-        } else if t.kind == TokKind::Ident
-            && (next_is("}") || next_is(","))
-            && (prev_is("{") || prev_is(","))
-        {
-            (None, false) // JavaScript shorthand `{ apikey }`
-        } else if prev_is(":")
-            && prev
-                .and_then(|p| prev_significant(tokens, p))
-                .is_some_and(|k| {
-                    let key = tokens[k].content_text(src);
-                    key.eq_ignore_ascii_case(b"key") || key.eq_ignore_ascii_case(b"name")
-                })
-            && t.kind == TokKind::Str
-        {
-            (None, true) // Postman `{"key": "apikey", …}`, OpenAPI `{"name": "apikey", …}`
-        } else {
+        let Some(role) = key_role(src, tokens, i) else {
             continue;
         };
         let containers = enclosing(src, tokens, i);
-        let Some(first) = containers.iter().find_map(|c| classify_container(c)) else {
-            if name_value && sibling_in_query(src, tokens, i) {
-                out.push(builder_param(src, t, None, ParamShape::SecurityScheme));
-            }
+        let first = containers
+            .iter()
+            .find_map(|c| classify_container(c))
+            .or_else(|| {
+                // Go's `q := req.URL.Query(); q.Add("apikey", k)`: the object came from a query.
+                let object = containers.first().and_then(|names| names.get(1))?;
+                assigned_from_query(src, tokens, object).then_some(Container::Query)
+            });
+        let in_query = role == KeyRole::NameValue && sibling_in(src, tokens, i, b"query");
+        if first == Some(Container::Header)
+            || (role == KeyRole::NameValue && sibling_in(src, tokens, i, b"header"))
+        {
             continue;
+        }
+        let shape = match first {
+            Some(Container::Query) => ParamShape::Builder,
+            _ if in_query => ParamShape::SecurityScheme,
+            _ => continue,
         };
-        if first == Container::Header {
-            continue;
-        }
-        if name_value && sibling_in_header(src, tokens, i) {
-            continue;
-        }
-        let value_tok = value.map(|v| &tokens[v]);
-        out.push(builder_param(src, t, value_tok, ParamShape::Builder));
+        // The request the builder belongs to may name another vendor's host.
+        let target = match request_host(src, tokens, &depths, i, lang, defs) {
+            HostHint::Other => continue,
+            HostHint::Whispir(kind) => Target::Host(kind),
+            HostHint::None => Target::WhispirContext,
+        };
+        let value = match role {
+            KeyRole::Keyed => next_significant(tokens, i)
+                .and_then(|n| next_significant(tokens, n))
+                .filter(|&v| !tokens[v].is_punct(src, ",")),
+            KeyRole::NameValue => sibling(src, tokens, i, b"value"),
+            KeyRole::Shorthand | KeyRole::Annotation => None,
+        };
+        let mut param = builder_param(src, t, value.map(|v| &tokens[v]), shape);
+        param.target = target;
+        out.push(param);
     }
     out
+}
+
+/// `name := ….Query()` / `name = ….query_params` somewhere in the file.
+fn assigned_from_query(src: &[u8], tokens: &[Token], name: &[u8]) -> bool {
+    tokens.iter().enumerate().any(|(i, t)| {
+        t.kind == TokKind::Ident
+            && t.content_text(src) == name
+            && tokens
+                .get(i + 1)
+                .is_some_and(|op| op.is_punct(src, "=") || op.is_punct(src, ":"))
+            && tokens[i + 1..tokens.len().min(i + 10)]
+                .iter()
+                .take_while(|t| !t.is_punct(src, ";") && t.kind != TokKind::Newline)
+                .any(|t| {
+                    t.kind == TokKind::Ident
+                        && String::from_utf8_lossy(t.content_text(src))
+                            .to_ascii_lowercase()
+                            .contains("query")
+                })
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyRole {
+    /// `{"apikey": k}`, `'apikey' => $k`, `apikey=k`, tuples `("apikey", k)`, call arguments.
+    Keyed,
+    /// JavaScript `{ apikey }`.
+    Shorthand,
+    /// Postman `{"key": "apikey", …}`, OpenAPI `{"name": "apikey", …}`, C# `Name = "apikey"`.
+    NameValue,
+    /// Retrofit `@Query("apikey")`, JAX-RS `@QueryParam("apikey")`.
+    Annotation,
+}
+
+fn key_role(src: &[u8], tokens: &[Token], i: usize) -> Option<KeyRole> {
+    let t = &tokens[i];
+    let prev = prev_significant(tokens, i);
+    let next = next_significant(tokens, i);
+    let next_is = |p: &str| next.is_some_and(|n| tokens[n].is_punct(src, p));
+    let prev_is = |p: &str| prev.is_some_and(|n| tokens[n].is_punct(src, p));
+    let assigned = next_is("=")
+        && !next.is_some_and(|n| tokens.get(n + 1).is_some_and(|t| t.is_punct(src, "=")));
+    if next_is(":") || next_is("=>") || assigned || (next_is(",") && (prev_is("(") || prev_is("[")))
+    {
+        return Some(KeyRole::Keyed);
+    }
+    if t.kind == TokKind::Ident && (next_is("}") || next_is(",")) && (prev_is("{") || prev_is(","))
+    {
+        return Some(KeyRole::Shorthand);
+    }
+    if t.kind != TokKind::Str {
+        return None;
+    }
+    let before_prev = prev.and_then(|p| prev_significant(tokens, p));
+    if prev_is(":") || prev_is("=") {
+        let named = before_prev.is_some_and(|k| {
+            let key = tokens[k].content_text(src);
+            key.eq_ignore_ascii_case(b"key") || key.eq_ignore_ascii_case(b"name")
+        });
+        return named.then_some(KeyRole::NameValue);
+    }
+    // `@Query("apikey")`: the annotation's name is checked as a container.
+    let annotated = before_prev
+        .and_then(|n| prev_significant(tokens, n))
+        .is_some_and(|a| tokens[a].is_punct(src, "@"));
+    (prev_is("(") && next_is(")") && annotated).then_some(KeyRole::Annotation)
+}
+
+/// Bracket depth before each token, for telling a statement's line break from one inside
+/// an argument list.
+fn bracket_depths(src: &[u8], tokens: &[Token]) -> Vec<u32> {
+    let mut depth = 0u32;
+    tokens
+        .iter()
+        .map(|t| {
+            let d = depth;
+            if t.kind == TokKind::Punct {
+                match t.text(src) {
+                    b"(" | b"[" | b"{" => depth += 1,
+                    b")" | b"]" | b"}" => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            d
+        })
+        .collect()
+}
+
+/// The host of the request a builder key belongs to: the nearest URL literal (or Postman
+/// `host` array) before it in the same statement.
+fn request_host(
+    src: &[u8],
+    tokens: &[Token],
+    depths: &[u32],
+    i: usize,
+    lang: &dyn Language,
+    defs: &Defs,
+) -> HostHint {
+    for j in (i.saturating_sub(MAX_WALK)..i).rev() {
+        let t = &tokens[j];
+        match t.kind {
+            TokKind::Punct if t.text(src) == b";" => break,
+            TokKind::Newline if lang.line_oriented() && depths[j] == 0 => break,
+            TokKind::Ident => {
+                if let Some(&d) = defs.get(t.content_text(src)) {
+                    match host_hint(tokens[d].content_text(src)) {
+                        HostHint::None => {}
+                        hint => return hint,
+                    }
+                }
+            }
+            TokKind::Str => {
+                let text = t.content_text(src);
+                let array = text
+                    .eq_ignore_ascii_case(b"host")
+                    .then(|| host_array_at(src, tokens, j))
+                    .flatten();
+                if let Some(h) = array {
+                    return if h.kind.is_api() {
+                        HostHint::Whispir(h.kind)
+                    } else {
+                        HostHint::Other
+                    };
+                }
+                match host_hint(text) {
+                    HostHint::None => {}
+                    hint => return hint,
+                }
+            }
+            _ => {}
+        }
+    }
+    HostHint::None
 }
 
 fn builder_param(src: &[u8], key: &Token, value: Option<&Token>, shape: ParamShape) -> ApiKeyParam {
@@ -362,6 +508,10 @@ enum Container {
 }
 
 fn classify_container(names: &[Vec<u8>]) -> Option<Container> {
+    // Go's `url.Values{…}` is a query.
+    if names.len() >= 2 && names[0] == b"Values" && names[1] == b"url" {
+        return Some(Container::Query);
+    }
     for name in names {
         let n: String = String::from_utf8_lossy(name)
             .chars()
@@ -451,27 +601,26 @@ fn names_before(src: &[u8], tokens: &[Token], open: usize) -> Vec<Vec<u8>> {
     names
 }
 
-/// The object holding token `i` also has `"in": "query"` (OpenAPI in JSON).
-fn sibling_in_query(src: &[u8], tokens: &[Token], i: usize) -> bool {
-    sibling_value(src, tokens, i, b"in").is_some_and(|v| v.eq_ignore_ascii_case(b"query"))
+/// The object holding token `i` also has `"in": <place>` (OpenAPI in JSON).
+fn sibling_in(src: &[u8], tokens: &[Token], i: usize, place: &[u8]) -> bool {
+    sibling(src, tokens, i, b"in")
+        .is_some_and(|v| tokens[v].content_text(src).eq_ignore_ascii_case(place))
 }
 
-fn sibling_in_header(src: &[u8], tokens: &[Token], i: usize) -> bool {
-    sibling_value(src, tokens, i, b"in").is_some_and(|v| v.eq_ignore_ascii_case(b"header"))
-}
-
-fn sibling_value<'a>(src: &'a [u8], tokens: &[Token], i: usize, key: &[u8]) -> Option<&'a [u8]> {
-    // Find the enclosing `{`, then scan its direct members.
+/// The string value of member `key` of the object (`{…}`, or a C# initializer) holding
+/// token `i`, as a token index. Members are `key: value` or `Key = value`.
+fn sibling(src: &[u8], tokens: &[Token], i: usize, key: &[u8]) -> Option<usize> {
     let mut depth = 0usize;
     let mut open = None;
-    for j in (0..i).rev().take(MAX_WALK) {
+    for j in (i.saturating_sub(MAX_WALK)..i).rev() {
         match tokens[j].text(src) {
-            b"}" | b"]" => depth += 1,
-            b"{" | b"[" if depth > 0 => depth -= 1,
+            b"}" | b"]" | b")" => depth += 1,
+            b"{" | b"[" | b"(" if depth > 0 => depth -= 1,
             b"{" => {
                 open = Some(j);
                 break;
             }
+            b"[" | b"(" => return None,
             _ => {}
         }
     }
@@ -480,21 +629,21 @@ fn sibling_value<'a>(src: &'a [u8], tokens: &[Token], i: usize, key: &[u8]) -> O
     for j in open + 1..tokens.len().min(open + MAX_WALK) {
         let t = &tokens[j];
         match t.text(src) {
-            b"{" | b"[" => depth += 1,
-            b"}" | b"]" => {
+            b"{" | b"[" | b"(" => depth += 1,
+            b"}" | b"]" | b")" => {
                 if depth == 0 {
                     return None;
                 }
                 depth -= 1;
             }
             _ if depth == 0
-                && t.kind == TokKind::Str
+                && matches!(t.kind, TokKind::Str | TokKind::Ident)
                 && t.content_text(src).eq_ignore_ascii_case(key) =>
             {
-                let colon = next_significant(tokens, j)?;
-                let v = next_significant(tokens, colon)?;
-                if tokens[colon].is_punct(src, ":") && tokens[v].kind == TokKind::Str {
-                    return Some(tokens[v].content_text(src));
+                let op = next_significant(tokens, j)?;
+                let v = next_significant(tokens, op)?;
+                if (tokens[op].is_punct(src, ":") || tokens[op].is_punct(src, "=")) && j != i {
+                    return Some(v);
                 }
             }
             _ => {}
@@ -503,52 +652,45 @@ fn sibling_value<'a>(src: &'a [u8], tokens: &[Token], i: usize, key: &[u8]) -> O
     None
 }
 
-/// Postman's `"host": ["api", "whispir", "com"]`.
-fn host_arrays(src: &[u8], tokens: &[Token]) -> Vec<HostUse> {
-    let mut out = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        if t.kind != TokKind::Str || !t.content_text(src).eq_ignore_ascii_case(b"host") {
-            continue;
+/// Postman's `"host": ["api", "whispir", "com"]` with the `"host"` key at token `i`.
+fn host_array_at(src: &[u8], tokens: &[Token], i: usize) -> Option<HostUse> {
+    let colon = next_significant(tokens, i).filter(|&c| tokens[c].is_punct(src, ":"))?;
+    let open = next_significant(tokens, colon).filter(|&o| tokens[o].is_punct(src, "["))?;
+    let mut parts = Vec::new();
+    let mut j = open + 1;
+    loop {
+        let t = tokens.get(j)?;
+        match t.kind {
+            TokKind::Str => parts.push(String::from_utf8_lossy(t.content_text(src)).into_owned()),
+            TokKind::Punct if t.text(src) == b"," => {}
+            TokKind::Punct if t.text(src) == b"]" => break,
+            _ => return None,
         }
-        let Some(colon) = next_significant(tokens, i).filter(|&c| tokens[c].is_punct(src, ":"))
-        else {
-            continue;
-        };
-        let Some(open) = next_significant(tokens, colon).filter(|&o| tokens[o].is_punct(src, "["))
-        else {
-            continue;
-        };
-        let mut parts = Vec::new();
-        let mut j = open + 1;
-        while let Some(t) = tokens.get(j) {
-            match t.kind {
-                TokKind::Str => {
-                    parts.push(String::from_utf8_lossy(t.content_text(src)).into_owned())
-                }
-                TokKind::Punct if t.text(src) == b"," => {}
-                TokKind::Punct if t.text(src) == b"]" => break,
-                _ => {
-                    parts.clear();
-                    break;
-                }
-            }
-            j += 1;
-        }
-        if parts.len() < 2 || tokens.get(j).is_none() {
-            continue;
-        }
-        let kind = hosts::classify(&parts.join("."));
-        if kind.is_api() {
-            let span = tokens[open].span.start..tokens[j].span.end;
-            out.push(HostUse {
-                host: span.clone(),
-                kind,
-                scheme: None,
-                insecure: false,
-                url: span,
-                port: None,
-            });
-        }
+        j += 1;
     }
-    out
+    if parts.len() < 2 {
+        return None;
+    }
+    let span = tokens[open].span.start..tokens[j].span.end;
+    Some(HostUse {
+        host: span.clone(),
+        kind: hosts::classify(&parts.join(".")),
+        scheme: None,
+        insecure: false,
+        url: span,
+        port: None,
+    })
+}
+
+/// Every Postman `host` array that names a Whispir API host.
+fn host_arrays(src: &[u8], tokens: &[Token]) -> Vec<HostUse> {
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            t.kind == TokKind::Str && t.content_text(src).eq_ignore_ascii_case(b"host")
+        })
+        .filter_map(|(i, _)| host_array_at(src, tokens, i))
+        .filter(|h| h.kind.is_api())
+        .collect()
 }

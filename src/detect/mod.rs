@@ -11,6 +11,7 @@
 //! 3. `yaml`: indentation-aware look at YAML documents (OpenAPI/Swagger security schemes).
 
 mod expr;
+mod markup;
 mod urls;
 mod yaml;
 
@@ -97,13 +98,19 @@ pub fn analyze(file: &SourceFile, lang: &dyn Language) -> Facts {
         }
     }
     facts.whispir_context = has_whispir_context(src, &facts.hosts);
-    let mentions_apikey = memchr::memmem::find(&src.to_ascii_lowercase(), b"apikey").is_some();
+    let lower = src.to_ascii_lowercase();
+    let mentions_apikey = memchr::memmem::find(&lower, b"apikey").is_some();
     let may_have_host_array = memchr::memmem::find(src, b"\"whispir\"").is_some();
     if mentions_apikey || may_have_host_array {
         facts.tokens = lang.tokenize(src);
         let found = expr::analyze(src, &facts, lang);
         facts.params.extend(found.params);
         facts.hosts.extend(found.hosts);
+        if mentions_apikey && memchr::memmem::find(&lower, b"<cfhttpparam").is_some() {
+            facts
+                .params
+                .extend(markup::url_params(src, facts.whispir_context));
+        }
         if lang.is_yaml() && mentions_apikey {
             facts
                 .params

@@ -283,7 +283,11 @@ pub struct QueryParam {
 pub fn query_params(bytes: &[u8], q: usize, end: usize) -> Vec<QueryParam> {
     let mut out = Vec::new();
     let mut sep_start = q;
-    let mut i = q + 1;
+    let mut i = if starts_with_ci(&bytes[q..end.max(q)], b"&amp;") {
+        q + 5
+    } else {
+        q + 1
+    };
     // `\?` (escaped in shell or properties) belongs to the separator.
     if sep_start > 0 && bytes[sep_start - 1] == b'\\' {
         sep_start -= 1;

@@ -51,7 +51,7 @@ fn check(facts: &Facts, file: &SourceFile, ctx: &RuleContext) -> Vec<Diagnostic>
         .map(|h| {
             let shown = String::from_utf8_lossy(&file.bytes[h.host.clone()]).into_owned();
             let is_array = file.bytes.get(h.host.start) == Some(&b'[');
-            let shown = if is_array { "a Postman host array".to_string() } else { format!("`{shown}`") };
+            let shown = if is_array { "`api.whispir.com` in a Postman host array".to_string() } else { format!("`{shown}`") };
             let d = Diagnostic::new(RuleCode::WM001, h.host.clone(), format!("Retired Whispir gateway {shown}"))
                 .with_label("retired gateway host");
             match ctx.region {
