@@ -9,6 +9,7 @@ use crate::engine::{self, RunInput, Settings};
 use crate::report::{self, ReportOptions};
 use crate::rules::{self, RuleCode, RuleContext};
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 pub fn run(cli: Cli) -> ExitStatus {
     let mut stdout = std::io::stdout().lock();
@@ -76,30 +77,28 @@ fn load_config(args: &CheckArgs) -> Result<Loaded, String> {
 fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
     let loaded = load_config(args)?;
     let cfg = &loaded.config;
-    let exclude_root = loaded
+    let cwd = std::env::current_dir().map_err(|e| format!("reading the current directory: {e}"))?;
+    // Config globs are relative to the config file's directory, command-line ones to here.
+    let config_root = loaded
         .path
         .as_ref()
-        .and_then(|p| {
-            p.parent().map(|d| {
-                if d.as_os_str().is_empty() {
-                    std::path::PathBuf::from(".")
-                } else {
-                    d.to_path_buf()
-                }
-            })
-        })
-        .map_or_else(
-            || std::env::current_dir().unwrap_or_default(),
-            |d| std::fs::canonicalize(&d).unwrap_or(d),
-        );
-    let mut excludes = cfg.exclude.clone().unwrap_or_default();
-    excludes.extend(cfg.extend_exclude.iter().flatten().cloned());
-    excludes.extend(args.exclude.iter().cloned());
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .and_then(|p| p.parent().map(PathBuf::from));
+    let mut config_excludes = cfg.exclude.clone().unwrap_or_default();
+    config_excludes.extend(cfg.extend_exclude.iter().flatten().cloned());
+    let excludes = vec![
+        (
+            config_root.clone().unwrap_or_else(|| cwd.clone()),
+            config_excludes,
+        ),
+        (cwd, args.exclude.clone()),
+    ];
     let settings = Settings {
         rules: RuleContext {
             region: args.region.or(cfg.region),
         },
         ignored: cfg.ignore.clone().unwrap_or_default(),
+        config_root: config_root.clone(),
         per_file_ignores: match &cfg.per_file_ignores {
             Some(map) => Settings::per_file_ignores_from(map)?,
             None => Vec::new(),
@@ -112,7 +111,6 @@ fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
             force_exclude: args.force_exclude,
             threads: args.threads,
             excludes,
-            exclude_root,
         },
         stdin_filename: args.stdin_filename.clone(),
     };

@@ -1,7 +1,7 @@
 //! File discovery: walks the given paths in parallel with the `ignore` crate and hands each
 //! candidate file to a callback on a worker thread. Walking knows nothing about Whispir.
 
-use ignore::overrides::{Override, OverrideBuilder};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
 
@@ -9,9 +9,9 @@ pub struct WalkOptions {
     pub no_ignore: bool,
     pub force_exclude: bool,
     pub threads: usize,
-    /// Exclude globs (gitignore syntax), anchored at `exclude_root`.
-    pub excludes: Vec<String>,
-    pub exclude_root: PathBuf,
+    /// Exclude globs (gitignore syntax), each list anchored at its directory: the config
+    /// file's for `exclude`/`extend-exclude`, the current directory's for `--exclude`.
+    pub excludes: Vec<(PathBuf, Vec<String>)>,
 }
 
 /// A file to scan, or a problem found while walking.
@@ -20,29 +20,47 @@ pub enum Found {
     Error { display: String, message: String },
 }
 
-pub fn build_excludes(opts: &WalkOptions) -> Result<Override, String> {
-    let mut b = OverrideBuilder::new(&opts.exclude_root);
-    for glob in &opts.excludes {
-        b.add(&format!("!{glob}"))
-            .map_err(|e| format!("invalid exclude glob `{glob}`: {e}"))?;
-    }
-    b.build().map_err(|e| format!("invalid exclude globs: {e}"))
+/// Compiled exclude globs.
+pub struct Excludes {
+    matchers: Vec<Gitignore>,
+    cwd: PathBuf,
 }
 
-pub fn is_excluded(excludes: &Override, path: &Path, is_dir: bool) -> bool {
-    let abs;
-    let p = if path.is_absolute() {
-        path
-    } else {
-        abs = std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf());
-        &abs
-    };
-    // Check the path and each of its parents, as a walk would have.
-    p.ancestors()
-        .enumerate()
-        .any(|(i, a)| excludes.matched(a, is_dir || i > 0).is_ignore())
+impl Excludes {
+    pub fn new(opts: &WalkOptions) -> Result<Excludes, String> {
+        let mut matchers = Vec::new();
+        for (root, globs) in opts.excludes.iter().filter(|(_, g)| !g.is_empty()) {
+            let mut b = GitignoreBuilder::new(root);
+            for glob in globs {
+                b.add_line(None, glob)
+                    .map_err(|e| format!("invalid exclude glob `{glob}`: {e}"))?;
+            }
+            matchers.push(
+                b.build()
+                    .map_err(|e| format!("invalid exclude globs: {e}"))?,
+            );
+        }
+        Ok(Excludes {
+            matchers,
+            cwd: std::env::current_dir().unwrap_or_default(),
+        })
+    }
+
+    /// Whether `path` (relative to the current directory, or absolute) or a parent of it
+    /// matches an exclude.
+    pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
+        if self.matchers.is_empty() {
+            return false;
+        }
+        let abs = self.cwd.join(path);
+        let abs = abs.strip_prefix("./").unwrap_or(&abs);
+        self.matchers.iter().any(|m| {
+            abs.ancestors()
+                .take_while(|a| a.starts_with(m.path()) && *a != m.path())
+                .enumerate()
+                .any(|(i, a)| m.matched(a, is_dir || i > 0).is_ignore())
+        })
+    }
 }
 
 /// Walks `paths`, calling `visit` from worker threads for every file to scan.
@@ -51,7 +69,7 @@ pub fn walk(
     opts: &WalkOptions,
     visit: &(dyn Fn(Found) + Sync),
 ) -> Result<(), String> {
-    let excludes = build_excludes(opts)?;
+    let excludes = Excludes::new(opts)?;
     let mut dirs = Vec::new();
     for path in paths {
         let display = path.to_string_lossy().into_owned();
@@ -64,7 +82,7 @@ pub fn walk(
             Ok(meta) if meta.is_dir() => dirs.push(path.clone()),
             Ok(_) => {
                 // Named explicitly: always scanned, unless --force-exclude and excluded.
-                if opts.force_exclude && is_excluded(&excludes, path, false) {
+                if opts.force_exclude && excludes.is_excluded(path, false) {
                     continue;
                 }
                 if path.to_str().is_none() {
@@ -97,9 +115,11 @@ pub fn walk(
         .git_exclude(!opts.no_ignore)
         .require_git(false)
         .follow_links(false)
-        .overrides(excludes)
         .threads(opts.threads)
-        .filter_entry(|e| e.file_name() != ".git");
+        .filter_entry(move |e| {
+            e.file_name() != ".git"
+                && !excludes.is_excluded(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+        });
     builder.build_parallel().run(|| {
         Box::new(move |entry| {
             match entry {

@@ -22,6 +22,8 @@ pub struct Settings {
     pub rules: RuleContext,
     pub ignored: Vec<RuleCode>,
     pub per_file_ignores: Vec<(GlobMatcher, Vec<RuleCode>)>,
+    /// Where `per-file-ignores` globs are anchored: the config file's directory.
+    pub config_root: Option<PathBuf>,
 }
 
 impl Settings {
@@ -37,15 +39,28 @@ impl Settings {
             .collect()
     }
 
-    fn enabled(&self, code: RuleCode, display_path: &str) -> bool {
+    fn enabled(&self, code: RuleCode, path: &std::path::Path) -> bool {
         if self.ignored.contains(&code) {
             return false;
         }
-        let rel = display_path.strip_prefix("./").unwrap_or(display_path);
+        if self.per_file_ignores.is_empty() {
+            return true;
+        }
+        let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let rel = match &self.config_root {
+            Some(root) => abs
+                .strip_prefix(root)
+                .map(PathBuf::from)
+                .unwrap_or(abs.clone()),
+            None => path
+                .strip_prefix("./")
+                .map(PathBuf::from)
+                .unwrap_or(path.to_path_buf()),
+        };
         !self
             .per_file_ignores
             .iter()
-            .any(|(m, codes)| codes.contains(&code) && m.is_match(rel))
+            .any(|(m, codes)| codes.contains(&code) && m.is_match(&rel))
     }
 }
 
@@ -96,7 +111,7 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
     let facts = detect::analyze(&file, lang);
     let mut diagnostics: Vec<Diagnostic> = rules::ALL
         .iter()
-        .filter(|r| settings.enabled(r.code, &file.display_path))
+        .filter(|r| settings.enabled(r.code, &file.path))
         .flat_map(|r| (r.check)(&facts, &file, &settings.rules))
         .collect();
     if diagnostics.is_empty() {
@@ -191,11 +206,8 @@ pub fn run(input: &RunInput, settings: &Settings) -> Result<Outcome, String> {
         scanned.fetch_add(1, Ordering::Relaxed);
         // Like a path named on the command line: excludes apply only with --force-exclude.
         let skip = input.walk.force_exclude
-            && discover::is_excluded(
-                &discover::build_excludes(&input.walk)?,
-                std::path::Path::new(&name),
-                false,
-            );
+            && discover::Excludes::new(&input.walk)?
+                .is_excluded(std::path::Path::new(&name), false);
         if !skip && !looks_binary(&bytes) {
             let file = SourceFile::new(name.clone(), PathBuf::from(&name), bytes);
             if let Some(r) = check_file(file, settings) {

@@ -101,6 +101,10 @@ pub fn is_placeholder(v: &[u8]) -> bool {
     {
         return true;
     }
+    // Generated keys mix in digits; a word such as `InnerHandler` is a name, not a key.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return true;
+    }
     let first = text.as_bytes()[0];
     if text.bytes().all(|b| b == first) {
         return true;
@@ -119,7 +123,7 @@ static CREDENTIAL_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         // Authorization: Basic <base64>
         r"(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})",
         // apikey=…, api_key: "…", "x-api-key": "…", X-Api-Key: …
-        r#"(?i)(?:x-api-key|api[_-]?key)["']?\s*(?:[:=]|=>|,)\s*["']?([A-Za-z0-9_\-]{12,})"#,
+        r#"(?i)(?:x-api-key|api[_-]?key)["']?\s*(?:[:=]|=>)\s*["']?([A-Za-z0-9_\-]{12,})"#,
     ]
     .iter()
     .map(|p| Regex::new(p).expect("valid pattern"))

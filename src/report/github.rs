@@ -1,11 +1,11 @@
 //! GitHub Actions workflow commands: one annotation per diagnostic.
 
-use super::{ReportOptions, positions};
+use super::{ReportOptions, clean, positions};
 use crate::engine::Outcome;
 use crate::rules::Severity;
 use std::io::{self, Write};
 
-pub fn write(out: &mut dyn Write, outcome: &Outcome, _opts: &ReportOptions) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io::Result<()> {
     for r in &outcome.reports {
         let path = r
             .file
@@ -32,7 +32,7 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, _opts: &ReportOptions) -> i
                 end.line,
                 end.column,
                 escape_property(&format!("{} {}", d.code, d.code.info().name)),
-                escape_data(&message)
+                escape_data(&clean(r, &message, opts))
             )?;
         }
     }

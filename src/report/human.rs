@@ -5,7 +5,7 @@
 //! gets a small window of just its lines, decoded lossily and redacted, with the span mapped
 //! onto it: spans can never split a character there.
 
-use super::{ReportOptions, secrets_of, summary_line};
+use super::{ReportOptions, clean, secrets_of, summary_line};
 use crate::engine::{FileReport, Outcome};
 use crate::rules::Severity;
 use crate::secrets::redact_with_map;
@@ -108,7 +108,7 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
             };
             let mut notes = Vec::new();
             if let Some(help) = &d.help {
-                notes.push(format!("help: {help}"));
+                notes.push(format!("help: {}", clean(report, help, opts)));
             }
             if let Some(fix) = &d.fix {
                 let how = match fix.applicability {
@@ -117,11 +117,11 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
                         "unsafe fix available (--unsafe-fixes)"
                     }
                 };
-                notes.push(format!("{how}: {}", fix.message));
+                notes.push(format!("{how}: {}", clean(report, &fix.message, opts)));
             }
             let diagnostic = base
                 .with_code(d.code.as_str())
-                .with_message(&d.message)
+                .with_message(clean(report, &d.message, opts))
                 .with_labels(vec![Label::primary((), span).with_message(&d.label)])
                 .with_notes(notes);
             term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic)

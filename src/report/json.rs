@@ -1,10 +1,9 @@
 //! The JSON report, in the shape SPEC.md fixes (version 1).
 
-use super::{ReportOptions, positions, secrets_of};
+use super::{ReportOptions, clean, positions};
 use crate::diagnostic::Applicability;
 use crate::engine::{FileReport, Outcome};
 use crate::rules::{RuleCode, Severity};
-use crate::secrets;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -20,19 +19,19 @@ struct JsonDiagnostic<'a> {
     code: RuleCode,
     name: &'static str,
     severity: Severity,
-    message: &'a str,
+    message: String,
     path: &'a str,
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
-    fix: Option<JsonFix<'a>>,
+    fix: Option<JsonFix>,
 }
 
 #[derive(Serialize)]
-struct JsonFix<'a> {
+struct JsonFix {
     applicability: Applicability,
-    message: &'a str,
+    message: String,
     edits: Vec<JsonEdit>,
 }
 
@@ -69,7 +68,7 @@ fn diagnostics<'a>(
             code: d.code,
             name: d.code.info().name,
             severity: d.severity,
-            message: &d.message,
+            message: clean(r, &d.message, opts),
             path: &r.file.display_path,
             line: start.line,
             column: start.column,
@@ -77,7 +76,7 @@ fn diagnostics<'a>(
             end_column: end.column,
             fix: d.fix.as_ref().map(|f| JsonFix {
                 applicability: f.applicability,
-                message: &f.message,
+                message: clean(r, &f.message, opts),
                 edits: f
                     .edits
                     .iter()
@@ -90,24 +89,13 @@ fn diagnostics<'a>(
                             end_column: t.column,
                             // Replacement text never contains a secret the file did not; redact
                             // any secret it copies.
-                            content: redact_content(&e.content, r, opts),
+                            content: clean(r, &e.content, opts),
                         }
                     })
                     .collect(),
             }),
         }
     })
-}
-
-fn redact_content(content: &str, r: &FileReport, opts: &ReportOptions) -> String {
-    let mut out = content.to_string();
-    for s in secrets_of(r, opts) {
-        let secret = String::from_utf8_lossy(&r.file.bytes[s.clone()]);
-        if !secret.is_empty() && out.contains(secret.as_ref()) {
-            out = out.replace(secret.as_ref(), &secrets::redact(&secret));
-        }
-    }
-    out
 }
 
 pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io::Result<()> {

@@ -42,6 +42,19 @@ fn secrets_of<'a>(report: &'a FileReport, opts: &ReportOptions) -> &'a [Range<us
     }
 }
 
+/// A message, help or replacement text with the file's secrets redacted (unless
+/// `--show-secrets`). Rules write plain text; every sink goes through here.
+fn clean(report: &FileReport, text: &str, opts: &ReportOptions) -> String {
+    let mut out = text.to_string();
+    for s in secrets_of(report, opts) {
+        let secret = String::from_utf8_lossy(&report.file.bytes[s.clone()]);
+        if !secret.is_empty() && out.contains(secret.as_ref()) {
+            out = out.replace(secret.as_ref(), &crate::secrets::redact(&secret));
+        }
+    }
+    out
+}
+
 /// Start and end positions of a span (end is exclusive, as a column after the last character).
 fn positions(report: &FileReport, span: &Range<usize>) -> (LineCol, LineCol) {
     (

@@ -4,7 +4,7 @@ use super::{RuleCode, RuleContext, RuleInfo, Severity};
 use crate::detect::{ApiKeyParam, Facts, ParamShape, Target};
 use crate::diagnostic::Diagnostic;
 use crate::hosts::HostKind;
-use crate::secrets::{ValueKind, redact};
+use crate::secrets::ValueKind;
 use crate::source::SourceFile;
 
 pub const RULE: RuleInfo = RuleInfo {
@@ -92,7 +92,7 @@ fn header_value(p: &ApiKeyParam, file: &SourceFile) -> String {
     let raw = String::from_utf8_lossy(&file.bytes[p.value.clone()]).into_owned();
     match p.value_kind {
         ValueKind::Absent => "<the key>".to_string(),
-        ValueKind::Literal => redact(&raw),
-        ValueKind::Interpolated | ValueKind::Placeholder => raw,
+        // Reports redact secrets in every text they print, this one included.
+        ValueKind::Literal | ValueKind::Interpolated | ValueKind::Placeholder => raw,
     }
 }

@@ -3,7 +3,7 @@
 use super::{RuleCode, RuleContext, RuleInfo, Severity};
 use crate::detect::Facts;
 use crate::diagnostic::Diagnostic;
-use crate::secrets::{ValueKind, redact};
+use crate::secrets::ValueKind;
 use crate::source::SourceFile;
 
 pub const RULE: RuleInfo = RuleInfo {
@@ -49,7 +49,7 @@ fn check(facts: &Facts, file: &SourceFile, _ctx: &RuleContext) -> Vec<Diagnostic
         .filter(|p| p.value_kind == ValueKind::Literal)
         .map(|p| {
             let value = String::from_utf8_lossy(&file.bytes[p.value.clone()]);
-            Diagnostic::new(RuleCode::WM003, p.value.clone(), format!("Hard-coded Whispir API key `{}`", redact(&value)))
+            Diagnostic::new(RuleCode::WM003, p.value.clone(), format!("Hard-coded Whispir API key `{value}`"))
                 .with_label("API key value")
                 .with_help("read the key from the environment or a secret store, and rotate this one: it is in the repository")
         })
