@@ -15,6 +15,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     let mut stdout = std::io::stdout().lock();
     let result = match cli.command {
         Command::Check(args) => check(&args),
+        Command::Fix(args) => crate::fixcmd::run(&args),
         Command::Rules => print_rules(&mut stdout)
             .map(|_| ExitStatus::Clean)
             .map_err(|e| e.to_string()),
@@ -74,7 +75,8 @@ fn load_config(args: &CheckArgs) -> Result<Loaded, String> {
     }
 }
 
-fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
+/// Settings and walk options from the config file and the command line.
+pub(crate) fn prepare(args: &CheckArgs) -> Result<(Settings, WalkOptions), String> {
     let loaded = load_config(args)?;
     let cfg = &loaded.config;
     let cwd = std::env::current_dir().map_err(|e| format!("reading the current directory: {e}"))?;
@@ -98,51 +100,63 @@ fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
             region: args.region.or(cfg.region),
         },
         ignored: cfg.ignore.clone().unwrap_or_default(),
-        config_root: config_root.clone(),
+        config_root,
         per_file_ignores: match &cfg.per_file_ignores {
             Some(map) => Settings::per_file_ignores_from(map)?,
             None => Vec::new(),
         },
     };
-    let input = RunInput {
-        paths: &args.paths,
-        walk: WalkOptions {
-            no_ignore: args.no_ignore,
-            force_exclude: args.force_exclude,
-            threads: args.threads,
-            excludes,
-        },
-        stdin_filename: args.stdin_filename.clone(),
+    let walk = WalkOptions {
+        no_ignore: args.no_ignore,
+        force_exclude: args.force_exclude,
+        threads: args.threads,
+        excludes,
     };
-    let outcome = engine::run(&input, &settings)?;
+    Ok((settings, walk))
+}
 
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+pub(crate) fn report_options(args: &CheckArgs, to: Stream) -> ReportOptions {
+    let is_terminal = match to {
+        Stream::Stdout => args.output.is_none() && std::io::stdout().is_terminal(),
+        Stream::Stderr => std::io::stderr().is_terminal(),
+    };
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let opts = ReportOptions {
+    ReportOptions {
         format: args.format,
         show_secrets: args.show_secrets,
         color,
         quiet: args.quiet,
         statistics: args.statistics,
-    };
-    let mut buf = Vec::new();
-    report::write(&mut buf, &outcome, &opts).map_err(|e| format!("writing report: {e}"))?;
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Writes report bytes to `--output` or standard output.
+pub(crate) fn emit(args: &CheckArgs, buf: &[u8]) -> Result<(), String> {
     match &args.output {
-        Some(path) => std::fs::write(path, &buf)
-            .map_err(|e| format!("writing report to {}: {e}", path.display()))?,
+        Some(path) => std::fs::write(path, buf)
+            .map_err(|e| format!("writing report to {}: {e}", path.display())),
         None => std::io::stdout()
             .lock()
-            .write_all(&buf)
-            .map_err(|e| format!("writing report: {e}"))?,
+            .write_all(buf)
+            .map_err(|e| format!("writing report: {e}")),
     }
+}
+
+pub(crate) fn print_errors(errors: &[crate::engine::ScanError]) {
     // I/O problems go to standard error in every format (JSON also lists them in `summary`).
-    for e in &outcome.errors {
+    for e in errors {
         let path = if e.path.is_empty() {
             String::new()
         } else {
@@ -150,6 +164,21 @@ fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
         };
         eprintln!("error: {path}{}", e.message);
     }
+}
+
+fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
+    let (settings, walk) = prepare(args)?;
+    let input = RunInput {
+        paths: &args.paths,
+        walk,
+        stdin_filename: args.stdin_filename.clone(),
+    };
+    let outcome = engine::run(&input, &settings)?;
+    let mut buf = Vec::new();
+    report::write(&mut buf, &outcome, &report_options(args, Stream::Stdout))
+        .map_err(|e| format!("writing report: {e}"))?;
+    emit(args, &buf)?;
+    print_errors(&outcome.errors);
     Ok(if !outcome.errors.is_empty() {
         ExitStatus::Error
     } else if outcome.diagnostic_count() > 0 && !args.exit_zero {

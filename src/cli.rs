@@ -19,6 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Report legacy Whispir API usage.
     Check(CheckArgs),
+    /// Rewrite what can be proven safe: regional host, key moved into an x-api-key header.
+    Fix(FixArgs),
     /// List the rules.
     Rules,
     /// Explain one rule: why, what is flagged, the fix, before and after.
@@ -41,6 +43,32 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub common: CheckArgs,
+
+    /// Print a unified diff of the changes and write nothing (exit 1 if anything would change).
+    #[arg(long, conflicts_with = "interactive")]
+    pub diff: bool,
+
+    /// Also apply unsafe fixes (a header placed through a followed variable, prose docs).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Show each fix and ask: y(es), n(o), a(ll remaining), q(uit).
+    #[arg(long)]
+    pub interactive: bool,
+
+    /// Exit 1 when a file was changed (for pre-commit, which must fail after a fix).
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
+
+    /// Write into files with uncommitted changes in a git work tree.
+    #[arg(long)]
+    pub allow_dirty: bool,
 }
 
 #[derive(Debug, Args)]

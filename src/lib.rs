@@ -13,6 +13,8 @@ pub mod detect;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod fix;
+pub mod fixcmd;
 pub mod hosts;
 pub mod lang;
 pub mod report;
@@ -20,6 +22,8 @@ pub mod rules;
 pub mod secrets;
 pub mod source;
 pub mod suppress;
+pub mod vcs;
+pub mod write;
 
 /// What the process exits with (SPEC: 0 clean, 1 diagnostics remain, 2 error).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -185,6 +185,7 @@ fn fragments(src: &[u8], facts: &Facts, lang: &dyn Language, defs: &Defs) -> Vec
             value: p.value,
             shape: ParamShape::Fragment,
             target,
+            scheme_in: None,
         });
     }
     out
@@ -325,8 +326,8 @@ fn builders(
             continue;
         }
         let shape = match first {
-            Some(Container::Query) => ParamShape::Builder,
             _ if in_query => ParamShape::SecurityScheme,
+            Some(Container::Query) => ParamShape::Builder,
             _ => continue,
         };
         // The request the builder belongs to may name another vendor's host.
@@ -344,6 +345,9 @@ fn builders(
         };
         let mut param = builder_param(src, t, value.map(|v| &tokens[v]), shape);
         param.target = target;
+        if in_query {
+            param.scheme_in = sibling(src, tokens, i, b"in").map(|v| tokens[v].content.clone());
+        }
         out.push(param);
     }
     out
@@ -498,6 +502,7 @@ fn builder_param(src: &[u8], key: &Token, value: Option<&Token>, shape: ParamSha
         value_kind,
         shape,
         target: Target::WhispirContext,
+        scheme_in: None,
     }
 }
 

@@ -41,6 +41,7 @@ pub fn url_params(src: &[u8], whispir_context: bool) -> Vec<ApiKeyParam> {
             value,
             shape: ParamShape::Builder,
             target: Target::WhispirContext,
+            scheme_in: None,
         });
     }
     out

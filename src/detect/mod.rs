@@ -71,6 +71,8 @@ pub struct ApiKeyParam {
     pub value_kind: ValueKind,
     pub shape: ParamShape,
     pub target: Target,
+    /// For a security scheme: the value of its `in` member (`query`).
+    pub scheme_in: Option<Range<usize>>,
 }
 
 /// Everything detection learned about one file.

@@ -268,6 +268,7 @@ pub fn apikey_params_in_url(bytes: &[u8], host: &HostUse) -> Vec<ApiKeyParam> {
             value: p.value,
             shape: ParamShape::Url,
             target: Target::Host(host.kind.clone()),
+            scheme_in: None,
         })
         .collect()
 }

@@ -100,9 +100,11 @@ pub fn security_schemes(src: &[u8], whispir_context: bool) -> Vec<ApiKeyParam> {
             continue;
         }
         let siblings = siblings(&lines, i);
-        let in_query = siblings
+        let scheme_in = siblings
             .iter()
-            .any(|s| eq(src, &s.key, "in") && eq(src, &s.value, "query"));
+            .find(|s| eq(src, &s.key, "in") && eq(src, &s.value, "query"))
+            .map(|s| s.value.clone());
+        let in_query = scheme_in.is_some();
         let under_query = ancestors(&lines, i).iter().any(|a| {
             let k = String::from_utf8_lossy(&src[a.key.clone()]).to_ascii_lowercase();
             k.contains("query") || k.contains("param") || k == "qs"
@@ -151,6 +153,11 @@ pub fn security_schemes(src: &[u8], whispir_context: bool) -> Vec<ApiKeyParam> {
             value_kind,
             shape,
             target: Target::WhispirContext,
+            scheme_in: if shape == ParamShape::SecurityScheme {
+                scheme_in
+            } else {
+                None
+            },
         });
     }
     out

@@ -8,6 +8,7 @@ mod rust;
 
 pub use lexer::LexSpec;
 
+use serde::Deserialize;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,25 @@ impl Token {
     }
 }
 
+/// How the requests of a language family carry headers: where the fixer can put
+/// `x-api-key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestStyle {
+    /// curl/wget command lines (shell scripts, Makefiles, Dockerfiles, CI `run:` blocks).
+    Shell,
+    /// Documents: raw request lines followed by header lines, and curl lines in code blocks.
+    Document,
+    /// Postman collections and other JSON: request objects with a `header` array.
+    Json,
+    JavaScript,
+    Python,
+    Rust,
+    /// Settings (`.env`, properties): the request is made elsewhere; the move is manual.
+    Config,
+    /// Code whose request shapes the fixer does not rewrite: the move is manual, with a hint.
+    Code,
+}
+
 /// What the rest of the tool needs to know about a family of languages.
 pub trait Language: Sync {
     /// A short name shown in the support matrix and debug output.
@@ -63,7 +83,20 @@ pub trait Language: Sync {
     fn is_yaml(&self) -> bool {
         false
     }
+    /// Where requests carry their headers.
+    fn request_style(&self) -> RequestStyle;
+    /// The code a person adds to send the header, with `value` as the key expression.
+    fn header_hint(&self, value: &str) -> String {
+        format!("x-api-key: {value}")
+    }
+    /// Parses the file with a real parser, where the family has one: `None` when it has not.
+    fn check_syntax(&self, _src: &[u8]) -> Option<Result<(), String>> {
+        None
+    }
 }
+
+/// A real parser run over a fixed file.
+pub type SyntaxCheck = fn(&[u8]) -> Result<(), String>;
 
 /// Code and data languages that the generic lexer handles.
 pub struct Lexed {
@@ -72,6 +105,23 @@ pub struct Lexed {
     pub concat: &'static [&'static str],
     pub line_oriented: bool,
     pub yaml: bool,
+    pub requests: RequestStyle,
+    /// `header_hint` with `{v}` standing for the value.
+    pub hint: &'static str,
+    pub syntax: Option<SyntaxCheck>,
+}
+
+impl Lexed {
+    const BASE: Lexed = Lexed {
+        name: "",
+        spec: LexSpec::NONE,
+        concat: &[],
+        line_oriented: false,
+        yaml: false,
+        requests: RequestStyle::Code,
+        hint: "x-api-key: {v}",
+        syntax: None,
+    };
 }
 
 impl Language for Lexed {
@@ -89,6 +139,15 @@ impl Language for Lexed {
     }
     fn is_yaml(&self) -> bool {
         self.yaml
+    }
+    fn request_style(&self) -> RequestStyle {
+        self.requests
+    }
+    fn header_hint(&self, value: &str) -> String {
+        self.hint.replace("{v}", value)
+    }
+    fn check_syntax(&self, src: &[u8]) -> Option<Result<(), String>> {
+        self.syntax.map(|check| check(src))
     }
 }
 
@@ -112,6 +171,22 @@ impl Language for Prose {
     fn is_prose(&self) -> bool {
         self.prose
     }
+    fn request_style(&self) -> RequestStyle {
+        RequestStyle::Document
+    }
+}
+
+fn json_syntax(src: &[u8]) -> Result<(), String> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(src)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+fn yaml_syntax(src: &[u8]) -> Result<(), String> {
+    for doc in serde_yaml::Deserializer::from_slice(src) {
+        serde::de::IgnoredAny::deserialize(doc).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 const C_COMMENTS: &[&str] = &["//"];
@@ -127,8 +202,9 @@ static JAVASCRIPT: Lexed = Lexed {
         ..LexSpec::NONE
     },
     concat: &["+"],
-    line_oriented: false,
-    yaml: false,
+    requests: RequestStyle::JavaScript,
+    hint: "headers: { 'x-api-key': {v} }",
+    ..Lexed::BASE
 };
 static C_FAMILY: Lexed = Lexed {
     name: "c-family",
@@ -140,8 +216,8 @@ static C_FAMILY: Lexed = Lexed {
         ..LexSpec::NONE
     },
     concat: &["+"],
-    line_oriented: false,
-    yaml: false,
+    hint: ".header(\"x-api-key\", {v})  (java.net.http / OkHttp), or connection.setRequestProperty(\"x-api-key\", {v})",
+    ..Lexed::BASE
 };
 static CSHARP: Lexed = Lexed {
     name: "csharp",
@@ -154,8 +230,8 @@ static CSHARP: Lexed = Lexed {
         ..LexSpec::NONE
     },
     concat: &["+"],
-    line_oriented: false,
-    yaml: false,
+    hint: "request.Headers.Add(\"x-api-key\", {v});",
+    ..Lexed::BASE
 };
 static GO: Lexed = Lexed {
     name: "go",
@@ -167,8 +243,8 @@ static GO: Lexed = Lexed {
         ..LexSpec::NONE
     },
     concat: &["+"],
-    line_oriented: false,
-    yaml: false,
+    hint: "req.Header.Set(\"x-api-key\", {v})",
+    ..Lexed::BASE
 };
 static PHP: Lexed = Lexed {
     name: "php",
@@ -180,8 +256,8 @@ static PHP: Lexed = Lexed {
         ..LexSpec::NONE
     },
     concat: &["."],
-    line_oriented: false,
-    yaml: false,
+    hint: "'headers' => ['x-api-key' => {v}]  (Guzzle), or 'x-api-key: ' . {v} in CURLOPT_HTTPHEADER",
+    ..Lexed::BASE
 };
 static PYTHON: Lexed = Lexed {
     name: "python",
@@ -194,7 +270,9 @@ static PYTHON: Lexed = Lexed {
     },
     concat: &["+"],
     line_oriented: true,
-    yaml: false,
+    requests: RequestStyle::Python,
+    hint: "headers={\"x-api-key\": {v}}",
+    ..Lexed::BASE
 };
 static RUBY: Lexed = Lexed {
     name: "ruby",
@@ -207,7 +285,8 @@ static RUBY: Lexed = Lexed {
     },
     concat: &["+", "<<"],
     line_oriented: true,
-    yaml: false,
+    hint: "request['x-api-key'] = {v}  (Net::HTTP), or headers: { 'x-api-key' => {v} }",
+    ..Lexed::BASE
 };
 static SHELL: Lexed = Lexed {
     name: "shell",
@@ -219,9 +298,10 @@ static SHELL: Lexed = Lexed {
         hash_needs_space: true,
         ..LexSpec::NONE
     },
-    concat: &[],
     line_oriented: true,
-    yaml: false,
+    requests: RequestStyle::Shell,
+    hint: "-H \"x-api-key: {v}\"",
+    ..Lexed::BASE
 };
 static YAML: Lexed = Lexed {
     name: "yaml",
@@ -232,9 +312,11 @@ static YAML: Lexed = Lexed {
         hash_needs_space: true,
         ..LexSpec::NONE
     },
-    concat: &[],
     line_oriented: true,
     yaml: true,
+    requests: RequestStyle::Shell,
+    syntax: Some(yaml_syntax),
+    ..Lexed::BASE
 };
 static JSON: Lexed = Lexed {
     name: "json",
@@ -244,9 +326,10 @@ static JSON: Lexed = Lexed {
         quotes: b"\"",
         ..LexSpec::NONE
     },
-    concat: &[],
-    line_oriented: false,
-    yaml: false,
+    requests: RequestStyle::Json,
+    hint: "{ \"key\": \"x-api-key\", \"value\": \"{v}\" } in the request's header array",
+    syntax: Some(json_syntax),
+    ..Lexed::BASE
 };
 static CONFIG: Lexed = Lexed {
     name: "config",
@@ -257,9 +340,9 @@ static CONFIG: Lexed = Lexed {
         hash_needs_space: true,
         ..LexSpec::NONE
     },
-    concat: &[],
     line_oriented: true,
-    yaml: false,
+    requests: RequestStyle::Config,
+    ..Lexed::BASE
 };
 static SQL: Lexed = Lexed {
     name: "sql",
@@ -270,8 +353,7 @@ static SQL: Lexed = Lexed {
         ..LexSpec::NONE
     },
     concat: &["||"],
-    line_oriented: false,
-    yaml: false,
+    ..Lexed::BASE
 };
 static LUA: Lexed = Lexed {
     name: "lua",
@@ -281,8 +363,7 @@ static LUA: Lexed = Lexed {
         ..LexSpec::NONE
     },
     concat: &[".."],
-    line_oriented: false,
-    yaml: false,
+    ..Lexed::BASE
 };
 static MARKDOWN: Prose = Prose {
     name: "markdown",

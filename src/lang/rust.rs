@@ -4,7 +4,7 @@
 //! that does not tokenize (unbalanced delimiters mid-edit) falls back to the generic lexer.
 
 use super::lexer::{self, LexSpec};
-use super::{Language, TokKind, Token};
+use super::{Language, RequestStyle, TokKind, Token};
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use std::str::FromStr;
 
@@ -43,6 +43,19 @@ impl Language for Rust {
 
     fn concat_operators(&self) -> &'static [&'static str] {
         &["+"]
+    }
+
+    fn request_style(&self) -> RequestStyle {
+        RequestStyle::Rust
+    }
+
+    fn header_hint(&self, value: &str) -> String {
+        format!(".header(\"x-api-key\", {value})")
+    }
+
+    fn check_syntax(&self, src: &[u8]) -> Option<Result<(), String>> {
+        let text = std::str::from_utf8(src).map_err(|e| e.to_string());
+        Some(text.and_then(|t| syn::parse_file(t).map(|_| ()).map_err(|e| e.to_string())))
     }
 }
 

@@ -3,6 +3,7 @@
 use super::{RuleCode, RuleContext, RuleInfo, Severity};
 use crate::detect::{ApiKeyParam, Facts, ParamShape, Target};
 use crate::diagnostic::Diagnostic;
+use crate::fix::apikey::{Plan, plan};
 use crate::hosts::HostKind;
 use crate::secrets::ValueKind;
 use crate::source::SourceFile;
@@ -48,10 +49,20 @@ After:
 };
 
 fn check(facts: &Facts, file: &SourceFile, _ctx: &RuleContext) -> Vec<Diagnostic> {
-    facts.params.iter().map(|p| diagnostic(p, file)).collect()
+    let lang = crate::lang::for_file_name(&file.file_name());
+    facts
+        .params
+        .iter()
+        .map(|p| diagnostic(p, facts, file, lang))
+        .collect()
 }
 
-fn diagnostic(p: &ApiKeyParam, file: &SourceFile) -> Diagnostic {
+fn diagnostic(
+    p: &ApiKeyParam,
+    facts: &Facts,
+    file: &SourceFile,
+    lang: &dyn crate::lang::Language,
+) -> Diagnostic {
     let target = match &p.target {
         Target::Host(HostKind::Legacy) => "the retired gateway",
         Target::Host(HostKind::Regional(_)) => "a regional Whispir host",
@@ -72,18 +83,24 @@ fn diagnostic(p: &ApiKeyParam, file: &SourceFile) -> Diagnostic {
             "security scheme in the query",
         ),
     };
-    let help = match p.shape {
-        ParamShape::SecurityScheme => {
-            "declare the key `in: header` with `name: x-api-key`".to_string()
+    let d = Diagnostic::new(RuleCode::WM002, p.span.clone(), message).with_label(label);
+    match plan(file, facts, lang, p) {
+        Plan::Fix(fix) => {
+            let help = match p.shape {
+                ParamShape::SecurityScheme => {
+                    "declare the key `in: header` with `name: x-api-key`".to_string()
+                }
+                _ => format!(
+                    "send the key as header `x-api-key: {}` and drop the parameter",
+                    header_value(p, file)
+                ),
+            };
+            d.with_help(help).with_fix(Some(fix))
         }
-        _ => format!(
-            "remove the parameter and send header `x-api-key: {}` with the request",
-            header_value(p, file)
-        ),
-    };
-    Diagnostic::new(RuleCode::WM002, p.span.clone(), message)
-        .with_label(label)
-        .with_help(help)
+        Plan::Manual { header, reason } => d.with_help(format!(
+            "add `{header}` to this request, then remove the parameter (not automatic: {reason})"
+        )),
+    }
 }
 
 /// How the key value reads in the header: the interpolated expression, a placeholder, or

@@ -1,0 +1,359 @@
+//! The WM002 fix: the parameter leaves the query only in the same fix that adds the
+//! `x-api-key` header to the same request. Anything less is reported as a manual change.
+
+use super::query::{self, KeySource, Removal};
+use super::requests::{self, Placement, Request, token_at};
+use crate::detect::{ApiKeyParam, Facts, ParamShape};
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::lang::{Language, TokKind, Token};
+use crate::secrets::ValueKind;
+use crate::source::SourceFile;
+
+pub enum Plan {
+    Fix(Fix),
+    /// What to do by hand: the header line to add and why the tool did not.
+    Manual {
+        header: String,
+        reason: String,
+    },
+}
+
+pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyParam) -> Plan {
+    let src = &file.bytes[..];
+    let removal = match p.shape {
+        ParamShape::SecurityScheme => return security_scheme(src, p),
+        ParamShape::Url | ParamShape::Fragment => query::remove_param(src, &facts.tokens, lang, p),
+        ParamShape::Builder => remove_builder_entry(src, &facts.tokens, lang, p),
+    };
+    let removal = match removal {
+        Ok(r) => r,
+        Err(reason) => return manual(lang, &fallback_value(src, p), reason),
+    };
+    if removal.placed {
+        return Plan::Fix(Fix {
+            applicability: Applicability::Safe,
+            message: "Send the key with `.header(\"x-api-key\", …)`".into(),
+            edits: removal.edits,
+        });
+    }
+    let req = Request {
+        src,
+        tokens: &facts.tokens,
+        lang,
+        at: p.name.clone(),
+        key: &removal.key,
+        builder: p.shape == ParamShape::Builder,
+    };
+    match requests::place(&req) {
+        Ok(Placement {
+            edits,
+            applicability,
+            how,
+        }) => {
+            let mut all = removal.edits;
+            all.extend(edits);
+            all.sort_by_key(|e| (e.range.start, e.range.end));
+            if all.windows(2).any(|w| w[0].range.end > w[1].range.start) {
+                return manual(
+                    lang,
+                    &removal.key.as_text(),
+                    "the header and the parameter are too close to rewrite together".into(),
+                );
+            }
+            let message = format!("Move the key to an `x-api-key` header ({how})");
+            Plan::Fix(Fix {
+                applicability,
+                message,
+                edits: all,
+            })
+        }
+        Err(reason) => manual(lang, &removal.key.as_text(), reason),
+    }
+}
+
+fn manual(lang: &dyn Language, value: &str, reason: String) -> Plan {
+    Plan::Manual {
+        header: lang.header_hint(value),
+        reason,
+    }
+}
+
+fn fallback_value(src: &[u8], p: &ApiKeyParam) -> String {
+    match p.value_kind {
+        ValueKind::Absent => "<the key>".into(),
+        _ => String::from_utf8_lossy(&src[p.value.clone()]).into_owned(),
+    }
+}
+
+/// OpenAPI/Swagger: `in: query` → `in: header`, `name: apikey` → `name: x-api-key`.
+fn security_scheme(src: &[u8], p: &ApiKeyParam) -> Plan {
+    let Some(in_value) = p.scheme_in.clone() else {
+        return Plan::Manual {
+            header: "in: header, name: x-api-key".into(),
+            reason: "the scheme's `in` was not found".into(),
+        };
+    };
+    debug_assert!(src[in_value.clone()].eq_ignore_ascii_case(b"query"));
+    Plan::Fix(Fix {
+        applicability: Applicability::Safe,
+        message: "Declare the key `in: header` as `x-api-key`".into(),
+        edits: {
+            let mut e = vec![
+                Edit::replace(p.name.clone(), "x-api-key"),
+                Edit::replace(in_value, "header"),
+            ];
+            e.sort_by_key(|e| e.range.start);
+            e
+        },
+    })
+}
+
+fn next_sig(tokens: &[Token], i: usize) -> Option<usize> {
+    (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
+}
+
+fn prev_sig(tokens: &[Token], i: usize) -> Option<usize> {
+    (0..i)
+        .rev()
+        .find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
+}
+
+/// Removes a builder entry (`apikey: k`, `"apikey": k`, `("apikey", k)`, a Postman query
+/// object) with the comma that joins it to its neighbours.
+fn remove_builder_entry(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Result<Removal, String> {
+    let key_tok = token_at(tokens, p.span.start).ok_or("the key is not a token")?;
+    let value_tok = (!p.value.is_empty())
+        .then(|| token_at(tokens, p.value.start))
+        .flatten();
+    let key = match (p.value_kind.clone(), value_tok) {
+        (ValueKind::Literal | ValueKind::Placeholder, _) => {
+            KeySource::Literal(String::from_utf8_lossy(&src[p.value.clone()]).into_owned())
+        }
+        (ValueKind::Interpolated, Some(_)) if !lang_is_code(lang) => {
+            KeySource::Template(String::from_utf8_lossy(&src[p.value.clone()]).into_owned())
+        }
+        (ValueKind::Interpolated, Some(v)) => KeySource::Expr(value_expr(src, tokens, v)),
+        // JavaScript shorthand `{ apikey }`.
+        (ValueKind::Absent, _) if tokens[key_tok].kind == TokKind::Ident => {
+            KeySource::Expr(String::from_utf8_lossy(tokens[key_tok].text(src)).into_owned())
+        }
+        _ => return Err("the key's value is not next to it".into()),
+    };
+    let open = prev_sig(tokens, key_tok).ok_or("no container around the key")?;
+    // The entry: a tuple or object around the key (`("apikey", k)`, `{"key": "apikey", …}`)
+    // or `key: value` inside the container.
+    let entry = if tokens[open].is_punct(src, "(")
+        && lang.request_style() == crate::lang::RequestStyle::Rust
+    {
+        return rust_query(src, tokens, key, open);
+    } else if tokens[open].is_punct(src, "(")
+        || (tokens[open].is_punct(src, "{") && p.value.start < tokens[key_tok].span.start)
+    {
+        let close = matching(src, tokens, open).ok_or("unbalanced brackets")?;
+        tokens[open].span.start..tokens[close].span.end
+    } else if matches!(tokens[open].text(src), b":" | b"=") {
+        // Postman `{"key": "apikey", "value": …}`: the whole object.
+        let obj = enclosing_open(src, tokens, key_tok).ok_or("no object around the key")?;
+        let close = matching(src, tokens, obj).ok_or("unbalanced brackets")?;
+        tokens[obj].span.start..tokens[close].span.end
+    } else {
+        let end = value_tok.map_or(tokens[key_tok].span.end, |v| value_end(src, tokens, v));
+        tokens[key_tok].span.start..end
+    };
+    Ok(Removal {
+        edits: vec![Edit::delete(with_comma(src, entry))],
+        key,
+        placed: false,
+    })
+}
+
+fn lang_is_code(lang: &dyn Language) -> bool {
+    !matches!(
+        lang.request_style(),
+        crate::lang::RequestStyle::Json
+            | crate::lang::RequestStyle::Shell
+            | crate::lang::RequestStyle::Config
+            | crate::lang::RequestStyle::Document
+    )
+}
+
+/// The text of the value expression starting at token `v` (to the next `,` or closing bracket).
+fn value_expr(src: &[u8], tokens: &[Token], v: usize) -> String {
+    String::from_utf8_lossy(&src[tokens[v].span.start..value_end(src, tokens, v)]).into_owned()
+}
+
+fn value_end(src: &[u8], tokens: &[Token], v: usize) -> usize {
+    let mut depth = 0usize;
+    let mut end = tokens[v].span.end;
+    for t in &tokens[v..] {
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"[" | b"{" => depth += 1,
+                b")" | b"]" | b"}" => {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                }
+                b"," | b";" if depth == 0 => break,
+                _ => {}
+            }
+        }
+        if t.kind == TokKind::Newline && depth == 0 {
+            break;
+        }
+        if t.kind != TokKind::Comment && t.kind != TokKind::Newline {
+            end = t.span.end;
+        }
+    }
+    end
+}
+
+/// Extends an entry's range over the comma (and spaces) that separate it from the next
+/// entry, or from the previous one when it is the last.
+fn with_comma(src: &[u8], r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let mut end = r.end;
+    while end < src.len() && matches!(src[end], b' ' | b'\t') {
+        end += 1;
+    }
+    if src.get(end) == Some(&b',') {
+        end += 1;
+        while end < src.len() && matches!(src[end], b' ' | b'\t') {
+            end += 1;
+        }
+        // A trailing comma at the end of a line: take the line break and the next line's indent.
+        if matches!(src.get(end), Some(b'\n' | b'\r')) {
+            let line_start = r.start
+                - src[..r.start]
+                    .iter()
+                    .rev()
+                    .take_while(|b| matches!(b, b' ' | b'\t'))
+                    .count();
+            if line_start == 0 || src[line_start - 1] == b'\n' {
+                let mut e = end;
+                if src.get(e) == Some(&b'\r') {
+                    e += 1;
+                }
+                if src.get(e) == Some(&b'\n') {
+                    e += 1;
+                }
+                return line_start..e;
+            }
+        }
+        return r.start..end;
+    }
+    let mut start = r.start;
+    while start > 0 && src[start - 1].is_ascii_whitespace() {
+        start -= 1;
+    }
+    if start > 0 && src[start - 1] == b',' {
+        return start - 1..r.end;
+    }
+    // The only entry: take the spaces around it too (`{ apikey: k }` → `{}`).
+    let mut end = r.end;
+    while end < src.len() && matches!(src[end], b' ' | b'\t') {
+        end += 1;
+    }
+    let mut start = r.start;
+    while start > 0 && matches!(src[start - 1], b' ' | b'\t') {
+        start -= 1;
+    }
+    start..end
+}
+
+fn matching(src: &[u8], tokens: &[Token], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (j, t) in tokens.iter().enumerate().skip(open) {
+        if t.kind != TokKind::Punct {
+            continue;
+        }
+        match t.text(src) {
+            b"(" | b"[" | b"{" => depth += 1,
+            b")" | b"]" | b"}" => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn enclosing_open(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for j in (0..i).rev() {
+        if tokens[j].kind != TokKind::Punct {
+            continue;
+        }
+        match tokens[j].text(src) {
+            b")" | b"]" | b"}" => depth += 1,
+            b"(" | b"[" | b"{" => {
+                if depth == 0 {
+                    return Some(j);
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// reqwest/ureq `.query(&[("apikey", k)])`: the tuple goes; when it was the only one, the
+/// whole `.query(…)` call becomes `.header("x-api-key", k)` (an empty `&[]` would not
+/// type-check). The header is then already placed: no further placement is needed.
+fn rust_query(
+    src: &[u8],
+    tokens: &[Token],
+    key: KeySource,
+    tuple_open: usize,
+) -> Result<Removal, String> {
+    let tuple_close = matching(src, tokens, tuple_open).ok_or("unbalanced tuple")?;
+    let array_open = enclosing_open(src, tokens, tuple_open)
+        .filter(|&a| tokens[a].is_punct(src, "["))
+        .ok_or("the tuple is not in an array")?;
+    let array_close = matching(src, tokens, array_open).ok_or("unbalanced array")?;
+    let call_open = enclosing_open(src, tokens, array_open)
+        .filter(|&c| tokens[c].is_punct(src, "("))
+        .ok_or("the array is not a call argument")?;
+    let name = prev_sig(tokens, call_open)
+        .filter(|&n| tokens[n].text(src) == b"query")
+        .ok_or("not a `.query(…)` call")?;
+    let dot = prev_sig(tokens, name)
+        .filter(|&d| tokens[d].is_punct(src, "."))
+        .ok_or("not a method call")?;
+    let call_close = matching(src, tokens, call_open).ok_or("unbalanced call")?;
+    let value = key.as_code('"');
+    let only = next_sig(tokens, array_open) == Some(tuple_open)
+        && next_sig(tokens, tuple_close).is_some_and(|n| {
+            n == array_close
+                || (tokens[n].is_punct(src, ",") && next_sig(tokens, n) == Some(array_close))
+        });
+    let header = format!(".header(\"x-api-key\", {value})");
+    let edits = if only {
+        vec![Edit::replace(
+            tokens[dot].span.start..tokens[call_close].span.end,
+            header,
+        )]
+    } else {
+        vec![
+            Edit::delete(with_comma(
+                src,
+                tokens[tuple_open].span.start..tokens[tuple_close].span.end,
+            )),
+            Edit::insert(tokens[call_close].span.end, header),
+        ]
+    };
+    Ok(Removal {
+        edits,
+        key: KeySource::Expr(value),
+        placed: true,
+    })
+}

@@ -1,0 +1,310 @@
+//! `whispir-migrate fix`: scan, fix each file in memory to a fixed point, then show a diff,
+//! ask, or write atomically; finally report what is left.
+
+use crate::ExitStatus;
+use crate::app::{Stream, emit, prepare, print_errors, report_options};
+use crate::cli::FixArgs;
+use crate::diagnostic::Diagnostic;
+use crate::engine::{self, FileReport, Outcome, RunInput, ScanError, check_file};
+use crate::fix::{self, ApproveAll, Approver, FileFix};
+use crate::report;
+use crate::source::SourceFile;
+use std::io::{BufRead, IsTerminal, Read, Write};
+
+pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
+    let common = &args.common;
+    let (settings, walk) = prepare(common)?;
+    if common.paths.iter().any(|p| p.as_os_str() == "-") {
+        return fix_stdin(args, &settings);
+    }
+    if args.interactive && !std::io::stdin().is_terminal() {
+        return Err("--interactive needs a terminal on standard input".into());
+    }
+    let input = RunInput {
+        paths: &common.paths,
+        walk,
+        stdin_filename: None,
+    };
+    let outcome = engine::run(&input, &settings)?;
+    let mut errors = outcome.errors.clone();
+
+    let mut interactive = Interactive {
+        all: false,
+        quit: false,
+        color: report_options(common, Stream::Stderr).color,
+    };
+    let mut fixes: Vec<(FileFix, &FileReport)> = Vec::new();
+    for r in &outcome.reports {
+        let approver: &mut dyn Approver = if args.interactive {
+            &mut interactive
+        } else {
+            &mut ApproveAll
+        };
+        let result = fix::fix_file(&r.file, &settings, args.unsafe_fixes, approver);
+        if let Some(e) = &result.error {
+            errors.push(ScanError {
+                path: r.file.display_path.clone(),
+                message: e.clone(),
+            });
+        }
+        for refused in &result.refused {
+            errors.push(ScanError {
+                path: r.file.display_path.clone(),
+                message: format!("fix refused: {refused}"),
+            });
+        }
+        fixes.push((result, r));
+    }
+    let changed: Vec<&(FileFix, &FileReport)> = fixes.iter().filter(|(f, _)| f.changed()).collect();
+
+    if args.diff {
+        let mut buf = Vec::new();
+        let color = report_options(common, Stream::Stdout).color;
+        for (f, r) in &changed {
+            buf.extend(
+                unified_diff(r, &f.original, &f.fixed, common.show_secrets, color).into_bytes(),
+            );
+        }
+        emit(common, &buf)?;
+        print_errors(&errors);
+        return Ok(if !errors.is_empty() {
+            ExitStatus::Error
+        } else if changed.is_empty() {
+            ExitStatus::Clean
+        } else {
+            ExitStatus::Findings
+        });
+    }
+
+    // Git is the user's undo: do not overwrite uncommitted work.
+    if !args.allow_dirty {
+        let paths: Vec<std::path::PathBuf> =
+            changed.iter().map(|(_, r)| r.file.path.clone()).collect();
+        let dirty = crate::vcs::dirty_files(&paths);
+        if !dirty.is_empty() {
+            let list: Vec<String> = dirty.iter().map(|p| format!("  {}", p.display())).collect();
+            return Err(format!(
+                "{} file(s) to fix have uncommitted changes:\n{}\ncommit or stash them first, or pass --allow-dirty",
+                dirty.len(),
+                list.join("\n")
+            ));
+        }
+    }
+
+    let mut written_files = 0;
+    let mut fixed_findings = 0;
+    let mut remaining = Outcome {
+        files_scanned: outcome.files_scanned,
+        ..Outcome::default()
+    };
+    for (f, r) in &fixes {
+        let mut final_bytes = &f.original;
+        if f.changed() {
+            match crate::write::write_fixed(&r.file.path, &f.original, &f.fixed) {
+                Ok(()) => {
+                    written_files += 1;
+                    fixed_findings += f.applied.len();
+                    final_bytes = &f.fixed;
+                }
+                Err(e) => errors.push(ScanError {
+                    path: r.file.display_path.clone(),
+                    message: e,
+                }),
+            }
+        }
+        let file = SourceFile::new(
+            r.file.display_path.clone(),
+            r.file.path.clone(),
+            final_bytes.clone(),
+        );
+        if let Some(left) = check_file(file, &settings) {
+            remaining.reports.push(left);
+        }
+    }
+    remaining.errors = errors;
+    remaining.errors.sort();
+    let manual = remaining.diagnostic_count();
+    let mut buf = Vec::new();
+    if !common.quiet {
+        writeln!(
+            buf,
+            "fixed {fixed_findings} finding{} in {written_files} file{}; {manual} need{} manual changes",
+            plural(fixed_findings),
+            plural(written_files),
+            if manual == 1 { "s" } else { "" }
+        )
+        .map_err(|e| e.to_string())?;
+        if settings.rules.region.is_none() {
+            writeln!(buf, "note: no region given: retired hosts are not rewritten; pass --region (au, ap, ap1, nz, us, it, education), set WHISPIR_REGION or `region` in whispir-migrate.toml").map_err(|e| e.to_string())?;
+        }
+    }
+    if manual > 0 {
+        report::write(
+            &mut buf,
+            &remaining,
+            &report_options(common, Stream::Stdout),
+        )
+        .map_err(|e| format!("writing report: {e}"))?;
+    }
+    emit(common, &buf)?;
+    print_errors(&remaining.errors);
+    Ok(if !remaining.errors.is_empty() {
+        ExitStatus::Error
+    } else if (args.exit_non_zero_on_fix && written_files > 0) || (manual > 0 && !common.exit_zero)
+    {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `fix -`: the fixed text goes to standard output, the summary to standard error.
+fn fix_stdin(args: &FixArgs, settings: &engine::Settings) -> Result<ExitStatus, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("reading standard input: {e}"))?;
+    let name = args
+        .common
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| "-".into());
+    let file = SourceFile::new(name.clone(), name.clone().into(), bytes);
+    let result = fix::fix_file(&file, settings, args.unsafe_fixes, &mut ApproveAll);
+    std::io::stdout()
+        .write_all(&result.fixed)
+        .map_err(|e| format!("writing standard output: {e}"))?;
+    let left = check_file(
+        SourceFile::new(name.clone(), name.into(), result.fixed.clone()),
+        settings,
+    );
+    let manual = left.as_ref().map_or(0, |r| r.diagnostics.len());
+    if !args.common.quiet {
+        eprintln!(
+            "fixed {} finding{}; {manual} need{} manual changes",
+            result.applied.len(),
+            plural(result.applied.len()),
+            if manual == 1 { "s" } else { "" }
+        );
+    }
+    if let Some(e) = result.error {
+        eprintln!("error: {}: {e}", file.display_path);
+        return Ok(ExitStatus::Error);
+    }
+    Ok(
+        if (args.exit_non_zero_on_fix && !result.applied.is_empty())
+            || (manual > 0 && !args.common.exit_zero)
+        {
+            ExitStatus::Findings
+        } else {
+            ExitStatus::Clean
+        },
+    )
+}
+
+/// A unified diff of one file, secrets redacted unless asked.
+pub fn unified_diff(
+    report: &FileReport,
+    old: &[u8],
+    new: &[u8],
+    show_secrets: bool,
+    color: bool,
+) -> String {
+    let redact = |bytes: &[u8]| {
+        let mut text = String::from_utf8_lossy(bytes).into_owned();
+        if !show_secrets {
+            for s in &report.secrets {
+                let secret = String::from_utf8_lossy(&report.file.bytes[s.clone()]).into_owned();
+                if !secret.is_empty() {
+                    text = text.replace(&secret, &crate::secrets::redact(&secret));
+                }
+            }
+        }
+        text
+    };
+    let (old, new) = (redact(old), redact(new));
+    let path = report
+        .file
+        .display_path
+        .strip_prefix("./")
+        .unwrap_or(&report.file.display_path);
+    let diff = similar::TextDiff::from_lines(&old, &new);
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string();
+    if !color {
+        return text;
+    }
+    text.lines()
+        .map(|l| match l.as_bytes().first() {
+            Some(b'+') if !l.starts_with("+++") => format!("\x1b[32m{l}\x1b[0m\n"),
+            Some(b'-') if !l.starts_with("---") => format!("\x1b[31m{l}\x1b[0m\n"),
+            Some(b'@') => format!("\x1b[36m{l}\x1b[0m\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect()
+}
+
+/// Asks on the terminal for each fix: y(es), n(o), a(ll remaining), q(uit).
+struct Interactive {
+    all: bool,
+    quit: bool,
+    color: bool,
+}
+
+impl Approver for Interactive {
+    fn approve(&mut self, file: &SourceFile, d: &Diagnostic, fixed: &[u8]) -> bool {
+        if self.quit {
+            return false;
+        }
+        if self.all {
+            return true;
+        }
+        let report = FileReport {
+            file: SourceFile::new(
+                file.display_path.clone(),
+                file.path.clone(),
+                file.bytes.clone(),
+            ),
+            diagnostics: Vec::new(),
+            secrets: crate::secrets::find_credentials(&file.bytes),
+        };
+        let fix_message = d.fix.as_ref().map_or(String::new(), |f| f.message.clone());
+        eprintln!(
+            "{}: {} {}\n{fix_message}",
+            file.display_path, d.code, d.message
+        );
+        eprint!(
+            "{}",
+            unified_diff(&report, &file.bytes, fixed, false, self.color)
+        );
+        loop {
+            eprint!("Apply this fix? [y]es, [n]o, [a]ll remaining, [q]uit: ");
+            let _ = std::io::stderr().flush();
+            let mut line = String::new();
+            if std::io::stdin().lock().read_line(&mut line).unwrap_or(0) == 0 {
+                self.quit = true;
+                return false;
+            }
+            match line.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" => return true,
+                "n" | "no" => return false,
+                "a" | "all" => {
+                    self.all = true;
+                    return true;
+                }
+                "q" | "quit" => {
+                    self.quit = true;
+                    return false;
+                }
+                _ => {}
+            }
+        }
+    }
+}
