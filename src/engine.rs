@@ -123,8 +123,13 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
     }
     if lang.is_prose() {
         // Migration guides quote the legacy form on purpose: never rewrite prose unasked.
-        for fix in diagnostics.iter_mut().filter_map(|d| d.fix.as_mut()) {
-            fix.applicability = Applicability::Unsafe;
+        // Code blocks are code: their fixes keep the applicability of their language.
+        let blocks = crate::lang::fenced_code_blocks(&file.bytes);
+        for d in &mut diagnostics {
+            let in_code = blocks.iter().any(|b| b.contains(&d.span.start));
+            if let Some(fix) = d.fix.as_mut().filter(|_| !in_code) {
+                fix.applicability = Applicability::Unsafe;
+            }
         }
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.code, d.span.end));

@@ -230,8 +230,8 @@ pub fn unified_diff(
     let path = report
         .file
         .display_path
-        .strip_prefix("./")
-        .unwrap_or(&report.file.display_path);
+        .trim_start_matches("./")
+        .trim_start_matches('/');
     let diff = similar::TextDiff::from_lines(&old, &new);
     let text = diff
         .unified_diff()

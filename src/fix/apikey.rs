@@ -44,7 +44,21 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         key: &removal.key,
         builder: p.shape == ParamShape::Builder,
     };
-    match requests::place(&req) {
+    // Where the URL is first stored in a variable, the request is where the variable is used.
+    let placed =
+        requests::place(&req).or_else(|reason| match variable_use(src, &facts.tokens, lang, p) {
+            Some(at) => {
+                let followed = Request { at, ..req };
+                requests::place(&followed).map(|mut placement| {
+                    placement.applicability = Applicability::Unsafe;
+                    placement.how =
+                        format!("{}, through the variable holding the URL", placement.how);
+                    placement
+                })
+            }
+            None => Err(reason),
+        });
+    match placed {
         Ok(Placement {
             edits,
             applicability,
@@ -69,6 +83,104 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         }
         Err(reason) => manual(lang, &removal.key.as_text(), reason),
     }
+}
+
+/// `url = "…?apikey=" + k` followed, in the same block, by exactly one use of `url`
+/// (`fetch(url, …)`, `curl "$url"`): the byte range of that use.
+fn variable_use(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<std::ops::Range<usize>> {
+    let lit = token_at(tokens, p.name.start)?;
+    // Back to the assignment: `NAME =` (or `NAME :=`, `let NAME =`, `const NAME =`).
+    let mut i = lit;
+    let mut depth = 0i32;
+    let eq = loop {
+        i = prev_sig(tokens, i)?;
+        let t = &tokens[i];
+        match t.text(src) {
+            b")" | b"]" => depth += 1,
+            b"(" | b"[" => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+            b"=" if depth == 0 => break i,
+            b";" | b"{" | b"}" | b"," if depth == 0 => return None,
+            _ => {}
+        }
+    };
+    let mut name_tok = prev_sig(tokens, eq)?;
+    if tokens[name_tok].is_punct(src, ":") {
+        name_tok = prev_sig(tokens, name_tok)?; // Go's `:=`
+    }
+    if tokens[name_tok].kind != TokKind::Ident {
+        return None;
+    }
+    let name = tokens[name_tok].text(src).to_vec();
+    let bare = name.strip_prefix(b"$").unwrap_or(&name).to_vec();
+    // The statement's end, then the rest of the enclosing block.
+    let mut j = lit;
+    let mut depth = 0i32;
+    while j + 1 < tokens.len() {
+        let t = &tokens[j + 1];
+        match (t.kind, t.text(src)) {
+            (TokKind::Punct, b"(" | b"[" | b"{") => depth += 1,
+            (TokKind::Punct, b")" | b"]" | b"}") => depth -= 1,
+            _ => {}
+        }
+        let ends = (t.is_punct(src, ";") && depth <= 0)
+            || (lang.line_oriented() && t.kind == TokKind::Newline && depth <= 0)
+            || depth < 0;
+        j += 1;
+        if ends {
+            break;
+        }
+    }
+    let mut uses = Vec::new();
+    let mut depth = 0i32;
+    for (k, t) in tokens.iter().enumerate().skip(j + 1) {
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"[" | b"{" => depth += 1,
+                b")" | b"]" | b"}" => {
+                    depth -= 1;
+                    if depth < 0 {
+                        break; // end of the enclosing block
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let text = t.text(src);
+        let is_use = match t.kind {
+            TokKind::Ident => {
+                text == name.as_slice()
+                    || (lang.request_style() == crate::lang::RequestStyle::Shell
+                        && text.strip_prefix(b"$") == Some(bare.as_slice()))
+            }
+            // Shell: `"$URL"` / `"${URL}"` inside a string.
+            TokKind::Str => {
+                lang.request_style() == crate::lang::RequestStyle::Shell
+                    && (memchr::memmem::find(text, &[b"$".as_slice(), &bare].concat()).is_some()
+                        || memchr::memmem::find(text, &[b"${".as_slice(), &bare, b"}"].concat())
+                            .is_some())
+            }
+            _ => false,
+        };
+        if is_use {
+            // A reassignment ends what we can follow.
+            if next_sig(tokens, k).is_some_and(|n| tokens[n].is_punct(src, "=")) {
+                return None;
+            }
+            uses.push(t.span.clone());
+        }
+    }
+    (uses.len() == 1).then(|| uses.remove(0))
 }
 
 fn manual(lang: &dyn Language, value: &str, reason: String) -> Plan {

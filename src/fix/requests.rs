@@ -34,14 +34,23 @@ impl Request<'_> {
     }
 
     fn quote(&self) -> char {
-        // The quote the file's literal around the key uses; `'` for templates.
-        match self
-            .tokens
-            .get(token_at(self.tokens, self.at.start).unwrap_or(usize::MAX))
+        // The quote of the literal around the key; otherwise the one the file uses most.
+        let at = token_at(self.tokens, self.at.start).map(|i| &self.tokens[i]);
+        match at
+            .filter(|t| t.kind == TokKind::Str)
             .map(|t| self.src[t.span.start])
         {
             Some(b'"') => '"',
-            _ => '\'',
+            Some(b'\'') => '\'',
+            _ => {
+                let strings = self.tokens.iter().filter(|t| t.kind == TokKind::Str);
+                let double = strings
+                    .clone()
+                    .filter(|t| self.src[t.span.start] == b'"')
+                    .count();
+                let single = strings.filter(|t| self.src[t.span.start] == b'\'').count();
+                if double > single { '"' } else { '\'' }
+            }
         }
     }
 }
@@ -166,9 +175,11 @@ fn shell(req: &Request) -> Result<Placement, String> {
     };
     let q = quote.map_or('"', char::from);
     let value = req.key.as_text();
+    // In a YAML plain scalar (`run: curl …`) a colon and a space would end the value.
+    let sep = if req.lang.is_yaml() { "" } else { " " };
     let header = match tool {
-        "curl" => format!(" -H {q}x-api-key: {value}{q}"),
-        _ => format!(" --header={q}x-api-key: {value}{q}"),
+        "curl" => format!(" -H {q}x-api-key:{sep}{value}{q}"),
+        _ => format!(" --header={q}x-api-key:{sep}{value}{q}"),
     };
     Ok(Placement {
         edits: vec![Edit::insert(arg_end, header)],

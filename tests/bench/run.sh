@@ -45,3 +45,25 @@ grep 'Maximum resident' "$work/time.txt"
 echo "== accuracy against $(basename "$corpus").truth.jsonl"
 "$bin" check . --no-config --format json >"$work/report.json" || true
 python3 "$here/score.py" "$work/corpus-20k.truth.jsonl" "$work/report.json"
+
+echo "== fix: time against check on a fresh copy of the corpus (same hyperfine run)"
+copy=$work/corpus-copy
+fresh="rm -rf $copy && cp -a $corpus $copy"
+eval "$fresh"
+hyperfine --style basic --warmup 1 --runs 7 -N -i \
+  --export-json "$work/hyperfine-fix.json" \
+  --command-name check "$bin check $copy --no-config --format json" \
+  --command-name fix-diff "$bin fix $copy --no-config --region au --diff" \
+  --prepare "sh -c '$fresh'" --command-name fix "$bin fix $copy --no-config --region au --allow-dirty --quiet" \
+  | grep -E 'Benchmark|Time|Range'
+python3 - "$work/hyperfine-fix.json" <<'PY'
+import json, sys
+r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+print("median: check %.3f s, fix --diff %.3f s (%.2fx), fix %.3f s (%.2fx)"
+      % (r["check"], r["fix-diff"], r["fix-diff"] / r["check"], r["fix"], r["fix"] / r["check"]))
+PY
+
+echo "== fix: nothing half-done (a removed apikey parameter always comes with an x-api-key header)"
+eval "$fresh"
+"$bin" fix "$copy" --no-config --region au --allow-dirty --quiet >/dev/null 2>&1 || true
+python3 "$here/half_done.py" "$corpus" "$copy"

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""After `fix`, compare each changed file with its original: every `apikey` query parameter
+that disappeared must be matched by an `x-api-key` header that appeared, unless the file
+already sent the header. Prints a summary; exits 1 on any file that lost a key.
+
+Usage: half_done.py ORIGINAL_TREE FIXED_TREE
+"""
+import os
+import re
+import sys
+
+PARAM = re.compile(rb"(?i)(?:[?&]|&amp;)apikey\\?=")
+HEADER = re.compile(rb"(?i)x-api-key")
+
+
+def main():
+    orig_root, fixed_root = sys.argv[1], sys.argv[2]
+    changed = bad = removed_total = 0
+    for dirpath, dirnames, filenames in os.walk(fixed_root):
+        dirnames[:] = [d for d in dirnames if d != ".git"]
+        for name in filenames:
+            fixed_path = os.path.join(dirpath, name)
+            orig_path = os.path.join(orig_root, os.path.relpath(fixed_path, fixed_root))
+            if os.path.islink(fixed_path) or not os.path.exists(orig_path):
+                continue
+            a, b = open(orig_path, "rb").read(), open(fixed_path, "rb").read()
+            if a == b:
+                continue
+            changed += 1
+            removed = len(PARAM.findall(a)) - len(PARAM.findall(b))
+            added = len(HEADER.findall(b)) - len(HEADER.findall(a))
+            removed_total += max(removed, 0)
+            if removed > added and not HEADER.search(a):
+                bad += 1
+                print("  key lost: %s (%d parameters removed, %d headers added)" % (orig_path, removed, added))
+    print("files changed %d; apikey parameters removed %d; files that lost a key without a header %d"
+          % (changed, removed_total, bad))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
