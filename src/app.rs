@@ -16,6 +16,16 @@ pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Check(args) => check(&args),
         Command::Fix(args) => crate::fixcmd::run(&args),
+        Command::AuthHeader(args) => crate::auth::run(&args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "whispir-migrate", &mut stdout);
+            Ok(ExitStatus::Clean)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut stdout).map(|_| ExitStatus::Clean).map_err(|e| e.to_string())
+        }
         Command::Rules => print_rules(&mut stdout)
             .map(|_| ExitStatus::Clean)
             .map_err(|e| e.to_string()),

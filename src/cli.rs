@@ -28,6 +28,25 @@ pub enum Command {
         /// A rule code (WM002) or name (apikey-in-query).
         code: String,
     },
+    /// Print the `Authorization: Basic …` header for a Whispir user (nothing is stored).
+    AuthHeader(AuthHeaderArgs),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthHeaderArgs {
+    /// The Whispir user name (may not contain `:`).
+    #[arg(long)]
+    pub username: String,
+    /// Read the password from standard input instead of a no-echo prompt.
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -36,6 +55,10 @@ pub enum Format {
     Concise,
     Json,
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other viewers.
+    Sarif,
+    /// GitLab code quality report.
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,6 +92,10 @@ pub struct FixArgs {
     /// Write into files with uncommitted changes in a git work tree.
     #[arg(long)]
     pub allow_dirty: bool,
+
+    /// Write a Markdown migration report (for a pull-request description) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -133,7 +160,15 @@ pub struct CheckArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
-    /// Print the number of diagnostics per rule.
+    /// Print the number of diagnostics per rule and per top-level directory.
     #[arg(long)]
     pub statistics: bool,
+
+    /// Hide the findings recorded in this baseline file (also `baseline` in the config).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in FILE (for adopting the gate in an existing repository).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }

@@ -7,6 +7,7 @@
 //! writers it is handed.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod detect;

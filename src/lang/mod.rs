@@ -57,6 +57,17 @@ pub enum RequestStyle {
     JavaScript,
     Python,
     Rust,
+    /// Java, Kotlin and the rest of the C family: java.net.http, OkHttp and Spring
+    /// WebClient/RestClient builder chains.
+    Jvm,
+    /// C#: `new HttpRequestMessage(…)` held in a variable.
+    CSharp,
+    /// Go: `http.NewRequest(…)` held in a variable.
+    Go,
+    /// PHP: Guzzle request options.
+    Php,
+    /// Ruby: `Net::HTTP::Get.new(…)` held in a variable, HTTParty options.
+    Ruby,
     /// Settings (`.env`, properties): the request is made elsewhere; the move is manual.
     Config,
     /// Code whose request shapes the fixer does not rewrite: the move is manual, with a hint.
@@ -216,6 +227,7 @@ static C_FAMILY: Lexed = Lexed {
         ..LexSpec::NONE
     },
     concat: &["+"],
+    requests: RequestStyle::Jvm,
     hint: ".header(\"x-api-key\", {v})  (java.net.http / OkHttp), or connection.setRequestProperty(\"x-api-key\", {v})",
     ..Lexed::BASE
 };
@@ -230,6 +242,7 @@ static CSHARP: Lexed = Lexed {
         ..LexSpec::NONE
     },
     concat: &["+"],
+    requests: RequestStyle::CSharp,
     hint: "request.Headers.Add(\"x-api-key\", {v});",
     ..Lexed::BASE
 };
@@ -243,6 +256,7 @@ static GO: Lexed = Lexed {
         ..LexSpec::NONE
     },
     concat: &["+"],
+    requests: RequestStyle::Go,
     hint: "req.Header.Set(\"x-api-key\", {v})",
     ..Lexed::BASE
 };
@@ -256,6 +270,7 @@ static PHP: Lexed = Lexed {
         ..LexSpec::NONE
     },
     concat: &["."],
+    requests: RequestStyle::Php,
     hint: "'headers' => ['x-api-key' => {v}]  (Guzzle), or 'x-api-key: ' . {v} in CURLOPT_HTTPHEADER",
     ..Lexed::BASE
 };
@@ -285,6 +300,7 @@ static RUBY: Lexed = Lexed {
     },
     concat: &["+", "<<"],
     line_oriented: true,
+    requests: RequestStyle::Ruby,
     hint: "request['x-api-key'] = {v}  (Net::HTTP), or headers: { 'x-api-key' => {v} }",
     ..Lexed::BASE
 };

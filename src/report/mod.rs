@@ -3,8 +3,10 @@
 
 mod concise;
 mod github;
+mod gitlab;
 mod human;
 mod json;
+mod sarif;
 
 use crate::cli::Format;
 use crate::engine::{FileReport, Outcome};
@@ -26,8 +28,10 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
         Format::Concise => concise::write(out, outcome, opts)?,
         Format::Json => json::write(out, outcome, opts)?,
         Format::Github => github::write(out, outcome, opts)?,
+        Format::Sarif => sarif::write(out, outcome, opts)?,
+        Format::Gitlab => gitlab::write(out, outcome, opts)?,
     }
-    if opts.statistics && opts.format != Format::Json {
+    if opts.statistics && matches!(opts.format, Format::Human | Format::Concise) {
         write_statistics(out, outcome)?;
     }
     Ok(())
