@@ -24,7 +24,10 @@ pub fn run(cli: Cli) -> ExitStatus {
         }
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd).render(&mut stdout).map(|_| ExitStatus::Clean).map_err(|e| e.to_string())
+            clap_mangen::Man::new(cmd)
+                .render(&mut stdout)
+                .map(|_| ExitStatus::Clean)
+                .map_err(|e| e.to_string())
         }
         Command::Rules => print_rules(&mut stdout)
             .map(|_| ExitStatus::Clean)
@@ -86,7 +89,15 @@ fn load_config(args: &CheckArgs) -> Result<Loaded, String> {
 }
 
 /// Settings and walk options from the config file and the command line.
-pub(crate) fn prepare(args: &CheckArgs) -> Result<(Settings, WalkOptions), String> {
+/// Everything a run needs from the config file and the command line.
+pub(crate) struct Prepared {
+    pub settings: Settings,
+    pub walk: WalkOptions,
+    /// `--baseline`, or the config's `baseline` relative to the config file.
+    pub baseline: Option<PathBuf>,
+}
+
+pub(crate) fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
     let loaded = load_config(args)?;
     let cfg = &loaded.config;
     let cwd = std::env::current_dir().map_err(|e| format!("reading the current directory: {e}"))?;
@@ -122,7 +133,22 @@ pub(crate) fn prepare(args: &CheckArgs) -> Result<(Settings, WalkOptions), Strin
         threads: args.threads,
         excludes,
     };
-    Ok((settings, walk))
+    let config_dir = loaded
+        .path
+        .as_ref()
+        .and_then(|p| p.parent().map(PathBuf::from));
+    let baseline = args.baseline.clone().or_else(|| {
+        let b = cfg.baseline.clone()?;
+        Some(match &config_dir {
+            Some(dir) if b.is_relative() => dir.join(b),
+            _ => b,
+        })
+    });
+    Ok(Prepared {
+        settings,
+        walk,
+        baseline,
+    })
 }
 
 pub(crate) fn report_options(args: &CheckArgs, to: Stream) -> ReportOptions {
@@ -177,13 +203,38 @@ pub(crate) fn print_errors(errors: &[crate::engine::ScanError]) {
 }
 
 fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
-    let (settings, walk) = prepare(args)?;
+    let Prepared {
+        settings,
+        walk,
+        baseline,
+    } = prepare(args)?;
     let input = RunInput {
         paths: &args.paths,
         walk,
         stdin_filename: args.stdin_filename.clone(),
     };
-    let outcome = engine::run(&input, &settings)?;
+    let progress = crate::progress::Progress::start(args.quiet);
+    let mut outcome = engine::run(&input, &settings, Some(progress.counter()))?;
+    progress.finish();
+    if let Some(path) = &args.write_baseline {
+        let n = crate::baseline::write(path, &outcome)?;
+        eprintln!(
+            "wrote {n} finding{} to the baseline {}",
+            if n == 1 { "" } else { "s" },
+            path.display()
+        );
+        print_errors(&outcome.errors);
+        return Ok(if outcome.errors.is_empty() {
+            ExitStatus::Clean
+        } else {
+            ExitStatus::Error
+        });
+    }
+    if let Some(path) = &baseline {
+        let b = crate::baseline::load(path)?;
+        let (hidden, stale) = crate::baseline::apply(&b, path, &mut outcome);
+        outcome.baseline = Some(crate::engine::BaselineStats { hidden, stale });
+    }
     let mut buf = Vec::new();
     report::write(&mut buf, &outcome, &report_options(args, Stream::Stdout))
         .map_err(|e| format!("writing report: {e}"))?;

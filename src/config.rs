@@ -21,6 +21,8 @@ pub struct Config {
     pub ignore: Option<Vec<RuleCode>>,
     /// Glob → rule codes turned off for matching files.
     pub per_file_ignores: Option<BTreeMap<String, Vec<RuleCode>>>,
+    /// A baseline file of accepted findings (relative to the config file).
+    pub baseline: Option<PathBuf>,
 }
 
 impl<'de> Deserialize<'de> for Region {

@@ -83,6 +83,16 @@ pub struct Outcome {
     pub reports: Vec<FileReport>,
     pub errors: Vec<ScanError>,
     pub files_scanned: usize,
+    /// Set when a baseline was applied.
+    pub baseline: Option<BaselineStats>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct BaselineStats {
+    /// Findings the baseline accepted (not reported).
+    pub hidden: usize,
+    /// Baseline entries that no longer match any finding.
+    pub stale: usize,
 }
 
 impl Outcome {
@@ -183,7 +193,11 @@ pub struct RunInput<'a> {
 }
 
 /// Scans every input and returns sorted results.
-pub fn run(input: &RunInput, settings: &Settings) -> Result<Outcome, String> {
+pub fn run(
+    input: &RunInput,
+    settings: &Settings,
+    progress: Option<&AtomicUsize>,
+) -> Result<Outcome, String> {
     let reports = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     let scanned = AtomicUsize::new(0);
@@ -232,6 +246,9 @@ pub fn run(input: &RunInput, settings: &Settings) -> Result<Outcome, String> {
         }
         Found::File { display, path } => {
             scanned.fetch_add(1, Ordering::Relaxed);
+            if let Some(p) = progress {
+                p.fetch_add(1, Ordering::Relaxed);
+            }
             match scan_path(display.clone(), path, settings) {
                 Err(message) => errors
                     .lock()
@@ -259,5 +276,6 @@ pub fn run(input: &RunInput, settings: &Settings) -> Result<Outcome, String> {
         reports,
         errors,
         files_scanned: scanned.into_inner(),
+        baseline: None,
     })
 }

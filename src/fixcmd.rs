@@ -13,7 +13,7 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 
 pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     let common = &args.common;
-    let (settings, walk) = prepare(common)?;
+    let crate::app::Prepared { settings, walk, .. } = prepare(common)?;
     if common.paths.iter().any(|p| p.as_os_str() == "-") {
         return fix_stdin(args, &settings);
     }
@@ -25,7 +25,7 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
         walk,
         stdin_filename: None,
     };
-    let outcome = engine::run(&input, &settings)?;
+    let outcome = engine::run(&input, &settings, None)?;
     let mut errors = outcome.errors.clone();
 
     let mut interactive = Interactive {
@@ -124,6 +124,21 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     remaining.errors = errors;
     remaining.errors.sort();
     let manual = remaining.diagnostic_count();
+    if let Some(path) = &args.report {
+        let written: Vec<(&FileFix, &FileReport)> = fixes
+            .iter()
+            .filter(|(f, _)| f.changed())
+            .map(|(f, r)| (f, *r))
+            .collect();
+        let text = migration_report(
+            &settings,
+            &written,
+            &remaining,
+            &report_options(common, Stream::Stdout),
+        );
+        std::fs::write(path, text)
+            .map_err(|e| format!("writing the migration report to {}: {e}", path.display()))?;
+    }
     let mut buf = Vec::new();
     if !common.quiet {
         writeln!(
@@ -307,4 +322,86 @@ impl Approver for Interactive {
             }
         }
     }
+}
+
+/// The Markdown summary of a migration, fit for a pull-request description.
+fn migration_report(
+    settings: &engine::Settings,
+    written: &[(&FileFix, &FileReport)],
+    remaining: &Outcome,
+    opts: &report::ReportOptions,
+) -> String {
+    use std::fmt::Write as _;
+    let mut md = String::from("# Whispir API migration\n\n");
+    match settings.rules.region {
+        Some(r) => {
+            let _ = writeln!(md, "Region: `{}` — retired hosts now point at `https://{}`.\n", r.label(), r.host());
+        }
+        None => md.push_str("Region: none given, so retired hosts were left as they are (`--region` rewrites them).\n\n"),
+    }
+    let fixed: usize = written.iter().map(|(f, _)| f.applied.len()).sum();
+    let manual = remaining.diagnostic_count();
+    let _ = writeln!(
+        md,
+        "- {fixed} finding{} fixed in {} file{}",
+        plural(fixed),
+        written.len(),
+        plural(written.len())
+    );
+    let _ = writeln!(
+        md,
+        "- {manual} finding{} need{} a manual change (checklist below)\n",
+        plural(manual),
+        if manual == 1 { "s" } else { "" }
+    );
+    let mut by_rule: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (f, _) in written {
+        for applied in &f.applied {
+            *by_rule
+                .entry(applied.split(' ').next().unwrap_or(""))
+                .or_default() += 1;
+        }
+    }
+    if !by_rule.is_empty() {
+        md.push_str("## Fixed by rule\n\n| rule | fixed |\n|---|---:|\n");
+        for (code, n) in &by_rule {
+            let name = crate::rules::RuleCode::parse(code).map_or("", |c| c.info().name);
+            let _ = writeln!(md, "| {code} {name} | {n} |");
+        }
+        md.push_str("\n## Files changed\n\n");
+        for (f, r) in written {
+            let _ = writeln!(
+                md,
+                "- `{}` ({} fix{})",
+                r.file.display_path.trim_start_matches("./"),
+                f.applied.len(),
+                if f.applied.len() == 1 { "" } else { "es" }
+            );
+        }
+        md.push('\n');
+    }
+    if manual > 0 {
+        md.push_str("## Manual changes\n\n");
+        for r in &remaining.reports {
+            for d in &r.diagnostics {
+                let pos = r.file.line_col(d.span.start);
+                let help = d
+                    .help
+                    .as_deref()
+                    .map(|h| format!(" — {}", report::clean(r, h, opts)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    md,
+                    "- [ ] `{}:{}` {} {}{help}",
+                    r.file.display_path.trim_start_matches("./"),
+                    pos.line,
+                    d.code,
+                    report::clean(r, &d.message, opts)
+                );
+            }
+        }
+        md.push('\n');
+    }
+    md.push_str("Every request must now send `x-api-key`; `Authorization: Basic …` headers must be regenerated whenever the account password changes (`whispir-migrate auth-header`).\n");
+    md
 }

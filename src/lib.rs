@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod detect;
@@ -18,6 +19,7 @@ pub mod fix;
 pub mod fixcmd;
 pub mod hosts;
 pub mod lang;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod secrets;

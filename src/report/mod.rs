@@ -48,7 +48,7 @@ fn secrets_of<'a>(report: &'a FileReport, opts: &ReportOptions) -> &'a [Range<us
 
 /// A message, help or replacement text with the file's secrets redacted (unless
 /// `--show-secrets`). Rules write plain text; every sink goes through here.
-fn clean(report: &FileReport, text: &str, opts: &ReportOptions) -> String {
+pub(crate) fn clean(report: &FileReport, text: &str, opts: &ReportOptions) -> String {
     let mut out = text.to_string();
     for s in secrets_of(report, opts) {
         let secret = String::from_utf8_lossy(&report.file.bytes[s.clone()]);
@@ -67,26 +67,55 @@ fn positions(report: &FileReport, span: &Range<usize>) -> (LineCol, LineCol) {
     )
 }
 
+/// `--statistics`: findings per rule, per top-level directory, and the baseline's state.
 fn write_statistics(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
-    let mut counts = std::collections::BTreeMap::new();
-    for d in outcome.reports.iter().flat_map(|r| &r.diagnostics) {
-        let e = counts.entry(d.code).or_insert((0usize, 0usize));
-        e.0 += 1;
-        if d.fix.is_some() {
-            e.1 += 1;
+    let mut by_rule = std::collections::BTreeMap::new();
+    let mut by_dir: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for r in &outcome.reports {
+        let path = r.file.display_path.trim_start_matches("./");
+        let dir = match path.split_once('/') {
+            Some((top, _)) => format!("{top}/"),
+            None => "./".to_string(),
+        };
+        *by_dir.entry(dir).or_default() += r.diagnostics.len();
+        for d in &r.diagnostics {
+            let e = by_rule.entry(d.code).or_insert((0usize, 0usize));
+            e.0 += 1;
+            if d.fix.is_some() {
+                e.1 += 1;
+            }
         }
     }
-    if counts.is_empty() {
-        return Ok(());
+    if !by_rule.is_empty() {
+        writeln!(out, "\nBy rule:")?;
+        for (code, (n, fixable)) in by_rule {
+            let fix = if fixable > 0 {
+                format!(" ({fixable} fixable)")
+            } else {
+                String::new()
+            };
+            writeln!(out, "{n:>6}  {code}  {}{fix}", code.info().name)?;
+        }
+        writeln!(out, "\nBy directory:")?;
+        for (dir, n) in by_dir {
+            writeln!(out, "{n:>6}  {dir}")?;
+        }
     }
-    writeln!(out)?;
-    for (code, (n, fixable)) in counts {
-        let fix = if fixable > 0 {
-            format!(" ({fixable} fixable)")
-        } else {
-            String::new()
-        };
-        writeln!(out, "{n:>6}  {code}  {}{fix}", code.info().name)?;
+    if let Some(b) = outcome.baseline {
+        writeln!(
+            out,
+            "\nBaseline: {} finding{} accepted, {} stale entr{}",
+            b.hidden,
+            if b.hidden == 1 { "" } else { "s" },
+            b.stale,
+            if b.stale == 1 { "y" } else { "ies" }
+        )?;
+        if b.stale > 0 {
+            writeln!(
+                out,
+                "  stale entries match nothing any more; refresh the file with --write-baseline"
+            )?;
+        }
     }
     Ok(())
 }
@@ -95,8 +124,12 @@ fn summary_line(outcome: &Outcome) -> String {
     let n = outcome.diagnostic_count();
     let files = outcome.reports.len();
     let scanned = outcome.files_scanned;
+    let accepted = match outcome.baseline {
+        Some(b) if b.hidden > 0 => format!(" {} accepted by the baseline.", b.hidden),
+        _ => String::new(),
+    };
     if n == 0 {
-        return format!("No legacy Whispir API usage found ({scanned} files scanned).");
+        return format!("No legacy Whispir API usage found ({scanned} files scanned).{accepted}");
     }
     let fixable = outcome.fixable_count();
     let fix_note = if fixable > 0 {
@@ -105,7 +138,7 @@ fn summary_line(outcome: &Outcome) -> String {
         String::new()
     };
     format!(
-        "Found {n} diagnostic{} in {files} file{} ({scanned} files scanned).{fix_note}",
+        "Found {n} diagnostic{} in {files} file{} ({scanned} files scanned).{fix_note}{accepted}",
         if n == 1 { "" } else { "s" },
         if files == 1 { "" } else { "s" }
     )
