@@ -344,6 +344,10 @@ fn builders(
             KeyRole::Shorthand | KeyRole::Annotation => None,
         };
         let mut param = builder_param(src, t, value.map(|v| &tokens[v]), shape);
+        // A value expression (`@api_key`, `this.key`, `os.environ["K"]`) spans several tokens.
+        if let Some(v) = value.filter(|&v| tokens[v].kind != TokKind::Str) {
+            param.value = tokens[v].span.start..expression_end(src, tokens, v);
+        }
         param.target = target;
         if in_query {
             param.scheme_in = sibling(src, tokens, i, b"in").map(|v| tokens[v].content.clone());
@@ -484,6 +488,31 @@ fn request_host(
         }
     }
     HostHint::None
+}
+
+/// End of the expression that starts at token `v`: the next `,`, `;`, line break or closing
+/// bracket outside brackets.
+fn expression_end(src: &[u8], tokens: &[Token], v: usize) -> usize {
+    let mut depth = 0usize;
+    let mut end = tokens[v].span.end;
+    for t in &tokens[v..] {
+        match (t.kind, t.text(src)) {
+            (TokKind::Punct, b"(" | b"[" | b"{") => depth += 1,
+            (TokKind::Punct, b")" | b"]" | b"}") => {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            }
+            (TokKind::Punct, b"," | b";") if depth == 0 => break,
+            (TokKind::Newline, _) if depth == 0 => break,
+            _ => {}
+        }
+        if !matches!(t.kind, TokKind::Comment | TokKind::Newline) {
+            end = t.span.end;
+        }
+    }
+    end
 }
 
 fn builder_param(src: &[u8], key: &Token, value: Option<&Token>, shape: ParamShape) -> ApiKeyParam {

@@ -122,8 +122,9 @@ fn variable_use(
     }
     let name = tokens[name_tok].text(src).to_vec();
     let bare = name.strip_prefix(b"$").unwrap_or(&name).to_vec();
-    // The statement's end, then the rest of the enclosing block.
+    // The statement's end (`j`: its last token), then the rest of the enclosing block.
     let mut j = lit;
+    let mut last = lit; // the last token that is not a comment or line break
     let mut depth = 0i32;
     while j + 1 < tokens.len() {
         let t = &tokens[j + 1];
@@ -132,11 +133,17 @@ fn variable_use(
             (TokKind::Punct, b")" | b"]" | b"}") => depth -= 1,
             _ => {}
         }
-        let ends = (t.is_punct(src, ";") && depth <= 0)
-            || (lang.line_oriented() && t.kind == TokKind::Newline && depth <= 0)
-            || depth < 0;
+        let significant = !matches!(t.kind, TokKind::Comment | TokKind::Newline);
+        if depth < 0 || (significant && depth <= 0 && query::ends_line(src, &tokens[last], t)) {
+            break; // `t` already belongs to what follows
+        }
         j += 1;
-        if ends {
+        if significant {
+            last = j;
+        }
+        if (t.is_punct(src, ";") && depth <= 0)
+            || (lang.line_oriented() && t.kind == TokKind::Newline && depth <= 0)
+        {
             break;
         }
     }
@@ -259,11 +266,30 @@ fn remove_builder_entry(
     let open = prev_sig(tokens, key_tok).ok_or("no container around the key")?;
     // The entry: a tuple or object around the key (`("apikey", k)`, `{"key": "apikey", …}`)
     // or `key: value` inside the container.
-    let entry = if tokens[open].is_punct(src, "(")
-        && lang.request_style() == crate::lang::RequestStyle::Rust
-    {
+    let paren = tokens[open].is_punct(src, "(");
+    let keyed = next_sig(tokens, key_tok)
+        .is_some_and(|n| matches!(tokens[n].text(src), b"=>" | b":" | b"="));
+    // `(` right after a name is a call's argument list, not a tuple.
+    let call = paren && prev_sig(tokens, open).is_some_and(|n| tokens[n].kind == TokKind::Ident);
+    let entry = if paren && lang.request_style() == crate::lang::RequestStyle::Rust && !call {
         return rust_query(src, tokens, key, open);
-    } else if tokens[open].is_punct(src, "(")
+    } else if call && !keyed {
+        // `.addQueryParameter("apikey", k)`: the whole call goes, when it is a link of a chain.
+        let name = prev_sig(tokens, open).expect("checked above");
+        let dot = prev_sig(tokens, name)
+            .filter(|&d| tokens[d].is_punct(src, ".") || tokens[d].is_punct(src, "->"));
+        let close = matching(src, tokens, open).ok_or("unbalanced brackets")?;
+        let chained_on = dot
+            .and_then(|d| prev_sig(tokens, d))
+            .is_some_and(|r| tokens[r].is_punct(src, ")"));
+        match dot {
+            Some(d) if chained_on => {
+                let start = whitespace_and_newline_before(src, tokens[d].span.start);
+                return Ok(Removal { edits: vec![Edit::delete(start..tokens[close].span.end)], key, placed: false });
+            }
+            _ => return Err("the parameter is added by a statement of its own; remove it with the header in place".into()),
+        }
+    } else if (paren && !keyed)
         || (tokens[open].is_punct(src, "{") && p.value.start < tokens[key_tok].span.start)
     {
         let close = matching(src, tokens, open).ok_or("unbalanced brackets")?;
@@ -282,6 +308,22 @@ fn remove_builder_entry(
         key,
         placed: false,
     })
+}
+
+/// `at` moved back over spaces and, when only spaces precede it on its line, the line break:
+/// a chain link on a line of its own goes with its line.
+fn whitespace_and_newline_before(src: &[u8], at: usize) -> usize {
+    let mut s = at;
+    while s > 0 && matches!(src[s - 1], b' ' | b'\t') {
+        s -= 1;
+    }
+    if s > 0 && src[s - 1] == b'\n' {
+        s -= 1;
+        if s > 0 && src[s - 1] == b'\r' {
+            s -= 1;
+        }
+    }
+    s
 }
 
 fn lang_is_code(lang: &dyn Language) -> bool {

@@ -95,6 +95,12 @@ fn interpolated_expr(value: &str) -> Option<String> {
     Some(inner.to_string())
 }
 
+fn is_php_variable(value: &str) -> bool {
+    value
+        .strip_prefix('$')
+        .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+}
+
 fn is_positional(value: &str) -> bool {
     matches!(value, "%s" | "%v" | "%d" | "{}" | "%@")
         || (value.starts_with('{')
@@ -132,6 +138,10 @@ pub fn remove_param(
         ValueKind::Literal | ValueKind::Placeholder => KeySource::Literal(value_text.clone()),
         ValueKind::Interpolated => match literal.filter(|_| lang_has_code(lang)) {
             None => KeySource::Template(value_text.clone()),
+            // PHP's `"…?apikey=$key"`: the variable is the expression.
+            Some(_) if lang.name() == "php" && is_php_variable(&value_text) => {
+                KeySource::Expr(value_text.clone())
+            }
             Some(_) if interpolated_expr(&value_text).is_some() => {
                 KeySource::Expr(interpolated_expr(&value_text).expect("checked"))
             }
@@ -240,6 +250,11 @@ fn remove_appended_operand(
                 _ => {}
             }
         }
+        // Without `;`, a line break after a complete operand ends the expression (Go, Kotlin).
+        if depth == 0 && j > start && t.kind != TokKind::Comment && ends_line(src, &tokens[end], t)
+        {
+            break;
+        }
         if !matches!(t.kind, TokKind::Comment | TokKind::Newline) {
             end = j;
         }
@@ -265,6 +280,25 @@ fn remove_appended_operand(
         }
     }
     Ok((edits, expr))
+}
+
+/// True when `next` starts a new line after `last`, and `last` completes an operand (a name,
+/// literal or closing bracket) while `next` does not continue it (`.method`).
+pub fn ends_line(src: &[u8], last: &Token, next: &Token) -> bool {
+    let completes = matches!(last.kind, TokKind::Ident | TokKind::Str | TokKind::Number)
+        || (last.kind == TokKind::Punct && matches!(last.text(src), b")" | b"]" | b"}"));
+    let continues = next.kind == TokKind::Punct
+        && matches!(
+            next.text(src),
+            b"." | b"?" | b")" | b"]" | b"}" | b"," | b"+" | b"->"
+        );
+    completes
+        && !continues
+        && memchr::memchr(
+            b'\n',
+            &src[last.span.end..next.span.start.max(last.span.end)],
+        )
+        .is_some()
 }
 
 /// Removes the format argument that fed a positional placeholder (`{}`, `{0}`, `%s`) at
