@@ -23,7 +23,7 @@ pub fn run(args: &AuthHeaderArgs) -> Result<ExitStatus, String> {
     } else {
         return Err(
             "standard input is not a terminal, so the password cannot be prompted for; \
-                    pipe it in and pass `--password-stdin`"
+             pipe it in and pass `--password-stdin`"
                 .into(),
         );
     };

@@ -127,6 +127,17 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
     if diagnostics.is_empty() {
         return None;
     }
+    // A comment quotes code; rewriting it may change what it documents ("old form: …").
+    let comments = lang::comment_ranges(&file.bytes, &facts.tokens);
+    for d in &mut diagnostics {
+        if let Some(fix) = d
+            .fix
+            .as_mut()
+            .filter(|_| comments.iter().any(|c| c.contains(&d.span.start)))
+        {
+            fix.applicability = Applicability::Unsafe;
+        }
+    }
     let suppressions = Suppressions::find(&file);
     if !suppressions.is_empty() {
         diagnostics.retain(|d| !suppressions.suppresses(file.line_index(d.span.start), d.code));

@@ -121,7 +121,7 @@ pub fn redact(secret: &str) -> String {
 static CREDENTIAL_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
         // Authorization: Basic <base64>
-        r"(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})",
+        r"(?i)\bbasic[ \t]+([A-Za-z0-9+/]{8,}={0,2})",
         // apikey=…, api_key: "…", "x-api-key": "…", X-Api-Key: …
         r#"(?i)(?:x-api-key|api[_-]?key)["']?\s*(?:[:=]|=>)\s*["']?([A-Za-z0-9_\-]{12,})"#,
     ]

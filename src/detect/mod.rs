@@ -103,7 +103,8 @@ pub fn analyze(file: &SourceFile, lang: &dyn Language) -> Facts {
     let lower = src.to_ascii_lowercase();
     let mentions_apikey = memchr::memmem::find(&lower, b"apikey").is_some();
     let may_have_host_array = memchr::memmem::find(src, b"\"whispir\"").is_some();
-    if mentions_apikey || may_have_host_array {
+    // Tokens also tell the fixer which findings sit in comments.
+    if mentions_apikey || may_have_host_array || !facts.hosts.is_empty() {
         facts.tokens = lang.tokenize(src);
         let found = expr::analyze(src, &facts, lang);
         facts.params.extend(found.params);

@@ -159,9 +159,13 @@ fn scheme_before(bytes: &[u8], host_start: usize) -> Option<Range<usize>> {
 }
 
 fn port_after(bytes: &[u8], host_end: usize) -> Option<Range<usize>> {
-    if bytes.get(host_end) != Some(&b':') {
-        return None;
-    }
+    // `:80`, or `\:80` in a .properties file.
+    let colon = match (bytes.get(host_end), bytes.get(host_end + 1)) {
+        (Some(b':'), _) => host_end,
+        (Some(b'\\'), Some(b':')) => host_end + 1,
+        _ => return None,
+    };
+    let host_end = colon;
     let digits = bytes[host_end + 1..]
         .iter()
         .take_while(|b| b.is_ascii_digit())

@@ -463,6 +463,8 @@ fn statement(src: &[u8], tokens: &[Token], lang: &dyn Language, i: usize) -> Ran
     while s > 0 {
         let t = &tokens[s - 1];
         match (t.kind, t.text(src)) {
+            // A block that closes at the statement's own level ends the statement before it.
+            (TokKind::Punct, b"}") if depth == 0 => break,
             (TokKind::Punct, b")" | b"]" | b"}") => depth += 1,
             (TokKind::Punct, b"{") if depth <= 0 => break,
             (TokKind::Punct, b"(" | b"[" | b"{") => depth -= 1,

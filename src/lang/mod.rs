@@ -394,6 +394,25 @@ static TEXT: Prose = Prose {
     prose: true,
 };
 
+/// Byte ranges of comments: the comment tokens, and `<!-- … -->` in markup (XML, HTML,
+/// Markdown, ColdFusion's `<!--- … --->`).
+pub fn comment_ranges(src: &[u8], tokens: &[Token]) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = tokens
+        .iter()
+        .filter(|t| t.kind == TokKind::Comment)
+        .map(|t| t.span.clone())
+        .collect();
+    let mut at = 0;
+    while let Some(open) = memchr::memmem::find(&src[at..], b"<!--") {
+        let start = at + open;
+        let end = memchr::memmem::find(&src[start + 4..], b"-->")
+            .map_or(src.len(), |e| start + 4 + e + 3);
+        out.push(start..end);
+        at = end;
+    }
+    out
+}
+
 /// Byte ranges of the fenced code blocks (```` ``` ```` or `~~~`) of a Markdown document.
 pub fn fenced_code_blocks(src: &[u8]) -> Vec<Range<usize>> {
     let mut blocks = Vec::new();

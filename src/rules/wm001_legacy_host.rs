@@ -85,7 +85,8 @@ pub fn host_fix(file: &SourceFile, h: &HostUse, region: Region) -> Fix {
         .as_ref()
         .filter(|p| &file.bytes[(*p).clone()] == b"80")
     {
-        edits.push(Edit::delete(p.start - 1..p.end));
+        // From the host's end: takes `:80` and an escaped `\:80` alike.
+        edits.push(Edit::delete(h.host.end..p.end));
     }
     Fix {
         applicability: Applicability::Safe,

@@ -1,0 +1,1081 @@
+//! `whispir-migrate fix` end to end: the binary is run on copies of every fixture folder and on
+//! small legacy files in temporary directories, and the results are held to the safety
+//! contract of SPEC.md ("Fixes — the safety contract").
+//!
+//! Snapshots: `fixed__<folder>` holds the fixed contents of every file `fix` changed,
+//! `diff__<folder>` the output of `fix --diff` on a fresh copy.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_whispir-migrate");
+const HOOK: &str = "WHISPIR_MIGRATE_TEST_MODIFY_BEFORE_WRITE";
+
+/// A small legacy shell script: retired host and the key in the query.
+const LEGACY_CURL: &str = "curl \"https://api.whispir.com/messages?apikey=$KEY\" -d @m.json";
+/// What `fix --region au` makes of [`LEGACY_CURL`] must start with this...
+const FIXED_CURL_START: &str = "curl \"https://api.au.whispir.com/messages\"";
+/// ...and carry this header.
+const FIXED_HEADER: &str = "-H \"x-api-key: $KEY\"";
+
+/// The binary, run in `dir`, with no region or test hook leaking in from the environment.
+fn wm(dir: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.current_dir(dir)
+        .env_remove("WHISPIR_REGION")
+        .env_remove(HOOK)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null());
+    c
+}
+
+fn run(mut c: Command) -> Output {
+    c.output().expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn describe(out: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status.code(),
+        text(&out.stdout),
+        text(&out.stderr)
+    )
+}
+
+fn folders() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .expect("fixtures/ exists")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Copies `src` into `dst`, hidden files (`.env`, `.github/`) and symbolic links included.
+fn copy_tree(src: &Path, dst: &Path) {
+    for entry in walkdir::WalkDir::new(src) {
+        let entry = entry.expect("walk fixture");
+        let rel = entry.path().strip_prefix(src).unwrap();
+        let to = dst.join(rel);
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else if ft.is_symlink() {
+            let target = std::fs::read_link(entry.path()).unwrap();
+            std::os::unix::fs::symlink(target, &to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+/// Every regular file under `root` (`.git/` excluded), by `/`-separated relative path.
+fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".git")
+    {
+        let entry = entry.expect("walk copy");
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root).unwrap();
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        files.insert(rel.join("/"), std::fs::read(entry.path()).unwrap());
+    }
+    files
+}
+
+/// A fresh copy of `fixtures/<folder>` in a temporary directory.
+fn fixture_copy(folder: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(folder),
+        dir.path(),
+    );
+    dir
+}
+
+fn fix_cmd(dir: &Path) -> Command {
+    let mut c = wm(dir);
+    c.args([
+        "fix",
+        "--no-config",
+        "--region",
+        "au",
+        "--color",
+        "never",
+        ".",
+    ]);
+    c
+}
+
+/// `check --format json --region au` on `dir`.
+fn check_json(dir: &Path) -> serde_json::Value {
+    let mut c = wm(dir);
+    c.args([
+        "check",
+        "--no-config",
+        "--region",
+        "au",
+        "--color",
+        "never",
+        "--format",
+        "json",
+        ".",
+    ]);
+    let out = run(c);
+    let code = out.status.code();
+    assert!(
+        code == Some(0) || code == Some(1),
+        "check failed: {}",
+        describe(&out)
+    );
+    serde_json::from_slice(&out.stdout).expect("check --format json prints JSON")
+}
+
+fn diagnostics(report: &serde_json::Value) -> &Vec<serde_json::Value> {
+    report["diagnostics"].as_array().expect("diagnostics array")
+}
+
+/// `./a/b.js` → `a/b.js`, as [`read_tree`] names files.
+fn rel_path(d: &serde_json::Value) -> String {
+    let p = d["path"].as_str().expect("path");
+    p.strip_prefix("./").unwrap_or(p).to_string()
+}
+
+fn is_safe_fix(d: &serde_json::Value) -> bool {
+    d["fix"]["applicability"].as_str() == Some("safe")
+}
+
+/// Case-insensitive count of `needle` (ASCII) in `hay`.
+fn count_ci(hay: &[u8], needle: &str) -> usize {
+    let hay = hay.to_ascii_lowercase();
+    let needle = needle.to_ascii_lowercase();
+    let needle = needle.as_bytes();
+    hay.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+/// One fixture folder after `fix`: the copy, and its files before and after.
+struct Fixed {
+    dir: tempfile::TempDir,
+    before: BTreeMap<String, Vec<u8>>,
+    after: BTreeMap<String, Vec<u8>>,
+}
+
+impl Fixed {
+    fn changed(&self) -> Vec<&String> {
+        self.after
+            .keys()
+            .filter(|k| self.before.get(*k) != self.after.get(*k))
+            .collect()
+    }
+}
+
+fn fix_fixture(folder: &str) -> Fixed {
+    let dir = fixture_copy(folder);
+    let before = read_tree(dir.path());
+    let out = run(fix_cmd(dir.path()));
+    let code = out.status.code();
+    assert!(
+        (code == Some(0) || code == Some(1)) && out.stderr.is_empty(),
+        "{folder}: fix failed: {}",
+        describe(&out)
+    );
+    let after = read_tree(dir.path());
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "{folder}: fix created or removed files"
+    );
+    Fixed { dir, before, after }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Snapshots of the fixed fixtures and of `fix --diff`.
+
+#[test]
+fn fixed_fixtures_match_their_snapshots() {
+    for folder in folders() {
+        let fixed = fix_fixture(&folder);
+        let mut snap = String::new();
+        for rel in fixed.changed() {
+            snap.push_str(&format!("=== {rel} ===\n"));
+            snap.push_str(&text(&fixed.after[rel]));
+            if !snap.ends_with('\n') {
+                snap.push_str("\n(no newline at end of file)\n");
+            }
+        }
+        if snap.is_empty() {
+            snap.push_str("(no file changed)\n");
+        }
+        insta::assert_snapshot!(format!("fixed__{folder}"), snap);
+    }
+}
+
+#[test]
+fn fix_diff_matches_its_snapshot_exits_1_and_writes_nothing() {
+    for folder in folders() {
+        let would_change = !fix_fixture(&folder).changed().is_empty();
+        let dir = fixture_copy(&folder);
+        let before = read_tree(dir.path());
+        let mut c = fix_cmd(dir.path());
+        c.arg("--diff");
+        let out = run(c);
+        assert!(out.stderr.is_empty(), "{folder}: {}", describe(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(if would_change { 1 } else { 0 }),
+            "{folder}: `fix --diff` exit status (something would change: {would_change}): {}",
+            describe(&out)
+        );
+        assert_eq!(
+            before,
+            read_tree(dir.path()),
+            "{folder}: `fix --diff` wrote to the files"
+        );
+        assert_eq!(
+            would_change,
+            !out.stdout.is_empty(),
+            "{folder}: a diff is printed exactly when fix changes something"
+        );
+        insta::assert_snapshot!(format!("diff__{folder}"), text(&out.stdout));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Idempotency: a second fix changes nothing; check finds no safe fix left.
+
+#[test]
+fn fix_is_idempotent_and_leaves_no_safe_fix() {
+    let mut failures = Vec::new();
+    for folder in folders() {
+        let fixed = fix_fixture(&folder);
+        let out = run(fix_cmd(fixed.dir.path()));
+        let again = read_tree(fixed.dir.path());
+        for (rel, bytes) in &again {
+            if fixed.after.get(rel) != Some(bytes) {
+                failures.push(format!(
+                    "{folder}/{rel}: a second `fix` changed the file:\n{}",
+                    similar::TextDiff::from_lines(
+                        text(&fixed.after[rel]).as_str(),
+                        text(bytes).as_str()
+                    )
+                    .unified_diff()
+                ));
+            }
+        }
+        assert!(out.stderr.is_empty(), "{folder}: {}", describe(&out));
+        for d in diagnostics(&check_json(fixed.dir.path())) {
+            if is_safe_fix(d) {
+                failures.push(format!(
+                    "{folder}/{}:{}: {} still has a safe fix after `fix`: {}",
+                    rel_path(d),
+                    d["line"],
+                    d["code"],
+                    d["fix"]["message"]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. The fixed files still parse.
+
+/// Panics, naming what to install, when `tool` is not on PATH.
+fn require_tool(tool: &str, version_arg: &str, install: &str) {
+    if Command::new(tool)
+        .arg(version_arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_err()
+    {
+        panic!("`{tool}` is needed by this test and was not found on PATH: install {install}");
+    }
+}
+
+fn external_check(mut c: Command, what: &str) -> Result<(), String> {
+    let out = c.output().map_err(|e| format!("running {what}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} failed:\n{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        ))
+    }
+}
+
+/// Parses `path` with a real parser for its language; `None` when there is none here.
+fn parse(path: &Path) -> Option<Result<(), String>> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+    let read = || std::fs::read_to_string(path).map_err(|e| format!("not UTF-8: {e}"));
+    Some(match ext.as_str() {
+        "rs" => read().and_then(|s| {
+            syn::parse_file(&s)
+                .map(|_| ())
+                .map_err(|e| format!("syn: {e}"))
+        }),
+        "json" => read().and_then(|s| {
+            serde_json::from_str::<serde_json::Value>(&s)
+                .map(|_| ())
+                .map_err(|e| format!("serde_json: {e}"))
+        }),
+        "yml" | "yaml" => read().and_then(|s| {
+            use serde::Deserialize;
+            for doc in serde_yaml::Deserializer::from_str(&s) {
+                serde_yaml::Value::deserialize(doc).map_err(|e| format!("serde_yaml: {e}"))?;
+            }
+            Ok(())
+        }),
+        "js" | "mjs" | "cjs" => {
+            require_tool("node", "--version", "Node.js (`node`)");
+            let mut c = Command::new("node");
+            c.arg("--check").arg(path);
+            external_check(c, "node --check")
+        }
+        "py" => {
+            require_tool("python3", "--version", "Python 3 (`python3`)");
+            let mut c = Command::new("python3");
+            c.args(["-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())"])
+                .arg(path);
+            external_check(c, "python3 ast.parse")
+        }
+        "sh" => {
+            let mut c = Command::new("sh");
+            c.arg("-n").arg(path);
+            external_check(c, "sh -n")
+        }
+        // Java needs stubs for its imports to compile; not checked here.
+        _ => return None,
+    })
+}
+
+#[test]
+fn fixed_files_still_parse() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for folder in folders() {
+        let fixed = fix_fixture(&folder);
+        let original = fixture_copy(&folder);
+        for rel in fixed.changed() {
+            let path = fixed.dir.path().join(rel);
+            let Some(result) = parse(&path) else {
+                continue;
+            };
+            checked += 1;
+            let before = parse(&original.path().join(rel)).expect("same parser");
+            match (before, result) {
+                (Ok(()), Err(e)) => {
+                    failures.push(format!("{folder}/{rel}: no longer parses after fix: {e}"))
+                }
+                (Err(e), _) => failures.push(format!(
+                    "{folder}/{rel}: the original fixture does not parse, so the fixed file cannot be judged: {e}"
+                )),
+                (Ok(()), Ok(())) => {}
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked > 0, "no fixed file was parsed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. The key is never dropped without a header.
+
+#[test]
+fn every_applied_apikey_removal_sends_the_key_in_a_header() {
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for folder in folders() {
+        let original = fixture_copy(&folder);
+        for d in diagnostics(&check_json(original.path())) {
+            if d["code"] != "WM002" || !is_safe_fix(d) {
+                continue;
+            }
+            seen += 1;
+            let fix = &d["fix"];
+            let message = fix["message"].as_str().unwrap_or_default();
+            let adds_header = fix["edits"].as_array().expect("edits").iter().any(|e| {
+                e["content"]
+                    .as_str()
+                    .is_some_and(|c| c.to_ascii_lowercase().contains("x-api-key"))
+            });
+            if !adds_header && !message.contains("already sends `x-api-key`") {
+                failures.push(format!(
+                    "{folder}/{}:{}: the safe WM002 fix drops the key without an x-api-key header: {fix}",
+                    rel_path(d),
+                    d["line"]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(seen > 0, "no safe WM002 fix in the fixtures");
+}
+
+#[test]
+fn files_that_lost_apikey_gained_x_api_key_headers() {
+    let mut failures = Vec::new();
+    for folder in folders() {
+        let original = fixture_copy(&folder);
+        let mut already: BTreeMap<String, usize> = BTreeMap::new();
+        for d in diagnostics(&check_json(original.path())) {
+            if d["code"] == "WM002"
+                && is_safe_fix(d)
+                && d["fix"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("already sends"))
+            {
+                *already.entry(rel_path(d)).or_default() += 1;
+            }
+        }
+        let fixed = fix_fixture(&folder);
+        for rel in fixed.changed() {
+            let (old, new) = (&fixed.before[rel], &fixed.after[rel]);
+            let lost = count_ci(old, "apikey=").saturating_sub(count_ci(new, "apikey="));
+            if lost == 0 {
+                continue;
+            }
+            let need = lost.saturating_sub(already.get(rel).copied().unwrap_or(0));
+            let (hb, ha) = (count_ci(old, "x-api-key"), count_ci(new, "x-api-key"));
+            if ha < hb + need {
+                failures.push(format!(
+                    "{folder}/{rel}: lost {lost} `apikey=` ({} where the header was already sent) but `x-api-key` went from {hb} to {ha}",
+                    already.get(rel).copied().unwrap_or(0)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. The write path, on real files.
+
+/// A temporary directory holding `name` with `bytes`.
+fn one_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+fn legacy_script() -> String {
+    format!("#!/bin/sh\n{LEGACY_CURL}\n")
+}
+
+fn fix_file_cmd(dir: &Path, args: &[&str]) -> Command {
+    let mut c = wm(dir);
+    c.args(["fix", "--no-config", "--color", "never"])
+        .args(args);
+    c
+}
+
+/// The fixed form of the curl line: regional host, no `apikey`, the header, the rest intact.
+fn assert_curl_line_fixed(line: &[u8]) {
+    let line = text(line);
+    assert!(line.starts_with(FIXED_CURL_START), "{line:?}");
+    assert!(line.ends_with(" -d @m.json"), "{line:?}");
+    assert_eq!(line.matches(FIXED_HEADER).count(), 1, "{line:?}");
+    assert!(!line.to_ascii_lowercase().contains("apikey="), "{line:?}");
+}
+
+#[test]
+fn crlf_and_bom_are_kept() {
+    let lines: [&[u8]; 4] = [
+        b"\xEF\xBB\xBF#!/bin/sh",
+        b"# send a message",
+        LEGACY_CURL.as_bytes(),
+        b"echo done",
+    ];
+    let original: Vec<u8> = lines.iter().flat_map(|l| [*l, b"\r\n"].concat()).collect();
+    let (dir, path) = one_file("send.sh", &original);
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "send.sh"]));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let fixed = std::fs::read(&path).unwrap();
+    assert!(fixed.starts_with(b"\xEF\xBB\xBF#!/bin/sh\r\n"), "BOM lost");
+    assert!(fixed.ends_with(b"\r\n"), "trailing CRLF lost");
+    assert_eq!(
+        fixed.iter().filter(|&&b| b == b'\n').count(),
+        4,
+        "lines added or removed"
+    );
+    assert!(
+        fixed.windows(2).all(|w| w[1] != b'\n' || w[0] == b'\r'),
+        "a bare LF appeared: {:?}",
+        text(&fixed)
+    );
+    let got: Vec<&[u8]> = fixed
+        .strip_suffix(b"\r\n")
+        .unwrap()
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .collect();
+    assert_eq!(got[0], lines[0]);
+    assert_eq!(got[1], lines[1]);
+    assert_curl_line_fixed(got[2]);
+    assert_eq!(got[3], lines[3]);
+}
+
+#[test]
+fn latin1_bytes_are_kept() {
+    let original = format!("#!/bin/sh\n# caf\u{0}notifier\n{LEGACY_CURL}\n")
+        .into_bytes()
+        .into_iter()
+        .map(|b| if b == 0 { 0xE9 } else { b })
+        .collect::<Vec<u8>>();
+    assert!(
+        std::str::from_utf8(&original).is_err(),
+        "test input is Latin-1"
+    );
+    let (dir, path) = one_file("send.sh", &original);
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "send.sh"]));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let fixed = std::fs::read(&path).unwrap();
+    assert!(
+        fixed.starts_with(b"#!/bin/sh\n# caf\xE9notifier\n"),
+        "the 0xE9 byte was not preserved: {fixed:?}"
+    );
+    let curl = fixed.split(|&b| b == b'\n').nth(2).unwrap();
+    assert_curl_line_fixed(curl);
+    assert!(fixed.ends_with(b" -d @m.json\n"));
+}
+
+#[test]
+fn executable_bit_is_kept() {
+    let (dir, path) = one_file("send.sh", legacy_script().as_bytes());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert_ne!(std::fs::read(&path).unwrap(), legacy_script().as_bytes());
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode, 0o755, "mode {mode:o}");
+}
+
+#[test]
+fn symlinks_are_not_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("target")).unwrap();
+    std::fs::create_dir(dir.path().join("scan")).unwrap();
+    let target = dir.path().join("target/send.sh");
+    std::fs::write(&target, legacy_script()).unwrap();
+    let link = dir.path().join("scan/link.sh");
+    std::os::unix::fs::symlink("../target/send.sh", &link).unwrap();
+
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "scan"]));
+    assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), legacy_script());
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "scan/link.sh"],
+    ));
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert!(
+        text(&out.stderr).contains("scan/link.sh"),
+        "the error names the link: {}",
+        describe(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), legacy_script());
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+}
+
+#[test]
+fn a_file_changed_on_disk_after_reading_is_not_written() {
+    let (dir, path) = one_file("send.sh", legacy_script().as_bytes());
+    let mut c = fix_file_cmd(dir.path(), &["--region", "au", "send.sh"]);
+    c.env(HOOK, "1");
+    let out = run(c);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("send.sh"), "{}", describe(&out));
+    assert!(stderr.contains("changed on disk"), "{}", describe(&out));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("{}\n", legacy_script()),
+        "only the hook's newline may have been added"
+    );
+}
+
+#[test]
+fn an_unwritable_file_is_reported_and_left_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    let path = ro.join("send.sh");
+    std::fs::write(&path, legacy_script()).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root writes anywhere: drop to `nobody` for the run (a new file is owned by our uid).
+    let root = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&path).unwrap()) == 0;
+    if root {
+        require_tool("setpriv", "--version", "util-linux (`setpriv`)");
+    }
+
+    let mut c = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    c.args(["fix", "--no-config", "--color", "never", "--region", "au"])
+        .arg("ro/send.sh")
+        .current_dir(dir.path())
+        .env_remove("WHISPIR_REGION")
+        .env_remove(HOOK)
+        .stdin(Stdio::null());
+    let out = run(c);
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert!(
+        text(&out.stderr).contains("ro/send.sh"),
+        "the error names the file: {}",
+        describe(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), legacy_script());
+    assert_eq!(
+        std::fs::read_dir(&ro).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("`git` is needed by this test: install git ({e})"));
+    assert!(out.status.success(), "git {args:?}: {}", describe(&out));
+}
+
+fn git_repo_with(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let (dir, path) = one_file(name, bytes);
+    git(dir.path(), &["init", "-q", "."]);
+    git(dir.path(), &["config", "user.email", "test@example.com"]);
+    git(dir.path(), &["config", "user.name", "Test"]);
+    git(dir.path(), &["config", "commit.gpgsign", "false"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "legacy"]);
+    (dir, path)
+}
+
+#[test]
+fn uncommitted_changes_are_not_overwritten_without_allow_dirty() {
+    let (dir, path) = git_repo_with("send.sh", legacy_script().as_bytes());
+    let dirty = format!("{}# local edit\n", legacy_script());
+    std::fs::write(&path, &dirty).unwrap();
+
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(all.contains("--allow-dirty"), "{}", describe(&out));
+    assert!(all.contains("send.sh"), "{}", describe(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), dirty);
+
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--allow-dirty", "."],
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert_curl_line_fixed(fixed.lines().nth(1).unwrap().as_bytes());
+    assert!(fixed.ends_with("# local edit\n"));
+}
+
+#[test]
+fn a_clean_committed_file_is_fixed_without_allow_dirty() {
+    let (dir, path) = git_repo_with("send.sh", legacy_script().as_bytes());
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert_curl_line_fixed(fixed.lines().nth(1).unwrap().as_bytes());
+}
+
+#[test]
+fn exit_non_zero_on_fix() {
+    let original = "curl \"https://api.au.whispir.com/messages?apikey=$KEY\" -d @m.json\n";
+    let (dir, path) = one_file("send.sh", original.as_bytes());
+    let args = ["--region", "au", "--exit-non-zero-on-fix", "."];
+    let out = run(fix_file_cmd(dir.path(), &args));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert_ne!(fixed, original);
+    assert!(!fixed.contains("apikey="), "{fixed}");
+    assert!(fixed.contains(FIXED_HEADER), "{fixed}");
+
+    let out = run(fix_file_cmd(dir.path(), &args));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), fixed);
+}
+
+#[test]
+fn stdin_fix_prints_the_fixed_text() {
+    let mut c = wm(Path::new(env!("CARGO_MANIFEST_DIR")));
+    c.args([
+        "fix",
+        "-",
+        "--stdin-filename",
+        "send.sh",
+        "--region",
+        "au",
+        "--no-config",
+        "--color",
+        "never",
+    ])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(legacy_script().as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("#!/bin/sh\n"), "{stdout}");
+    assert_curl_line_fixed(stdout.lines().nth(1).unwrap().as_bytes());
+    assert!(stdout.ends_with("-d @m.json\n"), "{stdout}");
+}
+
+#[test]
+fn without_a_region_retired_hosts_are_left_and_region_is_suggested() {
+    let (dir, path) = one_file("send.sh", legacy_script().as_bytes());
+    let out = run(fix_file_cmd(dir.path(), &["."]));
+    assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(after.contains("https://api.whispir.com/"), "{after}");
+    assert!(text(&out.stdout).contains("--region"), "{}", describe(&out));
+}
+
+#[test]
+fn summary_line_counts_fixed_and_manual_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("send.sh"), legacy_script()).unwrap();
+    std::fs::write(
+        dir.path().join("typo.sh"),
+        "curl -H \"x-api-key: $KEY\" \"https://api.aus.whispir.com/messages\"\n",
+    )
+    .unwrap();
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let stdout = text(&out.stdout);
+    let shape =
+        regex::Regex::new(r"(?m)^fixed \d+ findings? in \d+ files?; \d+ needs? manual changes$")
+            .unwrap();
+    assert!(shape.is_match(&stdout), "{stdout}");
+    assert!(
+        stdout.contains("fixed 2 findings in 1 file; 1 needs manual changes"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn unsafe_fixes_apply_the_region_typo_fix() {
+    let original = "curl -H \"x-api-key: $KEY\" \"https://api.aus.whispir.com/messages\"\n";
+    let (dir, path) = one_file("send.sh", original.as_bytes());
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        original.replace("api.aus.", "api.au.")
+    );
+}
+
+#[test]
+fn markdown_prose_is_fixed_only_with_unsafe_fixes() {
+    let original = "# Sending messages\n\nOur old integration posted to https://api.whispir.com/messages?apikey=KEY until 2019.\n";
+    let (dir, path) = one_file("README.md", original.as_bytes());
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert_ne!(after, original);
+    assert!(
+        after.contains("https://api.au.whispir.com/messages"),
+        "{after}"
+    );
+    // No request to put a header on: the key must stay where it is.
+    assert!(after.contains("?apikey=KEY"), "{after}");
+}
+
+#[test]
+fn interactive_applies_the_accepted_fix_and_quit_keeps_it() {
+    require_tool(
+        "script",
+        "--version",
+        "util-linux (`script`, package bsdutils)",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let line1 = "curl -H \"x-api-key: $KEY\" \"http://api.au.whispir.com/messages\"";
+    let line2 = "curl -H \"x-api-key: $KEY\" \"http://api.au.whispir.com/contacts\"";
+    let path = work.join("send.sh");
+    std::fs::write(&path, format!("{line1}\n{line2}\n")).unwrap();
+    let command = format!("'{BIN}' fix --interactive --no-config --color never --region au .");
+    let mut c = Command::new("script");
+    c.args(["-qec", &command, "/dev/null"])
+        .current_dir(&work)
+        .env_remove("WHISPIR_REGION")
+        .env_remove(HOOK)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"y\nq\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let transcript = describe(&out);
+    assert!(transcript.contains("Apply this fix?"), "{transcript}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("{}\n{line2}\n", line1.replace("http://", "https://")),
+        "{transcript}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{transcript}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Regressions found while reviewing the fixed fixtures.
+
+/// Fixes `name` holding `content` alone in a temporary directory; returns the fixed text.
+fn fix_alone(name: &str, content: &str) -> String {
+    let (dir, path) = one_file(name, content.as_bytes());
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--quiet", "."],
+    ));
+    let code = out.status.code();
+    assert!(
+        code == Some(0) || code == Some(1),
+        "{name}: {}",
+        describe(&out)
+    );
+    std::fs::read_to_string(&path).unwrap()
+}
+
+/// The contract, checked on one file: every `apikey=` that went away left an `x-api-key`
+/// behind, except `already` of them whose request really did send the header.
+fn assert_no_key_dropped(name: &str, before: &str, after: &str, already: usize) {
+    let lost = count_ci(before.as_bytes(), "apikey=")
+        .saturating_sub(count_ci(after.as_bytes(), "apikey="));
+    let gained = count_ci(after.as_bytes(), "x-api-key")
+        .saturating_sub(count_ci(before.as_bytes(), "x-api-key"));
+    assert!(
+        gained + already >= lost,
+        "{name}: {lost} `apikey=` removed but only {gained} `x-api-key` added:\n{}",
+        similar::TextDiff::from_lines(before, after).unified_diff()
+    );
+}
+
+#[test]
+
+fn a_constant_after_a_block_that_sends_the_header_keeps_its_key() {
+    let before = "import axios from 'axios';
+
+export class Svc {
+  constructor(private key: string) {}
+
+  send(body: unknown) {
+    return axios.post('https://api.au.whispir.com/messages', body, { headers: { 'x-api-key': this.key } });
+  }
+
+  static readonly TEST_URL = 'https://api.au.whispir.com/messages?apikey=abc123';
+}
+";
+    let after = fix_alone("svc.ts", before);
+    assert_no_key_dropped("svc.ts", before, &after, 0);
+    let ts = "export function send(key: string) {
+  return fetch('https://api.au.whispir.com/messages', { headers: { 'x-api-key': key } });
+}
+
+export const legacyCurl =
+  'curl -X POST \"https://api.whispir.com/messages?apikey=${KEY}\" -H \"Authorization: Basic ...\"';
+";
+    let after = fix_alone("notifier.ts", ts);
+    assert_no_key_dropped("notifier.ts", ts, &after, 0);
+}
+
+#[test]
+fn a_curl_example_in_a_go_string_keeps_its_key() {
+    let before = "package whispir
+
+import \"net/http\"
+
+func Send(key string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/messages\", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set(\"x-api-key\", key)
+	return http.DefaultClient.Do(req)
+}
+
+const ExampleCurl = `curl -u user:pass \"https://api.au.whispir.com/messages?apikey=YOUR-API-KEY\"`
+";
+    let after = fix_alone("client.go", before);
+    assert_no_key_dropped("client.go", before, &after, 0);
+}
+
+#[test]
+fn a_doc_comment_keeps_its_key() {
+    let php = "<?php
+/**
+ * Legacy call: GET https://api.au.whispir.com/messages?apikey=<your_api_key>
+ */
+class Client
+{
+    public function send($guzzle, $key)
+    {
+        return $guzzle->get('/messages', ['headers' => ['x-api-key' => $key]]);
+    }
+}
+";
+    let after = fix_alone("Client.php", php);
+    assert_no_key_dropped("Client.php", php, &after, 0);
+    let cs = "public class Client
+{
+    /// Old form: https://api.au.whispir.com/messages?apikey={apikey}
+    public void Send(HttpRequestMessage req, string key)
+    {
+        req.Headers.Add(\"x-api-key\", key);
+    }
+}
+";
+    let after = fix_alone("Client.cs", cs);
+    assert_no_key_dropped("Client.cs", cs, &after, 0);
+}
+
+#[test]
+fn a_request_without_the_header_keeps_its_key_or_gains_the_header() {
+    let kt = "class WhispirApi(private val apiKey: String, private val basicAuth: String) {
+    fun contacts(workspace: String): Request = Request.Builder()
+        .url(\"https://api.au.whispir.com/workspaces/${workspace}/contacts?apikey=${apiKey}\")
+        .header(\"Authorization\", basicAuth)
+        .build()
+
+    fun send(): Request = Request.Builder()
+        .url(\"https://api.au.whispir.com/messages\")
+        .header(\"x-api-key\", apiKey)
+        .build()
+}
+";
+    let after = fix_alone("Api.kt", kt);
+    assert_no_key_dropped("Api.kt", kt, &after, 0);
+}
+
+/// Every `call` left in `text` is still followed by its argument list.
+fn assert_calls_intact(name: &str, text: &str, call: &str) {
+    for (at, _) in text.match_indices(call) {
+        assert!(
+            text[at + call.len()..].starts_with('('),
+            "{name}: `{call}` lost its arguments:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn removing_a_query_builder_entry_removes_the_whole_call() {
+    let go = "package whispir
+
+import \"net/http\"
+
+func Send(key string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/messages\", nil)
+	if err != nil {
+		return nil, err
+	}
+	q := req.URL.Query()
+	q.Add(\"apikey\", key) // phase 1 leftover
+	req.URL.RawQuery = q.Encode()
+	req.Header.Set(\"x-api-key\", key)
+	return http.DefaultClient.Do(req)
+}
+";
+    assert_calls_intact("client.go", &fix_alone("client.go", go), "q.Add");
+    let kt = "class Tpl(private val apiKey: String) {
+    fun templates(): Request {
+        val url = \"https://api.au.whispir.com/templates\".toHttpUrl().newBuilder()
+            .addQueryParameter(\"apikey\", apiKey) // phase 1 leftover
+            .build()
+        return Request.Builder().url(url).header(\"x-api-key\", apiKey).build()
+    }
+}
+";
+    assert_calls_intact("Tpl.kt", &fix_alone("Tpl.kt", kt), ".addQueryParameter");
+}
+
+#[test]
+
+fn an_escaped_port_80_goes_with_the_scheme() {
+    let before = "whispir.legacy.base=http\\://api.whispir.com\\:80/\n";
+    let after = fix_alone("application.properties", before);
+    assert!(after.contains("https\\://api.au.whispir.com"), "{after}");
+    assert!(!after.contains("\\:80"), "https on port 80: {after}");
+}
+
+#[test]
+
+fn diff_redaction_leaves_identifiers_alone() {
+    let yaml = "openapi: 3.0.0
+servers:
+  - url: https://api.whispir.com
+components:
+  securitySchemes:
+    basicAuth:
+      type: http
+      scheme: basic
+    apiKeyQuery:
+      type: apiKey
+      name: apikey
+      in: query
+";
+    let (dir, _) = one_file("api.yaml", yaml.as_bytes());
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "--diff", "."]));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let diff = text(&out.stdout);
+    assert!(diff.contains("apiKeyQuery:"), "{diff}");
+}

@@ -1,0 +1,487 @@
+//! End-to-end tests of the integration commands: `auth-header` (standard input and the
+//! terminal prompt, through a pseudo-terminal), `completions`, `man`, `rules` and `explain`.
+//!
+//! The expected Basic credentials are computed by a small base64 encoder written here, not by
+//! the `base64` crate the binary uses, so a wrong engine or alphabet would show.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+#[derive(Debug)]
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Out {
+    #[track_caller]
+    fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "exit status\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+const BIN: &str = env!("CARGO_BIN_EXE_whispir-migrate");
+
+/// Runs the binary with `args`, `stdin` piped in (or `/dev/null`), failing after 60 s.
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Out {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("WHISPIR_REGION")
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    finish(cmd, stdin)
+}
+
+fn finish(mut cmd: Command, stdin: Option<&[u8]>) -> Out {
+    let mut child = cmd.spawn().expect("command starts");
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin piped");
+        // The binary may exit before reading (a rejected user name): a broken pipe is fine.
+        let _ = pipe.write_all(input);
+    }
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(out) => {
+            let out = out.expect("command ran");
+            Out {
+                code: out.status.code().expect("exited, not killed"),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            }
+        }
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("command did not finish within 60 s (hang?)");
+        }
+    }
+}
+
+/// RFC 4648 base64, standard alphabet, with padding.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn expected_header(user: &str, password: &[u8]) -> String {
+    let mut credentials = format!("{user}:").into_bytes();
+    credentials.extend_from_slice(password);
+    format!("Authorization: Basic {}\n", base64(&credentials))
+}
+
+#[test]
+fn the_test_base64_matches_rfc_4648_vectors() {
+    for (input, output) in [
+        ("", ""),
+        ("f", "Zg=="),
+        ("fo", "Zm8="),
+        ("foo", "Zm9v"),
+        ("foob", "Zm9vYg=="),
+        ("fooba", "Zm9vYmE="),
+        ("foobar", "Zm9vYmFy"),
+        ("Aladdin:open sesame", "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
+    ] {
+        assert_eq!(base64(input.as_bytes()), output, "{input:?}");
+    }
+    assert_eq!(base64(b"\xfb\xff"), "+/8=");
+}
+
+// ---------------------------------------------------------------------------------------------
+// auth-header --password-stdin
+
+#[test]
+fn auth_header_from_stdin_prints_exactly_the_header() {
+    let out = run(
+        &["auth-header", "--username", "alice", "--password-stdin"],
+        Some(b"s3cret-P@ss\n"),
+    );
+    out.assert_code(0);
+    assert_eq!(out.stdout, expected_header("alice", b"s3cret-P@ss"));
+    assert_eq!(
+        out.stdout,
+        "Authorization: Basic YWxpY2U6czNjcmV0LVBAc3M=\n"
+    );
+    assert!(!out.stderr.contains("s3cret"), "stderr: {}", out.stderr);
+}
+
+#[test]
+fn auth_header_reminds_to_regenerate_and_to_use_x_api_key() {
+    let out = run(
+        &["auth-header", "--username", "alice", "--password-stdin"],
+        Some(b"pw\n"),
+    );
+    out.assert_code(0);
+    let err = out.stderr.to_lowercase();
+    assert!(err.contains("password changes"), "stderr: {}", out.stderr);
+    assert!(err.contains("x-api-key"), "stderr: {}", out.stderr);
+}
+
+#[test]
+fn auth_header_strips_crlf_and_reads_one_line() {
+    let out = run(
+        &["auth-header", "--username", "bob", "--password-stdin"],
+        Some(b"pa ss\r\nsecond line\n"),
+    );
+    out.assert_code(0);
+    assert_eq!(out.stdout, expected_header("bob", b"pa ss"));
+}
+
+#[test]
+fn auth_header_without_trailing_newline() {
+    let out = run(
+        &["auth-header", "--username", "bob", "--password-stdin"],
+        Some(b"no-newline"),
+    );
+    out.assert_code(0);
+    assert_eq!(out.stdout, expected_header("bob", b"no-newline"));
+}
+
+#[test]
+fn auth_header_non_ascii_credentials_are_utf8_bytes() {
+    let out = run(
+        &[
+            "auth-header",
+            "--username",
+            "zoë@example.com",
+            "--password-stdin",
+        ],
+        Some("pässwörd€?>\n".as_bytes()),
+    );
+    out.assert_code(0);
+    assert_eq!(
+        out.stdout,
+        expected_header("zoë@example.com", "pässwörd€?>".as_bytes())
+    );
+}
+
+#[test]
+fn auth_header_rejects_colon_in_username_without_leaking_the_password() {
+    // Typed as `user:password` in the user name, with the password also on stdin.
+    let out = run(
+        &[
+            "auth-header",
+            "--username",
+            "alice:hunter2-in-name",
+            "--password-stdin",
+        ],
+        Some(b"hunter2-on-stdin\n"),
+    );
+    out.assert_code(2);
+    assert!(out.stdout.is_empty(), "stdout: {}", out.stdout);
+    assert!(out.stderr.contains(':'), "stderr: {}", out.stderr);
+    assert!(
+        out.stderr.to_lowercase().contains("username"),
+        "stderr: {}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("hunter2"), "stderr: {}", out.stderr);
+}
+
+#[test]
+fn auth_header_rejects_an_empty_password() {
+    for input in [&b"\n"[..], b"\r\n", b""] {
+        let out = run(
+            &["auth-header", "--username", "alice", "--password-stdin"],
+            Some(input),
+        );
+        out.assert_code(2);
+        assert!(out.stdout.is_empty(), "stdout: {}", out.stdout);
+        assert!(
+            out.stderr.to_lowercase().contains("empty"),
+            "stderr: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn auth_header_without_tty_or_password_stdin_says_use_password_stdin() {
+    // Standard input is /dev/null: no terminal to prompt on.
+    let out = run(&["auth-header", "--username", "alice"], None);
+    out.assert_code(2);
+    assert!(out.stdout.is_empty(), "stdout: {}", out.stdout);
+    assert!(
+        out.stderr.contains("--password-stdin"),
+        "stderr: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn auth_header_requires_username() {
+    let out = run(&["auth-header", "--password-stdin"], Some(b"pw\n"));
+    out.assert_code(2);
+    assert!(!out.stderr.contains("pw\n"), "stderr: {}", out.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// auth-header on a terminal
+
+/// Runs `BIN auth-header --username alice` on a pseudo-terminal (python3's `pty`), answers the
+/// prompt once echo is off, and prints everything the terminal showed, then the exit status.
+const PTY_DRIVER: &str = r#"
+import os, pty, sys, termios, time
+bin_, password, mode = sys.argv[1], sys.argv[2].encode(), sys.argv[3]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(bin_, [bin_, "auth-header", "--username", "alice"])
+seen = b""
+deadline = time.time() + 30
+def read_some():
+    global seen
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        return False
+    if not chunk:
+        return False
+    seen += chunk
+    return True
+while b"Password for alice: " not in seen:
+    if time.time() > deadline or not read_some():
+        sys.stdout.write(seen.decode(errors="replace"))
+        sys.exit("no prompt")
+# Type only once the prompt has turned echo off (else the tty would echo the keys).
+while termios.tcgetattr(fd)[3] & termios.ECHO:
+    if time.time() > deadline:
+        sys.exit("echo never turned off")
+    time.sleep(0.01)
+if mode == "type":
+    os.write(fd, password + b"\r")
+elif mode == "ctrl-d":
+    os.write(fd, b"\x04")
+elif mode == "ctrl-c":
+    os.write(fd, password + b"\x03")
+while read_some():
+    pass
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(seen.decode(errors="replace"))
+sys.stdout.write("\nECHO %s" % ("on" if termios.tcgetattr(fd)[3] & termios.ECHO else "off"))
+sys.stdout.write("\nEXIT %d\n" % os.waitstatus_to_exitcode(status))
+"#;
+
+fn pty_run(password: &str, mode: &str) -> Option<String> {
+    if Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_err()
+    {
+        eprintln!("skipped: python3 is needed to drive a pseudo-terminal");
+        return None;
+    }
+    let mut cmd = Command::new("python3");
+    cmd.args(["-c", PTY_DRIVER, BIN, password, mode])
+        .env_remove("WHISPIR_REGION")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let out = finish(cmd, None);
+    out.assert_code(0);
+    Some(out.stdout)
+}
+
+#[test]
+fn auth_header_prompts_on_a_terminal_without_echo() {
+    let password = "tty-Secret-42";
+    let Some(screen) = pty_run(password, "type") else {
+        return;
+    };
+    assert!(screen.contains("Password for alice: "), "screen:\n{screen}");
+    assert!(
+        screen.contains(expected_header("alice", password.as_bytes()).trim_end()),
+        "screen:\n{screen}"
+    );
+    assert!(
+        !screen.contains(password),
+        "the password was echoed:\n{screen}"
+    );
+    assert!(screen.contains("x-api-key"), "screen:\n{screen}");
+    assert!(screen.trim_end().ends_with("EXIT 0"), "screen:\n{screen}");
+}
+
+#[test]
+fn auth_header_prompt_with_nothing_typed_is_an_error() {
+    let Some(screen) = pty_run("unused", "ctrl-d") else {
+        return;
+    };
+    assert!(!screen.contains("Authorization:"), "screen:\n{screen}");
+    assert!(screen.trim_end().ends_with("EXIT 2"), "screen:\n{screen}");
+}
+
+#[test]
+fn auth_header_prompt_interrupted_restores_echo() {
+    let Some(screen) = pty_run("half-typed", "ctrl-c") else {
+        return;
+    };
+    assert!(!screen.contains("Authorization:"), "screen:\n{screen}");
+    assert!(!screen.contains("half-typed"), "screen:\n{screen}");
+    assert!(
+        screen.contains("ECHO on"),
+        "terminal left silent:\n{screen}"
+    );
+    // Killed by SIGINT, as an interrupted command should be.
+    assert!(screen.trim_end().ends_with("EXIT -2"), "screen:\n{screen}");
+}
+
+#[test]
+fn auth_header_prompt_with_empty_password_is_an_error() {
+    let Some(screen) = pty_run("", "type") else {
+        return;
+    };
+    assert!(!screen.contains("Authorization:"), "screen:\n{screen}");
+    assert!(screen.contains("empty"), "screen:\n{screen}");
+    assert!(screen.trim_end().ends_with("EXIT 2"), "screen:\n{screen}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// completions, man, rules, explain
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = run(&["completions", shell], None);
+        out.assert_code(0);
+        assert!(
+            out.stdout.contains("whispir-migrate"),
+            "{shell}: {}",
+            out.stdout
+        );
+        // Subcommands and options are in there, not just the name.
+        assert!(out.stdout.contains("auth-header"), "{shell}");
+        assert!(out.stdout.contains("region"), "{shell}");
+    }
+}
+
+#[test]
+fn completions_for_an_unknown_shell_is_a_usage_error() {
+    let out = run(&["completions", "tcsh"], None);
+    out.assert_code(2);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn man_page_is_roff() {
+    let out = run(&["man"], None);
+    out.assert_code(0);
+    assert!(
+        out.stdout.starts_with(".TH") || out.stdout.starts_with(".ie"),
+        "{}",
+        &out.stdout[..out.stdout.len().min(200)]
+    );
+    assert!(out.stdout.contains(".TH whispir-migrate"), "{}", out.stdout);
+    assert!(out.stdout.contains(".SH NAME"), "{}", out.stdout);
+    assert!(out.stdout.contains("auth\\-header"), "{}", out.stdout);
+}
+
+#[test]
+fn rules_lists_all_five_codes() {
+    let out = run(&["rules"], None);
+    out.assert_code(0);
+    for (code, name) in [
+        ("WM001", "legacy-host"),
+        ("WM002", "apikey-in-query"),
+        ("WM003", "hardcoded-api-key"),
+        ("WM004", "unknown-region"),
+        ("WM005", "insecure-scheme"),
+    ] {
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(code))
+            .unwrap_or_else(|| panic!("{code} missing:\n{}", out.stdout));
+        assert!(line.contains(name), "{line}");
+    }
+}
+
+#[test]
+fn explain_shows_before_and_after() {
+    let out = run(&["explain", "WM002"], None);
+    out.assert_code(0);
+    let text = &out.stdout;
+    assert!(text.contains("WM002"), "{text}");
+    assert!(text.contains("apikey-in-query"), "{text}");
+    let before = text.find("Before").unwrap_or_else(|| panic!("{text}"));
+    let after = text.find("After").unwrap_or_else(|| panic!("{text}"));
+    assert!(before < after, "{text}");
+    assert!(text[before..after].contains("apikey="), "{text}");
+    assert!(text[after..].contains("x-api-key"), "{text}");
+    assert!(!text[after..].contains("apikey="), "{text}");
+}
+
+#[test]
+fn explain_accepts_a_rule_name_and_any_case() {
+    for code in ["wm002", "apikey-in-query"] {
+        let out = run(&["explain", code], None);
+        out.assert_code(0);
+        assert!(out.stdout.contains("WM002"), "{code}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn explain_unknown_code_exits_2_listing_known_codes() {
+    let out = run(&["explain", "WM999"], None);
+    out.assert_code(2);
+    assert!(out.stdout.is_empty(), "stdout: {}", out.stdout);
+    assert!(out.stderr.contains("WM999"), "stderr: {}", out.stderr);
+    for code in ["WM001", "WM002", "WM003", "WM004", "WM005"] {
+        assert!(out.stderr.contains(code), "stderr: {}", out.stderr);
+    }
+}
+
+#[test]
+fn pre_commit_hooks_file_declares_both_hooks() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/.pre-commit-hooks.yaml");
+    let text = std::fs::read_to_string(path).expect(".pre-commit-hooks.yaml exists");
+    let hooks: Vec<serde_yaml::Value> = serde_yaml::from_str(&text).expect("valid YAML list");
+    let ids: Vec<&str> = hooks.iter().filter_map(|h| h["id"].as_str()).collect();
+    assert_eq!(ids, ["whispir-migrate", "whispir-migrate-fix"]);
+    for hook in &hooks {
+        assert_eq!(hook["language"].as_str(), Some("rust"), "{hook:?}");
+        assert!(hook["description"].as_str().is_some(), "{hook:?}");
+        let entry = hook["entry"].as_str().expect("entry");
+        assert!(entry.starts_with("whispir-migrate "), "{entry}");
+        assert!(entry.contains("--force-exclude"), "{entry}");
+    }
+    let fix = hooks[1]["entry"].as_str().unwrap_or_default();
+    for flag in ["fix", "--exit-non-zero-on-fix", "--allow-dirty"] {
+        assert!(fix.split_whitespace().any(|w| w == flag), "{fix}");
+    }
+}
