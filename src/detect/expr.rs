@@ -4,6 +4,7 @@
 use super::urls::{self, is_apikey_name};
 use super::{ApiKeyParam, Facts, HostUse, ParamShape, Target};
 use crate::hosts::{self, HostKind};
+use crate::lang::tokens::{next_significant, prev_significant, token_at};
 use crate::lang::{Language, TokKind, Token};
 use crate::secrets::{ValueKind, classify_value};
 use std::collections::HashMap;
@@ -60,16 +61,6 @@ fn definitions<'a>(src: &'a [u8], tokens: &[Token]) -> Defs<'a> {
         }
     }
     defs
-}
-
-fn next_significant(tokens: &[Token], i: usize) -> Option<usize> {
-    (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
-}
-
-fn prev_significant(tokens: &[Token], i: usize) -> Option<usize> {
-    (0..i)
-        .rev()
-        .find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
 }
 
 /// What a piece of text says about the host a URL goes to.
@@ -216,11 +207,6 @@ fn run_start(src: &[u8], end: usize) -> usize {
         i -= 1;
     }
     i
-}
-
-fn token_at(tokens: &[Token], offset: usize) -> Option<usize> {
-    let i = tokens.partition_point(|t| t.span.end <= offset);
-    tokens.get(i).filter(|t| t.span.start <= offset).map(|_| i)
 }
 
 /// Walks back over the expression that string token `i` is part of (`A + "…" + k`,

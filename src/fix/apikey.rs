@@ -2,9 +2,12 @@
 //! `x-api-key` header to the same request. Anything less is reported as a manual change.
 
 use super::query::{self, KeySource, Removal};
-use super::requests::{self, Placement, Request, token_at};
+use super::requests::{self, Placement, Request};
 use crate::detect::{ApiKeyParam, Facts, ParamShape};
 use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::lang::tokens::{
+    enclosing_open, matching_close, next_significant, prev_significant, token_at,
+};
 use crate::lang::{Language, TokKind, Token};
 use crate::secrets::ValueKind;
 use crate::source::SourceFile;
@@ -98,7 +101,7 @@ fn variable_use(
     let mut i = lit;
     let mut depth = 0i32;
     let eq = loop {
-        i = prev_sig(tokens, i)?;
+        i = prev_significant(tokens, i)?;
         let t = &tokens[i];
         match t.text(src) {
             b")" | b"]" => depth += 1,
@@ -113,9 +116,9 @@ fn variable_use(
             _ => {}
         }
     };
-    let mut name_tok = prev_sig(tokens, eq)?;
+    let mut name_tok = prev_significant(tokens, eq)?;
     if tokens[name_tok].is_punct(src, ":") {
-        name_tok = prev_sig(tokens, name_tok)?; // Go's `:=`
+        name_tok = prev_significant(tokens, name_tok)?; // Go's `:=`
     }
     if tokens[name_tok].kind != TokKind::Ident {
         return None;
@@ -181,7 +184,7 @@ fn variable_use(
         };
         if is_use {
             // A reassignment ends what we can follow.
-            if next_sig(tokens, k).is_some_and(|n| tokens[n].is_punct(src, "=")) {
+            if next_significant(tokens, k).is_some_and(|n| tokens[n].is_punct(src, "=")) {
                 return None;
             }
             uses.push(t.span.clone());
@@ -227,16 +230,6 @@ fn security_scheme(src: &[u8], p: &ApiKeyParam) -> Plan {
     })
 }
 
-fn next_sig(tokens: &[Token], i: usize) -> Option<usize> {
-    (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
-}
-
-fn prev_sig(tokens: &[Token], i: usize) -> Option<usize> {
-    (0..i)
-        .rev()
-        .find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
-}
-
 /// Removes a builder entry (`apikey: k`, `"apikey": k`, `("apikey", k)`, a Postman query
 /// object) with the comma that joins it to its neighbours.
 fn remove_builder_entry(
@@ -263,24 +256,25 @@ fn remove_builder_entry(
         }
         _ => return Err("the key's value is not next to it".into()),
     };
-    let open = prev_sig(tokens, key_tok).ok_or("no container around the key")?;
+    let open = prev_significant(tokens, key_tok).ok_or("no container around the key")?;
     // The entry: a tuple or object around the key (`("apikey", k)`, `{"key": "apikey", …}`)
     // or `key: value` inside the container.
     let paren = tokens[open].is_punct(src, "(");
-    let keyed = next_sig(tokens, key_tok)
+    let keyed = next_significant(tokens, key_tok)
         .is_some_and(|n| matches!(tokens[n].text(src), b"=>" | b":" | b"="));
     // `(` right after a name is a call's argument list, not a tuple.
-    let call = paren && prev_sig(tokens, open).is_some_and(|n| tokens[n].kind == TokKind::Ident);
+    let call =
+        paren && prev_significant(tokens, open).is_some_and(|n| tokens[n].kind == TokKind::Ident);
     let entry = if paren && lang.request_style() == crate::lang::RequestStyle::Rust && !call {
         return rust_query(src, tokens, key, open);
     } else if call && !keyed {
         // `.addQueryParameter("apikey", k)`: the whole call goes, when it is a link of a chain.
-        let name = prev_sig(tokens, open).expect("checked above");
-        let dot = prev_sig(tokens, name)
+        let name = prev_significant(tokens, open).expect("checked above");
+        let dot = prev_significant(tokens, name)
             .filter(|&d| tokens[d].is_punct(src, ".") || tokens[d].is_punct(src, "->"));
-        let close = matching(src, tokens, open).ok_or("unbalanced brackets")?;
+        let close = matching_close(src, tokens, open).ok_or("unbalanced brackets")?;
         let chained_on = dot
-            .and_then(|d| prev_sig(tokens, d))
+            .and_then(|d| prev_significant(tokens, d))
             .is_some_and(|r| tokens[r].is_punct(src, ")"));
         match dot {
             Some(d) if chained_on => {
@@ -292,12 +286,12 @@ fn remove_builder_entry(
     } else if (paren && !keyed)
         || (tokens[open].is_punct(src, "{") && p.value.start < tokens[key_tok].span.start)
     {
-        let close = matching(src, tokens, open).ok_or("unbalanced brackets")?;
+        let close = matching_close(src, tokens, open).ok_or("unbalanced brackets")?;
         tokens[open].span.start..tokens[close].span.end
     } else if matches!(tokens[open].text(src), b":" | b"=") {
         // Postman `{"key": "apikey", "value": …}`: the whole object.
         let obj = enclosing_open(src, tokens, key_tok).ok_or("no object around the key")?;
-        let close = matching(src, tokens, obj).ok_or("unbalanced brackets")?;
+        let close = matching_close(src, tokens, obj).ok_or("unbalanced brackets")?;
         tokens[obj].span.start..tokens[close].span.end
     } else {
         let end = value_tok.map_or(tokens[key_tok].span.end, |v| value_end(src, tokens, v));
@@ -420,46 +414,6 @@ fn with_comma(src: &[u8], r: std::ops::Range<usize>) -> std::ops::Range<usize> {
     start..end
 }
 
-fn matching(src: &[u8], tokens: &[Token], open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (j, t) in tokens.iter().enumerate().skip(open) {
-        if t.kind != TokKind::Punct {
-            continue;
-        }
-        match t.text(src) {
-            b"(" | b"[" | b"{" => depth += 1,
-            b")" | b"]" | b"}" => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(j);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-fn enclosing_open(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for j in (0..i).rev() {
-        if tokens[j].kind != TokKind::Punct {
-            continue;
-        }
-        match tokens[j].text(src) {
-            b")" | b"]" | b"}" => depth += 1,
-            b"(" | b"[" | b"{" => {
-                if depth == 0 {
-                    return Some(j);
-                }
-                depth -= 1;
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 /// reqwest/ureq `.query(&[("apikey", k)])`: the tuple goes; when it was the only one, the
 /// whole `.query(…)` call becomes `.header("x-api-key", k)` (an empty `&[]` would not
 /// type-check). The header is then already placed: no further placement is needed.
@@ -469,26 +423,27 @@ fn rust_query(
     key: KeySource,
     tuple_open: usize,
 ) -> Result<Removal, String> {
-    let tuple_close = matching(src, tokens, tuple_open).ok_or("unbalanced tuple")?;
+    let tuple_close = matching_close(src, tokens, tuple_open).ok_or("unbalanced tuple")?;
     let array_open = enclosing_open(src, tokens, tuple_open)
         .filter(|&a| tokens[a].is_punct(src, "["))
         .ok_or("the tuple is not in an array")?;
-    let array_close = matching(src, tokens, array_open).ok_or("unbalanced array")?;
+    let array_close = matching_close(src, tokens, array_open).ok_or("unbalanced array")?;
     let call_open = enclosing_open(src, tokens, array_open)
         .filter(|&c| tokens[c].is_punct(src, "("))
         .ok_or("the array is not a call argument")?;
-    let name = prev_sig(tokens, call_open)
+    let name = prev_significant(tokens, call_open)
         .filter(|&n| tokens[n].text(src) == b"query")
         .ok_or("not a `.query(…)` call")?;
-    let dot = prev_sig(tokens, name)
+    let dot = prev_significant(tokens, name)
         .filter(|&d| tokens[d].is_punct(src, "."))
         .ok_or("not a method call")?;
-    let call_close = matching(src, tokens, call_open).ok_or("unbalanced call")?;
+    let call_close = matching_close(src, tokens, call_open).ok_or("unbalanced call")?;
     let value = key.as_code('"');
-    let only = next_sig(tokens, array_open) == Some(tuple_open)
-        && next_sig(tokens, tuple_close).is_some_and(|n| {
+    let only = next_significant(tokens, array_open) == Some(tuple_open)
+        && next_significant(tokens, tuple_close).is_some_and(|n| {
             n == array_close
-                || (tokens[n].is_punct(src, ",") && next_sig(tokens, n) == Some(array_close))
+                || (tokens[n].is_punct(src, ",")
+                    && next_significant(tokens, n) == Some(array_close))
         });
     let header = format!(".header(\"x-api-key\", {value})");
     let edits = if only {

@@ -7,6 +7,9 @@
 
 use crate::detect::ApiKeyParam;
 use crate::diagnostic::Edit;
+use crate::lang::tokens::{
+    arguments, enclosing_open, next_significant, prev_significant, token_at,
+};
 use crate::lang::{Language, TokKind, Token};
 use crate::secrets::ValueKind;
 use std::ops::Range;
@@ -45,21 +48,6 @@ pub struct Removal {
     pub key: KeySource,
     /// The edits already put the header in place (Rust `.query(…)` → `.header(…)`).
     pub placed: bool,
-}
-
-fn token_containing(tokens: &[Token], offset: usize) -> Option<usize> {
-    let i = tokens.partition_point(|t| t.span.end <= offset);
-    tokens.get(i).filter(|t| t.span.start <= offset).map(|_| i)
-}
-
-fn next_sig(tokens: &[Token], i: usize) -> Option<usize> {
-    (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
-}
-
-fn prev_sig(tokens: &[Token], i: usize) -> Option<usize> {
-    (0..i)
-        .rev()
-        .find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
 }
 
 /// The separator of the parameter after `p`, if the same text continues with one.
@@ -123,8 +111,7 @@ pub fn remove_param(
     let sep_text = &src[p.separator.clone()];
     let first = sep_text.ends_with(b"?");
     let after = next_separator(src, p.value.end);
-    let literal =
-        token_containing(tokens, p.name.start).filter(|&i| tokens[i].kind == TokKind::Str);
+    let literal = token_at(tokens, p.name.start).filter(|&i| tokens[i].kind == TokKind::Str);
     let mut edits = Vec::new();
     // 1. The text inside the URL.
     match (&after, first) {
@@ -172,7 +159,7 @@ pub fn remove_param(
                     .iter()
                     .all(|e| e.range.start >= tokens[lit].span.end)
                 && let Some(op) =
-                    prev_sig(tokens, lit).filter(|&o| is_concat(src, lang, &tokens[o]))
+                    prev_significant(tokens, lit).filter(|&o| is_concat(src, lang, &tokens[o]))
             {
                 edits.clear();
                 edits.push(Edit::delete(
@@ -222,12 +209,12 @@ fn remove_appended_operand(
     lit: usize,
     promote_next: bool,
 ) -> Result<(Vec<Edit>, String), String> {
-    let op = next_sig(tokens, lit).filter(|&o| is_concat(src, lang, &tokens[o]));
+    let op = next_significant(tokens, lit).filter(|&o| is_concat(src, lang, &tokens[o]));
     let Some(op) = op else {
         return Err("the key is appended by code the fixer does not follow".into());
     };
     // The operand: tokens up to the next concatenation or the end of the expression.
-    let start = next_sig(tokens, op).ok_or("the expression ends after the operator")?;
+    let start = next_significant(tokens, op).ok_or("the expression ends after the operator")?;
     let mut depth = 0usize;
     let mut end = start;
     let mut j = start;
@@ -265,11 +252,12 @@ fn remove_appended_operand(
     let mut edits = vec![Edit::delete(tokens[lit].span.end..tokens[end].span.end)];
     // What follows the key operand?
     if let Some(more) = (end + 1 < tokens.len())
-        .then(|| next_sig(tokens, end))
+        .then(|| next_significant(tokens, end))
         .flatten()
         .filter(|&m| is_concat(src, lang, &tokens[m]))
     {
-        let next = next_sig(tokens, more).ok_or("the expression ends after the operator")?;
+        let next =
+            next_significant(tokens, more).ok_or("the expression ends after the operator")?;
         let t = &tokens[next];
         if promote_next {
             if t.kind == TokKind::Str && src.get(t.content.start) == Some(&b'&') {
@@ -332,23 +320,24 @@ fn remove_format_argument(
     };
     // The argument list: after the literal (`String.Format("…", a, b)`, `format!("…", a)`) or
     // in a `.format(…)` call right after it.
-    let (open, skip_first) = match next_sig(tokens, lit) {
+    let (open, skip_first) = match next_significant(tokens, lit) {
         Some(n) if tokens[n].is_punct(src, ",") => {
             let open = enclosing_open(src, tokens, lit)
+                .filter(|&o| tokens[o].is_punct(src, "("))
                 .ok_or("no argument list around the format string")?;
             (open, 1)
         }
         Some(n) if tokens[n].is_punct(src, ".") => {
-            let name = next_sig(tokens, n)
+            let name = next_significant(tokens, n)
                 .filter(|&m| tokens[m].text(src) == b"format")
                 .ok_or("the format call is not `.format(…)`")?;
-            let open = next_sig(tokens, name)
+            let open = next_significant(tokens, name)
                 .filter(|&o| tokens[o].is_punct(src, "("))
                 .ok_or("the format call is not `.format(…)`")?;
             (open, 0)
         }
         Some(n) if tokens[n].is_punct(src, "%") => {
-            let operand = next_sig(tokens, n).ok_or("nothing after `%`")?;
+            let operand = next_significant(tokens, n).ok_or("nothing after `%`")?;
             if tokens[operand].is_punct(src, "(") {
                 (operand, 0)
             } else if index == 0
@@ -407,61 +396,6 @@ fn count_positional(text: &str, placeholder: &str) -> usize {
     } else {
         text.matches("{}").count()
     }
-}
-
-fn enclosing_open(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for j in (0..i).rev() {
-        match tokens[j].text(src) {
-            b")" | b"]" | b"}" if tokens[j].kind == TokKind::Punct => depth += 1,
-            b"(" if tokens[j].kind == TokKind::Punct => {
-                if depth == 0 {
-                    return Some(j);
-                }
-                depth -= 1;
-            }
-            b"[" | b"{" if tokens[j].kind == TokKind::Punct => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Byte ranges of the arguments between the bracket at `open` and its match.
-pub fn arguments(src: &[u8], tokens: &[Token], open: usize) -> Vec<Range<usize>> {
-    let mut args = Vec::new();
-    let mut depth = 0usize;
-    let mut start: Option<usize> = None;
-    let mut last_end = 0;
-    for t in &tokens[open + 1..] {
-        if matches!(t.kind, TokKind::Comment | TokKind::Newline) {
-            continue;
-        }
-        if t.kind == TokKind::Punct {
-            match t.text(src) {
-                b"(" | b"[" | b"{" => depth += 1,
-                b")" | b"]" | b"}" => {
-                    if depth == 0 {
-                        if let Some(s) = start {
-                            args.push(s..last_end);
-                        }
-                        return args;
-                    }
-                    depth -= 1;
-                }
-                b"," if depth == 0 => {
-                    if let Some(s) = start.take() {
-                        args.push(s..last_end);
-                    }
-                    continue;
-                }
-                _ => {}
-            }
-        }
-        start.get_or_insert(t.span.start);
-        last_end = t.span.end;
-    }
-    args
 }
 
 #[cfg(test)]

@@ -3,8 +3,12 @@
 //! Every function either returns edits that add the header to the same request, or says why
 //! it cannot (the caller then reports the change as manual and keeps the parameter).
 
-use super::query::{KeySource, arguments};
+use super::query::KeySource;
 use crate::diagnostic::{Applicability, Edit};
+use crate::lang::tokens::{
+    arguments, enclosing_open, matching_close, matching_open, next_significant, prev_significant,
+    token_at,
+};
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use std::ops::Range;
 
@@ -244,67 +248,9 @@ fn document(req: &Request) -> Result<Placement, String> {
     })
 }
 
-pub fn token_at(tokens: &[Token], offset: usize) -> Option<usize> {
-    let i = tokens.partition_point(|t| t.span.end <= offset);
-    tokens.get(i).filter(|t| t.span.start <= offset).map(|_| i)
-}
-
-fn next_sig(tokens: &[Token], i: usize) -> Option<usize> {
-    (i + 1..tokens.len()).find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
-}
-
-fn prev_sig(tokens: &[Token], i: usize) -> Option<usize> {
-    (0..i)
-        .rev()
-        .find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
-}
-
-/// The bracket that encloses token `i` (`(`, `[` or `{`), if any.
-fn enclosing(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for j in (0..i).rev() {
-        let t = &tokens[j];
-        if t.kind != TokKind::Punct {
-            continue;
-        }
-        match t.text(src) {
-            b")" | b"]" | b"}" => depth += 1,
-            b"(" | b"[" | b"{" => {
-                if depth == 0 {
-                    return Some(j);
-                }
-                depth -= 1;
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The index of the bracket closing the one at `open`.
-fn matching(src: &[u8], tokens: &[Token], open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (j, t) in tokens.iter().enumerate().skip(open) {
-        if t.kind != TokKind::Punct {
-            continue;
-        }
-        match t.text(src) {
-            b"(" | b"[" | b"{" => depth += 1,
-            b")" | b"]" | b"}" => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(j);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 /// Members of the object at `open` (`{`): (key token, value token) for `key: value` pairs.
 fn members(src: &[u8], tokens: &[Token], open: usize) -> Vec<(usize, usize)> {
-    let Some(close) = matching(src, tokens, open) else {
+    let Some(close) = matching_close(src, tokens, open) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -321,8 +267,9 @@ fn members(src: &[u8], tokens: &[Token], open: usize) -> Vec<(usize, usize)> {
         }
         if depth == 0
             && matches!(t.kind, TokKind::Str | TokKind::Ident)
-            && let Some(colon) = next_sig(tokens, j).filter(|&c| tokens[c].is_punct(src, ":"))
-            && let Some(v) = next_sig(tokens, colon)
+            && let Some(colon) =
+                next_significant(tokens, j).filter(|&c| tokens[c].is_punct(src, ":"))
+            && let Some(v) = next_significant(tokens, colon)
         {
             out.push((j, v));
         }
@@ -349,8 +296,8 @@ fn indent_of(src: &[u8], at: usize) -> String {
 /// Inserts `entry` as the first member of the object or array at `open`, one line per
 /// member when the container already spans lines.
 fn insert_first(src: &[u8], tokens: &[Token], open: usize, entry: &str) -> Edit {
-    let close = matching(src, tokens, open).unwrap_or(open);
-    let first = next_sig(tokens, open).filter(|&f| f != close);
+    let close = matching_close(src, tokens, open).unwrap_or(open);
+    let first = next_significant(tokens, open).filter(|&f| f != close);
     let at = tokens[open].span.end;
     match first {
         None => {
@@ -392,7 +339,8 @@ fn postman(req: &Request) -> Result<Placement, String> {
     let mut i = token_at(tokens, req.at.start).ok_or("the URL is not in a JSON string")?;
     // Walk out to the object that holds `url` (the request object).
     let request = loop {
-        let open = enclosing(src, tokens, i).ok_or("no Postman request object around the URL")?;
+        let open =
+            enclosing_open(src, tokens, i).ok_or("no Postman request object around the URL")?;
         if tokens[open].text(src) == b"{"
             && members(src, tokens, open)
                 .iter()
@@ -402,7 +350,7 @@ fn postman(req: &Request) -> Result<Placement, String> {
         }
         i = open;
     };
-    let close = matching(src, tokens, request).ok_or("unbalanced JSON")?;
+    let close = matching_close(src, tokens, request).ok_or("unbalanced JSON")?;
     if req.already_sent(tokens[request].span.start..tokens[close].span.end) {
         return Ok(already("the request already sends `x-api-key`"));
     }
@@ -427,9 +375,9 @@ fn postman(req: &Request) -> Result<Placement, String> {
 /// The call whose argument list holds token `i`: (name token, `(` token).
 fn enclosing_call(src: &[u8], tokens: &[Token], mut i: usize) -> Option<(usize, usize)> {
     for _ in 0..6 {
-        let open = enclosing(src, tokens, i)?;
+        let open = enclosing_open(src, tokens, i)?;
         if tokens[open].is_punct(src, "(") {
-            let name = prev_sig(tokens, open)?;
+            let name = prev_significant(tokens, open)?;
             if tokens[name].kind == TokKind::Ident {
                 return Some((name, open));
             }
@@ -507,42 +455,42 @@ fn javascript(req: &Request) -> Result<Placement, String> {
     let entry = format!("{q}x-api-key{q}: {}", req.key.as_code(q));
     if req.builder {
         // `{ params: { apikey: k } }`, `{ qs: { apikey } }`: the object around the builder.
-        let container = enclosing(src, tokens, lit)
+        let container = enclosing_open(src, tokens, lit)
             .filter(|&o| tokens[o].is_punct(src, "{"))
             .ok_or("the builder is not an object")?;
-        let owner = prev_sig(tokens, container)
+        let owner = prev_significant(tokens, container)
             .filter(|&c| tokens[c].is_punct(src, ":"))
             .ok_or("the builder object is not an option")?;
-        let options = enclosing(src, tokens, owner)
+        let options = enclosing_open(src, tokens, owner)
             .filter(|&o| tokens[o].is_punct(src, "{"))
             .ok_or("the builder is not inside request options")?;
         return add_to_options(src, tokens, options, &entry);
     }
     // `{ uri: '…' + key }`, `$.ajax({ url: … })`: the object that holds the URL.
     let start = expression_start(src, tokens, lit);
-    if let Some(colon) = prev_sig(tokens, start).filter(|&c| tokens[c].is_punct(src, ":")) {
-        let key = prev_sig(tokens, colon).ok_or("unreadable property")?;
+    if let Some(colon) = prev_significant(tokens, start).filter(|&c| tokens[c].is_punct(src, ":")) {
+        let key = prev_significant(tokens, colon).ok_or("unreadable property")?;
         let name = String::from_utf8_lossy(tokens[key].content_text(src)).to_ascii_lowercase();
         if !URL_KEYS.contains(&name.as_str()) {
             return Err(format!(
                 "the URL is the `{name}` property, not a request's url"
             ));
         }
-        let options = enclosing(src, tokens, lit)
+        let options = enclosing_open(src, tokens, lit)
             .filter(|&o| tokens[o].is_punct(src, "{"))
             .ok_or("the URL property is not in an object")?;
         return add_to_options(src, tokens, options, &entry);
     }
     let (name, open) = enclosing_call(src, tokens, lit)
-        .filter(|&(_, open)| enclosing(src, tokens, lit) == Some(open))
+        .filter(|&(_, open)| enclosing_open(src, tokens, lit) == Some(open))
         .ok_or("the URL is not passed straight to a request call")?;
     let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
-    let receiver = prev_sig(tokens, name)
+    let receiver = prev_significant(tokens, name)
         .filter(|&d| tokens[d].is_punct(src, "."))
-        .and_then(|d| prev_sig(tokens, d))
+        .and_then(|d| prev_significant(tokens, d))
         .map(|r| String::from_utf8_lossy(tokens[r].text(src)).to_ascii_lowercase());
     let args = arguments(src, tokens, open);
-    let close = matching(src, tokens, open).ok_or("unbalanced call")?;
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     // Which argument carries options: axios `post(url, data, config)`, others `(url, options)`.
     let config_index = if JS_DATA_METHODS.contains(&callee.as_str()) {
         if receiver.as_deref() != Some("axios") {
@@ -588,10 +536,10 @@ fn javascript(req: &Request) -> Result<Placement, String> {
 /// The first token of the expression (a concatenation) that token `i` belongs to.
 fn expression_start(src: &[u8], tokens: &[Token], i: usize) -> usize {
     let mut s = i;
-    while let Some(op) = prev_sig(tokens, s)
+    while let Some(op) = prev_significant(tokens, s)
         .filter(|&p| tokens[p].kind == TokKind::Punct && matches!(tokens[p].text(src), b"+" | b"."))
     {
-        match prev_sig(tokens, op).filter(|&q| {
+        match prev_significant(tokens, op).filter(|&q| {
             matches!(
                 tokens[q].kind,
                 TokKind::Str | TokKind::Ident | TokKind::Number
@@ -643,7 +591,7 @@ fn python(req: &Request) -> Result<Placement, String> {
             "`{callee}(…)` is not a request call the fixer knows"
         ));
     }
-    let close = matching(src, tokens, open).ok_or("unbalanced call")?;
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     if req.already_sent(tokens[name].span.start..tokens[close].span.end) {
         return Ok(already("the request already sends `x-api-key`"));
     }
@@ -653,12 +601,12 @@ fn python(req: &Request) -> Result<Placement, String> {
     let kw = (open + 1..close).find(|&j| {
         tokens[j].kind == TokKind::Ident
             && tokens[j].text(src) == b"headers"
-            && next_sig(tokens, j).is_some_and(|e| tokens[e].is_punct(src, "="))
-            && enclosing(src, tokens, j) == Some(open)
+            && next_significant(tokens, j).is_some_and(|e| tokens[e].is_punct(src, "="))
+            && enclosing_open(src, tokens, j) == Some(open)
     });
     let edit = match kw {
         Some(k) => {
-            let v = next_sig(tokens, next_sig(tokens, k).expect("checked"))
+            let v = next_significant(tokens, next_significant(tokens, k).expect("checked"))
                 .ok_or("`headers=` without a value")?;
             if !tokens[v].is_punct(src, "{") {
                 return Err("the request's headers are a variable; add `x-api-key` there".into());
@@ -666,7 +614,7 @@ fn python(req: &Request) -> Result<Placement, String> {
             insert_first(src, tokens, v, &entry)
         }
         None => {
-            let last = prev_sig(tokens, close).expect("call has an opening bracket");
+            let last = prev_significant(tokens, close).expect("call has an opening bracket");
             let trailing_comma = tokens[last].is_punct(src, ",");
             let multiline =
                 memchr::memchr(b'\n', &src[tokens[last].span.end..tokens[close].span.start])
@@ -720,14 +668,15 @@ fn rust(req: &Request) -> Result<Placement, String> {
         let (name, open) =
             enclosing_call(src, tokens, i).ok_or("the URL is not passed to a request builder")?;
         let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
-        let is_method = prev_sig(tokens, name).is_some_and(|d| tokens[d].is_punct(src, "."));
+        let is_method =
+            prev_significant(tokens, name).is_some_and(|d| tokens[d].is_punct(src, "."));
         if is_method
             && matches!(
                 callee.as_str(),
                 "get" | "post" | "put" | "patch" | "delete" | "head" | "request" | "query"
             )
         {
-            let close = matching(src, tokens, open).ok_or("unbalanced call")?;
+            let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
             let value = req.key.as_code('"');
             return Ok(Placement {
                 edits: vec![Edit::insert(
@@ -763,8 +712,8 @@ fn anchor(req: &Request) -> Result<usize, String> {
 /// parameter removal takes out cleanly; not a call argument (`addQueryParameter("apikey", k)`)
 /// nor the first entry of a PHP `array(…)`, whose parentheses the removal would take too.
 fn map_entry(src: &[u8], tokens: &[Token], key: usize) -> bool {
-    next_sig(tokens, key).is_some_and(|n| matches!(tokens[n].text(src), b"=>" | b":"))
-        && prev_sig(tokens, key).is_some_and(|p| !tokens[p].is_punct(src, "("))
+    next_significant(tokens, key).is_some_and(|n| matches!(tokens[n].text(src), b"=>" | b":"))
+        && prev_significant(tokens, key).is_some_and(|p| !tokens[p].is_punct(src, "("))
 }
 
 /// Whether a string literal among `toks` names the `x-api-key` header (any case).
@@ -819,7 +768,7 @@ fn logical_statement(src: &[u8], tokens: &[Token], i: usize) -> (usize, usize) {
     };
     let mut s = i;
     let mut depth = 0usize;
-    while let Some(p) = prev_sig(tokens, s) {
+    while let Some(p) = prev_significant(tokens, s) {
         if depth == 0 && breaks(p, s) {
             break;
         }
@@ -837,7 +786,7 @@ fn logical_statement(src: &[u8], tokens: &[Token], i: usize) -> (usize, usize) {
     }
     let mut e = i;
     let mut depth = 0usize;
-    while let Some(n) = next_sig(tokens, e) {
+    while let Some(n) = next_significant(tokens, e) {
         if depth == 0 && breaks(e, n) {
             break;
         }
@@ -856,56 +805,35 @@ fn logical_statement(src: &[u8], tokens: &[Token], i: usize) -> (usize, usize) {
     (s, e)
 }
 
-/// The bracket opening the one at `close`.
-fn matching_open(src: &[u8], tokens: &[Token], close: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for j in (0..=close).rev() {
-        let t = &tokens[j];
-        if t.kind != TokKind::Punct {
-            continue;
-        }
-        match t.text(src) {
-            b")" | b"]" | b"}" => depth += 1,
-            b"(" | b"[" | b"{" => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(j);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 fn text_of(src: &[u8], t: &Token) -> String {
     String::from_utf8_lossy(t.text(src)).into_owned()
 }
 
 /// The identifier before `.`/`::`/`->` ahead of a call's name (`http` in `http.Get`).
 fn receiver_of(src: &[u8], tokens: &[Token], name: usize) -> Option<String> {
-    let sep =
-        prev_sig(tokens, name).filter(|&d| matches!(tokens[d].text(src), b"." | b"::" | b"->"))?;
-    let r = prev_sig(tokens, sep).filter(|&r| tokens[r].kind == TokKind::Ident)?;
+    let sep = prev_significant(tokens, name)
+        .filter(|&d| matches!(tokens[d].text(src), b"." | b"::" | b"->"))?;
+    let r = prev_significant(tokens, sep).filter(|&r| tokens[r].kind == TokKind::Ident)?;
     Some(text_of(src, &tokens[r]))
 }
 
 fn is_method(src: &[u8], tokens: &[Token], name: usize) -> bool {
-    prev_sig(tokens, name).is_some_and(|d| matches!(tokens[d].text(src), b"." | b"->"))
+    prev_significant(tokens, name).is_some_and(|d| matches!(tokens[d].text(src), b"." | b"->"))
 }
 
 /// The first token of a call expression named at `name`: back over `a.b::c` qualifiers and
 /// a `new`.
 fn callee_start(src: &[u8], tokens: &[Token], name: usize) -> usize {
     let mut s = name;
-    while let Some(d) = prev_sig(tokens, s).filter(|&d| matches!(tokens[d].text(src), b"." | b"::"))
+    while let Some(d) =
+        prev_significant(tokens, s).filter(|&d| matches!(tokens[d].text(src), b"." | b"::"))
     {
-        match prev_sig(tokens, d).filter(|&q| tokens[q].kind == TokKind::Ident) {
+        match prev_significant(tokens, d).filter(|&q| tokens[q].kind == TokKind::Ident) {
             Some(q) => s = q,
             None => break,
         }
     }
-    match prev_sig(tokens, s) {
+    match prev_significant(tokens, s) {
         Some(n) if tokens[n].kind == TokKind::Ident && tokens[n].text(src) == b"new" => n,
         _ => s,
     }
@@ -950,10 +878,10 @@ fn url_argument(
     let mut inner = i;
     let mut whole: Option<Range<usize>> = None;
     for _ in 0..4 {
-        let open = enclosing(src, tokens, inner)
+        let open = enclosing_open(src, tokens, inner)
             .filter(|&o| tokens[o].is_punct(src, "("))
             .ok_or("the URL is not passed to a call")?;
-        let name = prev_sig(tokens, open)
+        let name = prev_significant(tokens, open)
             .filter(|&n| tokens[n].kind == TokKind::Ident)
             .ok_or("the URL is not passed to a named call")?;
         let args = arguments(src, tokens, open);
@@ -976,7 +904,7 @@ fn url_argument(
         let callee = text_of(src, &tokens[name]);
         let receiver = receiver_of(src, tokens, name);
         if wrapper(&callee, receiver.as_deref()) {
-            let close = matching(src, tokens, open).ok_or("unbalanced call")?;
+            let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
             let start = callee_start(src, tokens, name);
             whole = Some(tokens[start].span.start..tokens[close].span.end);
             inner = name;
@@ -1046,8 +974,8 @@ fn append_argument(
     open: usize,
     text: &str,
 ) -> Result<Vec<Edit>, String> {
-    let close = matching(src, tokens, open).ok_or("unbalanced call")?;
-    let last = prev_sig(tokens, close).ok_or("unbalanced call")?;
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    let last = prev_significant(tokens, close).ok_or("unbalanced call")?;
     if last == open {
         return Ok(vec![Edit::insert(tokens[close].span.start, text)]);
     }
@@ -1128,12 +1056,13 @@ fn later_header(
             }
         }
         if t.text(src) == var
-            && let Some(dot) = next_sig(tokens, j).filter(|&d| tokens[d].is_punct(src, "."))
-            && let Some(m) = next_sig(tokens, dot).filter(|&m| tokens[m].text(src) == reset)
+            && let Some(dot) = next_significant(tokens, j).filter(|&d| tokens[d].is_punct(src, "."))
+            && let Some(m) = next_significant(tokens, dot).filter(|&m| tokens[m].text(src) == reset)
             && (reset != b"Header"
-                || next_sig(tokens, m).is_some_and(|q| {
+                || next_significant(tokens, m).is_some_and(|q| {
                     tokens[q].is_punct(src, "=")
-                        && !next_sig(tokens, q).is_some_and(|r| tokens[r].is_punct(src, "="))
+                        && !next_significant(tokens, q)
+                            .is_some_and(|r| tokens[r].is_punct(src, "="))
                 }))
         {
             return Err(format!(
@@ -1146,10 +1075,11 @@ fn later_header(
         if depth == 0
             && t.text(src) == var
             && first_on_line(src, t.span.start)
-            && next_sig(tokens, j).is_some_and(|n| {
+            && next_significant(tokens, j).is_some_and(|n| {
                 matches!(tokens[n].text(src), b"," | b":")
                     || (tokens[n].is_punct(src, "=")
-                        && !next_sig(tokens, n).is_some_and(|m| tokens[m].is_punct(src, "=")))
+                        && !next_significant(tokens, n)
+                            .is_some_and(|m| tokens[m].is_punct(src, "=")))
             })
         {
             break;
@@ -1214,7 +1144,7 @@ fn jvm(req: &Request) -> Result<Placement, String> {
     let callee = text_of(src, &tokens[name]);
     let receiver = receiver_of(src, tokens, name);
     let args = arguments(src, tokens, open);
-    let close = matching(src, tokens, open).ok_or("unbalanced call")?;
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     let lower = receiver.as_deref().unwrap_or("").to_ascii_lowercase();
     if lower.contains("resttemplate") || lower == "template" {
         return Err(format!(
@@ -1261,8 +1191,9 @@ fn jvm(req: &Request) -> Result<Placement, String> {
     };
     // The rest of the chain: a later `.headers(…)` would replace (OkHttp) what we add.
     let mut end = close;
-    while let Some(dot) = next_sig(tokens, end).filter(|&d| tokens[d].is_punct(src, ".")) {
-        let Some(n) = next_sig(tokens, dot).filter(|&n| tokens[n].kind == TokKind::Ident) else {
+    while let Some(dot) = next_significant(tokens, end).filter(|&d| tokens[d].is_punct(src, ".")) {
+        let Some(n) = next_significant(tokens, dot).filter(|&n| tokens[n].kind == TokKind::Ident)
+        else {
             break;
         };
         if tokens[n].text(src) == b"headers" {
@@ -1270,8 +1201,8 @@ fn jvm(req: &Request) -> Result<Placement, String> {
                 "a later `.headers(…)` sets the request's headers; add `x-api-key` there".into(),
             );
         }
-        end = match next_sig(tokens, n).filter(|&o| tokens[o].is_punct(src, "(")) {
-            Some(o) => matching(src, tokens, o).ok_or("unbalanced call")?,
+        end = match next_significant(tokens, n).filter(|&o| tokens[o].is_punct(src, "(")) {
+            Some(o) => matching_close(src, tokens, o).ok_or("unbalanced call")?,
             None => n,
         };
     }
@@ -1280,7 +1211,7 @@ fn jvm(req: &Request) -> Result<Placement, String> {
     }
     let header = format!(".header(\"x-api-key\", {})", req.key.as_code('"'));
     // One call per line: the header gets a line of its own.
-    let next_dot = next_sig(tokens, close).filter(|&d| {
+    let next_dot = next_significant(tokens, close).filter(|&d| {
         tokens[d].is_punct(src, ".")
             && memchr::memchr(b'\n', &src[tokens[close].span.end..tokens[d].span.start]).is_some()
             && first_on_line(src, tokens[d].span.start)
@@ -1307,12 +1238,15 @@ fn chain_back(src: &[u8], tokens: &[Token], name: usize) -> (usize, Vec<String>)
     let mut names = Vec::new();
     let mut start = name;
     let mut j = name;
-    while let Some(d) = prev_sig(tokens, j).filter(|&d| matches!(tokens[d].text(src), b"." | b"::"))
+    while let Some(d) =
+        prev_significant(tokens, j).filter(|&d| matches!(tokens[d].text(src), b"." | b"::"))
     {
-        let Some(p) = prev_sig(tokens, d) else { break };
+        let Some(p) = prev_significant(tokens, d) else {
+            break;
+        };
         let n = if tokens[p].is_punct(src, ")") {
             let Some(n) = matching_open(src, tokens, p)
-                .and_then(|o| prev_sig(tokens, o))
+                .and_then(|o| prev_significant(tokens, o))
                 .filter(|&n| tokens[n].kind == TokKind::Ident)
             else {
                 break;
@@ -1327,7 +1261,7 @@ fn chain_back(src: &[u8], tokens: &[Token], name: usize) -> (usize, Vec<String>)
         start = n;
         j = n;
     }
-    if let Some(n) = prev_sig(tokens, start).filter(|&n| tokens[n].text(src) == b"new") {
+    if let Some(n) = prev_significant(tokens, start).filter(|&n| tokens[n].text(src) == b"new") {
         start = n;
     }
     (start, names)
@@ -1361,7 +1295,7 @@ fn csharp(req: &Request) -> Result<Placement, String> {
     // `new HttpRequestMessage(…)` or the target-typed `new(…)`.
     let (new_tok, typed) = match callee.as_str() {
         "HttpRequestMessage" => (
-            prev_sig(tokens, name)
+            prev_significant(tokens, name)
                 .filter(|&n| tokens[n].text(src) == b"new")
                 .ok_or("`HttpRequestMessage(…)` without `new`")?,
             false,
@@ -1375,36 +1309,37 @@ fn csharp(req: &Request) -> Result<Placement, String> {
         return Err("the URL is not the request's second argument".into());
     }
     let not_declared = || "the request is not declared in this statement".to_string();
-    let eq = prev_sig(tokens, new_tok)
+    let eq = prev_significant(tokens, new_tok)
         .filter(|&q| tokens[q].is_punct(src, "="))
         .ok_or_else(not_declared)?;
-    let var = prev_sig(tokens, eq)
+    let var = prev_significant(tokens, eq)
         .filter(|&v| tokens[v].kind == TokKind::Ident)
         .ok_or_else(not_declared)?;
-    let ty = prev_sig(tokens, var)
+    let ty = prev_significant(tokens, var)
         .filter(|&t| tokens[t].kind == TokKind::Ident)
         .ok_or_else(not_declared)?;
     if typed && tokens[ty].text(src) != b"HttpRequestMessage" {
         return Err(not_declared());
     }
-    let first = prev_sig(tokens, ty)
+    let first = prev_significant(tokens, ty)
         .filter(|&u| tokens[u].text(src) == b"using")
         .unwrap_or(ty);
-    if prev_sig(tokens, first).is_some_and(|p| !matches!(tokens[p].text(src), b";" | b"{" | b"}"))
+    if prev_significant(tokens, first)
+        .is_some_and(|p| !matches!(tokens[p].text(src), b";" | b"{" | b"}"))
         || !first_on_line(src, tokens[first].span.start)
     {
         return Err(not_declared());
     }
-    let close = matching(src, tokens, open).ok_or("unbalanced call")?;
-    let mut after = next_sig(tokens, close).ok_or("the statement does not end")?;
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    let mut after = next_significant(tokens, close).ok_or("the statement does not end")?;
     if tokens[after].is_punct(src, "{") {
         // An object initializer: `new HttpRequestMessage(…) { Content = … };`
-        let end = matching(src, tokens, after).ok_or("unbalanced initializer")?;
-        after = next_sig(tokens, end).ok_or("the statement does not end")?;
+        let end = matching_close(src, tokens, after).ok_or("unbalanced initializer")?;
+        after = next_significant(tokens, end).ok_or("the statement does not end")?;
     }
     if !tokens[after].is_punct(src, ";")
         || !ends_line(src, tokens, after)
-        || prev_sig(tokens, after).is_none_or(|l| !statement_ends_at(src, tokens, name, l))
+        || prev_significant(tokens, after).is_none_or(|l| !statement_ends_at(src, tokens, name, l))
     {
         return Err("the statement does not end its line".into());
     }
@@ -1465,21 +1400,21 @@ fn go(req: &Request) -> Result<Placement, String> {
     let not_declared =
         || "the request is not assigned as `req, err := http.NewRequest(…)`".to_string();
     let start = callee_start(src, tokens, name);
-    let mut eq = prev_sig(tokens, start)
+    let mut eq = prev_significant(tokens, start)
         .filter(|&q| tokens[q].is_punct(src, "="))
         .ok_or_else(not_declared)?;
-    if let Some(colon) = prev_sig(tokens, eq).filter(|&c| tokens[c].is_punct(src, ":")) {
+    if let Some(colon) = prev_significant(tokens, eq).filter(|&c| tokens[c].is_punct(src, ":")) {
         eq = colon;
     }
-    let err = prev_sig(tokens, eq)
+    let err = prev_significant(tokens, eq)
         .filter(|&v| tokens[v].kind == TokKind::Ident)
         .ok_or_else(not_declared)?;
-    let var = prev_sig(tokens, err)
+    let var = prev_significant(tokens, err)
         .filter(|&c| tokens[c].is_punct(src, ","))
-        .and_then(|c| prev_sig(tokens, c))
+        .and_then(|c| prev_significant(tokens, c))
         .filter(|&v| tokens[v].kind == TokKind::Ident)
         .ok_or_else(not_declared)?;
-    let close = matching(src, tokens, open).ok_or("unbalanced call")?;
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     if !first_on_line(src, tokens[var].span.start)
         || !ends_line(src, tokens, close)
         || !statement_ends_at(src, tokens, name, close)
@@ -1493,18 +1428,18 @@ fn go(req: &Request) -> Result<Placement, String> {
     }
     let err_name = tokens[err].text(src);
     // `if err != nil { … }` right after: the header goes after it.
-    let check = next_sig(tokens, close).and_then(|i| {
+    let check = next_significant(tokens, close).and_then(|i| {
         let want: [&[u8]; 6] = [b"if", err_name, b"!", b"=", b"nil", b"{"];
         let mut k = i;
         for (n, w) in want.iter().enumerate() {
             if n > 0 {
-                k = next_sig(tokens, k)?;
+                k = next_significant(tokens, k)?;
             }
             if tokens[k].text(src) != *w {
                 return None;
             }
         }
-        matching(src, tokens, k)
+        matching_close(src, tokens, k)
     });
     let (after, applicability) = match check {
         Some(end) if ends_line(src, tokens, end) => (end, Applicability::Safe),
@@ -1550,7 +1485,7 @@ fn guzzle_call(src: &[u8], tokens: &[Token], name: usize) -> Result<(usize, usiz
             _ => format!("`{callee}(…)` is not a request the fixer knows"),
         });
     };
-    if !prev_sig(tokens, name).is_some_and(|d| tokens[d].is_punct(src, "->")) {
+    if !prev_significant(tokens, name).is_some_and(|d| tokens[d].is_punct(src, "->")) {
         return Err(format!("`{callee}(…)` is not a client method call"));
     }
     if memchr::memmem::find(src, b"GuzzleHttp").is_none() {
@@ -1566,7 +1501,7 @@ fn php_array(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
     if tokens[i].is_punct(src, "[") {
         Some(i)
     } else if tokens[i].text(src).eq_ignore_ascii_case(b"array") {
-        next_sig(tokens, i).filter(|&o| tokens[o].is_punct(src, "("))
+        next_significant(tokens, i).filter(|&o| tokens[o].is_punct(src, "("))
     } else {
         None
     }
@@ -1575,7 +1510,7 @@ fn php_array(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
 /// The value of entry `name` (`'name' => …`, `name: …`, `:name => …`) at the top level
 /// between tokens `open` and its match.
 fn entry_value(src: &[u8], tokens: &[Token], open: usize, name: &str) -> Option<usize> {
-    let close = matching(src, tokens, open)?;
+    let close = matching_close(src, tokens, open)?;
     let mut depth = 0usize;
     for j in open + 1..close {
         let t = &tokens[j];
@@ -1590,9 +1525,9 @@ fn entry_value(src: &[u8], tokens: &[Token], open: usize, name: &str) -> Option<
         if depth != 0 || !matches!(t.kind, TokKind::Str | TokKind::Ident) || !key_is(src, t, name) {
             continue;
         }
-        let sep = next_sig(tokens, j)?;
+        let sep = next_significant(tokens, j)?;
         if matches!(tokens[sep].text(src), b"=>" | b":") {
-            return next_sig(tokens, sep);
+            return next_significant(tokens, sep);
         }
     }
     None
@@ -1653,36 +1588,36 @@ fn php(req: &Request) -> Result<Placement, String> {
     };
     if req.builder {
         // `'query' => ['apikey' => k]` among the options of a Guzzle call.
-        let query = enclosing(src, tokens, lit).ok_or("the builder is not an array")?;
+        let query = enclosing_open(src, tokens, lit).ok_or("the builder is not an array")?;
         let query_start = if tokens[query].is_punct(src, "(") {
-            prev_sig(tokens, query).ok_or("the builder is not an array")?
+            prev_significant(tokens, query).ok_or("the builder is not an array")?
         } else {
             query
         };
-        let owner = prev_sig(tokens, query_start)
+        let owner = prev_significant(tokens, query_start)
             .filter(|&a| tokens[a].is_punct(src, "=>"))
-            .and_then(|a| prev_sig(tokens, a))
+            .and_then(|a| prev_significant(tokens, a))
             .filter(|&k| key_is(src, &tokens[k], "query"))
             .ok_or("the builder is not the `'query'` of request options")?;
         let options =
-            enclosing(src, tokens, owner).ok_or("the builder is not in request options")?;
+            enclosing_open(src, tokens, owner).ok_or("the builder is not in request options")?;
         let options_start = if tokens[options].is_punct(src, "(") {
-            prev_sig(tokens, options).ok_or("unreadable options")?
+            prev_significant(tokens, options).ok_or("unreadable options")?
         } else {
             options
         };
         if php_array(src, tokens, options_start) != Some(options) {
             return Err("the builder is not in an options array".into());
         }
-        let call = enclosing(src, tokens, options_start)
+        let call = enclosing_open(src, tokens, options_start)
             .filter(|&o| tokens[o].is_punct(src, "("))
             .ok_or("the options are not passed to a request call")?;
-        let name = prev_sig(tokens, call)
+        let name = prev_significant(tokens, call)
             .filter(|&n| tokens[n].kind == TokKind::Ident)
             .ok_or("the options are not passed to a request call")?;
         let (_, options_index) = guzzle_call(src, tokens, name)?;
         let args = arguments(src, tokens, call);
-        let end = matching(src, tokens, options).ok_or("unbalanced array")?;
+        let end = matching_close(src, tokens, options).ok_or("unbalanced array")?;
         if args.get(options_index)
             != Some(&(tokens[options_start].span.start..tokens[end].span.end))
             || args.len() != options_index + 1
@@ -1716,7 +1651,7 @@ fn php(req: &Request) -> Result<Placement, String> {
     let first = token_at(tokens, args[options_index].start).ok_or("unreadable options")?;
     let arr = php_array(src, tokens, first)
         .ok_or("the request options are a variable; add `x-api-key` to their headers")?;
-    let end = matching(src, tokens, arr).ok_or("unbalanced array")?;
+    let end = matching_close(src, tokens, arr).ok_or("unbalanced array")?;
     if tokens[end].span.end != args[options_index].end {
         return Err("the request options are not a plain array".into());
     }
@@ -1733,11 +1668,11 @@ fn httparty_call(src: &[u8], tokens: &[Token], name: usize) -> Result<(), String
     }
     let receiver = receiver_of(src, tokens, name);
     let self_class = receiver.as_deref() == Some("class")
-        && prev_sig(tokens, name)
-            .and_then(|d| prev_sig(tokens, d))
-            .and_then(|c| prev_sig(tokens, c))
+        && prev_significant(tokens, name)
+            .and_then(|d| prev_significant(tokens, d))
+            .and_then(|c| prev_significant(tokens, c))
             .filter(|&d| tokens[d].is_punct(src, "."))
-            .and_then(|d| prev_sig(tokens, d))
+            .and_then(|d| prev_significant(tokens, d))
             .is_some_and(|s| tokens[s].text(src) == b"self")
         && memchr::memmem::find(src, b"include HTTParty").is_some();
     if receiver.as_deref() == Some("HTTParty") || self_class {
@@ -1760,7 +1695,9 @@ fn ruby_headers(
     // A trailing hash literal holds the options: `get(url, { headers: … })`.
     let hash = (args.len() > 1 && tokens[last_tok].is_punct(src, "{"))
         .then_some(last_tok)
-        .filter(|&h| matching(src, tokens, h).is_some_and(|c| tokens[c].span.end == last.end));
+        .filter(|&h| {
+            matching_close(src, tokens, h).is_some_and(|c| tokens[c].span.end == last.end)
+        });
     let scope = hash.unwrap_or(open);
     if let Some(v) = entry_value(src, tokens, scope, "headers") {
         if !tokens[v].is_punct(src, "{") {
@@ -1802,19 +1739,20 @@ fn ruby(req: &Request) -> Result<Placement, String> {
     };
     if req.builder {
         // `query: { apikey: k }` passed to an HTTParty call.
-        let hash = enclosing(src, tokens, lit)
+        let hash = enclosing_open(src, tokens, lit)
             .filter(|&h| tokens[h].is_punct(src, "{"))
             .ok_or("the builder is not a hash")?;
-        let owner = prev_sig(tokens, hash)
+        let owner = prev_significant(tokens, hash)
             .filter(|&a| matches!(tokens[a].text(src), b"=>" | b":"))
-            .and_then(|a| prev_sig(tokens, a))
+            .and_then(|a| prev_significant(tokens, a))
             .filter(|&k| key_is(src, &tokens[k], "query"))
             .ok_or("the builder is not the `query:` of a request")?;
-        let mut call = enclosing(src, tokens, owner).ok_or("the query is not passed to a call")?;
+        let mut call =
+            enclosing_open(src, tokens, owner).ok_or("the query is not passed to a call")?;
         if tokens[call].is_punct(src, "{") {
-            call = enclosing(src, tokens, call).ok_or("the query is not passed to a call")?;
+            call = enclosing_open(src, tokens, call).ok_or("the query is not passed to a call")?;
         }
-        let name = prev_sig(tokens, call)
+        let name = prev_significant(tokens, call)
             .filter(|&n| tokens[call].is_punct(src, "(") && tokens[n].kind == TokKind::Ident)
             .ok_or("the query is not passed to a call")?;
         httparty_call(src, tokens, name)?;
@@ -1856,12 +1794,12 @@ fn ruby(req: &Request) -> Result<Placement, String> {
         return Err("`.new(…)` is not a Net::HTTP request".into());
     }
     let not_declared = || "the request is not assigned to a variable in this statement".to_string();
-    let var = prev_sig(tokens, start)
+    let var = prev_significant(tokens, start)
         .filter(|&q| tokens[q].is_punct(src, "="))
-        .and_then(|q| prev_sig(tokens, q))
+        .and_then(|q| prev_significant(tokens, q))
         .filter(|&v| tokens[v].kind == TokKind::Ident)
         .ok_or_else(not_declared)?;
-    let close = matching(src, tokens, open).ok_or("unbalanced call")?;
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     if !first_on_line(src, tokens[var].span.start)
         || !ends_line(src, tokens, close)
         || !statement_ends_at(src, tokens, name, close)

@@ -5,6 +5,7 @@
 
 mod lexer;
 mod rust;
+pub mod tokens;
 
 pub use lexer::LexSpec;
 
