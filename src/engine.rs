@@ -175,7 +175,7 @@ fn scan_path(
     display: String,
     path: PathBuf,
     settings: &Settings,
-) -> Result<Option<FileReport>, String> {
+) -> Result<(Option<FileReport>, Vec<ScanError>), String> {
     let mut f = std::fs::File::open(&path).map_err(|e| io_cause(&e))?;
     let len = f.metadata().map_err(|e| io_cause(&e))?.len();
     if len > MAX_FILE_SIZE {
@@ -188,13 +188,29 @@ fn scan_path(
         buf.clear();
         f.read_to_end(buf).map_err(|e| io_cause(&e))?;
         if looks_binary(buf) || !mentions_whispir(buf) {
-            return Ok(None);
+            return Ok((None, Vec::new()));
         }
-        Ok(check_file(
-            SourceFile::new(display, path, buf.clone()),
-            settings,
+        let problems = suppression_problems(&display, buf);
+        Ok((
+            check_file(SourceFile::new(display, path, buf.clone()), settings),
+            problems,
         ))
     })
+}
+
+/// A suppression naming a code that is no rule is a mistake worth stopping for: the finding
+/// it meant to silence may be another one.
+fn suppression_problems(display: &str, bytes: &[u8]) -> Vec<ScanError> {
+    Suppressions::unknown_codes(bytes)
+        .into_iter()
+        .map(|(line, code)| ScanError {
+            path: format!("{display}:{line}"),
+            message: format!(
+                "unknown rule code `{code}` in a suppression comment (known: {})",
+                rules::known_codes()
+            ),
+        })
+        .collect()
 }
 
 pub struct RunInput<'a> {
@@ -239,6 +255,10 @@ pub fn run(
             && discover::Excludes::new(&input.walk)?
                 .is_excluded(std::path::Path::new(&name), false);
         if !skip && !looks_binary(&bytes) {
+            errors
+                .lock()
+                .expect("no panics while locked")
+                .extend(suppression_problems(&name, &bytes));
             let file = SourceFile::new(name.clone(), PathBuf::from(&name), bytes);
             if let Some(r) = check_file(file, settings) {
                 reports.lock().expect("no panics while locked").push(r);
@@ -268,8 +288,15 @@ pub fn run(
                         path: display,
                         message,
                     }),
-                Ok(None) => {}
-                Ok(Some(r)) => reports.lock().expect("no panics while locked").push(r),
+                Ok((report, problems)) => {
+                    errors
+                        .lock()
+                        .expect("no panics while locked")
+                        .extend(problems);
+                    if let Some(r) = report {
+                        reports.lock().expect("no panics while locked").push(r);
+                    }
+                }
             }
         }
     };

@@ -30,6 +30,28 @@ impl Suppressions {
         Suppressions(map)
     }
 
+    /// Codes in `ignore[…]` lists that name no rule: (1-based line, the code as written).
+    pub fn unknown_codes(bytes: &[u8]) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for at in memchr::memmem::find_iter(bytes, MARKER) {
+            let rest = &bytes[at + MARKER.len()..];
+            if rest.first() != Some(&b'[') {
+                continue;
+            }
+            let close = rest
+                .iter()
+                .position(|&b| b == b']' || b == b'\n')
+                .unwrap_or(rest.len());
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            for code in String::from_utf8_lossy(&rest[1..close]).split(',') {
+                if RuleCode::parse(code).is_none() {
+                    out.push((line, code.trim().to_string()));
+                }
+            }
+        }
+        out
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -175,3 +175,50 @@ fn migration_report_lists_fixes_and_a_manual_checklist_without_secrets() {
     assert!(md.contains("x-api-key"), "{md}");
     assert!(!md.contains(KEY), "secrets are redacted: {md}");
 }
+
+#[test]
+fn unknown_code_in_a_suppression_is_an_error_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.py"),
+        "\nu = \"https://api.whispir.com/x\"  # whispir-migrate: ignore[WM001, WM09]\n",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["check", ".", "--no-config"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("a.py:2") && err.contains("`WM09`"), "{err}");
+}
+
+#[test]
+fn statistics_count_per_rule_and_per_top_level_directory() {
+    let dir = legacy_tree();
+    std::fs::create_dir(dir.path().join("docs")).unwrap();
+    std::fs::write(
+        dir.path().join("docs/guide.md"),
+        "Old: https://api.whispir.com/messages\n",
+    )
+    .unwrap();
+    let o = run(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--no-config",
+            "--statistics",
+            "--format",
+            "concise",
+        ],
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("By rule:") && out.contains("     3  WM001  legacy-host"),
+        "{out}"
+    );
+    assert!(
+        out.contains("By directory:")
+            && out.contains("     1  docs/")
+            && out.contains("     4  src/"),
+        "{out}"
+    );
+}
