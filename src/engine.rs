@@ -65,6 +65,7 @@ impl Settings {
 }
 
 /// One file's diagnostics, with the file kept for rendering source lines.
+#[derive(Clone)]
 pub struct FileReport {
     pub file: SourceFile,
     pub diagnostics: Vec<Diagnostic>,

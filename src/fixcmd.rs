@@ -33,14 +33,34 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
         quit: false,
         color: report_options(common, Stream::Stderr).color,
     };
+    // Files are independent: fix them in parallel, except when a person answers for each fix.
+    let results: Vec<FileFix> = if args.interactive {
+        outcome
+            .reports
+            .iter()
+            .map(|r| {
+                fix::fix_file(
+                    &r.file,
+                    Some(r),
+                    &settings,
+                    args.unsafe_fixes,
+                    &mut interactive,
+                )
+            })
+            .collect()
+    } else {
+        parallel_map(&outcome.reports, common.threads, |r| {
+            fix::fix_file(
+                &r.file,
+                Some(r),
+                &settings,
+                args.unsafe_fixes,
+                &mut ApproveAll,
+            )
+        })
+    };
     let mut fixes: Vec<(FileFix, &FileReport)> = Vec::new();
-    for r in &outcome.reports {
-        let approver: &mut dyn Approver = if args.interactive {
-            &mut interactive
-        } else {
-            &mut ApproveAll
-        };
-        let result = fix::fix_file(&r.file, &settings, args.unsafe_fixes, approver);
+    for (result, r) in results.into_iter().zip(&outcome.reports) {
         if let Some(e) = &result.error {
             errors.push(ScanError {
                 path: r.file.display_path.clone(),
@@ -97,28 +117,32 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
         files_scanned: outcome.files_scanned,
         ..Outcome::default()
     };
-    for (f, r) in &fixes {
-        let mut final_bytes = &f.original;
-        if f.changed() {
-            match crate::write::write_fixed(&r.file.path, &f.original, &f.fixed) {
-                Ok(()) => {
-                    written_files += 1;
-                    fixed_findings += f.applied.len();
-                    final_bytes = &f.fixed;
-                }
-                Err(e) => errors.push(ScanError {
+    // Writing syncs every file to disk: I/O-bound, so more writers than cores pay off.
+    let write_threads = if common.threads == 0 {
+        8
+    } else {
+        common.threads
+    };
+    let written: Vec<Option<Result<(), String>>> = parallel_map(&fixes, write_threads, |(f, r)| {
+        f.changed()
+            .then(|| crate::write::write_fixed(&r.file.path, &f.original, &f.fixed))
+    });
+    for (written, (f, r)) in written.into_iter().zip(fixes.iter_mut()) {
+        match written {
+            Some(Ok(())) => {
+                written_files += 1;
+                fixed_findings += f.applied.len();
+                remaining.reports.extend(f.remaining.take());
+            }
+            Some(Err(e)) => {
+                errors.push(ScanError {
                     path: r.file.display_path.clone(),
                     message: e,
-                }),
+                });
+                remaining.reports.push((*r).clone());
             }
-        }
-        let file = SourceFile::new(
-            r.file.display_path.clone(),
-            r.file.path.clone(),
-            final_bytes.clone(),
-        );
-        if let Some(left) = check_file(file, &settings) {
-            remaining.reports.push(left);
+            // Unchanged: what is left is what `check` found.
+            None => remaining.reports.push((*r).clone()),
         }
     }
     remaining.errors = errors;
@@ -173,6 +197,40 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     })
 }
 
+/// `f` over `items` on `threads` workers (0: one per core), results in the items' order.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let workers = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<R>>> =
+        std::sync::Mutex::new((0..items.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(items.len()).max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    results.lock().expect("no panics while locked")[i] = Some(r);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("no panics while locked")
+        .into_iter()
+        .map(|r| r.expect("every item done"))
+        .collect()
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -189,7 +247,7 @@ fn fix_stdin(args: &FixArgs, settings: &engine::Settings) -> Result<ExitStatus, 
         .clone()
         .unwrap_or_else(|| "-".into());
     let file = SourceFile::new(name.clone(), name.clone().into(), bytes);
-    let result = fix::fix_file(&file, settings, args.unsafe_fixes, &mut ApproveAll);
+    let result = fix::fix_file(&file, None, settings, args.unsafe_fixes, &mut ApproveAll);
     std::io::stdout()
         .write_all(&result.fixed)
         .map_err(|e| format!("writing standard output: {e}"))?;
@@ -274,6 +332,10 @@ struct Interactive {
 }
 
 impl Approver for Interactive {
+    fn wants_preview(&self) -> bool {
+        !self.quit && !self.all
+    }
+
     fn approve(&mut self, file: &SourceFile, d: &Diagnostic, fixed: &[u8]) -> bool {
         if self.quit {
             return false;

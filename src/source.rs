@@ -7,6 +7,7 @@ use std::path::PathBuf;
 /// How many leading bytes are inspected for a NUL to call a file binary (as git and ripgrep do).
 pub const BINARY_SNIFF_LEN: usize = 8 * 1024;
 
+#[derive(Clone)]
 pub struct SourceFile {
     /// The path as shown to the user: as given on the command line, joined with the walked part.
     pub display_path: String,

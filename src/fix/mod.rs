@@ -7,7 +7,7 @@ pub mod query;
 pub mod requests;
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
-use crate::engine::{Settings, check_file};
+use crate::engine::{FileReport, Settings, check_file};
 use crate::lang;
 use crate::source::SourceFile;
 
@@ -53,9 +53,50 @@ pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<usize>) {
     (out, taken)
 }
 
+/// What one pass may apply when the result must still parse.
+struct Pass {
+    /// The new bytes and the indices of the fixes in them; `None` when nothing can go in.
+    result: Option<(Vec<u8>, Vec<usize>)>,
+    /// Fixes that break the file on their own.
+    refused: Vec<usize>,
+}
+
+/// Applies `fixes` together if the result does not `break`; otherwise refuses the fixes that
+/// break the file on their own and takes the rest together, or only the first of them when
+/// they break it together (the others get another pass).
+fn take_parsing(bytes: &[u8], fixes: &[&Fix], breaks: impl Fn(&[u8]) -> bool) -> Pass {
+    let (next, taken) = apply(bytes, fixes);
+    if !breaks(&next) {
+        return Pass {
+            result: Some((next, taken)),
+            refused: Vec::new(),
+        };
+    }
+    let (good, refused): (Vec<usize>, Vec<usize>) =
+        (0..fixes.len()).partition(|&i| !breaks(&apply(bytes, &fixes[i..=i]).0));
+    let subset: Vec<&Fix> = good.iter().map(|&i| fixes[i]).collect();
+    let result = match subset.first() {
+        None => None,
+        Some(first) => {
+            let (together, taken) = apply(bytes, &subset);
+            if breaks(&together) {
+                Some((apply(bytes, &[first]).0, vec![good[0]]))
+            } else {
+                Some((together, taken.into_iter().map(|k| good[k]).collect()))
+            }
+        }
+    };
+    Pass { result, refused }
+}
+
 /// Answers whether to take one fix (the interactive mode asks a person).
 pub trait Approver {
+    /// `fixed` is the file with this fix alone applied, when `wants_preview` (else empty).
     fn approve(&mut self, file: &SourceFile, diagnostic: &Diagnostic, fixed: &[u8]) -> bool;
+    /// Whether `approve` needs to see the fixed file.
+    fn wants_preview(&self) -> bool {
+        false
+    }
 }
 
 /// Takes every fix allowed by the applicability setting.
@@ -77,6 +118,8 @@ pub struct FileFix {
     pub refused: Vec<String>,
     /// Set when the passes did not converge; nothing may be written then.
     pub error: Option<String>,
+    /// What `check` reports on the fixed text (computed by the last pass).
+    pub remaining: Option<FileReport>,
 }
 
 impl FileFix {
@@ -86,14 +129,20 @@ impl FileFix {
 }
 
 /// Fixes one file in memory, pass after pass, until no applicable fix remains.
+/// `checked` is what `check` already found in `file`, when known: it saves the first pass
+/// its analysis.
 pub fn fix_file(
     file: &SourceFile,
+    checked: Option<&FileReport>,
     settings: &Settings,
     unsafe_fixes: bool,
     approver: &mut dyn Approver,
 ) -> FileFix {
     let lang = lang::for_file_name(&file.file_name());
-    let parsed_before = lang.check_syntax(&file.bytes).map(|r| r.is_ok());
+    // Parsed only once a fix is about to apply: most files with findings have none that do.
+    let parsed_before = std::cell::OnceCell::new();
+    let parsed_before =
+        || *parsed_before.get_or_init(|| lang.check_syntax(&file.bytes).is_some_and(|r| r.is_ok()));
     let mut current = file.bytes.clone();
     let mut result = FileFix {
         original: file.bytes.clone(),
@@ -101,15 +150,18 @@ pub fn fix_file(
         applied: Vec::new(),
         refused: Vec::new(),
         error: None,
+        remaining: None,
     };
     let mut rejected: Vec<(crate::rules::RuleCode, String)> = Vec::new();
+    let mut known = checked.cloned();
     for pass in 0..=MAX_PASSES {
         let snapshot = SourceFile::new(
             file.display_path.clone(),
             file.path.clone(),
             current.clone(),
         );
-        let Some(report) = check_file(snapshot, settings) else {
+        let Some(report) = known.take().or_else(|| check_file(snapshot, settings)) else {
+            result.remaining = None;
             break;
         };
         let candidates: Vec<&Diagnostic> = report
@@ -127,6 +179,7 @@ pub fn fix_file(
             })
             .collect();
         if candidates.is_empty() {
+            result.remaining = Some(report);
             break;
         }
         if pass == MAX_PASSES {
@@ -135,42 +188,43 @@ pub fn fix_file(
             ));
             break;
         }
+        // A person is shown each fix on its own; everyone else gets them all.
         let mut chosen = Vec::new();
         for d in candidates {
             let fix = d.fix.as_ref().expect("filtered on fix");
-            let (alone, _) = apply(&report.file.bytes, &[fix]);
-            if parsed_before == Some(true) && lang.check_syntax(&alone).is_some_and(|r| r.is_err())
-            {
-                result.refused.push(format!(
-                    "{} {}: the result would not parse",
-                    d.code, fix.message
-                ));
+            let accepted = if approver.wants_preview() {
+                let (alone, _) = apply(&report.file.bytes, &[fix]);
+                approver.approve(&report.file, d, &alone)
+            } else {
+                approver.approve(&report.file, d, &[])
+            };
+            if accepted {
+                chosen.push(d);
+            } else {
                 rejected.push((d.code, d.message.clone()));
-                continue;
             }
-            if !approver.approve(&report.file, d, &alone) {
-                rejected.push((d.code, d.message.clone()));
-                continue;
-            }
-            chosen.push(d);
         }
         if chosen.is_empty() {
+            result.remaining = Some(report);
             break;
         }
         let fixes: Vec<&Fix> = chosen
             .iter()
             .map(|d| d.fix.as_ref().expect("chosen have fixes"))
             .collect();
-        let (next, taken) = apply(&report.file.bytes, &fixes);
-        if parsed_before == Some(true) && lang.check_syntax(&next).is_some_and(|r| r.is_err()) {
-            // Each fix parsed alone but not together: keep the first, retry the rest next pass.
-            let (first, _) = apply(&report.file.bytes, &fixes[..1]);
-            result
-                .applied
-                .push(format!("{} {}", chosen[0].code, fixes[0].message));
-            current = first;
-            continue;
+        let breaks =
+            |bytes: &[u8]| lang.check_syntax(bytes).is_some_and(|r| r.is_err()) && parsed_before();
+        let pass = take_parsing(&report.file.bytes, &fixes, breaks);
+        for &i in &pass.refused {
+            result.refused.push(format!(
+                "{} {}: the result would not parse",
+                chosen[i].code, fixes[i].message
+            ));
+            rejected.push((chosen[i].code, chosen[i].message.clone()));
         }
+        let Some((next, taken)) = pass.result else {
+            continue;
+        };
         for i in taken {
             result
                 .applied
@@ -221,6 +275,27 @@ mod tests {
         let (out, taken) = apply(src, &[&host, &scheme]);
         assert_eq!(out, b"https://api.au.whispir.com".to_vec());
         assert_eq!(taken, vec![0]);
+    }
+
+    #[test]
+    fn fixes_that_break_the_parse_are_refused_and_the_rest_applied() {
+        let src = b"a b c";
+        let ok = fix(vec![Edit::replace(0..1, "A")]);
+        let bad = fix(vec![Edit::replace(2..3, "BAD")]);
+        let also_ok = fix(vec![Edit::replace(4..5, "C")]);
+        let pass = take_parsing(src, &[&ok, &bad, &also_ok], |b| {
+            b.windows(3).any(|w| w == b"BAD")
+        });
+        assert_eq!(pass.refused, vec![1]);
+        let (out, taken) = pass.result.unwrap();
+        assert_eq!(out, b"A b C".to_vec());
+        assert_eq!(taken, vec![0, 2]);
+        // Fine alone, broken together: one per pass.
+        let x = fix(vec![Edit::replace(0..1, "BA")]);
+        let y = fix(vec![Edit::replace(1..2, "D")]);
+        let pass = take_parsing(b"xy", &[&x, &y], |b| b.windows(3).any(|w| w == b"BAD"));
+        assert!(pass.refused.is_empty());
+        assert_eq!(pass.result.unwrap().1, vec![0]);
     }
 
     #[test]

@@ -48,7 +48,8 @@ python3 "$here/score.py" "$work/corpus-20k.truth.jsonl" "$work/report.json"
 
 echo "== fix: time against check on a fresh copy of the corpus (same hyperfine run)"
 copy=$work/corpus-copy
-fresh="rm -rf $copy && cp -a $corpus $copy"
+# `sync`: the copy's own writeback must not be charged to the fix that follows it.
+fresh="rm -rf $copy && mkdir -p $copy && cp -a $corpus/. $copy/ && sync"
 eval "$fresh"
 hyperfine --style basic --warmup 1 --runs 7 -N -i \
   --export-json "$work/hyperfine-fix.json" \
