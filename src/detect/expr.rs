@@ -4,7 +4,7 @@
 use super::urls::{self, is_apikey_name};
 use super::{ApiKeyParam, Facts, HostUse, ParamShape, Target};
 use crate::hosts::{self, HostKind};
-use crate::lang::tokens::{next_significant, prev_significant, token_at};
+use crate::lang::tokens::{expression_end, next_significant, prev_significant, token_at};
 use crate::lang::{Language, TokKind, Token};
 use crate::secrets::{ValueKind, classify_value};
 use std::collections::HashMap;
@@ -474,31 +474,6 @@ fn request_host(
         }
     }
     HostHint::None
-}
-
-/// End of the expression that starts at token `v`: the next `,`, `;`, line break or closing
-/// bracket outside brackets.
-fn expression_end(src: &[u8], tokens: &[Token], v: usize) -> usize {
-    let mut depth = 0usize;
-    let mut end = tokens[v].span.end;
-    for t in &tokens[v..] {
-        match (t.kind, t.text(src)) {
-            (TokKind::Punct, b"(" | b"[" | b"{") => depth += 1,
-            (TokKind::Punct, b")" | b"]" | b"}") => {
-                if depth == 0 {
-                    break;
-                }
-                depth -= 1;
-            }
-            (TokKind::Punct, b"," | b";") if depth == 0 => break,
-            (TokKind::Newline, _) if depth == 0 => break,
-            _ => {}
-        }
-        if !matches!(t.kind, TokKind::Comment | TokKind::Newline) {
-            end = t.span.end;
-        }
-    }
-    end
 }
 
 fn builder_param(src: &[u8], key: &Token, value: Option<&Token>, shape: ParamShape) -> ApiKeyParam {

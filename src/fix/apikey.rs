@@ -6,7 +6,7 @@ use super::requests::{self, Placement, Request};
 use crate::detect::{ApiKeyParam, Facts, ParamShape};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::lang::tokens::{
-    enclosing_open, matching_close, next_significant, prev_significant, token_at,
+    enclosing_open, expression_end, matching_close, next_significant, prev_significant, token_at,
 };
 use crate::lang::{Language, TokKind, Token};
 use crate::secrets::ValueKind;
@@ -294,7 +294,7 @@ fn remove_builder_entry(
         let close = matching_close(src, tokens, obj).ok_or("unbalanced brackets")?;
         tokens[obj].span.start..tokens[close].span.end
     } else {
-        let end = value_tok.map_or(tokens[key_tok].span.end, |v| value_end(src, tokens, v));
+        let end = value_tok.map_or(tokens[key_tok].span.end, |v| expression_end(src, tokens, v));
         tokens[key_tok].span.start..end
     };
     Ok(Removal {
@@ -332,34 +332,7 @@ fn lang_is_code(lang: &dyn Language) -> bool {
 
 /// The text of the value expression starting at token `v` (to the next `,` or closing bracket).
 fn value_expr(src: &[u8], tokens: &[Token], v: usize) -> String {
-    String::from_utf8_lossy(&src[tokens[v].span.start..value_end(src, tokens, v)]).into_owned()
-}
-
-fn value_end(src: &[u8], tokens: &[Token], v: usize) -> usize {
-    let mut depth = 0usize;
-    let mut end = tokens[v].span.end;
-    for t in &tokens[v..] {
-        if t.kind == TokKind::Punct {
-            match t.text(src) {
-                b"(" | b"[" | b"{" => depth += 1,
-                b")" | b"]" | b"}" => {
-                    if depth == 0 {
-                        break;
-                    }
-                    depth -= 1;
-                }
-                b"," | b";" if depth == 0 => break,
-                _ => {}
-            }
-        }
-        if t.kind == TokKind::Newline && depth == 0 {
-            break;
-        }
-        if t.kind != TokKind::Comment && t.kind != TokKind::Newline {
-            end = t.span.end;
-        }
-    }
-    end
+    String::from_utf8_lossy(&src[tokens[v].span.start..expression_end(src, tokens, v)]).into_owned()
 }
 
 /// Extends an entry's range over the comma (and spaces) that separate it from the next

@@ -87,6 +87,31 @@ pub fn matching_open(src: &[u8], tokens: &[Token], close: usize) -> Option<usize
     None
 }
 
+/// End (a byte offset) of the expression that starts at token `v`: before the next `,`, `;`,
+/// line break or closing bracket outside brackets.
+pub fn expression_end(src: &[u8], tokens: &[Token], v: usize) -> usize {
+    let mut depth = 0usize;
+    let mut end = tokens[v].span.end;
+    for t in &tokens[v..] {
+        if is_open(src, t) {
+            depth += 1;
+        } else if is_close(src, t) {
+            if depth == 0 {
+                break;
+            }
+            depth -= 1;
+        } else if depth == 0
+            && (t.is_punct(src, ",") || t.is_punct(src, ";") || t.kind == TokKind::Newline)
+        {
+            break;
+        }
+        if !matches!(t.kind, TokKind::Comment | TokKind::Newline) {
+            end = t.span.end;
+        }
+    }
+    end
+}
+
 /// Byte ranges of the comma-separated arguments between the bracket at `open` and its match.
 pub fn arguments(src: &[u8], tokens: &[Token], open: usize) -> Vec<Range<usize>> {
     let mut args = Vec::new();
