@@ -580,7 +580,6 @@ fn stdin_clean_is_exit_0() {
 }
 
 #[test]
-
 fn stdin_filename_is_explicit_so_excludes_need_force_exclude() {
     let t = Tree::new();
     let args = [
@@ -627,7 +626,6 @@ fn api_key_shown_with_show_secrets() {
 }
 
 #[test]
-
 fn show_secrets_unredacts_every_format() {
     let t = Tree::with(&[("a.js", KEYED_JS)]);
     for format in ["concise", "json", "github"] {
@@ -807,7 +805,6 @@ fn config_per_file_ignores() {
 }
 
 #[test]
-
 fn config_per_file_ignores_anchored_at_config_dir() {
     let t = Tree::with(&[
         ("docs/a.py", LEGACY),
@@ -836,7 +833,6 @@ fn config_exclude_and_extend_exclude() {
 }
 
 #[test]
-
 fn config_exclude_applies_from_subdirectory() {
     let t = Tree::with(&[
         ("vendor/v.py", LEGACY),
@@ -1065,7 +1061,6 @@ fn explicit_path_scanned_despite_exclude_unless_force_exclude() {
 }
 
 #[test]
-
 fn overlapping_paths_report_each_file_once() {
     let t = Tree::with(&[("keep.py", LEGACY), ("d/a.py", LEGACY)]);
     let r = t.json(&[".", "d", "keep.py"], 1);
@@ -1236,7 +1231,6 @@ fn symlink_loop_does_not_hang() {
 }
 
 #[test]
-
 fn explicit_symlink_to_directory_is_walked() {
     let t = Tree::with(&[("real/a.py", LEGACY)]);
     symlink("real", t.path("link")).unwrap();
@@ -1269,7 +1263,6 @@ fn rules_lists_all_codes() {
 }
 
 #[test]
-
 fn rules_table_columns_align() {
     let out = Tree::new().run(&["rules"]);
     let l = lines(&out.stdout);
