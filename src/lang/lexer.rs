@@ -25,6 +25,8 @@ pub struct LexSpec {
     pub newlines: bool,
     /// `#` starts a comment only at the start of a word (shell, YAML): `a#b` is not one.
     pub hash_needs_space: bool,
+    /// `'…'` has no backslash escapes (shell, YAML).
+    pub raw_single_quotes: bool,
 }
 
 impl LexSpec {
@@ -39,6 +41,7 @@ impl LexSpec {
         multiline: false,
         newlines: false,
         hash_needs_space: false,
+        raw_single_quotes: false,
     };
 }
 
@@ -124,7 +127,7 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
                 i + 1,
                 b,
                 spec.multiline,
-                b != b'\'' || !spec.hash_needs_space,
+                !(b == b'\'' && spec.raw_single_quotes),
             );
             push(&mut out, TokKind::Str, i, end, i + 1..close);
             i = end;
@@ -295,6 +298,18 @@ mod tests {
             ..LexSpec::NONE
         };
         assert_eq!(kinds("'''x\ny'''", &py)[0], (TokKind::Str, "x\ny".into()));
+    }
+
+    #[test]
+    fn shell_single_quotes_have_no_escapes() {
+        let sh = LexSpec {
+            quotes: b"\"'",
+            raw_single_quotes: true,
+            ..LexSpec::NONE
+        };
+        let toks = kinds(r"echo 'a\' b", &sh);
+        assert_eq!(toks[1], (TokKind::Str, r"a\".into()));
+        assert_eq!(toks[2], (TokKind::Ident, "b".into()));
     }
 
     #[test]

@@ -313,6 +313,7 @@ static SHELL: Lexed = Lexed {
         newlines: true,
         multiline: true,
         hash_needs_space: true,
+        raw_single_quotes: true,
         ..LexSpec::NONE
     },
     line_oriented: true,
@@ -327,6 +328,7 @@ static YAML: Lexed = Lexed {
         quotes: b"\"'",
         newlines: true,
         hash_needs_space: true,
+        raw_single_quotes: true,
         ..LexSpec::NONE
     },
     line_oriented: true,
