@@ -287,18 +287,8 @@ pub fn unified_diff(
     show_secrets: bool,
     color: bool,
 ) -> String {
-    let redact = |bytes: &[u8]| {
-        let mut text = String::from_utf8_lossy(bytes).into_owned();
-        if !show_secrets {
-            for s in &report.secrets {
-                let secret = String::from_utf8_lossy(&report.file.bytes[s.clone()]).into_owned();
-                if !secret.is_empty() {
-                    text = text.replace(&secret, &crate::secrets::redact(&secret));
-                }
-            }
-        }
-        text
-    };
+    let redact =
+        |bytes: &[u8]| report::redact_text(report, &String::from_utf8_lossy(bytes), show_secrets);
     let (old, new) = (redact(old), redact(new));
     let path = report
         .file
@@ -336,30 +326,22 @@ impl Approver for Interactive {
         !self.quit && !self.all
     }
 
-    fn approve(&mut self, file: &SourceFile, d: &Diagnostic, fixed: &[u8]) -> bool {
+    fn approve(&mut self, report: &FileReport, d: &Diagnostic, fixed: &[u8]) -> bool {
         if self.quit {
             return false;
         }
         if self.all {
             return true;
         }
-        let report = FileReport {
-            file: SourceFile::new(
-                file.display_path.clone(),
-                file.path.clone(),
-                file.bytes.clone(),
-            ),
-            diagnostics: Vec::new(),
-            secrets: crate::secrets::find_credentials(&file.bytes),
-        };
         let fix_message = d.fix.as_ref().map_or(String::new(), |f| f.message.clone());
-        eprintln!(
+        let heading = format!(
             "{}: {} {}\n{fix_message}",
-            file.display_path, d.code, d.message
+            report.file.display_path, d.code, d.message
         );
+        eprintln!("{}", report::redact_text(report, &heading, false));
         eprint!(
             "{}",
-            unified_diff(&report, &file.bytes, fixed, false, self.color)
+            unified_diff(report, &report.file.bytes, fixed, false, self.color)
         );
         loop {
             eprint!("Apply this fix? [y]es, [n]o, [a]ll remaining, [q]uit: ");

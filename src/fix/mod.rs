@@ -92,7 +92,7 @@ fn take_parsing(bytes: &[u8], fixes: &[&Fix], breaks: impl Fn(&[u8]) -> bool) ->
 /// Answers whether to take one fix (the interactive mode asks a person).
 pub trait Approver {
     /// `fixed` is the file with this fix alone applied, when `wants_preview` (else empty).
-    fn approve(&mut self, file: &SourceFile, diagnostic: &Diagnostic, fixed: &[u8]) -> bool;
+    fn approve(&mut self, report: &FileReport, diagnostic: &Diagnostic, fixed: &[u8]) -> bool;
     /// Whether `approve` needs to see the fixed file.
     fn wants_preview(&self) -> bool {
         false
@@ -103,7 +103,7 @@ pub trait Approver {
 pub struct ApproveAll;
 
 impl Approver for ApproveAll {
-    fn approve(&mut self, _: &SourceFile, _: &Diagnostic, _: &[u8]) -> bool {
+    fn approve(&mut self, _: &FileReport, _: &Diagnostic, _: &[u8]) -> bool {
         true
     }
 }
@@ -155,12 +155,16 @@ pub fn fix_file(
     let mut rejected: Vec<(crate::rules::RuleCode, String)> = Vec::new();
     let mut known = checked.cloned();
     for pass in 0..=MAX_PASSES {
-        let snapshot = SourceFile::new(
-            file.display_path.clone(),
-            file.path.clone(),
-            current.clone(),
-        );
-        let Some(report) = known.take().or_else(|| check_file(snapshot, settings)) else {
+        let Some(report) = known.take().or_else(|| {
+            check_file(
+                SourceFile::new(
+                    file.display_path.clone(),
+                    file.path.clone(),
+                    current.clone(),
+                ),
+                settings,
+            )
+        }) else {
             result.remaining = None;
             break;
         };
@@ -194,9 +198,9 @@ pub fn fix_file(
             let fix = d.fix.as_ref().expect("filtered on fix");
             let accepted = if approver.wants_preview() {
                 let (alone, _) = apply(&report.file.bytes, &[fix]);
-                approver.approve(&report.file, d, &alone)
+                approver.approve(&report, d, &alone)
             } else {
-                approver.approve(&report.file, d, &[])
+                approver.approve(&report, d, &[])
             };
             if accepted {
                 chosen.push(d);

@@ -49,8 +49,17 @@ fn secrets_of<'a>(report: &'a FileReport, opts: &ReportOptions) -> &'a [Range<us
 /// A message, help or replacement text with the file's secrets redacted (unless
 /// `--show-secrets`). Rules write plain text; every sink goes through here.
 pub(crate) fn clean(report: &FileReport, text: &str, opts: &ReportOptions) -> String {
+    redact_text(report, text, opts.show_secrets)
+}
+
+/// `text` (a message, a diff, a replacement) with every secret found in `report`'s file
+/// replaced by its redacted form, unless `show_secrets`.
+pub fn redact_text(report: &FileReport, text: &str, show_secrets: bool) -> String {
     let mut out = text.to_string();
-    for s in secrets_of(report, opts) {
+    if show_secrets {
+        return out;
+    }
+    for s in &report.secrets {
         let secret = String::from_utf8_lossy(&report.file.bytes[s.clone()]);
         if !secret.is_empty() && out.contains(secret.as_ref()) {
             out = out.replace(secret.as_ref(), &crate::secrets::redact(&secret));
