@@ -89,8 +89,9 @@ pub struct FixArgs {
     #[arg(long)]
     pub exit_non_zero_on_fix: bool,
 
-    /// Write into files with uncommitted changes in a git work tree.
-    #[arg(long)]
+    /// Write files git cannot restore: uncommitted changes, untracked or ignored files, no git
+    /// work tree, or git unable to answer.
+    #[arg(long, visible_alias = "allow-no-vcs")]
     pub allow_dirty: bool,
 
     /// Write a Markdown migration report (for a pull-request description) to FILE.

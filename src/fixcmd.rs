@@ -96,23 +96,26 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
         });
     }
 
-    // Git is the user's undo: do not overwrite uncommitted work.
+    // Git is the user's undo: write only what it can restore.
     if !args.allow_dirty {
         let paths: Vec<std::path::PathBuf> =
             changed.iter().map(|(_, r)| r.file.path.clone()).collect();
-        let dirty = crate::vcs::dirty_files(&paths);
-        if !dirty.is_empty() {
-            let list: Vec<String> = dirty.iter().map(|p| format!("  {}", p.display())).collect();
+        let refused = crate::vcs::files_without_undo(&paths).map_err(|e| {
+            format!("{e}\nfix writes only what git can undo; pass --allow-dirty to write anyway")
+        })?;
+        if !refused.is_empty() {
+            let list: Vec<String> = refused
+                .iter()
+                .map(|(p, why)| format!("  {}: {why}", p.display()))
+                .collect();
             return Err(format!(
-                "{} file(s) to fix have uncommitted changes:\n{}\ncommit or stash them first, or pass --allow-dirty",
-                dirty.len(),
+                "{} file(s) to fix have no undo in git:\n{}\ncommit or stash them first, or pass --allow-dirty (alias --allow-no-vcs)",
+                refused.len(),
                 list.join("\n")
             ));
         }
     }
 
-    let mut written_files = 0;
-    let mut fixed_findings = 0;
     let mut remaining = Outcome {
         files_scanned: outcome.files_scanned,
         ..Outcome::default()
@@ -123,23 +126,25 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     } else {
         common.threads
     };
-    let written: Vec<Option<Result<(), String>>> = parallel_map(&fixes, write_threads, |(f, r)| {
-        f.changed()
-            .then(|| crate::write::write_fixed(&r.file.path, &f.original, &f.fixed))
-    });
-    for (written, (f, r)) in written.into_iter().zip(fixes.iter_mut()) {
-        match written {
+    let results: Vec<Option<Result<(), crate::write::WriteError>>> =
+        parallel_map(&fixes, write_threads, |(f, r)| {
+            f.changed()
+                .then(|| crate::write::write_fixed(&r.file.path, &f.original, &f.fixed))
+        });
+    let mut writes = Writes::default();
+    for (result, (f, r)) in results.into_iter().zip(&fixes) {
+        match result {
             Some(Ok(())) => {
-                written_files += 1;
-                fixed_findings += f.applied.len();
-                remaining.reports.extend(f.remaining.take());
+                remaining.reports.extend(f.remaining.clone());
+                writes.written.push((f, *r));
             }
+            // Its findings are not "manual": the fixes exist and were not written.
             Some(Err(e)) => {
                 errors.push(ScanError {
                     path: r.file.display_path.clone(),
-                    message: e,
+                    message: e.to_string(),
                 });
-                remaining.reports.push((*r).clone());
+                writes.failed.push((f, *r, e.to_string()));
             }
             // Unchanged: what is left is what `check` found.
             None => remaining.reports.push((*r).clone()),
@@ -149,14 +154,9 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     remaining.errors.sort();
     let manual = remaining.diagnostic_count();
     if let Some(path) = &args.report {
-        let written: Vec<(&FileFix, &FileReport)> = fixes
-            .iter()
-            .filter(|(f, _)| f.changed())
-            .map(|(f, r)| (f, *r))
-            .collect();
         let text = migration_report(
             &settings,
-            &written,
+            &writes,
             &remaining,
             &report_options(common, Stream::Stdout),
         );
@@ -165,14 +165,7 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     }
     let mut buf = Vec::new();
     if !common.quiet {
-        writeln!(
-            buf,
-            "fixed {fixed_findings} finding{} in {written_files} file{}; {manual} need{} manual changes",
-            plural(fixed_findings),
-            plural(written_files),
-            if manual == 1 { "s" } else { "" }
-        )
-        .map_err(|e| e.to_string())?;
+        writeln!(buf, "{}", writes.summary(manual)).map_err(|e| e.to_string())?;
         if settings.rules.region.is_none() {
             writeln!(buf, "note: no region given: retired hosts are not rewritten; pass --region (au, ap, ap1, nz, us, it, education), set WHISPIR_REGION or `region` in whispir-migrate.toml").map_err(|e| e.to_string())?;
         }
@@ -189,12 +182,55 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     print_errors(&remaining.errors);
     Ok(if !remaining.errors.is_empty() {
         ExitStatus::Error
-    } else if (args.exit_non_zero_on_fix && written_files > 0) || (manual > 0 && !common.exit_zero)
+    } else if (args.exit_non_zero_on_fix && !writes.written.is_empty())
+        || (manual > 0 && !common.exit_zero)
     {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
     })
+}
+
+/// What the write stage did: files written, and files whose fixes could not be written.
+#[derive(Default)]
+struct Writes<'a> {
+    written: Vec<(&'a FileFix, &'a FileReport)>,
+    /// With the reason, as reported among the errors.
+    failed: Vec<(&'a FileFix, &'a FileReport, String)>,
+}
+
+impl Writes<'_> {
+    fn fixes_written(&self) -> usize {
+        self.written.iter().map(|(f, _)| f.applied.len()).sum()
+    }
+
+    fn fixes_failed(&self) -> usize {
+        self.failed.iter().map(|(f, _, _)| f.applied.len()).sum()
+    }
+
+    /// `fixed N findings in M files[; X fixes in Y files not written]; K need manual changes`.
+    fn summary(&self, manual: usize) -> String {
+        let fixed = self.fixes_written();
+        let mut line = format!(
+            "fixed {fixed} finding{} in {} file{}",
+            plural(fixed),
+            self.written.len(),
+            plural(self.written.len())
+        );
+        if !self.failed.is_empty() {
+            let failed = self.fixes_failed();
+            line += &format!(
+                "; {failed} fix{} in {} file{} not written (errors below)",
+                if failed == 1 { "" } else { "es" },
+                self.failed.len(),
+                plural(self.failed.len())
+            );
+        }
+        line + &format!(
+            "; {manual} need{} manual changes",
+            if manual == 1 { "s" } else { "" }
+        )
+    }
 }
 
 /// `f` over `items` on `threads` workers (0: one per core), results in the items' order.
@@ -371,7 +407,7 @@ impl Approver for Interactive {
 /// The Markdown summary of a migration, fit for a pull-request description.
 fn migration_report(
     settings: &engine::Settings,
-    written: &[(&FileFix, &FileReport)],
+    writes: &Writes,
     remaining: &Outcome,
     opts: &report::ReportOptions,
 ) -> String {
@@ -383,7 +419,8 @@ fn migration_report(
         }
         None => md.push_str("Region: none given, so retired hosts were left as they are (`--region` rewrites them).\n\n"),
     }
-    let fixed: usize = written.iter().map(|(f, _)| f.applied.len()).sum();
+    let written = &writes.written;
+    let fixed = writes.fixes_written();
     let manual = remaining.diagnostic_count();
     let _ = writeln!(
         md,
@@ -392,6 +429,16 @@ fn migration_report(
         written.len(),
         plural(written.len())
     );
+    if !writes.failed.is_empty() {
+        let failed = writes.fixes_failed();
+        let _ = writeln!(
+            md,
+            "- {failed} fix{} in {} file{} could not be written (listed below)",
+            if failed == 1 { "" } else { "es" },
+            writes.failed.len(),
+            plural(writes.failed.len())
+        );
+    }
     let _ = writeln!(
         md,
         "- {manual} finding{} need{} a manual change (checklist below)\n",
@@ -420,6 +467,20 @@ fn migration_report(
                 r.file.display_path.trim_start_matches("./"),
                 f.applied.len(),
                 if f.applied.len() == 1 { "" } else { "es" }
+            );
+        }
+        md.push('\n');
+    }
+    if !writes.failed.is_empty() {
+        md.push_str("## Not written\n\nFix these again once the cause is resolved.\n\n");
+        for (f, r, reason) in &writes.failed {
+            let _ = writeln!(
+                md,
+                "- `{}` ({} fix{}): {}",
+                r.file.display_path.trim_start_matches("./"),
+                f.applied.len(),
+                if f.applied.len() == 1 { "" } else { "es" },
+                report::clean(r, reason, opts)
             );
         }
         md.push('\n');

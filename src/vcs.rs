@@ -1,53 +1,127 @@
-//! Git is the user's undo: like `cargo fix`, refuse to rewrite files that have uncommitted
-//! changes unless `--allow-dirty`.
+//! Git is the user's undo: like `cargo fix`, `fix` writes only files whose last committed
+//! version git holds, unless `--allow-dirty`. It fails closed: when git cannot answer, nothing
+//! is written.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The work tree root holding `path`, if any.
-fn work_tree(path: &Path) -> Option<PathBuf> {
-    let abs = std::fs::canonicalize(path).ok()?;
-    abs.ancestors()
-        .skip(1)
-        .find(|d| d.join(".git").exists())
-        .map(Path::to_path_buf)
+/// Why git could not undo a rewrite of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NoUndo {
+    /// Modified or staged since the last commit.
+    Uncommitted,
+    /// Untracked or gitignored (`.env`): git holds no copy.
+    NotTracked,
+    /// Not inside a git work tree at all.
+    NoWorkTree,
 }
 
-/// The files among `paths` that git reports as modified, staged or untracked.
-pub fn dirty_files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut by_root: HashMap<PathBuf, Vec<&PathBuf>> = HashMap::new();
+impl std::fmt::Display for NoUndo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            NoUndo::Uncommitted => "uncommitted changes",
+            NoUndo::NotTracked => "not tracked by git (untracked or ignored)",
+            NoUndo::NoWorkTree => "not in a git work tree",
+        })
+    }
+}
+
+/// Git could not tell which files are safe to rewrite.
+#[derive(Debug, thiserror::Error)]
+pub enum VcsError {
+    #[error("cannot run git for {root}: {cause}")]
+    GitUnavailable { root: PathBuf, cause: String },
+    #[error("`git {command}` failed in {root}: {message}")]
+    GitFailed {
+        root: PathBuf,
+        command: &'static str,
+        message: String,
+    },
+}
+
+/// The work tree root holding `abs` (a canonical path), if any.
+fn work_tree(abs: &Path) -> Option<&Path> {
+    abs.ancestors().skip(1).find(|d| d.join(".git").exists())
+}
+
+/// The files among `paths` that git could not restore, each with the reason, sorted.
+pub fn files_without_undo(paths: &[PathBuf]) -> Result<Vec<(PathBuf, NoUndo)>, VcsError> {
+    let mut by_root: HashMap<PathBuf, Vec<(&PathBuf, PathBuf)>> = HashMap::new();
+    let mut refused = Vec::new();
     for p in paths {
-        if let Some(root) = work_tree(p) {
-            by_root.entry(root).or_default().push(p);
+        let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+        match work_tree(&abs) {
+            Some(root) => by_root
+                .entry(root.to_path_buf())
+                .or_default()
+                .push((p, abs.clone())),
+            None => refused.push((p.clone(), NoUndo::NoWorkTree)),
         }
     }
-    let mut dirty = Vec::new();
     for (root, files) in by_root {
-        let Ok(out) = Command::new("git")
-            .arg("-C")
-            .arg(&root)
-            .args(["status", "--porcelain", "-z", "--untracked-files=all"])
-            .output()
-        else {
-            continue; // no git on PATH: nothing to protect with
-        };
-        if !out.status.success() {
-            continue;
-        }
-        let listed: Vec<PathBuf> = out
-            .stdout
-            .split(|&b| b == 0)
-            .filter(|e| e.len() > 3)
-            .map(|e| root.join(String::from_utf8_lossy(&e[3..]).as_ref()))
-            .collect();
-        for f in files {
-            let abs = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
-            if listed.contains(&abs) {
-                dirty.push(f.clone());
+        let tracked = paths_listed(&root, "ls-files", &["ls-files", "-z", "--full-name"], false)?;
+        let changed = paths_listed(
+            &root,
+            "status",
+            &["status", "--porcelain=v1", "-z", "--untracked-files=no"],
+            true,
+        )?;
+        for (p, abs) in files {
+            if !tracked.contains(&abs) {
+                refused.push((p.clone(), NoUndo::NotTracked));
+            } else if changed.contains(&abs) {
+                refused.push((p.clone(), NoUndo::Uncommitted));
             }
         }
     }
-    dirty.sort();
-    dirty
+    refused.sort();
+    Ok(refused)
+}
+
+/// Runs git in `root` and returns the NUL-separated paths it prints, made absolute. `status`
+/// output carries a two-letter state before each path, and a second path after renames.
+fn paths_listed(
+    root: &Path,
+    command: &'static str,
+    args: &[&str],
+    status: bool,
+) -> Result<HashSet<PathBuf>, VcsError> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .map_err(|e| VcsError::GitUnavailable {
+            root: root.to_path_buf(),
+            cause: crate::discover::io_cause(&e),
+        })?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(VcsError::GitFailed {
+            root: root.to_path_buf(),
+            command,
+            message: match stderr.trim() {
+                "" => format!("exit status {}", out.status),
+                text => text.replace('\n', " / "),
+            },
+        });
+    }
+    let mut listed = HashSet::new();
+    let mut fields = out.stdout.split(|&b| b == 0).filter(|f| !f.is_empty());
+    while let Some(field) = fields.next() {
+        let rel = if status {
+            let (state, rel) = (field.get(..2).unwrap_or(b""), field.get(3..).unwrap_or(b""));
+            if state.contains(&b'R') || state.contains(&b'C') {
+                fields.next(); // the old name
+            }
+            rel
+        } else {
+            field
+        };
+        listed.insert(root.join(OsStr::from_bytes(rel)));
+    }
+    Ok(listed)
 }

@@ -159,6 +159,7 @@ fn migration_report_lists_fixes_and_a_manual_checklist_without_secrets() {
             "au",
             "--report",
             "MIGRATION.md",
+            "--allow-no-vcs",
         ],
     );
     assert_eq!(

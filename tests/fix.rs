@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_whispir-migrate");
-const HOOK: &str = "WHISPIR_MIGRATE_TEST_MODIFY_BEFORE_WRITE";
+const HOOK: &str = "WHISPIR_MIGRATE_TEST_HOOK";
 
 /// A small legacy shell script: retired host and the key in the query.
 const LEGACY_CURL: &str = "curl \"https://api.whispir.com/messages?apikey=$KEY\" -d @m.json";
@@ -120,6 +120,7 @@ fn fix_cmd(dir: &Path) -> Command {
         "au",
         "--color",
         "never",
+        "--allow-no-vcs",
         ".",
     ]);
     c
@@ -485,7 +486,15 @@ fn legacy_script() -> String {
     format!("#!/bin/sh\n{LEGACY_CURL}\n")
 }
 
+/// `fix` in `dir`, which is no git work tree (hence `--allow-no-vcs`).
 fn fix_file_cmd(dir: &Path, args: &[&str]) -> Command {
+    let mut c = fix_in_git_cmd(dir, args);
+    c.arg("--allow-no-vcs");
+    c
+}
+
+/// `fix` in `dir` with the git guard on.
+fn fix_in_git_cmd(dir: &Path, args: &[&str]) -> Command {
     let mut c = wm(dir);
     c.args(["fix", "--no-config", "--color", "never"])
         .args(args);
@@ -602,21 +611,36 @@ fn symlinks_are_not_written_through() {
     assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
 }
 
+/// The test hook appends a line to the file after the temporary file is synced (before the
+/// last check), or after the last check (right before the swap): either way the edit stays
+/// and the file is reported, not written.
 #[test]
-fn a_file_changed_on_disk_after_reading_is_not_written() {
-    let (dir, path) = one_file("send.sh", legacy_script().as_bytes());
-    let mut c = fix_file_cmd(dir.path(), &["--region", "au", "send.sh"]);
-    c.env(HOOK, "1");
-    let out = run(c);
-    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
-    let stderr = text(&out.stderr);
-    assert!(stderr.contains("send.sh"), "{}", describe(&out));
-    assert!(stderr.contains("changed on disk"), "{}", describe(&out));
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        format!("{}\n", legacy_script()),
-        "only the hook's newline may have been added"
-    );
+fn an_edit_made_while_the_file_is_being_written_is_kept() {
+    for hook in ["append-after-sync", "append-before-exchange"] {
+        let (dir, path) = one_file("send.sh", legacy_script().as_bytes());
+        let mut c = fix_file_cmd(dir.path(), &["--region", "au", "send.sh"]);
+        c.env(HOOK, hook);
+        let out = run(c);
+        assert_eq!(out.status.code(), Some(2), "{hook}: {}", describe(&out));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("send.sh"), "{hook}: {}", describe(&out));
+        assert!(
+            stderr.contains("changed on disk"),
+            "{hook}: {}",
+            describe(&out)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("{}# concurrent edit\n", legacy_script()),
+            "{hook}: the edit is kept, nothing else changed"
+        );
+        assert_eq!(entries(dir.path()), 1, "{hook}: no temporary file left");
+    }
+}
+
+/// The names in `dir`.
+fn entries(dir: &Path) -> usize {
+    std::fs::read_dir(dir).unwrap().count()
 }
 
 #[test]
@@ -643,7 +667,7 @@ fn an_unwritable_file_is_reported_and_left_intact() {
         Command::new(BIN)
     };
     c.args(["fix", "--no-config", "--color", "never", "--region", "au"])
-        .arg("ro/send.sh")
+        .args(["--allow-no-vcs", "ro/send.sh"])
         .current_dir(dir.path())
         .env_remove("WHISPIR_REGION")
         .env_remove(HOOK)
@@ -690,14 +714,18 @@ fn uncommitted_changes_are_not_overwritten_without_allow_dirty() {
     let dirty = format!("{}# local edit\n", legacy_script());
     std::fs::write(&path, &dirty).unwrap();
 
-    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    let out = run(fix_in_git_cmd(dir.path(), &["--region", "au", "."]));
     assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
     assert!(all.contains("--allow-dirty"), "{}", describe(&out));
-    assert!(all.contains("send.sh"), "{}", describe(&out));
+    assert!(
+        all.contains("send.sh: uncommitted changes"),
+        "{}",
+        describe(&out)
+    );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), dirty);
 
-    let out = run(fix_file_cmd(
+    let out = run(fix_in_git_cmd(
         dir.path(),
         &["--region", "au", "--allow-dirty", "."],
     ));
@@ -710,10 +738,341 @@ fn uncommitted_changes_are_not_overwritten_without_allow_dirty() {
 #[test]
 fn a_clean_committed_file_is_fixed_without_allow_dirty() {
     let (dir, path) = git_repo_with("send.sh", legacy_script().as_bytes());
-    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    let out = run(fix_in_git_cmd(dir.path(), &["--region", "au", "."]));
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     let fixed = std::fs::read_to_string(&path).unwrap();
     assert_curl_line_fixed(fixed.lines().nth(1).unwrap().as_bytes());
+}
+
+/// Whether the tests run as root; outside CI, root-only checks may be skipped (with a note).
+fn running_as_root(test: &str) -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "{test} needs root in CI"
+        );
+        eprintln!("{test}: skipped, needs root");
+    }
+    root
+}
+
+fn chown(path: &Path, uid: u32, gid: u32) {
+    std::os::unix::fs::lchown(path, Some(uid), Some(gid)).unwrap();
+}
+
+/// `fix` refuses (exit 2, with git's own words) when git cannot say what is committed, and
+/// writes with `--allow-dirty`.
+#[test]
+fn when_git_cannot_answer_fix_refuses_unless_allow_dirty() {
+    let check = |path: &Path, mut c: Command, expected: &str| {
+        c.args(["--region", "au", "send.sh"]);
+        let out = run(c);
+        assert_eq!(out.status.code(), Some(2), "{expected}: {}", describe(&out));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(expected), "{expected}: {}", describe(&out));
+        assert!(stderr.contains("--allow-dirty"), "{}", describe(&out));
+        assert_eq!(std::fs::read_to_string(path).unwrap(), legacy_script());
+    };
+
+    // git missing from PATH.
+    let (dir, path) = git_repo_with("send.sh", legacy_script().as_bytes());
+    let empty = tempfile::tempdir().unwrap();
+    let mut c = fix_in_git_cmd(dir.path(), &[]);
+    c.env("PATH", empty.path());
+    check(&path, c, "cannot run git");
+    let mut c = fix_in_git_cmd(dir.path(), &["--allow-dirty", "--region", "au", "send.sh"]);
+    c.env("PATH", empty.path());
+    let out = run(c);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert_curl_line_fixed(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .nth(1)
+            .unwrap()
+            .as_bytes(),
+    );
+
+    // A broken repository: `.git` points nowhere.
+    let (dir, path) = one_file("send.sh", legacy_script().as_bytes());
+    std::fs::write(dir.path().join(".git"), "gitdir: /nonexistent/repo\n").unwrap();
+    check(
+        &path,
+        fix_in_git_cmd(dir.path(), &[]),
+        "not a git repository",
+    );
+
+    // Root in a checkout owned by someone else: git's "dubious ownership".
+    if running_as_root("dubious ownership") {
+        let (dir, path) = git_repo_with("send.sh", legacy_script().as_bytes());
+        for entry in walkdir::WalkDir::new(dir.path()) {
+            chown(entry.unwrap().path(), 65534, 65534);
+        }
+        let mut c = fix_in_git_cmd(dir.path(), &[]);
+        c.env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1");
+        check(&path, c, "dubious ownership");
+    }
+}
+
+/// Files git holds no copy of — gitignored (`.env`, named or reached with `--no-ignore`) or
+/// untracked — are refused like uncommitted ones; outside a work tree nothing is written
+/// without `--allow-dirty` or its alias `--allow-no-vcs`.
+#[test]
+fn files_git_cannot_restore_are_refused() {
+    let env = "WHISPIR_URL=https://api.whispir.com/messages\n";
+    let (dir, committed) = git_repo_with(".gitignore", b".env\n");
+    std::fs::write(&committed, ".env\n").unwrap();
+    std::fs::write(dir.path().join(".env"), env).unwrap();
+    std::fs::write(dir.path().join("new.sh"), legacy_script()).unwrap();
+    let unchanged = || {
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(".env")).unwrap(),
+            env
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("new.sh")).unwrap(),
+            legacy_script()
+        );
+    };
+
+    let out = run(fix_in_git_cmd(dir.path(), &["--region", "au", ".env"]));
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert!(
+        text(&out.stderr).contains(".env: not tracked by git (untracked or ignored)"),
+        "{}",
+        describe(&out)
+    );
+    unchanged();
+
+    let out = run(fix_in_git_cmd(
+        dir.path(),
+        &["--region", "au", "--no-ignore", "."],
+    ));
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("2 file(s) to fix have no undo"), "{stderr}");
+    assert!(stderr.contains("new.sh: not tracked"), "{stderr}");
+    unchanged();
+
+    let out = run(fix_in_git_cmd(
+        dir.path(),
+        &["--region", "au", "--no-ignore", "--allow-dirty", "."],
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert!(
+        std::fs::read_to_string(dir.path().join(".env"))
+            .unwrap()
+            .contains("api.au.whispir.com")
+    );
+
+    let (dir, path) = one_file("send.sh", legacy_script().as_bytes());
+    let out = run(fix_in_git_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert!(
+        text(&out.stderr).contains("send.sh: not in a git work tree"),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), legacy_script());
+    for flag in ["--allow-no-vcs", "--allow-dirty"] {
+        std::fs::write(&path, legacy_script()).unwrap();
+        let out = run(fix_in_git_cmd(dir.path(), &["--region", "au", flag, "."]));
+        assert_eq!(out.status.code(), Some(0), "{flag}: {}", describe(&out));
+        assert_ne!(std::fs::read_to_string(&path).unwrap(), legacy_script());
+    }
+}
+
+/// A mode 444 file is not replaced, by root (who passes every access check) or by its owner
+/// in a directory they may write to: exit 2, the file intact.
+#[test]
+fn a_read_only_file_is_not_replaced() {
+    let (dir, path) = one_file("send.sh", legacy_script().as_bytes());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "send.sh"]));
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert!(
+        text(&out.stderr).contains("send.sh: is read-only (mode 444); not written"),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), legacy_script());
+    assert_eq!(entries(dir.path()), 1);
+
+    if running_as_root("a read-only file, as its owner") {
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        chown(dir.path(), 65534, 65534);
+        chown(&path, 65534, 65534);
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
+            .args(["fix", "--no-config", "--color", "never", "--region", "au"])
+            .args(["--allow-no-vcs", "send.sh"])
+            .current_dir(dir.path())
+            .env_remove("WHISPIR_REGION")
+            .env_remove(HOOK)
+            .stdin(Stdio::null());
+        let out = run(c);
+        assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+        assert!(
+            text(&out.stderr).contains("read-only"),
+            "{}",
+            describe(&out)
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), legacy_script());
+        assert_eq!(entries(dir.path()), 1);
+    }
+}
+
+/// Root fixing another user's file leaves it theirs, with its mode.
+#[test]
+fn root_keeps_the_owner_and_group_of_the_file() {
+    if !running_as_root("root_keeps_the_owner_and_group_of_the_file") {
+        return;
+    }
+    let (dir, path) = one_file("send.sh", legacy_script().as_bytes());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    chown(&path, 65534, 65533);
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "send.sh"]));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert_ne!(std::fs::read_to_string(&path).unwrap(), legacy_script());
+    let meta = std::fs::metadata(&path).unwrap();
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(
+        (meta.uid(), meta.gid(), meta.mode() & 0o7777),
+        (65534, 65533, 0o640)
+    );
+}
+
+/// Replacing a file with several hard links would split them: refused with a clear message.
+#[test]
+fn a_file_with_hard_links_is_refused() {
+    let (dir, path) = one_file("send.sh", legacy_script().as_bytes());
+    let other = dir.path().join("other.sh");
+    std::fs::hard_link(&path, &other).unwrap();
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "send.sh"]));
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert!(
+        text(&out.stderr).contains("send.sh: has 2 hard links; not written"),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), legacy_script());
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(std::fs::metadata(&other).unwrap().nlink(), 2);
+}
+
+/// SIGINT, SIGTERM and SIGHUP sent to a real `fix` paused with its temporary file (mode 0600,
+/// named for its pid) on disk: the file goes, the process dies of the signal, the original
+/// stays.
+#[test]
+fn signals_remove_the_temporary_file() {
+    use std::os::unix::process::ExitStatusExt;
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let (dir, path) = one_file("send.sh", legacy_script().as_bytes());
+        let mut c = fix_file_cmd(dir.path(), &["--region", "au", "send.sh"]);
+        c.env(HOOK, "pause-after-temp")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut child = c.spawn().unwrap();
+        let prefix = format!(".whispir-migrate-{}-", child.id());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let temp = loop {
+            let found = std::fs::read_dir(dir.path())
+                .unwrap()
+                .flatten()
+                .find(|e| e.file_name().to_string_lossy().starts_with(&prefix));
+            if let Some(found) = found {
+                break found;
+            }
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                panic!("no temporary file {prefix}*.tmp after 30 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert!(temp.file_name().to_string_lossy().ends_with(".tmp"));
+        assert_eq!(temp.metadata().unwrap().permissions().mode() & 0o777, 0o600);
+        // SAFETY: kill has no memory preconditions; the pid is our child's.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(signal), "{status:?}");
+        assert_eq!(
+            entries(dir.path()),
+            1,
+            "signal {signal}: temporary file left"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), legacy_script());
+    }
+}
+
+/// With one file written and one refused (read-only), the summary and `--report` agree: only
+/// the written file counts as fixed; the other is a failure with its reason, not "manual".
+#[test]
+fn a_failed_write_is_reported_as_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.sh", "b.sh"] {
+        std::fs::write(dir.path().join(name), legacy_script()).unwrap();
+    }
+    let alone = fix_alone("a.sh", &legacy_script());
+    assert_ne!(alone, legacy_script());
+    std::fs::set_permissions(
+        dir.path().join("b.sh"),
+        std::fs::Permissions::from_mode(0o444),
+    )
+    .unwrap();
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--report", "MIGRATION.md", "a.sh", "b.sh"],
+    ));
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.sh")).unwrap(),
+        alone
+    );
+    let stdout = text(&out.stdout);
+    let n = stdout
+        .strip_prefix("fixed ")
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or_else(|| panic!("{}", describe(&out)));
+    assert!(n > 0);
+    assert_eq!(
+        stdout.lines().next().unwrap(),
+        format!(
+            "fixed {n} findings in 1 file; {n} fixes in 1 file not written (errors below); 0 need manual changes"
+        ),
+        "{}",
+        describe(&out)
+    );
+    assert!(
+        text(&out.stderr).contains("b.sh: is read-only (mode 444); not written"),
+        "{}",
+        describe(&out)
+    );
+    let md = std::fs::read_to_string(dir.path().join("MIGRATION.md")).unwrap();
+    assert!(
+        md.contains(&format!("- {n} findings fixed in 1 file\n")),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!("- {n} fixes in 1 file could not be written")),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "- `b.sh` ({n} fixes): is read-only (mode 444); not written"
+        )),
+        "{md}"
+    );
+    assert!(md.contains("- `a.sh`"), "{md}");
+    assert_eq!(
+        md.matches("`b.sh`").count(),
+        1,
+        "b.sh only under \"Not written\": {md}"
+    );
 }
 
 #[test]
@@ -852,7 +1211,8 @@ fn interactive_applies_the_accepted_fix_and_quit_keeps_it() {
     let line2 = "curl -H \"x-api-key: $KEY\" \"http://api.au.whispir.com/contacts\"";
     let path = work.join("send.sh");
     std::fs::write(&path, format!("{line1}\n{line2}\n")).unwrap();
-    let command = format!("'{BIN}' fix --interactive --no-config --color never --region au .");
+    let command =
+        format!("'{BIN}' fix --interactive --no-config --color never --region au --allow-no-vcs .");
     let mut c = Command::new("script");
     c.args(["-qec", &command, "/dev/null"])
         .current_dir(&work)
