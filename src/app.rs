@@ -119,6 +119,7 @@ pub(crate) fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
     let settings = Settings {
         rules: RuleContext {
             region: args.region.or(cfg.region),
+            base_urls: None,
         },
         ignored: cfg.ignore.clone().unwrap_or_default(),
         config_root,

@@ -64,6 +64,8 @@ pub struct Diagnostic {
     /// What to do, shown as `help:`; already redacted.
     pub help: Option<String>,
     pub fix: Option<Fix>,
+    /// The fix moves a base URL: its applicability depends on the whole run (`fix::unit`).
+    pub base_url: bool,
 }
 
 impl Diagnostic {
@@ -76,6 +78,7 @@ impl Diagnostic {
             label: String::new(),
             help: None,
             fix: None,
+            base_url: false,
         }
     }
 

@@ -5,7 +5,7 @@ use crate::detect::{self, mentions_whispir};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::discover::{self, Found, WalkOptions, io_cause};
 use crate::lang;
-use crate::rules::{self, RuleCode, RuleContext};
+use crate::rules::{self, BaseUrlPolicy, RuleCode, RuleContext};
 use crate::source::{SourceFile, looks_binary};
 use crate::suppress::Suppressions;
 use globset::{Glob, GlobMatcher};
@@ -86,6 +86,8 @@ pub struct Outcome {
     pub files_scanned: usize,
     /// Set when a baseline was applied.
     pub baseline: Option<BaselineStats>,
+    /// What this run allows for base URLs, for the fix passes that re-check files.
+    pub base_urls: BaseUrlPolicy,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -128,6 +130,7 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
     if diagnostics.is_empty() {
         return None;
     }
+    crate::fix::unit::assemble(&file, &facts, lang, &settings.rules, &mut diagnostics);
     // A comment quotes code; rewriting it may change what it documents ("old form: …").
     let comments = lang::comment_ranges(&file.bytes, &facts.tokens);
     for d in &mut diagnostics {
@@ -311,10 +314,55 @@ pub fn run(
     });
     let mut errors = errors.into_inner().expect("no panics while locked");
     errors.sort();
+    let policy = base_url_policy(&reports, stdin.is_empty() && whole_repository(&paths));
+    if settings.rules.base_urls.is_none() {
+        for d in reports.iter_mut().flat_map(|r| &mut r.diagnostics) {
+            if d.base_url {
+                crate::fix::unit::settle_base_url(d, Some(&policy));
+            }
+        }
+    }
     Ok(Outcome {
+        base_urls: policy,
         reports,
         errors,
         files_scanned: scanned.into_inner(),
         baseline: None,
     })
+}
+
+/// What the run allows for base URLs: see [`BaseUrlPolicy`].
+pub fn base_url_policy(reports: &[FileReport], whole_repository: bool) -> BaseUrlPolicy {
+    let sites = reports
+        .iter()
+        .flat_map(|r| {
+            r.diagnostics
+                .iter()
+                .filter(|d| {
+                    d.code == RuleCode::WM002
+                        && d.fix
+                            .as_ref()
+                            .is_none_or(|f| f.applicability != Applicability::Safe)
+                })
+                .map(|d| {
+                    format!(
+                        "{}:{}",
+                        r.file.display_path,
+                        r.file.line_index(d.span.start) + 1
+                    )
+                })
+        })
+        .collect();
+    BaseUrlPolicy {
+        whole_repository,
+        sites,
+    }
+}
+
+/// One directory that is the root of its git work tree (or, outside git, any one directory).
+fn whole_repository(paths: &[PathBuf]) -> bool {
+    match paths {
+        [dir] if dir.is_dir() => crate::vcs::is_repository_root(dir),
+        _ => false,
+    }
 }

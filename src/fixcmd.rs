@@ -13,7 +13,9 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 
 pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     let common = &args.common;
-    let crate::app::Prepared { settings, walk, .. } = prepare(common)?;
+    let crate::app::Prepared {
+        mut settings, walk, ..
+    } = prepare(common)?;
     if common.paths.iter().any(|p| p.as_os_str() == "-") {
         return fix_stdin(args, &settings);
     }
@@ -27,6 +29,8 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     };
     let outcome = engine::run(&input, &settings, None)?;
     let mut errors = outcome.errors.clone();
+    // Later passes re-check fixed text file by file: they apply what the whole run allows.
+    settings.rules.base_urls = Some(outcome.base_urls.clone());
 
     let mut interactive = Interactive {
         all: false,

@@ -125,3 +125,20 @@ fn paths_listed(
     }
     Ok(listed)
 }
+
+/// `dir` is the top of its git work tree, or lies in none (then it is the whole of what the
+/// user gave us). A base URL there serves nothing the run did not see.
+pub fn is_repository_root(dir: &Path) -> bool {
+    match work_tree_of(dir) {
+        Some(top) => std::fs::canonicalize(dir).is_ok_and(|d| d == top),
+        None => true,
+    }
+}
+
+/// The work tree holding `dir` itself (which may be the root).
+fn work_tree_of(dir: &Path) -> Option<PathBuf> {
+    let abs = std::fs::canonicalize(dir).ok()?;
+    abs.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}

@@ -35,6 +35,13 @@ const KEYED_JS: &str = concat!(
     "\";\n"
 );
 
+/// A request whose host and key move together in one fix.
+const FETCH_JS: &str = concat!(
+    "fetch(\"https://api.whispir.com/messages?apikey=",
+    key!(),
+    "\", { method: \"POST\" });\n"
+);
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
@@ -370,7 +377,7 @@ fn concise_format_default_path_is_dot_joined() {
 
 #[test]
 fn json_format_has_exact_spec_shape() {
-    let t = Tree::with(&[("src/a.js", KEYED_JS), ("clean.py", CLEAN)]);
+    let t = Tree::with(&[("src/a.js", FETCH_JS), ("clean.py", CLEAN)]);
     let r = t.json(&["--region", "au", "src", "clean.py"], 1);
     assert_eq!(keys(&r), ["diagnostics", "summary", "version"]);
     assert_eq!(r["version"], 1);
@@ -411,12 +418,14 @@ fn json_format_has_exact_spec_shape() {
         ),
         (
             &Value::from(1),
-            &Value::from(22),
+            &Value::from(16),
             &Value::from(1),
-            &Value::from(37)
+            &Value::from(31)
         )
     );
     let fix = &wm001["fix"];
+    // Host and key of one request are one fix, shared by both findings.
+    assert_eq!(fix, &d[1]["fix"]);
     assert_eq!(keys(fix), ["applicability", "edits", "message"]);
     let edit = &fix["edits"][0];
     assert_eq!(
@@ -434,7 +443,7 @@ fn json_format_has_exact_spec_shape() {
     );
     assert_eq!(s["files_scanned"], 2);
     assert_eq!(s["diagnostics"], 3);
-    assert_eq!(s["fixable"], 1);
+    assert_eq!(s["fixable"], 2);
     assert_eq!(s["errors"], Value::Array(vec![]));
 }
 

@@ -471,6 +471,130 @@ fn files_that_lost_apikey_gained_x_api_key_headers() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// URLs on a regional host that still carry the key in their query: the gateway answers 403.
+fn half_migrated(text: &[u8]) -> usize {
+    let pattern = regex::bytes::Regex::new(
+        r#"(?i)api\.(au|ap|ap1|nz|us|it|edu|education)\.whispir\.com[^\s"'`<>]*?(\?|&|&amp;)apikey\\?="#,
+    )
+    .unwrap();
+    pattern.find_iter(text).count()
+}
+
+#[test]
+fn no_fix_leaves_a_half_migrated_request() {
+    let mut failures = Vec::new();
+    for unsafe_fixes in [false, true] {
+        for folder in folders() {
+            let dir = fixture_copy(&folder);
+            let before = read_tree(dir.path());
+            let mut c = fix_cmd(dir.path());
+            c.args(["--show-secrets", "--allow-dirty"]);
+            if unsafe_fixes {
+                c.arg("--unsafe-fixes");
+            }
+            let out = run(c);
+            assert_ne!(out.status.code(), Some(2), "{folder}: {}", describe(&out));
+            let after = read_tree(dir.path());
+            for (rel, new) in &after {
+                let (was, now) = (half_migrated(&before[rel]), half_migrated(new));
+                if now > was {
+                    failures.push(format!(
+                        "{folder}/{rel} (unsafe fixes: {unsafe_fixes}): {was} → {now} regional URLs with the key in the query"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn host_and_key_of_one_request_move_together_or_not_at_all() {
+    // Key placed: one fix moves both. Key not placeable: the host stays too.
+    let source = concat!(
+        "fetch('https://api.whispir.com/messages?apikey=' + key, { method: 'POST' });\n",
+        "const kept = 'https://api.whispir.com/contacts?apikey=' + key;\n",
+    );
+    let (dir, path) = one_file("send.js", source.as_bytes());
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let after = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = after.lines().collect();
+    assert!(
+        lines[0].contains("https://api.au.whispir.com/messages'")
+            && lines[0].contains("'x-api-key': key"),
+        "{after}"
+    );
+    assert_eq!(
+        lines[1],
+        "const kept = 'https://api.whispir.com/contacts?apikey=' + key;"
+    );
+}
+
+#[test]
+fn without_a_region_a_retired_request_keeps_its_key_in_the_query() {
+    // The retired gateway reads the key from the query: moving it alone breaks the request.
+    let source = "fetch('https://api.whispir.com/messages?apikey=' + key, { method: 'POST' });\n";
+    let (dir, path) = one_file("send.js", source.as_bytes());
+    let out = run(fix_file_cmd(dir.path(), &["--unsafe-fixes", "."]));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), source);
+    assert!(
+        text(&out.stdout).contains("pass `--region` to get a fix"),
+        "{}",
+        describe(&out)
+    );
+}
+
+#[test]
+fn a_base_url_moves_only_when_the_whole_repository_is_clean() {
+    // A constant serves requests the tool may not see: safe only in a run over the whole
+    // repository that leaves no key in a query.
+    let base = "export const WHISPIR_BASE = 'https://api.whispir.com';\n";
+    let keyed = "fetch(WHISPIR_BASE + path + '?apikey=' + key);\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("base.js"), base).unwrap();
+    std::fs::write(dir.path().join("old.js"), keyed).unwrap();
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("base.js")).unwrap(),
+        base
+    );
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--format", "concise", "."],
+    ));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("old.js:1"),
+        "the message names the site: {report}"
+    );
+
+    // The same constant alone in the repository: nothing still sends the key in the query.
+    std::fs::remove_file(dir.path().join("old.js")).unwrap();
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert!(
+        std::fs::read_to_string(dir.path().join("base.js"))
+            .unwrap()
+            .contains("api.au.whispir.com")
+    );
+
+    // A single file named on the command line (as pre-commit passes them) is not the whole
+    // repository.
+    std::fs::write(dir.path().join("base.js"), base).unwrap();
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "base.js"]));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("base.js")).unwrap(),
+        base
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 5. The write path, on real files.
 
@@ -1176,7 +1300,7 @@ fn unsafe_fixes_apply_the_region_typo_fix() {
 
 #[test]
 fn markdown_prose_is_fixed_only_with_unsafe_fixes() {
-    let original = "# Sending messages\n\nOur old integration posted to https://api.whispir.com/messages?apikey=KEY until 2019.\n";
+    let original = "# Sending messages\n\nOur old integration sent:\n\nPOST https://api.whispir.com/messages?apikey=KEY\nContent-Type: application/vnd.whispir.message-v1+json\n\nuntil 2019.\n";
     let (dir, path) = one_file("README.md", original.as_bytes());
     let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
     assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
@@ -1188,13 +1312,30 @@ fn markdown_prose_is_fixed_only_with_unsafe_fixes() {
     ));
     assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
     let after = std::fs::read_to_string(&path).unwrap();
-    assert_ne!(after, original);
     assert!(
-        after.contains("https://api.au.whispir.com/messages"),
+        after.contains("POST https://api.au.whispir.com/messages\n"),
         "{after}"
     );
-    // No request to put a header on: the key must stay where it is.
-    assert!(after.contains("?apikey=KEY"), "{after}");
+    assert!(after.contains("x-api-key: KEY"), "{after}");
+}
+
+#[test]
+fn a_request_whose_key_cannot_move_keeps_its_retired_host() {
+    // Prose with no header lines: nowhere to put the key, so the host stays too (moving it
+    // alone would leave a regional host with the key in the query: 403).
+    let original = "# Sending messages\n\nOur old integration posted to https://api.whispir.com/messages?apikey=KEY until 2019.\n";
+    let (dir, path) = one_file("README.md", original.as_bytes());
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("in the same change that moves the key at line 3"),
+        "{report}"
+    );
 }
 
 #[test]

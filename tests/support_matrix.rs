@@ -71,6 +71,7 @@ fn matrix() -> String {
     let settings = Settings {
         rules: RuleContext {
             region: Some(Region::Au),
+            base_urls: None,
         },
         ignored: Vec::new(),
         per_file_ignores: Vec::new(),

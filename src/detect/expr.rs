@@ -2,7 +2,7 @@
 //! query builders that name `apikey` as a key.
 
 use super::urls::{self, is_apikey_name};
-use super::{ApiKeyParam, Facts, HostUse, ParamShape, Target};
+use super::{ApiKeyParam, Facts, HostLink, HostUse, ParamShape, Target};
 use crate::hosts::{self, HostKind};
 use crate::lang::tokens::{expression_end, next_significant, prev_significant, token_at};
 use crate::lang::{Language, TokKind, Token};
@@ -65,23 +65,29 @@ fn definitions<'a>(src: &'a [u8], tokens: &[Token]) -> Defs<'a> {
 
 /// What a piece of text says about the host a URL goes to.
 enum HostHint {
-    Whispir(HostKind),
+    /// A Whispir host, and where its literal is when it is a real host name.
+    Whispir(HostKind, Option<HostLink>),
     /// Another host (another vendor, or a Whispir web host): not ours.
     Other,
     None,
 }
 
-fn host_hint(text: &[u8]) -> HostHint {
+/// `text` starts at byte `offset` of the file; `through_binding` says it was reached by name.
+fn host_hint(text: &[u8], offset: usize, through_binding: bool) -> HostHint {
     let found = urls::find_hosts(text);
     if let Some(h) = found.iter().find(|h| h.kind.is_api()) {
-        return HostHint::Whispir(h.kind.clone());
+        let link = HostLink {
+            at: offset + h.host.start,
+            through_binding,
+        };
+        return HostHint::Whispir(h.kind.clone(), Some(link));
     }
     // `".whispir.com/templates"` ends a host built as `"https://api." + region + "…"`.
     if found
         .iter()
         .any(|h| h.kind == HostKind::Placeholder || text.get(h.host.start) == Some(&b'.'))
     {
-        return HostHint::Whispir(HostKind::Placeholder);
+        return HostHint::Whispir(HostKind::Placeholder, None);
     }
     // A bare scheme (`'https://' + HOST`) says nothing about the host.
     let bare_scheme =
@@ -135,18 +141,18 @@ fn fragments(src: &[u8], facts: &Facts, lang: &dyn Language, defs: &Defs) -> Vec
         // The run of URL text this parameter sits in; a host inside it decides.
         let run_start = run_start(src, sep.start);
         let run = &src[run_start..sep.start];
-        let target = match host_hint(run) {
-            HostHint::Whispir(kind) => Target::Host(kind),
+        let (target, host) = match host_hint(run, run_start, false) {
+            HostHint::Whispir(kind, link) => (Target::Host(kind), link),
             HostHint::Other => continue,
             HostHint::None => match token_at(&facts.tokens, at) {
                 Some(i) if facts.tokens[i].kind == TokKind::Str => {
                     match chain_host(src, &facts.tokens, i, lang, defs) {
-                        HostHint::Whispir(kind) => Target::Host(kind),
+                        HostHint::Whispir(kind, link) => (Target::Host(kind), link),
                         HostHint::Other => continue,
-                        HostHint::None => Target::WhispirContext,
+                        HostHint::None => (Target::WhispirContext, None),
                     }
                 }
-                _ => Target::WhispirContext,
+                _ => (Target::WhispirContext, None),
             },
         };
         if target == Target::WhispirContext && !facts.whispir_context {
@@ -177,6 +183,7 @@ fn fragments(src: &[u8], facts: &Facts, lang: &dyn Language, defs: &Defs) -> Vec
             shape: ParamShape::Fragment,
             target,
             scheme_in: None,
+            host,
         });
     }
     out
@@ -242,13 +249,13 @@ fn chain_host(
                     }
                 }
             }
-            TokKind::Str => match host_hint(t.content_text(src)) {
+            TokKind::Str => match host_hint(t.content_text(src), t.content.start, false) {
                 HostHint::None => {}
                 hint => return hint,
             },
             TokKind::Ident => {
                 if let Some(&d) = defs.get(t.content_text(src)).filter(|&&d| d != i) {
-                    match host_hint(tokens[d].content_text(src)) {
+                    match host_hint(tokens[d].content_text(src), tokens[d].content.start, true) {
                         HostHint::None => {}
                         hint => return hint,
                     }
@@ -317,10 +324,10 @@ fn builders(
             _ => continue,
         };
         // The request the builder belongs to may name another vendor's host.
-        let target = match request_host(src, tokens, &depths, i, lang, defs) {
+        let (target, host) = match request_host(src, tokens, &depths, i, lang, defs) {
             HostHint::Other => continue,
-            HostHint::Whispir(kind) => Target::Host(kind),
-            HostHint::None => Target::WhispirContext,
+            HostHint::Whispir(kind, link) => (Target::Host(kind), link),
+            HostHint::None => (Target::WhispirContext, None),
         };
         let value = match role {
             KeyRole::Keyed => next_significant(tokens, i)
@@ -335,6 +342,7 @@ fn builders(
             param.value = tokens[v].span.start..expression_end(src, tokens, v);
         }
         param.target = target;
+        param.host = host;
         if in_query {
             param.scheme_in = sibling(src, tokens, i, b"in").map(|v| tokens[v].content.clone());
         }
@@ -444,9 +452,22 @@ fn request_host(
         match t.kind {
             TokKind::Punct if t.text(src) == b";" => break,
             TokKind::Newline if lang.line_oriented() && depths[j] == 0 => break,
+            // The body of a function or a block (`fun f(): T {`, `if (…) {`): what comes
+            // before it is another statement, not this request.
+            TokKind::Punct
+                if t.text(src) == b"{"
+                    && depths[j] < depths[i]
+                    && prev_significant(tokens, j).is_some_and(|p| {
+                        tokens[p].is_punct(src, ")")
+                            || (tokens[p].kind == TokKind::Ident
+                                && tokens[p].text(src) != b"return")
+                    }) =>
+            {
+                break;
+            }
             TokKind::Ident => {
                 if let Some(&d) = defs.get(t.content_text(src)) {
-                    match host_hint(tokens[d].content_text(src)) {
+                    match host_hint(tokens[d].content_text(src), tokens[d].content.start, true) {
                         HostHint::None => {}
                         hint => return hint,
                     }
@@ -460,12 +481,16 @@ fn request_host(
                     .flatten();
                 if let Some(h) = array {
                     return if h.kind.is_api() {
-                        HostHint::Whispir(h.kind)
+                        let link = HostLink {
+                            at: h.host.start,
+                            through_binding: false,
+                        };
+                        HostHint::Whispir(h.kind, Some(link))
                     } else {
                         HostHint::Other
                     };
                 }
-                match host_hint(text) {
+                match host_hint(text, t.content.start, false) {
                     HostHint::None => {}
                     hint => return hint,
                 }
@@ -493,6 +518,7 @@ fn builder_param(src: &[u8], key: &Token, value: Option<&Token>, shape: ParamSha
         shape,
         target: Target::WhispirContext,
         scheme_in: None,
+        host: None,
     }
 }
 

@@ -42,6 +42,7 @@ pub fn url_params(src: &[u8], whispir_context: bool) -> Vec<ApiKeyParam> {
             shape: ParamShape::Builder,
             target: Target::WhispirContext,
             scheme_in: None,
+            host: None,
         });
     }
     out

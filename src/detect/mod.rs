@@ -73,6 +73,18 @@ pub struct ApiKeyParam {
     pub target: Target,
     /// For a security scheme: the value of its `in` member (`query`).
     pub scheme_in: Option<Range<usize>>,
+    /// The host literal this parameter is sent with, when the file shows it: the fixer
+    /// moves host and key of one request together or not at all.
+    pub host: Option<HostLink>,
+}
+
+/// Where a parameter's host is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostLink {
+    /// Start of the host name (or Postman `host` array) in the file.
+    pub at: usize,
+    /// Reached through a name (`BASE + "?apikey="`): the literal may serve other requests.
+    pub through_binding: bool,
 }
 
 /// Everything detection learned about one file.

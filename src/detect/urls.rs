@@ -273,6 +273,10 @@ pub fn apikey_params_in_url(bytes: &[u8], host: &HostUse) -> Vec<ApiKeyParam> {
             shape: ParamShape::Url,
             target: Target::Host(host.kind.clone()),
             scheme_in: None,
+            host: Some(super::HostLink {
+                at: host.host.start,
+                through_binding: false,
+            }),
         })
         .collect()
 }

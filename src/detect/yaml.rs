@@ -158,6 +158,7 @@ pub fn security_schemes(src: &[u8], whispir_context: bool) -> Vec<ApiKeyParam> {
             } else {
                 None
             },
+            host: None,
         });
     }
     out

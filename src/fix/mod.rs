@@ -5,11 +5,13 @@
 pub mod apikey;
 pub mod query;
 pub mod requests;
+pub mod unit;
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::engine::{FileReport, Settings, check_file};
 use crate::lang;
 use crate::source::SourceFile;
+use std::collections::HashMap;
 
 /// ESLint stops at 10 passes; our fixes rarely need more than two.
 pub const MAX_PASSES: usize = 10;
@@ -87,6 +89,27 @@ fn take_parsing(bytes: &[u8], fixes: &[&Fix], breaks: impl Fn(&[u8]) -> bool) ->
         }
     };
     Pass { result, refused }
+}
+
+/// Cheap identity of a fix, to find the findings that share it.
+#[derive(PartialEq, Eq, Hash)]
+struct FixKey {
+    first: (usize, usize),
+    edits: usize,
+    message: String,
+}
+
+impl FixKey {
+    fn of(fix: &Fix) -> FixKey {
+        FixKey {
+            first: fix
+                .edits
+                .first()
+                .map_or((0, 0), |e| (e.range.start, e.range.end)),
+            edits: fix.edits.len(),
+            message: fix.message.clone(),
+        }
+    }
 }
 
 /// Answers whether to take one fix (the interactive mode asks a person).
@@ -192,9 +215,23 @@ pub fn fix_file(
             ));
             break;
         }
-        // A person is shown each fix on its own; everyone else gets them all.
-        let mut chosen = Vec::new();
+        // The findings of one request share one fix: it is offered once and goes in once.
+        let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
+        let mut group_of: HashMap<FixKey, usize> = HashMap::new();
         for d in candidates {
+            let fix = d.fix.as_ref().expect("filtered on fix");
+            match group_of.get(&FixKey::of(fix)) {
+                Some(&g) if groups[g][0].fix.as_ref() == Some(fix) => groups[g].push(d),
+                _ => {
+                    group_of.insert(FixKey::of(fix), groups.len());
+                    groups.push(vec![d]);
+                }
+            }
+        }
+        // A person is shown each fix on its own; everyone else gets them all.
+        let mut chosen: Vec<Vec<&Diagnostic>> = Vec::new();
+        for group in groups {
+            let d = group[0];
             let fix = d.fix.as_ref().expect("filtered on fix");
             let accepted = if approver.wants_preview() {
                 let (alone, _) = apply(&report.file.bytes, &[fix]);
@@ -203,9 +240,9 @@ pub fn fix_file(
                 approver.approve(&report, d, &[])
             };
             if accepted {
-                chosen.push(d);
+                chosen.push(group);
             } else {
-                rejected.push((d.code, d.message.clone()));
+                rejected.extend(group.iter().map(|d| (d.code, d.message.clone())));
             }
         }
         if chosen.is_empty() {
@@ -214,25 +251,29 @@ pub fn fix_file(
         }
         let fixes: Vec<&Fix> = chosen
             .iter()
-            .map(|d| d.fix.as_ref().expect("chosen have fixes"))
+            .map(|g| g[0].fix.as_ref().expect("chosen have fixes"))
             .collect();
         let breaks =
             |bytes: &[u8]| lang.check_syntax(bytes).is_some_and(|r| r.is_err()) && parsed_before();
         let pass = take_parsing(&report.file.bytes, &fixes, breaks);
         for &i in &pass.refused {
-            result.refused.push(format!(
-                "{} {}: the result would not parse",
-                chosen[i].code, fixes[i].message
-            ));
-            rejected.push((chosen[i].code, chosen[i].message.clone()));
+            for d in &chosen[i] {
+                result.refused.push(format!(
+                    "{} {}: the result would not parse",
+                    d.code, fixes[i].message
+                ));
+                rejected.push((d.code, d.message.clone()));
+            }
         }
         let Some((next, taken)) = pass.result else {
             continue;
         };
         for i in taken {
-            result
-                .applied
-                .push(format!("{} {}", chosen[i].code, fixes[i].message));
+            for d in &chosen[i] {
+                result
+                    .applied
+                    .push(format!("{} {}", d.code, fixes[i].message));
+            }
         }
         current = next;
     }

@@ -48,6 +48,19 @@ pub struct RuleInfo {
 pub struct RuleContext {
     /// The region label chosen with `--region`, `WHISPIR_REGION` or the config file.
     pub region: Option<crate::hosts::Region>,
+    /// What the whole run allows for base URLs; `None` until the run has been scanned.
+    pub base_urls: Option<BaseUrlPolicy>,
+}
+
+/// Moving a base URL (a constant, a settings entry) moves every request built on it, and
+/// those the tool cannot see may still send the key in the query. So its host fix is safe
+/// only in a run over the whole repository that leaves no key in a query (SPEC).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BaseUrlPolicy {
+    /// The run walked one repository from its root (not a list of files, not a subfolder).
+    pub whole_repository: bool,
+    /// `path:line` of each key-in-query finding that plain `fix` leaves in place.
+    pub sites: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,0 +1,451 @@
+//! The request is the unit of a fix (SPEC, "Fixes — the safety contract").
+//!
+//! Rules propose edits finding by finding: WM001 moves a host, WM002 moves a key into a header.
+//! Applied one without the other they produce a *half-migrated* request — a regional host with
+//! the key still in the query, or the key in a header of a request to the retired gateway —
+//! which the gateway answers with 403. This step groups the hosts and `apikey` parameters
+//! that belong together and gives every finding of a group one shared `Fix`, or none:
+//!
+//! - a parameter joins the host written in its URL, or reached through the expression that
+//!   builds it (`BASE + "?apikey="`), or, when the file shows no host for it, every retired
+//!   host of the file (a `base_uri`, a constant): those must move with it;
+//! - a group with a retired host and a key in the query is one fix of all its edits, when
+//!   every one of them has a fix; otherwise nothing in it is fixed, and the findings say what
+//!   to change together;
+//! - a retired host with no key in sight is fixed alone: safely when it is the URL of a
+//!   request, and as a base URL (a constant, a settings entry) only under the run's
+//!   [`BaseUrlPolicy`].
+
+use crate::detect::{Facts, ParamShape, Target};
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use crate::hosts::HostKind;
+use crate::lang::tokens::prev_significant;
+use crate::lang::{Language, RequestStyle, TokKind, Token};
+use crate::rules::{BaseUrlPolicy, RuleCode, RuleContext};
+use crate::source::SourceFile;
+use std::collections::HashMap;
+
+/// How many key-in-query sites a base URL's message names before it counts the rest.
+const SITES_SHOWN: usize = 3;
+
+/// Groups the findings of one file into requests and rewrites their fixes accordingly.
+pub fn assemble(
+    file: &SourceFile,
+    facts: &Facts,
+    lang: &dyn Language,
+    ctx: &RuleContext,
+    diagnostics: &mut [Diagnostic],
+) {
+    let hosts: Vec<usize> = (0..facts.hosts.len())
+        .filter(|&i| facts.hosts[i].kind != HostKind::NotApi)
+        .collect();
+    let params = &facts.params;
+    let node_of_host: HashMap<usize, usize> = hosts
+        .iter()
+        .enumerate()
+        .map(|(n, &h)| (facts.hosts[h].host.start, n))
+        .collect();
+    let retired: Vec<usize> = (0..hosts.len())
+        .filter(|&n| facts.hosts[hosts[n]].kind == HostKind::Legacy)
+        .collect();
+    // Retired hosts held in bindings (constants, settings, `base_uri`): the bases that a
+    // relative path or a key without a URL in sight is sent to. A literal written in one
+    // request's own URL expression is that request's, not a base.
+    let own_url: std::collections::HashSet<usize> = params
+        .iter()
+        .filter_map(|p| p.host.filter(|l| !l.through_binding).map(|l| l.at))
+        .collect();
+    let bases: Vec<usize> = retired
+        .iter()
+        .copied()
+        .filter(|&n| {
+            let at = facts.hosts[hosts[n]].host.start;
+            !own_url.contains(&at)
+                && !in_comment(&facts.tokens, at)
+                && !is_request_url(file, &facts.tokens, lang, at)
+        })
+        .collect();
+    let mut groups = Groups::new(hosts.len() + params.len());
+    let mut inferred = vec![false; params.len()];
+    for (k, p) in params.iter().enumerate() {
+        let node = hosts.len() + k;
+        if let Some(&h) = p.host.and_then(|l| node_of_host.get(&l.at)) {
+            groups.join(node, h);
+            continue;
+        }
+        if p.shape == ParamShape::SecurityScheme {
+            // A security scheme serves every server of its document.
+            for &h in &retired {
+                groups.join(node, h);
+            }
+            continue;
+        }
+        if !matches!(
+            p.target,
+            Target::WhispirContext | Target::Host(HostKind::Legacy)
+        ) {
+            continue; // a regional host, or a placeholder of one: nothing retired to move
+        }
+        // The host of an options object (`{ host: 'api.whispir.com', path: '/m?apikey=' }`).
+        let sibling = request_object(&file.bytes, &facts.tokens, p.span.start).and_then(|r| {
+            retired
+                .iter()
+                .copied()
+                .find(|&n| r.contains(&facts.hosts[hosts[n]].host.start))
+        });
+        if let Some(h) = sibling {
+            groups.join(node, h);
+            continue;
+        }
+        // Otherwise every base the file names may be this request's: they move with it.
+        if let Some(&first) = bases.first() {
+            groups.join(node, first);
+            inferred[k] = true;
+        }
+    }
+    if inferred.contains(&true) {
+        for pair in bases.windows(2) {
+            groups.join(pair[0], pair[1]);
+        }
+    }
+    let by_span: HashMap<(RuleCode, usize, usize), usize> = diagnostics
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ((d.code, d.span.start, d.span.end), i))
+        .collect();
+    let diag_of = |code: RuleCode, span: &std::ops::Range<usize>| {
+        by_span.get(&(code, span.start, span.end)).copied()
+    };
+    for members in groups.components() {
+        let host_nodes: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&n| n < hosts.len())
+            .collect();
+        let param_nodes: Vec<usize> = members
+            .iter()
+            .filter(|&&n| n >= hosts.len())
+            .map(|&n| n - hosts.len())
+            .collect();
+        let host_diags: Vec<usize> = host_nodes
+            .iter()
+            .filter_map(|&n| diag_of(RuleCode::WM001, &facts.hosts[hosts[n]].host))
+            .collect();
+        let key_diags: Vec<usize> = param_nodes
+            .iter()
+            .filter_map(|&k| diag_of(RuleCode::WM002, &params[k].span))
+            .collect();
+        if key_diags.is_empty() {
+            for &n in &host_nodes {
+                let h = &facts.hosts[hosts[n]];
+                if let Some(d) = diag_of(RuleCode::WM001, &h.host)
+                    && !is_request_url(file, &facts.tokens, lang, h.host.start)
+                {
+                    mark_base_url(&mut diagnostics[d], ctx.base_urls.as_ref());
+                }
+            }
+            continue;
+        }
+        // A key still in the query keeps an unknown region's label where it is: the region
+        // fix alone would make a half-migrated request; it comes once the key has moved.
+        for &n in &host_nodes {
+            if let Some(d) = diag_of(RuleCode::WM004, &facts.hosts[hosts[n]].host) {
+                diagnostics[d].fix = None;
+            }
+        }
+        let retired_here = host_nodes
+            .iter()
+            .any(|&n| facts.hosts[hosts[n]].kind == HostKind::Legacy)
+            || param_nodes
+                .iter()
+                .any(|&k| params[k].target == Target::Host(HostKind::Legacy));
+        if !retired_here {
+            // Regional (or unknown) hosts stay: each key moves on its own, but a key whose
+            // host the file does not show may be going to a retired gateway elsewhere.
+            let regional_file = facts
+                .hosts
+                .iter()
+                .any(|h| matches!(h.kind, HostKind::Regional(_) | HostKind::Placeholder));
+            for &k in &param_nodes {
+                if params[k].host.is_none()
+                    && params[k].target == Target::WhispirContext
+                    && !regional_file
+                    && let Some(d) = diag_of(RuleCode::WM002, &params[k].span)
+                {
+                    downgrade(
+                        &mut diagnostics[d],
+                        "the request's host is not in this file: if it is still the retired gateway, move it in the same change",
+                    );
+                }
+            }
+            continue;
+        }
+        let first_key_line = file.line_index(diagnostics[key_diags[0]].span.start) + 1;
+        let Some(region) = ctx.region else {
+            // The retired gateway reads the key from the query: moving the key alone breaks
+            // the request as surely as moving the host alone.
+            for &d in &key_diags {
+                if diagnostics[d].fix.take().is_some() {
+                    let help = diagnostics[d].help.take().unwrap_or_default();
+                    diagnostics[d].help = Some(format!(
+                        "{help}; this request goes to a retired gateway, so its host must move in the same change: pass `--region` to get a fix"
+                    ));
+                }
+            }
+            continue;
+        };
+        let missing: Vec<usize> = key_diags
+            .iter()
+            .chain(&host_diags)
+            .copied()
+            .filter(|&d| diagnostics[d].fix.is_none())
+            .collect();
+        if !missing.is_empty() || host_diags.is_empty() {
+            for &d in &host_diags {
+                diagnostics[d].fix = None;
+                diagnostics[d].help = Some(format!(
+                    "move to `{}` in the same change that moves the key at line {first_key_line} into an `x-api-key` header (not automatic: a request's host and key move together)",
+                    region.host()
+                ));
+            }
+            for &d in &key_diags {
+                if diagnostics[d].fix.take().is_some() {
+                    let help = diagnostics[d].help.take().unwrap_or_default();
+                    diagnostics[d].help = Some(format!(
+                        "{help}; not automatic: this request's host must move in the same change and cannot be fixed here"
+                    ));
+                }
+            }
+            continue;
+        }
+        let mut edits = Vec::new();
+        let mut applicability = Applicability::Safe;
+        for &d in host_diags.iter().chain(&key_diags) {
+            let fix = diagnostics[d].fix.as_ref().expect("checked above");
+            applicability = applicability.max(fix.applicability);
+            edits.extend(fix.edits.iter().cloned());
+        }
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        edits.dedup();
+        if edits.windows(2).any(|w| w[0].range.end > w[1].range.start) {
+            for &d in host_diags.iter().chain(&key_diags) {
+                diagnostics[d].fix = None;
+            }
+            continue;
+        }
+        // A document's security schemes are declarations, not requests that share a host.
+        let requests = param_nodes
+            .iter()
+            .filter(|&&k| params[k].shape != ParamShape::SecurityScheme)
+            .count();
+        let shared = requests > 1
+            || param_nodes
+                .iter()
+                .any(|&k| inferred[k] || params[k].host.is_some_and(|l| l.through_binding));
+        if shared {
+            applicability = Applicability::Unsafe;
+        }
+        let how = if requests > 1 {
+            format!(" for the {requests} requests that share it")
+        } else {
+            String::new()
+        };
+        let fix = Fix {
+            applicability,
+            message: format!(
+                "Move to `{}` with the key in an `x-api-key` header{how}",
+                region.host()
+            ),
+            edits,
+        };
+        for &d in host_diags.iter().chain(&key_diags) {
+            diagnostics[d].fix = Some(fix.clone());
+        }
+    }
+}
+
+fn downgrade(d: &mut Diagnostic, why: &str) {
+    if let Some(fix) = d.fix.as_mut()
+        && fix.applicability == Applicability::Safe
+    {
+        fix.applicability = Applicability::Unsafe;
+        fix.message = format!("{} ({why})", fix.message);
+    }
+}
+
+/// A host fix whose URL serves requests the file does not show.
+fn mark_base_url(d: &mut Diagnostic, policy: Option<&BaseUrlPolicy>) {
+    d.base_url = true;
+    settle_base_url(d, policy);
+}
+
+/// Gives a base URL's host fix the applicability the run allows (see [`BaseUrlPolicy`]).
+pub fn settle_base_url(d: &mut Diagnostic, policy: Option<&BaseUrlPolicy>) {
+    let Some(fix) = d.fix.as_mut() else {
+        return;
+    };
+    let (applicability, note) = match policy {
+        Some(p) if p.sites.is_empty() && p.whole_repository => (Applicability::Safe, None),
+        Some(p) if p.sites.is_empty() => (
+            Applicability::Unsafe,
+            Some("a base URL: safe only in a run over the whole repository".to_string()),
+        ),
+        Some(p) => {
+            let mut shown: Vec<&str> = p
+                .sites
+                .iter()
+                .take(SITES_SHOWN)
+                .map(String::as_str)
+                .collect();
+            let more = p.sites.len().saturating_sub(SITES_SHOWN);
+            let extra = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            shown.sort_unstable();
+            (
+                Applicability::Unsafe,
+                Some(format!(
+                    "a base URL: requests still send the key in the query at {}{extra}; moving it alone makes them fail",
+                    shown.join(", ")
+                )),
+            )
+        }
+        None => (
+            Applicability::Unsafe,
+            Some("a base URL: safe only in a run over the whole repository".to_string()),
+        ),
+    };
+    let base = fix
+        .message
+        .split(" (a base URL")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    fix.applicability = applicability;
+    fix.message = match note {
+        Some(n) => format!("{base} ({n})"),
+        None => base,
+    };
+}
+
+/// The host at `at` is written in the URL a request sends, not in a binding that other code
+/// reads (`BASE = "…"`, `baseURL: "…"`, `KEY=value`, a settings file).
+fn is_request_url(file: &SourceFile, tokens: &[Token], lang: &dyn Language, at: usize) -> bool {
+    if lang.request_style() == RequestStyle::Config {
+        return false;
+    }
+    let src = &file.bytes[..];
+    let Some(i) = crate::lang::tokens::token_at(tokens, at) else {
+        return true; // prose, a Postman host array: the request's own URL
+    };
+    let t = &tokens[i];
+    if t.kind == TokKind::Comment {
+        return true;
+    }
+    // `BASE=https://api.whispir.com` as one shell word.
+    if src[t.span.start..at].contains(&b'=') && t.kind != TokKind::Str {
+        return false;
+    }
+    match prev_significant(tokens, i) {
+        Some(p) => {
+            let before = &tokens[p];
+            let assigns = [":", "=", ":=", "=>", "?:", "??"]
+                .iter()
+                .any(|op| before.is_punct(src, op));
+            !assigns && !is_binding_keyword(before.text(src))
+        }
+        None => true,
+    }
+}
+
+fn in_comment(tokens: &[Token], at: usize) -> bool {
+    crate::lang::tokens::token_at(tokens, at).is_some_and(|i| tokens[i].kind == TokKind::Comment)
+}
+
+/// How far (in tokens) the object or call around a parameter is looked for.
+const OBJECT_REACH: usize = 200;
+
+/// The byte range of the innermost `{…}` or `(…)` around `at`, looked for within a bounded
+/// number of tokens so that hostile files stay linear.
+fn request_object(src: &[u8], tokens: &[Token], at: usize) -> Option<std::ops::Range<usize>> {
+    let i = crate::lang::tokens::token_at(tokens, at)?;
+    let mut depth = 0usize;
+    let mut open = None;
+    for j in (i.saturating_sub(OBJECT_REACH)..i).rev() {
+        match tokens[j].text(src) {
+            b")" | b"}" | b"]" if tokens[j].kind == TokKind::Punct => depth += 1,
+            b"(" | b"{" | b"[" if tokens[j].kind == TokKind::Punct => {
+                if depth == 0 {
+                    open = Some(j);
+                    break;
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    let open = open?;
+    let mut depth = 0usize;
+    for j in open..tokens.len().min(open + 2 * OBJECT_REACH) {
+        if tokens[j].kind != TokKind::Punct {
+            continue;
+        }
+        match tokens[j].text(src) {
+            b"(" | b"{" | b"[" => depth += 1,
+            b")" | b"}" | b"]" => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(tokens[open].span.start..tokens[j].span.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn is_binding_keyword(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"return" | b"const" | b"let" | b"var" | b"val" | b"final" | b"static"
+    )
+}
+
+/// Disjoint sets over `0..n`, small and simple: files hold a handful of hosts and keys.
+struct Groups {
+    parent: Vec<usize>,
+}
+
+impl Groups {
+    fn new(n: usize) -> Groups {
+        Groups {
+            parent: (0..n).collect(),
+        }
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+    fn join(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    /// Every set, its members in increasing order.
+    fn components(&mut self) -> Vec<Vec<usize>> {
+        let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
+        for x in 0..self.parent.len() {
+            let root = self.find(x);
+            by_root.entry(root).or_default().push(x);
+        }
+        let mut sets: Vec<Vec<usize>> = by_root.into_values().collect();
+        sets.sort_unstable_by_key(|s| s[0]);
+        sets
+    }
+}
