@@ -488,7 +488,7 @@ fn no_fix_leaves_a_half_migrated_request() {
             let dir = fixture_copy(&folder);
             let before = read_tree(dir.path());
             let mut c = fix_cmd(dir.path());
-            c.args(["--show-secrets", "--allow-dirty"]);
+            c.arg("--show-secrets");
             if unsafe_fixes {
                 c.arg("--unsafe-fixes");
             }
@@ -963,7 +963,11 @@ fn files_git_cannot_restore_are_refused() {
         );
     };
 
-    let out = run(fix_in_git_cmd(dir.path(), &["--region", "au", ".env"]));
+    // A settings file named alone: its base URL's fix is unsafe (not a whole-repository run).
+    let out = run(fix_in_git_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", ".env"],
+    ));
     assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     assert!(
         text(&out.stderr).contains(".env: not tracked by git (untracked or ignored)"),
