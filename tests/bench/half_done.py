@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """After `fix`, compare each changed file with its original: every `apikey` query parameter
 that disappeared must be matched by an `x-api-key` header that appeared, unless the file
-already sent the header. Prints a summary; exits 1 on any file that lost a key.
+already sent the header; and no file may gain a half-migrated request (a regional host with
+the key still in its query: the gateway answers 403). Prints a summary; exits 1 on any file
+that lost a key or gained a half-migrated request.
 
 Usage: half_done.py ORIGINAL_TREE FIXED_TREE
 """
@@ -11,11 +13,12 @@ import sys
 
 PARAM = re.compile(rb"(?i)(?:[?&]|&amp;)apikey\\?=")
 HEADER = re.compile(rb"(?i)x-api-key")
+HALF = re.compile(rb"(?i)api\.(?:au|ap|ap1|nz|us|it|edu|education)\.whispir\.com[^\s\"'`<>]*?(?:\?|&|&amp;)apikey\\?=")
 
 
 def main():
     orig_root, fixed_root = sys.argv[1], sys.argv[2]
-    changed = bad = removed_total = 0
+    changed = bad = removed_total = half = 0
     for dirpath, dirnames, filenames in os.walk(fixed_root):
         dirnames[:] = [d for d in dirnames if d != ".git"]
         for name in filenames:
@@ -30,12 +33,16 @@ def main():
             removed = len(PARAM.findall(a)) - len(PARAM.findall(b))
             added = len(HEADER.findall(b)) - len(HEADER.findall(a))
             removed_total += max(removed, 0)
+            gained = len(HALF.findall(b)) - len(HALF.findall(a))
+            if gained > 0:
+                half += gained
+                print("  half-migrated: %s (%d regional URLs gained the key in the query)" % (orig_path, gained))
             if removed > added and not HEADER.search(a):
                 bad += 1
                 print("  key lost: %s (%d parameters removed, %d headers added)" % (orig_path, removed, added))
-    print("files changed %d; apikey parameters removed %d; files that lost a key without a header %d"
-          % (changed, removed_total, bad))
-    return 1 if bad else 0
+    print("files changed %d; apikey parameters removed %d; files that lost a key without a header %d;"
+          " half-migrated requests %d" % (changed, removed_total, bad, half))
+    return 1 if bad or half else 0
 
 
 if __name__ == "__main__":
