@@ -55,6 +55,30 @@ pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<usize>) {
     (out, taken)
 }
 
+/// Whether a fixed text broke the syntax of `original` (the file named `name`, lower-cased):
+/// it has more syntax errors than the original (a tree-sitter tree), or no longer parses
+/// where the original did (syn, JSON, YAML). Nothing is parsed until a fix is about to apply.
+fn syntax_guard<'a>(name: &str, original: &'a [u8]) -> impl Fn(&[u8]) -> bool + 'a {
+    let lang = lang::for_file_name(name);
+    let grammar = lang::tree::grammar(name);
+    let errors_before = std::cell::OnceCell::new();
+    let parsed_before = std::cell::OnceCell::new();
+    move |bytes: &[u8]| match &grammar {
+        Some(g) => {
+            let before = *errors_before.get_or_init(|| lang::tree::error_count(g, original));
+            match (before, lang::tree::error_count(g, bytes)) {
+                (Some(before), Some(after)) => after > before,
+                _ => true, // no tree to check the fix against: refuse it
+            }
+        }
+        None => {
+            lang.check_syntax(bytes).is_some_and(|r| r.is_err())
+                && *parsed_before
+                    .get_or_init(|| lang.check_syntax(original).is_some_and(|r| r.is_ok()))
+        }
+    }
+}
+
 /// What one pass may apply when the result must still parse.
 struct Pass {
     /// The new bytes and the indices of the fixes in them; `None` when nothing can go in.
@@ -66,7 +90,7 @@ struct Pass {
 /// Applies `fixes` together if the result does not `break`; otherwise refuses the fixes that
 /// break the file on their own and takes the rest together, or only the first of them when
 /// they break it together (the others get another pass).
-fn take_parsing(bytes: &[u8], fixes: &[&Fix], breaks: impl Fn(&[u8]) -> bool) -> Pass {
+fn take_parsing(bytes: &[u8], fixes: &[&Fix], breaks: &impl Fn(&[u8]) -> bool) -> Pass {
     let (next, taken) = apply(bytes, fixes);
     if !breaks(&next) {
         return Pass {
@@ -161,11 +185,14 @@ pub fn fix_file(
     unsafe_fixes: bool,
     approver: &mut dyn Approver,
 ) -> FileFix {
-    let lang = lang::for_file_name(&file.file_name());
-    // Parsed only once a fix is about to apply: most files with findings have none that do.
-    let parsed_before = std::cell::OnceCell::new();
-    let parsed_before =
-        || *parsed_before.get_or_init(|| lang.check_syntax(&file.bytes).is_some_and(|r| r.is_ok()));
+    let why_refused = if lang::tree::grammar(&file.file_name()).is_some()
+        && file.bytes.len() > lang::tree::MAX_PARSE_BYTES
+    {
+        "the file is too large to check the fix against its syntax tree; change it by hand"
+    } else {
+        "the result would not parse"
+    };
+    let breaks = syntax_guard(&file.file_name(), &file.bytes);
     let mut current = file.bytes.clone();
     let mut result = FileFix {
         original: file.bytes.clone(),
@@ -253,15 +280,12 @@ pub fn fix_file(
             .iter()
             .map(|g| g[0].fix.as_ref().expect("chosen have fixes"))
             .collect();
-        let breaks =
-            |bytes: &[u8]| lang.check_syntax(bytes).is_some_and(|r| r.is_err()) && parsed_before();
-        let pass = take_parsing(&report.file.bytes, &fixes, breaks);
+        let pass = take_parsing(&report.file.bytes, &fixes, &breaks);
         for &i in &pass.refused {
             for d in &chosen[i] {
-                result.refused.push(format!(
-                    "{} {}: the result would not parse",
-                    d.code, fixes[i].message
-                ));
+                result
+                    .refused
+                    .push(format!("{} {}: {why_refused}", d.code, fixes[i].message));
                 rejected.push((d.code, d.message.clone()));
             }
         }
@@ -328,7 +352,7 @@ mod tests {
         let ok = fix(vec![Edit::replace(0..1, "A")]);
         let bad = fix(vec![Edit::replace(2..3, "BAD")]);
         let also_ok = fix(vec![Edit::replace(4..5, "C")]);
-        let pass = take_parsing(src, &[&ok, &bad, &also_ok], |b| {
+        let pass = take_parsing(src, &[&ok, &bad, &also_ok], &|b: &[u8]| {
             b.windows(3).any(|w| w == b"BAD")
         });
         assert_eq!(pass.refused, vec![1]);
@@ -338,9 +362,28 @@ mod tests {
         // Fine alone, broken together: one per pass.
         let x = fix(vec![Edit::replace(0..1, "BA")]);
         let y = fix(vec![Edit::replace(1..2, "D")]);
-        let pass = take_parsing(b"xy", &[&x, &y], |b| b.windows(3).any(|w| w == b"BAD"));
+        let pass = take_parsing(b"xy", &[&x, &y], &|b: &[u8]| {
+            b.windows(3).any(|w| w == b"BAD")
+        });
         assert!(pass.refused.is_empty());
         assert_eq!(pass.result.unwrap().1, vec![0]);
+    }
+
+    #[test]
+    fn a_fix_that_breaks_syntax_is_refused_in_every_tree_sitter_language() {
+        for (name, good, broken) in crate::lang::tree::tests::CASES {
+            let original = good.as_bytes();
+            let breaking = fix(vec![Edit::replace(0..original.len(), *broken)]);
+            let harmless = fix(vec![Edit::insert(original.len(), "\n")]);
+            let guard = syntax_guard(name, original);
+            let pass = take_parsing(original, &[&breaking, &harmless], &guard);
+            assert_eq!(
+                pass.refused,
+                vec![0],
+                "{name}: the breaking fix was not refused"
+            );
+            assert_eq!(pass.result.map(|(_, taken)| taken), Some(vec![1]), "{name}");
+        }
     }
 
     #[test]

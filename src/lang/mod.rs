@@ -6,6 +6,7 @@
 mod lexer;
 mod rust;
 pub mod tokens;
+pub mod tree;
 
 pub use lexer::LexSpec;
 

@@ -1,0 +1,168 @@
+//! Syntax trees from the maintained tree-sitter grammars, for the runtime guard on fixes: a
+//! fix whose result has more syntax errors (ERROR or MISSING nodes) than the original is
+//! refused, as ruff reverts a fix that breaks the file. Counting errors rather than asking
+//! "does the file parse" keeps the guard useful on real files, which often hold a construct
+//! the grammar does not know: that error is there before and after, and is not ours.
+
+use std::cell::RefCell;
+use tree_sitter::{Language, Parser};
+
+/// Files larger than this are not parsed (tree-sitter keeps the whole tree in memory): their
+/// fixes are left manual.
+pub const MAX_PARSE_BYTES: usize = 8 << 20;
+
+/// The grammar for a file name (lower-cased), where one is built in.
+pub fn grammar(file_name: &str) -> Option<Language> {
+    let ext = file_name.rsplit_once('.').map_or("", |(_, e)| e);
+    let language = match ext {
+        "js" | "mjs" | "cjs" | "jsx" => tree_sitter_javascript::LANGUAGE,
+        "ts" | "mts" | "cts" => tree_sitter_typescript::LANGUAGE_TYPESCRIPT,
+        "tsx" => tree_sitter_typescript::LANGUAGE_TSX,
+        "py" | "pyi" | "pyw" => tree_sitter_python::LANGUAGE,
+        "php" | "phtml" => tree_sitter_php::LANGUAGE_PHP,
+        "java" => tree_sitter_java::LANGUAGE,
+        "kt" | "kts" => tree_sitter_kotlin_ng::LANGUAGE,
+        "cs" | "csx" => tree_sitter_c_sharp::LANGUAGE,
+        "go" => tree_sitter_go::LANGUAGE,
+        "rb" | "rake" | "gemspec" => tree_sitter_ruby::LANGUAGE,
+        "sh" | "bash" => tree_sitter_bash::LANGUAGE,
+        _ => return None,
+    };
+    Some(language.into())
+}
+
+thread_local! {
+    /// Parsers are cheap but not `Sync`: one per worker thread, reused across files.
+    static PARSER: RefCell<Parser> = RefCell::new(Parser::new());
+}
+
+/// How many ERROR and MISSING nodes the tree of `src` holds; `None` when it cannot be
+/// parsed (too large, or the grammar refused).
+pub fn error_count(language: &Language, src: &[u8]) -> Option<usize> {
+    if src.len() > MAX_PARSE_BYTES {
+        return None;
+    }
+    let tree = PARSER.with_borrow_mut(|parser| {
+        parser.set_language(language).ok()?;
+        parser.parse(src, None)
+    })?;
+    let root = tree.root_node();
+    if !root.has_error() {
+        return Some(0);
+    }
+    // Depth-first over the nodes that contain an error: linear in the tree.
+    let mut count = 0;
+    let mut cursor = root.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            count += 1;
+        }
+        if node.has_error() && !node.is_error() && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    Some(count)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Each language: a file that parses, and the same file after a "fix" that broke it.
+    pub(crate) const CASES: &[(&str, &str, &str)] = &[
+        (
+            "a.js",
+            "fetch('https://api.au.whispir.com/messages', { headers: { 'x-api-key': k } });\n",
+            "fetch('https://api.au.whispir.com/messages', { headers: { 'x-api-key': k } );\n",
+        ),
+        (
+            "a.ts",
+            "const r: Promise<Response> = fetch(url, { headers: { 'x-api-key': key } });\n",
+            "const r: Promise<Response> = fetch(url, { headers: { 'x-api-key': key );\n",
+        ),
+        (
+            "a.tsx",
+            "export const A = () => <a href=\"https://api.au.whispir.com\">x</a>;\n",
+            "export const A = () => <a href=\"https://api.au.whispir.com>x</a>;\n",
+        ),
+        (
+            "a.py",
+            "requests.get(url, headers={'x-api-key': key})\n",
+            "requests.get(url, headers={'x-api-key': key)\n",
+        ),
+        (
+            "a.php",
+            "<?php\ncurl_setopt($ch, CURLOPT_HTTPHEADER, ['x-api-key: ' . $key]);\n",
+            "<?php\ncurl_setopt($ch, CURLOPT_HTTPHEADER, ['x-api-key: ' . $key);\n",
+        ),
+        (
+            "A.java",
+            "class A { void f() { c.setRequestProperty(\"x-api-key\", key); } }\n",
+            "class A { void f() { c.setRequestProperty(\"x-api-key\", key; } }\n",
+        ),
+        (
+            "A.kt",
+            "fun f() = Request.Builder().url(u).header(\"x-api-key\", key).build()\n",
+            "fun f() = Request.Builder().url(u).header(\"x-api-key\", key.build()\n",
+        ),
+        (
+            "A.cs",
+            "class A { void F() { c.DefaultRequestHeaders.Add(\"x-api-key\", key); } }\n",
+            "class A { void F() { c.DefaultRequestHeaders.Add(\"x-api-key\", key; } }\n",
+        ),
+        (
+            "a.go",
+            "package a\n\nfunc f() {\n\treq.Header.Set(\"x-api-key\", key)\n}\n",
+            "package a\n\nfunc f() {\n\treq.Header.Set(\"x-api-key\", key\n}\n",
+        ),
+        (
+            "a.rb",
+            "req['x-api-key'] = key\nputs(req)\n",
+            "req['x-api-key'] = key\nputs(req\n",
+        ),
+        (
+            "a.sh",
+            "curl \"https://api.au.whispir.com/messages\" -H \"x-api-key: $KEY\"\n",
+            "curl \"https://api.au.whispir.com/messages -H \"x-api-key: $KEY\"\n",
+        ),
+    ];
+
+    #[test]
+    fn every_grammar_sees_a_broken_fix() {
+        for (name, good, broken) in CASES {
+            let language = grammar(name).unwrap_or_else(|| panic!("{name}: no grammar"));
+            assert_eq!(
+                error_count(&language, good.as_bytes()),
+                Some(0),
+                "{name}: {good}"
+            );
+            let errors = error_count(&language, broken.as_bytes()).unwrap();
+            assert!(errors > 0, "{name}: no error found in {broken}");
+        }
+    }
+
+    #[test]
+    fn an_error_the_original_had_is_counted_before_and_after() {
+        let language = grammar("a.js").unwrap();
+        let before = "let = ;\nfetch(u, { headers: {} });\n";
+        let after = "let = ;\nfetch(u, { headers: { 'x-api-key': k } });\n";
+        assert_eq!(
+            error_count(&language, before.as_bytes()),
+            error_count(&language, after.as_bytes())
+        );
+    }
+
+    #[test]
+    fn files_without_a_grammar_and_oversized_ones_are_not_parsed() {
+        assert!(grammar("a.cfm").is_none());
+        let language = grammar("a.js").unwrap();
+        let huge = vec![b' '; MAX_PARSE_BYTES + 1];
+        assert_eq!(error_count(&language, &huge), None);
+    }
+}
