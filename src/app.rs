@@ -10,6 +10,7 @@ use crate::report::{self, ReportOptions};
 use crate::rules::{self, RuleCode, RuleContext};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub fn run(cli: Cli) -> ExitStatus {
     let mut stdout = std::io::stdout().lock();
@@ -19,27 +20,61 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::AuthHeader(args) => crate::auth::run(&args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "whispir-migrate", &mut stdout);
-            Ok(ExitStatus::Clean)
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "whispir-migrate", &mut script);
+            stdout
+                .write_all(&script)
+                .map(|_| ExitStatus::Clean)
+                .map_err(|e| stdout_error(&e))
         }
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
             clap_mangen::Man::new(cmd)
                 .render(&mut stdout)
                 .map(|_| ExitStatus::Clean)
-                .map_err(|e| e.to_string())
+                .map_err(|e| stdout_error(&e))
         }
         Command::Rules => print_rules(&mut stdout)
             .map(|_| ExitStatus::Clean)
-            .map_err(|e| e.to_string()),
+            .map_err(|e| stdout_error(&e)),
         Command::Explain { code } => explain(&code, &mut stdout),
     };
     match result {
         Ok(status) => status,
+        // The reader went away (`check | head -1`): it has what it wanted, as with ripgrep.
+        Err(_) if STDOUT_CLOSED.load(Ordering::Relaxed) => ExitStatus::Clean,
         Err(message) => {
             eprintln!("error: {message}");
             ExitStatus::Error
         }
+    }
+}
+
+/// Set when standard output's reader closed it: the run then ends quietly.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// The message for a failed write to standard output, noting a closed pipe.
+fn stdout_error(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    }
+    format!("writing to standard output: {e}")
+}
+
+/// `--threads` above this many per available CPU only costs memory and start-up time.
+const MAX_THREADS_PER_CPU: usize = 8;
+
+/// The worker count to use for `--threads requested` (0: one per CPU), capped with a warning.
+fn capped_threads(requested: usize) -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = MAX_THREADS_PER_CPU * cpus;
+    if requested > max {
+        eprintln!(
+            "warning: --threads {requested} is more than {MAX_THREADS_PER_CPU} per available CPU ({cpus}); using {max}"
+        );
+        max
+    } else {
+        requested
     }
 }
 
@@ -68,7 +103,7 @@ fn explain(code: &str, out: &mut dyn Write) -> Result<ExitStatus, String> {
         "# {} ({})\n\n{}\n\nDefault severity: {}.\n\n{}",
         info.code, info.name, info.summary, info.severity, info.explanation
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| stdout_error(&e))?;
     Ok(ExitStatus::Clean)
 }
 
@@ -131,7 +166,7 @@ pub(crate) fn prepare(args: &CheckArgs) -> Result<Prepared, String> {
     let walk = WalkOptions {
         no_ignore: args.no_ignore,
         force_exclude: args.force_exclude,
-        threads: args.threads,
+        threads: capped_threads(args.threads),
         excludes,
     };
     let config_dir = loaded
@@ -187,7 +222,16 @@ pub(crate) fn emit(args: &CheckArgs, buf: &[u8]) -> Result<(), String> {
         None => std::io::stdout()
             .lock()
             .write_all(buf)
-            .map_err(|e| format!("writing report: {e}")),
+            .map_err(|e| stdout_error(&e)),
+    }
+}
+
+/// `--verbose`: the paths passed over and why.
+pub(crate) fn print_skipped(args: &CheckArgs, skipped: &[crate::engine::ScanError]) {
+    if args.verbose {
+        for s in skipped {
+            eprintln!("skipped: {}: {}", s.path, s.message);
+        }
     }
 }
 
@@ -240,6 +284,7 @@ fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
     report::write(&mut buf, &outcome, &report_options(args, Stream::Stdout))
         .map_err(|e| format!("writing report: {e}"))?;
     emit(args, &buf)?;
+    print_skipped(args, &outcome.skipped);
     print_errors(&outcome.errors);
     Ok(if !outcome.errors.is_empty() {
         ExitStatus::Error

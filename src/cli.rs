@@ -161,6 +161,10 @@ pub struct CheckArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
+    /// Also list on standard error the paths passed over (symbolic links leading nowhere).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
     /// Print the number of diagnostics per rule and per top-level directory.
     #[arg(long)]
     pub statistics: bool,

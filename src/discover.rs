@@ -14,10 +14,40 @@ pub struct WalkOptions {
     pub excludes: Vec<(PathBuf, Vec<String>)>,
 }
 
-/// A file to scan, or a problem found while walking.
+/// A file to scan, a path passed over, or a problem found while walking.
 pub enum Found {
-    File { display: String, path: PathBuf },
-    Error { display: String, message: String },
+    /// `stream`: not a regular file (a FIFO such as `<(git show …)`, a device): read once
+    /// as it comes, never rewritten.
+    File {
+        display: String,
+        path: PathBuf,
+        stream: bool,
+    },
+    /// A symbolic link in a walked tree that leads nowhere: not followed, so not an error
+    /// (ripgrep passes over it too); listed by `--verbose`, counted by `--statistics`.
+    Skipped {
+        display: String,
+        reason: String,
+    },
+    Error {
+        display: String,
+        message: String,
+    },
+}
+
+/// Why a symbolic link cannot be resolved: it is dangling, or part of a loop.
+fn unresolvable_link(path: &Path) -> Option<String> {
+    let target = std::fs::read_link(path).ok()?;
+    match std::fs::metadata(path) {
+        Ok(_) => None,
+        Err(e) if is_loop(&e) => Some(format!("symbolic link loop (through {})", target.display())),
+        Err(_) => Some(format!("broken symbolic link (to {})", target.display())),
+    }
+}
+
+/// ELOOP: too many levels of symbolic links.
+fn is_loop(e: &std::io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ELOOP)
 }
 
 /// Compiled exclude globs.
@@ -77,10 +107,10 @@ pub fn walk(
         match std::fs::metadata(path) {
             Err(e) => visit(Found::Error {
                 display,
-                message: io_cause(&e),
+                message: unresolvable_link(path).unwrap_or_else(|| io_cause(&e)),
             }),
             Ok(meta) if meta.is_dir() => dirs.push(path.clone()),
-            Ok(_) => {
+            Ok(meta) => {
                 // Named explicitly: always scanned, unless --force-exclude and excluded.
                 if opts.force_exclude && excludes.is_excluded(path, false) {
                     continue;
@@ -95,6 +125,7 @@ pub fn walk(
                 visit(Found::File {
                     display,
                     path: path.clone(),
+                    stream: !meta.is_file(),
                 });
             }
         }
@@ -133,11 +164,12 @@ pub fn walk(
                     };
                     let path = entry.path();
                     if ft.is_symlink() {
-                        // Not followed (no loops, no double reports); a dangling one is reported.
-                        if std::fs::metadata(path).is_err() {
-                            visit(Found::Error {
-                                display: path.to_string_lossy().into_owned(),
-                                message: "broken symbolic link".into(),
+                        // Not followed (no loops, no double reports); one that leads nowhere
+                        // is passed over, as ripgrep does.
+                        if let Some(reason) = unresolvable_link(path) {
+                            visit(Found::Skipped {
+                                display: display_path(path),
+                                reason,
                             });
                         }
                     } else if ft.is_file() {
@@ -151,6 +183,7 @@ pub fn walk(
                             visit(Found::File {
                                 display,
                                 path: path.to_path_buf(),
+                                stream: false,
                             });
                         }
                     }
@@ -191,6 +224,7 @@ pub fn io_cause(e: &std::io::Error) -> String {
     match e.kind() {
         NotFound => "no such file or directory".into(),
         PermissionDenied => "permission denied".into(),
+        _ if is_loop(e) => "symbolic link loop".into(),
         _ => e.to_string(),
     }
 }

@@ -1,6 +1,7 @@
 //! The check pipeline for one file (read → prefilter → detect → rules → suppressions) and
 //! for a whole run (walk in parallel, collect, sort).
 
+use crate::budget::ByteBudget;
 use crate::detect::{self, mentions_whispir};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::discover::{self, Found, WalkOptions, io_cause};
@@ -15,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Files larger than this are reported and skipped rather than read into memory.
+/// Files (and streams) larger than this are reported and skipped rather than held in memory.
 pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
 
 pub struct Settings {
@@ -83,6 +84,8 @@ pub struct ScanError {
 pub struct Outcome {
     pub reports: Vec<FileReport>,
     pub errors: Vec<ScanError>,
+    /// Paths passed over that a user may want to know about (`--verbose`, `--statistics`).
+    pub skipped: Vec<ScanError>,
     pub files_scanned: usize,
     /// Set when a baseline was applied.
     pub baseline: Option<BaselineStats>,
@@ -120,6 +123,8 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
     if !mentions_whispir(&file.bytes) {
         return None;
     }
+    #[cfg(debug_assertions)]
+    test_panic_hook(&file.bytes);
     let lang = lang::for_file_name(&file.file_name());
     let facts = detect::analyze(&file, lang);
     let mut diagnostics: Vec<Diagnostic> = rules::ALL
@@ -174,31 +179,128 @@ thread_local! {
     static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Reads a file and, when it is text that mentions Whispir, checks it.
+/// A worker keeps its read buffer between files only up to this size: a huge file's buffer
+/// is given back rather than held by an idle worker.
+const KEPT_BUFFER: usize = 1 << 20;
+
+/// The file bytes all workers may hold and analyse at once.
+static IN_FLIGHT: ByteBudget = ByteBudget::new(MAX_FILE_SIZE);
+
+/// The size cap, as an error.
+fn too_large() -> String {
+    format!(
+        "larger than {} MiB; not read further (exclude it to silence this)",
+        MAX_FILE_SIZE >> 20
+    )
+}
+
+/// Reads `from` into `buf`, failing once it passes `MAX_FILE_SIZE`: the cap holds while
+/// reading, so an endless stream (`/dev/zero`) or a file that grows is stopped too.
+pub fn read_capped(from: impl Read, buf: &mut Vec<u8>) -> Result<(), String> {
+    from.take(MAX_FILE_SIZE + 1)
+        .read_to_end(buf)
+        .map_err(|e| io_cause(&e))?;
+    if buf.len() as u64 > MAX_FILE_SIZE {
+        return Err(too_large());
+    }
+    Ok(())
+}
+
+/// Reads a file (or a stream named on the command line) and, when it is text that mentions
+/// Whispir, checks it.
 fn scan_path(
     display: String,
     path: PathBuf,
+    stream: bool,
     settings: &Settings,
 ) -> Result<(Option<FileReport>, Vec<ScanError>), String> {
-    let mut f = std::fs::File::open(&path).map_err(|e| io_cause(&e))?;
-    let len = f.metadata().map_err(|e| io_cause(&e))?.len();
-    if len > MAX_FILE_SIZE {
-        return Err(format!(
-            "file is larger than {} MiB; exclude it to silence this",
-            MAX_FILE_SIZE >> 20
-        ));
-    }
+    let f = std::fs::File::open(&path).map_err(|e| io_cause(&e))?;
+    // A stream's length is unknown until read: it takes the whole budget.
+    let len = if stream {
+        MAX_FILE_SIZE
+    } else {
+        let len = f.metadata().map_err(|e| io_cause(&e))?.len();
+        if len > MAX_FILE_SIZE {
+            return Err(too_large());
+        }
+        len
+    };
+    let _permit = IN_FLIGHT.acquire(len);
     BUFFER.with_borrow_mut(|buf| {
         buf.clear();
-        f.read_to_end(buf).map_err(|e| io_cause(&e))?;
-        if looks_binary(buf) || !mentions_whispir(buf) {
-            return Ok((None, Vec::new()));
+        if !stream {
+            buf.reserve(len as usize + 1);
         }
-        let problems = suppression_problems(&display, buf);
-        Ok((
-            check_file(SourceFile::new(display, path, buf.clone()), settings),
-            problems,
-        ))
+        let read = read_capped(f, buf);
+        let result = read.map(|()| {
+            if looks_binary(buf) || !mentions_whispir(buf) {
+                return (None, Vec::new());
+            }
+            let problems = suppression_problems(&display, buf);
+            let mut file = SourceFile::new(display, path, std::mem::take(buf));
+            file.stream = stream;
+            (check_file(file, settings), problems)
+        });
+        if buf.capacity() > KEPT_BUFFER {
+            *buf = Vec::new();
+        }
+        result
+    })
+}
+
+/// Test hook (debug builds only): analysing a file that contains this variable's value
+/// panics, so tests can see a panic contained to its file.
+pub const TEST_PANIC_ENV: &str = "WHISPIR_MIGRATE_TEST_PANIC_ON";
+
+#[cfg(debug_assertions)]
+fn test_panic_hook(bytes: &[u8]) {
+    if let Some(marker) = std::env::var_os(TEST_PANIC_ENV)
+        && !marker.is_empty()
+        && memchr::memmem::find(bytes, marker.as_encoded_bytes()).is_some()
+    {
+        panic!("test panic: the file contains {marker:?}");
+    }
+}
+
+thread_local! {
+    /// Set while a per-file task runs under `contained`: its panic message is kept for the
+    /// error instead of being printed by the default hook.
+    static CONTAINED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static PANIC_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs one file's work; a panic in it becomes an error for that file (the run goes on,
+/// and nothing is written for the file) instead of ending the run.
+pub fn contained<R>(work: impl FnOnce() -> R) -> Result<R, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if CONTAINED.get() {
+                let at = info
+                    .location()
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default();
+                PANIC_AT.set(Some(at));
+            } else {
+                default(info);
+            }
+        }));
+    });
+    let outer = CONTAINED.replace(true);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    CONTAINED.set(outer);
+    result.map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        let at = PANIC_AT.take().unwrap_or_default();
+        format!(
+            "internal error while processing this file, which was left as it is: {what}{at} \
+             (a bug in whispir-migrate; please report it with the file)"
+        )
     })
 }
 
@@ -231,6 +333,7 @@ pub fn run(
 ) -> Result<Outcome, String> {
     let reports = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
+    let skipped = Mutex::new(Vec::new());
     let scanned = AtomicUsize::new(0);
     let (stdin, paths): (Vec<&PathBuf>, Vec<PathBuf>) = {
         let mut s = Vec::new();
@@ -250,8 +353,7 @@ pub fn run(
             .clone()
             .unwrap_or_else(|| "-".to_string());
         let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
+        read_capped(std::io::stdin(), &mut bytes)
             .map_err(|e| format!("reading standard input: {e}"))?;
         scanned.fetch_add(1, Ordering::Relaxed);
         // Like a path named on the command line: excludes apply only with --force-exclude.
@@ -264,46 +366,67 @@ pub fn run(
                 .expect("no panics while locked")
                 .extend(suppression_problems(&name, &bytes));
             let file = SourceFile::new(name.clone(), PathBuf::from(&name), bytes);
-            if let Some(r) = check_file(file, settings) {
-                reports.lock().expect("no panics while locked").push(r);
+            match contained(|| check_file(file, settings)) {
+                Ok(Some(r)) => reports.lock().expect("no panics while locked").push(r),
+                Ok(None) => {}
+                Err(message) => errors
+                    .lock()
+                    .expect("no panics while locked")
+                    .push(ScanError {
+                        path: name.clone(),
+                        message,
+                    }),
             }
         }
     }
-    let visit = |found: Found| match found {
-        Found::Error { display, message } => {
-            errors
+    let visit =
+        |found: Found| match found {
+            Found::Error { display, message } => errors
                 .lock()
                 .expect("no panics while locked")
                 .push(ScanError {
                     path: display,
                     message,
-                })
-        }
-        Found::File { display, path } => {
-            scanned.fetch_add(1, Ordering::Relaxed);
-            if let Some(p) = progress {
-                p.fetch_add(1, Ordering::Relaxed);
-            }
-            match scan_path(display.clone(), path, settings) {
-                Err(message) => errors
-                    .lock()
-                    .expect("no panics while locked")
-                    .push(ScanError {
-                        path: display,
-                        message,
-                    }),
-                Ok((report, problems)) => {
-                    errors
-                        .lock()
-                        .expect("no panics while locked")
-                        .extend(problems);
-                    if let Some(r) = report {
-                        reports.lock().expect("no panics while locked").push(r);
+                }),
+            Found::Skipped { display, reason } => skipped
+                .lock()
+                .expect("no panics while locked")
+                .push(ScanError {
+                    path: display,
+                    message: reason,
+                }),
+            Found::File {
+                display,
+                path,
+                stream,
+            } => {
+                scanned.fetch_add(1, Ordering::Relaxed);
+                if let Some(p) = progress {
+                    p.fetch_add(1, Ordering::Relaxed);
+                }
+                let scanned = contained(|| scan_path(display.clone(), path, stream, settings));
+                match scanned.and_then(|r| r) {
+                    Err(message) => {
+                        errors
+                            .lock()
+                            .expect("no panics while locked")
+                            .push(ScanError {
+                                path: display,
+                                message,
+                            })
+                    }
+                    Ok((report, problems)) => {
+                        errors
+                            .lock()
+                            .expect("no panics while locked")
+                            .extend(problems);
+                        if let Some(r) = report {
+                            reports.lock().expect("no panics while locked").push(r);
+                        }
                     }
                 }
             }
-        }
-    };
+        };
     discover::walk(&paths, &input.walk, &visit)?;
     let mut reports = reports.into_inner().expect("no panics while locked");
     reports.sort_by(|a, b| a.file.display_path.cmp(&b.file.display_path));
@@ -322,10 +445,13 @@ pub fn run(
             }
         }
     }
+    let mut skipped = skipped.into_inner().expect("no panics while locked");
+    skipped.sort();
     Ok(Outcome {
         base_urls: policy,
         reports,
         errors,
+        skipped,
         files_scanned: scanned.into_inner(),
         baseline: None,
     })

@@ -9,13 +9,14 @@ use crate::engine::{self, FileReport, Outcome, RunInput, ScanError, check_file};
 use crate::fix::{self, ApproveAll, Approver, FileFix};
 use crate::report;
 use crate::source::SourceFile;
-use std::io::{BufRead, IsTerminal, Read, Write};
+use std::io::{BufRead, IsTerminal, Write};
 
 pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     let common = &args.common;
     let crate::app::Prepared {
         mut settings, walk, ..
     } = prepare(common)?;
+    let threads = walk.threads;
     if common.paths.iter().any(|p| p.as_os_str() == "-") {
         return fix_stdin(args, &settings);
     }
@@ -43,24 +44,28 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
             .reports
             .iter()
             .map(|r| {
+                contained_fix(|| {
+                    fix::fix_file(
+                        &r.file,
+                        Some(r),
+                        &settings,
+                        args.unsafe_fixes,
+                        &mut interactive,
+                    )
+                })
+            })
+            .collect()
+    } else {
+        parallel_map(&outcome.reports, threads, |r| {
+            contained_fix(|| {
                 fix::fix_file(
                     &r.file,
                     Some(r),
                     &settings,
                     args.unsafe_fixes,
-                    &mut interactive,
+                    &mut ApproveAll,
                 )
             })
-            .collect()
-    } else {
-        parallel_map(&outcome.reports, common.threads, |r| {
-            fix::fix_file(
-                &r.file,
-                Some(r),
-                &settings,
-                args.unsafe_fixes,
-                &mut ApproveAll,
-            )
         })
     };
     let mut fixes: Vec<(FileFix, &FileReport)> = Vec::new();
@@ -102,8 +107,11 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
 
     // Git is the user's undo: write only what it can restore.
     if !args.allow_dirty {
-        let paths: Vec<std::path::PathBuf> =
-            changed.iter().map(|(_, r)| r.file.path.clone()).collect();
+        let paths: Vec<std::path::PathBuf> = changed
+            .iter()
+            .filter(|(_, r)| !r.file.stream)
+            .map(|(_, r)| r.file.path.clone())
+            .collect();
         let refused = crate::vcs::files_without_undo(&paths).map_err(|e| {
             format!("{e}\nfix writes only what git can undo; pass --allow-dirty to write anyway")
         })?;
@@ -122,17 +130,15 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
 
     let mut remaining = Outcome {
         files_scanned: outcome.files_scanned,
+        skipped: outcome.skipped.clone(),
         ..Outcome::default()
     };
     // Writing syncs every file to disk: I/O-bound, so more writers than cores pay off.
-    let write_threads = if common.threads == 0 {
-        8
-    } else {
-        common.threads
-    };
+    let write_threads = if threads == 0 { 8 } else { threads };
     let results: Vec<Option<Result<(), crate::write::WriteError>>> =
         parallel_map(&fixes, write_threads, |(f, r)| {
-            f.changed()
+            // A stream (a FIFO, a device) was read once; there is nothing to write back to.
+            (f.changed() && !r.file.stream)
                 .then(|| crate::write::write_fixed(&r.file.path, &f.original, &f.fixed))
         });
     let mut writes = Writes::default();
@@ -151,7 +157,15 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
                 writes.failed.push((f, *r, e.to_string()));
             }
             // Unchanged: what is left is what `check` found.
-            None => remaining.reports.push((*r).clone()),
+            None => {
+                if f.changed() && r.file.stream {
+                    eprintln!(
+                        "note: {}: not a regular file (a pipe or device); fixes are not written (`--diff` shows them)",
+                        r.file.display_path
+                    );
+                }
+                remaining.reports.push((*r).clone())
+            }
         }
     }
     remaining.errors = errors;
@@ -183,6 +197,7 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
         .map_err(|e| format!("writing report: {e}"))?;
     }
     emit(common, &buf)?;
+    crate::app::print_skipped(common, &remaining.skipped);
     print_errors(&remaining.errors);
     Ok(if !remaining.errors.is_empty() {
         ExitStatus::Error
@@ -271,6 +286,18 @@ fn parallel_map<T: Sync, R: Send>(
         .collect()
 }
 
+/// Fixes one file; a panic becomes that file's error and nothing is written for it.
+fn contained_fix(work: impl FnOnce() -> FileFix) -> FileFix {
+    engine::contained(work).unwrap_or_else(|error| FileFix {
+        original: Vec::new(),
+        fixed: Vec::new(),
+        applied: Vec::new(),
+        refused: Vec::new(),
+        error: Some(error),
+        remaining: None,
+    })
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -278,8 +305,7 @@ fn plural(n: usize) -> &'static str {
 /// `fix -`: the fixed text goes to standard output, the summary to standard error.
 fn fix_stdin(args: &FixArgs, settings: &engine::Settings) -> Result<ExitStatus, String> {
     let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
+    engine::read_capped(std::io::stdin(), &mut bytes)
         .map_err(|e| format!("reading standard input: {e}"))?;
     let name = args
         .common

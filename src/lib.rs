@@ -9,6 +9,7 @@
 pub mod app;
 pub mod auth;
 pub mod baseline;
+pub mod budget;
 pub mod cli;
 pub mod config;
 pub mod detect;

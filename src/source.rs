@@ -14,6 +14,8 @@ pub struct SourceFile {
     /// The path used to open the file.
     pub path: PathBuf,
     pub bytes: Vec<u8>,
+    /// Read from a stream named on the command line (a FIFO, a device): never written back.
+    pub stream: bool,
     line_starts: Vec<usize>,
 }
 
@@ -33,6 +35,7 @@ impl SourceFile {
             display_path,
             path,
             bytes,
+            stream: false,
             line_starts,
         }
     }

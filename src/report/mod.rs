@@ -110,6 +110,14 @@ fn write_statistics(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
             writeln!(out, "{n:>6}  {dir}")?;
         }
     }
+    if !outcome.skipped.is_empty() {
+        let n = outcome.skipped.len();
+        writeln!(
+            out,
+            "\nSkipped: {n} symbolic link{} leading nowhere (--verbose lists them)",
+            if n == 1 { "" } else { "s" }
+        )?;
+    }
     if let Some(b) = outcome.baseline {
         writeln!(
             out,

@@ -1,0 +1,452 @@
+//! Robustness of the binary on what a user or a pre-commit hook may hand it: streams and
+//! devices named on the command line, symbolic links that lead nowhere, closed pipes, absurd
+//! thread counts, a panic in one file, and memory on large files.
+
+use std::io::{Read, Write};
+use std::os::unix::fs::symlink;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_whispir-migrate");
+
+/// One WM001 at 1:14.
+const LEGACY: &str = "u = \"https://api.whispir.com/messages\"\n";
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl std::fmt::Debug for Out {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+fn wm(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args)
+        .current_dir(dir)
+        .env_remove("WHISPIR_REGION")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+/// Runs `c`, failing the test after 60 s instead of hanging.
+fn run(mut c: Command) -> Out {
+    let child = c.spawn().expect("binary starts");
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(out) => {
+            let out = out.expect("binary ran");
+            Out {
+                code: out.status.code().expect("exited, not killed"),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            }
+        }
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("whispir-migrate did not finish within 60 s (hang?)");
+        }
+    }
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(ok.success());
+}
+
+/// Writes `text` into the FIFO at `path` from another thread (the open blocks until read).
+fn feed_fifo(path: &Path, text: &'static str) -> std::thread::JoinHandle<()> {
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        let _ = f.write_all(text.as_bytes());
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streams named on the command line
+
+#[test]
+fn fifo_named_on_the_command_line_is_scanned_as_a_stream() {
+    let dir = tree(&[]);
+    let fifo = dir.path().join("app.py");
+    mkfifo(&fifo);
+    let writer = feed_fifo(&fifo, LEGACY);
+    let out = run(wm(
+        dir.path(),
+        &["check", "--format", "concise", "-q", "app.py"],
+    ));
+    writer.join().unwrap();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "app.py:1:14: WM001 Retired Whispir gateway `api.whispir.com`\n"
+    );
+}
+
+#[test]
+fn process_substitution_is_scanned() {
+    let dir = tree(&[("app.js", LEGACY)]);
+    let mut c = Command::new("bash");
+    c.args([
+        "-c",
+        &format!("{BIN} check --format concise -q <(cat app.js)"),
+    ])
+    .current_dir(dir.path())
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let out = run(c);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.contains(":1:14: WM001"), "{out:?}");
+}
+
+#[test]
+fn fix_never_writes_into_a_fifo_and_does_not_hang() {
+    let dir = tree(&[]);
+    let fifo = dir.path().join("send.sh");
+    mkfifo(&fifo);
+    let writer = feed_fifo(&fifo, "curl https://api.whispir.com/messages\n");
+    let out = run(wm(
+        dir.path(),
+        &["fix", "--region", "au", "--allow-dirty", "send.sh"],
+    ));
+    writer.join().unwrap();
+    assert_eq!(out.code, 1, "the finding remains: {out:?}");
+    assert!(
+        out.stdout.contains("fixed 0 findings in 0 files"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.contains("send.sh: not a regular file") && out.stderr.contains("not written"),
+        "{out:?}"
+    );
+    let meta = std::fs::symlink_metadata(&fifo).unwrap();
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left: {leftovers:?}");
+
+    // --diff still shows what the fix would be.
+    let writer = feed_fifo(&fifo, "curl https://api.whispir.com/messages\n");
+    let out = run(wm(
+        dir.path(),
+        &["fix", "--region", "au", "--diff", "send.sh"],
+    ));
+    writer.join().unwrap();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("+curl https://api.au.whispir.com/messages"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn endless_stream_stops_at_the_size_cap_with_an_error_naming_it() {
+    let dir = tree(&[("a.py", LEGACY)]);
+    let out = run(wm(
+        dir.path(),
+        &["check", "--format", "concise", "-q", "/dev/zero", "a.py"],
+    ));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("error: /dev/zero: larger than 256 MiB; not read further"),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout.contains("a.py:1:14: WM001"),
+        "the run goes on: {out:?}"
+    );
+}
+
+#[test]
+fn endless_standard_input_stops_at_the_size_cap() {
+    let dir = tree(&[]);
+    let mut c = wm(dir.path(), &["check", "-"]);
+    c.stdin(std::fs::File::open("/dev/zero").unwrap());
+    let out = run(c);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("larger than 256 MiB"), "{out:?}");
+}
+
+#[test]
+fn special_files_inside_a_walked_tree_stay_skipped() {
+    let dir = tree(&[("a.py", LEGACY)]);
+    mkfifo(&dir.path().join("pipe.py"));
+    // Nobody writes into the FIFO: opening it would hang.
+    let out = run(wm(dir.path(), &["check", "--format", "concise", "-q"]));
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.stdout.lines().count(), 1, "{out:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Symbolic links
+
+#[test]
+fn links_leading_nowhere_inside_a_tree_are_skipped_counted_and_listed() {
+    let dir = tree(&[("a.py", LEGACY), ("real/b.py", LEGACY)]);
+    symlink("missing-checkout", dir.path().join("vendor")).unwrap();
+    symlink("nowhere.py", dir.path().join("real/broken.py")).unwrap();
+    symlink("loop-b", dir.path().join("loop-a")).unwrap();
+    symlink("loop-a", dir.path().join("loop-b")).unwrap();
+    symlink("real", dir.path().join("fine")).unwrap();
+
+    let out = run(wm(dir.path(), &["check", "--format", "concise", "-q"]));
+    assert_eq!(out.code, 1, "not an error: {out:?}");
+    assert_eq!(out.stderr, "", "{out:?}");
+    assert_eq!(
+        out.stdout.lines().count(),
+        2,
+        "links are not followed: {out:?}"
+    );
+
+    let out = run(wm(dir.path(), &["check", "--statistics", "-q"]));
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("Skipped: 4 symbolic links leading nowhere"),
+        "{out:?}"
+    );
+
+    let out = run(wm(dir.path(), &["check", "--verbose", "-q", "--exit-zero"]));
+    assert_eq!(out.code, 0, "{out:?}");
+    let listed: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        listed,
+        [
+            "skipped: ./loop-a: symbolic link loop (through loop-b)",
+            "skipped: ./loop-b: symbolic link loop (through loop-a)",
+            "skipped: ./real/broken.py: broken symbolic link (to nowhere.py)",
+            "skipped: ./vendor: broken symbolic link (to missing-checkout)",
+        ],
+        "{out:?}"
+    );
+
+    // `fix` walks the same way.
+    let out = run(wm(
+        dir.path(),
+        &["fix", "--verbose", "--region", "au", "--allow-dirty"],
+    ));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("skipped: ./vendor"), "{out:?}");
+}
+
+#[test]
+fn links_named_on_the_command_line_that_lead_nowhere_are_errors() {
+    let dir = tree(&[("a.py", LEGACY)]);
+    symlink("nowhere.py", dir.path().join("broken.py")).unwrap();
+    symlink("self.py", dir.path().join("self.py")).unwrap();
+    let out = run(wm(
+        dir.path(),
+        &["check", "-q", "broken.py", "self.py", "a.py"],
+    ));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("error: broken.py: broken symbolic link (to nowhere.py)"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr
+            .contains("error: self.py: symbolic link loop (through self.py)"),
+        "{out:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Closed pipes
+
+/// Runs `args` with standard output read for one line and then closed, as `| head -1` does.
+fn read_one_line_and_close(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut child = wm(dir, args).spawn().expect("binary starts");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = Vec::new();
+    let mut byte = [0u8];
+    while stdout.read(&mut byte).unwrap() == 1 && byte[0] != b'\n' {
+        first.push(byte[0]);
+    }
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    (
+        status.code().expect("exited, not killed by SIGPIPE"),
+        String::from_utf8(first).unwrap(),
+        stderr,
+    )
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_run_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    // Enough output that the pipe buffer (64 KiB) fills after the reader left.
+    for i in 0..400 {
+        std::fs::write(dir.path().join(format!("f{i:03}.py")), LEGACY.repeat(4)).unwrap();
+    }
+    let (code, first, stderr) = read_one_line_and_close(dir.path(), &["check"]);
+    assert_eq!((code, stderr.as_str()), (0, ""), "{first}");
+    assert!(first.starts_with("error[WM001]"), "{first}");
+
+    let (code, first, stderr) =
+        read_one_line_and_close(dir.path(), &["check", "--format", "concise", "-q"]);
+    assert_eq!((code, stderr.as_str()), (0, ""), "{first}");
+
+    let (code, first, stderr) = read_one_line_and_close(dir.path(), &["explain", "WM002"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(first, "# WM002 (apikey-in-query)");
+
+    let (code, _, stderr) = read_one_line_and_close(dir.path(), &["man"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads
+
+#[test]
+fn absurd_thread_counts_are_capped_with_a_warning() {
+    let dir = tree(&[("a.py", LEGACY), ("b/c.py", LEGACY)]);
+    let out = run(wm(
+        dir.path(),
+        &["check", "--threads", "100000", "--format", "concise", "-q"],
+    ));
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.stdout.lines().count(), 2, "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("warning: --threads 100000 is more than 8 per available CPU"),
+        "{out:?}"
+    );
+    let out = run(wm(
+        dir.path(),
+        &["fix", "-j", "100000", "--region", "au", "--allow-dirty"],
+    ));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("warning: --threads 100000"), "{out:?}");
+    assert!(
+        out.stdout.contains("fixed 2 findings in 2 files"),
+        "{out:?}"
+    );
+
+    let out = run(wm(dir.path(), &["check", "-j", "2"]));
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{out:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Panics
+
+/// The debug-build trigger: analysing a file that contains the marker panics.
+const PANIC_ENV: &str = "WHISPIR_MIGRATE_TEST_PANIC_ON";
+
+#[test]
+fn a_panic_on_one_file_is_an_error_for_that_file_and_the_run_goes_on() {
+    let dir = tree(&[
+        ("a.py", LEGACY),
+        ("boom.py", "u = \"https://api.whispir.com/BOOM\"\n"),
+        ("z.py", LEGACY),
+    ]);
+    let mut c = wm(dir.path(), &["check", "--format", "concise", "-q"]);
+    c.env(PANIC_ENV, "BOOM");
+    let out = run(c);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stdout.lines().count(),
+        2,
+        "the other files are reported: {out:?}"
+    );
+    assert!(
+        out.stderr.starts_with(
+            "error: ./boom.py: internal error while processing this file, which was left as it is: test panic"
+        ),
+        "{out:?}"
+    );
+    assert!(
+        !out.stderr.contains("panicked at"),
+        "no raw panic message: {out:?}"
+    );
+
+    // Standard input too.
+    let mut c = wm(dir.path(), &["check", "-", "--stdin-filename", "in.py"]);
+    c.env(PANIC_ENV, "BOOM")
+        .stdin(std::fs::File::open(dir.path().join("boom.py")).unwrap());
+    let out = run(c);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("error: in.py: internal error"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_panic_while_fixing_one_file_writes_nothing_for_it() {
+    // The marker appears only once the host is fixed: the panic happens in the fixing passes.
+    let boom = "u = \"https://api.whispir.com/messages\"\n";
+    let dir = tree(&[("boom.py", boom)]);
+    let mut c = wm(dir.path(), &["fix", "--region", "au", "--allow-dirty"]);
+    c.env(PANIC_ENV, "au.whispir.com/messages\"\n");
+    let out = run(c);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("error: ./boom.py: internal error"),
+        "{out:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("boom.py")).unwrap(),
+        boom
+    );
+
+    let dir = tree(&[("a.py", LEGACY), ("boom.py", boom)]);
+    let mut c = wm(dir.path(), &["fix", "--region", "au", "--allow-dirty"]);
+    c.env(PANIC_ENV, "BOOM");
+    std::fs::write(dir.path().join("boom.py"), format!("{boom}# BOOM\n")).unwrap();
+    let out = run(c);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("error: ./boom.py: internal error"),
+        "{out:?}"
+    );
+    assert!(out.stdout.contains("fixed 1 finding in 1 file"), "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.py")).unwrap(),
+        "u = \"https://api.au.whispir.com/messages\"\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("boom.py")).unwrap(),
+        format!("{boom}# BOOM\n")
+    );
+}
