@@ -509,6 +509,32 @@ fn no_fix_leaves_a_half_migrated_request() {
 }
 
 #[test]
+fn javascript_computed_headers_are_spread_and_unknown_spreads_stay_manual() {
+    let source = concat!(
+        "function a(k, headers) {\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, { headers });\n}\n",
+        "function b(k, base) {\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, { method: 'GET', headers: base });\n}\n",
+        "function c(k, o) {\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, { ...o, method: 'GET' });\n}\n",
+    );
+    let (dir, path) = one_file("send.js", source.as_bytes());
+    let out = run(fix_file_cmd(dir.path(), &["."]));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        after.contains("{ headers: { ...headers, 'x-api-key': k } }"),
+        "{after}"
+    );
+    assert!(
+        after.contains("headers: { ...base, 'x-api-key': k } }"),
+        "{after}"
+    );
+    // `...o` may carry headers of its own: which object wins depends on order, so no fix.
+    assert!(
+        after.contains("m?apikey=' + k, { ...o, method: 'GET' }"),
+        "{after}"
+    );
+}
+
+#[test]
 fn host_and_key_of_one_request_move_together_or_not_at_all() {
     // Key placed: one fix moves both. Key not placeable: the host stays too.
     let source = concat!(

@@ -50,12 +50,24 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     // Where the URL is first stored in a variable, the request is where the variable is used.
     let placed =
         requests::place(&req).or_else(|reason| match variable_use(src, &facts.tokens, lang, p) {
-            Some(at) => {
+            Some((binding, at)) => {
+                // Safe only when the syntax tree proves SPEC's boundary: a local of the
+                // function that sends the request, assigned once and read only there.
+                let proven = crate::lang::tree::is_single_use_local(
+                    &file.file_name(),
+                    src,
+                    binding,
+                    at.start,
+                );
                 let followed = Request { at, ..req };
                 requests::place(&followed).map(|mut placement| {
-                    placement.applicability = Applicability::Unsafe;
-                    placement.how =
-                        format!("{}, through the variable holding the URL", placement.how);
+                    let (applicability, via) = if proven {
+                        (placement.applicability, "a local variable used once")
+                    } else {
+                        (Applicability::Unsafe, "the variable holding the URL")
+                    };
+                    placement.applicability = applicability;
+                    placement.how = format!("{}, through {via}", placement.how);
                     placement
                 })
             }
@@ -89,13 +101,13 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
 }
 
 /// `url = "…?apikey=" + k` followed, in the same block, by exactly one use of `url`
-/// (`fetch(url, …)`, `curl "$url"`): the byte range of that use.
+/// (`fetch(url, …)`, `curl "$url"`): where the name is assigned, and the byte range of its use.
 fn variable_use(
     src: &[u8],
     tokens: &[Token],
     lang: &dyn Language,
     p: &ApiKeyParam,
-) -> Option<std::ops::Range<usize>> {
+) -> Option<(usize, std::ops::Range<usize>)> {
     let lit = token_at(tokens, p.name.start)?;
     // Back to the assignment: `NAME =` (or `NAME :=`, `let NAME =`, `const NAME =`).
     let mut i = lit;
@@ -190,7 +202,7 @@ fn variable_use(
             uses.push(t.span.clone());
         }
     }
-    (uses.len() == 1).then(|| uses.remove(0))
+    (uses.len() == 1).then(|| (tokens[name_tok].span.start, uses.remove(0)))
 }
 
 fn manual(lang: &dyn Language, value: &str, reason: String) -> Plan {

@@ -6,8 +6,8 @@
 use super::query::KeySource;
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
-    arguments, enclosing_open, matching_close, matching_open, next_significant, prev_significant,
-    token_at,
+    arguments, enclosing_open, expression_end, matching_close, matching_open, next_significant,
+    prev_significant, token_at,
 };
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use std::ops::Range;
@@ -562,18 +562,83 @@ fn add_to_options(
     let headers = members(src, tokens, open)
         .into_iter()
         .find(|(k, _)| key_is(src, &tokens[*k], "headers"));
-    let edit = match headers {
-        Some((_, v)) if tokens[v].is_punct(src, "{") => insert_first(src, tokens, v, entry),
-        Some(_) => {
-            return Err("the request's headers are a variable; add `x-api-key` there".into());
+    let loose = loose_members(src, tokens, open);
+    if loose.spread {
+        // `{ ...defaults, … }` may carry headers of its own: which one wins depends on order.
+        return Err(
+            "the options spread another object that may set headers; add `x-api-key` there".into(),
+        );
+    }
+    let edit = match (headers, loose.shorthand_headers) {
+        (Some((_, v)), _) if tokens[v].is_punct(src, "{") => insert_first(src, tokens, v, entry),
+        // A computed value (`headers: base`, `headers: build()`): spread it into a new object.
+        (Some((_, v)), _) => {
+            let end = expression_end(src, tokens, v);
+            let expr = String::from_utf8_lossy(&src[tokens[v].span.start..end]).into_owned();
+            Edit::replace(
+                tokens[v].span.start..end,
+                format!("{{ ...{expr}, {entry} }}"),
+            )
         }
-        None => insert_first(src, tokens, open, &format!("headers: {{ {entry} }}")),
+        // `{ headers }`: the variable keeps its headers, the key joins them.
+        (None, Some(h)) => Edit::replace(
+            tokens[h].span.clone(),
+            format!("headers: {{ ...headers, {entry} }}"),
+        ),
+        (None, None) => insert_first(src, tokens, open, &format!("headers: {{ {entry} }}")),
     };
     Ok(Placement {
         edits: vec![edit],
         applicability: Applicability::Safe,
         how: "add `x-api-key` to the request's headers".into(),
     })
+}
+
+/// What an object literal holds besides `key: value` pairs.
+struct LooseMembers {
+    /// The token of a shorthand `headers` member (`{ headers }`).
+    shorthand_headers: Option<usize>,
+    /// A `...spread` member.
+    spread: bool,
+}
+
+fn loose_members(src: &[u8], tokens: &[Token], open: usize) -> LooseMembers {
+    let mut found = LooseMembers {
+        shorthand_headers: None,
+        spread: false,
+    };
+    let Some(close) = matching_close(src, tokens, open) else {
+        return found;
+    };
+    let mut depth = 0usize;
+    for j in open + 1..close {
+        let t = &tokens[j];
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"[" | b"{" => depth += 1,
+                b")" | b"]" | b"}" => depth = depth.saturating_sub(1),
+                // `...` lexes as `..` and `.` in some families.
+                b"..." | b".." if depth == 0 && src[t.span.start..].starts_with(b"...") => {
+                    found.spread = true
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let member_start =
+            prev_significant(tokens, j).is_some_and(|p| p == open || tokens[p].is_punct(src, ","));
+        let member_end =
+            next_significant(tokens, j).is_some_and(|n| n == close || tokens[n].is_punct(src, ","));
+        if depth == 0
+            && member_start
+            && member_end
+            && t.kind == TokKind::Ident
+            && key_is(src, t, "headers")
+        {
+            found.shorthand_headers = Some(j);
+        }
+    }
+    found
 }
 
 const PY_REQUEST_CALLS: [&str; 9] = [
@@ -2086,10 +2151,11 @@ val r = Request.Builder().url(url).header("x-api-key", apiKey).build()
     }
 
     #[test]
-    fn csharp_through_a_url_variable_is_unsafe() {
+    fn csharp_through_a_local_url_variable_used_once_is_safe() {
+        // SPEC: a local assigned once and read only by this request (the tree proves it).
         let src = "void M() {\n    var url = \"https://api.au.whispir.com/messages?apikey=\" + _apiKey;\n    var request = new HttpRequestMessage(HttpMethod.Get, url);\n    Send(request);\n}\n";
         let (out, a) = fix("A.cs", src).unwrap();
-        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(a, Applicability::Safe);
         assert_eq!(
             out,
             "void M() {\n    var url = \"https://api.au.whispir.com/messages\";\n    var request = new HttpRequestMessage(HttpMethod.Get, url);\n    request.Headers.Add(\"x-api-key\", _apiKey);\n    Send(request);\n}\n"

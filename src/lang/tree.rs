@@ -70,6 +70,87 @@ pub fn error_count(language: &Language, src: &[u8]) -> Option<usize> {
     Some(count)
 }
 
+/// Node kinds that open a function body in the grammars above.
+fn is_function(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_declaration"
+            | "function_expression"
+            | "arrow_function"
+            | "method_definition"
+            | "generator_function_declaration"
+            | "function_definition"
+            | "lambda"
+            | "method_declaration"
+            | "constructor_declaration"
+            | "local_function_statement"
+            | "anonymous_function"
+            | "func_literal"
+            | "method"
+            | "singleton_method"
+            | "anonymous_function_creation_expression"
+            | "lambda_expression"
+            | "lambda_literal"
+            | "anonymous_function_expression"
+    )
+}
+
+/// SPEC's line between a safe and an unsafe fix through a variable: the name written at
+/// `binding` (where the URL is assigned) is a local of the function that also holds `use_at`
+/// (where the request reads it), and within that function it occurs exactly twice — assigned
+/// once, read once, never reassigned nor shared with another request.
+pub fn is_single_use_local(file_name: &str, src: &[u8], binding: usize, use_at: usize) -> bool {
+    let Some(language) = grammar(file_name) else {
+        return false;
+    };
+    if src.len() > MAX_PARSE_BYTES {
+        return false;
+    }
+    let Some(tree) = PARSER.with_borrow_mut(|parser| {
+        parser.set_language(&language).ok()?;
+        parser.parse(src, None)
+    }) else {
+        return false;
+    };
+    let root = tree.root_node();
+    let Some(name_node) = root.named_descendant_for_byte_range(binding, binding + 1) else {
+        return false;
+    };
+    let name = bare(&src[name_node.byte_range()]);
+    let mut function = name_node.parent();
+    while let Some(f) = function.filter(|f| !is_function(f.kind())) {
+        function = f.parent();
+    }
+    let Some(function) = function else {
+        return false; // module level: other code may read it
+    };
+    if !function.byte_range().contains(&use_at) || name.is_empty() {
+        return false;
+    }
+    let mut occurrences = 0;
+    let mut cursor = function.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.child_count() == 0 && bare(&src[node.byte_range()]) == name {
+            occurrences += 1;
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() || cursor.node() == function {
+                break 'walk;
+            }
+        }
+    }
+    occurrences == 2
+}
+
+/// A variable's name without the sigil some languages write (`$url`).
+fn bare(text: &[u8]) -> &[u8] {
+    text.strip_prefix(b"$").unwrap_or(text)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -156,6 +237,75 @@ pub(crate) mod tests {
             error_count(&language, before.as_bytes()),
             error_count(&language, after.as_bytes())
         );
+    }
+
+    fn single_use(name: &str, src: &str, var: &str) -> bool {
+        let binding = src.find(var).unwrap();
+        let use_at = src.rfind(var).unwrap();
+        is_single_use_local(name, src.as_bytes(), binding, use_at)
+    }
+
+    #[test]
+    fn a_local_assigned_once_and_read_once_is_single_use() {
+        let cases = [
+            (
+                "a.js",
+                "function f(k) {\n  const url = `https://api.au.whispir.com/m?apikey=${k}`;\n  return fetch(url);\n}\n",
+                "url",
+            ),
+            (
+                "a.py",
+                "def f(k):\n    url = f\"https://api.au.whispir.com/m?apikey={k}\"\n    return requests.get(url)\n",
+                "url",
+            ),
+            (
+                "a.go",
+                "package a\n\nfunc f(k string) {\n\tu := fmt.Sprintf(\"https://api.au.whispir.com/m?apikey=%s\", k)\n\thttp.Get(u)\n}\n",
+                "u :",
+            ),
+            (
+                "a.rb",
+                "def f(k)\n  uri = URI(\"https://api.au.whispir.com/m?apikey=#{k}\")\n  Net::HTTP.get(uri)\nend\n",
+                "uri",
+            ),
+            (
+                "a.php",
+                "<?php\nfunction f($k) {\n  $url = 'https://api.au.whispir.com/m?apikey=' . $k;\n  return file_get_contents($url);\n}\n",
+                "$url",
+            ),
+        ];
+        for (name, src, var) in cases {
+            let var_at = src.find(var).unwrap();
+            let use_at = src.rfind(var.trim_end_matches(" :")).unwrap();
+            assert!(
+                is_single_use_local(name, src.as_bytes(), var_at, use_at),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn module_bindings_reassigned_and_shared_variables_are_not() {
+        // Module level.
+        assert!(!single_use(
+            "a.js",
+            "const url = 'https://api.au.whispir.com/m?apikey=' + k;\nfetch(url);\n",
+            "url"
+        ));
+        // Read by two requests.
+        assert!(!single_use(
+            "a.js",
+            "function f() {\n  const url = 'https://x?apikey=' + k;\n  fetch(url);\n  fetch(url);\n}\n",
+            "url"
+        ));
+        // Reassigned before the send.
+        assert!(!single_use(
+            "a.py",
+            "def f(k):\n    url = 'https://x?apikey=' + k\n    url = url + '&a=1'\n    requests.get(url)\n",
+            "url"
+        ));
+        // No grammar.
+        assert!(!single_use("a.cfm", "<cfset url = 'x'>#url#", "url"));
     }
 
     #[test]
