@@ -51,16 +51,17 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     let placed =
         requests::place(&req).or_else(|reason| match variable_use(src, &facts.tokens, lang, p) {
             Some((binding, at)) => {
-                // Safe only when the syntax tree proves SPEC's boundary: a local of the
-                // function that sends the request, assigned once and read only there.
-                let proven = crate::lang::tree::is_single_use_local(
-                    &file.file_name(),
-                    src,
-                    binding,
-                    at.start,
-                );
+                let use_at = at.start;
                 let followed = Request { at, ..req };
                 requests::place(&followed).map(|mut placement| {
+                    // Safe only when the syntax tree proves SPEC's boundary: a local of the
+                    // function that sends the request, assigned once and read only there.
+                    let proven = crate::lang::tree::is_single_use_local(
+                        &file.file_name(),
+                        src,
+                        binding,
+                        use_at,
+                    );
                     let (applicability, via) = if proven {
                         (placement.applicability, "a local variable used once")
                     } else {

@@ -36,6 +36,32 @@ thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new(Parser::new());
 }
 
+thread_local! {
+    /// The last tree this worker built, with the text and grammar it was built from: the
+    /// proofs for the several findings of one file share one parse.
+    static LAST_TREE: RefCell<Option<(Vec<u8>, Option<String>, tree_sitter::Tree)>> =
+        const { RefCell::new(None) };
+}
+
+/// A parse of `src`, reused while the same worker asks about the same text again.
+fn parse_cached(language: &Language, src: &[u8]) -> Option<tree_sitter::Tree> {
+    let name = language.name().map(str::to_owned);
+    let reused = LAST_TREE.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(text, grammar, _)| *grammar == name && text.as_slice() == src)
+            .map(|(_, _, tree)| tree.clone())
+    });
+    if reused.is_some() {
+        return reused;
+    }
+    let tree = PARSER.with_borrow_mut(|parser| {
+        parser.set_language(language).ok()?;
+        parser.parse(src, None)
+    })?;
+    LAST_TREE.with_borrow_mut(|last| *last = Some((src.to_vec(), name, tree.clone())));
+    Some(tree)
+}
+
 /// How many ERROR and MISSING nodes the tree of `src` holds; `None` when it cannot be
 /// parsed (too large, or the grammar refused).
 pub fn error_count(language: &Language, src: &[u8]) -> Option<usize> {
@@ -106,10 +132,7 @@ pub fn is_single_use_local(file_name: &str, src: &[u8], binding: usize, use_at: 
     if src.len() > MAX_PARSE_BYTES {
         return false;
     }
-    let Some(tree) = PARSER.with_borrow_mut(|parser| {
-        parser.set_language(&language).ok()?;
-        parser.parse(src, None)
-    }) else {
+    let Some(tree) = parse_cached(&language, src) else {
         return false;
     };
     let root = tree.root_node();
