@@ -36,11 +36,13 @@ thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new(Parser::new());
 }
 
+/// A tree with the text and grammar it was built from.
+type BuiltTree = (Vec<u8>, Option<String>, tree_sitter::Tree);
+
 thread_local! {
-    /// The last tree this worker built, with the text and grammar it was built from: the
-    /// proofs for the several findings of one file share one parse.
-    static LAST_TREE: RefCell<Option<(Vec<u8>, Option<String>, tree_sitter::Tree)>> =
-        const { RefCell::new(None) };
+    /// The last tree this worker built: the proofs for the several findings of one file
+    /// share one parse.
+    static LAST_TREE: RefCell<Option<BuiltTree>> = const { RefCell::new(None) };
 }
 
 /// A parse of `src`, reused while the same worker asks about the same text again.
