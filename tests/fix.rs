@@ -535,6 +535,47 @@ fn javascript_computed_headers_are_spread_and_unknown_spreads_stay_manual() {
 }
 
 #[test]
+fn a_query_builder_emptied_by_the_fix_goes_with_it() {
+    let cases: [(&str, &str, &str, &str); 3] = [
+        (
+            "a.py",
+            "def f(k):\n    return requests.get('https://api.au.whispir.com/m', params={'apikey': k})\n",
+            "params=",
+            "requests.get('https://api.au.whispir.com/m', headers={'x-api-key': k})",
+        ),
+        (
+            "b.js",
+            "request({\n  uri: 'https://api.au.whispir.com/m',\n  qs: { apikey: key },\n  json: true,\n}, cb);\n",
+            "qs:",
+            "headers: { 'x-api-key': key },",
+        ),
+        (
+            "c.php",
+            "<?php\nuse GuzzleHttp\\Client;\nfunction f($client, $key) {\n    return $client->request('GET', 'https://api.au.whispir.com/m', [\n        'query' => ['apikey' => $key],\n        'headers' => ['Accept' => 'application/json'],\n    ]);\n}\n",
+            "'query'",
+            "'headers' => ['x-api-key' => $key, 'Accept' => 'application/json'],",
+        ),
+    ];
+    for (name, source, gone, expected) in cases {
+        let (dir, path) = one_file(name, source.as_bytes());
+        let out = run(fix_file_cmd(dir.path(), &["."]));
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", describe(&out));
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert!(!after.contains(gone), "{name}: {after}");
+        assert!(after.contains(expected), "{name}: {after}");
+    }
+    // Still named when other parameters remain.
+    let source = "def f(k):\n    return requests.get('https://api.au.whispir.com/m', params={'apikey': k, 'limit': 5})\n";
+    let (dir, path) = one_file("d.py", source.as_bytes());
+    run(fix_file_cmd(dir.path(), &["."]));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("params={'limit': 5}")
+    );
+}
+
+#[test]
 fn host_and_key_of_one_request_move_together_or_not_at_all() {
     // Key placed: one fix moves both. Key not placeable: the host stays too.
     let source = concat!(

@@ -310,11 +310,49 @@ fn remove_builder_entry(
         let end = value_tok.map_or(tokens[key_tok].span.end, |v| expression_end(src, tokens, v));
         tokens[key_tok].span.start..end
     };
+    let entry = member_if_emptied(src, tokens, lang, entry.clone()).unwrap_or(entry);
     Ok(Removal {
         edits: vec![Edit::delete(with_comma(src, entry))],
         key,
         placed: false,
     })
+}
+
+/// When `entry` is the only member of a literal that is itself the value of a named option
+/// (`qs: { apikey }`, `params={"apikey": k}`, `'query' => ['apikey' => $k]`), the whole option:
+/// an empty `params={}` left behind is noise a reviewer would reject.
+fn member_if_emptied(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    entry: std::ops::Range<usize>,
+) -> Option<std::ops::Range<usize>> {
+    if !lang_is_code(lang) {
+        return None; // JSON documents keep their shape (`"query": []` is data)
+    }
+    let first = token_at(tokens, entry.start)?;
+    let open = enclosing_open(src, tokens, first)
+        .filter(|&o| tokens[o].is_punct(src, "{") || tokens[o].is_punct(src, "["))?;
+    let close = matching_close(src, tokens, open)?;
+    let last = tokens[..close]
+        .iter()
+        .rposition(|t| t.span.end <= entry.end && t.span.start >= entry.start)?;
+    let only = next_significant(tokens, open) == Some(first)
+        && next_significant(tokens, last).is_some_and(|n| {
+            n == close
+                || (tokens[n].is_punct(src, ",") && next_significant(tokens, n) == Some(close))
+        });
+    if !only {
+        return None;
+    }
+    let op = prev_significant(tokens, open)
+        .filter(|&o| matches!(tokens[o].text(src), b":" | b"=" | b"=>"))?;
+    let name = prev_significant(tokens, op)
+        .filter(|&n| matches!(tokens[n].kind, TokKind::Ident | TokKind::Str))?;
+    // A member or keyword argument, not an assignment statement (`params = {…}` stays).
+    let before = prev_significant(tokens, name)?;
+    let in_container = matches!(tokens[before].text(src), b"," | b"(" | b"{" | b"[");
+    in_container.then(|| tokens[name].span.start..tokens[close].span.end)
 }
 
 /// `at` moved back over spaces and, when only spaces precede it on its line, the line break:
