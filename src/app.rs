@@ -44,7 +44,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         // The reader went away (`check | head -1`): it has what it wanted, as with ripgrep.
         Err(_) if STDOUT_CLOSED.load(Ordering::Relaxed) => ExitStatus::Clean,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", crate::escape::text(&message));
             ExitStatus::Error
         }
     }
@@ -241,9 +241,9 @@ pub(crate) fn print_errors(errors: &[crate::engine::ScanError]) {
         let path = if e.path.is_empty() {
             String::new()
         } else {
-            format!("{}: ", e.path)
+            format!("{}: ", crate::escape::line(&e.path))
         };
-        eprintln!("error: {path}{}", e.message);
+        eprintln!("error: {path}{}", crate::escape::line(&e.message));
     }
 }
 

@@ -50,7 +50,7 @@ pub fn fingerprint(report: &FileReport, d: &Diagnostic) -> String {
     let mut text = Vec::with_capacity(line.len());
     let mut i = line.start;
     while i < line.end {
-        if let Some(s) = report.secrets.iter().find(|s| s.start == i && s.end > i) {
+        if let Some(s) = report.secrets.containing(i).filter(|s| s.start == i) {
             text.extend_from_slice(b"***");
             i = s.end.min(line.end).max(i + 1);
         } else {

@@ -11,7 +11,6 @@ use crate::source::{SourceFile, looks_binary};
 use crate::suppress::Suppressions;
 use globset::{Glob, GlobMatcher};
 use std::io::Read;
-use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -70,8 +69,8 @@ impl Settings {
 pub struct FileReport {
     pub file: SourceFile,
     pub diagnostics: Vec<Diagnostic>,
-    /// Byte ranges to redact when showing the file's text.
-    pub secrets: Vec<Range<usize>>,
+    /// What to redact when showing the file's text.
+    pub secrets: crate::secrets::Secrets,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -312,7 +311,7 @@ fn suppression_problems(display: &str, bytes: &[u8]) -> Vec<ScanError> {
         .map(|(line, code)| ScanError {
             path: format!("{display}:{line}"),
             message: format!(
-                "unknown rule code `{code}` in a suppression comment (known: {})",
+                "unknown rule code {code} in a suppression comment (known: {})",
                 rules::known_codes()
             ),
         })

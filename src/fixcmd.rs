@@ -331,7 +331,11 @@ fn fix_stdin(args: &FixArgs, settings: &engine::Settings) -> Result<ExitStatus, 
         );
     }
     if let Some(e) = result.error {
-        eprintln!("error: {}: {e}", file.display_path);
+        eprintln!(
+            "error: {}: {}",
+            crate::escape::line(&file.display_path),
+            crate::escape::line(&e)
+        );
         return Ok(ExitStatus::Error);
     }
     Ok(
@@ -353,14 +357,13 @@ pub fn unified_diff(
     show_secrets: bool,
     color: bool,
 ) -> String {
-    let redact =
-        |bytes: &[u8]| report::redact_text(report, &String::from_utf8_lossy(bytes), show_secrets);
-    let (old, new) = (redact(old), redact(new));
-    let path = report
-        .file
-        .display_path
-        .trim_start_matches("./")
-        .trim_start_matches('/');
+    let shown = |bytes: &[u8]| {
+        let text = report::redact_text(report, &String::from_utf8_lossy(bytes), show_secrets);
+        crate::escape::text(&text).into_owned()
+    };
+    let (old, new) = (shown(old), shown(new));
+    let path = crate::escape::line(&report.file.display_path);
+    let path = path.trim_start_matches("./").trim_start_matches('/');
     let diff = similar::TextDiff::from_lines(&old, &new);
     let text = diff
         .unified_diff()
@@ -400,11 +403,16 @@ impl Approver for Interactive {
             return true;
         }
         let fix_message = d.fix.as_ref().map_or(String::new(), |f| f.message.clone());
-        let heading = format!(
-            "{}: {} {}\n{fix_message}",
-            report.file.display_path, d.code, d.message
+        let shown = |text: &str| {
+            crate::escape::line(&report::redact_text(report, text, false)).into_owned()
+        };
+        eprintln!(
+            "{}: {} {}\n{}",
+            shown(&report.file.display_path),
+            d.code,
+            shown(&d.message),
+            shown(&fix_message)
         );
-        eprintln!("{}", report::redact_text(report, &heading, false));
         eprint!(
             "{}",
             unified_diff(report, &report.file.bytes, fixed, false, self.color)
@@ -494,7 +502,7 @@ fn migration_report(
             let _ = writeln!(
                 md,
                 "- `{}` ({} fix{})",
-                r.file.display_path.trim_start_matches("./"),
+                crate::escape::line(r.file.display_path.trim_start_matches("./")),
                 f.applied.len(),
                 if f.applied.len() == 1 { "" } else { "es" }
             );
@@ -528,7 +536,7 @@ fn migration_report(
                 let _ = writeln!(
                     md,
                     "- [ ] `{}:{}` {} {}{help}",
-                    r.file.display_path.trim_start_matches("./"),
+                    crate::escape::line(r.file.display_path.trim_start_matches("./")),
                     pos.line,
                     d.code,
                     report::clean(r, &d.message, opts)

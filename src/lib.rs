@@ -16,6 +16,7 @@ pub mod detect;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod escape;
 pub mod fix;
 pub mod fixcmd;
 pub mod hosts;

@@ -30,7 +30,9 @@ impl Suppressions {
         Suppressions(map)
     }
 
-    /// Codes in `ignore[…]` lists that name no rule: (1-based line, the code as written).
+    /// Codes in `ignore[…]` lists that name no rule: (1-based line, how to quote it). An
+    /// unclosed list runs to the end of its line, which may hold a key: only what looks like
+    /// a rule code is quoted.
     pub fn unknown_codes(bytes: &[u8]) -> Vec<(usize, String)> {
         let mut out = Vec::new();
         for at in memchr::memmem::find_iter(bytes, MARKER) {
@@ -45,7 +47,7 @@ impl Suppressions {
             let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
             for code in String::from_utf8_lossy(&rest[1..close]).split(',') {
                 if RuleCode::parse(code).is_none() {
-                    out.push((line, code.trim().to_string()));
+                    out.push((line, quote_code(code.trim())));
                 }
             }
         }
@@ -63,5 +65,33 @@ impl Suppressions {
             None => false,
         };
         hit(line) || (line > 0 && hit(line - 1))
+    }
+}
+
+/// `WM999` is quoted; anything longer than a code or with other characters is described,
+/// not shown (it may be the rest of a line holding a key).
+fn quote_code(code: &str) -> String {
+    let looks_like_code = code.len() <= 7
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if looks_like_code {
+        format!("`{code}`")
+    } else {
+        format!("({} characters, not shown)", code.chars().count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_codes_never_quote_the_rest_of_the_line() {
+        let text = b"# whispir-migrate: ignore[WM999, apikey=K7pQ2mX9vR4tY8wZ\n";
+        let found = Suppressions::unknown_codes(text);
+        assert_eq!(found[0], (1, "`WM999`".to_string()));
+        assert_eq!(found[1].0, 1);
+        assert!(!found[1].1.contains("K7pQ"), "{:?}", found[1]);
     }
 }

@@ -92,8 +92,8 @@ pub struct HostLink {
 pub struct Facts {
     pub hosts: Vec<HostUse>,
     pub params: Vec<ApiKeyParam>,
-    /// Byte ranges of secrets to redact wherever file text is shown.
-    pub secrets: Vec<Range<usize>>,
+    /// The secrets to redact wherever file text is shown.
+    pub secrets: secrets::Secrets,
     /// The file mentions Whispir in a way that makes a bare `?apikey=` Whispir's.
     pub whispir_context: bool,
     /// The tokens, when the file needed them (kept for the fixer).
@@ -136,16 +136,19 @@ pub fn analyze(file: &SourceFile, lang: &dyn Language) -> Facts {
     facts.params.dedup_by_key(|p| p.name.clone());
     facts.hosts.sort_by_key(|h| h.host.start);
 
-    facts.secrets = secrets::find_credentials(src);
-    for p in &facts.params {
-        if p.value_kind == ValueKind::Literal {
-            facts.secrets.push(p.value.clone());
-        }
-    }
-    facts
-        .secrets
-        .sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-    facts.secrets.dedup_by(|b, a| b.start < a.end); // drop ranges inside an earlier one
+    // In a programming language a bare word after `api_key =` is a variable, not a key.
+    use crate::lang::RequestStyle::*;
+    let is_code = matches!(
+        lang.request_style(),
+        JavaScript | Python | Rust | Jvm | CSharp | Go | Php | Ruby | Code
+    );
+    let literal_values = facts
+        .params
+        .iter()
+        .filter(|p| p.value_kind == ValueKind::Literal)
+        .map(|p| p.value.clone());
+    facts.secrets =
+        secrets::Secrets::find(src, is_code.then_some(&facts.tokens[..]), literal_values);
     facts
 }
 

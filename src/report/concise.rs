@@ -1,6 +1,6 @@
 //! `path:line:col: CODE message`, one line per diagnostic.
 
-use super::{ReportOptions, clean, positions, summary_line};
+use super::{ReportOptions, clean_line, positions, summary_line};
 use crate::engine::Outcome;
 use std::io::{self, Write};
 
@@ -12,11 +12,11 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
             writeln!(
                 out,
                 "{}:{}:{}: {}{fixable} {}",
-                r.file.display_path,
+                crate::escape::line(&r.file.display_path),
                 start.line,
                 start.column,
                 d.code,
-                clean(r, &d.message, opts)
+                clean_line(r, &d.message, opts)
             )?;
         }
     }

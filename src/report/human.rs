@@ -5,15 +5,21 @@
 //! gets a small window of just its lines, decoded lossily and redacted, with the span mapped
 //! onto it: spans can never split a character there.
 
-use super::{ReportOptions, clean, secrets_of, summary_line};
+use super::{ReportOptions, clean_line, summary_line};
 use crate::engine::{FileReport, Outcome};
 use crate::rules::Severity;
-use crate::secrets::redact_with_map;
+use crate::secrets::display_with_map;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor::Buffer};
 use std::io::{self, Write};
 use std::ops::Range;
+
+/// Lines longer than this (in bytes) are cut around the span, as rustc and ruff do: the
+/// output stays proportional to the findings, not to findings × line length.
+const LONG_LINE: usize = 240;
+/// Bytes of context kept either side of the span on a cut line.
+const CONTEXT: usize = 80;
 
 /// The lines of one diagnostic, as shown.
 struct Window {
@@ -22,6 +28,9 @@ struct Window {
     /// 1-based number of the window's first line in the file.
     first_line: usize,
     line_starts: Vec<usize>,
+    /// The span's start in `text`, and its column in the file (cuts and redaction move it).
+    span_start: usize,
+    span_column: usize,
 }
 
 impl<'a> Files<'a> for Window {
@@ -44,6 +53,19 @@ impl<'a> Files<'a> for Window {
     fn line_number(&'a self, _: (), line_index: usize) -> Result<usize, FilesError> {
         Ok(self.first_line + line_index)
     }
+    fn column_number(
+        &'a self,
+        _: (),
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
+        if byte_index == self.span_start {
+            return Ok(self.span_column);
+        }
+        let line = self.line_range((), line_index)?;
+        let end = byte_index.clamp(line.start, line.end);
+        Ok(self.text[line.start..end].chars().count() + 1)
+    }
     fn line_range(&'a self, _: (), line_index: usize) -> Result<Range<usize>, FilesError> {
         let start = *self
             .line_starts
@@ -61,7 +83,45 @@ impl<'a> Files<'a> for Window {
     }
 }
 
-/// Builds the window for `span` and returns it with the span mapped into it.
+/// The part of `line` to show for `span`: all of it, or for a long line the span with
+/// `CONTEXT` bytes either side (at most `LONG_LINE` in all), never cutting a character or
+/// a secret.
+fn kept_part(report: &FileReport, line: Range<usize>, span: &Range<usize>) -> Range<usize> {
+    if line.len() <= LONG_LINE {
+        return line;
+    }
+    let bytes = &report.file.bytes;
+    let mut a = if line.contains(&span.start) {
+        span.start.saturating_sub(CONTEXT).max(line.start)
+    } else {
+        line.start
+    };
+    let mut b = (span.end.clamp(a, line.end) + CONTEXT)
+        .min(a + LONG_LINE)
+        .min(line.end);
+    let reach = report.secrets.longest();
+    for cut in [a, b] {
+        let near = cut.saturating_sub(reach).max(line.start)..(cut + reach).min(line.end);
+        for h in report.secrets.hidden_in(&bytes[near.clone()], near.start) {
+            let h = h.start + near.start..h.end + near.start;
+            if h.start < cut && cut < h.end {
+                a = a.min(h.start);
+                b = b.max(h.end);
+            }
+        }
+    }
+    let continuation = |i: usize| bytes.get(i).is_some_and(|b| b & 0xC0 == 0x80);
+    while a > line.start && continuation(a) {
+        a -= 1;
+    }
+    while b < line.end && continuation(b) {
+        b += 1;
+    }
+    a..b
+}
+
+/// Builds the window for `span` and returns it with the span mapped into it: its lines
+/// (cut when long), decoded lossily, secrets redacted, control characters escaped.
 fn window(
     report: &FileReport,
     span: &Range<usize>,
@@ -70,25 +130,49 @@ fn window(
     let file = &report.file;
     let first = file.line_index(span.start);
     let last = file.line_index(span.end.max(span.start + 1) - 1).max(first);
-    let start = file.line_range(first).start;
-    let end = file.line_range(last).end;
-    let (mut text, map) = redact_with_map(&file.bytes[start..end], start, secrets_of(report, opts));
-    // CR of CRLF lines in the middle of a multi-line window would show as a stray character.
-    text = text.replace('\r', "");
-    let (s, e) = (
-        map[span.start - start].min(text.len()),
-        map[span.end.min(end) - start].min(text.len()),
-    );
-    let mut line_starts = vec![0];
-    line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let mut text = String::new();
+    let mut line_starts = Vec::with_capacity(last - first + 1);
+    let (mut s, mut e) = (None, None);
+    for index in first..=last {
+        let line = file.line_range(index);
+        let keep = kept_part(report, line.clone(), span);
+        line_starts.push(text.len());
+        if keep.start > line.start {
+            text.push('…');
+        }
+        let part = &file.bytes[keep.clone()];
+        let hidden = if opts.show_secrets {
+            Vec::new()
+        } else {
+            report.secrets.hidden_in(part, keep.start)
+        };
+        let (shown, map) = display_with_map(part, &hidden, true);
+        if keep.contains(&span.start) || (s.is_none() && span.start <= keep.end) {
+            s = Some(text.len() + map[span.start.clamp(keep.start, keep.end) - keep.start]);
+        }
+        if keep.start <= span.end {
+            e = Some(text.len() + map[span.end.clamp(keep.start, keep.end) - keep.start]);
+        }
+        text.push_str(&shown);
+        if keep.end < line.end {
+            text.push('…');
+        }
+        if index != last {
+            text.push('\n');
+        }
+    }
+    let s = s.unwrap_or(0).min(text.len());
+    let e = e.unwrap_or(s).clamp(s, text.len());
     (
         Window {
-            name: file.display_path.clone(),
+            name: crate::escape::line(&file.display_path).into_owned(),
             text,
             first_line: first + 1,
             line_starts,
+            span_start: s,
+            span_column: file.line_col(span.start).column,
         },
-        s..e.max(s),
+        s..e,
     )
 }
 
@@ -108,7 +192,7 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
             };
             let mut notes = Vec::new();
             if let Some(help) = &d.help {
-                notes.push(format!("help: {}", clean(report, help, opts)));
+                notes.push(format!("help: {}", clean_line(report, help, opts)));
             }
             if let Some(fix) = &d.fix {
                 let how = match fix.applicability {
@@ -117,11 +201,11 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
                         "unsafe fix available (--unsafe-fixes)"
                     }
                 };
-                notes.push(format!("{how}: {}", clean(report, &fix.message, opts)));
+                notes.push(format!("{how}: {}", clean_line(report, &fix.message, opts)));
             }
             let diagnostic = base
                 .with_code(d.code.as_str())
-                .with_message(clean(report, &d.message, opts))
+                .with_message(clean_line(report, &d.message, opts))
                 .with_labels(vec![Label::primary((), span).with_message(&d.label)])
                 .with_notes(notes);
             term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic)

@@ -37,35 +37,25 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
     Ok(())
 }
 
-/// The secrets to hide in `report`'s text, or none with `--show-secrets`.
-fn secrets_of<'a>(report: &'a FileReport, opts: &ReportOptions) -> &'a [Range<usize>] {
-    if opts.show_secrets {
-        &[]
-    } else {
-        &report.secrets
-    }
-}
-
 /// A message, help or replacement text with the file's secrets redacted (unless
 /// `--show-secrets`). Rules write plain text; every sink goes through here.
 pub(crate) fn clean(report: &FileReport, text: &str, opts: &ReportOptions) -> String {
     redact_text(report, text, opts.show_secrets)
 }
 
+/// `clean`, for one line of human-facing output: control characters escaped too.
+pub(crate) fn clean_line(report: &FileReport, text: &str, opts: &ReportOptions) -> String {
+    crate::escape::line(&clean(report, text, opts)).into_owned()
+}
+
 /// `text` (a message, a diff, a replacement) with every secret found in `report`'s file
-/// replaced by its redacted form, unless `show_secrets`.
+/// replaced by its redacted form, unless `show_secrets`. One pass over `text`, whatever the
+/// number of secrets.
 pub fn redact_text(report: &FileReport, text: &str, show_secrets: bool) -> String {
-    let mut out = text.to_string();
     if show_secrets {
-        return out;
+        return text.to_string();
     }
-    for s in &report.secrets {
-        let secret = String::from_utf8_lossy(&report.file.bytes[s.clone()]);
-        if !secret.is_empty() && out.contains(secret.as_ref()) {
-            out = out.replace(secret.as_ref(), &crate::secrets::redact(&secret));
-        }
-    }
-    out
+    report.secrets.redact_str(text)
 }
 
 /// Start and end positions of a span (end is exclusive, as a column after the last character).
@@ -86,6 +76,7 @@ fn write_statistics(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
             Some((top, _)) => format!("{top}/"),
             None => "./".to_string(),
         };
+        let dir = crate::escape::line(&dir).into_owned();
         *by_dir.entry(dir).or_default() += r.diagnostics.len();
         for d in &r.diagnostics {
             let e = by_rule.entry(d.code).or_insert((0usize, 0usize));

@@ -580,7 +580,7 @@ fn masked_text(report: &FileReport, span: &Range<usize>) -> Vec<u8> {
     let mut raw = Vec::with_capacity(end.saturating_sub(span.start));
     let mut i = span.start;
     while i < end {
-        if let Some(s) = report.secrets.iter().find(|s| s.start <= i && i < s.end) {
+        if let Some(s) = report.secrets.containing(i) {
             raw.extend_from_slice(b"\0secret\0");
             i = s.end;
         } else {

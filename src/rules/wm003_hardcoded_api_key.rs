@@ -14,9 +14,12 @@ pub const RULE: RuleInfo = RuleInfo {
     explanation: "\
 ## What it finds
 
-A real-looking Whispir API key value written as a literal where the key is sent: in an
-`apikey` query parameter or query builder. Placeholders (`YOUR_API_KEY`, `<key>`, `{{apikey}}`,
-`${KEY}`, `%s`, `{0}`) and variables are not reported. The value is never printed in full.
+A Whispir API key value written as a literal where the key is sent: in an `apikey` query
+parameter or query builder. Any value counts unless it is a recognised placeholder (`<key>`,
+`[key]`, `{key}`, `${KEY}`, `$KEY`, `%s`, `{{apikey}}`, words such as `YOUR_API_KEY_HERE`, one
+repeated character such as `xxxxxxxx`) or a variable: a real key can look like anything. The
+same test decides what is redacted in every output. The value is never printed: its first four
+characters then `…`, or `…` alone under 8 characters (unless `--show-secrets`).
 
 ## Why
 
