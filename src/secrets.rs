@@ -197,7 +197,7 @@ pub fn redact(secret: &str) -> String {
 /// `.header("x-api-key", `, `x-api-key: ` (curl `-H`), `password=`.
 static NAMED_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)(["'`]?)[\w.\-]*(?:api[_.\-]?key|whispir[_.\-]?key|passw(?:or)?d)[\w.\-]*(["'`]?)[ \t]*(=>|:=|=|:|,)[ \t]*"#,
+        r#"(?i-u)(["'`]?)[\w.\-]*(?:api[_.\-]?key|whispir[_.\-]?key|passw(?:or)?d)[\w.\-]*(["'`]?)[ \t]*(=>|:=|=|:|,)[ \t]*"#,
     )
     .expect("valid pattern")
 });
@@ -205,14 +205,14 @@ static NAMED_VALUE: LazyLock<Regex> = LazyLock::new(|| {
 /// `<apiKey>VALUE</apiKey>`, `key="WhispirApiKey" value="VALUE"` (.NET appSettings).
 static MARKUP_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)<[\w.\-:]*(?:api[_.\-]?key|whispir[_.\-]?key|passw(?:or)?d)[\w.\-]*>|key=["'][\w.\-:]*(?:api[_.\-]?key|whispir[_.\-]?key|passw(?:or)?d)[\w.\-]*["'][ \t]+value=(?:["'])"#,
+        r#"(?i-u)<[\w.\-:]*(?:api[_.\-]?key|whispir[_.\-]?key|passw(?:or)?d)[\w.\-]*>|key=["'][\w.\-:]*(?:api[_.\-]?key|whispir[_.\-]?key|passw(?:or)?d)[\w.\-]*["'][ \t]+value=(?:["'])"#,
     )
     .expect("valid pattern")
 });
 
 /// `Authorization: Basic <base64>`.
 static BASIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bbasic[ \t]+([A-Za-z0-9+/]{8,}={0,2})").expect("valid pattern")
+    Regex::new(r"(?i-u)\bbasic[ \t]+([A-Za-z0-9+/]{8,}={0,2})").expect("valid pattern")
 });
 
 /// Base64 of `user:password` mixes in digits, symbols or capitals; "Basic credentials" and
@@ -225,13 +225,13 @@ fn looks_encoded(v: &[u8]) -> bool {
 
 /// `curl -u user:password`, `--user=user:password`: the password follows the match.
 static CURL_USER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|[\s"'])(?:-u[ \t]*|--user(?:[ \t]+|=))(["']?)[^\s:"']+:"#)
+    Regex::new(r#"(?-u)(?:^|[\s"'])(?:-u[ \t]*|--user(?:[ \t]+|=))(["']?)[^\s:"']+:"#)
         .expect("valid pattern")
 });
 
 /// `scheme://user:password@host`: group 1 is the password.
 static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b[a-z][a-z0-9+.\-]*://[^\s/:@"'<>]*:([^\s/@"'<>]+)@"#)
+    Regex::new(r#"(?i-u)\b[a-z][a-z0-9+.\-]*://[^\s/:@"'<>]*:([^\s/@"'<>]+)@"#)
         .expect("valid pattern")
 });
 
@@ -661,6 +661,9 @@ impl Secrets {
     pub fn from_ranges(src: &[u8], mut ranges: Vec<Range<usize>>) -> Secrets {
         ranges.retain(|r| r.start < r.end && r.end <= src.len());
         ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        // Every text found is matched, not only the unions: a message may quote the part of a
+        // key that one scan saw.
+        let mut texts: Vec<Vec<u8>> = ranges.iter().map(|r| src[r.clone()].to_vec()).collect();
         // Overlapping ranges (one scan saw `K7pQ`, another `K7pQ+/x`) become their union.
         let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
         for r in ranges {
@@ -669,7 +672,7 @@ impl Secrets {
                 _ => merged.push(r),
             }
         }
-        let mut texts: Vec<Vec<u8>> = merged.iter().map(|r| src[r.clone()].to_vec()).collect();
+        texts.extend(merged.iter().map(|r| src[r.clone()].to_vec()));
         texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         texts.dedup();
         Secrets {

@@ -17,7 +17,13 @@ pub struct SourceFile {
     /// Read from a stream named on the command line (a FIFO, a device): never written back.
     pub stream: bool,
     line_starts: Vec<usize>,
+    /// Characters before every `CHECKPOINT`-th byte, built when a long line is first asked
+    /// for a column: columns on a minified line cost O(CHECKPOINT), not O(line).
+    checkpoints: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
+
+/// Spacing of the character-count checkpoints, in bytes.
+const CHECKPOINT: usize = 4096;
 
 /// A 1-based line and column; columns count Unicode scalar values (an invalid UTF-8 byte
 /// counts as one).
@@ -37,6 +43,7 @@ impl SourceFile {
             bytes,
             stream: false,
             line_starts,
+            checkpoints: std::sync::OnceLock::new(),
         }
     }
 
@@ -83,10 +90,36 @@ impl SourceFile {
         let offset = offset.min(self.bytes.len());
         let line = self.line_index(offset);
         let start = self.line_starts[line];
+        let column = if offset - start <= 2 * CHECKPOINT {
+            count_chars(&self.bytes[start..offset])
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
         LineCol {
             line: line + 1,
-            column: count_chars(&self.bytes[start..offset]) + 1,
+            column: column + 1,
         }
+    }
+
+    /// `count_chars(&bytes[..offset])`, from the nearest checkpoint. Checkpoints sit on bytes
+    /// that start a character (or are invalid on their own), where counts add up exactly.
+    fn chars_before(&self, offset: usize) -> usize {
+        let checkpoints = self.checkpoints.get_or_init(|| {
+            let mut out = vec![(0, 0)];
+            let mut at = CHECKPOINT;
+            while at < self.bytes.len() {
+                while at < self.bytes.len() && self.bytes[at] & 0xC0 == 0x80 {
+                    at += 1;
+                }
+                let &(last, chars) = out.last().expect("non-empty");
+                out.push((at, chars + count_chars(&self.bytes[last..at])));
+                at += CHECKPOINT;
+            }
+            out
+        });
+        let i = checkpoints.partition_point(|&(at, _)| at <= offset) - 1;
+        let (at, chars) = checkpoints[i];
+        chars + count_chars(&self.bytes[at..offset])
     }
 }
 
@@ -126,6 +159,24 @@ mod tests {
     fn latin1_bytes_count_as_one_column() {
         let f = file(b"caf\xe9 x");
         assert_eq!(f.line_col(5), LineCol { line: 1, column: 6 });
+    }
+
+    #[test]
+    fn columns_on_long_lines_match_a_plain_count() {
+        let mut text = b"x\n".to_vec();
+        for i in 0..20_000 {
+            text.extend_from_slice(match i % 4 {
+                0 => "é".as_bytes(),
+                1 => b"\xe2\x82",
+                2 => "€".as_bytes(),
+                _ => b"a",
+            });
+        }
+        let f = file(&text);
+        for offset in [2, 4097, 8191, 9000, 12_345, 30_000, text.len()] {
+            let want = count_chars(&text[2..offset]) + 1;
+            assert_eq!(f.line_col(offset).column, want, "{offset}");
+        }
     }
 
     #[test]

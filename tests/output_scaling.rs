@@ -1,0 +1,119 @@
+//! Output costs time linear in the findings: each shape runs at size N and 8N, and the time
+//! (and, where it is deterministic, the output size) may grow at most 12 times. Quadratic
+//! code grows 64 times, so the bound catches it without depending on the machine's speed.
+//!
+//! The shapes: many distinct keys, one per line (redaction once compared every message with
+//! every secret of the file), and one long line holding thousands of URLs (the human report
+//! once printed the whole line for every finding).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_whispir-migrate");
+const MAX_RATIO: f64 = 12.0;
+
+/// A distinct 32-hex key for each `i`.
+fn key(i: usize) -> String {
+    format!(
+        "{:016x}{:016x}",
+        (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+        i
+    )
+}
+
+/// Runs `check ARGS` in `dir`, `runs` times; the fastest time and the output size.
+fn time_check(dir: &Path, args: &[&str], runs: usize) -> (Duration, usize) {
+    let mut best = Duration::MAX;
+    let mut size = 0;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let out = Command::new(BIN)
+            .arg("check")
+            .args(["--no-config", "--color", "never"])
+            .args(args)
+            .arg(".")
+            .current_dir(dir)
+            .env_remove("WHISPIR_REGION")
+            .stdin(Stdio::null())
+            .output()
+            .expect("binary runs");
+        best = best.min(start.elapsed());
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        size = out.stdout.len();
+    }
+    (best, size)
+}
+
+/// One file named `name` made by `make(n)`, at N and 8N; asserts the ratios for each
+/// argument list.
+fn assert_linear(name: &str, n: usize, make: fn(usize) -> String, args: &[&[&str]], sizes: bool) {
+    // One measurement at a time: the tests of this file would otherwise compete for the cores.
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let small = tempfile::tempdir().unwrap();
+    let large = tempfile::tempdir().unwrap();
+    std::fs::write(small.path().join(name), make(n)).unwrap();
+    std::fs::write(large.path().join(name), make(8 * n)).unwrap();
+    for args in args {
+        let (t1, s1) = time_check(small.path(), args, 3);
+        let (t8, s8) = time_check(large.path(), args, 3);
+        let ratio = t8.as_secs_f64() / t1.as_secs_f64();
+        eprintln!(
+            "{name} {args:?}: N {t1:?} ({s1} bytes), 8N {t8:?} ({s8} bytes), ratio {ratio:.1}"
+        );
+        assert!(
+            ratio <= MAX_RATIO,
+            "{name} {args:?}: 8N takes {ratio:.1}× the time of N ({t1:?} → {t8:?})"
+        );
+        if sizes {
+            let size_ratio = s8 as f64 / s1 as f64;
+            assert!(
+                size_ratio <= 8.5,
+                "{name} {args:?}: 8N prints {size_ratio:.1}× the output of N ({s1} → {s8} bytes)"
+            );
+        }
+    }
+}
+
+/// `n` lines, each a request with its own key in the query.
+fn distinct_keys(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "curl \"https://api.whispir.com/messages?apikey={}\"\n",
+                key(i)
+            )
+        })
+        .collect()
+}
+
+/// One line of `n` URLs.
+fn long_line(n: usize) -> String {
+    let urls: Vec<String> = (0..n)
+        .map(|i| format!("https://api.whispir.com/m{i}"))
+        .collect();
+    format!("const urls = \"{}\";\n", urls.join(" "))
+}
+
+#[test]
+fn redaction_is_linear_in_the_number_of_keys() {
+    assert_linear(
+        "send.sh",
+        300,
+        distinct_keys,
+        &[&["--format", "human"], &["--format", "sarif"]],
+        false,
+    );
+}
+
+#[test]
+fn human_output_of_a_long_line_is_linear_in_its_findings() {
+    assert_linear(
+        "page.js",
+        300,
+        long_line,
+        &[&["--format", "human"], &["--format", "concise"]],
+        true,
+    );
+}
