@@ -66,6 +66,16 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
     /// The fix moves a base URL: its applicability depends on the whole run (`fix::unit`).
     pub base_url: bool,
+    /// The fix follows the URL through a variable: safe only once a syntax tree proves it a
+    /// local assigned once and read only by this request (checked late, in `fix::unit`).
+    pub through_variable: Option<VariableUse>,
+}
+
+/// Where a followed variable is assigned and where the request reads it (byte offsets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VariableUse {
+    pub binding: usize,
+    pub use_at: usize,
 }
 
 impl Diagnostic {
@@ -79,6 +89,7 @@ impl Diagnostic {
             help: None,
             fix: None,
             base_url: false,
+            through_variable: None,
         }
     }
 

@@ -4,7 +4,7 @@
 use super::query::{self, KeySource, Removal};
 use super::requests::{self, Placement, Request};
 use crate::detect::{ApiKeyParam, Facts, ParamShape};
-use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, Fix, VariableUse};
 use crate::lang::tokens::{
     enclosing_open, expression_end, matching_close, next_significant, prev_significant, token_at,
 };
@@ -13,12 +13,10 @@ use crate::secrets::ValueKind;
 use crate::source::SourceFile;
 
 pub enum Plan {
-    Fix(Fix),
+    /// The fix, and the variable it follows when it goes through one (to be proved local).
+    Fix(Fix, Option<VariableUse>),
     /// What to do by hand: the header line to add and why the tool did not.
-    Manual {
-        header: String,
-        reason: String,
-    },
+    Manual { header: String, reason: String },
 }
 
 pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyParam) -> Plan {
@@ -33,11 +31,14 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         Err(reason) => return manual(lang, &fallback_value(src, p), reason),
     };
     if removal.placed {
-        return Plan::Fix(Fix {
-            applicability: Applicability::Safe,
-            message: "Send the key with `.header(\"x-api-key\", …)`".into(),
-            edits: removal.edits,
-        });
+        return Plan::Fix(
+            Fix {
+                applicability: Applicability::Safe,
+                message: "Send the key with `.header(\"x-api-key\", …)`".into(),
+                edits: removal.edits,
+            },
+            None,
+        );
     }
     let req = Request {
         src,
@@ -48,27 +49,18 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         builder: p.shape == ParamShape::Builder,
     };
     // Where the URL is first stored in a variable, the request is where the variable is used.
+    let mut through = None;
     let placed =
         requests::place(&req).or_else(|reason| match variable_use(src, &facts.tokens, lang, p) {
             Some((binding, at)) => {
-                let use_at = at.start;
+                through = Some(VariableUse {
+                    binding,
+                    use_at: at.start,
+                });
                 let followed = Request { at, ..req };
                 requests::place(&followed).map(|mut placement| {
-                    // Safe only when the syntax tree proves SPEC's boundary: a local of the
-                    // function that sends the request, assigned once and read only there.
-                    let proven = crate::lang::tree::is_single_use_local(
-                        &file.file_name(),
-                        src,
-                        binding,
-                        use_at,
-                    );
-                    let (applicability, via) = if proven {
-                        (placement.applicability, "a local variable used once")
-                    } else {
-                        (Applicability::Unsafe, "the variable holding the URL")
-                    };
-                    placement.applicability = applicability;
-                    placement.how = format!("{}, through {via}", placement.how);
+                    placement.how =
+                        format!("{}, through the variable holding the URL", placement.how);
                     placement
                 })
             }
@@ -91,11 +83,12 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 );
             }
             let message = format!("Move the key to an `x-api-key` header ({how})");
-            Plan::Fix(Fix {
+            let fix = Fix {
                 applicability,
                 message,
                 edits: all,
-            })
+            };
+            Plan::Fix(fix, through)
         }
         Err(reason) => manual(lang, &removal.key.as_text(), reason),
     }
@@ -229,18 +222,17 @@ fn security_scheme(src: &[u8], p: &ApiKeyParam) -> Plan {
         };
     };
     debug_assert!(src[in_value.clone()].eq_ignore_ascii_case(b"query"));
-    Plan::Fix(Fix {
+    let mut edits = vec![
+        Edit::replace(p.name.clone(), "x-api-key"),
+        Edit::replace(in_value, "header"),
+    ];
+    edits.sort_by_key(|e| e.range.start);
+    let fix = Fix {
         applicability: Applicability::Safe,
         message: "Declare the key `in: header` as `x-api-key`".into(),
-        edits: {
-            let mut e = vec![
-                Edit::replace(p.name.clone(), "x-api-key"),
-                Edit::replace(in_value, "header"),
-            ];
-            e.sort_by_key(|e| e.range.start);
-            e
-        },
-    })
+        edits,
+    };
+    Plan::Fix(fix, None)
 }
 
 /// Removes a builder entry (`apikey: k`, `"apikey": k`, `("apikey", k)`, a Postman query

@@ -1915,10 +1915,24 @@ mod tests {
             .collect();
         assert_eq!(params.len(), 1, "one parameter in {src}");
         match plan(&file, &facts, lang, params[0]) {
-            Plan::Fix(f) => {
+            Plan::Fix(f, through) => {
                 let (out, taken) = crate::fix::apply(src.as_bytes(), &[&f]);
                 assert_eq!(taken, vec![0]);
-                Ok((String::from_utf8(out).unwrap(), f.applicability))
+                // As `fix::unit` decides: through a variable, safe only when proved local.
+                let proven = through.is_none_or(|v| {
+                    crate::lang::tree::is_single_use_local(
+                        name,
+                        src.as_bytes(),
+                        v.binding,
+                        v.use_at,
+                    )
+                });
+                let applicability = if proven {
+                    f.applicability
+                } else {
+                    Applicability::Unsafe
+                };
+                Ok((String::from_utf8(out).unwrap(), applicability))
             }
             Plan::Manual { reason, .. } => Err(reason),
         }

@@ -23,7 +23,7 @@ use crate::lang::tokens::prev_significant;
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::rules::{BaseUrlPolicy, RuleCode, RuleContext};
 use crate::source::SourceFile;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How many key-in-query sites a base URL's message names before it counts the rest.
 const SITES_SHOWN: usize = 3;
@@ -262,6 +262,48 @@ pub fn assemble(
             diagnostics[d].fix = Some(fix.clone());
         }
     }
+    prove_variables(file, diagnostics);
+}
+
+/// Fixes that follow the URL through a variable are safe only when the syntax tree proves it
+/// a local assigned once and read only by its request. Proved last, for the fixes that
+/// survived grouping: most files never need the parse.
+fn prove_variables(file: &SourceFile, diagnostics: &mut [Diagnostic]) {
+    let unproven: HashSet<(usize, String)> = diagnostics
+        .iter()
+        .filter_map(|d| {
+            let fix = d.fix.as_ref()?;
+            let v = d.through_variable?;
+            let pending = fix.applicability == Applicability::Safe;
+            (pending
+                && !crate::lang::tree::is_single_use_local(
+                    &file.file_name(),
+                    &file.bytes,
+                    v.binding,
+                    v.use_at,
+                ))
+            .then(|| fix_identity(fix))
+        })
+        .collect();
+    if unproven.is_empty() {
+        return;
+    }
+    for d in diagnostics.iter_mut() {
+        if d.fix
+            .as_ref()
+            .is_some_and(|f| unproven.contains(&fix_identity(f)))
+        {
+            downgrade(d, "not proven a local used only by this request");
+        }
+    }
+}
+
+/// Enough to tell the fixes of one file apart: where the first edit starts, and the message.
+fn fix_identity(fix: &Fix) -> (usize, String) {
+    (
+        fix.edits.first().map_or(0, |e| e.range.start),
+        fix.message.clone(),
+    )
 }
 
 fn downgrade(d: &mut Diagnostic, why: &str) {

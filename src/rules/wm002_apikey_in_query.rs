@@ -85,7 +85,7 @@ fn diagnostic(
     };
     let d = Diagnostic::new(RuleCode::WM002, p.span.clone(), message).with_label(label);
     match plan(file, facts, lang, p) {
-        Plan::Fix(fix) => {
+        Plan::Fix(fix, through) => {
             let help = match p.shape {
                 ParamShape::SecurityScheme => {
                     "declare the key `in: header` with `name: x-api-key`".to_string()
@@ -95,7 +95,9 @@ fn diagnostic(
                     header_value(p, file)
                 ),
             };
-            d.with_help(help).with_fix(Some(fix))
+            let mut d = d.with_help(help).with_fix(Some(fix));
+            d.through_variable = through;
+            d
         }
         Plan::Manual { header, reason } => d.with_help(format!(
             "add `{header}` to this request, then remove the parameter (not automatic: {reason})"
