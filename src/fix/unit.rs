@@ -269,20 +269,21 @@ pub fn assemble(
 /// a local assigned once and read only by its request. Proved last, for the fixes that
 /// survived grouping: most files never need the parse.
 fn prove_variables(file: &SourceFile, diagnostics: &mut [Diagnostic]) {
+    let tree = std::cell::OnceCell::new();
     let unproven: HashSet<(usize, String)> = diagnostics
         .iter()
         .filter_map(|d| {
             let fix = d.fix.as_ref()?;
             let v = d.through_variable?;
-            let pending = fix.applicability == Applicability::Safe;
-            (pending
-                && !crate::lang::tree::is_single_use_local(
-                    &file.file_name(),
-                    &file.bytes,
-                    v.binding,
-                    v.use_at,
-                ))
-            .then(|| fix_identity(fix))
+            if fix.applicability != Applicability::Safe {
+                return None;
+            }
+            let tree =
+                tree.get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
+            let proven = tree.as_ref().is_some_and(|t| {
+                crate::lang::tree::is_single_use_local(t, &file.bytes, v.binding, v.use_at)
+            });
+            (!proven).then(|| fix_identity(fix))
         })
         .collect();
     if unproven.is_empty() {

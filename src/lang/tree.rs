@@ -36,32 +36,17 @@ thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new(Parser::new());
 }
 
-/// A tree with the text and grammar it was built from.
-type BuiltTree = (Vec<u8>, Option<String>, tree_sitter::Tree);
-
-thread_local! {
-    /// The last tree this worker built: the proofs for the several findings of one file
-    /// share one parse.
-    static LAST_TREE: RefCell<Option<BuiltTree>> = const { RefCell::new(None) };
-}
-
-/// A parse of `src`, reused while the same worker asks about the same text again.
-fn parse_cached(language: &Language, src: &[u8]) -> Option<tree_sitter::Tree> {
-    let name = language.name().map(str::to_owned);
-    let reused = LAST_TREE.with_borrow(|last| {
-        last.as_ref()
-            .filter(|(text, grammar, _)| *grammar == name && text.as_slice() == src)
-            .map(|(_, _, tree)| tree.clone())
-    });
-    if reused.is_some() {
-        return reused;
+/// The syntax tree of `src`, a file named `file_name`: `None` without a grammar, or when the
+/// file is too large to parse.
+pub fn parse(file_name: &str, src: &[u8]) -> Option<tree_sitter::Tree> {
+    let language = grammar(file_name)?;
+    if src.len() > MAX_PARSE_BYTES {
+        return None;
     }
-    let tree = PARSER.with_borrow_mut(|parser| {
-        parser.set_language(language).ok()?;
+    PARSER.with_borrow_mut(|parser| {
+        parser.set_language(&language).ok()?;
         parser.parse(src, None)
-    })?;
-    LAST_TREE.with_borrow_mut(|last| *last = Some((src.to_vec(), name, tree.clone())));
-    Some(tree)
+    })
 }
 
 /// How many ERROR and MISSING nodes the tree of `src` holds; `None` when it cannot be
@@ -126,17 +111,13 @@ fn is_function(kind: &str) -> bool {
 /// SPEC's line between a safe and an unsafe fix through a variable: the name written at
 /// `binding` (where the URL is assigned) is a local of the function that also holds `use_at`
 /// (where the request reads it), and within that function it occurs exactly twice — assigned
-/// once, read once, never reassigned nor shared with another request.
-pub fn is_single_use_local(file_name: &str, src: &[u8], binding: usize, use_at: usize) -> bool {
-    let Some(language) = grammar(file_name) else {
-        return false;
-    };
-    if src.len() > MAX_PARSE_BYTES {
-        return false;
-    }
-    let Some(tree) = parse_cached(&language, src) else {
-        return false;
-    };
+/// once, read once, never reassigned nor shared with another request. `tree` is `src`'s.
+pub fn is_single_use_local(
+    tree: &tree_sitter::Tree,
+    src: &[u8],
+    binding: usize,
+    use_at: usize,
+) -> bool {
     let root = tree.root_node();
     let Some(name_node) = root.named_descendant_for_byte_range(binding, binding + 1) else {
         return false;
@@ -267,7 +248,8 @@ pub(crate) mod tests {
     fn single_use(name: &str, src: &str, var: &str) -> bool {
         let binding = src.find(var).unwrap();
         let use_at = src.rfind(var).unwrap();
-        is_single_use_local(name, src.as_bytes(), binding, use_at)
+        parse(name, src.as_bytes())
+            .is_some_and(|tree| is_single_use_local(&tree, src.as_bytes(), binding, use_at))
     }
 
     #[test]
