@@ -1920,12 +1920,14 @@ mod tests {
                 assert_eq!(taken, vec![0]);
                 // As `fix::unit` decides: through a variable, safe only when proved local.
                 let proven = through.is_none_or(|v| {
-                    crate::lang::tree::is_single_use_local(
-                        name,
-                        src.as_bytes(),
-                        v.binding,
-                        v.use_at,
-                    )
+                    crate::lang::tree::parse(name, src.as_bytes()).is_some_and(|t| {
+                        crate::lang::tree::is_single_use_local(
+                            &t,
+                            src.as_bytes(),
+                            v.binding,
+                            v.use_at,
+                        )
+                    })
                 });
                 let applicability = if proven {
                     f.applicability

@@ -284,8 +284,9 @@ pub(crate) mod tests {
         for (name, src, var) in cases {
             let var_at = src.find(var).unwrap();
             let use_at = src.rfind(var.trim_end_matches(" :")).unwrap();
+            let tree = parse(name, src.as_bytes()).unwrap();
             assert!(
-                is_single_use_local(name, src.as_bytes(), var_at, use_at),
+                is_single_use_local(&tree, src.as_bytes(), var_at, use_at),
                 "{name}"
             );
         }
