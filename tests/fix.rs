@@ -189,9 +189,17 @@ impl Fixed {
 }
 
 fn fix_fixture(folder: &str) -> Fixed {
+    fix_fixture_with(folder, false)
+}
+
+fn fix_fixture_with(folder: &str, unsafe_fixes: bool) -> Fixed {
     let dir = fixture_copy(folder);
     let before = read_tree(dir.path());
-    let out = run(fix_cmd(dir.path()));
+    let mut c = fix_cmd(dir.path());
+    if unsafe_fixes {
+        c.arg("--unsafe-fixes");
+    }
+    let out = run(c);
     let code = out.status.code();
     assert!(
         (code == Some(0) || code == Some(1)) && out.stderr.is_empty(),
@@ -362,24 +370,61 @@ fn parse(path: &Path) -> Option<Result<(), String>> {
                 .arg(path);
             external_check(c, "python3 ast.parse")
         }
-        "sh" => {
-            let mut c = Command::new("sh");
+        "sh" | "bash" => {
+            let mut c = Command::new("bash");
             c.arg("-n").arg(path);
-            external_check(c, "sh -n")
+            external_check(c, "bash -n")
         }
-        // Java needs stubs for its imports to compile; not checked here.
+        "php" => {
+            require_tool("php", "--version", "PHP (`php-cli`)");
+            let mut c = Command::new("php");
+            c.arg("-l").arg(path);
+            external_check(c, "php -l")
+        }
+        "rb" => {
+            require_tool("ruby", "--version", "Ruby (`ruby`)");
+            let mut c = Command::new("ruby");
+            c.arg("-c").arg(path);
+            external_check(c, "ruby -c")
+        }
+        "go" => {
+            require_tool("gofmt", "-h", "Go (`golang-go`)");
+            let mut c = Command::new("gofmt");
+            c.arg("-e").arg(path).stdout(Stdio::null());
+            external_check(c, "gofmt -e")
+        }
+        // Java, Kotlin, C# and TypeScript need their libraries (or stubs of them) to compile:
+        // their syntax is checked with the tree-sitter grammars below.
         _ => return None,
     })
+}
+
+/// Syntax errors in `bytes` by the tree-sitter grammar the fix guard uses for `name`.
+fn tree_errors(name: &str, bytes: &[u8]) -> Option<usize> {
+    let grammar = whispir_migrate::lang::tree::grammar(&name.to_ascii_lowercase())?;
+    whispir_migrate::lang::tree::error_count(&grammar, bytes)
 }
 
 #[test]
 fn fixed_files_still_parse() {
     let mut failures = Vec::new();
     let mut checked = 0;
-    for folder in folders() {
-        let fixed = fix_fixture(&folder);
+    for (folder, unsafe_fixes) in folders()
+        .into_iter()
+        .flat_map(|f| [(f.clone(), false), (f, true)])
+    {
+        let fixed = fix_fixture_with(&folder, unsafe_fixes);
         let original = fixture_copy(&folder);
         for rel in fixed.changed() {
+            if let (Some(before), Some(after)) = (
+                tree_errors(rel, &fixed.before[rel]),
+                tree_errors(rel, &fixed.after[rel]),
+            ) && after > before
+            {
+                failures.push(format!(
+                    "{folder}/{rel} (unsafe fixes: {unsafe_fixes}): tree-sitter errors {before} → {after}"
+                ));
+            }
             let path = fixed.dir.path().join(rel);
             let Some(result) = parse(&path) else {
                 continue;
