@@ -230,7 +230,11 @@ pub(crate) fn emit(args: &CheckArgs, buf: &[u8]) -> Result<(), String> {
 pub(crate) fn print_skipped(args: &CheckArgs, skipped: &[crate::engine::ScanError]) {
     if args.verbose {
         for s in skipped {
-            eprintln!("skipped: {}: {}", s.path, s.message);
+            eprintln!(
+                "skipped: {}: {}",
+                crate::escape::line(&s.path),
+                crate::escape::line(&s.message)
+            );
         }
     }
 }

@@ -118,7 +118,10 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
         if !refused.is_empty() {
             let list: Vec<String> = refused
                 .iter()
-                .map(|(p, why)| format!("  {}: {why}", p.display()))
+                .map(|(p, why)| {
+                    let p = p.display().to_string();
+                    format!("  {}: {why}", crate::escape::line(&p))
+                })
                 .collect();
             return Err(format!(
                 "{} file(s) to fix have no undo in git:\n{}\ncommit or stash them first, or pass --allow-dirty (alias --allow-no-vcs)",
@@ -161,7 +164,7 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
                 if f.changed() && r.file.stream {
                     eprintln!(
                         "note: {}: not a regular file (a pipe or device); fixes are not written (`--diff` shows them)",
-                        r.file.display_path
+                        crate::escape::line(&r.file.display_path)
                     );
                 }
                 remaining.reports.push((*r).clone())
@@ -515,10 +518,10 @@ fn migration_report(
             let _ = writeln!(
                 md,
                 "- `{}` ({} fix{}): {}",
-                r.file.display_path.trim_start_matches("./"),
+                crate::escape::line(r.file.display_path.trim_start_matches("./")),
                 f.applied.len(),
                 if f.applied.len() == 1 { "" } else { "es" },
-                report::clean(r, reason, opts)
+                report::clean_line(r, reason, opts)
             );
         }
         md.push('\n');
@@ -531,7 +534,7 @@ fn migration_report(
                 let help = d
                     .help
                     .as_deref()
-                    .map(|h| format!(" — {}", report::clean(r, h, opts)))
+                    .map(|h| format!(" — {}", report::clean_line(r, h, opts)))
                     .unwrap_or_default();
                 let _ = writeln!(
                     md,
@@ -539,7 +542,7 @@ fn migration_report(
                     crate::escape::line(r.file.display_path.trim_start_matches("./")),
                     pos.line,
                     d.code,
-                    report::clean(r, &d.message, opts)
+                    report::clean_line(r, &d.message, opts)
                 );
             }
         }

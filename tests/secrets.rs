@@ -354,6 +354,27 @@ fn control_characters_in_file_names_are_escaped() {
             "{args:?}:\n{out}"
         );
     }
+    // The --report file and the fix summary too (last: this rewrites the files).
+    let report = dir.path().join("report.md");
+    let out = run(
+        dir.path(),
+        &[
+            "fix",
+            "--allow-dirty",
+            "--region",
+            "au",
+            "--report",
+            report.to_str().unwrap(),
+            ".",
+        ],
+    );
+    let md = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        !out.contains('\x1b') && !md.contains('\x1b'),
+        "{out:?}\n{md:?}"
+    );
+    assert!(md.contains("evil\\x1b]0;pwned\\x07\\x1b[2J.py"), "{md}");
+    assert!(md.contains("two\\nlines.py"), "{md}");
     // Error lines name the path the same way.
     let out = run(
         dir.path(),
