@@ -2,10 +2,12 @@
 //!
 //! The fixed text goes to a temporary file in the same directory (created `0600`, named
 //! `.whispir-migrate-<pid>-<random>.tmp`), gets the original's owner, group and mode, and is
-//! synced. Right before the replace the file is compared with what was read; then, on Linux,
-//! `renameat2(RENAME_EXCHANGE)` swaps the two files and the swapped-out one is compared again:
-//! if someone wrote to it in between, the swap is undone and their change kept. Elsewhere (or
-//! on a filesystem without the exchange) a plain rename follows the last check.
+//! synced. Right before the replace the file is opened under a read lease (Linux: refused
+//! while anyone has it open for writing, broken by anyone who opens it for writing) and
+//! compared with what was read; then `renameat2(RENAME_EXCHANGE)` swaps the two files, and the
+//! swapped-out one is compared again and the lease checked: if someone wrote to it or opened
+//! it for writing in between, the swap is undone and their change kept. Elsewhere (or on a
+//! filesystem without the exchange) a plain rename follows the last check.
 //!
 //! Files that a replace would silently harm are refused: symbolic links, files without write
 //! permission (for root too), files with several hard links.
@@ -17,13 +19,15 @@
 use std::ffi::CString;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, RwLock};
 
-/// Test hook, read from the environment: `append-after-sync` and `append-before-exchange`
-/// append a line to the file at those points (a concurrent edit, made deterministic);
+/// Test hook, read from the environment: `append-after-sync` appends a line to the file once
+/// the temporary file is synced; `append-before-exchange` has another process append one after
+/// the last check, and gives it 300 ms to open the file (a concurrent edit, made repeatable);
 /// `pause-after-temp` sleeps once the temporary file exists, so a test can signal the process.
 pub const TEST_HOOK_ENV: &str = "WHISPIR_MIGRATE_TEST_HOOK";
 
@@ -49,6 +53,8 @@ pub enum WriteError {
     Owner { uid: u32, gid: u32, cause: String },
     #[error("changed on disk since it was read; not written (the change is kept)")]
     Changed,
+    #[error("is open for writing in another process; not written")]
+    OpenForWriting,
     #[error(
         "changed on disk while it was being replaced; not written (the change is kept; the fixed text, also written to meanwhile, is at {0})"
     )]
@@ -167,19 +173,90 @@ fn keep_owner(tmp: &File, original: &std::fs::Metadata) -> Result<(), WriteError
 
 /// Whether the file at `path` holds exactly `expected`.
 fn holds(path: &Path, expected: &[u8]) -> Result<bool, WriteError> {
-    let mut f = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(io_error("reading", &e)),
-    };
-    let len = f.metadata().map_err(|e| io_error("reading", &e))?.len();
+    match File::open(path) {
+        Ok(f) => file_holds(&f, expected),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(io_error("reading", &e)),
+    }
+}
+
+/// Whether `file`, from its start, holds exactly `expected`.
+fn file_holds(mut file: &File, expected: &[u8]) -> Result<bool, WriteError> {
+    use std::io::Seek;
+    let len = file.metadata().map_err(|e| io_error("reading", &e))?.len();
     if len != expected.len() as u64 {
         return Ok(false);
     }
     let mut now = Vec::with_capacity(expected.len());
-    f.read_to_end(&mut now)
+    file.rewind()
+        .and_then(|_| file.read_to_end(&mut now))
         .map_err(|e| io_error("reading", &e))?;
     Ok(now == expected)
+}
+
+/// The file about to be replaced, open with a read lease where Linux grants one (its owner, or
+/// root): the lease can only be taken while nobody has the file open for writing, and anyone
+/// opening it for writing meanwhile breaks it and waits until it is released. So a writer
+/// that opened the file before the swap, and would write into the replaced version, is seen.
+struct Watched {
+    file: File,
+    leased: bool,
+}
+
+impl Watched {
+    fn open(path: &Path) -> Result<Watched, WriteError> {
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(WriteError::Changed),
+            Err(e) => return Err(io_error("reading", &e)),
+        };
+        let leased = match set_lease(&file, libc::F_RDLCK) {
+            Ok(()) => true,
+            Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => {
+                return Err(WriteError::OpenForWriting);
+            }
+            // Someone else's file without CAP_LEASE, or a filesystem without leases: the
+            // content checks alone.
+            Err(_) => false,
+        };
+        Ok(Watched { file, leased })
+    }
+
+    /// Whether nobody opened the file for writing since the lease was taken.
+    fn undisturbed(&self) -> bool {
+        // SAFETY: F_GETLEASE on a valid descriptor has no memory effects.
+        !self.leased
+            || unsafe { libc::fcntl(self.file.as_raw_fd(), libc::F_GETLEASE) } == libc::F_RDLCK
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        if self.leased {
+            let _ = set_lease(&self.file, libc::F_UNLCK);
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn set_lease(file: &File, kind: libc::c_int) -> std::io::Result<()> {
+    // A lease break is announced with SIGIO, whose default action ends the process.
+    static IGNORE_SIGIO: OnceLock<()> = OnceLock::new();
+    IGNORE_SIGIO.get_or_init(|| {
+        // SAFETY: installs the "ignore" disposition; no handler code runs.
+        unsafe { libc::signal(libc::SIGIO, libc::SIG_IGN) };
+    });
+    // SAFETY: F_SETLEASE on a valid descriptor has no memory effects.
+    if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLEASE, kind) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn set_lease(_: &File, _: libc::c_int) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 fn replace(
@@ -189,7 +266,9 @@ fn replace(
     fixed: &[u8],
     hook: &dyn Fn(Stage, &Path),
 ) -> Result<(), WriteError> {
-    if !holds(path, original)? {
+    // Released (dropped) last, after the replaced version is gone or back in place.
+    let watched = Watched::open(path)?;
+    if !file_holds(&watched.file, original)? {
         return Err(WriteError::Changed);
     }
     hook(Stage::Checked, path);
@@ -198,15 +277,19 @@ fn replace(
     match exchange(&tmp.path, path) {
         Ok(()) => {}
         Err(e) if exchange_unsupported(&e) => {
+            if !watched.undisturbed() {
+                return Err(WriteError::Changed);
+            }
             std::fs::rename(&tmp.path, path).map_err(|e| io_error("replacing the file", &e))?;
             tmp.disarm();
             return Ok(());
         }
         Err(e) => return Err(io_error("replacing the file", &e)),
     }
-    // `tmp.path` now names the file as it was: anything written to it before the swap shows.
-    // A read error counts as a change: undo the swap rather than risk the user's version.
-    if holds(&tmp.path, original).unwrap_or(false) {
+    // `tmp.path` now names the file as it was: anything written to it before the swap shows,
+    // and a writer that opened it meanwhile broke the lease. A read error counts as a change:
+    // undo the swap rather than risk the user's version.
+    if file_holds(&watched.file, original).unwrap_or(false) && watched.undisturbed() {
         std::fs::remove_file(&tmp.path).map_err(|e| io_error("removing the replaced file", &e))?;
         tmp.disarm();
         return Ok(());
@@ -272,10 +355,18 @@ fn env_hook(stage: Stage, path: &Path) {
         return;
     };
     match (hook.as_str(), stage) {
-        ("append-after-sync", Stage::Synced) | ("append-before-exchange", Stage::Checked) => {
+        ("append-after-sync", Stage::Synced) => {
             if let Ok(mut f) = OpenOptions::new().append(true).open(path) {
                 let _ = f.write_all(b"# concurrent edit\n");
             }
+        }
+        // Another process appends: its open waits while the file is leased.
+        ("append-before-exchange", Stage::Checked) => {
+            let _ = std::process::Command::new("sh")
+                .args(["-c", "printf '# concurrent edit\\n' >> \"$1\"", "sh"])
+                .arg(path)
+                .spawn();
+            std::thread::sleep(std::time::Duration::from_millis(300));
         }
         ("pause-after-temp", Stage::TempCreated) => {
             std::thread::sleep(std::time::Duration::from_secs(60))
@@ -513,17 +604,35 @@ mod tests {
         assert_eq!(entries(dir.path()), 1, "no temporary file left behind");
     }
 
+    /// A writer that opens the file between the last check and the swap (it waits on the
+    /// lease, then writes into the version it opened) keeps its edit.
     #[test]
     fn an_edit_between_the_check_and_the_swap_is_kept() {
         let (dir, path) = dir_with("a.sh", b"old\n");
+        let writer = std::cell::RefCell::new(None);
         let err = write_fixed_with(&path, b"old\n", b"new\n", &|stage, p| {
             if stage == Stage::Checked {
-                append(p, b"edit\n");
+                let p = p.to_path_buf();
+                *writer.borrow_mut() = Some(std::thread::spawn(move || append(&p, b"edit\n")));
+                std::thread::sleep(std::time::Duration::from_millis(300));
             }
         })
         .unwrap_err();
+        writer.into_inner().unwrap().join().unwrap();
         assert!(matches!(err, WriteError::Changed), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), b"old\nedit\n");
+        assert_eq!(entries(dir.path()), 1, "no temporary file left behind");
+    }
+
+    /// Someone holding the file open for writing could write after any check: refused.
+    #[test]
+    fn a_file_open_for_writing_elsewhere_is_refused() {
+        let (dir, path) = dir_with("a.sh", b"old\n");
+        let open = OpenOptions::new().append(true).open(&path).unwrap();
+        let err = write_fixed(&path, b"old\n", b"new\n").unwrap_err();
+        assert!(matches!(err, WriteError::OpenForWriting), "{err}");
+        drop(open);
+        assert_eq!(std::fs::read(&path).unwrap(), b"old\n");
         assert_eq!(entries(dir.path()), 1, "no temporary file left behind");
     }
 

@@ -865,9 +865,17 @@ fn an_edit_made_while_the_file_is_being_written_is_kept() {
             "{hook}: {}",
             describe(&out)
         );
+        // The other process of `append-before-exchange` writes once the lease is released.
+        let expected = format!("{}# concurrent edit\n", legacy_script());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::fs::read_to_string(&path).unwrap() != expected
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
-            format!("{}# concurrent edit\n", legacy_script()),
+            expected,
             "{hook}: the edit is kept, nothing else changed"
         );
         assert_eq!(entries(dir.path()), 1, "{hook}: no temporary file left");
