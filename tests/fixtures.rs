@@ -156,3 +156,90 @@ fn every_expectation_marker_is_met() {
         failures.join("\n")
     );
 }
+
+/// `check --region au --format json` on one fixture folder.
+fn check_with_region(folder: &str) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_whispir-migrate"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "--no-config", "--region", "au", "--format", "json"])
+        .arg(format!("fixtures/{folder}"))
+        .output()
+        .expect("binary runs");
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// Request fixtures record the outcome of their key's move after the codes:
+/// `expect: WM001 WM002 fix: safe` (or `unsafe`, `manual`). With `--region au`, the WM002
+/// finding on that line must have a fix of that applicability, or none for `manual`; the
+/// split per folder is printed for the closing notes of request-migration work.
+#[test]
+fn every_fix_outcome_marker_is_met() {
+    let mut failures = Vec::new();
+    let mut marked = 0;
+    for folder in folders() {
+        let report = check_with_region(&folder);
+        let mut outcome: std::collections::BTreeMap<(String, usize), String> = Default::default();
+        for d in report["diagnostics"].as_array().expect("array") {
+            if d["code"] != "WM002" {
+                continue;
+            }
+            let key = (
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap() as usize,
+            );
+            let got = d["fix"]["applicability"].as_str().unwrap_or("manual");
+            outcome.insert(key, got.to_string());
+        }
+        let mut split: std::collections::BTreeMap<String, usize> = Default::default();
+        for entry in walkdir::WalkDir::new(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures")
+                .join(&folder),
+        ) {
+            let entry = entry.expect("walk fixtures");
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+            for (i, line) in text.lines().enumerate() {
+                let Some(at) = line.find("expect: WM") else {
+                    continue;
+                };
+                let Some(f) = line[at..].find(" fix: ") else {
+                    continue;
+                };
+                let want: String = line[at + f + 6..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .collect();
+                let alone = line[..at]
+                    .trim_matches(|c: char| c.is_whitespace() || "/#*!-<;%{".contains(c))
+                    .is_empty();
+                let target = if alone { i + 2 } else { i + 1 };
+                marked += 1;
+                *split.entry(want.clone()).or_default() += 1;
+                let got = outcome
+                    .get(&(rel.clone(), target))
+                    .map_or("no WM002 finding", String::as_str);
+                if got != want {
+                    failures.push(format!("{rel}:{target}: expected fix {want}, found {got}"));
+                }
+            }
+        }
+        if !split.is_empty() {
+            println!("{folder}: {split:?}");
+        }
+    }
+    assert!(marked > 0, "no fixture records a fix outcome");
+    assert!(
+        failures.is_empty(),
+        "fix outcome markers not met:\n{}",
+        failures.join("\n")
+    );
+}

@@ -106,6 +106,8 @@ fn variable_use(
     // Back to the assignment: `NAME =` (or `NAME :=`, `let NAME =`, `const NAME =`).
     let mut i = lit;
     let mut depth = 0i32;
+    // Where the assigned expression's own tokens end at the latest: past any builder call.
+    let mut scan_from = lit;
     let eq = loop {
         i = prev_significant(tokens, i)?;
         let t = &tokens[i];
@@ -114,7 +116,11 @@ fn variable_use(
             b"(" | b"[" => {
                 depth -= 1;
                 if depth < 0 {
-                    return None;
+                    // `url := fmt.Sprintf("…?apikey=%s", k)`, `uri = URI("…")`: a call that
+                    // only builds the URL; the assignment is before it.
+                    scan_from = matching_close(src, tokens, i)?;
+                    i = url_builder_start(src, tokens, i)?;
+                    depth = 0;
                 }
             }
             b"=" if depth == 0 => break i,
@@ -132,8 +138,8 @@ fn variable_use(
     let name = tokens[name_tok].text(src).to_vec();
     let bare = name.strip_prefix(b"$").unwrap_or(&name).to_vec();
     // The statement's end (`j`: its last token), then the rest of the enclosing block.
-    let mut j = lit;
-    let mut last = lit; // the last token that is not a comment or line break
+    let mut j = scan_from;
+    let mut last = scan_from; // the last token that is not a comment or line break
     let mut depth = 0i32;
     while j + 1 < tokens.len() {
         let t = &tokens[j + 1];
@@ -197,6 +203,43 @@ fn variable_use(
         }
     }
     (uses.len() == 1).then(|| (tokens[name_tok].span.start, uses.remove(0)))
+}
+
+/// Calls that build a URL from their arguments without sending anything.
+const URL_BUILDERS: [&str; 9] = [
+    "sprintf", "format", "uri", "url", "parse", "join", "resolve", "create", "of",
+];
+
+/// When the `(` at token `open` belongs to a call that only builds a URL (`fmt.Sprintf`,
+/// `String.format`, `format!`, `URI`, `new URL`, `url.Parse`), the first token of that call's
+/// callee chain.
+fn url_builder_start(src: &[u8], tokens: &[Token], open: usize) -> Option<usize> {
+    if !tokens[open].is_punct(src, "(") {
+        return None;
+    }
+    let mut name = prev_significant(tokens, open)?;
+    if tokens[name].is_punct(src, "!") {
+        name = prev_significant(tokens, name)?; // Rust's `format!(…)`
+    }
+    let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
+    if tokens[name].kind != TokKind::Ident || !URL_BUILDERS.contains(&callee.as_str()) {
+        return None;
+    }
+    let mut start = name;
+    while let Some(p) = prev_significant(tokens, start) {
+        let t = &tokens[p];
+        let joins = t.is_punct(src, ".") || t.is_punct(src, "::");
+        let part = t.kind == TokKind::Ident
+            && prev_significant(tokens, start).is_some_and(|_| {
+                tokens[start].is_punct(src, ".") || tokens[start].is_punct(src, "::")
+            });
+        if joins || part || (t.kind == TokKind::Ident && t.text(src) == b"new") {
+            start = p;
+        } else {
+            break;
+        }
+    }
+    Some(start)
 }
 
 fn manual(lang: &dyn Language, value: &str, reason: String) -> Plan {

@@ -1691,6 +1691,9 @@ fn php(req: &Request) -> Result<Placement, String> {
         }
         return placed(vec![php_options(src, tokens, options, &entry, q)?]);
     }
+    if let Some(curl) = php_curl(req, lit, q) {
+        return curl;
+    }
     let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
         callee == "sprintf" && receiver.is_none()
     })?;
@@ -1721,6 +1724,156 @@ fn php(req: &Request) -> Result<Placement, String> {
         return Err("the request options are not a plain array".into());
     }
     placed(vec![php_options(src, tokens, arr, &entry, q)?])
+}
+
+/// How far (in tokens) around a curl handle's URL its other options are looked for.
+const CURL_REACH: usize = 4000;
+
+/// PHP curl: the URL given to `curl_init(…)` or `curl_setopt($ch, CURLOPT_URL, …)`; the key
+/// joins the `CURLOPT_HTTPHEADER` array set on the same handle in the same function, or a
+/// `curl_setopt($ch, CURLOPT_HTTPHEADER, […])` line of its own when the handle has none.
+/// `None` when the URL is not a curl handle's.
+fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, String>> {
+    let (src, tokens) = (req.src, req.tokens);
+    // The innermost call around the URL that is `curl_init` or `curl_setopt`.
+    let mut at = lit;
+    let (name, open) = loop {
+        let open = enclosing_open(src, tokens, at)?;
+        let name = prev_significant(tokens, open).filter(|&n| tokens[n].kind == TokKind::Ident);
+        match name.map(|n| text_of(src, &tokens[n]).to_ascii_lowercase()) {
+            Some(callee) if callee == "curl_init" || callee == "curl_setopt" => {
+                break (name?, open);
+            }
+            _ if lit - open > 64 => return None,
+            _ => at = open,
+        }
+    };
+    let args = arguments(src, tokens, open);
+    let arg_text = |i: usize| {
+        args.get(i)
+            .map(|r| String::from_utf8_lossy(&src[r.clone()]).trim().to_string())
+    };
+    let handle = if text_of(src, &tokens[name]).eq_ignore_ascii_case("curl_init") {
+        // `$ch = curl_init($url)`.
+        let eq = prev_significant(tokens, name).filter(|&e| tokens[e].is_punct(src, "="))?;
+        let var = prev_significant(tokens, eq)?;
+        text_of(src, &tokens[var])
+    } else {
+        if arg_text(1).as_deref() != Some("CURLOPT_URL") || args.len() != 3 {
+            return Some(Err("the URL is not the handle's CURLOPT_URL".into()));
+        }
+        arg_text(0)?
+    };
+    if !handle.starts_with('$') {
+        return Some(Err("the curl handle is not a variable".into()));
+    }
+    let close = matching_close(src, tokens, open)?;
+    let end = next_significant(tokens, close).filter(|&e| tokens[e].is_punct(src, ";"))?;
+    // The function body holding the handle; a script's top level counts as one block too.
+    let body = enclosing_brace(src, tokens, name);
+    let (from, to) = match body {
+        Some(b) => (
+            b + 1,
+            matching_close(src, tokens, b).unwrap_or(tokens.len()),
+        ),
+        None => (
+            name.saturating_sub(CURL_REACH),
+            (end + CURL_REACH).min(tokens.len()),
+        ),
+    };
+    let mut header_sets = Vec::new();
+    for k in from..to {
+        let t = &tokens[k];
+        if t.kind != TokKind::Ident {
+            continue;
+        }
+        let callee = text_of(src, t).to_ascii_lowercase();
+        if callee != "curl_setopt" && callee != "curl_setopt_array" {
+            continue;
+        }
+        let Some(o) = next_significant(tokens, k).filter(|&o| tokens[o].is_punct(src, "(")) else {
+            continue;
+        };
+        let a = arguments(src, tokens, o);
+        let same_handle = a
+            .first()
+            .is_some_and(|r| String::from_utf8_lossy(&src[r.clone()]).trim() == handle);
+        let names_header = a.get(1).is_some_and(|r| {
+            memchr::memmem::find(&src[r.clone()], b"CURLOPT_HTTPHEADER").is_some()
+        });
+        if callee == "curl_setopt_array" && same_handle && names_header {
+            return Some(Err(
+                "the handle's headers are set by curl_setopt_array; add `x-api-key` there".into(),
+            ));
+        }
+        if same_handle && names_header && callee == "curl_setopt" {
+            header_sets.push((o, a));
+        }
+    }
+    let key = req.key.as_code(q);
+    let element = match req.key {
+        KeySource::Expr(_) => format!("{q}x-api-key: {q} . {key}"),
+        _ => format!("{q}x-api-key: {}{q}", req.key.as_text()),
+    };
+    let applicability = if body.is_some() {
+        Applicability::Safe
+    } else {
+        Applicability::Unsafe // a script's top level: the handle is a global
+    };
+    let how = "add `x-api-key` to the handle's CURLOPT_HTTPHEADER".to_string();
+    Some(match header_sets.as_slice() {
+        [] => {
+            let long = memchr::memmem::find(src, b"array(").is_some()
+                && memchr::memmem::find(src, b"[").is_none();
+            let list = if long {
+                format!("array({element})")
+            } else {
+                format!("[{element}]")
+            };
+            let indent = indent_of(src, tokens[name].span.start);
+            let line = format!("curl_setopt({handle}, CURLOPT_HTTPHEADER, {list});");
+            Ok(Placement {
+                edits: vec![line_after(src, tokens[end].span.end, &indent, &line)],
+                applicability,
+                how,
+            })
+        }
+        [(o, a)] if a.len() == 3 => {
+            let value = token_at(tokens, a[2].start)?;
+            if sends_header(
+                src,
+                tokens,
+                value..matching_close(src, tokens, *o).unwrap_or(value),
+            ) {
+                return Some(Ok(already("the handle already sends `x-api-key`")));
+            }
+            match php_array(src, tokens, value) {
+                Some(arr) => Ok(Placement {
+                    edits: vec![insert_first(src, tokens, arr, &element)],
+                    applicability,
+                    how,
+                }),
+                None => Err(format!(
+                    "the handle's CURLOPT_HTTPHEADER is computed; add {element} to it"
+                )),
+            }
+        }
+        _ => {
+            Err("the handle sets CURLOPT_HTTPHEADER more than once; add `x-api-key` by hand".into())
+        }
+    })
+}
+
+/// The `{` of the innermost block around token `i` (a function body, in PHP), if any.
+fn enclosing_brace(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
+    let mut at = i;
+    loop {
+        let open = enclosing_open(src, tokens, at)?;
+        if tokens[open].is_punct(src, "{") {
+            return Some(open);
+        }
+        at = open;
+    }
 }
 
 const RUBY_VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
@@ -2314,18 +2467,59 @@ val r = Request.Builder().url(url).header("x-api-key", apiKey).build()
     }
 
     #[test]
+    fn php_curl_handles_get_the_header_in_their_httpheader_option() {
+        // An existing CURLOPT_HTTPHEADER array on the same handle is extended.
+        let src = "<?php\nfunction f($k) {\n    $ch = curl_init();\n    curl_setopt($ch, CURLOPT_URL, 'https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, array('Accept: application/json'));\n    return curl_exec($ch);\n}\n";
+        let (out, a) = fix("a.php", src).unwrap();
+        assert_eq!(a, Applicability::Safe);
+        assert!(
+            out.contains("CURLOPT_URL, 'https://api.au.whispir.com/m');"),
+            "{out}"
+        );
+        assert!(
+            out.contains("array('x-api-key: ' . $k, 'Accept: application/json')"),
+            "{out}"
+        );
+        // None on the handle: a line of its own right after curl_init.
+        let src = "<?php\nfunction f($id, $k) {\n    $ch = curl_init(\"https://api.au.whispir.com/m/$id?apikey=$k\");\n    return curl_exec($ch);\n}\n";
+        let (out, a) = fix("a.php", src).unwrap();
+        assert_eq!(a, Applicability::Safe);
+        assert!(out.contains("    $ch = curl_init(\"https://api.au.whispir.com/m/$id\");\n    curl_setopt($ch, CURLOPT_HTTPHEADER, [\"x-api-key: \" . $k]);\n"), "{out}");
+        // A script's top level: the handle is a global, so unsafe.
+        let src = "<?php\n$ch = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\ncurl_exec($ch);\n";
+        assert_eq!(fix("a.php", src).unwrap().1, Applicability::Unsafe);
+        // Another handle's headers are not this request's.
+        let src = "<?php\nfunction f($k) {\n    $a = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt($b, CURLOPT_HTTPHEADER, ['A: b']);\n}\n";
+        let (out, _) = fix("a.php", src).unwrap();
+        assert!(
+            out.contains("curl_setopt($a, CURLOPT_HTTPHEADER, ['x-api-key: ' . $k]);"),
+            "{out}"
+        );
+        assert!(
+            out.contains("curl_setopt($b, CURLOPT_HTTPHEADER, ['A: b']);"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn php_near_misses_stay_manual() {
         // No Guzzle in the file.
         manual(
             "a.php",
             "<?php\nreturn $cache->get('https://api.au.whispir.com/m?apikey=' . $k, []);\n",
         );
+        // curl with headers computed elsewhere: the array to extend is not in sight.
         assert!(
             manual(
                 "a.php",
-                "<?php\n$ch = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\n"
+                "<?php\nfunction f($k, $h) {\n    $ch = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, $h);\n}\n"
             )
             .contains("CURLOPT_HTTPHEADER")
+        );
+        // Set twice on the handle: which list is sent is not for the fixer to guess.
+        manual(
+            "a.php",
+            "<?php\nfunction f($k) {\n    $ch = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, ['A: b']);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, ['C: d']);\n}\n",
         );
         manual(
             "a.php",
