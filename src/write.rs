@@ -42,7 +42,7 @@ pub enum WriteError {
     #[error("is not a regular file; not written")]
     NotRegular,
     #[error(
-        "has {0} hard links; not written (replacing it would split them: fix it with --diff and apply the patch)"
+        "has {0} hard links; not written (replacing it would split them: make the changes `fix --diff` shows by hand)"
     )]
     HardLinks(u64),
     #[error("is read-only (mode {0:o}); not written")]
@@ -56,7 +56,7 @@ pub enum WriteError {
     #[error("is open for writing in another process; not written")]
     OpenForWriting,
     #[error(
-        "changed on disk while it was being replaced; not written (the change is kept; the fixed text, also written to meanwhile, is at {0})"
+        "changed on disk while it was being replaced, and written to again under its name meanwhile; not written (the first change is kept in the file, the fixed text with the second change at {0})"
     )]
     ChangedTwice(PathBuf),
     #[error("{what}: {cause}")]
@@ -79,6 +79,8 @@ pub(crate) enum Stage {
     Synced,
     /// The last check passed; the replace comes next.
     Checked,
+    /// The files are swapped; the swapped-out one is checked next.
+    Exchanged,
 }
 
 /// Replaces `path`'s contents with `fixed` if it still holds `original`.
@@ -286,6 +288,7 @@ fn replace(
         }
         Err(e) => return Err(io_error("replacing the file", &e)),
     }
+    hook(Stage::Exchanged, path);
     // `tmp.path` now names the file as it was: anything written to it before the swap shows,
     // and a writer that opened it meanwhile broke the lease. A read error counts as a change:
     // undo the swap rather than risk the user's version.
@@ -295,11 +298,12 @@ fn replace(
         return Ok(());
     }
     if let Err(e) = exchange(&tmp.path, path) {
-        tmp.disarm(); // it holds the user's version now: never delete it
+        // It holds the user's version now: never delete it.
+        let kept = keep_aside(&mut tmp, path);
         return Err(WriteError::Io {
             what: format!(
                 "changed on disk while it was being replaced, and putting it back failed; that version is at {}",
-                tmp.path.display()
+                kept.display()
             ),
             cause: crate::discover::io_cause(&e),
         });
@@ -308,8 +312,20 @@ fn replace(
         return Err(WriteError::Changed); // dropping `tmp` removes the fixed text
     }
     // Written to through its new name too: two versions, neither may be lost.
+    Err(WriteError::ChangedTwice(keep_aside(&mut tmp, path)))
+}
+
+/// Moves a temporary file that holds someone's data out of the temporary name, which a later
+/// run would remove, to `<path>.whispir-migrate-kept-<random>`; returns where it is.
+fn keep_aside(tmp: &mut TempFile, path: &Path) -> PathBuf {
     tmp.disarm();
-    Err(WriteError::ChangedTwice(tmp.path.clone()))
+    let mut kept = path.as_os_str().to_owned();
+    kept.push(format!(".whispir-migrate-kept-{:016x}", random_u64()));
+    let kept = PathBuf::from(kept);
+    match std::fs::rename(&tmp.path, &kept) {
+        Ok(()) => kept,
+        Err(_) => tmp.path.clone(),
+    }
 }
 
 /// Atomically swaps the files at `a` and `b`.
@@ -622,6 +638,39 @@ mod tests {
         assert!(matches!(err, WriteError::Changed), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), b"old\nedit\n");
         assert_eq!(entries(dir.path()), 1, "no temporary file left behind");
+    }
+
+    /// One writer waits on the lease to write into the file as it was, another writes into
+    /// the fixed version while it is in place: the first edit stays in the file, the second is
+    /// kept beside it under a name no later run removes.
+    #[test]
+    fn edits_to_both_versions_are_both_kept() {
+        let (dir, path) = dir_with("a.sh", b"old\n");
+        let writer = std::cell::RefCell::new(None);
+        let err = write_fixed_with(&path, b"old\n", b"new\n", &|stage, p| match stage {
+            Stage::Checked => {
+                let p = p.to_path_buf();
+                *writer.borrow_mut() = Some(std::thread::spawn(move || append(&p, b"edit 1\n")));
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+            Stage::Exchanged => append(p, b"edit 2\n"),
+            _ => {}
+        })
+        .unwrap_err();
+        writer.into_inner().unwrap().join().unwrap();
+        let WriteError::ChangedTwice(kept) = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(std::fs::read(&path).unwrap(), b"old\nedit 1\n");
+        assert_eq!(std::fs::read(kept).unwrap(), b"new\nedit 2\n");
+        assert!(
+            kept.to_string_lossy()
+                .contains("a.sh.whispir-migrate-kept-"),
+            "{}",
+            kept.display()
+        );
+        assert_eq!(temp_file_pid(kept.file_name().unwrap().as_bytes()), None);
+        assert_eq!(entries(dir.path()), 2, "the file and the kept version");
     }
 
     /// Someone holding the file open for writing could write after any check: refused.
