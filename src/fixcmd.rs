@@ -113,7 +113,10 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
             .map(|(_, r)| r.file.path.clone())
             .collect();
         let refused = crate::vcs::files_without_undo(&paths).map_err(|e| {
-            format!("{e}\nfix writes only what git can undo; pass --allow-dirty to write anyway")
+            format!(
+                "{}\nfix writes only what git can restore; pass --allow-dirty to write anyway",
+                crate::escape::line(&e.to_string())
+            )
         })?;
         if !refused.is_empty() {
             let list: Vec<String> = refused
@@ -124,7 +127,7 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
                 })
                 .collect();
             return Err(format!(
-                "{} file(s) to fix have no undo in git:\n{}\ncommit or stash them first, or pass --allow-dirty (alias --allow-no-vcs)",
+                "{} file(s) to fix have no undo in git:\n{}\ngit restores only committed files: commit them first, or pass --allow-dirty (alias --allow-no-vcs) to write anyway",
                 refused.len(),
                 list.join("\n")
             ));
