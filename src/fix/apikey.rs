@@ -13,8 +13,13 @@ use crate::secrets::ValueKind;
 use crate::source::SourceFile;
 
 pub enum Plan {
-    /// The fix, and the variable it follows when it goes through one (to be proved local).
-    Fix(Fix, Option<VariableUse>),
+    Fix {
+        fix: Fix,
+        /// The variable the fix follows when it goes through one (to be proved local).
+        through: Option<VariableUse>,
+        /// The key as the header will carry it (the expression a `%s` or `{}` stood for).
+        key: String,
+    },
     /// What to do by hand: the header line to add and why the tool did not.
     Manual { header: String, reason: String },
 }
@@ -31,14 +36,15 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         Err(reason) => return manual(lang, &fallback_value(src, p), reason),
     };
     if removal.placed {
-        return Plan::Fix(
-            Fix {
+        return Plan::Fix {
+            key: removal.key.as_text(),
+            fix: Fix {
                 applicability: Applicability::Safe,
                 message: "Send the key with `.header(\"x-api-key\", …)`".into(),
                 edits: removal.edits,
             },
-            None,
-        );
+            through: None,
+        };
     }
     let req = Request {
         src,
@@ -88,7 +94,11 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 message,
                 edits: all,
             };
-            Plan::Fix(fix, through)
+            Plan::Fix {
+                fix,
+                through,
+                key: removal.key.as_text(),
+            }
         }
         Err(reason) => manual(lang, &removal.key.as_text(), reason),
     }
@@ -275,7 +285,11 @@ fn security_scheme(src: &[u8], p: &ApiKeyParam) -> Plan {
         message: "Declare the key `in: header` as `x-api-key`".into(),
         edits,
     };
-    Plan::Fix(fix, None)
+    Plan::Fix {
+        fix,
+        through: None,
+        key: String::new(),
+    }
 }
 
 /// Removes a builder entry (`apikey: k`, `"apikey": k`, `("apikey", k)`, a Postman query

@@ -2068,7 +2068,9 @@ mod tests {
             .collect();
         assert_eq!(params.len(), 1, "one parameter in {src}");
         match plan(&file, &facts, lang, params[0]) {
-            Plan::Fix(f, through) => {
+            Plan::Fix {
+                fix: f, through, ..
+            } => {
                 let (out, taken) = crate::fix::apply(src.as_bytes(), &[&f]);
                 assert_eq!(taken, vec![0]);
                 // As `fix::unit` decides: through a variable, safe only when proved local.

@@ -5,7 +5,6 @@ use crate::detect::{ApiKeyParam, Facts, ParamShape, Target};
 use crate::diagnostic::Diagnostic;
 use crate::fix::apikey::{Plan, plan};
 use crate::hosts::HostKind;
-use crate::secrets::ValueKind;
 use crate::source::SourceFile;
 
 pub const RULE: RuleInfo = RuleInfo {
@@ -85,15 +84,12 @@ fn diagnostic(
     };
     let d = Diagnostic::new(RuleCode::WM002, p.span.clone(), message).with_label(label);
     match plan(file, facts, lang, p) {
-        Plan::Fix(fix, through) => {
+        Plan::Fix { fix, through, key } => {
             let help = match p.shape {
                 ParamShape::SecurityScheme => {
                     "declare the key `in: header` with `name: x-api-key`".to_string()
                 }
-                _ => format!(
-                    "send the key as header `x-api-key: {}` and drop the parameter",
-                    header_value(p, file)
-                ),
+                _ => format!("send the key as header `x-api-key: {key}` and drop the parameter"),
             };
             let mut d = d.with_help(help).with_fix(Some(fix));
             d.through_variable = through;
@@ -102,16 +98,5 @@ fn diagnostic(
         Plan::Manual { header, reason } => d.with_help(format!(
             "add `{header}` to this request, then remove the parameter (not automatic: {reason})"
         )),
-    }
-}
-
-/// How the key value reads in the header: the interpolated expression, a placeholder, or
-/// (redacted) literal.
-fn header_value(p: &ApiKeyParam, file: &SourceFile) -> String {
-    let raw = String::from_utf8_lossy(&file.bytes[p.value.clone()]).into_owned();
-    match p.value_kind {
-        ValueKind::Absent => "<the key>".to_string(),
-        // Reports redact secrets in every text they print, this one included.
-        ValueKind::Literal | ValueKind::Interpolated | ValueKind::Placeholder => raw,
     }
 }
