@@ -35,6 +35,8 @@ impl Suppressions {
     /// a rule code is quoted.
     pub fn unknown_codes(bytes: &[u8]) -> Vec<(usize, String)> {
         let mut out = Vec::new();
+        // Lines are counted from the previous marker on: one pass over the file in all.
+        let (mut line, mut counted_to) = (1, 0);
         for at in memchr::memmem::find_iter(bytes, MARKER) {
             let rest = &bytes[at + MARKER.len()..];
             if rest.first() != Some(&b'[') {
@@ -44,7 +46,8 @@ impl Suppressions {
                 .iter()
                 .position(|&b| b == b']' || b == b'\n')
                 .unwrap_or(rest.len());
-            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            line += memchr::memchr_iter(b'\n', &bytes[counted_to..at]).count();
+            counted_to = at;
             for code in String::from_utf8_lossy(&rest[1..close]).split(',') {
                 if RuleCode::parse(code).is_none() {
                     out.push((line, quote_code(code.trim())));
@@ -93,5 +96,10 @@ mod tests {
         assert_eq!(found[0], (1, "`WM999`".to_string()));
         assert_eq!(found[1].0, 1);
         assert!(!found[1].1.contains("K7pQ"), "{:?}", found[1]);
+        let lines = b"a\n# whispir-migrate: ignore[WM001]\nb\n\n# whispir-migrate: ignore[X1]\n";
+        assert_eq!(
+            Suppressions::unknown_codes(lines),
+            [(5, "`X1`".to_string())]
+        );
     }
 }

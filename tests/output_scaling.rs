@@ -3,8 +3,9 @@
 //! code grows 64 times, so the bound catches it without depending on the machine's speed.
 //!
 //! The shapes: many distinct keys, one per line (redaction once compared every message with
-//! every secret of the file), and one long line holding thousands of URLs (the human report
-//! once printed the whole line for every finding).
+//! every secret of the file), one long line holding thousands of URLs (the human report
+//! once printed the whole line for every finding), and thousands of suppression comments
+//! (each once counted the lines before it).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -94,6 +95,26 @@ fn long_line(n: usize) -> String {
         .map(|i| format!("https://api.whispir.com/m{i}"))
         .collect();
     format!("const urls = \"{}\";\n", urls.join(" "))
+}
+
+/// `n` suppressed findings.
+fn suppressed(n: usize) -> String {
+    let line = "u = \"https://api.whispir.com/messages\"  # whispir-migrate: ignore[WM001]\n";
+    let mut text = line.repeat(n);
+    // One finding left, so the run reports something (a suppression covers the next line too).
+    text.push_str("\nv = \"https://api.whispir.com/contacts\"\n");
+    text
+}
+
+#[test]
+fn suppression_lookup_is_linear() {
+    assert_linear(
+        "app.py",
+        2000,
+        suppressed,
+        &[&["--format", "concise"]],
+        false,
+    );
 }
 
 #[test]
