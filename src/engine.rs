@@ -136,13 +136,9 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
     }
     crate::fix::unit::assemble(&file, &facts, lang, &settings.rules, &mut diagnostics);
     // A comment quotes code; rewriting it may change what it documents ("old form: …").
-    let comments = lang::comment_ranges(&file.bytes, &facts.tokens);
+    let comments = Ranges::new(lang::comment_ranges(&file.bytes, &facts.tokens));
     for d in &mut diagnostics {
-        if let Some(fix) = d
-            .fix
-            .as_mut()
-            .filter(|_| comments.iter().any(|c| c.contains(&d.span.start)))
-        {
+        if let Some(fix) = d.fix.as_mut().filter(|_| comments.contain(d.span.start)) {
             fix.applicability = Applicability::Unsafe;
         }
     }
@@ -153,9 +149,9 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
     if lang.is_prose() {
         // Migration guides quote the legacy form on purpose: never rewrite prose unasked.
         // Code blocks are code: their fixes keep the applicability of their language.
-        let blocks = crate::lang::fenced_code_blocks(&file.bytes);
+        let blocks = Ranges::new(crate::lang::fenced_code_blocks(&file.bytes));
         for d in &mut diagnostics {
-            let in_code = blocks.iter().any(|b| b.contains(&d.span.start));
+            let in_code = blocks.contain(d.span.start);
             if let Some(fix) = d.fix.as_mut().filter(|_| !in_code) {
                 fix.applicability = Applicability::Unsafe;
             }
@@ -170,6 +166,29 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
         diagnostics,
         secrets: facts.secrets,
     })
+}
+
+/// Byte ranges (comments, code blocks) asked about once per finding: a binary search, as a
+/// file can hold thousands of each.
+struct Ranges(Vec<Range<usize>>);
+
+impl Ranges {
+    fn new(mut ranges: Vec<Range<usize>>) -> Ranges {
+        ranges.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Ranges(merged)
+    }
+
+    fn contain(&self, at: usize) -> bool {
+        let after = self.0.partition_point(|r| r.start <= at);
+        after > 0 && self.0[after - 1].contains(&at)
+    }
 }
 
 thread_local! {
@@ -489,5 +508,18 @@ fn whole_repository(paths: &[PathBuf]) -> bool {
     match paths {
         [dir] if dir.is_dir() => crate::vcs::is_repository_root(dir),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ranges;
+
+    #[test]
+    fn membership_in_sorted_merged_ranges() {
+        let r = Ranges::new(vec![10..20, 0..3, 15..25, 30..30, 40..41]);
+        let inside: Vec<usize> = (0..45).filter(|&i| r.contain(i)).collect();
+        let expected: Vec<usize> = (0..3).chain(10..25).chain([40]).collect();
+        assert_eq!(inside, expected);
     }
 }

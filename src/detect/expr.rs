@@ -118,6 +118,8 @@ fn looks_like_host(text: &[u8]) -> bool {
 fn fragments(src: &[u8], facts: &Facts, lang: &dyn Language, defs: &Defs) -> Vec<ApiKeyParam> {
     let lower = src.to_ascii_lowercase();
     let mut out = Vec::new();
+    let known: std::collections::HashSet<usize> =
+        facts.params.iter().map(|p| p.name.start).collect();
     for at in memchr::memmem::find_iter(&lower, b"apikey") {
         // `"apikey={0}"` as a piece of its own (a nested `String.Format` argument) has no separator.
         let starts_literal = || {
@@ -135,7 +137,7 @@ fn fragments(src: &[u8], facts: &Facts, lang: &dyn Language, defs: &Defs) -> Vec
         if !assigned {
             continue;
         }
-        if facts.params.iter().any(|p| p.name.start == at) {
+        if known.contains(&at) {
             continue;
         }
         // The run of URL text this parameter sits in; a host inside it decides.

@@ -98,6 +98,9 @@ pub struct Facts {
     pub whispir_context: bool,
     /// The tokens, when the file needed them (kept for the fixer).
     pub tokens: Vec<Token>,
+    /// Where the file says `x-api-key` (any case), in order: the fixer asks whether a request
+    /// already sends the header once per parameter, which must not rescan the request.
+    pub x_api_key_at: Vec<usize>,
 }
 
 pub fn analyze(file: &SourceFile, lang: &dyn Language) -> Facts {
@@ -113,6 +116,7 @@ pub fn analyze(file: &SourceFile, lang: &dyn Language) -> Facts {
     }
     facts.whispir_context = has_whispir_context(src, &facts.hosts);
     let lower = src.to_ascii_lowercase();
+    facts.x_api_key_at = memchr::memmem::find_iter(&lower, b"x-api-key").collect();
     let mentions_apikey = memchr::memmem::find(&lower, b"apikey").is_some();
     let may_have_host_array = memchr::memmem::find(src, b"\"whispir\"").is_some();
     // Tokens also tell the fixer which findings sit in comments.

@@ -53,6 +53,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         at: p.name.clone(),
         key: &removal.key,
         builder: p.shape == ParamShape::Builder,
+        x_api_key_at: &facts.x_api_key_at,
     };
     // Where the URL is first stored in a variable, the request is where the variable is used.
     let mut through = None;

@@ -24,21 +24,27 @@ pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<usize>) {
         .collect();
     order.sort_by_key(|&i| (fixes[i].edits[0].range.start, fixes[i].edits[0].range.end));
     let mut taken: Vec<usize> = Vec::new();
-    let mut claimed: Vec<std::ops::Range<usize>> = Vec::new();
+    // Claimed ranges of different fixes never collide, so keyed by start (the longest per
+    // start), the only ones an edit can collide with are the last one starting before it and
+    // those starting inside it: a lookup, not a scan, as a file may hold thousands of fixes.
+    let mut claimed: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     for i in order {
         let overlaps = fixes[i].edits.iter().any(|e| {
-            claimed.iter().any(|c| {
-                // Two insertions at one point, or an edit touching a claimed range, collide.
-                e.range.start < c.end && c.start < e.range.end
-                    || (e.range.is_empty() && c.contains(&e.range.start))
-                    || (c.is_empty() && e.range.contains(&c.start))
-                    || (e.range.is_empty() && c.is_empty() && e.range.start == c.start)
-            })
+            let r = &e.range;
+            let before = claimed.range(..r.start).next_back();
+            before
+                .into_iter()
+                .chain(claimed.range(r.start..=r.end))
+                .any(|(&start, &end)| collide(r, &(start..end)))
         });
         if overlaps {
             continue;
         }
-        claimed.extend(fixes[i].edits.iter().map(|e| e.range.clone()));
+        for e in &fixes[i].edits {
+            // One fix's own edits may share a start: the longer one covers both.
+            let end = claimed.entry(e.range.start).or_insert(e.range.end);
+            *end = (*end).max(e.range.end);
+        }
         taken.push(i);
     }
     let mut edits: Vec<&crate::diagnostic::Edit> =
@@ -77,6 +83,14 @@ fn syntax_guard<'a>(name: &str, original: &'a [u8]) -> impl Fn(&[u8]) -> bool + 
                     .get_or_init(|| lang.check_syntax(original).is_some_and(|r| r.is_ok()))
         }
     }
+}
+
+/// Two insertions at one point, or an edit touching a claimed range, collide.
+fn collide(e: &std::ops::Range<usize>, c: &std::ops::Range<usize>) -> bool {
+    e.start < c.end && c.start < e.end
+        || (e.is_empty() && c.contains(&e.start))
+        || (c.is_empty() && e.contains(&c.start))
+        || (e.is_empty() && c.is_empty() && e.start == c.start)
 }
 
 /// What one pass may apply when the result must still parse.

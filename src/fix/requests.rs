@@ -29,12 +29,18 @@ pub struct Request<'a> {
     pub key: &'a KeySource,
     /// The key was a query-builder entry (`params: { apikey: k }`), not part of a URL.
     pub builder: bool,
+    /// Where the file says `x-api-key` (`Facts::x_api_key_at`).
+    pub x_api_key_at: &'a [usize],
 }
 
 impl Request<'_> {
+    /// Whether `region` says `x-api-key`: a binary search, as one giant request may hold
+    /// thousands of parameters, each asking.
     fn already_sent(&self, region: Range<usize>) -> bool {
-        let text = self.src[region].to_ascii_lowercase();
-        memchr::memmem::find(&text, b"x-api-key").is_some()
+        let first = self.x_api_key_at.partition_point(|&at| at < region.start);
+        self.x_api_key_at
+            .get(first)
+            .is_some_and(|&at| at + b"x-api-key".len() <= region.end)
     }
 
     fn quote(&self) -> char {
@@ -333,14 +339,20 @@ fn insert_first(src: &[u8], tokens: &[Token], open: usize, entry: &str) -> Edit 
     }
 }
 
+/// How many brackets out from the URL the request object may be.
+const POSTMAN_URL_DEPTH: usize = 8;
+
 /// Postman (and similar JSON): the request object around the URL gets a `header` entry.
 fn postman(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
     let mut i = token_at(tokens, req.at.start).ok_or("the URL is not in a JSON string")?;
-    // Walk out to the object that holds `url` (the request object).
+    // Walk out to the object that holds `url` (the request object). It is a few brackets out
+    // (`url` → `raw` or `query`), never many: the bound keeps a deeply nested file linear.
+    let mut levels = 0..POSTMAN_URL_DEPTH;
     let request = loop {
-        let open =
-            enclosing_open(src, tokens, i).ok_or("no Postman request object around the URL")?;
+        let open = enclosing_open(src, tokens, i)
+            .filter(|_| levels.next().is_some())
+            .ok_or("no Postman request object around the URL")?;
         if tokens[open].text(src) == b"{"
             && members(src, tokens, open)
                 .iter()

@@ -1,0 +1,197 @@
+//! No hostile input takes super-linear time: each shape is run at size N and 8N, with `check`
+//! and with `fix --diff`, and the time may grow at most 12-fold (linear is 8; quadratic would
+//! be 64). Sizes are small enough for a debug build in CI; each time is the best of three
+//! runs, so a busy machine does not fail the test. One test function, so the runs do not
+//! compete with each other for the CPU.
+//!
+//! A longer run at other sizes: `SCALING_N=4 cargo test --release --test scaling -- --nocapture`
+//! multiplies every N by 4 and prints the times.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const KEY: &str = "9f86d081884c7d659a2feaa0c55ad015";
+
+/// A hostile shape: its file name and the text at size `n`.
+struct Shape {
+    name: &'static str,
+    file: &'static str,
+    n: usize,
+    make: fn(usize) -> String,
+}
+
+fn url() -> String {
+    format!("https://api.whispir.com/messages?apikey={KEY}")
+}
+
+const SHAPES: &[Shape] = &[
+    Shape {
+        name: "one URL with n `apikey=` parameters",
+        file: "params.js",
+        n: 1000,
+        make: |n| {
+            let params: Vec<String> = (0..n).map(|i| format!("apikey=k{i:08}")).collect();
+            format!(
+                "fetch(\"https://api.whispir.com/messages?{}\");\n",
+                params.join("&")
+            )
+        },
+    },
+    Shape {
+        name: "JSON objects nested n deep around a URL",
+        file: "nested.json",
+        n: 12_500,
+        make: |n| format!("{}\"{}\"{}\n", "{\"a\":".repeat(n), url(), "}".repeat(n)),
+    },
+    Shape {
+        name: "JSON arrays nested n deep around a URL",
+        file: "arrays.json",
+        n: 12_500,
+        make: |n| format!("{}\"{}\"{}\n", "[".repeat(n), url(), "]".repeat(n)),
+    },
+    Shape {
+        name: "n suppression comments, each above a finding",
+        file: "suppress.py",
+        n: 1000,
+        make: |n| {
+            (0..n)
+                .map(|i| {
+                    format!(
+                        "# whispir-migrate: ignore[WM001]\nu{i} = \"https://api.whispir.com/m{i}\"\n"
+                    )
+                })
+                .collect()
+        },
+    },
+    Shape {
+        name: "n unclosed brackets before a request",
+        file: "unclosed.js",
+        n: 12_500,
+        make: |n| format!("{}fetch(\"{}\")\n", "(".repeat(n), url()),
+    },
+    Shape {
+        name: "n hosts on one line",
+        file: "hosts.txt",
+        n: 1000,
+        make: |n| {
+            let urls: Vec<String> = (0..n)
+                .map(|i| format!("https://api.whispir.com/m{i}"))
+                .collect();
+            urls.join(" ") + "\n"
+        },
+    },
+    Shape {
+        name: "JavaScript objects nested n deep around a request",
+        file: "nested.js",
+        n: 12_500,
+        make: |n| {
+            format!(
+                "x = {}fetch(\"{}\"){};\n",
+                "{a: ".repeat(n),
+                url(),
+                "}".repeat(n)
+            )
+        },
+    },
+    Shape {
+        name: "YAML flow mappings nested n deep around a URL",
+        file: "nested.yaml",
+        n: 12_500,
+        make: |n| format!("a: {}{}{}\n", "{k: ".repeat(n), url(), "}".repeat(n)),
+    },
+    Shape {
+        name: "YAML block sequence n deep on one line",
+        file: "sequence.yaml",
+        n: 12_500,
+        make: |n| format!("{}{}\n", "- ".repeat(n), url()),
+    },
+];
+
+/// The best of three wall-clock times of the binary on `file`.
+fn best_time(dir: &Path, args: &[&str]) -> Duration {
+    (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            let status = Command::new(env!("CARGO_BIN_EXE_whispir-migrate"))
+                .args(args)
+                .current_dir(dir)
+                .env_remove("WHISPIR_REGION")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("binary runs");
+            let took = start.elapsed();
+            assert!(
+                matches!(status.code(), Some(0 | 1)),
+                "{args:?} in {}: {status}",
+                dir.display()
+            );
+            took
+        })
+        .min()
+        .expect("three runs")
+}
+
+#[test]
+fn every_hostile_shape_scales_linearly() {
+    let factor: usize = std::env::var("SCALING_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let mut failures = Vec::new();
+    for shape in SHAPES {
+        let dirs: Vec<tempfile::TempDir> = [1, 8]
+            .iter()
+            .map(|k| {
+                let dir = tempfile::tempdir().unwrap();
+                let text = (shape.make)(shape.n * factor * k);
+                std::fs::write(dir.path().join(shape.file), text).unwrap();
+                dir
+            })
+            .collect();
+        for (mode, args) in [
+            (
+                "check",
+                &["check", "--no-config", "--region", "au", "--format", "json"][..],
+            ),
+            (
+                "fix --diff",
+                &[
+                    "fix",
+                    "--no-config",
+                    "--region",
+                    "au",
+                    "--unsafe-fixes",
+                    "--diff",
+                ][..],
+            ),
+        ] {
+            let mut args = args.to_vec();
+            args.push(shape.file);
+            let small = best_time(dirs[0].path(), &args);
+            let large = best_time(dirs[1].path(), &args);
+            let ratio = large.as_secs_f64() / small.as_secs_f64();
+            eprintln!(
+                "{:<52} {mode:<10} n={:>7}: {:>8.3} s, 8n: {:>8.3} s, ratio {ratio:>5.1}",
+                shape.name,
+                shape.n * factor,
+                small.as_secs_f64(),
+                large.as_secs_f64()
+            );
+            if ratio > 12.0 {
+                failures.push(format!(
+                    "{} ({mode}): {small:?} at n={}, {large:?} at 8n (ratio {ratio:.1} > 12)",
+                    shape.name,
+                    shape.n * factor
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "super-linear:\n{}",
+        failures.join("\n")
+    );
+}
