@@ -170,12 +170,12 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
 
 /// Byte ranges (comments, code blocks) asked about once per finding: a binary search, as a
 /// file can hold thousands of each.
-struct Ranges(Vec<Range<usize>>);
+struct Ranges(Vec<std::ops::Range<usize>>);
 
 impl Ranges {
-    fn new(mut ranges: Vec<Range<usize>>) -> Ranges {
+    fn new(mut ranges: Vec<std::ops::Range<usize>>) -> Ranges {
         ranges.sort_by_key(|r| r.start);
-        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
         for r in ranges {
             match merged.last_mut() {
                 Some(last) if r.start <= last.end => last.end = last.end.max(r.end),

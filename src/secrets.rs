@@ -296,9 +296,23 @@ struct Scan<'a> {
     /// sits on an identifier token is a variable, not a key.
     code_tokens: Option<&'a [Token]>,
     found: Vec<Range<usize>>,
+    /// The last line end looked up, with the offset it was looked up from: values on one
+    /// long line (thousands of `apikey=` on a minified line) share one search.
+    line_end_from: std::cell::Cell<(usize, usize)>,
 }
 
 impl Scan<'_> {
+    /// The end of the line holding `at` (the next `\n`, or the end of the file).
+    fn line_end(&self, at: usize) -> usize {
+        let (from, end) = self.line_end_from.get();
+        if from <= at && at <= end {
+            return end;
+        }
+        let end = memchr::memchr(b'\n', &self.src[at..]).map_or(self.src.len(), |e| at + e);
+        self.line_end_from.set((at, end));
+        end
+    }
+
     fn token_kind_at(&self, pos: usize) -> Option<TokKind> {
         let tokens = self.code_tokens?;
         let i = tokens.partition_point(|t| t.span.start <= pos);
@@ -322,7 +336,7 @@ impl Scan<'_> {
     /// the string around the URL).
     fn value_at_in(&self, at: usize, may_quote: bool) -> (Range<usize>, Option<u8>) {
         let src = self.src;
-        let line_end = memchr::memchr(b'\n', &src[at..]).map_or(src.len(), |e| at + e);
+        let line_end = self.line_end(at);
         match src.get(at) {
             Some(&q @ (b'"' | b'\'' | b'`')) if may_quote => {
                 let mut i = at + 1;
@@ -615,6 +629,7 @@ pub fn find_credentials_in(bytes: &[u8], code_tokens: Option<&[Token]>) -> Vec<R
         src: bytes,
         code_tokens: code_tokens.filter(|t| !t.is_empty()),
         found: Vec::new(),
+        line_end_from: std::cell::Cell::new((1, 0)),
     };
     scan.named_values();
     scan.markup_values();

@@ -250,7 +250,7 @@ fn assert_spans_inside(report: &FileReport, text: Option<&str>) -> Result<(), Te
             prop_assert!(ok(&e.range), "{} edit {:?} in {len} bytes", d.code, e.range);
         }
     }
-    for s in &report.secrets {
+    for s in report.secrets.ranges() {
         prop_assert!(
             s.start <= s.end && s.end <= len,
             "secret {s:?} in {len} bytes"
