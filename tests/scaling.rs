@@ -1,8 +1,8 @@
 //! No hostile input takes super-linear time: each shape is run at size N and 8N, with `check`
 //! and with `fix --diff`, and the time may grow at most 12-fold (linear is 8; quadratic would
 //! be 64). Sizes are small enough for a debug build in CI; each time is the best of three
-//! runs, so a busy machine does not fail the test. One test function, so the runs do not
-//! compete with each other for the CPU.
+//! runs (of five more when the ratio is over the bound), so a busy machine does not fail the
+//! test. One test function, so the runs do not compete with each other for the CPU.
 //!
 //! A longer run at other sizes: `SCALING_N=4 cargo test --release --test scaling -- --nocapture`
 //! multiplies every N by 4 and prints the times.
@@ -10,6 +10,9 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// Linear is 8; quadratic would be 64.
+const MAX_RATIO: f64 = 12.0;
 
 const KEY: &str = "9f86d081884c7d659a2feaa0c55ad015";
 
@@ -108,9 +111,9 @@ const SHAPES: &[Shape] = &[
     },
 ];
 
-/// The best of three wall-clock times of the binary on `file`.
-fn best_time(dir: &Path, args: &[&str]) -> Duration {
-    (0..3)
+/// The best of `runs` wall-clock times of the binary on `file`.
+fn best_time(dir: &Path, args: &[&str], runs: usize) -> Duration {
+    (0..runs)
         .map(|_| {
             let start = Instant::now();
             let status = Command::new(env!("CARGO_BIN_EXE_whispir-migrate"))
@@ -131,7 +134,7 @@ fn best_time(dir: &Path, args: &[&str]) -> Duration {
             took
         })
         .min()
-        .expect("three runs")
+        .expect("at least one run")
 }
 
 #[test]
@@ -170,9 +173,16 @@ fn every_hostile_shape_scales_linearly() {
         ] {
             let mut args = args.to_vec();
             args.push(shape.file);
-            let small = best_time(dirs[0].path(), &args);
-            let large = best_time(dirs[1].path(), &args);
-            let ratio = large.as_secs_f64() / small.as_secs_f64();
+            let measure = |runs| {
+                let small = best_time(dirs[0].path(), &args, runs);
+                let large = best_time(dirs[1].path(), &args, runs);
+                (small, large, large.as_secs_f64() / small.as_secs_f64())
+            };
+            let (mut small, mut large, mut ratio) = measure(3);
+            if ratio > MAX_RATIO {
+                // A busy machine can slow one run down; a quadratic path stays 64-fold.
+                (small, large, ratio) = measure(5);
+            }
             eprintln!(
                 "{:<52} {mode:<10} n={:>7}: {:>8.3} s, 8n: {:>8.3} s, ratio {ratio:>5.1}",
                 shape.name,
@@ -180,7 +190,7 @@ fn every_hostile_shape_scales_linearly() {
                 small.as_secs_f64(),
                 large.as_secs_f64()
             );
-            if ratio > 12.0 {
+            if ratio > MAX_RATIO {
                 failures.push(format!(
                     "{} ({mode}): {small:?} at n={}, {large:?} at 8n (ratio {ratio:.1} > 12)",
                     shape.name,
