@@ -238,19 +238,19 @@ static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
 /// The end of an unquoted value starting at `at`: what cannot be part of a key written bare
 /// in a URL, a header line, a `.env` entry or YAML ends it, except inside brackets, which
 /// templates use (`{0}`, `{$this->key}`, `#getKey()#`).
-fn bare_end(src: &[u8], at: usize, line_end: usize) -> usize {
+fn bare_end(src: &[u8], at: usize) -> usize {
     let mut depth = 0usize;
     let mut i = at;
-    while i < line_end {
+    while i < src.len() {
         match src[i] {
             b'{' | b'(' | b'[' => depth += 1,
             b'}' | b')' | b']' if depth == 0 => break,
             b'}' | b')' | b']' => depth -= 1,
             // `{os.environ['KEY']}`: a string inside a template's brackets.
             q @ (b'"' | b'\'' | b'`') if depth > 0 => {
-                match memchr::memchr(q, &src[i + 1..line_end]) {
-                    Some(close) => i += close + 1,
-                    None => break,
+                match memchr::memchr2(q, b'\n', &src[i + 1..]) {
+                    Some(close) if src[i + 1 + close] == q => i += close + 1,
+                    _ => break,
                 }
             }
             b'"' | b'\'' | b'`' => break,
@@ -296,23 +296,9 @@ struct Scan<'a> {
     /// sits on an identifier token is a variable, not a key.
     code_tokens: Option<&'a [Token]>,
     found: Vec<Range<usize>>,
-    /// The last line end looked up, with the offset it was looked up from: values on one
-    /// long line (thousands of `apikey=` on a minified line) share one search.
-    line_end_from: std::cell::Cell<(usize, usize)>,
 }
 
 impl Scan<'_> {
-    /// The end of the line holding `at` (the next `\n`, or the end of the file).
-    fn line_end(&self, at: usize) -> usize {
-        let (from, end) = self.line_end_from.get();
-        if from <= at && at <= end {
-            return end;
-        }
-        let end = memchr::memchr(b'\n', &self.src[at..]).map_or(self.src.len(), |e| at + e);
-        self.line_end_from.set((at, end));
-        end
-    }
-
     fn token_kind_at(&self, pos: usize) -> Option<TokKind> {
         let tokens = self.code_tokens?;
         let i = tokens.partition_point(|t| t.span.start <= pos);
@@ -336,16 +322,21 @@ impl Scan<'_> {
     /// the string around the URL).
     fn value_at_in(&self, at: usize, may_quote: bool) -> (Range<usize>, Option<u8>) {
         let src = self.src;
-        let line_end = self.line_end(at);
         match src.get(at) {
             Some(&q @ (b'"' | b'\'' | b'`')) if may_quote => {
+                // To the closing quote or the end of the line, whichever comes first (an
+                // escaped quote does not close).
                 let mut i = at + 1;
-                while i < line_end && src[i] != q {
-                    i += if src[i] == b'\\' { 2 } else { 1 };
+                while i < src.len() && src[i] != q && src[i] != b'\n' {
+                    i += if src[i] == b'\\' && src.get(i + 1) != Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
                 }
-                (at + 1..i.min(line_end), Some(q))
+                (at + 1..i.min(src.len()), Some(q))
             }
-            _ => (at..bare_end(src, at, line_end), None),
+            _ => (at..bare_end(src, at), None),
         }
     }
 
@@ -451,9 +442,7 @@ impl Scan<'_> {
                     self.value_at(start).0
                 } else {
                     // `<apiKey>VALUE</apiKey>` on one line; `<WHISPIR_API_KEY>` alone is a placeholder.
-                    let line_end = memchr::memchr(b'\n', &self.src[start..])
-                        .map_or(self.src.len(), |e| start + e);
-                    match memchr::memchr(b'<', &self.src[start..line_end]) {
+                    match memchr::memchr2(b'<', b'\n', &self.src[start..]) {
                         Some(e) if self.src[start + e..].starts_with(b"</") => start..start + e,
                         _ => continue,
                     }
@@ -598,24 +587,26 @@ fn variable_name(text: &[u8]) -> Option<&[u8]> {
     (!name.is_empty()).then_some(name)
 }
 
-/// The line holding `at`, joined with the lines it continues (a trailing `\`).
+/// How far from a key position its statement is searched for an assignment: a minified
+/// line is one statement of megabytes, and searching all of it for every key would be
+/// quadratic.
+const STATEMENT_REACH: usize = 4096;
+
+/// The line holding `at`, joined with the lines it continues (a trailing `\`), at most
+/// `STATEMENT_REACH` bytes either side of `at`.
 fn statement_around(src: &[u8], at: usize) -> Range<usize> {
-    let mut start = memchr::memrchr(b'\n', &src[..at]).map_or(0, |i| i + 1);
-    while start > 1 {
-        let prev_end = start - 1;
-        let prev = src[..prev_end].trim_ascii_end();
-        if !prev.ends_with(b"\\") || prev.len() < prev_end.saturating_sub(1) {
-            break;
-        }
-        start = memchr::memrchr(b'\n', &src[..prev_end]).map_or(0, |i| i + 1);
+    let floor = at.saturating_sub(STATEMENT_REACH);
+    let ceil = (at + STATEMENT_REACH).min(src.len());
+    let line_start =
+        |pos: usize| memchr::memrchr(b'\n', &src[floor..pos]).map_or(floor, |i| floor + i + 1);
+    let line_end = |pos: usize| memchr::memchr(b'\n', &src[pos..ceil]).map_or(ceil, |i| pos + i);
+    let mut start = line_start(at);
+    while start > floor + 1 && src[floor..start - 1].trim_ascii_end().ends_with(b"\\") {
+        start = line_start(start - 1);
     }
-    let mut end = at;
-    loop {
-        end = memchr::memchr(b'\n', &src[end..]).map_or(src.len(), |i| end + i);
-        if end >= src.len() || !src[..end].trim_ascii_end().ends_with(b"\\") {
-            break;
-        }
-        end += 1;
+    let mut end = line_end(at);
+    while end < ceil && src[start..end].trim_ascii_end().ends_with(b"\\") {
+        end = line_end(end + 1);
     }
     start..end
 }
@@ -629,7 +620,6 @@ pub fn find_credentials_in(bytes: &[u8], code_tokens: Option<&[Token]>) -> Vec<R
         src: bytes,
         code_tokens: code_tokens.filter(|t| !t.is_empty()),
         found: Vec::new(),
-        line_end_from: std::cell::Cell::new((1, 0)),
     };
     scan.named_values();
     scan.markup_values();

@@ -4,8 +4,9 @@
 //!
 //! The shapes: many distinct keys, one per line (redaction once compared every message with
 //! every secret of the file), one long line holding thousands of URLs (the human report
-//! once printed the whole line for every finding), and thousands of suppression comments
-//! (each once counted the lines before it).
+//! once printed the whole line for every finding), one long line of thousands of key
+//! positions (each searched the whole line for an assignment), and thousands of suppression
+//! comments (each once counted the lines before it).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -97,6 +98,21 @@ fn long_line(n: usize) -> String {
     format!("const urls = \"{}\";\n", urls.join(" "))
 }
 
+/// One minified line of `n` header objects, half with a literal key, half with a variable
+/// (whose assignment is looked for in the statement), after one legacy URL.
+fn headers_on_one_line(n: usize) -> String {
+    let headers: Vec<String> = (0..n)
+        .map(|i| match i % 2 {
+            0 => format!("{{\"x-api-key\": \"{}\"}}", key(i)),
+            _ => format!("{{\"x-api-key\": k{i}}}"),
+        })
+        .collect();
+    format!(
+        "const u = \"https://api.whispir.com/messages\"; const h = [{}];\n",
+        headers.join(",")
+    )
+}
+
 /// `n` suppressed findings.
 fn suppressed(n: usize) -> String {
     let line = "u = \"https://api.whispir.com/messages\"  # whispir-migrate: ignore[WM001]\n";
@@ -104,6 +120,17 @@ fn suppressed(n: usize) -> String {
     // One finding left, so the run reports something (a suppression covers the next line too).
     text.push_str("\nv = \"https://api.whispir.com/contacts\"\n");
     text
+}
+
+#[test]
+fn finding_the_secrets_of_a_long_line_is_linear() {
+    assert_linear(
+        "headers.js",
+        2000,
+        headers_on_one_line,
+        &[&["--format", "concise"]],
+        false,
+    );
 }
 
 #[test]
