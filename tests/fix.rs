@@ -621,6 +621,52 @@ fn a_query_builder_emptied_by_the_fix_goes_with_it() {
 }
 
 #[test]
+fn node_options_move_to_https_with_the_host() {
+    // The regional gateway answers plain HTTP with 403: port 80 and the `http` module go too.
+    let source = concat!(
+        "const http = require('http');\n",
+        "function send(key, cb) {\n",
+        "  return http.request({\n",
+        "    host: 'api.whispir.com',\n",
+        "    port: 80,\n",
+        "    path: '/messages?apikey=' + key,\n",
+        "    headers: { Accept: 'application/json' },\n",
+        "  }, cb);\n",
+        "}\n",
+    );
+    let (dir, path) = one_file("send.js", source.as_bytes());
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let after = std::fs::read_to_string(&path).unwrap();
+    for expected in [
+        "const http = require('http');\nconst https = require('https');\n",
+        "return https.request({",
+        "host: 'api.au.whispir.com',",
+        "port: 443,",
+        "path: '/messages',",
+        "'x-api-key': key,",
+    ] {
+        assert!(after.contains(expected), "{expected}: {after}");
+    }
+    let check = Command::new("node")
+        .arg("--check")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(check.success(), "{after}");
+
+    // A custom port: the transport cannot be moved safely, so neither host nor key moves.
+    let source = "const https = require('https');\nhttps.request({ host: 'api.whispir.com', port: 8080, path: '/m?apikey=' + key }, cb);\n";
+    let (dir, path) = one_file("send.js", source.as_bytes());
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), source);
+}
+
+#[test]
 fn host_and_key_of_one_request_move_together_or_not_at_all() {
     // Key placed: one fix moves both. Key not placeable: the host stays too.
     let source = concat!(

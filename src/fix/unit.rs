@@ -17,7 +17,7 @@
 //!   [`BaseUrlPolicy`].
 
 use crate::detect::{Facts, ParamShape, Target};
-use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::hosts::HostKind;
 use crate::lang::tokens::prev_significant;
 use crate::lang::{Language, RequestStyle, TokKind, Token};
@@ -36,6 +36,7 @@ pub fn assemble(
     ctx: &RuleContext,
     diagnostics: &mut [Diagnostic],
 ) {
+    upgrade_options_transport(file, facts, diagnostics);
     let hosts: Vec<usize> = (0..facts.hosts.len())
         .filter(|&i| facts.hosts[i].kind != HostKind::NotApi)
         .collect();
@@ -373,6 +374,136 @@ pub fn settle_base_url(d: &mut Diagnostic, policy: Option<&BaseUrlPolicy>) {
     };
 }
 
+/// Node's `http.request({ host: 'api.whispir.com', port: 80, … })`: the regional gateway
+/// answers plain HTTP with 403, so moving the host means moving the transport too — port 80
+/// becomes 443, `http.request` becomes `https.request` (requiring `https` where only `http`
+/// is). Those edits join the host's fix; where they cannot be written, the host has none.
+fn upgrade_options_transport(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnostic]) {
+    if file.bytes.len() > crate::lang::tree::MAX_PARSE_BYTES {
+        return;
+    }
+    for d in diagnostics.iter_mut() {
+        if d.code != RuleCode::WM001 || d.fix.is_none() {
+            continue;
+        }
+        let Some(call) = options_call(&file.bytes, &facts.tokens, d.span.start) else {
+            continue;
+        };
+        match transport_edits(&file.bytes, &facts.tokens, &call) {
+            Ok(extra) => {
+                let fix = d.fix.as_mut().expect("checked above");
+                fix.edits.extend(extra);
+                fix.edits.sort_by_key(|e| (e.range.start, e.range.end));
+            }
+            Err(why) => {
+                d.fix = None;
+                let help = d.help.take().unwrap_or_default();
+                d.help = Some(format!("{help}; not automatic: {why}"));
+            }
+        }
+    }
+}
+
+/// An options object passed to `<module>.request(…)`/`.get(…)` whose `host` member is at `at`.
+struct OptionsCall {
+    /// The `{` of the options object.
+    open: usize,
+    /// The module the call is made on (`http`, `https`), as a token.
+    module: usize,
+}
+
+fn options_call(src: &[u8], tokens: &[Token], at: usize) -> Option<OptionsCall> {
+    let i = crate::lang::tokens::token_at(tokens, at)?;
+    let colon = prev_significant(tokens, i).filter(|&c| tokens[c].is_punct(src, ":"))?;
+    let key = prev_significant(tokens, colon)?;
+    let name = tokens[key].content_text(src);
+    if !(name == b"host" || name == b"hostname") {
+        return None;
+    }
+    let open = crate::lang::tokens::enclosing_open(src, tokens, key)
+        .filter(|&o| tokens[o].is_punct(src, "{"))?;
+    let paren = prev_significant(tokens, open).filter(|&p| tokens[p].is_punct(src, "("))?;
+    let method = prev_significant(tokens, paren)?;
+    if !matches!(tokens[method].text(src), b"request" | b"get") {
+        return None;
+    }
+    let dot = prev_significant(tokens, method).filter(|&d| tokens[d].is_punct(src, "."))?;
+    let module = prev_significant(tokens, dot)?;
+    matches!(tokens[module].text(src), b"http" | b"https").then_some(OptionsCall { open, module })
+}
+
+fn transport_edits(src: &[u8], tokens: &[Token], call: &OptionsCall) -> Result<Vec<Edit>, String> {
+    let mut edits = Vec::new();
+    let close =
+        crate::lang::tokens::matching_close(src, tokens, call.open).ok_or("unbalanced options")?;
+    let mut depth = 0usize;
+    for k in call.open + 1..close {
+        let t = &tokens[k];
+        match t.text(src) {
+            b"{" | b"(" | b"[" if t.kind == TokKind::Punct => depth += 1,
+            b"}" | b")" | b"]" if t.kind == TokKind::Punct => depth = depth.saturating_sub(1),
+            _ if depth == 0 && t.content_text(src) == b"port" => {
+                let Some(v) = crate::lang::tokens::next_significant(tokens, k)
+                    .filter(|&c| tokens[c].is_punct(src, ":"))
+                    .and_then(|c| crate::lang::tokens::next_significant(tokens, c))
+                else {
+                    continue;
+                };
+                match tokens[v].content_text(src) {
+                    b"80" => edits.push(Edit::replace(tokens[v].content.clone(), "443")),
+                    b"443" => {}
+                    other => {
+                        return Err(format!(
+                            "the request sets port `{}`; the regional gateway takes HTTPS on 443",
+                            String::from_utf8_lossy(other)
+                        ));
+                    }
+                }
+            }
+            _ if depth == 0 && t.content_text(src) == b"protocol" => {
+                return Err(
+                    "the request sets its protocol; switch it to `https:` with the host".into(),
+                );
+            }
+            _ => {}
+        }
+    }
+    if tokens[call.module].text(src) == b"http" {
+        edits.push(Edit::replace(tokens[call.module].span.clone(), "https"));
+        if !requires(src, "https") {
+            let at = require_line_end(src, "http")
+                .ok_or("the request uses `http` and the file does not load `https`")?;
+            let eol = if src[..at].ends_with(b"\r") {
+                "\r\n"
+            } else {
+                "\n"
+            };
+            let at = if eol == "\r\n" { at - 1 } else { at };
+            edits.push(Edit::insert(
+                at,
+                format!("{eol}const https = require('https');"),
+            ));
+        }
+    }
+    Ok(edits)
+}
+
+/// The file loads node's `module` (`require('https')`, `from 'https'`).
+fn requires(src: &[u8], module: &str) -> bool {
+    ["'", "\""].iter().any(|q| {
+        memchr::memmem::find(src, format!("require({q}{module}{q})").as_bytes()).is_some()
+            || memchr::memmem::find(src, format!("from {q}{module}{q}").as_bytes()).is_some()
+    })
+}
+
+/// The end of the line that loads `module` with `require(…)`.
+fn require_line_end(src: &[u8], module: &str) -> Option<usize> {
+    let at = ["'", "\""]
+        .iter()
+        .find_map(|q| memchr::memmem::find(src, format!("require({q}{module}{q})").as_bytes()))?;
+    Some(memchr::memchr(b'\n', &src[at..]).map_or(src.len(), |n| at + n))
+}
+
 /// The host at `at` is written in the URL a request sends, not in a binding that other code
 /// reads (`BASE = "…"`, `baseURL: "…"`, `KEY=value`, a settings file).
 fn is_request_url(file: &SourceFile, tokens: &[Token], lang: &dyn Language, at: usize) -> bool {
@@ -380,6 +511,10 @@ fn is_request_url(file: &SourceFile, tokens: &[Token], lang: &dyn Language, at: 
         return false;
     }
     let src = &file.bytes[..];
+    // `http.request({ host: '…', … })`: the options of the request itself.
+    if options_call(src, tokens, at).is_some() {
+        return true;
+    }
     let Some(i) = crate::lang::tokens::token_at(tokens, at) else {
         return true; // prose, a Postman host array: the request's own URL
     };
