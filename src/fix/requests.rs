@@ -403,10 +403,11 @@ fn enclosing_call(src: &[u8], tokens: &[Token], mut i: usize) -> Option<(usize, 
 /// start or (line-oriented languages) line break outside brackets; forward the same way,
 /// through method chains (`.get(url).header(…).send()`).
 fn statement(src: &[u8], tokens: &[Token], lang: &dyn Language, i: usize) -> Range<usize> {
-    // A line break ends a statement only outside every bracket.
-    let mut absolute = Vec::with_capacity(tokens.len());
+    // A line break ends a statement only outside every bracket. Only line-oriented languages
+    // ask, so only they pay for the file-wide depths (once per parameter).
+    let mut absolute = Vec::new();
     let mut d = 0i32;
-    for t in tokens {
+    for t in tokens.iter().take_while(|_| lang.line_oriented()) {
         absolute.push(d);
         if t.kind == TokKind::Punct {
             match t.text(src) {
