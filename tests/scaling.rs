@@ -1,15 +1,15 @@
 //! No hostile input takes super-linear time: each shape is run at size N and 8N, with `check`
 //! and with `fix --diff`, and the time may grow at most 12-fold (linear is 8; quadratic would
-//! be 64). Sizes are small enough for a debug build in CI; each time is the best of three
-//! runs (of five more when the ratio is over the bound), so a busy machine does not fail the
-//! test. One test function, so the runs do not compete with each other for the CPU.
+//! be 64). Sizes are small enough for a debug build in CI. Each time is the child's CPU time
+//! (getrusage), the best of three runs (of five more when the ratio is over the bound), so a
+//! busy machine does not fail the test; one test function, so no other child runs meanwhile.
 //!
 //! A longer run at other sizes: `SCALING_N=4 cargo test --release --test scaling -- --nocapture`
 //! multiplies every N by 4 and prints the times.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Linear is 8; quadratic would be 64.
 const MAX_RATIO: f64 = 12.0;
@@ -111,11 +111,25 @@ const SHAPES: &[Shape] = &[
     },
 ];
 
-/// The best of `runs` wall-clock times of the binary on `file`.
+/// CPU time (user and system) of every child reaped so far.
+fn children_cpu() -> Duration {
+    // SAFETY: `rusage` is plain data the kernel fills.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
+        0
+    );
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+/// The least CPU time of `runs` runs of the binary. CPU time, not wall time: other
+/// processes on the machine do not count (this file holds one test, so no other child of
+/// this process runs meanwhile).
 fn best_time(dir: &Path, args: &[&str], runs: usize) -> Duration {
     (0..runs)
         .map(|_| {
-            let start = Instant::now();
+            let before = children_cpu();
             let status = Command::new(env!("CARGO_BIN_EXE_whispir-migrate"))
                 .args(args)
                 .current_dir(dir)
@@ -125,7 +139,7 @@ fn best_time(dir: &Path, args: &[&str], runs: usize) -> Duration {
                 .stderr(Stdio::null())
                 .status()
                 .expect("binary runs");
-            let took = start.elapsed();
+            let took = children_cpu() - before;
             assert!(
                 matches!(status.code(), Some(0 | 1)),
                 "{args:?} in {}: {status}",
