@@ -1,6 +1,7 @@
 //! Property tests (proptest) over generated input, run by `cargo test` with a bounded number
 //! of cases (64 per property). For a longer run: `PROPTEST_CASES=5000 cargo test --release
-//! --test fuzz`. A failing input proptest finds is kept as a named regression test below.
+//! --test fuzz`. Proptest saves a failing input in `tests/fuzz.proptest-regressions` and
+//! replays it first on every run: commit that file with the fix (none has failed so far).
 //!
 //! - Detection, over arbitrary bytes and over text built from the pieces legacy usage is made
 //!   of, for every supported file extension: no panic; every span and edit inside the file;
