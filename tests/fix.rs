@@ -666,6 +666,45 @@ fn node_options_move_to_https_with_the_host() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), source);
 }
 
+/// Found by fuzzing: a bracket or quote opened before `apikey=` and never closed made the
+/// parameter's removal run into the next line and delete it.
+#[test]
+fn malformed_input_never_loses_the_next_line() {
+    let cases = [
+        (
+            "Makefile",
+            "x-api-key/api.whispir.com''qs[apikey=\ne\n",
+            "\ne\n",
+        ),
+        (
+            "Dockerfile",
+            "x-api-key/api.whispir.com''qs[apikey=\ne\n",
+            "\ne\n",
+        ),
+        ("a.js", "Param(apikey=x-api-key\nwhispir\n", "\nwhispir\n"),
+        (
+            "c.yaml",
+            "a: x-api-key/api.whispir.com''qs[apikey=\nb: e\n",
+            "\nb: e\n",
+        ),
+    ];
+    for (name, source, kept) in cases {
+        let (dir, path) = one_file(name, source.as_bytes());
+        let out = run(fix_file_cmd(
+            dir.path(),
+            &["--region", "au", "--unsafe-fixes", "."],
+        ));
+        assert_ne!(out.status.code(), Some(2), "{name}: {}", describe(&out));
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            after.lines().count(),
+            source.lines().count(),
+            "{name}: {after:?}"
+        );
+        assert!(after.ends_with(kept), "{name}: {after:?}");
+    }
+}
+
 #[test]
 fn host_and_key_of_one_request_move_together_or_not_at_all() {
     // Key placed: one fix moves both. Key not placeable: the host stays too.

@@ -319,6 +319,12 @@ fn remove_builder_entry(
         }
         _ => return Err("the key's value is not next to it".into()),
     };
+    // A bracket opened before the key and never closed (malformed or truncated input):
+    // nothing says where the entry ends, and a guess would swallow the lines after it.
+    let container = enclosing_open(src, tokens, key_tok);
+    if container.is_some_and(|o| matching_close(src, tokens, o).is_none()) {
+        return Err("the brackets around the parameter are not closed".into());
+    }
     let open = prev_significant(tokens, key_tok).ok_or("no container around the key")?;
     // The entry: a tuple or object around the key (`("apikey", k)`, `{"key": "apikey", …}`)
     // or `key: value` inside the container.
@@ -360,6 +366,9 @@ fn remove_builder_entry(
         let end = value_tok.map_or(tokens[key_tok].span.end, |v| expression_end(src, tokens, v));
         tokens[key_tok].span.start..end
     };
+    if container.is_none() && src[entry.clone()].contains(&b'\n') {
+        return Err("the parameter's value runs past its line outside any brackets".into());
+    }
     let entry = member_if_emptied(src, tokens, lang, entry.clone()).unwrap_or(entry);
     Ok(Removal {
         edits: vec![Edit::delete(with_comma(src, entry))],
