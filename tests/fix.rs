@@ -1588,6 +1588,52 @@ fn interactive_applies_the_accepted_fix_and_quit_keeps_it() {
     assert_eq!(out.status.code(), Some(1), "{transcript}");
 }
 
+/// One request is one question (its host and key are one fix), and a declined fix stays
+/// declined for the whole run: `a` afterwards applies the others, not it.
+#[test]
+fn interactive_asks_once_per_request_and_a_declined_fix_stays_declined() {
+    require_tool(
+        "script",
+        "--version",
+        "util-linux (`script`, package bsdutils)",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let line1 = "curl \"https://api.whispir.com/messages?apikey=$KEY\"";
+    let line2 = "curl -H \"x-api-key: $KEY\" \"http://api.au.whispir.com/contacts\"";
+    let path = work.join("send.sh");
+    std::fs::write(&path, format!("{line1}\n{line2}\n")).unwrap();
+    let command =
+        format!("'{BIN}' fix --interactive --no-config --color never --region au --allow-no-vcs .");
+    let mut c = Command::new("script");
+    c.args(["-qec", &command, "/dev/null"])
+        .current_dir(&work)
+        .env_remove("WHISPIR_REGION")
+        .env_remove(HOOK)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"n\na\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let transcript = describe(&out);
+    assert_eq!(
+        transcript.matches("Apply this fix?").count(),
+        2,
+        "one question per request: {transcript}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("{line1}\n{}\n", line2.replace("http://", "https://")),
+        "{transcript}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Regressions found while reviewing the fixed fixtures.
 
