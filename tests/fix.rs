@@ -1547,25 +1547,18 @@ fn a_request_whose_key_cannot_move_keeps_its_retired_host() {
     );
 }
 
-#[test]
-fn interactive_applies_the_accepted_fix_and_quit_keeps_it() {
+/// `fix --interactive --region au` in `work` under a terminal (`script`), answering `answers`.
+fn interactive_fix(work: &Path, answers: &[u8]) -> Output {
     require_tool(
         "script",
         "--version",
         "util-linux (`script`, package bsdutils)",
     );
-    let dir = tempfile::tempdir().unwrap();
-    let work = dir.path().join("work");
-    std::fs::create_dir(&work).unwrap();
-    let line1 = "curl -H \"x-api-key: $KEY\" \"http://api.au.whispir.com/messages\"";
-    let line2 = "curl -H \"x-api-key: $KEY\" \"http://api.au.whispir.com/contacts\"";
-    let path = work.join("send.sh");
-    std::fs::write(&path, format!("{line1}\n{line2}\n")).unwrap();
     let command =
         format!("'{BIN}' fix --interactive --no-config --color never --region au --allow-no-vcs .");
     let mut c = Command::new("script");
     c.args(["-qec", &command, "/dev/null"])
-        .current_dir(&work)
+        .current_dir(work)
         .env_remove("WHISPIR_REGION")
         .env_remove(HOOK)
         .stdin(Stdio::piped())
@@ -1575,9 +1568,21 @@ fn interactive_applies_the_accepted_fix_and_quit_keeps_it() {
     {
         use std::io::Write;
         let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(b"y\nq\n").unwrap();
+        stdin.write_all(answers).unwrap();
     }
-    let out = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn interactive_applies_the_accepted_fix_and_quit_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let line1 = "curl -H \"x-api-key: $KEY\" \"http://api.au.whispir.com/messages\"";
+    let line2 = "curl -H \"x-api-key: $KEY\" \"http://api.au.whispir.com/contacts\"";
+    let path = work.join("send.sh");
+    std::fs::write(&path, format!("{line1}\n{line2}\n")).unwrap();
+    let out = interactive_fix(&work, b"y\nq\n");
     let transcript = describe(&out);
     assert!(transcript.contains("Apply this fix?"), "{transcript}");
     assert_eq!(
@@ -1592,11 +1597,6 @@ fn interactive_applies_the_accepted_fix_and_quit_keeps_it() {
 /// declined for the whole run: `a` afterwards applies the others, not it.
 #[test]
 fn interactive_asks_once_per_request_and_a_declined_fix_stays_declined() {
-    require_tool(
-        "script",
-        "--version",
-        "util-linux (`script`, package bsdutils)",
-    );
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().join("work");
     std::fs::create_dir(&work).unwrap();
@@ -1604,23 +1604,7 @@ fn interactive_asks_once_per_request_and_a_declined_fix_stays_declined() {
     let line2 = "curl -H \"x-api-key: $KEY\" \"http://api.au.whispir.com/contacts\"";
     let path = work.join("send.sh");
     std::fs::write(&path, format!("{line1}\n{line2}\n")).unwrap();
-    let command =
-        format!("'{BIN}' fix --interactive --no-config --color never --region au --allow-no-vcs .");
-    let mut c = Command::new("script");
-    c.args(["-qec", &command, "/dev/null"])
-        .current_dir(&work)
-        .env_remove("WHISPIR_REGION")
-        .env_remove(HOOK)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(b"n\na\n").unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
+    let out = interactive_fix(&work, b"n\na\n");
     let transcript = describe(&out);
     assert_eq!(
         transcript.matches("Apply this fix?").count(),

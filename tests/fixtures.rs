@@ -52,6 +52,38 @@ fn every_fixture_folder_report_matches_its_snapshot() {
     }
 }
 
+/// Every `expect:` marker in a fixture folder: the file (as the reports name it), the
+/// 1-based line it describes — its own or, alone on its line, the next — and the text after
+/// `expect: `.
+fn expect_markers(folder: &str) -> Vec<(String, usize, String)> {
+    let mut out = Vec::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for entry in walkdir::WalkDir::new(root.join("fixtures").join(folder)) {
+        let entry = entry.expect("walk fixtures");
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+        for (i, line) in text.lines().enumerate() {
+            let Some(at) = line.find("expect: WM") else {
+                continue;
+            };
+            let alone = line[..at]
+                .trim_matches(|c: char| c.is_whitespace() || "/#*!-<;%{".contains(c))
+                .is_empty();
+            let target = if alone { i + 2 } else { i + 1 };
+            out.push((rel.clone(), target, line[at + 8..].to_string()));
+        }
+    }
+    out
+}
+
 /// Every line marked `// expect: WM00N` style (any comment syntax, `expect:` followed by
 /// codes) must get exactly those codes, and unmarked lines none: the snapshots are easy to
 /// misread, this is not.
@@ -75,41 +107,12 @@ fn every_expectation_marker_is_met() {
         }
         let mut expected: std::collections::BTreeMap<(String, usize), Vec<String>> =
             Default::default();
-        for entry in walkdir::WalkDir::new(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("fixtures")
-                .join(&folder),
-        ) {
-            let entry = entry.expect("walk fixtures");
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry
-                .path()
-                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            let bytes = std::fs::read(entry.path()).unwrap();
-            let text = String::from_utf8_lossy(&bytes);
-            for (i, line) in text.lines().enumerate() {
-                if let Some(at) = line.find("expect: WM") {
-                    let codes: Vec<String> = line[at + 8..]
-                        .split(|c: char| !c.is_ascii_alphanumeric())
-                        .filter(|w| w.starts_with("WM") && w.len() == 5)
-                        .map(str::to_string)
-                        .collect();
-                    // The marker describes the line it is on or, alone on its line, the next one.
-                    let alone = line[..at]
-                        .trim_matches(|c: char| c.is_whitespace() || "/#*!-<;%{".contains(c))
-                        .is_empty();
-                    let target = if alone { i + 2 } else { i + 1 };
-                    expected
-                        .entry((rel.clone(), target))
-                        .or_default()
-                        .extend(codes);
-                }
-            }
+        for (rel, target, marker) in expect_markers(&folder) {
+            let codes = marker
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| w.starts_with("WM") && w.len() == 5)
+                .map(str::to_string);
+            expected.entry((rel, target)).or_default().extend(codes);
         }
         // Formats without comments (JSON) list expectations in `expected.txt`: `path:line: CODES`.
         let sidecar = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -191,45 +194,21 @@ fn every_fix_outcome_marker_is_met() {
             outcome.insert(key, got.to_string());
         }
         let mut split: std::collections::BTreeMap<String, usize> = Default::default();
-        for entry in walkdir::WalkDir::new(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("fixtures")
-                .join(&folder),
-        ) {
-            let entry = entry.expect("walk fixtures");
-            if !entry.file_type().is_file() {
+        for (rel, target, marker) in expect_markers(&folder) {
+            let Some(f) = marker.find(" fix: ") else {
                 continue;
-            }
-            let rel = entry
-                .path()
-                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
-            for (i, line) in text.lines().enumerate() {
-                let Some(at) = line.find("expect: WM") else {
-                    continue;
-                };
-                let Some(f) = line[at..].find(" fix: ") else {
-                    continue;
-                };
-                let want: String = line[at + f + 6..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphabetic())
-                    .collect();
-                let alone = line[..at]
-                    .trim_matches(|c: char| c.is_whitespace() || "/#*!-<;%{".contains(c))
-                    .is_empty();
-                let target = if alone { i + 2 } else { i + 1 };
-                marked += 1;
-                *split.entry(want.clone()).or_default() += 1;
-                let got = outcome
-                    .get(&(rel.clone(), target))
-                    .map_or("no WM002 finding", String::as_str);
-                if got != want {
-                    failures.push(format!("{rel}:{target}: expected fix {want}, found {got}"));
-                }
+            };
+            let want: String = marker[f + 6..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .collect();
+            marked += 1;
+            *split.entry(want.clone()).or_default() += 1;
+            let got = outcome
+                .get(&(rel.clone(), target))
+                .map_or("no WM002 finding", String::as_str);
+            if got != want {
+                failures.push(format!("{rel}:{target}: expected fix {want}, found {got}"));
             }
         }
         if !split.is_empty() {
