@@ -205,6 +205,9 @@ fn variable_use(
             }
             _ => false,
         };
+        if is_use && crate::lang::tree::reads_address_only(src, t.span.end) {
+            continue; // `uri.host`: where the request goes, not what it sends
+        }
         if is_use {
             // A reassignment ends what we can follow.
             if next_significant(tokens, k).is_some_and(|n| tokens[n].is_punct(src, "=")) {

@@ -137,7 +137,10 @@ pub fn is_single_use_local(
     let mut cursor = function.walk();
     'walk: loop {
         let node = cursor.node();
-        if node.child_count() == 0 && bare(&src[node.byte_range()]) == name {
+        if node.child_count() == 0
+            && bare(&src[node.byte_range()]) == name
+            && !reads_address_only(src, node.end_byte())
+        {
             occurrences += 1;
         }
         if cursor.goto_first_child() {
@@ -150,6 +153,20 @@ pub fn is_single_use_local(
         }
     }
     occurrences == 2
+}
+
+/// The name ending at `end` is read only for where it points (`uri.host`, `uri.port`, as
+/// `Net::HTTP.start(uri.host, uri.port)` does): such a read sends nothing, key included.
+pub fn reads_address_only(src: &[u8], end: usize) -> bool {
+    let rest = &src[end.min(src.len())..];
+    ["host", "hostname", "port", "scheme"].iter().any(|field| {
+        rest.strip_prefix(b".")
+            .and_then(|r| r.strip_prefix(field.as_bytes()))
+            .is_some_and(|r| {
+                r.first()
+                    .is_none_or(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+            })
+    })
 }
 
 /// A variable's name without the sigil some languages write (`$url`).
@@ -290,6 +307,19 @@ pub(crate) mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn reading_where_a_url_points_is_not_a_second_use() {
+        let src = "def f(k)\n  uri = URI(\"https://api.au.whispir.com/m?apikey=#{k}\")\n  req = Net::HTTP::Get.new(uri)\n  Net::HTTP.start(uri.host, uri.port) { |h| h.request(req) }\nend\n";
+        let tree = parse("a.rb", src.as_bytes()).unwrap();
+        let binding = src.find("uri").unwrap();
+        let use_at = src.find("new(uri)").unwrap() + 4;
+        assert!(is_single_use_local(&tree, src.as_bytes(), binding, use_at));
+        // `uri.request_uri` carries the query, key included: a real second use.
+        let src = src.replace("uri.port", "uri.request_uri");
+        let tree = parse("a.rb", src.as_bytes()).unwrap();
+        assert!(!is_single_use_local(&tree, src.as_bytes(), binding, use_at));
     }
 
     #[test]
