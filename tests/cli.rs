@@ -369,6 +369,26 @@ fn concise_format_is_path_line_col_code_message() {
 }
 
 #[test]
+fn concise_marks_only_fixes_plain_fix_applies() {
+    // A request URL: safe. A base URL named alone (not a whole-repository run): unsafe.
+    let t = Tree::with(&[
+        (
+            "req.py",
+            "requests.get(\"https://api.whispir.com/messages\", headers=h)\n",
+        ),
+        ("base.py", LEGACY),
+    ]);
+    let l = t.concise(&["--region", "au", "req.py", "base.py"]);
+    assert_eq!(
+        l,
+        [
+            "base.py:1:14: WM001 Retired Whispir gateway `api.whispir.com`",
+            "req.py:1:23: WM001 [*] Retired Whispir gateway `api.whispir.com`",
+        ]
+    );
+}
+
+#[test]
 fn concise_format_default_path_is_dot_joined() {
     let l = Tree::with(&[("src/app.py", LEGACY)]).concise(&[]);
     assert_eq!(l.len(), 1);

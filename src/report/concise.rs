@@ -8,7 +8,12 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
     for r in &outcome.reports {
         for d in &r.diagnostics {
             let (start, _) = positions(r, &d.span);
-            let fixable = if d.fix.is_some() { " [*]" } else { "" };
+            // As ruff: `[*]` marks what plain `fix` applies; unsafe fixes need a flag.
+            let safe = d
+                .fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == crate::diagnostic::Applicability::Safe);
+            let fixable = if safe { " [*]" } else { "" };
             writeln!(
                 out,
                 "{}:{}:{}: {}{fixable} {}",
