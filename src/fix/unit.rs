@@ -52,7 +52,7 @@ pub fn assemble(
     // Retired hosts held in bindings (constants, settings, `base_uri`): the bases that a
     // relative path or a key without a URL in sight is sent to. A literal written in one
     // request's own URL expression is that request's, not a base.
-    let own_url: std::collections::HashSet<usize> = params
+    let own_url: HashSet<usize> = params
         .iter()
         .filter_map(|p| p.host.filter(|l| !l.through_binding).map(|l| l.at))
         .collect();
