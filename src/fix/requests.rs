@@ -254,33 +254,47 @@ fn document(req: &Request) -> Result<Placement, String> {
     })
 }
 
-/// Members of the object at `open` (`{`): (key token, value token) for `key: value` pairs.
-fn members(src: &[u8], tokens: &[Token], open: usize) -> Vec<(usize, usize)> {
-    let Some(close) = matching_close(src, tokens, open) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
+/// The tokens directly inside the bracket at `open`, not inside nested brackets (bracket
+/// tokens themselves left out), and the matching close.
+fn top_level(src: &[u8], tokens: &[Token], open: usize) -> Option<(usize, Vec<usize>)> {
+    let close = matching_close(src, tokens, open)?;
     let mut depth = 0usize;
+    let mut inside = Vec::new();
     for j in open + 1..close {
         let t = &tokens[j];
         if t.kind == TokKind::Punct {
             match t.text(src) {
-                b"(" | b"[" | b"{" => depth += 1,
-                b")" | b"]" | b"}" => depth = depth.saturating_sub(1),
+                b"(" | b"[" | b"{" => {
+                    depth += 1;
+                    continue;
+                }
+                b")" | b"]" | b"}" => {
+                    depth = depth.saturating_sub(1);
+                    continue;
+                }
                 _ => {}
             }
-            continue;
         }
-        if depth == 0
-            && matches!(t.kind, TokKind::Str | TokKind::Ident)
-            && let Some(colon) =
-                next_significant(tokens, j).filter(|&c| tokens[c].is_punct(src, ":"))
-            && let Some(v) = next_significant(tokens, colon)
-        {
-            out.push((j, v));
+        if depth == 0 {
+            inside.push(j);
         }
     }
-    out
+    Some((close, inside))
+}
+
+/// Members of the object at `open` (`{`): (key token, value token) for `key: value` pairs.
+fn members(src: &[u8], tokens: &[Token], open: usize) -> Vec<(usize, usize)> {
+    let Some((_, inside)) = top_level(src, tokens, open) else {
+        return Vec::new();
+    };
+    inside
+        .into_iter()
+        .filter(|&j| matches!(tokens[j].kind, TokKind::Str | TokKind::Ident))
+        .filter_map(|j| {
+            let colon = next_significant(tokens, j).filter(|&c| tokens[c].is_punct(src, ":"))?;
+            Some((j, next_significant(tokens, colon)?))
+        })
+        .collect()
 }
 
 fn key_is(src: &[u8], t: &Token, name: &str) -> bool {
@@ -620,34 +634,20 @@ fn loose_members(src: &[u8], tokens: &[Token], open: usize) -> LooseMembers {
         shorthand_headers: None,
         spread: false,
     };
-    let Some(close) = matching_close(src, tokens, open) else {
+    let Some((close, inside)) = top_level(src, tokens, open) else {
         return found;
     };
-    let mut depth = 0usize;
-    for j in open + 1..close {
+    for j in inside {
         let t = &tokens[j];
-        if t.kind == TokKind::Punct {
-            match t.text(src) {
-                b"(" | b"[" | b"{" => depth += 1,
-                b")" | b"]" | b"}" => depth = depth.saturating_sub(1),
-                // `...` lexes as `..` and `.` in some families.
-                b"..." | b".." if depth == 0 && src[t.span.start..].starts_with(b"...") => {
-                    found.spread = true
-                }
-                _ => {}
-            }
-            continue;
+        // `...` lexes as `..` and `.` in some families.
+        if t.kind == TokKind::Punct && src[t.span.start..].starts_with(b"...") {
+            found.spread = true;
         }
         let member_start =
             prev_significant(tokens, j).is_some_and(|p| p == open || tokens[p].is_punct(src, ","));
         let member_end =
             next_significant(tokens, j).is_some_and(|n| n == close || tokens[n].is_punct(src, ","));
-        if depth == 0
-            && member_start
-            && member_end
-            && t.kind == TokKind::Ident
-            && key_is(src, t, "headers")
-        {
+        if member_start && member_end && t.kind == TokKind::Ident && key_is(src, t, "headers") {
             found.shorthand_headers = Some(j);
         }
     }
