@@ -260,8 +260,7 @@ fn top_level(src: &[u8], tokens: &[Token], open: usize) -> Option<(usize, Vec<us
     let close = matching_close(src, tokens, open)?;
     let mut depth = 0usize;
     let mut inside = Vec::new();
-    for j in open + 1..close {
-        let t = &tokens[j];
+    for (j, t) in tokens.iter().enumerate().take(close).skip(open + 1) {
         if t.kind == TokKind::Punct {
             match t.text(src) {
                 b"(" | b"[" | b"{" => {
