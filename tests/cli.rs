@@ -5,13 +5,13 @@
 //! Where the tool disagrees with SPEC.md the test asserts the SPEC and is `#[ignore]`d with a
 //! `BUG:` reason, so the suite stays green while the disagreement stays visible.
 
+mod common;
+
 use serde_json::Value;
 use std::io::Write;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
 use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------------------------
@@ -188,24 +188,11 @@ fn run(mut cmd: Command, stdin: Option<&[u8]>) -> Out {
         let mut pipe = child.stdin.take().expect("stdin piped");
         pipe.write_all(input).expect("write stdin");
     }
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(out) => {
-            let out = out.expect("binary ran");
-            Out {
-                code: out.status.code().expect("exited, not killed"),
-                stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-                stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-            }
-        }
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-            panic!("whispir-migrate did not finish within 60 s (hang?)");
-        }
+    let out = common::wait_or_fail(child, "whispir-migrate");
+    Out {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
     }
 }
 

@@ -4,10 +4,10 @@
 //! The expected Basic credentials are computed by a small base64 encoder written here, not by
 //! the `base64` crate the binary uses, so a wrong engine or alphabet would show.
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -56,24 +56,11 @@ fn finish(mut cmd: Command, stdin: Option<&[u8]>) -> Out {
         // The binary may exit before reading (a rejected user name): a broken pipe is fine.
         let _ = pipe.write_all(input);
     }
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(out) => {
-            let out = out.expect("command ran");
-            Out {
-                code: out.status.code().expect("exited, not killed"),
-                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            }
-        }
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-            panic!("command did not finish within 60 s (hang?)");
-        }
+    let out = common::wait_or_fail(child, "command");
+    Out {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 

@@ -2,12 +2,12 @@
 //! devices named on the command line, symbolic links that lead nowhere, closed pipes, absurd
 //! thread counts, a panic in one file, and memory on large files.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_whispir-migrate");
 
@@ -45,24 +45,11 @@ fn wm(dir: &Path, args: &[&str]) -> Command {
 /// Runs `c`, failing the test after 60 s instead of hanging.
 fn run(mut c: Command) -> Out {
     let child = c.spawn().expect("binary starts");
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(out) => {
-            let out = out.expect("binary ran");
-            Out {
-                code: out.status.code().expect("exited, not killed"),
-                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            }
-        }
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-            panic!("whispir-migrate did not finish within 60 s (hang?)");
-        }
+    let out = common::wait_or_fail(child, "whispir-migrate");
+    Out {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 
