@@ -18,22 +18,13 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Check(args) => check(&args),
         Command::Fix(args) => crate::fixcmd::run(&args),
         Command::AuthHeader(args) => crate::auth::run(&args),
-        Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut cmd, "whispir-migrate", &mut script);
-            stdout
-                .write_all(&script)
-                .map(|_| ExitStatus::Clean)
-                .map_err(|e| stdout_error(&e))
-        }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd)
-                .render(&mut stdout)
-                .map(|_| ExitStatus::Clean)
-                .map_err(|e| stdout_error(&e))
-        }
+        Command::Completions { shell } => stdout
+            .write_all(&crate::completion::script(shell))
+            .map(|_| ExitStatus::Clean)
+            .map_err(|e| stdout_error(&e)),
+        Command::Man => crate::manpage::render(&mut stdout)
+            .map(|_| ExitStatus::Clean)
+            .map_err(|e| stdout_error(&e)),
         Command::Rules => print_rules(&mut stdout)
             .map(|_| ExitStatus::Clean)
             .map_err(|e| stdout_error(&e)),

@@ -1,13 +1,24 @@
 //! Command-line arguments.
 
 use crate::hosts::Region;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+/// `--region`: the labels are possible values (listed by `--help`, offered by shell
+/// completion), `edu` a hidden alias; the typed label is then parsed as the config's is.
+fn region_parser() -> impl TypedValueParser<Value = Region> {
+    let labels = Region::ALL.map(|region| PossibleValue::new(region.label()));
+    let edu = PossibleValue::new("edu").hide(true);
+    PossibleValuesParser::new(labels.into_iter().chain([edu]))
+        .try_map(|label| label.parse::<Region>())
+}
 
 #[derive(Debug, Parser)]
 #[command(
     name = "whispir-migrate",
     version,
+    subcommand_value_name = "COMMAND",
     about = "Find and fix legacy Whispir API usage: the retired api.whispir.com gateway and API keys sent as ?apikey= instead of an x-api-key header."
 )]
 pub struct Cli {
@@ -113,8 +124,8 @@ pub struct CheckArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Region of the account: au, ap, ap1, nz, us, it, education (edu). Enables host fixes.
-    #[arg(long, env = "WHISPIR_REGION", value_name = "REGION")]
+    /// Region of the account (`edu` is short for education; any case). Enables host fixes.
+    #[arg(long, env = "WHISPIR_REGION", value_name = "REGION", value_parser = region_parser(), ignore_case = true)]
     pub region: Option<Region>,
 
     /// Use this config file instead of searching for one.

@@ -384,18 +384,199 @@ fn completions_for_an_unknown_shell_is_a_usage_error() {
     assert!(out.stdout.is_empty());
 }
 
+/// Sources the bash completion script in a real `bash`, then for each line of `lines` (the
+/// words typed so far, the last one being completed; a trailing space starts an empty word)
+/// calls the function the script registered for `whispir-migrate` the way bash does, and
+/// returns the candidates it offered per line.
+fn bash_complete(lines: &[&str]) -> Vec<Vec<String>> {
+    let script = run(&["completions", "bash"], None);
+    script.assert_code(0);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let script_path = dir.path().join("whispir-migrate.bash");
+    std::fs::write(&script_path, &script.stdout).expect("script written");
+    // bash fills COMP_WORDS and COMP_CWORD and calls `fn command word previous-word`.
+    let driver = r#"
+set -u
+source "$1"; shift
+spec=$(complete -p whispir-migrate) || { echo "no completion registered" >&2; exit 3; }
+fn=$(sed -E 's/.* -F ([^ ]+) .*/\1/' <<<"$spec")
+for line in "$@"; do
+    read -r -a COMP_WORDS <<<"$line"
+    [[ $line == *" " ]] && COMP_WORDS+=("")
+    COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+    COMP_LINE=$line COMP_POINT=${#line}
+    COMPREPLY=()
+    "$fn" whispir-migrate "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    echo "${COMPREPLY[*]}"
+done
+"#;
+    let mut cmd = Command::new("bash");
+    cmd.arg("--norc")
+        .arg("-c")
+        .arg(driver)
+        .arg("bash")
+        .arg(&script_path)
+        .args(lines)
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let out = finish(cmd, None);
+    out.assert_code(0);
+    assert!(out.stderr.is_empty(), "bash: {}", out.stderr);
+    let replies: Vec<Vec<String>> = out
+        .stdout
+        .lines()
+        .map(|line| line.split_whitespace().map(str::to_owned).collect())
+        .collect();
+    assert_eq!(replies.len(), lines.len(), "{}", out.stdout);
+    replies
+}
+
 #[test]
-fn man_page_is_roff() {
+fn bash_completes_options_and_their_values_after_the_subcommand() {
+    let cases: &[(&str, &[&str])] = &[
+        ("whispir-migrate ch", &["check"]),
+        ("whispir-migrate check --form", &["--format"]),
+        ("whispir-migrate fix --unsafe", &["--unsafe-fixes"]),
+        (
+            "whispir-migrate check --format ",
+            &["human", "concise", "json", "github", "sarif", "gitlab"],
+        ),
+        ("whispir-migrate check --format s", &["sarif"]),
+        (
+            "whispir-migrate fix --region ",
+            &["au", "ap", "ap1", "nz", "us", "it", "education"],
+        ),
+        ("whispir-migrate check --region a", &["au", "ap", "ap1"]),
+        (
+            "whispir-migrate completions ",
+            &[
+                "-h",
+                "--help",
+                "bash",
+                "elvish",
+                "fish",
+                "powershell",
+                "zsh",
+            ],
+        ),
+    ];
+    let lines: Vec<&str> = cases.iter().map(|(line, _)| *line).collect();
+    for ((line, expected), got) in cases.iter().zip(bash_complete(&lines)) {
+        assert_eq!(got, *expected, "completing `{line}`");
+    }
+}
+
+#[test]
+fn bash_completion_script_loads_in_posix_mode() {
+    // `sh` is bash in POSIX mode on some systems: a function name with a hyphen is refused there.
+    let script = run(&["completions", "bash"], None);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("whispir-migrate.bash");
+    std::fs::write(&path, &script.stdout).expect("script written");
+    let mut cmd = Command::new("bash");
+    cmd.args([
+        "--posix",
+        "--norc",
+        "-c",
+        r#"source "$1" && complete -p whispir-migrate"#,
+    ])
+    .arg("bash")
+    .arg(&path)
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let out = finish(cmd, None);
+    out.assert_code(0);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
+
+#[test]
+fn region_is_accepted_in_any_case_and_as_edu_and_lists_the_labels_when_wrong() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().to_str().expect("UTF-8 path");
+    for region in ["au", "AP1", "Education", "edu"] {
+        run(&["check", "--region", region, path], None).assert_code(0);
+    }
+    let out = run(&["check", "--region", "mars", path], None);
+    out.assert_code(2);
+    assert!(out.stderr.contains("'mars'"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("[possible values: au, ap, ap1, nz, us, it, education]"),
+        "{}",
+        out.stderr
+    );
+}
+
+fn man_page() -> String {
     let out = run(&["man"], None);
     out.assert_code(0);
+    out.stdout
+}
+
+#[test]
+fn man_page_is_roff() {
+    let page = man_page();
     assert!(
-        out.stdout.starts_with(".TH") || out.stdout.starts_with(".ie"),
+        page.starts_with(".TH") || page.starts_with(".ie"),
         "{}",
-        &out.stdout[..out.stdout.len().min(200)]
+        &page[..page.len().min(200)]
     );
-    assert!(out.stdout.contains(".TH whispir-migrate"), "{}", out.stdout);
-    assert!(out.stdout.contains(".SH NAME"), "{}", out.stdout);
-    assert!(out.stdout.contains("auth\\-header"), "{}", out.stdout);
+    assert!(page.contains(".TH whispir-migrate"), "{page}");
+    assert!(page.contains(".SH NAME"), "{page}");
+    assert!(page.contains("auth\\-header"), "{page}");
+}
+
+#[test]
+fn man_page_documents_every_command_and_option_on_one_page() {
+    use clap::CommandFactory;
+    let page = man_page();
+    assert_eq!(page.matches(".TH ").count(), 1, "one page:\n{page}");
+    let cli = whispir_migrate::cli::Cli::command();
+    for sub in cli.get_subcommands() {
+        let heading = format!(
+            ".SS \"whispir\\-migrate {}\"",
+            sub.get_name().replace('-', "\\-")
+        );
+        assert!(page.contains(&heading), "no {heading}:\n{page}");
+        for long in sub.get_arguments().filter_map(|arg| arg.get_long()) {
+            let option = format!("\\fB\\-\\-{}\\fR", long.replace('-', "\\-"));
+            assert!(
+                page.contains(&option),
+                "{} has no {option}:\n{page}",
+                sub.get_name()
+            );
+        }
+    }
+    for section in [".SH EXIT STATUS", ".SH ENVIRONMENT"] {
+        assert!(page.contains(section), "{section}:\n{page}");
+    }
+}
+
+#[test]
+fn man_page_names_no_other_page() {
+    let page = man_page();
+    // A cross-reference is `name(section)`: clap_mangen's default page names one per subcommand.
+    let references: Vec<&str> = page
+        .lines()
+        .filter(|line| line.contains("(1)") || line.contains("whispir\\-migrate\\-"))
+        .collect();
+    assert!(references.is_empty(), "{references:#?}");
+}
+
+#[test]
+fn man_page_renders_without_warnings() {
+    // `-k`: UTF-8 input through preconv, as man does; `-ww -z`: every warning, no output.
+    let mut cmd = Command::new("groff");
+    cmd.args(["-k", "-man", "-Tutf8", "-ww", "-z"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::piped());
+    let out = finish(cmd, Some(man_page().as_bytes()));
+    out.assert_code(0);
+    assert!(out.stderr.is_empty(), "groff: {}", out.stderr);
 }
 
 #[test]
