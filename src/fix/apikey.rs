@@ -1,8 +1,8 @@
 //! The WM002 fix: the parameter leaves the query only in the same fix that adds the
 //! `x-api-key` header to the same request. Anything less is reported as a manual change.
 
+use super::place::{self, Placement, Request};
 use super::query::{self, KeySource, Removal};
-use super::requests::{self, Placement, Request};
 use crate::detect::{ApiKeyParam, Facts, ParamShape};
 use crate::diagnostic::{Applicability, Edit, Fix, VariableUse};
 use crate::lang::tokens::{
@@ -58,14 +58,14 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     // Where the URL is first stored in a variable, the request is where the variable is used.
     let mut through = None;
     let placed =
-        requests::place(&req).or_else(|reason| match variable_use(src, &facts.tokens, lang, p) {
+        place::place(&req).or_else(|reason| match variable_use(src, &facts.tokens, lang, p) {
             Some((binding, at)) => {
                 through = Some(VariableUse {
                     binding,
                     use_at: at.start,
                 });
                 let followed = Request { at, ..req };
-                requests::place(&followed).map(|mut placement| {
+                place::place(&followed).map(|mut placement| {
                     placement.how =
                         format!("{}, through the variable holding the URL", placement.how);
                     placement

@@ -3,8 +3,8 @@
 //! pass whose result no longer parses (where the language has a parser) is refused fix by fix.
 
 pub mod apikey;
+pub mod place;
 pub mod query;
-pub mod requests;
 pub mod unit;
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix};

@@ -1,0 +1,649 @@
+//! The steps the language modules share: walking a request's tokens (statements, calls,
+//! arguments, object members), and inserting lines and entries in the file's own layout.
+
+use super::Request;
+use crate::diagnostic::Edit;
+use crate::lang::tokens::{
+    arguments, enclosing_open, matching_close, next_significant, prev_significant, token_at,
+};
+use crate::lang::{Language, TokKind, Token};
+use std::ops::Range;
+
+pub(super) fn line_start(src: &[u8], at: usize) -> usize {
+    memchr::memrchr(b'\n', &src[..at]).map_or(0, |i| i + 1)
+}
+
+pub(super) fn line_end(src: &[u8], at: usize) -> usize {
+    memchr::memchr(b'\n', &src[at..]).map_or(src.len(), |i| at + i)
+}
+
+pub(super) fn eol(src: &[u8], at: usize) -> &'static str {
+    let end = line_end(src, at);
+    if end > 0 && end < src.len() && src[end - 1] == b'\r' {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// The tokens directly inside the bracket at `open`, not inside nested brackets (bracket
+/// tokens themselves left out), and the matching close.
+pub(super) fn top_level(src: &[u8], tokens: &[Token], open: usize) -> Option<(usize, Vec<usize>)> {
+    let close = matching_close(src, tokens, open)?;
+    let mut depth = 0usize;
+    let mut inside = Vec::new();
+    for (j, t) in tokens.iter().enumerate().take(close).skip(open + 1) {
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"[" | b"{" => {
+                    depth += 1;
+                    continue;
+                }
+                b")" | b"]" | b"}" => {
+                    depth = depth.saturating_sub(1);
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        if depth == 0 {
+            inside.push(j);
+        }
+    }
+    Some((close, inside))
+}
+
+/// Members of the object at `open` (`{`): (key token, value token) for `key: value` pairs.
+pub(super) fn members(src: &[u8], tokens: &[Token], open: usize) -> Vec<(usize, usize)> {
+    let Some((_, inside)) = top_level(src, tokens, open) else {
+        return Vec::new();
+    };
+    inside
+        .into_iter()
+        .filter(|&j| matches!(tokens[j].kind, TokKind::Str | TokKind::Ident))
+        .filter_map(|j| {
+            let colon = next_significant(tokens, j).filter(|&c| tokens[c].is_punct(src, ":"))?;
+            Some((j, next_significant(tokens, colon)?))
+        })
+        .collect()
+}
+
+pub(super) fn key_is(src: &[u8], t: &Token, name: &str) -> bool {
+    t.content_text(src).eq_ignore_ascii_case(name.as_bytes())
+}
+
+/// Indentation of the line holding byte `at`.
+pub(super) fn indent_of(src: &[u8], at: usize) -> String {
+    let s = line_start(src, at);
+    String::from_utf8_lossy(
+        &src[s..s + src[s..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count()],
+    )
+    .into_owned()
+}
+
+/// Inserts `entry` as the first member of the object or array at `open`, one line per
+/// member when the container already spans lines.
+pub(super) fn insert_first(src: &[u8], tokens: &[Token], open: usize, entry: &str) -> Edit {
+    let close = matching_close(src, tokens, open).unwrap_or(open);
+    let first = next_significant(tokens, open).filter(|&f| f != close);
+    let at = tokens[open].span.end;
+    match first {
+        None => {
+            let pad = if tokens[open].text(src) == b"{" {
+                " "
+            } else {
+                ""
+            };
+            Edit::replace(at..tokens[close].span.start, format!("{pad}{entry}{pad}"))
+        }
+        Some(f) => {
+            let multiline = memchr::memchr(b'\n', &src[at..tokens[f].span.start]).is_some();
+            if multiline {
+                // A line of its own after the opener's line (and after a comment on it).
+                let mut end = line_end(src, at);
+                if end > at && src[end - 1] == b'\r' {
+                    end -= 1;
+                }
+                Edit::insert(
+                    end,
+                    format!(
+                        "{}{}{entry},",
+                        eol(src, at),
+                        indent_of(src, tokens[f].span.start)
+                    ),
+                )
+            } else if src.get(at) == Some(&b' ') {
+                Edit::insert(at, format!(" {entry},"))
+            } else {
+                Edit::insert(at, format!("{entry}, "))
+            }
+        }
+    }
+}
+
+/// The call whose argument list holds token `i`: (name token, `(` token).
+pub(super) fn enclosing_call(src: &[u8], tokens: &[Token], mut i: usize) -> Option<(usize, usize)> {
+    for _ in 0..6 {
+        let open = enclosing_open(src, tokens, i)?;
+        if tokens[open].is_punct(src, "(") {
+            let name = prev_significant(tokens, open)?;
+            if tokens[name].kind == TokKind::Ident {
+                return Some((name, open));
+            }
+        }
+        i = open;
+    }
+    None
+}
+
+/// The statement holding token `i`, as a byte range: back to the previous `;`, block
+/// start or (line-oriented languages) line break outside brackets; forward the same way,
+/// through method chains (`.get(url).header(…).send()`).
+pub(super) fn statement(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    i: usize,
+) -> Range<usize> {
+    // A line break ends a statement only outside every bracket. Only line-oriented languages
+    // ask, so only they pay for the file-wide depths (once per parameter).
+    let mut absolute = Vec::new();
+    let mut d = 0i32;
+    for t in tokens.iter().take_while(|_| lang.line_oriented()) {
+        absolute.push(d);
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"[" | b"{" => d += 1,
+                b")" | b"]" | b"}" => d -= 1,
+                _ => {}
+            }
+        }
+    }
+    let line_break =
+        |j: usize| lang.line_oriented() && tokens[j].kind == TokKind::Newline && absolute[j] <= 0;
+    let mut depth = 0i32;
+    let mut s = i;
+    while s > 0 {
+        let t = &tokens[s - 1];
+        match (t.kind, t.text(src)) {
+            // A block that closes at the statement's own level ends the statement before it.
+            (TokKind::Punct, b"}") if depth == 0 => break,
+            (TokKind::Punct, b")" | b"]" | b"}") => depth += 1,
+            (TokKind::Punct, b"{") if depth <= 0 => break,
+            (TokKind::Punct, b"(" | b"[" | b"{") => depth -= 1,
+            (TokKind::Punct, b";") if depth <= 0 => break,
+            _ if line_break(s - 1) => break,
+            _ => {}
+        }
+        s -= 1;
+    }
+    let mut depth = 0i32;
+    let mut e = i;
+    while e + 1 < tokens.len() {
+        let t = &tokens[e + 1];
+        match (t.kind, t.text(src)) {
+            (TokKind::Punct, b"}") if depth <= 0 => break,
+            (TokKind::Punct, b"(" | b"[" | b"{") => depth += 1,
+            (TokKind::Punct, b")" | b"]" | b"}") => depth -= 1,
+            (TokKind::Punct, b";") if depth <= 0 => break,
+            _ if line_break(e + 1) => break,
+            _ => {}
+        }
+        e += 1;
+    }
+    tokens[s.min(i)].span.start..tokens[e].span.end
+}
+
+pub(super) const BUILDER_CALL: &str =
+    "the parameter is added by a query-builder call; remove it and add the header by hand";
+
+/// The token at `req.at`, unless it is a comment.
+pub(super) fn anchor(req: &Request) -> Result<usize, String> {
+    let i = token_at(req.tokens, req.at.start).ok_or("the key is not in a literal")?;
+    if req.tokens[i].kind == TokKind::Comment {
+        return Err("the URL is in a comment, not in a request".into());
+    }
+    Ok(i)
+}
+
+/// A builder key written as a map entry (`'apikey' => k`, `apikey: k`), which the
+/// parameter removal takes out cleanly; not a call argument (`addQueryParameter("apikey", k)`)
+/// nor the first entry of a PHP `array(…)`, whose parentheses the removal would take too.
+pub(super) fn map_entry(src: &[u8], tokens: &[Token], key: usize) -> bool {
+    next_significant(tokens, key).is_some_and(|n| matches!(tokens[n].text(src), b"=>" | b":"))
+        && prev_significant(tokens, key).is_some_and(|p| !tokens[p].is_punct(src, "("))
+}
+
+/// Whether a string literal among `toks` names the `x-api-key` header (any case).
+pub(super) fn sends_header(src: &[u8], tokens: &[Token], toks: Range<usize>) -> bool {
+    tokens[toks.start.min(tokens.len())..toks.end.min(tokens.len())]
+        .iter()
+        .any(|t| {
+            t.kind == TokKind::Str
+                && memchr::memmem::find(&t.content_text(src).to_ascii_lowercase(), b"x-api-key")
+                    .is_some()
+        })
+}
+
+/// For each token, the innermost bracket open before it.
+pub(super) fn openers(src: &[u8], tokens: &[Token]) -> Vec<Option<usize>> {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut out = Vec::with_capacity(tokens.len());
+    for (j, t) in tokens.iter().enumerate() {
+        out.push(stack.last().copied());
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"[" | b"{" => stack.push(j),
+                b")" | b"]" | b"}" => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The statement holding token `i`, as (first, last) token indices: bounded by `;`, the
+/// enclosing block's braces, and line breaks at block level that nothing continues (an
+/// operator or opening bracket ending the line, a `.`/`?.`/`->` starting the next). Unlike
+/// `statement`, it also ends statements at line breaks in languages without semicolons
+/// (Kotlin, Go, Swift, Ruby), where `statement` would run to the end of the block.
+pub(super) fn logical_statement(src: &[u8], tokens: &[Token], i: usize) -> (usize, usize) {
+    let inner = openers(src, tokens);
+    let breaks = |a: usize, b: usize| {
+        let (ta, tb) = (&tokens[a], &tokens[b]);
+        if memchr::memchr(b'\n', &src[ta.span.end..tb.span.start]).is_none()
+            || inner[b].is_some_and(|o| !tokens[o].is_punct(src, "{"))
+        {
+            return false;
+        }
+        let continued_by_end =
+            ta.kind == TokKind::Punct && !matches!(ta.text(src), b")" | b"]" | b"}" | b";");
+        let continued_by_start =
+            tb.kind == TokKind::Punct && matches!(tb.text(src), b"." | b"?" | b"->" | b"::");
+        !(continued_by_end || continued_by_start)
+    };
+    let mut s = i;
+    let mut depth = 0usize;
+    while let Some(p) = prev_significant(tokens, s) {
+        if depth == 0 && breaks(p, s) {
+            break;
+        }
+        let t = &tokens[p];
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b")" | b"]" | b"}" => depth += 1,
+                b"{" if depth == 0 => break,
+                b";" if depth == 0 => break,
+                b"(" | b"[" | b"{" => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        s = p;
+    }
+    let mut e = i;
+    let mut depth = 0usize;
+    while let Some(n) = next_significant(tokens, e) {
+        if depth == 0 && breaks(e, n) {
+            break;
+        }
+        let t = &tokens[n];
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"[" | b"{" => depth += 1,
+                b"}" if depth == 0 => break,
+                b";" if depth == 0 => break,
+                b")" | b"]" | b"}" => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        e = n;
+    }
+    (s, e)
+}
+
+pub(super) fn text_of(src: &[u8], t: &Token) -> String {
+    String::from_utf8_lossy(t.text(src)).into_owned()
+}
+
+/// The identifier before `.`/`::`/`->` ahead of a call's name (`http` in `http.Get`).
+pub(super) fn receiver_of(src: &[u8], tokens: &[Token], name: usize) -> Option<String> {
+    let sep = prev_significant(tokens, name)
+        .filter(|&d| matches!(tokens[d].text(src), b"." | b"::" | b"->"))?;
+    let r = prev_significant(tokens, sep).filter(|&r| tokens[r].kind == TokKind::Ident)?;
+    Some(text_of(src, &tokens[r]))
+}
+
+pub(super) fn is_method(src: &[u8], tokens: &[Token], name: usize) -> bool {
+    prev_significant(tokens, name).is_some_and(|d| matches!(tokens[d].text(src), b"." | b"->"))
+}
+
+/// The first token of a call expression named at `name`: back over `a.b::c` qualifiers and
+/// a `new`.
+pub(super) fn callee_start(src: &[u8], tokens: &[Token], name: usize) -> usize {
+    let mut s = name;
+    while let Some(d) =
+        prev_significant(tokens, s).filter(|&d| matches!(tokens[d].text(src), b"." | b"::"))
+    {
+        match prev_significant(tokens, d).filter(|&q| tokens[q].kind == TokKind::Ident) {
+            Some(q) => s = q,
+            None => break,
+        }
+    }
+    match prev_significant(tokens, s) {
+        Some(n) if tokens[n].kind == TokKind::Ident && tokens[n].text(src) == b"new" => n,
+        _ => s,
+    }
+}
+
+/// An argument that is one plain value (a literal, a concatenation, a call), not a choice
+/// between values (`a ? b : c`, `a || b`, `if`…) whose other branch the fix would change.
+pub(super) fn plain_argument(src: &[u8], tokens: &[Token], arg: &Range<usize>) -> bool {
+    let Some(first) = token_at(tokens, arg.start) else {
+        return false;
+    };
+    let mut depth = 0usize;
+    for t in tokens[first..]
+        .iter()
+        .take_while(|t| t.span.start < arg.end)
+    {
+        match (t.kind, t.text(src)) {
+            (TokKind::Punct, b"(" | b"[" | b"{") => depth += 1,
+            (TokKind::Punct, b")" | b"]" | b"}") => depth = depth.saturating_sub(1),
+            (TokKind::Punct, b"?" | b":" | b"|" | b"||" | b"&") if depth == 0 => return false,
+            (
+                TokKind::Ident,
+                b"if" | b"else" | b"when" | b"switch" | b"unless" | b"and" | b"or",
+            ) if depth == 0 => {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Walks out from the URL (token `i`) through wrapper calls (`URI.create(…)`,
+/// `String.format(…)`, `fmt.Sprintf(…)`) to the call that takes it: (name, `(`, argument
+/// index). The URL must be a plain argument, and each wrapper the whole of its argument.
+pub(super) fn url_argument(
+    src: &[u8],
+    tokens: &[Token],
+    i: usize,
+    wrapper: impl Fn(&str, Option<&str>) -> bool,
+) -> Result<(usize, usize, usize), String> {
+    let mut inner = i;
+    let mut whole: Option<Range<usize>> = None;
+    for _ in 0..4 {
+        let open = enclosing_open(src, tokens, inner)
+            .filter(|&o| tokens[o].is_punct(src, "("))
+            .ok_or("the URL is not passed to a call")?;
+        let name = prev_significant(tokens, open)
+            .filter(|&n| tokens[n].kind == TokKind::Ident)
+            .ok_or("the URL is not passed to a named call")?;
+        let args = arguments(src, tokens, open);
+        let at = tokens[inner].span.start;
+        let idx = args
+            .iter()
+            .position(|a| a.contains(&at))
+            .ok_or("the URL is not one of the call's arguments")?;
+        let arg = &args[idx];
+        if let Some(w) = &whole
+            && *w != *arg
+        {
+            return Err("the URL's wrapper call is only part of an argument".into());
+        }
+        if !plain_argument(src, tokens, arg) {
+            return Err(
+                "the URL argument chooses between values; the fix would change both".into(),
+            );
+        }
+        let callee = text_of(src, &tokens[name]);
+        let receiver = receiver_of(src, tokens, name);
+        if wrapper(&callee, receiver.as_deref()) {
+            let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+            let start = callee_start(src, tokens, name);
+            whole = Some(tokens[start].span.start..tokens[close].span.end);
+            inner = name;
+            continue;
+        }
+        return Ok((name, open, idx));
+    }
+    Err("the URL is wrapped in too many calls".into())
+}
+
+/// The quote for new strings: the literal's own, unless interpolation forced it to `"`
+/// (`"…#{k}"`, `"…{$k}"`), where the file's usual quote is used.
+pub(super) fn style_quote(req: &Request, lit: usize) -> char {
+    let t = &req.tokens[lit];
+    let interpolated = t.kind == TokKind::Str
+        && (memchr::memmem::find(t.content_text(req.src), b"#{").is_some()
+            || memchr::memchr(b'$', t.content_text(req.src)).is_some());
+    if !interpolated {
+        return req.quote();
+    }
+    let (mut double, mut single) = (0, 0);
+    for t in req.tokens.iter().filter(|t| t.kind == TokKind::Str) {
+        match req.src[t.span.start] {
+            b'"' => double += 1,
+            b'\'' => single += 1,
+            _ => {}
+        }
+    }
+    if double > single { '"' } else { '\'' }
+}
+
+/// The statement around the call named at `name` ends at token `last` (no `.next()` on a
+/// following line continues it): a line inserted after it is a statement of its own.
+pub(super) fn statement_ends_at(src: &[u8], tokens: &[Token], name: usize, last: usize) -> bool {
+    logical_statement(src, tokens, name).1 == last
+}
+
+/// True when nothing but whitespace and comments follows token `k` on its line.
+pub(super) fn ends_line(src: &[u8], tokens: &[Token], k: usize) -> bool {
+    let end = line_end(src, tokens[k].span.end);
+    tokens[k + 1..]
+        .iter()
+        .take_while(|t| t.span.start < end)
+        .all(|t| t.kind == TokKind::Newline || (t.kind == TokKind::Comment && t.span.end <= end))
+}
+
+pub(super) fn first_on_line(src: &[u8], at: usize) -> bool {
+    src[line_start(src, at)..at]
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t'))
+}
+
+/// A new line after the line holding byte `at` (after any comment on it).
+pub(super) fn line_after(src: &[u8], at: usize, indent: &str, text: &str) -> Edit {
+    let mut end = line_end(src, at);
+    if end > 0 && src[end - 1] == b'\r' {
+        end -= 1;
+    }
+    Edit::insert(end, format!("{}{indent}{text}", eol(src, at)))
+}
+
+/// Appends `text` as the last argument of the call at `open`, on a line of its own when
+/// the arguments are one per line.
+pub(super) fn append_argument(
+    src: &[u8],
+    tokens: &[Token],
+    open: usize,
+    text: &str,
+) -> Result<Vec<Edit>, String> {
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    let last = prev_significant(tokens, close).ok_or("unbalanced call")?;
+    if last == open {
+        return Ok(vec![Edit::insert(tokens[close].span.start, text)]);
+    }
+    let trailing_comma = tokens[last].is_punct(src, ",");
+    let multiline =
+        memchr::memchr(b'\n', &src[tokens[last].span.end..tokens[close].span.start]).is_some();
+    let last_arg = arguments(src, tokens, open)
+        .last()
+        .cloned()
+        .ok_or("unreadable arguments")?;
+    if !trailing_comma
+        && first_on_line(src, last_arg.start)
+        && last_arg.start > tokens[open].span.end
+        && memchr::memchr(b'\n', &src[tokens[last].span.end..tokens[close].span.start]).is_none()
+    {
+        // One argument per line, the bracket closing the last: a line of its own before it.
+        let indent = indent_of(src, last_arg.start);
+        return Ok(vec![Edit::insert(
+            tokens[last].span.end,
+            format!(",{}{indent}{text}", eol(src, last_arg.start)),
+        )]);
+    }
+    if !multiline {
+        let sep = if trailing_comma { " " } else { ", " };
+        return Ok(vec![Edit::insert(
+            tokens[last].span.end,
+            format!("{sep}{text}"),
+        )]);
+    }
+    let mut edits = Vec::new();
+    if !trailing_comma {
+        edits.push(Edit::insert(tokens[last].span.end, ","));
+    }
+    let comma = if trailing_comma { "," } else { "" };
+    let indent = indent_of(src, tokens[last].span.start);
+    edits.push(line_after(
+        src,
+        tokens[last].span.end,
+        &indent,
+        &format!("{text}{comma}"),
+    ));
+    Ok(edits)
+}
+
+/// After a request held in variable `var`, whose statement ends at token `end` and starts
+/// on a line indented `indent`: does the rest of the block set `x-api-key`? `Ok(true)` when a
+/// statement on `var` at the same level does (the request sends it), `Ok(false)` when
+/// nothing does, `Err` when something else does and the tool cannot tell for which request,
+/// or when `var.reset` (Go `req.Header = …`, Ruby `request.initialize_http_header`) would
+/// replace the header the fix adds.
+pub(super) fn later_header(
+    src: &[u8],
+    tokens: &[Token],
+    end: usize,
+    var: &[u8],
+    indent: usize,
+    reset: &[u8],
+) -> Result<bool, String> {
+    let mut depth = 0usize;
+    let mut elsewhere = false;
+    let mut j = end + 1;
+    while j < tokens.len() {
+        let t = &tokens[j];
+        if t.kind == TokKind::Newline || t.kind == TokKind::Comment {
+            j += 1;
+            continue;
+        }
+        let col = t.span.start - line_start(src, t.span.start);
+        if first_on_line(src, t.span.start) && col < indent {
+            break; // a less indented line ends the block (Ruby `end`, a dedent)
+        }
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"[" | b"{" => depth += 1,
+                b"}" if depth == 0 => break,
+                b")" | b"]" | b"}" => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if t.text(src) == var
+            && let Some(dot) = next_significant(tokens, j).filter(|&d| tokens[d].is_punct(src, "."))
+            && let Some(m) = next_significant(tokens, dot).filter(|&m| tokens[m].text(src) == reset)
+            && (reset != b"Header"
+                || next_significant(tokens, m).is_some_and(|q| {
+                    tokens[q].is_punct(src, "=")
+                        && !next_significant(tokens, q)
+                            .is_some_and(|r| tokens[r].is_punct(src, "="))
+                }))
+        {
+            return Err(format!(
+                "a later `{}.{}` replaces the request's headers",
+                String::from_utf8_lossy(var),
+                String::from_utf8_lossy(reset)
+            ));
+        }
+        // `var = …` again: a new request from here on.
+        if depth == 0
+            && t.text(src) == var
+            && first_on_line(src, t.span.start)
+            && next_significant(tokens, j).is_some_and(|n| {
+                matches!(tokens[n].text(src), b"," | b":")
+                    || (tokens[n].is_punct(src, "=")
+                        && !next_significant(tokens, n)
+                            .is_some_and(|m| tokens[m].is_punct(src, "=")))
+            })
+        {
+            break;
+        }
+        if sends_header(src, tokens, j..j + 1) {
+            let (s, _) = logical_statement(src, tokens, j);
+            if s <= end {
+                // Joined to the request's own statement: not a plain statement of its own.
+                elsewhere = true;
+                j += 1;
+                continue;
+            }
+            let s_col = tokens[s].span.start - line_start(src, tokens[s].span.start);
+            let own = tokens[s].text(src) == var && s_col == indent && {
+                // At the block's own level, not inside an `if` of it.
+                let (_, d) = tokens[end + 1..s]
+                    .iter()
+                    .fold((0usize, 0usize), |(_, d), t| {
+                        let d = match (t.kind, t.text(src)) {
+                            (TokKind::Punct, b"(" | b"[" | b"{") => d + 1,
+                            (TokKind::Punct, b")" | b"]" | b"}") => d.saturating_sub(1),
+                            _ => d,
+                        };
+                        (0, d)
+                    });
+                d == 0
+            };
+            if own {
+                return Ok(true);
+            }
+            elsewhere = true;
+        }
+        j += 1;
+    }
+    if elsewhere {
+        Err("`x-api-key` is set later in this block, not plainly on this request; check which request it belongs to".into())
+    } else {
+        Ok(false)
+    }
+}
+
+/// The value of entry `name` (`'name' => …`, `name: …`, `:name => …`) at the top level
+/// between tokens `open` and its match.
+pub(super) fn entry_value(src: &[u8], tokens: &[Token], open: usize, name: &str) -> Option<usize> {
+    let close = matching_close(src, tokens, open)?;
+    let mut depth = 0usize;
+    for j in open + 1..close {
+        let t = &tokens[j];
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"[" | b"{" => depth += 1,
+                b")" | b"]" | b"}" => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            continue;
+        }
+        if depth != 0 || !matches!(t.kind, TokKind::Str | TokKind::Ident) || !key_is(src, t, name) {
+            continue;
+        }
+        let sep = next_significant(tokens, j)?;
+        if matches!(tokens[sep].text(src), b"=>" | b":") {
+            return next_significant(tokens, sep);
+        }
+    }
+    None
+}

@@ -1,0 +1,199 @@
+//! JavaScript and TypeScript: fetch, axios, got, request, jQuery and node `http(s).request`
+//! options objects.
+
+use super::cursor::*;
+use super::{Placement, Request, already};
+use crate::diagnostic::{Applicability, Edit};
+use crate::lang::tokens::{
+    arguments, enclosing_open, expression_end, matching_close, next_significant, prev_significant,
+    token_at,
+};
+use crate::lang::{TokKind, Token};
+
+const JS_DATA_METHODS: [&str; 3] = ["post", "put", "patch"];
+
+const URL_KEYS: [&str; 6] = ["url", "uri", "path", "href", "baseurl", "endpoint"];
+
+/// fetch/axios/got/request/jQuery: the options object of the same call gets `headers`.
+pub(super) fn place(req: &Request) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let lit = token_at(tokens, req.at.start).ok_or("the key is not in a literal")?;
+    let region = statement(src, tokens, req.lang, lit);
+    if req.already_sent(region) {
+        return Ok(already("the request already sends `x-api-key`"));
+    }
+    let q = req.quote();
+    let entry = format!("{q}x-api-key{q}: {}", req.key.as_code(q));
+    if req.builder {
+        // `{ params: { apikey: k } }`, `{ qs: { apikey } }`: the object around the builder.
+        let container = enclosing_open(src, tokens, lit)
+            .filter(|&o| tokens[o].is_punct(src, "{"))
+            .ok_or("the builder is not an object")?;
+        let owner = prev_significant(tokens, container)
+            .filter(|&c| tokens[c].is_punct(src, ":"))
+            .ok_or("the builder object is not an option")?;
+        let options = enclosing_open(src, tokens, owner)
+            .filter(|&o| tokens[o].is_punct(src, "{"))
+            .ok_or("the builder is not inside request options")?;
+        return add_to_options(src, tokens, options, &entry);
+    }
+    // `{ uri: '…' + key }`, `$.ajax({ url: … })`: the object that holds the URL.
+    let start = expression_start(src, tokens, lit);
+    if let Some(colon) = prev_significant(tokens, start).filter(|&c| tokens[c].is_punct(src, ":")) {
+        let key = prev_significant(tokens, colon).ok_or("unreadable property")?;
+        let name = String::from_utf8_lossy(tokens[key].content_text(src)).to_ascii_lowercase();
+        if !URL_KEYS.contains(&name.as_str()) {
+            return Err(format!(
+                "the URL is the `{name}` property, not a request's url"
+            ));
+        }
+        let options = enclosing_open(src, tokens, lit)
+            .filter(|&o| tokens[o].is_punct(src, "{"))
+            .ok_or("the URL property is not in an object")?;
+        return add_to_options(src, tokens, options, &entry);
+    }
+    let (name, open) = enclosing_call(src, tokens, lit)
+        .filter(|&(_, open)| enclosing_open(src, tokens, lit) == Some(open))
+        .ok_or("the URL is not passed straight to a request call")?;
+    let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
+    let receiver = prev_significant(tokens, name)
+        .filter(|&d| tokens[d].is_punct(src, "."))
+        .and_then(|d| prev_significant(tokens, d))
+        .map(|r| String::from_utf8_lossy(tokens[r].text(src)).to_ascii_lowercase());
+    let args = arguments(src, tokens, open);
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    // Which argument carries options: axios `post(url, data, config)`, others `(url, options)`.
+    let config_index = if JS_DATA_METHODS.contains(&callee.as_str()) {
+        if receiver.as_deref() != Some("axios") {
+            return Err(format!(
+                "`{callee}(…)` on something other than axios: the options argument is not known"
+            ));
+        }
+        2
+    } else if matches!(callee.as_str(), "fetch" | "got" | "ky")
+        || (matches!(callee.as_str(), "get" | "delete" | "head" | "options")
+            && receiver.as_deref() == Some("axios"))
+    {
+        1
+    } else {
+        return Err(format!(
+            "`{callee}(…)` is not a request call the fixer knows"
+        ));
+    };
+    if args.first().is_none_or(|a| !a.contains(&req.at.start)) {
+        return Err("the URL is not the call's first argument".into());
+    }
+    match args.get(config_index) {
+        Some(arg) => {
+            let t = token_at(tokens, arg.start).ok_or("unreadable argument")?;
+            if tokens[t].is_punct(src, "{") {
+                add_to_options(src, tokens, t, &entry)
+            } else {
+                Err("the request options are a variable; add the header there".into())
+            }
+        }
+        None if args.len() == config_index => Ok(Placement {
+            edits: vec![Edit::insert(
+                tokens[close].span.start,
+                format!(", {{ headers: {{ {entry} }} }}"),
+            )],
+            applicability: Applicability::Safe,
+            how: "pass `headers` with the request".into(),
+        }),
+        None => Err("the call has no data argument to put options after".into()),
+    }
+}
+
+/// The first token of the expression (a concatenation) that token `i` belongs to.
+fn expression_start(src: &[u8], tokens: &[Token], i: usize) -> usize {
+    let mut s = i;
+    while let Some(op) = prev_significant(tokens, s)
+        .filter(|&p| tokens[p].kind == TokKind::Punct && matches!(tokens[p].text(src), b"+" | b"."))
+    {
+        match prev_significant(tokens, op).filter(|&q| {
+            matches!(
+                tokens[q].kind,
+                TokKind::Str | TokKind::Ident | TokKind::Number
+            )
+        }) {
+            Some(q) => s = q,
+            None => break,
+        }
+    }
+    s
+}
+
+/// Adds `entry` to the `headers` member of the options object at `open`, creating it.
+fn add_to_options(
+    src: &[u8],
+    tokens: &[Token],
+    open: usize,
+    entry: &str,
+) -> Result<Placement, String> {
+    let headers = members(src, tokens, open)
+        .into_iter()
+        .find(|(k, _)| key_is(src, &tokens[*k], "headers"));
+    let loose = loose_members(src, tokens, open);
+    if loose.spread {
+        // `{ ...defaults, … }` may carry headers of its own: which one wins depends on order.
+        return Err(
+            "the options spread another object that may set headers; add `x-api-key` there".into(),
+        );
+    }
+    let edit = match (headers, loose.shorthand_headers) {
+        (Some((_, v)), _) if tokens[v].is_punct(src, "{") => insert_first(src, tokens, v, entry),
+        // A computed value (`headers: base`, `headers: build()`): spread it into a new object.
+        (Some((_, v)), _) => {
+            let end = expression_end(src, tokens, v);
+            let expr = String::from_utf8_lossy(&src[tokens[v].span.start..end]).into_owned();
+            Edit::replace(
+                tokens[v].span.start..end,
+                format!("{{ ...{expr}, {entry} }}"),
+            )
+        }
+        // `{ headers }`: the variable keeps its headers, the key joins them.
+        (None, Some(h)) => Edit::replace(
+            tokens[h].span.clone(),
+            format!("headers: {{ ...headers, {entry} }}"),
+        ),
+        (None, None) => insert_first(src, tokens, open, &format!("headers: {{ {entry} }}")),
+    };
+    Ok(Placement {
+        edits: vec![edit],
+        applicability: Applicability::Safe,
+        how: "add `x-api-key` to the request's headers".into(),
+    })
+}
+
+/// What an object literal holds besides `key: value` pairs.
+struct LooseMembers {
+    /// The token of a shorthand `headers` member (`{ headers }`).
+    shorthand_headers: Option<usize>,
+    /// A `...spread` member.
+    spread: bool,
+}
+
+fn loose_members(src: &[u8], tokens: &[Token], open: usize) -> LooseMembers {
+    let mut found = LooseMembers {
+        shorthand_headers: None,
+        spread: false,
+    };
+    let Some((close, inside)) = top_level(src, tokens, open) else {
+        return found;
+    };
+    for j in inside {
+        let t = &tokens[j];
+        // `...` lexes as `..` and `.` in some families.
+        if t.kind == TokKind::Punct && src[t.span.start..].starts_with(b"...") {
+            found.spread = true;
+        }
+        let member_start =
+            prev_significant(tokens, j).is_some_and(|p| p == open || tokens[p].is_punct(src, ","));
+        let member_end =
+            next_significant(tokens, j).is_some_and(|n| n == close || tokens[n].is_punct(src, ","));
+        if member_start && member_end && t.kind == TokKind::Ident && key_is(src, t, "headers") {
+            found.shorthand_headers = Some(j);
+        }
+    }
+    found
+}

@@ -1,0 +1,51 @@
+//! JSON: Postman collections and other request objects with a `header` array.
+
+use super::cursor::*;
+use super::{Placement, Request, already};
+use crate::diagnostic::Applicability;
+use crate::lang::tokens::{enclosing_open, matching_close, token_at};
+
+/// How many brackets out from the URL the request object may be.
+const POSTMAN_URL_DEPTH: usize = 8;
+
+/// Postman (and similar JSON): the request object around the URL gets a `header` entry.
+pub(super) fn place(req: &Request) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let mut i = token_at(tokens, req.at.start).ok_or("the URL is not in a JSON string")?;
+    // Walk out to the object that holds `url` (the request object). It is a few brackets out
+    // (`url` → `raw` or `query`), never many: the bound keeps a deeply nested file linear.
+    let mut levels = 0..POSTMAN_URL_DEPTH;
+    let request = loop {
+        let open = enclosing_open(src, tokens, i)
+            .filter(|_| levels.next().is_some())
+            .ok_or("no Postman request object around the URL")?;
+        if tokens[open].text(src) == b"{"
+            && members(src, tokens, open)
+                .iter()
+                .any(|(k, _)| key_is(src, &tokens[*k], "url"))
+        {
+            break open;
+        }
+        i = open;
+    };
+    let close = matching_close(src, tokens, request).ok_or("unbalanced JSON")?;
+    if req.already_sent(tokens[request].span.start..tokens[close].span.end) {
+        return Ok(already("the request already sends `x-api-key`"));
+    }
+    let value = req.key.as_text().replace('\\', "\\\\").replace('"', "\\\"");
+    let entry = format!("{{ \"key\": \"x-api-key\", \"value\": \"{value}\" }}");
+    let members = members(src, tokens, request);
+    let edit = match members
+        .iter()
+        .find(|(k, _)| key_is(src, &tokens[*k], "header"))
+    {
+        Some((_, v)) if tokens[*v].is_punct(src, "[") => insert_first(src, tokens, *v, &entry),
+        Some(_) => return Err("the request's `header` is not an array".into()),
+        None => insert_first(src, tokens, request, &format!("\"header\": [{entry}]")),
+    };
+    Ok(Placement {
+        edits: vec![edit],
+        applicability: Applicability::Safe,
+        how: "add `x-api-key` to the request's header array".into(),
+    })
+}

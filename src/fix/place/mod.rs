@@ -1,0 +1,190 @@
+//! Placing the `x-api-key` header in the request that sent `?apikey=`, one module per
+//! language family. Every placer either returns the edits that add the header to the same
+//! request, or says why it cannot (the caller then reports the change as manual and keeps the
+//! parameter).
+
+mod csharp;
+mod cursor;
+mod document;
+mod go;
+mod javascript;
+mod json;
+mod jvm;
+mod php;
+mod python;
+mod ruby;
+mod rust;
+mod shell;
+
+use crate::diagnostic::{Applicability, Edit};
+use crate::fix::query::KeySource;
+use crate::lang::tokens::token_at;
+use crate::lang::{Language, RequestStyle, TokKind, Token};
+use cursor::{BUILDER_CALL, anchor, logical_statement, map_entry, sends_header};
+use std::ops::Range;
+
+pub struct Placement {
+    /// Empty when the request already sends `x-api-key`.
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+    /// How the header was placed, for the fix message.
+    pub how: String,
+}
+
+pub struct Request<'a> {
+    pub src: &'a [u8],
+    pub tokens: &'a [Token],
+    pub lang: &'a dyn Language,
+    /// Where the key was sent: the URL's host (for text forms) or the literal or key token.
+    pub at: Range<usize>,
+    pub key: &'a KeySource,
+    /// The key was a query-builder entry (`params: { apikey: k }`), not part of a URL.
+    pub builder: bool,
+    /// Where the file says `x-api-key` (`Facts::x_api_key_at`).
+    pub x_api_key_at: &'a [usize],
+}
+
+impl Request<'_> {
+    /// Whether `region` says `x-api-key`: a binary search, as one giant request may hold
+    /// thousands of parameters, each asking.
+    fn already_sent(&self, region: Range<usize>) -> bool {
+        let first = self.x_api_key_at.partition_point(|&at| at < region.start);
+        self.x_api_key_at
+            .get(first)
+            .is_some_and(|&at| at + b"x-api-key".len() <= region.end)
+    }
+
+    fn quote(&self) -> char {
+        // The quote of the literal around the key; otherwise the one the file uses most.
+        let at = token_at(self.tokens, self.at.start).map(|i| &self.tokens[i]);
+        match at
+            .filter(|t| t.kind == TokKind::Str)
+            .map(|t| self.src[t.span.start])
+        {
+            Some(b'"') => '"',
+            Some(b'\'') => '\'',
+            _ => {
+                let strings = self.tokens.iter().filter(|t| t.kind == TokKind::Str);
+                let double = strings
+                    .clone()
+                    .filter(|t| self.src[t.span.start] == b'"')
+                    .count();
+                let single = strings.filter(|t| self.src[t.span.start] == b'\'').count();
+                if double > single { '"' } else { '\'' }
+            }
+        }
+    }
+}
+
+pub fn place(req: &Request) -> Result<Placement, String> {
+    match req.lang.request_style() {
+        RequestStyle::Shell => shell::place(req),
+        RequestStyle::Document => document::place(req),
+        RequestStyle::Json => json::place(req),
+        RequestStyle::Config => {
+            Err("this is a setting; the header must be added where the request is made".into())
+        }
+        style => {
+            // Code: a URL in a comment is no request (and the statement around a comment
+            // can be a whole class body).
+            anchor(req)?;
+            match style {
+                RequestStyle::JavaScript => javascript::place(req),
+                RequestStyle::Python => python::place(req),
+                RequestStyle::Rust => rust::place(req),
+                RequestStyle::Jvm => jvm::place(req),
+                RequestStyle::CSharp => csharp::place(req),
+                RequestStyle::Go => go::place(req),
+                RequestStyle::Php => php::place(req),
+                RequestStyle::Ruby => ruby::place(req),
+                _ => {
+                    // Whatever the client library, a statement that already sends the header
+                    // only needs the parameter gone.
+                    let lit = anchor(req)?;
+                    if req.builder && !map_entry(req.src, req.tokens, lit) {
+                        return Err(BUILDER_CALL.into());
+                    }
+                    let (s, e) = logical_statement(req.src, req.tokens, lit);
+                    if sends_header(req.src, req.tokens, s..e + 1) {
+                        Ok(already("the request already sends `x-api-key`"))
+                    } else {
+                        Err("the fixer does not rewrite this kind of request".into())
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn already(how: &str) -> Placement {
+    Placement {
+        edits: Vec::new(),
+        applicability: Applicability::Safe,
+        how: how.to_string(),
+    }
+}
+
+#[cfg(test)]
+pub(super) mod testing {
+    use crate::detect::{ParamShape, analyze};
+    use crate::diagnostic::Applicability;
+    use crate::fix::apikey::{Plan, plan};
+    use crate::source::SourceFile;
+
+    /// Plans the WM002 fix of the file's only `apikey` parameter and applies it alone.
+    pub(in crate::fix::place) fn fix(
+        name: &str,
+        src: &str,
+    ) -> Result<(String, Applicability), String> {
+        let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+        let lang = crate::lang::for_file_name(name);
+        let facts = analyze(&file, lang);
+        let params: Vec<_> = facts
+            .params
+            .iter()
+            .filter(|p| p.shape != ParamShape::SecurityScheme)
+            .collect();
+        assert_eq!(params.len(), 1, "one parameter in {src}");
+        match plan(&file, &facts, lang, params[0]) {
+            Plan::Fix {
+                fix: f, through, ..
+            } => {
+                let (out, taken) = crate::fix::apply(src.as_bytes(), &[&f]);
+                assert_eq!(taken, vec![0]);
+                // As `fix::unit` decides: through a variable, safe only when proved local.
+                let proven = through.is_none_or(|v| {
+                    crate::lang::tree::parse(name, src.as_bytes()).is_some_and(|t| {
+                        crate::lang::tree::is_single_use_local(
+                            &t,
+                            src.as_bytes(),
+                            v.binding,
+                            v.use_at,
+                        )
+                    })
+                });
+                let applicability = if proven {
+                    f.applicability
+                } else {
+                    Applicability::Unsafe
+                };
+                Ok((String::from_utf8(out).unwrap(), applicability))
+            }
+            Plan::Manual { reason, .. } => Err(reason),
+        }
+    }
+
+    pub(in crate::fix::place) fn safe(name: &str, src: &str) -> String {
+        match fix(name, src) {
+            Ok((out, Applicability::Safe)) => out,
+            Ok((out, a)) => panic!("{a:?} fix:\n{out}"),
+            Err(reason) => panic!("manual: {reason}\n{src}"),
+        }
+    }
+
+    pub(in crate::fix::place) fn manual(name: &str, src: &str) -> String {
+        match fix(name, src) {
+            Ok((out, a)) => panic!("expected manual, got {a:?} fix:\n{out}"),
+            Err(reason) => reason,
+        }
+    }
+}

@@ -1,0 +1,444 @@
+//! PHP: Guzzle request options and curl handles.
+
+use super::cursor::*;
+use super::{Placement, Request, already};
+use crate::diagnostic::{Applicability, Edit};
+use crate::fix::query::KeySource;
+use crate::lang::tokens::{
+    arguments, enclosing_open, matching_close, next_significant, prev_significant, token_at,
+};
+use crate::lang::{TokKind, Token};
+
+const PHP_VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
+
+/// Guzzle: which argument of `->request(…)`/`->get(…)` holds the URL and which the options.
+fn guzzle_call(src: &[u8], tokens: &[Token], name: usize) -> Result<(usize, usize), String> {
+    let callee = text_of(src, &tokens[name]).to_ascii_lowercase();
+    let base = callee.strip_suffix("async").unwrap_or(&callee);
+    let url_index = if base == "request" {
+        1
+    } else if PHP_VERBS.contains(&base) {
+        0
+    } else {
+        return Err(match base {
+            "curl_init" | "curl_setopt" | "curl_setopt_array" => {
+                "curl: add `'x-api-key: ' . …` to the CURLOPT_HTTPHEADER array".to_string()
+            }
+            "file_get_contents" | "fopen" => {
+                "this call sends no headers; use a stream context or an HTTP client".to_string()
+            }
+            _ => format!("`{callee}(…)` is not a request the fixer knows"),
+        });
+    };
+    if !prev_significant(tokens, name).is_some_and(|d| tokens[d].is_punct(src, "->")) {
+        return Err(format!("`{callee}(…)` is not a client method call"));
+    }
+    if memchr::memmem::find(src, b"GuzzleHttp").is_none() {
+        return Err(format!(
+            "`->{callee}(…)` is not known to be a Guzzle client (no `GuzzleHttp` in the file)"
+        ));
+    }
+    Ok((url_index, url_index + 1))
+}
+
+/// The PHP array opened at token `i`: `[` or the `(` of `array(`.
+fn php_array(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
+    if tokens[i].is_punct(src, "[") {
+        Some(i)
+    } else if tokens[i].text(src).eq_ignore_ascii_case(b"array") {
+        next_significant(tokens, i).filter(|&o| tokens[o].is_punct(src, "("))
+    } else {
+        None
+    }
+}
+
+/// Adds `x-api-key` to the `headers` of a Guzzle options array opened at `open`.
+fn php_options(
+    src: &[u8],
+    tokens: &[Token],
+    open: usize,
+    entry: &str,
+    q: char,
+) -> Result<Edit, String> {
+    let long = !tokens[open].is_punct(src, "[");
+    match entry_value(src, tokens, open, "headers") {
+        Some(v) => {
+            let arr = php_array(src, tokens, v)
+                .ok_or("the request's headers are a variable; add `x-api-key` there")?;
+            Ok(insert_first(src, tokens, arr, entry))
+        }
+        None => {
+            let value = if long {
+                format!("array({entry})")
+            } else {
+                format!("[{entry}]")
+            };
+            Ok(insert_first(
+                src,
+                tokens,
+                open,
+                &format!("{q}headers{q} => {value}"),
+            ))
+        }
+    }
+}
+
+/// PHP: Guzzle `$client->request('GET', URL, [options])` / `->get(URL, [options])`: the
+/// options' `'headers'` get `'x-api-key' => k` (created when missing).
+pub(super) fn place(req: &Request) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let lit = anchor(req)?;
+    if req.builder && !map_entry(src, tokens, lit) {
+        return Err(BUILDER_CALL.into());
+    }
+    let (s, e) = logical_statement(src, tokens, lit);
+    if sends_header(src, tokens, s..e + 1) {
+        return Ok(already("the request already sends `x-api-key`"));
+    }
+    let q = style_quote(req, lit);
+    let entry = format!("{q}x-api-key{q} => {}", req.key.as_code(q));
+    let how = "add `x-api-key` to the Guzzle request's headers".to_string();
+    let placed = |edits| {
+        Ok(Placement {
+            edits,
+            applicability: Applicability::Safe,
+            how: how.clone(),
+        })
+    };
+    if req.builder {
+        // `'query' => ['apikey' => k]` among the options of a Guzzle call.
+        let query = enclosing_open(src, tokens, lit).ok_or("the builder is not an array")?;
+        let query_start = if tokens[query].is_punct(src, "(") {
+            prev_significant(tokens, query).ok_or("the builder is not an array")?
+        } else {
+            query
+        };
+        let owner = prev_significant(tokens, query_start)
+            .filter(|&a| tokens[a].is_punct(src, "=>"))
+            .and_then(|a| prev_significant(tokens, a))
+            .filter(|&k| key_is(src, &tokens[k], "query"))
+            .ok_or("the builder is not the `'query'` of request options")?;
+        let options =
+            enclosing_open(src, tokens, owner).ok_or("the builder is not in request options")?;
+        let options_start = if tokens[options].is_punct(src, "(") {
+            prev_significant(tokens, options).ok_or("unreadable options")?
+        } else {
+            options
+        };
+        if php_array(src, tokens, options_start) != Some(options) {
+            return Err("the builder is not in an options array".into());
+        }
+        let call = enclosing_open(src, tokens, options_start)
+            .filter(|&o| tokens[o].is_punct(src, "("))
+            .ok_or("the options are not passed to a request call")?;
+        let name = prev_significant(tokens, call)
+            .filter(|&n| tokens[n].kind == TokKind::Ident)
+            .ok_or("the options are not passed to a request call")?;
+        let (_, options_index) = guzzle_call(src, tokens, name)?;
+        let args = arguments(src, tokens, call);
+        let end = matching_close(src, tokens, options).ok_or("unbalanced array")?;
+        if args.get(options_index)
+            != Some(&(tokens[options_start].span.start..tokens[end].span.end))
+            || args.len() != options_index + 1
+        {
+            return Err("the array is not the request's options argument".into());
+        }
+        return placed(vec![php_options(src, tokens, options, &entry, q)?]);
+    }
+    if let Some(curl) = php_curl(req, lit, q) {
+        return curl;
+    }
+    let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
+        callee == "sprintf" && receiver.is_none()
+    })?;
+    let (url_index, options_index) = guzzle_call(src, tokens, name)?;
+    if idx != url_index {
+        return Err("the URL is not the request's URL argument".into());
+    }
+    let args = arguments(src, tokens, open);
+    if args.len() == options_index {
+        let long = memchr::memmem::find(src, b"array(").is_some()
+            && memchr::memmem::find(src, b"=> [").is_none();
+        let inner = format!("{q}headers{q} => ");
+        let text = if long {
+            format!("array({inner}array({entry}))")
+        } else {
+            format!("[{inner}[{entry}]]")
+        };
+        return placed(append_argument(src, tokens, open, &text)?);
+    }
+    if args.len() != options_index + 1 {
+        return Err("the request call has arguments the fixer does not know".into());
+    }
+    let first = token_at(tokens, args[options_index].start).ok_or("unreadable options")?;
+    let arr = php_array(src, tokens, first)
+        .ok_or("the request options are a variable; add `x-api-key` to their headers")?;
+    let end = matching_close(src, tokens, arr).ok_or("unbalanced array")?;
+    if tokens[end].span.end != args[options_index].end {
+        return Err("the request options are not a plain array".into());
+    }
+    placed(vec![php_options(src, tokens, arr, &entry, q)?])
+}
+
+/// How far (in tokens) around a curl handle's URL its other options are looked for.
+const CURL_REACH: usize = 4000;
+
+/// PHP curl: the URL given to `curl_init(…)` or `curl_setopt($ch, CURLOPT_URL, …)`; the key
+/// joins the `CURLOPT_HTTPHEADER` array set on the same handle in the same function, or a
+/// `curl_setopt($ch, CURLOPT_HTTPHEADER, […])` line of its own when the handle has none.
+/// `None` when the URL is not a curl handle's.
+fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, String>> {
+    let (src, tokens) = (req.src, req.tokens);
+    // The innermost call around the URL that is `curl_init` or `curl_setopt`.
+    let mut at = lit;
+    let (name, open) = loop {
+        let open = enclosing_open(src, tokens, at)?;
+        let name = prev_significant(tokens, open).filter(|&n| tokens[n].kind == TokKind::Ident);
+        match name.map(|n| text_of(src, &tokens[n]).to_ascii_lowercase()) {
+            Some(callee) if callee == "curl_init" || callee == "curl_setopt" => {
+                break (name?, open);
+            }
+            _ if lit - open > 64 => return None,
+            _ => at = open,
+        }
+    };
+    let args = arguments(src, tokens, open);
+    let arg_text = |i: usize| {
+        args.get(i)
+            .map(|r| String::from_utf8_lossy(&src[r.clone()]).trim().to_string())
+    };
+    let handle = if text_of(src, &tokens[name]).eq_ignore_ascii_case("curl_init") {
+        // `$ch = curl_init($url)`.
+        let eq = prev_significant(tokens, name).filter(|&e| tokens[e].is_punct(src, "="))?;
+        let var = prev_significant(tokens, eq)?;
+        text_of(src, &tokens[var])
+    } else {
+        if arg_text(1).as_deref() != Some("CURLOPT_URL") || args.len() != 3 {
+            return Some(Err("the URL is not the handle's CURLOPT_URL".into()));
+        }
+        arg_text(0)?
+    };
+    if !handle.starts_with('$') {
+        return Some(Err("the curl handle is not a variable".into()));
+    }
+    let close = matching_close(src, tokens, open)?;
+    let end = next_significant(tokens, close).filter(|&e| tokens[e].is_punct(src, ";"))?;
+    // The function body holding the handle; a script's top level counts as one block too.
+    let body = enclosing_brace(src, tokens, name);
+    let (from, to) = match body {
+        Some(b) => (
+            b + 1,
+            matching_close(src, tokens, b).unwrap_or(tokens.len()),
+        ),
+        None => (
+            name.saturating_sub(CURL_REACH),
+            (end + CURL_REACH).min(tokens.len()),
+        ),
+    };
+    let mut header_sets = Vec::new();
+    for k in from..to {
+        let t = &tokens[k];
+        if t.kind != TokKind::Ident {
+            continue;
+        }
+        let callee = text_of(src, t).to_ascii_lowercase();
+        if callee != "curl_setopt" && callee != "curl_setopt_array" {
+            continue;
+        }
+        let Some(o) = next_significant(tokens, k).filter(|&o| tokens[o].is_punct(src, "(")) else {
+            continue;
+        };
+        let a = arguments(src, tokens, o);
+        let same_handle = a
+            .first()
+            .is_some_and(|r| String::from_utf8_lossy(&src[r.clone()]).trim() == handle);
+        let names_header = a.get(1).is_some_and(|r| {
+            memchr::memmem::find(&src[r.clone()], b"CURLOPT_HTTPHEADER").is_some()
+        });
+        if callee == "curl_setopt_array" && same_handle && names_header {
+            return Some(Err(
+                "the handle's headers are set by curl_setopt_array; add `x-api-key` there".into(),
+            ));
+        }
+        if same_handle && names_header && callee == "curl_setopt" {
+            header_sets.push((o, a));
+        }
+    }
+    let key = req.key.as_code(q);
+    let element = match req.key {
+        KeySource::Expr(_) => format!("{q}x-api-key: {q} . {key}"),
+        _ => format!("{q}x-api-key: {}{q}", req.key.as_text()),
+    };
+    let applicability = if body.is_some() {
+        Applicability::Safe
+    } else {
+        Applicability::Unsafe // a script's top level: the handle is a global
+    };
+    let how = "add `x-api-key` to the handle's CURLOPT_HTTPHEADER".to_string();
+    Some(match header_sets.as_slice() {
+        [] => {
+            let long = memchr::memmem::find(src, b"array(").is_some()
+                && memchr::memmem::find(src, b"[").is_none();
+            let list = if long {
+                format!("array({element})")
+            } else {
+                format!("[{element}]")
+            };
+            let indent = indent_of(src, tokens[name].span.start);
+            let line = format!("curl_setopt({handle}, CURLOPT_HTTPHEADER, {list});");
+            Ok(Placement {
+                edits: vec![line_after(src, tokens[end].span.end, &indent, &line)],
+                applicability,
+                how,
+            })
+        }
+        [(o, a)] if a.len() == 3 => {
+            let value = token_at(tokens, a[2].start)?;
+            if sends_header(
+                src,
+                tokens,
+                value..matching_close(src, tokens, *o).unwrap_or(value),
+            ) {
+                return Some(Ok(already("the handle already sends `x-api-key`")));
+            }
+            match php_array(src, tokens, value) {
+                Some(arr) => Ok(Placement {
+                    edits: vec![insert_first(src, tokens, arr, &element)],
+                    applicability,
+                    how,
+                }),
+                None => Err(format!(
+                    "the handle's CURLOPT_HTTPHEADER is computed; add {element} to it"
+                )),
+            }
+        }
+        _ => {
+            Err("the handle sets CURLOPT_HTTPHEADER more than once; add `x-api-key` by hand".into())
+        }
+    })
+}
+
+/// The `{` of the innermost block around token `i` (a function body, in PHP), if any.
+fn enclosing_brace(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
+    let mut at = i;
+    loop {
+        let open = enclosing_open(src, tokens, at)?;
+        if tokens[open].is_punct(src, "{") {
+            return Some(open);
+        }
+        at = open;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fix, manual, safe};
+    use crate::diagnostic::Applicability;
+
+    #[test]
+    fn guzzle_request_extends_existing_headers() {
+        let src = "<?php\nuse GuzzleHttp\\Client;\n$r = $client->request('GET', 'https://api.au.whispir.com/messages?apikey=' . $key, ['headers' => ['Accept' => 'application/json']]);\n";
+        assert_eq!(
+            safe("a.php", src),
+            "<?php\nuse GuzzleHttp\\Client;\n$r = $client->request('GET', 'https://api.au.whispir.com/messages', ['headers' => ['x-api-key' => $key, 'Accept' => 'application/json']]);\n"
+        );
+    }
+
+    #[test]
+    fn guzzle_get_without_options_gets_them() {
+        let src = "<?php\nuse GuzzleHttp\\Client;\nconst T = 'a';\nreturn $this->guzzle->get(\"https://api.au.whispir.com/scenarios?apikey={$this->api}\");\n";
+        assert_eq!(
+            safe("a.php", src),
+            "<?php\nuse GuzzleHttp\\Client;\nconst T = 'a';\nreturn $this->guzzle->get(\"https://api.au.whispir.com/scenarios\", ['headers' => ['x-api-key' => $this->api]]);\n"
+        );
+    }
+
+    #[test]
+    fn guzzle_options_without_headers_multiline() {
+        let src = "<?php\nuse GuzzleHttp\\Client;\nreturn $this->guzzle->post('https://api.au.whispir.com/messages?apikey=' . $this->api, [\n    'json' => $payload,\n]);\n";
+        assert_eq!(
+            safe("a.php", src),
+            "<?php\nuse GuzzleHttp\\Client;\nreturn $this->guzzle->post('https://api.au.whispir.com/messages', [\n    'headers' => ['x-api-key' => $this->api],\n    'json' => $payload,\n]);\n"
+        );
+    }
+
+    #[test]
+    fn guzzle_query_option_moves_to_headers() {
+        let src = "<?php\nuse GuzzleHttp\\Client;\n// Whispir\nreturn $this->guzzle->get('/templates', array(\n    'query' => ['apikey' => $this->api, 'limit' => 5],\n));\n";
+        assert_eq!(
+            safe("a.php", src),
+            "<?php\nuse GuzzleHttp\\Client;\n// Whispir\nreturn $this->guzzle->get('/templates', array(\n    'headers' => array('x-api-key' => $this->api),\n    'query' => ['limit' => 5],\n));\n"
+        );
+    }
+
+    #[test]
+    fn php_curl_handles_get_the_header_in_their_httpheader_option() {
+        // An existing CURLOPT_HTTPHEADER array on the same handle is extended.
+        let src = "<?php\nfunction f($k) {\n    $ch = curl_init();\n    curl_setopt($ch, CURLOPT_URL, 'https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, array('Accept: application/json'));\n    return curl_exec($ch);\n}\n";
+        let (out, a) = fix("a.php", src).unwrap();
+        assert_eq!(a, Applicability::Safe);
+        assert!(
+            out.contains("CURLOPT_URL, 'https://api.au.whispir.com/m');"),
+            "{out}"
+        );
+        assert!(
+            out.contains("array('x-api-key: ' . $k, 'Accept: application/json')"),
+            "{out}"
+        );
+        // None on the handle: a line of its own right after curl_init.
+        let src = "<?php\nfunction f($id, $k) {\n    $ch = curl_init(\"https://api.au.whispir.com/m/$id?apikey=$k\");\n    return curl_exec($ch);\n}\n";
+        let (out, a) = fix("a.php", src).unwrap();
+        assert_eq!(a, Applicability::Safe);
+        assert!(out.contains("    $ch = curl_init(\"https://api.au.whispir.com/m/$id\");\n    curl_setopt($ch, CURLOPT_HTTPHEADER, [\"x-api-key: \" . $k]);\n"), "{out}");
+        // A script's top level: the handle is a global, so unsafe.
+        let src = "<?php\n$ch = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\ncurl_exec($ch);\n";
+        assert_eq!(fix("a.php", src).unwrap().1, Applicability::Unsafe);
+        // Another handle's headers are not this request's.
+        let src = "<?php\nfunction f($k) {\n    $a = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt($b, CURLOPT_HTTPHEADER, ['A: b']);\n}\n";
+        let (out, _) = fix("a.php", src).unwrap();
+        assert!(
+            out.contains("curl_setopt($a, CURLOPT_HTTPHEADER, ['x-api-key: ' . $k]);"),
+            "{out}"
+        );
+        assert!(
+            out.contains("curl_setopt($b, CURLOPT_HTTPHEADER, ['A: b']);"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn php_near_misses_stay_manual() {
+        // No Guzzle in the file.
+        manual(
+            "a.php",
+            "<?php\nreturn $cache->get('https://api.au.whispir.com/m?apikey=' . $k, []);\n",
+        );
+        // curl with headers computed elsewhere: the array to extend is not in sight.
+        assert!(
+            manual(
+                "a.php",
+                "<?php\nfunction f($k, $h) {\n    $ch = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, $h);\n}\n"
+            )
+            .contains("CURLOPT_HTTPHEADER")
+        );
+        // Set twice on the handle: which list is sent is not for the fixer to guess.
+        manual(
+            "a.php",
+            "<?php\nfunction f($k) {\n    $ch = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, ['A: b']);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, ['C: d']);\n}\n",
+        );
+        manual(
+            "a.php",
+            "<?php\nuse GuzzleHttp\\Client;\n$r = $client->get('https://api.au.whispir.com/m?apikey=' . $k, $options);\n",
+        );
+        // The first entry of `array(…)`: removing it is not safe.
+        manual(
+            "a.php",
+            "<?php\nuse GuzzleHttp\\Client;\n// Whispir\nreturn $c->get('/t', ['query' => array('apikey' => $k), 'headers' => ['x-api-key' => $k]]);\n",
+        );
+        // http_build_query: the query string is built apart from the request.
+        manual(
+            "a.php",
+            "<?php\n// Whispir\n$q = http_build_query(array('first' => 0, 'apikey' => $this->api));\n",
+        );
+    }
+}

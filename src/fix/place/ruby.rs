@@ -1,0 +1,261 @@
+//! Ruby: `Net::HTTP` request objects and HTTParty options.
+
+use super::cursor::*;
+use super::{Placement, Request, already};
+use crate::diagnostic::{Applicability, Edit};
+use crate::lang::tokens::{arguments, enclosing_open, matching_close, prev_significant, token_at};
+use crate::lang::{TokKind, Token};
+
+const RUBY_VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
+
+/// HTTParty: `HTTParty.get(…)`, or `self.class.get(…)` in a class that includes HTTParty.
+fn httparty_call(src: &[u8], tokens: &[Token], name: usize) -> Result<(), String> {
+    let callee = text_of(src, &tokens[name]);
+    if !RUBY_VERBS.contains(&callee.as_str()) {
+        return Err(format!("`{callee}(…)` is not a request the fixer knows"));
+    }
+    let receiver = receiver_of(src, tokens, name);
+    let self_class = receiver.as_deref() == Some("class")
+        && prev_significant(tokens, name)
+            .and_then(|d| prev_significant(tokens, d))
+            .and_then(|c| prev_significant(tokens, c))
+            .filter(|&d| tokens[d].is_punct(src, "."))
+            .and_then(|d| prev_significant(tokens, d))
+            .is_some_and(|s| tokens[s].text(src) == b"self")
+        && memchr::memmem::find(src, b"include HTTParty").is_some();
+    if receiver.as_deref() == Some("HTTParty") || self_class {
+        Ok(())
+    } else {
+        Err(format!("`{callee}(…)` is not known to be an HTTParty call"))
+    }
+}
+
+/// Adds `x-api-key` to the `headers:` of the HTTParty call at `open` (created when missing).
+fn ruby_headers(
+    src: &[u8],
+    tokens: &[Token],
+    open: usize,
+    entry: &str,
+) -> Result<Vec<Edit>, String> {
+    let args = arguments(src, tokens, open);
+    let last = args.last().ok_or("the call has no arguments")?;
+    let last_tok = token_at(tokens, last.start).ok_or("unreadable argument")?;
+    // A trailing hash literal holds the options: `get(url, { headers: … })`.
+    let hash = (args.len() > 1 && tokens[last_tok].is_punct(src, "{"))
+        .then_some(last_tok)
+        .filter(|&h| {
+            matching_close(src, tokens, h).is_some_and(|c| tokens[c].span.end == last.end)
+        });
+    let scope = hash.unwrap_or(open);
+    if let Some(v) = entry_value(src, tokens, scope, "headers") {
+        if !tokens[v].is_punct(src, "{") {
+            return Err("the request's headers are a variable; add `x-api-key` there".into());
+        }
+        return Ok(vec![insert_first(src, tokens, v, entry)]);
+    }
+    let text = format!("headers: {{ {entry} }}");
+    match hash {
+        Some(h) => Ok(vec![insert_first(src, tokens, h, &text)]),
+        None if tokens[last_tok].is_punct(src, "&") => {
+            Err("the call ends with a block argument".into())
+        }
+        None => append_argument(src, tokens, open, &text),
+    }
+}
+
+/// Ruby: `request = Net::HTTP::Get.new(URI(URL))` gets `request['x-api-key'] = k` on the
+/// next line; HTTParty `HTTParty.get(URL, …)` gets (or extends) `headers:`.
+pub(super) fn place(req: &Request) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let lit = anchor(req)?;
+    if req.builder && !map_entry(src, tokens, lit) {
+        return Err(BUILDER_CALL.into());
+    }
+    let (s, e) = logical_statement(src, tokens, lit);
+    if sends_header(src, tokens, s..e + 1) {
+        return Ok(already("the request already sends `x-api-key`"));
+    }
+    let q = style_quote(req, lit);
+    let value = req.key.as_code(q);
+    let entry = format!("{q}x-api-key{q} => {value}");
+    let httparty = |edits| {
+        Ok(Placement {
+            edits,
+            applicability: Applicability::Safe,
+            how: "add `x-api-key` to the HTTParty request's headers".into(),
+        })
+    };
+    if req.builder {
+        // `query: { apikey: k }` passed to an HTTParty call.
+        let hash = enclosing_open(src, tokens, lit)
+            .filter(|&h| tokens[h].is_punct(src, "{"))
+            .ok_or("the builder is not a hash")?;
+        let owner = prev_significant(tokens, hash)
+            .filter(|&a| matches!(tokens[a].text(src), b"=>" | b":"))
+            .and_then(|a| prev_significant(tokens, a))
+            .filter(|&k| key_is(src, &tokens[k], "query"))
+            .ok_or("the builder is not the `query:` of a request")?;
+        let mut call =
+            enclosing_open(src, tokens, owner).ok_or("the query is not passed to a call")?;
+        if tokens[call].is_punct(src, "{") {
+            call = enclosing_open(src, tokens, call).ok_or("the query is not passed to a call")?;
+        }
+        let name = prev_significant(tokens, call)
+            .filter(|&n| tokens[call].is_punct(src, "(") && tokens[n].kind == TokKind::Ident)
+            .ok_or("the query is not passed to a call")?;
+        httparty_call(src, tokens, name)?;
+        return httparty(ruby_headers(src, tokens, call, &entry)?);
+    }
+    let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
+        matches!(
+            (callee, receiver),
+            ("URI", None) | ("parse", Some("URI")) | ("format" | "sprintf", None)
+        )
+    })?;
+    if idx != 0 {
+        return Err("the URL is not the request's first argument".into());
+    }
+    let callee = text_of(src, &tokens[name]);
+    if callee != "new" {
+        if receiver_of(src, tokens, name).as_deref() == Some("HTTP") {
+            return Err(format!(
+                "`Net::HTTP.{callee}` sends no headers; build a `Net::HTTP::Get` request and set `request['x-api-key']`"
+            ));
+        }
+        httparty_call(src, tokens, name)?;
+        return httparty(ruby_headers(src, tokens, open, &entry)?);
+    }
+    // `VAR = Net::HTTP::Get.new(…)`
+    let start = callee_start(src, tokens, name);
+    let path: Vec<String> = (start..name)
+        .filter(|&j| tokens[j].kind == TokKind::Ident)
+        .map(|j| text_of(src, &tokens[j]))
+        .collect();
+    let verb_ok = path.len() == 3
+        && path[0] == "Net"
+        && path[1] == "HTTP"
+        && matches!(
+            path[2].as_str(),
+            "Get" | "Post" | "Put" | "Patch" | "Delete" | "Head" | "Options"
+        );
+    if !verb_ok {
+        return Err("`.new(…)` is not a Net::HTTP request".into());
+    }
+    let not_declared = || "the request is not assigned to a variable in this statement".to_string();
+    let var = prev_significant(tokens, start)
+        .filter(|&q| tokens[q].is_punct(src, "="))
+        .and_then(|q| prev_significant(tokens, q))
+        .filter(|&v| tokens[v].kind == TokKind::Ident)
+        .ok_or_else(not_declared)?;
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    if !first_on_line(src, tokens[var].span.start)
+        || !ends_line(src, tokens, close)
+        || !statement_ends_at(src, tokens, name, close)
+    {
+        return Err("the request's statement does not stand on lines of its own".into());
+    }
+    let var_name = tokens[var].text(src);
+    let indent = indent_of(src, tokens[var].span.start);
+    if later_header(
+        src,
+        tokens,
+        close,
+        var_name,
+        indent.len(),
+        b"initialize_http_header",
+    )? {
+        return Ok(already("the request already sends `x-api-key`"));
+    }
+    let var_name = String::from_utf8_lossy(var_name);
+    Ok(Placement {
+        edits: vec![line_after(
+            src,
+            tokens[close].span.end,
+            &indent,
+            &format!("{var_name}[{q}x-api-key{q}] = {value}"),
+        )],
+        applicability: Applicability::Safe,
+        how: format!("set `{var_name}['x-api-key']` after the request is created"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{manual, safe};
+
+    #[test]
+    fn net_http_request_gets_a_header_line() {
+        let src = "def status(id)\n  request = Net::HTTP::Get.new(URI(\"https://api.au.whispir.com/messages/#{id}?apikey=#{@api_key}\"))\n  request.basic_auth(@user, @pass)\nend\n";
+        assert_eq!(
+            safe("a.rb", src),
+            "def status(id)\n  request = Net::HTTP::Get.new(URI(\"https://api.au.whispir.com/messages/#{id}\"))\n  request[\"x-api-key\"] = @api_key\n  request.basic_auth(@user, @pass)\nend\n"
+        );
+    }
+
+    #[test]
+    fn httparty_extends_existing_headers() {
+        let src = "def templates\n  HTTParty.get(\"https://api.au.whispir.com/templates?apikey=#{@api_key}\",\n               basic_auth: @auth,\n               headers: { 'Accept' => MESSAGE_TYPE })\nend\n";
+        assert_eq!(
+            safe("a.rb", src),
+            "def templates\n  HTTParty.get(\"https://api.au.whispir.com/templates\",\n               basic_auth: @auth,\n               headers: { 'x-api-key' => @api_key, 'Accept' => MESSAGE_TYPE })\nend\n"
+        );
+    }
+
+    #[test]
+    fn httparty_class_call_gets_headers() {
+        let src = "class C\n  include HTTParty\n  base_uri 'https://api.au.whispir.com'\n  def contact(id)\n    self.class.get(\"/contacts/#{id}/?apikey=#{@api_key}\", basic_auth: @auth)\n  end\nend\n";
+        assert_eq!(
+            safe("a.rb", src),
+            "class C\n  include HTTParty\n  base_uri 'https://api.au.whispir.com'\n  def contact(id)\n    self.class.get(\"/contacts/#{id}/\", basic_auth: @auth, headers: { 'x-api-key' => @api_key })\n  end\nend\n"
+        );
+    }
+
+    #[test]
+    fn httparty_query_option_one_argument_per_line() {
+        let src = "class C\n  include HTTParty\n  base_uri 'https://api.au.whispir.com'\n  def contacts(w)\n    self.class.get(\"/workspaces/#{w}/contacts\",\n                   basic_auth: @auth,\n                   query: { apikey: @api_key, limit: 50 }) # note\n  end\nend\n";
+        assert_eq!(
+            safe("a.rb", src),
+            "class C\n  include HTTParty\n  base_uri 'https://api.au.whispir.com'\n  def contacts(w)\n    self.class.get(\"/workspaces/#{w}/contacts\",\n                   basic_auth: @auth,\n                   query: { limit: 50 },\n                   headers: { 'x-api-key' => @api_key }) # note\n  end\nend\n"
+        );
+    }
+
+    #[test]
+    fn httparty_already_sending_the_header_only_loses_the_parameter() {
+        let src = "HTTParty.get(\"https://api.au.whispir.com/t?apikey=#{@api_key}\", headers: { 'X-API-KEY' => @api_key })\n";
+        assert_eq!(
+            safe("a.rb", src),
+            "HTTParty.get(\"https://api.au.whispir.com/t\", headers: { 'X-API-KEY' => @api_key })\n"
+        );
+    }
+
+    #[test]
+    fn ruby_near_misses_stay_manual() {
+        // The statement goes on: a line inserted after `.new(…)` would cut the chain.
+        manual(
+            "a.rb",
+            "def s\n  request = Net::HTTP::Get.new(URI(\"https://api.au.whispir.com/m?apikey=#{@k}\"))\n    .tap { |r| r.basic_auth(u, p) }\nend\n",
+        );
+        // The URL is built apart from the request.
+        manual(
+            "a.rb",
+            "def s(id)\n  uri = URI(\"https://api.au.whispir.com/m/#{id}?apikey=\" + @api_key)\n  Net::HTTP.get_response(uri)\n  Net::HTTP.get_response(uri)\nend\n",
+        );
+        assert!(
+            manual(
+                "a.rb",
+                "Net::HTTP.get_response(URI(\"https://api.au.whispir.com/m?apikey=#{@k}\"))\n"
+            )
+            .contains("Net::HTTP::Get")
+        );
+        // Some other client's `get`.
+        manual(
+            "a.rb",
+            "conn.get(\"https://api.au.whispir.com/m?apikey=#{@k}\", headers: {})\n",
+        );
+        // Headers held in a variable.
+        manual(
+            "a.rb",
+            "HTTParty.get(\"https://api.au.whispir.com/m?apikey=#{@k}\", headers: hdrs)\n",
+        );
+    }
+}
