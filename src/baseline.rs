@@ -3,9 +3,9 @@
 //! masked — never a line number, never a key — plus how many identical findings the file
 //! had. Edits elsewhere in the file do not resurrect a finding; a new identical one shows.
 
+use crate::codes::RuleCode;
 use crate::diagnostic::Diagnostic;
 use crate::engine::{FileReport, Outcome};
-use crate::rules::RuleCode;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

@@ -1,8 +1,8 @@
 //! The configuration file: `whispir-migrate.toml` or `.whispir-migrate.toml`, the first found
 //! from the current directory upwards, or `--config FILE`.
 
+use crate::codes::RuleCode;
 use crate::hosts::Region;
-use crate::rules::RuleCode;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! The data every stage after detection works on: a diagnostic with a byte span and an
 //! optional fix made of edits.
 
-use crate::rules::{RuleCode, Severity};
+use crate::codes::{RuleCode, Severity};
 use serde::Serialize;
 use std::ops::Range;
 
@@ -64,10 +64,10 @@ pub struct Diagnostic {
     /// What to do, shown as `help:`; already redacted.
     pub help: Option<String>,
     pub fix: Option<Fix>,
-    /// The fix moves a base URL: its applicability depends on the whole run (`fix::unit`).
+    /// The fix moves a base URL: its applicability depends on the whole run (`request::group`).
     pub base_url: bool,
     /// The fix follows the URL through a variable: safe only once a syntax tree proves it a
-    /// local assigned once and read only by this request (checked late, in `fix::unit`).
+    /// local assigned once and read only by this request (checked late, in `request::group`).
     pub through_variable: Option<VariableUse>,
 }
 

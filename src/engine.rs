@@ -134,7 +134,7 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
     if diagnostics.is_empty() {
         return None;
     }
-    crate::fix::unit::assemble(&file, &facts, lang, &settings.rules, &mut diagnostics);
+    crate::request::group::assemble(&file, &facts, lang, &settings.rules, &mut diagnostics);
     // A comment quotes code; rewriting it may change what it documents ("old form: …").
     let comments = Ranges::new(lang::comment_ranges(&file.bytes, &facts.tokens));
     for d in &mut diagnostics {
@@ -459,7 +459,7 @@ pub fn run(
     if settings.rules.base_urls.is_none() {
         for d in reports.iter_mut().flat_map(|r| &mut r.diagnostics) {
             if d.base_url {
-                crate::fix::unit::settle_base_url(d, Some(&policy));
+                crate::request::group::settle_base_url(d, Some(&policy));
             }
         }
     }

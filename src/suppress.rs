@@ -1,7 +1,7 @@
 //! Inline suppressions: `whispir-migrate: ignore` or `whispir-migrate: ignore[WM002,WM003]`
 //! in any comment, on the diagnostic's line or the line above.
 
-use crate::rules::RuleCode;
+use crate::codes::RuleCode;
 use crate::source::SourceFile;
 use std::collections::HashMap;
 

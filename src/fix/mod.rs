@@ -2,11 +2,6 @@
 //! earlier one wait for the next pass, passes repeat until nothing applies (bounded), and a
 //! pass whose result no longer parses (where the language has a parser) is refused fix by fix.
 
-pub mod apikey;
-pub mod place;
-pub mod query;
-pub mod unit;
-
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::engine::{FileReport, Settings, check_file};
 use crate::lang;

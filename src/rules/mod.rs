@@ -11,24 +11,9 @@ pub mod wm005_insecure_scheme;
 use crate::detect::Facts;
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;
-use serde::Serialize;
-use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        })
-    }
-}
+pub use crate::codes::{RuleCode, Severity};
+pub use crate::request::{BaseUrlPolicy, RuleContext};
 
 /// Everything the tool knows about one rule, independent of any file.
 pub struct RuleInfo {
@@ -43,46 +28,7 @@ pub struct RuleInfo {
     pub check: fn(&Facts, &SourceFile, &RuleContext) -> Vec<Diagnostic>,
 }
 
-/// Settings rules need that do not come from the file itself.
-#[derive(Debug, Clone, Default)]
-pub struct RuleContext {
-    /// The region label chosen with `--region`, `WHISPIR_REGION` or the config file.
-    pub region: Option<crate::hosts::Region>,
-    /// What the whole run allows for base URLs; `None` until the run has been scanned.
-    pub base_urls: Option<BaseUrlPolicy>,
-}
-
-/// Moving a base URL (a constant, a settings entry) moves every request built on it, and
-/// those the tool cannot see may still send the key in the query. So its host fix is safe
-/// only in a run over the whole repository that leaves no key in a query (SPEC).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BaseUrlPolicy {
-    /// The run walked one repository from its root (not a list of files, not a subfolder).
-    pub whole_repository: bool,
-    /// `path:line` of each key-in-query finding that plain `fix` leaves in place.
-    pub sites: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RuleCode {
-    WM001,
-    WM002,
-    WM003,
-    WM004,
-    WM005,
-}
-
 impl RuleCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleCode::WM001 => "WM001",
-            RuleCode::WM002 => "WM002",
-            RuleCode::WM003 => "WM003",
-            RuleCode::WM004 => "WM004",
-            RuleCode::WM005 => "WM005",
-        }
-    }
-
     /// Parses a code such as `WM002` (case-insensitively) or a rule name such as
     /// `apikey-in-query`.
     pub fn parse(text: &str) -> Option<RuleCode> {
@@ -96,18 +42,6 @@ impl RuleCode {
         ALL.iter()
             .find(|r| r.code == self)
             .expect("every code is registered")
-    }
-}
-
-impl fmt::Display for RuleCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl Serialize for RuleCode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
     }
 }
 

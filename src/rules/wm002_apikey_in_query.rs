@@ -3,8 +3,8 @@
 use super::{RuleCode, RuleContext, RuleInfo, Severity};
 use crate::detect::{ApiKeyParam, Facts, ParamShape, Target};
 use crate::diagnostic::Diagnostic;
-use crate::fix::apikey::{Plan, plan};
 use crate::hosts::HostKind;
+use crate::request::plan::{Plan, plan};
 use crate::source::SourceFile;
 
 pub const RULE: RuleInfo = RuleInfo {

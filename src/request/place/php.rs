@@ -3,11 +3,11 @@
 use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
-use crate::fix::query::KeySource;
 use crate::lang::tokens::{
     arguments, enclosing_open, matching_close, next_significant, prev_significant, token_at,
 };
 use crate::lang::{TokKind, Token};
+use crate::request::query::KeySource;
 
 const PHP_VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
 

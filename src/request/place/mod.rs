@@ -17,9 +17,9 @@ mod rust;
 mod shell;
 
 use crate::diagnostic::{Applicability, Edit};
-use crate::fix::query::KeySource;
 use crate::lang::tokens::token_at;
 use crate::lang::{Language, RequestStyle, TokKind, Token};
+use crate::request::query::KeySource;
 use cursor::{BUILDER_CALL, anchor, logical_statement, map_entry, sends_header};
 use std::ops::Range;
 
@@ -128,11 +128,11 @@ pub(super) fn already(how: &str) -> Placement {
 pub(super) mod testing {
     use crate::detect::{ParamShape, analyze};
     use crate::diagnostic::Applicability;
-    use crate::fix::apikey::{Plan, plan};
+    use crate::request::plan::{Plan, plan};
     use crate::source::SourceFile;
 
     /// Plans the WM002 fix of the file's only `apikey` parameter and applies it alone.
-    pub(in crate::fix::place) fn fix(
+    pub(in crate::request::place) fn fix(
         name: &str,
         src: &str,
     ) -> Result<(String, Applicability), String> {
@@ -151,7 +151,7 @@ pub(super) mod testing {
             } => {
                 let (out, taken) = crate::fix::apply(src.as_bytes(), &[&f]);
                 assert_eq!(taken, vec![0]);
-                // As `fix::unit` decides: through a variable, safe only when proved local.
+                // As `request::group` decides: through a variable, safe only when proved local.
                 let proven = through.is_none_or(|v| {
                     crate::lang::tree::parse(name, src.as_bytes()).is_some_and(|t| {
                         crate::lang::tree::is_single_use_local(
@@ -173,7 +173,7 @@ pub(super) mod testing {
         }
     }
 
-    pub(in crate::fix::place) fn safe(name: &str, src: &str) -> String {
+    pub(in crate::request::place) fn safe(name: &str, src: &str) -> String {
         match fix(name, src) {
             Ok((out, Applicability::Safe)) => out,
             Ok((out, a)) => panic!("{a:?} fix:\n{out}"),
@@ -181,7 +181,7 @@ pub(super) mod testing {
         }
     }
 
-    pub(in crate::fix::place) fn manual(name: &str, src: &str) -> String {
+    pub(in crate::request::place) fn manual(name: &str, src: &str) -> String {
         match fix(name, src) {
             Ok((out, a)) => panic!("expected manual, got {a:?} fix:\n{out}"),
             Err(reason) => reason,

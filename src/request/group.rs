@@ -16,12 +16,13 @@
 //!   request, and as a base URL (a constant, a settings entry) only under the run's
 //!   [`BaseUrlPolicy`].
 
+use super::{BaseUrlPolicy, RuleContext};
+use crate::codes::RuleCode;
 use crate::detect::{Facts, ParamShape, Target};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::hosts::HostKind;
 use crate::lang::tokens::prev_significant;
 use crate::lang::{Language, RequestStyle, TokKind, Token};
-use crate::rules::{BaseUrlPolicy, RuleCode, RuleContext};
 use crate::source::SourceFile;
 use std::collections::{HashMap, HashSet};
 

@@ -1,0 +1,33 @@
+//! The request model. A legacy request is one unit of migration: its host, scheme, port, the
+//! `apikey` parameter and the `x-api-key` header move together or not at all (SPEC, "Fixes —
+//! the safety contract").
+//!
+//! - [`query`] takes the parameter out of a URL or query builder;
+//! - [`place`] finds where the same request carries its headers, one module per language;
+//! - [`plan`] combines the two into the WM002 fix, or the manual instruction;
+//! - [`group`] groups a file's findings into requests and gives each request one fix.
+
+pub mod group;
+pub mod place;
+pub mod plan;
+pub mod query;
+
+/// What the rules and the request model know about the run, beyond the file itself.
+#[derive(Debug, Clone, Default)]
+pub struct RuleContext {
+    /// The region label chosen with `--region`, `WHISPIR_REGION` or the config file.
+    pub region: Option<crate::hosts::Region>,
+    /// What the whole run allows for base URLs; `None` until the run has been scanned.
+    pub base_urls: Option<BaseUrlPolicy>,
+}
+
+/// Moving a base URL (a constant, a settings entry) moves every request built on it, and
+/// those the tool cannot see may still send the key in the query. So its host fix is safe
+/// only in a run over the whole repository that leaves no key in a query (SPEC).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BaseUrlPolicy {
+    /// The run walked one repository from its root (not a list of files, not a subfolder).
+    pub whole_repository: bool,
+    /// `path:line` of each key-in-query finding that plain `fix` leaves in place.
+    pub sites: Vec<String>,
+}
