@@ -1,7 +1,7 @@
 //! The check pipeline for one file (read → prefilter → detect → rules → suppressions) and
 //! for a whole run (walk in parallel, collect, sort).
 
-use crate::budget::ByteBudget;
+use crate::budget::{ByteBudget, Permit};
 use crate::detect::{self, mentions_whispir};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::discover::{self, Found, WalkOptions, io_cause};
@@ -198,7 +198,9 @@ thread_local! {
 }
 
 /// A worker keeps its read buffer between files only up to this size: a huge file's buffer
-/// is given back rather than held by an idle worker.
+/// is given back rather than held by an idle worker. Files up to this size are also read
+/// without asking their size or the shared budget: that is nearly every file, and each
+/// question is a system call or a lock.
 const KEPT_BUFFER: usize = 1 << 20;
 
 /// The file bytes all workers may hold and analyse at once.
@@ -212,16 +214,48 @@ fn too_large() -> String {
     )
 }
 
-/// Reads `from` into `buf`, failing once it passes `MAX_FILE_SIZE`: the cap holds while
-/// reading, so an endless stream (`/dev/zero`) or a file that grows is stopped too.
+/// Reads `from` into `buf` (after what it holds), failing once `buf` passes `MAX_FILE_SIZE`:
+/// the cap holds while reading, so an endless stream (`/dev/zero`) or a file that grows is
+/// stopped too.
 pub fn read_capped(from: impl Read, buf: &mut Vec<u8>) -> Result<(), String> {
-    from.take(MAX_FILE_SIZE + 1)
-        .read_to_end(buf)
-        .map_err(|e| io_cause(&e))?;
+    let room = (MAX_FILE_SIZE + 1).saturating_sub(buf.len() as u64);
+    from.take(room).read_to_end(buf).map_err(|e| io_cause(&e))?;
     if buf.len() as u64 > MAX_FILE_SIZE {
         return Err(too_large());
     }
     Ok(())
+}
+
+/// Reads a whole file (or stream) into `buf`. A file that fits in `KEPT_BUFFER` is read in
+/// one go; a longer one first takes its size (a stream: the cap) from the budget shared by
+/// the workers, and the permit is returned to be held while the file is analysed.
+fn read_budgeted(
+    mut f: std::fs::File,
+    stream: bool,
+    buf: &mut Vec<u8>,
+) -> Result<Option<Permit<'static>>, String> {
+    (&mut f)
+        .take(KEPT_BUFFER as u64)
+        .read_to_end(buf)
+        .map_err(|e| io_cause(&e))?;
+    if buf.len() < KEPT_BUFFER {
+        return Ok(None);
+    }
+    // A stream's length is unknown until read: it takes the whole budget.
+    let len = if stream {
+        MAX_FILE_SIZE
+    } else {
+        f.metadata().map_err(|e| io_cause(&e))?.len()
+    };
+    if len > MAX_FILE_SIZE {
+        return Err(too_large());
+    }
+    let permit = IN_FLIGHT.acquire(len);
+    if !stream {
+        buf.reserve_exact((len as usize + 1).saturating_sub(buf.len()));
+    }
+    read_capped(f, buf)?;
+    Ok(Some(permit))
 }
 
 /// Reads a file (or a stream named on the command line) and, when it is text that mentions
@@ -233,29 +267,24 @@ fn scan_path(
     settings: &Settings,
 ) -> Result<(Option<FileReport>, Vec<ScanError>), String> {
     let f = std::fs::File::open(&path).map_err(|e| io_cause(&e))?;
-    // A stream's length is unknown until read: it takes the whole budget.
-    let len = if stream {
-        MAX_FILE_SIZE
-    } else {
-        let len = f.metadata().map_err(|e| io_cause(&e))?.len();
-        if len > MAX_FILE_SIZE {
-            return Err(too_large());
-        }
-        len
-    };
-    let _permit = IN_FLIGHT.acquire(len);
     BUFFER.with_borrow_mut(|buf| {
         buf.clear();
-        if !stream {
-            buf.reserve(len as usize + 1);
-        }
-        let read = read_capped(f, buf);
-        let result = read.map(|()| {
+        let read = read_budgeted(f, stream, buf);
+        let result = read.map(|_permit| {
             if looks_binary(buf) || !mentions_whispir(buf) {
                 return (None, Vec::new());
             }
             let problems = suppression_problems(&display, buf);
-            let mut file = SourceFile::new(display, path, std::mem::take(buf));
+            // A file that is kept for its report holds exactly its bytes; the worker keeps
+            // its buffer for the next file.
+            let bytes = if buf.capacity() > KEPT_BUFFER {
+                let mut bytes = std::mem::take(buf);
+                bytes.shrink_to_fit();
+                bytes
+            } else {
+                buf.clone()
+            };
+            let mut file = SourceFile::new(display, path, bytes);
             file.stream = stream;
             (check_file(file, settings), problems)
         });
@@ -434,10 +463,12 @@ pub fn run(
                             })
                     }
                     Ok((report, problems)) => {
-                        errors
-                            .lock()
-                            .expect("no panics while locked")
-                            .extend(problems);
+                        if !problems.is_empty() {
+                            errors
+                                .lock()
+                                .expect("no panics while locked")
+                                .extend(problems);
+                        }
                         if let Some(r) = report {
                             reports.lock().expect("no panics while locked").push(r);
                         }

@@ -48,7 +48,8 @@ impl LexSpec {
 const PAIRS: [&[u8]; 6] = [b"=>", b"::", b"..", b"<<", b"->", b"||"];
 
 pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
-    let mut out = Vec::new();
+    // Code has a token every few bytes: start near that rather than grow from nothing.
+    let mut out = Vec::with_capacity(src.len() / 8);
     let mut i = 0;
     let n = src.len();
     let push = |out: &mut Vec<Token>, kind, start, end, content: std::ops::Range<usize>| {

@@ -31,7 +31,7 @@ impl Language for Rust {
         let tokens = match TokenStream::from_str(text) {
             Ok(stream) => {
                 let mut out = Vec::new();
-                flatten(stream, &mut out);
+                flatten(stream, &Offsets::new(text), &mut out);
                 out
             }
             Err(_) => lexer::tokenize(src, &FALLBACK),
@@ -59,7 +59,38 @@ impl Language for Rust {
     }
 }
 
-fn flatten(stream: TokenStream, out: &mut Vec<Token>) {
+/// Byte offsets of spans. proc-macro2 counts characters, and its conversion to bytes
+/// (`byte_range`) keeps a map of every offset asked for: that was most of the cost of
+/// tokenizing Rust. In ASCII text a character is a byte, so a span's line start plus its
+/// column is its offset.
+enum Offsets {
+    /// Where each line starts.
+    Ascii(Vec<usize>),
+    Unicode,
+}
+
+impl Offsets {
+    fn new(text: &str) -> Offsets {
+        if !text.is_ascii() {
+            return Offsets::Unicode;
+        }
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        Offsets::Ascii(starts)
+    }
+
+    fn range(&self, span: proc_macro2::Span) -> std::ops::Range<usize> {
+        match self {
+            Offsets::Ascii(starts) => {
+                let at = |p: proc_macro2::LineColumn| starts[p.line - 1] + p.column;
+                at(span.start())..at(span.end())
+            }
+            Offsets::Unicode => span.byte_range(),
+        }
+    }
+}
+
+fn flatten(stream: TokenStream, offsets: &Offsets, out: &mut Vec<Token>) {
     let mut joint_start: Option<usize> = None;
     for tree in stream {
         match tree {
@@ -71,16 +102,16 @@ fn flatten(stream: TokenStream, out: &mut Vec<Token>) {
                     Delimiter::None => ("", ""),
                 };
                 if !open.is_empty() {
-                    let r = g.span_open().byte_range();
+                    let r = offsets.range(g.span_open());
                     out.push(Token {
                         kind: TokKind::Punct,
                         span: r.clone(),
                         content: r,
                     });
                 }
-                flatten(g.stream(), out);
+                flatten(g.stream(), offsets, out);
                 if !close.is_empty() {
-                    let r = g.span_close().byte_range();
+                    let r = offsets.range(g.span_close());
                     out.push(Token {
                         kind: TokKind::Punct,
                         span: r.clone(),
@@ -89,7 +120,7 @@ fn flatten(stream: TokenStream, out: &mut Vec<Token>) {
                 }
             }
             TokenTree::Ident(i) => {
-                let r = i.span().byte_range();
+                let r = offsets.range(i.span());
                 out.push(Token {
                     kind: TokKind::Ident,
                     span: r.clone(),
@@ -97,7 +128,7 @@ fn flatten(stream: TokenStream, out: &mut Vec<Token>) {
                 });
             }
             TokenTree::Punct(p) => {
-                let r = p.span().byte_range();
+                let r = offsets.range(p.span());
                 // Join `=>` and `::` as the generic lexer does.
                 let start = joint_start.take();
                 if let Some(last) = out
@@ -118,7 +149,7 @@ fn flatten(stream: TokenStream, out: &mut Vec<Token>) {
                 });
             }
             TokenTree::Literal(l) => {
-                let r = l.span().byte_range();
+                let r = offsets.range(l.span());
                 let text = l.to_string();
                 out.push(literal_token(&text, r));
             }
@@ -173,6 +204,35 @@ mod tests {
         // A second file on the same thread starts at offset 0 again.
         let toks = RUST.tokenize(b"\"x\"");
         assert_eq!(toks[0].span, 0..3);
+    }
+
+    fn tokens_with(src: &str, offsets: &Offsets) -> Vec<Token> {
+        let mut out = Vec::new();
+        flatten(TokenStream::from_str(src).unwrap(), offsets, &mut out);
+        proc_macro2::extra::invalidate_current_thread_spans();
+        out
+    }
+
+    #[test]
+    fn ascii_offsets_are_proc_macro2s_own() {
+        let src = "fn main() {\n    let u = \"https://api.whispir.com/m?apikey=k\";\n\n    \
+                   x::<T>(u, 'c', r#\"q\"#, 1.5e3, b\"z\") => 2; // end\n}";
+        assert!(matches!(Offsets::new(src), Offsets::Ascii(_)));
+        let by_lines = tokens_with(src, &Offsets::new(src));
+        assert!(by_lines.len() > 20);
+        assert_eq!(by_lines, tokens_with(src, &Offsets::Unicode));
+    }
+
+    #[test]
+    fn non_ascii_text_keeps_byte_offsets() {
+        let src = "// é\nfn f() { \"ü\"; g(\"x\") }";
+        let toks = RUST.tokenize(src.as_bytes());
+        let strs: Vec<&str> = toks
+            .iter()
+            .filter(|t| t.kind == TokKind::Str)
+            .map(|t| &src[t.content.clone()])
+            .collect();
+        assert_eq!(strs, ["ü", "x"]);
     }
 
     #[test]
