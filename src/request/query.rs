@@ -8,7 +8,7 @@
 use crate::detect::ApiKeyParam;
 use crate::diagnostic::Edit;
 use crate::lang::tokens::{
-    arguments, enclosing_open, next_significant, prev_significant, token_at,
+    arguments, enclosing_open, matching_close, next_significant, prev_significant, token_at,
 };
 use crate::lang::{Language, TokKind, Token};
 use crate::secrets::ValueKind;
@@ -133,9 +133,17 @@ pub fn remove_param(
                 KeySource::Expr(interpolated_expr(&value_text).expect("checked"))
             }
             Some(lit) if is_positional(&value_text) => {
-                let (arg_edit, expr) =
-                    remove_format_argument(src, tokens, lit, p.value.start, &value_text)?;
-                edits.push(arg_edit);
+                let removed = edits[0].range.clone();
+                let (arg_edits, expr) = remove_format_argument(
+                    src,
+                    tokens,
+                    lang,
+                    lit,
+                    p.value.start,
+                    &value_text,
+                    removed,
+                )?;
+                edits.extend(arg_edits);
                 KeySource::Expr(expr)
             }
             Some(_) => {
@@ -259,8 +267,20 @@ fn remove_appended_operand(
         let next =
             next_significant(tokens, more).ok_or("the expression ends after the operator")?;
         let t = &tokens[next];
+        // `"…?a=1&apikey=" + key + "&b=2"`: the two literals join into one (`"…?a=1&b=2"`)
+        // rather than leaving a constant concatenation behind.
+        let promotable = src.get(t.content.start) == Some(&b'&');
+        if (promotable || !promote_next) && joinable(src, tokens, lit, next) {
+            let skip = usize::from(promote_next);
+            let joint = if promote_next { "?" } else { "" };
+            edits = vec![Edit::replace(
+                tokens[lit].content.end..t.content.start + skip,
+                joint,
+            )];
+            return Ok((edits, expr));
+        }
         if promote_next {
-            if t.kind == TokKind::Str && src.get(t.content.start) == Some(&b'&') {
+            if t.kind == TokKind::Str && promotable {
                 edits.push(Edit::replace(t.content.start..t.content.start + 1, "?"));
             } else {
                 return Err("the rest of the query is appended by another expression; its first `&` must become `?`".into());
@@ -268,6 +288,22 @@ fn remove_appended_operand(
         }
     }
     Ok((edits, expr))
+}
+
+/// Whether string literals `a` and `b` can become one: both plain (no prefix such as
+/// `f`, `$`, `@`, no triple quotes), quoted alike, and only code between them (no comment).
+fn joinable(src: &[u8], tokens: &[Token], a: usize, b: usize) -> bool {
+    let plain = |t: &Token| {
+        t.kind == TokKind::Str
+            && t.content.start == t.span.start + 1
+            && t.content.end + 1 == t.span.end
+            && t.span.len() >= 2
+    };
+    let (ta, tb) = (&tokens[a], &tokens[b]);
+    plain(ta)
+        && plain(tb)
+        && src[ta.span.start] == src[tb.span.start]
+        && tokens[a + 1..b].iter().all(|t| t.kind != TokKind::Comment)
 }
 
 /// True when `next` starts a new line after `last`, and `last` completes an operand (a name,
@@ -292,13 +328,16 @@ pub fn ends_line(src: &[u8], last: &Token, next: &Token) -> bool {
 /// Removes the format argument that fed a positional placeholder (`{}`, `{0}`, `%s`) at
 /// `at` inside string token `lit`, in `"…".format(…)`, `String.Format("…", …)`,
 /// `fmt.Sprintf("…", …)`, `format!("…", …)` or `"…" % (…)`.
+#[allow(clippy::too_many_arguments)]
 fn remove_format_argument(
     src: &[u8],
     tokens: &[Token],
+    lang: &dyn Language,
     lit: usize,
     at: usize,
     placeholder: &str,
-) -> Result<(Edit, String), String> {
+    removed: Range<usize>,
+) -> Result<(Vec<Edit>, String), String> {
     let content = &src[tokens[lit].content.start..at];
     let text = String::from_utf8_lossy(content);
     let index = if let Some(n) = placeholder
@@ -349,7 +388,7 @@ fn remove_format_argument(
                 // `"…?apikey=%s" % key` → `"…"`
                 let expr = String::from_utf8_lossy(tokens[operand].text(src)).into_owned();
                 return Ok((
-                    Edit::delete(tokens[lit].span.end..tokens[operand].span.end),
+                    vec![Edit::delete(tokens[lit].span.end..tokens[operand].span.end)],
                     expr,
                 ));
             } else {
@@ -363,6 +402,11 @@ fn remove_format_argument(
         .get(index + skip_first)
         .ok_or("the format call has fewer arguments than placeholders")?;
     let expr = String::from_utf8_lossy(&src[arg.clone()]).into_owned();
+    if args.len() == 1 + skip_first
+        && let Some(edits) = collapse_format_call(src, tokens, lang, lit, open, skip_first, removed)
+    {
+        return Ok((edits, expr));
+    }
     // Delete the argument with the comma before it (or after it, for the first).
     let range = if index + skip_first > 0 {
         let prev = &args[index + skip_first - 1];
@@ -372,7 +416,75 @@ fn remove_format_argument(
     } else {
         arg.clone()
     };
-    Ok((Edit::delete(range), expr))
+    Ok((vec![Edit::delete(range)], expr))
+}
+
+/// A format call whose only argument was the key (`String.Format("/m?apikey={0}", k)`,
+/// `"/m?apikey={}".format(k)`, `fmt.Sprintf("/m?apikey=%s", k)`) becomes its literal
+/// (`"/m"`), not a format call with nothing to format. Only when the literal keeps no `%`,
+/// `{` or `}` (which would need unescaping) and is the call's first argument; in Rust the
+/// value stays a `String` (`"/m".to_string()`).
+fn collapse_format_call(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    lit: usize,
+    open: usize,
+    skip_first: usize,
+    removed: Range<usize>,
+) -> Option<Vec<Edit>> {
+    let t = &tokens[lit];
+    let kept = src[t.content.start..removed.start]
+        .iter()
+        .chain(&src[removed.end..t.content.end]);
+    if kept.clone().any(|b| matches!(b, b'%' | b'{' | b'}')) {
+        return None;
+    }
+    let close = matching_close(src, tokens, open)?;
+    if skip_first == 0 {
+        // `"…".format(k)`: the call follows the literal.
+        return Some(vec![Edit::delete(t.span.end..tokens[close].span.end)]);
+    }
+    // `Name(literal, k)`: the literal must be the first argument, right after `(`.
+    if next_significant(tokens, open) != Some(lit) {
+        return None;
+    }
+    // Back over the callee: `String.Format`, `fmt.Sprintf`, `sprintf`, `format!`.
+    let mut start = prev_significant(tokens, open)?;
+    if tokens[start].is_punct(src, "!") {
+        start = prev_significant(tokens, start)?;
+    }
+    if tokens[start].kind != TokKind::Ident {
+        return None;
+    }
+    while let Some(dot) =
+        prev_significant(tokens, start).filter(|&d| matches!(tokens[d].text(src), b"." | b"::"))
+    {
+        match prev_significant(tokens, dot).filter(|&q| tokens[q].kind == TokKind::Ident) {
+            Some(q) => start = q,
+            None => return None,
+        }
+    }
+    // Go refuses an unused import: `fmt` must still be used elsewhere in the file.
+    if lang.name() == "go"
+        && tokens[start].text(src) == b"fmt"
+        && tokens
+            .iter()
+            .filter(|t| t.kind == TokKind::Ident && t.text(src) == b"fmt")
+            .count()
+            < 2
+    {
+        return None;
+    }
+    let tail = if lang.name() == "rust" {
+        ".to_string()"
+    } else {
+        ""
+    };
+    Some(vec![
+        Edit::delete(tokens[start].span.start..t.span.start),
+        Edit::replace(t.span.end..tokens[close].span.end, tail),
+    ])
 }
 
 fn highest_numbered(text: &str) -> Option<usize> {
@@ -424,5 +536,104 @@ mod tests {
         assert_eq!(count_positional("/w/{}/m?apikey=", "{}"), 1);
         assert_eq!(count_positional("%s/m?apikey=", "%s"), 1);
         assert_eq!(highest_numbered("{0}/m?apikey={1}"), Some(1));
+    }
+
+    /// The file with its only `apikey` parameter removed (the key's own edits, no header).
+    fn removed(name: &str, src: &str) -> String {
+        let file =
+            crate::source::SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+        let lang = crate::lang::for_file_name(name);
+        let facts = crate::detect::analyze(&file, lang);
+        assert_eq!(facts.params.len(), 1, "one parameter in {src}");
+        let mut edits = remove_param(src.as_bytes(), &facts.tokens, lang, &facts.params[0])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .edits;
+        edits.sort_by_key(|e| e.range.start);
+        let mut out = src.to_string();
+        for e in edits.iter().rev() {
+            out.replace_range(e.range.clone(), &e.content);
+        }
+        out
+    }
+
+    #[test]
+    fn literals_around_the_key_join_into_one() {
+        assert_eq!(
+            removed(
+                "a.js",
+                "get(base + 'https://api.au.whispir.com/m?apikey=' + key + '&limit=10')"
+            ),
+            "get(base + 'https://api.au.whispir.com/m?limit=10')"
+        );
+        assert_eq!(
+            removed(
+                "A.java",
+                "get(BASE + \"https://api.au.whispir.com/m?a=1&apikey=\" + key + \"&b=2\");"
+            ),
+            "get(BASE + \"https://api.au.whispir.com/m?a=1&b=2\");"
+        );
+        // Different quotes, or a prefix, stay two literals.
+        assert_eq!(
+            removed(
+                "a.py",
+                "get(BASE + 'https://api.au.whispir.com/m?apikey=' + key + \"&b=2\")"
+            ),
+            "get(BASE + 'https://api.au.whispir.com/m' + \"?b=2\")"
+        );
+    }
+
+    #[test]
+    fn a_format_call_left_with_nothing_to_format_becomes_its_literal() {
+        assert_eq!(
+            removed(
+                "A.cs",
+                "var u = _base + String.Format(\"https://api.au.whispir.com/m?apikey={0}\", _key);"
+            ),
+            "var u = _base + \"https://api.au.whispir.com/m\";"
+        );
+        assert_eq!(
+            removed(
+                "a.py",
+                "u = BASE + 'https://api.au.whispir.com/m?apikey={}'.format(key)\n"
+            ),
+            "u = BASE + 'https://api.au.whispir.com/m'\n"
+        );
+        assert_eq!(
+            removed(
+                "a.rs",
+                "let u = format!(\"https://api.au.whispir.com/m?apikey={}\", key);"
+            ),
+            "let u = \"https://api.au.whispir.com/m\".to_string();"
+        );
+        assert_eq!(
+            removed(
+                "a.go",
+                "u := base + fmt.Sprintf(\"https://api.au.whispir.com/m?apikey=%s\", k)\nfmt.Println(u)\n"
+            ),
+            "u := base + \"https://api.au.whispir.com/m\"\nfmt.Println(u)\n"
+        );
+        // Go's `fmt` would become an unused import; escaped braces would need unescaping;
+        // other arguments remain.
+        assert_eq!(
+            removed(
+                "a.go",
+                "u := base + fmt.Sprintf(\"https://api.au.whispir.com/m?apikey=%s\", k)\n"
+            ),
+            "u := base + fmt.Sprintf(\"https://api.au.whispir.com/m\")\n"
+        );
+        assert_eq!(
+            removed(
+                "A.cs",
+                "var u = String.Format(\"https://api.au.whispir.com/m/{{x}}?apikey={0}\", k);"
+            ),
+            "var u = String.Format(\"https://api.au.whispir.com/m/{{x}}\");"
+        );
+        assert_eq!(
+            removed(
+                "A.java",
+                "String u = String.format(\"https://api.au.whispir.com/w/%s/m?apikey=%s\", w, k);"
+            ),
+            "String u = String.format(\"https://api.au.whispir.com/w/%s/m\", w);"
+        );
     }
 }

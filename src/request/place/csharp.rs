@@ -1,10 +1,13 @@
-//! C#: `HttpRequestMessage` held in a variable.
+//! C#: `HttpRequestMessage` held in a variable, and `HttpClient` shortcuts (`GetAsync`,
+//! `PostAsync`, …) turned into `SendAsync` with a request message that carries the header.
 
 use super::cursor::*;
 use super::{Placement, Request, already};
-use crate::diagnostic::Applicability;
-use crate::lang::TokKind;
-use crate::lang::tokens::{arguments, matching_close, next_significant, prev_significant};
+use crate::diagnostic::{Applicability, Edit};
+use crate::lang::tokens::{
+    arguments, matching_close, next_significant, prev_significant, token_at,
+};
+use crate::lang::{TokKind, Token};
 
 /// C#: `var request = new HttpRequestMessage(method, URL);` gets
 /// `request.Headers.Add("x-api-key", k);` on the next line.
@@ -26,6 +29,9 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     })?;
     let callee = text_of(src, &tokens[name]);
     let args = arguments(src, tokens, open);
+    if let Some(method) = client_shortcut(&callee) {
+        return send_async(req, name, open, idx, method);
+    }
     if callee.ends_with("Async") || callee.starts_with("Download") || callee.starts_with("Upload") {
         return Err(format!(
             "`{callee}(…)` takes no per-request headers; send an HttpRequestMessage with `request.Headers.Add(\"x-api-key\", …)`"
@@ -100,6 +106,100 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         )],
         applicability: Applicability::Safe,
         how: format!("add `{var_name}.Headers.Add(\"x-api-key\", …)` after the request is created"),
+    })
+}
+
+/// `HttpClient` methods that build a request from a URL (and content): the HTTP method each
+/// sends, and whether its second argument is the content.
+fn client_shortcut(callee: &str) -> Option<(&'static str, bool)> {
+    Some(match callee {
+        "GetAsync" => ("Get", false),
+        "DeleteAsync" => ("Delete", false),
+        "PostAsync" => ("Post", true),
+        "PutAsync" => ("Put", true),
+        "PatchAsync" => ("Patch", true),
+        _ => return None,
+    })
+}
+
+/// Whether the file declares `name` as an `HttpClient` (a field, parameter or local:
+/// `HttpClient name`, or `name = new HttpClient(…)`): only then is `SendAsync` the same
+/// client's method.
+fn declared_http_client(src: &[u8], tokens: &[Token], name: &[u8]) -> bool {
+    tokens.windows(2).any(|w| {
+        w[0].kind == TokKind::Ident
+            && w[1].kind == TokKind::Ident
+            && w[0].text(src) == b"HttpClient"
+            && w[1].text(src) == name
+    }) || tokens.windows(4).any(|w| {
+        w[0].text(src) == name
+            && w[1].is_punct(src, "=")
+            && w[2].text(src) == b"new"
+            && w[3].text(src) == b"HttpClient"
+    })
+}
+
+/// `client.GetAsync(URL, …)` becomes
+/// `client.SendAsync(new HttpRequestMessage(HttpMethod.Get, URL) { Headers = { { "x-api-key", k } } }, …)`,
+/// and `client.PostAsync(URL, content, …)` the same with `Content = content` in the
+/// initializer: what the shortcut sends, plus the header. The remaining arguments
+/// (completion option, cancellation token) are `SendAsync`'s too.
+fn send_async(
+    req: &Request,
+    name: usize,
+    open: usize,
+    idx: usize,
+    (method, with_content): (&str, bool),
+) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let callee = text_of(src, &tokens[name]);
+    let manual = |why: &str| {
+        Err(format!(
+            "{why}; send an HttpRequestMessage with `request.Headers.Add(\"x-api-key\", {})`",
+            req.key.as_code('"')
+        ))
+    };
+    let Some(client) = receiver_of(src, tokens, name) else {
+        return manual(&format!("`{callee}(…)` is not called on a client variable"));
+    };
+    if !declared_http_client(src, tokens, client.as_bytes()) {
+        return manual(&format!(
+            "`{client}` is not declared as an HttpClient in this file"
+        ));
+    }
+    let args = arguments(src, tokens, open);
+    if idx != 0 || (with_content && args.len() < 2) {
+        return manual(&format!(
+            "the URL is not the first argument of `{callee}(…)`"
+        ));
+    }
+    let header = format!(
+        "Headers = {{ {{ \"x-api-key\", {} }} }}",
+        req.key.as_code('"')
+    );
+    let start = Edit::insert(
+        args[0].start,
+        format!("new HttpRequestMessage(HttpMethod.{method}, "),
+    );
+    let mut edits = vec![Edit::replace(tokens[name].span.clone(), "SendAsync"), start];
+    if with_content {
+        // The comma between URL and content closes the constructor instead; whatever
+        // follows it (a comment, a line break) stays.
+        let comma = token_at(tokens, args[0].end - 1)
+            .and_then(|last| next_significant(tokens, last))
+            .filter(|&c| tokens[c].is_punct(src, ","))
+            .ok_or("no comma after the URL")?;
+        edits.push(Edit::replace(tokens[comma].span.clone(), ") { Content ="));
+        edits.push(Edit::insert(args[1].end, format!(", {header} }}")));
+    } else {
+        edits.push(Edit::insert(args[0].end, format!(") {{ {header} }}")));
+    }
+    Ok(Placement {
+        edits,
+        applicability: Applicability::Safe,
+        how: format!(
+            "send it with `SendAsync` and a request message carrying `x-api-key` instead of `{callee}`"
+        ),
     })
 }
 
@@ -204,6 +304,54 @@ mod tests {
         manual(
             "A.cs",
             "void M() {\n    var a = new HttpRequestMessage(HttpMethod.Get, \"https://api.au.whispir.com/m?apikey=\" + k);\n    if (x) {\n        a.Headers.Add(\"x-api-key\", k);\n    }\n}\n",
+        );
+    }
+
+    #[test]
+    fn http_client_shortcuts_become_send_async_with_the_header() {
+        let src = r#"class A {
+    private readonly HttpClient _http;
+    Task<HttpResponseMessage> Get() {
+        return _http.GetAsync("https://api.au.whispir.com/m?apikey=" + _key);
+    }
+}
+"#;
+        assert_eq!(
+            safe("A.cs", src),
+            r#"class A {
+    private readonly HttpClient _http;
+    Task<HttpResponseMessage> Get() {
+        return _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "https://api.au.whispir.com/m") { Headers = { { "x-api-key", _key } } });
+    }
+}
+"#
+        );
+        let src = r#"static async Task Post(string json, CancellationToken ct) {
+    using var client = new HttpClient();
+    await client.PostAsync($"https://api.au.whispir.com/m?apikey={key}", new StringContent(json), ct);
+}
+"#;
+        assert_eq!(
+            safe("A.cs", src),
+            r#"static async Task Post(string json, CancellationToken ct) {
+    using var client = new HttpClient();
+    await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"https://api.au.whispir.com/m") { Content = new StringContent(json), Headers = { { "x-api-key", key } } }, ct);
+}
+"#
+        );
+    }
+
+    #[test]
+    fn shortcuts_on_something_not_declared_as_an_http_client_stay_manual() {
+        // A wrapper type may have its own GetAsync and no SendAsync.
+        let reason = manual(
+            "A.cs",
+            "class A { Task F() { return _api.GetAsync(\"https://api.au.whispir.com/m?apikey=\" + k); } }\n",
+        );
+        assert!(reason.contains("not declared as an HttpClient"), "{reason}");
+        assert!(
+            reason.contains("request.Headers.Add(\"x-api-key\", k)"),
+            "{reason}"
         );
     }
 }
