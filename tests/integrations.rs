@@ -633,3 +633,59 @@ fn pre_commit_hooks_file_declares_both_hooks() {
         assert!(fix.split_whitespace().any(|w| w == flag), "{fix}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// README
+
+/// The ```console blocks of README's Quick start: (arguments after `$ whispir-migrate`, the
+/// output shown).
+fn readme_quick_start_examples() -> Vec<(Vec<String>, String)> {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("\n## Quick start")
+        .expect("a Quick start section");
+    let section = &readme[start + 1..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    section
+        .split("```console\n")
+        .skip(1)
+        .map(|block| {
+            let block = &block[..block.find("```").expect("closed block")];
+            let (command, output) = block.split_once('\n').expect("a command line");
+            let args = command
+                .strip_prefix("$ whispir-migrate ")
+                .unwrap_or_else(|| panic!("not a whispir-migrate command: {command}"));
+            (
+                args.split_whitespace().map(str::to_owned).collect(),
+                output.to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn readme_quick_start_shows_what_the_commands_print_on_one_screen() {
+    let examples = readme_quick_start_examples();
+    assert!(examples.len() >= 2, "{examples:?}");
+    for (args, shown) in examples {
+        let mut cmd = Command::new(BIN);
+        cmd.args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("WHISPIR_REGION")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let out = finish(cmd, None);
+        out.assert_code(1);
+        assert_eq!(
+            out.stdout,
+            shown,
+            "README's Quick start output of `whispir-migrate {}` is stale; it now prints:\n{}",
+            args.join(" "),
+            out.stdout
+        );
+        assert!(shown.lines().count() <= 40, "more than a screen: {args:?}");
+    }
+}
