@@ -12,9 +12,15 @@
 # 4. Installs the hooks as a git pre-commit hook and commits a new legacy file next to an
 #    unstaged edit: the commit is refused and fixed, the unstaged edit survives, and the
 #    re-staged commit goes through.
+# 5. `pre-commit autoupdate --freeze` pins the snapshot's newest commit (README's way to find
+#    the SHA, with `git ls-remote`).
+# 6. README's `repo: local` / `language: system` block as written: fails without the binary on
+#    PATH, fails on legacy usage with it (a `cargo install --locked` build), and its fix hook
+#    fixes what the shipped fix hook fixes.
 #
 # Every `try-repo` builds the tool again (`cargo install`, release profile) in a fresh store;
-# CARGO_TARGET_DIR (default: target/pre-commit) keeps dependencies between builds and runs.
+# the target directory (WM_PRE_COMMIT_TARGET_DIR, else CARGO_TARGET_DIR, else target/pre-commit;
+# .ci/run shares target/ with the test and wheel builds) keeps dependencies between builds.
 # Cold: ~2-3 minutes on 2 cores; warm: ~1-2 minutes. Needs python3, git, cargo and network
 # access to PyPI and crates.io (`cargo install` re-resolves dependencies; Cargo.lock is not
 # used). WM_PRE_COMMIT_KEEP=1 keeps the temporary directory.
@@ -22,14 +28,13 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
-export CARGO_TARGET_DIR=${WM_PRE_COMMIT_TARGET_DIR:-$ROOT/target/pre-commit}
+export CARGO_TARGET_DIR=${WM_PRE_COMMIT_TARGET_DIR:-${CARGO_TARGET_DIR:-$ROOT/target/pre-commit}}
 export CARGO_TERM_COLOR=never
 export NO_COLOR=1
 unset WHISPIR_REGION
-# Temporary repositories: no user or system git configuration (hooksPath, signing…).
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
-export GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.com
-export GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.com
+# shellcheck source=../common/steps.sh
+. "$ROOT/tests/common/steps.sh"
+isolate_git
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/wm-pre-commit.XXXXXX")
 cleanup() {
@@ -42,25 +47,6 @@ cleanup() {
 trap cleanup EXIT
 export PRE_COMMIT_HOME=$WORK/pre-commit-home
 
-step() { printf '\n==> %s\n' "$*"; }
-fail() {
-    printf '\nFAIL: %s\n' "$*" >&2
-    exit 1
-}
-# expect pass|fail COMMAND...: runs COMMAND, its output shown, and checks the outcome.
-expect() {
-    local want=$1 status=0
-    shift
-    printf '$ %s\n' "$*"
-    "$@" || status=$?
-    case $want in
-    pass) [ "$status" -eq 0 ] || fail "expected success, got exit $status: $*" ;;
-    fail) [ "$status" -ne 0 ] || fail "expected failure, got exit 0: $*" ;;
-    esac
-}
-# contains FILE TEXT / lacks FILE TEXT
-contains() { grep -qF -- "$2" "$1" || fail "$1 does not contain: $2"; }
-lacks() { ! grep -qF -- "$2" "$1" || fail "$1 still contains: $2"; }
 
 step "pre-commit from PyPI into $WORK/venv"
 python3 -m venv "$WORK/venv"
@@ -84,27 +70,40 @@ git -C "$WORK/hooks" add -A
 git -C "$WORK/hooks" commit -q -m snapshot
 git -C "$WORK/hooks" log --oneline
 
-step "project repository with legacy Whispir usage: $WORK/project"
-PROJECT=$WORK/project
-mkdir -p "$PROJECT/vendor"
-cd "$PROJECT"
-git init -q -b main
-cat >notify.sh <<'EOF'
+# legacy_project DIR: a committed git repository with legacy Whispir usage, its region and an
+# excluded vendor/ copy in whispir-migrate.toml.
+legacy_project() {
+    [ -n "${1:-}" ] || fail "legacy_project: no directory given"
+    mkdir -p "$1/vendor"
+    (
+        cd "$1" || exit 1
+        git init -q -b main
+        cat >notify.sh <<'EOF'
 #!/bin/sh
 # Sends a message through Whispir.
 curl "https://api.au.whispir.com/messages?apikey=$WHISPIR_KEY" -u "$WHISPIR_USER:$WHISPIR_PASSWORD" -d @m.json
 curl "https://api.whispir.com/messages?apikey=$WHISPIR_KEY" -u "$WHISPIR_USER:$WHISPIR_PASSWORD" -d @m.json
 EOF
-# Third-party code, excluded in the config: must neither fail the hook nor be rewritten.
-cp notify.sh vendor/upstream.sh
-# The region for the host fix comes from the config file at the repository root.
-printf 'region = "au"\nextend-exclude = ["vendor/"]\n' >whispir-migrate.toml
-git add -A
-git commit -q -m "legacy integration"
+        # Third-party code, excluded in the config: must neither fail the hook nor be rewritten.
+        cp notify.sh vendor/upstream.sh
+        # The region for the host fix comes from the config file at the repository root.
+        printf 'region = "au"\nextend-exclude = ["vendor/"]\n' >whispir-migrate.toml
+        git add -A
+        git commit -q -m "legacy integration"
+    )
+}
+MIGRATED_LINE='curl "https://api.au.whispir.com/messages" -H "x-api-key: $WHISPIR_KEY"'
+
+step "project repository with legacy Whispir usage: $WORK/project"
+PROJECT=$WORK/project
+legacy_project "$PROJECT"
+cd "$PROJECT"
 cat notify.sh whispir-migrate.toml
 
 step "try-repo whispir-migrate: must fail"
+started=$SECONDS
 expect fail "$PRE_COMMIT" try-repo "$WORK/hooks" whispir-migrate --all-files --verbose --color never
+echo "first try-repo (the hook's cargo install included) in $(elapsed "$started")"
 git diff --quiet || fail "the check hook changed files"
 
 step "try-repo whispir-migrate-fix: must fix and fail (files were modified)"
@@ -112,7 +111,7 @@ expect fail "$PRE_COMMIT" try-repo "$WORK/hooks" whispir-migrate-fix --all-files
 git --no-pager diff
 lacks notify.sh "apikey="
 lacks notify.sh "api.whispir.com"
-contains notify.sh 'curl "https://api.au.whispir.com/messages" -H "x-api-key: $WHISPIR_KEY"'
+contains notify.sh "$MIGRATED_LINE"
 git diff --quiet -- vendor/ || fail "the excluded vendor/ file was rewritten"
 
 step "try-repo whispir-migrate: must pass now"
@@ -143,5 +142,64 @@ git add alert.sh
 expect pass git commit -m "add alert.sh"
 [ "$(git rev-list --count HEAD)" = 4 ] || fail "the commit did not go through"
 contains notify.sh "# unstaged edit"
+
+step "pre-commit autoupdate --freeze pins the hooks repository's newest commit"
+git -C "$WORK/hooks" commit -q --allow-empty -m "a newer commit"
+NEWEST=$(git ls-remote "$WORK/hooks" HEAD | cut -f1)
+[ "$NEWEST" = "$(git -C "$WORK/hooks" rev-parse HEAD)" ] || fail "git ls-remote: $NEWEST"
+expect pass "$PRE_COMMIT" autoupdate --freeze --color never
+cat .pre-commit-config.yaml
+contains .pre-commit-config.yaml "rev: $NEWEST"
+
+# The README's `repo: local` block, as written (the fix hook uncommented for its own run).
+readme_local_config() {
+    awk '/<!-- pre-commit-local/ { found = 1; next }
+         found && /^```yaml/ { inside = 1; next }
+         inside && /^```/ { exit }
+         inside { print }' "$ROOT/README.md"
+}
+readme_local_config >"$WORK/local-config.yaml"
+grep -q "language: system" "$WORK/local-config.yaml" || fail "no local hook block in README.md"
+
+step "the binary on PATH, as a CI image would have it: cargo install --locked"
+started=$SECONDS
+cargo install --quiet --locked --path "$WORK/hooks" --root "$WORK/system"
+echo "built in $(elapsed "$started")"
+SYSTEM_PATH=$WORK/system/bin:$PATH
+
+step "repo: local hook with language: system (README): $WORK/local"
+LOCAL=$WORK/local
+legacy_project "$LOCAL"
+cd "$LOCAL"
+cp "$WORK/local-config.yaml" .pre-commit-config.yaml
+cat .pre-commit-config.yaml
+git add .pre-commit-config.yaml
+git commit -q -m "pre-commit config"
+# Without the binary on PATH the hook cannot run: it is the system binary that runs.
+PATH_WITHOUT_TOOL=$(tr ':' '\n' <<<"$PATH" | while read -r dir; do
+    [ -x "$dir/whispir-migrate" ] || printf '%s:' "$dir"
+done)
+PATH=${PATH_WITHOUT_TOOL%:} expect fail "$PRE_COMMIT" run whispir-migrate --all-files --color never >"$WORK/local.out"
+cat "$WORK/local.out"
+contains "$WORK/local.out" "Executable \`whispir-migrate\` not found"
+started=$(date +%s%N)
+PATH=$SYSTEM_PATH expect fail "$PRE_COMMIT" run whispir-migrate --all-files --verbose --color never >"$WORK/local.out"
+elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+cat "$WORK/local.out"
+contains "$WORK/local.out" "WM001"
+contains "$WORK/local.out" "notify.sh"
+lacks "$WORK/local.out" "vendor/"
+echo "the local hook ran in ${elapsed_ms} ms (pre-commit included)"
+git diff --quiet || fail "the check hook changed files"
+
+step "repo: local fix hook (README's commented lines): fixes, fails, then the gate passes"
+sed -E 's/^      # ( *(- id|name|entry|language|types):)/      \1/' "$WORK/local-config.yaml" >.pre-commit-config.yaml
+contains .pre-commit-config.yaml "- id: whispir-migrate-fix"
+git commit -q -am "pre-commit config with the fix hook"
+PATH=$SYSTEM_PATH expect fail "$PRE_COMMIT" run whispir-migrate-fix --all-files --verbose --color never
+contains notify.sh "$MIGRATED_LINE"
+lacks notify.sh "api.whispir.com"
+git diff --quiet -- vendor/ || fail "the excluded vendor/ file was rewritten"
+PATH=$SYSTEM_PATH expect pass "$PRE_COMMIT" run whispir-migrate --all-files --color never
 
 step "all pre-commit checks passed in ${SECONDS}s"
