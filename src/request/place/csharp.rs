@@ -53,40 +53,20 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     if idx != 1 || args.len() != 2 {
         return Err("the URL is not the request's second argument".into());
     }
-    let not_declared = || "the request is not declared in this statement".to_string();
-    let eq = prev_significant(tokens, new_tok)
-        .filter(|&q| tokens[q].is_punct(src, "="))
-        .ok_or_else(not_declared)?;
-    let var = prev_significant(tokens, eq)
-        .filter(|&v| tokens[v].kind == TokKind::Ident)
-        .ok_or_else(not_declared)?;
-    let ty = prev_significant(tokens, var)
-        .filter(|&t| tokens[t].kind == TokKind::Ident)
-        .ok_or_else(not_declared)?;
-    if typed && tokens[ty].text(src) != b"HttpRequestMessage" {
-        return Err(not_declared());
-    }
-    let first = prev_significant(tokens, ty)
-        .filter(|&u| tokens[u].text(src) == b"using")
-        .unwrap_or(ty);
-    if prev_significant(tokens, first)
-        .is_some_and(|p| !matches!(tokens[p].text(src), b";" | b"{" | b"}"))
-        || !first_on_line(src, tokens[first].span.start)
-    {
-        return Err(not_declared());
-    }
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
-    let mut after = next_significant(tokens, close).ok_or("the statement does not end")?;
-    if tokens[after].is_punct(src, "{") {
+    let mut end = close;
+    if let Some(init) = next_significant(tokens, close).filter(|&b| tokens[b].is_punct(src, "{")) {
         // An object initializer: `new HttpRequestMessage(…) { Content = … };`
-        let end = matching_close(src, tokens, after).ok_or("unbalanced initializer")?;
-        after = next_significant(tokens, end).ok_or("the statement does not end")?;
+        end = matching_close(src, tokens, init).ok_or("unbalanced initializer")?;
     }
-    if !tokens[after].is_punct(src, ";")
-        || !ends_line(src, tokens, after)
-        || prev_significant(tokens, after).is_none_or(|l| !statement_ends_at(src, tokens, name, l))
-    {
-        return Err("the statement does not end its line".into());
+    let Declaration {
+        ty,
+        var,
+        first,
+        semi: after,
+    } = declaration(src, tokens, (new_tok, end, name), &[b"using"])?;
+    if typed && tokens[ty].text(src) != b"HttpRequestMessage" {
+        return Err("the request is not declared in this statement".into());
     }
     let var_name = tokens[var].text(src);
     let indent = indent_of(src, tokens[first].span.start);

@@ -443,6 +443,59 @@ pub(super) fn statement_ends_at(src: &[u8], tokens: &[Token], name: usize, last:
     logical_statement(src, tokens, name).1 == last
 }
 
+/// A request object declared in a statement of its own line:
+/// `[modifier] Type var = <expression>;`.
+pub(super) struct Declaration {
+    /// The declared type (`var` when inferred).
+    pub ty: usize,
+    pub var: usize,
+    /// The first token of the statement (a modifier, or the type).
+    pub first: usize,
+    /// The `;` that ends it.
+    pub semi: usize,
+}
+
+/// The declaration whose initializer runs from token `start` to token `end` and was found
+/// around the call named at `name`; `modifiers` may come before the type (`using`, `final`).
+pub(super) fn declaration(
+    src: &[u8],
+    tokens: &[Token],
+    (start, end, name): (usize, usize, usize),
+    modifiers: &[&[u8]],
+) -> Result<Declaration, String> {
+    let not_declared = || "the request is not declared in this statement".to_string();
+    let eq = prev_significant(tokens, start)
+        .filter(|&q| tokens[q].is_punct(src, "="))
+        .ok_or_else(not_declared)?;
+    let var = prev_significant(tokens, eq)
+        .filter(|&v| tokens[v].kind == TokKind::Ident)
+        .ok_or_else(not_declared)?;
+    let ty = prev_significant(tokens, var)
+        .filter(|&t| tokens[t].kind == TokKind::Ident)
+        .ok_or_else(not_declared)?;
+    let first = prev_significant(tokens, ty)
+        .filter(|&u| modifiers.contains(&tokens[u].text(src)))
+        .unwrap_or(ty);
+    if prev_significant(tokens, first)
+        .is_some_and(|p| !matches!(tokens[p].text(src), b";" | b"{" | b"}"))
+        || !first_on_line(src, tokens[first].span.start)
+    {
+        return Err(not_declared());
+    }
+    let semi = next_significant(tokens, end)
+        .filter(|&s| tokens[s].is_punct(src, ";"))
+        .ok_or("the statement does not end its line")?;
+    if !ends_line(src, tokens, semi) || !statement_ends_at(src, tokens, name, end) {
+        return Err("the statement does not end its line".into());
+    }
+    Ok(Declaration {
+        ty,
+        var,
+        first,
+        semi,
+    })
+}
+
 /// True when nothing but whitespace and comments follows token `k` on its line.
 pub(super) fn ends_line(src: &[u8], tokens: &[Token], k: usize) -> bool {
     let end = line_end(src, tokens[k].span.end);

@@ -39,6 +39,9 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             "RestTemplate `{callee}(…)` sends headers only through an HttpEntity; use `exchange` with HttpHeaders carrying `x-api-key`"
         ));
     }
+    if let Some(setter) = request_object(src, tokens, &callee, name) {
+        return declared_request(req, name, open, idx, setter);
+    }
     if callee == "URL" || callee == "openConnection" {
         return Err(
             "HttpURLConnection: add `conn.setRequestProperty(\"x-api-key\", …)` where the connection is opened".into(),
@@ -155,9 +158,76 @@ fn chain_back(src: &[u8], tokens: &[Token], name: usize) -> (usize, Vec<String>)
     (start, names)
 }
 
+/// Request objects that carry their own headers, created with `new` from the URL: Apache
+/// HttpClient's `HttpGet`/`HttpPost`/… (`setHeader`) and the connection of `new URL(…)`
+/// (`setRequestProperty`). The method that sets a header, or `None`.
+fn request_object(src: &[u8], tokens: &[Token], callee: &str, name: usize) -> Option<&'static str> {
+    let created = prev_significant(tokens, name).is_some_and(|n| tokens[n].text(src) == b"new");
+    match callee {
+        "HttpGet" | "HttpPost" | "HttpPut" | "HttpPatch" | "HttpDelete" | "HttpHead" if created => {
+            Some("setHeader")
+        }
+        "URL" if created => Some("setRequestProperty"),
+        _ => None,
+    }
+}
+
+/// `HttpGet get = new HttpGet(URL);` gets `get.setHeader("x-api-key", k);` on the next line;
+/// `HttpURLConnection conn = (HttpURLConnection) new URL(URL).openConnection();` gets
+/// `conn.setRequestProperty("x-api-key", k);`. The request must be declared on a line of its
+/// own, and nothing later may already set the header on it.
+fn declared_request(
+    req: &Request,
+    name: usize,
+    open: usize,
+    idx: usize,
+    setter: &str,
+) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    if idx != 0 || arguments(src, tokens, open).len() != 1 {
+        return Err("the URL is not the request's only argument".into());
+    }
+    let new_tok = prev_significant(tokens, name).ok_or("no `new` before the request")?;
+    let mut start = new_tok;
+    let mut end = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    if setter == "setRequestProperty" {
+        // `new URL(…).openConnection()`, usually cast: `(HttpURLConnection) new URL(…)…`.
+        let dot = next_significant(tokens, end).filter(|&d| tokens[d].is_punct(src, "."));
+        let call = dot.and_then(|d| next_significant(tokens, d));
+        let paren = call
+            .filter(|&c| tokens[c].text(src) == b"openConnection")
+            .and_then(|c| next_significant(tokens, c))
+            .filter(|&p| tokens[p].is_punct(src, "("))
+            .ok_or("the URL is not opened as a connection in this statement")?;
+        end = matching_close(src, tokens, paren).ok_or("unbalanced call")?;
+        if let Some(cast_close) =
+            prev_significant(tokens, start).filter(|&c| tokens[c].is_punct(src, ")"))
+        {
+            start = matching_open(src, tokens, cast_close).ok_or("unbalanced cast")?;
+        }
+    }
+    let d = declaration(src, tokens, (start, end, name), &[b"final"])?;
+    let var = tokens[d.var].text(src);
+    let indent = indent_of(src, tokens[d.first].span.start);
+    if later_header(src, tokens, d.semi, var, indent.len(), b"")? {
+        return Ok(already("the request already sends `x-api-key`"));
+    }
+    let var = String::from_utf8_lossy(var);
+    Ok(Placement {
+        edits: vec![line_after(
+            src,
+            tokens[d.semi].span.end,
+            &indent,
+            &format!("{var}.{setter}(\"x-api-key\", {});", req.key.as_code('"')),
+        )],
+        applicability: Applicability::Safe,
+        how: format!("add `{var}.{setter}(\"x-api-key\", …)` after the request is created"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{manual, safe};
+    use super::super::testing::{fix, manual, safe};
 
     #[test]
     fn java_http_client_builder_one_call_per_line() {
@@ -274,10 +344,10 @@ mod tests {
             "A.java",
             "Request r = new Request.Builder().url(\"https://api.au.whispir.com/m?apikey=\" + k).headers(h).build();\n",
         );
-        // HttpURLConnection.
+        // A connection used in the same expression that opens it has no statement to add to.
         manual(
             "A.java",
-            "HttpURLConnection c = (HttpURLConnection) new URL(\"https://api.au.whispir.com/m?apikey=\" + k).openConnection();\n",
+            "int s = ((HttpURLConnection) new URL(\"https://api.au.whispir.com/m?apikey=\" + k).openConnection()).getResponseCode();\n",
         );
     }
 
@@ -303,5 +373,54 @@ val r = Request.Builder().url(url).header("x-api-key", apiKey).build()
 }
 "#;
         assert!(manual("A.java", src).contains("comment"));
+    }
+
+    #[test]
+    fn apache_and_url_connection_requests_get_a_header_line() {
+        let src = r#"class A {
+    String get(String key) throws Exception {
+        HttpGet get = new HttpGet("https://api.au.whispir.com/messages?apikey=" + key);
+        get.setHeader("Accept", "application/json");
+        return client.execute(get, handler);
+    }
+}
+"#;
+        assert_eq!(
+            safe("A.java", src),
+            r#"class A {
+    String get(String key) throws Exception {
+        HttpGet get = new HttpGet("https://api.au.whispir.com/messages");
+        get.setHeader("x-api-key", key);
+        get.setHeader("Accept", "application/json");
+        return client.execute(get, handler);
+    }
+}
+"#
+        );
+        let src = "class A {\n    int status() throws IOException {\n        final HttpURLConnection conn = (HttpURLConnection) new URL(BASE + \"/messages?apikey=\" + apiKey).openConnection(); // legacy\n        return conn.getResponseCode();\n    }\n}\n";
+        assert_eq!(
+            safe(
+                "A.java",
+                &src.replace("BASE", "\"https://api.au.whispir.com\"")
+            ),
+            "class A {\n    int status() throws IOException {\n        final HttpURLConnection conn = (HttpURLConnection) new URL(\"https://api.au.whispir.com\" + \"/messages\").openConnection(); // legacy\n        conn.setRequestProperty(\"x-api-key\", apiKey);\n        return conn.getResponseCode();\n    }\n}\n"
+        );
+    }
+
+    #[test]
+    fn request_objects_that_already_send_the_header_or_are_not_declared_stay_put() {
+        let src = "class A {\n    void f() {\n        HttpPost post = new HttpPost(\"https://api.au.whispir.com/m?apikey=\" + k);\n        post.setHeader(\"X-Api-Key\", k);\n    }\n}\n";
+        let (out, _) = fix("A.java", src).expect("fixable");
+        assert!(
+            !out.contains("apikey=")
+                && out.matches("X-Api-Key").count() == 1
+                && !out.contains("\"x-api-key\""),
+            "{out}"
+        );
+        let reason = manual(
+            "A.java",
+            "class A {\n    int f() throws IOException {\n        return ((HttpURLConnection) new URL(\"https://api.au.whispir.com/m?apikey=\" + k).openConnection()).getResponseCode();\n    }\n}\n",
+        );
+        assert!(reason.contains("not declared"), "{reason}");
     }
 }
