@@ -6,6 +6,7 @@ use crate::cli::{CheckArgs, Cli, ColorChoice, Command};
 use crate::config::{self, Loaded};
 use crate::discover::WalkOptions;
 use crate::engine::{self, RunInput, Settings};
+use crate::own_output::OwnFiles;
 use crate::report::{self, ReportOptions};
 use crate::rules::{self, RuleCode, RuleContext};
 use std::io::{IsTerminal, Write};
@@ -218,9 +219,9 @@ pub(crate) fn emit(args: &CheckArgs, buf: &[u8]) -> Result<(), String> {
 }
 
 /// `--verbose`: the paths passed over and why.
-pub(crate) fn print_skipped(args: &CheckArgs, skipped: &[crate::engine::ScanError]) {
+pub(crate) fn print_skipped(args: &CheckArgs, outcome: &crate::engine::Outcome) {
     if args.verbose {
-        for s in skipped {
+        for s in outcome.skipped.iter().chain(&outcome.own_outputs) {
             eprintln!(
                 "skipped: {}: {}",
                 crate::escape::line(&s.path),
@@ -248,10 +249,12 @@ fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
         walk,
         baseline,
     } = prepare(args)?;
+    let own = [&args.output, &baseline, &args.write_baseline];
     let input = RunInput {
         paths: &args.paths,
         walk,
         stdin_filename: args.stdin_filename.clone(),
+        own_files: OwnFiles::of_run(own.into_iter().flatten().map(PathBuf::as_path)),
     };
     let progress = crate::progress::Progress::start(args.quiet);
     let mut outcome = engine::run(&input, &settings, Some(progress.counter()))?;
@@ -279,7 +282,7 @@ fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
     report::write(&mut buf, &outcome, &report_options(args, Stream::Stdout))
         .map_err(|e| format!("writing report: {e}"))?;
     emit(args, &buf)?;
-    print_skipped(args, &outcome.skipped);
+    print_skipped(args, &outcome);
     print_errors(&outcome.errors);
     Ok(if !outcome.errors.is_empty() {
         ExitStatus::Error

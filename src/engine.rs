@@ -6,6 +6,7 @@ use crate::detect::{self, mentions_whispir};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::discover::{self, Found, WalkOptions, io_cause};
 use crate::lang;
+use crate::own_output::{self, OwnFiles};
 use crate::rules::{self, BaseUrlPolicy, RuleCode, RuleContext};
 use crate::source::{SourceFile, looks_binary};
 use crate::suppress::Suppressions;
@@ -85,6 +86,8 @@ pub struct Outcome {
     pub errors: Vec<ScanError>,
     /// Paths passed over that a user may want to know about (`--verbose`, `--statistics`).
     pub skipped: Vec<ScanError>,
+    /// Files the tool wrote itself (reports, baselines), passed over: see `own_output`.
+    pub own_outputs: Vec<ScanError>,
     pub files_scanned: usize,
     /// Set when a baseline was applied.
     pub baseline: Option<BaselineStats>,
@@ -265,14 +268,23 @@ fn scan_path(
     path: PathBuf,
     stream: bool,
     settings: &Settings,
-) -> Result<(Option<FileReport>, Vec<ScanError>), String> {
+    own_files: &OwnFiles,
+) -> Result<Scanned, String> {
     let f = std::fs::File::open(&path).map_err(|e| io_cause(&e))?;
+    if !stream && own_files.holds(&f) {
+        return Ok(Scanned::OwnOutput(
+            "written or read by this run (--output, --report, baseline, redirected standard output)",
+        ));
+    }
     BUFFER.with_borrow_mut(|buf| {
         buf.clear();
         let read = read_budgeted(f, stream, buf);
         let result = read.map(|_permit| {
             if looks_binary(buf) || !mentions_whispir(buf) {
-                return (None, Vec::new());
+                return Scanned::Checked(None, Vec::new());
+            }
+            if let Some(own) = own_output::recognise(buf) {
+                return Scanned::OwnOutput(own.describe());
             }
             let problems = suppression_problems(&display, buf);
             // A file that is kept for its report holds exactly its bytes; the worker keeps
@@ -286,13 +298,21 @@ fn scan_path(
             };
             let mut file = SourceFile::new(display, path, bytes);
             file.stream = stream;
-            (check_file(file, settings), problems)
+            Scanned::Checked(check_file(file, settings).map(Box::new), problems)
         });
         if buf.capacity() > KEPT_BUFFER {
             *buf = Vec::new();
         }
         result
     })
+}
+
+/// What became of one path.
+enum Scanned {
+    /// Checked: its report when it has findings, and problems with its suppressions.
+    Checked(Option<Box<FileReport>>, Vec<ScanError>),
+    /// One of the tool's own files, passed over: why.
+    OwnOutput(&'static str),
 }
 
 /// Test hook (debug builds only): analysing a file that contains this variable's value
@@ -370,6 +390,8 @@ pub struct RunInput<'a> {
     pub paths: &'a [PathBuf],
     pub walk: WalkOptions,
     pub stdin_filename: Option<String>,
+    /// The files this run writes or reads as its own, never scanned.
+    pub own_files: OwnFiles,
 }
 
 /// Scans every input and returns sorted results.
@@ -381,6 +403,7 @@ pub fn run(
     let reports = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     let skipped = Mutex::new(Vec::new());
+    let own_outputs = Mutex::new(Vec::new());
     let scanned = AtomicUsize::new(0);
     let (stdin, paths): (Vec<&PathBuf>, Vec<PathBuf>) = {
         let mut s = Vec::new();
@@ -426,56 +449,69 @@ pub fn run(
             }
         }
     }
-    let visit =
-        |found: Found| match found {
-            Found::Error { display, message } => errors
+    let visit = |found: Found| match found {
+        Found::Error { display, message } => {
+            errors
                 .lock()
                 .expect("no panics while locked")
                 .push(ScanError {
                     path: display,
                     message,
-                }),
-            Found::Skipped { display, reason } => skipped
+                })
+        }
+        Found::Skipped { display, reason } => {
+            skipped
                 .lock()
                 .expect("no panics while locked")
                 .push(ScanError {
                     path: display,
                     message: reason,
-                }),
-            Found::File {
-                display,
-                path,
-                stream,
-            } => {
-                scanned.fetch_add(1, Ordering::Relaxed);
-                if let Some(p) = progress {
-                    p.fetch_add(1, Ordering::Relaxed);
+                })
+        }
+        Found::File {
+            display,
+            path,
+            stream,
+        } => {
+            scanned.fetch_add(1, Ordering::Relaxed);
+            if let Some(p) = progress {
+                p.fetch_add(1, Ordering::Relaxed);
+            }
+            let result =
+                contained(|| scan_path(display.clone(), path, stream, settings, &input.own_files));
+            match result.and_then(|r| r) {
+                Ok(Scanned::OwnOutput(reason)) => {
+                    // Passed over, not scanned: counted under `--statistics`' skips.
+                    scanned.fetch_sub(1, Ordering::Relaxed);
+                    own_outputs
+                        .lock()
+                        .expect("no panics while locked")
+                        .push(ScanError {
+                            path: display,
+                            message: reason.to_string(),
+                        })
                 }
-                let scanned = contained(|| scan_path(display.clone(), path, stream, settings));
-                match scanned.and_then(|r| r) {
-                    Err(message) => {
+                Err(message) => errors
+                    .lock()
+                    .expect("no panics while locked")
+                    .push(ScanError {
+                        path: display,
+                        message,
+                    }),
+                Ok(Scanned::Checked(report, problems)) => {
+                    if !problems.is_empty() {
                         errors
                             .lock()
                             .expect("no panics while locked")
-                            .push(ScanError {
-                                path: display,
-                                message,
-                            })
+                            .extend(problems);
                     }
-                    Ok((report, problems)) => {
-                        if !problems.is_empty() {
-                            errors
-                                .lock()
-                                .expect("no panics while locked")
-                                .extend(problems);
-                        }
-                        if let Some(r) = report {
-                            reports.lock().expect("no panics while locked").push(r);
-                        }
+                    if let Some(r) = report {
+                        reports.lock().expect("no panics while locked").push(*r);
                     }
                 }
             }
-        };
+        }
+    };
     discover::walk(&paths, &input.walk, &visit)?;
     let mut reports = reports.into_inner().expect("no panics while locked");
     reports.sort_by(|a, b| a.file.display_path.cmp(&b.file.display_path));
@@ -496,7 +532,10 @@ pub fn run(
     }
     let mut skipped = skipped.into_inner().expect("no panics while locked");
     skipped.sort();
+    let mut own_outputs = own_outputs.into_inner().expect("no panics while locked");
+    own_outputs.sort();
     Ok(Outcome {
+        own_outputs,
         base_urls: policy,
         reports,
         errors,

@@ -14,7 +14,9 @@ use std::io::{BufRead, IsTerminal, Write};
 pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     let common = &args.common;
     let crate::app::Prepared {
-        mut settings, walk, ..
+        mut settings,
+        walk,
+        baseline,
     } = prepare(common)?;
     let threads = walk.threads;
     if common.paths.iter().any(|p| p.as_os_str() == "-") {
@@ -23,10 +25,14 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     if args.interactive && !std::io::stdin().is_terminal() {
         return Err("--interactive needs a terminal on standard input".into());
     }
+    let own = [&common.output, &args.report, &baseline];
     let input = RunInput {
         paths: &common.paths,
         walk,
         stdin_filename: None,
+        own_files: crate::own_output::OwnFiles::of_run(
+            own.into_iter().flatten().map(std::path::PathBuf::as_path),
+        ),
     };
     let outcome = engine::run(&input, &settings, None)?;
     let mut errors = outcome.errors.clone();
@@ -137,6 +143,7 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     let mut remaining = Outcome {
         files_scanned: outcome.files_scanned,
         skipped: outcome.skipped.clone(),
+        own_outputs: outcome.own_outputs.clone(),
         ..Outcome::default()
     };
     // Writing syncs every file to disk: I/O-bound, so more writers than cores pay off.
@@ -203,7 +210,7 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
         .map_err(|e| format!("writing report: {e}"))?;
     }
     emit(common, &buf)?;
-    crate::app::print_skipped(common, &remaining.skipped);
+    crate::app::print_skipped(common, &remaining);
     print_errors(&remaining.errors);
     Ok(if !remaining.errors.is_empty() {
         ExitStatus::Error
@@ -456,7 +463,11 @@ fn migration_report(
     opts: &report::ReportOptions,
 ) -> String {
     use std::fmt::Write as _;
-    let mut md = String::from("# Whispir API migration\n\n");
+    // The marker lets later runs recognise the report as the tool's own and pass it over.
+    let mut md = format!(
+        "{}\n# Whispir API migration\n\n",
+        crate::own_output::REPORT_MARKER
+    );
     match settings.rules.region {
         Some(r) => {
             let _ = writeln!(md, "Region: `{}` — retired hosts now point at `https://{}`.\n", r.label(), r.host());

@@ -24,6 +24,7 @@ pub mod fixcmd;
 pub mod hosts;
 pub mod lang;
 pub mod manpage;
+pub mod own_output;
 pub mod progress;
 pub mod report;
 pub mod request;

@@ -109,6 +109,14 @@ fn write_statistics(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
             if n == 1 { "" } else { "s" }
         )?;
     }
+    if !outcome.own_outputs.is_empty() {
+        let n = outcome.own_outputs.len();
+        writeln!(
+            out,
+            "\nSkipped: {n} file{} written by whispir-migrate itself (reports, baselines; --verbose lists them)",
+            if n == 1 { "" } else { "s" }
+        )?;
+    }
     if let Some(b) = outcome.baseline {
         writeln!(
             out,
