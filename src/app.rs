@@ -206,15 +206,25 @@ pub(crate) enum Stream {
     Stderr,
 }
 
-/// Writes report bytes to `--output` or standard output.
-pub(crate) fn emit(args: &CheckArgs, buf: &[u8]) -> Result<(), String> {
+/// Writes the report to `--output` or standard output as `write` produces it: a report can
+/// be many times larger than the files it describes (a finding on every line), so it is
+/// never held whole in memory.
+pub(crate) fn emit(
+    args: &CheckArgs,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     match &args.output {
-        Some(path) => std::fs::write(path, buf)
-            .map_err(|e| format!("writing report to {}: {e}", path.display())),
-        None => std::io::stdout()
-            .lock()
-            .write_all(buf)
-            .map_err(|e| stdout_error(&e)),
+        Some(path) => {
+            let failed = |e: std::io::Error| format!("writing report to {}: {e}", path.display());
+            let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(failed)?);
+            write(&mut out).and_then(|()| out.flush()).map_err(failed)
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| stdout_error(&e))
+        }
     }
 }
 
@@ -278,10 +288,8 @@ fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
         let (hidden, stale) = crate::baseline::apply(&b, path, &mut outcome);
         outcome.baseline = Some(crate::engine::BaselineStats { hidden, stale });
     }
-    let mut buf = Vec::new();
-    report::write(&mut buf, &outcome, &report_options(args, Stream::Stdout))
-        .map_err(|e| format!("writing report: {e}"))?;
-    emit(args, &buf)?;
+    let options = report_options(args, Stream::Stdout);
+    emit(args, |out| report::write(out, &outcome, &options))?;
     print_skipped(args, &outcome);
     print_errors(&outcome.errors);
     Ok(if !outcome.errors.is_empty() {

@@ -93,14 +93,14 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     let changed: Vec<&(FileFix, &FileReport)> = fixes.iter().filter(|(f, _)| f.changed()).collect();
 
     if args.diff {
-        let mut buf = Vec::new();
         let color = report_options(common, Stream::Stdout).color;
-        for (f, r) in &changed {
-            buf.extend(
-                unified_diff(r, &f.original, &f.fixed, common.show_secrets, color).into_bytes(),
-            );
-        }
-        emit(common, &buf)?;
+        emit(common, |out| {
+            for (f, r) in &changed {
+                let diff = unified_diff(r, &f.original, &f.fixed, common.show_secrets, color);
+                out.write_all(diff.as_bytes())?;
+            }
+            Ok(())
+        })?;
         print_errors(&errors);
         return Ok(if !errors.is_empty() {
             ExitStatus::Error
@@ -194,22 +194,22 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
         std::fs::write(path, text)
             .map_err(|e| format!("writing the migration report to {}: {e}", path.display()))?;
     }
-    let mut buf = Vec::new();
-    if !common.quiet {
-        writeln!(buf, "{}", writes.summary(manual)).map_err(|e| e.to_string())?;
-        if settings.rules.region.is_none() {
-            writeln!(buf, "note: no region given: retired hosts are not rewritten; pass --region (au, ap, ap1, nz, us, it, education), set WHISPIR_REGION or `region` in whispir-migrate.toml").map_err(|e| e.to_string())?;
+    let options = report_options(common, Stream::Stdout);
+    emit(common, |out| {
+        if !common.quiet {
+            writeln!(out, "{}", writes.summary(manual))?;
+            if settings.rules.region.is_none() {
+                writeln!(
+                    out,
+                    "note: no region given: retired hosts are not rewritten; pass --region (au, ap, ap1, nz, us, it, education), set WHISPIR_REGION or `region` in whispir-migrate.toml"
+                )?;
+            }
         }
-    }
-    if manual > 0 {
-        report::write(
-            &mut buf,
-            &remaining,
-            &report_options(common, Stream::Stdout),
-        )
-        .map_err(|e| format!("writing report: {e}"))?;
-    }
-    emit(common, &buf)?;
+        if manual > 0 {
+            report::write(out, &remaining, &options)?;
+        }
+        Ok(())
+    })?;
     crate::app::print_skipped(common, &remaining);
     print_errors(&remaining.errors);
     Ok(if !remaining.errors.is_empty() {

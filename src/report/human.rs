@@ -210,9 +210,12 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
                 .with_notes(notes);
             term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic)
                 .map_err(|e| io::Error::other(e.to_string()))?;
+            // Written as it goes: the report of a file with a finding on every line is many
+            // times the file.
+            out.write_all(buffer.as_slice())?;
+            buffer.clear();
         }
     }
-    out.write_all(buffer.as_slice())?;
     if !opts.quiet {
         writeln!(out, "{}", summary_line(outcome))?;
     }

@@ -10,8 +10,26 @@ use std::io::{self, Write};
 #[derive(Serialize)]
 struct Report<'a> {
     version: u32,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: Diagnostics<'a>,
     summary: Summary,
+}
+
+/// Every diagnostic of the run, serialized one at a time as it is built: a run with many
+/// findings is never held twice in memory.
+struct Diagnostics<'a> {
+    outcome: &'a Outcome,
+    opts: &'a ReportOptions,
+}
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.outcome
+                .reports
+                .iter()
+                .flat_map(|r| diagnostics(r, self.opts)),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -101,11 +119,7 @@ fn diagnostics<'a>(
 pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io::Result<()> {
     let report = Report {
         version: 1,
-        diagnostics: outcome
-            .reports
-            .iter()
-            .flat_map(|r| diagnostics(r, opts))
-            .collect(),
+        diagnostics: Diagnostics { outcome, opts },
         summary: Summary {
             files_scanned: outcome.files_scanned,
             diagnostics: outcome.diagnostic_count(),
