@@ -77,6 +77,36 @@ impl Request<'_> {
 }
 
 pub fn place(req: &Request) -> Result<Placement, String> {
+    let mut placement = place_in_language(req)?;
+    // Header names are case-insensitive; the file's own spelling reads as the author's.
+    if let Some(spelling) = file_spelling(req.src, req.x_api_key_at) {
+        for edit in &mut placement.edits {
+            edit.content = edit.content.replace("x-api-key", spelling);
+        }
+    }
+    Ok(placement)
+}
+
+/// How the file spells `x-api-key` most often (`X-Api-Key`, `X-API-KEY`), when that is not
+/// the lower-case form; `None` when the file does not say it or mostly says `x-api-key`.
+fn file_spelling<'a>(src: &'a [u8], at: &[usize]) -> Option<&'a str> {
+    let mut counts: Vec<(&[u8], usize)> = Vec::new();
+    for &i in at {
+        let word = src.get(i..i + b"x-api-key".len())?;
+        match counts.iter_mut().find(|(w, _)| *w == word) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((word, 1)),
+        }
+    }
+    let lower = counts
+        .iter()
+        .find(|(w, _)| *w == b"x-api-key")
+        .map_or(0, |c| c.1);
+    let (word, n) = counts.into_iter().max_by_key(|c| c.1)?;
+    (n > lower).then(|| std::str::from_utf8(word).ok()).flatten()
+}
+
+fn place_in_language(req: &Request) -> Result<Placement, String> {
     match req.lang.request_style() {
         RequestStyle::Shell => shell::place(req),
         RequestStyle::Document => document::place(req),
@@ -186,5 +216,16 @@ pub(super) mod testing {
             Ok((out, a)) => panic!("expected manual, got {a:?} fix:\n{out}"),
             Err(reason) => reason,
         }
+    }
+
+    #[test]
+    fn the_header_follows_the_files_own_spelling() {
+        use super::file_spelling;
+        assert_eq!(file_spelling(b"", &[]), None);
+        let src = b"a X-Api-Key b X-Api-Key c x-api-key";
+        assert_eq!(file_spelling(src, &[2, 14, 26]), Some("X-Api-Key"));
+        assert_eq!(file_spelling(src, &[2, 26]), None, "a tie keeps the lower case");
+        let file = "headers = {'X-API-KEY': k}\nget('https://api.au.whispir.com/m?apikey=' + k, headers={'Accept': 'json'})\n";
+        assert!(safe("a.py", file).contains("'X-API-KEY': k, 'Accept'"), "{}", safe("a.py", file));
     }
 }
