@@ -128,9 +128,14 @@ fn variable_use(
                 depth -= 1;
                 if depth < 0 {
                     // `url := fmt.Sprintf("…?apikey=%s", k)`, `uri = URI("…")`: a call that
-                    // only builds the URL; the assignment is before it.
+                    // only builds the URL; the assignment is before it. Python's
+                    // `url = ("…"\n "…" + k)` only groups.
                     scan_from = matching_close(src, tokens, i)?;
-                    i = url_builder_start(src, tokens, i)?;
+                    let grouping =
+                        prev_significant(tokens, i).is_some_and(|e| tokens[e].is_punct(src, "="));
+                    if !grouping {
+                        i = url_builder_start(src, tokens, i)?;
+                    }
                     depth = 0;
                 }
             }
@@ -175,7 +180,16 @@ fn variable_use(
     }
     let mut uses = Vec::new();
     let mut depth = 0i32;
+    // Python blocks end where the indentation falls below the assignment's.
+    let block_end = if lang.name() == "python" {
+        dedent_after(src, tokens[name_tok].span.start, tokens[j].span.end)
+    } else {
+        src.len()
+    };
     for (k, t) in tokens.iter().enumerate().skip(j + 1) {
+        if t.span.start >= block_end {
+            break;
+        }
         if t.kind == TokKind::Punct {
             match t.text(src) {
                 b"(" | b"[" | b"{" => depth += 1,
@@ -217,6 +231,36 @@ fn variable_use(
         }
     }
     (uses.len() == 1).then(|| (tokens[name_tok].span.start, uses.remove(0)))
+}
+
+/// The start of the first line after byte `from` that is indented less than the line holding
+/// byte `at` (blank and comment lines do not count); the end of `src` when there is none.
+fn dedent_after(src: &[u8], at: usize, from: usize) -> usize {
+    let indent = |line_start: usize| {
+        src[line_start..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count()
+    };
+    let own = indent(
+        src[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |n| n + 1),
+    );
+    let mut line = match memchr::memchr(b'\n', &src[from..]) {
+        Some(n) => from + n + 1,
+        None => return src.len(),
+    };
+    while line < src.len() {
+        let width = indent(line);
+        let first = src.get(line + width).copied();
+        if !matches!(first, Some(b'\n' | b'\r' | b'#') | None) && width < own {
+            return line;
+        }
+        line = memchr::memchr(b'\n', &src[line..]).map_or(src.len(), |n| line + n + 1);
+    }
+    src.len()
 }
 
 /// Calls that build a URL from their arguments without sending anything.

@@ -385,10 +385,15 @@ fn remove_format_argument(
                     placeholder,
                 ) == 1
             {
-                // `"…?apikey=%s" % key` → `"…"`
-                let expr = String::from_utf8_lossy(tokens[operand].text(src)).into_owned();
+                // `"…?apikey=%s" % key` → `"…"`; the operand is a whole postfix chain
+                // (`self.api_key`, `cfg["key"]`, `key()`), as `%` binds tighter than `+`.
+                let last = postfix_end(src, tokens, operand);
+                let expr = String::from_utf8_lossy(
+                    &src[tokens[operand].span.start..tokens[last].span.end],
+                )
+                .into_owned();
                 return Ok((
-                    vec![Edit::delete(tokens[lit].span.end..tokens[operand].span.end)],
+                    vec![Edit::delete(tokens[lit].span.end..tokens[last].span.end)],
                     expr,
                 ));
             } else {
@@ -485,6 +490,29 @@ fn collapse_format_call(
         Edit::delete(tokens[start].span.start..t.span.start),
         Edit::replace(t.span.end..tokens[close].span.end, tail),
     ])
+}
+
+/// The last token of the postfix expression starting at token `v`: a name followed by any
+/// number of `.name`, `(…)` and `[…]`.
+fn postfix_end(src: &[u8], tokens: &[Token], v: usize) -> usize {
+    let mut last = v;
+    while let Some(n) = next_significant(tokens, last) {
+        let t = &tokens[n];
+        if t.is_punct(src, ".") {
+            match next_significant(tokens, n).filter(|&m| tokens[m].kind == TokKind::Ident) {
+                Some(m) => last = m,
+                None => break,
+            }
+        } else if t.is_punct(src, "(") || t.is_punct(src, "[") {
+            match matching_close(src, tokens, n) {
+                Some(c) => last = c,
+                None => break,
+            }
+        } else {
+            break;
+        }
+    }
+    last
 }
 
 fn highest_numbered(text: &str) -> Option<usize> {
@@ -597,6 +625,13 @@ mod tests {
                 "u = BASE + 'https://api.au.whispir.com/m?apikey={}'.format(key)\n"
             ),
             "u = BASE + 'https://api.au.whispir.com/m'\n"
+        );
+        assert_eq!(
+            removed(
+                "a.py",
+                "u = 'https://api.au.whispir.com/m?apikey=%s' % self.cfg['key'] + '&x=1'\n"
+            ),
+            "u = 'https://api.au.whispir.com/m' + '&x=1'\n"
         );
         assert_eq!(
             removed(

@@ -103,7 +103,9 @@ fn file_spelling<'a>(src: &'a [u8], at: &[usize]) -> Option<&'a str> {
         .find(|(w, _)| *w == b"x-api-key")
         .map_or(0, |c| c.1);
     let (word, n) = counts.into_iter().max_by_key(|c| c.1)?;
-    (n > lower).then(|| std::str::from_utf8(word).ok()).flatten()
+    (n > lower)
+        .then(|| std::str::from_utf8(word).ok())
+        .flatten()
 }
 
 fn place_in_language(req: &Request) -> Result<Placement, String> {
@@ -224,8 +226,16 @@ pub(super) mod testing {
         assert_eq!(file_spelling(b"", &[]), None);
         let src = b"a X-Api-Key b X-Api-Key c x-api-key";
         assert_eq!(file_spelling(src, &[2, 14, 26]), Some("X-Api-Key"));
-        assert_eq!(file_spelling(src, &[2, 26]), None, "a tie keeps the lower case");
+        assert_eq!(
+            file_spelling(src, &[2, 26]),
+            None,
+            "a tie keeps the lower case"
+        );
         let file = "headers = {'X-API-KEY': k}\nget('https://api.au.whispir.com/m?apikey=' + k, headers={'Accept': 'json'})\n";
-        assert!(safe("a.py", file).contains("'X-API-KEY': k, 'Accept'"), "{}", safe("a.py", file));
+        assert!(
+            safe("a.py", file).contains("'X-API-KEY': k, 'Accept'"),
+            "{}",
+            safe("a.py", file)
+        );
     }
 }
