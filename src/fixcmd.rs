@@ -8,6 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::engine::{self, FileReport, Outcome, RunInput, ScanError, check_file};
 use crate::fix::{self, ApproveAll, Approver, FileFix};
 use crate::report;
+use crate::rules::RuleCode;
 use crate::source::SourceFile;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -562,6 +563,53 @@ fn migration_report(
         }
         md.push('\n');
     }
+    rotate_keys_checklist(&mut md, remaining, opts);
     md.push_str("Every request must now send `x-api-key`; `Authorization: Basic …` headers must be regenerated whenever the account password changes (`whispir-migrate auth-header`).\n");
     md
+}
+
+/// One "rotate this key" item per distinct literal key or password left in the files (WM003),
+/// redacted, with where it is: a key that sat in URLs has been in proxy and server logs.
+fn rotate_keys_checklist(md: &mut String, remaining: &Outcome, opts: &report::ReportOptions) {
+    use std::fmt::Write as _;
+    let mut keys: std::collections::BTreeMap<Vec<u8>, (String, Vec<String>)> = Default::default();
+    for r in &remaining.reports {
+        for d in r.diagnostics.iter().filter(|d| d.code == RuleCode::WM003) {
+            let literal = r.file.bytes[d.span.clone()].to_vec();
+            let text = String::from_utf8_lossy(&literal);
+            let shown = if opts.show_secrets {
+                text.into_owned()
+            } else {
+                crate::secrets::redact(&text)
+            };
+            let place = format!(
+                "`{}:{}`",
+                crate::escape::line(r.file.display_path.trim_start_matches("./")),
+                r.file.line_index(d.span.start) + 1
+            );
+            keys.entry(literal)
+                .or_insert_with(|| (shown, Vec::new()))
+                .1
+                .push(place);
+        }
+    }
+    if keys.is_empty() {
+        return;
+    }
+    md.push_str("## Rotate these keys
+
+These keys and passwords are written in the repository (and a key that sat in a URL has been in proxy and server logs): issue new ones, read them from the environment or a secret store, then revoke the old ones.
+
+");
+    let mut items: Vec<(String, Vec<String>)> = keys.into_values().collect();
+    items.sort_by(|a, b| a.1.cmp(&b.1));
+    for (shown, places) in items {
+        let _ = writeln!(
+            md,
+            "- [ ] rotate `{}` — {}",
+            crate::escape::line(&shown),
+            places.join(", ")
+        );
+    }
+    md.push('\n');
 }

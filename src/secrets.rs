@@ -296,6 +296,119 @@ struct Scan<'a> {
     /// sits on an identifier token is a variable, not a key.
     code_tokens: Option<&'a [Token]>,
     found: Vec<Range<usize>>,
+    /// The name being read says where a Whispir key lives: the secrets found for it are
+    /// also recorded in `keys`.
+    key_place: Option<KeyPlace>,
+    keys: Vec<PlacedKey>,
+}
+
+/// A literal Whispir key and where it sits.
+pub type PlacedKey = (Range<usize>, KeyPlace);
+
+/// Where a literal Whispir key sits, besides a query parameter (which detection reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPlace {
+    /// An `x-api-key` header, in any form (`-H "x-api-key: …"`, `headers: {"x-api-key": …}`,
+    /// `.header("x-api-key", …)`): Whispir's only if the file talks to Whispir.
+    Header,
+    /// A settings entry named as the Whispir key (`WHISPIR_API_KEY=`, `whispir.api.key=`,
+    /// `whispirApiKey:`), or an `ApiKey` entry under a key path that names Whispir.
+    Setting,
+}
+
+/// What a key or password name says about the value after it.
+fn key_place_of(name: &[u8], src: &[u8], at: usize) -> Option<KeyPlace> {
+    let name = name.trim_ascii().trim_ascii_start().to_ascii_lowercase();
+    let name: Vec<u8> = name
+        .into_iter()
+        .filter(|b| !matches!(b, b'"' | b'\'' | b'`'))
+        .collect();
+    let has = |needle: &[u8]| memchr::memmem::find(&name, needle).is_some();
+    if has(b"passw") {
+        return None;
+    }
+    if name == b"x-api-key" {
+        return Some(KeyPlace::Header);
+    }
+    if has(b"whispir") || key_path_mentions_whispir(src, at) {
+        return Some(KeyPlace::Setting);
+    }
+    None
+}
+
+/// How far back the key path of an entry is looked for.
+const KEY_PATH_REACH: usize = 16 * 1024;
+
+/// True when an entry at `at` sits under a key (or INI section) that names Whispir:
+/// `"Whispir": { "ApiKey": … }` in JSON (nested braces, minified or not), `whispir:` above an
+/// indented `api_key:` in YAML, `[whispir]` above `api_key=` in INI.
+fn key_path_mentions_whispir(src: &[u8], at: usize) -> bool {
+    let floor = at.saturating_sub(KEY_PATH_REACH);
+    let mentions = |text: &[u8]| text.windows(7).any(|w| w.eq_ignore_ascii_case(b"whispir"));
+    // Indentation: each line less indented than the last one kept is a parent.
+    let line_start =
+        |pos: usize| memchr::memrchr(b'\n', &src[floor..pos]).map_or(floor, |i| floor + i + 1);
+    let indent = |start: usize| {
+        src[start..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count()
+    };
+    let mut start = line_start(at);
+    let mut depth = indent(start);
+    while start > floor {
+        start = line_start(start - 1);
+        let line_end = memchr::memchr(b'\n', &src[start..]).map_or(src.len(), |e| start + e);
+        let line = src[start..line_end].trim_ascii();
+        if line.is_empty()
+            || line.starts_with(b"#")
+            || line.starts_with(b"//")
+            || line.starts_with(b";")
+        {
+            continue;
+        }
+        let d = indent(start);
+        let section = d == 0 && line.starts_with(b"[") && line.ends_with(b"]");
+        if d < depth || section {
+            if mentions(line) {
+                return true;
+            }
+            if section {
+                break;
+            }
+            depth = d;
+            if d == 0 {
+                break;
+            }
+        }
+    }
+    // Braces: the name before each `{` that encloses `at`.
+    let mut open = 0usize;
+    let mut i = at;
+    while i > floor {
+        i -= 1;
+        match src[i] {
+            b'}' | b']' => open += 1,
+            b'[' => open = open.saturating_sub(1),
+            b'{' if open > 0 => open -= 1,
+            b'{' => {
+                let before = src[floor..i].trim_ascii_end();
+                let before = before
+                    .strip_suffix(b":")
+                    .or_else(|| before.strip_suffix(b"="))
+                    .unwrap_or(before);
+                let name_start = before
+                    .iter()
+                    .rposition(|&b| !(is_ident_byte(b) || matches!(b, b'"' | b'\'' | b'-' | b'.')))
+                    .map_or(0, |p| p + 1);
+                if mentions(&before[name_start..]) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 impl Scan<'_> {
@@ -309,6 +422,9 @@ impl Scan<'_> {
     /// Records `range` when its text is a secret.
     fn value(&mut self, range: Range<usize>) {
         if range.start < range.end && is_secret(&self.src[range.clone()]) {
+            if let Some(place) = self.key_place {
+                self.keys.push((range.clone(), place));
+            }
             self.found.push(range);
         }
     }
@@ -386,7 +502,11 @@ impl Scan<'_> {
             // `KEY:?message`, `ApiKey::new`, `apikey == x`: no value follows.
             let sep_end = m.get(3).expect("group 3").end();
             let next = src.get(sep_end).copied().unwrap_or(b'\n');
-            if (sep == b":" && !matches!(next, b' ' | b'\t' | b'"' | b'\'' | b'`'))
+            // `x-api-key:KEY` is a header line written without a space (curl accepts it).
+            let header_line = sep == b":"
+                && src[m.get(1).expect("group 1").end()..m.get(2).expect("group 2").start()]
+                    .eq_ignore_ascii_case(b"x-api-key");
+            if (sep == b":" && !header_line && !matches!(next, b' ' | b'\t' | b'"' | b'\'' | b'`'))
                 || (sep == b"=" && next == b'=')
             {
                 continue;
@@ -402,6 +522,11 @@ impl Scan<'_> {
                 && whole.start() > 0
                 && matches!(src[whole.start() - 1], b'?' | b'&' | b';');
             let (value, quote) = self.value_at_in(whole.end(), !in_query);
+            // A query parameter is detection's to report; other names say where a key lives.
+            let name_end = m.get(2).expect("group 2").end();
+            self.key_place = (!in_query)
+                .then(|| key_place_of(&src[whole.start()..name_end], src, whole.start()))
+                .flatten();
             if in_query {
                 if value.is_empty() {
                     // `"…?apikey=" + key`: the key is appended by the expression.
@@ -432,6 +557,11 @@ impl Scan<'_> {
 
     fn markup_values(&mut self) {
         for m in MARKUP_VALUE.find_iter(self.src) {
+            // `<add key="Whispir:ApiKey" value="…"/>`, `<whispirApiKey>…</whispirApiKey>`.
+            let names_whispir =
+                memchr::memmem::find(&m.as_bytes().to_ascii_lowercase(), b"whispir").is_some()
+                    && memchr::memmem::find(&m.as_bytes().to_ascii_lowercase(), b"passw").is_none();
+            self.key_place = names_whispir.then_some(KeyPlace::Setting);
             let start = if m.as_bytes().ends_with(b">") {
                 m.end()
             } else {
@@ -616,15 +746,26 @@ fn statement_around(src: &[u8], at: usize) -> Range<usize> {
 /// that feeds one of those in the same statement. Placeholders excluded. `code_tokens`: the
 /// tokens of a programming language, to tell a variable (`api_key = key`) from a value.
 pub fn find_credentials_in(bytes: &[u8], code_tokens: Option<&[Token]>) -> Vec<Range<usize>> {
+    find_credentials_and_keys(bytes, code_tokens).0
+}
+
+/// `find_credentials_in`, plus the literal Whispir keys among them and where each sits.
+pub fn find_credentials_and_keys(
+    bytes: &[u8],
+    code_tokens: Option<&[Token]>,
+) -> (Vec<Range<usize>>, Vec<PlacedKey>) {
     let mut scan = Scan {
         src: bytes,
         code_tokens: code_tokens.filter(|t| !t.is_empty()),
         found: Vec::new(),
+        key_place: None,
+        keys: Vec::new(),
     };
     scan.named_values();
     scan.markup_values();
+    scan.key_place = None;
     scan.basic_credentials();
-    scan.found
+    (scan.found, scan.keys)
 }
 
 /// `find_credentials_in` for text without tokens (rule documentation, tests).
@@ -641,6 +782,8 @@ pub fn find_credentials(bytes: &[u8]) -> Vec<Range<usize>> {
 #[derive(Debug, Clone, Default)]
 pub struct Secrets {
     ranges: Vec<Range<usize>>,
+    /// The literal Whispir keys outside query parameters, for WM003.
+    keys: Vec<(Range<usize>, KeyPlace)>,
     /// The distinct secret texts, longest first.
     texts: Vec<Vec<u8>>,
     matcher: OnceLock<Option<AhoCorasick>>,
@@ -658,9 +801,17 @@ impl Secrets {
         code_tokens: Option<&[Token]>,
         key_values: impl IntoIterator<Item = Range<usize>>,
     ) -> Secrets {
-        let mut ranges = find_credentials_in(src, code_tokens);
+        let (mut ranges, keys) = find_credentials_and_keys(src, code_tokens);
         ranges.extend(key_values);
-        Secrets::from_ranges(src, ranges)
+        Secrets {
+            keys,
+            ..Secrets::from_ranges(src, ranges)
+        }
+    }
+
+    /// The literal Whispir keys found outside query parameters (headers, settings).
+    pub fn keys(&self) -> &[(Range<usize>, KeyPlace)] {
+        &self.keys
     }
 
     pub fn from_ranges(src: &[u8], mut ranges: Vec<Range<usize>>) -> Secrets {
@@ -682,6 +833,7 @@ impl Secrets {
         texts.dedup();
         Secrets {
             ranges: merged,
+            keys: Vec::new(),
             texts,
             matcher: OnceLock::new(),
         }
@@ -850,6 +1002,57 @@ fn decode_one(bytes: &[u8]) -> (char, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn keys(text: &str) -> Vec<(String, KeyPlace)> {
+        find_credentials_and_keys(text.as_bytes(), None)
+            .1
+            .into_iter()
+            .map(|(r, p)| (text[r].to_string(), p))
+            .collect()
+    }
+
+    #[test]
+    fn whispir_key_places() {
+        use KeyPlace::*;
+        let k = "4b227777d4dd1fc61c6f884f48641d02";
+        assert_eq!(
+            keys(&format!("-H \"x-api-key: {k}\"")),
+            [(k.into(), Header)]
+        );
+        assert_eq!(keys(&format!("-H 'X-Api-Key:{k}'")), [(k.into(), Header)]);
+        assert_eq!(
+            keys(&format!("WHISPIR_API_KEY={k}\n")),
+            [(k.into(), Setting)]
+        );
+        assert_eq!(
+            keys(&format!("whispir.api.key={k}\n")),
+            [(k.into(), Setting)]
+        );
+        let json = format!("{{\"Whispir\": {{\"Url\": \"u\", \"ApiKey\": \"{k}\"}}}}");
+        assert_eq!(keys(&json), [(k.into(), Setting)]);
+        let yaml = format!("whispir:\n  auth:\n    api_key: {k}\nother:\n  api_key: {k}x\n");
+        assert_eq!(keys(&yaml), [(k.into(), Setting)]);
+        let ini = format!("[whispir]\napi_key = {k}\n[maps]\napi_key = {k}y\n");
+        assert_eq!(keys(&ini), [(k.into(), Setting)]);
+        // Other vendors' keys are secrets (redacted) but not Whispir's.
+        assert_eq!(keys(&format!("MAPS_API_KEY={k}\n")), []);
+        assert_eq!(
+            keys(&format!("{{\"Stripe\": {{\"ApiKey\": \"{k}\"}}}}")),
+            []
+        );
+        // Placeholders and references are no key (the one predicate).
+        for v in [
+            "",
+            "<your key>",
+            "${WHISPIR_KEY}",
+            "[your_api_key]",
+            "YOUR_API_KEY_HERE",
+        ] {
+            assert_eq!(keys(&format!("WHISPIR_API_KEY={v}\n")), [], "{v}");
+            assert_eq!(keys(&format!("-H \"x-api-key: {v}\"")), [], "{v}");
+        }
+        assert_eq!(keys(&format!("WHISPIR_PASSWORD={k}\n")), []);
+    }
 
     #[test]
     fn value_kinds() {

@@ -15,7 +15,7 @@ mod markup;
 mod urls;
 mod yaml;
 
-pub use urls::{mentions_whispir, query_params, url_end};
+pub use urls::{mentions_whispir, query_params, url_end, userinfo_before};
 
 use crate::hosts::HostKind;
 use crate::lang::{Language, Token};
@@ -98,6 +98,9 @@ pub struct Facts {
     pub whispir_context: bool,
     /// The tokens, when the file needed them (kept for the fixer).
     pub tokens: Vec<Token>,
+    /// Literal credentials in URLs to a Whispir API host (`https://user:password@api…`):
+    /// the password, or the user alone when no password follows it.
+    pub url_credentials: Vec<Range<usize>>,
     /// Where the file says `x-api-key` (any case), in order: the fixer asks whether a request
     /// already sends the header once per parameter, which must not rescan the request.
     pub x_api_key_at: Vec<usize>,
@@ -146,11 +149,23 @@ pub fn analyze(file: &SourceFile, lang: &dyn Language) -> Facts {
         lang.request_style(),
         JavaScript | Python | Rust | Jvm | CSharp | Go | Php | Ruby | Code
     );
+    facts.url_credentials = facts
+        .hosts
+        .iter()
+        .filter(|h| h.kind.is_api())
+        .filter_map(|h| urls::userinfo_before(src, h.host.start))
+        .map(|info| match memchr::memchr(b':', &src[info.clone()]) {
+            Some(colon) => info.start + colon + 1..info.end,
+            None => info,
+        })
+        .filter(|c| secrets::is_secret(&src[c.clone()]))
+        .collect();
     let literal_values = facts
         .params
         .iter()
         .filter(|p| p.value_kind == ValueKind::Literal)
-        .map(|p| p.value.clone());
+        .map(|p| p.value.clone())
+        .chain(facts.url_credentials.iter().cloned());
     facts.secrets =
         secrets::Secrets::find(src, is_code.then_some(&facts.tokens[..]), literal_values);
     facts

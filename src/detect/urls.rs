@@ -92,12 +92,13 @@ pub fn find_hosts(bytes: &[u8]) -> Vec<HostUse> {
             } else {
                 HostKind::NotApi
             }
-        } else if before == Some(b'@') {
+        } else if before == Some(b'@') && userinfo_before(bytes, start).is_none() {
             HostKind::NotApi // an e-mail address
         } else {
             hosts::classify(&String::from_utf8_lossy(host_bytes))
         };
-        let scheme = scheme_before(bytes, start);
+        let scheme_end = userinfo_before(bytes, start).map_or(start, |u| u.start);
+        let scheme = scheme_before(bytes, scheme_end);
         let insecure = scheme
             .as_ref()
             .is_some_and(|s| bytes[s.clone()].eq_ignore_ascii_case(b"http"));
@@ -112,6 +113,25 @@ pub fn find_hosts(bytes: &[u8]) -> Vec<HostUse> {
         });
     }
     out
+}
+
+/// The user information of a URL whose host starts at `host_start`
+/// (`https://user:password@api.whispir.com`): from after `://` to before the `@`. An e-mail
+/// address (`support@whispir.com`) has no scheme before it, so none.
+pub fn userinfo_before(bytes: &[u8], host_start: usize) -> Option<Range<usize>> {
+    let at = host_start.checked_sub(1).filter(|&at| bytes[at] == b'@')?;
+    let from = at.saturating_sub(256);
+    let start = bytes[from..at]
+        .iter()
+        .rposition(|&b| {
+            matches!(b, b'/' | b'@' | b'"' | b'\'' | b'`' | b'<' | b'>') || b.is_ascii_whitespace()
+        })
+        .map(|p| from + p + 1)?;
+    if start == at || !bytes[..start].ends_with(b"//") {
+        return None;
+    }
+    scheme_before(bytes, start)?;
+    Some(start..at)
 }
 
 /// True when the bytes before `start` look like `api.` followed by a template placeholder.

@@ -15,8 +15,9 @@ pub const RULE: RuleInfo = RuleInfo {
 ## What it finds
 
 A retired region-less gateway: `api.whispir.com`, `api.app.whispir.it` or
-`api-sni.whispir.com`, in a URL, a host setting, a server list, a Postman `host` array or an
-options object.
+`api-sni.whispir.com`, in a URL (credentials before the host included:
+`https://user:password@api.whispir.com/…`, whose password WM003 reports), a host setting, a
+server list, a Postman `host` array or an options object.
 
 ## Why
 

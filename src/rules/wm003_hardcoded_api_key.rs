@@ -3,23 +3,36 @@
 use super::{RuleCode, RuleContext, RuleInfo, Severity};
 use crate::detect::Facts;
 use crate::diagnostic::Diagnostic;
-use crate::secrets::ValueKind;
+use crate::secrets::{KeyPlace, ValueKind};
 use crate::source::SourceFile;
 
 pub const RULE: RuleInfo = RuleInfo {
     code: RuleCode::WM003,
     name: "hardcoded-api-key",
     severity: Severity::Warning,
-    summary: "Whispir API key value written in the file",
+    summary: "Whispir API key or password written in the file",
     explanation: "\
 ## What it finds
 
-A Whispir API key value written as a literal where the key is sent: in an `apikey` query
-parameter or query builder. Any value counts unless it is a recognised placeholder (`<key>`,
-`[key]`, `{key}`, `${KEY}`, `$KEY`, `%s`, `{{apikey}}`, words such as `YOUR_API_KEY_HERE`, one
-repeated character such as `xxxxxxxx`) or a variable: a real key can look like anything. The
-same test decides what is redacted in every output. The value is never printed: its first four
-characters then `…`, or `…` alone under 8 characters (unless `--show-secrets`).
+A Whispir API key (or password) written as a literal wherever it lives:
+
+- an `apikey` query parameter or query builder;
+- an `x-api-key` header in any form (`-H \"x-api-key: …\"`, `headers: {'x-api-key': …}`,
+  `.header(\"x-api-key\", …)`, `setRequestProperty`, a raw header line) in a file that talks to
+  Whispir — also after `fix` moved the key there from the query;
+- a settings entry whose name says it is the Whispir key (`WHISPIR_API_KEY=`,
+  `whispir.api.key=`, `whispirApiKey:`, `<add key=\"Whispir:ApiKey\" value=\"…\"/>`), or an
+  `ApiKey`/`api_key` entry inside a JSON/YAML object, or an INI section, whose key path names
+  Whispir (`\"Whispir\": {\"ApiKey\": …}`);
+- the password of a URL to a Whispir API host (`https://user:password@api.au.whispir.com/…`).
+
+Any value counts unless it is empty, an environment reference or template (`${KEY}`, `$KEY`,
+`%s`, `{{apikey}}`, `process.env.KEY`), or a recognised placeholder (`<key>`, `<your key>`,
+`[your_api_key]`, `{key}`, words such as `YOUR_API_KEY_HERE`, one repeated character such as
+`xxxxxxxx`): a real key can look like anything. The same test decides what is redacted in
+every output. The value is never printed: its first four characters then `…`, or `…` alone
+under 8 characters (unless `--show-secrets`). `fix --report` lists each distinct key once
+under \"Rotate these keys\", with its locations.
 
 ## Why
 
@@ -45,16 +58,62 @@ After:
     check,
 };
 
+/// Where a literal sits, for the label.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Key(KeyPlace),
+    Url,
+}
+
 fn check(facts: &Facts, file: &SourceFile, _ctx: &RuleContext) -> Vec<Diagnostic> {
-    facts
+    let in_query = facts
         .params
         .iter()
         .filter(|p| p.value_kind == ValueKind::Literal)
-        .map(|p| {
-            let value = String::from_utf8_lossy(&file.bytes[p.value.clone()]);
-            Diagnostic::new(RuleCode::WM003, p.value.clone(), format!("Hard-coded Whispir API key `{value}`"))
-                .with_label("API key value")
-                .with_help("read the key from the environment or a secret store, and rotate this one: it is in the repository")
-        })
-        .collect()
+        .map(|p| (p.value.clone(), None::<Place>));
+    // An `x-api-key` header is Whispir's only in a file that talks to Whispir; a settings
+    // entry says so by its name or key path.
+    let elsewhere = facts
+        .secrets
+        .keys()
+        .iter()
+        .filter(|(_, place)| *place == KeyPlace::Setting || facts.whispir_context)
+        .map(|(range, place)| (range.clone(), Some(Place::Key(*place))));
+    let in_urls = facts
+        .url_credentials
+        .iter()
+        .map(|c| (c.clone(), Some(Place::Url)));
+    let mut seen: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut out = Vec::new();
+    for (value, place) in in_query.chain(elsewhere).chain(in_urls) {
+        if seen
+            .iter()
+            .any(|s| s.start < value.end && value.start < s.end)
+        {
+            continue;
+        }
+        seen.push(value.clone());
+        let text = String::from_utf8_lossy(&file.bytes[value.clone()]);
+        let what = if place == Some(Place::Url) {
+            "Hard-coded credentials in a Whispir API URL"
+        } else {
+            "Hard-coded Whispir API key"
+        };
+        let label = match place {
+            None => "API key value",
+            Some(Place::Key(KeyPlace::Header)) => "API key value in the `x-api-key` header",
+            Some(Place::Key(KeyPlace::Setting)) => "API key value in a settings entry",
+            Some(Place::Url) => "credentials in the URL",
+        };
+        out.push(
+            Diagnostic::new(RuleCode::WM003, value, format!("{what} `{text}`"))
+                .with_label(label)
+                .with_help(if place == Some(Place::Url) {
+                    "send the credentials in an `Authorization: Basic` header built from the environment or a secret store (`whispir-migrate auth-header`), and change this password: it is in the repository"
+                } else {
+                    "read the key from the environment or a secret store, and rotate this one: it is in the repository"
+                }),
+        );
+    }
+    out
 }
