@@ -280,7 +280,8 @@ fn scan_path(
         buf.clear();
         let read = read_budgeted(f, stream, buf);
         let result = read.map(|_permit| {
-            if looks_binary(buf) || !mentions_whispir(buf) {
+            // The search first: it rules out nearly every file, binary or not.
+            if !mentions_whispir(buf) || looks_binary(buf) {
                 return Scanned::Checked(None, Vec::new());
             }
             if let Some(own) = own_output::recognise(buf) {
@@ -516,10 +517,13 @@ pub fn run(
     let mut reports = reports.into_inner().expect("no panics while locked");
     reports.sort_by(|a, b| a.file.display_path.cmp(&b.file.display_path));
     // `check . src/a.py` names a file twice: report it once.
-    let mut seen = std::collections::HashSet::new();
-    reports.retain(|r| {
-        seen.insert(std::fs::canonicalize(&r.file.path).unwrap_or_else(|_| r.file.path.clone()))
-    });
+    // One walked directory never yields a file twice (links are not followed).
+    if paths.len() + stdin.len() > 1 {
+        let mut seen = std::collections::HashSet::new();
+        reports.retain(|r| {
+            seen.insert(std::fs::canonicalize(&r.file.path).unwrap_or_else(|_| r.file.path.clone()))
+        });
+    }
     let mut errors = errors.into_inner().expect("no panics while locked");
     errors.sort();
     let policy = base_url_policy(&reports, stdin.is_empty() && whole_repository(&paths));
