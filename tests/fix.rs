@@ -393,9 +393,198 @@ fn parse(path: &Path) -> Option<Result<(), String>> {
             c.arg("-e").arg(path).stdout(Stdio::null());
             external_check(c, "gofmt -e")
         }
-        // Java, Kotlin, C# and TypeScript need their libraries (or stubs of them) to compile:
-        // their syntax is checked with the tree-sitter grammars below.
+        // Java, C# and TypeScript files are compiled per folder (`Compiler`); Kotlin has only its
+        // tree-sitter grammar.
         _ => return None,
+    })
+}
+
+/// Compilers that check a fixture folder's files of one language together (they reference each
+/// other) against compile-only stubs of the third-party libraries they use, kept in
+/// `tests/stubs/<language>/` (outside fixtures/, which the scanner tests walk), since library
+/// packages cannot be downloaded here. Kotlin has none: Debian's Kotlin compiler is too old for
+/// the fixtures, so Kotlin files are held to their tree-sitter grammar only.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Compiler {
+    Javac,
+    Mcs,
+    Tsc,
+}
+
+/// Fixture files that are deliberately not compilable (a fragment, say), as `folder/file` with
+/// the reason. They are left out of the compiler's file list and still held to their grammar.
+const NOT_COMPILABLE: &[(&str, &str)] = &[];
+
+impl Compiler {
+    fn for_file(rel: &str) -> Option<Compiler> {
+        let ext = rel.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "java" => Some(Compiler::Javac),
+            "cs" => Some(Compiler::Mcs),
+            "ts" | "tsx" | "mts" | "cts" => Some(Compiler::Tsc),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Compiler::Javac => "javac",
+            Compiler::Mcs => "mcs",
+            Compiler::Tsc => "tsc --noEmit",
+        }
+    }
+
+    fn stubs(self) -> PathBuf {
+        let language = match self {
+            Compiler::Javac => "java",
+            Compiler::Mcs => "csharp",
+            Compiler::Tsc => "typescript",
+        };
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/stubs")
+            .join(language)
+    }
+
+    /// Compiles `files` together with the stubs, writing nothing next to them.
+    fn compile(self, files: &[PathBuf]) -> Result<(), String> {
+        let out_dir = tempfile::tempdir().expect("temp dir");
+        let mut c = match self {
+            Compiler::Javac => {
+                require_tool("javac", "-version", "a JDK (`default-jdk-headless`)");
+                let mut c = Command::new("javac");
+                // Stubs are compiled from the source path only when a fixture uses them; a JIT
+                // and collector sized for a short run take about a quarter off javac's CPU time.
+                c.args([
+                    "-J-XX:TieredStopAtLevel=1",
+                    "-J-XX:+UseSerialGC",
+                    "-proc:none",
+                    "-implicit:none",
+                    "-nowarn",
+                    "-encoding",
+                    "UTF-8",
+                ])
+                .arg("-d")
+                .arg(out_dir.path())
+                .arg("-sourcepath")
+                .arg(self.stubs());
+                c
+            }
+            Compiler::Mcs => {
+                require_tool(
+                    "mcs",
+                    "--version",
+                    "Mono's C# compiler (`mono-mcs` and `libmono-system-net-http4.0-cil`)",
+                );
+                let mut c = Command::new("mcs");
+                c.args([
+                    "-target:library",
+                    "-nowarn:169,414,649",
+                    "-r:System.Net.Http",
+                    "-r:System.Configuration",
+                ])
+                .arg(format!(
+                    "-out:{}",
+                    out_dir.path().join("fixture.dll").display()
+                ))
+                .args(files_with(&self.stubs(), Compiler::Mcs));
+                c
+            }
+            Compiler::Tsc => {
+                let toolchain = typescript_toolchain();
+                let mut c = Command::new(toolchain.join("node_modules/.bin/tsc"));
+                c.args([
+                    "--noEmit",
+                    "--skipLibCheck",
+                    "--strict",
+                    "--pretty",
+                    "false",
+                ])
+                .args([
+                    "--target", "es2022", "--module", "nodenext", "--jsx", "preserve",
+                ])
+                .args(["--types", "node", "--typeRoots"])
+                .arg(toolchain.join("node_modules/@types"))
+                .arg(self.stubs().join("modules.d.ts"));
+                c
+            }
+        };
+        c.args(files);
+        external_check(c, self.name())
+    }
+}
+
+/// The files under `root` that `compiler` checks, sorted.
+fn files_with(root: &Path, compiler: Compiler) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|e| e.expect("walk").into_path())
+        .filter(|p| p.is_file() && Compiler::for_file(&p.to_string_lossy()) == Some(compiler))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The files of a copy of fixtures/`folder` at `root` to compile, per compiler, without the
+/// allow-listed ones.
+fn compile_sets(root: &Path, folder: &str) -> BTreeMap<Compiler, Vec<PathBuf>> {
+    let mut sets = BTreeMap::new();
+    for compiler in [Compiler::Javac, Compiler::Mcs, Compiler::Tsc] {
+        let files: Vec<PathBuf> = files_with(root, compiler)
+            .into_iter()
+            .filter(|p| {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy();
+                !NOT_COMPILABLE
+                    .iter()
+                    .any(|(path, _)| *path == format!("{folder}/{rel}"))
+            })
+            .collect();
+        if !files.is_empty() {
+            sets.insert(compiler, files);
+        }
+    }
+    sets
+}
+
+/// The npm `typescript` package pinned by tests/stubs/typescript/package-lock.json, installed
+/// once with `npm ci` under target/, in a directory named after the manifest and lockfile (a new
+/// pin installs afresh). It is installed under a temporary name and then renamed, so an
+/// interrupted install is never taken for a finished one.
+fn typescript_toolchain() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        use std::hash::{Hash, Hasher};
+        let stubs = Compiler::Tsc.stubs();
+        let pins: Vec<(&str, Vec<u8>)> = ["package.json", "package-lock.json"]
+            .into_iter()
+            .map(|name| (name, std::fs::read(stubs.join(name)).expect(name)))
+            .collect();
+        let mut hasher = std::hash::DefaultHasher::new();
+        pins.hash(&mut hasher);
+        let cache = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let dir = cache.join(format!("typescript-{:016x}", hasher.finish()));
+        if !dir.join("node_modules/.bin/tsc").exists() {
+            require_tool("npm", "--version", "npm (`npm`)");
+            let staging = tempfile::tempdir_in(cache).expect("temp dir under target/");
+            for (name, bytes) in &pins {
+                std::fs::write(staging.path().join(name), bytes).expect("write the npm pins");
+            }
+            let mut c = Command::new("npm");
+            c.args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
+                .current_dir(staging.path())
+                .stdin(Stdio::null());
+            if let Err(e) = external_check(c, "npm ci (the TypeScript compiler)") {
+                panic!("installing the TypeScript compiler failed: {e}");
+            }
+            // Another test process may have finished the same install first: keep either.
+            if std::fs::rename(staging.keep(), &dir).is_err() {
+                assert!(
+                    dir.join("node_modules/.bin/tsc").exists(),
+                    "{}",
+                    dir.display()
+                );
+            }
+        }
+        dir
     })
 }
 
@@ -405,45 +594,89 @@ fn tree_errors(name: &str, bytes: &[u8]) -> Option<usize> {
     whispir_migrate::lang::tree::error_count(&grammar, bytes)
 }
 
+/// Every file `fix` and `fix --unsafe-fixes` changed still parses: no more tree-sitter errors
+/// than before, and its language's own parser or compiler accepts it (Rust: syn; JSON/YAML:
+/// serde; JavaScript: node; Python: ast; PHP: php -l; Ruby: ruby -c; Go: gofmt; shell: bash -n;
+/// Java: javac, C#: mcs and TypeScript: tsc, each on the whole folder with the stubs of
+/// tests/stubs/). Kotlin relies on its tree-sitter grammar alone: Debian's Kotlin compiler is too
+/// old for the fixtures. The original files must pass the same checks, or the fixed ones cannot
+/// be judged.
 #[test]
 fn fixed_files_still_parse() {
     let mut failures = Vec::new();
-    let mut checked = 0;
-    for (folder, unsafe_fixes) in folders()
-        .into_iter()
-        .flat_map(|f| [(f.clone(), false), (f, true)])
-    {
-        let fixed = fix_fixture_with(&folder, unsafe_fixes);
+    let mut parsed = 0;
+    let mut compiled: BTreeMap<Compiler, usize> = BTreeMap::new();
+    for folder in folders() {
         let original = fixture_copy(&folder);
-        for rel in fixed.changed() {
-            if let (Some(before), Some(after)) = (
-                tree_errors(rel, &fixed.before[rel]),
-                tree_errors(rel, &fixed.after[rel]),
-            ) && after > before
-            {
-                failures.push(format!(
-                    "{folder}/{rel} (unsafe fixes: {unsafe_fixes}): tree-sitter errors {before} → {after}"
-                ));
-            }
-            let path = fixed.dir.path().join(rel);
-            let Some(result) = parse(&path) else {
-                continue;
-            };
-            checked += 1;
-            let before = parse(&original.path().join(rel)).expect("same parser");
-            match (before, result) {
-                (Ok(()), Err(e)) => {
-                    failures.push(format!("{folder}/{rel}: no longer parses after fix: {e}"))
+        let mut originals_compile = std::collections::BTreeSet::new();
+        for (compiler, files) in compile_sets(original.path(), &folder) {
+            match compiler.compile(&files) {
+                Ok(()) => {
+                    originals_compile.insert(compiler);
                 }
-                (Err(e), _) => failures.push(format!(
-                    "{folder}/{rel}: the original fixture does not parse, so the fixed file cannot be judged: {e}"
+                Err(e) => failures.push(format!(
+                    "{folder}: the original fixture does not compile, so the fixed files cannot be judged (fix the fixture, extend {}, or list a deliberate fragment in NOT_COMPILABLE): {e}",
+                    compiler.stubs().display()
                 )),
-                (Ok(()), Ok(())) => {}
+            }
+        }
+        for unsafe_fixes in [false, true] {
+            let fixed = fix_fixture_with(&folder, unsafe_fixes);
+            for rel in fixed.changed() {
+                if let (Some(before), Some(after)) = (
+                    tree_errors(rel, &fixed.before[rel]),
+                    tree_errors(rel, &fixed.after[rel]),
+                ) && after > before
+                {
+                    failures.push(format!(
+                        "{folder}/{rel} (unsafe fixes: {unsafe_fixes}): tree-sitter errors {before} → {after}"
+                    ));
+                }
+                let path = fixed.dir.path().join(rel);
+                let Some(result) = parse(&path) else {
+                    continue;
+                };
+                parsed += 1;
+                let before = parse(&original.path().join(rel)).expect("same parser");
+                match (before, result) {
+                    (Ok(()), Err(e)) => {
+                        failures.push(format!("{folder}/{rel}: no longer parses after fix: {e}"))
+                    }
+                    (Err(e), _) => failures.push(format!(
+                        "{folder}/{rel}: the original fixture does not parse, so the fixed file cannot be judged: {e}"
+                    )),
+                    (Ok(()), Ok(())) => {}
+                }
+            }
+            let changed_paths: Vec<PathBuf> = fixed
+                .changed()
+                .into_iter()
+                .map(|rel| fixed.dir.path().join(rel))
+                .collect();
+            for (compiler, files) in compile_sets(fixed.dir.path(), &folder) {
+                let changed = files.iter().filter(|p| changed_paths.contains(p)).count();
+                if changed == 0 || !originals_compile.contains(&compiler) {
+                    continue;
+                }
+                *compiled.entry(compiler).or_default() += changed;
+                if let Err(e) = compiler.compile(&files) {
+                    failures.push(format!(
+                        "{folder} (unsafe fixes: {unsafe_fixes}): the fixed files no longer compile: {e}"
+                    ));
+                }
             }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(checked > 0, "no fixed file was parsed");
+    assert!(parsed > 0, "no fixed file was parsed");
+    for compiler in [Compiler::Javac, Compiler::Mcs, Compiler::Tsc] {
+        assert!(
+            compiled.contains_key(&compiler),
+            "no fixed file was compiled with {}",
+            compiler.name()
+        );
+    }
+    eprintln!("fixed files parsed: {parsed}; compiled (changed files, both runs): {compiled:?}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,8 @@
+// Compile-only stub for tests/fix.rs: the members the fixtures and their fixed output use.
+package org.apache.http;
+
+public interface HttpResponse extends HttpMessage {
+    StatusLine getStatusLine();
+
+    HttpEntity getEntity();
+}
