@@ -8,6 +8,8 @@ use std::fmt;
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, not a request to change (legacy hosts quoted by recorded responses).
+    Note,
 }
 
 impl fmt::Display for Severity {
@@ -15,6 +17,7 @@ impl fmt::Display for Severity {
         f.pad(match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         })
     }
 }

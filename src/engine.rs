@@ -138,6 +138,7 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
         return None;
     }
     crate::request::group::assemble(&file, &facts, lang, &settings.rules, &mut diagnostics);
+    detect::recorded::settle(&file.bytes, &file.file_name(), &mut diagnostics);
     // A comment quotes code; rewriting it may change what it documents ("old form: …").
     let comments = Ranges::new(lang::comment_ranges(&file.bytes, &facts.tokens));
     for d in &mut diagnostics {

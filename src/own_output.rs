@@ -89,7 +89,7 @@ impl OwnOutput {
 
 /// `error[WM001]: …` then `   ┌─ path:line:col`: the first diagnostic of the human format.
 static HUMAN_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\A(?:error|warning)\[WM\d{3}\]: [^\n]*\n[ ]+┌─ [^\n]+:\d+:\d+\r?\n")
+    Regex::new(r"\A(?:error|warning|note)\[WM\d{3}\]: [^\n]*\n[ ]+┌─ [^\n]+:\d+:\d+\r?\n")
         .expect("valid pattern")
 });
 /// `path:line:col: WM001 …`: a line of the concise format.

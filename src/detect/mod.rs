@@ -12,6 +12,7 @@
 
 mod expr;
 mod markup;
+pub mod recorded;
 mod urls;
 mod yaml;
 

@@ -43,6 +43,7 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
                 severity: match d.severity {
                     Severity::Error => "major",
                     Severity::Warning => "minor",
+                    Severity::Note => "info",
                 },
                 location: Location {
                     path: path.clone(),

@@ -189,6 +189,7 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
             let base = match d.severity {
                 Severity::Error => CsDiagnostic::error(),
                 Severity::Warning => CsDiagnostic::warning(),
+                Severity::Note => CsDiagnostic::note(),
             };
             let mut notes = Vec::new();
             if let Some(help) = &d.help {

@@ -19,6 +19,10 @@ A retired region-less gateway: `api.whispir.com`, `api.app.whispir.it` or
 `https://user:password@api.whispir.com/…`, whose password WM003 reports), a host setting, a
 server list, a Postman `host` array or an options object.
 
+In recorded HTTP traffic (VCR cassettes, HAR files, WireMock mappings) a recorded request is
+reported without a fix (re-record it once the client is migrated); the legacy hosts inside
+recorded responses are the server's output and make one note per file, never rewritten.
+
 ## Why
 
 Whispir retired the region-less gateway (sunset announced for 30 April 2019). Every account
