@@ -62,14 +62,18 @@ pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<usize>) {
 fn syntax_guard<'a>(name: &str, original: &'a [u8]) -> impl Fn(&[u8]) -> bool + 'a {
     let lang = lang::for_file_name(name);
     let grammar = lang::tree::grammar(name);
-    let errors_before = std::cell::OnceCell::new();
+    let tree_before = std::cell::OnceCell::new();
     let parsed_before = std::cell::OnceCell::new();
     move |bytes: &[u8]| match &grammar {
         Some(g) => {
-            let before = *errors_before.get_or_init(|| lang::tree::error_count(g, original));
-            match (before, lang::tree::error_count(g, bytes)) {
-                (Some(before), Some(after)) => after > before,
-                _ => true, // no tree to check the fix against: refuse it
+            let before = tree_before.get_or_init(|| lang::tree::Counted::parse(g, original));
+            // The fixed text is parsed incrementally from the original's tree.
+            let after = before
+                .as_ref()
+                .and_then(|b| b.errors_after(g, original, bytes).map(|n| (b.errors, n)));
+            match after {
+                Some((before, after)) => after > before,
+                None => true, // no tree to check the fix against: refuse it
             }
         }
         None => {

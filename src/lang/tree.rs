@@ -5,7 +5,7 @@
 //! the grammar does not know: that error is there before and after, and is not ours.
 
 use std::cell::RefCell;
-use tree_sitter::{Language, Parser};
+use tree_sitter::{InputEdit, Language, Parser, Point, Tree};
 
 /// Files larger than this are not parsed (tree-sitter keeps the whole tree in memory): their
 /// fixes are left manual.
@@ -52,18 +52,89 @@ pub fn parse(file_name: &str, src: &[u8]) -> Option<tree_sitter::Tree> {
 /// How many ERROR and MISSING nodes the tree of `src` holds; `None` when it cannot be
 /// parsed (too large, or the grammar refused).
 pub fn error_count(language: &Language, src: &[u8]) -> Option<usize> {
-    if src.len() > MAX_PARSE_BYTES {
-        return None;
+    Counted::parse(language, src).map(|c| c.errors)
+}
+
+/// A parsed text and its error count, kept so that edited versions of the text are parsed
+/// incrementally: tree-sitter reuses the unchanged parts of the tree, so checking a fix costs
+/// about the size of the fix, not of the file.
+pub struct Counted {
+    tree: Tree,
+    pub errors: usize,
+}
+
+impl Counted {
+    pub fn parse(language: &Language, src: &[u8]) -> Option<Counted> {
+        if src.len() > MAX_PARSE_BYTES {
+            return None;
+        }
+        let tree = PARSER.with_borrow_mut(|parser| {
+            parser.set_language(language).ok()?;
+            parser.parse(src, None)
+        })?;
+        let errors = count_errors(&tree);
+        Some(Counted { tree, errors })
     }
-    let tree = PARSER.with_borrow_mut(|parser| {
-        parser.set_language(language).ok()?;
-        parser.parse(src, None)
-    })?;
+
+    /// The error count of `edited`, a changed version of `original` (the text this was parsed
+    /// from). The change is described to the parser as one edit spanning from the first to
+    /// the last differing byte.
+    pub fn errors_after(
+        &self,
+        language: &Language,
+        original: &[u8],
+        edited: &[u8],
+    ) -> Option<usize> {
+        if edited.len() > MAX_PARSE_BYTES {
+            return None;
+        }
+        let prefix = original
+            .iter()
+            .zip(edited)
+            .position(|(a, b)| a != b)
+            .unwrap_or(original.len().min(edited.len()));
+        let room = original.len().min(edited.len()) - prefix;
+        let suffix = original
+            .iter()
+            .rev()
+            .zip(edited.iter().rev())
+            .take(room)
+            .position(|(a, b)| a != b)
+            .unwrap_or(room);
+        let old_end = original.len() - suffix;
+        let new_end = edited.len() - suffix;
+        let mut tree = self.tree.clone();
+        tree.edit(&InputEdit {
+            start_byte: prefix,
+            old_end_byte: old_end,
+            new_end_byte: new_end,
+            start_position: point(original, prefix),
+            old_end_position: point(original, old_end),
+            new_end_position: point(edited, new_end),
+        });
+        let tree = PARSER.with_borrow_mut(|parser| {
+            parser.set_language(language).ok()?;
+            parser.parse(edited, Some(&tree))
+        })?;
+        Some(count_errors(&tree))
+    }
+}
+
+/// Row and byte column of `at` in `src`, as tree-sitter counts them.
+fn point(src: &[u8], at: usize) -> Point {
+    let before = &src[..at];
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    Point::new(row, at - line_start)
+}
+
+/// ERROR and MISSING nodes of a tree, depth-first over the nodes that contain an error:
+/// linear in the tree.
+fn count_errors(tree: &Tree) -> usize {
     let root = tree.root_node();
     if !root.has_error() {
-        return Some(0);
+        return 0;
     }
-    // Depth-first over the nodes that contain an error: linear in the tree.
     let mut count = 0;
     let mut cursor = root.walk();
     'walk: loop {
@@ -80,7 +151,7 @@ pub fn error_count(language: &Language, src: &[u8]) -> Option<usize> {
             }
         }
     }
-    Some(count)
+    count
 }
 
 /// Node kinds that open a function body in the grammars above.
@@ -248,6 +319,33 @@ pub(crate) mod tests {
             );
             let errors = error_count(&language, broken.as_bytes()).unwrap();
             assert!(errors > 0, "{name}: no error found in {broken}");
+        }
+    }
+
+    #[test]
+    fn errors_after_an_edit_are_those_of_a_fresh_parse() {
+        let edits: &[(&str, &str)] = &[
+            ("'x-api-key': k } });", "'x-api-key': k } );"),
+            ("fetch(", "fetch(\n\n"),
+            ("\n", ""),
+            ("", "x"),
+        ];
+        for (name, good, broken) in CASES {
+            let language = grammar(name).unwrap();
+            for (original, edited) in [(good, broken), (broken, good)] {
+                let counted = Counted::parse(&language, original.as_bytes()).unwrap();
+                let fresh = error_count(&language, edited.as_bytes());
+                let incremental =
+                    counted.errors_after(&language, original.as_bytes(), edited.as_bytes());
+                assert_eq!(incremental, fresh, "{name}: {original:?} -> {edited:?}");
+                for (from, to) in edits {
+                    let changed = original.replacen(from, to, 1);
+                    let fresh = error_count(&language, changed.as_bytes());
+                    let incremental =
+                        counted.errors_after(&language, original.as_bytes(), changed.as_bytes());
+                    assert_eq!(incremental, fresh, "{name}: {original:?} -> {changed:?}");
+                }
+            }
         }
     }
 
