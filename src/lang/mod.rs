@@ -169,6 +169,8 @@ impl Language for Lexed {
 pub struct Prose {
     pub name: &'static str,
     pub prose: bool,
+    /// `header_hint` with `{v}` standing for the value.
+    pub hint: &'static str,
 }
 
 impl Language for Prose {
@@ -186,6 +188,9 @@ impl Language for Prose {
     }
     fn request_style(&self) -> RequestStyle {
         RequestStyle::Document
+    }
+    fn header_hint(&self, value: &str) -> String {
+        self.hint.replace("{v}", value)
     }
 }
 
@@ -218,6 +223,14 @@ static JAVASCRIPT: Lexed = Lexed {
     requests: RequestStyle::JavaScript,
     hint: "headers: { 'x-api-key': {v} }",
     ..Lexed::BASE
+};
+const CF_HINT: &str = "<cfhttpparam type=\"header\" name=\"x-api-key\" value=\"{v}\">";
+/// ColdFusion components: lexed like the C family, but no Java request shapes or advice.
+static COLDFUSION: Lexed = Lexed {
+    name: "coldfusion",
+    requests: RequestStyle::Code,
+    hint: CF_HINT,
+    ..C_FAMILY
 };
 static C_FAMILY: Lexed = Lexed {
     name: "c-family",
@@ -388,14 +401,22 @@ static LUA: Lexed = Lexed {
 static MARKDOWN: Prose = Prose {
     name: "markdown",
     prose: true,
+    hint: "x-api-key: {v}",
 };
 static MARKUP: Prose = Prose {
     name: "markup",
     prose: false,
+    hint: "x-api-key: {v}",
+};
+/// ColdFusion tag files: markup, whose requests are `<cfhttp>` tags.
+static CFML: Prose = Prose {
+    hint: CF_HINT,
+    ..MARKUP
 };
 static TEXT: Prose = Prose {
     name: "text",
     prose: true,
+    hint: "x-api-key: {v}",
 };
 
 /// Byte ranges of comments: the comment tokens, and `<!-- … -->` in markup (XML, HTML,
@@ -455,7 +476,8 @@ pub fn for_file_name(name: &str) -> &'static dyn Language {
             &JAVASCRIPT
         }
         "java" | "kt" | "kts" | "scala" | "groovy" | "gradle" | "swift" | "dart" | "c" | "h"
-        | "cc" | "cpp" | "hpp" | "m" | "cfc" | "apex" | "cls" => &C_FAMILY,
+        | "cc" | "cpp" | "hpp" | "m" | "apex" | "cls" => &C_FAMILY,
+        "cfc" => &COLDFUSION,
         "cs" | "csx" | "fs" | "vb" => &CSHARP,
         "go" => &GO,
         "php" | "phtml" => &PHP,
@@ -470,8 +492,9 @@ pub fn for_file_name(name: &str) -> &'static dyn Language {
         "lua" => &LUA,
         "md" | "markdown" | "mdx" | "rst" | "adoc" | "txt" | "textile" => &MARKDOWN,
         "xml" | "config" | "html" | "htm" | "xhtml" | "csproj" | "vbproj" | "wsdl" | "xsd"
-        | "plist" | "cfm" | "cfml" | "jsp" | "aspx" | "cshtml" | "erb" | "hbs" | "mustache"
-        | "twig" | "http" | "rest" => &MARKUP,
+        | "plist" | "jsp" | "aspx" | "cshtml" | "erb" | "hbs" | "mustache" | "twig" | "http"
+        | "rest" => &MARKUP,
+        "cfm" | "cfml" => &CFML,
         _ => by_whole_name(name),
     }
 }
