@@ -5,6 +5,7 @@ use crate::budget::{ByteBudget, Permit};
 use crate::detect::{self, mentions_whispir};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::discover::{self, Found, WalkOptions, io_cause};
+use crate::encoding::{self, Encoding};
 use crate::lang;
 use crate::own_output::{self, OwnFiles};
 use crate::rules::{self, BaseUrlPolicy, RuleCode, RuleContext};
@@ -281,6 +282,13 @@ fn scan_path(
         buf.clear();
         let read = read_budgeted(f, stream, buf);
         let result = read.map(|_permit| {
+            // UTF-16 (its byte order mark is a two-byte check) is decoded first.
+            let mut encoding = Encoding::AsRead;
+            if let Some(big_endian) = encoding::utf16_bom(buf) {
+                let (text, e) = encoding::decode_utf16(buf, big_endian);
+                *buf = text;
+                encoding = e;
+            }
             // The search first: it rules out nearly every file, binary or not.
             if !mentions_whispir(buf) || looks_binary(buf) {
                 return Scanned::Checked(None, Vec::new());
@@ -300,6 +308,7 @@ fn scan_path(
             };
             let mut file = SourceFile::new(display, path, bytes);
             file.stream = stream;
+            file.encoding = encoding;
             Scanned::Checked(check_file(file, settings).map(Box::new), problems)
         });
         if buf.capacity() > KEPT_BUFFER {

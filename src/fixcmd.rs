@@ -152,8 +152,7 @@ pub fn run(args: &FixArgs) -> Result<ExitStatus, String> {
     let results: Vec<Option<Result<(), crate::write::WriteError>>> =
         parallel_map(&fixes, write_threads, |(f, r)| {
             // A stream (a FIFO, a device) was read once; there is nothing to write back to.
-            (f.changed() && !r.file.stream)
-                .then(|| crate::write::write_fixed(&r.file.path, &f.original, &f.fixed))
+            (f.changed() && !r.file.stream).then(|| write_in_its_encoding(r, f))
         });
     let mut writes = Writes::default();
     for (result, (f, r)) in results.into_iter().zip(&fixes) {
@@ -612,4 +611,19 @@ These keys and passwords are written in the repository (and a key that sat in a 
         );
     }
     md.push('\n');
+}
+
+/// Writes a fixed file in the encoding it was read in: UTF-16 text, decoded for scanning, is
+/// encoded back with its byte order mark (or refused when that cannot be exact).
+fn write_in_its_encoding(r: &FileReport, f: &FileFix) -> Result<(), crate::write::WriteError> {
+    use crate::encoding::{Encoding, encode};
+    use crate::write::{WriteError, write_fixed};
+    match r.file.encoding {
+        Encoding::AsRead => write_fixed(&r.file.path, &f.original, &f.fixed),
+        encoding => {
+            let original = encode(&f.original, encoding).map_err(WriteError::Encoding)?;
+            let fixed = encode(&f.fixed, encoding).map_err(WriteError::Encoding)?;
+            write_fixed(&r.file.path, &original, &fixed)
+        }
+    }
 }

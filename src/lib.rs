@@ -17,6 +17,7 @@ pub mod config;
 pub mod detect;
 pub mod diagnostic;
 pub mod discover;
+pub mod encoding;
 pub mod engine;
 pub mod escape;
 pub mod fix;

@@ -16,6 +16,8 @@ pub struct SourceFile {
     pub bytes: Vec<u8>,
     /// Read from a stream named on the command line (a FIFO, a device): never written back.
     pub stream: bool,
+    /// How the file stores its text: `bytes` are decoded from UTF-16 when it is that.
+    pub encoding: crate::encoding::Encoding,
     line_starts: Vec<usize>,
     /// Characters before every `CHECKPOINT`-th byte, built when a long line is first asked
     /// for a column: columns on a minified line cost O(CHECKPOINT), not O(line).
@@ -42,6 +44,7 @@ impl SourceFile {
             path,
             bytes,
             stream: false,
+            encoding: crate::encoding::Encoding::AsRead,
             line_starts,
             checkpoints: std::sync::OnceLock::new(),
         }

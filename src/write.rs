@@ -61,6 +61,8 @@ pub enum WriteError {
     ChangedTwice(PathBuf),
     #[error("{what}: {cause}")]
     Io { what: String, cause: String },
+    #[error("{0}; not written")]
+    Encoding(&'static str),
 }
 
 fn io_error(what: impl Into<String>, e: &std::io::Error) -> WriteError {

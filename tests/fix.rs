@@ -35,8 +35,25 @@ fn run(mut c: Command) -> Output {
     c.output().expect("the binary runs")
 }
 
+/// A file's or an output's text. A UTF-16 file (byte order mark first) is shown decoded after
+/// a line naming its encoding, so its snapshot reads like the others and shows the mark kept.
 fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    let (name, big_endian) = match bytes {
+        [0xFF, 0xFE, ..] => ("UTF-16 LE", false),
+        [0xFE, 0xFF, ..] => ("UTF-16 BE", true),
+        _ => return String::from_utf8_lossy(bytes).into_owned(),
+    };
+    let units = bytes[2..].chunks_exact(2).map(|c| {
+        if big_endian {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    });
+    format!(
+        "({name} with byte order mark)\n{}",
+        String::from_utf16_lossy(&units.collect::<Vec<_>>())
+    )
 }
 
 fn describe(out: &Output) -> String {
