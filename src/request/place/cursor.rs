@@ -1,7 +1,7 @@
 //! The steps the language modules share: walking a request's tokens (statements, calls,
 //! arguments, object members), and inserting lines and entries in the file's own layout.
 
-use super::Request;
+use super::{Placement, Request, already};
 use crate::diagnostic::Edit;
 use crate::lang::tokens::{
     arguments, enclosing_open, matching_close, next_significant, prev_significant, token_at,
@@ -199,6 +199,23 @@ pub(super) fn statement(
 
 pub(super) const BUILDER_CALL: &str =
     "the parameter is added by a query-builder call; remove it and add the header by hand";
+
+/// The steps every code placer starts with. `Ok(Ok(token))`: the URL's token, to place the
+/// header from. `Ok(Err(placement))`: the statement already sends `x-api-key`, so only the
+/// parameter goes. `Err`: a URL in a comment, or a key added by a query-builder call (a map
+/// entry, which the removal takes out cleanly, is accepted when `entries` is set).
+pub(super) fn opening(req: &Request, entries: bool) -> Result<Result<usize, Placement>, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let lit = anchor(req)?;
+    if req.builder && !(entries && map_entry(src, tokens, lit)) {
+        return Err(BUILDER_CALL.into());
+    }
+    let (s, e) = logical_statement(src, tokens, lit);
+    if sends_header(src, tokens, s..e + 1) {
+        return Ok(Err(already("the request already sends `x-api-key`")));
+    }
+    Ok(Ok(lit))
+}
 
 /// The token at `req.at`, unless it is a comment.
 pub(super) fn anchor(req: &Request) -> Result<usize, String> {

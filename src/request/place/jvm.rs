@@ -15,14 +15,10 @@ use crate::lang::{TokKind, Token};
 /// `.get().uri(…)`.
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
-    let lit = anchor(req)?;
-    if req.builder {
-        return Err(BUILDER_CALL.into());
-    }
-    let (s, e) = logical_statement(src, tokens, lit);
-    if sends_header(src, tokens, s..e + 1) {
-        return Ok(already("the request already sends `x-api-key`"));
-    }
+    let lit = match opening(req, false)? {
+        Ok(lit) => lit,
+        Err(sent) => return Ok(sent),
+    };
     let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
         matches!(
             (callee, receiver),

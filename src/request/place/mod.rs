@@ -20,7 +20,7 @@ use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::token_at;
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::request::query::KeySource;
-use cursor::{BUILDER_CALL, anchor, logical_statement, map_entry, sends_header};
+use cursor::{anchor, opening};
 use std::ops::Range;
 
 pub struct Placement {
@@ -132,15 +132,9 @@ fn place_in_language(req: &Request) -> Result<Placement, String> {
                 _ => {
                     // Whatever the client library, a statement that already sends the header
                     // only needs the parameter gone.
-                    let lit = anchor(req)?;
-                    if req.builder && !map_entry(req.src, req.tokens, lit) {
-                        return Err(BUILDER_CALL.into());
-                    }
-                    let (s, e) = logical_statement(req.src, req.tokens, lit);
-                    if sends_header(req.src, req.tokens, s..e + 1) {
-                        Ok(already("the request already sends `x-api-key`"))
-                    } else {
-                        Err("the fixer does not rewrite this kind of request".into())
+                    match opening(req, true)? {
+                        Ok(_) => Err("the fixer does not rewrite this kind of request".into()),
+                        Err(sent) => Ok(sent),
                     }
                 }
             }

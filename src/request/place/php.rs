@@ -87,14 +87,10 @@ fn php_options(
 /// options' `'headers'` get `'x-api-key' => k` (created when missing).
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
-    let lit = anchor(req)?;
-    if req.builder && !map_entry(src, tokens, lit) {
-        return Err(BUILDER_CALL.into());
-    }
-    let (s, e) = logical_statement(src, tokens, lit);
-    if sends_header(src, tokens, s..e + 1) {
-        return Ok(already("the request already sends `x-api-key`"));
-    }
+    let lit = match opening(req, true)? {
+        Ok(lit) => lit,
+        Err(sent) => return Ok(sent),
+    };
     let q = style_quote(req, lit);
     let entry = format!("{q}x-api-key{q} => {}", req.key.as_code(q));
     let how = "add `x-api-key` to the Guzzle request's headers".to_string();

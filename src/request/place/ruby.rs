@@ -67,14 +67,10 @@ fn ruby_headers(
 /// next line; HTTParty `HTTParty.get(URL, …)` gets (or extends) `headers:`.
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
-    let lit = anchor(req)?;
-    if req.builder && !map_entry(src, tokens, lit) {
-        return Err(BUILDER_CALL.into());
-    }
-    let (s, e) = logical_statement(src, tokens, lit);
-    if sends_header(src, tokens, s..e + 1) {
-        return Ok(already("the request already sends `x-api-key`"));
-    }
+    let lit = match opening(req, true)? {
+        Ok(lit) => lit,
+        Err(sent) => return Ok(sent),
+    };
     let q = style_quote(req, lit);
     let value = req.key.as_code(q);
     let entry = format!("{q}x-api-key{q} => {value}");
