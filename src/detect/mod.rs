@@ -91,6 +91,9 @@ pub struct HostLink {
 /// Everything detection learned about one file.
 #[derive(Debug, Default)]
 pub struct Facts {
+    /// For each token, the innermost bracket open before it: computed once per file, when a
+    /// fix first asks (`request::place`), as a file can hold thousands of requests.
+    pub openers: std::sync::OnceLock<Vec<Option<usize>>>,
     pub hosts: Vec<HostUse>,
     pub params: Vec<ApiKeyParam>,
     /// The secrets to redact wherever file text is shown.

@@ -54,6 +54,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         key: &removal.key,
         builder: p.shape == ParamShape::Builder,
         x_api_key_at: &facts.x_api_key_at,
+        openers: &facts.openers,
     };
     // Where the URL is first stored in a variable, the request is where the variable is used.
     let mut through = None;

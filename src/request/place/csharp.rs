@@ -60,13 +60,13 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         var,
         first,
         semi: after,
-    } = declaration(src, tokens, (new_tok, end, name), &[b"using"])?;
+    } = declaration(req, (new_tok, end, name), &[b"using"])?;
     if typed && tokens[ty].text(src) != b"HttpRequestMessage" {
         return Err("the request is not declared in this statement".into());
     }
     let var_name = tokens[var].text(src);
     let indent = indent_of(src, tokens[first].span.start);
-    if later_header(src, tokens, after, var_name, indent.len(), b"")? {
+    if later_header(req, after, var_name, indent.len(), b"")? {
         return Ok(already("the request already sends `x-api-key`"));
     }
     let var_name = String::from_utf8_lossy(var_name);

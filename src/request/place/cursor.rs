@@ -210,7 +210,7 @@ pub(super) fn opening(req: &Request, entries: bool) -> Result<Result<usize, Plac
     if req.builder && !(entries && map_entry(src, tokens, lit)) {
         return Err(BUILDER_CALL.into());
     }
-    let (s, e) = logical_statement(src, tokens, lit);
+    let (s, e) = logical_statement(req, lit);
     if sends_header(src, tokens, s..e + 1) {
         return Ok(Err(already("the request already sends `x-api-key`")));
     }
@@ -269,8 +269,9 @@ pub(super) fn openers(src: &[u8], tokens: &[Token]) -> Vec<Option<usize>> {
 /// operator or opening bracket ending the line, a `.`/`?.`/`->` starting the next). Unlike
 /// `statement`, it also ends statements at line breaks in languages without semicolons
 /// (Kotlin, Go, Swift, Ruby), where `statement` would run to the end of the block.
-pub(super) fn logical_statement(src: &[u8], tokens: &[Token], i: usize) -> (usize, usize) {
-    let inner = openers(src, tokens);
+pub(super) fn logical_statement(req: &Request, i: usize) -> (usize, usize) {
+    let (src, tokens) = (req.src, req.tokens);
+    let inner = req.openers();
     let breaks = |a: usize, b: usize| {
         let (ta, tb) = (&tokens[a], &tokens[b]);
         if memchr::memchr(b'\n', &src[ta.span.end..tb.span.start]).is_none()
@@ -456,8 +457,8 @@ pub(super) fn style_quote(req: &Request, lit: usize) -> char {
 
 /// The statement around the call named at `name` ends at token `last` (no `.next()` on a
 /// following line continues it): a line inserted after it is a statement of its own.
-pub(super) fn statement_ends_at(src: &[u8], tokens: &[Token], name: usize, last: usize) -> bool {
-    logical_statement(src, tokens, name).1 == last
+pub(super) fn statement_ends_at(req: &Request, name: usize, last: usize) -> bool {
+    logical_statement(req, name).1 == last
 }
 
 /// A request object declared in a statement of its own line:
@@ -475,11 +476,11 @@ pub(super) struct Declaration {
 /// The declaration whose initializer runs from token `start` to token `end` and was found
 /// around the call named at `name`; `modifiers` may come before the type (`using`, `final`).
 pub(super) fn declaration(
-    src: &[u8],
-    tokens: &[Token],
+    req: &Request,
     (start, end, name): (usize, usize, usize),
     modifiers: &[&[u8]],
 ) -> Result<Declaration, String> {
+    let (src, tokens) = (req.src, req.tokens);
     let not_declared = || "the request is not declared in this statement".to_string();
     let eq = prev_significant(tokens, start)
         .filter(|&q| tokens[q].is_punct(src, "="))
@@ -502,7 +503,7 @@ pub(super) fn declaration(
     let semi = next_significant(tokens, end)
         .filter(|&s| tokens[s].is_punct(src, ";"))
         .ok_or("the statement does not end its line")?;
-    if !ends_line(src, tokens, semi) || !statement_ends_at(src, tokens, name, end) {
+    if !ends_line(src, tokens, semi) || !statement_ends_at(req, name, end) {
         return Err("the statement does not end its line".into());
     }
     Ok(Declaration {
@@ -598,13 +599,13 @@ pub(super) fn append_argument(
 /// or when `var.reset` (Go `req.Header = …`, Ruby `request.initialize_http_header`) would
 /// replace the header the fix adds.
 pub(super) fn later_header(
-    src: &[u8],
-    tokens: &[Token],
+    req: &Request,
     end: usize,
     var: &[u8],
     indent: usize,
     reset: &[u8],
 ) -> Result<bool, String> {
+    let (src, tokens) = (req.src, req.tokens);
     let mut depth = 0usize;
     let mut elsewhere = false;
     let mut j = end + 1;
@@ -656,7 +657,7 @@ pub(super) fn later_header(
             break;
         }
         if sends_header(src, tokens, j..j + 1) {
-            let (s, _) = logical_statement(src, tokens, j);
+            let (s, _) = logical_statement(req, j);
             if s <= end {
                 // Joined to the request's own statement: not a plain statement of its own.
                 elsewhere = true;

@@ -55,13 +55,13 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     if !first_on_line(src, tokens[var].span.start)
         || !ends_line(src, tokens, close)
-        || !statement_ends_at(src, tokens, name, close)
+        || !statement_ends_at(req, name, close)
     {
         return Err("the request's statement does not stand on lines of its own".into());
     }
     let var_name = tokens[var].text(src);
     let indent = indent_of(src, tokens[var].span.start);
-    if later_header(src, tokens, close, var_name, indent.len(), b"Header")? {
+    if later_header(req, close, var_name, indent.len(), b"Header")? {
         return Ok(already("the request already sends `x-api-key`"));
     }
     let err_name = tokens[err].text(src);

@@ -202,10 +202,10 @@ fn declared_request(
             start = matching_open(src, tokens, cast_close).ok_or("unbalanced cast")?;
         }
     }
-    let d = declaration(src, tokens, (start, end, name), &[b"final"])?;
+    let d = declaration(req, (start, end, name), &[b"final"])?;
     let var = tokens[d.var].text(src);
     let indent = indent_of(src, tokens[d.first].span.start);
-    if later_header(src, tokens, d.semi, var, indent.len(), b"")? {
+    if later_header(req, d.semi, var, indent.len(), b"")? {
         return Ok(already("the request already sends `x-api-key`"));
     }
     let var = String::from_utf8_lossy(var);

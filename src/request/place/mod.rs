@@ -42,9 +42,17 @@ pub struct Request<'a> {
     pub builder: bool,
     /// Where the file says `x-api-key` (`Facts::x_api_key_at`).
     pub x_api_key_at: &'a [usize],
+    /// The file's bracket structure, shared by all its requests (see `Facts::openers`).
+    pub openers: &'a std::sync::OnceLock<Vec<Option<usize>>>,
 }
 
 impl Request<'_> {
+    /// For each token, the innermost bracket open before it.
+    pub(super) fn openers(&self) -> &[Option<usize>] {
+        self.openers
+            .get_or_init(|| cursor::openers(self.src, self.tokens))
+    }
+
     /// Whether `region` says `x-api-key`: a binary search, as one giant request may hold
     /// thousands of parameters, each asking.
     fn already_sent(&self, region: Range<usize>) -> bool {

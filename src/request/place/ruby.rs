@@ -146,15 +146,14 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     if !first_on_line(src, tokens[var].span.start)
         || !ends_line(src, tokens, close)
-        || !statement_ends_at(src, tokens, name, close)
+        || !statement_ends_at(req, name, close)
     {
         return Err("the request's statement does not stand on lines of its own".into());
     }
     let var_name = tokens[var].text(src);
     let indent = indent_of(src, tokens[var].span.start);
     if later_header(
-        src,
-        tokens,
+        req,
         close,
         var_name,
         indent.len(),
