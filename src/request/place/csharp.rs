@@ -2,7 +2,7 @@
 //! `PostAsync`, …) turned into `SendAsync` with a request message that carries the header.
 
 use super::cursor::*;
-use super::{Placement, Request, already};
+use super::{Placement, Request};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
     arguments, matching_close, next_significant, prev_significant, token_at,
@@ -64,25 +64,13 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     if typed && tokens[ty].text(src) != b"HttpRequestMessage" {
         return Err("the request is not declared in this statement".into());
     }
-    let var_name = tokens[var].text(src);
-    let indent = indent_of(src, tokens[first].span.start);
-    if later_header(req, after, var_name, indent.len(), b"")? {
-        return Ok(already("the request already sends `x-api-key`"));
-    }
-    let var_name = String::from_utf8_lossy(var_name);
-    Ok(Placement {
-        edits: vec![line_after(
-            src,
-            tokens[after].span.end,
-            &indent,
-            &format!(
-                "{var_name}.Headers.Add(\"x-api-key\", {});",
-                req.key.as_code('"')
-            ),
-        )],
-        applicability: Applicability::Safe,
-        how: format!("add `{var_name}.Headers.Add(\"x-api-key\", …)` after the request is created"),
-    })
+    header_statement_after(
+        req,
+        (var, first, after),
+        b"",
+        &req.key.as_code('"'),
+        |var, key| format!("{var}.Headers.Add(\"x-api-key\", {key});"),
+    )
 }
 
 /// `HttpClient` methods that build a request from a URL (and content): the HTTP method each

@@ -2,6 +2,7 @@
 //! arguments, object members), and inserting lines and entries in the file's own layout.
 
 use super::{Placement, Request, already};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::Edit;
 use crate::lang::tokens::{
     arguments, enclosing_open, matching_close, next_significant, prev_significant, token_at,
@@ -511,6 +512,40 @@ pub(super) fn declaration(
         var,
         first,
         semi,
+    })
+}
+
+/// The request held in the variable at token `var` gets a statement of its own after token
+/// `end` (indented like token `first`): `set(variable, key)` writes it, `key` being the key as
+/// code of the language. Unless a later
+/// statement of the block already sets `x-api-key` on the same variable (then only the
+/// parameter goes), or `reset` on it would replace the headers (see `later_header`).
+pub(super) fn header_statement_after(
+    req: &Request,
+    (var, first, end): (usize, usize, usize),
+    reset: &[u8],
+    key: &str,
+    set: impl Fn(&str, &str) -> String,
+) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let var_name = tokens[var].text(src);
+    let indent = indent_of(src, tokens[first].span.start);
+    if later_header(req, end, var_name, indent.len(), reset)? {
+        return Ok(already("the request already sends `x-api-key`"));
+    }
+    let var_name = String::from_utf8_lossy(var_name);
+    Ok(Placement {
+        edits: vec![line_after(
+            src,
+            tokens[end].span.end,
+            &indent,
+            &set(&var_name, key),
+        )],
+        applicability: Applicability::Safe,
+        how: format!(
+            "add `{}` after the request is created",
+            set(&var_name, "…").trim_end_matches(';')
+        ),
     })
 }
 

@@ -203,22 +203,13 @@ fn declared_request(
         }
     }
     let d = declaration(req, (start, end, name), &[b"final"])?;
-    let var = tokens[d.var].text(src);
-    let indent = indent_of(src, tokens[d.first].span.start);
-    if later_header(req, d.semi, var, indent.len(), b"")? {
-        return Ok(already("the request already sends `x-api-key`"));
-    }
-    let var = String::from_utf8_lossy(var);
-    Ok(Placement {
-        edits: vec![line_after(
-            src,
-            tokens[d.semi].span.end,
-            &indent,
-            &format!("{var}.{setter}(\"x-api-key\", {});", req.key.as_code('"')),
-        )],
-        applicability: Applicability::Safe,
-        how: format!("add `{var}.{setter}(\"x-api-key\", …)` after the request is created"),
-    })
+    header_statement_after(
+        req,
+        (d.var, d.first, d.semi),
+        b"",
+        &req.key.as_code('"'),
+        |var, key| format!("{var}.{setter}(\"x-api-key\", {key});"),
+    )
 }
 
 #[cfg(test)]
