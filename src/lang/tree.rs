@@ -211,6 +211,7 @@ pub fn is_single_use_local(
         if node.child_count() == 0
             && bare(&src[node.byte_range()]) == name
             && !reads_address_only(src, node.end_byte())
+            && !is_keyword_name(&node)
         {
             occurrences += 1;
         }
@@ -224,6 +225,14 @@ pub fn is_single_use_local(
         }
     }
     occurrences == 2
+}
+
+/// The keyword of a keyword argument (`params` in Python's `params=params`): a name of the
+/// callee's parameter, not a read of the variable.
+fn is_keyword_name(node: &tree_sitter::Node) -> bool {
+    node.parent().is_some_and(|p| {
+        p.kind() == "keyword_argument" && p.child_by_field_name("name") == Some(*node)
+    })
 }
 
 /// The name ending at `end` is read only for where it points (`uri.host`, `uri.port`, as

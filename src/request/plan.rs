@@ -60,6 +60,13 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     let mut through = None;
     let placed =
         place::place(&req).or_else(|reason| match variable_use(src, &facts.tokens, lang, p) {
+            Some(_)
+                if p.shape == ParamShape::Builder
+                    && sole_entry(src, &facts.tokens, &(p.span.start..p.value.end.max(p.span.end)))
+                        .is_some() =>
+            {
+                Err("the dict holds only the key: delete it and the argument that passes it, and add the header".into())
+            }
             Some((binding, at)) => {
                 through = Some(VariableUse {
                     binding,
@@ -67,8 +74,13 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 });
                 let followed = Request { at, ..req };
                 place::place(&followed).map(|mut placement| {
+                    let held = if p.shape == ParamShape::Builder {
+                        "query"
+                    } else {
+                        "URL"
+                    };
                     placement.how =
-                        format!("{}, through the variable holding the URL", placement.how);
+                        format!("{}, through the variable holding the {held}", placement.how);
                     placement
                 })
             }
@@ -120,6 +132,18 @@ fn variable_use(
     let mut depth = 0i32;
     // Where the assigned expression's own tokens end at the latest: past any builder call.
     let mut scan_from = lit;
+    // `params = {"apikey": k, …}` (Python, Ruby): a query dict held in a variable is sent
+    // where the variable is passed; its assignment is just before the dict.
+    if p.shape == ParamShape::Builder
+        && follows_query_dicts(lang)
+        && let Some(dict) = enclosing_open(src, tokens, lit).filter(|&o| {
+            tokens[o].is_punct(src, "{")
+                && prev_significant(tokens, o).is_some_and(|e| tokens[e].is_punct(src, "="))
+        })
+    {
+        i = dict;
+        scan_from = matching_close(src, tokens, dict)?;
+    }
     let eq = loop {
         i = prev_significant(tokens, i)?;
         let t = &tokens[i];
@@ -223,6 +247,9 @@ fn variable_use(
         if is_use && crate::lang::tree::reads_address_only(src, t.span.end) {
             continue; // `uri.host`: where the request goes, not what it sends
         }
+        if is_use && depth > 0 && keyword_name(src, tokens, lang, k) {
+            continue; // `params=params`: the keyword is not the variable
+        }
         if is_use {
             // A reassignment ends what we can follow.
             if next_significant(tokens, k).is_some_and(|n| tokens[n].is_punct(src, "=")) {
@@ -232,6 +259,32 @@ fn variable_use(
         }
     }
     (uses.len() == 1).then(|| (tokens[name_tok].span.start, uses.remove(0)))
+}
+
+/// Languages whose query dicts (`params = {…}`, `query = { apikey: k }`) are followed to
+/// the call they are passed to.
+fn follows_query_dicts(lang: &dyn Language) -> bool {
+    matches!(
+        lang.request_style(),
+        crate::lang::RequestStyle::Python | crate::lang::RequestStyle::Ruby
+    )
+}
+
+/// Token `k` names a keyword argument (`params=` in Python, `query:` in Ruby), not a value.
+fn keyword_name(src: &[u8], tokens: &[Token], lang: &dyn Language, k: usize) -> bool {
+    let Some(n) = next_significant(tokens, k) else {
+        return false;
+    };
+    match lang.request_style() {
+        crate::lang::RequestStyle::Python => {
+            tokens[n].is_punct(src, "=")
+                && !next_significant(tokens, n).is_some_and(|m| tokens[m].is_punct(src, "="))
+        }
+        crate::lang::RequestStyle::Ruby => {
+            tokens[n].is_punct(src, ":") && tokens[n].span.start == tokens[k].span.end
+        }
+        _ => false,
+    }
 }
 
 /// The start of the first line after byte `from` that is indented less than the line holding
@@ -437,6 +490,24 @@ fn member_if_emptied(
     if !lang_is_code(lang) {
         return None; // JSON documents keep their shape (`"query": []` is data)
     }
+    let (open, close) = sole_entry(src, tokens, &entry)?;
+    let op = prev_significant(tokens, open)
+        .filter(|&o| matches!(tokens[o].text(src), b":" | b"=" | b"=>"))?;
+    let name = prev_significant(tokens, op)
+        .filter(|&n| matches!(tokens[n].kind, TokKind::Ident | TokKind::Str))?;
+    // A member or keyword argument, not an assignment statement (`params = {…}` stays).
+    let before = prev_significant(tokens, name)?;
+    let in_container = matches!(tokens[before].text(src), b"," | b"(" | b"{" | b"[");
+    in_container.then(|| tokens[name].span.start..tokens[close].span.end)
+}
+
+/// When the byte range `entry` is the only member of the `{…}` or `[…]` around it: that
+/// literal's brackets (tokens).
+fn sole_entry(
+    src: &[u8],
+    tokens: &[Token],
+    entry: &std::ops::Range<usize>,
+) -> Option<(usize, usize)> {
     let first = token_at(tokens, entry.start)?;
     let open = enclosing_open(src, tokens, first)
         .filter(|&o| tokens[o].is_punct(src, "{") || tokens[o].is_punct(src, "["))?;
@@ -449,17 +520,7 @@ fn member_if_emptied(
             n == close
                 || (tokens[n].is_punct(src, ",") && next_significant(tokens, n) == Some(close))
         });
-    if !only {
-        return None;
-    }
-    let op = prev_significant(tokens, open)
-        .filter(|&o| matches!(tokens[o].text(src), b":" | b"=" | b"=>"))?;
-    let name = prev_significant(tokens, op)
-        .filter(|&n| matches!(tokens[n].kind, TokKind::Ident | TokKind::Str))?;
-    // A member or keyword argument, not an assignment statement (`params = {…}` stays).
-    let before = prev_significant(tokens, name)?;
-    let in_container = matches!(tokens[before].text(src), b"," | b"(" | b"{" | b"[");
-    in_container.then(|| tokens[name].span.start..tokens[close].span.end)
+    only.then_some((open, close))
 }
 
 /// `at` moved back over spaces and, when only spaces precede it on its line, the line break:

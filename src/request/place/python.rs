@@ -3,20 +3,70 @@
 use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
-use crate::lang::TokKind;
 use crate::lang::tokens::{
     enclosing_open, matching_close, next_significant, prev_significant, token_at,
 };
+use crate::lang::{TokKind, Token};
 
 const PY_REQUEST_CALLS: [&str; 9] = [
     "get", "post", "put", "patch", "delete", "head", "options", "request", "stream",
 ];
 
+/// The request call whose `params=` holds the query-builder token `at`: the key of a dict
+/// literal (`params={"apikey": k}`), a `dict(apikey=k)` call's keyword, or the variable
+/// holding the dict (`params=query`): (name, `(`) of the call.
+fn params_call(src: &[u8], tokens: &[Token], at: usize) -> Result<(usize, usize), String> {
+    let not_params = || "the query dict is not the `params=` of a request call".to_string();
+    let mut value = at;
+    if tokens[at].kind == TokKind::Str || keyword_of_dict_call(src, tokens, at) {
+        let open = enclosing_open(src, tokens, at).ok_or_else(not_params)?;
+        value = if tokens[open].is_punct(src, "(") {
+            prev_significant(tokens, open).ok_or_else(not_params)? // `dict`
+        } else {
+            open
+        };
+    }
+    let eq = prev_significant(tokens, value)
+        .filter(|&e| tokens[e].is_punct(src, "="))
+        .ok_or_else(not_params)?;
+    let Some(kw) = prev_significant(tokens, eq).filter(|&k| tokens[k].text(src) == b"params")
+    else {
+        if enclosing_open(src, tokens, eq).is_none() {
+            // `NAME = {…}` as a statement: it was not followed to one request.
+            return Err(
+                "the dict's variable is not passed as `params=` to exactly one request in its scope"
+                    .into(),
+            );
+        }
+        return Err(not_params());
+    };
+    let open = enclosing_open(src, tokens, kw)
+        .filter(|&o| tokens[o].is_punct(src, "("))
+        .ok_or_else(not_params)?;
+    let name = prev_significant(tokens, open)
+        .filter(|&n| tokens[n].kind == TokKind::Ident)
+        .ok_or_else(not_params)?;
+    Ok((name, open))
+}
+
+/// `apikey` in `dict(apikey=k, …)`.
+fn keyword_of_dict_call(src: &[u8], tokens: &[Token], at: usize) -> bool {
+    tokens[at].kind == TokKind::Ident
+        && next_significant(tokens, at).is_some_and(|e| tokens[e].is_punct(src, "="))
+        && enclosing_open(src, tokens, at)
+            .and_then(|o| prev_significant(tokens, o))
+            .is_some_and(|d| tokens[d].text(src) == b"dict")
+}
+
 /// requests/httpx/aiohttp: `headers=` of the same call, extended or added.
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
     let lit = token_at(tokens, req.at.start).ok_or("the key is not in a literal")?;
-    let (name, open) = enclosing_call(src, tokens, lit).ok_or("the URL is not passed to a call")?;
+    let (name, open) = if req.builder {
+        params_call(src, tokens, lit)?
+    } else {
+        enclosing_call(src, tokens, lit).ok_or("the URL is not passed to a call")?
+    };
     let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
     if !PY_REQUEST_CALLS.contains(&callee.as_str()) {
         return Err(format!(
@@ -83,4 +133,67 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         applicability: Applicability::Safe,
         how: "send `x-api-key` in the request's headers".into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fix, manual, safe};
+    use crate::diagnostic::Applicability;
+
+    #[test]
+    fn a_local_query_dict_loses_the_key_and_its_request_gains_the_header() {
+        let src = "import requests\n\ndef f(k):\n    query = {\"apikey\": k, \"first\": 0}\n    return requests.get(\"https://api.au.whispir.com/m\", params=query)\n";
+        assert_eq!(
+            safe("a.py", src),
+            "import requests\n\ndef f(k):\n    query = {\"first\": 0}\n    return requests.get(\"https://api.au.whispir.com/m\", params=query, headers={\"x-api-key\": k})\n"
+        );
+        // Named like the keyword it is passed to: `params=params` reads the variable once.
+        let src = "import requests\n\ndef f(k):\n    params = {'apikey': k, 'first': 0}\n    return requests.get('https://api.au.whispir.com/m', params=params, headers={'Accept': 'x'})\n";
+        assert!(
+            safe("a.py", src).contains("params=params, headers={'x-api-key': k, 'Accept': 'x'})"),
+            "{}",
+            safe("a.py", src)
+        );
+    }
+
+    #[test]
+    fn a_dict_call_as_params_moves_its_key_keyword() {
+        let src = "import requests\nrequests.get('https://api.au.whispir.com/m', params=dict(apikey=k, limit=5))\n";
+        assert_eq!(
+            safe("a.py", src),
+            "import requests\nrequests.get('https://api.au.whispir.com/m', params=dict(limit=5), headers={'x-api-key': k})\n"
+        );
+    }
+
+    #[test]
+    fn a_module_level_query_dict_is_unsafe_and_a_shared_one_manual() {
+        let src = "import requests\nQUERY = {'apikey': K, 'first': 0}\n\ndef f():\n    return requests.get('https://api.au.whispir.com/m', params=QUERY)\n";
+        let (out, a) = fix("a.py", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert!(out.contains("QUERY = {'first': 0}"), "{out}");
+        let shared = "import requests\nQUERY = {'apikey': K, 'first': 0}\n\ndef f():\n    return requests.get('https://api.au.whispir.com/m', params=QUERY)\n\ndef g():\n    return requests.get('https://api.au.whispir.com/n', params=QUERY)\n";
+        manual("a.py", shared);
+    }
+
+    #[test]
+    fn query_dicts_that_are_not_a_requests_params_stay_manual() {
+        // Only the key: `params = {}` left behind is for a reviewer to delete.
+        assert!(
+            manual(
+                "a.py",
+                "import requests\n\ndef f(k):\n    query = {'apikey': k}\n    return requests.get('https://api.au.whispir.com/m', params=query)\n"
+            )
+            .contains("only the key")
+        );
+        // Passed as the body, not the query.
+        manual(
+            "a.py",
+            "import requests\n\ndef f(k):\n    params = {'apikey': k, 'n': 1}\n    return requests.post('https://api.au.whispir.com/m', json=params)\n",
+        );
+        // Changed after it was built.
+        manual(
+            "a.py",
+            "import requests\n\ndef f(k):\n    params = {'apikey': k, 'n': 1}\n    params = {}\n    return requests.get('https://api.au.whispir.com/m', params=params)\n",
+        );
+    }
 }
