@@ -84,15 +84,43 @@ fn counts(outcome: &Outcome, anchor: &Path) -> BTreeMap<Key, usize> {
     map
 }
 
-/// Writes the current findings as a baseline.
-pub fn write(path: &Path, outcome: &Outcome) -> Result<usize, String> {
+/// Why a baseline could not be read or written; each names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("reading baseline {path}: {cause}")]
+    Read { path: String, cause: String },
+    #[error("writing baseline {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("invalid baseline {path}: {source}")]
+    Invalid {
+        path: String,
+        source: serde_json::Error,
+    },
+    #[error("baseline {path} has version {version}; this tool reads version 1")]
+    Version { path: String, version: u32 },
+    #[error("baseline {path}: unknown rule code `{rule}` (known: {known})")]
+    UnknownRule {
+        path: String,
+        rule: String,
+        known: String,
+    },
+}
+
+/// Writes the current findings as a baseline; returns how many it records.
+pub fn write(path: &Path, outcome: &Outcome) -> Result<usize, BaselineError> {
+    let failed = |source| BaselineError::Write {
+        path: path.display().to_string(),
+        source,
+    };
     // The file may not exist yet: anchor at its directory.
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let anchor = std::fs::canonicalize(dir)
-        .map_err(|e| format!("writing baseline {}: {e}", path.display()))?;
+    let anchor = std::fs::canonicalize(dir).map_err(failed)?;
     let entries: Vec<Entry> = counts(outcome, &anchor)
         .into_iter()
         .map(|((path, rule, fingerprint), count)| Entry {
@@ -107,38 +135,37 @@ pub fn write(path: &Path, outcome: &Outcome) -> Result<usize, String> {
         version: 1,
         entries,
     })
-    .map_err(|e| e.to_string())?;
-    std::fs::write(path, text + "\n")
-        .map_err(|e| format!("writing baseline {}: {e}", path.display()))?;
+    .expect("a baseline serializes");
+    std::fs::write(path, text + "\n").map_err(failed)?;
     Ok(n)
 }
 
-pub fn load(path: &Path) -> Result<Baseline, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        format!(
-            "reading baseline {}: {}",
-            path.display(),
-            crate::discover::io_cause(&e)
-        )
+pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+    let shown = || path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| BaselineError::Read {
+        path: shown(),
+        cause: crate::discover::io_cause(&e),
     })?;
-    let b: Baseline = serde_json::from_str(&text)
-        .map_err(|e| format!("invalid baseline {}: {e}", path.display()))?;
+    let b: Baseline = serde_json::from_str(&text).map_err(|source| BaselineError::Invalid {
+        path: shown(),
+        source,
+    })?;
     if b.version != 1 {
-        return Err(format!(
-            "baseline {} has version {}; this tool reads version 1",
-            path.display(),
-            b.version
-        ));
+        return Err(BaselineError::Version {
+            path: shown(),
+            version: b.version,
+        });
     }
-    for e in &b.entries {
-        if RuleCode::parse(&e.rule).is_none() {
-            return Err(format!(
-                "baseline {}: unknown rule code `{}` (known: {})",
-                path.display(),
-                e.rule,
-                crate::rules::known_codes()
-            ));
-        }
+    if let Some(e) = b
+        .entries
+        .iter()
+        .find(|e| RuleCode::parse(&e.rule).is_none())
+    {
+        return Err(BaselineError::UnknownRule {
+            path: shown(),
+            rule: e.rule.clone(),
+            known: crate::rules::known_codes(),
+        });
     }
     Ok(b)
 }

@@ -5,6 +5,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
 
+#[derive(Clone)]
 pub struct WalkOptions {
     pub no_ignore: bool,
     pub force_exclude: bool,

@@ -398,11 +398,19 @@ fn suppression_problems(display: &str, bytes: &[u8]) -> Vec<ScanError> {
 }
 
 pub struct RunInput<'a> {
+    /// Files and directories to walk (standard input is `stdin`, never `-` here).
     pub paths: &'a [PathBuf],
     pub walk: WalkOptions,
-    pub stdin_filename: Option<String>,
+    /// Standard input, already read by the caller (which may need its bytes again).
+    pub stdin: Option<&'a StdinText>,
     /// The files this run writes or reads as its own, never scanned.
     pub own_files: OwnFiles,
+}
+
+/// The text read from standard input and the name it is shown and configured under.
+pub struct StdinText {
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Scans every input and returns sorted results.
@@ -416,37 +424,19 @@ pub fn run(
     let skipped = Mutex::new(Vec::new());
     let own_outputs = Mutex::new(Vec::new());
     let scanned = AtomicUsize::new(0);
-    let (stdin, paths): (Vec<&PathBuf>, Vec<PathBuf>) = {
-        let mut s = Vec::new();
-        let mut p = Vec::new();
-        for path in input.paths {
-            if path.as_os_str() == "-" {
-                s.push(path)
-            } else {
-                p.push(path.clone())
-            }
-        }
-        (s, p)
-    };
-    if !stdin.is_empty() {
-        let name = input
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| "-".to_string());
-        let mut bytes = Vec::new();
-        read_capped(std::io::stdin(), &mut bytes)
-            .map_err(|e| format!("reading standard input: {e}"))?;
+    let paths = input.paths;
+    if let Some(stdin) = input.stdin {
+        let name = &stdin.name;
         scanned.fetch_add(1, Ordering::Relaxed);
         // Like a path named on the command line: excludes apply only with --force-exclude.
         let skip = input.walk.force_exclude
-            && discover::Excludes::new(&input.walk)?
-                .is_excluded(std::path::Path::new(&name), false);
-        if !skip && !looks_binary(&bytes) {
+            && discover::Excludes::new(&input.walk)?.is_excluded(std::path::Path::new(name), false);
+        if !skip && !looks_binary(&stdin.bytes) {
             errors
                 .lock()
                 .expect("no panics while locked")
-                .extend(suppression_problems(&name, &bytes));
-            let file = SourceFile::new(name.clone(), PathBuf::from(&name), bytes);
+                .extend(suppression_problems(name, &stdin.bytes));
+            let file = SourceFile::new(name.clone(), PathBuf::from(name), stdin.bytes.clone());
             match contained(|| check_file(file, settings)) {
                 Ok(Some(r)) => reports.lock().expect("no panics while locked").push(r),
                 Ok(None) => {}
@@ -523,12 +513,12 @@ pub fn run(
             }
         }
     };
-    discover::walk(&paths, &input.walk, &visit)?;
+    discover::walk(paths, &input.walk, &visit)?;
     let mut reports = reports.into_inner().expect("no panics while locked");
     reports.sort_by(|a, b| a.file.display_path.cmp(&b.file.display_path));
     // `check . src/a.py` names a file twice: report it once.
     // One walked directory never yields a file twice (links are not followed).
-    if paths.len() + stdin.len() > 1 {
+    if paths.len() + usize::from(input.stdin.is_some()) > 1 {
         let mut seen = std::collections::HashSet::new();
         reports.retain(|r| {
             seen.insert(std::fs::canonicalize(&r.file.path).unwrap_or_else(|_| r.file.path.clone()))
@@ -536,7 +526,7 @@ pub fn run(
     }
     let mut errors = errors.into_inner().expect("no panics while locked");
     errors.sort();
-    let policy = base_url_policy(&reports, stdin.is_empty() && whole_repository(&paths));
+    let policy = base_url_policy(&reports, input.stdin.is_none() && whole_repository(paths));
     if settings.rules.base_urls.is_none() {
         for d in reports.iter_mut().flat_map(|r| &mut r.diagnostics) {
             if d.base_url {

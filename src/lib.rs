@@ -3,14 +3,14 @@
 //! The pipeline, one module each: `discover` (walk files) → `source` (bytes, lines) →
 //! `detect` (facts about hosts and `apikey` parameters, using `lang` for tokens) → `rules`
 //! (facts → diagnostics) → `report` (one module per format). `engine` strings them together;
-//! `app` maps command-line arguments onto it. The library never prints except through the
-//! writers it is handed.
+//! `cmd` is the command layer, one module per subcommand, mapping arguments onto it. The
+//! library never prints except through the writers it is handed.
 
-pub mod app;
 pub mod auth;
 pub mod baseline;
 pub mod budget;
 pub mod cli;
+pub mod cmd;
 pub mod codes;
 pub mod completion;
 pub mod config;
@@ -21,7 +21,6 @@ pub mod encoding;
 pub mod engine;
 pub mod escape;
 pub mod fix;
-pub mod fixcmd;
 pub mod hosts;
 pub mod lang;
 pub mod manpage;

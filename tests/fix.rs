@@ -1437,7 +1437,7 @@ fn files_git_cannot_restore_are_refused() {
     ));
     assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("2 file(s) to fix have no undo"), "{stderr}");
+    assert!(stderr.contains("2 files to fix have no undo"), "{stderr}");
     assert!(stderr.contains("new.sh: not tracked"), "{stderr}");
     unchanged();
 

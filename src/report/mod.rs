@@ -144,6 +144,15 @@ fn summary_line(outcome: &Outcome) -> String {
         Some(b) if b.hidden > 0 => format!(" {} accepted by the baseline.", b.hidden),
         _ => String::new(),
     };
+    if n == 0 && !outcome.errors.is_empty() {
+        // Not "no usage found": what could not be read may hold some.
+        let e = outcome.errors.len();
+        return format!(
+            "No findings in the {scanned} file{} scanned, but {e} error{} (on standard error): the run is incomplete.{accepted}",
+            plural(scanned),
+            plural(e)
+        );
+    }
     if n == 0 {
         return format!("No legacy Whispir API usage found ({scanned} files scanned).{accepted}");
     }
@@ -158,4 +167,8 @@ fn summary_line(outcome: &Outcome) -> String {
         if n == 1 { "" } else { "s" },
         if files == 1 { "" } else { "s" }
     )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

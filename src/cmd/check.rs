@@ -1,0 +1,54 @@
+//! `whispir-migrate check`: scan, hide what the baseline accepts, report.
+
+use super::input::Input;
+use super::output::{self, Verdict, emit, exit_status, plural, print_errors, print_skipped};
+use super::resolve::{Resolved, Stream};
+use crate::ExitStatus;
+use crate::cli::CheckArgs;
+use crate::report;
+use std::path::Path;
+
+pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
+    let resolved = super::resolve::resolve(args)?;
+    let input = Input::read(&resolved)?;
+    let progress = crate::progress::Progress::start(resolved.quiet);
+    let mut outcome = input.scan(&resolved, resolved.own_files(&[]), Some(progress.counter()))?;
+    progress.finish();
+    if let Some(path) = &resolved.write_baseline {
+        return write_baseline(path, &outcome);
+    }
+    input.apply_baseline(&mut outcome);
+    let options = resolved.report_options(Stream::Stdout);
+    emit(resolved.output.as_deref(), |out| {
+        report::write(out, &outcome, &options)
+    })?;
+    print_skipped(resolved.verbose, &outcome);
+    print_errors(&outcome.errors);
+    Ok(exit_status(&verdict(&resolved, &outcome)))
+}
+
+fn verdict(resolved: &Resolved, outcome: &crate::engine::Outcome) -> Verdict {
+    Verdict {
+        errors: outcome.errors.len(),
+        remaining: outcome.diagnostic_count(),
+        exit_zero: resolved.exit_zero,
+        changes_fail: false,
+    }
+}
+
+/// `--write-baseline FILE`: records every finding instead of reporting it.
+fn write_baseline(path: &Path, outcome: &crate::engine::Outcome) -> anyhow::Result<ExitStatus> {
+    let n = crate::baseline::write(path, outcome)?;
+    eprintln!(
+        "wrote {n} finding{} to the baseline {}",
+        plural(n),
+        path.display()
+    );
+    print_errors(&outcome.errors);
+    Ok(output::exit_status(&Verdict {
+        errors: outcome.errors.len(),
+        remaining: 0,
+        exit_zero: true,
+        changes_fail: false,
+    }))
+}

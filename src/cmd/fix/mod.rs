@@ -1,0 +1,153 @@
+//! `whispir-migrate fix`: scan (as `check` does), plan (fix each file in memory to a fixed
+//! point), then show a diff or write, and summarise what is left.
+
+mod diff;
+mod interactive;
+mod migration_report;
+mod plan;
+mod summarise;
+mod write;
+
+use super::input::Input;
+use super::output::{Verdict, emit, exit_status, plural, print_errors, print_skipped, verb_s};
+use super::resolve::{Resolved, Stream};
+use crate::ExitStatus;
+use crate::cli::FixArgs;
+use crate::engine::Outcome;
+use crate::report;
+use interactive::Interactive;
+use plan::Plan;
+use std::io::{IsTerminal, Write};
+use write::Writes;
+
+pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
+    let mut resolved = super::resolve::resolve(&args.common)?;
+    refuse_unsupported(args, &resolved)?;
+    let input = Input::read(&resolved)?;
+    let own = resolved.own_files(std::slice::from_ref(&args.report));
+    let outcome = input.scan(&resolved, own, None)?;
+    // Later passes re-check fixed text file by file: they apply what the whole run allows.
+    resolved.settings.rules.base_urls = Some(outcome.base_urls.clone());
+    let threads = resolved.walk.threads;
+    let mut person = args
+        .interactive
+        .then(|| Interactive::new(resolved.report_options(Stream::Stderr).color));
+    let plan = plan::plan(args, &resolved.settings, threads, person.as_mut(), &outcome);
+    if args.diff {
+        return show_diff(&resolved, &plan);
+    }
+    let mut errors = plan.errors.clone();
+    let writes = match &input.stdin {
+        Some(stdin) => write::print_stdin(&plan, &stdin.bytes)?,
+        None => {
+            if !args.allow_dirty {
+                write::ensure_undo(&plan)?;
+            }
+            write::write_files(&plan, threads, &mut errors)
+        }
+    };
+    let mut remaining = summarise::what_remains(
+        &outcome,
+        writes.written.iter().copied(),
+        writes.unchanged.iter().copied(),
+        errors,
+    );
+    input.apply_baseline(&mut remaining);
+    if let Some(path) = &args.report {
+        let options = resolved.report_options(Stream::Stdout);
+        let text = migration_report::render(&resolved.settings, &writes, &remaining, &options);
+        std::fs::write(path, text).map_err(|e| {
+            anyhow::Error::new(e).context(format!(
+                "writing the migration report to {}",
+                path.display()
+            ))
+        })?;
+    }
+    report_remaining(&resolved, input.stdin.is_some(), &writes, &remaining)?;
+    print_skipped(resolved.verbose, &remaining);
+    print_errors(&remaining.errors);
+    Ok(exit_status(&Verdict {
+        errors: remaining.errors.len(),
+        remaining: remaining.diagnostic_count(),
+        exit_zero: resolved.exit_zero,
+        changes_fail: args.exit_non_zero_on_fix && !writes.written.is_empty(),
+    }))
+}
+
+/// Combinations `fix` cannot honour, refused before anything is read.
+fn refuse_unsupported(args: &FixArgs, resolved: &Resolved) -> anyhow::Result<()> {
+    if resolved.write_baseline.is_some() {
+        anyhow::bail!(
+            "`fix` does not write baselines: record what is left after fixing with `whispir-migrate check --write-baseline FILE`"
+        );
+    }
+    if resolved.stdin_name.is_some() && !resolved.paths.is_empty() {
+        anyhow::bail!(
+            "`fix -` fixes standard input alone (the fixed text goes to standard output); pass files and directories in another run"
+        );
+    }
+    if args.interactive && !std::io::stdin().is_terminal() {
+        anyhow::bail!("--interactive needs a terminal on standard input");
+    }
+    Ok(())
+}
+
+/// The summary and the findings left for a manual change: on standard output, or on
+/// standard error for `fix -` (whose standard output is the fixed text).
+fn report_remaining(
+    resolved: &Resolved,
+    from_stdin: bool,
+    writes: &Writes,
+    remaining: &Outcome,
+) -> anyhow::Result<()> {
+    let manual = remaining.diagnostic_count();
+    let stream = if from_stdin {
+        Stream::Stderr
+    } else {
+        Stream::Stdout
+    };
+    let options = resolved.report_options(stream);
+    let write = |out: &mut dyn Write| {
+        if !resolved.quiet {
+            writeln!(out, "{}", summarise::summary_line(writes, manual))?;
+            if resolved.settings.rules.region.is_none() {
+                summarise::write_region_note(out)?;
+            }
+        }
+        if manual > 0 {
+            report::write(out, remaining, &options)?;
+        }
+        Ok(())
+    };
+    if from_stdin && resolved.output.is_none() {
+        let mut err = std::io::stderr().lock();
+        return Ok(write(&mut err)?);
+    }
+    emit(resolved.output.as_deref(), write)
+}
+
+/// `fix --diff`: the patch of every changed file; nothing is written.
+fn show_diff(resolved: &Resolved, plan: &Plan) -> anyhow::Result<ExitStatus> {
+    let color = resolved.report_options(Stream::Stdout).color;
+    emit(resolved.output.as_deref(), |out| {
+        for p in plan.changed() {
+            let f = &p.fix;
+            let text = diff::unified_diff(
+                p.report,
+                &f.original,
+                &f.fixed,
+                resolved.show_secrets,
+                color,
+            );
+            out.write_all(text.as_bytes())?;
+        }
+        Ok(())
+    })?;
+    print_errors(&plan.errors);
+    Ok(exit_status(&Verdict {
+        errors: plan.errors.len(),
+        remaining: 0,
+        exit_zero: true,
+        changes_fail: plan.changed().next().is_some(),
+    }))
+}

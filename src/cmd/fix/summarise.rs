@@ -1,0 +1,64 @@
+//! The summarise step of `fix`: what is left after the writes (with the baseline applied, as
+//! `check` applies it), the summary line, the report of what needs a manual change, the
+//! Markdown migration report, and the exit status.
+
+use super::plan::Planned;
+use super::write::Writes;
+use crate::engine::{Outcome, ScanError};
+use std::io::Write;
+
+/// What `check` would report after the fix: the fixed files' remaining findings and the
+/// findings of files left as they were. Files whose write failed are left out: their fixes
+/// exist and were not written (they are among the errors).
+pub(super) fn what_remains<'a>(
+    scanned: &Outcome,
+    fixed: impl IntoIterator<Item = &'a Planned<'a>>,
+    untouched: impl IntoIterator<Item = &'a Planned<'a>>,
+    mut errors: Vec<ScanError>,
+) -> Outcome {
+    let mut reports: Vec<_> = fixed
+        .into_iter()
+        .filter_map(|p| p.fix.remaining.clone())
+        .chain(untouched.into_iter().map(|p| p.report.clone()))
+        .collect();
+    reports.sort_by(|a, b| a.file.display_path.cmp(&b.file.display_path));
+    errors.sort();
+    Outcome {
+        reports,
+        errors,
+        files_scanned: scanned.files_scanned,
+        skipped: scanned.skipped.clone(),
+        own_outputs: scanned.own_outputs.clone(),
+        ..Outcome::default()
+    }
+}
+
+/// `fixed N findings in M files[; X fixes in Y files not written]; K need manual changes`.
+pub(super) fn summary_line(writes: &Writes, manual: usize) -> String {
+    use super::{plural, verb_s};
+    let fixed = writes.fixes_written();
+    let files = writes.written.len();
+    let mut line = format!(
+        "fixed {fixed} finding{} in {files} file{}",
+        plural(fixed),
+        plural(files)
+    );
+    if !writes.failed.is_empty() {
+        let failed = writes.fixes_failed();
+        let failed_files = writes.failed.len();
+        line += &format!(
+            "; {failed} fix{} in {failed_files} file{} not written (errors below)",
+            if failed == 1 { "" } else { "es" },
+            plural(failed_files)
+        );
+    }
+    line + &format!("; {manual} need{} manual changes", verb_s(manual))
+}
+
+/// Printed when no region is known: hosts are then never rewritten.
+pub(super) fn write_region_note(out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "note: no region given: retired hosts are not rewritten; pass --region (au, ap, ap1, nz, us, it, education), set WHISPIR_REGION or `region` in whispir-migrate.toml"
+    )
+}

@@ -1,0 +1,211 @@
+//! `check` and `fix` share one command layer: the same input handling (standard input,
+//! `--force-exclude`, suppression errors, the baseline) and one exit-status rule. Each test
+//! here runs the binary on a small tree.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const KEY: &str = "9f86d081884c7d659a2feaa0c55ad015";
+/// A request on a regional host with its key in the query: one safe fix (the key moves into a
+/// header) with `--region au`.
+const SCRIPT: &str = "curl \"https://api.au.whispir.com/messages?apikey=$KEY\" -d @m.json\n";
+
+#[derive(Debug)]
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary in `dir` with `args`, feeding `stdin` when given.
+fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Out {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_whispir-migrate"));
+    c.args(args)
+        .current_dir(dir)
+        .env_remove("WHISPIR_REGION")
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("binary runs");
+    if let Some(text) = stdin {
+        let mut pipe = child.stdin.take().expect("piped");
+        // A run refused before reading closes the pipe early: that is its answer, not ours.
+        let _ = pipe.write_all(text.as_bytes());
+    }
+    let out = common::wait_or_fail(child, "whispir-migrate");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// Findings with no fix (no region given): what the baseline accepts stays as it is.
+fn legacy_py() -> String {
+    format!(
+        "url = \"https://api.whispir.com/messages?apikey={KEY}\"\nother = \"https://api.whispir.com/contacts\"\n"
+    )
+}
+
+#[test]
+fn fix_hides_what_the_baseline_accepts_and_exits_as_check_does() {
+    let dir = tree(&[("a.py", &legacy_py())]);
+    let args = ["--no-config", "--allow-dirty"];
+    let w = run(
+        dir.path(),
+        &["check", "--no-config", "--write-baseline", "bl.json"],
+        None,
+    );
+    assert_eq!(w.code, 0, "{w:?}");
+    let check = run(
+        dir.path(),
+        &["check", "--no-config", "--baseline", "bl.json"],
+        None,
+    );
+    assert_eq!(check.code, 0, "{check:?}");
+    let mut fix_args = vec!["fix", "--baseline", "bl.json"];
+    fix_args.extend(args);
+    let fix = run(dir.path(), &fix_args, None);
+    assert_eq!(fix.code, 0, "fix exits as check does: {fix:?}");
+    assert!(!fix.stdout.contains("error[WM001]"), "{}", fix.stdout);
+    assert!(
+        fix.stdout.contains("; 0 need manual changes"),
+        "{}",
+        fix.stdout
+    );
+}
+
+#[test]
+fn fix_refuses_write_baseline_and_writes_nothing() {
+    let dir = tree(&[("a.py", &legacy_py())]);
+    let out = run(
+        dir.path(),
+        &[
+            "fix",
+            "--no-config",
+            "--allow-dirty",
+            "--write-baseline",
+            "bl.json",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("check --write-baseline"),
+        "the error names what to run instead: {}",
+        out.stderr
+    );
+    assert!(!dir.path().join("bl.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.py")).unwrap(),
+        legacy_py(),
+        "nothing is fixed either"
+    );
+}
+
+#[test]
+fn fix_stdin_leaves_force_excluded_text_alone() {
+    let dir = tree(&[]);
+    let base = [
+        "fix",
+        "-",
+        "--stdin-filename",
+        "vendor/send.sh",
+        "--region",
+        "au",
+        "--no-config",
+        "--exclude",
+        "vendor/",
+    ];
+    // Named explicitly, so the exclude does not apply without --force-exclude.
+    let fixed = run(dir.path(), &base, Some(SCRIPT));
+    assert_eq!(fixed.code, 0, "{fixed:?}");
+    assert_ne!(fixed.stdout, SCRIPT);
+    let mut forced = base.to_vec();
+    forced.push("--force-exclude");
+    let out = run(dir.path(), &forced, Some(SCRIPT));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stdout, SCRIPT,
+        "excluded text is printed back unchanged"
+    );
+    let check = run(
+        dir.path(),
+        &[&["check"], &forced[1..]].concat(),
+        Some(SCRIPT),
+    );
+    assert_eq!(check.code, 0, "{check:?}");
+}
+
+#[test]
+fn fix_stdin_fails_on_an_unknown_suppression_code_as_check_does() {
+    let dir = tree(&[]);
+    let text = "x = \"https://api.au.whispir.com/a\" # whispir-migrate: ignore[WM999]\n";
+    let args = ["-", "--stdin-filename", "a.py", "--no-config"];
+    let check = run(dir.path(), &[&["check"], &args[..]].concat(), Some(text));
+    assert_eq!(check.code, 2, "{check:?}");
+    let fix = run(dir.path(), &[&["fix"], &args[..]].concat(), Some(text));
+    assert_eq!(fix.code, 2, "{fix:?}");
+    assert!(
+        fix.stderr.contains("unknown rule code `WM999`"),
+        "{}",
+        fix.stderr
+    );
+    assert_eq!(
+        fix.stdout, text,
+        "the text still comes back on standard output"
+    );
+}
+
+#[test]
+fn fix_stdin_cannot_be_mixed_with_paths() {
+    let dir = tree(&[("send.sh", SCRIPT)]);
+    let out = run(
+        dir.path(),
+        &["fix", "-", "send.sh", "--no-config", "--allow-dirty"],
+        Some(SCRIPT),
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("standard input alone"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_path_that_does_not_exist_is_an_error_not_a_clean_result() {
+    let dir = tree(&[]);
+    for format in ["human", "concise"] {
+        let out = run(
+            dir.path(),
+            &["check", "nosuchdir", "--no-config", "--format", format],
+            None,
+        );
+        assert_eq!(out.code, 2, "{out:?}");
+        assert!(out.stderr.contains("nosuchdir"), "{}", out.stderr);
+        assert!(
+            !out.stdout.contains("No legacy Whispir API usage found"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+}
