@@ -95,6 +95,14 @@ pub fn assemble(
                 .copied()
                 .find(|&n| r.contains(&facts.hosts[hosts[n]].host.start))
         });
+        // `$request = new Request('GET', URL); $request->setQuery([... 'apikey' ...])`.
+        let sibling = sibling.or_else(|| {
+            let r = receiver_assignment(&file.bytes, &facts.tokens, lang, p.span.start)?;
+            retired
+                .iter()
+                .copied()
+                .find(|&n| r.contains(&facts.hosts[hosts[n]].host.start))
+        });
         if let Some(h) = sibling {
             groups.join(node, h);
             continue;
@@ -583,6 +591,71 @@ fn request_object(src: &[u8], tokens: &[Token], at: usize) -> Option<std::ops::R
         }
     }
     None
+}
+
+/// How far back (in tokens) the assignment of a request variable is looked for.
+const RECEIVER_REACH: usize = 400;
+
+/// A key added by a statement on a request variable (`$request->setQuery([...])`, Go's
+/// `q.Set`): the byte range of the statement that last assigned that variable before it
+/// (`$request = new Request('GET', URL);`), whose host is this request's.
+fn receiver_assignment(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    at: usize,
+) -> Option<std::ops::Range<usize>> {
+    if !matches!(
+        lang.request_style(),
+        RequestStyle::Php | RequestStyle::Python | RequestStyle::Ruby | RequestStyle::Go
+    ) {
+        return None;
+    }
+    let i = crate::lang::tokens::token_at(tokens, at)?;
+    // Back to the statement's first token.
+    let mut depth = 0i32;
+    let mut first = i;
+    for j in (i.saturating_sub(RECEIVER_REACH)..i).rev() {
+        let t = &tokens[j];
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b")" | b"]" => depth += 1,
+                b"(" | b"[" => depth -= 1,
+                b";" | b"{" | b"}" if depth <= 0 => break,
+                _ => {}
+            }
+        } else if t.kind == TokKind::Newline && depth == 0 && lang.line_oriented() {
+            break;
+        }
+        if !matches!(t.kind, TokKind::Newline | TokKind::Comment) {
+            first = j;
+        }
+    }
+    let var = &tokens[first];
+    let member = crate::lang::tokens::next_significant(tokens, first)
+        .is_some_and(|d| matches!(tokens[d].text(src), b"->" | b"."));
+    if var.kind != TokKind::Ident || !member {
+        return None;
+    }
+    let name = var.text(src);
+    let assigned = (first.saturating_sub(RECEIVER_REACH)..first)
+        .rev()
+        .find(|&j| {
+            tokens[j].text(src) == name
+                && crate::lang::tokens::next_significant(tokens, j).is_some_and(|e| {
+                    matches!(tokens[e].text(src), b"=" | b":=")
+                        && !crate::lang::tokens::next_significant(tokens, e)
+                            .is_some_and(|n| tokens[n].is_punct(src, "="))
+                })
+        })?;
+    let end = (assigned..first)
+        .find(|&j| {
+            (tokens[j].is_punct(src, ";") || tokens[j].kind == TokKind::Newline)
+                && crate::lang::tokens::enclosing_open(src, tokens, j)
+                    == crate::lang::tokens::enclosing_open(src, tokens, assigned)
+        })
+        .unwrap_or(first);
+    Some(tokens[assigned].span.start..tokens[end].span.end)
 }
 
 fn is_binding_keyword(word: &[u8]) -> bool {

@@ -4,7 +4,8 @@ use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
-    arguments, enclosing_open, matching_close, next_significant, prev_significant, token_at,
+    arguments, enclosing_open, expression_end, matching_close, next_significant, prev_significant,
+    token_at,
 };
 use crate::lang::{TokKind, Token};
 use crate::request::query::KeySource;
@@ -147,6 +148,13 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
         callee == "sprintf" && receiver.is_none()
     })?;
+    if tokens[name]
+        .text(src)
+        .eq_ignore_ascii_case(b"file_get_contents")
+        && idx == 0
+    {
+        return php_stream(req, name, open, q);
+    }
     let (url_index, options_index) = guzzle_call(src, tokens, name)?;
     if idx != url_index {
         return Err("the URL is not the request's URL argument".into());
@@ -260,11 +268,7 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
             header_sets.push((o, a));
         }
     }
-    let key = req.key.as_code(q);
-    let element = match req.key {
-        KeySource::Expr(_) => format!("{q}x-api-key: {q} . {key}"),
-        _ => format!("{q}x-api-key: {}{q}", req.key.as_text()),
-    };
+    let element = header_line(req, q);
     let applicability = if body.is_some() {
         Applicability::Safe
     } else {
@@ -312,6 +316,150 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
             Err("the handle sets CURLOPT_HTTPHEADER more than once; add `x-api-key` by hand".into())
         }
     })
+}
+
+/// The header as a PHP string: `'x-api-key: ' . $key`, or one literal for a literal key.
+fn header_line(req: &Request, q: char) -> String {
+    match req.key {
+        KeySource::Expr(_) => format!("{q}x-api-key: {q} . {}", req.key.as_code(q)),
+        _ => format!("{q}x-api-key: {}{q}", req.key.as_text()),
+    }
+}
+
+/// Whether the file writes arrays as `array(…)` rather than `[…]`.
+fn long_arrays(src: &[u8]) -> bool {
+    memchr::memmem::find(src, b"array(").is_some() && memchr::memmem::find(src, b"=> [").is_none()
+}
+
+/// `file_get_contents(URL)` sends what its stream context says: the key joins the `header`
+/// option of the context passed as third argument (`stream_context_create([...])`, directly
+/// or through locals assigned once and read once), or a context is added that sends it.
+fn php_stream(req: &Request, name: usize, open: usize, q: char) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let args = arguments(src, tokens, open);
+    let line = header_line(req, q);
+    let placed = |edits, applicability| {
+        Ok(Placement {
+            edits,
+            applicability,
+            how: "send `x-api-key` in the stream context's `header` option".into(),
+        })
+    };
+    match args.len() {
+        1 => {
+            let (http, header) = (format!("{q}http{q}"), format!("{q}header{q}"));
+            let options = if long_arrays(src) {
+                format!("array({http} => array({header} => {line}))")
+            } else {
+                format!("[{http} => [{header} => {line}]]")
+            };
+            let context = format!("false, stream_context_create({options})");
+            return placed(
+                append_argument(src, tokens, open, &context)?,
+                Applicability::Safe,
+            );
+        }
+        3 => {}
+        _ => {
+            return Err(
+                "`file_get_contents` is called with arguments the fixer does not know".into(),
+            );
+        }
+    }
+    let body = enclosing_brace(src, tokens, name);
+    let mut applicability = Applicability::Safe;
+    let mut follow = |at: usize| -> Result<usize, String> {
+        let v = token_at(tokens, at).ok_or("unreadable context")?;
+        if tokens[v].kind != TokKind::Ident || !tokens[v].text(src).starts_with(b"$") {
+            return Ok(v);
+        }
+        if body.is_none() {
+            applicability = Applicability::Unsafe; // a script's globals
+        }
+        single_assignment(src, tokens, body, v)
+    };
+    let context = follow(args[2].start)?;
+    if !tokens[context]
+        .text(src)
+        .eq_ignore_ascii_case(b"stream_context_create")
+    {
+        return Err("the stream context is not made by `stream_context_create` here".into());
+    }
+    let call = next_significant(tokens, context)
+        .filter(|&o| tokens[o].is_punct(src, "("))
+        .ok_or("unreadable stream context")?;
+    let options_at = arguments(src, tokens, call)
+        .first()
+        .map(|a| a.start)
+        .ok_or("the stream context has no options")?;
+    let options = follow(options_at)?;
+    let options = php_array(src, tokens, options).ok_or("the context options are not an array")?;
+    let end = matching_close(src, tokens, options).ok_or("unbalanced array")?;
+    if sends_header(src, tokens, options..end) {
+        return Ok(already("the stream context already sends `x-api-key`"));
+    }
+    let http = entry_value(src, tokens, options, "http")
+        .and_then(|v| php_array(src, tokens, v))
+        .ok_or("the context has no `'http'` options array")?;
+    let edit = match entry_value(src, tokens, http, "header") {
+        None => insert_first(src, tokens, http, &format!("{q}header{q} => {line}")),
+        Some(v) => match php_array(src, tokens, v) {
+            Some(list) => insert_first(src, tokens, list, &line),
+            None => {
+                // A header string: the new line goes first, with the CRLF that ends it.
+                let value = tokens[v].span.start..expression_end(src, tokens, v);
+                if !plain_argument(src, tokens, &value)
+                    || memchr::memmem::find(&src[value.clone()], b"??").is_some()
+                {
+                    return Err("the `header` option chooses between values".into());
+                }
+                let first = match req.key {
+                    KeySource::Expr(_) => {
+                        format!("\"x-api-key: \" . {} . \"\\r\\n\"", req.key.as_code('"'))
+                    }
+                    _ if req.key.as_text().contains(['$', '\\', '"']) => {
+                        return Err("the key cannot be written in a PHP string".into());
+                    }
+                    _ => format!("\"x-api-key: {}\\r\\n\"", req.key.as_text()),
+                };
+                Edit::insert(value.start, format!("{first} . "))
+            }
+        },
+    };
+    placed(vec![edit], applicability)
+}
+
+/// The first token of the value assigned to variable token `var`, when the block `body` (a
+/// function's `{`, or the whole file) assigns it once before this read and reads it nowhere
+/// else.
+fn single_assignment(
+    src: &[u8],
+    tokens: &[Token],
+    body: Option<usize>,
+    var: usize,
+) -> Result<usize, String> {
+    let name = tokens[var].text(src);
+    let (from, to) = match body {
+        Some(b) => (
+            b + 1,
+            matching_close(src, tokens, b).unwrap_or(tokens.len()),
+        ),
+        None => (0, tokens.len()),
+    };
+    let occurrences: Vec<usize> = (from..to)
+        .filter(|&j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == name)
+        .collect();
+    let shown = String::from_utf8_lossy(name);
+    let [assigned, read] = occurrences[..] else {
+        return Err(format!(
+            "`{shown}` is not assigned once and read once here; add `x-api-key` to it by hand"
+        ));
+    };
+    let eq = next_significant(tokens, assigned).filter(|&e| tokens[e].is_punct(src, "="));
+    match eq.and_then(|e| next_significant(tokens, e)) {
+        Some(v) if read == var => Ok(v),
+        _ => Err(format!("`{shown}` is not assigned once before it is read")),
+    }
 }
 
 /// The `{` of the innermost block around token `i` (a function body, in PHP), if any.
@@ -399,6 +547,64 @@ mod tests {
         assert!(
             out.contains("curl_setopt($b, CURLOPT_HTTPHEADER, ['A: b']);"),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn file_get_contents_sends_the_key_through_its_stream_context() {
+        // No context: one is added that sends the header.
+        let src = "<?php\nfunction f($k) {\n    return file_get_contents('https://api.au.whispir.com/m?apikey=' . $k);\n}\n";
+        assert_eq!(
+            safe("a.php", src),
+            "<?php\nfunction f($k) {\n    return file_get_contents('https://api.au.whispir.com/m', false, stream_context_create(['http' => ['header' => 'x-api-key: ' . $k]]));\n}\n"
+        );
+        // A header string gets the line first, ended by its CRLF.
+        let src = "<?php\nfunction f($k) {\n    $c = stream_context_create(['http' => ['header' => \"Accept: a\\r\\n\"]]);\n    return file_get_contents('https://api.au.whispir.com/m?apikey=' . $k, false, $c);\n}\n";
+        assert!(
+            safe("a.php", src)
+                .contains("['header' => \"x-api-key: \" . $k . \"\\r\\n\" . \"Accept: a\\r\\n\"]"),
+            "{}",
+            safe("a.php", src)
+        );
+        // A header list, through the options variable.
+        let src = "<?php\nfunction f($k) {\n    $o = array('http' => array('header' => array('Accept: a')));\n    return file_get_contents('https://api.au.whispir.com/m?apikey=' . $k, false, stream_context_create($o));\n}\n";
+        assert!(
+            safe("a.php", src)
+                .contains("array('header' => array('x-api-key: ' . $k, 'Accept: a'))"),
+            "{}",
+            safe("a.php", src)
+        );
+        // No `header` option yet: it is added to the `http` options.
+        let src = "<?php\nfunction f($k) {\n    $c = stream_context_create(['http' => ['timeout' => 5]]);\n    return file_get_contents('https://api.au.whispir.com/m?apikey=' . $k, false, $c);\n}\n";
+        assert!(
+            safe("a.php", src)
+                .contains("['http' => ['header' => 'x-api-key: ' . $k, 'timeout' => 5]]"),
+            "{}",
+            safe("a.php", src)
+        );
+        // A script's global context: unsafe.
+        let src = "<?php\n$c = stream_context_create(['http' => ['timeout' => 5]]);\necho file_get_contents('https://api.au.whispir.com/m?apikey=' . $k, false, $c);\n";
+        assert_eq!(fix("a.php", src).unwrap().1, Applicability::Unsafe);
+    }
+
+    #[test]
+    fn stream_contexts_out_of_sight_stay_manual() {
+        // From the caller.
+        assert!(manual("a.php", "<?php\nfunction f($k, $c) {\n    return file_get_contents('https://api.au.whispir.com/m?apikey=' . $k, false, $c);\n}\n").contains("`$c`"));
+        // Shared by two requests.
+        manual(
+            "a.php",
+            "<?php\nfunction f($k) {\n    $c = stream_context_create(['http' => ['timeout' => 5]]);\n    file_get_contents('https://api.au.whispir.com/m?apikey=' . $k, false, $c);\n    return file_get_contents('https://example.com/', false, $c);\n}\n",
+        );
+        // A header that chooses between values.
+        manual(
+            "a.php",
+            "<?php\nfunction f($k, $h) {\n    $c = stream_context_create(['http' => ['header' => $h ?: 'A: b']]);\n    return file_get_contents('https://api.au.whispir.com/m?apikey=' . $k, false, $c);\n}\n",
+        );
+        // Made by something else.
+        manual(
+            "a.php",
+            "<?php\nfunction f($k) {\n    $c = make_context();\n    return file_get_contents('https://api.au.whispir.com/m?apikey=' . $k, false, $c);\n}\n",
         );
     }
 
