@@ -149,7 +149,32 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
     }
     let suppressions = Suppressions::find(&file);
     if !suppressions.is_empty() {
-        diagnostics.retain(|d| !suppressions.suppresses(file.line_index(d.span.start), d.code));
+        let suppressed =
+            |d: &Diagnostic| suppressions.suppresses(file.line_index(d.span.start), d.code);
+        // A request fix that would rewrite a suppressed finding (its host, moved with the key)
+        // changes what the user asked to leave: the request stays as it is.
+        let kept: Vec<std::ops::Range<usize>> = diagnostics
+            .iter()
+            .filter(|d| suppressed(d))
+            .map(|d| d.span.clone())
+            .collect();
+        for d in diagnostics.iter_mut().filter(|d| !suppressed(d)) {
+            let touches = d.fix.as_ref().is_some_and(|f| {
+                f.edits.iter().any(|e| {
+                    kept.iter().any(|k| {
+                        e.range.start < k.end && k.start < e.range.end.max(e.range.start + 1)
+                    })
+                })
+            });
+            if touches {
+                d.fix = None;
+                let help = d.help.take().unwrap_or_default();
+                d.help = Some(format!(
+                    "{help}; not automatic: the fix would also change a finding suppressed here"
+                ));
+            }
+        }
+        diagnostics.retain(|d| !suppressed(d));
     }
     if lang.is_prose() {
         // Migration guides quote the legacy form on purpose: never rewrite prose unasked.

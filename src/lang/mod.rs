@@ -232,6 +232,11 @@ static COLDFUSION: Lexed = Lexed {
     hint: CF_HINT,
     ..C_FAMILY
 };
+/// Kotlin: the C family's lexing and request shapes, plus `$name` string templates.
+static KOTLIN: Lexed = Lexed {
+    name: "kotlin",
+    ..C_FAMILY
+};
 static C_FAMILY: Lexed = Lexed {
     name: "c-family",
     spec: LexSpec {
@@ -475,8 +480,9 @@ pub fn for_file_name(name: &str) -> &'static dyn Language {
         "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "mts" | "cts" | "vue" | "svelte" => {
             &JAVASCRIPT
         }
-        "java" | "kt" | "kts" | "scala" | "groovy" | "gradle" | "swift" | "dart" | "c" | "h"
-        | "cc" | "cpp" | "hpp" | "m" | "apex" | "cls" => &C_FAMILY,
+        "kt" | "kts" => &KOTLIN,
+        "java" | "scala" | "groovy" | "gradle" | "swift" | "dart" | "c" | "h" | "cc" | "cpp"
+        | "hpp" | "m" | "apex" | "cls" => &C_FAMILY,
         "cfc" => &COLDFUSION,
         "cs" | "csx" | "fs" | "vb" => &CSHARP,
         "go" => &GO,

@@ -208,7 +208,12 @@ pub fn is_single_use_local(
     let mut cursor = function.walk();
     'walk: loop {
         let node = cursor.node();
+        // `.url(url)`: a member named like the variable is not the variable.
+        let member = node
+            .prev_sibling()
+            .is_some_and(|p| matches!(p.kind(), "." | "?." | "->" | "::"));
         if node.child_count() == 0
+            && !member
             && bare(&src[node.byte_range()]) == name
             && !reads_address_only(src, node.end_byte())
             && !is_keyword_name(&node)

@@ -6,7 +6,8 @@ use super::query::{self, KeySource, Removal};
 use crate::detect::{ApiKeyParam, Facts, ParamShape};
 use crate::diagnostic::{Applicability, Edit, Fix, VariableUse};
 use crate::lang::tokens::{
-    enclosing_open, expression_end, matching_close, next_significant, prev_significant, token_at,
+    enclosing_open, expression_end, matching_close, matching_open, next_significant,
+    prev_significant, token_at,
 };
 use crate::lang::{Language, TokKind, Token};
 use crate::secrets::ValueKind;
@@ -72,7 +73,14 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                     binding,
                     use_at: at.start,
                 });
-                let followed = Request { at, ..req };
+                // The removal takes a builder call out whole (`.addQueryParameter("apikey",
+                // k)` as a link of its chain); where the variable is used, the request is
+                // placed like any URL.
+                let followed = Request {
+                    at,
+                    builder: false,
+                    ..req
+                };
                 place::place(&followed).map(|mut placement| {
                     let held = if p.shape == ParamShape::Builder {
                         "query"
@@ -244,6 +252,13 @@ fn variable_use(
             }
             _ => false,
         };
+        // `.url(url)`: a member named like the variable is not a use of it.
+        let member = t.kind == TokKind::Ident
+            && prev_significant(tokens, k)
+                .is_some_and(|d| matches!(tokens[d].text(src), b"." | b"->" | b"::" | b"?."));
+        if is_use && member {
+            continue;
+        }
         if is_use && crate::lang::tree::reads_address_only(src, t.span.end) {
             continue; // `uri.host`: where the request goes, not what it sends
         }
@@ -322,6 +337,10 @@ const URL_BUILDERS: [&str; 9] = [
     "sprintf", "format", "uri", "url", "parse", "join", "resolve", "create", "of",
 ];
 
+/// Links of a query-builder chain that add a parameter (OkHttp `HttpUrl.Builder`, Spring
+/// `UriComponentsBuilder`, Apache `URIBuilder`): the chain builds the URL it is assigned to.
+const QUERY_BUILDER_LINKS: [&str; 3] = ["addqueryparameter", "queryparam", "addparameter"];
+
 /// When the `(` at token `open` belongs to a call that only builds a URL (`fmt.Sprintf`,
 /// `String.format`, `format!`, `URI`, `new URL`, `url.Parse`), the first token of that call's
 /// callee chain.
@@ -334,12 +353,25 @@ fn url_builder_start(src: &[u8], tokens: &[Token], open: usize) -> Option<usize>
         name = prev_significant(tokens, name)?; // Rust's `format!(…)`
     }
     let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
-    if tokens[name].kind != TokKind::Ident || !URL_BUILDERS.contains(&callee.as_str()) {
+    let link = QUERY_BUILDER_LINKS.contains(&callee.as_str());
+    if tokens[name].kind != TokKind::Ident || !(link || URL_BUILDERS.contains(&callee.as_str())) {
         return None;
     }
     let mut start = name;
     while let Some(p) = prev_significant(tokens, start) {
         let t = &tokens[p];
+        let after_dot = tokens[start].is_punct(src, ".");
+        // A query-builder link is followed back along its whole chain:
+        // `HttpUrl.parse("…").newBuilder().addQueryParameter(…)`, `"…".toHttpUrl()…`.
+        if link && after_dot && t.is_punct(src, ")") {
+            let open = matching_open(src, tokens, p)?;
+            start = prev_significant(tokens, open).filter(|&n| tokens[n].kind == TokKind::Ident)?;
+            continue;
+        }
+        if link && after_dot && t.kind == TokKind::Str {
+            start = p;
+            continue;
+        }
         let joins = t.is_punct(src, ".") || t.is_punct(src, "::");
         let part = t.kind == TokKind::Ident
             && prev_significant(tokens, start).is_some_and(|_| {
@@ -403,6 +435,9 @@ fn remove_builder_entry(
     p: &ApiKeyParam,
 ) -> Result<Removal, String> {
     let key_tok = token_at(tokens, p.span.start).ok_or("the key is not a token")?;
+    if let Some(annotated) = place::retrofit_header(src, tokens, key_tok) {
+        return annotated;
+    }
     let value_tok = (!p.value.is_empty())
         .then(|| token_at(tokens, p.value.start))
         .flatten();

@@ -83,7 +83,8 @@ fn interpolated_expr(value: &str) -> Option<String> {
     Some(inner.to_string())
 }
 
-fn is_php_variable(value: &str) -> bool {
+/// `$name`: a PHP variable, or a Kotlin template's simple name.
+fn is_dollar_name(value: &str) -> bool {
     value
         .strip_prefix('$')
         .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
@@ -126,8 +127,12 @@ pub fn remove_param(
         ValueKind::Interpolated => match literal.filter(|_| lang_has_code(lang)) {
             None => KeySource::Template(value_text.clone()),
             // PHP's `"…?apikey=$key"`: the variable is the expression.
-            Some(_) if lang.name() == "php" && is_php_variable(&value_text) => {
+            Some(_) if lang.name() == "php" && is_dollar_name(&value_text) => {
                 KeySource::Expr(value_text.clone())
+            }
+            // Kotlin's `"…?apikey=$key"`: the name after the `$`.
+            Some(_) if lang.name() == "kotlin" && is_dollar_name(&value_text) => {
+                KeySource::Expr(value_text[1..].to_string())
             }
             Some(_) if interpolated_expr(&value_text).is_some() => {
                 KeySource::Expr(interpolated_expr(&value_text).expect("checked"))

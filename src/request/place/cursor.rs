@@ -753,3 +753,82 @@ pub(super) fn entry_value(src: &[u8], tokens: &[Token], open: usize, name: &str)
     }
     None
 }
+
+/// `new Type<…>(…)` (Java) or `Type<…>(…)` (Kotlin) starting at token `first`: its `(`.
+pub(super) fn constructed(req: &Request, first: usize, ty: &[u8]) -> Option<usize> {
+    let (src, tokens) = (req.src, req.tokens);
+    let name = if tokens[first].text(src) == b"new" {
+        next_significant(tokens, first)?
+    } else {
+        first
+    };
+    if tokens[name].text(src) != ty {
+        return None;
+    }
+    // Past a type argument list, `<>` or `<String>`.
+    let mut j = next_significant(tokens, name)?;
+    if tokens[j].text(src).starts_with(b"<") {
+        while !tokens[j].text(src).ends_with(b">") {
+            j = next_significant(tokens, j)?;
+        }
+        j = next_significant(tokens, j)?;
+    }
+    tokens[j].is_punct(src, "(").then_some(j)
+}
+
+/// A local of the block holding token `before`, created before it in a statement of its own:
+/// `Type name = new Ctor(…);`, `var name = new Ctor<>(…);` (Java, C#), `val name = Ctor(…)`
+/// (Kotlin). The nearest such declaration.
+pub(super) struct Local {
+    pub var: usize,
+    /// The first token of the declaration.
+    pub first: usize,
+    /// Its last token (the `;` where there is one).
+    pub last: usize,
+    /// The `(` of the constructor call.
+    pub open: usize,
+}
+
+pub(super) fn local_construction(
+    req: &Request,
+    name: &[u8],
+    before: usize,
+    ctor: &[u8],
+) -> Option<Local> {
+    let (src, tokens) = (req.src, req.tokens);
+    let block = req.openers()[before].filter(|&o| tokens[o].is_punct(src, "{"))?;
+    let mut found = None;
+    let (_, inside) = top_level(src, tokens, block)?;
+    for j in inside.into_iter().take_while(|&j| j < before) {
+        let t = &tokens[j];
+        if t.kind != TokKind::Ident || t.text(src) != name {
+            continue;
+        }
+        let Some(eq) = next_significant(tokens, j).filter(|&q| tokens[q].is_punct(src, "=")) else {
+            continue;
+        };
+        let declared = prev_significant(tokens, j).is_some_and(|p| {
+            tokens[p].kind == TokKind::Ident || tokens[p].text(src).ends_with(b">")
+        });
+        let Some(open) = next_significant(tokens, eq).and_then(|i| constructed(req, i, ctor))
+        else {
+            continue;
+        };
+        let close = matching_close(src, tokens, open)?;
+        let (s, e) = logical_statement(req, j);
+        let last = match next_significant(tokens, e).filter(|&x| tokens[x].is_punct(src, ";")) {
+            Some(semi) => semi,
+            None if req.lang.name() == "kotlin" => e,
+            None => continue,
+        };
+        if declared && e == close && first_on_line(src, tokens[s].span.start) {
+            found = Some(Local {
+                var: j,
+                first: s,
+                last,
+                open,
+            });
+        }
+    }
+    found
+}

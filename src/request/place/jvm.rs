@@ -5,9 +5,10 @@ use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
-    arguments, matching_close, matching_open, next_significant, prev_significant,
+    arguments, matching_close, matching_open, next_significant, prev_significant, token_at,
 };
 use crate::lang::{TokKind, Token};
+use crate::request::query::{KeySource, Removal};
 
 /// Java/Kotlin (and the rest of the C family): `.header("x-api-key", k)` right after the
 /// builder call that takes the URL: java.net.http `HttpRequest.newBuilder().uri(…)` or
@@ -31,9 +32,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     let lower = receiver.as_deref().unwrap_or("").to_ascii_lowercase();
     if lower.contains("resttemplate") || lower == "template" {
-        return Err(format!(
-            "RestTemplate `{callee}(…)` sends headers only through an HttpEntity; use `exchange` with HttpHeaders carrying `x-api-key`"
-        ));
+        return rest_template(req, lit, (name, open, idx));
     }
     if let Some(setter) = request_object(src, tokens, &callee, name) {
         return declared_request(req, name, open, idx, setter);
@@ -117,6 +116,400 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         applicability: Applicability::Safe,
         how: format!("add `.header(\"x-api-key\", …)` after `.{callee}(…)`"),
     })
+}
+
+/// Where a RestTemplate method takes its request entity and where its URI variables start:
+/// `exchange(url, method, entity, type, vars…)`, `postForObject(url, request, type, vars…)`,
+/// `getForObject(url, type, vars…)` (no entity: rewritten to `exchange`).
+fn rest_template_arguments(method: &str) -> Option<(Option<usize>, usize)> {
+    Some(match method {
+        "exchange" => (Some(2), 4),
+        "postForEntity" | "postForObject" | "patchForObject" => (Some(1), 3),
+        "put" => (Some(1), 2),
+        "getForEntity" | "getForObject" => (None, 2),
+        _ => return None,
+    })
+}
+
+/// Spring `RestTemplate`: the key leaves the URL (with its `{api_key}` URI variable's
+/// argument, positional or a `Map.of` entry) and is set on the `HttpHeaders` of the request
+/// entity built in the same block (`headers.set("x-api-key", k);` after they are created).
+/// `getForEntity`/`getForObject` (Java) have no entity: they become `exchange` with one, the
+/// headers declared just before the statement.
+fn rest_template(
+    req: &Request,
+    lit: usize,
+    (name, open, idx): (usize, usize, usize),
+) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let method = text_of(src, &tokens[name]);
+    let manual = |why: String| {
+        Err(format!(
+            "RestTemplate `{method}(…)`: {why}; set `x-api-key` on the HttpHeaders of its HttpEntity (`exchange`)"
+        ))
+    };
+    let Some((entity_at, vars_at)) = rest_template_arguments(&method) else {
+        return manual("this method is not one the fixer rewrites".into());
+    };
+    let args = arguments(src, tokens, open);
+    if idx != 0 || args.len() < vars_at {
+        return manual("the URL is not its first argument".into());
+    }
+    let (key, mut edits) = uri_variable(req, lit, &args[0], &args[vars_at..])?;
+    let java = req.lang.name() != "kotlin";
+    let end = if java { ";" } else { "" };
+    let Some(entity_at) = entity_at else {
+        if !java {
+            return manual("Kotlin's `getFor…` has no entity to carry the header".into());
+        }
+        edits.extend(get_as_exchange(req, name, open, &args, &key)?);
+        return Ok(Placement {
+            edits,
+            applicability: Applicability::Safe,
+            how: format!("`{method}` becomes `exchange` with HttpHeaders carrying it"),
+        });
+    };
+    let entity = &args[entity_at];
+    let statement = logical_statement(req, name).0;
+    let headers = entity_headers(req, entity, statement).map_err(|why| {
+        format!("RestTemplate `{method}(…)`: {why}; add `headers.set(\"x-api-key\", {key}){end}` to the headers it sends")
+    })?;
+    let (var, first, last, entity_var) = headers;
+    let mut placement = header_statement_after(req, (var, first, last), b"", &key, |v, k| {
+        format!("{v}.set(\"x-api-key\", {k}){end}")
+    })?;
+    placement.edits.extend(edits);
+    // Headers or an entity shared with another request would send it the key too.
+    if std::iter::once(var)
+        .chain(entity_var)
+        .any(|v| uses(req, v) != 2)
+    {
+        placement.applicability = Applicability::Unsafe;
+    }
+    Ok(placement)
+}
+
+/// The key of a RestTemplate URL. `{api_key}` in the URL literal is a URI variable: its value
+/// is the matching argument among `vars` (by position, or the `Map.of` entry of that name),
+/// which goes with it. Otherwise the key is written in the URL expression itself.
+fn uri_variable(
+    req: &Request,
+    lit: usize,
+    url: &std::ops::Range<usize>,
+    vars: &[std::ops::Range<usize>],
+) -> Result<(String, Vec<Edit>), String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let literal = &tokens[lit];
+    let content = literal.content_text(src);
+    let name = req.key.as_text();
+    let placeholder = format!("{{{name}}}");
+    if literal.kind != TokKind::Str
+        || memchr::memmem::find(content, placeholder.as_bytes()).is_none()
+        || memchr::memmem::find(content, format!("${placeholder}").as_bytes()).is_some()
+    {
+        return Ok((req.key.as_code('"'), Vec::new()));
+    }
+    if literal.span != *url {
+        return Err(
+            "the URL template is not one literal; its URI variables cannot be counted".into(),
+        );
+    }
+    let names: Vec<&[u8]> = content
+        .split(|&b| b == b'{')
+        .skip(1)
+        .filter_map(|part| part.split(|&b| b == b'}').next())
+        .collect();
+    if names.iter().filter(|n| **n == name.as_bytes()).count() != 1 {
+        return Err(format!(
+            "the URI variable `{placeholder}` is used more than once"
+        ));
+    }
+    let position = names
+        .iter()
+        .position(|n| *n == name.as_bytes())
+        .expect("counted");
+    let arg = if vars.len() == names.len() {
+        vars[position].clone()
+    } else {
+        return map_entry_argument(req, vars, &name);
+    };
+    let value = String::from_utf8_lossy(&src[arg.clone()])
+        .trim()
+        .to_string();
+    // The argument with the comma before it (it is never the first argument).
+    let comma_start = src[..arg.start]
+        .iter()
+        .rposition(|&b| b == b',')
+        .ok_or("no comma before the URI variable")?;
+    Ok((value, vec![Edit::delete(comma_start..arg.end)]))
+}
+
+/// `Map.of("id", id, "api_key", key)` as the only URI-variables argument: the entry named
+/// `name` goes, and its value is the key.
+fn map_entry_argument(
+    req: &Request,
+    vars: &[std::ops::Range<usize>],
+    name: &str,
+) -> Result<(String, Vec<Edit>), String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let not_counted =
+        || format!("the URI variables are not passed one by one nor as `Map.of(…)` with `{name}`");
+    let [map] = vars else {
+        return Err(not_counted());
+    };
+    let first = token_at(tokens, map.start).ok_or_else(not_counted)?;
+    let call = next_significant(tokens, first)
+        .filter(|_| tokens[first].text(src) == b"Map" || tokens[first].text(src) == b"mapOf")
+        .ok_or_else(not_counted)?;
+    let open = if tokens[first].text(src) == b"mapOf" {
+        call
+    } else {
+        next_significant(tokens, call)
+            .filter(|&o| tokens[call].is_punct(src, ".") && tokens[o].text(src) == b"of")
+            .and_then(|o| next_significant(tokens, o))
+            .ok_or_else(not_counted)?
+    };
+    if !tokens[open].is_punct(src, "(") {
+        return Err(not_counted());
+    }
+    let entries = arguments(src, tokens, open);
+    let kotlin = tokens[first].text(src) == b"mapOf";
+    // `Map.of` takes key, value, key, value…; `mapOf` takes `"key" to value` pairs.
+    let quoted = |r: &std::ops::Range<usize>| {
+        let t = src[r.clone()].trim_ascii();
+        t.len() >= 2 && &t[1..t.len() - 1] == name.as_bytes() && t[0] == b'"'
+    };
+    let (remove, value) = if kotlin {
+        let at = entries
+            .iter()
+            .position(|e| {
+                let text = String::from_utf8_lossy(&src[e.clone()]).into_owned();
+                text.trim().starts_with(&format!("\"{name}\" to "))
+            })
+            .ok_or_else(not_counted)?;
+        let text = String::from_utf8_lossy(&src[entries[at].clone()]).into_owned();
+        let value = text.trim()[name.len() + 6..].trim().to_string();
+        (at..at + 1, value)
+    } else {
+        let at = (0..entries.len())
+            .step_by(2)
+            .find(|&k| quoted(&entries[k]))
+            .filter(|&k| k + 1 < entries.len())
+            .ok_or_else(not_counted)?;
+        let value = String::from_utf8_lossy(&src[entries[at + 1].clone()])
+            .trim()
+            .to_string();
+        (at..at + 2, value)
+    };
+    if remove.len() == entries.len() {
+        return Err("the URI-variables map holds only the key; remove it by hand".into());
+    }
+    // The entries with the comma before them, or after them when they come first.
+    let range = if remove.start == 0 {
+        entries[0].start..entries[remove.end].start
+    } else {
+        let comma = src[..entries[remove.start].start]
+            .iter()
+            .rposition(|&b| b == b',')
+            .ok_or_else(not_counted)?;
+        comma..entries[remove.end - 1].end
+    };
+    Ok((value, vec![Edit::delete(range)]))
+}
+
+/// The HttpHeaders variable behind a request entity, declared in the block before token
+/// `before`: `new HttpEntity<>(body, headers)` / `HttpEntity(headers)` written in place or
+/// held in a local. (variable, first token of its declaration, its last token, the entity's
+/// variable when it has one).
+fn entity_headers(
+    req: &Request,
+    entity: &std::ops::Range<usize>,
+    before: usize,
+) -> Result<(usize, usize, usize, Option<usize>), String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let first = token_at(tokens, entity.start).ok_or("no entity")?;
+    let mut entity_var = None;
+    let open = match constructed(req, first, b"HttpEntity") {
+        Some(open) => open,
+        None if tokens[first].kind == TokKind::Ident && single_token(req, entity) => {
+            let local = local_construction(req, tokens[first].text(src), before, b"HttpEntity")
+                .ok_or("its HttpEntity is not created in this block")?;
+            entity_var = Some(local.var);
+            local.open
+        }
+        None => return Err("its HttpEntity is not created in this block".into()),
+    };
+    let args = arguments(src, tokens, open);
+    let headers = args.last().ok_or("the HttpEntity has no headers")?;
+    let h = token_at(tokens, headers.start).ok_or("no headers")?;
+    if !single_token(req, headers) || tokens[h].kind != TokKind::Ident {
+        return Err("the HttpEntity's headers are not a variable of this block".into());
+    }
+    let local = local_construction(req, tokens[h].text(src), before, b"HttpHeaders")
+        .ok_or("the HttpEntity's headers are not created in this block")?;
+    Ok((local.var, local.first, local.last, entity_var))
+}
+
+fn single_token(req: &Request, range: &std::ops::Range<usize>) -> bool {
+    token_at(req.tokens, range.start).is_some_and(|t| req.tokens[t].span == *range)
+}
+
+/// How often the variable at token `var` is read in its block, member calls on it
+/// (`headers.set(…)`) left out: the declaration plus one use is 2.
+fn uses(req: &Request, var: usize) -> usize {
+    let (src, tokens) = (req.src, req.tokens);
+    let name = tokens[var].text(src);
+    let block = req.openers()[var];
+    let end = block
+        .and_then(|o| matching_close(src, tokens, o))
+        .unwrap_or(tokens.len());
+    (block.map_or(0, |o| o + 1)..end)
+        .filter(|&j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == name)
+        .filter(|&j| !next_significant(tokens, j).is_some_and(|d| tokens[d].is_punct(src, ".")))
+        .filter(|&j| !is_method(src, tokens, j))
+        .count()
+}
+
+/// Java `getForEntity(url, T.class, vars…)` → `exchange(url, HttpMethod.GET, new
+/// HttpEntity<>(headers), T.class, vars…)` (`getForObject` adds `.getBody()`), with the headers
+/// declared on the lines before the statement and the Spring imports it needs.
+fn get_as_exchange(
+    req: &Request,
+    name: usize,
+    open: usize,
+    args: &[std::ops::Range<usize>],
+    key: &str,
+) -> Result<Vec<Edit>, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let method = text_of(src, &tokens[name]);
+    let taken = |n: &[u8]| {
+        tokens
+            .iter()
+            .any(|t| t.kind == TokKind::Ident && t.text(src) == n)
+    };
+    let var = ["headers", "apiKeyHeaders"]
+        .into_iter()
+        .find(|n| !taken(n.as_bytes()))
+        .ok_or("no free name for the headers")?;
+    let (s, _) = logical_statement(req, name);
+    if !first_on_line(src, tokens[s].span.start)
+        || prev_significant(tokens, s)
+            .is_some_and(|p| !matches!(tokens[p].text(src), b";" | b"{" | b"}"))
+    {
+        return Err(format!("`{method}(…)` is not a statement of its own line"));
+    }
+    let at = line_start(src, tokens[s].span.start);
+    let indent = indent_of(src, at);
+    let nl = eol(src, at);
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    let mut edits = vec![
+        Edit::insert(
+            at,
+            format!(
+                "{indent}HttpHeaders {var} = new HttpHeaders();{nl}{indent}{var}.set(\"x-api-key\", {key});{nl}"
+            ),
+        ),
+        Edit::replace(tokens[name].span.clone(), "exchange"),
+        Edit::insert(
+            args[0].end,
+            format!(", HttpMethod.GET, new HttpEntity<>({var})"),
+        ),
+    ];
+    if method == "getForObject" {
+        edits.push(Edit::insert(tokens[close].span.end, ".getBody()"));
+    }
+    edits.extend(spring_imports(
+        src,
+        &["HttpEntity", "HttpHeaders", "HttpMethod"],
+    )?);
+    Ok(edits)
+}
+
+/// `import org.springframework.http.X;` for each of `types` the file does not import yet,
+/// after its last import (nothing when it imports `org.springframework.http.*`).
+fn spring_imports(src: &[u8], types: &[&str]) -> Result<Vec<Edit>, String> {
+    let text = String::from_utf8_lossy(src);
+    if text.contains("import org.springframework.http.*;") {
+        return Ok(Vec::new());
+    }
+    let missing: Vec<&str> = types
+        .iter()
+        .copied()
+        .filter(|t| !text.contains(&format!("import org.springframework.http.{t};")))
+        .collect();
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let last = text
+        .match_indices("import ")
+        .map(|(i, _)| i)
+        .filter(|&i| i == 0 || src[i - 1] == b'\n')
+        .last()
+        .ok_or("the file has no imports to add Spring's HttpHeaders to")?;
+    let nl = eol(src, last);
+    let lines: String = missing
+        .iter()
+        .map(|t| format!("{nl}import org.springframework.http.{t};"))
+        .collect();
+    Ok(vec![Edit::insert(
+        line_end(src, last) - usize::from(nl == "\r\n"),
+        lines,
+    )])
+}
+
+/// Retrofit `@Query("apikey") apiKey: String` (Kotlin) / `@Query("apikey") String apiKey`
+/// (Java) on an interface method: the same parameter becomes `@Header("x-api-key")`, and
+/// `retrofit2.http.Header` is imported beside `Query`. `None` when the key token at `key` is
+/// not such an annotation's only argument.
+pub fn retrofit_header(
+    src: &[u8],
+    tokens: &[Token],
+    key: usize,
+) -> Option<Result<Removal, String>> {
+    let open = prev_significant(tokens, key).filter(|&o| tokens[o].is_punct(src, "("))?;
+    let name = prev_significant(tokens, open).filter(|&n| tokens[n].text(src) == b"Query")?;
+    prev_significant(tokens, name).filter(|&a| tokens[a].is_punct(src, "@"))?;
+    let close = next_significant(tokens, key).filter(|&c| tokens[c].is_punct(src, ")"));
+    let Some(close) = close else {
+        return Some(Err(
+            "the `@Query` annotation takes more than the name".into()
+        ));
+    };
+    // The parameter's name: Kotlin `name: Type`, Java `Type name`.
+    let after = next_significant(tokens, close)?;
+    let param = if next_significant(tokens, after).is_some_and(|c| tokens[c].is_punct(src, ":")) {
+        after
+    } else {
+        next_significant(tokens, after).filter(|&n| tokens[n].kind == TokKind::Ident)?
+    };
+    let text = String::from_utf8_lossy(src);
+    let kotlin = after == param;
+    let semi = if kotlin { "" } else { ";" };
+    let mut edits = vec![Edit::replace(
+        tokens[name].span.start..tokens[close].span.end,
+        "Header(\"x-api-key\")",
+    )];
+    if !text.contains("import retrofit2.http.*")
+        && !text.contains("import retrofit2.http.Header\n")
+        && !text.contains("import retrofit2.http.Header;")
+    {
+        let Some(at) = text.find("import retrofit2.http.Query") else {
+            return Some(Err(
+                "`retrofit2.http.Query` is not imported by name; import `Header` beside it".into(),
+            ));
+        };
+        let end = line_end(src, at) - usize::from(eol(src, at) == "\r\n");
+        edits.push(Edit::insert(
+            end,
+            format!("{}import retrofit2.http.Header{semi}", eol(src, at)),
+        ));
+    }
+    edits.sort_by_key(|e| e.range.start);
+    Some(Ok(Removal {
+        edits,
+        key: KeySource::Expr(text_of(src, &tokens[param])),
+        placed: true,
+    }))
 }
 
 /// Back along a call chain from the call named at `name`: its first token and the names in
@@ -314,8 +707,9 @@ mod tests {
 
     #[test]
     fn jvm_near_misses_stay_manual() {
-        let rest = "String s = restTemplate.getForObject(\"https://api.au.whispir.com/m?apikey=\" + k, String.class);\n";
-        assert!(manual("A.java", rest).contains("HttpEntity"));
+        // RestTemplate headers built by another method: a path through another function.
+        let rest = "class A {\n    String f() {\n        return restTemplate.exchange(\"https://api.au.whispir.com/m?apikey=\" + k, HttpMethod.GET, new HttpEntity<>(headers()), String.class).getBody();\n    }\n}\n";
+        assert!(manual("A.java", rest).contains("headers.set(\"x-api-key\", k)"));
         // `.url(…)` on something that is not a request builder.
         manual(
             "A.java",
@@ -339,15 +733,251 @@ mod tests {
     }
 
     #[test]
-    fn jvm_query_builder_call_is_never_cut_in_half() {
-        // Even though the chain sends the header, removing `("apikey", k)` alone would
-        // leave `.addQueryParameter` behind.
-        let src = r#"val url = "https://api.au.whispir.com/templates".toHttpUrl().newBuilder()
-    .addQueryParameter("apikey", apiKey)
-    .build()
-val r = Request.Builder().url(url).header("x-api-key", apiKey).build()
+    fn jvm_query_builder_call_goes_whole_with_the_request_found_through_the_variable() {
+        // The chain link goes as a whole (never `.addQueryParameter` with no arguments); the
+        // request that reads the variable sends the header, or gets it.
+        let src = r#"fun f(): Request {
+    val url = "https://api.au.whispir.com/templates".toHttpUrl().newBuilder()
+        .addQueryParameter("apikey", apiKey)
+        .build()
+    return Request.Builder().url(url).header("x-api-key", apiKey).build()
+}
 "#;
-        manual("A.kt", src);
+        assert_eq!(
+            safe("A.kt", src),
+            r#"fun f(): Request {
+    val url = "https://api.au.whispir.com/templates".toHttpUrl().newBuilder()
+        .build()
+    return Request.Builder().url(url).header("x-api-key", apiKey).build()
+}
+"#
+        );
+        let src = r#"class A {
+    Request templates(String key) {
+        HttpUrl url = HttpUrl.parse("https://api.au.whispir.com/templates").newBuilder()
+                .addQueryParameter("limit", "20")
+                .addQueryParameter("apikey", key)
+                .build();
+        return new Request.Builder().url(url).build();
+    }
+}
+"#;
+        assert_eq!(
+            safe("A.java", src),
+            r#"class A {
+    Request templates(String key) {
+        HttpUrl url = HttpUrl.parse("https://api.au.whispir.com/templates").newBuilder()
+                .addQueryParameter("limit", "20")
+                .build();
+        return new Request.Builder().url(url).header("x-api-key", key).build();
+    }
+}
+"#
+        );
+        // The URL variable read twice: not proved a single request's.
+        let shared = "class A {\n    void f(String key) {\n        HttpUrl url = HttpUrl.parse(\"https://api.au.whispir.com/t\").newBuilder().addQueryParameter(\"apikey\", key).build();\n        log(url);\n        client.newCall(new Request.Builder().url(url).build());\n    }\n}\n";
+        manual("A.java", shared);
+    }
+
+    #[test]
+    fn urls_in_locals_reach_okhttp_and_java_net_http_builders() {
+        let src = "class A {\n    Request f(String key) {\n        String url = \"https://api.au.whispir.com/messages?apikey=\" + key;\n        return new Request.Builder().url(url).build();\n    }\n}\n";
+        assert_eq!(
+            safe("A.java", src),
+            "class A {\n    Request f(String key) {\n        String url = \"https://api.au.whispir.com/messages\";\n        return new Request.Builder().url(url).header(\"x-api-key\", key).build();\n    }\n}\n"
+        );
+        let src = "class A {\n    HttpRequest f(String key) {\n        URI uri = URI.create(\"https://api.au.whispir.com/messages?apikey=\" + key);\n        return HttpRequest.newBuilder().uri(uri).GET().build();\n    }\n}\n";
+        assert_eq!(
+            safe("A.java", src),
+            "class A {\n    HttpRequest f(String key) {\n        URI uri = URI.create(\"https://api.au.whispir.com/messages\");\n        return HttpRequest.newBuilder().uri(uri).header(\"x-api-key\", key).GET().build();\n    }\n}\n"
+        );
+    }
+
+    #[test]
+    fn kotlin_dollar_name_templates_are_the_key() {
+        let src = "fun f(apiKey: String) = Request.Builder()\n    .url(\"https://api.au.whispir.com/messages?apikey=$apiKey&limit=5\")\n    .build()\n";
+        assert_eq!(
+            safe("A.kt", src),
+            "fun f(apiKey: String) = Request.Builder()\n    .url(\"https://api.au.whispir.com/messages?limit=5\")\n    .header(\"x-api-key\", apiKey)\n    .build()\n"
+        );
+        // In Java `$apiKey` is text: nothing to follow.
+        manual(
+            "A.java",
+            "Request r = new Request.Builder().url(\"https://api.au.whispir.com/m?apikey=$apiKey\").build();\n",
+        );
+    }
+
+    #[test]
+    fn rest_template_uri_variable_and_its_argument_go_and_the_entity_headers_get_the_key() {
+        let src = r#"class A {
+    ResponseEntity<String> status(String id, String key) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        HttpEntity<String> entity = new HttpEntity<>(headers);
+        return restTemplate.exchange("https://api.au.whispir.com/messages/{id}?apikey={api_key}", HttpMethod.GET, entity, String.class, id, key);
+    }
+}
+"#;
+        assert_eq!(
+            safe("A.java", src),
+            r#"class A {
+    ResponseEntity<String> status(String id, String key) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set("x-api-key", key);
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        HttpEntity<String> entity = new HttpEntity<>(headers);
+        return restTemplate.exchange("https://api.au.whispir.com/messages/{id}", HttpMethod.GET, entity, String.class, id);
+    }
+}
+"#
+        );
+        // A `Map.of` entry, and the entity written in place.
+        let src = r#"class A {
+    String send(String body, String key) {
+        HttpHeaders h = new HttpHeaders();
+        return restTemplate.postForObject("https://api.au.whispir.com/{ws}/messages?apikey={apikey}", new HttpEntity<>(body, h), String.class, Map.of("ws", "1", "apikey", key));
+    }
+}
+"#;
+        assert_eq!(
+            safe("A.java", src),
+            r#"class A {
+    String send(String body, String key) {
+        HttpHeaders h = new HttpHeaders();
+        h.set("x-api-key", key);
+        return restTemplate.postForObject("https://api.au.whispir.com/{ws}/messages", new HttpEntity<>(body, h), String.class, Map.of("ws", "1"));
+    }
+}
+"#
+        );
+        // Kotlin: `val` declarations, no semicolons.
+        let src = r#"fun send(body: String, key: String): String? {
+    val headers = HttpHeaders()
+    val entity = HttpEntity(body, headers)
+    return restTemplate.exchange("https://api.au.whispir.com/messages?apikey={k}", HttpMethod.POST, entity, String::class.java, key).body
+}
+"#;
+        assert_eq!(
+            safe("A.kt", src),
+            r#"fun send(body: String, key: String): String? {
+    val headers = HttpHeaders()
+    headers.set("x-api-key", key)
+    val entity = HttpEntity(body, headers)
+    return restTemplate.exchange("https://api.au.whispir.com/messages", HttpMethod.POST, entity, String::class.java).body
+}
+"#
+        );
+    }
+
+    #[test]
+    fn rest_template_headers_shared_with_another_request_are_unsafe() {
+        let src = r#"class A {
+    void f(String key) {
+        HttpHeaders headers = new HttpHeaders();
+        restTemplate.exchange("https://api.au.whispir.com/m?apikey={k}", HttpMethod.GET, new HttpEntity<>(headers), String.class, key);
+        restTemplate.exchange("https://example.com/other", HttpMethod.GET, new HttpEntity<>(headers), String.class);
+    }
+}
+"#;
+        let (_, applicability) = fix("A.java", src).expect("fixable");
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        // The entity, not the headers, is what the other request shares.
+        let src = src.replace(
+            "        restTemplate.exchange(\"https://api.au.whispir.com/m?apikey={k}\", HttpMethod.GET, new HttpEntity<>(headers)",
+            "        HttpEntity<String> entity = new HttpEntity<>(headers);\n        restTemplate.exchange(\"https://api.au.whispir.com/m?apikey={k}\", HttpMethod.GET, entity",
+        )
+        .replace("new HttpEntity<>(headers), String.class);", "entity, String.class);");
+        assert!(
+            src.contains("HttpMethod.GET, entity, String.class);"),
+            "{src}"
+        );
+        let (_, applicability) = fix("A.java", &src).expect("fixable");
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        // URI variables passed as an array cannot be counted.
+        let reason = manual(
+            "A.java",
+            r#"class A {
+    void f(Object[] vars) {
+        HttpHeaders headers = new HttpHeaders();
+        restTemplate.exchange("https://api.au.whispir.com/{a}?apikey={k}", HttpMethod.GET, new HttpEntity<>(headers), String.class, vars);
+    }
+}
+"#,
+        );
+        assert!(reason.contains("URI variables"), "{reason}");
+    }
+
+    #[test]
+    fn rest_template_get_becomes_exchange_with_headers_and_imports() {
+        let src = r#"import org.springframework.http.ResponseEntity;
+
+class A {
+    String f(String key) {
+        return restTemplate.getForObject("https://api.au.whispir.com/messages?apikey={k}", String.class, key);
+    }
+}
+"#;
+        assert_eq!(
+            safe("A.java", src),
+            r#"import org.springframework.http.ResponseEntity;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+
+class A {
+    String f(String key) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set("x-api-key", key);
+        return restTemplate.exchange("https://api.au.whispir.com/messages", HttpMethod.GET, new HttpEntity<>(headers), String.class).getBody();
+    }
+}
+"#
+        );
+    }
+
+    #[test]
+    fn retrofit_query_parameter_becomes_a_header_parameter() {
+        let src = r#"import retrofit2.http.GET
+import retrofit2.http.Query
+
+/** The Whispir API. */
+interface Api {
+    @GET("messages")
+    fun messages(@Query("apikey") apiKey: String): Call<String>
+}
+"#;
+        assert_eq!(
+            safe("A.kt", src),
+            r#"import retrofit2.http.GET
+import retrofit2.http.Query
+import retrofit2.http.Header
+
+/** The Whispir API. */
+interface Api {
+    @GET("messages")
+    fun messages(@Header("x-api-key") apiKey: String): Call<String>
+}
+"#
+        );
+        let src = r#"import retrofit2.http.*;
+
+/** The Whispir API. */
+interface Api {
+    @GET("messages")
+    Call<String> messages(@Query("apikey") String key, @Query("limit") int limit);
+}
+"#;
+        assert_eq!(
+            safe("A.java", src),
+            r#"import retrofit2.http.*;
+
+/** The Whispir API. */
+interface Api {
+    @GET("messages")
+    Call<String> messages(@Header("x-api-key") String key, @Query("limit") int limit);
+}
+"#
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ use crate::request::query::KeySource;
 use cursor::{anchor, opening};
 use std::ops::Range;
 
+pub use jvm::retrofit_header;
+
 pub struct Placement {
     /// Empty when the request already sends `x-api-key`.
     pub edits: Vec<Edit>,
