@@ -73,16 +73,16 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                     binding,
                     use_at: at.start,
                 });
-                // The removal takes a builder call out whole (`.addQueryParameter("apikey",
-                // k)` as a link of its chain); where the variable is used, the request is
-                // placed like any URL.
+                // The removal takes a query-builder link out whole (`.addQueryParameter(
+                // "apikey", k)`): the chain built a URL, and where the variable is used the
+                // request is placed like any URL. A builder map (`params = {…}`) stays one.
                 let followed = Request {
                     at,
-                    builder: false,
+                    builder: req.builder && !query_builder_link(src, &facts.tokens, p),
                     ..req
                 };
                 place::place(&followed).map(|mut placement| {
-                    let held = if p.shape == ParamShape::Builder {
+                    let held = if followed.builder {
                         "query"
                     } else {
                         "URL"
@@ -340,6 +340,18 @@ const URL_BUILDERS: [&str; 9] = [
 /// Links of a query-builder chain that add a parameter (OkHttp `HttpUrl.Builder`, Spring
 /// `UriComponentsBuilder`, Apache `URIBuilder`): the chain builds the URL it is assigned to.
 const QUERY_BUILDER_LINKS: [&str; 3] = ["addqueryparameter", "queryparam", "addparameter"];
+
+/// Whether the parameter's name is the first argument of a query-builder link.
+fn query_builder_link(src: &[u8], tokens: &[Token], p: &ApiKeyParam) -> bool {
+    token_at(tokens, p.span.start)
+        .and_then(|k| prev_significant(tokens, k))
+        .filter(|&o| tokens[o].is_punct(src, "("))
+        .and_then(|o| prev_significant(tokens, o))
+        .is_some_and(|n| {
+            let name = String::from_utf8_lossy(tokens[n].text(src)).to_ascii_lowercase();
+            QUERY_BUILDER_LINKS.contains(&name.as_str())
+        })
+}
 
 /// When the `(` at token `open` belongs to a call that only builds a URL (`fmt.Sprintf`,
 /// `String.format`, `format!`, `URI`, `new URL`, `url.Parse`), the first token of that call's

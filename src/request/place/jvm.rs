@@ -178,6 +178,12 @@ fn rest_template(
     let mut placement = header_statement_after(req, (var, first, last), b"", &key, |v, k| {
         format!("{v}.set(\"x-api-key\", {k}){end}")
     })?;
+    if !placement.edits.is_empty() {
+        placement.how = format!(
+            "add `{}.set(\"x-api-key\", …)` to the headers of its HttpEntity",
+            text_of(src, &tokens[var])
+        );
+    }
     placement.edits.extend(edits);
     // Headers or an entity shared with another request would send it the key too.
     if std::iter::once(var)
