@@ -69,6 +69,22 @@ pub struct Diagnostic {
     /// The fix follows the URL through a variable: safe only once a syntax tree proves it a
     /// local assigned once and read only by this request (checked late, in `request::group`).
     pub through_variable: Option<VariableUse>,
+    /// Other places that explain this finding (the definition of a value used here, in
+    /// another file): SARIF `relatedLocations`, JSON `related`, a human `note:`.
+    pub related: Vec<Related>,
+}
+
+/// A place in another file, with its position worked out when that file was read (the
+/// reports hold only the file a finding is in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub path: String,
+    /// 1-based, columns in Unicode scalar values as everywhere in the reports.
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub message: String,
 }
 
 /// Where a followed variable is assigned and where the request reads it (byte offsets).
@@ -90,6 +106,7 @@ impl Diagnostic {
             fix: None,
             base_url: false,
             through_variable: None,
+            related: Vec::new(),
         }
     }
 

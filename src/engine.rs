@@ -2,6 +2,7 @@
 //! for a whole run (walk in parallel, collect, sort).
 
 use crate::budget::{ByteBudget, Permit};
+use crate::crossfile::{self, Binding};
 use crate::detect::{self, mentions_whispir};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::discover::{self, Found, WalkOptions, io_cause};
@@ -123,6 +124,16 @@ impl Outcome {
 
 /// Runs the rules on one file already in memory. `None` when nothing is found.
 pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
+    check_file_collecting(file, settings, None)
+}
+
+/// `check_file`, also adding to `bindings` the names whose values carry the file's legacy
+/// findings, for the cross-file pass (`crossfile`).
+pub(crate) fn check_file_collecting(
+    file: SourceFile,
+    settings: &Settings,
+    bindings: Option<&mut Vec<Binding>>,
+) -> Option<FileReport> {
     if !mentions_whispir(&file.bytes) {
         return None;
     }
@@ -190,6 +201,9 @@ pub fn check_file(file: SourceFile, settings: &Settings) -> Option<FileReport> {
     diagnostics.sort_by_key(|d| (d.span.start, d.code, d.span.end));
     if diagnostics.is_empty() {
         return None;
+    }
+    if let Some(out) = bindings {
+        crossfile::collect(&file, lang, &facts.tokens, &diagnostics, out);
     }
     Some(FileReport {
         file,
@@ -316,7 +330,7 @@ fn scan_path(
             }
             // The search first: it rules out nearly every file, binary or not.
             if !mentions_whispir(buf) || looks_binary(buf) {
-                return Scanned::Checked(None, Vec::new());
+                return Scanned::Checked(Checked::default());
             }
             if let Some(own) = own_output::recognise(buf) {
                 return Scanned::OwnOutput(own.describe());
@@ -331,10 +345,19 @@ fn scan_path(
             } else {
                 buf.clone()
             };
+            // A file the cross-file pass may have to read again (a stream cannot be).
+            let again = (!stream).then(|| (display.clone(), path.clone()));
             let mut file = SourceFile::new(display, path, bytes);
             file.stream = stream;
             file.encoding = encoding;
-            Scanned::Checked(check_file(file, settings).map(Box::new), problems)
+            let mut bindings = Vec::new();
+            let report = check_file_collecting(file, settings, Some(&mut bindings));
+            Scanned::Checked(Checked {
+                again: again.filter(|_| report.is_none()),
+                report: report.map(Box::new),
+                problems,
+                bindings,
+            })
         });
         if buf.capacity() > KEPT_BUFFER {
             *buf = Vec::new();
@@ -345,10 +368,23 @@ fn scan_path(
 
 /// What became of one path.
 enum Scanned {
-    /// Checked: its report when it has findings, and problems with its suppressions.
-    Checked(Option<Box<FileReport>>, Vec<ScanError>),
+    Checked(Checked),
     /// One of the tool's own files, passed over: why.
     OwnOutput(&'static str),
+}
+
+/// A file that was read and checked.
+#[derive(Default)]
+struct Checked {
+    /// Its report, when it has findings.
+    report: Option<Box<FileReport>>,
+    /// Problems with its suppression comments.
+    problems: Vec<ScanError>,
+    /// Its bindings whose values carry legacy usage (`crossfile`).
+    bindings: Vec<Binding>,
+    /// Display name and path of a file that passed the prefilter but has no report: the
+    /// cross-file pass reads it again when there are bindings to look for.
+    again: Option<(String, PathBuf)>,
 }
 
 /// Test hook (debug builds only): analysing a file that contains this variable's value
@@ -448,6 +484,8 @@ pub fn run(
     let errors = Mutex::new(Vec::new());
     let skipped = Mutex::new(Vec::new());
     let own_outputs = Mutex::new(Vec::new());
+    let mut bindings: Mutex<Vec<Binding>> = Mutex::new(Vec::new());
+    let read_again: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
     let scanned = AtomicUsize::new(0);
     let paths = input.paths;
     if let Some(stdin) = input.stdin {
@@ -462,7 +500,8 @@ pub fn run(
                 .expect("no panics while locked")
                 .extend(suppression_problems(name, &stdin.bytes));
             let file = SourceFile::new(name.clone(), PathBuf::from(name), stdin.bytes.clone());
-            match contained(|| check_file(file, settings)) {
+            let found = bindings.get_mut().expect("no panics while locked");
+            match contained(|| check_file_collecting(file, settings, Some(found))) {
                 Ok(Some(r)) => reports.lock().expect("no panics while locked").push(r),
                 Ok(None) => {}
                 Err(message) => errors
@@ -524,14 +563,26 @@ pub fn run(
                         path: display,
                         message,
                     }),
-                Ok(Scanned::Checked(report, problems)) => {
-                    if !problems.is_empty() {
+                Ok(Scanned::Checked(checked)) => {
+                    if !checked.problems.is_empty() {
                         errors
                             .lock()
                             .expect("no panics while locked")
-                            .extend(problems);
+                            .extend(checked.problems);
                     }
-                    if let Some(r) = report {
+                    if !checked.bindings.is_empty() {
+                        bindings
+                            .lock()
+                            .expect("no panics while locked")
+                            .extend(checked.bindings);
+                    }
+                    if let Some(again) = checked.again {
+                        read_again
+                            .lock()
+                            .expect("no panics while locked")
+                            .push(again);
+                    }
+                    if let Some(r) = checked.report {
                         reports.lock().expect("no panics while locked").push(*r);
                     }
                 }
@@ -550,6 +601,11 @@ pub fn run(
         });
     }
     let mut errors = errors.into_inner().expect("no panics while locked");
+    let bindings = bindings.into_inner().expect("no panics while locked");
+    if let Some(index) = crossfile::Index::new(&bindings) {
+        let again = read_again.into_inner().expect("no panics while locked");
+        cross_file_pass(&index, &mut reports, again, settings, &mut errors);
+    }
     errors.sort();
     let policy = base_url_policy(&reports, input.stdin.is_none() && whole_repository(paths));
     if settings.rules.base_urls.is_none() {
@@ -572,6 +628,90 @@ pub fn run(
         files_scanned: scanned.into_inner(),
         baseline: None,
     })
+}
+
+/// Pass 2 of `crossfile`: uses of `index`'s bindings in the files that passed the
+/// prefilter, those with a report (in memory) and those without (read again). Files that
+/// mention no binding's name cost one search.
+fn cross_file_pass(
+    index: &crossfile::Index,
+    reports: &mut Vec<FileReport>,
+    again: Vec<(String, PathBuf)>,
+    settings: &Settings,
+    errors: &mut Vec<ScanError>,
+) {
+    let uses = |file: &SourceFile, known: &[Diagnostic]| -> Vec<Diagnostic> {
+        if !index.mentioned_in(&file.bytes) {
+            return Vec::new();
+        }
+        let lang = lang::for_file_name(&file.file_name());
+        let tokens = lang.tokenize(&file.bytes);
+        let mut found = crossfile::uses(file, lang, &tokens, index, settings.rules.region, known);
+        found.retain(|d| settings.enabled(d.code, &file.path));
+        if !found.is_empty() {
+            let suppressions = Suppressions::find(file);
+            found.retain(|d| !suppressions.suppresses(file.line_index(d.span.start), d.code));
+        }
+        found
+    };
+    for r in reports.iter_mut() {
+        let found = match contained(|| uses(&r.file, &r.diagnostics)) {
+            Ok(found) => found,
+            Err(message) => {
+                errors.push(ScanError {
+                    path: r.file.display_path.clone(),
+                    message,
+                });
+                continue;
+            }
+        };
+        if !found.is_empty() {
+            r.diagnostics.extend(found);
+            r.diagnostics
+                .sort_by_key(|d| (d.span.start, d.code, d.span.end));
+        }
+    }
+    let mut added = false;
+    for (display, path) in again {
+        let read = || -> Result<Option<FileReport>, String> {
+            let f = std::fs::File::open(&path).map_err(|e| io_cause(&e))?;
+            let mut bytes = Vec::new();
+            read_capped(f, &mut bytes)?;
+            let mut encoding = Encoding::AsRead;
+            if let Some(big_endian) = encoding::utf16_bom(&bytes) {
+                (bytes, encoding) = encoding::decode_utf16(&bytes, big_endian);
+            }
+            if !index.mentioned_in(&bytes) {
+                return Ok(None);
+            }
+            let mut file = SourceFile::new(display.clone(), path.clone(), bytes);
+            file.encoding = encoding;
+            let diagnostics = uses(&file, &[]);
+            if diagnostics.is_empty() {
+                return Ok(None);
+            }
+            let secrets = detect::analyze(&file, lang::for_file_name(&file.file_name())).secrets;
+            Ok(Some(FileReport {
+                file,
+                diagnostics,
+                secrets,
+            }))
+        };
+        match contained(read).and_then(|r| r) {
+            Ok(Some(report)) => {
+                reports.push(report);
+                added = true;
+            }
+            Ok(None) => {}
+            Err(message) => errors.push(ScanError {
+                path: display,
+                message,
+            }),
+        }
+    }
+    if added {
+        reports.sort_by(|a, b| a.file.display_path.cmp(&b.file.display_path));
+    }
 }
 
 /// What the run allows for base URLs: see [`BaseUrlPolicy`].

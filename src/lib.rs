@@ -14,6 +14,7 @@ pub mod cmd;
 pub mod codes;
 pub mod completion;
 pub mod config;
+pub mod crossfile;
 pub mod detect;
 pub mod diagnostic;
 pub mod discover;

@@ -499,3 +499,37 @@ fn scan_errors_become_notifications() {
             .contains("missing.js")
     }));
 }
+
+/// A finding whose value is defined in another file names the definition as a related
+/// location (a relative URI, its region, and what the value is), and the document stays valid.
+#[test]
+fn cross_file_findings_carry_their_definition_as_a_related_location() {
+    let out = check(manifest_dir(), "sarif", &["fixtures/cross-file"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let sarif = out.json();
+    assert_valid(&sarif);
+    let mut lines = Vec::new();
+    for r in results(&sarif) {
+        let Some(related) = r["relatedLocations"].as_array() else {
+            continue;
+        };
+        let at = &r["locations"][0]["physicalLocation"];
+        for rel in related {
+            let p = &rel["physicalLocation"];
+            lines.push(format!(
+                "{} {}:{}:{} -> {}:{}:{}-{} (id {}) {}",
+                r["ruleId"].as_str().unwrap(),
+                at["artifactLocation"]["uri"].as_str().unwrap(),
+                at["region"]["startLine"],
+                at["region"]["startColumn"],
+                p["artifactLocation"]["uri"].as_str().unwrap(),
+                p["region"]["startLine"],
+                p["region"]["startColumn"],
+                p["region"]["endColumn"],
+                rel["id"],
+                rel["message"]["text"].as_str().unwrap(),
+            ));
+        }
+    }
+    insta::assert_snapshot!(lines.join("\n"));
+}

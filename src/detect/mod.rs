@@ -16,7 +16,7 @@ pub mod recorded;
 mod urls;
 mod yaml;
 
-pub use urls::{mentions_whispir, query_params, url_end, userinfo_before};
+pub use urls::{is_apikey_name, mentions_whispir, query_params, url_end, userinfo_before};
 
 use crate::hosts::HostKind;
 use crate::lang::{Language, Token};

@@ -192,6 +192,14 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
                 Severity::Note => CsDiagnostic::note(),
             };
             let mut notes = Vec::new();
+            for at in &d.related {
+                let place = format!("{}:{}:{}", at.path, at.line, at.column);
+                notes.push(format!(
+                    "note: {}: {}",
+                    crate::escape::line(&place),
+                    clean_line(report, &at.message, opts)
+                ));
+            }
             if let Some(help) = &d.help {
                 notes.push(format!("help: {}", clean_line(report, help, opts)));
             }

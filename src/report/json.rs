@@ -44,6 +44,19 @@ struct JsonDiagnostic<'a> {
     end_line: usize,
     end_column: usize,
     fix: Option<JsonFix>,
+    /// Where a value used here is defined, in another file; left out when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -112,6 +125,18 @@ fn diagnostics<'a>(
                     })
                     .collect(),
             }),
+            related: d
+                .related
+                .iter()
+                .map(|at| JsonRelated {
+                    path: &at.path,
+                    line: at.line,
+                    column: at.column,
+                    end_line: at.end_line,
+                    end_column: at.end_column,
+                    message: clean(r, &at.message, opts),
+                })
+                .collect(),
         }
     })
 }

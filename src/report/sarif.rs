@@ -110,6 +110,17 @@ struct SarifResult {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<SarifFix>,
+    /// Where a value used here is defined, in another file (`crossfile`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: Text,
 }
 
 #[derive(Serialize)]
@@ -399,6 +410,28 @@ fn result(
             .as_ref()
             .and_then(|f| fix(r, f, location, opts))
             .into_iter()
+            .collect(),
+        related_locations: d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, at)| RelatedLocation {
+                id,
+                physical_location: PhysicalLocation {
+                    artifact_location: artifact_location(&at.path),
+                    region: Some(Region {
+                        start_line: at.line,
+                        start_column: at.column,
+                        end_line: at.end_line,
+                        end_column: at.end_column,
+                        byte_offset: None,
+                        byte_length: None,
+                    }),
+                },
+                message: Text {
+                    text: clean(r, &at.message, opts),
+                },
+            })
             .collect(),
     }
 }

@@ -1,0 +1,853 @@
+//! Legacy values across files. SDKs keep `?apikey=` or the retired base URL in a constants
+//! class, and services keep a params map with an `apikey` entry in a settings module; the
+//! request that sends them is in another file, which the per-file analysis cannot connect.
+//!
+//! Two passes. Pass 1 runs with the normal scan: a file's own WM001/WM002 findings that sit
+//! in the value of a binding other files can name (a class constant or field, a module
+//! variable, an exported object member) become [`Binding`]s, with the name other files use
+//! (`WhispirConstants.QUERY_PREFIX`, `settings.BASE_URL`, `config.AUTH_PARAMS`, …). Pass 2
+//! runs only when pass 1 found any: the files that passed the prefilter are looked at again,
+//! and a use of a binding inside a request (a concatenation, a format argument, an
+//! interpolation, a `params`/`qs`/`query` argument) is reported at the use, with the
+//! definition as a related location.
+//!
+//! Names are matched, not resolved: a use is `Qualifier.NAME` (`::`, `->` too) where the
+//! qualifier is the defining class, module file stem or Go package, or a bare `NAME` in a
+//! file whose import statement names both the qualifier and `NAME` (or imports all of it).
+//! An alias (`import settings as s`, `import cfg from './config'`) is not followed.
+
+use crate::diagnostic::{Diagnostic, Related};
+use crate::lang::tokens::{enclosing_open, expression_end, next_significant, prev_significant};
+use crate::lang::{Language, RequestStyle, TokKind, Token};
+use crate::rules::RuleCode;
+use crate::source::SourceFile;
+use std::ops::Range;
+
+/// What a binding's value carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carries {
+    /// A retired gateway host (WM001).
+    LegacyHost,
+    /// An `apikey` query parameter, alone or at the end of a URL (WM002).
+    QueryKey,
+    /// A params map with an `apikey` entry (WM002).
+    ParamsMap,
+}
+
+impl Carries {
+    fn code(self) -> RuleCode {
+        match self {
+            Carries::LegacyHost => RuleCode::WM001,
+            Carries::QueryKey | Carries::ParamsMap => RuleCode::WM002,
+        }
+    }
+}
+
+/// A name, defined in one file, whose value carries legacy usage.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    /// The declared simple name (`QUERY_PREFIX`).
+    pub name: String,
+    /// The class, module (file stem) or Go package other files name it through.
+    pub qualifier: String,
+    pub carries: Carries,
+    /// The value as shown in messages, never a key: `?apikey=`, `https://api.whispir.com`.
+    pub shown: String,
+    /// The file it is defined in, as the reports name it.
+    pub path: String,
+    /// Where the name is declared, with its position for the reports.
+    pub at: Related,
+}
+
+/// Pass 1: the bindings among `diagnostics` (the file's final findings, suppressions
+/// applied: a definition that was silenced is not followed either).
+pub fn collect(
+    file: &SourceFile,
+    lang: &dyn Language,
+    tokens: &[Token],
+    diagnostics: &[Diagnostic],
+    out: &mut Vec<Binding>,
+) {
+    let style = lang.request_style();
+    if tokens.is_empty() || !importable_style(style) {
+        return;
+    }
+    let src = &file.bytes[..];
+    // A literal holding many findings is one binding: it is looked at once per rule.
+    let mut seen: std::collections::HashSet<(usize, RuleCode)> = Default::default();
+    let first_new = out.len();
+    for d in diagnostics {
+        if !matches!(d.code, RuleCode::WM001 | RuleCode::WM002) || !d.related.is_empty() {
+            continue;
+        }
+        let Some(i) = crate::lang::tokens::token_at(tokens, d.span.start) else {
+            continue;
+        };
+        if !seen.insert((i, d.code)) {
+            continue;
+        }
+        let t = &tokens[i];
+        let (value_start, carries) = match t.kind {
+            TokKind::Str if crate::detect::is_apikey_name(t.content_text(src)) => {
+                // A map key: the map must be the value itself (`AUTH = {"apikey": K}`).
+                let Some(open) = enclosing_open(src, tokens, i) else {
+                    continue;
+                };
+                (map_start(src, tokens, open), Carries::ParamsMap)
+            }
+            TokKind::Ident if crate::detect::is_apikey_name(t.text(src)) => {
+                let Some(open) = enclosing_open(src, tokens, i) else {
+                    continue;
+                };
+                (map_start(src, tokens, open), Carries::ParamsMap)
+            }
+            TokKind::Str if d.code == RuleCode::WM001 => (i, Carries::LegacyHost),
+            TokKind::Str => (i, Carries::QueryKey),
+            _ => continue,
+        };
+        let Some((name, qualifier)) = declared_name(file, src, tokens, value_start, style) else {
+            continue;
+        };
+        let shown = match carries {
+            Carries::LegacyHost => legacy_origin(&src[t.content.start..d.span.end], d.span.len()),
+            Carries::QueryKey => query_piece(src, d.span.clone()),
+            Carries::ParamsMap => "a params map with an `apikey` entry".to_string(),
+        };
+        let name_text = String::from_utf8_lossy(tokens[name].text(src)).into_owned();
+        let span = &tokens[name].span;
+        let (start, end) = (file.line_col(span.start), file.line_col(span.end));
+        out.push(Binding {
+            at: Related {
+                path: file.display_path.clone(),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                message: format!("`{name_text}` is defined here as {shown}"),
+            },
+            name: name_text,
+            qualifier,
+            carries,
+            shown,
+            path: file.display_path.clone(),
+        });
+    }
+    // A name given twice in one file (`if …: BASE = … else: BASE = …`) is one binding.
+    if out.len() > first_new + 1 {
+        let mut mine = out.split_off(first_new);
+        mine.sort_by(|a, b| (&a.name, a.carries as u8).cmp(&(&b.name, b.carries as u8)));
+        mine.dedup_by(|a, b| a.name == b.name && a.carries == b.carries);
+        out.extend(mine);
+    }
+}
+
+/// Languages whose files name each other's bindings by class, module or package.
+fn importable_style(style: RequestStyle) -> bool {
+    matches!(
+        style,
+        RequestStyle::Jvm
+            | RequestStyle::CSharp
+            | RequestStyle::Python
+            | RequestStyle::JavaScript
+            | RequestStyle::Go
+            | RequestStyle::Php
+            | RequestStyle::Ruby
+    )
+}
+
+/// The token that starts a map value: `dict(` is a call whose bracket opens the map.
+fn map_start(src: &[u8], tokens: &[Token], open: usize) -> usize {
+    match prev_significant(tokens, open) {
+        Some(p) if tokens[p].kind == TokKind::Ident && tokens[p].text(src) == b"dict" => p,
+        // PHP's `array(…)`.
+        Some(p) if tokens[p].kind == TokKind::Ident && tokens[p].text(src) == b"array" => p,
+        _ => open,
+    }
+}
+
+/// `https://api.whispir.com` out of the literal text up to the end of the host (`len`
+/// bytes): the scheme right before the host when written, never credentials.
+fn legacy_origin(text: &[u8], len: usize) -> String {
+    let (before, host) = text.split_at(text.len() - len);
+    let scheme = [&b"https://"[..], b"http://"]
+        .into_iter()
+        .find(|s| {
+            before.len() >= s.len() && before[before.len() - s.len()..].eq_ignore_ascii_case(s)
+        })
+        .unwrap_or(b"");
+    format!(
+        "`{}{}`",
+        String::from_utf8_lossy(scheme).to_ascii_lowercase(),
+        String::from_utf8_lossy(host)
+    )
+}
+
+/// `?apikey=` (the separator and the name; the value is never shown).
+fn query_piece(src: &[u8], span: Range<usize>) -> String {
+    let name_end = memchr::memchr(b'=', &src[span.clone()]).map_or(span.end, |e| span.start + e);
+    let sep = match span.start.checked_sub(1).map(|p| src[p]) {
+        Some(b @ (b'?' | b'&')) => (b as char).to_string(),
+        _ => String::new(),
+    };
+    format!(
+        "`{sep}{}=`",
+        String::from_utf8_lossy(&src[span.start..name_end])
+    )
+}
+
+/// The name assigned the value starting at token `value`, with the qualifier other files
+/// name it by, when it is a binding they can reach (not a local of a function).
+fn declared_name(
+    file: &SourceFile,
+    src: &[u8],
+    tokens: &[Token],
+    value: usize,
+    style: RequestStyle,
+) -> Option<(usize, String)> {
+    let op = prev_significant(tokens, value)?;
+    let by_colon = tokens[op].is_punct(src, ":");
+    if !(tokens[op].is_punct(src, "=") || by_colon && style == RequestStyle::JavaScript) {
+        return None;
+    }
+    let name = prev_significant(tokens, op)?;
+    // Go's `:=` declares a local.
+    if tokens[name].is_punct(src, ":") || tokens[name].kind != TokKind::Ident {
+        return None;
+    }
+    let qualifier = match style {
+        RequestStyle::Jvm | RequestStyle::CSharp | RequestStyle::Php => {
+            let open = enclosing_open(src, tokens, name)?;
+            type_name_before(src, tokens, open)?
+        }
+        RequestStyle::Python => python_scope(file, src, tokens, name)?,
+        RequestStyle::JavaScript => {
+            if by_colon {
+                // A member of `module.exports = { … }` / `export default { … }`.
+                let open = enclosing_open(src, tokens, name)?;
+                let before = prev_significant(tokens, open)?;
+                let exported = tokens[before].is_punct(src, "=")
+                    && prev_significant(tokens, before)
+                        .is_some_and(|e| tokens[e].text(src) == b"exports")
+                    || tokens[before].text(src) == b"default";
+                if !exported || enclosing_open(src, tokens, open).is_some() {
+                    return None;
+                }
+            } else {
+                let keyword = prev_significant(tokens, name)?;
+                let top_level = enclosing_open(src, tokens, name).is_none();
+                if !top_level || !matches!(tokens[keyword].text(src), b"const" | b"let" | b"var") {
+                    return None;
+                }
+            }
+            module_stem(file)?
+        }
+        RequestStyle::Go => {
+            let top_level = match enclosing_open(src, tokens, name) {
+                None => true,
+                Some(open) => {
+                    prev_significant(tokens, open)
+                        .is_some_and(|k| matches!(tokens[k].text(src), b"const" | b"var"))
+                        && enclosing_open(src, tokens, open).is_none()
+                }
+            };
+            // Other packages see only exported (capitalised) names.
+            let exported = tokens[name].text(src)[0].is_ascii_uppercase();
+            if !top_level || !exported {
+                return None;
+            }
+            go_package(src, tokens)?
+        }
+        RequestStyle::Ruby => {
+            if !tokens[name].text(src)[0].is_ascii_uppercase() {
+                return None;
+            }
+            ruby_namespace(src, tokens, name)?
+        }
+        _ => return None,
+    };
+    Some((name, qualifier))
+}
+
+/// The class, interface, enum, struct or object whose body opens at token `open`.
+fn type_name_before(src: &[u8], tokens: &[Token], open: usize) -> Option<String> {
+    if !tokens[open].is_punct(src, "{") {
+        return None;
+    }
+    let mut j = open;
+    for _ in 0..24 {
+        j = prev_significant(tokens, j)?;
+        let t = &tokens[j];
+        if t.kind == TokKind::Punct && matches!(t.text(src), b";" | b"}" | b"{" | b"=") {
+            return None;
+        }
+        if t.kind == TokKind::Ident
+            && matches!(
+                t.text(src),
+                b"class" | b"interface" | b"enum" | b"struct" | b"object" | b"record"
+            )
+        {
+            let n = next_significant(tokens, j)?;
+            return (tokens[n].kind == TokKind::Ident)
+                .then(|| String::from_utf8_lossy(tokens[n].text(src)).into_owned());
+        }
+    }
+    None
+}
+
+/// Spaces and tabs before byte `at` on its line, when nothing else is.
+fn indentation(src: &[u8], at: usize) -> Option<usize> {
+    let line_start = memchr::memrchr(b'\n', &src[..at]).map_or(0, |n| n + 1);
+    src[line_start..at]
+        .iter()
+        .all(|b| *b == b' ' || *b == b'\t')
+        .then_some(at - line_start)
+}
+
+/// A Python module variable (at the left margin: `module.NAME`) or class attribute
+/// (`Class.NAME`); `None` inside a function.
+fn python_scope(file: &SourceFile, src: &[u8], tokens: &[Token], name: usize) -> Option<String> {
+    let indent = indentation(src, tokens[name].span.start)?;
+    if indent == 0 {
+        return module_stem(file);
+    }
+    // The nearest line above that is indented less says which block this is.
+    for j in (0..name).rev() {
+        let t = &tokens[j];
+        if t.kind != TokKind::Ident {
+            continue;
+        }
+        match indentation(src, t.span.start) {
+            Some(i) if i < indent => {
+                if t.text(src) != b"class" {
+                    return None;
+                }
+                let n = next_significant(tokens, j)?;
+                return Some(String::from_utf8_lossy(tokens[n].text(src)).into_owned());
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// What other modules call this one: its file stem (`settings` for `app/settings.py`), or
+/// its directory for a package's `__init__.py` / a folder's `index.js`.
+fn module_stem(file: &SourceFile) -> Option<String> {
+    let stem = file.path.file_stem()?.to_str()?;
+    if matches!(stem, "__init__" | "index") {
+        return file
+            .path
+            .parent()?
+            .file_name()?
+            .to_str()
+            .map(str::to_string);
+    }
+    Some(stem.to_string())
+}
+
+/// The Go `package` clause's name.
+fn go_package(src: &[u8], tokens: &[Token]) -> Option<String> {
+    let at = tokens
+        .iter()
+        .position(|t| t.kind == TokKind::Ident && t.text(src) == b"package")?;
+    let n = next_significant(tokens, at)?;
+    Some(String::from_utf8_lossy(tokens[n].text(src)).into_owned())
+}
+
+/// The innermost Ruby `module`/`class` opened before token `name` (its last segment).
+fn ruby_namespace(src: &[u8], tokens: &[Token], name: usize) -> Option<String> {
+    let at = (0..name).rev().find(|&j| {
+        tokens[j].kind == TokKind::Ident && matches!(tokens[j].text(src), b"module" | b"class")
+    })?;
+    let mut n = next_significant(tokens, at)?;
+    // `module Acme::Whispir`: the last segment.
+    while let Some(sep) = next_significant(tokens, n).filter(|&s| tokens[s].is_punct(src, "::")) {
+        n = next_significant(tokens, sep)?;
+    }
+    (tokens[n].kind == TokKind::Ident)
+        .then(|| String::from_utf8_lossy(tokens[n].text(src)).into_owned())
+}
+
+/// The bindings, indexed by name for pass 2; the names are also the byte prefilter.
+pub struct Index<'a> {
+    bindings: &'a [Binding],
+    names: aho_corasick::AhoCorasick,
+    /// Name → the bindings of that name (several classes may declare one name).
+    by_name: std::collections::HashMap<&'a [u8], Vec<&'a Binding>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(bindings: &'a [Binding]) -> Option<Index<'a>> {
+        if bindings.is_empty() {
+            return None;
+        }
+        let names = aho_corasick::AhoCorasick::new(bindings.iter().map(|b| b.name.as_bytes()))
+            .expect("binding names are short identifiers");
+        let mut by_name: std::collections::HashMap<&[u8], Vec<&Binding>> = Default::default();
+        for b in bindings {
+            by_name.entry(b.name.as_bytes()).or_default().push(b);
+        }
+        Some(Index {
+            bindings,
+            names,
+            by_name,
+        })
+    }
+
+    /// Whether `bytes` mention any binding's name: the only test most files get.
+    pub fn mentioned_in(&self, bytes: &[u8]) -> bool {
+        self.names.is_match(bytes)
+    }
+
+    fn named(&self, name: &[u8]) -> &[&'a Binding] {
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// One use of a binding found in pass 2: the span reported and the binding.
+struct Use<'a> {
+    span: Range<usize>,
+    binding: &'a Binding,
+    /// How it is named here (`WhispirConstants.QUERY_PREFIX`, or `QUERY_PREFIX` imported).
+    written: String,
+}
+
+/// Pass 2 on one file: the diagnostics for uses of `index`'s bindings in requests. `known`
+/// are the file's own findings (a use they already cover is not reported twice).
+pub fn uses(
+    file: &SourceFile,
+    lang: &dyn Language,
+    tokens: &[Token],
+    index: &Index,
+    region: Option<crate::hosts::Region>,
+    known: &[Diagnostic],
+) -> Vec<Diagnostic> {
+    let src = &file.bytes[..];
+    let mut found: Vec<Use> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        match t.kind {
+            TokKind::Ident => {
+                for &b in index.named(t.text(src)) {
+                    if b.path == file.display_path {
+                        continue;
+                    }
+                    if let Some((first, written)) = named_here(src, tokens, i, b)
+                        && in_request(src, tokens, lang, first, i, b.carries)
+                    {
+                        found.push(Use {
+                            span: tokens[first].span.start..t.span.end,
+                            binding: b,
+                            written,
+                        });
+                    }
+                }
+            }
+            TokKind::Str if index.mentioned_in(t.content_text(src)) => {
+                interpolated(src, tokens, t, index, file, &mut found);
+            }
+            _ => {}
+        }
+    }
+    found.sort_by_key(|u| (u.span.start, u.binding.carries.code()));
+    found.dedup_by(|a, b| a.span == b.span && a.binding.carries == b.binding.carries);
+    found
+        .into_iter()
+        .filter(|u| {
+            !known
+                .iter()
+                .any(|d| d.code == u.binding.carries.code() && overlaps(&d.span, &u.span))
+        })
+        .map(|u| diagnostic(lang, region, u))
+        .collect()
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// Whether the identifier at `i` names binding `b` here: `Qualifier.NAME` (`::`, `->`), or a
+/// bare `NAME` this file imports from the qualifier. Returns the first token of the use and
+/// how it is written.
+fn named_here(src: &[u8], tokens: &[Token], i: usize, b: &Binding) -> Option<(usize, String)> {
+    let sep = prev_significant(tokens, i);
+    let qualified = sep.filter(|&s| {
+        tokens[s].kind == TokKind::Punct && matches!(tokens[s].text(src), b"." | b"::" | b"->")
+    });
+    match qualified {
+        Some(s) => {
+            let q = prev_significant(tokens, s)?;
+            (tokens[q].kind == TokKind::Ident && tokens[q].text(src) == b.qualifier.as_bytes())
+                .then(|| {
+                    (
+                        q,
+                        format!("{}{}{}", b.qualifier, tokens_text(src, tokens, s), b.name),
+                    )
+                })
+        }
+        None => {
+            // A declaration of its own (`NAME = …` here) is another binding.
+            let declares = next_significant(tokens, i).is_some_and(|n| {
+                tokens[n].is_punct(src, "=")
+                    && next_significant(tokens, n).is_none_or(|m| !tokens[m].is_punct(src, "="))
+            });
+            (!declares && imports(src, tokens, b)).then(|| (i, b.name.clone()))
+        }
+    }
+}
+
+fn tokens_text(src: &[u8], tokens: &[Token], i: usize) -> String {
+    String::from_utf8_lossy(tokens[i].text(src)).into_owned()
+}
+
+/// Whether an import statement of this file names `b`'s qualifier and `b`'s name, or all
+/// of the qualifier (`import static C.*`, `from m import *`, `using static C;`,
+/// `include M`).
+fn imports(src: &[u8], tokens: &[Token], b: &Binding) -> bool {
+    const KEYWORDS: &[&[u8]] = &[b"import", b"require", b"using", b"include"];
+    tokens.iter().enumerate().any(|(k, t)| {
+        if t.kind != TokKind::Ident || !KEYWORDS.contains(&t.text(src)) {
+            return false;
+        }
+        let statement = import_statement(src, tokens, k);
+        let mut names_qualifier = false;
+        let mut names_binding = false;
+        let mut star = false;
+        for t in &tokens[statement.clone()] {
+            match t.kind {
+                TokKind::Ident if t.text(src) == b.qualifier.as_bytes() => names_qualifier = true,
+                TokKind::Ident if t.text(src) == b.name.as_bytes() => names_binding = true,
+                // `'./config'`, `"../lib/config.js"`.
+                TokKind::Str => {
+                    let path = t.content_text(src);
+                    let last = path.rsplit(|&c| c == b'/').next().unwrap_or(path);
+                    let stem = last.split(|&c| c == b'.').next().unwrap_or(last);
+                    if stem == b.qualifier.as_bytes() {
+                        names_qualifier = true;
+                    }
+                }
+                TokKind::Punct if t.text(src) == b"*" => star = true,
+                _ => {}
+            }
+        }
+        let whole = matches!(t.text(src), b"using" | b"include");
+        names_qualifier && (names_binding || star || whole)
+    })
+}
+
+/// The tokens of the import statement around keyword `k`: to the end of its line or `;`
+/// (bracketed name lists may span lines); for `require`, from the declaration before it
+/// (`const { NAME } = require('./config')`).
+fn import_statement(src: &[u8], tokens: &[Token], k: usize) -> Range<usize> {
+    let mut start = k;
+    // Python's `from app.settings import NAME`: the module is named before the keyword.
+    if tokens[k].text(src) == b"import"
+        && let Some(from) = prev_significant(tokens, k).and_then(|m| {
+            (m.saturating_sub(16)..m)
+                .rev()
+                .find(|&j| tokens[j].text(src) == b"from")
+        })
+        && memchr::memchr(b'\n', &src[tokens[from].span.end..tokens[k].span.start]).is_none()
+    {
+        start = from;
+    }
+    if tokens[k].text(src) == b"require" {
+        for j in (k.saturating_sub(32)..k).rev() {
+            if tokens[j].kind == TokKind::Ident
+                && matches!(tokens[j].text(src), b"const" | b"let" | b"var")
+            {
+                start = j;
+                break;
+            }
+        }
+    }
+    let mut depth = 0usize;
+    let mut end = k + 1;
+    while end < tokens.len() && end - k < 64 {
+        let t = &tokens[end];
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"{" | b"[" => depth += 1,
+                b")" | b"}" | b"]" => depth = depth.saturating_sub(1),
+                b";" => break,
+                _ => {}
+            }
+        }
+        let line_break = t.kind == TokKind::Newline
+            || (depth == 0
+                && memchr::memchr(b'\n', &src[tokens[end - 1].span.end..t.span.start]).is_some());
+        if depth == 0 && line_break {
+            break;
+        }
+        end += 1;
+    }
+    start..end
+}
+
+/// Whether the use spanning tokens `first..=last` is part of a request: a URL built by
+/// concatenation or formatting, the value of a URL setting, or a query argument.
+fn in_request(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    first: usize,
+    last: usize,
+    carries: Carries,
+) -> bool {
+    if carries == Carries::ParamsMap {
+        return query_argument(src, tokens, first);
+    }
+    let is_concat = |j: usize| {
+        tokens[j].kind == TokKind::Punct
+            && lang
+                .concat_operators()
+                .iter()
+                .any(|op| tokens[j].text(src) == op.as_bytes())
+    };
+    let before = prev_significant(tokens, first);
+    let after = next_significant(tokens, last);
+    let concat_before = before.is_some_and(is_concat);
+    let concat_after = after.is_some_and(is_concat);
+    if concat_before || concat_after {
+        // A query fragment only means something in a URL. A base URL starts one: a text in
+        // front of it (`"gateway: " + BASE`) is a message, unless a URL piece follows.
+        return carries == Carries::QueryKey
+            || !concat_before
+            || url_piece_in(src, tokens, last, lang);
+    }
+    // `"%s/messages" % settings.BASE` (Python's format operator).
+    if before.is_some_and(|p| tokens[p].is_punct(src, "%")) {
+        return prev_significant(tokens, before.unwrap_or(0)).is_some_and(|s| {
+            tokens[s].kind == TokKind::Str && url_template(tokens[s].content_text(src))
+        });
+    }
+    let Some(open) = enclosing_open(src, tokens, first) else {
+        return setting_value(src, tokens, before);
+    };
+    if tokens[open].is_punct(src, "(") {
+        let callee = prev_significant(tokens, open).map(|c| tokens[c].text(src));
+        match callee {
+            // `String.format("%s/messages%s", BASE, EXT)`, `"{}/messages".format(BASE)`.
+            Some(b"format" | b"Format" | b"sprintf" | b"Sprintf" | b"formatted") => {
+                return format_string(src, tokens, open)
+                    .is_some_and(|s| url_template(tokens[s].content_text(src)));
+            }
+            // `URI.create(BASE)`, `new Uri(BASE)`, `new URL(BASE)`.
+            Some(b"create" | b"Uri" | b"URI" | b"URL" | b"urljoin" | b"NewRequest") => {
+                return carries == Carries::LegacyHost;
+            }
+            _ => {}
+        }
+    }
+    setting_value(src, tokens, before)
+}
+
+/// A URL setting given the value: `baseURL: config.BASE`, `base_url=settings.BASE`,
+/// `client.BaseAddress = …`, `String url = C.API_URL;`.
+fn setting_value(src: &[u8], tokens: &[Token], before: Option<usize>) -> bool {
+    let Some(op) = before.filter(|&p| {
+        tokens[p].kind == TokKind::Punct && matches!(tokens[p].text(src), b"=" | b":" | b"=>")
+    }) else {
+        return false;
+    };
+    let Some(key) = prev_significant(tokens, op) else {
+        return false;
+    };
+    let k = &tokens[key];
+    if !matches!(k.kind, TokKind::Ident | TokKind::Str) {
+        return false;
+    }
+    let name: Vec<u8> = k
+        .content_text(src)
+        .iter()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    [&b"url"[..], b"uri", b"endpoint", b"baseaddress", b"host"]
+        .iter()
+        .any(|w| name.ends_with(w))
+}
+
+/// Whether the concatenation after token `last` holds a URL piece (`"/messages"`, `"?to="`).
+fn url_piece_in(src: &[u8], tokens: &[Token], last: usize, _lang: &dyn Language) -> bool {
+    let Some(next) = next_significant(tokens, last) else {
+        return false;
+    };
+    let end = expression_end(src, tokens, next);
+    tokens[next..]
+        .iter()
+        .take_while(|t| t.span.start < end)
+        .any(|t| {
+            t.kind == TokKind::Str && {
+                let c = t.content_text(src);
+                c.first().is_some_and(|b| matches!(b, b'/' | b'?' | b'&'))
+                    || memchr::memmem::find(c, b"://").is_some()
+            }
+        })
+}
+
+/// A format string that builds a URL: it has a path or a query, or starts with the base.
+fn url_template(text: &[u8]) -> bool {
+    memchr::memchr2(b'/', b'?', text).is_some()
+        || [&b"%s"[..], b"{}", b"{0}"]
+            .iter()
+            .any(|p| text.starts_with(p))
+}
+
+/// The format string of the call opening at `open`: its first string argument, or the
+/// string it is called on (`"{}/messages".format(…)`).
+fn format_string(src: &[u8], tokens: &[Token], open: usize) -> Option<usize> {
+    let first_arg = next_significant(tokens, open).filter(|&a| tokens[a].kind == TokKind::Str);
+    first_arg.or_else(|| {
+        let callee = prev_significant(tokens, open)?;
+        let dot = prev_significant(tokens, callee).filter(|&d| tokens[d].is_punct(src, "."))?;
+        prev_significant(tokens, dot).filter(|&s| tokens[s].kind == TokKind::Str)
+    })
+}
+
+/// A params map given to a request: `params=AUTH`, `qs: config.AUTH`, `'query' => AUTH`,
+/// `.query(AUTH)`, `http_build_query(AUTH)`, or spread into such a map.
+fn query_argument(src: &[u8], tokens: &[Token], first: usize) -> bool {
+    let is_query_word = |t: &Token| {
+        let name: Vec<u8> = t
+            .content_text(src)
+            .iter()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        name == b"qs"
+            || name.ends_with(b"query")
+            || name.ends_with(b"params")
+            || name == b"httpbuildquery"
+            || name == b"urlencode"
+    };
+    let mut at = first;
+    // `{ ...AUTH, page: 2 }`, `{**AUTH, "page": 2}`: the map around it decides.
+    if let Some(p) = prev_significant(tokens, at)
+        && matches!(tokens[p].text(src), b"..." | b"**" | b"*")
+        && let Some(open) = enclosing_open(src, tokens, at)
+    {
+        at = open;
+    }
+    let Some(before) = prev_significant(tokens, at) else {
+        return false;
+    };
+    let b = &tokens[before];
+    if b.kind == TokKind::Punct && matches!(b.text(src), b"=" | b":" | b"=>") {
+        return prev_significant(tokens, before).is_some_and(|k| is_query_word(&tokens[k]));
+    }
+    if b.is_punct(src, "(") {
+        return prev_significant(tokens, before).is_some_and(|c| is_query_word(&tokens[c]));
+    }
+    false
+}
+
+/// Uses inside interpolated strings: `${config.BASE}/messages`, f"{settings.BASE}/…",
+/// `"#{Whispir::BASE}/…"`, C# `$"{WhispirConstants.BaseUrl}/…"`.
+fn interpolated<'a>(
+    src: &[u8],
+    tokens: &[Token],
+    t: &Token,
+    index: &Index<'a>,
+    file: &SourceFile,
+    found: &mut Vec<Use<'a>>,
+) {
+    let content = t.content_text(src);
+    for m in index.names.find_overlapping_iter(content) {
+        let b = &index.bindings[m.pattern().as_usize()];
+        if b.path == file.display_path || b.carries == Carries::ParamsMap {
+            continue;
+        }
+        // The whole placeholder: `{` + optional `Qualifier.`/`::` + NAME + `}`.
+        let close = content.get(m.end()) == Some(&b'}');
+        let opening = content[..m.start()].iter().rposition(|&c| c == b'{');
+        let (Some(open), true) = (opening, close) else {
+            continue;
+        };
+        let inner = &content[open + 1..m.start()];
+        let written = if inner.is_empty() {
+            if !imports(src, tokens, b) {
+                continue;
+            }
+            b.name.clone()
+        } else {
+            let q = inner
+                .strip_suffix(b".")
+                .or_else(|| inner.strip_suffix(b"::"))
+                .unwrap_or(b"");
+            if q != b.qualifier.as_bytes() {
+                continue;
+            }
+            format!("{}{}", String::from_utf8_lossy(inner), b.name)
+        };
+        // Only in a URL: the rest of the text has a path or query.
+        let rest = [&content[..open], &content[m.end() + 1..]];
+        if !rest
+            .iter()
+            .any(|r| memchr::memchr2(b'/', b'?', r).is_some())
+        {
+            continue;
+        }
+        let start = t.content.start + open + 1;
+        found.push(Use {
+            span: start..t.content.start + m.end(),
+            binding: b,
+            written,
+        });
+    }
+}
+
+/// The finding at a use: what the definition holds, where, and what to change on each side.
+fn diagnostic(lang: &dyn Language, region: Option<crate::hosts::Region>, u: Use) -> Diagnostic {
+    let b = u.binding;
+    let defined = format!(
+        "`{}`, defined at `{}:{}` as {}",
+        u.written, b.path, b.at.line, b.shown
+    );
+    let header = lang.header_hint("<the key>");
+    let (message, label, help) = match b.carries {
+        Carries::LegacyHost => {
+            // A host name alone (`API_HOST = "api.whispir.com"`) gets a host name back.
+            let scheme = if b.shown.starts_with("`http") {
+                "https://"
+            } else {
+                ""
+            };
+            let host = match region {
+                Some(r) => format!("`{scheme}{}`", r.host()),
+                None => format!("`{scheme}api.<region>.whispir.com`"),
+            };
+            (
+                format!("Retired Whispir gateway reached through {defined}"),
+                "base URL from another file".to_string(),
+                format!(
+                    "point `{}` at {host} where it is defined, and send the key of every request built from it as `{header}`, not in the query (not automatic: the value is defined in another file)",
+                    b.name
+                ),
+            )
+        }
+        Carries::QueryKey => (
+            format!("API key sent in the query through {defined}"),
+            format!("appends {}", b.shown),
+            format!(
+                "add `{header}` to this request and stop appending `{}` here; drop {} from `{}` where it is defined once no request uses it (not automatic: the value is defined in another file)",
+                u.written, b.shown, b.name
+            ),
+        ),
+        Carries::ParamsMap => (
+            format!("API key sent in the query through {defined}"),
+            "params map with `apikey` from another file".to_string(),
+            format!(
+                "add `{header}` to this request and remove the `apikey` entry from `{}` where it is defined once no request uses it (not automatic: the value is defined in another file)",
+                b.name
+            ),
+        ),
+    };
+    let mut d = Diagnostic::new(b.carries.code(), u.span, message)
+        .with_label(label)
+        .with_help(help);
+    d.related.push(b.at.clone());
+    d
+}
+
+#[cfg(test)]
+mod tests;

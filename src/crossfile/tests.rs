@@ -1,0 +1,187 @@
+use super::*;
+use crate::engine::{Settings, check_file_collecting};
+use crate::lang::for_file_name;
+use crate::rules::RuleContext;
+use std::path::PathBuf;
+
+fn settings() -> Settings {
+    Settings {
+        rules: RuleContext {
+            region: None,
+            base_urls: None,
+        },
+        ignored: Vec::new(),
+        per_file_ignores: Vec::new(),
+        config_root: None,
+    }
+}
+
+fn file(path: &str, text: &str) -> SourceFile {
+    SourceFile::new(path.into(), PathBuf::from(path), text.as_bytes().to_vec())
+}
+
+/// Pass 1 on one file: `(qualifier.name, carries, shown)` of each binding.
+fn bindings_of(path: &str, text: &str) -> Vec<Binding> {
+    let mut out = Vec::new();
+    check_file_collecting(file(path, text), &settings(), Some(&mut out));
+    out
+}
+
+fn described(bindings: &[Binding]) -> Vec<String> {
+    let mut d: Vec<String> = bindings
+        .iter()
+        .map(|b| format!("{}.{} {:?} {}", b.qualifier, b.name, b.carries, b.shown))
+        .collect();
+    d.sort();
+    d
+}
+
+/// Pass 2 on one file: `CODE text-of-the-use` for each finding.
+fn uses_of(bindings: &[Binding], path: &str, text: &str) -> Vec<String> {
+    let f = file(path, text);
+    let lang = for_file_name(path);
+    let tokens = lang.tokenize(&f.bytes);
+    let index = Index::new(bindings).expect("bindings");
+    uses(&f, lang, &tokens, &index, None, &[])
+        .into_iter()
+        .map(|d| format!("{} {}", d.code, &text[d.span.clone()]))
+        .collect()
+}
+
+const JAVA_CONSTANTS: &str = r#"package a;
+public final class WhispirConstants {
+    public static final String BASE_URL = "https://api.whispir.com";
+    public static final String QUERY_PREFIX = "?apikey=";
+    public static final String WITH_KEY = "https://api.whispir.com/messages?apikey=s3cr3tK3yValue123";
+    public String local() {
+        String inner = "https://api.whispir.com/local";
+        return inner;
+    }
+}
+"#;
+
+#[test]
+fn class_constants_are_bindings_and_locals_are_not() {
+    assert_eq!(
+        described(&bindings_of("WhispirConstants.java", JAVA_CONSTANTS)),
+        [
+            "WhispirConstants.BASE_URL LegacyHost `https://api.whispir.com`",
+            "WhispirConstants.QUERY_PREFIX QueryKey `?apikey=`",
+            "WhispirConstants.WITH_KEY LegacyHost `https://api.whispir.com`",
+            // The value shown is the parameter name, never the key.
+            "WhispirConstants.WITH_KEY QueryKey `?apikey=`",
+        ]
+    );
+}
+
+#[test]
+fn module_variables_maps_and_exports_are_bindings() {
+    let py = "WHISPIR = 1\nBASE = 'https://api.whispir.com'\nPARAMS = {'apikey': KEY}\n\
+              def f():\n    url = 'https://api.whispir.com/x'\n\nclass Endpoints:\n    SEND = 'https://api.whispir.com/messages'\n";
+    assert_eq!(
+        described(&bindings_of("app/settings.py", py)),
+        [
+            "Endpoints.SEND LegacyHost `https://api.whispir.com`",
+            "settings.BASE LegacyHost `https://api.whispir.com`",
+            "settings.PARAMS ParamsMap a params map with an `apikey` entry",
+        ]
+    );
+    let js = "const BASE = 'https://api.whispir.com';\nfunction f() { const inner = 'https://api.whispir.com/x'; }\nmodule.exports = { BASE, SUFFIX: '&apikey=' };\n";
+    assert_eq!(
+        described(&bindings_of("lib/index.js", js)),
+        [
+            "lib.BASE LegacyHost `https://api.whispir.com`",
+            "lib.SUFFIX QueryKey `&apikey=`",
+        ]
+    );
+    let go = "package whispir\nconst (\n\tBaseURL = \"https://api.whispir.com\"\n\tinner = \"https://api.whispir.com\"\n)\nfunc f() { u := \"https://api.whispir.com\" }\n";
+    assert_eq!(
+        described(&bindings_of("whispir/endpoints.go", go)),
+        ["whispir.BaseURL LegacyHost `https://api.whispir.com`"]
+    );
+}
+
+#[test]
+fn a_suppressed_definition_is_not_followed() {
+    let text = "class C {\n  // whispir-migrate: ignore\n  static final String BASE = \"https://api.whispir.com\";\n}\n";
+    assert!(bindings_of("C.java", text).is_empty());
+}
+
+#[test]
+fn uses_in_requests_are_found_by_qualified_or_imported_name() {
+    let b = bindings_of("WhispirConstants.java", JAVA_CONSTANTS);
+    let sender = r#"import static a.WhispirConstants.QUERY_PREFIX;
+class Sender {
+    void send(String key) {
+        LOG.info("gateway " + WhispirConstants.BASE_URL);
+        String url = WhispirConstants.BASE_URL + "/messages" + QUERY_PREFIX + key;
+        String other = MailConstants.BASE_URL + "/send" + MailConstants.QUERY_PREFIX + key;
+        String f = String.format("%s/contacts%s%s", WhispirConstants.BASE_URL, QUERY_PREFIX, key);
+        String g = String.format("gateway %s", WhispirConstants.BASE_URL);
+        System.out.println(QUERY_PREFIX);
+    }
+}
+"#;
+    assert_eq!(
+        uses_of(&b, "Sender.java", sender),
+        [
+            "WM001 WhispirConstants.BASE_URL",
+            "WM002 QUERY_PREFIX",
+            "WM001 WhispirConstants.BASE_URL",
+            "WM002 QUERY_PREFIX",
+        ]
+    );
+}
+
+#[test]
+fn a_bare_name_needs_an_import_from_its_qualifier() {
+    let b = bindings_of("WhispirConstants.java", JAVA_CONSTANTS);
+    let not_imported =
+        "class S { String u(String k) { return BASE_URL + \"/messages\" + QUERY_PREFIX + k; } }\n";
+    assert!(uses_of(&b, "S.java", not_imported).is_empty());
+    let star = format!("import static a.WhispirConstants.*;\n{not_imported}");
+    assert_eq!(
+        uses_of(&b, "S.java", &star),
+        ["WM001 BASE_URL", "WM002 QUERY_PREFIX"]
+    );
+}
+
+#[test]
+fn python_and_javascript_imports_params_and_interpolation() {
+    let b = bindings_of(
+        "app/settings.py",
+        "BASE = 'https://api.whispir.com'\nPARAMS = {'apikey': KEY}\n",
+    );
+    let client = "from app.settings import PARAMS\nfrom app import settings\n\
+                  r = requests.get(f'{settings.BASE}/messages', params=PARAMS)\n\
+                  s = requests.get(settings.BASE + '/x', params={**settings.PARAMS, 'n': 1})\n\
+                  log.info(f'using {settings.BASE}')\nconfig = {'PARAMS': 1}\n";
+    assert_eq!(
+        uses_of(&b, "app/client.py", client),
+        [
+            "WM001 settings.BASE",
+            "WM002 PARAMS",
+            "WM001 settings.BASE",
+            "WM002 settings.PARAMS",
+        ]
+    );
+    let b = bindings_of(
+        "lib/config.js",
+        "const BASE = 'https://api.whispir.com';\nconst DEFAULT_QUERY = { apikey: k };\nmodule.exports = { BASE, DEFAULT_QUERY };\n",
+    );
+    let consumer = "const { BASE, DEFAULT_QUERY } = require('./config');\n\
+                    request({ url: `${BASE}/messages`, qs: DEFAULT_QUERY });\n\
+                    console.log('base ' + BASE);\n";
+    assert_eq!(
+        uses_of(&b, "lib/notify.js", consumer),
+        ["WM001 BASE", "WM002 DEFAULT_QUERY"]
+    );
+}
+
+#[test]
+fn uses_in_the_defining_file_are_left_to_the_per_file_analysis() {
+    let b = bindings_of("WhispirConstants.java", JAVA_CONSTANTS);
+    let same =
+        format!("{JAVA_CONSTANTS}\nclass X {{ String u = WhispirConstants.BASE_URL + \"/m\"; }}\n");
+    assert!(uses_of(&b, "WhispirConstants.java", &same).is_empty());
+}
