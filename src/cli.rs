@@ -112,8 +112,8 @@ pub struct FixArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files or directories to scan; `-` reads standard input.
-    #[arg(default_value = ".")]
+    /// Files or directories to scan (default: the current directory, paths shown without
+    /// `./`); `-` reads standard input.
     pub paths: Vec<PathBuf>,
 
     /// Output format.

@@ -13,6 +13,8 @@ pub struct WalkOptions {
     /// Exclude globs (gitignore syntax), each list anchored at its directory: the config
     /// file's for `exclude`/`extend-exclude`, the current directory's for `--exclude`.
     pub excludes: Vec<(PathBuf, Vec<String>)>,
+    /// No path was given and `.` is walked: paths are shown relative to it, without `./`.
+    pub implicit_root: bool,
 }
 
 /// A file to scan, a path passed over, or a problem found while walking.
@@ -157,6 +159,7 @@ pub fn walk(
             match entry {
                 Err(err) => {
                     let (display, message) = walk_error(&err);
+                    let display = display_path(Path::new(&display), opts.implicit_root);
                     visit(Found::Error { display, message });
                 }
                 Ok(entry) => {
@@ -169,12 +172,12 @@ pub fn walk(
                         // is passed over, as ripgrep does.
                         if let Some(reason) = unresolvable_link(path) {
                             visit(Found::Skipped {
-                                display: display_path(path),
+                                display: display_path(path, opts.implicit_root),
                                 reason,
                             });
                         }
                     } else if ft.is_file() {
-                        let display = display_path(path);
+                        let display = display_path(path, opts.implicit_root);
                         if path.to_str().is_none() {
                             visit(Found::Error {
                                 display,
@@ -196,8 +199,12 @@ pub fn walk(
     Ok(())
 }
 
-fn display_path(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
+fn display_path(path: &Path, implicit_root: bool) -> String {
+    let shown = path.to_string_lossy();
+    match shown.strip_prefix("./") {
+        Some(relative) if implicit_root => relative.to_string(),
+        _ => shown.into_owned(),
+    }
 }
 
 fn walk_error(err: &ignore::Error) -> (String, String) {

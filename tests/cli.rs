@@ -376,9 +376,12 @@ fn concise_marks_only_fixes_plain_fix_applies() {
 }
 
 #[test]
-fn concise_format_default_path_is_dot_joined() {
-    let l = Tree::with(&[("src/app.py", LEGACY)]).concise(&[]);
+fn default_path_is_shown_without_dot_prefix_and_a_given_one_as_given() {
+    let t = Tree::with(&[("src/app.py", LEGACY)]);
+    let l = t.concise(&[]);
     assert_eq!(l.len(), 1);
+    assert!(l[0].starts_with("src/app.py:1:14: WM001 "), "{l:?}");
+    let l = t.concise(&["."]);
     assert!(l[0].starts_with("./src/app.py:1:14: WM001 "), "{l:?}");
 }
 
@@ -817,7 +820,7 @@ fn config_per_file_ignores() {
             "[per-file-ignores]\n\"docs/**\" = [\"WM001\"]\n",
         ),
     ]);
-    assert_eq!(paths(&t.json(&[], 1)), ["./src/b.py"]);
+    assert_eq!(paths(&t.json(&[], 1)), ["src/b.py"]);
 }
 
 #[test]
@@ -845,7 +848,7 @@ fn config_exclude_and_extend_exclude() {
             "exclude = [\"vendor/\"]\nextend-exclude = [\"*.min.js\"]\n",
         ),
     ]);
-    assert_eq!(paths(&t.json(&[], 1)), ["./src/b.py"]);
+    assert_eq!(paths(&t.json(&[], 1)), ["src/b.py"]);
 }
 
 #[test]
@@ -971,13 +974,13 @@ fn gitignored_tree() -> Tree {
 fn gitignore_honoured_in_git_repo() {
     let t = gitignored_tree();
     t.git_init();
-    assert_eq!(paths(&t.json(&[], 1)), ["./keep.py"]);
+    assert_eq!(paths(&t.json(&[], 1)), ["keep.py"]);
 }
 
 #[test]
 fn gitignore_honoured_without_git() {
     let t = gitignored_tree();
-    assert_eq!(paths(&t.json(&[], 1)), ["./keep.py"]);
+    assert_eq!(paths(&t.json(&[], 1)), ["keep.py"]);
 }
 
 #[test]
@@ -986,7 +989,7 @@ fn dot_ignore_and_git_info_exclude_honoured() {
     t.git_init();
     t.write(".ignore", "a.py\n")
         .write(".git/info/exclude", "b.py\n");
-    assert_eq!(paths(&t.json(&[], 1)), ["./keep.py"]);
+    assert_eq!(paths(&t.json(&[], 1)), ["keep.py"]);
 }
 
 #[test]
@@ -995,7 +998,7 @@ fn no_ignore_scans_ignored_files() {
     t.git_init();
     assert_eq!(
         paths(&t.json(&["--no-ignore"], 1)),
-        ["./build/out.py", "./ignored.py", "./keep.py"]
+        ["build/out.py", "ignored.py", "keep.py"]
     );
 }
 
@@ -1008,10 +1011,7 @@ fn hidden_files_and_dirs_scanned() {
             "env:\n  URL: https://api.whispir.com/x\n",
         ),
     ]);
-    assert_eq!(
-        paths(&t.json(&[], 1)),
-        ["./.env", "./.github/workflows/ci.yml"]
-    );
+    assert_eq!(paths(&t.json(&[], 1)), [".env", ".github/workflows/ci.yml"]);
 }
 
 #[test]
@@ -1021,8 +1021,8 @@ fn dot_git_never_scanned() {
     t.write(".git/legacy.txt", LEGACY)
         .write(".git/hooks/pre-push", LEGACY)
         .write("sub/.git/notes.txt", LEGACY);
-    assert_eq!(paths(&t.json(&[], 1)), ["./keep.py"]);
-    assert_eq!(paths(&t.json(&["--no-ignore"], 1)), ["./keep.py"]);
+    assert_eq!(paths(&t.json(&[], 1)), ["keep.py"]);
+    assert_eq!(paths(&t.json(&["--no-ignore"], 1)), ["keep.py"]);
 }
 
 #[test]
@@ -1032,7 +1032,7 @@ fn binary_file_skipped() {
     let t = Tree::with(&[("keep.py", LEGACY)]);
     t.write("logo.png", &bin);
     let r = t.json(&[], 1);
-    assert_eq!(paths(&r), ["./keep.py"]);
+    assert_eq!(paths(&r), ["keep.py"]);
     assert_eq!(r["summary"]["errors"], Value::Array(vec![]));
 }
 
@@ -1043,7 +1043,7 @@ fn nul_after_first_8_kib_is_still_text() {
     text.push(0);
     let t = Tree::new();
     t.write("late.py", &text);
-    assert_eq!(paths(&t.json(&[], 1)), ["./late.py"]);
+    assert_eq!(paths(&t.json(&[], 1)), ["late.py"]);
 }
 
 #[test]
@@ -1061,7 +1061,7 @@ fn exclude_flag() {
         ("dist/app.min.js", LEGACY),
     ]);
     let r = t.json(&["--exclude", "vendor", "--exclude", "*.min.js"], 1);
-    assert_eq!(paths(&r), ["./keep.py"]);
+    assert_eq!(paths(&r), ["keep.py"]);
 }
 
 #[test]
@@ -1092,7 +1092,7 @@ fn latin1_file_reported_with_char_columns() {
     t.write("lat.py", b"caf\xe9 = \"https://api.whispir.com/x\"\n");
     let r = t.json(&[], 1);
     let d = first_wm001(&r);
-    assert_eq!(d["path"], "./lat.py");
+    assert_eq!(d["path"], "lat.py");
     assert_eq!(
         (&d["line"], &d["column"]),
         (&Value::from(1), &Value::from(17))
@@ -1215,14 +1215,14 @@ fn unreadable_file_reported_and_scan_continues() {
     out.assert_code(2);
     assert!(out.stderr.contains("secret.py"), "{}", out.stderr);
     assert!(out.stderr.contains("permission denied"), "{}", out.stderr);
-    assert!(out.stdout.contains("./ok.py:1:14: WM001"), "{}", out.stdout);
+    assert!(out.stdout.contains("ok.py:1:14: WM001"), "{}", out.stdout);
     let out = run_as_nobody(&["check", "--format", "json", "--exit-zero"]);
     out.assert_code(2);
     let r = out.json();
-    assert_eq!(paths(&r), ["./ok.py"]);
+    assert_eq!(paths(&r), ["ok.py"]);
     let errors = r["summary"]["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0]["path"], "./secret.py");
+    assert_eq!(errors[0]["path"], "secret.py");
     assert_eq!(errors[0]["message"], "permission denied");
 }
 
@@ -1233,7 +1233,7 @@ fn broken_symlink_in_a_tree_is_skipped_and_named_one_is_an_error() {
     let out = t.run(&["check", "--format", "concise"]);
     out.assert_code(1);
     assert_eq!(out.stderr, "");
-    assert!(out.stdout.contains("./ok.py:1:14"), "{}", out.stdout);
+    assert!(out.stdout.contains("ok.py:1:14"), "{}", out.stdout);
     let out = t.run(&["check", "--format", "concise", "broken.py"]);
     out.assert_code(2);
     assert!(out.stderr.contains("broken.py"), "{}", out.stderr);

@@ -209,3 +209,134 @@ fn a_path_that_does_not_exist_is_an_error_not_a_clean_result() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the reports say
+
+/// One safe fix (line 1), one host that needs a region (line 2), one fix that only
+/// `--unsafe-fixes` applies (in a comment, which may document the old form on purpose).
+fn mixed_tree() -> tempfile::TempDir {
+    tree(&[
+        (
+            "send.sh",
+            &format!("{SCRIPT}curl \"https://api.whispir.com/contacts\" -H \"x-api-key: $KEY\"\n"),
+        ),
+        ("docs/old.sh", &format!("# old: {SCRIPT}")),
+    ])
+}
+
+#[test]
+fn summary_counts_safe_fixes_and_says_what_the_others_need() {
+    let dir = mixed_tree();
+    let out = run(
+        dir.path(),
+        &["check", "--no-config", "--format", "concise"],
+        None,
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    let marked: Vec<&str> = out.stdout.lines().filter(|l| l.contains("[*]")).collect();
+    assert_eq!(
+        marked.len(),
+        1,
+        "only the safe fix is marked: {}",
+        out.stdout
+    );
+    assert!(marked[0].starts_with("send.sh:1:"), "{}", out.stdout);
+    assert!(
+        out.stdout.ends_with(
+            "(2 files scanned). 1 fixable with `whispir-migrate fix`. 1 more fix with `--unsafe-fixes`. 1 host fix needs `--region`.\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    let one = run(dir.path(), &["check", "--no-config", "send.sh"], None);
+    assert!(one.stdout.contains("(1 file scanned)"), "{}", one.stdout);
+}
+
+#[test]
+fn statistics_prints_only_the_table_with_the_summary_fixable_count() {
+    let dir = mixed_tree();
+    for format in ["human", "concise"] {
+        let out = run(
+            dir.path(),
+            &["check", "--no-config", "--statistics", "--format", format],
+            None,
+        );
+        assert_eq!(out.code, 1, "{out:?}");
+        assert!(
+            out.stdout.starts_with("By rule:\n"),
+            "{format}: {}",
+            out.stdout
+        );
+        assert!(
+            !out.stdout.contains("error[")
+                && !out.stdout.contains("send.sh:")
+                && !out.stdout.contains("Found"),
+            "{format}: {}",
+            out.stdout
+        );
+        assert!(
+            out.stdout
+                .contains("     2  WM002  apikey-in-query (1 fixable)\n"),
+            "only the safe fix counts as fixable: {}",
+            out.stdout
+        );
+        assert!(
+            out.stdout
+                .contains("total (1 fixable with `whispir-migrate fix`)"),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn fix_diff_ends_with_what_it_would_do_and_whether_the_patch_applies() {
+    let text = format!("curl \"https://api.au.whispir.com/messages?apikey={KEY}\" -d @m.json\n");
+    let dir = tree(&[("send.sh", &text)]);
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("git runs")
+    };
+    git(&["init", "-q"]);
+    let redacted = run(dir.path(), &["fix", "--diff", "--no-config"], None);
+    assert_eq!(redacted.code, 1, "{redacted:?}");
+    assert!(!redacted.stdout.contains(KEY));
+    let mut lines = redacted.stderr.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Would fix 1 finding in 1 file; 1 needs manual changes"),
+        "{}",
+        redacted.stderr
+    );
+    let note = lines.next().unwrap_or_default();
+    assert!(
+        note.contains("redacted") && note.contains("git apply") && note.contains("--show-secrets"),
+        "{}",
+        redacted.stderr
+    );
+    std::fs::write(dir.path().join("redacted.patch"), &redacted.stdout).unwrap();
+    assert!(
+        !git(&["apply", "--check", "redacted.patch"])
+            .status
+            .success()
+    );
+
+    let shown = run(
+        dir.path(),
+        &["fix", "--diff", "--no-config", "--show-secrets"],
+        None,
+    );
+    assert_eq!(shown.code, 1, "{shown:?}");
+    assert!(!shown.stderr.contains("redacted"), "{}", shown.stderr);
+    std::fs::write(dir.path().join("full.patch"), &shown.stdout).unwrap();
+    let applied = git(&["apply", "--check", "full.patch"]);
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+}

@@ -263,7 +263,17 @@ fn fix_diff_matches_its_snapshot_exits_1_and_writes_nothing() {
         let mut c = fix_cmd(dir.path());
         c.arg("--diff");
         let out = run(c);
-        assert!(out.stderr.is_empty(), "{folder}: {}", describe(&out));
+        // Standard error holds the summary (and the redaction note), never an error.
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with("Would fix ")
+                && stderr
+                    .lines()
+                    .skip(1)
+                    .all(|l| l.starts_with("note: secrets in this patch are redacted")),
+            "{folder}: {}",
+            describe(&out)
+        );
         assert_eq!(
             out.status.code(),
             Some(if would_change { 1 } else { 0 }),
@@ -1728,12 +1738,16 @@ fn summary_line_counts_fixed_and_manual_findings() {
     let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     let stdout = text(&out.stdout);
-    let shape =
-        regex::Regex::new(r"(?m)^fixed \d+ findings? in \d+ files?; \d+ needs? manual changes$")
-            .unwrap();
+    let shape = regex::Regex::new(
+        r"(?m)^fixed \d+ findings? in \d+ files?; \d+ needs? manual changes(; .*)?$",
+    )
+    .unwrap();
     assert!(shape.is_match(&stdout), "{stdout}");
+    // The region typo's fix is unsafe: the summary says a flag would apply it.
     assert!(
-        stdout.contains("fixed 2 findings in 1 file; 1 needs manual changes"),
+        stdout.contains(
+            "fixed 2 findings in 1 file; 1 needs manual changes; 1 more fix with `--unsafe-fixes`\n"
+        ),
         "{stdout}"
     );
 }

@@ -232,10 +232,10 @@ fn links_leading_nowhere_inside_a_tree_are_skipped_counted_and_listed() {
     assert_eq!(
         listed,
         [
-            "skipped: ./loop-a: symbolic link loop (through loop-b)",
-            "skipped: ./loop-b: symbolic link loop (through loop-a)",
-            "skipped: ./real/broken.py: broken symbolic link (to nowhere.py)",
-            "skipped: ./vendor: broken symbolic link (to missing-checkout)",
+            "skipped: loop-a: symbolic link loop (through loop-b)",
+            "skipped: loop-b: symbolic link loop (through loop-a)",
+            "skipped: real/broken.py: broken symbolic link (to nowhere.py)",
+            "skipped: vendor: broken symbolic link (to missing-checkout)",
         ],
         "{out:?}"
     );
@@ -246,7 +246,7 @@ fn links_leading_nowhere_inside_a_tree_are_skipped_counted_and_listed() {
         &["fix", "--verbose", "--region", "au", "--allow-dirty"],
     ));
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stderr.contains("skipped: ./vendor"), "{out:?}");
+    assert!(out.stderr.contains("skipped: vendor"), "{out:?}");
 }
 
 #[test]
@@ -378,7 +378,7 @@ fn a_panic_on_one_file_is_an_error_for_that_file_and_the_run_goes_on() {
     );
     assert!(
         out.stderr.starts_with(
-            "error: ./boom.py: internal error while processing this file, which was left as it is: test panic"
+            "error: boom.py: internal error while processing this file, which was left as it is: test panic"
         ),
         "{out:?}"
     );
@@ -409,7 +409,7 @@ fn a_panic_while_fixing_one_file_writes_nothing_for_it() {
     let out = run(c);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
-        out.stderr.contains("error: ./boom.py: internal error"),
+        out.stderr.contains("error: boom.py: internal error"),
         "{out:?}"
     );
     assert_eq!(
@@ -424,7 +424,7 @@ fn a_panic_while_fixing_one_file_writes_nothing_for_it() {
     let out = run(c);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
-        out.stderr.contains("error: ./boom.py: internal error"),
+        out.stderr.contains("error: boom.py: internal error"),
         "{out:?}"
     );
     assert!(out.stdout.contains("fixed 1 finding in 1 file"), "{out:?}");

@@ -18,13 +18,26 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
         return write_baseline(path, &outcome);
     }
     input.apply_baseline(&mut outcome);
-    let options = resolved.report_options(Stream::Stdout);
+    let mut options = resolved.report_options(Stream::Stdout);
+    if shows_summary(&resolved) {
+        options.need_region = super::hints::fixes_needing_region(&outcome, &resolved.settings);
+    }
     emit(resolved.output.as_deref(), |out| {
         report::write(out, &outcome, &options)
     })?;
     print_skipped(resolved.verbose, &outcome);
     print_errors(&outcome.errors);
     Ok(exit_status(&verdict(&resolved, &outcome)))
+}
+
+/// Whether the report ends with the summary line that counts what fixes need.
+fn shows_summary(resolved: &Resolved) -> bool {
+    !resolved.quiet
+        && !resolved.statistics
+        && matches!(
+            resolved.format,
+            crate::cli::Format::Human | crate::cli::Format::Concise
+        )
 }
 
 fn verdict(resolved: &Resolved, outcome: &crate::engine::Outcome) -> Verdict {

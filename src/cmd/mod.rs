@@ -8,8 +8,10 @@ mod check;
 mod explain;
 mod fix;
 mod generated;
+mod hints;
 mod input;
 mod output;
+mod parallel;
 mod resolve;
 mod rules;
 

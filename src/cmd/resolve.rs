@@ -60,6 +60,7 @@ impl Resolved {
             color,
             quiet: self.quiet,
             statistics: self.statistics,
+            need_region: 0,
         }
     }
 
@@ -103,15 +104,21 @@ pub(crate) fn resolve(args: &CheckArgs) -> anyhow::Result<Resolved> {
             None => Vec::new(),
         },
     };
+    let implicit_root = args.paths.is_empty();
     let walk = WalkOptions {
         no_ignore: args.no_ignore,
         force_exclude: args.force_exclude,
         threads: capped_threads(args.threads),
         excludes,
+        implicit_root,
     };
     let (paths, stdin): (Vec<&PathBuf>, Vec<&PathBuf>) =
         args.paths.iter().partition(|p| p.as_os_str() != "-");
-    let paths = paths.into_iter().cloned().collect();
+    let paths = if implicit_root {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.into_iter().cloned().collect()
+    };
     let stdin_name = (!stdin.is_empty()).then(|| {
         args.stdin_filename
             .clone()

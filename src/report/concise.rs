@@ -9,11 +9,7 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
         for d in &r.diagnostics {
             let (start, _) = positions(r, &d.span);
             // As ruff: `[*]` marks what plain `fix` applies; unsafe fixes need a flag.
-            let safe = d
-                .fix
-                .as_ref()
-                .is_some_and(|f| f.applicability == crate::diagnostic::Applicability::Safe);
-            let fixable = if safe { " [*]" } else { "" };
+            let fixable = if super::is_safe_fix(d) { " [*]" } else { "" };
             writeln!(
                 out,
                 "{}:{}:{}: {}{fixable} {}",
@@ -26,7 +22,7 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
         }
     }
     if !opts.quiet {
-        writeln!(out, "{}", summary_line(outcome))?;
+        writeln!(out, "{}", summary_line(outcome, opts))?;
     }
     Ok(())
 }

@@ -226,7 +226,7 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
         }
     }
     if !opts.quiet {
-        writeln!(out, "{}", summary_line(outcome))?;
+        writeln!(out, "{}", summary_line(outcome, opts))?;
     }
     Ok(())
 }

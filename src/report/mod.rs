@@ -20,9 +20,15 @@ pub struct ReportOptions {
     pub color: bool,
     pub quiet: bool,
     pub statistics: bool,
+    /// Findings that would get a safe fix with `--region` (none given): the summary says so.
+    pub need_region: usize,
 }
 
 pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io::Result<()> {
+    // As ruff: `--statistics` replaces the list of findings with the table.
+    if opts.statistics && matches!(opts.format, Format::Human | Format::Concise) {
+        return write_statistics(out, outcome);
+    }
     match opts.format {
         Format::Human => human::write(out, outcome, opts)?,
         Format::Concise => concise::write(out, outcome, opts)?,
@@ -30,9 +36,6 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
         Format::Github => github::write(out, outcome, opts)?,
         Format::Sarif => sarif::write(out, outcome, opts)?,
         Format::Gitlab => gitlab::write(out, outcome, opts)?,
-    }
-    if opts.statistics && matches!(opts.format, Format::Human | Format::Concise) {
-        write_statistics(out, outcome)?;
     }
     Ok(())
 }
@@ -66,7 +69,8 @@ fn positions(report: &FileReport, span: &Range<usize>) -> (LineCol, LineCol) {
     )
 }
 
-/// `--statistics`: findings per rule, per top-level directory, and the baseline's state.
+/// `--statistics`: findings per rule (with what plain `fix` applies, as the summary counts
+/// it), per top-level directory, the paths passed over and the baseline's state.
 fn write_statistics(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     let mut by_rule = std::collections::BTreeMap::new();
     let mut by_dir: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
@@ -81,65 +85,104 @@ fn write_statistics(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
         for d in &r.diagnostics {
             let e = by_rule.entry(d.code).or_insert((0usize, 0usize));
             e.0 += 1;
-            if d.fix.is_some() {
+            if is_safe_fix(d) {
                 e.1 += 1;
             }
         }
     }
+    let mut sections = Vec::new();
     if !by_rule.is_empty() {
-        writeln!(out, "\nBy rule:")?;
+        let mut rules = String::from("By rule:\n");
         for (code, (n, fixable)) in by_rule {
             let fix = if fixable > 0 {
                 format!(" ({fixable} fixable)")
             } else {
                 String::new()
             };
-            writeln!(out, "{n:>6}  {code}  {}{fix}", code.info().name)?;
+            rules += &format!("{n:>6}  {code}  {}{fix}\n", code.info().name);
         }
-        writeln!(out, "\nBy directory:")?;
+        let (n, fixable) = (outcome.diagnostic_count(), outcome.fixable_count());
+        rules += &format!("{n:>6}  total ({fixable} fixable with `whispir-migrate fix`)\n");
+        sections.push(rules);
+        let mut dirs = String::from("By directory:\n");
         for (dir, n) in by_dir {
-            writeln!(out, "{n:>6}  {dir}")?;
+            dirs += &format!("{n:>6}  {dir}\n");
         }
+        sections.push(dirs);
     }
     if !outcome.skipped.is_empty() {
         let n = outcome.skipped.len();
-        writeln!(
-            out,
-            "\nSkipped: {n} symbolic link{} leading nowhere (--verbose lists them)",
-            if n == 1 { "" } else { "s" }
-        )?;
+        sections.push(format!(
+            "Skipped: {n} symbolic link{} leading nowhere (--verbose lists them)\n",
+            plural(n)
+        ));
     }
     if !outcome.own_outputs.is_empty() {
         let n = outcome.own_outputs.len();
-        writeln!(
-            out,
-            "\nSkipped: {n} file{} written by whispir-migrate itself (reports, baselines; --verbose lists them)",
-            if n == 1 { "" } else { "s" }
-        )?;
+        sections.push(format!(
+            "Skipped: {n} file{} written by whispir-migrate itself (reports, baselines; --verbose lists them)\n",
+            plural(n)
+        ));
     }
     if let Some(b) = outcome.baseline {
-        writeln!(
-            out,
-            "\nBaseline: {} finding{} accepted, {} stale entr{}",
+        let mut text = format!(
+            "Baseline: {} finding{} accepted, {} stale entr{}\n",
             b.hidden,
-            if b.hidden == 1 { "" } else { "s" },
+            plural(b.hidden),
             b.stale,
             if b.stale == 1 { "y" } else { "ies" }
-        )?;
+        );
         if b.stale > 0 {
-            writeln!(
-                out,
-                "  stale entries match nothing any more; refresh the file with --write-baseline"
-            )?;
+            text +=
+                "  stale entries match nothing any more; refresh the file with --write-baseline\n";
         }
+        sections.push(text);
     }
-    Ok(())
+    write!(out, "{}", sections.join("\n"))
 }
 
-fn summary_line(outcome: &Outcome) -> String {
+/// Whether plain `fix` applies this finding's fix (`[*]` in the concise format).
+pub(crate) fn is_safe_fix(d: &crate::diagnostic::Diagnostic) -> bool {
+    d.fix
+        .as_ref()
+        .is_some_and(|f| f.applicability == crate::diagnostic::Applicability::Safe)
+}
+
+/// Findings whose fix only `--unsafe-fixes` applies.
+pub(crate) fn unsafe_fix_count(outcome: &Outcome) -> usize {
+    outcome
+        .reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter(|d| d.fix.is_some() && !is_safe_fix(d))
+        .count()
+}
+
+/// `N more fixes with `--unsafe-fixes``, `M host fixes need `--region``: each when not zero.
+pub(crate) fn more_fixes(unsafe_fixes: usize, need_region: usize) -> Vec<String> {
+    let fixes = |n: usize| if n == 1 { "fix" } else { "fixes" };
+    let mut notes = Vec::new();
+    if unsafe_fixes > 0 {
+        notes.push(format!(
+            "{unsafe_fixes} more {} with `--unsafe-fixes`",
+            fixes(unsafe_fixes)
+        ));
+    }
+    if need_region > 0 {
+        notes.push(format!(
+            "{need_region} host {} need{} `--region`",
+            fixes(need_region),
+            if need_region == 1 { "s" } else { "" }
+        ));
+    }
+    notes
+}
+
+fn summary_line(outcome: &Outcome, opts: &ReportOptions) -> String {
     let n = outcome.diagnostic_count();
     let files = outcome.reports.len();
     let scanned = outcome.files_scanned;
+    let scanned_files = format!("{scanned} file{} scanned", plural(scanned));
     let accepted = match outcome.baseline {
         Some(b) if b.hidden > 0 => format!(" {} accepted by the baseline.", b.hidden),
         _ => String::new(),
@@ -148,13 +191,12 @@ fn summary_line(outcome: &Outcome) -> String {
         // Not "no usage found": what could not be read may hold some.
         let e = outcome.errors.len();
         return format!(
-            "No findings in the {scanned} file{} scanned, but {e} error{} (on standard error): the run is incomplete.{accepted}",
-            plural(scanned),
+            "No findings in the {scanned_files}, but {e} error{} (on standard error): the run is incomplete.{accepted}",
             plural(e)
         );
     }
     if n == 0 {
-        return format!("No legacy Whispir API usage found ({scanned} files scanned).{accepted}");
+        return format!("No legacy Whispir API usage found ({scanned_files}).{accepted}");
     }
     let fixable = outcome.fixable_count();
     let fix_note = if fixable > 0 {
@@ -162,10 +204,14 @@ fn summary_line(outcome: &Outcome) -> String {
     } else {
         String::new()
     };
+    let more: String = more_fixes(unsafe_fix_count(outcome), opts.need_region)
+        .iter()
+        .map(|note| format!(" {note}."))
+        .collect();
     format!(
-        "Found {n} diagnostic{} in {files} file{} ({scanned} files scanned).{fix_note}{accepted}",
-        if n == 1 { "" } else { "s" },
-        if files == 1 { "" } else { "s" }
+        "Found {n} diagnostic{} in {files} file{} ({scanned_files}).{fix_note}{more}{accepted}",
+        plural(n),
+        plural(files)
     )
 }
 

@@ -3,6 +3,13 @@
 use crate::engine::FileReport;
 use crate::report;
 
+/// One file's patch as shown.
+pub(super) struct Patch {
+    pub text: String,
+    /// A secret was redacted: the patch no longer applies to the file.
+    pub redacted: bool,
+}
+
 /// A unified diff of one file, secrets redacted unless asked.
 pub(super) fn unified_diff(
     report: &FileReport,
@@ -10,10 +17,13 @@ pub(super) fn unified_diff(
     new: &[u8],
     show_secrets: bool,
     color: bool,
-) -> String {
-    let shown = |bytes: &[u8]| {
-        let text = report::redact_text(report, &String::from_utf8_lossy(bytes), show_secrets);
-        crate::escape::text(&text).into_owned()
+) -> Patch {
+    let mut redacted = false;
+    let mut shown = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        let clean = report::redact_text(report, &text, show_secrets);
+        redacted |= clean != text;
+        crate::escape::text(&clean).into_owned()
     };
     let (old, new) = (shown(old), shown(new));
     let path = crate::escape::line(&report.file.display_path);
@@ -24,9 +34,12 @@ pub(super) fn unified_diff(
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string();
-    if !color {
-        return text;
-    }
+    let text = if color { colored(&text) } else { text };
+    Patch { text, redacted }
+}
+
+/// A unified diff with additions green, removals red and hunk headers cyan.
+fn colored(text: &str) -> String {
     text.lines()
         .map(|l| match l.as_bytes().first() {
             Some(b'+') if !l.starts_with("+++") => format!("\x1b[32m{l}\x1b[0m\n"),

@@ -49,7 +49,7 @@ impl Approver for Interactive {
         );
         eprint!(
             "{}",
-            unified_diff(report, &report.file.bytes, fixed, false, self.color)
+            unified_diff(report, &report.file.bytes, fixed, false, self.color).text
         );
         loop {
             eprint!("Apply this fix? [y]es, [n]o, [a]ll remaining, [q]uit: ");

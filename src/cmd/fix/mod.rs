@@ -18,6 +18,7 @@ use crate::report;
 use interactive::Interactive;
 use plan::Plan;
 use std::io::{IsTerminal, Write};
+use summarise::Left;
 use write::Writes;
 
 pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
@@ -34,7 +35,7 @@ pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         .then(|| Interactive::new(resolved.report_options(Stream::Stderr).color));
     let plan = plan::plan(args, &resolved.settings, threads, person.as_mut(), &outcome);
     if args.diff {
-        return show_diff(&resolved, &plan);
+        return show_diff(args, &resolved, &input, &outcome, &plan);
     }
     let mut errors = plan.errors.clone();
     let writes = match &input.stdin {
@@ -63,7 +64,7 @@ pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             ))
         })?;
     }
-    report_remaining(&resolved, input.stdin.is_some(), &writes, &remaining)?;
+    report_remaining(args, &resolved, input.stdin.is_some(), &writes, &remaining)?;
     print_skipped(resolved.verbose, &remaining);
     print_errors(&remaining.errors);
     Ok(exit_status(&Verdict {
@@ -95,26 +96,28 @@ fn refuse_unsupported(args: &FixArgs, resolved: &Resolved) -> anyhow::Result<()>
 /// The summary and the findings left for a manual change: on standard output, or on
 /// standard error for `fix -` (whose standard output is the fixed text).
 fn report_remaining(
+    args: &FixArgs,
     resolved: &Resolved,
     from_stdin: bool,
     writes: &Writes,
     remaining: &Outcome,
 ) -> anyhow::Result<()> {
-    let manual = remaining.diagnostic_count();
     let stream = if from_stdin {
         Stream::Stderr
     } else {
         Stream::Stdout
     };
-    let options = resolved.report_options(stream);
+    let mut options = resolved.report_options(stream);
+    let left = Left::of(remaining, args.unsafe_fixes, &resolved.settings);
+    options.need_region = left.need_region;
     let write = |out: &mut dyn Write| {
         if !resolved.quiet {
-            writeln!(out, "{}", summarise::summary_line(writes, manual))?;
+            writeln!(out, "{}", summarise::summary_line(writes, &left))?;
             if resolved.settings.rules.region.is_none() {
                 summarise::write_region_note(out)?;
             }
         }
-        if manual > 0 {
+        if left.manual > 0 {
             report::write(out, remaining, &options)?;
         }
         Ok(())
@@ -126,28 +129,52 @@ fn report_remaining(
     emit(resolved.output.as_deref(), write)
 }
 
-/// `fix --diff`: the patch of every changed file; nothing is written.
-fn show_diff(resolved: &Resolved, plan: &Plan) -> anyhow::Result<ExitStatus> {
+/// `fix --diff`: the patch of every changed file on standard output (nothing is written),
+/// then on standard error what it would fix and leave, and whether the patch is applicable.
+fn show_diff(
+    args: &FixArgs,
+    resolved: &Resolved,
+    input: &Input,
+    outcome: &Outcome,
+    plan: &Plan,
+) -> anyhow::Result<ExitStatus> {
     let color = resolved.report_options(Stream::Stdout).color;
+    let mut redacted = false;
     emit(resolved.output.as_deref(), |out| {
         for p in plan.changed() {
             let f = &p.fix;
-            let text = diff::unified_diff(
+            let patch = diff::unified_diff(
                 p.report,
                 &f.original,
                 &f.fixed,
                 resolved.show_secrets,
                 color,
             );
-            out.write_all(text.as_bytes())?;
+            redacted |= patch.redacted;
+            out.write_all(patch.text.as_bytes())?;
         }
         Ok(())
     })?;
+    let changed: Vec<_> = plan.changed().collect();
+    let unchanged = plan.files.iter().filter(|p| !p.changed());
+    let mut remaining =
+        summarise::what_remains(outcome, changed.iter().copied(), unchanged, Vec::new());
+    input.apply_baseline(&mut remaining);
+    if !resolved.quiet {
+        let left = Left::of(&remaining, args.unsafe_fixes, &resolved.settings);
+        let fixed = changed.iter().map(|p| p.fix.applied.len()).sum();
+        eprintln!("{}", summarise::would_fix_line(fixed, changed.len(), &left));
+        if redacted {
+            eprintln!(
+                "note: secrets in this patch are redacted, so `git apply` fails on it; pass --show-secrets for a patch that applies"
+            );
+        }
+    }
     print_errors(&plan.errors);
     Ok(exit_status(&Verdict {
         errors: plan.errors.len(),
         remaining: 0,
         exit_zero: true,
-        changes_fail: plan.changed().next().is_some(),
+        changes_fail: !changed.is_empty(),
     }))
 }

@@ -4,7 +4,8 @@
 
 use super::plan::Planned;
 use super::write::Writes;
-use crate::engine::{Outcome, ScanError};
+use super::{plural, verb_s};
+use crate::engine::{Outcome, ScanError, Settings};
 use std::io::Write;
 
 /// What `check` would report after the fix: the fixed files' remaining findings and the
@@ -33,9 +34,56 @@ pub(super) fn what_remains<'a>(
     }
 }
 
-/// `fixed N findings in M files[; X fixes in Y files not written]; K need manual changes`.
-pub(super) fn summary_line(writes: &Writes, manual: usize) -> String {
-    use super::{plural, verb_s};
+/// What is left for later runs or a person: findings for a manual change, and fixes that
+/// need a flag.
+pub(super) struct Left {
+    pub manual: usize,
+    /// Fixes only `--unsafe-fixes` applies (0 when it was given).
+    pub unsafe_fixes: usize,
+    /// Fixes that need `--region`.
+    pub need_region: usize,
+}
+
+impl Left {
+    pub fn of(remaining: &Outcome, unsafe_given: bool, settings: &Settings) -> Left {
+        Left {
+            manual: remaining.diagnostic_count(),
+            unsafe_fixes: if unsafe_given {
+                0
+            } else {
+                crate::report::unsafe_fix_count(remaining)
+            },
+            need_region: crate::cmd::hints::fixes_needing_region(remaining, settings),
+        }
+    }
+
+    /// `; K need manual changes[; N more fixes with `--unsafe-fixes`][; M host fixes need `--region`]`.
+    fn tail(&self) -> String {
+        let mut tail = format!(
+            "; {} need{} manual changes",
+            self.manual,
+            verb_s(self.manual)
+        );
+        for note in crate::report::more_fixes(self.unsafe_fixes, self.need_region) {
+            tail += "; ";
+            tail += &note;
+        }
+        tail
+    }
+}
+
+/// `Would fix N findings in M files; K need manual changes…`, for `fix --diff`.
+pub(super) fn would_fix_line(fixed: usize, files: usize, left: &Left) -> String {
+    format!(
+        "Would fix {fixed} finding{} in {files} file{}{}",
+        plural(fixed),
+        plural(files),
+        left.tail()
+    )
+}
+
+/// `fixed N findings in M files[; X fixes in Y files not written]; K need manual changes…`.
+pub(super) fn summary_line(writes: &Writes, left: &Left) -> String {
     let fixed = writes.fixes_written();
     let files = writes.written.len();
     let mut line = format!(
@@ -52,7 +100,7 @@ pub(super) fn summary_line(writes: &Writes, manual: usize) -> String {
             plural(failed_files)
         );
     }
-    line + &format!("; {manual} need{} manual changes", verb_s(manual))
+    line + &left.tail()
 }
 
 /// Printed when no region is known: hosts are then never rewritten.

@@ -2,7 +2,8 @@
 //! read in — only those git can restore, unless `--allow-dirty` — and `fix -` prints the
 //! fixed text to standard output.
 
-use super::plan::{Plan, Planned, parallel_map};
+use super::plan::{Plan, Planned};
+use crate::cmd::parallel::parallel_map;
 use crate::encoding::{Encoding, encode};
 use crate::engine::{FileReport, ScanError};
 use crate::write::{WriteError, write_fixed};
