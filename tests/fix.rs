@@ -2083,3 +2083,40 @@ components:
     let diff = text(&out.stdout);
     assert!(diff.contains("apiKeyQuery:"), "{diff}");
 }
+
+/// A finding whose value is defined in another file has no fix; when `fix` changes its file
+/// for another finding, it is still counted and listed as left to do, at its moved position.
+#[test]
+fn findings_across_files_stay_listed_after_fix_changes_their_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("WhispirConstants.java"),
+        "public final class WhispirConstants {\n    public static final String QUERY_PREFIX = \"?apikey=\";\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("Sender.java"),
+        "class Sender {\n    static final String STATUS = \"http://api.au.whispir.com/status\";\n    String url(String key) {\n        return \"https://api.au.whispir.com/messages\" + WhispirConstants.QUERY_PREFIX + key;\n    }\n}\n",
+    )
+    .unwrap();
+    let mut c = fix_cmd(dir.path());
+    c.args(["--report", "MIGRATION.md"]);
+    let out = run(c);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("fixed 1 finding in 1 file; 2 need manual changes"),
+        "{stdout}"
+    );
+    let sender = std::fs::read_to_string(dir.path().join("Sender.java")).unwrap();
+    assert!(
+        sender.contains("\"https://api.au.whispir.com/status\""),
+        "{sender}"
+    );
+    let report = std::fs::read_to_string(dir.path().join("MIGRATION.md")).unwrap();
+    assert!(
+        report.contains("`Sender.java:4` WM002 API key sent in the query through `WhispirConstants.QUERY_PREFIX`"),
+        "{report}"
+    );
+    assert!(stdout.contains("Sender.java:4:56"), "{stdout}");
+}

@@ -217,6 +217,14 @@ pub fn fix_file(
     };
     let mut rejected: Vec<(crate::rules::RuleCode, String)> = Vec::new();
     let mut known = checked.cloned();
+    // Findings about values defined in other files (`crossfile`) are not found again by
+    // checking this file alone: they are carried along the edits instead.
+    let mut carried: Vec<Diagnostic> = checked
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter(|d| !d.related.is_empty())
+        .cloned()
+        .collect();
     for pass in 0..=MAX_PASSES {
         let Some(report) = known.take().or_else(|| {
             check_file(
@@ -305,6 +313,11 @@ pub fn fix_file(
         let Some((next, taken)) = pass.result else {
             continue;
         };
+        if !carried.is_empty() {
+            let edits: Vec<&crate::diagnostic::Edit> =
+                taken.iter().flat_map(|&i| &fixes[i].edits).collect();
+            carry_over(&mut carried, &edits);
+        }
         for i in taken {
             for d in &chosen[i] {
                 result
@@ -314,6 +327,26 @@ pub fn fix_file(
         }
         current = next;
     }
+    if result.error.is_none() && current != file.bytes && !carried.is_empty() {
+        let report = result.remaining.get_or_insert_with(|| {
+            let fixed = SourceFile::new(
+                file.display_path.clone(),
+                file.path.clone(),
+                current.clone(),
+            );
+            let secrets =
+                crate::detect::analyze(&fixed, lang::for_file_name(&fixed.file_name())).secrets;
+            FileReport {
+                file: fixed,
+                diagnostics: Vec::new(),
+                secrets,
+            }
+        });
+        report.diagnostics.extend(carried);
+        report
+            .diagnostics
+            .sort_by_key(|d| (d.span.start, d.code, d.span.end));
+    }
     result.fixed = if result.error.is_some() {
         file.bytes.clone()
     } else {
@@ -322,10 +355,46 @@ pub fn fix_file(
     result
 }
 
+/// Moves each diagnostic's span past the `edits` applied before it; one an edit touches was
+/// rewritten, and is dropped (a new check of the file decides about what replaced it).
+fn carry_over(diagnostics: &mut Vec<Diagnostic>, edits: &[&crate::diagnostic::Edit]) {
+    diagnostics.retain_mut(|d| {
+        let span = d.span.clone();
+        let mut shift: isize = 0;
+        for e in edits {
+            let r = &e.range;
+            if r.start < span.end && span.start < r.end
+                || (r.is_empty() && span.start < r.start && r.start < span.end)
+            {
+                return false;
+            }
+            if r.end <= span.start {
+                shift += e.content.len() as isize - r.len() as isize;
+            }
+        }
+        d.span = span.start.saturating_add_signed(shift)..span.end.saturating_add_signed(shift);
+        true
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diagnostic::Edit;
+
+    #[test]
+    fn carried_findings_move_with_the_edits_before_them_and_go_with_edits_over_them() {
+        let d = |span: std::ops::Range<usize>| {
+            Diagnostic::new(crate::rules::RuleCode::WM002, span, "across files")
+        };
+        let mut carried = vec![d(10..20), d(30..40), d(50..60)];
+        let grow = Edit::replace(0..4, "https");
+        let inside = Edit::insert(35, "x");
+        let at_start = Edit::insert(50, "ab");
+        carry_over(&mut carried, &[&grow, &inside, &at_start]);
+        let spans: Vec<_> = carried.iter().map(|d| d.span.clone()).collect();
+        assert_eq!(spans, [11..21, 54..64]);
+    }
 
     fn fix(edits: Vec<Edit>) -> Fix {
         Fix {
