@@ -460,7 +460,15 @@ fn remove_builder_entry(
         (ValueKind::Interpolated, Some(_)) if !lang_is_code(lang) => {
             KeySource::Template(String::from_utf8_lossy(&src[p.value.clone()]).into_owned())
         }
-        (ValueKind::Interpolated, Some(v)) => KeySource::Expr(value_expr(src, tokens, v)),
+        (ValueKind::Interpolated, Some(v)) => {
+            let expr = value_expr(src, tokens, v);
+            // Go's `url.Values{"apikey": {key}}`: the one string of the slice.
+            let single = (lang.request_style() == crate::lang::RequestStyle::Go)
+                .then(|| expr.strip_prefix('{')?.strip_suffix('}'))
+                .flatten()
+                .filter(|inner| !inner.contains([',', '{']));
+            KeySource::Expr(single.map_or(expr.clone(), |inner| inner.trim().to_string()))
+        }
         // JavaScript shorthand `{ apikey }`.
         (ValueKind::Absent, _) if tokens[key_tok].kind == TokKind::Ident => {
             KeySource::Expr(String::from_utf8_lossy(tokens[key_tok].text(src)).into_owned())

@@ -2,7 +2,7 @@
 
 use super::cursor::*;
 use super::{Placement, Request, already};
-use crate::diagnostic::Applicability;
+use crate::diagnostic::{Applicability, Edit};
 use crate::lang::TokKind;
 use crate::lang::tokens::{arguments, matching_close, next_significant, prev_significant};
 
@@ -10,9 +10,17 @@ use crate::lang::tokens::{arguments, matching_close, next_significant, prev_sign
 /// after the `if err != nil { … }` that follows it (or right after it when the error is `_`).
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
-    let lit = match opening(req, false)? {
+    let lit = match opening(req, true)? {
         Ok(lit) => lit,
         Err(sent) => return Ok(sent),
+    };
+    let lit = if req.builder {
+        match encoded_values(req, lit)? {
+            Encoded::InUrl(at) => at,
+            Encoded::RawQuery(name, open) => return new_request(req, name, open),
+        }
+    } else {
+        lit
     };
     let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
         matches!((callee, receiver), ("Sprintf", Some("fmt")))
@@ -23,6 +31,9 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (url_index, arity) = match (callee.as_str(), receiver.as_deref()) {
         ("NewRequest", Some("http")) => (1, 3),
         ("NewRequestWithContext", Some("http")) => (2, 4),
+        ("Get", Some("http")) if idx == 0 && args.len() == 1 => {
+            return rewrite_get(req, name, open);
+        }
         ("Get" | "Post" | "Head" | "PostForm", _) => {
             return Err(format!(
                 "`{callee}(…)` sends no headers; build the request with http.NewRequest and `req.Header.Set(\"x-api-key\", …)`"
@@ -35,6 +46,133 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     if idx != url_index || args.len() != arity {
         return Err("the URL is not the request's URL argument".into());
     }
+    new_request(req, name, open)
+}
+
+/// `if err != nil { … }` right after token `close`: its `if` and its closing brace.
+fn error_check(
+    src: &[u8],
+    tokens: &[crate::lang::Token],
+    close: usize,
+    err_name: &[u8],
+) -> Option<(usize, usize)> {
+    let check = next_significant(tokens, close)?;
+    let want: [&[u8]; 6] = [b"if", err_name, b"!", b"=", b"nil", b"{"];
+    let mut k = check;
+    for (n, w) in want.iter().enumerate() {
+        if n > 0 {
+            k = next_significant(tokens, k)?;
+        }
+        if tokens[k].text(src) != *w {
+            return None;
+        }
+    }
+    Some((check, matching_close(src, tokens, k)?))
+}
+
+/// Where the query of a `url.Values` literal is sent.
+enum Encoded {
+    /// `q.Encode()` written in the request's URL (the token `q`).
+    InUrl(usize),
+    /// `req.URL.RawQuery = q.Encode()`: the `http.NewRequest` call that made `req` (name, `(`).
+    RawQuery(usize, usize),
+}
+
+/// `q := url.Values{"apikey": {k}, …}` (the key token at `key`), read in this function only
+/// by `q.Set`/`q.Add`/`q.Del` and exactly one `q.Encode()`, sent as part of one request's URL.
+fn encoded_values(req: &Request, key: usize) -> Result<Encoded, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    if req.key.as_text().contains(['{', '[']) {
+        return Err("the key is not one plain value of the values".into());
+    }
+    let not_values = || BUILDER_CALL.to_string();
+    let open = crate::lang::tokens::enclosing_open(src, tokens, key)
+        .filter(|&o| tokens[o].is_punct(src, "{"))
+        .ok_or_else(not_values)?;
+    let ty = prev_significant(tokens, open)
+        .filter(|&t| tokens[t].text(src) == b"Values")
+        .ok_or_else(not_values)?;
+    if receiver_of(src, tokens, ty).as_deref() != Some("url") {
+        return Err(not_values());
+    }
+    let start = callee_start(src, tokens, ty);
+    let var = prev_significant(tokens, start)
+        .filter(|&q| tokens[q].is_punct(src, "="))
+        .and_then(|q| prev_significant(tokens, q))
+        .filter(|&c| tokens[c].is_punct(src, ":"))
+        .and_then(|c| prev_significant(tokens, c))
+        .filter(|&v| tokens[v].kind == TokKind::Ident && first_on_line(src, tokens[v].span.start))
+        .ok_or("the values are not declared as `q := url.Values{…}` on a line of their own")?;
+    let close = matching_close(src, tokens, open).ok_or("unbalanced values")?;
+    if next_significant(tokens, open)
+        .and_then(|k| next_significant(tokens, k))
+        .and_then(|c| next_significant(tokens, c))
+        .and_then(|v| matching_close(src, tokens, v))
+        .and_then(|e| next_significant(tokens, e))
+        .is_some_and(|e| e == close || next_significant(tokens, e) == Some(close))
+    {
+        return Err("the values hold only the key: remove them where the query is encoded, and add the header".into());
+    }
+    let body = crate::lang::tokens::enclosing_open(src, tokens, var)
+        .ok_or("the values are not in a function")?;
+    let body_end = matching_close(src, tokens, body).ok_or("unbalanced function")?;
+    let name = tokens[var].text(src);
+    let mut encode = None;
+    for j in close + 1..body_end {
+        if tokens[j].kind != TokKind::Ident || tokens[j].text(src) != name {
+            continue;
+        }
+        let method = next_significant(tokens, j)
+            .filter(|&d| tokens[d].is_punct(src, "."))
+            .and_then(|d| next_significant(tokens, d));
+        let args = method.and_then(|m| next_significant(tokens, m));
+        match method.map(|m| tokens[m].text(src)) {
+            Some(b"Encode") if encode.is_none() => encode = Some(j),
+            Some(b"Set" | b"Add") => {
+                let first = args.and_then(|a| next_significant(tokens, a));
+                if first.is_some_and(|f| key_is(src, &tokens[f], "apikey")) {
+                    return Err("the key is also added to the values later".into());
+                }
+            }
+            Some(b"Del" | b"Get" | b"Has") => {}
+            _ => {
+                return Err(format!(
+                    "`{}` is used beyond one `.Encode()`; move the key by hand",
+                    String::from_utf8_lossy(name)
+                ));
+            }
+        }
+    }
+    let encode = encode.ok_or("the values are not encoded into a request here")?;
+    // `req.URL.RawQuery = q.Encode()`.
+    let raw = prev_significant(tokens, encode)
+        .filter(|&e| tokens[e].is_punct(src, "="))
+        .and_then(|e| prev_significant(tokens, e))
+        .filter(|&r| tokens[r].text(src) == b"RawQuery");
+    let Some(raw) = raw else {
+        return Ok(Encoded::InUrl(encode));
+    };
+    let (first, _) = logical_statement(req, raw);
+    let request = tokens[first].text(src);
+    let made = (body..first)
+        .rev()
+        .find(|&j| {
+            matches!(
+                tokens[j].text(src),
+                b"NewRequest" | b"NewRequestWithContext"
+            ) && tokens[logical_statement(req, j).0].text(src) == request
+        })
+        .ok_or("the request whose query is set is not made in this function")?;
+    let call = next_significant(tokens, made)
+        .filter(|&o| tokens[o].is_punct(src, "("))
+        .ok_or("unreadable request")?;
+    Ok(Encoded::RawQuery(made, call))
+}
+
+/// The request made by `http.NewRequest` at `name` (`(` at `open`) gets its header set after
+/// the statement and the error check that follows it.
+fn new_request(req: &Request, name: usize, open: usize) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
     let not_declared =
         || "the request is not assigned as `req, err := http.NewRequest(…)`".to_string();
     let start = callee_start(src, tokens, name);
@@ -66,19 +204,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     }
     let err_name = tokens[err].text(src);
     // `if err != nil { … }` right after: the header goes after it.
-    let check = next_significant(tokens, close).and_then(|i| {
-        let want: [&[u8]; 6] = [b"if", err_name, b"!", b"=", b"nil", b"{"];
-        let mut k = i;
-        for (n, w) in want.iter().enumerate() {
-            if n > 0 {
-                k = next_significant(tokens, k)?;
-            }
-            if tokens[k].text(src) != *w {
-                return None;
-            }
-        }
-        matching_close(src, tokens, k)
-    });
+    let check = error_check(src, tokens, close, err_name).map(|(_, end)| end);
     let (after, applicability) = match check {
         Some(end) if ends_line(src, tokens, end) => (end, Applicability::Safe),
         Some(_) => return Err("the error check continues after its block".into()),
@@ -99,6 +225,79 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         )],
         applicability,
         how: format!("add `{var_name}.Header.Set(\"x-api-key\", …)` after the request is created"),
+    })
+}
+
+/// `resp, err := http.Get(URL)` followed by `if err != nil { … }` becomes
+/// `req, err := http.NewRequest(http.MethodGet, URL, nil)`, the same error check, the header,
+/// and `resp, err := http.DefaultClient.Do(req)` with the check again. Unsafe: the request
+/// now goes through `http.DefaultClient` by name, and the check's body is written twice.
+fn rewrite_get(req: &Request, name: usize, open: usize) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let no_shape = || {
+        "`http.Get(…)` sends no headers, and it is not `resp, err := http.Get(…)` followed by `if err != nil { … }`: build the request with http.NewRequest and `req.Header.Set(\"x-api-key\", …)`".to_string()
+    };
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    let start = callee_start(src, tokens, name);
+    let colon = prev_significant(tokens, start)
+        .filter(|&q| tokens[q].is_punct(src, "="))
+        .and_then(|q| prev_significant(tokens, q))
+        .filter(|&c| tokens[c].is_punct(src, ":"))
+        .ok_or_else(no_shape)?;
+    let err = prev_significant(tokens, colon)
+        .filter(|&v| tokens[v].kind == TokKind::Ident && tokens[v].text(src) != b"_")
+        .ok_or_else(no_shape)?;
+    let resp = prev_significant(tokens, err)
+        .filter(|&c| tokens[c].is_punct(src, ","))
+        .and_then(|c| prev_significant(tokens, c))
+        .filter(|&v| tokens[v].kind == TokKind::Ident)
+        .ok_or_else(no_shape)?;
+    if !first_on_line(src, tokens[resp].span.start)
+        || !ends_line(src, tokens, close)
+        || !statement_ends_at(req, name, close)
+    {
+        return Err(no_shape());
+    }
+    let err_name = tokens[err].text(src);
+    let (check, check_end) = error_check(src, tokens, close, err_name).ok_or_else(no_shape)?;
+    if !ends_line(src, tokens, check_end) {
+        return Err("the error check continues after its block".into());
+    }
+    // The function's body: `req` must be a new name there.
+    let mut body = open;
+    while let Some(o) = crate::lang::tokens::enclosing_open(src, tokens, body) {
+        body = o;
+    }
+    let body_end = matching_close(src, tokens, body).unwrap_or(tokens.len() - 1);
+    // From the `func` keyword, parameters included.
+    let func = (0..body)
+        .rev()
+        .find(|&j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == b"func")
+        .unwrap_or(body);
+    if (func..body_end).any(|j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == b"req") {
+        return Err("`http.Get(…)` sends no headers, and the name `req` is taken here: build the request with http.NewRequest and `req.Header.Set(\"x-api-key\", …)`".into());
+    }
+    let indent = indent_of(src, tokens[resp].span.start);
+    let nl = eol(src, tokens[close].span.end);
+    let resp_name = String::from_utf8_lossy(tokens[resp].text(src));
+    let err_text = String::from_utf8_lossy(err_name);
+    let check_text =
+        String::from_utf8_lossy(&src[tokens[check].span.start..tokens[check_end].span.end]);
+    let key = req.key.as_code('"');
+    let after = format!(
+        "{nl}{indent}req.Header.Set(\"x-api-key\", {key}){nl}{indent}{resp_name}, {err_text} := http.DefaultClient.Do(req){nl}{indent}{check_text}"
+    );
+    let first_arg = next_significant(tokens, open).ok_or("unbalanced call")?;
+    Ok(Placement {
+        edits: vec![
+            Edit::replace(tokens[resp].span.clone(), "req"),
+            Edit::replace(tokens[name].span.clone(), "NewRequest"),
+            Edit::insert(tokens[first_arg].span.start, "http.MethodGet, "),
+            Edit::insert(tokens[close].span.start, ", nil"),
+            Edit::insert(tokens[check_end].span.end, after),
+        ],
+        applicability: Applicability::Unsafe,
+        how: "build the request with `http.NewRequest`, set the header, send it with `http.DefaultClient.Do`".into(),
     })
 }
 
@@ -143,6 +342,50 @@ mod tests {
             safe("a.go", src),
             "func F() {\n\treq, err := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m\", nil)\n\tif err != nil {\n\t\treturn\n\t}\n\treq.Header.Set(\"X-Api-Key\", k)\n}\n"
         );
+    }
+
+    #[test]
+    fn go_url_values_lose_the_key_and_the_request_gains_the_header() {
+        // Encoded into the URL of the request.
+        let src = "func F(key string) {\n\tq := url.Values{\"apikey\": {key}, \"view\": {\"summary\"}}\n\treq, err := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m?\"+q.Encode(), nil)\n\tif err != nil {\n\t\treturn\n\t}\n\tdo(req)\n}\n";
+        assert_eq!(
+            safe("a.go", src),
+            "func F(key string) {\n\tq := url.Values{\"view\": {\"summary\"}}\n\treq, err := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m?\"+q.Encode(), nil)\n\tif err != nil {\n\t\treturn\n\t}\n\treq.Header.Set(\"x-api-key\", key)\n\tdo(req)\n}\n"
+        );
+        // Set as the request's RawQuery after it was made.
+        let src = "func F(key string) {\n\treq, _ := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m\", nil)\n\tq := url.Values{\"apikey\": {key}, \"n\": {\"1\"}}\n\treq.URL.RawQuery = q.Encode()\n\tdo(req)\n}\n";
+        assert_eq!(
+            safe("a.go", src),
+            "func F(key string) {\n\treq, _ := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m\", nil)\n\treq.Header.Set(\"x-api-key\", key)\n\tq := url.Values{\"n\": {\"1\"}}\n\treq.URL.RawQuery = q.Encode()\n\tdo(req)\n}\n"
+        );
+        // Encoded twice, or the key added again: not one request's.
+        manual(
+            "a.go",
+            "func F(key string) {\n\tq := url.Values{\"apikey\": {key}, \"n\": {\"1\"}}\n\ta, _ := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m?\"+q.Encode(), nil)\n\tlog(q.Encode())\n}\n",
+        );
+        manual(
+            "a.go",
+            "func F(key string) {\n\tq := url.Values{\"apikey\": {key}, \"n\": {\"1\"}}\n\tq.Set(\"apikey\", other)\n\ta, _ := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m?\"+q.Encode(), nil)\n}\n",
+        );
+    }
+
+    #[test]
+    fn go_http_get_becomes_a_request_with_the_header_as_an_unsafe_fix() {
+        let src = "func F(key string) (*http.Response, error) {\n\tresp, err := http.Get(\"https://api.au.whispir.com/m?apikey=\" + key)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn resp, nil\n}\n";
+        let (out, a) = fix("a.go", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "func F(key string) (*http.Response, error) {\n\treq, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/m\", nil)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treq.Header.Set(\"x-api-key\", key)\n\tresp, err := http.DefaultClient.Do(req)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn resp, nil\n}\n"
+        );
+        // No error check to reuse, the error ignored, or `req` already a name here.
+        for src in [
+            "func F(key string) {\n\tresp, err := http.Get(\"https://api.au.whispir.com/m?apikey=\" + key)\n\tuse(resp, err)\n}\n",
+            "func F(key string) {\n\tresp, _ := http.Get(\"https://api.au.whispir.com/m?apikey=\" + key)\n\tuse(resp)\n}\n",
+            "func F(key string, req int) {\n\tresp, err := http.Get(\"https://api.au.whispir.com/m?apikey=\" + key)\n\tif err != nil {\n\t\treturn\n\t}\n\tuse(resp)\n}\n",
+        ] {
+            assert!(manual("a.go", src).contains("NewRequest"), "{src}");
+        }
     }
 
     #[test]
