@@ -401,6 +401,7 @@ fn json_format_has_exact_spec_shape() {
                 "name",
                 "severity",
                 "message",
+                "help",
                 "path",
                 "line",
                 "column",

@@ -340,3 +340,44 @@ fn fix_diff_ends_with_what_it_would_do_and_whether_the_patch_applies() {
         String::from_utf8_lossy(&applied.stderr)
     );
 }
+
+#[test]
+fn json_and_sarif_carry_the_help_human_output_shows() {
+    let dir = tree(&[("a.py", &legacy_py())]);
+    let human = run(dir.path(), &["check", "--no-config"], None);
+    let helps: Vec<&str> = human
+        .stdout
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("= help: "))
+        .collect();
+    assert_eq!(helps.len(), 4, "{}", human.stdout);
+    let json = run(
+        dir.path(),
+        &["check", "--no-config", "--format", "json"],
+        None,
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let json_helps: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["help"].as_str().expect("every finding here has help"))
+        .collect();
+    assert_eq!(json_helps, helps);
+    assert!(!json.stdout.contains(KEY), "help is redacted like the rest");
+    let sarif = run(
+        dir.path(),
+        &["check", "--no-config", "--format", "sarif"],
+        None,
+    );
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let messages: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["message"]["text"].as_str().unwrap())
+        .collect();
+    for (message, help) in messages.iter().zip(&helps) {
+        assert!(message.ends_with(&format!("\nhelp: {help}")), "{message}");
+    }
+}

@@ -38,6 +38,8 @@ struct JsonDiagnostic<'a> {
     name: &'static str,
     severity: Severity,
     message: String,
+    /// What to change by hand, as human output's `help:` line (`null` when there is none).
+    help: Option<String>,
     path: &'a str,
     line: usize,
     column: usize,
@@ -100,6 +102,7 @@ fn diagnostics<'a>(
             name: d.code.info().name,
             severity: d.severity,
             message: clean(r, &d.message, opts),
+            help: d.help.as_ref().map(|h| clean(r, h, opts)),
             path: &r.file.display_path,
             line: start.line,
             column: start.column,
