@@ -345,18 +345,27 @@ fn remove_format_argument(
 ) -> Result<(Vec<Edit>, String), String> {
     let content = &src[tokens[lit].content.start..at];
     let text = String::from_utf8_lossy(content);
+    let mut renumber = Vec::new();
     let index = if let Some(n) = placeholder
         .strip_prefix('{')
         .and_then(|p| p.strip_suffix('}'))
         .filter(|n| !n.is_empty())
     {
         let n: usize = n.parse().map_err(|_| "unreadable placeholder index")?;
-        // Removing a numbered argument renumbers the later ones: only safe for the last.
+        // Removing a numbered argument renumbers the later ones (`{2}` → `{1}`), which is
+        // only sound when this literal is the whole format string.
         let highest = highest_numbered(&String::from_utf8_lossy(tokens[lit].content_text(src)));
         if Some(n) != highest {
-            return Err(format!(
-                "`{placeholder}` is not the last numbered argument; removing it would renumber the others"
-            ));
+            let joined = [prev_significant(tokens, lit), next_significant(tokens, lit)]
+                .into_iter()
+                .flatten()
+                .any(|j| is_concat(src, lang, &tokens[j]));
+            if joined {
+                return Err(format!(
+                    "`{placeholder}` is not the last numbered argument and the format string is joined from parts; renumber the others by hand"
+                ));
+            }
+            renumber = renumbered(src, &tokens[lit], n, &removed)?;
         }
         n
     } else {
@@ -426,7 +435,51 @@ fn remove_format_argument(
     } else {
         arg.clone()
     };
-    Ok((vec![Edit::delete(range)], expr))
+    renumber.push(Edit::delete(range));
+    Ok((renumber, expr))
+}
+
+/// Edits that renumber the placeholders above `{n}` in `literal` (`{2}` → `{1}`, `{3:D}` →
+/// `{2:D}`), `{{` escapes skipped; `Err` when `{n}` is used again outside `removed`.
+fn renumbered(
+    src: &[u8],
+    literal: &Token,
+    n: usize,
+    removed: &Range<usize>,
+) -> Result<Vec<Edit>, String> {
+    let content = literal.content.clone();
+    let bytes = &src[content.clone()];
+    let mut edits = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"{{") {
+            i += 2;
+            continue;
+        }
+        if bytes[i] != b'{' {
+            i += 1;
+            continue;
+        }
+        let digits = bytes[i + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let ends = matches!(bytes.get(i + 1 + digits), Some(b'}' | b':' | b',' | b'!'));
+        if digits > 0 && ends {
+            let at = content.start + i + 1;
+            let m: usize = String::from_utf8_lossy(&bytes[i + 1..i + 1 + digits])
+                .parse()
+                .map_err(|_| "unreadable placeholder index")?;
+            if m == n && !removed.contains(&at) {
+                return Err(format!("`{{{n}}}` is used twice in the format string"));
+            }
+            if m > n {
+                edits.push(Edit::replace(at..at + digits, (m - 1).to_string()));
+            }
+        }
+        i += 1 + digits;
+    }
+    Ok(edits)
 }
 
 /// A format call whose only argument was the key (`String.Format("/m?apikey={0}", k)`,

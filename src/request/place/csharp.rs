@@ -28,6 +28,17 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     if let Some(method) = client_shortcut(&callee) {
         return send_async(req, name, open, idx, method);
     }
+    if callee.ends_with("Async")
+        && let Some(client) = receiver_of(src, tokens, name)
+        && let Some(local) = local_construction(
+            req,
+            client.as_bytes(),
+            logical_statement(req, name).0,
+            b"HttpClient",
+        )
+    {
+        return default_request_headers(req, &local);
+    }
     if callee.ends_with("Async") || callee.starts_with("Download") || callee.starts_with("Upload") {
         return Err(format!(
             "`{callee}(…)` takes no per-request headers; send an HttpRequestMessage with `request.Headers.Add(\"x-api-key\", …)`"
@@ -55,6 +66,21 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         // An object initializer: `new HttpRequestMessage(…) { Content = … };`
         end = matching_close(src, tokens, init).ok_or("unbalanced initializer")?;
     }
+    let set_header = |var: &str, key: &str| format!("{var}.Headers.Add(\"x-api-key\", {key});");
+    if let Some((var, brace)) = using_block(req, new_tok, end) {
+        // `using (var request = new HttpRequestMessage(…)) {`: the block's first line.
+        let first = next_significant(tokens, brace)
+            .filter(|&f| !tokens[f].is_punct(src, "}") && first_on_line(src, tokens[f].span.start))
+            .filter(|_| ends_line(src, tokens, brace))
+            .ok_or("the using block does not start on a line of its own")?;
+        return header_statement_after(
+            req,
+            (var, first, brace),
+            b"",
+            &req.key.as_code('"'),
+            set_header,
+        );
+    }
     let Declaration {
         ty,
         var,
@@ -69,8 +95,58 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         (var, first, after),
         b"",
         &req.key.as_code('"'),
-        |var, key| format!("{var}.Headers.Add(\"x-api-key\", {key});"),
+        set_header,
     )
+}
+
+/// `using (Type var = <request from new_tok to end>) {`: the variable and the `{`.
+fn using_block(req: &Request, new_tok: usize, end: usize) -> Option<(usize, usize)> {
+    let (src, tokens) = (req.src, req.tokens);
+    let eq = prev_significant(tokens, new_tok).filter(|&q| tokens[q].is_punct(src, "="))?;
+    let var = prev_significant(tokens, eq).filter(|&v| tokens[v].kind == TokKind::Ident)?;
+    let ty = prev_significant(tokens, var).filter(|&t| tokens[t].kind == TokKind::Ident)?;
+    let open = prev_significant(tokens, ty).filter(|&o| tokens[o].is_punct(src, "("))?;
+    prev_significant(tokens, open).filter(|&u| tokens[u].text(src) == b"using")?;
+    let close =
+        next_significant(tokens, end).filter(|&c| matching_close(src, tokens, open) == Some(c))?;
+    let brace = next_significant(tokens, close).filter(|&b| tokens[b].is_punct(src, "{"))?;
+    Some((var, brace))
+}
+
+/// A client created in the block (`var client = new HttpClient();`, `using var client = …`)
+/// sends its `DefaultRequestHeaders` with every request: the key goes there, on the line after
+/// it is created. Safe when the client sends only this request and goes nowhere else.
+fn default_request_headers(req: &Request, client: &Local) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let mut placement = header_statement_after(
+        req,
+        (client.var, client.first, client.last),
+        b"",
+        &req.key.as_code('"'),
+        |var, key| format!("{var}.DefaultRequestHeaders.Add(\"x-api-key\", {key});"),
+    )?;
+    if !placement.edits.is_empty() {
+        placement.how = format!(
+            "add `{}.DefaultRequestHeaders.Add(\"x-api-key\", …)` after the client is created",
+            text_of(src, &tokens[client.var])
+        );
+    }
+    let name = tokens[client.var].text(src);
+    let block = req.openers()[client.var];
+    let end = block
+        .and_then(|o| matching_close(src, tokens, o))
+        .unwrap_or(tokens.len());
+    // Requests the client sends: `client.…Async(…)`.
+    let sends = (client.var..end)
+        .filter(|&j| tokens[j].text(src) == name)
+        .filter_map(|j| next_significant(tokens, j).filter(|&d| tokens[d].is_punct(src, ".")))
+        .filter_map(|d| next_significant(tokens, d))
+        .filter(|&m| tokens[m].text(src).ends_with(b"Async"))
+        .count();
+    if sends != 1 || uses(req, client.var) != 1 {
+        placement.applicability = Applicability::Unsafe;
+    }
+    Ok(placement)
 }
 
 /// `HttpClient` methods that build a request from a URL (and content): the HTTP method each
@@ -242,6 +318,58 @@ mod tests {
         assert_eq!(
             out,
             "void M() {\n    var url = \"https://api.au.whispir.com/messages\";\n    var request = new HttpRequestMessage(HttpMethod.Get, url);\n    request.Headers.Add(\"x-api-key\", _apiKey);\n    Send(request);\n}\n"
+        );
+    }
+
+    #[test]
+    fn csharp_client_created_in_the_method_gets_a_default_header() {
+        let src = "class A {\n    async Task<string> M(string key) {\n        var client = new HttpClient();\n        return await client.GetStringAsync(\"https://api.au.whispir.com/messages?apikey=\" + key);\n    }\n}\n";
+        assert_eq!(
+            safe("A.cs", src),
+            "class A {\n    async Task<string> M(string key) {\n        var client = new HttpClient();\n        client.DefaultRequestHeaders.Add(\"x-api-key\", key);\n        return await client.GetStringAsync(\"https://api.au.whispir.com/messages\");\n    }\n}\n"
+        );
+        // A client that sends another request, or is handed on, shares its default headers.
+        let twice = src.replace(
+            "        return await",
+            "        await client.GetStringAsync(\"https://status.example.com\");\n        return await",
+        );
+        assert_eq!(fix("A.cs", &twice).unwrap().1, Applicability::Unsafe);
+        let handed = src.replace(
+            "        return await",
+            "        Keep(client);\n        return await",
+        );
+        assert_eq!(fix("A.cs", &handed).unwrap().1, Applicability::Unsafe);
+        // A field: not created here.
+        manual(
+            "A.cs",
+            "class A {\n    HttpClient client = new HttpClient();\n    Task<string> M(string key) {\n        return client.GetStringAsync(\"https://api.au.whispir.com/m?apikey=\" + key);\n    }\n}\n",
+        );
+    }
+
+    #[test]
+    fn csharp_request_in_a_using_block_gets_the_header_as_its_first_line() {
+        let src = "class A {\n    Task<HttpResponseMessage> M(string key) {\n        var url = \"https://api.au.whispir.com/events?apikey=\" + key;\n        using (var request = new HttpRequestMessage(HttpMethod.Get, url))\n        {\n            return Http.SendAsync(request);\n        }\n    }\n}\n";
+        assert_eq!(
+            safe("A.cs", src),
+            "class A {\n    Task<HttpResponseMessage> M(string key) {\n        var url = \"https://api.au.whispir.com/events\";\n        using (var request = new HttpRequestMessage(HttpMethod.Get, url))\n        {\n            request.Headers.Add(\"x-api-key\", key);\n            return Http.SendAsync(request);\n        }\n    }\n}\n"
+        );
+    }
+
+    #[test]
+    fn csharp_format_placeholders_after_the_key_are_renumbered() {
+        let src = "class A {\n    void M(string ws, string key, int n) {\n        var url = string.Format(\"https://api.au.whispir.com/{0}/m?apikey={1}&limit={2}&page={3:D}\", ws, key, n, 1);\n        var request = new HttpRequestMessage(HttpMethod.Get, url);\n        Send(request);\n    }\n}\n";
+        assert_eq!(
+            safe("A.cs", src),
+            "class A {\n    void M(string ws, string key, int n) {\n        var url = string.Format(\"https://api.au.whispir.com/{0}/m?limit={1}&page={2:D}\", ws, n, 1);\n        var request = new HttpRequestMessage(HttpMethod.Get, url);\n        request.Headers.Add(\"x-api-key\", key);\n        Send(request);\n    }\n}\n"
+        );
+        // `{1}` used again, or a format string joined from parts: not renumbered.
+        manual(
+            "A.cs",
+            "class A {\n    void M() {\n        var url = string.Format(\"https://api.au.whispir.com/{0}/m?apikey={1}&echo={1}&n={2}\", ws, key, n);\n        var request = new HttpRequestMessage(HttpMethod.Get, url);\n    }\n}\n",
+        );
+        manual(
+            "A.cs",
+            "class A {\n    void M() {\n        var url = string.Format(\"https://api.au.whispir.com/{0}/m?apikey={1}\" + \"&n={2}\", ws, key, n);\n        var request = new HttpRequestMessage(HttpMethod.Get, url);\n    }\n}\n",
         );
     }
 

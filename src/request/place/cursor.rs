@@ -832,3 +832,19 @@ pub(super) fn local_construction(
     }
     found
 }
+
+/// How often the variable at token `var` is read in its block, member calls on it
+/// (`headers.set(…)`) left out: the declaration plus one use is 2.
+pub(super) fn uses(req: &Request, var: usize) -> usize {
+    let (src, tokens) = (req.src, req.tokens);
+    let name = tokens[var].text(src);
+    let block = req.openers()[var];
+    let end = block
+        .and_then(|o| matching_close(src, tokens, o))
+        .unwrap_or(tokens.len());
+    (block.map_or(0, |o| o + 1)..end)
+        .filter(|&j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == name)
+        .filter(|&j| !next_significant(tokens, j).is_some_and(|d| tokens[d].is_punct(src, ".")))
+        .filter(|&j| !is_method(src, tokens, j))
+        .count()
+}

@@ -360,22 +360,6 @@ fn single_token(req: &Request, range: &std::ops::Range<usize>) -> bool {
     token_at(req.tokens, range.start).is_some_and(|t| req.tokens[t].span == *range)
 }
 
-/// How often the variable at token `var` is read in its block, member calls on it
-/// (`headers.set(…)`) left out: the declaration plus one use is 2.
-fn uses(req: &Request, var: usize) -> usize {
-    let (src, tokens) = (req.src, req.tokens);
-    let name = tokens[var].text(src);
-    let block = req.openers()[var];
-    let end = block
-        .and_then(|o| matching_close(src, tokens, o))
-        .unwrap_or(tokens.len());
-    (block.map_or(0, |o| o + 1)..end)
-        .filter(|&j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == name)
-        .filter(|&j| !next_significant(tokens, j).is_some_and(|d| tokens[d].is_punct(src, ".")))
-        .filter(|&j| !is_method(src, tokens, j))
-        .count()
-}
-
 /// Java `getForEntity(url, T.class, vars…)` → `exchange(url, HttpMethod.GET, new
 /// HttpEntity<>(headers), T.class, vars…)` (`getForObject` adds `.getBody()`), with the headers
 /// declared on the lines before the statement and the Spring imports it needs.
