@@ -109,12 +109,12 @@ pub fn collect(
             continue;
         };
         let shown = match carries {
-            Carries::LegacyHost => legacy_origin(&src[t.content.start..d.span.end], d.span.len()),
+            Carries::LegacyHost => legacy_origin(&src[t.content().start..d.span.end], d.span.len()),
             Carries::QueryKey => query_piece(src, d.span.clone()),
             Carries::ParamsMap => "a params map with an `apikey` entry".to_string(),
         };
         let name_text = String::from_utf8_lossy(tokens[name].text(src)).into_owned();
-        let span = &tokens[name].span;
+        let span = &tokens[name].span();
         let (start, end) = (file.line_col(span.start), file.line_col(span.end));
         out.push(Binding {
             at: Related {
@@ -306,7 +306,7 @@ fn indentation(src: &[u8], at: usize) -> Option<usize> {
 /// A Python module variable (at the left margin: `module.NAME`) or class attribute
 /// (`Class.NAME`); `None` inside a function.
 fn python_scope(file: &SourceFile, src: &[u8], tokens: &[Token], name: usize) -> Option<String> {
-    let indent = indentation(src, tokens[name].span.start)?;
+    let indent = indentation(src, tokens[name].start())?;
     if indent == 0 {
         return module_stem(file);
     }
@@ -316,7 +316,7 @@ fn python_scope(file: &SourceFile, src: &[u8], tokens: &[Token], name: usize) ->
         if t.kind != TokKind::Ident {
             continue;
         }
-        match indentation(src, t.span.start) {
+        match indentation(src, t.start()) {
             Some(i) if i < indent => {
                 if t.text(src) != b"class" {
                     return None;
@@ -435,7 +435,7 @@ pub fn uses(
                         && in_request(src, tokens, lang, first, i, b.carries)
                     {
                         found.push(Use {
-                            span: tokens[first].span.start..t.span.end,
+                            span: tokens[first].start()..t.end(),
                             binding: b,
                             written,
                         });
@@ -546,7 +546,7 @@ fn import_statement(src: &[u8], tokens: &[Token], k: usize) -> Range<usize> {
                 .rev()
                 .find(|&j| tokens[j].text(src) == b"from")
         })
-        && memchr::memchr(b'\n', &src[tokens[from].span.end..tokens[k].span.start]).is_none()
+        && memchr::memchr(b'\n', &src[tokens[from].end()..tokens[k].start()]).is_none()
     {
         start = from;
     }
@@ -574,7 +574,7 @@ fn import_statement(src: &[u8], tokens: &[Token], k: usize) -> Range<usize> {
         }
         let line_break = t.kind == TokKind::Newline
             || (depth == 0
-                && memchr::memchr(b'\n', &src[tokens[end - 1].span.end..t.span.start]).is_some());
+                && memchr::memchr(b'\n', &src[tokens[end - 1].end()..t.start()]).is_some());
         if depth == 0 && line_break {
             break;
         }
@@ -675,7 +675,7 @@ fn url_piece_in(src: &[u8], tokens: &[Token], last: usize, _lang: &dyn Language)
     let end = expression_end(src, tokens, next);
     tokens[next..]
         .iter()
-        .take_while(|t| t.span.start < end)
+        .take_while(|t| t.start() < end)
         .any(|t| {
             t.kind == TokKind::Str && {
                 let c = t.content_text(src);
@@ -787,9 +787,9 @@ fn interpolated<'a>(
         {
             continue;
         }
-        let start = t.content.start + open + 1;
+        let start = t.content().start + open + 1;
         found.push(Use {
-            span: start..t.content.start + m.end(),
+            span: start..t.content().start + m.end(),
             binding: b,
             written,
         });

@@ -4,6 +4,7 @@
 use crate::codes::{RuleCode, Severity};
 use serde::Serialize;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Whether `fix` may apply a fix without being asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -61,8 +62,9 @@ pub struct Diagnostic {
     pub span: Range<usize>,
     /// A short label for the span in the human report.
     pub label: String,
-    /// What to do, shown as `help:`; already redacted.
-    pub help: Option<String>,
+    /// What to do, shown as `help:`; already redacted. Shared: a rule gives thousands of
+    /// findings of one file the same text.
+    pub help: Option<Arc<str>>,
     pub fix: Option<Fix>,
     /// The fix moves a base URL: its applicability depends on the whole run (`request::group`).
     pub base_url: bool,
@@ -115,7 +117,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Self {
         self.help = Some(help.into());
         self
     }

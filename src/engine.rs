@@ -134,20 +134,43 @@ pub(crate) fn check_file_collecting(
     settings: &Settings,
     bindings: Option<&mut Vec<Binding>>,
 ) -> Option<FileReport> {
+    check_rules(file, settings, bindings).ok()
+}
+
+/// `check_file` that gives the file's bytes back when there is nothing to report, so that a
+/// caller holding a large file's only copy need not clone it first (the fix passes).
+pub fn check_source(file: SourceFile, settings: &Settings) -> Result<FileReport, Vec<u8>> {
+    check_rules(file, settings, None)
+}
+
+fn check_rules(
+    file: SourceFile,
+    settings: &Settings,
+    bindings: Option<&mut Vec<Binding>>,
+) -> Result<FileReport, Vec<u8>> {
     if !mentions_whispir(&file.bytes) {
-        return None;
+        return Err(file.bytes);
     }
     #[cfg(debug_assertions)]
     test_panic_hook(&file.bytes);
     let lang = lang::for_file_name(&file.file_name());
     let facts = detect::analyze(&file, lang);
-    let mut diagnostics: Vec<Diagnostic> = rules::ALL
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for rule in rules::ALL
         .iter()
         .filter(|r| settings.enabled(r.code, &file.path))
-        .flat_map(|r| (r.check)(&facts, &file, &settings.rules))
-        .collect();
+    {
+        let mut found = (rule.check)(&facts, &file, &settings.rules);
+        // The first rule with findings hands over its list: on a file with a finding on every
+        // line, a copy is a second list of them all.
+        if diagnostics.is_empty() {
+            diagnostics = found;
+        } else {
+            diagnostics.append(&mut found);
+        }
+    }
     if diagnostics.is_empty() {
-        return None;
+        return Err(file.bytes);
     }
     crate::request::group::assemble(&file, &facts, lang, &settings.rules, &mut diagnostics);
     detect::recorded::settle(&file.bytes, &file.file_name(), &mut diagnostics);
@@ -180,9 +203,12 @@ pub(crate) fn check_file_collecting(
             if touches {
                 d.fix = None;
                 let help = d.help.take().unwrap_or_default();
-                d.help = Some(format!(
-                    "{help}; not automatic: the fix would also change a finding suppressed here"
-                ));
+                d.help = Some(
+                    format!(
+                        "{help}; not automatic: the fix would also change a finding suppressed here"
+                    )
+                    .into(),
+                );
             }
         }
         diagnostics.retain(|d| !suppressed(d));
@@ -200,12 +226,12 @@ pub(crate) fn check_file_collecting(
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.code, d.span.end));
     if diagnostics.is_empty() {
-        return None;
+        return Err(file.bytes);
     }
     if let Some(out) = bindings {
         crossfile::collect(&file, lang, &facts.tokens, &diagnostics, out);
     }
-    Some(FileReport {
+    Ok(FileReport {
         file,
         diagnostics,
         secrets: facts.secrets,

@@ -414,9 +414,9 @@ fn key_path_mentions_whispir(src: &[u8], at: usize) -> bool {
 impl Scan<'_> {
     fn token_kind_at(&self, pos: usize) -> Option<TokKind> {
         let tokens = self.code_tokens?;
-        let i = tokens.partition_point(|t| t.span.start <= pos);
+        let i = tokens.partition_point(|t| t.start() <= pos);
         let t = tokens.get(i.checked_sub(1)?)?;
-        t.span.contains(&pos).then_some(t.kind)
+        t.span().contains(&pos).then_some(t.kind)
     }
 
     /// Records `range` when its text is a secret.

@@ -116,15 +116,14 @@ fn looks_like_host(text: &[u8]) -> bool {
 
 /// `?apikey=` / `&apikey=` not already part of a Whispir URL found by the raw scan.
 fn fragments(src: &[u8], facts: &Facts, lang: &dyn Language, defs: &Defs) -> Vec<ApiKeyParam> {
-    let lower = src.to_ascii_lowercase();
     let mut out = Vec::new();
     let known: std::collections::HashSet<usize> =
         facts.params.iter().map(|p| p.name.start).collect();
-    for at in memchr::memmem::find_iter(&lower, b"apikey") {
+    for at in super::APIKEY.find_iter(src).map(|m| m.start()) {
         // `"apikey={0}"` as a piece of its own (a nested `String.Format` argument) has no separator.
         let starts_literal = || {
             token_at(&facts.tokens, at).is_some_and(|i| {
-                facts.tokens[i].kind == TokKind::Str && facts.tokens[i].content.start == at
+                facts.tokens[i].kind == TokKind::Str && facts.tokens[i].content().start == at
             })
         };
         let Some(sep) = separator_before(src, at).or_else(|| starts_literal().then_some(at..at))
@@ -251,13 +250,13 @@ fn chain_host(
                     }
                 }
             }
-            TokKind::Str => match host_hint(t.content_text(src), t.content.start, false) {
+            TokKind::Str => match host_hint(t.content_text(src), t.content().start, false) {
                 HostHint::None => {}
                 hint => return hint,
             },
             TokKind::Ident => {
                 if let Some(&d) = defs.get(t.content_text(src)).filter(|&&d| d != i) {
-                    match host_hint(tokens[d].content_text(src), tokens[d].content.start, true) {
+                    match host_hint(tokens[d].content_text(src), tokens[d].content().start, true) {
                         HostHint::None => {}
                         hint => return hint,
                     }
@@ -296,7 +295,8 @@ fn builders(
     if !whispir_context {
         return out;
     }
-    let depths = bracket_depths(src, tokens);
+    // Only a file with a builder key pays for these (4 bytes a token).
+    let mut depths: Option<Vec<u32>> = None;
     for (i, t) in tokens.iter().enumerate() {
         if !matches!(t.kind, TokKind::Str | TokKind::Ident) || !is_apikey_name(t.content_text(src))
         {
@@ -326,7 +326,8 @@ fn builders(
             _ => continue,
         };
         // The request the builder belongs to may name another vendor's host.
-        let (target, host) = match request_host(src, tokens, &depths, i, lang, defs) {
+        let depths = depths.get_or_insert_with(|| bracket_depths(src, tokens));
+        let (target, host) = match request_host(src, tokens, depths, i, lang, defs) {
             HostHint::Other => continue,
             HostHint::Whispir(kind, link) => (Target::Host(kind), link),
             HostHint::None => (Target::WhispirContext, None),
@@ -341,12 +342,12 @@ fn builders(
         let mut param = builder_param(src, t, value.map(|v| &tokens[v]), shape);
         // A value expression (`@api_key`, `this.key`, `os.environ["K"]`) spans several tokens.
         if let Some(v) = value.filter(|&v| tokens[v].kind != TokKind::Str) {
-            param.value = tokens[v].span.start..expression_end(src, tokens, v);
+            param.value = tokens[v].start()..expression_end(src, tokens, v);
         }
         param.target = target;
         param.host = host;
         if in_query {
-            param.scheme_in = sibling(src, tokens, i, b"in").map(|v| tokens[v].content.clone());
+            param.scheme_in = sibling(src, tokens, i, b"in").map(|v| tokens[v].content());
         }
         out.push(param);
     }
@@ -469,7 +470,7 @@ fn request_host(
             }
             TokKind::Ident => {
                 if let Some(&d) = defs.get(t.content_text(src)) {
-                    match host_hint(tokens[d].content_text(src), tokens[d].content.start, true) {
+                    match host_hint(tokens[d].content_text(src), tokens[d].content().start, true) {
                         HostHint::None => {}
                         hint => return hint,
                     }
@@ -492,7 +493,7 @@ fn request_host(
                         HostHint::Other
                     };
                 }
-                match host_hint(text, t.content.start, false) {
+                match host_hint(text, t.content().start, false) {
                     HostHint::None => {}
                     hint => return hint,
                 }
@@ -505,16 +506,14 @@ fn request_host(
 
 fn builder_param(src: &[u8], key: &Token, value: Option<&Token>, shape: ParamShape) -> ApiKeyParam {
     let (value_range, value_kind) = match value {
-        Some(v) if v.kind == TokKind::Str => {
-            (v.content.clone(), classify_value(v.content_text(src)))
-        }
-        Some(v) => (v.span.clone(), ValueKind::Interpolated),
-        None => (key.span.end..key.span.end, ValueKind::Absent),
+        Some(v) if v.kind == TokKind::Str => (v.content(), classify_value(v.content_text(src))),
+        Some(v) => (v.span(), ValueKind::Interpolated),
+        None => (key.end()..key.end(), ValueKind::Absent),
     };
     ApiKeyParam {
-        span: key.span.clone(),
-        name: key.content.clone(),
-        separator: key.span.start..key.span.start,
+        span: key.span(),
+        name: key.content(),
+        separator: key.start()..key.start(),
         value: value_range,
         value_kind,
         shape,
@@ -694,7 +693,7 @@ fn host_array_at(src: &[u8], tokens: &[Token], i: usize) -> Option<HostUse> {
     if parts.len() < 2 {
         return None;
     }
-    let span = tokens[open].span.start..tokens[j].span.end;
+    let span = tokens[open].start()..tokens[j].end();
     Some(HostUse {
         host: span.clone(),
         kind: hosts::classify(&parts.join(".")),

@@ -22,7 +22,18 @@ use crate::hosts::HostKind;
 use crate::lang::{Language, Token};
 use crate::secrets::{self, ValueKind};
 use crate::source::SourceFile;
+use regex::bytes::Regex;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+/// Searched in any ASCII case without a lowercased copy of the file (a copy is the file's
+/// size again, on the largest files).
+static X_API_KEY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new("(?i-u)x-api-key").expect("valid pattern"));
+static CFHTTPPARAM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new("(?i-u)<cfhttpparam").expect("valid pattern"));
+pub(super) static APIKEY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new("(?i-u)apikey").expect("valid pattern"));
 
 /// A Whispir host name found in the file.
 #[derive(Debug, Clone)]
@@ -93,7 +104,7 @@ pub struct HostLink {
 pub struct Facts {
     /// For each token, the innermost bracket open before it: computed once per file, when a
     /// fix first asks (`request::place`), as a file can hold thousands of requests.
-    pub openers: std::sync::OnceLock<Vec<Option<usize>>>,
+    pub openers: std::sync::OnceLock<crate::lang::tokens::Openers>,
     pub hosts: Vec<HostUse>,
     pub params: Vec<ApiKeyParam>,
     /// The secrets to redact wherever file text is shown.
@@ -122,9 +133,8 @@ pub fn analyze(file: &SourceFile, lang: &dyn Language) -> Facts {
         }
     }
     facts.whispir_context = has_whispir_context(src, &facts.hosts);
-    let lower = src.to_ascii_lowercase();
-    facts.x_api_key_at = memchr::memmem::find_iter(&lower, b"x-api-key").collect();
-    let mentions_apikey = memchr::memmem::find(&lower, b"apikey").is_some();
+    facts.x_api_key_at = X_API_KEY.find_iter(src).map(|m| m.start()).collect();
+    let mentions_apikey = APIKEY.is_match(src);
     let may_have_host_array = memchr::memmem::find(src, b"\"whispir\"").is_some();
     // Tokens also tell the fixer which findings sit in comments.
     if mentions_apikey || may_have_host_array || !facts.hosts.is_empty() {
@@ -132,7 +142,7 @@ pub fn analyze(file: &SourceFile, lang: &dyn Language) -> Facts {
         let found = expr::analyze(src, &facts, lang);
         facts.params.extend(found.params);
         facts.hosts.extend(found.hosts);
-        if mentions_apikey && memchr::memmem::find(&lower, b"<cfhttpparam").is_some() {
+        if mentions_apikey && CFHTTPPARAM.is_match(src) {
             facts
                 .params
                 .extend(markup::url_params(src, facts.whispir_context));

@@ -149,7 +149,7 @@ pub fn settle(src: &[u8], file_name: &str, diagnostics: &mut Vec<Diagnostic>) {
             d.help = Some(format!(
                 "{help}{}a recorded request: not fixed automatically; migrate the client, then re-record this file (or edit the recording the same way)",
                 if help.is_empty() { "" } else { "; " }
-            ));
+            ).into());
         }
     }
     let Some(first) = quoted.first() else {

@@ -3,9 +3,10 @@
 //! pass whose result no longer parses (where the language has a parser) is refused fix by fix.
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
-use crate::engine::{FileReport, Settings, check_file};
+use crate::engine::{FileReport, Settings, check_source};
 use crate::lang;
 use crate::source::SourceFile;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// ESLint stops at 10 passes; our fixes rarely need more than two.
@@ -206,7 +207,9 @@ pub fn fix_file(
         "the result would not parse"
     };
     let breaks = syntax_guard(&file.file_name(), &file.bytes);
-    let mut current = file.bytes.clone();
+    // The text after the last pass that changed it, while no report holds it. Neither the
+    // file nor the caller's report is copied per pass: on a large file each copy is its size.
+    let mut current: Option<Vec<u8>> = None;
     let mut result = FileFix {
         original: file.bytes.clone(),
         fixed: Vec::new(),
@@ -216,7 +219,7 @@ pub fn fix_file(
         remaining: None,
     };
     let mut rejected: Vec<(crate::rules::RuleCode, String)> = Vec::new();
-    let mut known = checked.cloned();
+    let mut known = checked.map(Cow::Borrowed);
     // Findings about values defined in other files (`crossfile`) are not found again by
     // checking this file alone: they are carried along the edits instead.
     let mut carried: Vec<Diagnostic> = checked
@@ -226,18 +229,20 @@ pub fn fix_file(
         .cloned()
         .collect();
     for pass in 0..=MAX_PASSES {
-        let Some(report) = known.take().or_else(|| {
-            check_file(
-                SourceFile::new(
-                    file.display_path.clone(),
-                    file.path.clone(),
-                    current.clone(),
-                ),
-                settings,
-            )
-        }) else {
-            result.remaining = None;
-            break;
+        let report = match known.take() {
+            Some(report) => report,
+            None => {
+                let text = current.take().unwrap_or_else(|| file.bytes.clone());
+                let again = SourceFile::new(file.display_path.clone(), file.path.clone(), text);
+                match check_source(again, settings) {
+                    Ok(report) => Cow::Owned(report),
+                    Err(text) => {
+                        current = Some(text);
+                        result.remaining = None;
+                        break;
+                    }
+                }
+            }
         };
         let candidates: Vec<&Diagnostic> = report
             .diagnostics
@@ -254,7 +259,8 @@ pub fn fix_file(
             })
             .collect();
         if candidates.is_empty() {
-            result.remaining = Some(report);
+            current = Some(report.file.bytes.clone());
+            result.remaining = Some(report.into_owned());
             break;
         }
         if pass == MAX_PASSES {
@@ -294,7 +300,8 @@ pub fn fix_file(
             }
         }
         if chosen.is_empty() {
-            result.remaining = Some(report);
+            current = Some(report.file.bytes.clone());
+            result.remaining = Some(report.into_owned());
             break;
         }
         let fixes: Vec<&Fix> = chosen
@@ -311,6 +318,10 @@ pub fn fix_file(
             }
         }
         let Some((next, taken)) = pass.result else {
+            current = Some(match report {
+                Cow::Owned(report) => report.file.bytes,
+                Cow::Borrowed(report) => report.file.bytes.clone(),
+            });
             continue;
         };
         if !carried.is_empty() {
@@ -325,15 +336,16 @@ pub fn fix_file(
                     .push(format!("{} {}", d.code, fixes[i].message));
             }
         }
-        current = next;
+        current = Some(next);
     }
-    if result.error.is_none() && current != file.bytes && !carried.is_empty() {
+    let fixed = match current {
+        Some(text) if result.error.is_none() => text,
+        _ => file.bytes.clone(),
+    };
+    if result.error.is_none() && fixed != file.bytes && !carried.is_empty() {
         let report = result.remaining.get_or_insert_with(|| {
-            let fixed = SourceFile::new(
-                file.display_path.clone(),
-                file.path.clone(),
-                current.clone(),
-            );
+            let fixed =
+                SourceFile::new(file.display_path.clone(), file.path.clone(), fixed.clone());
             let secrets =
                 crate::detect::analyze(&fixed, lang::for_file_name(&fixed.file_name())).secrets;
             FileReport {
@@ -347,11 +359,7 @@ pub fn fix_file(
             .diagnostics
             .sort_by_key(|d| (d.span.start, d.code, d.span.end));
     }
-    result.fixed = if result.error.is_some() {
-        file.bytes.clone()
-    } else {
-        current
-    };
+    result.fixed = fixed;
     result
 }
 

@@ -53,11 +53,7 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
     let mut i = 0;
     let n = src.len();
     let push = |out: &mut Vec<Token>, kind, start, end, content: std::ops::Range<usize>| {
-        out.push(Token {
-            kind,
-            span: start..end,
-            content,
-        });
+        out.push(Token::with_content(kind, start..end, content));
     };
     'outer: while i < n {
         let b = src[i];
@@ -253,7 +249,7 @@ mod tests {
     fn kinds(src: &str, spec: &LexSpec) -> Vec<(TokKind, String)> {
         tokenize(src.as_bytes(), spec)
             .into_iter()
-            .map(|t| (t.kind, src[t.content.clone()].to_string()))
+            .map(|t| (t.kind, src[t.content()].to_string()))
             .collect()
     }
 

@@ -26,20 +26,70 @@ pub enum TokKind {
     Newline,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One token as byte offsets into its file. Offsets are `u32` (a file is at most
+/// `engine::MAX_FILE_SIZE`, 256 MiB) and a string's content is kept as the widths of its
+/// delimiters, so a token takes 12 bytes: a minified file has millions of them, and at 40 bytes
+/// each they were most of a run's memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
+    start: u32,
+    end: u32,
     pub kind: TokKind,
-    pub span: Range<usize>,
-    /// For strings: the bytes between the delimiters; otherwise the same as `span`.
-    pub content: Range<usize>,
+    /// Bytes between `start` and the content (an opening quote, `r#"`), and between the
+    /// content and `end`. Wider delimiters (a Rust raw string with over 250 `#`) are clamped:
+    /// the content then keeps some of them, which no URL or key can be mistaken for.
+    open: u8,
+    close: u8,
 }
 
 impl Token {
+    /// A token whose content is its whole text (everything but strings).
+    pub fn new(kind: TokKind, span: Range<usize>) -> Token {
+        Token::with_content(kind, span.clone(), span)
+    }
+
+    /// A string token: `content` is the part of `span` between the delimiters.
+    pub fn with_content(kind: TokKind, span: Range<usize>, content: Range<usize>) -> Token {
+        debug_assert!(span.end <= u32::MAX as usize, "file larger than 4 GiB");
+        debug_assert!(span.start <= content.start && content.end <= span.end);
+        let width = |n: usize| u8::try_from(n).unwrap_or(u8::MAX);
+        Token {
+            start: span.start as u32,
+            end: span.end as u32,
+            kind,
+            open: width(content.start.saturating_sub(span.start)),
+            close: width(span.end.saturating_sub(content.end)),
+        }
+    }
+
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    pub fn span(&self) -> Range<usize> {
+        self.start()..self.end()
+    }
+
+    /// For strings: the bytes between the delimiters; otherwise the same as `span`.
+    pub fn content(&self) -> Range<usize> {
+        let start = self.start() + self.open as usize;
+        start..(self.end() - self.close as usize).max(start)
+    }
+
+    /// Extends a punctuation token to `end` (joining `=` `>` into `=>`).
+    pub fn extend_to(&mut self, end: usize) {
+        self.end = end as u32;
+    }
+
     pub fn text<'a>(&self, src: &'a [u8]) -> &'a [u8] {
-        &src[self.span.clone()]
+        &src[self.span()]
     }
     pub fn content_text<'a>(&self, src: &'a [u8]) -> &'a [u8] {
-        &src[self.content.clone()]
+        &src[self.content()]
     }
     pub fn is_punct(&self, src: &[u8], p: &str) -> bool {
         self.kind == TokKind::Punct && self.text(src) == p.as_bytes()
@@ -430,7 +480,7 @@ pub fn comment_ranges(src: &[u8], tokens: &[Token]) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = tokens
         .iter()
         .filter(|t| t.kind == TokKind::Comment)
-        .map(|t| t.span.clone())
+        .map(|t| t.span())
         .collect();
     let mut at = 0;
     while let Some(open) = memchr::memmem::find(&src[at..], b"<!--") {
@@ -525,6 +575,24 @@ fn by_whole_name(name: &str) -> &'static dyn Language {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_takes_twelve_bytes() {
+        // The memory bound for a huge minified file rests on this (tests/robust.rs).
+        assert_eq!(std::mem::size_of::<Token>(), 12);
+    }
+
+    #[test]
+    fn a_token_keeps_its_content_inside_its_delimiters() {
+        let t = Token::with_content(TokKind::Str, 10..17, 11..16);
+        assert_eq!((t.span(), t.content()), (10..17, 11..16));
+        // An unterminated string: the content runs to the end.
+        let t = Token::with_content(TokKind::Str, 10..17, 11..17);
+        assert_eq!(t.content(), 11..17);
+        // A delimiter wider than a byte can count is clamped, inside the token.
+        let t = Token::with_content(TokKind::Str, 0..700, 300..400);
+        assert_eq!(t.content(), 255..445);
+    }
 
     #[test]
     fn families_by_name() {

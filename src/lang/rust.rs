@@ -103,29 +103,17 @@ fn flatten(stream: TokenStream, offsets: &Offsets, out: &mut Vec<Token>) {
                 };
                 if !open.is_empty() {
                     let r = offsets.range(g.span_open());
-                    out.push(Token {
-                        kind: TokKind::Punct,
-                        span: r.clone(),
-                        content: r,
-                    });
+                    out.push(Token::new(TokKind::Punct, r));
                 }
                 flatten(g.stream(), offsets, out);
                 if !close.is_empty() {
                     let r = offsets.range(g.span_close());
-                    out.push(Token {
-                        kind: TokKind::Punct,
-                        span: r.clone(),
-                        content: r,
-                    });
+                    out.push(Token::new(TokKind::Punct, r));
                 }
             }
             TokenTree::Ident(i) => {
                 let r = offsets.range(i.span());
-                out.push(Token {
-                    kind: TokKind::Ident,
-                    span: r.clone(),
-                    content: r,
-                });
+                out.push(Token::new(TokKind::Ident, r));
             }
             TokenTree::Punct(p) => {
                 let r = offsets.range(p.span());
@@ -133,20 +121,15 @@ fn flatten(stream: TokenStream, offsets: &Offsets, out: &mut Vec<Token>) {
                 let start = joint_start.take();
                 if let Some(last) = out
                     .last_mut()
-                    .filter(|l| Some(l.span.start) == start && l.span.end == r.start)
+                    .filter(|l| Some(l.start()) == start && l.end() == r.start)
                 {
-                    last.span.end = r.end;
-                    last.content.end = r.end;
+                    last.extend_to(r.end);
                     continue;
                 }
                 if p.spacing() == Spacing::Joint && matches!(p.as_char(), '=' | ':') {
                     joint_start = Some(r.start);
                 }
-                out.push(Token {
-                    kind: TokKind::Punct,
-                    span: r.clone(),
-                    content: r,
-                });
+                out.push(Token::new(TokKind::Punct, r));
             }
             TokenTree::Literal(l) => {
                 let r = offsets.range(l.span());
@@ -160,31 +143,19 @@ fn flatten(stream: TokenStream, offsets: &Offsets, out: &mut Vec<Token>) {
 /// Classifies a literal and finds the bytes between its quotes (`"…"`, `r#"…"#`, `b"…"`).
 fn literal_token(text: &str, r: std::ops::Range<usize>) -> Token {
     let Some(q) = text.find('"') else {
-        return Token {
-            kind: TokKind::Number,
-            span: r.clone(),
-            content: r,
-        };
+        return Token::new(TokKind::Number, r);
     };
     let prefix = &text[..q];
     if !matches!(prefix, "" | "b" | "c" | "br" | "cr")
         && !prefix.starts_with('r')
         && !prefix.starts_with("br")
     {
-        return Token {
-            kind: TokKind::Number,
-            span: r.clone(),
-            content: r,
-        };
+        return Token::new(TokKind::Number, r);
     }
     let hashes = prefix.bytes().filter(|&b| b == b'#').count();
     let start = r.start + q + 1;
     let end = r.end.saturating_sub(1 + hashes).max(start);
-    Token {
-        kind: TokKind::Str,
-        span: r,
-        content: start..end,
-    }
+    Token::with_content(TokKind::Str, r, start..end)
 }
 
 #[cfg(test)]
@@ -198,12 +169,12 @@ mod tests {
         let strs: Vec<&str> = toks
             .iter()
             .filter(|t| t.kind == TokKind::Str)
-            .map(|t| &src[t.content.clone()])
+            .map(|t| &src[t.content()])
             .collect();
         assert_eq!(strs, ["https://api.whispir.com/m?apikey={k}", "raw"]);
         // A second file on the same thread starts at offset 0 again.
         let toks = RUST.tokenize(b"\"x\"");
-        assert_eq!(toks[0].span, 0..3);
+        assert_eq!(toks[0].span(), 0..3);
     }
 
     fn tokens_with(src: &str, offsets: &Offsets) -> Vec<Token> {
@@ -230,7 +201,7 @@ mod tests {
         let strs: Vec<&str> = toks
             .iter()
             .filter(|t| t.kind == TokKind::Str)
-            .map(|t| &src[t.content.clone()])
+            .map(|t| &src[t.content()])
             .collect();
         assert_eq!(strs, ["ü", "x"]);
     }
@@ -242,7 +213,7 @@ mod tests {
         let puncts: Vec<&str> = toks
             .iter()
             .filter(|t| t.kind == TokKind::Punct)
-            .map(|t| &src[t.span.clone()])
+            .map(|t| &src[t.span()])
             .collect();
         assert_eq!(puncts, ["{", "::", "=>", "}"]);
     }

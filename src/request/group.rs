@@ -24,7 +24,7 @@ use crate::hosts::HostKind;
 use crate::lang::tokens::prev_significant;
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::source::SourceFile;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// How many key-in-query sites a base URL's message names before it counts the rest.
 const SITES_SHOWN: usize = 3;
@@ -42,11 +42,20 @@ pub fn assemble(
         .filter(|&i| facts.hosts[i].kind != HostKind::NotApi)
         .collect();
     let params = &facts.params;
-    let node_of_host: HashMap<usize, usize> = hosts
+    // Sorted lookups rather than hash maps: a dump can hold a finding on every line, and
+    // these are asked once per finding.
+    let mut node_of_host: Vec<(usize, usize)> = hosts
         .iter()
         .enumerate()
         .map(|(n, &h)| (facts.hosts[h].host.start, n))
         .collect();
+    node_of_host.sort_unstable();
+    let node_of_host = |at: usize| {
+        node_of_host
+            .binary_search_by_key(&at, |&(start, _)| start)
+            .ok()
+            .map(|i| node_of_host[i].1)
+    };
     let retired: Vec<usize> = (0..hosts.len())
         .filter(|&n| facts.hosts[hosts[n]].kind == HostKind::Legacy)
         .collect();
@@ -71,7 +80,7 @@ pub fn assemble(
     let mut inferred = vec![false; params.len()];
     for (k, p) in params.iter().enumerate() {
         let node = hosts.len() + k;
-        if let Some(&h) = p.host.and_then(|l| node_of_host.get(&l.at)) {
+        if let Some(h) = p.host.and_then(|l| node_of_host(l.at)) {
             groups.join(node, h);
             continue;
         }
@@ -118,15 +127,21 @@ pub fn assemble(
             groups.join(pair[0], pair[1]);
         }
     }
-    let by_span: HashMap<(RuleCode, usize, usize), usize> = diagnostics
+    let mut by_span: Vec<((RuleCode, usize, usize), usize)> = diagnostics
         .iter()
         .enumerate()
         .map(|(i, d)| ((d.code, d.span.start, d.span.end), i))
         .collect();
+    by_span.sort_unstable();
     let diag_of = |code: RuleCode, span: &std::ops::Range<usize>| {
-        by_span.get(&(code, span.start, span.end)).copied()
+        // The last of equal keys, as a map filled in order would keep.
+        let wanted = (code, span.start, span.end);
+        let after = by_span.partition_point(|&(key, _)| key <= wanted);
+        (after > 0 && by_span[after - 1].0 == wanted).then(|| by_span[after - 1].1)
     };
-    for members in groups.components() {
+    let (members_in_order, sets) = groups.components();
+    for set in sets {
+        let members = &members_in_order[set];
         let host_nodes: Vec<usize> = members
             .iter()
             .copied()
@@ -199,7 +214,7 @@ pub fn assemble(
                     let help = diagnostics[d].help.take().unwrap_or_default();
                     diagnostics[d].help = Some(format!(
                         "{help}; this request goes to a retired gateway, so its host must move in the same change: pass `--region` to get a fix"
-                    ));
+                    ).into());
                 }
             }
             continue;
@@ -216,14 +231,14 @@ pub fn assemble(
                 diagnostics[d].help = Some(format!(
                     "move to `{}` in the same change that moves the key at line {first_key_line} into an `x-api-key` header (not automatic: a request's host and key move together)",
                     region.host()
-                ));
+                ).into());
             }
             for &d in &key_diags {
                 if diagnostics[d].fix.take().is_some() {
                     let help = diagnostics[d].help.take().unwrap_or_default();
                     diagnostics[d].help = Some(format!(
                         "{help}; not automatic: this request's host must move in the same change and cannot be fixed here"
-                    ));
+                    ).into());
                 }
             }
             continue;
@@ -407,7 +422,7 @@ fn upgrade_options_transport(file: &SourceFile, facts: &Facts, diagnostics: &mut
             Err(why) => {
                 d.fix = None;
                 let help = d.help.take().unwrap_or_default();
-                d.help = Some(format!("{help}; not automatic: {why}"));
+                d.help = Some(format!("{help}; not automatic: {why}").into());
             }
         }
     }
@@ -459,7 +474,7 @@ fn transport_edits(src: &[u8], tokens: &[Token], call: &OptionsCall) -> Result<V
                     continue;
                 };
                 match tokens[v].content_text(src) {
-                    b"80" => edits.push(Edit::replace(tokens[v].content.clone(), "443")),
+                    b"80" => edits.push(Edit::replace(tokens[v].content(), "443")),
                     b"443" => {}
                     other => {
                         return Err(format!(
@@ -478,7 +493,7 @@ fn transport_edits(src: &[u8], tokens: &[Token], call: &OptionsCall) -> Result<V
         }
     }
     if tokens[call.module].text(src) == b"http" {
-        edits.push(Edit::replace(tokens[call.module].span.clone(), "https"));
+        edits.push(Edit::replace(tokens[call.module].span(), "https"));
         if !requires(src, "https") {
             let at = require_line_end(src, "http")
                 .ok_or("the request uses `http` and the file does not load `https`")?;
@@ -532,7 +547,7 @@ fn is_request_url(file: &SourceFile, tokens: &[Token], lang: &dyn Language, at: 
         return true;
     }
     // `BASE=https://api.whispir.com` as one shell word.
-    if src[t.span.start..at].contains(&b'=') && t.kind != TokKind::Str {
+    if src[t.start()..at].contains(&b'=') && t.kind != TokKind::Str {
         return false;
     }
     match prev_significant(tokens, i) {
@@ -584,7 +599,7 @@ fn request_object(src: &[u8], tokens: &[Token], at: usize) -> Option<std::ops::R
             b")" | b"}" | b"]" => {
                 depth -= 1;
                 if depth == 0 {
-                    return Some(tokens[open].span.start..tokens[j].span.end);
+                    return Some(tokens[open].start()..tokens[j].end());
                 }
             }
             _ => {}
@@ -655,7 +670,7 @@ fn receiver_assignment(
                     == crate::lang::tokens::enclosing_open(src, tokens, assigned)
         })
         .unwrap_or(first);
-    Some(tokens[assigned].span.start..tokens[end].span.end)
+    Some(tokens[assigned].start()..tokens[end].end())
 }
 
 fn is_binding_keyword(word: &[u8]) -> bool {
@@ -689,15 +704,21 @@ impl Groups {
             self.parent[ra.max(rb)] = ra.min(rb);
         }
     }
-    /// Every set, its members in increasing order.
-    fn components(&mut self) -> Vec<Vec<usize>> {
-        let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
-        for x in 0..self.parent.len() {
-            let root = self.find(x);
-            by_root.entry(root).or_default().push(x);
+    /// Every set, as ranges of one list of members: the sets in order of their smallest
+    /// member, each set's members in increasing order. (A root is its set's smallest member.)
+    fn components(&mut self) -> (Vec<usize>, Vec<std::ops::Range<usize>>) {
+        let mut by_root: Vec<(usize, usize)> =
+            (0..self.parent.len()).map(|x| (self.find(x), x)).collect();
+        by_root.sort_unstable();
+        let members: Vec<usize> = by_root.iter().map(|&(_, x)| x).collect();
+        let mut sets = Vec::new();
+        let mut start = 0;
+        for i in 1..=by_root.len() {
+            if i == by_root.len() || by_root[i].0 != by_root[start].0 {
+                sets.push(start..i);
+                start = i;
+            }
         }
-        let mut sets: Vec<Vec<usize>> = by_root.into_values().collect();
-        sets.sort_unstable_by_key(|s| s[0]);
-        sets
+        (members, sets)
     }
 }

@@ -215,12 +215,12 @@ fn variable_use(
     let mut depth = 0i32;
     // Python blocks end where the indentation falls below the assignment's.
     let block_end = if lang.name() == "python" {
-        dedent_after(src, tokens[name_tok].span.start, tokens[j].span.end)
+        dedent_after(src, tokens[name_tok].start(), tokens[j].end())
     } else {
         src.len()
     };
     for (k, t) in tokens.iter().enumerate().skip(j + 1) {
-        if t.span.start >= block_end {
+        if t.start() >= block_end {
             break;
         }
         if t.kind == TokKind::Punct {
@@ -259,7 +259,7 @@ fn variable_use(
         if is_use && member {
             continue;
         }
-        if is_use && crate::lang::tree::reads_address_only(src, t.span.end) {
+        if is_use && crate::lang::tree::reads_address_only(src, t.end()) {
             continue; // `uri.host`: where the request goes, not what it sends
         }
         if is_use && depth > 0 && keyword_name(src, tokens, lang, k) {
@@ -270,10 +270,10 @@ fn variable_use(
             if next_significant(tokens, k).is_some_and(|n| tokens[n].is_punct(src, "=")) {
                 return None;
             }
-            uses.push(t.span.clone());
+            uses.push(t.span());
         }
     }
-    (uses.len() == 1).then(|| (tokens[name_tok].span.start, uses.remove(0)))
+    (uses.len() == 1).then(|| (tokens[name_tok].start(), uses.remove(0)))
 }
 
 /// Languages whose query dicts (`params = {…}`, `query = { apikey: k }`) are followed to
@@ -296,7 +296,7 @@ fn keyword_name(src: &[u8], tokens: &[Token], lang: &dyn Language, k: usize) -> 
                 && !next_significant(tokens, n).is_some_and(|m| tokens[m].is_punct(src, "="))
         }
         crate::lang::RequestStyle::Ruby => {
-            tokens[n].is_punct(src, ":") && tokens[n].span.start == tokens[k].span.end
+            tokens[n].is_punct(src, ":") && tokens[n].start() == tokens[k].end()
         }
         _ => false,
     }
@@ -503,24 +503,24 @@ fn remove_builder_entry(
             .is_some_and(|r| tokens[r].is_punct(src, ")"));
         match dot {
             Some(d) if chained_on => {
-                let start = whitespace_and_newline_before(src, tokens[d].span.start);
-                return Ok(Removal { edits: vec![Edit::delete(start..tokens[close].span.end)], key, placed: false });
+                let start = whitespace_and_newline_before(src, tokens[d].start());
+                return Ok(Removal { edits: vec![Edit::delete(start..tokens[close].end())], key, placed: false });
             }
             _ => return Err("the parameter is added by a statement of its own; remove it with the header in place".into()),
         }
     } else if (paren && !keyed)
-        || (tokens[open].is_punct(src, "{") && p.value.start < tokens[key_tok].span.start)
+        || (tokens[open].is_punct(src, "{") && p.value.start < tokens[key_tok].start())
     {
         let close = matching_close(src, tokens, open).ok_or("unbalanced brackets")?;
-        tokens[open].span.start..tokens[close].span.end
+        tokens[open].start()..tokens[close].end()
     } else if matches!(tokens[open].text(src), b":" | b"=") {
         // Postman `{"key": "apikey", "value": …}`: the whole object.
         let obj = enclosing_open(src, tokens, key_tok).ok_or("no object around the key")?;
         let close = matching_close(src, tokens, obj).ok_or("unbalanced brackets")?;
-        tokens[obj].span.start..tokens[close].span.end
+        tokens[obj].start()..tokens[close].end()
     } else {
-        let end = value_tok.map_or(tokens[key_tok].span.end, |v| expression_end(src, tokens, v));
-        tokens[key_tok].span.start..end
+        let end = value_tok.map_or(tokens[key_tok].end(), |v| expression_end(src, tokens, v));
+        tokens[key_tok].start()..end
     };
     if container.is_none() && src[entry.clone()].contains(&b'\n') {
         return Err("the parameter's value runs past its line outside any brackets".into());
@@ -553,7 +553,7 @@ fn member_if_emptied(
     // A member or keyword argument, not an assignment statement (`params = {…}` stays).
     let before = prev_significant(tokens, name)?;
     let in_container = matches!(tokens[before].text(src), b"," | b"(" | b"{" | b"[");
-    in_container.then(|| tokens[name].span.start..tokens[close].span.end)
+    in_container.then(|| tokens[name].start()..tokens[close].end())
 }
 
 /// When the byte range `entry` is the only member of the `{…}` or `[…]` around it: that
@@ -569,7 +569,7 @@ fn sole_entry(
     let close = matching_close(src, tokens, open)?;
     let last = tokens[..close]
         .iter()
-        .rposition(|t| t.span.end <= entry.end && t.span.start >= entry.start)?;
+        .rposition(|t| t.end() <= entry.end && t.start() >= entry.start)?;
     let only = next_significant(tokens, open) == Some(first)
         && next_significant(tokens, last).is_some_and(|n| {
             n == close
@@ -606,7 +606,7 @@ fn lang_is_code(lang: &dyn Language) -> bool {
 
 /// The text of the value expression starting at token `v` (to the next `,` or closing bracket).
 fn value_expr(src: &[u8], tokens: &[Token], v: usize) -> String {
-    String::from_utf8_lossy(&src[tokens[v].span.start..expression_end(src, tokens, v)]).into_owned()
+    String::from_utf8_lossy(&src[tokens[v].start()..expression_end(src, tokens, v)]).into_owned()
 }
 
 /// Extends an entry's range over the comma (and spaces) that separate it from the next
@@ -695,16 +695,16 @@ fn rust_query(
     let header = format!(".header(\"x-api-key\", {value})");
     let edits = if only {
         vec![Edit::replace(
-            tokens[dot].span.start..tokens[call_close].span.end,
+            tokens[dot].start()..tokens[call_close].end(),
             header,
         )]
     } else {
         vec![
             Edit::delete(with_comma(
                 src,
-                tokens[tuple_open].span.start..tokens[tuple_close].span.end,
+                tokens[tuple_open].start()..tokens[tuple_close].end(),
             )),
-            Edit::insert(tokens[call_close].span.end, header),
+            Edit::insert(tokens[call_close].end(), header),
         ]
     };
     Ok(Removal {

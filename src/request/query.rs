@@ -161,22 +161,22 @@ pub fn remove_param(
             let Some(lit) = literal else {
                 return Err("the key value is not written next to the parameter".into());
             };
-            if p.value.end != tokens[lit].content.end {
+            if p.value.end != tokens[lit].content().end {
                 return Err("the key value is not written next to the parameter".into());
             }
             let (tail_edits, expr) =
                 remove_appended_operand(src, tokens, lang, lit, first && after.is_none())?;
             // A literal that was only `?apikey=` goes away with its operator.
-            if tokens[lit].content.start == p.separator.start
+            if tokens[lit].content().start == p.separator.start
                 && tail_edits
                     .iter()
-                    .all(|e| e.range.start >= tokens[lit].span.end)
+                    .all(|e| e.range.start >= tokens[lit].end())
                 && let Some(op) =
                     prev_significant(tokens, lit).filter(|&o| is_concat(src, lang, &tokens[o]))
             {
                 edits.clear();
                 edits.push(Edit::delete(
-                    whitespace_before(src, tokens[op].span.start)..tokens[lit].span.end,
+                    whitespace_before(src, tokens[op].start())..tokens[lit].end(),
                 ));
             }
             edits.extend(tail_edits);
@@ -260,9 +260,8 @@ fn remove_appended_operand(
         }
         j += 1;
     }
-    let expr =
-        String::from_utf8_lossy(&src[tokens[start].span.start..tokens[end].span.end]).into_owned();
-    let mut edits = vec![Edit::delete(tokens[lit].span.end..tokens[end].span.end)];
+    let expr = String::from_utf8_lossy(&src[tokens[start].start()..tokens[end].end()]).into_owned();
+    let mut edits = vec![Edit::delete(tokens[lit].end()..tokens[end].end())];
     // What follows the key operand?
     if let Some(more) = (end + 1 < tokens.len())
         .then(|| next_significant(tokens, end))
@@ -274,19 +273,19 @@ fn remove_appended_operand(
         let t = &tokens[next];
         // `"…?a=1&apikey=" + key + "&b=2"`: the two literals join into one (`"…?a=1&b=2"`)
         // rather than leaving a constant concatenation behind.
-        let promotable = src.get(t.content.start) == Some(&b'&');
+        let promotable = src.get(t.content().start) == Some(&b'&');
         if (promotable || !promote_next) && joinable(src, tokens, lit, next) {
             let skip = usize::from(promote_next);
             let joint = if promote_next { "?" } else { "" };
             edits = vec![Edit::replace(
-                tokens[lit].content.end..t.content.start + skip,
+                tokens[lit].content().end..t.content().start + skip,
                 joint,
             )];
             return Ok((edits, expr));
         }
         if promote_next {
             if t.kind == TokKind::Str && promotable {
-                edits.push(Edit::replace(t.content.start..t.content.start + 1, "?"));
+                edits.push(Edit::replace(t.content().start..t.content().start + 1, "?"));
             } else {
                 return Err("the rest of the query is appended by another expression; its first `&` must become `?`".into());
             }
@@ -300,14 +299,14 @@ fn remove_appended_operand(
 fn joinable(src: &[u8], tokens: &[Token], a: usize, b: usize) -> bool {
     let plain = |t: &Token| {
         t.kind == TokKind::Str
-            && t.content.start == t.span.start + 1
-            && t.content.end + 1 == t.span.end
-            && t.span.len() >= 2
+            && t.content().start == t.start() + 1
+            && t.content().end + 1 == t.end()
+            && t.span().len() >= 2
     };
     let (ta, tb) = (&tokens[a], &tokens[b]);
     plain(ta)
         && plain(tb)
-        && src[ta.span.start] == src[tb.span.start]
+        && src[ta.start()] == src[tb.start()]
         && tokens[a + 1..b].iter().all(|t| t.kind != TokKind::Comment)
 }
 
@@ -323,11 +322,7 @@ pub fn ends_line(src: &[u8], last: &Token, next: &Token) -> bool {
         );
     completes
         && !continues
-        && memchr::memchr(
-            b'\n',
-            &src[last.span.end..next.span.start.max(last.span.end)],
-        )
-        .is_some()
+        && memchr::memchr(b'\n', &src[last.end()..next.start().max(last.end())]).is_some()
 }
 
 /// Removes the format argument that fed a positional placeholder (`{}`, `{0}`, `%s`) at
@@ -343,7 +338,7 @@ fn remove_format_argument(
     placeholder: &str,
     removed: Range<usize>,
 ) -> Result<(Vec<Edit>, String), String> {
-    let content = &src[tokens[lit].content.start..at];
+    let content = &src[tokens[lit].content().start..at];
     let text = String::from_utf8_lossy(content);
     let mut renumber = Vec::new();
     let index = if let Some(n) = placeholder
@@ -402,12 +397,11 @@ fn remove_format_argument(
                 // `"…?apikey=%s" % key` → `"…"`; the operand is a whole postfix chain
                 // (`self.api_key`, `cfg["key"]`, `key()`), as `%` binds tighter than `+`.
                 let last = postfix_end(src, tokens, operand);
-                let expr = String::from_utf8_lossy(
-                    &src[tokens[operand].span.start..tokens[last].span.end],
-                )
-                .into_owned();
+                let expr =
+                    String::from_utf8_lossy(&src[tokens[operand].start()..tokens[last].end()])
+                        .into_owned();
                 return Ok((
-                    vec![Edit::delete(tokens[lit].span.end..tokens[last].span.end)],
+                    vec![Edit::delete(tokens[lit].end()..tokens[last].end())],
                     expr,
                 ));
             } else {
@@ -447,7 +441,7 @@ fn renumbered(
     n: usize,
     removed: &Range<usize>,
 ) -> Result<Vec<Edit>, String> {
-    let content = literal.content.clone();
+    let content = literal.content();
     let bytes = &src[content.clone()];
     let mut edits = Vec::new();
     let mut i = 0;
@@ -497,16 +491,16 @@ fn collapse_format_call(
     removed: Range<usize>,
 ) -> Option<Vec<Edit>> {
     let t = &tokens[lit];
-    let kept = src[t.content.start..removed.start]
+    let kept = src[t.content().start..removed.start]
         .iter()
-        .chain(&src[removed.end..t.content.end]);
+        .chain(&src[removed.end..t.content().end]);
     if kept.clone().any(|b| matches!(b, b'%' | b'{' | b'}')) {
         return None;
     }
     let close = matching_close(src, tokens, open)?;
     if skip_first == 0 {
         // `"…".format(k)`: the call follows the literal.
-        return Some(vec![Edit::delete(t.span.end..tokens[close].span.end)]);
+        return Some(vec![Edit::delete(t.end()..tokens[close].end())]);
     }
     // `Name(literal, k)`: the literal must be the first argument, right after `(`.
     if next_significant(tokens, open) != Some(lit) {
@@ -545,8 +539,8 @@ fn collapse_format_call(
         ""
     };
     Some(vec![
-        Edit::delete(tokens[start].span.start..t.span.start),
-        Edit::replace(t.span.end..tokens[close].span.end, tail),
+        Edit::delete(tokens[start].start()..t.start()),
+        Edit::replace(t.end()..tokens[close].end(), tail),
     ])
 }
 

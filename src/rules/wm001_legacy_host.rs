@@ -5,6 +5,7 @@ use crate::detect::{Facts, HostUse};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::hosts::{HostKind, Region};
 use crate::source::SourceFile;
+use std::sync::Arc;
 
 pub const RULE: RuleInfo = RuleInfo {
     code: RuleCode::WM001,
@@ -49,6 +50,15 @@ After (`--region au`):
 };
 
 fn check(facts: &Facts, file: &SourceFile, ctx: &RuleContext) -> Vec<Diagnostic> {
+    // One text for every finding of the file (a dump can hold hundreds of thousands).
+    let help: Arc<str> = match ctx.region {
+        Some(region) => format!("use the regional host `{}`", region.host()).into(),
+        None => format!(
+            "use `api.<region>.whispir.com` for your account's region ({}); pass `--region` to get a fix",
+            Region::labels()
+        )
+        .into(),
+    };
     facts
         .hosts
         .iter()
@@ -56,18 +66,21 @@ fn check(facts: &Facts, file: &SourceFile, ctx: &RuleContext) -> Vec<Diagnostic>
         .map(|h| {
             let shown = String::from_utf8_lossy(&file.bytes[h.host.clone()]).into_owned();
             let is_array = file.bytes.get(h.host.start) == Some(&b'[');
-            let shown = if is_array { "`api.whispir.com` in a Postman host array".to_string() } else { format!("`{shown}`") };
-            let d = Diagnostic::new(RuleCode::WM001, h.host.clone(), format!("Retired Whispir gateway {shown}"))
-                .with_label("retired gateway host");
+            let shown = if is_array {
+                "`api.whispir.com` in a Postman host array".to_string()
+            } else {
+                format!("`{shown}`")
+            };
+            let d = Diagnostic::new(
+                RuleCode::WM001,
+                h.host.clone(),
+                format!("Retired Whispir gateway {shown}"),
+            )
+            .with_label("retired gateway host")
+            .with_help(help.clone());
             match ctx.region {
-                Some(region) => {
-                    let fix = host_fix(file, h, region);
-                    d.with_help(format!("use the regional host `{}`", region.host())).with_fix(Some(fix))
-                }
-                None => d.with_help(format!(
-                    "use `api.<region>.whispir.com` for your account's region ({}); pass `--region` to get a fix",
-                    Region::labels()
-                )),
+                Some(region) => d.with_fix(Some(host_fix(file, h, region))),
+                None => d,
             }
         })
         .collect()

@@ -70,7 +70,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     if let Some((var, brace)) = using_block(req, new_tok, end) {
         // `using (var request = new HttpRequestMessage(…)) {`: the block's first line.
         let first = next_significant(tokens, brace)
-            .filter(|&f| !tokens[f].is_punct(src, "}") && first_on_line(src, tokens[f].span.start))
+            .filter(|&f| !tokens[f].is_punct(src, "}") && first_on_line(src, tokens[f].start()))
             .filter(|_| ends_line(src, tokens, brace))
             .ok_or("the using block does not start on a line of its own")?;
         return header_statement_after(
@@ -221,7 +221,7 @@ fn send_async(
         args[0].start,
         format!("new HttpRequestMessage(HttpMethod.{method}, "),
     );
-    let mut edits = vec![Edit::replace(tokens[name].span.clone(), "SendAsync"), start];
+    let mut edits = vec![Edit::replace(tokens[name].span(), "SendAsync"), start];
     if with_content {
         // The comma between URL and content closes the constructor instead; whatever
         // follows it (a comment, a line break) stays.
@@ -229,7 +229,7 @@ fn send_async(
             .and_then(|last| next_significant(tokens, last))
             .filter(|&c| tokens[c].is_punct(src, ","))
             .ok_or("no comma after the URL")?;
-        edits.push(Edit::replace(tokens[comma].span.clone(), ") { Content ="));
+        edits.push(Edit::replace(tokens[comma].span(), ") { Content ="));
         edits.push(Edit::insert(args[1].end, format!(", {header} }}")));
     } else {
         edits.push(Edit::insert(args[0].end, format!(") {{ {header} }}")));

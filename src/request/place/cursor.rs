@@ -90,7 +90,7 @@ pub(super) fn indent_of(src: &[u8], at: usize) -> String {
 pub(super) fn insert_first(src: &[u8], tokens: &[Token], open: usize, entry: &str) -> Edit {
     let close = matching_close(src, tokens, open).unwrap_or(open);
     let first = next_significant(tokens, open).filter(|&f| f != close);
-    let at = tokens[open].span.end;
+    let at = tokens[open].end();
     match first {
         None => {
             let pad = if tokens[open].text(src) == b"{" {
@@ -98,10 +98,10 @@ pub(super) fn insert_first(src: &[u8], tokens: &[Token], open: usize, entry: &st
             } else {
                 ""
             };
-            Edit::replace(at..tokens[close].span.start, format!("{pad}{entry}{pad}"))
+            Edit::replace(at..tokens[close].start(), format!("{pad}{entry}{pad}"))
         }
         Some(f) => {
-            let multiline = memchr::memchr(b'\n', &src[at..tokens[f].span.start]).is_some();
+            let multiline = memchr::memchr(b'\n', &src[at..tokens[f].start()]).is_some();
             if multiline {
                 // A line of its own after the opener's line (and after a comment on it).
                 let mut end = line_end(src, at);
@@ -113,7 +113,7 @@ pub(super) fn insert_first(src: &[u8], tokens: &[Token], open: usize, entry: &st
                     format!(
                         "{}{}{entry},",
                         eol(src, at),
-                        indent_of(src, tokens[f].span.start)
+                        indent_of(src, tokens[f].start())
                     ),
                 )
             } else if src.get(at) == Some(&b' ') {
@@ -195,7 +195,7 @@ pub(super) fn statement(
         }
         e += 1;
     }
-    tokens[s.min(i)].span.start..tokens[e].span.end
+    tokens[s.min(i)].start()..tokens[e].end()
 }
 
 pub(super) const BUILDER_CALL: &str =
@@ -246,25 +246,6 @@ pub(super) fn sends_header(src: &[u8], tokens: &[Token], toks: Range<usize>) -> 
         })
 }
 
-/// For each token, the innermost bracket open before it.
-pub(super) fn openers(src: &[u8], tokens: &[Token]) -> Vec<Option<usize>> {
-    let mut stack: Vec<usize> = Vec::new();
-    let mut out = Vec::with_capacity(tokens.len());
-    for (j, t) in tokens.iter().enumerate() {
-        out.push(stack.last().copied());
-        if t.kind == TokKind::Punct {
-            match t.text(src) {
-                b"(" | b"[" | b"{" => stack.push(j),
-                b")" | b"]" | b"}" => {
-                    stack.pop();
-                }
-                _ => {}
-            }
-        }
-    }
-    out
-}
-
 /// The statement holding token `i`, as (first, last) token indices: bounded by `;`, the
 /// enclosing block's braces, and line breaks at block level that nothing continues (an
 /// operator or opening bracket ending the line, a `.`/`?.`/`->` starting the next). Unlike
@@ -275,8 +256,8 @@ pub(super) fn logical_statement(req: &Request, i: usize) -> (usize, usize) {
     let inner = req.openers();
     let breaks = |a: usize, b: usize| {
         let (ta, tb) = (&tokens[a], &tokens[b]);
-        if memchr::memchr(b'\n', &src[ta.span.end..tb.span.start]).is_none()
-            || inner[b].is_some_and(|o| !tokens[o].is_punct(src, "{"))
+        if memchr::memchr(b'\n', &src[ta.end()..tb.start()]).is_none()
+            || inner.of(b).is_some_and(|o| !tokens[o].is_punct(src, "{"))
         {
             return false;
         }
@@ -366,10 +347,7 @@ pub(super) fn plain_argument(src: &[u8], tokens: &[Token], arg: &Range<usize>) -
         return false;
     };
     let mut depth = 0usize;
-    for t in tokens[first..]
-        .iter()
-        .take_while(|t| t.span.start < arg.end)
-    {
+    for t in tokens[first..].iter().take_while(|t| t.start() < arg.end) {
         match (t.kind, t.text(src)) {
             (TokKind::Punct, b"(" | b"[" | b"{") => depth += 1,
             (TokKind::Punct, b")" | b"]" | b"}") => depth = depth.saturating_sub(1),
@@ -405,7 +383,7 @@ pub(super) fn url_argument(
             .filter(|&n| tokens[n].kind == TokKind::Ident)
             .ok_or("the URL is not passed to a named call")?;
         let args = arguments(src, tokens, open);
-        let at = tokens[inner].span.start;
+        let at = tokens[inner].start();
         let idx = args
             .iter()
             .position(|a| a.contains(&at))
@@ -426,7 +404,7 @@ pub(super) fn url_argument(
         if wrapper(&callee, receiver.as_deref()) {
             let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
             let start = callee_start(src, tokens, name);
-            whole = Some(tokens[start].span.start..tokens[close].span.end);
+            whole = Some(tokens[start].start()..tokens[close].end());
             inner = name;
             continue;
         }
@@ -447,7 +425,7 @@ pub(super) fn style_quote(req: &Request, lit: usize) -> char {
     }
     let (mut double, mut single) = (0, 0);
     for t in req.tokens.iter().filter(|t| t.kind == TokKind::Str) {
-        match req.src[t.span.start] {
+        match req.src[t.start()] {
             b'"' => double += 1,
             b'\'' => single += 1,
             _ => {}
@@ -497,7 +475,7 @@ pub(super) fn declaration(
         .unwrap_or(ty);
     if prev_significant(tokens, first)
         .is_some_and(|p| !matches!(tokens[p].text(src), b";" | b"{" | b"}"))
-        || !first_on_line(src, tokens[first].span.start)
+        || !first_on_line(src, tokens[first].start())
     {
         return Err(not_declared());
     }
@@ -529,7 +507,7 @@ pub(super) fn header_statement_after(
 ) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
     let var_name = tokens[var].text(src);
-    let indent = indent_of(src, tokens[first].span.start);
+    let indent = indent_of(src, tokens[first].start());
     if later_header(req, end, var_name, indent.len(), reset)? {
         return Ok(already("the request already sends `x-api-key`"));
     }
@@ -537,7 +515,7 @@ pub(super) fn header_statement_after(
     Ok(Placement {
         edits: vec![line_after(
             src,
-            tokens[end].span.end,
+            tokens[end].end(),
             &indent,
             &set(&var_name, key),
         )],
@@ -551,11 +529,11 @@ pub(super) fn header_statement_after(
 
 /// True when nothing but whitespace and comments follows token `k` on its line.
 pub(super) fn ends_line(src: &[u8], tokens: &[Token], k: usize) -> bool {
-    let end = line_end(src, tokens[k].span.end);
+    let end = line_end(src, tokens[k].end());
     tokens[k + 1..]
         .iter()
-        .take_while(|t| t.span.start < end)
-        .all(|t| t.kind == TokKind::Newline || (t.kind == TokKind::Comment && t.span.end <= end))
+        .take_while(|t| t.start() < end)
+        .all(|t| t.kind == TokKind::Newline || (t.kind == TokKind::Comment && t.end() <= end))
 }
 
 pub(super) fn first_on_line(src: &[u8], at: usize) -> bool {
@@ -584,43 +562,43 @@ pub(super) fn append_argument(
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     let last = prev_significant(tokens, close).ok_or("unbalanced call")?;
     if last == open {
-        return Ok(vec![Edit::insert(tokens[close].span.start, text)]);
+        return Ok(vec![Edit::insert(tokens[close].start(), text)]);
     }
     let trailing_comma = tokens[last].is_punct(src, ",");
     let multiline =
-        memchr::memchr(b'\n', &src[tokens[last].span.end..tokens[close].span.start]).is_some();
+        memchr::memchr(b'\n', &src[tokens[last].end()..tokens[close].start()]).is_some();
     let last_arg = arguments(src, tokens, open)
         .last()
         .cloned()
         .ok_or("unreadable arguments")?;
     if !trailing_comma
         && first_on_line(src, last_arg.start)
-        && last_arg.start > tokens[open].span.end
-        && memchr::memchr(b'\n', &src[tokens[last].span.end..tokens[close].span.start]).is_none()
+        && last_arg.start > tokens[open].end()
+        && memchr::memchr(b'\n', &src[tokens[last].end()..tokens[close].start()]).is_none()
     {
         // One argument per line, the bracket closing the last: a line of its own before it.
         let indent = indent_of(src, last_arg.start);
         return Ok(vec![Edit::insert(
-            tokens[last].span.end,
+            tokens[last].end(),
             format!(",{}{indent}{text}", eol(src, last_arg.start)),
         )]);
     }
     if !multiline {
         let sep = if trailing_comma { " " } else { ", " };
         return Ok(vec![Edit::insert(
-            tokens[last].span.end,
+            tokens[last].end(),
             format!("{sep}{text}"),
         )]);
     }
     let mut edits = Vec::new();
     if !trailing_comma {
-        edits.push(Edit::insert(tokens[last].span.end, ","));
+        edits.push(Edit::insert(tokens[last].end(), ","));
     }
     let comma = if trailing_comma { "," } else { "" };
-    let indent = indent_of(src, tokens[last].span.start);
+    let indent = indent_of(src, tokens[last].start());
     edits.push(line_after(
         src,
-        tokens[last].span.end,
+        tokens[last].end(),
         &indent,
         &format!("{text}{comma}"),
     ));
@@ -650,8 +628,8 @@ pub(super) fn later_header(
             j += 1;
             continue;
         }
-        let col = t.span.start - line_start(src, t.span.start);
-        if first_on_line(src, t.span.start) && col < indent {
+        let col = t.start() - line_start(src, t.start());
+        if first_on_line(src, t.start()) && col < indent {
             break; // a less indented line ends the block (Ruby `end`, a dedent)
         }
         if t.kind == TokKind::Punct {
@@ -681,7 +659,7 @@ pub(super) fn later_header(
         // `var = …` again: a new request from here on.
         if depth == 0
             && t.text(src) == var
-            && first_on_line(src, t.span.start)
+            && first_on_line(src, t.start())
             && next_significant(tokens, j).is_some_and(|n| {
                 matches!(tokens[n].text(src), b"," | b":")
                     || (tokens[n].is_punct(src, "=")
@@ -699,7 +677,7 @@ pub(super) fn later_header(
                 j += 1;
                 continue;
             }
-            let s_col = tokens[s].span.start - line_start(src, tokens[s].span.start);
+            let s_col = tokens[s].start() - line_start(src, tokens[s].start());
             let own = tokens[s].text(src) == var && s_col == indent && {
                 // At the block's own level, not inside an `if` of it.
                 let (_, d) = tokens[end + 1..s]
@@ -796,7 +774,10 @@ pub(super) fn local_construction(
     ctor: &[u8],
 ) -> Option<Local> {
     let (src, tokens) = (req.src, req.tokens);
-    let block = req.openers()[before].filter(|&o| tokens[o].is_punct(src, "{"))?;
+    let block = req
+        .openers()
+        .of(before)
+        .filter(|&o| tokens[o].is_punct(src, "{"))?;
     let mut found = None;
     let (_, inside) = top_level(src, tokens, block)?;
     for j in inside.into_iter().take_while(|&j| j < before) {
@@ -821,7 +802,7 @@ pub(super) fn local_construction(
             None if req.lang.name() == "kotlin" => e,
             None => continue,
         };
-        if declared && e == close && first_on_line(src, tokens[s].span.start) {
+        if declared && e == close && first_on_line(src, tokens[s].start()) {
             found = Some(Local {
                 var: j,
                 first: s,
@@ -838,7 +819,7 @@ pub(super) fn local_construction(
 pub(super) fn uses(req: &Request, var: usize) -> usize {
     let (src, tokens) = (req.src, req.tokens);
     let name = tokens[var].text(src);
-    let block = req.openers()[var];
+    let block = req.openers().of(var);
     let end = block
         .and_then(|o| matching_close(src, tokens, o))
         .unwrap_or(tokens.len());

@@ -101,7 +101,7 @@ fn encoded_values(req: &Request, key: usize) -> Result<Encoded, String> {
         .and_then(|q| prev_significant(tokens, q))
         .filter(|&c| tokens[c].is_punct(src, ":"))
         .and_then(|c| prev_significant(tokens, c))
-        .filter(|&v| tokens[v].kind == TokKind::Ident && first_on_line(src, tokens[v].span.start))
+        .filter(|&v| tokens[v].kind == TokKind::Ident && first_on_line(src, tokens[v].start()))
         .ok_or("the values are not declared as `q := url.Values{…}` on a line of their own")?;
     let close = matching_close(src, tokens, open).ok_or("unbalanced values")?;
     if next_significant(tokens, open)
@@ -191,14 +191,14 @@ fn new_request(req: &Request, name: usize, open: usize) -> Result<Placement, Str
         .filter(|&v| tokens[v].kind == TokKind::Ident)
         .ok_or_else(not_declared)?;
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
-    if !first_on_line(src, tokens[var].span.start)
+    if !first_on_line(src, tokens[var].start())
         || !ends_line(src, tokens, close)
         || !statement_ends_at(req, name, close)
     {
         return Err("the request's statement does not stand on lines of its own".into());
     }
     let var_name = tokens[var].text(src);
-    let indent = indent_of(src, tokens[var].span.start);
+    let indent = indent_of(src, tokens[var].start());
     if later_header(req, close, var_name, indent.len(), b"Header")? {
         return Ok(already("the request already sends `x-api-key`"));
     }
@@ -216,7 +216,7 @@ fn new_request(req: &Request, name: usize, open: usize) -> Result<Placement, Str
     Ok(Placement {
         edits: vec![line_after(
             src,
-            tokens[after].span.end,
+            tokens[after].end(),
             &indent,
             &format!(
                 "{var_name}.Header.Set(\"x-api-key\", {})",
@@ -252,7 +252,7 @@ fn rewrite_get(req: &Request, name: usize, open: usize) -> Result<Placement, Str
         .and_then(|c| prev_significant(tokens, c))
         .filter(|&v| tokens[v].kind == TokKind::Ident)
         .ok_or_else(no_shape)?;
-    if !first_on_line(src, tokens[resp].span.start)
+    if !first_on_line(src, tokens[resp].start())
         || !ends_line(src, tokens, close)
         || !statement_ends_at(req, name, close)
     {
@@ -277,12 +277,11 @@ fn rewrite_get(req: &Request, name: usize, open: usize) -> Result<Placement, Str
     if (func..body_end).any(|j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == b"req") {
         return Err("`http.Get(…)` sends no headers, and the name `req` is taken here: build the request with http.NewRequest and `req.Header.Set(\"x-api-key\", …)`".into());
     }
-    let indent = indent_of(src, tokens[resp].span.start);
-    let nl = eol(src, tokens[close].span.end);
+    let indent = indent_of(src, tokens[resp].start());
+    let nl = eol(src, tokens[close].end());
     let resp_name = String::from_utf8_lossy(tokens[resp].text(src));
     let err_text = String::from_utf8_lossy(err_name);
-    let check_text =
-        String::from_utf8_lossy(&src[tokens[check].span.start..tokens[check_end].span.end]);
+    let check_text = String::from_utf8_lossy(&src[tokens[check].start()..tokens[check_end].end()]);
     let key = req.key.as_code('"');
     let after = format!(
         "{nl}{indent}req.Header.Set(\"x-api-key\", {key}){nl}{indent}{resp_name}, {err_text} := http.DefaultClient.Do(req){nl}{indent}{check_text}"
@@ -290,11 +289,11 @@ fn rewrite_get(req: &Request, name: usize, open: usize) -> Result<Placement, Str
     let first_arg = next_significant(tokens, open).ok_or("unbalanced call")?;
     Ok(Placement {
         edits: vec![
-            Edit::replace(tokens[resp].span.clone(), "req"),
-            Edit::replace(tokens[name].span.clone(), "NewRequest"),
-            Edit::insert(tokens[first_arg].span.start, "http.MethodGet, "),
-            Edit::insert(tokens[close].span.start, ", nil"),
-            Edit::insert(tokens[check_end].span.end, after),
+            Edit::replace(tokens[resp].span(), "req"),
+            Edit::replace(tokens[name].span(), "NewRequest"),
+            Edit::insert(tokens[first_arg].start(), "http.MethodGet, "),
+            Edit::insert(tokens[close].start(), ", nil"),
+            Edit::insert(tokens[check_end].end(), after),
         ],
         applicability: Applicability::Unsafe,
         how: "build the request with `http.NewRequest`, set the header, send it with `http.DefaultClient.Do`".into(),

@@ -94,7 +94,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         }
         None if args.len() == config_index => Ok(Placement {
             edits: vec![Edit::insert(
-                tokens[close].span.start,
+                tokens[close].start(),
                 format!(", {{ headers: {{ {entry} }} }}"),
             )],
             applicability: Applicability::Safe,
@@ -145,15 +145,12 @@ fn add_to_options(
         // A computed value (`headers: base`, `headers: build()`): spread it into a new object.
         (Some((_, v)), _) => {
             let end = expression_end(src, tokens, v);
-            let expr = String::from_utf8_lossy(&src[tokens[v].span.start..end]).into_owned();
-            Edit::replace(
-                tokens[v].span.start..end,
-                format!("{{ ...{expr}, {entry} }}"),
-            )
+            let expr = String::from_utf8_lossy(&src[tokens[v].start()..end]).into_owned();
+            Edit::replace(tokens[v].start()..end, format!("{{ ...{expr}, {entry} }}"))
         }
         // `{ headers }`: the variable keeps its headers, the key joins them.
         (None, Some(h)) => Edit::replace(
-            tokens[h].span.clone(),
+            tokens[h].span(),
             format!("headers: {{ ...headers, {entry} }}"),
         ),
         (None, None) => insert_first(src, tokens, open, &format!("headers: {{ {entry} }}")),
@@ -184,7 +181,7 @@ fn loose_members(src: &[u8], tokens: &[Token], open: usize) -> LooseMembers {
     for j in inside {
         let t = &tokens[j];
         // `...` lexes as `..` and `.` in some families.
-        if t.kind == TokKind::Punct && src[t.span.start..].starts_with(b"...") {
+        if t.kind == TokKind::Punct && src[t.start()..].starts_with(b"...") {
             found.spread = true;
         }
         let member_start =

@@ -29,7 +29,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         i = open;
     };
     let close = matching_close(src, tokens, request).ok_or("unbalanced JSON")?;
-    if req.already_sent(tokens[request].span.start..tokens[close].span.end) {
+    if req.already_sent(tokens[request].start()..tokens[close].end()) {
         return Ok(already("the request already sends `x-api-key`"));
     }
     let value = req.key.as_text().replace('\\', "\\\\").replace('"', "\\\"");

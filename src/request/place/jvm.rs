@@ -99,17 +99,17 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     // One call per line: the header gets a line of its own.
     let next_dot = next_significant(tokens, close).filter(|&d| {
         tokens[d].is_punct(src, ".")
-            && memchr::memchr(b'\n', &src[tokens[close].span.end..tokens[d].span.start]).is_some()
-            && first_on_line(src, tokens[d].span.start)
+            && memchr::memchr(b'\n', &src[tokens[close].end()..tokens[d].start()]).is_some()
+            && first_on_line(src, tokens[d].start())
     });
     let edit = match next_dot {
         Some(d) if ends_line(src, tokens, close) => line_after(
             src,
-            tokens[close].span.end,
-            &indent_of(src, tokens[d].span.start),
+            tokens[close].end(),
+            &indent_of(src, tokens[d].start()),
             &header,
         ),
-        _ => Edit::insert(tokens[close].span.end, header),
+        _ => Edit::insert(tokens[close].end(), header),
     };
     Ok(Placement {
         edits: vec![edit],
@@ -215,7 +215,7 @@ fn uri_variable(
     {
         return Ok((req.key.as_code('"'), Vec::new()));
     }
-    if literal.span != *url {
+    if literal.span() != *url {
         return Err(
             "the URL template is not one literal; its URI variables cannot be counted".into(),
         );
@@ -357,7 +357,7 @@ fn entity_headers(
 }
 
 fn single_token(req: &Request, range: &std::ops::Range<usize>) -> bool {
-    token_at(req.tokens, range.start).is_some_and(|t| req.tokens[t].span == *range)
+    token_at(req.tokens, range.start).is_some_and(|t| req.tokens[t].span() == *range)
 }
 
 /// Java `getForEntity(url, T.class, vars…)` → `exchange(url, HttpMethod.GET, new
@@ -382,13 +382,13 @@ fn get_as_exchange(
         .find(|n| !taken(n.as_bytes()))
         .ok_or("no free name for the headers")?;
     let (s, _) = logical_statement(req, name);
-    if !first_on_line(src, tokens[s].span.start)
+    if !first_on_line(src, tokens[s].start())
         || prev_significant(tokens, s)
             .is_some_and(|p| !matches!(tokens[p].text(src), b";" | b"{" | b"}"))
     {
         return Err(format!("`{method}(…)` is not a statement of its own line"));
     }
-    let at = line_start(src, tokens[s].span.start);
+    let at = line_start(src, tokens[s].start());
     let indent = indent_of(src, at);
     let nl = eol(src, at);
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
@@ -399,14 +399,14 @@ fn get_as_exchange(
                 "{indent}HttpHeaders {var} = new HttpHeaders();{nl}{indent}{var}.set(\"x-api-key\", {key});{nl}"
             ),
         ),
-        Edit::replace(tokens[name].span.clone(), "exchange"),
+        Edit::replace(tokens[name].span(), "exchange"),
         Edit::insert(
             args[0].end,
             format!(", HttpMethod.GET, new HttpEntity<>({var})"),
         ),
     ];
     if method == "getForObject" {
-        edits.push(Edit::insert(tokens[close].span.end, ".getBody()"));
+        edits.push(Edit::insert(tokens[close].end(), ".getBody()"));
     }
     edits.extend(spring_imports(
         src,
@@ -476,7 +476,7 @@ pub fn retrofit_header(
     let kotlin = after == param;
     let semi = if kotlin { "" } else { ";" };
     let mut edits = vec![Edit::replace(
-        tokens[name].span.start..tokens[close].span.end,
+        tokens[name].start()..tokens[close].end(),
         "Header(\"x-api-key\")",
     )];
     if !text.contains("import retrofit2.http.*")

@@ -17,7 +17,7 @@ mod rust;
 mod shell;
 
 use crate::diagnostic::{Applicability, Edit};
-use crate::lang::tokens::token_at;
+use crate::lang::tokens::{Openers, token_at};
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::request::query::KeySource;
 use cursor::{anchor, opening};
@@ -45,14 +45,14 @@ pub struct Request<'a> {
     /// Where the file says `x-api-key` (`Facts::x_api_key_at`).
     pub x_api_key_at: &'a [usize],
     /// The file's bracket structure, shared by all its requests (see `Facts::openers`).
-    pub openers: &'a std::sync::OnceLock<Vec<Option<usize>>>,
+    pub openers: &'a std::sync::OnceLock<Openers>,
 }
 
 impl Request<'_> {
     /// For each token, the innermost bracket open before it.
-    pub(super) fn openers(&self) -> &[Option<usize>] {
+    pub(super) fn openers(&self) -> &Openers {
         self.openers
-            .get_or_init(|| cursor::openers(self.src, self.tokens))
+            .get_or_init(|| Openers::of_file(self.src, self.tokens))
     }
 
     /// Whether `region` says `x-api-key`: a binary search, as one giant request may hold
@@ -69,7 +69,7 @@ impl Request<'_> {
         let at = token_at(self.tokens, self.at.start).map(|i| &self.tokens[i]);
         match at
             .filter(|t| t.kind == TokKind::Str)
-            .map(|t| self.src[t.span.start])
+            .map(|t| self.src[t.start()])
         {
             Some(b'"') => '"',
             Some(b'\'') => '\'',
@@ -77,9 +77,9 @@ impl Request<'_> {
                 let strings = self.tokens.iter().filter(|t| t.kind == TokKind::Str);
                 let double = strings
                     .clone()
-                    .filter(|t| self.src[t.span.start] == b'"')
+                    .filter(|t| self.src[t.start()] == b'"')
                     .count();
-                let single = strings.filter(|t| self.src[t.span.start] == b'\'').count();
+                let single = strings.filter(|t| self.src[t.start()] == b'\'').count();
                 if double > single { '"' } else { '\'' }
             }
         }

@@ -134,8 +134,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         let (_, options_index) = guzzle_call(src, tokens, name)?;
         let args = arguments(src, tokens, call);
         let end = matching_close(src, tokens, options).ok_or("unbalanced array")?;
-        if args.get(options_index)
-            != Some(&(tokens[options_start].span.start..tokens[end].span.end))
+        if args.get(options_index) != Some(&(tokens[options_start].start()..tokens[end].end()))
             || args.len() != options_index + 1
         {
             return Err("the array is not the request's options argument".into());
@@ -178,7 +177,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let arr = php_array(src, tokens, first)
         .ok_or("the request options are a variable; add `x-api-key` to their headers")?;
     let end = matching_close(src, tokens, arr).ok_or("unbalanced array")?;
-    if tokens[end].span.end != args[options_index].end {
+    if tokens[end].end() != args[options_index].end {
         return Err("the request options are not a plain array".into());
     }
     placed(vec![php_options(src, tokens, arr, &entry, q)?])
@@ -284,10 +283,10 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
             } else {
                 format!("[{element}]")
             };
-            let indent = indent_of(src, tokens[name].span.start);
+            let indent = indent_of(src, tokens[name].start());
             let line = format!("curl_setopt({handle}, CURLOPT_HTTPHEADER, {list});");
             Ok(Placement {
-                edits: vec![line_after(src, tokens[end].span.end, &indent, &line)],
+                edits: vec![line_after(src, tokens[end].end(), &indent, &line)],
                 applicability,
                 how,
             })
@@ -407,7 +406,7 @@ fn php_stream(req: &Request, name: usize, open: usize, q: char) -> Result<Placem
             Some(list) => insert_first(src, tokens, list, &line),
             None => {
                 // A header string: the new line goes first, with the CRLF that ends it.
-                let value = tokens[v].span.start..expression_end(src, tokens, v);
+                let value = tokens[v].start()..expression_end(src, tokens, v);
                 if !plain_argument(src, tokens, &value)
                     || memchr::memmem::find(&src[value.clone()], b"??").is_some()
                 {

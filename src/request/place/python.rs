@@ -74,7 +74,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         ));
     }
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
-    if req.already_sent(tokens[name].span.start..tokens[close].span.end) {
+    if req.already_sent(tokens[name].start()..tokens[close].end()) {
         return Ok(already("the request already sends `x-api-key`"));
     }
     let q = req.quote();
@@ -99,19 +99,18 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             let last = prev_significant(tokens, close).expect("call has an opening bracket");
             let trailing_comma = tokens[last].is_punct(src, ",");
             let multiline =
-                memchr::memchr(b'\n', &src[tokens[last].span.end..tokens[close].span.start])
-                    .is_some();
+                memchr::memchr(b'\n', &src[tokens[last].end()..tokens[close].start()]).is_some();
             let text = format!("headers={{{entry}}}");
             if multiline {
                 // One argument per line: a new line after the last one (and after its comment).
-                let indent = indent_of(src, tokens[last].span.start);
-                let mut end = line_end(src, tokens[last].span.end);
+                let indent = indent_of(src, tokens[last].start());
+                let mut end = line_end(src, tokens[last].end());
                 if end > 0 && src[end - 1] == b'\r' {
                     end -= 1;
                 }
                 let mut edits = Vec::new();
                 if !trailing_comma {
-                    edits.push(Edit::insert(tokens[last].span.end, ","));
+                    edits.push(Edit::insert(tokens[last].end(), ","));
                 }
                 edits.push(Edit::insert(
                     end,
@@ -124,7 +123,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
                 });
             } else {
                 let sep = if trailing_comma { " " } else { ", " };
-                Edit::insert(tokens[last].span.end, format!("{sep}{text}"))
+                Edit::insert(tokens[last].end(), format!("{sep}{text}"))
             }
         }
     };

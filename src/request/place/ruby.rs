@@ -43,9 +43,7 @@ fn ruby_headers(
     // A trailing hash literal holds the options: `get(url, { headers: … })`.
     let hash = (args.len() > 1 && tokens[last_tok].is_punct(src, "{"))
         .then_some(last_tok)
-        .filter(|&h| {
-            matching_close(src, tokens, h).is_some_and(|c| tokens[c].span.end == last.end)
-        });
+        .filter(|&h| matching_close(src, tokens, h).is_some_and(|c| tokens[c].end() == last.end));
     let scope = hash.unwrap_or(open);
     if let Some(v) = entry_value(src, tokens, scope, "headers") {
         if !tokens[v].is_punct(src, "{") {
@@ -144,14 +142,14 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         .filter(|&v| tokens[v].kind == TokKind::Ident)
         .ok_or_else(not_declared)?;
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
-    if !first_on_line(src, tokens[var].span.start)
+    if !first_on_line(src, tokens[var].start())
         || !ends_line(src, tokens, close)
         || !statement_ends_at(req, name, close)
     {
         return Err("the request's statement does not stand on lines of its own".into());
     }
     let var_name = tokens[var].text(src);
-    let indent = indent_of(src, tokens[var].span.start);
+    let indent = indent_of(src, tokens[var].start());
     if later_header(
         req,
         close,
@@ -165,7 +163,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     Ok(Placement {
         edits: vec![line_after(
             src,
-            tokens[close].span.end,
+            tokens[close].end(),
             &indent,
             &format!("{var_name}[{q}x-api-key{q}] = {value}"),
         )],

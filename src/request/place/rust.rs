@@ -32,7 +32,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             let value = req.key.as_code('"');
             return Ok(Placement {
                 edits: vec![Edit::insert(
-                    tokens[close].span.end,
+                    tokens[close].end(),
                     format!(".header(\"x-api-key\", {value})"),
                 )],
                 applicability: Applicability::Safe,
