@@ -132,7 +132,7 @@ fn default_request_headers(req: &Request, client: &Local) -> Result<Placement, S
         );
     }
     let name = tokens[client.var].text(src);
-    let block = req.openers()[client.var];
+    let block = req.openers().of(client.var);
     let end = block
         .and_then(|o| matching_close(src, tokens, o))
         .unwrap_or(tokens.len());
