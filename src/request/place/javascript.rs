@@ -52,6 +52,10 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             .ok_or("the URL property is not in an object")?;
         return add_to_options(src, tokens, options, &entry);
     }
+    // `{ url, headers }`: the variable holding the URL, written as a shorthand member.
+    if let Some(options) = shorthand_url(src, tokens, lit) {
+        return add_to_options(src, tokens, options, &entry);
+    }
     let (name, open) = enclosing_call(src, tokens, lit)
         .filter(|&(_, open)| enclosing_open(src, tokens, lit) == Some(open))
         .ok_or("the URL is not passed straight to a request call")?;
@@ -75,6 +79,20 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             && receiver.as_deref() == Some("axios"))
     {
         1
+    } else if is_request_library(&callee, receiver.as_deref()) {
+        // `request.get(url, callback)`: the URL becomes an options object.
+        let url = args
+            .first()
+            .filter(|a| a.contains(&req.at.start) && args.len() <= 2)
+            .ok_or("the URL is not the request's first argument")?;
+        return Ok(Placement {
+            edits: vec![
+                Edit::insert(url.start, "{ url: "),
+                Edit::insert(url.end, format!(", headers: {{ {entry} }} }}")),
+            ],
+            applicability: Applicability::Safe,
+            how: "pass the URL in an options object with `headers`".into(),
+        });
     } else {
         return Err(format!(
             "`{callee}(…)` is not a request call the fixer knows"
@@ -89,7 +107,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             if tokens[t].is_punct(src, "{") {
                 add_to_options(src, tokens, t, &entry)
             } else {
-                Err("the request options are a variable; add the header there".into())
+                options_variable(req, t, arg, &entry)
             }
         }
         None if args.len() == config_index => Ok(Placement {
@@ -102,6 +120,97 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         }),
         None => Err("the call has no data argument to put options after".into()),
     }
+}
+
+/// The `request` library: `request(url, cb)`, `request.get(url, cb)` (and post/put/patch/del,
+/// whose body then goes in the options too, so only without one).
+fn is_request_library(callee: &str, receiver: Option<&str>) -> bool {
+    match receiver {
+        Some("request") => matches!(callee, "get" | "del" | "head"),
+        None => callee == "request",
+        _ => false,
+    }
+}
+
+/// The object holding token `i` as a shorthand URL member (`{ url, headers }`).
+fn shorthand_url(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
+    let open = enclosing_open(src, tokens, i).filter(|&o| tokens[o].is_punct(src, "{"))?;
+    let close = matching_close(src, tokens, open)?;
+    let alone = prev_significant(tokens, i)
+        .is_some_and(|p| p == open || tokens[p].is_punct(src, ","))
+        && next_significant(tokens, i).is_some_and(|n| n == close || tokens[n].is_punct(src, ","));
+    let name = String::from_utf8_lossy(tokens[i].text(src)).to_ascii_lowercase();
+    (alone && tokens[i].kind == TokKind::Ident && URL_KEYS.contains(&name.as_str())).then_some(open)
+}
+
+/// `fetch(url, options)` with `const options = { … };` written before it in the block: the
+/// header joins that object. Safe when the object is read only by this request.
+fn options_variable(
+    req: &Request,
+    t: usize,
+    arg: &std::ops::Range<usize>,
+    entry: &str,
+) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let not_here = || {
+        "the request options are a variable not built in this block; add the header there"
+            .to_string()
+    };
+    if tokens[t].kind != TokKind::Ident || tokens[t].span != *arg {
+        return Err(not_here());
+    }
+    let name = tokens[t].text(src);
+    let block =
+        req.openers()[logical_statement(req, t).0].filter(|&o| tokens[o].is_punct(src, "{"));
+    let (_, inside) = block
+        .and_then(|b| top_level(src, tokens, b))
+        .ok_or_else(not_here)?;
+    let object = inside
+        .into_iter()
+        .take_while(|&j| j < t)
+        .filter(|&j| tokens[j].text(src) == name)
+        .filter(|&j| {
+            prev_significant(tokens, j)
+                .is_some_and(|p| matches!(tokens[p].text(src), b"const" | b"let" | b"var"))
+        })
+        .filter_map(|j| {
+            // `name = {`, or with a type annotation: `name: RequestInit = {`.
+            let mut eq = next_significant(tokens, j)?;
+            if tokens[eq].is_punct(src, ":") {
+                eq = (eq..tokens.len().min(eq + 12))
+                    .take_while(|&k| !matches!(tokens[k].text(src), b";" | b"{" | b"(" | b"\n"))
+                    .find(|&k| tokens[k].is_punct(src, "="))?;
+            }
+            let eq = Some(eq).filter(|&q| tokens[q].is_punct(src, "="))?;
+            next_significant(tokens, eq).filter(|&o| tokens[o].is_punct(src, "{"))
+        })
+        .last()
+        .ok_or_else(not_here)?;
+    let var = (block.unwrap_or(0)..object)
+        .rev()
+        .find(|&j| tokens[j].text(src) == name)
+        .ok_or_else(not_here)?;
+    let reassigned = (object..t).any(|j| {
+        tokens[j].text(src) == name
+            && next_significant(tokens, j)
+                .filter(|&d| tokens[d].is_punct(src, "."))
+                .and_then(|d| next_significant(tokens, d))
+                .is_some_and(|m| tokens[m].text(src) == b"headers")
+    });
+    if reassigned {
+        return Err(
+            "the options' headers are set again before the request; add the header there".into(),
+        );
+    }
+    let mut placement = add_to_options(src, tokens, object, entry)?;
+    placement.how = format!(
+        "add `x-api-key` to the headers of `{}`",
+        String::from_utf8_lossy(name)
+    );
+    if uses(req, var) != 2 {
+        placement.applicability = Applicability::Unsafe;
+    }
+    Ok(placement)
 }
 
 /// The first token of the expression (a concatenation) that token `i` belongs to.
@@ -193,4 +302,57 @@ fn loose_members(src: &[u8], tokens: &[Token], open: usize) -> LooseMembers {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fix, manual, safe};
+    use crate::diagnostic::Applicability;
+
+    #[test]
+    fn request_library_url_becomes_an_options_object() {
+        assert_eq!(
+            safe(
+                "a.js",
+                "function f(k, cb) {\n  request.get('https://api.au.whispir.com/m?apikey=' + k, cb);\n}\n"
+            ),
+            "function f(k, cb) {\n  request.get({ url: 'https://api.au.whispir.com/m', headers: { 'x-api-key': k } }, cb);\n}\n"
+        );
+        // A shorthand `url` member holding the URL's variable.
+        assert_eq!(
+            safe(
+                "a.js",
+                "function f(k, cb) {\n  const url = 'https://api.au.whispir.com/m?apikey=' + k;\n  request({ url, json: true }, cb);\n}\n"
+            ),
+            "function f(k, cb) {\n  const url = 'https://api.au.whispir.com/m';\n  request({ headers: { 'x-api-key': k }, url, json: true }, cb);\n}\n"
+        );
+        // `request.post(url, body, cb)`-like calls with more arguments are not rewritten.
+        manual(
+            "a.js",
+            "function f(k, cb) {\n  request.get('https://api.au.whispir.com/m?apikey=' + k, opts, cb);\n}\n",
+        );
+    }
+
+    #[test]
+    fn options_built_in_a_local_get_the_header() {
+        assert_eq!(
+            safe(
+                "a.ts",
+                "async function f(k: string) {\n  const init: RequestInit = { method: 'GET' };\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, init);\n}\n"
+            ),
+            "async function f(k: string) {\n  const init: RequestInit = { headers: { 'x-api-key': k }, method: 'GET' };\n  return fetch('https://api.au.whispir.com/m', init);\n}\n"
+        );
+        // Shared with another request: unsafe.
+        let shared = "async function f(k) {\n  const o = { method: 'GET' };\n  await fetch('https://example.com', o);\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, o);\n}\n";
+        assert_eq!(fix("a.js", shared).unwrap().1, Applicability::Unsafe);
+        // Headers set again later, or options from elsewhere: manual.
+        manual(
+            "a.js",
+            "async function f(k) {\n  const o = { method: 'GET' };\n  o.headers = h;\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, o);\n}\n",
+        );
+        manual(
+            "a.js",
+            "async function f(k, o) {\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, o);\n}\n",
+        );
+    }
 }
