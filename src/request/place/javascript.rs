@@ -156,12 +156,14 @@ fn options_variable(
         "the request options are a variable not built in this block; add the header there"
             .to_string()
     };
-    if tokens[t].kind != TokKind::Ident || tokens[t].span != *arg {
+    if tokens[t].kind != TokKind::Ident || tokens[t].span() != *arg {
         return Err(not_here());
     }
     let name = tokens[t].text(src);
-    let block =
-        req.openers()[logical_statement(req, t).0].filter(|&o| tokens[o].is_punct(src, "{"));
+    let block = req
+        .openers()
+        .of(logical_statement(req, t).0)
+        .filter(|&o| tokens[o].is_punct(src, "{"));
     let (_, inside) = block
         .and_then(|b| top_level(src, tokens, b))
         .ok_or_else(not_here)?;
