@@ -232,11 +232,13 @@ pub fn is_single_use_local(
     occurrences == 2
 }
 
-/// The keyword of a keyword argument (`params` in Python's `params=params`): a name of the
-/// callee's parameter, not a read of the variable.
+/// The keyword of a keyword argument (`params` in Python's `params=params`, `query` in
+/// Ruby's `query: query`): a name of the callee's parameter, not a read of the variable.
 fn is_keyword_name(node: &tree_sitter::Node) -> bool {
-    node.parent().is_some_and(|p| {
-        p.kind() == "keyword_argument" && p.child_by_field_name("name") == Some(*node)
+    node.parent().is_some_and(|p| match p.kind() {
+        "keyword_argument" => p.child_by_field_name("name") == Some(*node),
+        "pair" => node.kind() == "hash_key_symbol" && p.child_by_field_name("key") == Some(*node),
+        _ => false,
     })
 }
 

@@ -66,7 +66,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                     && sole_entry(src, &facts.tokens, &(p.span.start..p.value.end.max(p.span.end)))
                         .is_some() =>
             {
-                Err("the dict holds only the key: delete it and the argument that passes it, and add the header".into())
+                Err("the query holds only the key: delete it and the argument that passes it, and add the header".into())
             }
             Some((binding, at)) => {
                 through = Some(VariableUse {
@@ -213,8 +213,9 @@ fn variable_use(
     }
     let mut uses = Vec::new();
     let mut depth = 0i32;
-    // Python blocks end where the indentation falls below the assignment's.
-    let block_end = if lang.name() == "python" {
+    // Python blocks end where the indentation falls below the assignment's; so do Ruby's
+    // (at their `end`, written at the indentation of the line that opened them).
+    let block_end = if matches!(lang.name(), "python" | "ruby") {
         dedent_after(src, tokens[name_tok].start(), tokens[j].end())
     } else {
         src.len()

@@ -208,7 +208,8 @@ pub(super) const BUILDER_CALL: &str =
 pub(super) fn opening(req: &Request, entries: bool) -> Result<Result<usize, Placement>, String> {
     let (src, tokens) = (req.src, req.tokens);
     let lit = anchor(req)?;
-    if req.builder && !(entries && map_entry(src, tokens, lit)) {
+    if req.builder && !(entries && (map_entry(src, tokens, lit) || keyword_value(src, tokens, lit)))
+    {
         return Err(BUILDER_CALL.into());
     }
     let (s, e) = logical_statement(req, lit);
@@ -233,6 +234,15 @@ pub(super) fn anchor(req: &Request) -> Result<usize, String> {
 pub(super) fn map_entry(src: &[u8], tokens: &[Token], key: usize) -> bool {
     next_significant(tokens, key).is_some_and(|n| matches!(tokens[n].text(src), b"=>" | b":"))
         && prev_significant(tokens, key).is_some_and(|p| !tokens[p].is_punct(src, "("))
+}
+
+/// A variable passed as a keyword's value (`query: opts`, `params=opts`): where a query hash
+/// held in that variable is sent (see `plan::variable_use`).
+pub(super) fn keyword_value(src: &[u8], tokens: &[Token], at: usize) -> bool {
+    tokens[at].kind == TokKind::Ident
+        && prev_significant(tokens, at)
+            .is_some_and(|p| matches!(tokens[p].text(src), b":" | b"=>" | b"="))
+        && enclosing_open(src, tokens, at).is_some_and(|o| tokens[o].is_punct(src, "("))
 }
 
 /// Whether a string literal among `toks` names the `x-api-key` header (any case).

@@ -61,6 +61,28 @@ fn ruby_headers(
     }
 }
 
+/// Faraday: `Faraday.new(url: …, params: { apikey: k })` sends its params with every request
+/// of the connection; its `headers:` do the same for the key. Unsafe: a connection serves
+/// several requests.
+fn faraday_params(req: &Request, owner: usize, entry: &str) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let not_faraday = || "the `params:` are not the options of `Faraday.new`".to_string();
+    let open = enclosing_open(src, tokens, owner)
+        .filter(|&o| tokens[o].is_punct(src, "("))
+        .ok_or_else(not_faraday)?;
+    let name = prev_significant(tokens, open)
+        .filter(|&n| tokens[n].text(src) == b"new")
+        .ok_or_else(not_faraday)?;
+    if receiver_of(src, tokens, name).as_deref() != Some("Faraday") {
+        return Err(not_faraday());
+    }
+    Ok(Placement {
+        edits: ruby_headers(src, tokens, open, entry)?,
+        applicability: Applicability::Unsafe,
+        how: "add `x-api-key` to the Faraday connection's headers".into(),
+    })
+}
+
 /// Ruby: `request = Net::HTTP::Get.new(URI(URL))` gets `request['x-api-key'] = k` on the
 /// next line; HTTParty `HTTParty.get(URL, …)` gets (or extends) `headers:`.
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
@@ -80,15 +102,22 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         })
     };
     if req.builder {
-        // `query: { apikey: k }` passed to an HTTParty call.
-        let hash = enclosing_open(src, tokens, lit)
-            .filter(|&h| tokens[h].is_punct(src, "{"))
-            .ok_or("the builder is not a hash")?;
+        // `query: { apikey: k }` passed to an HTTParty call, or `query: opts` holding it.
+        let hash = if keyword_value(src, tokens, lit) {
+            lit
+        } else {
+            enclosing_open(src, tokens, lit)
+                .filter(|&h| tokens[h].is_punct(src, "{"))
+                .ok_or("the builder is not a hash")?
+        };
         let owner = prev_significant(tokens, hash)
             .filter(|&a| matches!(tokens[a].text(src), b"=>" | b":"))
             .and_then(|a| prev_significant(tokens, a))
-            .filter(|&k| key_is(src, &tokens[k], "query"))
+            .filter(|&k| key_is(src, &tokens[k], "query") || key_is(src, &tokens[k], "params"))
             .ok_or("the builder is not the `query:` of a request")?;
+        if key_is(src, &tokens[owner], "params") {
+            return faraday_params(req, owner, &entry);
+        }
         let mut call =
             enclosing_open(src, tokens, owner).ok_or("the query is not passed to a call")?;
         if tokens[call].is_punct(src, "{") {
@@ -174,7 +203,47 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{manual, safe};
+    use super::super::testing::{fix, manual, safe};
+    use crate::diagnostic::Applicability;
+
+    #[test]
+    fn a_query_hash_in_a_local_moves_its_key_to_the_httparty_headers() {
+        let src = "require 'httparty'\ndef f(k)\n  query = { apikey: k, first: 0 }\n  HTTParty.get('https://api.au.whispir.com/m', query: query)\nend\n\ndef g(k)\n  query = { first: 1 }\n  HTTParty.get('https://api.au.whispir.com/n', query: query)\nend\n";
+        let out = safe("a.rb", src);
+        assert!(
+            out.contains("  query = { first: 0 }\n  HTTParty.get('https://api.au.whispir.com/m', query: query, headers: { 'x-api-key' => k })\n"),
+            "{out}"
+        );
+        // A constant: unsafe; read by two requests: manual.
+        let src = "require 'httparty'\nQUERY = { apikey: K, first: 0 }\ndef f\n  HTTParty.get('https://api.au.whispir.com/m', query: QUERY)\nend\n";
+        assert_eq!(fix("a.rb", src).unwrap().1, Applicability::Unsafe);
+        manual(
+            "a.rb",
+            "require 'httparty'\ndef f(k)\n  query = { apikey: k, first: 0 }\n  HTTParty.get('https://api.au.whispir.com/m', query: query)\n  HTTParty.get('https://api.au.whispir.com/n', query: query)\nend\n",
+        );
+    }
+
+    #[test]
+    fn faraday_connection_params_become_its_headers_as_an_unsafe_fix() {
+        let src = "require 'faraday'\nconn = Faraday.new(url: 'https://api.au.whispir.com', params: { apikey: k, view: 'full' })\n";
+        let (out, a) = fix("a.rb", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "require 'faraday'\nconn = Faraday.new(url: 'https://api.au.whispir.com', params: { view: 'full' }, headers: { 'x-api-key' => k })\n"
+        );
+        // The only param: the option goes; existing headers are extended.
+        let src = "require 'faraday'\nconn = Faraday.new(url: 'https://api.au.whispir.com', params: { apikey: k }, headers: { 'Accept' => 'x' })\n";
+        assert_eq!(
+            fix("a.rb", src).unwrap().0,
+            "require 'faraday'\nconn = Faraday.new(url: 'https://api.au.whispir.com', headers: { 'x-api-key' => k, 'Accept' => 'x' })\n"
+        );
+        // Not Faraday's.
+        manual(
+            "a.rb",
+            "require 'faraday'\nconn = Other.new(url: 'https://api.au.whispir.com', params: { apikey: k, v: 1 })\n",
+        );
+    }
 
     #[test]
     fn net_http_request_gets_a_header_line() {
