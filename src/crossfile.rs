@@ -51,6 +51,9 @@ pub struct Binding {
     /// The class, module (file stem) or Go package other files name it through.
     pub qualifier: String,
     pub carries: Carries,
+    /// The value is a whole URL (scheme or host first), not a piece appended to one: text
+    /// concatenated in front of it makes a message, not a request.
+    pub starts_url: bool,
     /// The value as shown in messages, never a key: `?apikey=`, `https://api.whispir.com`.
     pub shown: String,
     /// The file it is defined in, as the reports name it.
@@ -69,6 +72,9 @@ pub fn collect(
     out: &mut Vec<Binding>,
 ) {
     let style = lang.request_style();
+    if style == RequestStyle::Config && is_dotenv(&file.file_name()) {
+        return collect_env(file, diagnostics, out);
+    }
     if tokens.is_empty() || !importable_style(style) {
         return;
     }
@@ -116,7 +122,10 @@ pub fn collect(
         let name_text = String::from_utf8_lossy(tokens[name].text(src)).into_owned();
         let span = &tokens[name].span();
         let (start, end) = (file.line_col(span.start), file.line_col(span.end));
+        let starts_url = carries == Carries::LegacyHost
+            || carries == Carries::QueryKey && !starts_with_query(t.content_text(src));
         out.push(Binding {
+            starts_url,
             at: Related {
                 path: file.display_path.clone(),
                 line: start.line,
@@ -139,6 +148,89 @@ pub fn collect(
         mine.dedup_by(|a, b| a.name == b.name && a.carries == b.carries);
         out.extend(mine);
     }
+}
+
+/// The qualifier of environment variables set in a `.env` file: code reads them as
+/// `process.env.NAME`, `os.getenv("NAME")`, `ENV["NAME"]`, `System.getenv("NAME")`, ….
+const ENV: &str = "env";
+
+/// `.env`, `.env.local`, `production.env`: files of `NAME=value` lines loaded into the
+/// environment.
+fn is_dotenv(name: &str) -> bool {
+    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+}
+
+/// Pass 1 on a `.env` file: each `NAME=value` (or `export NAME=value`) line whose value holds
+/// a finding.
+fn collect_env(file: &SourceFile, diagnostics: &[Diagnostic], out: &mut Vec<Binding>) {
+    let src = &file.bytes[..];
+    let mut last_line = None;
+    for d in diagnostics {
+        let carries = match d.code {
+            RuleCode::WM001 => Carries::LegacyHost,
+            RuleCode::WM002 => Carries::QueryKey,
+            _ => continue,
+        };
+        let line = file.line_index(d.span.start);
+        if last_line == Some((line, carries)) {
+            continue;
+        }
+        last_line = Some((line, carries));
+        let range = file.line_range(line);
+        let text = &src[range.clone()];
+        let lead = text.len() - text.trim_ascii_start().len();
+        let mut at = range.start + lead;
+        if src[at..range.end].starts_with(b"export ") {
+            at += 7;
+            while src.get(at) == Some(&b' ') {
+                at += 1;
+            }
+        }
+        let name_len = src[at..range.end]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        let eq = at + name_len;
+        if name_len == 0
+            || src[at].is_ascii_digit()
+            || src.get(eq) != Some(&b'=')
+            || d.span.start <= eq
+        {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&src[at..eq]).into_owned();
+        let shown = match carries {
+            Carries::LegacyHost => legacy_origin(&src[eq + 1..d.span.end], d.span.len()),
+            _ => query_piece(src, d.span.clone()),
+        };
+        let (start, end) = (file.line_col(at), file.line_col(eq));
+        let value = src[eq + 1..range.end].trim_ascii_start();
+        let value = value
+            .strip_prefix(b"\"")
+            .or(value.strip_prefix(b"'"))
+            .unwrap_or(value);
+        out.push(Binding {
+            starts_url: carries == Carries::LegacyHost || !starts_with_query(value),
+            at: Related {
+                path: file.display_path.clone(),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                message: format!("`{name}` is set here as {shown}"),
+            },
+            name,
+            qualifier: ENV.to_string(),
+            carries,
+            shown,
+            path: file.display_path.clone(),
+        });
+    }
+}
+
+/// `?apikey=…`, `&apikey=…`: a piece appended to a URL.
+fn starts_with_query(value: &[u8]) -> bool {
+    matches!(value.first(), Some(b'?' | b'&'))
 }
 
 /// Languages whose files name each other's bindings by class, module or package.
@@ -424,6 +516,7 @@ pub fn uses(
 ) -> Vec<Diagnostic> {
     let src = &file.bytes[..];
     let mut found: Vec<Use> = Vec::new();
+    let dot_concat = lang.concat_operators().contains(&".");
     for (i, t) in tokens.iter().enumerate() {
         match t.kind {
             TokKind::Ident => {
@@ -431,8 +524,8 @@ pub fn uses(
                     if b.path == file.display_path {
                         continue;
                     }
-                    if let Some((first, written)) = named_here(src, tokens, i, b)
-                        && in_request(src, tokens, lang, first, i, b.carries)
+                    if let Some((first, written)) = named_here(src, tokens, i, b, dot_concat)
+                        && in_request(src, tokens, lang, first, i, b)
                     {
                         found.push(Use {
                             span: tokens[first].start()..t.end(),
@@ -443,6 +536,19 @@ pub fn uses(
                 }
             }
             TokKind::Str if index.mentioned_in(t.content_text(src)) => {
+                for &b in index.named(t.content_text(src)) {
+                    if b.qualifier == ENV
+                        && let Some((first, last)) = env_read(src, tokens, i, dot_concat)
+                        && in_request(src, tokens, lang, first, last, b)
+                    {
+                        let span = tokens[first].start()..tokens[last].end();
+                        found.push(Use {
+                            written: String::from_utf8_lossy(&src[span.clone()]).into_owned(),
+                            span,
+                            binding: b,
+                        });
+                    }
+                }
                 interpolated(src, tokens, t, index, file, &mut found);
             }
             _ => {}
@@ -468,7 +574,13 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 /// Whether the identifier at `i` names binding `b` here: `Qualifier.NAME` (`::`, `->`), or a
 /// bare `NAME` this file imports from the qualifier. Returns the first token of the use and
 /// how it is written.
-fn named_here(src: &[u8], tokens: &[Token], i: usize, b: &Binding) -> Option<(usize, String)> {
+fn named_here(
+    src: &[u8],
+    tokens: &[Token],
+    i: usize,
+    b: &Binding,
+    dot_concat: bool,
+) -> Option<(usize, String)> {
     let sep = prev_significant(tokens, i);
     let qualified = sep.filter(|&s| {
         tokens[s].kind == TokKind::Punct && matches!(tokens[s].text(src), b"." | b"::" | b"->")
@@ -476,13 +588,26 @@ fn named_here(src: &[u8], tokens: &[Token], i: usize, b: &Binding) -> Option<(us
     match qualified {
         Some(s) => {
             let q = prev_significant(tokens, s)?;
-            (tokens[q].kind == TokKind::Ident && tokens[q].text(src) == b.qualifier.as_bytes())
-                .then(|| {
-                    (
-                        q,
-                        format!("{}{}{}", b.qualifier, tokens_text(src, tokens, s), b.name),
-                    )
-                })
+            if tokens[q].kind != TokKind::Ident || tokens[q].text(src) != b.qualifier.as_bytes() {
+                return None;
+            }
+            // The whole chain is the use: `process.env.NAME`, `com.acme.Constants.NAME`
+            // (not where `.` joins strings, as in PHP).
+            let mut first = q;
+            while !dot_concat
+                && let Some(dot) =
+                    prev_significant(tokens, first).filter(|&d| tokens[d].is_punct(src, "."))
+                && let Some(object) =
+                    prev_significant(tokens, dot).filter(|&o| tokens[o].kind == TokKind::Ident)
+            {
+                first = object;
+            }
+            let written = tokens[first..=i]
+                .iter()
+                .filter(|t| !matches!(t.kind, TokKind::Comment | TokKind::Newline))
+                .map(|t| String::from_utf8_lossy(t.text(src)))
+                .collect();
+            Some((first, written))
         }
         None => {
             // A declaration of its own (`NAME = …` here) is another binding.
@@ -495,8 +620,48 @@ fn named_here(src: &[u8], tokens: &[Token], i: usize, b: &Binding) -> Option<(us
     }
 }
 
-fn tokens_text(src: &[u8], tokens: &[Token], i: usize) -> String {
-    String::from_utf8_lossy(tokens[i].text(src)).into_owned()
+/// The first and last tokens of an environment read whose name is the string at `name`:
+/// `os.getenv("N")`, `os.environ["N"]`, `os.environ.get("N")`, `ENV["N"]`, `ENV.fetch("N")`,
+/// `System.getenv("N")`, `getenv('N')`, `$_ENV['N']`, `os.Getenv("N")`,
+/// `Environment.GetEnvironmentVariable("N")`, `process.env["N"]`.
+fn env_read(src: &[u8], tokens: &[Token], name: usize, dot_concat: bool) -> Option<(usize, usize)> {
+    let open = prev_significant(tokens, name)?;
+    if !(tokens[open].is_punct(src, "(") || tokens[open].is_punct(src, "[")) {
+        return None;
+    }
+    let close = next_significant(tokens, name)?;
+    if !(tokens[close].is_punct(src, ")") || tokens[close].is_punct(src, "]")) {
+        return None;
+    }
+    let callee = prev_significant(tokens, open)?;
+    let reads_env = match tokens[callee].text(src) {
+        b"getenv"
+        | b"Getenv"
+        | b"GetEnvironmentVariable"
+        | b"environ"
+        | b"ENV"
+        | b"$_ENV"
+        | b"env" => true,
+        // `os.environ.get("N")`, `ENV.fetch("N")`.
+        b"get" | b"fetch" => prev_significant(tokens, callee)
+            .filter(|&d| tokens[d].is_punct(src, "."))
+            .and_then(|d| prev_significant(tokens, d))
+            .is_some_and(|o| matches!(tokens[o].text(src), b"environ" | b"ENV")),
+        _ => false,
+    };
+    if !reads_env {
+        return None;
+    }
+    // The whole chain in front: `os.environ`, `System.getenv`, `process.env`.
+    let mut first = callee;
+    while !dot_concat
+        && let Some(dot) = prev_significant(tokens, first).filter(|&d| tokens[d].is_punct(src, "."))
+        && let Some(object) =
+            prev_significant(tokens, dot).filter(|&o| tokens[o].kind == TokKind::Ident)
+    {
+        first = object;
+    }
+    Some((first, close))
 }
 
 /// Whether an import statement of this file names `b`'s qualifier and `b`'s name, or all
@@ -591,8 +756,9 @@ fn in_request(
     lang: &dyn Language,
     first: usize,
     last: usize,
-    carries: Carries,
+    binding: &Binding,
 ) -> bool {
+    let carries = binding.carries;
     if carries == Carries::ParamsMap {
         return query_argument(src, tokens, first);
     }
@@ -608,11 +774,9 @@ fn in_request(
     let concat_before = before.is_some_and(is_concat);
     let concat_after = after.is_some_and(is_concat);
     if concat_before || concat_after {
-        // A query fragment only means something in a URL. A base URL starts one: a text in
+        // A query fragment only means something in a URL. A whole URL starts one: a text in
         // front of it (`"gateway: " + BASE`) is a message, unless a URL piece follows.
-        return carries == Carries::QueryKey
-            || !concat_before
-            || url_piece_in(src, tokens, last, lang);
+        return !binding.starts_url || !concat_before || url_piece_in(src, tokens, last, lang);
     }
     // `"%s/messages" % settings.BASE` (Python's format operator).
     if before.is_some_and(|p| tokens[p].is_punct(src, "%")) {
@@ -774,7 +938,11 @@ fn interpolated<'a>(
                 .strip_suffix(b".")
                 .or_else(|| inner.strip_suffix(b"::"))
                 .unwrap_or(b"");
-            if q != b.qualifier.as_bytes() {
+            // `{process.env.NAME}`, `{com.acme.Constants.NAME}`: the qualifier ends the chain.
+            let ends_chain = q.strip_suffix(b.qualifier.as_bytes()).is_some_and(|head| {
+                head.is_empty() || head.ends_with(b".") || head.ends_with(b"::")
+            });
+            if !ends_chain {
                 continue;
             }
             format!("{}{}", String::from_utf8_lossy(inner), b.name)

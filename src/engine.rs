@@ -627,7 +627,10 @@ pub fn run(
         });
     }
     let mut errors = errors.into_inner().expect("no panics while locked");
-    let bindings = bindings.into_inner().expect("no panics while locked");
+    let mut bindings = bindings.into_inner().expect("no panics while locked");
+    // Workers finish in any order; a use that matches two definitions names the same one
+    // on every run.
+    bindings.sort_by(|a, b| (&a.path, a.at.line, &a.name).cmp(&(&b.path, b.at.line, &b.name)));
     if let Some(index) = crossfile::Index::new(&bindings) {
         let again = read_again.into_inner().expect("no panics while locked");
         cross_file_pass(&index, &mut reports, again, settings, &mut errors);

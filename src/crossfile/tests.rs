@@ -185,3 +185,59 @@ fn uses_in_the_defining_file_are_left_to_the_per_file_analysis() {
         format!("{JAVA_CONSTANTS}\nclass X {{ String u = WhispirConstants.BASE_URL + \"/m\"; }}\n");
     assert!(uses_of(&b, "WhispirConstants.java", &same).is_empty());
 }
+
+#[test]
+fn dotenv_settings_are_followed_to_environment_reads() {
+    let env = "# settings\nexport WHISPIR_URL=https://api.whispir.com/messages?apikey=${KEY}\nPORT=80\nNOTE=see https://api.whispir.com\n";
+    let b = bindings_of(".env", env);
+    assert_eq!(
+        described(&b),
+        [
+            "env.NOTE LegacyHost `https://api.whispir.com`",
+            "env.WHISPIR_URL LegacyHost `https://api.whispir.com`",
+            "env.WHISPIR_URL QueryKey `?apikey=`",
+        ]
+    );
+    let b: Vec<Binding> = b.into_iter().filter(|b| b.name == "WHISPIR_URL").collect();
+    let js =
+        "fetch(process.env.WHISPIR_URL + key);\nconsole.log('url ' + process.env.WHISPIR_URL);\n";
+    assert_eq!(
+        uses_of(&b, "a.js", js),
+        [
+            "WM001 process.env.WHISPIR_URL",
+            "WM002 process.env.WHISPIR_URL"
+        ]
+    );
+    let py =
+        "r = requests.get(os.environ.get('WHISPIR_URL') + key)\nprint(os.getenv('WHISPIR_URL'))\n";
+    assert_eq!(
+        uses_of(&b, "a.py", py),
+        [
+            "WM001 os.environ.get('WHISPIR_URL')",
+            "WM002 os.environ.get('WHISPIR_URL')"
+        ]
+    );
+    let go = "req, _ := http.NewRequest(\"GET\", os.Getenv(\"WHISPIR_URL\")+key, nil)\n";
+    assert_eq!(
+        uses_of(&b, "a.go", go),
+        [
+            "WM001 os.Getenv(\"WHISPIR_URL\")",
+            "WM002 os.Getenv(\"WHISPIR_URL\")"
+        ]
+    );
+    // A string that only names the variable is no read of it.
+    assert!(uses_of(&b, "b.js", "const names = ['WHISPIR_URL' + x];\n").is_empty());
+}
+
+#[test]
+fn in_php_a_dot_joins_strings_not_a_qualified_chain() {
+    let b = bindings_of(
+        "WhispirConfig.php",
+        "<?php\nclass WhispirConfig {\n  const URL = 'https://api.whispir.com/messages';\n  const EXT = '?apikey=';\n}\n",
+    );
+    let php = "<?php\n$ch = curl_init(WhispirConfig::URL . WhispirConfig::EXT . $key);\n";
+    assert_eq!(
+        uses_of(&b, "Gateway.php", php),
+        ["WM001 WhispirConfig::URL", "WM002 WhispirConfig::EXT"]
+    );
+}
