@@ -1,5 +1,6 @@
 //! Command-line arguments.
 
+use crate::codes::RuleCode;
 use crate::hosts::Region;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -12,6 +13,39 @@ fn region_parser() -> impl TypedValueParser<Value = Region> {
     let edu = PossibleValue::new("edu").hide(true);
     PossibleValuesParser::new(labels.into_iter().chain([edu]))
         .try_map(|label| label.parse::<Region>())
+}
+
+/// A rule named on the command line (`--select`, `--ignore`): a code, a name, or `ALL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleSelector {
+    All,
+    Rule(RuleCode),
+}
+
+impl RuleSelector {
+    /// How precisely this names `code`: 2 by code or name, 1 through `ALL`, 0 not at all. The
+    /// more precise of a select and an ignore wins (ruff's rule); equal, the ignore wins.
+    pub fn specificity(self, code: RuleCode) -> u8 {
+        match self {
+            RuleSelector::Rule(c) if c == code => 2,
+            RuleSelector::Rule(_) => 0,
+            RuleSelector::All => 1,
+        }
+    }
+}
+
+fn rule_selector(text: &str) -> Result<RuleSelector, String> {
+    if text.trim().eq_ignore_ascii_case("all") {
+        return Ok(RuleSelector::All);
+    }
+    RuleCode::parse(text)
+        .map(RuleSelector::Rule)
+        .ok_or_else(|| {
+            format!(
+                "unknown rule `{text}` (known: {}, or ALL)",
+                crate::rules::known_codes()
+            )
+        })
 }
 
 #[derive(Debug, Parser)]
@@ -135,6 +169,19 @@ pub struct CheckArgs {
     /// Ignore any config file.
     #[arg(long)]
     pub no_config: bool,
+
+    /// Check only these rules (codes or names, comma-separated, or ALL), instead of every
+    /// rule minus the config's `ignore`.
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = rule_selector)]
+    pub select: Option<Vec<RuleSelector>>,
+
+    /// Check these rules too, on top of the config's selection or `--select`.
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = rule_selector)]
+    pub extend_select: Vec<RuleSelector>,
+
+    /// Do not check these rules (codes or names, comma-separated, or ALL).
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = rule_selector)]
+    pub ignore: Vec<RuleSelector>,
 
     /// Skip paths matching GLOB (gitignore syntax); repeatable.
     #[arg(long, value_name = "GLOB")]

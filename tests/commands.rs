@@ -381,3 +381,70 @@ fn json_and_sarif_carry_the_help_human_output_shows() {
         assert!(message.ends_with(&format!("\nhelp: {help}")), "{message}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rule selection on the command line
+
+/// The rule codes `check` reports in `dir` with `args`, sorted and deduplicated.
+fn codes(dir: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["check", "--format", "concise", "--quiet"];
+    all.extend_from_slice(args);
+    let out = run(dir, &all, None);
+    assert!(out.code == 0 || out.code == 1, "{out:?}");
+    let mut codes: Vec<String> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.split(": ").nth(1)?.split(' ').next().map(str::to_string))
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+#[test]
+fn select_extend_select_and_ignore_override_the_config_as_in_ruff() {
+    // WM001 ×2, WM002, WM003; the config turns WM003 off.
+    let dir = tree(&[
+        ("a.py", &legacy_py()),
+        ("whispir-migrate.toml", "ignore = [\"WM003\"]\n"),
+    ]);
+    let d = dir.path();
+    assert_eq!(codes(d, &[]), ["WM001", "WM002"]);
+    // --select starts again from nothing: the config's ignore does not carry over.
+    assert_eq!(codes(d, &["--select", "WM003"]), ["WM003"]);
+    assert_eq!(
+        codes(d, &["--select", "wm001,apikey-in-query"]),
+        ["WM001", "WM002"]
+    );
+    // --extend-select adds to the config's selection.
+    assert_eq!(
+        codes(d, &["--extend-select", "WM003"]),
+        ["WM001", "WM002", "WM003"]
+    );
+    assert_eq!(codes(d, &["--ignore", "WM001"]), ["WM002"]);
+    assert_eq!(
+        codes(d, &["--select", "ALL", "--ignore", "WM002"]),
+        ["WM001", "WM003"]
+    );
+    // The more precise selector wins; at equal precision the ignore does.
+    assert_eq!(
+        codes(d, &["--ignore", "ALL", "--select", "WM002"]),
+        ["WM002"]
+    );
+    assert_eq!(
+        codes(d, &["--select", "WM002", "--ignore", "WM002"]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn an_unknown_rule_on_the_command_line_is_a_usage_error() {
+    let dir = tree(&[("a.py", &legacy_py())]);
+    let out = run(dir.path(), &["check", "--select", "WM009"], None);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("unknown rule `WM009`") && out.stderr.contains("WM001"),
+        "{}",
+        out.stderr
+    );
+}

@@ -2,12 +2,13 @@
 //! work starts (ripgrep's `HiArgs`): every later step reads settings from here and never
 //! looks at the raw arguments or the config again.
 
-use crate::cli::{CheckArgs, ColorChoice, Format};
+use crate::cli::{CheckArgs, ColorChoice, Format, RuleSelector};
+use crate::codes::RuleCode;
 use crate::config::{self, Loaded};
 use crate::discover::WalkOptions;
 use crate::engine::Settings;
 use crate::report::ReportOptions;
-use crate::rules::RuleContext;
+use crate::rules::{self, RuleContext};
 use anyhow::Context as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -97,7 +98,7 @@ pub(crate) fn resolve(args: &CheckArgs) -> anyhow::Result<Resolved> {
             region: args.region.or(cfg.region),
             base_urls: None,
         },
-        ignored: cfg.ignore.clone().unwrap_or_default(),
+        ignored: turned_off(cfg.ignore.as_deref().unwrap_or_default(), args),
         config_root,
         per_file_ignores: match &cfg.per_file_ignores {
             Some(map) => Settings::per_file_ignores_from(map).map_err(anyhow::Error::msg)?,
@@ -140,6 +141,46 @@ pub(crate) fn resolve(args: &CheckArgs) -> anyhow::Result<Resolved> {
         statistics: args.statistics,
         exit_zero: args.exit_zero,
     })
+}
+
+/// The rules a run does not check, resolved as ruff resolves its selection: the config's
+/// `ignore` turns rules off; then on the command line `--select` starts again from nothing
+/// (dropping the config's `ignore`), `--extend-select` adds, `--ignore` removes. A rule named
+/// by a select and an ignore goes to the more precise of the two (a code beats `ALL`) and, at
+/// equal precision, to the ignore.
+fn turned_off(config_ignore: &[RuleCode], args: &CheckArgs) -> Vec<RuleCode> {
+    let selects: Vec<RuleSelector> = args
+        .select
+        .iter()
+        .flatten()
+        .chain(&args.extend_select)
+        .copied()
+        .collect();
+    let most_precise = |selectors: &[RuleSelector], code| {
+        selectors
+            .iter()
+            .map(|s| s.specificity(code))
+            .max()
+            .unwrap_or(0)
+    };
+    rules::ALL
+        .iter()
+        .map(|r| r.code)
+        .filter(|&code| {
+            let (select, ignore) = (
+                most_precise(&selects, code),
+                most_precise(&args.ignore, code),
+            );
+            let on = if select > 0 || ignore > 0 {
+                select > ignore
+            } else if args.select.is_some() {
+                false
+            } else {
+                !config_ignore.contains(&code)
+            };
+            !on
+        })
+        .collect()
 }
 
 fn load_config(args: &CheckArgs) -> anyhow::Result<Loaded> {
