@@ -231,6 +231,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    /// Report only what changed since the git commit REF introduces: findings whose line
+    /// was already there at REF are not reported (`check` only).
+    #[arg(long, value_name = "REF")]
+    pub baseline_commit: Option<String>,
+
     /// Record the current findings in FILE (for adopting the gate in an existing repository).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,

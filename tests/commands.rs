@@ -448,3 +448,85 @@ fn an_unknown_rule_on_the_command_line_is_a_usage_error() {
         out.stderr
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// --baseline-commit
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn baseline_commit_reports_only_what_the_change_introduces() {
+    const OLD: &str = "u = \"https://api.whispir.com/messages\"\n";
+    const NEW: &str = "v = \"https://api.whispir.com/contacts\"\n";
+    let dir = tree(&[
+        ("changed.py", OLD),
+        ("renamed_from.py", OLD),
+        ("untouched.py", OLD),
+        ("deleted.py", OLD),
+    ]);
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "base"]);
+    std::fs::write(d.join("changed.py"), format!("# moved down\n{OLD}{NEW}")).unwrap();
+    git(d, &["mv", "renamed_from.py", "renamed_to.py"]);
+    std::fs::remove_file(d.join("deleted.py")).unwrap();
+    std::fs::write(d.join("added.py"), NEW).unwrap();
+    let all = codes_at(d, &["--no-config"]);
+    assert_eq!(all.len(), 5, "{all:?}");
+    let new = codes_at(d, &["--no-config", "--baseline-commit", "HEAD"]);
+    assert_eq!(new, ["added.py:1:14", "changed.py:3:14"]);
+
+    let out = run(
+        d,
+        &["check", "--no-config", "--baseline-commit", "no-such-ref"],
+        None,
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("no-such-ref"), "{}", out.stderr);
+    assert!(!out.stdout.contains("No legacy"), "{}", out.stdout);
+    let fix = run(
+        d,
+        &["fix", "--no-config", "--baseline-commit", "HEAD"],
+        None,
+    );
+    assert_eq!(fix.code, 2, "{fix:?}");
+}
+
+#[test]
+fn baseline_commit_outside_git_is_an_error() {
+    let dir = tree(&[("a.py", &legacy_py())]);
+    let out = Command::new(env!("CARGO_BIN_EXE_whispir-migrate"))
+        .args(["check", "--no-config", "--baseline-commit", "HEAD"])
+        .current_dir(dir.path())
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not a git repository"), "{stderr}");
+}
+
+/// `path:line:col` of each finding `check --format concise` reports.
+fn codes_at(dir: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["check", "--format", "concise", "--quiet"];
+    all.extend_from_slice(args);
+    let out = run(dir, &all, None);
+    assert!(out.code == 0 || out.code == 1, "{out:?}");
+    out.stdout
+        .lines()
+        .map(|l| l.split(": ").next().unwrap().to_string())
+        .collect()
+}

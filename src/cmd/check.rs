@@ -10,12 +10,20 @@ use std::path::Path;
 
 pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
     let resolved = super::resolve::resolve(args)?;
+    // Asked before scanning: an unknown REF or no repository stops the run at once.
+    let against = match &resolved.baseline_commit {
+        Some(reference) => Some(super::baseline_commit::Against::read(reference)?),
+        None => None,
+    };
     let input = Input::read(&resolved)?;
     let progress = crate::progress::Progress::start(resolved.quiet);
     let mut outcome = input.scan(&resolved, resolved.own_files(&[]), Some(progress.counter()))?;
     progress.finish();
     if let Some(path) = &resolved.write_baseline {
         return write_baseline(path, &outcome);
+    }
+    if let Some(against) = &against {
+        against.apply(&mut outcome, &resolved.settings)?;
     }
     input.apply_baseline(&mut outcome);
     let mut options = resolved.report_options(Stream::Stdout);

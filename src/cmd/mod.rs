@@ -4,6 +4,7 @@
 //! `anyhow` (context added on the way up); the library below returns typed errors.
 
 mod auth_header;
+mod baseline_commit;
 mod check;
 mod explain;
 mod fix;

@@ -24,6 +24,8 @@ pub(crate) struct Resolved {
     /// `--baseline`, or the config's `baseline` relative to the config file.
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
+    /// `--baseline-commit REF`.
+    pub baseline_commit: Option<String>,
     pub output: Option<PathBuf>,
     pub format: Format,
     pub show_secrets: bool,
@@ -132,6 +134,7 @@ pub(crate) fn resolve(args: &CheckArgs) -> anyhow::Result<Resolved> {
         stdin_name,
         baseline: baseline_path(args, &loaded),
         write_baseline: args.write_baseline.clone(),
+        baseline_commit: args.baseline_commit.clone(),
         output: args.output.clone(),
         format: args.format,
         show_secrets: args.show_secrets,

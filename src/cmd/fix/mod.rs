@@ -82,6 +82,11 @@ fn refuse_unsupported(args: &FixArgs, resolved: &Resolved) -> anyhow::Result<()>
             "`fix` does not write baselines: record what is left after fixing with `whispir-migrate check --write-baseline FILE`"
         );
     }
+    if resolved.baseline_commit.is_some() {
+        anyhow::bail!(
+            "`--baseline-commit` is for `check` (report what a change introduces); `fix` fixes every finding"
+        );
+    }
     if resolved.stdin_name.is_some() && !resolved.paths.is_empty() {
         anyhow::bail!(
             "`fix -` fixes standard input alone (the fixed text goes to standard output); pass files and directories in another run"
