@@ -860,6 +860,35 @@ mod tests {
     }
 
     #[test]
+    fn rest_template_with_a_uri_components_builder_url_in_a_local() {
+        let src = r#"class A {
+    ResponseEntity<String> f(String key) {
+        HttpHeaders headers = new HttpHeaders();
+        String url = UriComponentsBuilder.fromHttpUrl("https://api.au.whispir.com/contacts")
+                .queryParam("apikey", key)
+                .queryParam("limit", 50)
+                .toUriString();
+        return restTemplate.exchange(url, HttpMethod.GET, new HttpEntity<>(headers), String.class);
+    }
+}
+"#;
+        assert_eq!(
+            safe("A.java", src),
+            r#"class A {
+    ResponseEntity<String> f(String key) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set("x-api-key", key);
+        String url = UriComponentsBuilder.fromHttpUrl("https://api.au.whispir.com/contacts")
+                .queryParam("limit", 50)
+                .toUriString();
+        return restTemplate.exchange(url, HttpMethod.GET, new HttpEntity<>(headers), String.class);
+    }
+}
+"#
+        );
+    }
+
+    #[test]
     fn rest_template_headers_shared_with_another_request_are_unsafe() {
         let src = r#"class A {
     void f(String key) {
