@@ -4,7 +4,7 @@
 //! `Language` trait, never file extensions.
 
 mod lexer;
-mod rust;
+pub(crate) mod rust;
 pub mod tokens;
 pub mod tree;
 

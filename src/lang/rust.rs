@@ -158,6 +158,81 @@ fn literal_token(text: &str, r: std::ops::Range<usize>) -> Token {
     Token::with_content(TokKind::Str, r, start..end)
 }
 
+/// SPEC's safe line for a fix through a Rust variable (`tree::is_single_use_local` for the
+/// tree-sitter languages): the name at byte `binding` is bound by `let NAME` (not `mut`) in
+/// the innermost block that also holds `use_at`, and that block names it exactly twice —
+/// the binding and the use — counting the inline arguments of format strings (`"{url}"`).
+pub fn is_single_use_local(src: &[u8], binding: usize, use_at: usize) -> bool {
+    let Ok(text) = std::str::from_utf8(src) else {
+        return false;
+    };
+    let Ok(stream) = TokenStream::from_str(text) else {
+        return false;
+    };
+    let offsets = Offsets::new(text);
+    let proven = innermost_block(stream, &offsets, binding, use_at)
+        .is_some_and(|block| block_proves(block, &offsets, src, binding));
+    proc_macro2::extra::invalidate_current_thread_spans();
+    proven
+}
+
+/// The innermost `{…}` whose span holds both offsets.
+fn innermost_block(
+    stream: TokenStream,
+    offsets: &Offsets,
+    a: usize,
+    b: usize,
+) -> Option<TokenStream> {
+    for tree in stream {
+        if let TokenTree::Group(g) = tree {
+            let span = offsets.range(g.span_open()).start..offsets.range(g.span_close()).end;
+            if span.contains(&a) && span.contains(&b) {
+                let inner = innermost_block(g.stream(), offsets, a, b);
+                return match inner {
+                    Some(found) => Some(found),
+                    None if g.delimiter() == Delimiter::Brace => Some(g.stream()),
+                    None => None,
+                };
+            }
+        }
+    }
+    None
+}
+
+fn block_proves(block: TokenStream, offsets: &Offsets, src: &[u8], binding: usize) -> bool {
+    let mut words: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let mut literals: Vec<String> = Vec::new();
+    collect(block, offsets, &mut words, &mut literals);
+    let Some(at) = words.iter().position(|(_, r)| r.start == binding) else {
+        return false;
+    };
+    let name = String::from_utf8_lossy(&src[words[at].1.clone()]).into_owned();
+    let bound_by_let = at > 0 && words[at - 1].0 == "let";
+    let named = words.iter().filter(|(w, _)| *w == name).count()
+        + literals
+            .iter()
+            .filter(|l| l.contains(&format!("{{{name}}}")) || l.contains(&format!("{{{name}:")))
+            .count();
+    bound_by_let && named == 2
+}
+
+/// Every identifier (with its offsets) and literal of a stream, nested groups included.
+fn collect(
+    stream: TokenStream,
+    offsets: &Offsets,
+    words: &mut Vec<(String, std::ops::Range<usize>)>,
+    literals: &mut Vec<String>,
+) {
+    for tree in stream {
+        match tree {
+            TokenTree::Group(g) => collect(g.stream(), offsets, words, literals),
+            TokenTree::Ident(i) => words.push((i.to_string(), offsets.range(i.span()))),
+            TokenTree::Literal(l) => literals.push(l.to_string()),
+            TokenTree::Punct(_) => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

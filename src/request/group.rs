@@ -307,7 +307,8 @@ fn prove_variables(file: &SourceFile, diagnostics: &mut [Diagnostic]) {
                 tree.get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
             let proven = tree.as_ref().is_some_and(|t| {
                 crate::lang::tree::is_single_use_local(t, &file.bytes, v.binding, v.use_at)
-            });
+            }) || (file.file_name().ends_with(".rs")
+                && crate::lang::rust::is_single_use_local(&file.bytes, v.binding, v.use_at));
             (!proven).then(|| fix_identity(fix))
         })
         .collect();

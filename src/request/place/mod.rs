@@ -196,7 +196,12 @@ pub(super) mod testing {
                             v.binding,
                             v.use_at,
                         )
-                    })
+                    }) || (name.ends_with(".rs")
+                        && crate::lang::rust::is_single_use_local(
+                            src.as_bytes(),
+                            v.binding,
+                            v.use_at,
+                        ))
                 });
                 let applicability = if proven {
                     f.applicability

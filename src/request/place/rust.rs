@@ -29,17 +29,122 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             )
         {
             let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
-            let value = req.key.as_code('"');
-            return Ok(Placement {
-                edits: vec![Edit::insert(
-                    tokens[close].end(),
-                    format!(".header(\"x-api-key\", {value})"),
-                )],
-                applicability: Applicability::Safe,
-                how: "add `.header(\"x-api-key\", …)` to the request builder".into(),
-            });
+            return builder_header(req, close, header_method(src)?);
+        }
+        if let Some(placed) = ureq_call(req, name, open, &callee) {
+            return placed;
         }
         i = name;
     }
     Err("the URL is not passed to a request builder".into())
+}
+
+/// ureq: `ureq::get(URL)` / `agent.get(URL)` gets the header after the call, with the method
+/// the file's ureq version uses (`.set` in 2.x, `.header` in 3.x), judged by the file's own
+/// calls. `None` when the call is not a ureq request function.
+fn ureq_call(
+    req: &Request,
+    name: usize,
+    open: usize,
+    callee: &str,
+) -> Option<Result<Placement, String>> {
+    let (src, tokens) = (req.src, req.tokens);
+    let path_call = prev_significant(tokens, name).is_some_and(|d| tokens[d].is_punct(src, "::"));
+    let verb = matches!(
+        callee,
+        "get" | "post" | "put" | "patch" | "delete" | "head" | "request"
+    );
+    if !(path_call && verb) {
+        return None;
+    }
+    match receiver_of(src, tokens, name).as_deref() {
+        Some("ureq") => {}
+        Some("reqwest") => {
+            return Some(Err(format!(
+                "`reqwest::{callee}` sends no headers; send it from a `Client` with `.header(\"x-api-key\", …)`"
+            )));
+        }
+        _ => {
+            return Some(Err(format!(
+                "`{callee}(…)` is not a request builder the fixer knows"
+            )));
+        }
+    }
+    let close = matching_close(src, tokens, open)?;
+    Some(header_method(src).and_then(|method| builder_header(req, close, method)))
+}
+
+/// The builder method that adds a header: reqwest's `.header`; in a file using ureq, `.set`
+/// (2.x) or `.header` (3.x), whichever the file's own calls use.
+fn header_method(src: &[u8]) -> Result<&'static str, String> {
+    let says = |text: &[u8]| memchr::memmem::find(src, text).is_some();
+    if !says(b"ureq") {
+        return Ok("header");
+    }
+    match (says(b".set(\""), says(b".header(\"")) {
+        (true, false) => Ok("set"),
+        (false, true) => Ok("header"),
+        _ => Err("ureq sets headers with `.set` (2.x) or `.header` (3.x); the file does not show which: add it by hand".into()),
+    }
+}
+
+/// `.METHOD("x-api-key", key)` right after the call that closes at token `close`.
+fn builder_header(req: &Request, close: usize, method: &str) -> Result<Placement, String> {
+    let value = req.key.as_code('"');
+    Ok(Placement {
+        edits: vec![Edit::insert(
+            req.tokens[close].end(),
+            format!(".{method}(\"x-api-key\", {value})"),
+        )],
+        applicability: Applicability::Safe,
+        how: format!("add `.{method}(\"x-api-key\", …)` to the request builder"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fix, manual, safe};
+    use crate::diagnostic::Applicability;
+
+    #[test]
+    fn ureq_requests_get_the_header_method_of_the_files_ureq_version() {
+        let src = "fn f(key: &str) {\n    let url = format!(\"https://api.au.whispir.com/m?apikey={key}\");\n    ureq::get(&url).set(\"Accept\", \"x\").call();\n}\n";
+        assert_eq!(
+            safe("a.rs", src),
+            "fn f(key: &str) {\n    let url = format!(\"https://api.au.whispir.com/m\");\n    ureq::get(&url).set(\"x-api-key\", key).set(\"Accept\", \"x\").call();\n}\n"
+        );
+        // ureq 3 spells it `.header`, also on an agent's request.
+        let src = "fn f(agent: &ureq::Agent, key: &str) {\n    agent.post(format!(\"https://api.au.whispir.com/m?apikey={}\", key)).header(\"Accept\", \"x\").send(b);\n}\n";
+        assert!(
+            safe("a.rs", src).contains(".post(\"https://api.au.whispir.com/m\".to_string()).header(\"x-api-key\", key).header(\"Accept\""),
+            "{}",
+            safe("a.rs", src)
+        );
+        // Neither or both in sight: not for the fixer to guess.
+        assert!(manual("a.rs", "fn f(key: &str) {\n    ureq::get(&format!(\"https://api.au.whispir.com/m?apikey={key}\")).call();\n}\n").contains("`.set`"));
+    }
+
+    #[test]
+    fn a_let_url_is_safe_only_when_read_once_by_the_request() {
+        let once = "fn f(c: &Client, key: &str) {\n    let url = format!(\"https://api.au.whispir.com/m?apikey={key}\");\n    c.get(&url).send();\n}\n";
+        assert_eq!(fix("a.rs", once).unwrap().1, Applicability::Safe);
+        // Read again in a format string's inline argument, or bound `mut`: unsafe.
+        for src in [
+            "fn f(c: &Client, key: &str) {\n    let url = format!(\"https://api.au.whispir.com/m?apikey={key}\");\n    c.get(&url).send();\n    log::info!(\"sent {url}\");\n}\n",
+            "fn f(c: &Client, key: &str) {\n    let mut url = format!(\"https://api.au.whispir.com/m?apikey={key}\");\n    c.get(&url).send();\n}\n",
+        ] {
+            assert_eq!(fix("a.rs", src).unwrap().1, Applicability::Unsafe, "{src}");
+        }
+    }
+
+    #[test]
+    fn reqwest_get_sends_no_headers() {
+        assert!(
+            manual(
+                "a.rs",
+                "async fn f(key: &str) {\n    reqwest::get(format!(\"https://api.au.whispir.com/m?apikey={key}\")).await;\n}\n"
+            )
+            .contains("Client")
+        );
+    }
 }
