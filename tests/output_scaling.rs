@@ -6,7 +6,9 @@
 //! every secret of the file), one long line holding thousands of URLs (the human report
 //! once printed the whole line for every finding), one long line of thousands of key
 //! positions (each searched the whole line for an assignment), and thousands of suppression
-//! comments (each once counted the lines before it).
+//! comments (each once counted the lines before it), and one function sending thousands of
+//! requests, each held in its own variable (each request once read the rest of the function
+//! to see whether a later statement sets its header).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -133,6 +135,29 @@ fn suppressed(n: usize) -> String {
     // One finding left, so the run reports something (a suppression covers the next line too).
     text.push_str("\nv = \"https://api.whispir.com/contacts\"\n");
     text
+}
+
+/// One Go function sending `n` requests, each built in its own variable.
+fn requests_in_one_function(n: usize) -> String {
+    let mut text = String::from("package main\n\nimport \"net/http\"\n\nfunc send(key string) {\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "\treq{i}, _ := http.NewRequest(\"GET\", \"https://api.au.whispir.com/messages/{i}?apikey=\"+key, nil)\n\thttp.DefaultClient.Do(req{i})\n"
+        ));
+    }
+    text.push_str("}\n");
+    text
+}
+
+#[test]
+fn placing_headers_in_a_function_of_many_requests_is_linear() {
+    assert_linear(
+        "send.go",
+        300,
+        requests_in_one_function,
+        &[&["--region", "au", "--format", "concise"]],
+        false,
+    );
 }
 
 #[test]

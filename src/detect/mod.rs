@@ -105,6 +105,9 @@ pub struct Facts {
     /// For each token, the innermost bracket open before it: computed once per file, when a
     /// fix first asks (`request::place`), as a file can hold thousands of requests.
     pub openers: std::sync::OnceLock<crate::lang::tokens::Openers>,
+    /// Where lines start and identifiers occur, computed when a fix first asks whether a
+    /// later statement of a block sets the header.
+    pub layout: std::sync::OnceLock<crate::lang::tokens::Layout>,
     pub hosts: Vec<HostUse>,
     pub params: Vec<ApiKeyParam>,
     /// The secrets to redact wherever file text is shown.

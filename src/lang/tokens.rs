@@ -9,31 +9,139 @@ use std::ops::Range;
 /// structure, computed once and shared by all its requests. Four bytes a token, as a minified
 /// file has millions.
 #[derive(Debug, Default)]
-pub struct Openers(Vec<u32>);
+pub struct Openers {
+    inner: Vec<u32>,
+    /// Each `{` with the bracket that closes it, by the `{`'s index.
+    brace_pairs: Vec<(u32, u32)>,
+}
 
 impl Openers {
     const NONE: u32 = u32::MAX;
 
     pub fn of_file(src: &[u8], tokens: &[Token]) -> Openers {
         let mut stack: Vec<u32> = Vec::new();
-        let mut out = Vec::with_capacity(tokens.len());
+        let mut inner = Vec::with_capacity(tokens.len());
+        let mut brace_pairs = Vec::new();
         for (j, t) in tokens.iter().enumerate() {
-            out.push(stack.last().copied().unwrap_or(Self::NONE));
+            inner.push(stack.last().copied().unwrap_or(Self::NONE));
             if is_open(src, t) {
                 stack.push(j as u32);
-            } else if is_close(src, t) {
-                stack.pop();
+            } else if is_close(src, t)
+                && let Some(open) = stack.pop()
+                && tokens[open as usize].is_punct(src, "{")
+            {
+                brace_pairs.push((open, j as u32));
             }
         }
-        Openers(out)
+        brace_pairs.sort_unstable();
+        Openers { inner, brace_pairs }
+    }
+
+    /// The bracket that closes the block `{` at `open`, if any.
+    pub fn brace_close(&self, open: usize) -> Option<usize> {
+        let i = self
+            .brace_pairs
+            .binary_search_by_key(&(open as u32), |&(o, _)| o)
+            .ok()?;
+        Some(self.brace_pairs[i].1 as usize)
     }
 
     /// The innermost bracket open before token `k`.
     pub fn of(&self, k: usize) -> Option<usize> {
-        self.0
+        self.inner
             .get(k)
             .filter(|&&o| o != Self::NONE)
             .map(|&o| o as usize)
+    }
+}
+
+/// Where a file's lines begin and where each identifier occurs, for questions asked once per
+/// request about the rest of its block ("does a later statement set the header?"): answered
+/// from these in time proportional to the answer, not to the block, so that a function
+/// holding thousands of requests is not scanned once per request.
+#[derive(Debug, Default)]
+pub struct Layout {
+    /// The first token of each line that starts with code (not a comment or a line break),
+    /// and its column in bytes.
+    heads: Vec<(u32, u32)>,
+    /// For each head, the next head indented less (`u32::MAX`: none).
+    next_outdented: Vec<u32>,
+    /// Each identifier's tokens, in order.
+    idents: std::collections::HashMap<Box<[u8]>, Vec<u32>>,
+}
+
+impl Layout {
+    pub fn of_file(src: &[u8], tokens: &[Token]) -> Layout {
+        let mut heads = Vec::new();
+        let mut idents: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
+        // Each byte is looked at once: a minified file is one long line of tokens.
+        let (mut line_start, mut scanned, mut seen_on_line) = (0, 0, false);
+        for (j, t) in tokens.iter().enumerate() {
+            if let Some(nl) = memchr::memrchr(b'\n', &src[scanned..t.start()]) {
+                line_start = scanned + nl + 1;
+                seen_on_line = false;
+            }
+            scanned = t.start();
+            if !seen_on_line
+                && !matches!(t.kind, TokKind::Comment | TokKind::Newline)
+                && src[line_start..t.start()]
+                    .iter()
+                    .all(|b| matches!(b, b' ' | b'\t'))
+            {
+                heads.push((j as u32, (t.start() - line_start) as u32));
+            }
+            if t.kind != TokKind::Newline {
+                seen_on_line = true;
+            }
+            if t.kind == TokKind::Ident {
+                idents.entry(t.text(src).into()).or_default().push(j as u32);
+            }
+        }
+        // The next less indented head, by a stack of heads still waiting for one.
+        let mut next_outdented = vec![u32::MAX; heads.len()];
+        let mut waiting: Vec<usize> = Vec::new();
+        for (h, &(_, col)) in heads.iter().enumerate() {
+            while let Some(&w) = waiting.last().filter(|&&w| heads[w].1 > col) {
+                next_outdented[w] = h as u32;
+                waiting.pop();
+            }
+            waiting.push(h);
+        }
+        Layout {
+            heads,
+            next_outdented,
+            idents,
+        }
+    }
+
+    /// The first token after token `after` that starts a line indented less than `indent`.
+    pub fn next_line_indented_under(&self, after: usize, indent: usize) -> Option<usize> {
+        let here = self.heads.partition_point(|&(k, _)| k as usize <= after);
+        let mut h = match here.checked_sub(1) {
+            // The line of `after` is itself indented less: only the heads after it count.
+            Some(h) if (self.heads[h].1 as usize) >= indent => h,
+            _ => {
+                return self.heads[here..]
+                    .iter()
+                    .find(|&&(_, col)| (col as usize) < indent)
+                    .map(|&(k, _)| k as usize);
+            }
+        };
+        // Each step is a strictly less indented line: as many steps as indentation levels.
+        loop {
+            h = *self.next_outdented.get(h)? as usize;
+            let &(k, col) = self.heads.get(h)?;
+            if (col as usize) < indent {
+                return Some(k as usize);
+            }
+        }
+    }
+
+    /// The tokens spelled `name` after token `after`, in order.
+    pub fn uses_after<'a>(&'a self, name: &[u8], after: usize) -> impl Iterator<Item = usize> + 'a {
+        let uses = self.idents.get(name).map_or(&[][..], |v| &v[..]);
+        let first = uses.partition_point(|&k| k as usize <= after);
+        uses[first..].iter().map(|&k| k as usize)
     }
 }
 

@@ -56,6 +56,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         builder: p.shape == ParamShape::Builder,
         x_api_key_at: &facts.x_api_key_at,
         openers: &facts.openers,
+        layout: &facts.layout,
     };
     // Where the URL is first stored in a variable, the request is where the variable is used.
     let mut through = None;

@@ -629,36 +629,30 @@ pub(super) fn later_header(
     reset: &[u8],
 ) -> Result<bool, String> {
     let (src, tokens) = (req.src, req.tokens);
-    let mut depth = 0usize;
-    let mut elsewhere = false;
-    let mut j = end + 1;
-    while j < tokens.len() {
-        let t = &tokens[j];
-        if t.kind == TokKind::Newline || t.kind == TokKind::Comment {
-            j += 1;
-            continue;
-        }
-        let col = t.start() - line_start(src, t.start());
-        if first_on_line(src, t.start()) && col < indent {
-            break; // a less indented line ends the block (Ruby `end`, a dedent)
-        }
-        if t.kind == TokKind::Punct {
-            match t.text(src) {
-                b"(" | b"[" | b"{" => depth += 1,
-                b"}" if depth == 0 => break,
-                b")" | b"]" | b"}" => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-        if t.text(src) == var
-            && let Some(dot) = next_significant(tokens, j).filter(|&d| tokens[d].is_punct(src, "."))
+    let first = end + 1;
+    if first >= tokens.len() {
+        return Ok(false);
+    }
+    let (openers, layout) = (req.openers(), req.layout());
+    let level = openers.of(first);
+    // The block ends at the `}` closing it, or at a line indented less (Ruby `end`, a dedent).
+    let mut block = level;
+    while let Some(o) = block.filter(|&o| !tokens[o].is_punct(src, "{")) {
+        block = openers.of(o);
+    }
+    let mut limit = block
+        .and_then(|o| openers.brace_close(o))
+        .unwrap_or(tokens.len());
+    if let Some(dedent) = layout.next_line_indented_under(end, indent) {
+        limit = limit.min(dedent);
+    }
+    let next_is =
+        |k: usize, p: &str| next_significant(tokens, k).filter(|&n| tokens[n].is_punct(src, p));
+    let assigns = |k: usize| next_is(k, "=").is_some_and(|q| next_is(q, "=").is_none());
+    for k in layout.uses_after(var, end).take_while(|&k| k < limit) {
+        if let Some(dot) = next_is(k, ".")
             && let Some(m) = next_significant(tokens, dot).filter(|&m| tokens[m].text(src) == reset)
-            && (reset != b"Header"
-                || next_significant(tokens, m).is_some_and(|q| {
-                    tokens[q].is_punct(src, "=")
-                        && !next_significant(tokens, q)
-                            .is_some_and(|r| tokens[r].is_punct(src, "="))
-                }))
+            && (reset != b"Header" || assigns(m))
         {
             return Err(format!(
                 "a later `{}.{}` replaces the request's headers",
@@ -666,54 +660,47 @@ pub(super) fn later_header(
                 String::from_utf8_lossy(reset)
             ));
         }
+        let same_level = openers.of(k) == level;
         // `var = …` again: a new request from here on.
-        if depth == 0
-            && t.text(src) == var
-            && first_on_line(src, t.start())
-            && next_significant(tokens, j).is_some_and(|n| {
-                matches!(tokens[n].text(src), b"," | b":")
-                    || (tokens[n].is_punct(src, "=")
-                        && !next_significant(tokens, n)
-                            .is_some_and(|m| tokens[m].is_punct(src, "=")))
-            })
+        if same_level
+            && first_on_line(src, tokens[k].start())
+            && (assigns(k) || next_is(k, ",").is_some() || next_is(k, ":").is_some())
         {
+            limit = k;
             break;
         }
-        if sends_header(src, tokens, j..j + 1) {
-            let (s, _) = logical_statement(req, j);
-            if s <= end {
-                // Joined to the request's own statement: not a plain statement of its own.
-                elsewhere = true;
-                j += 1;
-                continue;
-            }
-            let s_col = tokens[s].start() - line_start(src, tokens[s].start());
-            let own = tokens[s].text(src) == var && s_col == indent && {
-                // At the block's own level, not inside an `if` of it.
-                let (_, d) = tokens[end + 1..s]
-                    .iter()
-                    .fold((0usize, 0usize), |(_, d), t| {
-                        let d = match (t.kind, t.text(src)) {
-                            (TokKind::Punct, b"(" | b"[" | b"{") => d + 1,
-                            (TokKind::Punct, b")" | b"]" | b"}") => d.saturating_sub(1),
-                            _ => d,
-                        };
-                        (0, d)
-                    });
-                d == 0
-            };
-            if own {
+        // A statement of its own on `var`, at the block's level (not inside an `if` of it),
+        // that sets the header: the request sends it.
+        if same_level && tokens[k].start() - line_start(src, tokens[k].start()) == indent {
+            let (s, e) = logical_statement(req, k);
+            if s == k && header_literal_between(req, k, e + 1).is_some() {
                 return Ok(true);
             }
-            elsewhere = true;
         }
-        j += 1;
     }
-    if elsewhere {
+    if header_literal_between(req, first, limit).is_some() {
         Err("`x-api-key` is set later in this block, not plainly on this request; check which request it belongs to".into())
     } else {
         Ok(false)
     }
+}
+
+/// The first string literal among tokens `from..to` that names the `x-api-key` header, found
+/// from where the file says it (`Request::x_api_key_at`) rather than by reading the tokens.
+fn header_literal_between(req: &Request, from: usize, to: usize) -> Option<usize> {
+    let (src, tokens) = (req.src, req.tokens);
+    let (Some(start), end) = (
+        tokens.get(from).map(Token::start),
+        tokens.get(to).map_or(src.len(), Token::start),
+    ) else {
+        return None;
+    };
+    let at = req.x_api_key_at;
+    at[at.partition_point(|&p| p < start)..]
+        .iter()
+        .take_while(|&&p| p < end)
+        .filter_map(|&p| token_at(tokens, p))
+        .find(|&j| sends_header(src, tokens, j..j + 1))
 }
 
 /// The value of entry `name` (`'name' => …`, `name: …`, `:name => …`) at the top level

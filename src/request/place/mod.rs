@@ -17,7 +17,7 @@ mod rust;
 mod shell;
 
 use crate::diagnostic::{Applicability, Edit};
-use crate::lang::tokens::{Openers, token_at};
+use crate::lang::tokens::{Layout, Openers, token_at};
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::request::query::KeySource;
 use cursor::{anchor, opening};
@@ -46,6 +46,8 @@ pub struct Request<'a> {
     pub x_api_key_at: &'a [usize],
     /// The file's bracket structure, shared by all its requests (see `Facts::openers`).
     pub openers: &'a std::sync::OnceLock<Openers>,
+    /// The file's lines and identifiers, shared likewise (see `Facts::layout`).
+    pub layout: &'a std::sync::OnceLock<Layout>,
 }
 
 impl Request<'_> {
@@ -53,6 +55,12 @@ impl Request<'_> {
     pub(super) fn openers(&self) -> &Openers {
         self.openers
             .get_or_init(|| Openers::of_file(self.src, self.tokens))
+    }
+
+    /// Where the file's lines start and its identifiers occur.
+    pub(super) fn layout(&self) -> &Layout {
+        self.layout
+            .get_or_init(|| Layout::of_file(self.src, self.tokens))
     }
 
     /// Whether `region` says `x-api-key`: a binary search, as one giant request may hold
