@@ -198,6 +198,10 @@ fn file_holds(mut file: &File, expected: &[u8]) -> Result<bool, WriteError> {
     Ok(now == expected)
 }
 
+/// How many times a lease refused because the file is open for writing is asked again, 10 ms
+/// apart.
+const LEASE_RETRIES: usize = 10;
+
 /// The file about to be replaced, open with a read lease where Linux grants one (its owner, or
 /// root): the lease can only be taken while nobody has the file open for writing, and anyone
 /// opening it for writing meanwhile breaks it and waits until it is released. So a writer
@@ -214,7 +218,18 @@ impl Watched {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(WriteError::Changed),
             Err(e) => return Err(io_error("reading", &e)),
         };
-        let leased = match set_lease(&file, libc::F_RDLCK) {
+        // A descriptor open for writing can be a passing one: a process forked elsewhere
+        // holds copies of its parent's descriptors until it runs its program. Such a moment
+        // is waited out; a writer that keeps the file open is not.
+        let mut attempt = set_lease(&file, libc::F_RDLCK);
+        for _ in 0..LEASE_RETRIES {
+            if !matches!(&attempt, Err(e) if e.raw_os_error() == Some(libc::EAGAIN)) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            attempt = set_lease(&file, libc::F_RDLCK);
+        }
+        let leased = match attempt {
             Ok(()) => true,
             Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => {
                 return Err(WriteError::OpenForWriting);
