@@ -214,14 +214,11 @@ fn check_rules(
         diagnostics.retain(|d| !suppressed(d));
     }
     if lang.is_prose() {
-        // Migration guides quote the legacy form on purpose: never rewrite prose unasked.
-        // Code blocks are code: their fixes keep the applicability of their language.
-        let blocks = Ranges::new(crate::lang::fenced_code_blocks(&file.bytes));
-        for d in &mut diagnostics {
-            let in_code = blocks.contain(d.span.start);
-            if let Some(fix) = d.fix.as_mut().filter(|_| !in_code) {
-                fix.applicability = Applicability::Unsafe;
-            }
+        // Migration guides quote the legacy form on purpose, in code blocks too (the API's own
+        // authentication page shows the old `?apikey=` form in one): never rewrite prose
+        // unasked (SPEC).
+        for fix in diagnostics.iter_mut().filter_map(|d| d.fix.as_mut()) {
+            fix.applicability = Applicability::Unsafe;
         }
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.code, d.span.end));

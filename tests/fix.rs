@@ -1793,6 +1793,30 @@ fn markdown_prose_is_fixed_only_with_unsafe_fixes() {
 }
 
 #[test]
+fn a_markdown_code_block_is_fixed_only_with_unsafe_fixes() {
+    // A migration guide's "before" example is legacy on purpose (SPEC: prose, fenced code
+    // blocks included); plain `fix` used to rewrite it as shell.
+    let original = "# Migrating\n\nBefore:\n\n```bash\ncurl \"https://api.whispir.com/messages?apikey=<your_api_key>\"\n```\n";
+    let (dir, path) = one_file("MIGRATING.md", original.as_bytes());
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        after.contains(
+            "curl \"https://api.au.whispir.com/messages\" -H \"x-api-key: <your_api_key>\""
+        ),
+        "{after}"
+    );
+}
+
+#[test]
 fn a_request_whose_key_cannot_move_keeps_its_retired_host() {
     // Prose with no header lines: nowhere to put the key, so the host stays too (moving it
     // alone would leave a regional host with the key in the query: 403).
