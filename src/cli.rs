@@ -207,6 +207,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub show_secrets: bool,
 
+    /// Show each fix as a small diff under its finding (human format).
+    #[arg(long)]
+    pub show_fixes: bool,
+
     /// When to use colour (`NO_COLOR` is honoured with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -530,3 +530,32 @@ fn codes_at(dir: &Path, args: &[&str]) -> Vec<String> {
         .map(|l| l.split(": ").next().unwrap().to_string())
         .collect()
 }
+
+#[test]
+fn show_fixes_puts_each_fix_as_a_redacted_diff_under_its_finding() {
+    let text = format!("curl \"https://api.au.whispir.com/messages?apikey={KEY}\" -d @m.json\n");
+    let dir = tree(&[("send.sh", &text)]);
+    let args = ["check", "--no-config", "--region", "au", "send.sh"];
+    let plain = run(dir.path(), &args, None);
+    assert!(!plain.stdout.contains("fix:"), "{}", plain.stdout);
+
+    let shown = run(dir.path(), &[&args[..], &["--show-fixes"]].concat(), None);
+    assert_eq!(shown.code, 1, "{shown:?}");
+    assert!(
+        shown.stdout.contains("= fix:\n    - curl \"https://api.au.whispir.com/messages?apikey=9f86…\" -d @m.json\n    + curl \"https://api.au.whispir.com/messages\" -H \"x-api-key: 9f86…\" -d @m.json"),
+        "{}",
+        shown.stdout
+    );
+    assert!(!shown.stdout.contains(KEY), "{}", shown.stdout);
+
+    let secrets = run(
+        dir.path(),
+        &[&args[..], &["--show-fixes", "--show-secrets"]].concat(),
+        None,
+    );
+    assert!(
+        secrets.stdout.contains(&format!("-H \"x-api-key: {KEY}\"")),
+        "{}",
+        secrets.stdout
+    );
+}

@@ -29,6 +29,8 @@ pub(crate) struct Resolved {
     pub output: Option<PathBuf>,
     pub format: Format,
     pub show_secrets: bool,
+    /// `--show-fixes`: each fix as a diff under its finding (human format).
+    pub show_fixes: bool,
     color: ColorChoice,
     pub quiet: bool,
     pub verbose: bool,
@@ -60,6 +62,7 @@ impl Resolved {
         ReportOptions {
             format: self.format,
             show_secrets: self.show_secrets,
+            show_fixes: self.show_fixes,
             color,
             quiet: self.quiet,
             statistics: self.statistics,
@@ -138,6 +141,7 @@ pub(crate) fn resolve(args: &CheckArgs) -> anyhow::Result<Resolved> {
         output: args.output.clone(),
         format: args.format,
         show_secrets: args.show_secrets,
+        show_fixes: args.show_fixes,
         color: args.color,
         quiet: args.quiet,
         verbose: args.verbose,

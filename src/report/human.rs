@@ -211,6 +211,9 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
                     }
                 };
                 notes.push(format!("{how}: {}", clean_line(report, &fix.message, opts)));
+                if opts.show_fixes {
+                    notes.push(fix_as_diff(report, fix, opts));
+                }
             }
             let diagnostic = base
                 .with_code(d.code.as_str())
@@ -229,4 +232,31 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
         writeln!(out, "{}", summary_line(outcome, opts))?;
     }
     Ok(())
+}
+
+/// The lines a fix touches, before (`-`) and after (`+`), redacted and escaped like every
+/// other line of the report (`--show-fixes`).
+fn fix_as_diff(report: &FileReport, fix: &crate::diagnostic::Fix, opts: &ReportOptions) -> String {
+    let bytes = &report.file.bytes[..];
+    let (Some(first), Some(last)) = (fix.edits.first(), fix.edits.last()) else {
+        return String::new();
+    };
+    let start = memchr::memrchr(b'\n', &bytes[..first.range.start]).map_or(0, |i| i + 1);
+    let end =
+        memchr::memchr(b'\n', &bytes[last.range.end..]).map_or(bytes.len(), |i| last.range.end + i);
+    let mut after = Vec::new();
+    let mut at = start;
+    for edit in &fix.edits {
+        after.extend_from_slice(&bytes[at..edit.range.start]);
+        after.extend_from_slice(edit.content.as_bytes());
+        at = edit.range.end;
+    }
+    after.extend_from_slice(&bytes[at..end]);
+    let mut diff = String::from("fix:");
+    for (sign, text) in [('-', &bytes[start..end]), ('+', &after[..])] {
+        for line in String::from_utf8_lossy(text).lines() {
+            diff.push_str(&format!("\n{sign} {}", clean_line(report, line, opts)));
+        }
+    }
+    diff
 }

@@ -17,6 +17,8 @@ use std::ops::Range;
 pub struct ReportOptions {
     pub format: Format,
     pub show_secrets: bool,
+    /// Human format: each fix as a small diff under its finding (`--show-fixes`).
+    pub show_fixes: bool,
     pub color: bool,
     pub quiet: bool,
     pub statistics: bool,
