@@ -120,20 +120,16 @@ pub fn collect(
             Carries::ParamsMap => "a params map with an `apikey` entry".to_string(),
         };
         let name_text = String::from_utf8_lossy(tokens[name].text(src)).into_owned();
-        let span = &tokens[name].span();
-        let (start, end) = (file.line_col(span.start), file.line_col(span.end));
+        let span = tokens[name].span();
         let starts_url = carries == Carries::LegacyHost
             || carries == Carries::QueryKey && !starts_with_query(t.content_text(src));
         out.push(Binding {
             starts_url,
-            at: Related {
-                path: file.display_path.clone(),
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-                message: format!("`{name_text}` is defined here as {shown}"),
-            },
+            at: related(
+                file,
+                span,
+                format!("`{name_text}` is defined here as {shown}"),
+            ),
             name: name_text,
             qualifier,
             carries,
@@ -156,6 +152,19 @@ const ENV: &str = "env";
 
 /// `.env`, `.env.local`, `production.env`: files of `NAME=value` lines loaded into the
 /// environment.
+/// Where a binding is defined, as the related location of the findings at its uses.
+fn related(file: &SourceFile, span: Range<usize>, message: String) -> Related {
+    let (start, end) = (file.line_col(span.start), file.line_col(span.end));
+    Related {
+        path: file.display_path.clone(),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        message,
+    }
+}
+
 fn is_dotenv(name: &str) -> bool {
     name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
 }
@@ -203,7 +212,6 @@ fn collect_env(file: &SourceFile, diagnostics: &[Diagnostic], out: &mut Vec<Bind
             Carries::LegacyHost => legacy_origin(&src[eq + 1..d.span.end], d.span.len()),
             _ => query_piece(src, d.span.clone()),
         };
-        let (start, end) = (file.line_col(at), file.line_col(eq));
         let value = src[eq + 1..range.end].trim_ascii_start();
         let value = value
             .strip_prefix(b"\"")
@@ -211,14 +219,7 @@ fn collect_env(file: &SourceFile, diagnostics: &[Diagnostic], out: &mut Vec<Bind
             .unwrap_or(value);
         out.push(Binding {
             starts_url: carries == Carries::LegacyHost || !starts_with_query(value),
-            at: Related {
-                path: file.display_path.clone(),
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-                message: format!("`{name}` is set here as {shown}"),
-            },
+            at: related(file, at..eq, format!("`{name}` is set here as {shown}")),
             name,
             qualifier: ENV.to_string(),
             carries,

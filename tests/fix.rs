@@ -1772,48 +1772,38 @@ fn unsafe_fixes_apply_the_region_typo_fix() {
 }
 
 #[test]
-fn markdown_prose_is_fixed_only_with_unsafe_fixes() {
-    let original = "# Sending messages\n\nOur old integration sent:\n\nPOST https://api.whispir.com/messages?apikey=KEY\nContent-Type: application/vnd.whispir.message-v1+json\n\nuntil 2019.\n";
-    let (dir, path) = one_file("README.md", original.as_bytes());
-    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
-    assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
-
-    let out = run(fix_file_cmd(
-        dir.path(),
-        &["--region", "au", "--unsafe-fixes", "."],
-    ));
-    assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
-    let after = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        after.contains("POST https://api.au.whispir.com/messages\n"),
-        "{after}"
-    );
-    assert!(after.contains("x-api-key: KEY"), "{after}");
-}
-
-#[test]
-fn a_markdown_code_block_is_fixed_only_with_unsafe_fixes() {
-    // A migration guide's "before" example is legacy on purpose (SPEC: prose, fenced code
-    // blocks included); plain `fix` used to rewrite it as shell.
-    let original = "# Migrating\n\nBefore:\n\n```bash\ncurl \"https://api.whispir.com/messages?apikey=<your_api_key>\"\n```\n";
-    let (dir, path) = one_file("MIGRATING.md", original.as_bytes());
-    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
-    assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
-
-    let out = run(fix_file_cmd(
-        dir.path(),
-        &["--region", "au", "--unsafe-fixes", "."],
-    ));
-    assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
-    let after = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        after.contains(
-            "curl \"https://api.au.whispir.com/messages\" -H \"x-api-key: <your_api_key>\""
+fn markdown_is_fixed_only_with_unsafe_fixes_code_blocks_included() {
+    // SPEC: prose, fenced code blocks included — a migration guide's "before" example is
+    // legacy on purpose; plain `fix` used to rewrite a code block as shell.
+    let cases: [(&str, &[&str]); 2] = [
+        (
+            "# Sending messages\n\nOur old integration sent:\n\nPOST https://api.whispir.com/messages?apikey=KEY\nContent-Type: application/vnd.whispir.message-v1+json\n\nuntil 2019.\n",
+            &[
+                "POST https://api.au.whispir.com/messages\n",
+                "x-api-key: KEY",
+            ],
         ),
-        "{after}"
-    );
+        (
+            "# Migrating\n\nBefore:\n\n```bash\ncurl \"https://api.whispir.com/messages?apikey=<your_api_key>\"\n```\n",
+            &["curl \"https://api.au.whispir.com/messages\" -H \"x-api-key: <your_api_key>\""],
+        ),
+    ];
+    for (original, fixed) in cases {
+        let (dir, path) = one_file("README.md", original.as_bytes());
+        let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+        assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+
+        let out = run(fix_file_cmd(
+            dir.path(),
+            &["--region", "au", "--unsafe-fixes", "."],
+        ));
+        assert_ne!(out.status.code(), Some(2), "{}", describe(&out));
+        let after = std::fs::read_to_string(&path).unwrap();
+        for expected in fixed {
+            assert!(after.contains(expected), "{after}");
+        }
+    }
 }
 
 #[test]

@@ -493,34 +493,6 @@ pub fn comment_ranges(src: &[u8], tokens: &[Token]) -> Vec<Range<usize>> {
     out
 }
 
-/// Byte ranges of the fenced code blocks (```` ``` ```` or `~~~`) of a Markdown document.
-pub fn fenced_code_blocks(src: &[u8]) -> Vec<Range<usize>> {
-    let mut blocks = Vec::new();
-    let mut open: Option<(usize, &[u8])> = None;
-    let mut start = 0;
-    while start < src.len() {
-        let end = memchr::memchr(b'\n', &src[start..]).map_or(src.len(), |i| start + i + 1);
-        let line = src[start..end].trim_ascii_start();
-        let fence: Option<&[u8]> = if line.starts_with(b"```") {
-            Some(b"```")
-        } else if line.starts_with(b"~~~") {
-            Some(b"~~~")
-        } else {
-            None
-        };
-        match (open, fence) {
-            (None, Some(f)) => open = Some((end, f)),
-            (Some((body, f)), Some(g)) if f == g => {
-                blocks.push(body..start);
-                open = None;
-            }
-            _ => {}
-        }
-        start = end;
-    }
-    blocks
-}
-
 /// Chooses the language family from a file name (lowercased). Unknown names are scanned as
 /// plain text: the raw scan still finds URLs there.
 pub fn for_file_name(name: &str) -> &'static dyn Language {
