@@ -126,4 +126,11 @@ impl Diagnostic {
         self.fix = fix;
         self
     }
+
+    /// Whether plain `fix` applies this finding's fix (unsafe ones need `--unsafe-fixes`).
+    pub fn has_safe_fix(&self) -> bool {
+        self.fix
+            .as_ref()
+            .is_some_and(|f| f.applicability == Applicability::Safe)
+    }
 }

@@ -113,11 +113,7 @@ impl Outcome {
         self.reports
             .iter()
             .flat_map(|r| &r.diagnostics)
-            .filter(|d| {
-                d.fix
-                    .as_ref()
-                    .is_some_and(|f| f.applicability == Applicability::Safe)
-            })
+            .filter(|d| d.has_safe_fix())
             .count()
     }
 }
@@ -747,12 +743,7 @@ pub fn base_url_policy(reports: &[FileReport], whole_repository: bool) -> BaseUr
         .flat_map(|r| {
             r.diagnostics
                 .iter()
-                .filter(|d| {
-                    d.code == RuleCode::WM002
-                        && d.fix
-                            .as_ref()
-                            .is_none_or(|f| f.applicability != Applicability::Safe)
-                })
+                .filter(|d| d.code == RuleCode::WM002 && !d.has_safe_fix())
                 .map(|d| {
                     format!(
                         "{}:{}",

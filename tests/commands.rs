@@ -234,7 +234,9 @@ fn summary_counts_safe_fixes_and_says_what_the_others_need() {
         None,
     );
     assert_eq!(out.code, 1, "{out:?}");
-    let marked: Vec<&str> = out.stdout.lines().filter(|l| l.contains("[*]")).collect();
+    let (findings, summary) = out.stdout.trim_end().rsplit_once('\n').unwrap();
+    assert!(summary.starts_with("Found 3 diagnostics"), "{}", out.stdout);
+    let marked: Vec<&str> = findings.lines().filter(|l| l.contains("[*]")).collect();
     assert_eq!(
         marked.len(),
         1,
@@ -244,13 +246,72 @@ fn summary_counts_safe_fixes_and_says_what_the_others_need() {
     assert!(marked[0].starts_with("send.sh:1:"), "{}", out.stdout);
     assert!(
         out.stdout.ends_with(
-            "(2 files scanned). 1 fixable with `whispir-migrate fix`. 1 more fix with `--unsafe-fixes`. 1 host fix needs `--region`.\n"
+            "(2 files scanned). [*] 1 fixable with `whispir-migrate fix`. 1 more fix with `--unsafe-fixes`. 1 host fix needs `--region`.\n"
         ),
         "{}",
         out.stdout
     );
     let one = run(dir.path(), &["check", "--no-config", "send.sh"], None);
     assert!(one.stdout.contains("(1 file scanned)"), "{}", one.stdout);
+}
+
+/// The human report's findings as (header line, `path:line:col`, the rest of the block).
+fn human_findings(stdout: &str) -> Vec<(String, String, String)> {
+    stdout
+        .split("\n\n")
+        .filter_map(|block| {
+            let mut lines = block.lines();
+            let header = lines.next()?;
+            let place = lines.next()?.split_once("┌─ ")?.1;
+            Some((
+                header.to_string(),
+                place.to_string(),
+                lines.collect::<Vec<_>>().join("\n"),
+            ))
+        })
+        .collect()
+}
+
+/// The human report's finding at `place` (`path:line:col`) of `mixed_tree`.
+fn human_finding_at(place: &str) -> (String, String) {
+    let dir = mixed_tree();
+    let out = run(dir.path(), &["check", "--no-config"], None);
+    assert_eq!(out.code, 1, "{out:?}");
+    let findings = human_findings(&out.stdout);
+    assert_eq!(findings.len(), 3, "{}", out.stdout);
+    let (header, _, rest) = findings
+        .into_iter()
+        .find(|(_, at, _)| at == place)
+        .unwrap_or_else(|| panic!("no finding at {place}: {}", out.stdout));
+    (header, rest)
+}
+
+#[test]
+fn human_marks_a_fix_plain_fix_applies_with_a_star_after_the_code() {
+    let (header, rest) = human_finding_at("send.sh:1:43");
+    assert!(
+        header.starts_with("error[WM002] [*]: API key sent"),
+        "{header}"
+    );
+    assert!(
+        rest.contains("\n  = fix: Move the key to an `x-api-key` header"),
+        "{rest}"
+    );
+    // The finding without any fix has neither.
+    let (header, rest) = human_finding_at("send.sh:2:15");
+    assert!(header.starts_with("error[WM001]: "), "{header}");
+    assert!(!rest.contains("fix:"), "{rest}");
+}
+
+#[test]
+fn human_does_not_star_an_unsafe_fix_and_says_what_applies_it() {
+    let (header, rest) = human_finding_at("docs/old.sh:1:50");
+    assert!(!header.contains("[*]"), "{header}");
+    assert!(header.starts_with("error[WM002]: API key sent"), "{header}");
+    assert!(
+        rest.contains("\n  = unsafe fix (--unsafe-fixes): Move the key to an `x-api-key` header"),
+        "{rest}"
+    );
 }
 
 #[test]
@@ -537,12 +598,13 @@ fn show_fixes_puts_each_fix_as_a_redacted_diff_under_its_finding() {
     let dir = tree(&[("send.sh", &text)]);
     let args = ["check", "--no-config", "--region", "au", "send.sh"];
     let plain = run(dir.path(), &args, None);
-    assert!(!plain.stdout.contains("fix:"), "{}", plain.stdout);
+    assert!(!plain.stdout.contains("\n    - curl"), "{}", plain.stdout);
 
     let shown = run(dir.path(), &[&args[..], &["--show-fixes"]].concat(), None);
     assert_eq!(shown.code, 1, "{shown:?}");
+    // The diff goes under the fix's title, in the same note.
     assert!(
-        shown.stdout.contains("= fix:\n    - curl \"https://api.au.whispir.com/messages?apikey=9f86…\" -d @m.json\n    + curl \"https://api.au.whispir.com/messages\" -H \"x-api-key: 9f86…\" -d @m.json"),
+        shown.stdout.contains("= fix: Move the key to an `x-api-key` header (add `x-api-key` to the curl command)\n    - curl \"https://api.au.whispir.com/messages?apikey=9f86…\" -d @m.json\n    + curl \"https://api.au.whispir.com/messages\" -H \"x-api-key: 9f86…\" -d @m.json"),
         "{}",
         shown.stdout
     );

@@ -8,8 +8,7 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
     for r in &outcome.reports {
         for d in &r.diagnostics {
             let (start, _) = positions(r, &d.span);
-            // As ruff: `[*]` marks what plain `fix` applies; unsafe fixes need a flag.
-            let fixable = if super::is_safe_fix(d) { " [*]" } else { "" };
+            let fixable = super::fixable_marker(d);
             writeln!(
                 out,
                 "{}:{}:{}: {}{fixable} {}",

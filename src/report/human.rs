@@ -12,6 +12,7 @@ use crate::secrets::display_with_map;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor::Buffer};
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -204,19 +205,19 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
                 notes.push(format!("help: {}", clean_line(report, help, opts)));
             }
             if let Some(fix) = &d.fix {
+                // A safe fix is marked `[*]` in the header; an unsafe one says what applies it.
                 let how = match fix.applicability {
-                    crate::diagnostic::Applicability::Safe => "fix available",
-                    crate::diagnostic::Applicability::Unsafe => {
-                        "unsafe fix available (--unsafe-fixes)"
-                    }
+                    crate::diagnostic::Applicability::Safe => "fix",
+                    crate::diagnostic::Applicability::Unsafe => "unsafe fix (--unsafe-fixes)",
                 };
-                notes.push(format!("{how}: {}", clean_line(report, &fix.message, opts)));
+                let mut note = format!("{how}: {}", clean_line(report, &fix.message, opts));
                 if opts.show_fixes {
-                    notes.push(fix_as_diff(report, fix, opts));
+                    note.push_str(&fix_as_diff(report, fix, opts));
                 }
+                notes.push(note);
             }
             let diagnostic = base
-                .with_code(d.code.as_str())
+                .with_code(header_code(d))
                 .with_message(clean_line(report, &d.message, opts))
                 .with_labels(vec![Label::primary((), span).with_message(&d.label)])
                 .with_notes(notes);
@@ -234,8 +235,18 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
     Ok(())
 }
 
-/// The lines a fix touches, before (`-`) and after (`+`), redacted and escaped like every
-/// other line of the report (`--show-fixes`).
+/// The code as codespan is to write it between brackets: `WM001`, or `WM001] [*` for a
+/// finding plain `fix` fixes, so that the header reads `error[WM001] [*]: …` — the marker
+/// right after the code, as in ruff and in the concise format.
+fn header_code(d: &crate::diagnostic::Diagnostic) -> Cow<'static, str> {
+    match super::fixable_marker(d).strip_suffix(']') {
+        Some(open_marker) => format!("{}]{open_marker}", d.code.as_str()).into(),
+        None => d.code.as_str().into(),
+    }
+}
+
+/// The lines a fix touches, before (`-`) and after (`+`), one per line after a line break,
+/// redacted and escaped like every other line of the report (`--show-fixes`).
 fn fix_as_diff(report: &FileReport, fix: &crate::diagnostic::Fix, opts: &ReportOptions) -> String {
     let bytes = &report.file.bytes[..];
     let (Some(first), Some(last)) = (fix.edits.first(), fix.edits.last()) else {
@@ -252,7 +263,7 @@ fn fix_as_diff(report: &FileReport, fix: &crate::diagnostic::Fix, opts: &ReportO
         at = edit.range.end;
     }
     after.extend_from_slice(&bytes[at..end]);
-    let mut diff = String::from("fix:");
+    let mut diff = String::new();
     for (sign, text) in [('-', &bytes[start..end]), ('+', &after[..])] {
         for line in String::from_utf8_lossy(text).lines() {
             diff.push_str(&format!("\n{sign} {}", clean_line(report, line, opts)));

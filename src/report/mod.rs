@@ -87,7 +87,7 @@ fn write_statistics(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
         for d in &r.diagnostics {
             let e = by_rule.entry(d.code).or_insert((0usize, 0usize));
             e.0 += 1;
-            if is_safe_fix(d) {
+            if d.has_safe_fix() {
                 e.1 += 1;
             }
         }
@@ -143,11 +143,10 @@ fn write_statistics(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     write!(out, "{}", sections.join("\n"))
 }
 
-/// Whether plain `fix` applies this finding's fix (`[*]` in the concise format).
-pub(crate) fn is_safe_fix(d: &crate::diagnostic::Diagnostic) -> bool {
-    d.fix
-        .as_ref()
-        .is_some_and(|f| f.applicability == crate::diagnostic::Applicability::Safe)
+/// As ruff: ` [*]` after a finding's code when plain `fix` applies its fix, else nothing.
+/// Unsafe fixes are not marked: they need `--unsafe-fixes`.
+pub(crate) fn fixable_marker(d: &crate::diagnostic::Diagnostic) -> &'static str {
+    if d.has_safe_fix() { " [*]" } else { "" }
 }
 
 /// Findings whose fix only `--unsafe-fixes` applies.
@@ -156,7 +155,7 @@ pub(crate) fn unsafe_fix_count(outcome: &Outcome) -> usize {
         .reports
         .iter()
         .flat_map(|r| &r.diagnostics)
-        .filter(|d| d.fix.is_some() && !is_safe_fix(d))
+        .filter(|d| d.fix.is_some() && !d.has_safe_fix())
         .count()
 }
 
@@ -202,7 +201,7 @@ fn summary_line(outcome: &Outcome, opts: &ReportOptions) -> String {
     }
     let fixable = outcome.fixable_count();
     let fix_note = if fixable > 0 {
-        format!(" {fixable} fixable with `whispir-migrate fix`.")
+        format!(" [*] {fixable} fixable with `whispir-migrate fix`.")
     } else {
         String::new()
     };
