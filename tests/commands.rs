@@ -593,6 +593,37 @@ fn codes_at(dir: &Path, args: &[&str]) -> Vec<String> {
 }
 
 #[test]
+fn show_fixes_shows_edits_apart_as_hunks_and_tabs_as_the_source_lines_do() {
+    // The key leaves the dict on line 7; the header goes on the request, four lines below.
+    let text = "import requests\n\n\ndef contacts(page):\n\tquery = {\n\t\t\"first\": page * 50,\n\t\t\"apikey\": KEY,\n\t}\n\turl = \"https://api.au.whispir.com/contacts\"\n\tprint(url)\n\treturn requests.get(url, params=query).json()\n";
+    let dir = tree(&[("c.py", text)]);
+    let out = run(
+        dir.path(),
+        &["check", "--no-config", "--show-fixes", "c.py"],
+        None,
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    let expected = [
+        "  = fix: Move the key to an `x-api-key` header (send `x-api-key` in the request's headers, through the variable holding the query)",
+        "    -         \"apikey\": KEY,",
+        "    -     }",
+        "    +     }",
+        "    ⋮",
+        "    -     return requests.get(url, params=query).json()",
+        "    +     return requests.get(url, params=query, headers={\"x-api-key\": KEY}).json()",
+        "",
+    ]
+    .join("\n");
+    assert!(out.stdout.contains(&expected), "{}", out.stdout);
+    // The source line above the diff draws the tab alike.
+    assert!(
+        out.stdout.contains("7 │         \"apikey\": KEY,\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn show_fixes_puts_each_fix_as_a_redacted_diff_under_its_finding() {
     let text = format!("curl \"https://api.au.whispir.com/messages?apikey={KEY}\" -d @m.json\n");
     let dir = tree(&[("send.sh", &text)]);

@@ -21,6 +21,8 @@ use std::ops::Range;
 const LONG_LINE: usize = 240;
 /// Bytes of context kept either side of the span on a cut line.
 const CONTEXT: usize = 80;
+/// A tab, in the source lines and in a `--show-fixes` diff line alike.
+const TAB: &str = "    ";
 
 /// The lines of one diagnostic, as shown.
 struct Window {
@@ -178,7 +180,10 @@ fn window(
 }
 
 pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io::Result<()> {
-    let config = term::Config::default();
+    let config = term::Config {
+        tab_width: TAB.len(),
+        ..term::Config::default()
+    };
     let mut buffer = if opts.color {
         Buffer::ansi()
     } else {
@@ -245,28 +250,43 @@ fn header_code(d: &crate::diagnostic::Diagnostic) -> Cow<'static, str> {
     }
 }
 
-/// The lines a fix touches, before (`-`) and after (`+`), one per line after a line break,
-/// redacted and escaped like every other line of the report (`--show-fixes`).
+/// The lines a fix touches, before (`-`) and after (`+`), each after a line break, redacted
+/// and escaped like every other line of the report (`--show-fixes`). Edits on the same or
+/// neighbouring lines share a hunk; hunks are apart, with `⋮` between them: a header added
+/// twenty lines below the parameter it replaces shows as two small hunks, not the lines
+/// between.
 fn fix_as_diff(report: &FileReport, fix: &crate::diagnostic::Fix, opts: &ReportOptions) -> String {
     let bytes = &report.file.bytes[..];
-    let (Some(first), Some(last)) = (fix.edits.first(), fix.edits.last()) else {
-        return String::new();
-    };
-    let start = memchr::memrchr(b'\n', &bytes[..first.range.start]).map_or(0, |i| i + 1);
-    let end =
-        memchr::memchr(b'\n', &bytes[last.range.end..]).map_or(bytes.len(), |i| last.range.end + i);
-    let mut after = Vec::new();
-    let mut at = start;
-    for edit in &fix.edits {
-        after.extend_from_slice(&bytes[at..edit.range.start]);
-        after.extend_from_slice(edit.content.as_bytes());
-        at = edit.range.end;
-    }
-    after.extend_from_slice(&bytes[at..end]);
+    let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let line_end = |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
     let mut diff = String::new();
-    for (sign, text) in [('-', &bytes[start..end]), ('+', &after[..])] {
-        for line in String::from_utf8_lossy(text).lines() {
-            diff.push_str(&format!("\n{sign} {}", clean_line(report, line, opts)));
+    let mut edits = fix.edits.iter().peekable();
+    while let Some(first) = edits.next() {
+        if !diff.is_empty() {
+            diff.push_str("\n⋮");
+        }
+        let start = line_start(first.range.start);
+        // The hunk after the edits, built up to `copied` (in the file).
+        let mut after = Vec::new();
+        let mut copied = start;
+        let mut edit = Some(first);
+        while let Some(e) = edit {
+            after.extend_from_slice(&bytes[copied..e.range.start]);
+            after.extend_from_slice(e.content.as_bytes());
+            copied = e.range.end;
+            // Edits are sorted and apart; the next one joins if it starts on this hunk's last
+            // line or the line after it.
+            let last_line_end = line_end(copied);
+            edit = edits.next_if(|next| line_start(next.range.start) <= last_line_end + 1);
+        }
+        let hunk_end = line_end(copied);
+        after.extend_from_slice(&bytes[copied..hunk_end]);
+        for (sign, text) in [('-', &bytes[start..hunk_end]), ('+', &after[..])] {
+            for line in String::from_utf8_lossy(text).lines() {
+                // Tabs as codespan shows them in the source lines above, not escaped.
+                let line = line.replace('\t', TAB);
+                diff.push_str(&format!("\n{sign} {}", clean_line(report, &line, opts)));
+            }
         }
     }
     diff
