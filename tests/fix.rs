@@ -420,6 +420,14 @@ fn parse(path: &Path) -> Option<Result<(), String>> {
             c.arg("-e").arg(path).stdout(Stdio::null());
             external_check(c, "gofmt -e")
         }
+        // ColdFusion has no parser here: its `<cfhttp>` structure (every `<cfhttpparam>` in a
+        // closed element) and, in components, balanced brackets, as the fixer's own guard checks.
+        "cfm" | "cfml" | "cfc" => read().and_then(|s| {
+            whispir_migrate::lang::for_file_name(&name.to_ascii_lowercase())
+                .check_syntax(s.as_bytes())
+                .expect("ColdFusion has a structure check")
+                .map_err(|e| format!("ColdFusion structure: {e}"))
+        }),
         // Java, C# and TypeScript files are compiled per folder (`Compiler`); Kotlin has only its
         // tree-sitter grammar.
         _ => return None,
@@ -782,7 +790,57 @@ fn half_migrated(text: &[u8]) -> usize {
         r#"(?i)api\.(au|ap|ap1|nz|us|it|edu|education)\.whispir\.com[^\s"'`<>]*?(\?|&|&amp;)apikey\\?="#,
     )
     .unwrap();
-    pattern.find_iter(text).count()
+    pattern.find_iter(text).count() + half_migrated_coldfusion(text)
+}
+
+/// ColdFusion requests on a regional host whose key is still a `type="url"` parameter: a
+/// `<cfhttp>` element with a `<cfhttpparam>`, a script `cfhttp(…) {…}` with a `cfhttpparam(…)`,
+/// or a `new http()` object given the URL with `setUrl` and the key with `addParam`.
+fn half_migrated_coldfusion(text: &[u8]) -> usize {
+    let regional =
+        regex::bytes::Regex::new(r"(?i)api\.(au|ap|ap1|nz|us|it|edu|education)\.whispir\.com")
+            .unwrap();
+    let url_key =
+        regex::bytes::Regex::new(r#"(?i)type\s*=\s*["']url["']\s*,?\s*name\s*=\s*["']apikey["']"#)
+            .unwrap();
+    let requests = [
+        r"(?is)<cfhttp\s([^>]*)>(.*?)</cfhttp>",
+        r"(?is)cfhttp\s*\(([^;{]*)\)\s*\{(.*?)\}",
+        r"(?is)\.seturl\s*\(([^;]*)\);(.*?)\.send\(",
+    ];
+    requests
+        .iter()
+        .map(|r| {
+            regex::bytes::Regex::new(r)
+                .unwrap()
+                .captures_iter(text)
+                .filter(|c| regional.is_match(&c[1]) && url_key.is_match(&c[2]))
+                .count()
+        })
+        .sum()
+}
+
+#[test]
+fn half_migrated_counts_coldfusion_url_parameters() {
+    let tag = br##"<cfhttp url="https://api.au.whispir.com/m" method="get">
+    <cfhttpparam type="url" name="apikey" value="#k#">
+</cfhttp>"##;
+    let script = br##"cfhttp(url = "https://api.au.whispir.com/m", method = "GET") {
+    cfhttpparam(type = "url", name = "apikey", value = k);
+}"##;
+    let object = br##"h.setUrl("https://api.au.whispir.com/m");
+h.addParam(type = "url", name = "apikey", value = k);
+h.send();"##;
+    for half in [&tag[..], script, object] {
+        assert_eq!(half_migrated(half), 1, "{}", String::from_utf8_lossy(half));
+    }
+    let retired = br##"<cfhttp url="https://api.whispir.com/m">
+    <cfhttpparam type="url" name="apikey" value="#k#">
+</cfhttp>"##;
+    let moved = br##"<cfhttp url="https://api.au.whispir.com/m">
+    <cfhttpparam type="header" name="x-api-key" value="#k#">
+</cfhttp>"##;
+    assert_eq!(half_migrated(retired) + half_migrated(moved), 0);
 }
 
 #[test]

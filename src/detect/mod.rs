@@ -164,7 +164,7 @@ pub fn analyze(file: &SourceFile, lang: &dyn Language) -> Facts {
     use crate::lang::RequestStyle::*;
     let is_code = matches!(
         lang.request_style(),
-        JavaScript | Python | Rust | Jvm | CSharp | Go | Php | Ruby | Code
+        JavaScript | Python | Rust | Jvm | CSharp | Go | Php | Ruby | ColdFusion | Code
     );
     facts.url_credentials = facts
         .hosts

@@ -3,6 +3,7 @@
 //! whether a real parser can check it. Detection and fixes only ever see `Token`s and the
 //! `Language` trait, never file extensions.
 
+pub mod cfml;
 mod lexer;
 pub(crate) mod rust;
 pub mod tokens;
@@ -120,6 +121,9 @@ pub enum RequestStyle {
     Php,
     /// Ruby: `Net::HTTP::Get.new(…)` held in a variable, HTTParty options.
     Ruby,
+    /// ColdFusion: `<cfhttp>` tags and their `<cfhttpparam>` children; in script,
+    /// `cfhttp(…) { cfhttpparam(…); }` and `new http()` objects (`setUrl`, `addParam`).
+    ColdFusion,
     /// Settings (`.env`, properties): the request is made elsewhere; the move is manual.
     Config,
     /// Code whose request shapes the fixer does not rewrite: the move is manual, with a hint.
@@ -221,6 +225,8 @@ pub struct Prose {
     pub prose: bool,
     /// `header_hint` with `{v}` standing for the value.
     pub hint: &'static str,
+    pub requests: RequestStyle,
+    pub syntax: Option<SyntaxCheck>,
 }
 
 impl Language for Prose {
@@ -237,10 +243,13 @@ impl Language for Prose {
         self.prose
     }
     fn request_style(&self) -> RequestStyle {
-        RequestStyle::Document
+        self.requests
     }
     fn header_hint(&self, value: &str) -> String {
         self.hint.replace("{v}", value)
+    }
+    fn check_syntax(&self, src: &[u8]) -> Option<Result<(), String>> {
+        self.syntax.map(|check| check(src))
     }
 }
 
@@ -248,6 +257,38 @@ fn json_syntax(src: &[u8]) -> Result<(), String> {
     serde_json::from_slice::<serde::de::IgnoredAny>(src)
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+/// ColdFusion tag files: the `<cfhttp>` structure (see [`cfml::check_structure`]).
+fn cfml_syntax(src: &[u8]) -> Result<(), String> {
+    cfml::check_structure(src)
+}
+
+/// ColdFusion components: their `<cfhttp>` tags, and the brackets of their script.
+fn cfscript_syntax(src: &[u8]) -> Result<(), String> {
+    cfml::check_structure(src)?;
+    let tokens = COLDFUSION.tokenize(src);
+    let mut open: Vec<u8> = Vec::new();
+    for t in tokens.iter().filter(|t| t.kind == TokKind::Punct) {
+        match t.text(src) {
+            [b @ (b'(' | b'[' | b'{')] => open.push(*b),
+            [b @ (b')' | b']' | b'}')] => {
+                let want = match b {
+                    b')' => b'(',
+                    b']' => b'[',
+                    _ => b'{',
+                };
+                if open.pop() != Some(want) {
+                    return Err(format!("unbalanced `{}` at byte {}", *b as char, t.start()));
+                }
+            }
+            _ => {}
+        }
+    }
+    match open.last() {
+        Some(&b) => Err(format!("`{}` is not closed", b as char)),
+        None => Ok(()),
+    }
 }
 
 fn yaml_syntax(src: &[u8]) -> Result<(), String> {
@@ -275,11 +316,13 @@ static JAVASCRIPT: Lexed = Lexed {
     ..Lexed::BASE
 };
 const CF_HINT: &str = "<cfhttpparam type=\"header\" name=\"x-api-key\" value=\"{v}\">";
-/// ColdFusion components: lexed like the C family, but no Java request shapes or advice.
+/// ColdFusion components: lexed like the C family (script syntax), joined with `&`.
 static COLDFUSION: Lexed = Lexed {
     name: "coldfusion",
-    requests: RequestStyle::Code,
-    hint: CF_HINT,
+    concat: &["&"],
+    requests: RequestStyle::ColdFusion,
+    hint: "cfhttpparam(type=\"header\", name=\"x-api-key\", value={v});  (or httpService.addParam(…) with the same arguments)",
+    syntax: Some(cfscript_syntax),
     ..C_FAMILY
 };
 /// Kotlin: the C family's lexing and request shapes, plus `$name` string templates.
@@ -457,21 +500,29 @@ static MARKDOWN: Prose = Prose {
     name: "markdown",
     prose: true,
     hint: "x-api-key: {v}",
+    requests: RequestStyle::Document,
+    syntax: None,
 };
 static MARKUP: Prose = Prose {
     name: "markup",
     prose: false,
     hint: "x-api-key: {v}",
+    requests: RequestStyle::Document,
+    syntax: None,
 };
 /// ColdFusion tag files: markup, whose requests are `<cfhttp>` tags.
 static CFML: Prose = Prose {
     hint: CF_HINT,
+    requests: RequestStyle::ColdFusion,
+    syntax: Some(cfml_syntax),
     ..MARKUP
 };
 static TEXT: Prose = Prose {
     name: "text",
     prose: true,
     hint: "x-api-key: {v}",
+    requests: RequestStyle::Document,
+    syntax: None,
 };
 
 /// Byte ranges of comments: the comment tokens, and `<!-- … -->` in markup (XML, HTML,

@@ -112,6 +112,17 @@ pub fn assemble(
                 .copied()
                 .find(|&n| r.contains(&facts.hosts[hosts[n]].host.start))
         });
+        // ColdFusion: a `<cfhttpparam>` or `addParam` of the request whose URL names the host.
+        let sibling = sibling.or_else(|| {
+            if lang.request_style() != RequestStyle::ColdFusion {
+                return None;
+            }
+            let r = super::place::request_extent(&file.bytes, &facts.tokens, p.span.start)?;
+            retired
+                .iter()
+                .copied()
+                .find(|&n| r.contains(&facts.hosts[hosts[n]].host.start))
+        });
         if let Some(h) = sibling {
             groups.join(node, h);
             continue;

@@ -30,18 +30,22 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     let removal = match p.shape {
         ParamShape::SecurityScheme => return security_scheme(src, p),
         ParamShape::Url | ParamShape::Fragment => query::remove_param(src, &facts.tokens, lang, p),
+        // ColdFusion's `type="url"` parameters turn into the header parameter themselves.
+        ParamShape::Builder if lang.request_style() == crate::lang::RequestStyle::ColdFusion => {
+            place::url_param(src, &facts.tokens, p, &facts.x_api_key_at)
+        }
         ParamShape::Builder => remove_builder_entry(src, &facts.tokens, lang, p),
     };
     let removal = match removal {
         Ok(r) => r,
         Err(reason) => return manual(lang, &fallback_value(src, p), reason),
     };
-    if removal.placed {
+    if let Some(message) = removal.placed {
         return Plan::Fix {
             key: removal.key.as_text(),
             fix: Fix {
                 applicability: Applicability::Safe,
-                message: "Send the key with `.header(\"x-api-key\", …)`".into(),
+                message,
                 edits: removal.edits,
             },
             through: None,
@@ -506,7 +510,7 @@ fn remove_builder_entry(
         match dot {
             Some(d) if chained_on => {
                 let start = whitespace_and_newline_before(src, tokens[d].start());
-                return Ok(Removal { edits: vec![Edit::delete(start..tokens[close].end())], key, placed: false });
+                return Ok(Removal { edits: vec![Edit::delete(start..tokens[close].end())], key, placed: None });
             }
             _ => return Err("the parameter is added by a statement of its own; remove it with the header in place".into()),
         }
@@ -531,7 +535,7 @@ fn remove_builder_entry(
     Ok(Removal {
         edits: vec![Edit::delete(with_comma(src, entry))],
         key,
-        placed: false,
+        placed: None,
     })
 }
 
@@ -712,6 +716,6 @@ fn rust_query(
     Ok(Removal {
         edits,
         key: KeySource::Expr(value),
-        placed: true,
+        placed: Some(place::SEND_WITH_HEADER.into()),
     })
 }

@@ -46,8 +46,9 @@ impl KeySource {
 pub struct Removal {
     pub edits: Vec<Edit>,
     pub key: KeySource,
-    /// The edits already put the header in place (Rust `.query(…)` → `.header(…)`).
-    pub placed: bool,
+    /// When the edits already put the header in place (Rust `.query(…)` → `.header(…)`,
+    /// ColdFusion's `type="url"` parameter → `type="header"`): the fix's message.
+    pub placed: Option<String>,
 }
 
 /// The separator of the parameter after `p`, if the same text continues with one.
@@ -81,6 +82,12 @@ fn interpolated_expr(value: &str) -> Option<String> {
         return None;
     }
     Some(inner.to_string())
+}
+
+/// ColdFusion's `#expr#`: the expression, when the hashes hold one whole.
+fn hash_expr(value: &str) -> Option<&str> {
+    let inner = value.strip_prefix('#')?.strip_suffix('#')?.trim();
+    (!inner.is_empty() && !inner.contains('#')).then_some(inner)
 }
 
 /// `$name`: a PHP variable, or a Kotlin template's simple name.
@@ -134,6 +141,10 @@ pub fn remove_param(
             Some(_) if lang.name() == "kotlin" && is_dollar_name(&value_text) => {
                 KeySource::Expr(value_text[1..].to_string())
             }
+            // ColdFusion's `"…?apikey=#key#"`: the expression between the hashes.
+            Some(_) if lang.name() == "coldfusion" && hash_expr(&value_text).is_some() => {
+                KeySource::Expr(hash_expr(&value_text).expect("checked").to_string())
+            }
             Some(_) if interpolated_expr(&value_text).is_some() => {
                 KeySource::Expr(interpolated_expr(&value_text).expect("checked"))
             }
@@ -186,7 +197,7 @@ pub fn remove_param(
     Ok(Removal {
         edits,
         key,
-        placed: false,
+        placed: None,
     })
 }
 

@@ -18,8 +18,9 @@ pub const RULE: RuleInfo = RuleInfo {
 An `apikey` query parameter (any case, first or later position) sent to a Whispir API host,
 retired or regional: in a literal URL, a concatenation, a template, f- or format string, a
 relative path in a file that talks to Whispir, a query builder (`params={\"apikey\": k}`,
-axios `params`, `qs`, `.query(&[(\"apikey\", k)])`, `addQueryParameter`), a Postman `query`
-entry, or an OpenAPI/Swagger security scheme with `in: query` and `name: apikey`.
+axios `params`, `qs`, `.query(&[(\"apikey\", k)])`, `addQueryParameter`, ColdFusion's
+`<cfhttpparam type=\"url\" name=\"apikey\">`, `cfhttpparam(…)` and `addParam(…)`), a Postman
+`query` entry, or an OpenAPI/Swagger security scheme with `in: query` and `name: apikey`.
 
 ## Why
 
@@ -30,7 +31,8 @@ end up in proxy and server logs.
 ## Fix
 
 Remove the parameter (the next `&` becomes `?`) and send the same value in an `x-api-key`
-header of the same request. When the request already sends `x-api-key`, the parameter is
+header of the same request (in ColdFusion, a `<cfhttpparam type=\"header\">` of the same
+`<cfhttp>`; a `type=\"url\"` parameter simply becomes that header parameter). When the request already sends `x-api-key`, the parameter is
 simply dropped. When the header cannot be placed safely, the finding says which header line
 to add and where.
 

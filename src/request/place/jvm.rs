@@ -2,7 +2,7 @@
 //! WebClient/RestClient builder chains.
 
 use super::cursor::*;
-use super::{Placement, Request, already};
+use super::{Placement, Request, SEND_WITH_HEADER, already};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
     arguments, matching_close, matching_open, next_significant, prev_significant, token_at,
@@ -498,7 +498,7 @@ pub fn retrofit_header(
     Some(Ok(Removal {
         edits,
         key: KeySource::Expr(text_of(src, &tokens[param])),
-        placed: true,
+        placed: Some(SEND_WITH_HEADER.into()),
     }))
 }
 

@@ -3,6 +3,7 @@
 //! request, or says why it cannot (the caller then reports the change as manual and keeps the
 //! parameter).
 
+mod coldfusion;
 mod csharp;
 mod cursor;
 mod document;
@@ -23,7 +24,12 @@ use crate::request::query::KeySource;
 use cursor::{anchor, opening};
 use std::ops::Range;
 
+pub use coldfusion::{request_extent, url_param};
 pub use jvm::retrofit_header;
+
+/// The message of a fix whose removal put the header in place itself (Rust `.query(…)`,
+/// Retrofit's `@Query`).
+pub const SEND_WITH_HEADER: &str = "Send the key with `.header(\"x-api-key\", …)`";
 
 pub struct Placement {
     /// Empty when the request already sends `x-api-key`.
@@ -131,6 +137,7 @@ fn place_in_language(req: &Request) -> Result<Placement, String> {
         RequestStyle::Shell => shell::place(req),
         RequestStyle::Document => document::place(req),
         RequestStyle::Json => json::place(req),
+        RequestStyle::ColdFusion => coldfusion::place(req),
         RequestStyle::Config => {
             Err("this is a setting; the header must be added where the request is made".into())
         }
