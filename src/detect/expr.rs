@@ -310,10 +310,17 @@ fn builders(
             .iter()
             .find_map(|c| classify_container(c))
             .or_else(|| {
-                // Go's `q := req.URL.Query(); q.Add("apikey", k)`: the object came from a query.
-                let object = containers.first().and_then(|names| names.get(1))?;
+                // Go's `q := req.URL.Query(); q.Add("apikey", k)`, C#'s
+                // `var q = HttpUtility.ParseQueryString(…); q["apikey"] = k`: the object came
+                // from a query.
+                let names = containers.first()?;
+                let object = match role {
+                    KeyRole::Indexed => names.first(),
+                    _ => names.get(1),
+                }?;
                 assigned_from_query(src, tokens, object).then_some(Container::Query)
-            });
+            })
+            .or_else(|| (role == KeyRole::NameValue).then(|| handler_location(src, tokens, i))?);
         let in_query = role == KeyRole::NameValue && sibling_in(src, tokens, i, b"query");
         if first == Some(Container::Header)
             || (role == KeyRole::NameValue && sibling_in(src, tokens, i, b"header"))
@@ -336,6 +343,10 @@ fn builders(
             KeyRole::Keyed => next_significant(tokens, i)
                 .and_then(|n| next_significant(tokens, n))
                 .filter(|&v| !tokens[v].is_punct(src, ",")),
+            // `q["apikey"] = k`: past `]` and `=`.
+            KeyRole::Indexed => next_significant(tokens, i)
+                .and_then(|close| next_significant(tokens, close))
+                .and_then(|eq| next_significant(tokens, eq)),
             KeyRole::NameValue => sibling(src, tokens, i, b"value"),
             KeyRole::Shorthand | KeyRole::Annotation => None,
         };
@@ -384,6 +395,8 @@ enum KeyRole {
     NameValue,
     /// Retrofit `@Query("apikey")`, JAX-RS `@QueryParam("apikey")`.
     Annotation,
+    /// An entry set by index: C# `query["apikey"] = k`, Faraday `req.params['apikey'] = k`.
+    Indexed,
 }
 
 fn key_role(src: &[u8], tokens: &[Token], i: usize) -> Option<KeyRole> {
@@ -405,6 +418,19 @@ fn key_role(src: &[u8], tokens: &[Token], i: usize) -> Option<KeyRole> {
     if t.kind != TokKind::Str {
         return None;
     }
+    if prev_is("[") && next_is("]") {
+        // Assigned (`q["apikey"] = k`), not read or compared (`q["apikey"] == k`).
+        let eq = next.and_then(|close| next_significant(tokens, close));
+        let assigned = eq.is_some_and(|e| {
+            tokens[e].is_punct(src, "=") && !tokens.get(e + 1).is_some_and(|t| t.is_punct(src, "="))
+        });
+        return assigned.then_some(KeyRole::Indexed);
+    }
+    // ASP.NET Core's `QueryHelpers.AddQueryString(url, "apikey", k)`: name and value are the
+    // call's second and third arguments.
+    if prev_is(",") && next_is(",") && in_call_named(src, tokens, i, "addquerystring") {
+        return Some(KeyRole::Keyed);
+    }
     let before_prev = prev.and_then(|p| prev_significant(tokens, p));
     if prev_is(":") || prev_is("=") {
         let named = before_prev.is_some_and(|k| {
@@ -418,6 +444,81 @@ fn key_role(src: &[u8], tokens: &[Token], i: usize) -> Option<KeyRole> {
         .and_then(|n| prev_significant(tokens, n))
         .is_some_and(|a| tokens[a].is_punct(src, "@"));
     (prev_is("(") && next_is(")") && annotated).then_some(KeyRole::Annotation)
+}
+
+/// Whether token `i` is a direct argument of a call whose name is `name` (lower case).
+fn in_call_named(src: &[u8], tokens: &[Token], i: usize, name: &str) -> bool {
+    let mut depth = 0usize;
+    for j in (i.saturating_sub(MAX_WALK)..i).rev() {
+        match tokens[j].text(src) {
+            b")" | b"]" | b"}" => depth += 1,
+            b"(" if depth == 0 => {
+                return prev_significant(tokens, j).is_some_and(|n| {
+                    tokens[n].kind == TokKind::Ident
+                        && tokens[n].text(src).eq_ignore_ascii_case(name.as_bytes())
+                });
+            }
+            b"(" | b"[" | b"{" if depth > 0 => depth -= 1,
+            b"[" | b"{" | b";" => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `Name = "apikey"` in the options of a .NET authentication handler that say where the key
+/// goes: `o.Location = ApiKeyLocation.QueryString` (or `In = …`) in the same block or
+/// initializer makes it a query parameter, a header location a header.
+fn handler_location(src: &[u8], tokens: &[Token], i: usize) -> Option<Container> {
+    let open = (i.saturating_sub(MAX_WALK)..i)
+        .rev()
+        .try_fold(0usize, |depth, j| match tokens[j].text(src) {
+            b"}" | b"]" | b")" => Ok(depth + 1),
+            b"{" if depth == 0 => Err(Some(j)),
+            b"[" | b"(" if depth == 0 => Err(None),
+            b"{" | b"[" | b"(" => Ok(depth - 1),
+            _ => Ok(depth),
+        });
+    let open = match open {
+        Err(Some(o)) => o,
+        _ => return None,
+    };
+    let mut depth = 0usize;
+    let mut j = open + 1;
+    while j < tokens.len().min(open + MAX_WALK) {
+        let t = &tokens[j];
+        match t.text(src) {
+            b"{" | b"[" | b"(" => depth += 1,
+            b"}" | b"]" | b")" if depth == 0 => return None,
+            b"}" | b"]" | b")" => depth -= 1,
+            member
+                if depth == 0
+                    && t.kind == TokKind::Ident
+                    && (member == b"Location" || member == b"In")
+                    && next_significant(tokens, j)
+                        .is_some_and(|e| tokens[e].is_punct(src, "=")) =>
+            {
+                // The value up to the end of the member: its last name says where.
+                let value = tokens[j + 1..tokens.len().min(j + 12)]
+                    .iter()
+                    .take_while(|v| !matches!(v.text(src), b";" | b"," | b"}" | b"\n"))
+                    .filter(|v| v.kind == TokKind::Ident)
+                    .last()?;
+                let name = value.text(src).to_ascii_lowercase();
+                let contains = |w: &[u8]| name.windows(w.len()).any(|x| x == w);
+                return if contains(b"query") {
+                    Some(Container::Query)
+                } else if contains(b"header") {
+                    Some(Container::Header)
+                } else {
+                    None
+                };
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    None
 }
 
 /// Bracket depth before each token, for telling a statement's line break from one inside

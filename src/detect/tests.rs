@@ -1,1 +1,76 @@
+//! Detection of query builders that add `apikey` without any `apikey=` text.
 
+use super::{ParamShape, analyze};
+use crate::source::SourceFile;
+
+/// The text of each builder key found in `src` (a file named `name`).
+fn builder_keys(name: &str, src: &str) -> Vec<String> {
+    let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+    let facts = analyze(&file, crate::lang::for_file_name(name));
+    facts
+        .params
+        .iter()
+        .filter(|p| p.shape == ParamShape::Builder)
+        .map(|p| {
+            let value = &src[p.value.clone()];
+            format!("{} = {value}", &src[p.span.clone()])
+        })
+        .collect()
+}
+
+#[test]
+fn an_indexed_query_entry_is_a_builder_key_when_assigned() {
+    let ruby = "# Whispir\nconn.get('/m') do |req|\n  req.params['apikey'] = @key\nend\n";
+    assert_eq!(builder_keys("a.rb", ruby), ["'apikey' = @key"]);
+    // Read, compared, or set on the headers: no query parameter.
+    for other in [
+        "# Whispir\nlog(req.params['apikey'])\n",
+        "# Whispir\nok = req.params['apikey'] == key\n",
+        "# Whispir\nreq.headers['apikey'] = key\n",
+        "# Whispir\nsettings['apikey'] = key\n",
+    ] {
+        assert_eq!(builder_keys("a.rb", other), Vec::<String>::new(), "{other}");
+    }
+}
+
+#[test]
+fn a_collection_from_parse_query_string_is_a_query_under_any_name() {
+    let cs = "// Whispir\nvar nvc = HttpUtility.ParseQueryString(string.Empty);\nnvc[\"apikey\"] = key;\n";
+    assert_eq!(builder_keys("a.cs", cs), ["\"apikey\" = key"]);
+    let named = "// Whispir\nvar query = HttpUtility.ParseQueryString(uri.Query);\nquery[\"apikey\"] = _options.Key;\n";
+    assert_eq!(builder_keys("a.cs", named), ["\"apikey\" = _options.Key"]);
+    let other = "// Whispir\nvar d = new Dictionary<string, string>();\nd[\"apikey\"] = key;\n";
+    assert_eq!(builder_keys("a.cs", other), Vec::<String>::new());
+}
+
+#[test]
+fn add_query_string_names_the_parameter_in_its_arguments() {
+    let cs = "// Whispir\nvar u = QueryHelpers.AddQueryString(baseUrl, \"apikey\", key);\n";
+    assert_eq!(builder_keys("a.cs", cs), ["\"apikey\" = key"]);
+    // Another call with the same argument shape is not a query builder.
+    let other = "// Whispir\nLog(baseUrl, \"apikey\", key);\n";
+    assert_eq!(builder_keys("a.cs", other), Vec::<String>::new());
+}
+
+#[test]
+fn handler_options_say_where_the_key_goes() {
+    let query = "// Whispir\nservices.Configure<ApiKeyOptions>(o => { o.Location = ApiKeyLocation.QueryString; o.Name = \"apikey\"; o.Value = key; });\n";
+    assert_eq!(builder_keys("a.cs", query), ["\"apikey\" = key"]);
+    let header = query.replace("QueryString", "Header");
+    assert_eq!(builder_keys("a.cs", &header), Vec::<String>::new());
+    let unsaid = "// Whispir\nservices.Configure<ApiKeyOptions>(o => { o.Name = \"apikey\"; });\n";
+    assert_eq!(builder_keys("a.cs", unsaid), Vec::<String>::new());
+    let handler = "// Whispir\nvar h = new QueryStringApiKeyHandler(new ApiKeyOptions { Name = \"apikey\", Value = key });\n";
+    assert_eq!(builder_keys("a.cs", handler), ["\"apikey\" = key"]);
+    let header_handler = handler.replace("QueryString", "Header");
+    assert_eq!(builder_keys("a.cs", &header_handler), Vec::<String>::new());
+}
+
+#[test]
+fn builders_need_whispir_context() {
+    // The company's web site is no API context.
+    let ruby = "# https://www.whispir.com/\nreq.params['apikey'] = key\nuri.query = URI.encode_www_form(apikey: key)\n";
+    assert_eq!(builder_keys("a.rb", ruby), Vec::<String>::new());
+    let cs = "// https://www.whispir.com/\nvar q = HttpUtility.ParseQueryString(string.Empty);\nq[\"apikey\"] = key;\n";
+    assert_eq!(builder_keys("a.cs", cs), Vec::<String>::new());
+}

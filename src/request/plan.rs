@@ -23,6 +23,8 @@ pub enum Plan {
     },
     /// What to do by hand: the header line to add and why the tool did not.
     Manual { header: String, reason: String },
+    /// What to do by hand when the change is not adding a header line: the whole instruction.
+    Instruction(String),
 }
 
 pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyParam) -> Plan {
@@ -34,7 +36,12 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         ParamShape::Builder if lang.request_style() == crate::lang::RequestStyle::ColdFusion => {
             place::url_param(src, &facts.tokens, p, &facts.x_api_key_at)
         }
-        ParamShape::Builder => remove_builder_entry(src, &facts.tokens, lang, p),
+        ParamShape::Builder => {
+            if let Some(by_hand) = set_by_statement(src, &facts.tokens, lang, p) {
+                return by_hand;
+            }
+            remove_builder_entry(src, &facts.tokens, lang, p)
+        }
     };
     let removal = match removal {
         Ok(r) => r,
@@ -404,6 +411,92 @@ fn url_builder_start(src: &[u8], tokens: &[Token], open: usize) -> Option<usize>
     Some(start)
 }
 
+/// Builder entries that a statement of their own sets, which stay manual with the exact change:
+/// an indexed entry (`req.params['apikey'] = k`, `query["apikey"] = k`) and the `Name` of a
+/// .NET authentication handler's options (`new ApiKeyOptions { Name = "apikey", … }`,
+/// `o.Name = "apikey"`). `None` for every other entry.
+fn set_by_statement(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<Plan> {
+    let key = token_at(tokens, p.name.start)?;
+    let before = prev_significant(tokens, key)?;
+    let value = String::from_utf8_lossy(&src[p.value.clone()]).into_owned();
+    let (value, sent) = if p.value.is_empty() {
+        ("<the key>".to_string(), "the key".to_string())
+    } else {
+        (value.clone(), format!("`{value}`"))
+    };
+    let indexed = tokens[before].is_punct(src, "[")
+        && next_significant(tokens, key)
+            .filter(|&c| tokens[c].is_punct(src, "]"))
+            .and_then(|c| next_significant(tokens, c))
+            .is_some_and(|e| tokens[e].is_punct(src, "="));
+    if indexed {
+        // `OBJ.params[…] = v` (Faraday's request, a requests `Session`): the same object takes
+        // the header, `OBJ.headers['x-api-key'] = v`, as a replacement of that statement.
+        let params = prev_significant(tokens, before)
+            .filter(|&n| tokens[n].text(src) == b"params")
+            .filter(|_| {
+                matches!(
+                    lang.request_style(),
+                    crate::lang::RequestStyle::Ruby | crate::lang::RequestStyle::Python
+                )
+            });
+        if let Some(params) = params {
+            let statement_start = receiver_start(src, tokens, params);
+            let q = src[tokens[key].start()] as char;
+            let object = String::from_utf8_lossy(&src[statement_start..tokens[params].start()]);
+            let old = String::from_utf8_lossy(&src[statement_start..p.value.end.max(p.span.end)]);
+            return Some(Plan::Instruction(format!(
+                "replace `{old}` with `{object}headers[{q}x-api-key{q}] = {value}` (not automatic: \
+                 the statement sets the query of a request or connection object; check its host \
+                 is migrated in the same change)"
+            )));
+        }
+        return Some(manual(
+            lang,
+            &value,
+            "the query entry is set by a statement of its own: delete that statement and add \
+             the header to the request that sends the query"
+                .into(),
+        ));
+    }
+    let options_name = tokens[before].is_punct(src, "=")
+        && prev_significant(tokens, before).is_some_and(|n| tokens[n].text(src) == b"Name")
+        && lang.request_style() == crate::lang::RequestStyle::CSharp;
+    options_name.then(|| {
+        Plan::Instruction(format!(
+            "send {sent} as the `x-api-key` header instead: configure the handler's options \
+             with `Name = \"x-api-key\"` and a header location (or use the header handler), and \
+             remove this query-string configuration (not automatic: the handler is configured by \
+             an options object)"
+        ))
+    })
+}
+
+/// The first token's start of the receiver chain that ends with the member at `member`
+/// (`req.params` → `req.`, `self.session.params` → `self.session.`).
+fn receiver_start(src: &[u8], tokens: &[Token], member: usize) -> usize {
+    let mut start = member;
+    while let Some(dot) = prev_significant(tokens, start).filter(|&d| tokens[d].is_punct(src, "."))
+    {
+        match prev_significant(tokens, dot).filter(|&r| tokens[r].kind == TokKind::Ident) {
+            Some(r) => start = r,
+            None => break,
+        }
+    }
+    // Ruby's `@conn`, `@@conn`, PHP's `$this`: the sigil is part of the name.
+    let at = tokens[start].start();
+    at - src[..at]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'@' || b == b'$')
+        .count()
+}
+
 fn manual(lang: &dyn Language, value: &str, reason: String) -> Plan {
     Plan::Manual {
         header: lang.header_hint(value),
@@ -718,4 +811,67 @@ fn rust_query(
         key: KeySource::Expr(value),
         placed: Some(place::SEND_WITH_HEADER.into()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Plan, plan};
+    use crate::source::SourceFile;
+
+    /// The help of the file's only parameter, which must have no fix.
+    fn help(name: &str, src: &str) -> String {
+        let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+        let lang = crate::lang::for_file_name(name);
+        let facts = crate::detect::analyze(&file, lang);
+        assert_eq!(facts.params.len(), 1, "{src}");
+        match plan(&file, &facts, lang, &facts.params[0]) {
+            Plan::Fix { fix, .. } => panic!("unexpected fix {:?}", fix.edits),
+            Plan::Manual { header, reason } => format!("add {header}: {reason}"),
+            Plan::Instruction(help) => help,
+        }
+    }
+
+    #[test]
+    fn a_params_entry_set_on_an_object_names_the_header_statement() {
+        let ruby = "# Whispir\nconn.get('/m') do |req|\n  req.params['apikey'] = @key\nend\n";
+        let ivar = "# Whispir\n@conn.params['apikey'] = @key\n";
+        assert!(
+            help("a.rb", ivar).starts_with(
+                "replace `@conn.params['apikey'] = @key` with `@conn.headers['x-api-key'] = @key`"
+            ),
+            "{}",
+            help("a.rb", ivar)
+        );
+        assert!(
+            help("a.rb", ruby).starts_with(
+                "replace `req.params['apikey'] = @key` with `req.headers['x-api-key'] = @key`"
+            ),
+            "{}",
+            help("a.rb", ruby)
+        );
+        let python = "# Whispir\nself.session.params[\"apikey\"] = key\n";
+        assert!(
+            help("a.py", python).starts_with(
+                "replace `self.session.params[\"apikey\"] = key` with `self.session.headers[\"x-api-key\"] = key`"
+            ),
+            "{}",
+            help("a.py", python)
+        );
+        // Any other indexed query entry: the language's header line, and why.
+        let cs = "// Whispir\nvar query = HttpUtility.ParseQueryString(string.Empty);\nquery[\"apikey\"] = key;\n";
+        assert_eq!(
+            help("a.cs", cs),
+            "add request.Headers.Add(\"x-api-key\", key);: the query entry is set by a statement of its own: delete that statement and add the header to the request that sends the query"
+        );
+    }
+
+    #[test]
+    fn handler_options_are_changed_by_hand() {
+        let cs = "// Whispir\nvar h = new QueryStringApiKeyHandler(new ApiKeyOptions { Name = \"apikey\", Value = key });\n";
+        assert!(help("a.cs", cs).starts_with("send `key` as the `x-api-key` header instead"));
+        let configured = "// Whispir\nservices.Configure<ApiKeyOptions>(o => { o.Location = ApiKeyLocation.QueryString; o.Name = \"apikey\"; });\n";
+        assert!(
+            help("a.cs", configured).starts_with("send the key as the `x-api-key` header instead")
+        );
+    }
 }

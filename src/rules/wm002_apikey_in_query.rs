@@ -18,9 +18,17 @@ pub const RULE: RuleInfo = RuleInfo {
 An `apikey` query parameter (any case, first or later position) sent to a Whispir API host,
 retired or regional: in a literal URL, a concatenation, a template, f- or format string, a
 relative path in a file that talks to Whispir, a query builder (`params={\"apikey\": k}`,
-axios `params`, `qs`, `.query(&[(\"apikey\", k)])`, `addQueryParameter`, ColdFusion's
-`<cfhttpparam type=\"url\" name=\"apikey\">`, `cfhttpparam(…)` and `addParam(…)`), a Postman
-`query` entry, or an OpenAPI/Swagger security scheme with `in: query` and `name: apikey`.
+axios `params`, `qs`, `.query(&[(\"apikey\", k)])`, `addQueryParameter`, `queryParam`,
+`URLSearchParams({ apikey: k })`, `url.searchParams.set('apikey', k)`, Go `url.Values`,
+Ruby `URI.encode_www_form(apikey: k)` and Faraday `req.params['apikey'] = k`, C#
+`HttpUtility.ParseQueryString` entries (`query[\"apikey\"] = k`) and
+`QueryHelpers.AddQueryString(url, \"apikey\", k)`, ColdFusion's
+`<cfhttpparam type=\"url\" name=\"apikey\">`, `cfhttpparam(…)` and `addParam(…)`), the
+options of a .NET query-string authentication handler (`Name = \"apikey\"` for a
+`QueryString…` handler, or with `Location = ApiKeyLocation.QueryString`), a Postman `query`
+entry, or an OpenAPI/Swagger security scheme with `in: query` and `name: apikey`. Query
+builders count only in a file that talks to Whispir: another vendor's `apikey` elsewhere is not
+reported.
 
 ## Why
 
@@ -100,5 +108,6 @@ fn diagnostic(
         Plan::Manual { header, reason } => d.with_help(format!(
             "add `{header}` to this request, then remove the parameter (not automatic: {reason})"
         )),
+        Plan::Instruction(help) => d.with_help(help),
     }
 }

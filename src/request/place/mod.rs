@@ -225,7 +225,7 @@ pub(super) mod testing {
                 };
                 Ok((String::from_utf8(out).unwrap(), applicability))
             }
-            Plan::Manual { reason, .. } => Err(reason),
+            Plan::Manual { reason, .. } | Plan::Instruction(reason) => Err(reason),
         }
     }
 
