@@ -255,6 +255,33 @@ fn summary_counts_safe_fixes_and_says_what_the_others_need() {
     assert!(one.stdout.contains("(1 file scanned)"), "{}", one.stdout);
 }
 
+#[test]
+fn summary_counts_are_singular_for_one_and_plural_otherwise() {
+    let last_line = |dir: &Path| {
+        let out = run(dir, &["check", "--no-config"], None);
+        assert_eq!(out.code, 1, "{out:?}");
+        out.stdout.lines().last().unwrap_or_default().to_string()
+    };
+    let one = tree(&[("send.sh", SCRIPT)]);
+    assert_eq!(
+        last_line(one.path()),
+        "Found 1 diagnostic in 1 file (1 file scanned). [*] 1 fixable with `whispir-migrate fix`."
+    );
+    let more = tree(&[
+        ("a.sh", &SCRIPT.repeat(2)),
+        ("b.sh", &SCRIPT.repeat(2)),
+        ("clean.sh", "echo hello\n"),
+        (
+            "c.sh",
+            "curl https://api.whispir.com/a\ncurl https://api.whispir.com/b\n",
+        ),
+    ]);
+    assert_eq!(
+        last_line(more.path()),
+        "Found 6 diagnostics in 3 files (4 files scanned). [*] 4 fixable with `whispir-migrate fix`. 2 host fixes need `--region`."
+    );
+}
+
 /// The human report's findings as (header line, `path:line:col`, the rest of the block).
 fn human_findings(stdout: &str) -> Vec<(String, String, String)> {
     stdout

@@ -103,15 +103,7 @@ pub(crate) fn exit_status(v: &Verdict) -> ExitStatus {
     }
 }
 
-/// `s` for counts other than one.
-pub(crate) fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-/// `s` for a verb whose subject is one (`1 needs`, `2 need`).
-pub(crate) fn verb_s(n: usize) -> &'static str {
-    if n == 1 { "s" } else { "" }
-}
+pub(crate) use crate::report::{plural, verb_s};
 
 #[cfg(test)]
 mod tests {

@@ -173,7 +173,7 @@ pub(crate) fn more_fixes(unsafe_fixes: usize, need_region: usize) -> Vec<String>
         notes.push(format!(
             "{need_region} host {} need{} `--region`",
             fixes(need_region),
-            if need_region == 1 { "s" } else { "" }
+            verb_s(need_region)
         ));
     }
     notes
@@ -216,6 +216,12 @@ fn summary_line(outcome: &Outcome, opts: &ReportOptions) -> String {
     )
 }
 
-fn plural(n: usize) -> &'static str {
+/// `s` for counts other than one.
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// `s` for a verb whose subject is one (`1 needs`, `2 need`).
+pub(crate) fn verb_s(n: usize) -> &'static str {
+    if n == 1 { "s" } else { "" }
 }
