@@ -14,15 +14,59 @@ pub const FILE_NAMES: [&str; 2] = ["whispir-migrate.toml", ".whispir-migrate.tom
 pub struct Config {
     pub region: Option<Region>,
     /// Replaces the default exclude list (which is empty).
+    #[serde(default, deserialize_with = "exclude_globs")]
     pub exclude: Option<Vec<String>>,
     /// Added to `exclude`.
+    #[serde(default, deserialize_with = "extend_exclude_globs")]
     pub extend_exclude: Option<Vec<String>>,
     /// Rule codes turned off everywhere.
     pub ignore: Option<Vec<RuleCode>>,
     /// Glob → rule codes turned off for matching files.
+    #[serde(default, deserialize_with = "per_file_ignores")]
     pub per_file_ignores: Option<BTreeMap<String, Vec<RuleCode>>>,
     /// A baseline file of accepted findings (relative to the config file).
     pub baseline: Option<PathBuf>,
+}
+
+// Globs are checked as the file is read, so that a bad one is reported with the file and
+// line (SPEC), not later without either.
+
+fn invalid_glob<E: serde::de::Error>(key: &str, glob: &str, cause: impl std::fmt::Display) -> E {
+    E::custom(format!("invalid glob `{glob}` in `{key}`: {cause}"))
+}
+
+/// Gitignore-syntax globs (`exclude`, `extend-exclude`).
+fn gitignore_globs<'de, D: Deserializer<'de>>(
+    d: D,
+    key: &str,
+) -> Result<Option<Vec<String>>, D::Error> {
+    let globs = Vec::<String>::deserialize(d)?;
+    let mut check = ignore::gitignore::GitignoreBuilder::new("");
+    for glob in &globs {
+        check
+            .add_line(None, glob)
+            .map_err(|e| invalid_glob(key, glob, e))?;
+    }
+    Ok(Some(globs))
+}
+
+fn exclude_globs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    gitignore_globs(d, "exclude")
+}
+
+fn extend_exclude_globs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    gitignore_globs(d, "extend-exclude")
+}
+
+/// `per-file-ignores`: glob → rule codes.
+fn per_file_ignores<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<BTreeMap<String, Vec<RuleCode>>>, D::Error> {
+    let map = BTreeMap::<String, Vec<RuleCode>>::deserialize(d)?;
+    for glob in map.keys() {
+        globset::Glob::new(glob).map_err(|e| invalid_glob("per-file-ignores", glob, e))?;
+    }
+    Ok(Some(map))
 }
 
 impl<'de> Deserialize<'de> for Region {
@@ -129,6 +173,27 @@ mod tests {
         let (line, msg) = parse("region = \"au\"\n\nexclud = []\n").unwrap_err();
         assert_eq!(line, 3);
         assert!(msg.contains("exclud"), "{msg}");
+    }
+
+    #[test]
+    fn bad_globs_name_the_line() {
+        let (line, msg) = parse("region = \"au\"\nexclude = [\"x/{a\"]\n").unwrap_err();
+        assert_eq!(line, 2);
+        assert!(msg.contains("invalid glob `x/{a` in `exclude`"), "{msg}");
+        let (line, msg) = parse("\nextend-exclude = [\"ok\", \"x/{a\"]\n").unwrap_err();
+        assert_eq!(line, 2);
+        assert!(
+            msg.contains("invalid glob `x/{a` in `extend-exclude`"),
+            "{msg}"
+        );
+        let (line, msg) =
+            parse("region = \"au\"\n\n[per-file-ignores]\n\"docs/**\" = [\"WM002\"]\n\"src/[\" = [\"WM001\"]\n")
+                .unwrap_err();
+        assert!(
+            msg.contains("invalid glob `src/[` in `per-file-ignores`"),
+            "{msg}"
+        );
+        assert!((3..=5).contains(&line), "{line}");
     }
 
     #[test]

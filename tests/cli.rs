@@ -753,6 +753,36 @@ fn config_bad_rule_code_is_exit_2() {
 }
 
 #[test]
+fn config_bad_glob_is_exit_2_naming_file_line_key_and_glob() {
+    for (config, line, key, glob) in [
+        (
+            "region = \"au\"\nexclude = [\"x/{a\"]\n",
+            2,
+            "exclude",
+            "x/{a",
+        ),
+        (
+            "\n[per-file-ignores]\n\"src/[\" = [\"WM001\"]\n",
+            2,
+            "per-file-ignores",
+            "src/[",
+        ),
+    ] {
+        let t = Tree::with(&[("app.py", LEGACY), ("whispir-migrate.toml", config)]);
+        let out = t.run(&["check"]);
+        out.assert_code(2);
+        assert!(
+            out.stderr.contains(&format!(
+                "whispir-migrate.toml:{line}: invalid glob `{glob}` in `{key}`: "
+            )),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stdout.contains("No legacy"), "{}", out.stdout);
+    }
+}
+
+#[test]
 fn config_invalid_toml_is_exit_2() {
     let t = Tree::with(&[("app.py", LEGACY), ("whispir-migrate.toml", "region = \n")]);
     let out = t.run(&["check"]);
