@@ -14,49 +14,74 @@ use std::io::{BufRead, IsTerminal, Write};
 const REMINDER: &str = "note: regenerate this header whenever the account password changes; \
 the API key travels separately, in an `x-api-key` header (never `?apikey=` in the URL)";
 
-pub fn run(args: &AuthHeaderArgs) -> Result<ExitStatus, String> {
+/// Why no header was printed. No variant holds the password or the user name (which may
+/// well be `user:password`).
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("the username is empty")]
+    EmptyUsername,
+    #[error(
+        "the username contains `:`, which HTTP Basic authentication cannot carry \
+         (the first `:` separates the user name from the password); pass the user name \
+         alone with `--username` and give the password at the prompt or with \
+         `--password-stdin`"
+    )]
+    ColonInUsername,
+    #[error("the username contains a control character")]
+    ControlCharacterInUsername,
+    #[error(
+        "standard input is not a terminal, so the password cannot be prompted for; \
+         pipe it in and pass `--password-stdin`"
+    )]
+    NoTerminal,
+    #[error("the password is empty")]
+    EmptyPassword,
+    #[error("no password was entered")]
+    NoPasswordEntered,
+    #[error("interrupted")]
+    Interrupted,
+    #[error("reading the password from {from}: {cause}")]
+    ReadPassword {
+        from: &'static str,
+        cause: std::io::Error,
+    },
+    #[error("writing the header to standard output: {0}")]
+    WriteHeader(std::io::Error),
+}
+
+pub fn run(args: &AuthHeaderArgs) -> Result<ExitStatus, AuthError> {
     validate_username(&args.username)?;
     let password = if args.password_stdin {
         read_stdin_password()?
     } else if std::io::stdin().is_terminal() {
         prompt_password(&args.username)?
     } else {
-        return Err(
-            "standard input is not a terminal, so the password cannot be prompted for; \
-             pipe it in and pass `--password-stdin`"
-                .into(),
-        );
+        return Err(AuthError::NoTerminal);
     };
     if password.0.is_empty() {
-        return Err("the password is empty".into());
+        return Err(AuthError::EmptyPassword);
     }
     let line = header_line(&args.username, &password.0);
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(line.0.as_slice())
         .and_then(|()| stdout.flush())
-        .map_err(|e| format!("writing the header to standard output: {e}"))?;
+        .map_err(AuthError::WriteHeader)?;
     eprintln!("{REMINDER}");
     Ok(ExitStatus::Clean)
 }
 
 /// Basic authentication joins user and password with the first `:`, so a user name cannot
 /// contain one. The name is not repeated in the message: it may well be `user:password`.
-fn validate_username(username: &str) -> Result<(), String> {
+fn validate_username(username: &str) -> Result<(), AuthError> {
     if username.is_empty() {
-        return Err("the username is empty".into());
+        return Err(AuthError::EmptyUsername);
     }
     if username.contains(':') {
-        return Err(
-            "the username contains `:`, which HTTP Basic authentication cannot carry \
-             (the first `:` separates the user name from the password); pass the user name \
-             alone with `--username` and give the password at the prompt or with \
-             `--password-stdin`"
-                .into(),
-        );
+        return Err(AuthError::ColonInUsername);
     }
     if username.chars().any(char::is_control) {
-        return Err("the username contains a control character".into());
+        return Err(AuthError::ControlCharacterInUsername);
     }
     Ok(())
 }
@@ -81,12 +106,15 @@ fn header_line(username: &str, password: &[u8]) -> Secret {
 
 /// The first line of standard input, without its `\n` or `\r\n`. Bytes, not text: a password
 /// need not be UTF-8 to be sent.
-fn read_stdin_password() -> Result<Secret, String> {
+fn read_stdin_password() -> Result<Secret, AuthError> {
     let mut line = Secret(Vec::new());
     std::io::stdin()
         .lock()
         .read_until(b'\n', &mut line.0)
-        .map_err(|e| format!("reading the password from standard input: {e}"))?;
+        .map_err(|cause| AuthError::ReadPassword {
+            from: "standard input",
+            cause,
+        })?;
     if line.0.last() == Some(&b'\n') {
         line.0.pop();
         if line.0.last() == Some(&b'\r') {
@@ -97,7 +125,7 @@ fn read_stdin_password() -> Result<Secret, String> {
 }
 
 /// A no-echo prompt on the terminal; the prompt itself goes to standard error.
-fn prompt_password(username: &str) -> Result<Secret, String> {
+fn prompt_password(username: &str) -> Result<Secret, AuthError> {
     let config = rpassword::ConfigBuilder::new()
         .output_writer(std::io::stderr())
         .build();
@@ -109,12 +137,15 @@ fn prompt_password(username: &str) -> Result<Secret, String> {
         Ok(p) => Ok(Secret(p.into_bytes())),
         Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
             guard.reraise();
-            Err("interrupted".into())
+            Err(AuthError::Interrupted)
         }
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            Err("no password was entered".into())
+            Err(AuthError::NoPasswordEntered)
         }
-        Err(e) => Err(format!("reading the password from the terminal: {e}")),
+        Err(cause) => Err(AuthError::ReadPassword {
+            from: "the terminal",
+            cause,
+        }),
     }
 }
 
@@ -211,7 +242,7 @@ mod tests {
 
     #[test]
     fn usernames_with_colon_are_rejected_without_echoing_them() {
-        let err = validate_username("alice:s3cret").unwrap_err();
+        let err = validate_username("alice:s3cret").unwrap_err().to_string();
         assert!(!err.contains("s3cret"), "{err}");
         assert!(validate_username("").is_err());
         assert!(validate_username("a\nb").is_err());

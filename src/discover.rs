@@ -53,6 +53,16 @@ fn is_loop(e: &std::io::Error) -> bool {
     e.raw_os_error() == Some(libc::ELOOP)
 }
 
+/// An exclude pattern (`--exclude`, the config's `exclude`, `extend-exclude`) that is no
+/// glob: the run stops before walking.
+#[derive(Debug, thiserror::Error)]
+pub enum ExcludeError {
+    #[error("invalid exclude glob `{glob}`: {cause}")]
+    Glob { glob: String, cause: ignore::Error },
+    #[error("invalid exclude globs anchored at {}: {cause}", root.display())]
+    Build { root: PathBuf, cause: ignore::Error },
+}
+
 /// Compiled exclude globs.
 pub struct Excludes {
     matchers: Vec<Gitignore>,
@@ -60,18 +70,20 @@ pub struct Excludes {
 }
 
 impl Excludes {
-    pub fn new(opts: &WalkOptions) -> Result<Excludes, String> {
+    pub fn new(opts: &WalkOptions) -> Result<Excludes, ExcludeError> {
         let mut matchers = Vec::new();
         for (root, globs) in opts.excludes.iter().filter(|(_, g)| !g.is_empty()) {
             let mut b = GitignoreBuilder::new(root);
             for glob in globs {
-                b.add_line(None, glob)
-                    .map_err(|e| format!("invalid exclude glob `{glob}`: {e}"))?;
+                b.add_line(None, glob).map_err(|cause| ExcludeError::Glob {
+                    glob: glob.clone(),
+                    cause,
+                })?;
             }
-            matchers.push(
-                b.build()
-                    .map_err(|e| format!("invalid exclude globs: {e}"))?,
-            );
+            matchers.push(b.build().map_err(|cause| ExcludeError::Build {
+                root: root.clone(),
+                cause,
+            })?);
         }
         Ok(Excludes {
             matchers,
@@ -101,7 +113,7 @@ pub fn walk(
     paths: &[PathBuf],
     opts: &WalkOptions,
     visit: &(dyn Fn(Found) + Sync),
-) -> Result<(), String> {
+) -> Result<(), ExcludeError> {
     let excludes = Excludes::new(opts)?;
     let mut dirs = Vec::new();
     for path in paths {

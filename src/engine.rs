@@ -29,14 +29,24 @@ pub struct Settings {
     pub config_root: Option<PathBuf>,
 }
 
+/// A `per-file-ignores` key that is no glob.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid per-file-ignores glob `{glob}`: {cause}")]
+pub struct PerFileIgnoresError {
+    glob: String,
+    cause: globset::Error,
+}
+
 impl Settings {
     pub fn per_file_ignores_from(
         map: &std::collections::BTreeMap<String, Vec<RuleCode>>,
-    ) -> Result<Vec<(GlobMatcher, Vec<RuleCode>)>, String> {
+    ) -> Result<Vec<(GlobMatcher, Vec<RuleCode>)>, PerFileIgnoresError> {
         map.iter()
             .map(|(glob, codes)| {
-                let g = Glob::new(glob)
-                    .map_err(|e| format!("invalid per-file-ignores glob `{glob}`: {e}"))?;
+                let g = Glob::new(glob).map_err(|cause| PerFileIgnoresError {
+                    glob: glob.clone(),
+                    cause,
+                })?;
                 Ok((g.compile_matcher(), codes.clone()))
             })
             .collect()
@@ -269,22 +279,26 @@ const KEPT_BUFFER: usize = 1 << 20;
 /// The file bytes all workers may hold and analyse at once.
 static IN_FLIGHT: ByteBudget = ByteBudget::new(MAX_FILE_SIZE);
 
-/// The size cap, as an error.
-fn too_large() -> String {
-    format!(
+/// Why a file or stream could not be read whole. Shown as the cause after its path.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{}", io_cause(.0))]
+    Io(std::io::Error),
+    #[error(
         "larger than {} MiB; not read further (exclude it to silence this)",
         MAX_FILE_SIZE >> 20
-    )
+    )]
+    TooLarge,
 }
 
 /// Reads `from` into `buf` (after what it holds), failing once `buf` passes `MAX_FILE_SIZE`:
 /// the cap holds while reading, so an endless stream (`/dev/zero`) or a file that grows is
 /// stopped too.
-pub fn read_capped(from: impl Read, buf: &mut Vec<u8>) -> Result<(), String> {
+pub fn read_capped(from: impl Read, buf: &mut Vec<u8>) -> Result<(), ReadError> {
     let room = (MAX_FILE_SIZE + 1).saturating_sub(buf.len() as u64);
-    from.take(room).read_to_end(buf).map_err(|e| io_cause(&e))?;
+    from.take(room).read_to_end(buf).map_err(ReadError::Io)?;
     if buf.len() as u64 > MAX_FILE_SIZE {
-        return Err(too_large());
+        return Err(ReadError::TooLarge);
     }
     Ok(())
 }
@@ -296,11 +310,11 @@ fn read_budgeted(
     mut f: std::fs::File,
     stream: bool,
     buf: &mut Vec<u8>,
-) -> Result<Option<Permit<'static>>, String> {
+) -> Result<Option<Permit<'static>>, ReadError> {
     (&mut f)
         .take(KEPT_BUFFER as u64)
         .read_to_end(buf)
-        .map_err(|e| io_cause(&e))?;
+        .map_err(ReadError::Io)?;
     if buf.len() < KEPT_BUFFER {
         return Ok(None);
     }
@@ -308,10 +322,10 @@ fn read_budgeted(
     let len = if stream {
         MAX_FILE_SIZE
     } else {
-        f.metadata().map_err(|e| io_cause(&e))?.len()
+        f.metadata().map_err(ReadError::Io)?.len()
     };
     if len > MAX_FILE_SIZE {
-        return Err(too_large());
+        return Err(ReadError::TooLarge);
     }
     let permit = IN_FLIGHT.acquire(len);
     if !stream {
@@ -338,7 +352,8 @@ fn scan_path(
     }
     BUFFER.with_borrow_mut(|buf| {
         buf.clear();
-        let read = read_budgeted(f, stream, buf);
+        // The cause becomes the file's error line in the report.
+        let read = read_budgeted(f, stream, buf).map_err(|e| e.to_string());
         let result = read.map(|_permit| {
             // UTF-16 (its byte order mark is a two-byte check) is decoded first.
             let mut encoding = Encoding::AsRead;
@@ -498,7 +513,7 @@ pub fn run(
     input: &RunInput,
     settings: &Settings,
     progress: Option<&AtomicUsize>,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, discover::ExcludeError> {
     let reports = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     let skipped = Mutex::new(Vec::new());
@@ -698,7 +713,7 @@ fn cross_file_pass(
         let read = || -> Result<Option<FileReport>, String> {
             let f = std::fs::File::open(&path).map_err(|e| io_cause(&e))?;
             let mut bytes = Vec::new();
-            read_capped(f, &mut bytes)?;
+            read_capped(f, &mut bytes).map_err(|e| e.to_string())?;
             let mut encoding = Encoding::AsRead;
             if let Some(big_endian) = encoding::utf16_bom(&bytes) {
                 (bytes, encoding) = encoding::decode_utf16(&bytes, big_endian);

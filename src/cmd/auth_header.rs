@@ -4,5 +4,5 @@ use crate::ExitStatus;
 use crate::cli::AuthHeaderArgs;
 
 pub(crate) fn run(args: &AuthHeaderArgs) -> anyhow::Result<ExitStatus> {
-    crate::auth::run(args).map_err(anyhow::Error::msg)
+    Ok(crate::auth::run(args)?)
 }

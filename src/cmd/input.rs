@@ -28,7 +28,6 @@ impl Input {
             Some(name) => {
                 let mut bytes = Vec::new();
                 engine::read_capped(std::io::stdin(), &mut bytes)
-                    .map_err(anyhow::Error::msg)
                     .context("reading standard input")?;
                 Some(StdinText {
                     name: name.clone(),
@@ -53,7 +52,7 @@ impl Input {
             stdin: self.stdin.as_ref(),
             own_files,
         };
-        engine::run(&input, &resolved.settings, progress).map_err(anyhow::Error::msg)
+        Ok(engine::run(&input, &resolved.settings, progress)?)
     }
 
     /// Hides the findings the baseline accepts from what is reported and counted.

@@ -106,7 +106,7 @@ pub(crate) fn resolve(args: &CheckArgs) -> anyhow::Result<Resolved> {
         ignored: turned_off(cfg.ignore.as_deref().unwrap_or_default(), args),
         config_root,
         per_file_ignores: match &cfg.per_file_ignores {
-            Some(map) => Settings::per_file_ignores_from(map).map_err(anyhow::Error::msg)?,
+            Some(map) => Settings::per_file_ignores_from(map)?,
             None => Vec::new(),
         },
     };
