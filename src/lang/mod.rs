@@ -510,6 +510,11 @@ static MARKUP: Prose = Prose {
     requests: RequestStyle::Document,
     syntax: None,
 };
+/// `.http`/`.rest` request files (VS Code REST Client, JetBrains HTTP client): raw requests.
+static HTTP_REQUESTS: Prose = Prose {
+    name: "http",
+    ..MARKUP
+};
 /// ColdFusion tag files: markup, whose requests are `<cfhttp>` tags.
 static CFML: Prose = Prose {
     hint: CF_HINT,
@@ -571,8 +576,8 @@ pub fn for_file_name(name: &str) -> &'static dyn Language {
         "lua" => &LUA,
         "md" | "markdown" | "mdx" | "rst" | "adoc" | "txt" | "textile" => &MARKDOWN,
         "xml" | "config" | "html" | "htm" | "xhtml" | "csproj" | "vbproj" | "wsdl" | "xsd"
-        | "plist" | "jsp" | "aspx" | "cshtml" | "erb" | "hbs" | "mustache" | "twig" | "http"
-        | "rest" => &MARKUP,
+        | "plist" | "jsp" | "aspx" | "cshtml" | "erb" | "hbs" | "mustache" | "twig" => &MARKUP,
+        "http" | "rest" => &HTTP_REQUESTS,
         "cfm" | "cfml" => &CFML,
         _ => by_whole_name(name),
     }

@@ -204,7 +204,7 @@ pub fn remove_param(
 fn lang_has_code(lang: &dyn Language) -> bool {
     !matches!(
         lang.name(),
-        "shell" | "yaml" | "config" | "json" | "markdown" | "markup" | "text"
+        "shell" | "yaml" | "config" | "json" | "markdown" | "markup" | "http" | "text"
     )
 }
 
