@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -187,18 +188,29 @@ pub fn apply(baseline: &Baseline, baseline_path: &Path, outcome: &mut Outcome) -
     let mut hidden = 0;
     for r in &mut outcome.reports {
         let path = recorded_path(&r.file.path, &anchor);
-        let prints: Vec<String> = r.diagnostics.iter().map(|d| fingerprint(r, d)).collect();
-        let mut keep = Vec::with_capacity(r.diagnostics.len());
-        for (d, fp) in r.diagnostics.drain(..).zip(prints) {
-            match budget.get_mut(&(path.clone(), d.code.as_str().to_string(), fp)) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    hidden += 1;
+        let accepted: Vec<bool> = r
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let key = (path.clone(), d.code.as_str().to_string(), fingerprint(r, d));
+                match budget.get_mut(&key) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        true
+                    }
+                    _ => false,
                 }
-                _ => keep.push(d),
-            }
+            })
+            .collect();
+        let gone = accepted.iter().filter(|&&a| a).count();
+        if gone > 0 {
+            // Copied only when a finding goes: a report shared with `fix`'s plan stays whole.
+            hidden += gone;
+            let mut accepted = accepted.into_iter();
+            Arc::make_mut(r)
+                .diagnostics
+                .retain(|_| !accepted.next().expect("one flag per finding"));
         }
-        r.diagnostics = keep;
     }
     outcome.reports.retain(|r| !r.diagnostics.is_empty());
     (hidden, budget.values().sum())

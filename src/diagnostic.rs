@@ -3,6 +3,7 @@
 
 use crate::codes::{RuleCode, Severity};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -17,20 +18,24 @@ pub enum Applicability {
 }
 
 /// Replace the bytes in `range` with `content`.
+///
+/// Texts that repeat across thousands of findings (a regional host, a rule's fix title, a
+/// span label) are borrowed or shared rather than copied per finding: a generated file can
+/// hold a finding on every line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     pub range: Range<usize>,
-    pub content: String,
+    pub content: Cow<'static, str>,
 }
 
 impl Edit {
-    pub fn replace(range: Range<usize>, content: impl Into<String>) -> Edit {
+    pub fn replace(range: Range<usize>, content: impl Into<Cow<'static, str>>) -> Edit {
         Edit {
             range,
             content: content.into(),
         }
     }
-    pub fn insert(at: usize, content: impl Into<String>) -> Edit {
+    pub fn insert(at: usize, content: impl Into<Cow<'static, str>>) -> Edit {
         Edit {
             range: at..at,
             content: content.into(),
@@ -39,7 +44,7 @@ impl Edit {
     pub fn delete(range: Range<usize>) -> Edit {
         Edit {
             range,
-            content: String::new(),
+            content: Cow::Borrowed(""),
         }
     }
 }
@@ -48,7 +53,7 @@ impl Edit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
     pub applicability: Applicability,
-    pub message: String,
+    pub message: Arc<str>,
     /// Sorted by start, non-overlapping.
     pub edits: Vec<Edit>,
 }
@@ -61,7 +66,7 @@ pub struct Diagnostic {
     /// The primary span, in bytes of the file.
     pub span: Range<usize>,
     /// A short label for the span in the human report.
-    pub label: String,
+    pub label: Cow<'static, str>,
     /// What to do, shown as `help:`; already redacted. Shared: a rule gives thousands of
     /// findings of one file the same text.
     pub help: Option<Arc<str>>,
@@ -103,7 +108,7 @@ impl Diagnostic {
             severity: code.info().severity,
             message: message.into(),
             span,
-            label: String::new(),
+            label: Cow::Borrowed(""),
             help: None,
             fix: None,
             base_url: false,
@@ -112,7 +117,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+    pub fn with_label(mut self, label: impl Into<Cow<'static, str>>) -> Self {
         self.label = label.into();
         self
     }

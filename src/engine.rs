@@ -15,8 +15,8 @@ use crate::suppress::Suppressions;
 use globset::{Glob, GlobMatcher};
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Files (and streams) larger than this are reported and skipped rather than held in memory.
 pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
@@ -94,7 +94,9 @@ pub struct ScanError {
 
 #[derive(Default)]
 pub struct Outcome {
-    pub reports: Vec<FileReport>,
+    /// Shared, not copied: `fix`'s summary keeps the reports of files it left unchanged, and
+    /// on a file with a finding per line a copy is larger than the file.
+    pub reports: Vec<Arc<FileReport>>,
     pub errors: Vec<ScanError>,
     /// Paths passed over that a user may want to know about (`--verbose`, `--statistics`).
     pub skipped: Vec<ScanError>,
@@ -659,7 +661,7 @@ pub fn run(
     Ok(Outcome {
         own_outputs,
         base_urls: policy,
-        reports,
+        reports: reports.into_iter().map(Arc::new).collect(),
         errors,
         skipped,
         files_scanned: scanned.into_inner(),

@@ -39,8 +39,16 @@ impl Region {
     }
 
     /// `api.<label>.whispir.com`
-    pub fn host(self) -> String {
-        format!("api.{}.whispir.com", self.label())
+    pub fn host(self) -> &'static str {
+        match self {
+            Region::Au => "api.au.whispir.com",
+            Region::Ap => "api.ap.whispir.com",
+            Region::Ap1 => "api.ap1.whispir.com",
+            Region::Nz => "api.nz.whispir.com",
+            Region::Us => "api.us.whispir.com",
+            Region::It => "api.it.whispir.com",
+            Region::Education => "api.education.whispir.com",
+        }
     }
 
     /// Parses a region label case-insensitively; `edu` is an alias of `education`.
@@ -191,6 +199,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_region_host_is_its_label_under_whispir_com() {
+        for region in Region::ALL {
+            assert_eq!(region.host(), format!("api.{}.whispir.com", region.label()));
+            assert_eq!(classify(region.host()), HostKind::Regional(region));
+        }
+    }
 
     #[test]
     fn classifies_hosts() {

@@ -103,7 +103,7 @@ impl Against {
         let mut hidden = 0;
         for r in &mut outcome.reports {
             let before = r.diagnostics.len();
-            self.keep_new(r, settings)?;
+            self.keep_new(std::sync::Arc::make_mut(r), settings)?;
             hidden += before - r.diagnostics.len();
         }
         outcome.reports.retain(|r| !r.diagnostics.is_empty());

@@ -8,6 +8,7 @@ use crate::lang;
 use crate::source::SourceFile;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// ESLint stops at 10 passes; our fixes rarely need more than two.
 pub const MAX_PASSES: usize = 10;
@@ -145,7 +146,7 @@ impl FixKey {
                 .first()
                 .map_or((0, 0), |e| (e.range.start, e.range.end)),
             edits: fix.edits.len(),
-            message: fix.message.clone(),
+            message: fix.message.to_string(),
         }
     }
 }
@@ -171,21 +172,34 @@ impl Approver for ApproveAll {
 
 /// What fixing one file came to.
 pub struct FileFix {
-    pub original: Vec<u8>,
-    pub fixed: Vec<u8>,
+    /// The fixed text; `None` when the file is left as it was (nothing to fix, or an
+    /// error). The original is the caller's: it is not copied.
+    pub fixed: Option<Vec<u8>>,
     /// One line per fix applied: `WM001 Replace with ...`.
     pub applied: Vec<String>,
     /// Fixes that were refused because the result did not parse.
     pub refused: Vec<String>,
     /// Set when the passes did not converge; nothing may be written then.
     pub error: Option<String>,
-    /// What `check` reports on the fixed text (computed by the last pass).
-    pub remaining: Option<FileReport>,
+    /// What `check` reports on the fixed text (computed by the last pass); `None` when the
+    /// first pass found nothing to fix, so the caller's report stands.
+    pub remaining: Option<Arc<FileReport>>,
 }
 
 impl FileFix {
     pub fn changed(&self) -> bool {
-        self.error.is_none() && self.original != self.fixed
+        self.fixed.is_some()
+    }
+
+    /// What fixing a file came to when it could not be fixed: nothing to write.
+    pub fn failed(error: String) -> FileFix {
+        FileFix {
+            fixed: None,
+            applied: Vec::new(),
+            refused: Vec::new(),
+            error: Some(error),
+            remaining: None,
+        }
     }
 }
 
@@ -211,8 +225,7 @@ pub fn fix_file(
     // file nor the caller's report is copied per pass: on a large file each copy is its size.
     let mut current: Option<Vec<u8>> = None;
     let mut result = FileFix {
-        original: file.bytes.clone(),
-        fixed: Vec::new(),
+        fixed: None,
         applied: Vec::new(),
         refused: Vec::new(),
         error: None,
@@ -259,8 +272,7 @@ pub fn fix_file(
             })
             .collect();
         if candidates.is_empty() {
-            current = Some(report.file.bytes.clone());
-            result.remaining = Some(report.into_owned());
+            settle(report, &mut current, &mut result.remaining);
             break;
         }
         if pass == MAX_PASSES {
@@ -300,8 +312,7 @@ pub fn fix_file(
             }
         }
         if chosen.is_empty() {
-            current = Some(report.file.bytes.clone());
-            result.remaining = Some(report.into_owned());
+            settle(report, &mut current, &mut result.remaining);
             break;
         }
         let fixes: Vec<&Fix> = chosen
@@ -338,22 +349,20 @@ pub fn fix_file(
         }
         current = Some(next);
     }
-    let fixed = match current {
-        Some(text) if result.error.is_none() => text,
-        _ => file.bytes.clone(),
-    };
-    if result.error.is_none() && fixed != file.bytes && !carried.is_empty() {
+    let fixed = current.filter(|text| result.error.is_none() && *text != file.bytes);
+    if let Some(fixed) = fixed.as_ref().filter(|_| !carried.is_empty()) {
         let report = result.remaining.get_or_insert_with(|| {
             let fixed =
                 SourceFile::new(file.display_path.clone(), file.path.clone(), fixed.clone());
             let secrets =
                 crate::detect::analyze(&fixed, lang::for_file_name(&fixed.file_name())).secrets;
-            FileReport {
+            Arc::new(FileReport {
                 file: fixed,
                 diagnostics: Vec::new(),
                 secrets,
-            }
+            })
         });
+        let report = Arc::make_mut(report);
         report.diagnostics.extend(carried);
         report
             .diagnostics
@@ -361,6 +370,20 @@ pub fn fix_file(
     }
     result.fixed = fixed;
     result
+}
+
+/// The last pass found nothing (more) to fix: its text is the result and its report what
+/// remains. The caller's own report (the first pass) is neither copied nor kept: the file
+/// is then unchanged and that report stands.
+fn settle(
+    report: Cow<'_, FileReport>,
+    current: &mut Option<Vec<u8>>,
+    remaining: &mut Option<Arc<FileReport>>,
+) {
+    if let Cow::Owned(report) = report {
+        *current = Some(report.file.bytes.clone());
+        *remaining = Some(Arc::new(report));
+    }
 }
 
 /// Moves each diagnostic's span past the `edits` applied before it; one an edit touches was
@@ -407,7 +430,7 @@ mod tests {
     fn fix(edits: Vec<Edit>) -> Fix {
         Fix {
             applicability: Applicability::Safe,
-            message: String::new(),
+            message: "".into(),
             edits,
         }
     }

@@ -291,7 +291,8 @@ pub fn assemble(
             message: format!(
                 "Move to `{}` with the key in an `x-api-key` header{how}",
                 region.host()
-            ),
+            )
+            .into(),
             edits,
         };
         for &d in host_diags.iter().chain(&key_diags) {
@@ -340,7 +341,7 @@ fn prove_variables(file: &SourceFile, diagnostics: &mut [Diagnostic]) {
 fn fix_identity(fix: &Fix) -> (usize, String) {
     (
         fix.edits.first().map_or(0, |e| e.range.start),
-        fix.message.clone(),
+        fix.message.to_string(),
     )
 }
 
@@ -349,7 +350,7 @@ fn downgrade(d: &mut Diagnostic, why: &str) {
         && fix.applicability == Applicability::Safe
     {
         fix.applicability = Applicability::Unsafe;
-        fix.message = format!("{} ({why})", fix.message);
+        fix.message = format!("{} ({why})", fix.message).into();
     }
 }
 
@@ -405,8 +406,8 @@ pub fn settle_base_url(d: &mut Diagnostic, policy: Option<&BaseUrlPolicy>) {
         .to_string();
     fix.applicability = applicability;
     fix.message = match note {
-        Some(n) => format!("{base} ({n})"),
-        None => base,
+        Some(n) => format!("{base} ({n})").into(),
+        None => base.into(),
     };
 }
 

@@ -125,7 +125,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             let message = format!("Move the key to an `x-api-key` header ({how})");
             let fix = Fix {
                 applicability,
-                message,
+                message: message.into(),
                 edits: all,
             };
             Plan::Fix {

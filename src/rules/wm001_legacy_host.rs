@@ -59,6 +59,7 @@ fn check(facts: &Facts, file: &SourceFile, ctx: &RuleContext) -> Vec<Diagnostic>
         )
         .into(),
     };
+    let title = ctx.region.map(fix_title);
     facts
         .hosts
         .iter()
@@ -78,17 +79,25 @@ fn check(facts: &Facts, file: &SourceFile, ctx: &RuleContext) -> Vec<Diagnostic>
             )
             .with_label("retired gateway host")
             .with_help(help.clone());
-            match ctx.region {
-                Some(region) => d.with_fix(Some(host_fix(file, h, region))),
-                None => d,
+            match (ctx.region, &title) {
+                (Some(region), Some(title)) => {
+                    d.with_fix(Some(host_fix(file, h, region, title.clone())))
+                }
+                _ => d,
             }
         })
         .collect()
 }
 
+/// `Replace with `api.au.whispir.com``: one text for all of a file's host fixes.
+fn fix_title(region: Region) -> Arc<str> {
+    format!("Replace with `{}`", region.host()).into()
+}
+
 /// Rewrites the host (and an `http` scheme or port 80 with it) for `region`.
-pub fn host_fix(file: &SourceFile, h: &HostUse, region: Region) -> Fix {
-    let mut edits = Vec::new();
+fn host_fix(file: &SourceFile, h: &HostUse, region: Region, title: Arc<str>) -> Fix {
+    // Sized exactly: a dump can hold a host fix on every one of its lines.
+    let mut edits = Vec::with_capacity(1 + usize::from(h.insecure) + usize::from(h.port.is_some()));
     if let Some(s) = h.scheme.as_ref().filter(|_| h.insecure) {
         edits.push(Edit::replace(s.clone(), "https"));
     }
@@ -108,7 +117,7 @@ pub fn host_fix(file: &SourceFile, h: &HostUse, region: Region) -> Fix {
     }
     Fix {
         applicability: Applicability::Safe,
-        message: format!("Replace with `{}`", region.host()),
+        message: title,
         edits,
     }
 }

@@ -60,7 +60,7 @@ fn check(facts: &Facts, file: &SourceFile, _ctx: &RuleContext) -> Vec<Diagnostic
                 d.with_help(format!("did you mean `{}`?", r.host()))
                     .with_fix(Some(Fix {
                         applicability: Applicability::Unsafe,
-                        message: format!("Replace region `{label}` with `{}`", r.label()),
+                        message: format!("Replace region `{label}` with `{}`", r.label()).into(),
                         edits: vec![Edit::replace(label_range, r.label())],
                     }))
             }

@@ -55,7 +55,7 @@ fn check(facts: &Facts, file: &SourceFile, _ctx: &RuleContext) -> Vec<Diagnostic
                 .with_help("use `https://`")
                 .with_fix(Some(Fix {
                     applicability: Applicability::Safe,
-                    message: "Use `https`".to_string(),
+                    message: "Use `https`".into(),
                     edits: vec![Edit::replace(scheme, "https")],
                 })),
             )

@@ -36,7 +36,10 @@ impl Approver for Interactive {
         if self.all {
             return true;
         }
-        let fix_message = d.fix.as_ref().map_or(String::new(), |f| f.message.clone());
+        let fix_message = d
+            .fix
+            .as_ref()
+            .map_or(String::new(), |f| f.message.to_string());
         let shown = |text: &str| {
             crate::escape::line(&report::redact_text(report, text, false)).into_owned()
         };

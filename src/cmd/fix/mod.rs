@@ -147,11 +147,15 @@ fn show_diff(
     let mut redacted = false;
     emit(resolved.output.as_deref(), |out| {
         for p in plan.changed() {
-            let f = &p.fix;
+            let fixed = p
+                .fix
+                .fixed
+                .as_deref()
+                .expect("a changed file has a fixed text");
             let patch = diff::unified_diff(
                 p.report,
-                &f.original,
-                &f.fixed,
+                &p.report.file.bytes,
+                fixed,
                 resolved.show_secrets,
                 color,
             );

@@ -7,11 +7,12 @@ use crate::cli::FixArgs;
 use crate::cmd::parallel::parallel_map;
 use crate::engine::{self, FileReport, Outcome, ScanError, Settings};
 use crate::fix::{self, ApproveAll, FileFix};
+use std::sync::Arc;
 
 /// One file's fix, with the report it was planned from.
 pub(super) struct Planned<'a> {
     pub fix: FileFix,
-    pub report: &'a FileReport,
+    pub report: &'a Arc<FileReport>,
 }
 
 impl Planned<'_> {
@@ -93,12 +94,5 @@ pub(super) fn plan<'a>(
 
 /// Fixes one file; a panic becomes that file's error and nothing is written for it.
 fn contained_fix(work: impl FnOnce() -> FileFix) -> FileFix {
-    engine::contained(work).unwrap_or_else(|error| FileFix {
-        original: Vec::new(),
-        fixed: Vec::new(),
-        applied: Vec::new(),
-        refused: Vec::new(),
-        error: Some(error),
-        remaining: None,
-    })
+    engine::contained(work).unwrap_or_else(FileFix::failed)
 }

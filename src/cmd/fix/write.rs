@@ -6,6 +6,7 @@ use super::plan::{Plan, Planned};
 use crate::cmd::parallel::parallel_map;
 use crate::encoding::{Encoding, encode};
 use crate::engine::{FileReport, ScanError};
+use crate::fix::FileFix;
 use crate::write::{WriteError, write_fixed};
 use std::path::PathBuf;
 
@@ -71,7 +72,8 @@ pub(super) fn write_files<'a>(
     let write_threads = if threads == 0 { 8 } else { threads };
     let results = parallel_map(&plan.files, write_threads, |p| {
         // A stream (a FIFO, a device) was read once; there is nothing to write back to.
-        (p.changed() && !p.report.file.stream).then(|| write_in_its_encoding(p.report, p))
+        let fixed = p.fix.fixed.as_deref().filter(|_| !p.report.file.stream);
+        fixed.map(|fixed| write_in_its_encoding(p.report, fixed))
     });
     let mut writes = Writes::default();
     for (result, p) in results.into_iter().zip(&plan.files) {
@@ -103,9 +105,14 @@ pub(super) fn write_files<'a>(
 pub(super) fn print_stdin<'a>(plan: &'a Plan<'a>, original: &[u8]) -> anyhow::Result<Writes<'a>> {
     let mut writes = Writes::default();
     let text = match plan.files.first() {
-        Some(p) if p.changed() => {
-            writes.written.push(p);
-            &p.fix.fixed
+        Some(Planned {
+            fix: FileFix {
+                fixed: Some(fixed), ..
+            },
+            ..
+        }) => {
+            writes.written.push(&plan.files[0]);
+            fixed
         }
         Some(p) => {
             writes.unchanged.push(p);
@@ -119,13 +126,13 @@ pub(super) fn print_stdin<'a>(plan: &'a Plan<'a>, original: &[u8]) -> anyhow::Re
 
 /// Writes a fixed file in the encoding it was read in: UTF-16 text, decoded for scanning, is
 /// encoded back with its byte order mark (or refused when that cannot be exact).
-fn write_in_its_encoding(r: &FileReport, p: &Planned) -> Result<(), WriteError> {
-    let f = &p.fix;
+fn write_in_its_encoding(r: &FileReport, fixed: &[u8]) -> Result<(), WriteError> {
+    let original = &r.file.bytes;
     match r.file.encoding {
-        Encoding::AsRead => write_fixed(&r.file.path, &f.original, &f.fixed),
+        Encoding::AsRead => write_fixed(&r.file.path, original, fixed),
         encoding => {
-            let original = encode(&f.original, encoding).map_err(WriteError::Encoding)?;
-            let fixed = encode(&f.fixed, encoding).map_err(WriteError::Encoding)?;
+            let original = encode(original, encoding).map_err(WriteError::Encoding)?;
+            let fixed = encode(fixed, encoding).map_err(WriteError::Encoding)?;
             write_fixed(&r.file.path, &original, &fixed)
         }
     }

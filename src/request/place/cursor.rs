@@ -572,7 +572,7 @@ pub(super) fn append_argument(
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     let last = prev_significant(tokens, close).ok_or("unbalanced call")?;
     if last == open {
-        return Ok(vec![Edit::insert(tokens[close].start(), text)]);
+        return Ok(vec![Edit::insert(tokens[close].start(), text.to_string())]);
     }
     let trailing_comma = tokens[last].is_punct(src, ",");
     let multiline =

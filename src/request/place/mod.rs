@@ -105,7 +105,7 @@ pub fn place(req: &Request) -> Result<Placement, String> {
     // Header names are case-insensitive; the file's own spelling reads as the author's.
     if let Some(spelling) = file_spelling(req.src, req.x_api_key_at) {
         for edit in &mut placement.edits {
-            edit.content = edit.content.replace("x-api-key", spelling);
+            edit.content = edit.content.replace("x-api-key", spelling).into();
         }
     }
     Ok(placement)
