@@ -13,7 +13,7 @@ use crate::rules::{self, BaseUrlPolicy, RuleCode, RuleContext};
 use crate::source::{SourceFile, looks_binary};
 use crate::suppress::Suppressions;
 use globset::{Glob, GlobMatcher};
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -305,6 +305,14 @@ pub fn read_capped(from: impl Read, buf: &mut Vec<u8>) -> Result<(), ReadError> 
     Ok(())
 }
 
+/// What reading a file came to.
+enum Loaded {
+    /// The whole file is in the buffer; a large one holds a share of the shared budget.
+    Whole(Option<Permit<'static>>),
+    /// A large file that is binary or never mentions Whispir: searched in pieces, not held.
+    Passed,
+}
+
 /// Reads a whole file (or stream) into `buf`. A file that fits in `KEPT_BUFFER` is read in
 /// one go; a longer one first takes its size (a stream: the cap) from the budget shared by
 /// the workers, and the permit is returned to be held while the file is analysed.
@@ -312,13 +320,15 @@ fn read_budgeted(
     mut f: std::fs::File,
     stream: bool,
     buf: &mut Vec<u8>,
-) -> Result<Option<Permit<'static>>, ReadError> {
+) -> Result<Loaded, ReadError> {
+    // Room for a whole piece up front: a file that fills it exactly then needs no more.
+    buf.reserve_exact(KEPT_BUFFER);
     (&mut f)
         .take(KEPT_BUFFER as u64)
         .read_to_end(buf)
         .map_err(ReadError::Io)?;
     if buf.len() < KEPT_BUFFER {
-        return Ok(None);
+        return Ok(Loaded::Whole(None));
     }
     // A stream's length is unknown until read: it takes the whole budget.
     let len = if stream {
@@ -329,12 +339,55 @@ fn read_budgeted(
     if len > MAX_FILE_SIZE {
         return Err(ReadError::TooLarge);
     }
+    // A stream cannot be read twice, and UTF-16 is searched once decoded.
+    if !stream && encoding::utf16_bom(buf).is_none() {
+        if looks_binary(buf) {
+            return Ok(Loaded::Passed);
+        }
+        if !mentions_whispir(buf) {
+            if !mentioned_further_on(&mut f, buf)? {
+                return Ok(Loaded::Passed);
+            }
+            f.rewind().map_err(ReadError::Io)?;
+            buf.clear();
+        }
+    }
     let permit = IN_FLIGHT.acquire(len);
     if !stream {
         buf.reserve_exact((len as usize + 1).saturating_sub(buf.len()));
     }
     read_capped(f, buf)?;
-    Ok(Some(permit))
+    Ok(Loaded::Whole(Some(permit)))
+}
+
+/// Searches the rest of a large file for Whispir a buffer at a time, as ripgrep does: a
+/// bundle or a dump that never mentions it costs no allocation of its size. Each piece
+/// starts with the end of the one before, so a word split between two is found.
+fn mentioned_further_on(f: &mut std::fs::File, window: &mut [u8]) -> Result<bool, ReadError> {
+    const OVERLAP: usize = "whispir".len() - 1;
+    let mut read = window.len() as u64;
+    loop {
+        window.copy_within(window.len() - OVERLAP.., 0);
+        let mut filled = OVERLAP;
+        while filled < window.len() {
+            match f.read(&mut window[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(ReadError::Io(e)),
+            }
+        }
+        read += (filled - OVERLAP) as u64;
+        if read > MAX_FILE_SIZE {
+            return Err(ReadError::TooLarge);
+        }
+        if mentions_whispir(&window[..filled]) {
+            return Ok(true);
+        }
+        if filled < window.len() {
+            return Ok(false);
+        }
+    }
 }
 
 /// Reads a file (or a stream named on the command line) and, when it is text that mentions
@@ -356,7 +409,10 @@ fn scan_path(
         buf.clear();
         // The cause becomes the file's error line in the report.
         let read = read_budgeted(f, stream, buf).map_err(|e| e.to_string());
-        let result = read.map(|_permit| {
+        let result = read.map(|read| {
+            let Loaded::Whole(_permit) = read else {
+                return Scanned::Checked(Checked::default());
+            };
             // UTF-16 (its byte order mark is a two-byte check) is decoded first.
             let mut encoding = Encoding::AsRead;
             if let Some(big_endian) = encoding::utf16_bom(buf) {
@@ -786,7 +842,49 @@ fn whole_repository(paths: &[PathBuf]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::Ranges;
+    use super::{KEPT_BUFFER, Loaded, Ranges, read_budgeted};
+
+    /// Reads `text` from a file the way the walk does.
+    fn load(text: &[u8]) -> (bool, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.js");
+        std::fs::write(&path, text).unwrap();
+        let mut buf = Vec::new();
+        let read = read_budgeted(std::fs::File::open(&path).unwrap(), false, &mut buf);
+        match read.unwrap() {
+            Loaded::Whole(_) => (true, buf),
+            Loaded::Passed => (false, buf),
+        }
+    }
+
+    #[test]
+    fn a_large_file_is_held_whole_only_when_it_mentions_whispir() {
+        let size = 3 * KEPT_BUFFER + 123;
+        let plain = vec![b'a'; size];
+        let (whole, buf) = load(&plain);
+        assert!(!whole, "a large file without the word is not held");
+        assert!(
+            buf.capacity() <= KEPT_BUFFER,
+            "the worker's buffer stays small: {}",
+            buf.capacity()
+        );
+        // The word in the first piece, across the first and the second piece, in a later
+        // piece, and as the file's last bytes.
+        for at in [10, KEPT_BUFFER - 3, 2 * KEPT_BUFFER + 50, size - 7] {
+            let mut text = plain.clone();
+            text[at..at + 7].copy_from_slice(b"WhiSpiR");
+            let (whole, buf) = load(&text);
+            assert!(whole, "word at {at} not found");
+            assert_eq!(
+                buf, text,
+                "word at {at}: the file is read whole, from its start"
+            );
+        }
+        let mut binary = plain.clone();
+        binary[5] = 0;
+        binary[100..107].copy_from_slice(b"whispir");
+        assert!(!load(&binary).0, "a binary file is passed over");
+    }
 
     #[test]
     fn membership_in_sorted_merged_ranges() {
