@@ -52,7 +52,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             key: removal.key.as_text(),
             fix: Fix {
                 applicability: Applicability::Safe,
-                message,
+                message: message.into(),
                 edits: removal.edits,
             },
             through: None,

@@ -95,7 +95,7 @@ pub fn url_param(
         return Ok(Removal {
             edits: vec![
                 Edit::replace(kind.value.clone(), "header"),
-                Edit::replace(p.name.clone(), spelling),
+                Edit::replace(p.name.clone(), spelling.to_string()),
             ],
             key,
             placed: Some(moved("`<cfhttpparam type=\"header\">`")),
@@ -136,7 +136,7 @@ pub fn url_param(
     Ok(Removal {
         edits: vec![
             Edit::replace(tokens[kind].content(), "header"),
-            Edit::replace(p.name.clone(), spelling),
+            Edit::replace(p.name.clone(), spelling.to_string()),
         ],
         key,
         placed: Some(moved("a header parameter")),
