@@ -2192,3 +2192,51 @@ fn findings_across_files_stay_listed_after_fix_changes_their_file() {
     );
     assert!(stdout.contains("Sender.java:4:56"), "{stdout}");
 }
+
+/// A query builder whose request URL is another statement of the same function (or of the
+/// script's top level) keeps that URL's retired host until its key moves: the host fixed
+/// alone would send the key in the query to the regional gateway, which answers 403.
+#[test]
+fn a_query_builders_retired_host_never_moves_without_its_key() {
+    let cases: [(&str, &str); 4] = [
+        (
+            "send.js",
+            "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.whispir.com/messages');\n  url.searchParams.set('apikey', key);\n  return fetch(url, { method: 'GET' });\n}\n",
+        ),
+        (
+            "send.rb",
+            "# Whispir\nuri = URI('https://api.whispir.com/messages')\nuri.query = URI.encode_www_form(apikey: key, view: 'full')\nNet::HTTP.get_response(uri)\n",
+        ),
+        (
+            "Send.cs",
+            "// Whispir\nclass C {\n  Task<string> F(string key) {\n    var query = HttpUtility.ParseQueryString(string.Empty);\n    query[\"apikey\"] = key;\n    return http.GetStringAsync(\"https://api.whispir.com/messages?\" + query);\n  }\n}\n",
+        ),
+        (
+            "send.py",
+            "# Whispir\ndef send(session, key):\n    session.params['apikey'] = key\n    return session.get('https://api.whispir.com/messages')\n",
+        ),
+    ];
+    for (name, source) in cases {
+        let (dir, path) = one_file(name, source.as_bytes());
+        for unsafe_fixes in [&[][..], &["--unsafe-fixes"][..]] {
+            let mut args = vec!["--region", "au", "."];
+            args.extend_from_slice(unsafe_fixes);
+            let out = run(fix_file_cmd(dir.path(), &args));
+            assert_eq!(out.status.code(), Some(1), "{name}: {}", describe(&out));
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                source,
+                "{name} {unsafe_fixes:?}: the host moved without the key"
+            );
+        }
+    }
+    // A builder in another function does not hold back this request's host.
+    let other = "// Whispir\nfunction a(key) {\n  const url = new URL('https://api.au.whispir.com/m');\n  url.searchParams.set('apikey', key);\n  return fetch(url);\n}\nfunction b() {\n  return fetch('https://api.whispir.com/status');\n}\n";
+    let (dir, path) = one_file("other.js", other.as_bytes());
+    run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("fetch('https://api.au.whispir.com/status')")
+    );
+}

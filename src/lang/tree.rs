@@ -154,6 +154,17 @@ fn count_errors(tree: &Tree) -> usize {
     count
 }
 
+/// The byte range of the innermost function around byte `at`; `None` at module level.
+pub fn enclosing_function(tree: &tree_sitter::Tree, at: usize) -> Option<std::ops::Range<usize>> {
+    let mut node = tree.root_node().descendant_for_byte_range(at, at + 1)?;
+    loop {
+        if is_function(node.kind()) {
+            return Some(node.byte_range());
+        }
+        node = node.parent()?;
+    }
+}
+
 /// Node kinds that open a function body in the grammars above.
 fn is_function(kind: &str) -> bool {
     matches!(

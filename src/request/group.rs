@@ -78,6 +78,8 @@ pub fn assemble(
         .collect();
     let mut groups = Groups::new(hosts.len() + params.len());
     let mut inferred = vec![false; params.len()];
+    // Parsed only for a query builder whose request the tokens do not show.
+    let tree = std::cell::OnceCell::new();
     for (k, p) in params.iter().enumerate() {
         let node = hosts.len() + k;
         if let Some(h) = p.host.and_then(|l| node_of_host(l.at)) {
@@ -126,6 +128,36 @@ pub fn assemble(
         if let Some(h) = sibling {
             groups.join(node, h);
             continue;
+        }
+        // A builder whose request URL is written in another statement of the same function
+        // (`const u = new URL('https://api.whispir.com/m'); u.searchParams.set('apikey', k)`,
+        // `query["apikey"] = k` before `GetStringAsync(url + "?" + query)`): that function's
+        // retired hosts may be its request's, and never move without it. At module level
+        // (scripts), the retired hosts outside any function.
+        if p.shape == ParamShape::Builder {
+            let parsed =
+                tree.get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
+            if let Some(t) = parsed {
+                let function = |at: usize| crate::lang::tree::enclosing_function(t, at);
+                let scope = function(p.span.start);
+                let local: Vec<usize> = retired
+                    .iter()
+                    .copied()
+                    .filter(|&n| {
+                        let at = facts.hosts[hosts[n]].host.start;
+                        match &scope {
+                            Some(f) => f.contains(&at),
+                            None => function(at).is_none(),
+                        }
+                    })
+                    .collect();
+                for &n in &local {
+                    groups.join(node, n);
+                }
+                if !local.is_empty() {
+                    continue;
+                }
+            }
         }
         // Otherwise every base the file names may be this request's: they move with it.
         if let Some(&first) = bases.first() {
