@@ -603,9 +603,30 @@ fn remove_builder_entry(
         match dot {
             Some(d) if chained_on => {
                 let start = whitespace_and_newline_before(src, tokens[d].start());
-                return Ok(Removal { edits: vec![Edit::delete(start..tokens[close].end())], key, placed: None });
+                return Ok(Removal {
+                    edits: vec![Edit::delete(start..tokens[close].end())],
+                    key,
+                    placed: None,
+                });
             }
-            _ => return Err("the parameter is added by a statement of its own; remove it with the header in place".into()),
+            _ => {
+                // `url.searchParams.set('apikey', k)`: name the statement and what sends it.
+                let receiver = dot
+                    .and_then(|d| prev_significant(tokens, d))
+                    .filter(|&r| tokens[r].text(src) == b"searchParams")
+                    .and_then(|r| prev_significant(tokens, r))
+                    .filter(|&d| tokens[d].is_punct(src, "."))
+                    .and_then(|d| prev_significant(tokens, d))
+                    .filter(|&u| tokens[u].kind == TokKind::Ident);
+                return Err(match receiver {
+                    Some(u) => format!(
+                        "the parameter is added by a statement of its own: delete `{}` and add the header to the call that sends `{}`",
+                        String::from_utf8_lossy(&src[tokens[u].start()..tokens[close].end()]),
+                        String::from_utf8_lossy(tokens[u].text(src)),
+                    ),
+                    None => "the parameter is added by a statement of its own; remove it with the header in place".into(),
+                });
+            }
         }
     } else if (paren && !keyed)
         || (tokens[open].is_punct(src, "{") && p.value.start < tokens[key_tok].start())

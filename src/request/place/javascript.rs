@@ -31,7 +31,17 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             .ok_or("the builder is not an object")?;
         let owner = prev_significant(tokens, container)
             .filter(|&c| tokens[c].is_punct(src, ":"))
-            .ok_or("the builder object is not an option")?;
+            .ok_or_else(|| {
+                let search_params = prev_significant(tokens, container)
+                    .filter(|&o| tokens[o].is_punct(src, "("))
+                    .and_then(|o| prev_significant(tokens, o))
+                    .is_some_and(|n| tokens[n].text(src) == b"URLSearchParams");
+                if search_params {
+                    "the entry is in `new URLSearchParams({…})`: delete it and add the header to the call that sends the query"
+                } else {
+                    "the builder object is not an option"
+                }
+            })?;
         let options = enclosing_open(src, tokens, owner)
             .filter(|&o| tokens[o].is_punct(src, "{"))
             .ok_or("the builder is not inside request options")?;
@@ -332,6 +342,21 @@ mod tests {
         manual(
             "a.js",
             "function f(k, cb) {\n  request.get('https://api.au.whispir.com/m?apikey=' + k, opts, cb);\n}\n",
+        );
+    }
+
+    #[test]
+    fn search_params_builders_say_what_to_change() {
+        let built = "// Whispir\nasync function f(k) {\n  const q = new URLSearchParams({ apikey: k, n: '1' });\n  return fetch(`https://api.au.whispir.com/m?${q}`);\n}\n";
+        assert!(
+            manual("a.js", built).starts_with("the entry is in `new URLSearchParams({…})`"),
+            "{}",
+            manual("a.js", built)
+        );
+        let set = "// Whispir\nasync function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  u.searchParams.set('apikey', k);\n  return fetch(u);\n}\n";
+        assert_eq!(
+            manual("a.js", set),
+            "the parameter is added by a statement of its own: delete `u.searchParams.set('apikey', k)` and add the header to the call that sends `u`"
         );
     }
 
