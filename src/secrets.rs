@@ -210,6 +210,17 @@ static MARKUP_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid pattern")
 });
 
+/// Recorded traffic writes the header's value inside a list or a matcher: VCR's
+/// `X-Api-Key: ["KEY"]` or `X-Api-Key:` over `- KEY`, WireMock's
+/// `"x-api-key": {"equalTo": "KEY"}`, HAR's `{"name": "x-api-key", "value": "KEY"}`. The
+/// match ends where the value starts.
+static RECORDED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i-u)["']?x-api-key["']?[ \t]*:[ \t]*(?:\[[ \t]*|\{[ \t]*"equalTo"[ \t]*:[ \t]*|\r?\n[ \t]*-[ \t]+)|"name"[ \t]*:[ \t]*"x-api-key"[ \t]*,[ \t]*"value"[ \t]*:[ \t]*"#,
+    )
+    .expect("valid pattern")
+});
+
 /// `Authorization: Basic <base64>`.
 static BASIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)\bbasic[ \t]+([A-Za-z0-9+/]{8,}={0,2})").expect("valid pattern")
@@ -555,6 +566,15 @@ impl Scan<'_> {
         }
     }
 
+    /// The `x-api-key` values of recorded requests (see [`RECORDED_HEADER`]).
+    fn recorded_header_values(&mut self) {
+        self.key_place = Some(KeyPlace::Header);
+        for m in RECORDED_HEADER.find_iter(self.src) {
+            let (value, _) = self.value_at(m.end());
+            self.value(value);
+        }
+    }
+
     fn markup_values(&mut self) {
         for m in MARKUP_VALUE.find_iter(self.src) {
             // `<add key="Whispir:ApiKey" value="…"/>`, `<whispirApiKey>…</whispirApiKey>`.
@@ -562,21 +582,19 @@ impl Scan<'_> {
                 memchr::memmem::find(&m.as_bytes().to_ascii_lowercase(), b"whispir").is_some()
                     && memchr::memmem::find(&m.as_bytes().to_ascii_lowercase(), b"passw").is_none();
             self.key_place = names_whispir.then_some(KeyPlace::Setting);
-            let start = if m.as_bytes().ends_with(b">") {
-                m.end()
+            let tag = m.as_bytes().ends_with(b">");
+            let start = if tag { m.end() } else { m.end() - 1 };
+            // A tag's text is its value; a quote right after one closes the string that
+            // quotes a placeholder (`["<WHISPIR_API_KEY>"]`).
+            let value = if !tag {
+                self.value_at(start).0
             } else {
-                m.end() - 1
+                // `<apiKey>VALUE</apiKey>` on one line; `<WHISPIR_API_KEY>` alone is a placeholder.
+                match memchr::memchr2(b'<', b'\n', &self.src[start..]) {
+                    Some(e) if self.src[start + e..].starts_with(b"</") => start..start + e,
+                    _ => continue,
+                }
             };
-            let value =
-                if self.src[start..].starts_with(b"\"") || self.src[start..].starts_with(b"'") {
-                    self.value_at(start).0
-                } else {
-                    // `<apiKey>VALUE</apiKey>` on one line; `<WHISPIR_API_KEY>` alone is a placeholder.
-                    match memchr::memchr2(b'<', b'\n', &self.src[start..]) {
-                        Some(e) if self.src[start + e..].starts_with(b"</") => start..start + e,
-                        _ => continue,
-                    }
-                };
             self.value(value);
         }
     }
@@ -762,6 +780,7 @@ pub fn find_credentials_and_keys(
         keys: Vec::new(),
     };
     scan.named_values();
+    scan.recorded_header_values();
     scan.markup_values();
     scan.key_place = None;
     scan.basic_credentials();
@@ -1052,6 +1071,25 @@ mod tests {
             assert_eq!(keys(&format!("-H \"x-api-key: {v}\"")), [], "{v}");
         }
         assert_eq!(keys(&format!("WHISPIR_PASSWORD={k}\n")), []);
+        // Recorded requests: VCR lists, WireMock matchers, HAR name/value pairs.
+        for recorded in [
+            format!("    headers:\n      X-Api-Key:\n      - {k}\n"),
+            format!("      X-Api-Key:\r\n      - \"{k}\"\r\n"),
+            format!("      x-api-key: [{k}]\n"),
+            format!("\"headers\": {{\"X-Api-Key\": [\"{k}\"]}}"),
+            format!("\"headers\": {{\"x-api-key\": {{ \"equalTo\": \"{k}\" }}}}"),
+            format!("[{{ \"name\": \"x-api-key\", \"value\": \"{k}\" }}]"),
+        ] {
+            assert_eq!(keys(&recorded), [(k.into(), Header)], "{recorded}");
+        }
+        assert_eq!(
+            find_credentials(br#""X-Api-Key": ["<WHISPIR_API_KEY>"], "Accept": ["a"]"#),
+            Vec::<Range<usize>>::new()
+        );
+        for v in ["<WHISPIR_API_KEY>", "REDACTED", "${WHISPIR_KEY}"] {
+            assert_eq!(keys(&format!("x-api-key: [\"{v}\"]\n")), [], "{v}");
+            assert_eq!(keys(&format!("X-Api-Key:\n- {v}\n")), [], "{v}");
+        }
     }
 
     #[test]
