@@ -180,8 +180,19 @@ fn check_rules(
     if diagnostics.is_empty() {
         return Err(file.bytes);
     }
-    crate::request::group::assemble(&file, &facts, lang, &settings.rules, &mut diagnostics);
-    detect::recorded::settle(&file.bytes, &file.file_name(), &mut diagnostics);
+    match detect::recorded::Recording::of(&file.bytes, &file.file_name()) {
+        Some(recording) => crate::request::recorded::assemble(
+            &file,
+            &facts,
+            lang,
+            &settings.rules,
+            &recording,
+            &mut diagnostics,
+        ),
+        None => {
+            crate::request::group::assemble(&file, &facts, lang, &settings.rules, &mut diagnostics)
+        }
+    }
     // A comment quotes code; rewriting it may change what it documents ("old form: …").
     let comments = Ranges::new(lang::comment_ranges(&file.bytes, &facts.tokens));
     for d in &mut diagnostics {

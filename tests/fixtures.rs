@@ -81,6 +81,20 @@ fn expect_markers(folder: &str) -> Vec<(String, usize, String)> {
             out.push((rel.clone(), target, line[at + 8..].to_string()));
         }
     }
+    // Formats without comments (JSON) list theirs in `expected.txt`: `path:line: CODES`, the
+    // path relative to the folder, with an optional `fix:` outcome as in a comment.
+    let sidecar = root.join("fixtures").join(folder).join("expected.txt");
+    if let Ok(text) = std::fs::read_to_string(&sidecar) {
+        for l in text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        {
+            let (loc, marker) = l.split_once(": ").expect("`path:line: CODES`");
+            let (path, line) = loc.rsplit_once(':').expect("`path:line`");
+            let rel = format!("fixtures/{folder}/{path}");
+            out.push((rel, line.parse().expect("line number"), marker.to_string()));
+        }
+    }
     out
 }
 
@@ -113,28 +127,6 @@ fn every_expectation_marker_is_met() {
                 .filter(|w| w.starts_with("WM") && w.len() == 5)
                 .map(str::to_string);
             expected.entry((rel, target)).or_default().extend(codes);
-        }
-        // Formats without comments (JSON) list expectations in `expected.txt`: `path:line: CODES`.
-        let sidecar = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(&folder)
-            .join("expected.txt");
-        if let Ok(text) = std::fs::read_to_string(&sidecar) {
-            for l in text
-                .lines()
-                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-            {
-                let (loc, codes) = l.split_once(": ").expect("`path:line: CODES`");
-                let (path, line) = loc.rsplit_once(':').expect("`path:line`");
-                let key = (
-                    format!("fixtures/{folder}/{path}"),
-                    line.parse().expect("line number"),
-                );
-                expected
-                    .entry(key)
-                    .or_default()
-                    .extend(codes.split_whitespace().map(str::to_string));
-            }
         }
         let keys: std::collections::BTreeSet<_> =
             found.keys().chain(expected.keys()).cloned().collect();

@@ -1,5 +1,6 @@
-//! Recorded HTTP traffic: requests reported but never fixed, responses one note per file,
-//! nothing rewritten even with `--unsafe-fixes`.
+//! Recorded HTTP traffic: each recorded request is migrated as one fix (host, `apikey`
+//! parameter, `x-api-key` header), recorded responses are one note per file and never
+//! rewritten, and every fixed recording still parses.
 
 use std::path::Path;
 use std::process::Command;
@@ -27,56 +28,154 @@ fn run(cwd: &Path, args: &[&str]) -> std::process::Output {
         .expect("runs")
 }
 
+/// The recordings of the fixture folder, parsed: (path, document).
+fn parsed(root: &Path) -> Vec<(String, serde_json::Value)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let name = path.to_string_lossy().into_owned();
+        let bytes = match path.extension().and_then(|e| e.to_str()) {
+            Some("json" | "har" | "yml" | "yaml") => std::fs::read(path).unwrap(),
+            _ => continue,
+        };
+        let doc: serde_json::Value = if name.ends_with(".yml") || name.ends_with(".yaml") {
+            serde_yaml::from_slice(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+        };
+        out.push((
+            name.trim_start_matches(&*root.to_string_lossy())
+                .to_string(),
+            doc,
+        ));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Every (request, response) pair of a VCR cassette, HAR file or WireMock mapping.
+fn interactions(doc: &serde_json::Value) -> Vec<(&serde_json::Value, &serde_json::Value)> {
+    let list = doc
+        .get("http_interactions")
+        .or_else(|| doc.get("interactions"))
+        .or_else(|| doc.pointer("/log/entries"))
+        .or_else(|| doc.get("mappings"))
+        .and_then(|l| l.as_array())
+        .map(|l| l.iter().collect::<Vec<_>>())
+        .unwrap_or_else(|| vec![doc]);
+    list.into_iter()
+        .map(|i| (&i["request"], &i["response"]))
+        .collect()
+}
+
+fn lower(v: &serde_json::Value) -> String {
+    v.to_string().to_ascii_lowercase()
+}
+
+/// Where a recorded request sends the key: its URL's query, a HAR `queryString` entry, a
+/// WireMock `queryParameters` member.
+fn key_in_query(request: &serde_json::Value) -> bool {
+    let url = ["uri", "url"]
+        .iter()
+        .filter_map(|k| request[*k].as_str())
+        .any(|u| u.to_ascii_lowercase().contains("apikey="));
+    let har = request["queryString"]
+        .as_array()
+        .is_some_and(|q| q.iter().any(|e| lower(&e["name"]) == "\"apikey\""));
+    let wiremock = request["queryParameters"]
+        .as_object()
+        .is_some_and(|q| q.keys().any(|k| k.eq_ignore_ascii_case("apikey")));
+    url || har || wiremock
+}
+
+/// Whether a recorded request records an `x-api-key` header, in its format's shape.
+fn records_header(request: &serde_json::Value) -> bool {
+    match &request["headers"] {
+        serde_json::Value::Object(m) => m.keys().any(|k| k.eq_ignore_ascii_case("x-api-key")),
+        serde_json::Value::Array(a) => a.iter().any(|h| lower(&h["name"]) == "\"x-api-key\""),
+        _ => false,
+    }
+}
+
 #[test]
-fn recordings_are_never_rewritten_and_responses_are_one_note_per_file() {
+fn recorded_requests_are_migrated_and_responses_never_rewritten() {
     let dir = tempfile::tempdir().unwrap();
     copy_fixtures(dir.path());
-    let snapshot = |p: &Path| -> Vec<(String, Vec<u8>)> {
-        let mut v: Vec<_> = walkdir::WalkDir::new(p)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                (
-                    e.path().display().to_string(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    };
-    let before = snapshot(dir.path());
-    let out = run(
-        dir.path(),
-        &[
-            "fix",
-            ".",
-            "--region",
-            "au",
-            "--unsafe-fixes",
-            "--allow-dirty",
-        ],
-    );
+    let before = parsed(dir.path());
+    let out = run(dir.path(), &["fix", ".", "--region", "au", "--allow-dirty"]);
     assert_eq!(
         out.status.code(),
         Some(1),
-        "{}",
+        "notes and hard-coded keys remain: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(snapshot(dir.path()), before, "a recording was rewritten");
+    let after = parsed(dir.path());
+    assert_eq!(before.len(), after.len());
+    let mut migrated = 0;
+    for ((path, old), (_, new)) in before.iter().zip(&after) {
+        let (old, new) = (interactions(old), interactions(new));
+        assert_eq!(old.len(), new.len(), "{path}");
+        for ((old_req, old_resp), (new_req, new_resp)) in old.iter().zip(&new) {
+            assert_eq!(
+                old_resp, new_resp,
+                "{path}: a recorded response was rewritten"
+            );
+            assert!(
+                !key_in_query(new_req),
+                "{path}: the key stayed in the query: {new_req}"
+            );
+            if key_in_query(old_req) {
+                assert!(records_header(new_req), "{path}: no header: {new_req}");
+                migrated += 1;
+            }
+            assert!(
+                !lower(new_req).contains("api.whispir.com"),
+                "{path}: a request still goes to the retired gateway: {new_req}"
+            );
+        }
+    }
+    assert_eq!(
+        migrated, 12,
+        "recorded requests that sent the key in the query"
+    );
 
-    let out = run(dir.path(), &["check", ".", "--format", "json"]);
+    // Nothing left to fix; each file with legacy responses is one note; the literal keys
+    // that moved into headers are still reported.
+    let out = run(
+        dir.path(),
+        &["check", ".", "--region", "au", "--format", "json"],
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut notes = std::collections::BTreeMap::<String, usize>::new();
+    let mut keys = 0;
     for d in report["diagnostics"].as_array().unwrap() {
-        if d["severity"] == "note" {
-            *notes
-                .entry(d["path"].as_str().unwrap().to_string())
-                .or_default() += 1;
+        assert!(d["fix"].is_null(), "a fix left after fix: {d}");
+        match (d["code"].as_str(), d["severity"].as_str()) {
+            (_, Some("note")) => {
+                *notes
+                    .entry(d["path"].as_str().unwrap().to_string())
+                    .or_default() += 1
+            }
+            (Some("WM003"), _) => keys += 1,
+            _ => panic!("left after fix: {d}"),
         }
-        assert!(d["fix"].is_null(), "no fix in a recording: {d}");
     }
-    assert_eq!(notes.len(), 4, "{notes:?}");
+    assert_eq!(notes.len(), 9, "{notes:?}");
     assert!(notes.values().all(|&n| n == 1), "{notes:?}");
+    assert_eq!(keys, 3, "the literal keys, now in headers");
+}
+
+#[test]
+fn without_a_region_recorded_requests_to_the_retired_gateway_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixtures(dir.path());
+    let out = run(dir.path(), &["check", ".", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for d in report["diagnostics"].as_array().unwrap() {
+        if d["code"] == "WM001" && d["severity"] == "error" {
+            assert!(d["fix"].is_null(), "{d}");
+            assert!(d["help"].as_str().unwrap().contains("`--region`"), "{d}");
+        }
+    }
 }

@@ -342,7 +342,8 @@ fn builders(
         let value = match role {
             KeyRole::Keyed => next_significant(tokens, i)
                 .and_then(|n| next_significant(tokens, n))
-                .filter(|&v| !tokens[v].is_punct(src, ",")),
+                .filter(|&v| !tokens[v].is_punct(src, ","))
+                .map(|v| equal_to_matcher(src, tokens, v).unwrap_or(v)),
             // `q["apikey"] = k`: past `]` and `=`.
             KeyRole::Indexed => next_significant(tokens, i)
                 .and_then(|close| next_significant(tokens, close))
@@ -603,6 +604,18 @@ fn request_host(
         }
     }
     HostHint::None
+}
+
+/// WireMock's `"apikey": {"equalTo": "KEY"}`: the string the matcher wants, when the value at
+/// token `v` is such a matcher and nothing else.
+fn equal_to_matcher(src: &[u8], tokens: &[Token], v: usize) -> Option<usize> {
+    let t = |k: usize, p: &str| tokens[k].is_punct(src, p);
+    let name = next_significant(tokens, v).filter(|_| t(v, "{"))?;
+    let colon = next_significant(tokens, name).filter(|&c| t(c, ":"))?;
+    let string = next_significant(tokens, colon).filter(|&s| tokens[s].kind == TokKind::Str)?;
+    let close = next_significant(tokens, string).filter(|&c| t(c, "}"))?;
+    (tokens[name].kind == TokKind::Str && tokens[name].content_text(src) == b"equalTo" && close > 0)
+        .then_some(string)
 }
 
 fn builder_param(src: &[u8], key: &Token, value: Option<&Token>, shape: ParamShape) -> ApiKeyParam {

@@ -2,9 +2,9 @@
 //! `http_interactions`/`interactions`, each a `request` and a `response`), HAR files
 //! (`log.entries`) and WireMock-style mappings (`request` matcher and `response` stub).
 //!
-//! A recorded *request* is a request: its findings are reported like any other, but not
-//! fixed (replay matches the client's requests, so it is re-recorded or edited together with
-//! the client). A recorded *response* is the server's output — link URIs, `Location`
+//! A recorded *request* is a request: its findings are reported like any other and migrated
+//! with the request model (`request::recorded`), so that replay still matches the migrated
+//! client. A recorded *response* is the server's output — link URIs, `Location`
 //! headers — so the legacy hosts in it are one note per file, never an error per line, and
 //! never rewritten.
 
@@ -12,42 +12,111 @@ use crate::codes::{RuleCode, Severity};
 use crate::diagnostic::Diagnostic;
 use std::ops::Range;
 
-/// The byte ranges of the recorded responses when `src` is recorded traffic; `None` when it
-/// is not (a Postman collection's saved `response` arrays are examples, not recordings).
-pub fn responses(src: &[u8], file_name: &str) -> Option<Vec<Range<usize>>> {
-    let ext = file_name.rsplit_once('.').map_or("", |(_, e)| e);
-    let has = |needle: &[u8]| memchr::memmem::find(src, needle).is_some();
-    let found = match ext {
-        "yml" | "yaml" => {
-            let cassette = src
-                .split(|&b| b == b'\n')
-                .any(|l| l.starts_with(b"http_interactions:") || l.starts_with(b"interactions:"));
-            if !cassette {
-                return None;
+/// Which recording format a file is: it decides where a recorded request keeps its headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// VCR-style YAML cassette: `headers:` a map of lists.
+    VcrYaml,
+    /// VCR-style JSON cassette: `"headers"` an object of arrays.
+    VcrJson,
+    /// HAR: `"headers"` an array of `{"name", "value"}` objects, and a `"queryString"` array.
+    Har,
+    /// WireMock mapping: `"headers"` an object of matchers (`{"equalTo": …}`).
+    WireMock,
+}
+
+/// Where a recording keeps its requests and its responses.
+#[derive(Debug, Clone)]
+pub struct Recording {
+    pub format: Format,
+    /// The byte ranges of the recorded requests (`request:` blocks, `"request": {…}` objects).
+    pub requests: Vec<Range<usize>>,
+    /// The byte ranges of the recorded responses, in order.
+    pub responses: Vec<Range<usize>>,
+}
+
+impl Recording {
+    /// `None` when `src` is no recording (a Postman collection's saved `response` arrays are
+    /// examples, not recordings) or holds neither a request nor a response.
+    pub fn of(src: &[u8], file_name: &str) -> Option<Recording> {
+        let ext = file_name.rsplit_once('.').map_or("", |(_, e)| e);
+        let has = |needle: &[u8]| memchr::memmem::find(src, needle).is_some();
+        let (format, requests, responses) = match ext {
+            "yml" | "yaml" => {
+                let cassette = src.split(|&b| b == b'\n').any(|l| {
+                    l.starts_with(b"http_interactions:") || l.starts_with(b"interactions:")
+                });
+                if !cassette {
+                    return None;
+                }
+                (
+                    Format::VcrYaml,
+                    yaml_blocks(src, b"request:"),
+                    yaml_blocks(src, b"response:"),
+                )
             }
-            yaml_blocks(src, b"response:")
-        }
-        "json" | "har" => {
-            let cassette = has(b"\"http_interactions\"") || has(b"\"interactions\"");
-            let har = has(b"\"log\"") && has(b"\"entries\"") && has(b"\"startedDateTime\"");
-            let wiremock = has(b"\"request\"")
-                && [
-                    "\"urlPattern\"",
-                    "\"urlPath\"",
-                    "\"urlPathPattern\"",
-                    "\"url\"",
-                ]
-                .iter()
-                .any(|k| has(k.as_bytes()))
-                && has(b"\"status\"");
-            if !(cassette || har || wiremock) {
-                return None;
+            "json" | "har" => {
+                let cassette = has(b"\"http_interactions\"") || has(b"\"interactions\"");
+                let har = has(b"\"log\"") && has(b"\"entries\"") && has(b"\"startedDateTime\"");
+                let wiremock = has(b"\"request\"")
+                    && [
+                        "\"urlPattern\"",
+                        "\"urlPath\"",
+                        "\"urlPathPattern\"",
+                        "\"url\"",
+                    ]
+                    .iter()
+                    .any(|k| has(k.as_bytes()))
+                    && has(b"\"status\"");
+                let format = if har {
+                    Format::Har
+                } else if cassette {
+                    Format::VcrJson
+                } else if wiremock {
+                    Format::WireMock
+                } else {
+                    return None;
+                };
+                (
+                    format,
+                    json_objects(src, b"\"request\""),
+                    json_objects(src, b"\"response\""),
+                )
             }
-            json_objects(src, b"\"response\"")
-        }
-        _ => return None,
-    };
-    (!found.is_empty()).then_some(found)
+            _ => return None,
+        };
+        (!requests.is_empty() || !responses.is_empty()).then_some(Recording {
+            format,
+            requests,
+            responses,
+        })
+    }
+
+    /// Whether byte `at` lies in a recorded response.
+    pub fn in_response(&self, at: usize) -> bool {
+        within(&self.responses, at)
+    }
+
+    /// The recorded request holding byte `at`, as an index into `requests`.
+    pub fn request_at(&self, at: usize) -> Option<usize> {
+        let after = self.requests.partition_point(|r| r.start <= at);
+        (after > 0 && self.requests[after - 1].contains(&at)).then(|| after - 1)
+    }
+}
+
+/// Whether `at` lies in one of `ranges` (sorted, disjoint): a binary search, as a cassette
+/// can hold thousands of interactions, each asked about once per finding.
+fn within(ranges: &[Range<usize>], at: usize) -> bool {
+    let after = ranges.partition_point(|r| r.start <= at);
+    after > 0 && ranges[after - 1].contains(&at)
+}
+
+/// The byte ranges of the recorded responses when `src` is recorded traffic.
+#[cfg(test)]
+fn responses(src: &[u8], file_name: &str) -> Option<Vec<Range<usize>>> {
+    Recording::of(src, file_name)
+        .map(|r| r.responses)
+        .filter(|r| !r.is_empty())
 }
 
 /// The blocks of `key` lines (`response:`, `- response:`) and every line indented deeper.
@@ -135,23 +204,12 @@ fn matching_brace(src: &[u8], open: usize) -> usize {
     src.len()
 }
 
-/// Applies what a recording is to a file's diagnostics: findings in responses become one
-/// note; findings in requests stay, without fixes.
-pub fn settle(src: &[u8], file_name: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let Some(responses) = responses(src, file_name) else {
-        return;
-    };
-    let in_response = |d: &Diagnostic| responses.iter().any(|r| r.contains(&d.span.start));
-    let quoted: Vec<Diagnostic> = diagnostics.extract_if(.., |d| in_response(d)).collect();
-    for d in diagnostics.iter_mut() {
-        if d.fix.take().is_some() || d.code != RuleCode::WM003 {
-            let help = d.help.take().unwrap_or_default();
-            d.help = Some(format!(
-                "{help}{}a recorded request: not fixed automatically; migrate the client, then re-record this file (or edit the recording the same way)",
-                if help.is_empty() { "" } else { "; " }
-            ).into());
-        }
-    }
+/// Findings in recorded responses become one note for the file: the server's output, never
+/// an error per line and never rewritten.
+pub fn note_responses(recording: &Recording, diagnostics: &mut Vec<Diagnostic>) {
+    let quoted: Vec<Diagnostic> = diagnostics
+        .extract_if(.., |d| recording.in_response(d.span.start))
+        .collect();
     let Some(first) = quoted.first() else {
         return;
     };

@@ -5,12 +5,15 @@
 //! - [`query`] takes the parameter out of a URL or query builder;
 //! - [`place`] finds where the same request carries its headers, one module per language;
 //! - [`plan`] combines the two into the WM002 fix, or the manual instruction;
-//! - [`group`] groups a file's findings into requests and gives each request one fix.
+//! - [`group`] groups a file's findings into requests and gives each request one fix;
+//! - [`recorded`] does the same for the requests of recorded traffic (cassettes, HAR,
+//!   WireMock mappings), whose requests are objects of their own.
 
 pub mod group;
 pub mod place;
 pub mod plan;
 pub mod query;
+pub mod recorded;
 
 /// What the rules and the request model know about the run, beyond the file itself.
 #[derive(Debug, Clone, Default)]

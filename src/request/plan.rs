@@ -539,7 +539,7 @@ fn security_scheme(src: &[u8], p: &ApiKeyParam) -> Plan {
 
 /// Removes a builder entry (`apikey: k`, `"apikey": k`, `("apikey", k)`, a Postman query
 /// object) with the comma that joins it to its neighbours.
-fn remove_builder_entry(
+pub(crate) fn remove_builder_entry(
     src: &[u8],
     tokens: &[Token],
     lang: &dyn Language,
@@ -551,7 +551,18 @@ fn remove_builder_entry(
     }
     let value_tok = (!p.value.is_empty())
         .then(|| token_at(tokens, p.value.start))
-        .flatten();
+        .flatten()
+        // WireMock's `"apikey": {"equalTo": "KEY"}`: the entry's value is the matcher object.
+        .map(|v| {
+            enclosing_open(src, tokens, v)
+                .filter(|&o| {
+                    o > key_tok
+                        && next_significant(tokens, key_tok)
+                            .and_then(|c| next_significant(tokens, c))
+                            == Some(o)
+                })
+                .unwrap_or(v)
+        });
     let key = match (p.value_kind.clone(), value_tok) {
         (ValueKind::Literal | ValueKind::Placeholder, _) => {
             KeySource::Literal(String::from_utf8_lossy(&src[p.value.clone()]).into_owned())
@@ -678,7 +689,7 @@ fn member_if_emptied(
 
 /// When the byte range `entry` is the only member of the `{…}` or `[…]` around it: that
 /// literal's brackets (tokens).
-fn sole_entry(
+pub(crate) fn sole_entry(
     src: &[u8],
     tokens: &[Token],
     entry: &std::ops::Range<usize>,
@@ -731,7 +742,7 @@ fn value_expr(src: &[u8], tokens: &[Token], v: usize) -> String {
 
 /// Extends an entry's range over the comma (and spaces) that separate it from the next
 /// entry, or from the previous one when it is the last.
-fn with_comma(src: &[u8], r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+pub(crate) fn with_comma(src: &[u8], r: std::ops::Range<usize>) -> std::ops::Range<usize> {
     let mut end = r.end;
     while end < src.len() && matches!(src[end], b' ' | b'\t') {
         end += 1;

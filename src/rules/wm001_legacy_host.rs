@@ -21,8 +21,9 @@ A retired region-less gateway: `api.whispir.com`, `api.app.whispir.it` or
 server list, a Postman `host` array or an options object.
 
 In recorded HTTP traffic (VCR cassettes, HAR files, WireMock mappings) a recorded request is
-reported without a fix (re-record it once the client is migrated); the legacy hosts inside
-recorded responses are the server's output and make one note per file, never rewritten.
+migrated like any request, host and key together, so that replay matches the migrated client;
+the legacy hosts inside recorded responses are the server's output and make one note per file
+(\"recorded against the retired gateway; re-record\"), never rewritten.
 
 ## Why
 

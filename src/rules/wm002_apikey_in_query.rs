@@ -26,9 +26,10 @@ Ruby `URI.encode_www_form(apikey: k)` and Faraday `req.params['apikey'] = k`, C#
 `<cfhttpparam type=\"url\" name=\"apikey\">`, `cfhttpparam(…)` and `addParam(…)`), the
 options of a .NET query-string authentication handler (`Name = \"apikey\"` for a
 `QueryString…` handler, or with `Location = ApiKeyLocation.QueryString`), a Postman `query`
-entry, or an OpenAPI/Swagger security scheme with `in: query` and `name: apikey`. Query
-builders count only in a file that talks to Whispir: another vendor's `apikey` elsewhere is not
-reported.
+entry, an OpenAPI/Swagger security scheme with `in: query` and `name: apikey`, or a recorded
+request (a VCR cassette's `uri`, a HAR entry's `url` and `queryString`, a WireMock mapping's
+`url` or `queryParameters`). Query builders count only in a file that talks to Whispir:
+another vendor's `apikey` elsewhere is not reported.
 
 ## Why
 
@@ -43,6 +44,11 @@ header of the same request (in ColdFusion, a `<cfhttpparam type=\"header\">` of 
 `<cfhttp>`; a `type=\"url\"` parameter simply becomes that header parameter). When the request already sends `x-api-key`, the parameter is
 simply dropped. When the header cannot be placed safely, the finding says which header line
 to add and where.
+
+A recorded request gets the header where its format records headers — VCR `X-Api-Key:
+[\"KEY\"]`, HAR `{\"name\": \"x-api-key\", \"value\": \"KEY\"}`, WireMock `\"x-api-key\":
+{\"equalTo\": \"KEY\"}` — with the recorded value unchanged, in the same fix that moves its
+retired host, so that replay matches the migrated client.
 
 ## Example
 

@@ -13,6 +13,7 @@ mod json;
 mod jvm;
 mod php;
 mod python;
+pub mod recorded;
 mod ruby;
 mod rust;
 mod shell;
@@ -113,7 +114,7 @@ pub fn place(req: &Request) -> Result<Placement, String> {
 
 /// How the file spells `x-api-key` most often (`X-Api-Key`, `X-API-KEY`), when that is not
 /// the lower-case form; `None` when the file does not say it or mostly says `x-api-key`.
-fn file_spelling<'a>(src: &'a [u8], at: &[usize]) -> Option<&'a str> {
+pub(crate) fn file_spelling<'a>(src: &'a [u8], at: &[usize]) -> Option<&'a str> {
     let mut counts: Vec<(&[u8], usize)> = Vec::new();
     for &i in at {
         let word = src.get(i..i + b"x-api-key".len())?;
