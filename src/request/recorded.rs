@@ -20,7 +20,7 @@ use crate::lang::tokens::{
     enclosing_open, matching_close, next_significant, prev_significant, token_at,
 };
 use crate::lang::{Language, Token};
-use crate::rules::wm001_legacy_host::host_fix;
+use crate::rules::wm001_legacy_host::host_edits;
 use crate::source::SourceFile;
 use std::ops::Range;
 
@@ -126,7 +126,7 @@ fn request_fix(
         (false, None) => return Err(NEEDS_REGION.into()),
     };
     for h in &retired {
-        edits.extend(host_fix(file, h, region.expect("checked above")).edits);
+        edits.extend(host_edits(file, h, region.expect("checked above")));
     }
     let mut key: Option<HeaderValue> = None;
     for p in &params {
@@ -183,7 +183,7 @@ fn request_fix(
     }
     Ok((!edits.is_empty()).then_some(Fix {
         applicability: Applicability::Safe,
-        message,
+        message: message.into(),
         edits,
     }))
 }

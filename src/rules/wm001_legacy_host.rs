@@ -97,6 +97,15 @@ fn fix_title(region: Region) -> Arc<str> {
 
 /// Rewrites the host (and an `http` scheme or port 80 with it) for `region`.
 fn host_fix(file: &SourceFile, h: &HostUse, region: Region, title: Arc<str>) -> Fix {
+    Fix {
+        applicability: Applicability::Safe,
+        message: title,
+        edits: host_edits(file, h, region),
+    }
+}
+
+/// The edits of a host fix: the host, and an `http` scheme or port 80 with it.
+pub fn host_edits(file: &SourceFile, h: &HostUse, region: Region) -> Vec<Edit> {
     // Sized exactly: a dump can hold a host fix on every one of its lines.
     let mut edits = Vec::with_capacity(1 + usize::from(h.insecure) + usize::from(h.port.is_some()));
     if let Some(s) = h.scheme.as_ref().filter(|_| h.insecure) {
@@ -116,11 +125,7 @@ fn host_fix(file: &SourceFile, h: &HostUse, region: Region, title: Arc<str>) -> 
         // From the host's end: takes `:80` and an escaped `\:80` alike.
         edits.push(Edit::delete(h.host.end..p.end));
     }
-    Fix {
-        applicability: Applicability::Safe,
-        message: title,
-        edits,
-    }
+    edits
 }
 
 /// `["api", "whispir", "com"]` → `["api", "au", "whispir", "com"]`, keeping the quotes and
