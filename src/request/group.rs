@@ -80,6 +80,14 @@ pub fn assemble(
     let mut inferred = vec![false; params.len()];
     // Parsed only for a query builder whose request the tokens do not show.
     let tree = std::cell::OnceCell::new();
+    let mut through_base = vec![false; params.len()];
+    let base_names: Vec<(usize, &[u8])> = bases
+        .iter()
+        .filter_map(|&n| {
+            let at = facts.hosts[hosts[n]].host.start;
+            binding_name(&file.bytes, &facts.tokens, at).map(|(name, _)| (n, name))
+        })
+        .collect();
     for (k, p) in params.iter().enumerate() {
         let node = hosts.len() + k;
         if let Some(h) = p.host.and_then(|l| node_of_host(l.at)) {
@@ -158,6 +166,12 @@ pub fn assemble(
                     continue;
                 }
             }
+        }
+        // A base named in the request's own statement (`${BASE}/…?apikey=${key}`) is its.
+        if let Some(h) = named_base(file, &facts.tokens, lang, p.span.start, &base_names) {
+            groups.join(node, h);
+            through_base[k] = true;
+            continue;
         }
         // Otherwise every base the file names may be this request's: they move with it.
         if let Some(&first) = bases.first() {
@@ -268,19 +282,42 @@ pub fn assemble(
             .copied()
             .filter(|&d| diagnostics[d].fix.is_none())
             .collect();
-        if !missing.is_empty() || host_diags.is_empty() {
+        // A base binding moves every request built on it: each use must be one of this
+        // group's requests, or the move would leave the others behind.
+        let key_spans: Vec<usize> = key_diags
+            .iter()
+            .map(|&d| diagnostics[d].span.start)
+            .collect();
+        let mut blockers: Vec<usize> = missing
+            .iter()
+            .map(|&d| file.line_index(diagnostics[d].span.start) + 1)
+            .collect();
+        for &n in host_nodes.iter().filter(|n| bases.contains(n)) {
+            let at = facts.hosts[hosts[n]].host.start;
+            match stray_uses(file, &facts.tokens, lang, at, &key_spans) {
+                Some(lines) => blockers.extend(lines),
+                None => blockers.push(file.line_index(at) + 1),
+            }
+        }
+        blockers.sort_unstable();
+        blockers.dedup();
+        if !blockers.is_empty() || host_diags.is_empty() {
             for &d in &host_diags {
+                let blocked_by =
+                    blocked_by(&blockers, file.line_index(diagnostics[d].span.start) + 1);
                 diagnostics[d].fix = None;
                 diagnostics[d].help = Some(format!(
-                    "move to `{}` in the same change that moves the key at line {first_key_line} into an `x-api-key` header (not automatic: a request's host and key move together)",
+                    "move to `{}` in the same change that moves the key at line {first_key_line} into an `x-api-key` header (not automatic: a request's host and key move together{blocked_by})",
                     region.host()
                 ).into());
             }
             for &d in &key_diags {
                 if diagnostics[d].fix.take().is_some() {
+                    let blocked_by =
+                        blocked_by(&blockers, file.line_index(diagnostics[d].span.start) + 1);
                     let help = diagnostics[d].help.take().unwrap_or_default();
                     diagnostics[d].help = Some(format!(
-                        "{help}; not automatic: this request's host must move in the same change and cannot be fixed here"
+                        "{help}; not automatic: this request's host must move in the same change and cannot be fixed here{blocked_by}"
                     ).into());
                 }
             }
@@ -307,9 +344,9 @@ pub fn assemble(
             .filter(|&&k| params[k].shape != ParamShape::SecurityScheme)
             .count();
         let shared = requests > 1
-            || param_nodes
-                .iter()
-                .any(|&k| inferred[k] || params[k].host.is_some_and(|l| l.through_binding));
+            || param_nodes.iter().any(|&k| {
+                inferred[k] || through_base[k] || params[k].host.is_some_and(|l| l.through_binding)
+            });
         if shared {
             applicability = Applicability::Unsafe;
         }
@@ -332,6 +369,122 @@ pub fn assemble(
         }
     }
     prove_variables(file, diagnostics);
+}
+
+/// How a blocked group's help names what blocks it (`; blocked by line 94`), from the
+/// finding at line `own`, which need not name itself.
+fn blocked_by(lines: &[usize], own: usize) -> String {
+    let others: Vec<usize> = lines.iter().copied().filter(|&l| l != own).collect();
+    match others.as_slice() {
+        [] => String::new(),
+        [one] => format!("; blocked by line {one}"),
+        more => {
+            let shown: Vec<String> = more.iter().map(usize::to_string).collect();
+            format!("; blocked by lines {}", shown.join(", "))
+        }
+    }
+}
+
+/// The lines where the binding that holds the base URL at `at` is used outside the
+/// statements of the requests in `key_spans` (a request without the key, a log line,
+/// another binding): moving its host would move those too. `None` when the binding's name
+/// cannot be told, so its uses cannot be listed.
+fn stray_uses(
+    file: &SourceFile,
+    tokens: &[Token],
+    lang: &dyn Language,
+    at: usize,
+    key_spans: &[usize],
+) -> Option<Vec<usize>> {
+    if lang.request_style() == RequestStyle::Config {
+        return Some(Vec::new()); // a settings entry: its readers are elsewhere (the base URL policy)
+    }
+    let src = &file.bytes[..];
+    let (name, definition) = binding_name(src, tokens, at)?;
+    // `get(url = "…")`: a named argument of the call that sends it, not a binding.
+    if crate::lang::tokens::enclosing_open(src, tokens, definition)
+        .is_some_and(|o| tokens[o].is_punct(src, "("))
+    {
+        return Some(Vec::new());
+    }
+    let mut lines = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let named = match t.kind {
+            TokKind::Ident => t.text(src) == name,
+            // An interpolation (`${BASE}`, `{BASE}`, `{$base}`) or a mention.
+            TokKind::Str => contains_word(t.text(src), name),
+            _ => false,
+        };
+        if !named || i == definition {
+            continue;
+        }
+        let statement = super::place::statement(src, tokens, lang, i);
+        if !key_spans.iter().any(|k| statement.contains(k)) {
+            lines.push(file.line_index(t.start()) + 1);
+        }
+    }
+    Some(lines)
+}
+
+/// The one base, of `bases` (node, binding name), that the statement of the parameter at
+/// `at` names; `None` when it names none or several.
+fn named_base(
+    file: &SourceFile,
+    tokens: &[Token],
+    lang: &dyn Language,
+    at: usize,
+    bases: &[(usize, &[u8])],
+) -> Option<usize> {
+    if bases.is_empty() || lang.request_style() == RequestStyle::Config {
+        return None;
+    }
+    let i = crate::lang::tokens::token_at(tokens, at)?;
+    let statement = &file.bytes[super::place::statement(&file.bytes, tokens, lang, i)];
+    let mut named = bases
+        .iter()
+        .filter(|(_, name)| contains_word(statement, name));
+    match (named.next(), named.next()) {
+        (Some(&(n, _)), None) => Some(n),
+        _ => None,
+    }
+}
+
+/// The name bound to the literal at `at` and its token: `BASE = "…"`, `const BASE: &str =
+/// "…"`, `const API_URL = '…'`, `baseURL: '…'`.
+fn binding_name<'s>(src: &'s [u8], tokens: &[Token], at: usize) -> Option<(&'s [u8], usize)> {
+    let literal = crate::lang::tokens::token_at(tokens, at)?;
+    let op = prev_significant(tokens, literal)?;
+    if !["=", ":", ":=", "=>"]
+        .iter()
+        .any(|o| tokens[op].is_punct(src, o))
+    {
+        return None;
+    }
+    // A typed binding (`BASE: &str = …`, `val base: String = …`): the name before the type.
+    let mut name = prev_significant(tokens, op)?;
+    if !tokens[op].is_punct(src, ":")
+        && let Some(colon) = (name.saturating_sub(TYPE_REACH)..=name)
+            .rev()
+            .take_while(|&j| tokens[j].kind != TokKind::Newline && !tokens[j].is_punct(src, ";"))
+            .find(|&j| tokens[j].is_punct(src, ":"))
+    {
+        name = prev_significant(tokens, colon)?;
+    }
+    (tokens[name].kind == TokKind::Ident).then(|| (tokens[name].text(src), name))
+}
+
+/// How many tokens a binding's type annotation spans at most (`&'static str`).
+const TYPE_REACH: usize = 6;
+
+/// `word` occurs in `text` not as part of a longer identifier.
+fn contains_word(text: &[u8], word: &[u8]) -> bool {
+    let word = word.strip_prefix(b"$").unwrap_or(word);
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    memchr::memmem::find_iter(text, word).any(|i| {
+        let before = i.checked_sub(1).map(|j| text[j]);
+        let after = text.get(i + word.len()).copied();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
 }
 
 /// Fixes that follow the URL through a variable are safe only when the syntax tree proves it
@@ -765,5 +918,81 @@ impl Groups {
             }
         }
         (members, sets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name_of(file_name: &str, src: &str) -> Option<String> {
+        let tokens = crate::lang::for_file_name(file_name).tokenize(src.as_bytes());
+        let at = src.find("https").expect("a URL");
+        binding_name(src.as_bytes(), &tokens, at)
+            .map(|(name, _)| String::from_utf8_lossy(name).into_owned())
+    }
+
+    #[test]
+    fn binding_name_reads_plain_typed_and_member_bindings() {
+        let base = "\"https://api.whispir.com\"";
+        assert_eq!(
+            name_of("a.py", &format!("BASE = {base}\n")).as_deref(),
+            Some("BASE")
+        );
+        assert_eq!(
+            name_of("a.rs", &format!("const BASE: &str = {base};\n")).as_deref(),
+            Some("BASE")
+        );
+        assert_eq!(
+            name_of("a.kt", &format!("val base: String = {base}\n")).as_deref(),
+            Some("base")
+        );
+        assert_eq!(
+            name_of("a.go", &format!("base := {base}\n")).as_deref(),
+            Some("base")
+        );
+        assert_eq!(
+            name_of("a.js", &format!("const c = {{ baseURL: {base} }};\n")).as_deref(),
+            Some("baseURL")
+        );
+        // A string key names nothing the code reads by name.
+        assert_eq!(
+            name_of("a.py", &format!("C = {{\"base\": {base}}}\n")),
+            None
+        );
+        assert_eq!(name_of("a.py", &format!("get({base})\n")), None);
+    }
+
+    #[test]
+    fn contains_word_skips_longer_identifiers() {
+        assert!(contains_word(b"`${BASE}/m`", b"BASE"));
+        assert!(contains_word(b"\"{$base}/m\"", b"$base"));
+        assert!(!contains_word(b"database", b"base"));
+        assert!(!contains_word(b"BASE_URL", b"BASE"));
+    }
+
+    #[test]
+    fn blocked_by_names_the_other_lines_only() {
+        assert_eq!(blocked_by(&[12], 8), "; blocked by line 12");
+        assert_eq!(blocked_by(&[12, 40], 8), "; blocked by lines 12, 40");
+        assert_eq!(blocked_by(&[8], 8), "");
+        assert_eq!(blocked_by(&[], 8), "");
+    }
+
+    /// Requests on one base constant: a use of the constant outside them (a request without
+    /// the key) is named; uses inside them are not.
+    #[test]
+    fn stray_uses_are_uses_outside_the_group_requests() {
+        let src = "BASE = \"https://api.whispir.com\"\n\
+                   def a(k):\n    return get(BASE + \"/m?apikey=\" + k)\n\
+                   def b():\n    return get(BASE)\n";
+        let file = SourceFile::new("a.py".into(), "a.py".into(), src.as_bytes().to_vec());
+        let lang = crate::lang::for_file_name("a.py");
+        let tokens = lang.tokenize(src.as_bytes());
+        let key = src.find("apikey").unwrap();
+        let at = src.find("https").unwrap();
+        assert_eq!(stray_uses(&file, &tokens, lang, at, &[key]), Some(vec![5]));
+        let both = [key, src.rfind("BASE").unwrap()];
+        assert_eq!(stray_uses(&file, &tokens, lang, at, &both), Some(vec![]));
     }
 }

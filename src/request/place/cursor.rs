@@ -143,7 +143,7 @@ pub(super) fn enclosing_call(src: &[u8], tokens: &[Token], mut i: usize) -> Opti
 /// The statement holding token `i`, as a byte range: back to the previous `;`, block
 /// start or (line-oriented languages) line break outside brackets; forward the same way,
 /// through method chains (`.get(url).header(…).send()`).
-pub(super) fn statement(
+pub(crate) fn statement(
     src: &[u8],
     tokens: &[Token],
     lang: &dyn Language,

@@ -26,6 +26,7 @@ use cursor::{anchor, opening};
 use std::ops::Range;
 
 pub use coldfusion::{request_extent, url_param};
+pub(crate) use cursor::statement;
 pub use jvm::retrofit_header;
 
 /// The message of a fix whose removal put the header in place itself (Rust `.query(…)`,
