@@ -1885,13 +1885,19 @@ fn a_request_whose_key_cannot_move_keeps_its_retired_host() {
 
 /// `fix --interactive --region au` in `work` under a terminal (`script`), answering `answers`.
 fn interactive_fix(work: &Path, answers: &[u8]) -> Output {
+    interactive_fix_with(work, answers, "")
+}
+
+/// [`interactive_fix`] with `extra` appended to the command line.
+fn interactive_fix_with(work: &Path, answers: &[u8], extra: &str) -> Output {
     require_tool(
         "script",
         "--version",
         "util-linux (`script`, package bsdutils)",
     );
-    let command =
-        format!("'{BIN}' fix --interactive --no-config --color never --region au --allow-no-vcs .");
+    let command = format!(
+        "'{BIN}' fix --interactive --no-config --color never --region au --allow-no-vcs {extra} ."
+    );
     let mut c = Command::new("script");
     c.args(["-qec", &command, "/dev/null"])
         .current_dir(work)
@@ -1952,6 +1958,54 @@ fn interactive_asks_once_per_request_and_a_declined_fix_stays_declined() {
         format!("{line1}\n{}\n", line2.replace("http://", "https://")),
         "{transcript}"
     );
+}
+
+/// A base constant read by two requests is one question: declined, nothing moves; accepted,
+/// the constant's host and both requests' keys move together.
+#[test]
+fn interactive_asks_once_for_a_shared_base_and_its_requests() {
+    let before = "import requests\n\nBASE = \"https://api.whispir.com\"\n\n\n\
+                  def send(key, body):\n    return requests.post(BASE + \"/messages?apikey=\" + key, json=body)\n\n\n\
+                  def contacts(key):\n    return requests.get(BASE + \"/contacts?apikey=\" + key)\n";
+    let after = "import requests\n\nBASE = \"https://api.au.whispir.com\"\n\n\n\
+                 def send(key, body):\n    return requests.post(BASE + \"/messages\", json=body, headers={\"x-api-key\": key})\n\n\n\
+                 def contacts(key):\n    return requests.get(BASE + \"/contacts\", headers={\"x-api-key\": key})\n";
+    for (answers, want) in [(&b"n\n"[..], before), (&b"y\n"[..], after)] {
+        let dir = tempfile::tempdir().unwrap();
+        let work = dir.path().join("work");
+        std::fs::create_dir(&work).unwrap();
+        let path = work.join("client.py");
+        std::fs::write(&path, before).unwrap();
+        let out = interactive_fix_with(&work, answers, "--unsafe-fixes");
+        let transcript = describe(&out);
+        assert_eq!(
+            transcript.matches("Apply this fix?").count(),
+            1,
+            "one question for the base and its requests: {transcript}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            want,
+            "{transcript}"
+        );
+    }
+}
+
+/// A base constant that also serves a request without the key stays where it is, with its
+/// requests; the findings name the line that blocks the move.
+#[test]
+fn a_base_read_outside_its_key_requests_stays_manual_and_names_the_line() {
+    let before = "import requests\n\nBASE = \"https://api.whispir.com\"\n\n\n\
+                  def send(key, body):\n    return requests.post(BASE + \"/messages?apikey=\" + key, json=body)\n\n\n\
+                  def ping(auth):\n    return requests.get(BASE + \"/ping\", auth=auth)\n";
+    let (dir, path) = one_file("client.py", before.as_bytes());
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    let report = describe(&out);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before, "{report}");
+    assert!(report.contains("blocked by line 11"), "{report}");
 }
 
 // ---------------------------------------------------------------------------------------------
