@@ -179,3 +179,40 @@ fn without_a_region_recorded_requests_to_the_retired_gateway_stay() {
         }
     }
 }
+
+#[test]
+fn a_crlf_cassette_keeps_its_line_ends_and_an_encoded_key_stays_manual() {
+    let dir = tempfile::tempdir().unwrap();
+    let cassette = "interactions:\r\n- request:\r\n    headers: {}\r\n    method: GET\r\n    uri: https://api.whispir.com/m?apikey=<WHISPIR_API_KEY>\r\n  response:\r\n    status: {code: 200}\r\n- request:\r\n    method: GET\r\n    uri: \"https://api.au.whispir.com/m?apikey=a%2Bb\"\r\n  response:\r\n    status: {code: 200}\r\nversion: 1\r\n";
+    let path = dir.path().join("cassette.yaml");
+    std::fs::write(&path, cassette).unwrap();
+    let out = run(dir.path(), &["fix", ".", "--region", "au", "--allow-dirty"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        after,
+        cassette
+            .replace(
+                "    headers: {}\r\n",
+                "    headers:\r\n      x-api-key:\r\n      - \"<WHISPIR_API_KEY>\"\r\n"
+            )
+            .replace(
+                "https://api.whispir.com/m?apikey=<WHISPIR_API_KEY>",
+                "https://api.au.whispir.com/m"
+            )
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&run(dir.path(), &["check", ".", "--format", "json"]).stdout)
+            .unwrap();
+    let left = &report["diagnostics"][0];
+    assert_eq!(left["code"], "WM002", "{report}");
+    assert!(
+        left["help"].as_str().unwrap().contains("percent-encoded"),
+        "{left}"
+    );
+}
