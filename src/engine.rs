@@ -9,6 +9,7 @@ use crate::discover::{self, Found, WalkOptions, io_cause};
 use crate::encoding::{self, Encoding};
 use crate::lang;
 use crate::own_output::{self, OwnFiles};
+use crate::request::ReadElsewhere;
 use crate::rules::{self, BaseUrlPolicy, RuleCode, RuleContext};
 use crate::source::{SourceFile, looks_binary};
 use crate::suppress::Suppressions;
@@ -715,6 +716,7 @@ pub fn run(
     errors.sort();
     let policy = base_url_policy(&reports, input.stdin.is_none() && whole_repository(paths));
     if settings.rules.base_urls.is_none() {
+        withdraw_fixes_read_elsewhere(&mut reports, &policy);
         for d in reports.iter_mut().flat_map(|r| &mut r.diagnostics) {
             if d.base_url {
                 crate::request::group::settle_base_url(d, Some(&policy));
@@ -837,9 +839,69 @@ pub fn base_url_policy(reports: &[FileReport], whole_repository: bool) -> BaseUr
                 })
         })
         .collect();
+    // A retired host found at a use in another file names its definition (`crossfile`).
+    let mut read_elsewhere: Vec<ReadElsewhere> = reports
+        .iter()
+        .flat_map(|r| {
+            r.diagnostics
+                .iter()
+                .filter(|d| d.code == RuleCode::WM001)
+                .flat_map(move |d| {
+                    d.related
+                        .iter()
+                        .filter(|rel| rel.path != r.file.display_path)
+                        .map(move |rel| ReadElsewhere {
+                            path: rel.path.clone(),
+                            line: rel.line,
+                            site: format!(
+                                "{}:{}",
+                                r.file.display_path,
+                                r.file.line_index(d.span.start) + 1
+                            ),
+                        })
+                })
+        })
+        .collect();
+    read_elsewhere.dedup();
     BaseUrlPolicy {
         whole_repository,
         sites,
+        read_elsewhere,
+    }
+}
+
+/// A fix that moves a binding read in other files (see [`BaseUrlPolicy::read_elsewhere`])
+/// is withdrawn from every finding that shares it: those requests would move without the
+/// others. `fix` learns the same from the policy while it builds the fixes; `check` builds
+/// them before the other files are known, so it withdraws them here.
+fn withdraw_fixes_read_elsewhere(reports: &mut [FileReport], policy: &BaseUrlPolicy) {
+    for r in reports.iter_mut() {
+        let mut withdrawn: Vec<(crate::diagnostic::Fix, Vec<&str>)> = Vec::new();
+        for d in &r.diagnostics {
+            let line = r.file.line_index(d.span.start) + 1;
+            let sites = policy.read_elsewhere(&r.file.display_path, line);
+            if let Some(fix) = &d.fix
+                && !sites.is_empty()
+                && !withdrawn.iter().any(|(f, _)| f == fix)
+            {
+                withdrawn.push((fix.clone(), sites));
+            }
+        }
+        for (fix, sites) in &withdrawn {
+            for d in r.diagnostics.iter_mut() {
+                if d.fix.as_ref() == Some(fix) {
+                    d.fix = None;
+                    let help = d.help.take().unwrap_or_default();
+                    d.help = Some(
+                        format!(
+                            "{help}; not automatic: the base URL is also read at {}",
+                            sites.join(", ")
+                        )
+                        .into(),
+                    );
+                }
+            }
+        }
     }
 }
 

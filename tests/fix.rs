@@ -2008,6 +2008,45 @@ fn a_base_read_outside_its_key_requests_stays_manual_and_names_the_line() {
     assert!(report.contains("blocked by line 11"), "{report}");
 }
 
+/// A base constant read by its file's two requests and by a request in another file: moving
+/// it with its own requests would leave the other file's request behind, so `check` offers
+/// no fix for it and `fix --unsafe-fixes` leaves its file as it is, naming the other site.
+#[test]
+fn a_base_read_in_another_file_stays_with_its_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = "import requests\n\nBASE_URL = \"https://api.whispir.com\"\n\n\n\
+                    def send(key, body):\n    return requests.post(BASE_URL + \"/messages?apikey=\" + key, json=body)\n\n\n\
+                    def contacts(key):\n    return requests.get(BASE_URL + \"/contacts?apikey=\" + key)\n";
+    let other = "\"\"\"Whispir events.\"\"\"\nimport requests\n\nimport settings\n\n\n\
+                 def events(key):\n    return requests.get(settings.BASE_URL + \"/events?apikey=\" + key)\n";
+    std::fs::write(dir.path().join("settings.py"), settings).unwrap();
+    std::fs::write(dir.path().join("other.py"), other).unwrap();
+    let report = check_json(dir.path());
+    for d in diagnostics(&report)
+        .iter()
+        .filter(|d| rel_path(d).ends_with("settings.py"))
+    {
+        assert!(d["fix"].is_null(), "{d}");
+        assert!(
+            d["help"]
+                .as_str()
+                .unwrap()
+                .contains("also read at ./other.py:8"),
+            "{d}"
+        );
+    }
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "--quiet", "."],
+    ));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("settings.py")).unwrap(),
+        settings,
+        "{}",
+        describe(&out)
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Regressions found while reviewing the fixed fixtures.
 

@@ -292,22 +292,35 @@ pub fn assemble(
             .iter()
             .map(|&d| file.line_index(diagnostics[d].span.start) + 1)
             .collect();
+        let mut read_elsewhere: Vec<&str> = Vec::new();
         for &n in host_nodes.iter().filter(|n| bases.contains(n)) {
             let at = facts.hosts[hosts[n]].host.start;
             match stray_uses(file, &facts.tokens, lang, at, &key_spans) {
                 Some(lines) => blockers.extend(lines),
                 None => blockers.push(file.line_index(at) + 1),
             }
+            if let Some(policy) = &ctx.base_urls {
+                read_elsewhere
+                    .extend(policy.read_elsewhere(&file.display_path, file.line_index(at) + 1));
+            }
         }
         blockers.sort_unstable();
         blockers.dedup();
-        if !blockers.is_empty() || host_diags.is_empty() {
+        let elsewhere = if read_elsewhere.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; the base URL is also read at {}",
+                read_elsewhere.join(", ")
+            )
+        };
+        if !blockers.is_empty() || !read_elsewhere.is_empty() || host_diags.is_empty() {
             for &d in &host_diags {
                 let blocked_by =
                     blocked_by(&blockers, file.line_index(diagnostics[d].span.start) + 1);
                 diagnostics[d].fix = None;
                 diagnostics[d].help = Some(format!(
-                    "move to `{}` in the same change that moves the key at line {first_key_line} into an `x-api-key` header (not automatic: a request's host and key move together{blocked_by})",
+                    "move to `{}` in the same change that moves the key at line {first_key_line} into an `x-api-key` header (not automatic: a request's host and key move together{blocked_by}{elsewhere})",
                     region.host()
                 ).into());
             }
@@ -317,7 +330,7 @@ pub fn assemble(
                         blocked_by(&blockers, file.line_index(diagnostics[d].span.start) + 1);
                     let help = diagnostics[d].help.take().unwrap_or_default();
                     diagnostics[d].help = Some(format!(
-                        "{help}; not automatic: this request's host must move in the same change and cannot be fixed here{blocked_by}"
+                        "{help}; not automatic: this request's host must move in the same change and cannot be fixed here{blocked_by}{elsewhere}"
                     ).into());
                 }
             }

@@ -33,4 +33,27 @@ pub struct BaseUrlPolicy {
     pub whole_repository: bool,
     /// `path:line` of each key-in-query finding that plain `fix` leaves in place.
     pub sites: Vec<String>,
+    /// Bindings of a retired host read by requests in other files: where each is defined
+    /// (path, line) and where it is read (`path:line`). Their file's requests cannot move
+    /// them alone.
+    pub read_elsewhere: Vec<ReadElsewhere>,
+}
+
+/// A binding of a retired host (defined at `path`:`line`) read at `site` in another file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadElsewhere {
+    pub path: String,
+    pub line: usize,
+    pub site: String,
+}
+
+impl BaseUrlPolicy {
+    /// The `path:line` sites in other files that read the binding defined at `path`:`line`.
+    pub fn read_elsewhere(&self, path: &str, line: usize) -> Vec<&str> {
+        self.read_elsewhere
+            .iter()
+            .filter(|r| r.path == path && r.line == line)
+            .map(|r| r.site.as_str())
+            .collect()
+    }
 }

@@ -53,8 +53,8 @@ retired host, so that replay matches the migrated client.
 A request to the retired gateway moves its host in the same fix (with `--region`). When that
 host is a base URL bound in the same file and read by several requests, the fix is one for
 the binding and all of them (`--unsafe-fixes`), offered only when every use of the binding is
-such a request and each can take the header; otherwise nothing in the group moves and the
-findings name the lines that block it.
+such a request and each can take the header; otherwise (a use outside them, in this file or
+another) nothing in the group moves and the findings name the lines that block it.
 
 ## Example
 
