@@ -2294,7 +2294,7 @@ fn a_query_builders_retired_host_never_moves_without_its_key() {
     let cases: [(&str, &str); 4] = [
         (
             "send.js",
-            "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.whispir.com/messages');\n  url.searchParams.set('apikey', key);\n  return fetch(url, { method: 'GET' });\n}\n",
+            "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.whispir.com/messages');\n  url.searchParams.set('apikey', key);\n  log(url);\n  return fetch(url, { method: 'GET' });\n}\n",
         ),
         (
             "send.rb",
@@ -2323,6 +2323,17 @@ fn a_query_builders_retired_host_never_moves_without_its_key() {
             );
         }
     }
+    // Where the key's statement and the call that sends the URL are known, host, parameter and
+    // header are one fix.
+    let (dir, path) = one_file(
+        "whole.js",
+        b"// Whispir\nasync function send(key) {\n  const url = new URL('https://api.whispir.com/messages');\n  url.searchParams.set('apikey', key);\n  return fetch(url, { method: 'GET' });\n}\n",
+    );
+    run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.au.whispir.com/messages');\n  return fetch(url, { headers: { 'x-api-key': key }, method: 'GET' });\n}\n"
+    );
     // A builder in another function does not hold back this request's host.
     let other = "// Whispir\nfunction a(key) {\n  const url = new URL('https://api.au.whispir.com/m');\n  url.searchParams.set('apikey', key);\n  return fetch(url);\n}\nfunction b() {\n  return fetch('https://api.whispir.com/status');\n}\n";
     let (dir, path) = one_file("other.js", other.as_bytes());

@@ -165,6 +165,19 @@ pub fn enclosing_function(tree: &tree_sitter::Tree, at: usize) -> Option<std::op
     }
 }
 
+/// The name ending at `end` only adds to its own URL's query (`url.searchParams.set(…)` in
+/// JavaScript): that URL is still sent by one request, not read by another.
+fn builds_own_query(src: &[u8], end: usize) -> bool {
+    let rest = &src[end..];
+    [
+        b".searchParams.set(".as_slice(),
+        b".searchParams.append(",
+        b".searchParams.delete(",
+    ]
+    .iter()
+    .any(|call| rest.starts_with(call))
+}
+
 /// Node kinds that open a function body in the grammars above.
 fn is_function(kind: &str) -> bool {
     matches!(
@@ -227,6 +240,7 @@ pub fn is_single_use_local(
             && !member
             && bare(&src[node.byte_range()]) == name
             && !reads_address_only(src, node.end_byte())
+            && !builds_own_query(src, node.end_byte())
             && !is_keyword_name(&node)
         {
             occurrences += 1;

@@ -71,8 +71,9 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     };
     // Where the URL is first stored in a variable, the request is where the variable is used.
     let mut through = None;
-    let placed =
-        place::place(&req).or_else(|reason| match variable_use(src, &facts.tokens, lang, p) {
+    let placed = place::place(&req).or_else(|reason| match variable_use(src, &facts.tokens, lang, p)
+        .or_else(|| search_params_target(src, &facts.tokens, lang, p))
+    {
             Some(_)
                 if p.shape == ParamShape::Builder
                     && sole_entry(src, &facts.tokens, &(p.span.start..p.value.end.max(p.span.end)))
@@ -88,13 +89,23 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 // The removal takes a query-builder link out whole (`.addQueryParameter(
                 // "apikey", k)`): the chain built a URL, and where the variable is used the
                 // request is placed like any URL. A builder map (`params = {…}`) stays one.
+                // So is a `URLSearchParams` query, read into the URL where it is used.
+                let key_tok = token_at(&facts.tokens, p.span.start);
+                let search_params = key_tok
+                    .is_some_and(|k| search_params_call(src, &facts.tokens, lang, k).is_some());
+                let url_search_params = key_tok.is_some_and(|k| {
+                    search_params_statement(src, &facts.tokens, lang, k).is_some()
+                });
                 let followed = Request {
                     at,
-                    builder: req.builder && !query_builder_link(src, &facts.tokens, p),
+                    builder: req.builder
+                        && !query_builder_link(src, &facts.tokens, p)
+                        && !search_params
+                        && !url_search_params,
                     ..req
                 };
                 place::place(&followed).map(|mut placement| {
-                    let held = if followed.builder {
+                    let held = if followed.builder || search_params {
                         "query"
                     } else {
                         "URL"
@@ -104,7 +115,12 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                     placement
                 })
             }
-            None => Err(reason),
+            // `url.searchParams.set(…)` whose URL is not followed: say what goes where.
+            None => Err(token_at(&facts.tokens, p.span.start)
+                .and_then(|k| search_params_statement(src, &facts.tokens, lang, k))
+                .map_or(reason, |(name, close)| {
+                    search_params_advice(src, &facts.tokens, name, close)
+                })),
         });
     match placed {
         Ok(Placement {
@@ -163,6 +179,12 @@ fn variable_use(
     {
         i = dict;
         scan_from = matching_close(src, tokens, dict)?;
+    } else if p.shape == ParamShape::Builder
+        && let Some(call) = search_params_call(src, tokens, lang, lit)
+    {
+        // `const q = new URLSearchParams({ apikey: k, … })`: sent where `q` is read.
+        i = call;
+        scan_from = matching_close(src, tokens, call)?;
     }
     let eq = loop {
         i = prev_significant(tokens, i)?;
@@ -256,13 +278,20 @@ fn variable_use(
                     || (lang.request_style() == crate::lang::RequestStyle::Shell
                         && text.strip_prefix(b"$") == Some(bare.as_slice()))
             }
-            // Shell: `"$URL"` / `"${URL}"` inside a string.
-            TokKind::Str => {
-                lang.request_style() == crate::lang::RequestStyle::Shell
-                    && (memchr::memmem::find(text, &[b"$".as_slice(), &bare].concat()).is_some()
+            // Shell: `"$URL"` / `"${URL}"` inside a string; JavaScript: `${q}` in a template.
+            TokKind::Str => match lang.request_style() {
+                crate::lang::RequestStyle::Shell => {
+                    memchr::memmem::find(text, &[b"$".as_slice(), &bare].concat()).is_some()
                         || memchr::memmem::find(text, &[b"${".as_slice(), &bare, b"}"].concat())
-                            .is_some())
-            }
+                            .is_some()
+                }
+                crate::lang::RequestStyle::JavaScript => {
+                    text.first() == Some(&b'`')
+                        && memchr::memmem::find(text, &[b"${".as_slice(), &name, b"}"].concat())
+                            .is_some()
+                }
+                _ => false,
+            },
             _ => false,
         };
         // `.url(url)`: a member named like the variable is not a use of it.
@@ -287,6 +316,187 @@ fn variable_use(
         }
     }
     (uses.len() == 1).then(|| (tokens[name_tok].start(), uses.remove(0)))
+}
+
+/// `new URLSearchParams({ apikey: k, … })` around the key token `lit` (JavaScript): the `(` of
+/// the constructor, whose only argument is the object holding the key.
+fn search_params_call(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    lit: usize,
+) -> Option<usize> {
+    if lang.request_style() != crate::lang::RequestStyle::JavaScript {
+        return None;
+    }
+    let object = enclosing_open(src, tokens, lit).filter(|&o| tokens[o].is_punct(src, "{"))?;
+    let call = prev_significant(tokens, object).filter(|&c| tokens[c].is_punct(src, "("))?;
+    let named =
+        prev_significant(tokens, call).is_some_and(|n| tokens[n].text(src) == b"URLSearchParams");
+    let only_argument = next_significant(tokens, matching_close(src, tokens, object)?)
+        == matching_close(src, tokens, call);
+    (named && only_argument).then_some(call)
+}
+
+/// `NAME.searchParams.set('apikey', k)` / `.append(…)` with the key token at `key` (JavaScript):
+/// the token of `NAME` and the call's `)`.
+fn search_params_statement(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    key: usize,
+) -> Option<(usize, usize)> {
+    if lang.request_style() != crate::lang::RequestStyle::JavaScript {
+        return None;
+    }
+    let open = prev_significant(tokens, key).filter(|&o| tokens[o].is_punct(src, "("))?;
+    let method = prev_significant(tokens, open)
+        .filter(|&m| matches!(tokens[m].text(src), b"set" | b"append"))?;
+    let dot = prev_significant(tokens, method).filter(|&d| tokens[d].is_punct(src, "."))?;
+    let member =
+        prev_significant(tokens, dot).filter(|&m| tokens[m].text(src) == b"searchParams")?;
+    let dot = prev_significant(tokens, member).filter(|&d| tokens[d].is_punct(src, "."))?;
+    let name = prev_significant(tokens, dot).filter(|&n| tokens[n].kind == TokKind::Ident)?;
+    Some((name, matching_close(src, tokens, open)?))
+}
+
+/// The manual change for `NAME.searchParams.set('apikey', k)` (tokens `name` to `close`).
+fn search_params_advice(src: &[u8], tokens: &[Token], name: usize, close: usize) -> String {
+    format!(
+        "the parameter is added by a statement of its own: delete `{}` and add the header to the call that sends `{}`",
+        String::from_utf8_lossy(&src[tokens[name].start()..tokens[close].end()]),
+        String::from_utf8_lossy(tokens[name].text(src)),
+    )
+}
+
+/// `NAME.searchParams.<set|append|delete>(`: a statement that builds `NAME`'s own query.
+fn builds_own_query(src: &[u8], tokens: &[Token], name: usize) -> bool {
+    let mut k = name;
+    let mut next = |want: &[&[u8]]| {
+        k = match next_significant(tokens, k) {
+            Some(n) if want.contains(&tokens[n].text(src)) => n,
+            _ => return false,
+        };
+        true
+    };
+    next(&[b"."])
+        && next(&[b"searchParams"])
+        && next(&[b"."])
+        && next(&[b"set", b"append", b"delete"])
+        && next(&[b"("])
+}
+
+/// The line of the statement from token `first` through `close` (and a `;`), line break
+/// included, when nothing else is written on it but a trailing comment.
+fn statement_line(
+    src: &[u8],
+    tokens: &[Token],
+    first: usize,
+    close: usize,
+) -> Option<std::ops::Range<usize>> {
+    let start = tokens[first].start();
+    let line_start = src[..start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |n| n + 1);
+    if !src[line_start..start]
+        .iter()
+        .all(|&b| b == b' ' || b == b'\t')
+    {
+        return None;
+    }
+    let mut end = tokens[close].end();
+    if src.get(end) == Some(&b';') {
+        end += 1;
+    }
+    let line_end = memchr::memchr(b'\n', &src[end..]).map_or(src.len(), |n| end + n + 1);
+    let rest = String::from_utf8_lossy(&src[end..line_end]);
+    let rest = rest.trim();
+    (rest.is_empty() || rest.starts_with("//")).then_some(line_start..line_end)
+}
+
+/// For `url.searchParams.set('apikey', k)`: where `url` is declared (`const url = …` or `let`,
+/// in the same block) and its one read after the statement that is not another
+/// `url.searchParams.…(…)` statement — the request. `None` when it is read or reassigned
+/// anywhere else.
+fn search_params_target(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<(usize, std::ops::Range<usize>)> {
+    let key = token_at(tokens, p.span.start)?;
+    let (name_tok, close) = search_params_statement(src, tokens, lang, key)?;
+    let name = tokens[name_tok].text(src);
+    let member = |k: usize| {
+        prev_significant(tokens, k).is_some_and(|d| matches!(tokens[d].text(src), b"." | b"?."))
+    };
+    let read =
+        |k: usize| tokens[k].kind == TokKind::Ident && tokens[k].text(src) == name && !member(k);
+    // Back to the declaration: only other query-building statements on the way.
+    let mut depth = 0i32;
+    let mut declared = None;
+    for k in (0..name_tok).rev() {
+        match tokens[k].text(src) {
+            b")" | b"]" | b"}" if tokens[k].kind == TokKind::Punct => depth += 1,
+            b"(" | b"[" | b"{" if tokens[k].kind == TokKind::Punct => {
+                depth -= 1;
+                if depth < 0 {
+                    return None; // left the block: not declared in it
+                }
+            }
+            _ if read(k) => {
+                let keyword = prev_significant(tokens, k)
+                    .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let"));
+                if keyword && depth == 0 {
+                    declared = Some(k);
+                    break;
+                }
+                if !builds_own_query(src, tokens, k) {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    let declared = declared?;
+    // Forward to the end of the block: exactly one other read.
+    let mut depth = 0i32;
+    let mut uses = Vec::new();
+    for (k, t) in tokens.iter().enumerate().skip(close + 1) {
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"[" | b"{" => depth += 1,
+                b")" | b"]" | b"}" => {
+                    depth -= 1;
+                    if depth < 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if read(k) {
+            if builds_own_query(src, tokens, k) {
+                continue;
+            }
+            let assigned = next_significant(tokens, k).is_some_and(|n| {
+                tokens[n].is_punct(src, "=")
+                    && !tokens.get(n + 1).is_some_and(|e| e.is_punct(src, "="))
+            });
+            if assigned {
+                return None;
+            }
+            uses.push(t.span());
+        } else if t.kind == TokKind::Str
+            && t.text(src).first() == Some(&b'`')
+            && memchr::memmem::find(t.text(src), &[b"${".as_slice(), name, b"}"].concat()).is_some()
+        {
+            uses.push(t.span());
+        }
+    }
+    (uses.len() == 1).then(|| (tokens[declared].start(), uses.remove(0)))
 }
 
 /// Languages whose query dicts (`params = {…}`, `query = { apikey: k }`) are followed to
@@ -621,22 +831,21 @@ pub(crate) fn remove_builder_entry(
                 });
             }
             _ => {
-                // `url.searchParams.set('apikey', k)`: name the statement and what sends it.
-                let receiver = dot
-                    .and_then(|d| prev_significant(tokens, d))
-                    .filter(|&r| tokens[r].text(src) == b"searchParams")
-                    .and_then(|r| prev_significant(tokens, r))
-                    .filter(|&d| tokens[d].is_punct(src, "."))
-                    .and_then(|d| prev_significant(tokens, d))
-                    .filter(|&u| tokens[u].kind == TokKind::Ident);
-                return Err(match receiver {
-                    Some(u) => format!(
-                        "the parameter is added by a statement of its own: delete `{}` and add the header to the call that sends `{}`",
-                        String::from_utf8_lossy(&src[tokens[u].start()..tokens[close].end()]),
-                        String::from_utf8_lossy(tokens[u].text(src)),
-                    ),
-                    None => "the parameter is added by a statement of its own; remove it with the header in place".into(),
-                });
+                // `url.searchParams.set('apikey', k);` on a line of its own: the line goes.
+                let statement = search_params_statement(src, tokens, lang, key_tok);
+                if let Some(line) =
+                    statement.and_then(|(name, close)| statement_line(src, tokens, name, close))
+                {
+                    return Ok(Removal {
+                        edits: vec![Edit::delete(line)],
+                        key,
+                        placed: None,
+                    });
+                }
+                return Err(statement.map_or_else(
+                    || "the parameter is added by a statement of its own; remove it with the header in place".into(),
+                    |(name, close)| search_params_advice(src, tokens, name, close),
+                ));
             }
         }
     } else if (paren && !keyed)

@@ -346,14 +346,70 @@ mod tests {
     }
 
     #[test]
+    fn a_url_search_params_query_moves_its_key_to_the_call_that_sends_it() {
+        assert_eq!(
+            safe(
+                "a.js",
+                "async function f(k) {\n  const q = new URLSearchParams({ apikey: k, n: '1' });\n  return fetch(`https://api.au.whispir.com/m?${q}`, { method: 'GET' });\n}\n"
+            ),
+            "async function f(k) {\n  const q = new URLSearchParams({ n: '1' });\n  return fetch(`https://api.au.whispir.com/m?${q}`, { headers: { 'x-api-key': k }, method: 'GET' });\n}\n"
+        );
+        // Concatenated, with no options yet.
+        assert_eq!(
+            safe(
+                "a.ts",
+                "async function f(k: string) {\n  const q = new URLSearchParams({ n: '1', apikey: k });\n  return fetch('https://api.au.whispir.com/m?' + q);\n}\n"
+            ),
+            "async function f(k: string) {\n  const q = new URLSearchParams({ n: '1' });\n  return fetch('https://api.au.whispir.com/m?' + q, { headers: { 'x-api-key': k } });\n}\n"
+        );
+        // Only the key in it: deleting the query is a reviewer's call.
+        manual(
+            "a.js",
+            "async function f(k) {\n  const q = new URLSearchParams({ apikey: k });\n  return fetch(`https://api.au.whispir.com/m?${q}`);\n}\n",
+        );
+        // Another constructor argument shape (a string, two arguments) is not followed.
+        manual(
+            "a.js",
+            "async function f(k) {\n  const q = new URLSearchParams({ apikey: k, n: '1' }, x);\n  return fetch(`https://api.au.whispir.com/m?${q}`);\n}\n",
+        );
+    }
+
+    #[test]
+    fn a_search_params_statement_goes_with_the_header_of_the_call_that_sends_the_url() {
+        assert_eq!(
+            safe(
+                "a.js",
+                "async function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  u.searchParams.set('apikey', k); // the key\n  u.searchParams.append('n', '1');\n  return fetch(u, { method: 'GET' });\n}\n"
+            ),
+            "async function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  u.searchParams.append('n', '1');\n  return fetch(u, { headers: { 'x-api-key': k }, method: 'GET' });\n}\n"
+        );
+        // Declared outside the function: not followed.
+        manual(
+            "a.js",
+            "const u = new URL('https://api.au.whispir.com/m');\nasync function f(k) {\n  u.searchParams.set('apikey', k);\n  return fetch(u);\n}\n",
+        );
+        // Reassigned before the send: not followed.
+        manual(
+            "a.js",
+            "async function f(k) {\n  let u = new URL('https://api.au.whispir.com/m');\n  u.searchParams.set('apikey', k);\n  u = other;\n  return fetch(u);\n}\n",
+        );
+    }
+
+    #[test]
     fn search_params_builders_say_what_to_change() {
-        let built = "// Whispir\nasync function f(k) {\n  const q = new URLSearchParams({ apikey: k, n: '1' });\n  return fetch(`https://api.au.whispir.com/m?${q}`);\n}\n";
+        // Read twice: which read sends the request is not known.
+        let built = "// Whispir\nasync function f(k) {\n  const q = new URLSearchParams({ apikey: k, n: '1' });\n  log(q);\n  return fetch(`https://api.au.whispir.com/m?${q}`);\n}\n";
         assert!(
             manual("a.js", built).starts_with("the entry is in `new URLSearchParams({…})`"),
             "{}",
             manual("a.js", built)
         );
-        let set = "// Whispir\nasync function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  u.searchParams.set('apikey', k);\n  return fetch(u);\n}\n";
+        // Read twice, or set on a line with other code: manual.
+        let set = "// Whispir\nasync function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  u.searchParams.set('apikey', k);\n  log(u);\n  return fetch(u);\n}\n";
+        assert_eq!(
+            manual("a.js", &set.replace(";\n  log(u)", "; log(u)")),
+            "the parameter is added by a statement of its own: delete `u.searchParams.set('apikey', k)` and add the header to the call that sends `u`"
+        );
         assert_eq!(
             manual("a.js", set),
             "the parameter is added by a statement of its own: delete `u.searchParams.set('apikey', k)` and add the header to the call that sends `u`"
