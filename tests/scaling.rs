@@ -104,6 +104,20 @@ const SHAPES: &[Shape] = &[
         make: |n| format!("a: {}{}{}\n", "{k: ".repeat(n), url(), "}".repeat(n)),
     },
     Shape {
+        name: "n ColdFusion `<cfhttp>` requests with a url parameter",
+        file: "requests.cfm",
+        n: 500,
+        make: |n| {
+            (0..n)
+                .map(|i| {
+                    format!(
+                        "<cfhttp url=\"https://api.whispir.com/m{i}?apikey=#k#\" method=\"get\">\n    <cfhttpparam type=\"url\" name=\"apikey\" value=\"#k#\">\n</cfhttp>\n"
+                    )
+                })
+                .collect()
+        },
+    },
+    Shape {
         name: "YAML block sequence n deep on one line",
         file: "sequence.yaml",
         n: 12_500,

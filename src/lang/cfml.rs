@@ -144,10 +144,16 @@ pub fn attribute<'a>(src: &[u8], attrs: &'a [Attribute], name: &str) -> Option<&
         .find(|a| src[a.name.clone()].eq_ignore_ascii_case(name.as_bytes()))
 }
 
-/// Byte `at` is inside a `<!-- … -->` comment (ColdFusion's own are `<!--- … --->`).
+/// How far back a comment's opening is looked for: far enough for any commented-out request,
+/// and bounded so that each parameter of a large file costs the same.
+const COMMENT_REACH: usize = 16 * 1024;
+
+/// Byte `at` is inside a `<!-- … -->` comment (ColdFusion's own are `<!--- … --->`) opened
+/// within the last [`COMMENT_REACH`] bytes.
 pub fn in_comment(src: &[u8], at: usize) -> bool {
-    memchr::memmem::rfind(&src[..at], b"<!--")
-        .is_some_and(|open| memchr::memmem::find(&src[open + 4..at], b"-->").is_none())
+    let from = at.saturating_sub(COMMENT_REACH);
+    memchr::memmem::rfind(&src[from..at], b"<!--")
+        .is_some_and(|open| memchr::memmem::find(&src[from + open + 4..at], b"-->").is_none())
 }
 
 /// The tag `name` that holds byte `at` (`<cfhttpparam … value="#k#">` around its value).

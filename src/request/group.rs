@@ -76,6 +76,15 @@ pub fn assemble(
                 && !is_request_url(file, &facts.tokens, lang, at)
         })
         .collect();
+    // The first retired host inside a byte range: a binary search, as a file of thousands of
+    // requests asks once per parameter (`retired` is in file order).
+    let retired_in = |r: &std::ops::Range<usize>| {
+        let first = retired.partition_point(|&n| facts.hosts[hosts[n]].host.start < r.start);
+        retired
+            .get(first)
+            .copied()
+            .filter(|&n| facts.hosts[hosts[n]].host.start < r.end)
+    };
     let mut groups = Groups::new(hosts.len() + params.len());
     let mut inferred = vec![false; params.len()];
     // Parsed only for a query builder whose request the tokens do not show.
@@ -88,6 +97,9 @@ pub fn assemble(
             binding_name(&file.bytes, &facts.tokens, at).map(|(name, _)| (n, name))
         })
         .collect();
+    // Joined through the request object that names the host: another parameter of that same
+    // request (a `<cfhttpparam>` beside the URL's own key), not a request of its own.
+    let mut same_request = vec![false; params.len()];
     for (k, p) in params.iter().enumerate() {
         let node = hosts.len() + k;
         if let Some(h) = p.host.and_then(|l| node_of_host(l.at)) {
@@ -108,19 +120,12 @@ pub fn assemble(
             continue; // a regional host, or a placeholder of one: nothing retired to move
         }
         // The host of an options object (`{ host: 'api.whispir.com', path: '/m?apikey=' }`).
-        let sibling = request_object(&file.bytes, &facts.tokens, p.span.start).and_then(|r| {
-            retired
-                .iter()
-                .copied()
-                .find(|&n| r.contains(&facts.hosts[hosts[n]].host.start))
-        });
+        let sibling =
+            request_object(&file.bytes, &facts.tokens, p.span.start).and_then(|r| retired_in(&r));
         // `$request = new Request('GET', URL); $request->setQuery([... 'apikey' ...])`.
         let sibling = sibling.or_else(|| {
             let r = receiver_assignment(&file.bytes, &facts.tokens, lang, p.span.start)?;
-            retired
-                .iter()
-                .copied()
-                .find(|&n| r.contains(&facts.hosts[hosts[n]].host.start))
+            retired_in(&r)
         });
         // ColdFusion: a `<cfhttpparam>` or `addParam` of the request whose URL names the host.
         let sibling = sibling.or_else(|| {
@@ -128,13 +133,11 @@ pub fn assemble(
                 return None;
             }
             let r = super::place::request_extent(&file.bytes, &facts.tokens, p.span.start)?;
-            retired
-                .iter()
-                .copied()
-                .find(|&n| r.contains(&facts.hosts[hosts[n]].host.start))
+            retired_in(&r)
         });
         if let Some(h) = sibling {
             groups.join(node, h);
+            same_request[k] = true;
             continue;
         }
         // A builder whose request URL is written in another statement of the same function
@@ -354,7 +357,7 @@ pub fn assemble(
         // A document's security schemes are declarations, not requests that share a host.
         let requests = param_nodes
             .iter()
-            .filter(|&&k| params[k].shape != ParamShape::SecurityScheme)
+            .filter(|&&k| params[k].shape != ParamShape::SecurityScheme && !same_request[k])
             .count();
         let shared = requests > 1
             || param_nodes.iter().any(|&k| {

@@ -183,11 +183,14 @@ fn tag_request(req: &Request, el: &Element) -> Result<Placement, String> {
     if req.already_sent(whole(el)) {
         return Ok(already("the request already sends `x-api-key`"));
     }
+    if let Some(child) = url_key_parameter(src, req.tokens, whole(el)) {
+        return Ok(child);
+    }
     let param = header_tag(src, req.key);
     let open_end = el.open.span.end;
     let indent = indent_of(src, el.open.span.start);
     let nl = eol(src, el.open.span.start);
-    let child_indent = format!("{indent}{}", indent_unit(src));
+    let child_indent = format!("{indent}{}", indent_unit(src, el.open.span.end));
     let edit = match &el.close {
         Some(close) => {
             let body = &src[open_end..close.start];
@@ -228,6 +231,62 @@ fn tag_request(req: &Request, el: &Element) -> Result<Placement, String> {
     })
 }
 
+/// A request that sends the key twice, in its URL and as a `type="url"` parameter named
+/// `apikey` (a tag, a `cfhttpparam(…)` or `addParam(…)` within `region`): that parameter
+/// becomes the header, the same edit its own finding makes, so the URL's key leaves without a
+/// second header, applied with either finding or both.
+fn url_key_parameter(src: &[u8], tokens: &[Token], region: Range<usize>) -> Option<Placement> {
+    let edits = |kind: Range<usize>, name: Range<usize>| Placement {
+        edits: vec![
+            Edit::replace(kind, "header"),
+            Edit::replace(name, "x-api-key"),
+        ],
+        applicability: Applicability::Safe,
+        how: "the request's `type=\"url\"` parameter becomes the header".into(),
+    };
+    let named = |r: &Range<usize>, word: &str| src[r.clone()].eq_ignore_ascii_case(word.as_bytes());
+    for lt in memchr::memchr_iter(b'<', &src[region.clone()]).map(|n| region.start + n) {
+        if !cfml::opens(src, lt, "cfhttpparam") || cfml::in_comment(src, lt) {
+            continue;
+        }
+        let Some(tag) = cfml::tag_at(src, lt) else {
+            continue;
+        };
+        let attrs = cfml::attributes(src, &tag);
+        let kind = cfml::attribute(src, &attrs, "type").filter(|a| named(&a.value, "url"));
+        let name = cfml::attribute(src, &attrs, "name").filter(|a| named(&a.value, "apikey"));
+        if let (Some(kind), Some(name)) = (kind, name) {
+            return Some(edits(kind.value.clone(), name.value.clone()));
+        }
+    }
+    let first = tokens.partition_point(|t| t.start() < region.start);
+    for k in first..tokens.len() {
+        let t = &tokens[k];
+        if t.start() >= region.end {
+            break;
+        }
+        if t.kind != TokKind::Str || !named(&t.content(), "apikey") {
+            continue;
+        }
+        let Some((call, open)) = cursor_call(src, tokens, k) else {
+            continue;
+        };
+        if !matches!(
+            callee(src, tokens, call).as_str(),
+            "cfhttpparam" | "addparam"
+        ) || named_argument(src, tokens, open, "name") != Some(k)
+        {
+            continue;
+        }
+        if let Some(kind) = named_argument(src, tokens, open, "type")
+            .filter(|&v| tokens[v].kind == TokKind::Str && named(&tokens[v].content(), "url"))
+        {
+            return Some(edits(tokens[kind].content(), t.content()));
+        }
+    }
+    None
+}
+
 /// The header parameter as a tag, closed as the file closes its `<cfhttpparam>` tags.
 fn header_tag(src: &[u8], key: &KeySource) -> String {
     let value = match key {
@@ -235,18 +294,22 @@ fn header_tag(src: &[u8], key: &KeySource) -> String {
         KeySource::Literal(l) | KeySource::Template(l) => l.clone(),
     };
     let q = if value.contains('"') { '\'' } else { '"' };
-    let self_closed = memchr::memmem::find_iter(src, b"<cfhttpparam")
-        .chain(memchr::memmem::find_iter(src, b"<CFHTTPPARAM"))
-        .filter_map(|at| cfml::tag_at(src, at))
-        .min_by_key(|t| t.span.start)
+    let first = [&b"<cfhttpparam"[..], b"<CFHTTPPARAM"]
+        .iter()
+        .filter_map(|tag| memchr::memmem::find(src, tag))
+        .min();
+    let self_closed = first
+        .and_then(|at| cfml::tag_at(src, at))
         .is_some_and(|t| t.self_closed);
     let end = if self_closed { " />" } else { ">" };
     format!("<cfhttpparam type={q}header{q} name={q}x-api-key{q} value={q}{value}{q}{end}")
 }
 
-/// The file's indentation step: a tab when its lines are indented with tabs.
-fn indent_unit(src: &[u8]) -> &'static str {
-    if src.starts_with(b"\t") || memchr::memmem::find(src, b"\n\t").is_some() {
+/// The indentation step around byte `at`: a tab when the lines before it are indented with
+/// tabs (looked for nearby, so that each request of a large file costs the same).
+fn indent_unit(src: &[u8], at: usize) -> &'static str {
+    let near = &src[at.saturating_sub(4096)..at];
+    if near.first() == Some(&b'\t') || memchr::memmem::find(near, b"\n\t").is_some() {
         "\t"
     } else {
         "    "
@@ -281,6 +344,10 @@ fn script_request(req: &Request, lit: usize) -> Result<Placement, String> {
         if super::cursor::sends_header(src, tokens, name..last + 1) {
             return Ok(already("the request already sends `x-api-key`"));
         }
+        let extent = tokens[name].start()..tokens[last].end();
+        if let Some(child) = url_key_parameter(src, tokens, extent) {
+            return Ok(child);
+        }
         let indent = indent_of(src, tokens[name].start());
         let stmt = header("cfhttpparam");
         let edit = match body {
@@ -292,7 +359,7 @@ fn script_request(req: &Request, lit: usize) -> Result<Placement, String> {
                         format!(
                             "{nl}{indent}{unit}{stmt}{nl}{indent}",
                             nl = eol(src, tokens[brace].start()),
-                            unit = indent_unit(src)
+                            unit = indent_unit(src, tokens[brace].start())
                         ),
                     ),
                     Some(f) if !first_on_line(src, tokens[f].start()) => {
@@ -310,7 +377,7 @@ fn script_request(req: &Request, lit: usize) -> Result<Placement, String> {
             // ends its line, which stays on the call's line).
             None if tokens[last].is_punct(src, ";") => {
                 let nl = eol(src, tokens[last].start());
-                let unit = indent_unit(src);
+                let unit = indent_unit(src, tokens[last].start());
                 return Ok(Placement {
                     edits: vec![
                         Edit::replace(tokens[last].span(), " {"),
@@ -342,6 +409,13 @@ fn script_request(req: &Request, lit: usize) -> Result<Placement, String> {
     .ok_or("the `new http()` object is not created in this block; add the header where it is")?;
     if added_header(src, tokens, &obj) {
         return Ok(already("the request already sends `x-api-key`"));
+    }
+    if let Some(child) = url_key_parameter(
+        src,
+        tokens,
+        tokens[obj.name].start()..tokens[obj.last].end(),
+    ) {
+        return Ok(child);
     }
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     let semi = next_significant(tokens, close)
@@ -631,6 +705,40 @@ mod tests {
         );
         let stray = "<cfhttpparam type=\"url\" name=\"apikey\" value=\"#k#\">\n<!-- api.au.whispir.com -->\n";
         assert!(manual("a.cfm", stray).contains("not inside a `<cfhttp>` tag"));
+    }
+
+    /// The fix of the file's `apikey` in a URL alone, applied (the file may hold more keys).
+    fn fix_url_key(name: &str, src: &str) -> String {
+        use crate::request::plan::{Plan, plan};
+        let file = crate::source::SourceFile::new(name.into(), name.into(), src.into());
+        let lang = crate::lang::for_file_name(name);
+        let facts = crate::detect::analyze(&file, lang);
+        let url = facts
+            .params
+            .iter()
+            .find(|p| p.shape == crate::detect::ParamShape::Url);
+        let Plan::Fix { fix, .. } = plan(&file, &facts, lang, url.expect("a key in a URL")) else {
+            panic!("manual: {src}");
+        };
+        String::from_utf8(crate::fix::apply(src.as_bytes(), &[&fix]).0).unwrap()
+    }
+
+    #[test]
+    fn a_key_sent_twice_gets_one_header() {
+        // The URL's fix alone makes the `type="url"` parameter the header (so does its own).
+        let page = r##"<cfhttp url="https://api.au.whispir.com/m?apikey=#k#">
+    <cfhttpparam type="url" name="apikey" value="#k#">
+</cfhttp>
+"##;
+        assert_eq!(
+            fix_url_key("a.cfm", page),
+            "<cfhttp url=\"https://api.au.whispir.com/m\">\n    <cfhttpparam type=\"header\" name=\"x-api-key\" value=\"#k#\">\n</cfhttp>\n"
+        );
+        let script = "cfhttp(url = \"https://api.au.whispir.com/m?apikey=#k#\") {\n    cfhttpparam(type = \"url\", name = \"apikey\", value = k);\n}\n";
+        assert_eq!(
+            fix_url_key("a.cfc", script),
+            "cfhttp(url = \"https://api.au.whispir.com/m\") {\n    cfhttpparam(type = \"header\", name = \"x-api-key\", value = k);\n}\n"
+        );
     }
 
     #[test]
