@@ -1018,5 +1018,60 @@ fn diagnostic(lang: &dyn Language, region: Option<crate::hosts::Region>, u: Use)
     d
 }
 
+/// The statements of the requests whose host is a retired gateway reached through another
+/// file's value (`settings.BASE_URL + "/messages?apikey=" + key`). A fix there may not move
+/// the key alone: the request would still go to the retired gateway, which reads the key
+/// from the query, with the key in a header instead. Empty when `diagnostics` holds no such
+/// use, without tokenizing the file.
+pub fn requests_on_retired_values(
+    file: &SourceFile,
+    diagnostics: &[Diagnostic],
+) -> Vec<Range<usize>> {
+    let mut uses = diagnostics
+        .iter()
+        .filter(|d| d.code == RuleCode::WM001 && !d.related.is_empty())
+        .map(|d| d.span.start)
+        .peekable();
+    if uses.peek().is_none() {
+        return Vec::new();
+    }
+    let lang = crate::lang::for_file_name(&file.file_name());
+    let tokens = lang.tokenize(&file.bytes);
+    uses.filter_map(|at| crate::lang::tokens::token_at(&tokens, at))
+        .map(|i| crate::request::place::statement(&file.bytes, &tokens, lang, i))
+        .collect()
+}
+
+/// Whether a finding's fix moves the key of a request in `statements` (see
+/// [`requests_on_retired_values`]).
+pub fn moves_key_on_retired_value(d: &Diagnostic, statements: &[Range<usize>]) -> bool {
+    d.code == RuleCode::WM002
+        && d.fix.is_some()
+        && statements.iter().any(|s| s.contains(&d.span.start))
+}
+
+/// Takes back the fixes [`moves_key_on_retired_value`] finds, from every finding that shares
+/// them, and says why in their help.
+pub fn withdraw_key_moves_on_retired_values(file: &SourceFile, diagnostics: &mut [Diagnostic]) {
+    let statements = requests_on_retired_values(file, diagnostics);
+    let withdrawn: Vec<crate::diagnostic::Fix> = diagnostics
+        .iter()
+        .filter(|d| moves_key_on_retired_value(d, &statements))
+        .filter_map(|d| d.fix.clone())
+        .collect();
+    for d in diagnostics.iter_mut() {
+        if d.fix.as_ref().is_some_and(|f| withdrawn.contains(f)) {
+            d.fix = None;
+            let help = d.help.take().unwrap_or_default();
+            d.help = Some(
+                format!(
+                    "{help}; not automatic: this request goes to the retired gateway through a value defined in another file, which reads the key from the query: move that value and the key of every request built from it together"
+                )
+                .into(),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

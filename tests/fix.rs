@@ -2047,6 +2047,52 @@ fn a_base_read_in_another_file_stays_with_its_requests() {
     );
 }
 
+/// A request whose host is another file's retired base URL (`settings.BASE_URL + …`) may not
+/// lose its key alone: it would still go to the retired gateway, which reads the key from the
+/// query. `check` offers no fix and says why; `fix --unsafe-fixes` leaves the request as it is
+/// even after fixing another request of the same file (its later passes check the file alone,
+/// without the other file's values).
+#[test]
+fn a_request_on_another_files_retired_base_keeps_its_key_in_the_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = "BASE_URL = \"https://api.whispir.com\"\n";
+    let events = "\"\"\"Whispir events.\"\"\"\nimport requests\n\nimport settings\n\n\n\
+                  def events(key):\n    return requests.get(settings.BASE_URL + \"/events?apikey=\" + key)\n\n\n\
+                  def regional(key):\n    return requests.get(\"https://api.au.whispir.com/messages?apikey=\" + key)\n";
+    std::fs::write(dir.path().join("settings.py"), settings).unwrap();
+    std::fs::write(dir.path().join("events.py"), events).unwrap();
+    let report = check_json(dir.path());
+    let on_base: Vec<_> = diagnostics(&report)
+        .iter()
+        .filter(|d| rel_path(d).ends_with("events.py") && d["line"] == 8 && d["code"] == "WM002")
+        .collect();
+    assert_eq!(on_base.len(), 1, "{report}");
+    assert!(on_base[0]["fix"].is_null(), "{}", on_base[0]);
+    assert!(
+        on_base[0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("reads the key from the query"),
+        "{}",
+        on_base[0]
+    );
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "--quiet", "."],
+    ));
+    let fixed = std::fs::read_to_string(dir.path().join("events.py")).unwrap();
+    assert!(
+        fixed.contains("settings.BASE_URL + \"/events?apikey=\" + key)"),
+        "{fixed}\n{}",
+        describe(&out)
+    );
+    assert!(
+        fixed.contains("headers={\"x-api-key\": key}"),
+        "the regional request is fixed: {fixed}\n{}",
+        describe(&out)
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Regressions found while reviewing the fixed fixtures.
 

@@ -257,9 +257,21 @@ pub fn fix_file(
                 }
             }
         };
+        // A re-check of this file alone does not see the values other files define.
+        let on_retired = match &report {
+            Cow::Owned(r) => crate::crossfile::requests_on_retired_values(&r.file, &carried),
+            Cow::Borrowed(_) => Vec::new(),
+        };
+        let blocked: Vec<&Fix> = report
+            .diagnostics
+            .iter()
+            .filter(|d| crate::crossfile::moves_key_on_retired_value(d, &on_retired))
+            .filter_map(|d| d.fix.as_ref())
+            .collect();
         let candidates: Vec<&Diagnostic> = report
             .diagnostics
             .iter()
+            .filter(|d| d.fix.as_ref().is_none_or(|f| !blocked.contains(&f)))
             .filter(|d| {
                 d.fix
                     .as_ref()

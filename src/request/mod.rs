@@ -10,6 +10,7 @@
 //!   WireMock mappings), whose requests are objects of their own.
 
 pub mod group;
+pub mod host;
 pub mod place;
 pub mod plan;
 pub mod query;

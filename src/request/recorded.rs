@@ -20,7 +20,7 @@ use crate::lang::tokens::{
     enclosing_open, matching_close, next_significant, prev_significant, token_at,
 };
 use crate::lang::{Language, Token};
-use crate::rules::wm001_legacy_host::host_edits;
+use crate::request::host::host_edits;
 use crate::source::SourceFile;
 use std::ops::Range;
 
