@@ -2093,6 +2093,44 @@ fn a_request_on_another_files_retired_base_keeps_its_key_in_the_query() {
     );
 }
 
+/// A base URL given as the default of an environment value (`process.env.URL ?? '…'`,
+/// `|| '…'`) is a base like an assignment's: the requests built on it never get a fix that
+/// moves their key alone, with or without `--region` (before, each got its own safe key fix,
+/// and without a region the keys moved to headers of requests still going to the retired
+/// gateway).
+#[test]
+fn requests_on_a_defaulted_base_never_move_their_key_alone() {
+    for default in ["??", "||"] {
+        let dir = tempfile::tempdir().unwrap();
+        let js = format!(
+            "const API = process.env.WHISPIR_API_URL {default} 'https://api.whispir.com';\n\n\
+             async function send(key, body) {{\n  const url = API + '/messages?apikey=' + key;\n  \
+             return fetch(url, {{ method: 'POST', body }});\n}}\n"
+        );
+        std::fs::write(dir.path().join("notify.js"), &js).unwrap();
+        let report = check_json(dir.path());
+        let fixes: Vec<&serde_json::Value> = diagnostics(&report)
+            .iter()
+            .map(|d| &d["fix"])
+            .filter(|f| !f.is_null())
+            .collect();
+        // One fix for the host and the key together, or none.
+        assert!(
+            fixes.is_empty() || (fixes.len() == 2 && fixes[0] == fixes[1]),
+            "{default}: {report}"
+        );
+        let mut c = wm(dir.path());
+        c.args(["fix", "--no-config", "--allow-dirty", "--unsafe-fixes", "."]);
+        let out = run(c);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("notify.js")).unwrap(),
+            js,
+            "{default}: without a region nothing moves\n{}",
+            describe(&out)
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Regressions found while reviewing the fixed fixtures.
 

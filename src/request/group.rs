@@ -469,7 +469,14 @@ fn named_base(
 /// "…"`, `const API_URL = '…'`, `baseURL: '…'`.
 fn binding_name<'s>(src: &'s [u8], tokens: &[Token], at: usize) -> Option<(&'s [u8], usize)> {
     let literal = crate::lang::tokens::token_at(tokens, at)?;
-    let op = prev_significant(tokens, literal)?;
+    let mut op = prev_significant(tokens, literal)?;
+    // `BASE = process.env.URL ?? '…'`: the literal is the binding's default value.
+    if is_default(src, tokens, op) {
+        op = (op.saturating_sub(DEFAULT_REACH)..op)
+            .rev()
+            .take_while(|&j| tokens[j].kind != TokKind::Newline && !tokens[j].is_punct(src, ";"))
+            .find(|&j| ["=", ":="].iter().any(|o| tokens[j].is_punct(src, o)))?;
+    }
     if !["=", ":", ":=", "=>"]
         .iter()
         .any(|o| tokens[op].is_punct(src, o))
@@ -491,6 +498,9 @@ fn binding_name<'s>(src: &'s [u8], tokens: &[Token], at: usize) -> Option<(&'s [
 
 /// How many tokens a binding's type annotation spans at most (`&'static str`).
 const TYPE_REACH: usize = 6;
+
+/// How many tokens the value before a default spans at most (`process.env['URL']`).
+const DEFAULT_REACH: usize = 16;
 
 /// `word` occurs in `text` not as part of a longer identifier.
 fn contains_word(text: &[u8], word: &[u8]) -> bool {
@@ -770,10 +780,23 @@ fn is_request_url(file: &SourceFile, tokens: &[Token], lang: &dyn Language, at: 
             let assigns = [":", "=", ":=", "=>", "?:", "??"]
                 .iter()
                 .any(|op| before.is_punct(src, op));
-            !assigns && !is_binding_keyword(before.text(src))
+            !assigns && !is_binding_keyword(before.text(src)) && !is_default(src, tokens, p)
         }
         None => true,
     }
+}
+
+/// The operator at token `p` gives a binding its default (`process.env.URL ?? 'https://…'`,
+/// `ENV['URL'] || '…'`, `os.getenv("URL") or "…"`): the literal is a base, like an
+/// assignment's. Lexers may give `??` and `||` as two one-character tokens.
+fn is_default(src: &[u8], tokens: &[Token], p: usize) -> bool {
+    let op = tokens[p].text(src);
+    if op == b"or" || op == b"??" || op == b"||" {
+        return true;
+    }
+    p > 0
+        && tokens[p - 1].end() == tokens[p].start()
+        && matches!(&src[tokens[p - 1].start()..tokens[p].end()], b"??" | b"||")
 }
 
 fn in_comment(tokens: &[Token], at: usize) -> bool {
@@ -977,6 +1000,23 @@ mod tests {
             None
         );
         assert_eq!(name_of("a.py", &format!("get({base})\n")), None);
+        // A default of the binding's value (environment first).
+        assert_eq!(
+            name_of(
+                "a.ts",
+                &format!("const API = process.env.WHISPIR_API_URL ?? {base};\n")
+            )
+            .as_deref(),
+            Some("API")
+        );
+        assert_eq!(
+            name_of("a.rb", &format!("API = ENV['WHISPIR_URL'] || {base}\n")).as_deref(),
+            Some("API")
+        );
+        assert_eq!(
+            name_of("a.py", &format!("API = os.getenv(\"URL\") or {base}\n")).as_deref(),
+            Some("API")
+        );
     }
 
     #[test]
