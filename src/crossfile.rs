@@ -1061,13 +1061,8 @@ pub fn withdraw_key_moves_on_retired_values(file: &SourceFile, diagnostics: &mut
         .collect();
     for d in diagnostics.iter_mut() {
         if d.fix.as_ref().is_some_and(|f| withdrawn.contains(f)) {
-            d.fix = None;
-            let help = d.help.take().unwrap_or_default();
-            d.help = Some(
-                format!(
-                    "{help}; not automatic: this request goes to the retired gateway through a value defined in another file, which reads the key from the query: move that value and the key of every request built from it together"
-                )
-                .into(),
+            d.withdraw_fix(
+                "this request goes to the retired gateway through a value defined in another file, which reads the key from the query: move that value and the key of every request built from it together",
             );
         }
     }

@@ -132,6 +132,13 @@ impl Diagnostic {
         self
     }
 
+    /// Takes the fix back, and ends the help with why it is left to a person.
+    pub fn withdraw_fix(&mut self, why: impl std::fmt::Display) {
+        self.fix = None;
+        let help = self.help.take().unwrap_or_default();
+        self.help = Some(format!("{help}; not automatic: {why}").into());
+    }
+
     /// Whether plain `fix` applies this finding's fix (unsafe ones need `--unsafe-fixes`).
     pub fn has_safe_fix(&self) -> bool {
         self.fix

@@ -221,14 +221,7 @@ fn check_rules(
                 })
             });
             if touches {
-                d.fix = None;
-                let help = d.help.take().unwrap_or_default();
-                d.help = Some(
-                    format!(
-                        "{help}; not automatic: the fix would also change a finding suppressed here"
-                    )
-                    .into(),
-                );
+                d.withdraw_fix("the fix would also change a finding suppressed here");
             }
         }
         diagnostics.retain(|d| !suppressed(d));
@@ -891,15 +884,10 @@ fn withdraw_fixes_read_elsewhere(reports: &mut [FileReport], policy: &BaseUrlPol
         for (fix, sites) in &withdrawn {
             for d in r.diagnostics.iter_mut() {
                 if d.fix.as_ref() == Some(fix) {
-                    d.fix = None;
-                    let help = d.help.take().unwrap_or_default();
-                    d.help = Some(
-                        format!(
-                            "{help}; not automatic: the base URL is also read at {}",
-                            sites.join(", ")
-                        )
-                        .into(),
-                    );
+                    d.withdraw_fix(format_args!(
+                        "the base URL is also read at {}",
+                        sites.join(", ")
+                    ));
                 }
             }
         }

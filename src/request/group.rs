@@ -643,11 +643,7 @@ fn upgrade_options_transport(file: &SourceFile, facts: &Facts, diagnostics: &mut
                 fix.edits.extend(extra);
                 fix.edits.sort_by_key(|e| (e.range.start, e.range.end));
             }
-            Err(why) => {
-                d.fix = None;
-                let help = d.help.take().unwrap_or_default();
-                d.help = Some(format!("{help}; not automatic: {why}").into());
-            }
+            Err(why) => d.withdraw_fix(why),
         }
     }
 }
@@ -777,7 +773,7 @@ fn is_request_url(file: &SourceFile, tokens: &[Token], lang: &dyn Language, at: 
     match prev_significant(tokens, i) {
         Some(p) => {
             let before = &tokens[p];
-            let assigns = [":", "=", ":=", "=>", "?:", "??"]
+            let assigns = [":", "=", ":=", "=>", "?:"]
                 .iter()
                 .any(|op| before.is_punct(src, op));
             !assigns && !is_binding_keyword(before.text(src)) && !is_default(src, tokens, p)
