@@ -83,6 +83,49 @@ fn faraday_params(req: &Request, owner: usize, entry: &str) -> Result<Placement,
     })
 }
 
+/// `Net::HTTP.get(uri)` / `Net::HTTP.get_response(uri)`: since Ruby 3.0 (net-http 0.1.1) the
+/// second argument may be a hash of headers, sent by the same `request_get`, so the call keeps
+/// its result (the body, or the response). Unsafe: on an older Ruby a hash there is taken for
+/// a path.
+fn net_http_get(req: &Request, name: usize, open: usize, entry: &str) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let callee = text_of(src, &tokens[name]);
+    let on_net = callee_start(src, tokens, name) < name
+        && (callee_start(src, tokens, name)..name)
+            .filter(|&j| tokens[j].kind == TokKind::Ident)
+            .map(|j| text_of(src, &tokens[j]))
+            .eq(["Net", "HTTP"]);
+    if !on_net || !matches!(callee.as_str(), "get" | "get_response") {
+        return Err(format!(
+            "`Net::HTTP.{callee}` sends no headers; build a `Net::HTTP::Get` request and set `request['x-api-key']`"
+        ));
+    }
+    let edits = match arguments(src, tokens, open).as_slice() {
+        [_] => append_argument(src, tokens, open, &format!("{{ {entry} }}"))?,
+        // A URI and its headers: a literal hash is extended.
+        [_, headers] => {
+            let hash = token_at(tokens, headers.start)
+                .filter(|&h| tokens[h].is_punct(src, "{"))
+                .ok_or(format!(
+                    "`Net::HTTP.{callee}` is given headers held elsewhere; add `{entry}` there"
+                ))?;
+            vec![insert_first(src, tokens, hash, entry)]
+        }
+        _ => {
+            return Err(format!(
+                "`Net::HTTP.{callee}` is given a host and a path; pass it a URI and the headers hash `{{ {entry} }}`"
+            ));
+        }
+    };
+    Ok(Placement {
+        edits,
+        applicability: Applicability::Unsafe,
+        how: format!(
+            "pass the header to `Net::HTTP.{callee}`, which takes a headers hash since Ruby 3.0"
+        ),
+    })
+}
+
 /// Ruby: `request = Net::HTTP::Get.new(URI(URL))` gets `request['x-api-key'] = k` on the
 /// next line; HTTParty `HTTParty.get(URL, …)` gets (or extends) `headers:`.
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
@@ -141,9 +184,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let callee = text_of(src, &tokens[name]);
     if callee != "new" {
         if receiver_of(src, tokens, name).as_deref() == Some("HTTP") {
-            return Err(format!(
-                "`Net::HTTP.{callee}` sends no headers; build a `Net::HTTP::Get` request and set `request['x-api-key']`"
-            ));
+            return net_http_get(req, name, open, &entry);
         }
         httparty_call(src, tokens, name)?;
         return httparty(ruby_headers(src, tokens, open, &entry)?);
@@ -255,6 +296,38 @@ mod tests {
     }
 
     #[test]
+    fn net_http_get_takes_the_header_as_its_headers_hash_unsafely() {
+        // The call keeps its result (the body for `get`, the response for `get_response`);
+        // unsafe, as a Ruby before 3.0 takes the hash for a path.
+        let src = "def templates\n  Net::HTTP.get(URI(\"https://api.au.whispir.com/templates?apikey=#{@api_key}\"))\nend\n";
+        let (out, a) = fix("a.rb", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "def templates\n  Net::HTTP.get(URI(\"https://api.au.whispir.com/templates\"), { \"x-api-key\" => @api_key })\nend\n"
+        );
+        // Through a local holding the URI.
+        let src = "def status(id)\n  uri = URI(\"https://api.au.whispir.com/m/#{id}?apikey=\" + @api_key)\n  Net::HTTP.get_response(uri)\nend\n";
+        let (out, a) = fix("a.rb", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert!(
+            out.contains("  uri = URI(\"https://api.au.whispir.com/m/#{id}\")\n  Net::HTTP.get_response(uri, { \"x-api-key\" => @api_key })\n"),
+            "{out}"
+        );
+        // A headers hash given already is extended.
+        let src = "Net::HTTP.get(URI(\"https://api.au.whispir.com/t?apikey=#{@k}\"), { 'Accept' => 'json' })\n";
+        assert_eq!(
+            fix("a.rb", src).unwrap().0,
+            "Net::HTTP.get(URI(\"https://api.au.whispir.com/t\"), { 'x-api-key' => @k, 'Accept' => 'json' })\n"
+        );
+        // `Net::HTTP.post_form` and friends take no headers.
+        manual(
+            "a.rb",
+            "Net::HTTP.post_form(URI(\"https://api.au.whispir.com/m?apikey=#{@k}\"), {})\n",
+        );
+    }
+
+    #[test]
     fn httparty_extends_existing_headers() {
         let src = "def templates\n  HTTParty.get(\"https://api.au.whispir.com/templates?apikey=#{@api_key}\",\n               basic_auth: @auth,\n               headers: { 'Accept' => MESSAGE_TYPE })\nend\n";
         assert_eq!(
@@ -302,12 +375,10 @@ mod tests {
             "a.rb",
             "def s(id)\n  uri = URI(\"https://api.au.whispir.com/m/#{id}?apikey=\" + @api_key)\n  Net::HTTP.get_response(uri)\n  Net::HTTP.get_response(uri)\nend\n",
         );
-        assert!(
-            manual(
-                "a.rb",
-                "Net::HTTP.get_response(URI(\"https://api.au.whispir.com/m?apikey=#{@k}\"))\n"
-            )
-            .contains("Net::HTTP::Get")
+        // A host and a path: nowhere to pass headers.
+        manual(
+            "a.rb",
+            "Net::HTTP.get('api.au.whispir.com', \"/m?apikey=#{@k}\")\n",
         );
         // Some other client's `get`.
         manual(
