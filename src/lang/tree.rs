@@ -39,12 +39,17 @@ thread_local! {
 /// The syntax tree of `src`, a file named `file_name`: `None` without a grammar, or when the
 /// file is too large to parse.
 pub fn parse(file_name: &str, src: &[u8]) -> Option<tree_sitter::Tree> {
-    let language = grammar(file_name)?;
+    parse_in(&grammar(file_name)?, src)
+}
+
+/// The syntax tree of `src` in `language` (for code that knows the language but not the file
+/// name); `None` when the file is too large to parse.
+pub fn parse_in(language: &Language, src: &[u8]) -> Option<tree_sitter::Tree> {
     if src.len() > MAX_PARSE_BYTES {
         return None;
     }
     PARSER.with_borrow_mut(|parser| {
-        parser.set_language(&language).ok()?;
+        parser.set_language(language).ok()?;
         parser.parse(src, None)
     })
 }

@@ -239,6 +239,10 @@ fn rewrite_get(req: &Request, name: usize, open: usize) -> Result<Placement, Str
     };
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     let start = callee_start(src, tokens, name);
+    if let Some(ret) = prev_significant(tokens, start).filter(|&r| tokens[r].text(src) == b"return")
+    {
+        return rewrite_returned_get(req, ret, name, open);
+    }
     let colon = prev_significant(tokens, start)
         .filter(|&q| tokens[q].is_punct(src, "="))
         .and_then(|q| prev_significant(tokens, q))
@@ -298,6 +302,103 @@ fn rewrite_get(req: &Request, name: usize, open: usize) -> Result<Placement, Str
         applicability: Applicability::Unsafe,
         how: "build the request with `http.NewRequest`, set the header, send it with `http.DefaultClient.Do`".into(),
     })
+}
+
+/// `return http.Get(URL)`, alone on its line in a function returning `(*http.Response,
+/// error)`, becomes `req, err := http.NewRequest(http.MethodGet, URL, nil)`, an error check
+/// returning `nil, err`, the header, and `return http.DefaultClient.Do(req)`. Unsafe, as
+/// `rewrite_get`: the request now goes through `http.DefaultClient` by name.
+fn rewrite_returned_get(
+    req: &Request,
+    ret: usize,
+    name: usize,
+    open: usize,
+) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let no_shape = || {
+        "`http.Get(…)` sends no headers, and this `return http.Get(…)` is not alone on its line in a function returning `(*http.Response, error)`: build the request with http.NewRequest and `req.Header.Set(\"x-api-key\", …)`".to_string()
+    };
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    if !first_on_line(src, tokens[ret].start())
+        || !ends_line(src, tokens, close)
+        || !statement_ends_at(req, name, close)
+    {
+        return Err(no_shape());
+    }
+    let tree =
+        crate::lang::tree::parse_in(&tree_sitter_go::LANGUAGE.into(), src).ok_or_else(no_shape)?;
+    let function =
+        function_returning_response(&tree, src, tokens[ret].start()..tokens[close].end())
+            .ok_or_else(no_shape)?;
+    // The new statements declare `req` and `err`: both must be new names in the function.
+    let first = tokens.partition_point(|t| t.start() < function.start);
+    let names = tokens[first..]
+        .iter()
+        .take_while(|t| t.end() <= function.end)
+        .filter(|t| t.kind == TokKind::Ident);
+    for t in names {
+        if let taken @ (b"req" | b"err") = t.text(src) {
+            return Err(format!(
+                "`http.Get(…)` sends no headers, and the name `{}` is taken here: build the request with http.NewRequest and `req.Header.Set(\"x-api-key\", …)`",
+                String::from_utf8_lossy(taken)
+            ));
+        }
+    }
+    let indent = indent_of(src, tokens[ret].start());
+    // gofmt indents with tabs; a file that does not keeps its own unit of one level.
+    let unit = if indent.starts_with(' ') {
+        "    "
+    } else {
+        "\t"
+    };
+    let nl = eol(src, tokens[close].end());
+    let key = req.key.as_code('"');
+    let after = format!(
+        "if err != nil {{{nl}{indent}{unit}return nil, err{nl}{indent}}}{nl}{indent}req.Header.Set(\"x-api-key\", {key}){nl}{indent}return http.DefaultClient.Do(req)"
+    );
+    let first_arg = next_significant(tokens, open).ok_or("unbalanced call")?;
+    Ok(Placement {
+        edits: vec![
+            Edit::replace(tokens[ret].span(), "req, err :="),
+            Edit::replace(tokens[name].span(), "NewRequest"),
+            Edit::insert(tokens[first_arg].start(), "http.MethodGet, "),
+            Edit::insert(tokens[close].start(), ", nil"),
+            line_after(src, tokens[close].end(), &indent, &after),
+        ],
+        applicability: Applicability::Unsafe,
+        how: "build the request with `http.NewRequest`, set the header, send it with `http.DefaultClient.Do`".into(),
+    })
+}
+
+/// The function around the `return` statement spanning `statement`, when that statement
+/// returns one value and the function's results are exactly `(*http.Response, error)`.
+fn function_returning_response(
+    tree: &tree_sitter::Tree,
+    src: &[u8],
+    statement: std::ops::Range<usize>,
+) -> Option<std::ops::Range<usize>> {
+    let mut node = tree
+        .root_node()
+        .descendant_for_byte_range(statement.start, statement.start + 1)?;
+    while node.kind() != "return_statement" {
+        node = node.parent()?;
+    }
+    let values = node.named_child(0)?;
+    if node.byte_range() != statement || values.named_child_count() != 1 {
+        return None;
+    }
+    while !matches!(
+        node.kind(),
+        "function_declaration" | "method_declaration" | "func_literal"
+    ) {
+        node = node.parent()?;
+    }
+    let results: Vec<u8> = src[node.child_by_field_name("result")?.byte_range()]
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    (results == b"(*http.Response,error)").then(|| node.byte_range())
 }
 
 #[cfg(test)]
@@ -384,6 +485,52 @@ mod tests {
             "func F(key string, req int) {\n\tresp, err := http.Get(\"https://api.au.whispir.com/m?apikey=\" + key)\n\tif err != nil {\n\t\treturn\n\t}\n\tuse(resp)\n}\n",
         ] {
             assert!(manual("a.go", src).contains("NewRequest"), "{src}");
+        }
+    }
+
+    #[test]
+    fn go_returned_http_get_becomes_a_request_with_the_header_as_an_unsafe_fix() {
+        let src = "func (c *Client) Ping() (*http.Response, error) {\n\treturn http.Get(\"https://api.au.whispir.com/m?apikey=\" + c.Key) // ping\n}\n";
+        let (out, a) = fix("a.go", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "func (c *Client) Ping() (*http.Response, error) {\n\treq, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/m\", nil) // ping\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treq.Header.Set(\"x-api-key\", c.Key)\n\treturn http.DefaultClient.Do(req)\n}\n"
+        );
+        // Inside a block, in a function literal of that type.
+        let src = "var ping = func(k string) (resp *http.Response, e error) {\n\treturn nil, nil\n}\nvar get = func(k string) (*http.Response, error) {\n\tif k != \"\" {\n\t\treturn http.Get(\"https://api.au.whispir.com/m?apikey=\" + k)\n\t}\n\treturn nil, nil\n}\n";
+        assert!(
+            fix("a.go", src)
+                .unwrap()
+                .0
+                .contains("\t\treq, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/m\", nil)\n\t\tif err != nil {\n\t\t\treturn nil, err\n\t\t}\n\t\treq.Header.Set(\"x-api-key\", k)\n\t\treturn http.DefaultClient.Do(req)\n\t}\n")
+        );
+        // Other results (named, or not a response), `req` or `err` already names, a return
+        // that shares its line: manual, saying why.
+        for (src, why) in [
+            (
+                "func F(k string) (resp *http.Response, err error) {\n\treturn http.Get(\"https://api.au.whispir.com/m?apikey=\" + k)\n}\n",
+                "(*http.Response, error)",
+            ),
+            (
+                "func F(k string) *http.Response {\n\treturn http.Get(\"https://api.au.whispir.com/m?apikey=\" + k)\n}\n",
+                "(*http.Response, error)",
+            ),
+            (
+                "func F(k string, req string) (*http.Response, error) {\n\treturn http.Get(\"https://api.au.whispir.com/m?apikey=\" + k)\n}\n",
+                "`req` is taken",
+            ),
+            (
+                "func F(k string) (*http.Response, error) {\n\tif err := check(k); err != nil {\n\t\treturn nil, err\n\t}\n\treturn http.Get(\"https://api.au.whispir.com/m?apikey=\" + k)\n}\n",
+                "`err` is taken",
+            ),
+            (
+                "func F(k string) (*http.Response, error) {\n\tlog(k); return http.Get(\"https://api.au.whispir.com/m?apikey=\" + k)\n}\n",
+                "alone on its line",
+            ),
+        ] {
+            let reason = manual("a.go", src);
+            assert!(reason.contains(why), "{reason}\n{src}");
         }
     }
 
