@@ -63,6 +63,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         tokens: &facts.tokens,
         lang,
         at: p.name.clone(),
+        origin: p.name.clone(),
         key: &removal.key,
         builder: p.shape == ParamShape::Builder,
         x_api_key_at: &facts.x_api_key_at,

@@ -159,9 +159,6 @@ fn rest_template(
     let java = req.lang.name() != "kotlin";
     let end = if java { ";" } else { "" };
     let Some(entity_at) = entity_at else {
-        if !java {
-            return manual("Kotlin's `getFor…` has no entity to carry the header".into());
-        }
         edits.extend(get_as_exchange(req, name, open, &args, &key)?);
         return Ok(Placement {
             edits,
@@ -171,28 +168,186 @@ fn rest_template(
     };
     let entity = &args[entity_at];
     let statement = logical_statement(req, name).0;
-    let headers = entity_headers(req, entity, statement).map_err(|why| {
+    let (headers, entity_var) = entity_headers(req, entity, statement).map_err(|why| {
         format!("RestTemplate `{method}(…)`: {why}; add `headers.set(\"x-api-key\", {key}){end}` to the headers it sends")
     })?;
-    let (var, first, last, entity_var) = headers;
-    let mut placement = header_statement_after(req, (var, first, last), b"", &key, |v, k| {
-        format!("{v}.set(\"x-api-key\", {k}){end}")
-    })?;
-    if !placement.edits.is_empty() {
-        placement.how = format!(
-            "add `{}.set(\"x-api-key\", …)` to the headers of its HttpEntity",
-            text_of(src, &tokens[var])
-        );
-    }
+    let mut placement = match headers {
+        EntityHeaders::Local {
+            var,
+            first,
+            last,
+            fresh,
+        } => {
+            let mut placement =
+                header_statement_after(req, (var, first, last), b"", &key, |v, k| {
+                    format!("{v}.set(\"x-api-key\", {k}){end}")
+                })?;
+            if !placement.edits.is_empty() {
+                placement.how = format!(
+                    "add `{}.set(\"x-api-key\", …)` to the headers of its HttpEntity",
+                    text_of(src, &tokens[var])
+                );
+            }
+            // Headers shared with another request, or handed over by other code, would
+            // send the key elsewhere too.
+            if !fresh || uses(req, var) != 2 {
+                placement.applicability = Applicability::Unsafe;
+            }
+            placement
+        }
+        EntityHeaders::Computed { expr, statement } => copied_headers(req, &expr, statement, &key)
+            .map_err(|why| format!("RestTemplate `{method}(…)`: {why}; add `x-api-key` to a copy of the headers it sends"))?,
+    };
     placement.edits.extend(edits);
-    // Headers or an entity shared with another request would send it the key too.
-    if std::iter::once(var)
-        .chain(entity_var)
-        .any(|v| uses(req, v) != 2)
-    {
+    // An entity shared with another request would send it the key too.
+    if entity_var.is_some_and(|v| uses(req, v) != 2) {
         placement.applicability = Applicability::Unsafe;
     }
     Ok(placement)
+}
+
+/// The request's own copy of headers computed elsewhere (`defaultHeaders()`): Java declares
+/// it on the lines before the statement starting at token `statement`,
+/// `HttpHeaders headers = new HttpHeaders(); headers.putAll(…); headers.set("x-api-key", k);`,
+/// and passes it instead; Kotlin writes `HttpHeaders().also { it.putAll(…); it.set(…) }` in
+/// place. Unsafe: what the other code returns is not proved (a path through another function).
+fn copied_headers(
+    req: &Request,
+    expr: &std::ops::Range<usize>,
+    statement: usize,
+    key: &str,
+) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let computed = String::from_utf8_lossy(&src[expr.clone()]).into_owned();
+    let how = "give the request a copy of its headers with `x-api-key` set".to_string();
+    if req.lang.name() == "kotlin" {
+        let copy = kotlin_headers(Some(&computed), key)?;
+        let mut edits = vec![Edit::replace(expr.clone(), copy)];
+        edits.extend(spring_imports(req, &["HttpHeaders"])?);
+        return Ok(Placement {
+            edits,
+            applicability: Applicability::Unsafe,
+            how,
+        });
+    }
+    let at = statement_line(
+        req,
+        statement,
+        token_at(tokens, expr.start).unwrap_or(statement),
+    )?;
+    let var = free_local_name(req, statement, &["headers", "apiKeyHeaders"])
+        .ok_or("no free name for the request's headers")?;
+    let indent = indent_of(src, at);
+    let nl = eol(src, at);
+    let mut edits = vec![
+        Edit::insert(
+            at,
+            format!(
+                "{indent}HttpHeaders {var} = new HttpHeaders();{nl}{indent}{var}.putAll({computed});{nl}{indent}{var}.set(\"x-api-key\", {key});{nl}"
+            ),
+        ),
+        Edit::replace(expr.clone(), var),
+    ];
+    edits.extend(spring_imports(req, &["HttpHeaders"])?);
+    Ok(Placement {
+        edits,
+        applicability: Applicability::Unsafe,
+        how,
+    })
+}
+
+/// Kotlin's headers for one request, in place: `HttpHeaders().also { it.set("x-api-key", k) }`,
+/// copying `computed` first when given. `it` names the new headers, so neither the key nor the
+/// copied expression may say `it` themselves.
+fn kotlin_headers(computed: Option<&str>, key: &str) -> Result<String, String> {
+    let says_it = |code: &str| {
+        code.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| word == "it")
+    };
+    if says_it(key) || computed.is_some_and(says_it) {
+        return Err(
+            "the key or the headers mention `it`, which the new headers' block would hide".into(),
+        );
+    }
+    let copy = computed.map_or(String::new(), |c| format!("it.putAll({c}); "));
+    Ok(format!(
+        "HttpHeaders().also {{ {copy}it.set(\"x-api-key\", {key}) }}"
+    ))
+}
+
+/// The start of the line of the statement starting at token `s`, where new statements can
+/// go before it: it starts its line and a block or another statement precedes it, and token
+/// `inner` (whose value the new statements use) is not inside a lambda of the statement.
+fn statement_line(req: &Request, s: usize, inner: usize) -> Result<usize, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let own_line = first_on_line(src, tokens[s].start())
+        && prev_significant(tokens, s)
+            .is_none_or(|p| matches!(tokens[p].text(src), b";" | b"{" | b"}"));
+    if !own_line {
+        return Err("the request is not a statement of its own line".into());
+    }
+    if (s..inner).any(|j| tokens[j].text(src) == b"->") {
+        return Err("the request is made inside a lambda".into());
+    }
+    Ok(line_start(src, tokens[s].start()))
+}
+
+/// The first of `candidates` that the method around token `at` does not mention as a
+/// variable (its parameters included), so a new local of that name hides nothing it reads.
+/// Method names (`headers()`) and members (`this.headers`) are other names in Java.
+fn free_local_name<'n>(req: &Request, at: usize, candidates: &[&'n str]) -> Option<&'n str> {
+    let (src, tokens) = (req.src, req.tokens);
+    let (from, to) = enclosing_method(req, at)?;
+    let mentioned = |name: &str| {
+        (from..to).any(|j| {
+            tokens[j].kind == TokKind::Ident
+                && tokens[j].text(src) == name.as_bytes()
+                && !next_significant(tokens, j).is_some_and(|o| tokens[o].is_punct(src, "("))
+                && !prev_significant(tokens, j)
+                    .is_some_and(|d| matches!(tokens[d].text(src), b"." | b"::"))
+        })
+    };
+    candidates.iter().copied().find(|n| !mentioned(n))
+}
+
+/// The Java method (or constructor) around token `at`: from the `(` of its parameters to the
+/// `}` of its body. Control statements' and lambdas' blocks are passed on the way out.
+fn enclosing_method(req: &Request, at: usize) -> Option<(usize, usize)> {
+    let (src, tokens) = (req.src, req.tokens);
+    let mut o = req.openers().of(at)?;
+    loop {
+        if tokens[o].is_punct(src, "{") {
+            // Back over `throws A, B` to the `)` of the parameters.
+            let mut p = prev_significant(tokens, o)?;
+            while tokens[p].kind == TokKind::Ident
+                || tokens[p].is_punct(src, ",")
+                || tokens[p].is_punct(src, ".")
+            {
+                if tokens[p].text(src) == b"throws" {
+                    p = prev_significant(tokens, p)?;
+                    break;
+                }
+                p = prev_significant(tokens, p)?;
+            }
+            if tokens[p].is_punct(src, ")") {
+                let open = matching_open(src, tokens, p)?;
+                let name = prev_significant(tokens, open)?;
+                let declared = tokens[name].kind == TokKind::Ident
+                    && !matches!(
+                        tokens[name].text(src),
+                        b"if" | b"for" | b"while" | b"switch" | b"catch" | b"synchronized" | b"try"
+                    )
+                    && prev_significant(tokens, name).is_some_and(|t| {
+                        (tokens[t].kind == TokKind::Ident && tokens[t].text(src) != b"new")
+                            || matches!(tokens[t].text(src).last(), Some(b'>' | b']'))
+                    });
+                if declared {
+                    return Some((open, matching_close(src, tokens, o)?));
+                }
+            }
+        }
+        o = req.openers().of(o)?;
+    }
 }
 
 /// The key of a RestTemplate URL. `{api_key}` in the URL literal is a URI variable: its value
@@ -205,7 +360,14 @@ fn uri_variable(
     vars: &[std::ops::Range<usize>],
 ) -> Result<(String, Vec<Edit>), String> {
     let (src, tokens) = (req.src, req.tokens);
-    let literal = &tokens[lit];
+    // A URL passed through a variable (`SEND_URL`): its template is the literal assigned.
+    let through = tokens[lit].kind != TokKind::Str;
+    let template = if through {
+        token_at(tokens, req.origin.start).unwrap_or(lit)
+    } else {
+        lit
+    };
+    let literal = &tokens[template];
     let content = literal.content_text(src);
     let name = req.key.as_text();
     let placeholder = format!("{{{name}}}");
@@ -215,7 +377,12 @@ fn uri_variable(
     {
         return Ok((req.key.as_code('"'), Vec::new()));
     }
-    if literal.span() != *url {
+    let whole = if through {
+        single_token(req, url) && assigned_alone(req, template)
+    } else {
+        literal.span() == *url
+    };
+    if !whole {
         return Err(
             "the URL template is not one literal; its URI variables cannot be counted".into(),
         );
@@ -248,6 +415,20 @@ fn uri_variable(
         .rposition(|&b| b == b',')
         .ok_or("no comma before the URI variable")?;
     Ok((value, vec![Edit::delete(comma_start..arg.end)]))
+}
+
+/// Whether the literal at token `lit` is the whole value of an assignment or declaration
+/// (`URL = "…";`, Kotlin's `val URL = "…"` ending its line).
+fn assigned_alone(req: &Request, lit: usize) -> bool {
+    let (src, tokens) = (req.src, req.tokens);
+    let after = next_significant(tokens, lit);
+    prev_significant(tokens, lit).is_some_and(|e| tokens[e].is_punct(src, "="))
+        && match after {
+            Some(n) if tokens[n].is_punct(src, ";") => true,
+            Some(_) if req.lang.name() == "kotlin" => ends_line(src, tokens, lit),
+            Some(_) => false,
+            None => req.lang.name() == "kotlin",
+        }
 }
 
 /// `Map.of("id", id, "api_key", key)` as the only URI-variables argument: the entry named
@@ -323,46 +504,170 @@ fn map_entry_argument(
     Ok((value, vec![Edit::delete(range)]))
 }
 
-/// The HttpHeaders variable behind a request entity, declared in the block before token
-/// `before`: `new HttpEntity<>(body, headers)` / `HttpEntity(headers)` written in place or
-/// held in a local. (variable, first token of its declaration, its last token, the entity's
-/// variable when it has one).
+/// Where the key goes among the headers a RestTemplate request entity carries.
+enum EntityHeaders {
+    /// A local `HttpHeaders` declared in the block (from token `first` to `last`): the key is
+    /// set on it after the declaration. `fresh` when created there with `new HttpHeaders()`;
+    /// otherwise it came from elsewhere, which may hand the same object to other requests.
+    Local {
+        var: usize,
+        first: usize,
+        last: usize,
+        fresh: bool,
+    },
+    /// Headers computed in place (`defaultHeaders()`, a field, a parameter): the request gets
+    /// a copy of them with the key, built before the statement starting at token `statement`
+    /// (Java) or in place (Kotlin), so whatever else reads them is not changed.
+    Computed {
+        expr: std::ops::Range<usize>,
+        statement: usize,
+    },
+}
+
+/// The headers behind a request entity, `new HttpEntity<>(body, headers)` / `HttpEntity(headers)`
+/// written in place or held in a local declared in the block before token `before`, and the
+/// entity's variable when it has one.
 fn entity_headers(
     req: &Request,
     entity: &std::ops::Range<usize>,
     before: usize,
-) -> Result<(usize, usize, usize, Option<usize>), String> {
+) -> Result<(EntityHeaders, Option<usize>), String> {
     let (src, tokens) = (req.src, req.tokens);
     let first = token_at(tokens, entity.start).ok_or("no entity")?;
-    let mut entity_var = None;
-    let open = match constructed(req, first, b"HttpEntity") {
-        Some(open) => open,
+    let (open, statement, entity_var) = match constructed(req, first, b"HttpEntity") {
+        Some(open) => (open, logical_statement(req, first).0, None),
         None if tokens[first].kind == TokKind::Ident && single_token(req, entity) => {
             let local = local_construction(req, tokens[first].text(src), before, b"HttpEntity")
                 .ok_or("its HttpEntity is not created in this block")?;
-            entity_var = Some(local.var);
-            local.open
+            (local.open, local.first, Some(local.var))
         }
         None => return Err("its HttpEntity is not created in this block".into()),
     };
     let args = arguments(src, tokens, open);
     let headers = args.last().ok_or("the HttpEntity has no headers")?;
     let h = token_at(tokens, headers.start).ok_or("no headers")?;
-    if !single_token(req, headers) || tokens[h].kind != TokKind::Ident {
+    if single_token(req, headers) && tokens[h].kind == TokKind::Ident {
+        let name = tokens[h].text(src);
+        if let Some(local) = local_construction(req, name, before, b"HttpHeaders") {
+            return Ok((
+                EntityHeaders::Local {
+                    var: local.var,
+                    first: local.first,
+                    last: local.last,
+                    fresh: true,
+                },
+                entity_var,
+            ));
+        }
+        if let Some((var, first, last)) = declared_headers(req, name, before) {
+            let local = EntityHeaders::Local {
+                var,
+                first,
+                last,
+                fresh: false,
+            };
+            return Ok((local, entity_var));
+        }
+    }
+    // `HttpEntity(x)` takes a body or headers, as the type of `x` decides: only a call to a
+    // method of this file declared to return HttpHeaders is known to be the headers.
+    let known = args.len() == 2 || returns_headers(req, headers);
+    if !known || !plain_argument(src, tokens, headers) {
         return Err("the HttpEntity's headers are not a variable of this block".into());
     }
-    let local = local_construction(req, tokens[h].text(src), before, b"HttpHeaders")
-        .ok_or("the HttpEntity's headers are not created in this block")?;
-    Ok((local.var, local.first, local.last, entity_var))
+    Ok((
+        EntityHeaders::Computed {
+            expr: headers.clone(),
+            statement,
+        },
+        entity_var,
+    ))
+}
+
+/// Java `HttpHeaders name = <anything but new HttpHeaders()>;`, a statement of its own line in
+/// the block holding token `before`, before it: (variable, first token, `;`).
+fn declared_headers(req: &Request, name: &[u8], before: usize) -> Option<(usize, usize, usize)> {
+    let (src, tokens) = (req.src, req.tokens);
+    if req.lang.name() == "kotlin" {
+        return None;
+    }
+    let block = req
+        .openers()
+        .of(before)
+        .filter(|&o| tokens[o].is_punct(src, "{"))?;
+    let (_, inside) = top_level(src, tokens, block)?;
+    inside
+        .into_iter()
+        .take_while(|&j| j < before)
+        .filter(|&j| tokens[j].text(src) == name)
+        .filter(|&j| {
+            prev_significant(tokens, j).is_some_and(|t| tokens[t].text(src) == b"HttpHeaders")
+                && next_significant(tokens, j).is_some_and(|q| tokens[q].is_punct(src, "="))
+        })
+        .filter_map(|j| {
+            let ty = prev_significant(tokens, j)?;
+            let (s, e) = logical_statement(req, j);
+            let semi = next_significant(tokens, e).filter(|&x| tokens[x].is_punct(src, ";"))?;
+            (s == ty && first_on_line(src, tokens[s].start())).then_some((j, s, semi))
+        })
+        .last()
+}
+
+/// Whether `expr` is a call `name(…)` / `this.name(…)` of a method this file declares to
+/// return HttpHeaders (Java `HttpHeaders name(`, Kotlin `fun name(…): HttpHeaders`).
+fn returns_headers(req: &Request, expr: &std::ops::Range<usize>) -> bool {
+    let (src, tokens) = (req.src, req.tokens);
+    let Some(mut name) = token_at(tokens, expr.start) else {
+        return false;
+    };
+    if tokens[name].text(src) == b"this" {
+        match next_significant(tokens, name)
+            .filter(|&d| tokens[d].is_punct(src, "."))
+            .and_then(|d| next_significant(tokens, d))
+        {
+            Some(n) => name = n,
+            None => return false,
+        }
+    }
+    let Some(open) = next_significant(tokens, name).filter(|&o| tokens[o].is_punct(src, "("))
+    else {
+        return false;
+    };
+    if tokens[name].kind != TokKind::Ident
+        || matching_close(src, tokens, open).map(|c| tokens[c].end()) != Some(expr.end)
+    {
+        return false;
+    }
+    let method = tokens[name].text(src);
+    (0..tokens.len()).any(|j| {
+        if tokens[j].text(src) != method || j == name {
+            return false;
+        }
+        let Some(paren) = next_significant(tokens, j).filter(|&o| tokens[o].is_punct(src, "("))
+        else {
+            return false;
+        };
+        let java =
+            prev_significant(tokens, j).is_some_and(|t| tokens[t].text(src) == b"HttpHeaders");
+        let kotlin = prev_significant(tokens, j).is_some_and(|f| tokens[f].text(src) == b"fun")
+            && matching_close(src, tokens, paren)
+                .and_then(|c| next_significant(tokens, c))
+                .filter(|&c| tokens[c].is_punct(src, ":"))
+                .and_then(|c| next_significant(tokens, c))
+                .is_some_and(|t| tokens[t].text(src) == b"HttpHeaders");
+        java || kotlin
+    })
 }
 
 fn single_token(req: &Request, range: &std::ops::Range<usize>) -> bool {
     token_at(req.tokens, range.start).is_some_and(|t| req.tokens[t].span() == *range)
 }
 
-/// Java `getForEntity(url, T.class, vars…)` → `exchange(url, HttpMethod.GET, new
+/// `getForEntity(url, T.class, vars…)` → `exchange(url, HttpMethod.GET, new
 /// HttpEntity<>(headers), T.class, vars…)` (`getForObject` adds `.getBody()`), with the headers
-/// declared on the lines before the statement and the Spring imports it needs.
+/// declared on the lines before the statement and the Spring imports it needs. Kotlin builds
+/// the headers in place (`HttpEntity<Any>(HttpHeaders().also { … })`, `.body`), so expression
+/// bodies (`fun f() = restTemplate.getForObject(…)`) work too.
 fn get_as_exchange(
     req: &Request,
     name: usize,
@@ -372,26 +677,29 @@ fn get_as_exchange(
 ) -> Result<Vec<Edit>, String> {
     let (src, tokens) = (req.src, req.tokens);
     let method = text_of(src, &tokens[name]);
-    let taken = |n: &[u8]| {
-        tokens
-            .iter()
-            .any(|t| t.kind == TokKind::Ident && t.text(src) == n)
-    };
-    let var = ["headers", "apiKeyHeaders"]
-        .into_iter()
-        .find(|n| !taken(n.as_bytes()))
-        .ok_or("no free name for the headers")?;
-    let (s, _) = logical_statement(req, name);
-    if !first_on_line(src, tokens[s].start())
-        || prev_significant(tokens, s)
-            .is_some_and(|p| !matches!(tokens[p].text(src), b";" | b"{" | b"}"))
-    {
-        return Err(format!("`{method}(…)` is not a statement of its own line"));
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    let types = ["HttpEntity", "HttpHeaders", "HttpMethod"];
+    if req.lang.name() == "kotlin" {
+        let headers = kotlin_headers(None, key)?;
+        let mut edits = vec![
+            Edit::replace(tokens[name].span(), "exchange"),
+            Edit::insert(
+                args[0].end,
+                format!(", HttpMethod.GET, HttpEntity<Any>({headers})"),
+            ),
+        ];
+        if method == "getForObject" {
+            edits.push(Edit::insert(tokens[close].end(), ".body"));
+        }
+        edits.extend(spring_imports(req, &types)?);
+        return Ok(edits);
     }
-    let at = line_start(src, tokens[s].start());
+    let (s, _) = logical_statement(req, name);
+    let at = statement_line(req, s, name).map_err(|why| format!("`{method}(…)`: {why}"))?;
+    let var = free_local_name(req, s, &["headers", "apiKeyHeaders"])
+        .ok_or("no free name for the headers")?;
     let indent = indent_of(src, at);
     let nl = eol(src, at);
-    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     let mut edits = vec![
         Edit::insert(
             at,
@@ -408,24 +716,38 @@ fn get_as_exchange(
     if method == "getForObject" {
         edits.push(Edit::insert(tokens[close].end(), ".getBody()"));
     }
-    edits.extend(spring_imports(
-        src,
-        &["HttpEntity", "HttpHeaders", "HttpMethod"],
-    )?);
+    edits.extend(spring_imports(req, &types)?);
     Ok(edits)
 }
 
-/// `import org.springframework.http.X;` for each of `types` the file does not import yet,
-/// after its last import (nothing when it imports `org.springframework.http.*`).
-fn spring_imports(src: &[u8], types: &[&str]) -> Result<Vec<Edit>, String> {
+/// `import org.springframework.http.X;` (Kotlin: without the `;`) for each of `types` the
+/// file does not import yet, after its last import (nothing when it imports
+/// `org.springframework.http.*`).
+fn spring_imports(req: &Request, types: &[&str]) -> Result<Vec<Edit>, String> {
+    let src = req.src;
+    let semi = if req.lang.name() == "kotlin" { "" } else { ";" };
     let text = String::from_utf8_lossy(src);
-    if text.contains("import org.springframework.http.*;") {
+    let imported = |what: &str| {
+        let line = format!("import org.springframework.http.{what}");
+        text.lines()
+            .any(|l| l.trim_end().trim_end_matches(';').trim_end() == line)
+    };
+    if imported("*") {
         return Ok(Vec::new());
     }
+    // A simple name the file already uses resolves there (imported, or the same package).
+    let named = |what: &str| {
+        req.tokens.iter().enumerate().any(|(j, t)| {
+            t.kind == TokKind::Ident
+                && t.text(src) == what.as_bytes()
+                && !prev_significant(req.tokens, j)
+                    .is_some_and(|d| req.tokens[d].is_punct(src, "."))
+        })
+    };
     let missing: Vec<&str> = types
         .iter()
         .copied()
-        .filter(|t| !text.contains(&format!("import org.springframework.http.{t};")))
+        .filter(|t| !imported(t) && !named(t))
         .collect();
     if missing.is_empty() {
         return Ok(Vec::new());
@@ -439,7 +761,7 @@ fn spring_imports(src: &[u8], types: &[&str]) -> Result<Vec<Edit>, String> {
     let nl = eol(src, last);
     let lines: String = missing
         .iter()
-        .map(|t| format!("{nl}import org.springframework.http.{t};"))
+        .map(|t| format!("{nl}import org.springframework.http.{t}{semi}"))
         .collect();
     Ok(vec![Edit::insert(
         line_end(src, last) - usize::from(nl == "\r\n"),
@@ -951,6 +1273,143 @@ class A {
     }
 }
 "#
+        );
+    }
+
+    #[test]
+    fn rest_template_headers_from_another_method_are_copied_with_the_key_unsafely() {
+        // A path through another function (SPEC: unsafe). The request gets its own copy: the
+        // object `defaultHeaders()` returns may be shared, and must not carry the key elsewhere.
+        let src = r#"class A {
+    ResponseEntity<String> f(String key) {
+        return restTemplate.exchange("https://api.au.whispir.com/m?apikey={k}", HttpMethod.GET, new HttpEntity<>(defaultHeaders()), String.class, key);
+    }
+
+    private HttpHeaders defaultHeaders() {
+        HttpHeaders headers = new HttpHeaders();
+        return headers;
+    }
+}
+"#;
+        let (out, applicability) = fix("A.java", src).expect("fixable");
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert_eq!(
+            out,
+            r#"class A {
+    ResponseEntity<String> f(String key) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.putAll(defaultHeaders());
+        headers.set("x-api-key", key);
+        return restTemplate.exchange("https://api.au.whispir.com/m", HttpMethod.GET, new HttpEntity<>(headers), String.class);
+    }
+
+    private HttpHeaders defaultHeaders() {
+        HttpHeaders headers = new HttpHeaders();
+        return headers;
+    }
+}
+"#
+        );
+        // The body and a field's headers, in a method that already reads a `headers`.
+        let src = "import org.springframework.http.HttpEntity;\n\nclass A {\n    String f(String body, String key, List<String> headers) {\n        log(headers);\n        return restTemplate.postForObject(\"https://api.au.whispir.com/m?apikey={k}\", new HttpEntity<>(body, this.common), String.class, key);\n    }\n}\n";
+        let (out, applicability) = fix("A.java", src).expect("fixable");
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert!(
+            out.starts_with("import org.springframework.http.HttpEntity;\nimport org.springframework.http.HttpHeaders;\n\n")
+                && out.contains("        HttpHeaders apiKeyHeaders = new HttpHeaders();\n        apiKeyHeaders.putAll(this.common);\n        apiKeyHeaders.set(\"x-api-key\", key);\n")
+                && out.contains("new HttpEntity<>(body, apiKeyHeaders), String.class);"),
+            "{out}"
+        );
+        // One argument is the body or the headers, as its type says: a call of a method not
+        // declared here could be either.
+        manual(
+            "A.java",
+            "class A {\n    String f(String key) {\n        return restTemplate.postForObject(\"https://api.au.whispir.com/m?apikey={k}\", new HttpEntity<>(payload()), String.class, key);\n    }\n}\n",
+        );
+        // Statements added before the call would not see a lambda's parameter.
+        let reason = manual(
+            "A.java",
+            "class A {\n    void f(List<String> keys) {\n        keys.forEach(k -> restTemplate.exchange(\"https://api.au.whispir.com/m?apikey={key}\", HttpMethod.GET, new HttpEntity<>(defaultHeaders()), String.class, k));\n    }\n    HttpHeaders defaultHeaders() { return new HttpHeaders(); }\n}\n",
+        );
+        assert!(reason.contains("lambda"), "{reason}");
+    }
+
+    #[test]
+    fn rest_template_url_template_in_a_constant_loses_its_uri_variable_argument() {
+        // The template is a class constant (unsafe); `{api_key}`'s argument at the call goes.
+        // The headers came from a call: the key is already set on them here.
+        let src = r#"class A {
+    private static final String STATUS_URL =
+            "https://api.au.whispir.com/messages/{id}?apikey={api_key}";
+
+    ResponseEntity<String> status(String id) {
+        HttpHeaders headers = headers();
+        headers.set("x-api-key", apiKey);
+        return restTemplate.exchange(STATUS_URL, HttpMethod.GET, new HttpEntity<>(headers), String.class, id, apiKey);
+    }
+}
+"#;
+        let (out, applicability) = fix("A.java", src).expect("fixable");
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert_eq!(
+            out,
+            src.replace("?apikey={api_key}", "")
+                .replace("String.class, id, apiKey)", "String.class, id)")
+        );
+        // Headers from a call, without the key yet: set on them, unsafely (another request
+        // may hold the same object).
+        let without = src.replace("        headers.set(\"x-api-key\", apiKey);\n", "");
+        let (out, applicability) = fix("A.java", &without).expect("fixable");
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert!(
+            out.contains(
+                "HttpHeaders headers = headers();\n        headers.set(\"x-api-key\", apiKey);\n"
+            ),
+            "{out}"
+        );
+        // A template built from parts: its URI variables cannot be counted.
+        let parts = src.replace(
+            "\"https://api.au.whispir.com/messages/{id}?apikey={api_key}\";",
+            "\"https://api.au.whispir.com\" + \"/messages/{id}?apikey={api_key}\";",
+        );
+        assert!(manual("A.java", &parts).contains("URI variables"));
+    }
+
+    #[test]
+    fn kotlin_rest_template_get_in_an_expression_body_becomes_exchange_in_place() {
+        let src = r#"import org.springframework.web.client.RestTemplate
+
+class A(private val restTemplate: RestTemplate) {
+    fun status(id: String, apiKey: String): String? =
+        restTemplate.getForObject("https://api.au.whispir.com/messages/{id}?apikey={apikey}", String::class.java, id, apiKey)
+}
+"#;
+        assert_eq!(
+            safe("A.kt", src),
+            r#"import org.springframework.web.client.RestTemplate
+import org.springframework.http.HttpEntity
+import org.springframework.http.HttpHeaders
+import org.springframework.http.HttpMethod
+
+class A(private val restTemplate: RestTemplate) {
+    fun status(id: String, apiKey: String): String? =
+        restTemplate.exchange("https://api.au.whispir.com/messages/{id}", HttpMethod.GET, HttpEntity<Any>(HttpHeaders().also { it.set("x-api-key", apiKey) }), String::class.java, id).body
+}
+"#
+        );
+        // `it` in the key would name the new headers instead.
+        let reason = manual(
+            "A.kt",
+            "fun f(keys: List<String>) = keys.map { restTemplate.getForObject(\"https://api.au.whispir.com/m?apikey={k}\", String::class.java, it) }\n",
+        );
+        assert!(reason.contains("`it`"), "{reason}");
+        // Kotlin headers from another function: copied in place.
+        let src = "import org.springframework.http.HttpHeaders\n\nfun f(key: String): String? =\n    restTemplate.exchange(\"https://api.au.whispir.com/m?apikey={k}\", HttpMethod.GET, HttpEntity<Any>(defaultHeaders()), String::class.java, key).body\n\nfun defaultHeaders(): HttpHeaders = HttpHeaders()\n";
+        let (out, applicability) = fix("A.kt", src).expect("fixable");
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert!(
+            out.contains("HttpEntity<Any>(HttpHeaders().also { it.putAll(defaultHeaders()); it.set(\"x-api-key\", key) }), String::class.java).body"),
+            "{out}"
         );
     }
 

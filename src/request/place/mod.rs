@@ -47,6 +47,9 @@ pub struct Request<'a> {
     pub lang: &'a dyn Language,
     /// Where the key was sent: the URL's host (for text forms) or the literal or key token.
     pub at: Range<usize>,
+    /// Where the parameter itself is written: `at` too, unless the request is placed where a
+    /// variable holding the URL is used (then the literal that variable was assigned).
+    pub origin: Range<usize>,
     pub key: &'a KeySource,
     /// The key was a query-builder entry (`params: { apikey: k }`), not part of a URL.
     pub builder: bool,
