@@ -59,6 +59,17 @@ fn ureq_call(
     }
     match receiver_of(src, tokens, name).as_deref() {
         Some("ureq") => {}
+        Some("reqwest") if callee == "get" => return Some(client_get(req, name, open)),
+        Some("blocking")
+            if callee == "get"
+                && prev_significant(tokens, name)
+                    .and_then(|sep| prev_significant(tokens, sep))
+                    .and_then(|module| receiver_of(src, tokens, module))
+                    .as_deref()
+                    == Some("reqwest") =>
+        {
+            return Some(client_get(req, name, open));
+        }
         Some("reqwest") => {
             return Some(Err(format!(
                 "`reqwest::{callee}` sends no headers; send it from a `Client` with `.header(\"x-api-key\", …)`"
@@ -72,6 +83,26 @@ fn ureq_call(
     }
     let close = matching_close(src, tokens, open)?;
     Some(header_method(src).and_then(|method| builder_header(req, close, method)))
+}
+
+/// `reqwest::get(URL)` (or `reqwest::blocking::get`) sends no headers: it becomes
+/// `reqwest::Client::new().get(URL).header("x-api-key", key).send()`, which `.await`s or
+/// returns the same `Result<Response>`. Unsafe: `reqwest::get` reports a client that cannot be
+/// built as an error, where `Client::new()` panics.
+fn client_get(req: &Request, name: usize, open: usize) -> Result<Placement, String> {
+    let close = matching_close(req.src, req.tokens, open).ok_or("unbalanced call")?;
+    let value = req.key.as_code('"');
+    Ok(Placement {
+        edits: vec![
+            Edit::insert(req.tokens[name].start(), "Client::new()."),
+            Edit::insert(
+                req.tokens[close].end(),
+                format!(".header(\"x-api-key\", {value}).send()"),
+            ),
+        ],
+        applicability: Applicability::Unsafe,
+        how: "send it from a `reqwest::Client` with `.header(\"x-api-key\", …)`".into(),
+    })
 }
 
 /// The builder method that adds a header: reqwest's `.header`; in a file using ureq, `.set`
@@ -138,13 +169,23 @@ mod tests {
     }
 
     #[test]
-    fn reqwest_get_sends_no_headers() {
-        assert!(
-            manual(
-                "a.rs",
-                "async fn f(key: &str) {\n    reqwest::get(format!(\"https://api.au.whispir.com/m?apikey={key}\")).await;\n}\n"
-            )
-            .contains("Client")
+    fn reqwest_get_becomes_a_client_request_with_the_header_as_an_unsafe_fix() {
+        let src = "async fn f(key: &str) -> reqwest::Result<reqwest::Response> {\n    reqwest::get(format!(\"https://api.au.whispir.com/m?apikey={key}\")).await\n}\n";
+        let (out, a) = fix("a.rs", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "async fn f(key: &str) -> reqwest::Result<reqwest::Response> {\n    reqwest::Client::new().get(format!(\"https://api.au.whispir.com/m\")).header(\"x-api-key\", key).send().await\n}\n"
         );
+        // The blocking client alike, in a file whose ureq calls say `.set`.
+        let src = "fn f(key: &str) -> reqwest::Result<String> {\n    ureq::get(\"https://example.com\").set(\"a\", \"b\");\n    reqwest::blocking::get(&format!(\"https://api.au.whispir.com/m?apikey={}\", key))?.text()\n}\n";
+        let (out, a) = fix("a.rs", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert!(
+            out.contains("reqwest::blocking::Client::new().get(&\"https://api.au.whispir.com/m\".to_string()).header(\"x-api-key\", key).send()?.text()"),
+            "{out}"
+        );
+        // Another module's `blocking::get` is not reqwest's.
+        assert!(manual("a.rs", "fn f(key: &str) {\n    other::blocking::get(format!(\"https://api.au.whispir.com/m?apikey={key}\"));\n}\n").contains("not a request builder"));
     }
 }
