@@ -21,7 +21,7 @@ use crate::codes::RuleCode;
 use crate::detect::{Facts, ParamShape, Target};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::hosts::HostKind;
-use crate::lang::tokens::prev_significant;
+use crate::lang::tokens::{Layout, prev_significant};
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::source::SourceFile;
 use std::collections::HashSet;
@@ -168,6 +168,31 @@ pub fn assemble(
                 if !local.is_empty() {
                     continue;
                 }
+            }
+        }
+        // A request on an axios instance goes to the instance's `baseURL`: a retired one moves
+        // with it; with a regional one there is nothing retired to move.
+        if lang.request_style() == RequestStyle::JavaScript
+            && let Some(options) = super::place::axios_instance_options(
+                &file.bytes,
+                &facts.tokens,
+                facts
+                    .layout
+                    .get_or_init(|| Layout::of_file(&file.bytes, &facts.tokens)),
+                p.span.start,
+            )
+        {
+            if let Some(h) = retired_in(&options) {
+                groups.join(node, h);
+                through_base[k] = true; // the instance serves other requests too
+                continue;
+            }
+            let regional = facts.hosts.iter().any(|h| {
+                options.contains(&h.host.start)
+                    && matches!(h.kind, HostKind::Regional(_) | HostKind::Placeholder)
+            });
+            if regional {
+                continue;
             }
         }
         // A base named in the request's own statement (`${BASE}/…?apikey=${key}`) is its.
@@ -417,6 +442,18 @@ fn stray_uses(
     }
     let src = &file.bytes[..];
     let (name, definition) = binding_name(src, tokens, at)?;
+    // A `baseURL` of `api = axios.create({…})`: every request on `api` goes there. The
+    // options themselves are no use (their URL may say `api`).
+    let (name, definition, defined_in) =
+        match super::place::axios_instance_name(src, tokens, definition) {
+            Some(instance) => {
+                let options = crate::lang::tokens::enclosing_open(src, tokens, definition)?;
+                let close = crate::lang::tokens::matching_close(src, tokens, options)?;
+                let defined_in = tokens[options].start()..tokens[close].end();
+                (tokens[instance].text(src), instance, defined_in)
+            }
+            None => (name, definition, 0..0),
+        };
     // `get(url = "…")`: a named argument of the call that sends it, not a binding.
     if crate::lang::tokens::enclosing_open(src, tokens, definition)
         .is_some_and(|o| tokens[o].is_punct(src, "("))
@@ -431,7 +468,7 @@ fn stray_uses(
             TokKind::Str => contains_word(t.text(src), name),
             _ => false,
         };
-        if !named || i == definition {
+        if !named || i == definition || defined_in.contains(&t.start()) {
             continue;
         }
         let statement = super::place::statement(src, tokens, lang, i);
@@ -1033,6 +1070,51 @@ mod tests {
 
     /// Requests on one base constant: a use of the constant outside them (a request without
     /// the key) is named; uses inside them are not.
+    /// The WM002 findings' fix applicability (`None`: manual) after `check --region au`.
+    fn key_fixes(name: &str, src: &str) -> Vec<Option<Applicability>> {
+        let settings = crate::engine::Settings {
+            rules: RuleContext {
+                region: Some("au".parse().expect("a region")),
+                base_urls: None,
+            },
+            ignored: Vec::new(),
+            per_file_ignores: Vec::new(),
+            config_root: None,
+        };
+        let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+        let report = crate::engine::check_file(file, &settings).expect("findings");
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == RuleCode::WM002)
+            .map(|d| d.fix.as_ref().map(|f| f.applicability))
+            .collect()
+    }
+
+    #[test]
+    fn a_request_on_an_axios_instance_goes_to_the_instances_base_url() {
+        // The instance's base is regional: the relative request is not one of the retired
+        // constant's, which moves with its own request alone.
+        let regional = "const LEGACY = 'https://api.whispir.com';\n\
+                        const api = axios.create({ baseURL: 'https://api.au.whispir.com', headers: { 'x-api-key': KEY } });\n\
+                        function a() { return api.get('/m?apikey=' + KEY); }\n\
+                        function b() { return axios.get(LEGACY + '/n?apikey=' + KEY); }\n";
+        assert_eq!(
+            key_fixes("a.js", regional),
+            [Some(Applicability::Safe), Some(Applicability::Unsafe)]
+        );
+        // Without the instance, the relative request may be the constant's: one fix or none.
+        let unknown = regional.replace("api.get(", "client.get(");
+        assert_eq!(key_fixes("a.js", &unknown), [None, None]);
+        // A retired base URL on the instance moves with the request.
+        let retired = "const api = axios.create({ baseURL: 'https://api.whispir.com' });\n\
+                       function a(k) { return api.get('/m?apikey=' + k); }\n";
+        assert_eq!(key_fixes("a.js", retired), [Some(Applicability::Unsafe)]);
+        // Unless another request on the instance sends no key: it would move without one.
+        let keyless = format!("{retired}function b() {{ return api.get('/n'); }}\n");
+        assert_eq!(key_fixes("a.js", &keyless), [None]);
+    }
+
     #[test]
     fn stray_uses_are_uses_outside_the_group_requests() {
         let src = "BASE = \"https://api.whispir.com\"\n\

@@ -194,11 +194,30 @@ pub fn remove_param(
             KeySource::Expr(expr)
         }
     };
+    // A literal that held only the parameter (`` url + `?apikey=${key}` ``) goes with its
+    // operator, rather than leaving an empty string concatenated.
+    if let Some(lit) = literal
+        && p.value_kind != ValueKind::Absent
+        && lang_has_code(lang)
+        && tokens[lit].content() == (p.separator.start..p.value.end)
+        && let Some(op) = prev_significant(tokens, with_prefix(tokens, lit))
+            .filter(|&o| is_concat(src, lang, &tokens[o]))
+    {
+        edits[0] = Edit::delete(whitespace_before(src, tokens[op].start())..tokens[lit].end());
+    }
     Ok(Removal {
         edits,
         key,
         placed: None,
     })
+}
+
+/// The first token of the literal at `lit`: its prefix when it has one (Python's `f"…"`
+/// lexes `f` as a name of its own).
+fn with_prefix(tokens: &[Token], lit: usize) -> usize {
+    prev_significant(tokens, lit)
+        .filter(|&f| tokens[f].kind == TokKind::Ident && tokens[f].end() == tokens[lit].start())
+        .unwrap_or(lit)
 }
 
 fn lang_has_code(lang: &dyn Language) -> bool {
@@ -645,6 +664,21 @@ mod tests {
             out.replace_range(e.range.clone(), &e.content);
         }
         out
+    }
+
+    #[test]
+    fn a_literal_that_held_only_the_parameter_goes_with_its_operator() {
+        assert_eq!(
+            removed(
+                "a.ts",
+                "// whispir\nconst url =\n  BASE +\n  `/m/${id}` +\n  `?apikey=${key}`;\n"
+            ),
+            "// whispir\nconst url =\n  BASE +\n  `/m/${id}`;\n"
+        );
+        assert_eq!(
+            removed("a.py", "# whispir\nurl = BASE + f\"?apikey={key}\"\n"),
+            "# whispir\nurl = BASE\n"
+        );
     }
 
     #[test]

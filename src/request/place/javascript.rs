@@ -5,8 +5,8 @@ use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
-    arguments, enclosing_open, expression_end, matching_close, next_significant, prev_significant,
-    token_at,
+    Layout, arguments, enclosing_open, expression_end, matching_close, next_significant,
+    prev_significant, token_at,
 };
 use crate::lang::{TokKind, Token};
 
@@ -29,6 +29,12 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         let container = enclosing_open(src, tokens, lit)
             .filter(|&o| tokens[o].is_punct(src, "{"))
             .ok_or("the builder is not an object")?;
+        // `api.get(url, { params: … })` on an instance that already sends the header.
+        if let Some(options) = instance_of_call(src, tokens, req.layout(), container)
+            && let Some(sent) = instance_header(req, options)
+        {
+            return sent;
+        }
         let owner = prev_significant(tokens, container)
             .filter(|&c| tokens[c].is_punct(src, ":"))
             .ok_or_else(|| {
@@ -70,10 +76,25 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         .filter(|&(_, open)| enclosing_open(src, tokens, lit) == Some(open))
         .ok_or("the URL is not passed straight to a request call")?;
     let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
-    let receiver = prev_significant(tokens, name)
+    let receiver_tok = prev_significant(tokens, name)
         .filter(|&d| tokens[d].is_punct(src, "."))
-        .and_then(|d| prev_significant(tokens, d))
-        .map(|r| String::from_utf8_lossy(tokens[r].text(src)).to_ascii_lowercase());
+        .and_then(|d| prev_significant(tokens, d));
+    let receiver =
+        receiver_tok.map(|r| String::from_utf8_lossy(tokens[r].text(src)).to_ascii_lowercase());
+    // `api.get(…)` on `const api = axios.create({…})` takes the same arguments as `axios.get`.
+    let instance = receiver_tok
+        .filter(|_| receiver.as_deref() != Some("axios"))
+        .and_then(|r| axios_instance(src, tokens, req.layout(), r));
+    if let Some(options) = instance
+        && let Some(sent) = instance_header(req, options)
+    {
+        return sent;
+    }
+    let receiver = if instance.is_some() {
+        Some("axios".to_string())
+    } else {
+        receiver
+    };
     let args = arguments(src, tokens, open);
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     // Which argument carries options: axios `post(url, data, config)`, others `(url, options)`.
@@ -130,6 +151,140 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         }),
         None => Err("the call has no data argument to put options after".into()),
     }
+}
+
+/// The bytes of the options object of the axios instance that the request at byte `at` is
+/// sent on (see [`instance_of_call`]).
+pub fn axios_instance_options(
+    src: &[u8],
+    tokens: &[Token],
+    layout: &Layout,
+    at: usize,
+) -> Option<std::ops::Range<usize>> {
+    let open = instance_of_call(src, tokens, layout, token_at(tokens, at)?)?;
+    Some(tokens[open].start()..tokens[matching_close(src, tokens, open)?].end())
+}
+
+/// The name token of `NAME = axios.create({ … })` when token `i` is directly inside those
+/// options (a `baseURL` member): the instance, not the member, is what requests use.
+pub fn axios_instance_name(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
+    let options = enclosing_open(src, tokens, i).filter(|&o| tokens[o].is_punct(src, "{"))?;
+    let open = prev_significant(tokens, options).filter(|&o| tokens[o].is_punct(src, "("))?;
+    let create = prev_significant(tokens, open).filter(|&c| tokens[c].text(src) == b"create")?;
+    let dot = prev_significant(tokens, create).filter(|&d| tokens[d].is_punct(src, "."))?;
+    let axios = prev_significant(tokens, dot).filter(|&a| tokens[a].text(src) == b"axios")?;
+    let mut eq = prev_significant(tokens, axios)?;
+    if !tokens[eq].is_punct(src, "=") {
+        return None;
+    }
+    // `const api: AxiosInstance = …`: the name before the annotation.
+    let mut name = prev_significant(tokens, eq)?;
+    for _ in 0..8 {
+        if tokens[name].kind == TokKind::Ident
+            && next_significant(tokens, name)
+                .is_some_and(|n| n == eq || tokens[n].is_punct(src, ":"))
+        {
+            return Some(name);
+        }
+        eq = name;
+        name = prev_significant(tokens, name)?;
+    }
+    None
+}
+
+/// The options object (`{`) of the axios instance that the call around token `i` is made on
+/// (`api.get(…)`, `this.http.post(…)`), when the file creates that instance once.
+fn instance_of_call(src: &[u8], tokens: &[Token], layout: &Layout, i: usize) -> Option<usize> {
+    let (name, _) = enclosing_call(src, tokens, i)?;
+    let receiver = prev_significant(tokens, name)
+        .filter(|&d| tokens[d].is_punct(src, "."))
+        .and_then(|d| prev_significant(tokens, d))?;
+    axios_instance(src, tokens, layout, receiver)
+}
+
+/// The options object (`{`) of `NAME = axios.create({…})` (or `this.NAME = …`,
+/// `const NAME: AxiosInstance = …`) for the name at token `receiver`: `None` unless the file
+/// assigns that name an axios instance exactly once, and nothing else.
+fn axios_instance(src: &[u8], tokens: &[Token], layout: &Layout, receiver: usize) -> Option<usize> {
+    let name = tokens[receiver].text(src);
+    if tokens[receiver].kind != TokKind::Ident || name == b"axios" {
+        return None;
+    }
+    let mut found = None;
+    for j in std::iter::once(0).chain(layout.uses_after(name, 0)) {
+        if tokens[j].text(src) != name {
+            continue;
+        }
+        let Some(mut eq) = next_significant(tokens, j) else {
+            continue;
+        };
+        if tokens[eq].is_punct(src, ":") {
+            // A type annotation, or a field declared without a value.
+            match (eq..tokens.len().min(eq + 12))
+                .take_while(|&k| !matches!(tokens[k].text(src), b";" | b"{" | b"(" | b")" | b","))
+                .find(|&k| tokens[k].is_punct(src, "="))
+            {
+                Some(k) => eq = k,
+                None => continue,
+            }
+        }
+        if !tokens[eq].is_punct(src, "=") {
+            continue;
+        }
+        let chain: Option<usize> = (|| {
+            let a = next_significant(tokens, eq).filter(|&a| tokens[a].text(src) == b"axios")?;
+            let dot = next_significant(tokens, a).filter(|&d| tokens[d].is_punct(src, "."))?;
+            let create =
+                next_significant(tokens, dot).filter(|&c| tokens[c].text(src) == b"create")?;
+            let open =
+                next_significant(tokens, create).filter(|&o| tokens[o].is_punct(src, "("))?;
+            next_significant(tokens, open).filter(|&o| tokens[o].is_punct(src, "{"))
+        })();
+        match (chain, found) {
+            (Some(options), None) => found = Some(options),
+            // Assigned twice, or assigned something else too: which one sends is unknown.
+            _ => return None,
+        }
+    }
+    found
+}
+
+/// When the instance with options at `options` sends `x-api-key` itself, the request needs
+/// only the parameter gone: safely when the header carries the key expression itself,
+/// unsafely when it differs only by `this.` (a constructor's parameter property).
+fn instance_header(req: &Request, options: usize) -> Option<Result<Placement, String>> {
+    let (src, tokens) = (req.src, req.tokens);
+    let close = matching_close(src, tokens, options)?;
+    if !req.already_sent(tokens[options].start()..tokens[close].end()) {
+        return None;
+    }
+    let value = members(src, tokens, options)
+        .into_iter()
+        .find(|(k, _)| key_is(src, &tokens[*k], "headers"))
+        .filter(|&(_, v)| tokens[v].is_punct(src, "{"))
+        .and_then(|(_, h)| {
+            members(src, tokens, h)
+                .into_iter()
+                .find(|(k, _)| key_is(src, &tokens[*k], "x-api-key"))
+        })
+        .map(|(_, v)| &src[tokens[v].start()..expression_end(src, tokens, v)]);
+    let key = req.key.as_code(req.quote());
+    let unqualified = |e: &[u8]| e.strip_prefix(b"this.").unwrap_or(e).to_vec();
+    Some(match value {
+        Some(v) if v == key.as_bytes() => {
+            Ok(already("the axios instance already sends `x-api-key`"))
+        }
+        Some(v) if unqualified(v) == unqualified(key.as_bytes()) => Ok(Placement {
+            applicability: Applicability::Unsafe,
+            ..already(&format!(
+                "the axios instance already sends it as `{}`",
+                String::from_utf8_lossy(v)
+            ))
+        }),
+        _ => Err(format!(
+            "the axios instance already sends an `x-api-key` header, not written as `{key}`: remove the parameter once they agree"
+        )),
+    })
 }
 
 /// The `request` library: `request(url, cb)`, `request.get(url, cb)` (and post/put/patch/del,
@@ -320,6 +475,60 @@ fn loose_members(src: &[u8], tokens: &[Token], open: usize) -> LooseMembers {
 mod tests {
     use super::super::testing::{fix, manual, safe};
     use crate::diagnostic::Applicability;
+
+    #[test]
+    fn a_request_on_an_axios_instance_that_sends_the_key_only_loses_the_parameter() {
+        let instance = "const api = axios.create({\n  baseURL: 'https://api.au.whispir.com',\n  headers: { 'x-api-key': KEY },\n});\n";
+        assert_eq!(
+            safe(
+                "a.js",
+                &format!(
+                    "{instance}function f(id) {{\n  return api.get('/m/' + id + '?apikey=' + KEY);\n}}\n"
+                )
+            ),
+            format!("{instance}function f(id) {{\n  return api.get('/m/' + id);\n}}\n")
+        );
+        // A query builder in the call's options: the entry goes, no second header comes.
+        assert_eq!(
+            safe(
+                "a.js",
+                &format!(
+                    "{instance}function f() {{\n  return api.get('/m', {{ params: {{ n: 1, apikey: KEY }} }});\n}}\n"
+                )
+            ),
+            format!(
+                "{instance}function f() {{\n  return api.get('/m', {{ params: {{ n: 1 }} }});\n}}\n"
+            )
+        );
+        // The header reads the constructor's parameter, the request the field it became.
+        let class = "class C {\n  constructor(private readonly config: Config) {\n    this.http = axios.create({ headers: { 'x-api-key': config.apiKey } });\n  }\n  get() {\n    return this.http.get(`https://api.au.whispir.com/m?apikey=${this.config.apiKey}`);\n  }\n}\n";
+        let (out, applicability) = fix("a.ts", class).expect("a fix");
+        assert_eq!(applicability, Applicability::Unsafe);
+        assert!(
+            out.contains("this.http.get(`https://api.au.whispir.com/m`)"),
+            "{out}"
+        );
+        // Another key in the instance's header: which one the gateway should see is unknown.
+        assert!(
+            manual(
+                "a.js",
+                &format!("{instance}function f() {{\n  return api.get('https://api.au.whispir.com/m?apikey=' + OTHER);\n}}\n")
+            )
+            .contains("not written as `OTHER`")
+        );
+    }
+
+    #[test]
+    fn a_request_on_an_axios_instance_without_the_header_gets_it_like_axios() {
+        let src = "const api = axios.create({ baseURL: 'https://api.au.whispir.com' });\nfunction f(k) {\n  return api.post('/m?apikey=' + k, body);\n}\n";
+        assert_eq!(
+            safe("a.js", src),
+            "const api = axios.create({ baseURL: 'https://api.au.whispir.com' });\nfunction f(k) {\n  return api.post('/m', body, { headers: { 'x-api-key': k } });\n}\n"
+        );
+        // The name is assigned twice: which instance sends is unknown.
+        let twice = src.replace("function f", "api = makeClient();\nfunction f");
+        assert!(manual("a.js", &twice).contains("`post(…)` on something other than axios"));
+    }
 
     #[test]
     fn request_library_url_becomes_an_options_object() {

@@ -27,6 +27,7 @@ use std::ops::Range;
 
 pub use coldfusion::{request_extent, url_param};
 pub(crate) use cursor::statement;
+pub use javascript::{axios_instance_name, axios_instance_options};
 pub use jvm::retrofit_header;
 
 /// The message of a fix whose removal put the header in place itself (Rust `.query(…)`,
