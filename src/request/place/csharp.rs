@@ -28,6 +28,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     if let Some(method) = client_shortcut(&callee) {
         return send_async(req, name, open, idx, method);
     }
+    let reader = content_reader(&callee);
     if callee.ends_with("Async")
         && let Some(client) = receiver_of(src, tokens, name)
         && let Some(local) = local_construction(
@@ -37,7 +38,19 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             b"HttpClient",
         )
     {
-        return default_request_headers(req, &local);
+        let shared = default_request_headers(req, &local)?;
+        // A client that sends other requests too would send them the key: a request
+        // message of its own keeps it to this one.
+        if shared.applicability == Applicability::Unsafe
+            && let Some(reader) = reader
+            && let Ok(own) = send_and_read(req, name, open, idx, reader)
+        {
+            return Ok(own);
+        }
+        return Ok(shared);
+    }
+    if let Some(reader) = reader {
+        return send_and_read(req, name, open, idx, reader);
     }
     if callee.ends_with("Async") || callee.starts_with("Download") || callee.starts_with("Upload") {
         return Err(format!(
@@ -159,6 +172,109 @@ fn client_shortcut(callee: &str) -> Option<(&'static str, bool)> {
         "PutAsync" => ("Put", true),
         "PatchAsync" => ("Patch", true),
         _ => return None,
+    })
+}
+
+/// `HttpClient` methods that send a GET and read the response body: the `HttpContent` method
+/// that reads it the same way.
+fn content_reader(callee: &str) -> Option<&'static str> {
+    Some(match callee {
+        "GetStringAsync" => "ReadAsStringAsync",
+        "GetByteArrayAsync" => "ReadAsByteArrayAsync",
+        "GetStreamAsync" => "ReadAsStreamAsync",
+        _ => return None,
+    })
+}
+
+/// `client.GetStringAsync(URL)` sends a request message carrying the header and reads the body
+/// as the shortcut did (a failure status throws):
+/// `(await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, URL) { Headers = … })).EnsureSuccessStatusCode().Content.ReadAsStringAsync()`
+/// under an `await`, else the same through `.ContinueWith(…).Unwrap()` to stay a
+/// `Task<string>`. Unsafe: the response is no longer disposed by the client, and without an
+/// `await` failures arrive wrapped in an `AggregateException`.
+fn send_and_read(
+    req: &Request,
+    name: usize,
+    open: usize,
+    idx: usize,
+    reader: &str,
+) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let callee = text_of(src, &tokens[name]);
+    let key = req.key.as_code('"');
+    let manual = |why: String| {
+        Err(format!(
+            "{why}; send an HttpRequestMessage with `request.Headers.Add(\"x-api-key\", {key})`"
+        ))
+    };
+    let Some(client) = receiver_of(src, tokens, name) else {
+        return manual(format!("`{callee}(…)` is not called on a client variable"));
+    };
+    if !declared_http_client(src, tokens, client.as_bytes()) {
+        return manual(format!(
+            "`{client}` is not declared as an HttpClient in this file"
+        ));
+    }
+    let args = arguments(src, tokens, open);
+    if idx != 0 || args.len() != 1 {
+        return manual(format!("`{callee}(…)` takes more than the URL"));
+    }
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    let start = callee_start(src, tokens, name);
+    let awaited = prev_significant(tokens, start).is_some_and(|a| tokens[a].text(src) == b"await");
+    // `.ConfigureAwait(false)` after the call applies to the request's own await too.
+    let configure = next_significant(tokens, close)
+        .filter(|&d| tokens[d].is_punct(src, "."))
+        .and_then(|d| next_significant(tokens, d))
+        .filter(|&c| tokens[c].text(src) == b"ConfigureAwait")
+        .and_then(|c| next_significant(tokens, c))
+        .filter(|&o| tokens[o].is_punct(src, "("))
+        .and_then(|o| matching_close(src, tokens, o))
+        .map(|c| String::from_utf8_lossy(&src[tokens[close].end()..tokens[c].end()]).into_owned())
+        .filter(|_| awaited)
+        .unwrap_or_default();
+    let read = format!(".EnsureSuccessStatusCode().Content.{reader}()");
+    let mut edits = vec![
+        Edit::replace(tokens[name].span(), "SendAsync"),
+        Edit::insert(args[0].start, "new HttpRequestMessage(HttpMethod.Get, "),
+        Edit::insert(
+            args[0].end,
+            format!(") {{ Headers = {{ {{ \"x-api-key\", {key} }} }} }}"),
+        ),
+    ];
+    if awaited {
+        edits.push(Edit::insert(tokens[start].start(), "(await "));
+        edits.push(Edit::insert(
+            tokens[close].end(),
+            format!("{configure}){read}"),
+        ));
+    } else {
+        // `Unwrap` is an extension method of System.Threading.Tasks.
+        let text = String::from_utf8_lossy(src);
+        if !text.contains("using System.Threading.Tasks;") {
+            return manual(format!(
+                "`{callee}(…)` is not awaited and the file does not use System.Threading.Tasks"
+            ));
+        }
+        let named = |n: &str| {
+            tokens
+                .iter()
+                .any(|t| t.kind == TokKind::Ident && t.text(src) == n.as_bytes())
+        };
+        let Some(sent) = ["sent", "sentRequest"].into_iter().find(|n| !named(n)) else {
+            return manual("no free name for the continuation's parameter".into());
+        };
+        edits.push(Edit::insert(
+            tokens[close].end(),
+            format!(".ContinueWith({sent} => {sent}.Result{read}).Unwrap()"),
+        ));
+    }
+    Ok(Placement {
+        edits,
+        applicability: Applicability::Unsafe,
+        how: format!(
+            "send it with `SendAsync` and a request message carrying `x-api-key`, and read the body as `{callee}` did"
+        ),
     })
 }
 
@@ -430,6 +546,39 @@ mod tests {
     await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"https://api.au.whispir.com/m") { Content = new StringContent(json), Headers = { { "x-api-key", key } } }, ct);
 }
 "#
+        );
+    }
+
+    #[test]
+    fn body_reading_shortcuts_send_a_request_message_and_read_the_body_unsafely() {
+        // Awaited: the request's own await, `ConfigureAwait` carried to it.
+        let src = "using System.Net.Http;\nclass A {\n    private readonly HttpClient _http;\n    async Task<string> M(string key) {\n        return await _http.GetStringAsync(\"https://api.au.whispir.com/m?apikey=\" + key).ConfigureAwait(false);\n    }\n}\n";
+        let (out, a) = fix("A.cs", src).expect("fixable");
+        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "using System.Net.Http;\nclass A {\n    private readonly HttpClient _http;\n    async Task<string> M(string key) {\n        return await (await _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, \"https://api.au.whispir.com/m\") { Headers = { { \"x-api-key\", key } } }).ConfigureAwait(false)).EnsureSuccessStatusCode().Content.ReadAsStringAsync().ConfigureAwait(false);\n    }\n}\n"
+        );
+        // Not awaited: still a Task of the body.
+        let src = "using System.Net.Http;\nusing System.Threading.Tasks;\nclass A {\n    private readonly HttpClient _http;\n    Task<byte[]> M(string key) {\n        return _http.GetByteArrayAsync(\"https://api.au.whispir.com/m?apikey=\" + key);\n    }\n}\n";
+        let (out, a) = fix("A.cs", src).expect("fixable");
+        assert_eq!(a, Applicability::Unsafe);
+        assert!(
+            out.contains("return _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, \"https://api.au.whispir.com/m\") { Headers = { { \"x-api-key\", key } } }).ContinueWith(sent => sent.Result.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync()).Unwrap();"),
+            "{out}"
+        );
+        // Without System.Threading.Tasks, `Unwrap` is not in scope.
+        let reason = manual("A.cs", &src.replace("using System.Threading.Tasks;\n", ""));
+        assert!(reason.contains("System.Threading.Tasks"), "{reason}");
+        // A local client that sends another request too: a default header would go there,
+        // the request message keeps the key to this one.
+        let src = "class A {\n    async Task<string> M(string key) {\n        var client = new HttpClient();\n        var a = await client.GetStringAsync(\"https://api.au.whispir.com/m?apikey=\" + key);\n        return a + await client.GetStringAsync(\"https://status.example.com\");\n    }\n}\n";
+        let (out, a) = fix("A.cs", src).expect("fixable");
+        assert_eq!(a, Applicability::Unsafe);
+        assert!(!out.contains("DefaultRequestHeaders"), "{out}");
+        assert!(
+            out.contains("var a = await (await client.SendAsync("),
+            "{out}"
         );
     }
 
