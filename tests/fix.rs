@@ -2375,7 +2375,7 @@ fn findings_across_files_stay_listed_after_fix_changes_their_file() {
 /// alone would send the key in the query to the regional gateway, which answers 403.
 #[test]
 fn a_query_builders_retired_host_never_moves_without_its_key() {
-    let cases: [(&str, &str); 4] = [
+    let cases: [(&str, &str); 3] = [
         (
             "send.js",
             "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.whispir.com/messages');\n  url.searchParams.set('apikey', key);\n  log(url);\n  return fetch(url, { method: 'GET' });\n}\n",
@@ -2387,10 +2387,6 @@ fn a_query_builders_retired_host_never_moves_without_its_key() {
         (
             "Send.cs",
             "// Whispir\nclass C {\n  Task<string> F(string key) {\n    var query = HttpUtility.ParseQueryString(string.Empty);\n    query[\"apikey\"] = key;\n    return http.GetStringAsync(\"https://api.whispir.com/messages?\" + query);\n  }\n}\n",
-        ),
-        (
-            "send.py",
-            "# Whispir\ndef send(session, key):\n    session.params['apikey'] = key\n    return session.get('https://api.whispir.com/messages')\n",
         ),
     ];
     for (name, source) in cases {
@@ -2407,6 +2403,20 @@ fn a_query_builders_retired_host_never_moves_without_its_key() {
             );
         }
     }
+    // A session's query entry becomes the session's header, with the host, in one unsafe fix
+    // (the session may serve other requests): plain `fix` moves nothing.
+    let source = "# Whispir\ndef send(session, key):\n    session.params['apikey'] = key\n    return session.get('https://api.whispir.com/messages')\n";
+    let (dir, path) = one_file("send.py", source.as_bytes());
+    run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), source);
+    run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "# Whispir\ndef send(session, key):\n    session.headers['x-api-key'] = key\n    return session.get('https://api.au.whispir.com/messages')\n"
+    );
     // Where the key's statement and the call that sends the URL are known, host, parameter and
     // header are one fix.
     let (dir, path) = one_file(

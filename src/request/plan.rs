@@ -657,15 +657,7 @@ fn set_by_statement(
                 )
             });
         if let Some(params) = params {
-            let statement_start = receiver_start(src, tokens, params);
-            let q = src[tokens[key].start()] as char;
-            let object = String::from_utf8_lossy(&src[statement_start..tokens[params].start()]);
-            let old = String::from_utf8_lossy(&src[statement_start..p.value.end.max(p.span.end)]);
-            return Some(Plan::Instruction(format!(
-                "replace `{old}` with `{object}headers[{q}x-api-key{q}] = {value}` (not automatic: \
-                 the statement sets the query of a request or connection object; check its host \
-                 is migrated in the same change)"
-            )));
+            return Some(params_to_headers(src, tokens, p, params, before));
         }
         return Some(manual(
             lang,
@@ -686,6 +678,119 @@ fn set_by_statement(
              an options object)"
         ))
     })
+}
+
+/// `OBJ.params['apikey'] = v` (Faraday's request or connection, a requests `Session`)
+/// becomes `OBJ.headers['x-api-key'] = v`: the same object sends the header to the same
+/// requests. Unsafe: a connection or session serves every request made with it, and its host
+/// is not in this statement. Where the same block already sets that header, the statement goes.
+fn params_to_headers(
+    src: &[u8],
+    tokens: &[Token],
+    p: &ApiKeyParam,
+    params: usize,
+    open: usize,
+) -> Plan {
+    let key = token_at(tokens, p.name.start).expect("the parameter is a token");
+    let q = src[tokens[key].start()] as char;
+    let value = String::from_utf8_lossy(&src[p.value.clone()]).into_owned();
+    let receiver = receiver_start(src, tokens, params);
+    let object = String::from_utf8_lossy(&src[receiver..tokens[params].start()]).into_owned();
+    let close = matching_close(src, tokens, open).expect("checked by the caller");
+    let header_set = format!("{object}headers[{q}x-api-key{q}]");
+    let statement_end = p.value.end.max(p.span.end);
+    let block = indented_block(src, receiver);
+    let prefix = format!("{object}headers[");
+    let already = memchr::memmem::find_iter(&src[block.clone()], prefix.as_bytes()).any(|i| {
+        let after = &src[block.start + i + prefix.len()..];
+        after.len() > b"'x-api-key".len()
+            && matches!(after[0], b'\'' | b'"')
+            && after[1..b"'x-api-key".len()].eq_ignore_ascii_case(b"x-api-key")
+    });
+    let (edits, how) =
+        if already && first_on_line(src, receiver) && rest_of_line_is_comment(src, statement_end) {
+            (
+                vec![Edit::delete(line_with_break(src, receiver))],
+                format!("`{header_set}` is already set; the query entry goes"),
+            )
+        } else {
+            (
+                vec![Edit::replace(
+                    tokens[params].start()..tokens[close].end(),
+                    format!("headers[{q}x-api-key{q}]"),
+                )],
+                format!("set `{header_set} = {value}` on the same object instead"),
+            )
+        };
+    Plan::Fix {
+        fix: Fix {
+            applicability: Applicability::Unsafe,
+            message: format!(
+                "Move the key to an `x-api-key` header ({how}; the object may serve several requests)"
+            )
+            .into(),
+            edits,
+        },
+        through: None,
+        key: value,
+    }
+}
+
+/// The lines around byte `at` indented at least as deeply as its own (blank lines and
+/// comments included): the block of an indentation-structured body (Python, Ruby).
+fn indented_block(src: &[u8], at: usize) -> std::ops::Range<usize> {
+    let indent = |line: usize| {
+        src[line..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count()
+    };
+    let own_line = src[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |n| n + 1);
+    let own = indent(own_line);
+    let mut start = own_line;
+    while start > 0 {
+        let prev = src[..start - 1]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |n| n + 1);
+        let width = indent(prev);
+        let blank = matches!(src.get(prev + width), Some(b'\n' | b'\r' | b'#') | None);
+        if !blank && width < own {
+            break;
+        }
+        start = prev;
+    }
+    start..dedent_after(src, at, at)
+}
+
+/// Nothing but spaces and a comment (`#`) after byte `at` on its line.
+fn rest_of_line_is_comment(src: &[u8], at: usize) -> bool {
+    let rest = &src[at..];
+    let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    let rest = rest[..end].trim_ascii();
+    rest.is_empty() || rest.starts_with(b"#")
+}
+
+/// The whole line holding byte `at`, with its line break.
+fn line_with_break(src: &[u8], at: usize) -> std::ops::Range<usize> {
+    let start = src[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |n| n + 1);
+    let end = memchr::memchr(b'\n', &src[at..]).map_or(src.len(), |n| at + n + 1);
+    start..end
+}
+
+/// Only spaces before byte `at` on its line.
+fn first_on_line(src: &[u8], at: usize) -> bool {
+    src[..at]
+        .iter()
+        .rev()
+        .take_while(|&&b| b != b'\n')
+        .all(|&b| b == b' ' || b == b'\t')
 }
 
 /// The first token's start of the receiver chain that ends with the member at `member`
@@ -1073,32 +1178,57 @@ mod tests {
         }
     }
 
+    /// The fix of the file's only parameter, applied: (fixed text, applicability).
+    fn fixed(name: &str, src: &str) -> (String, crate::diagnostic::Applicability) {
+        let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+        let lang = crate::lang::for_file_name(name);
+        let facts = crate::detect::analyze(&file, lang);
+        assert_eq!(facts.params.len(), 1, "{src}");
+        match plan(&file, &facts, lang, &facts.params[0]) {
+            Plan::Fix { fix, .. } => {
+                let (out, _) = crate::fix::apply(src.as_bytes(), &[&fix]);
+                (String::from_utf8(out).unwrap(), fix.applicability)
+            }
+            Plan::Manual { reason, .. } => panic!("manual: {reason}"),
+            Plan::Instruction(help) => panic!("instruction: {help}"),
+        }
+    }
+
     #[test]
-    fn a_params_entry_set_on_an_object_names_the_header_statement() {
+    fn a_params_entry_set_on_an_object_becomes_its_header_unsafely() {
+        use crate::diagnostic::Applicability::Unsafe;
         let ruby = "# Whispir\nconn.get('/m') do |req|\n  req.params['apikey'] = @key\nend\n";
-        let ivar = "# Whispir\n@conn.params['apikey'] = @key\n";
-        assert!(
-            help("a.rb", ivar).starts_with(
-                "replace `@conn.params['apikey'] = @key` with `@conn.headers['x-api-key'] = @key`"
-            ),
-            "{}",
-            help("a.rb", ivar)
+        assert_eq!(
+            fixed("a.rb", ruby),
+            (
+                "# Whispir\nconn.get('/m') do |req|\n  req.headers['x-api-key'] = @key\nend\n"
+                    .into(),
+                Unsafe
+            )
         );
-        assert!(
-            help("a.rb", ruby).starts_with(
-                "replace `req.params['apikey'] = @key` with `req.headers['x-api-key'] = @key`"
-            ),
-            "{}",
-            help("a.rb", ruby)
+        let ivar = "# Whispir\n@conn.params['apikey'] = @key\n";
+        assert_eq!(
+            fixed("a.rb", ivar).0,
+            "# Whispir\n@conn.headers['x-api-key'] = @key\n"
         );
         let python = "# Whispir\nself.session.params[\"apikey\"] = key\n";
-        assert!(
-            help("a.py", python).starts_with(
-                "replace `self.session.params[\"apikey\"] = key` with `self.session.headers[\"x-api-key\"] = key`"
-            ),
-            "{}",
-            help("a.py", python)
+        assert_eq!(
+            fixed("a.py", python),
+            (
+                "# Whispir\nself.session.headers[\"x-api-key\"] = key\n".into(),
+                Unsafe
+            )
         );
+        // The block already sets the header on the same object: the query entry only goes.
+        let both = "# Whispir\nconn.get('/m') do |req|\n  req.headers['X-Api-Key'] = @key\n  req.params['apikey'] = @key # old\n  req.params['n'] = 1\nend\n";
+        assert_eq!(
+            fixed("a.rb", both).0,
+            "# Whispir\nconn.get('/m') do |req|\n  req.headers['X-Api-Key'] = @key\n  req.params['n'] = 1\nend\n"
+        );
+    }
+
+    #[test]
+    fn other_indexed_query_entries_name_the_header_statement() {
         // Any other indexed query entry: the language's header line, and why.
         let cs = "// Whispir\nvar query = HttpUtility.ParseQueryString(string.Empty);\nquery[\"apikey\"] = key;\n";
         assert_eq!(
