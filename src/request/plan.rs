@@ -72,15 +72,35 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     };
     // Where the URL is first stored in a variable, the request is where the variable is used.
     let mut through = None;
-    let placed = place::place(&req).or_else(|reason| match variable_use(src, &facts.tokens, lang, p)
-        .or_else(|| search_params_target(src, &facts.tokens, lang, p))
-    {
-            Some(_)
+    // The edits that take out a query holding only the key, instead of the entry's removal.
+    let mut whole_query: Option<Vec<Edit>> = None;
+    let placed = place::place(&req).or_else(|reason| {
+        match variable_use(src, &facts.tokens, lang, p)
+            .or_else(|| search_params_target(src, &facts.tokens, lang, p))
+        {
+            Some((binding, at))
                 if p.shape == ParamShape::Builder
-                    && sole_entry(src, &facts.tokens, &(p.span.start..p.value.end.max(p.span.end)))
-                        .is_some() =>
+                    && sole_entry(
+                        src,
+                        &facts.tokens,
+                        &(p.span.start..p.value.end.max(p.span.end)),
+                    )
+                    .is_some() =>
             {
-                Err("the query holds only the key: delete it and the argument that passes it, and add the header".into())
+                // `query = {"apikey": k}` then `get(url, params=query)`: an emptied dict
+                // would be noise, so the assignment and the argument go with the key.
+                let (statement, argument) =
+                    sole_key_query(src, &facts.tokens, lang, p, binding, &at)?;
+                through = Some(VariableUse {
+                    binding,
+                    use_at: at.start,
+                });
+                place::place(&Request { at, ..req }).map(|mut placement| {
+                    whole_query = Some(vec![Edit::delete(statement), Edit::delete(argument)]);
+                    placement.how =
+                        format!("{}; the query held only the key and goes", placement.how);
+                    placement
+                })
             }
             Some((binding, at)) => {
                 through = Some(VariableUse {
@@ -122,14 +142,15 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 .map_or(reason, |(name, close)| {
                     search_params_advice(src, &facts.tokens, name, close)
                 })),
-        });
+        }
+    });
     match placed {
         Ok(Placement {
             edits,
             applicability,
             how,
         }) => {
-            let mut all = removal.edits;
+            let mut all = whole_query.unwrap_or(removal.edits);
             all.extend(edits);
             all.sort_by_key(|e| (e.range.start, e.range.end));
             if all.windows(2).any(|w| w[0].range.end > w[1].range.start) {
@@ -498,6 +519,63 @@ fn search_params_target(
         }
     }
     (uses.len() == 1).then(|| (tokens[declared].start(), uses.remove(0)))
+}
+
+/// A query dict holding only the key, assigned on lines of its own (`query = {"apikey": k}`)
+/// and passed once as a keyword argument (`params=query`, `query: query`) at `at`: the
+/// assignment's lines and the argument (with its comma), both to delete.
+fn sole_key_query(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+    binding: usize,
+    at: &std::ops::Range<usize>,
+) -> Result<(std::ops::Range<usize>, std::ops::Range<usize>), String> {
+    let by_hand = || {
+        "the query holds only the key: delete it and the argument that passes it, and add the header"
+            .to_string()
+    };
+    let name = token_at(tokens, binding).ok_or_else(by_hand)?;
+    let key = token_at(tokens, p.span.start).ok_or_else(by_hand)?;
+    let open = enclosing_open(src, tokens, key).ok_or_else(by_hand)?;
+    let close = matching_close(src, tokens, open).ok_or_else(by_hand)?;
+    let assigned = prev_significant(tokens, open)
+        .filter(|&e| tokens[e].is_punct(src, "="))
+        .and_then(|e| prev_significant(tokens, e))
+        == Some(name);
+    let line_start = src[..tokens[name].start()]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |n| n + 1);
+    let alone = src[line_start..tokens[name].start()]
+        .iter()
+        .all(|&b| b == b' ' || b == b'\t')
+        && tokens[close + 1..]
+            .iter()
+            .take_while(|t| t.kind != TokKind::Newline)
+            .all(|t| t.kind == TokKind::Comment);
+    if !assigned || !alone {
+        return Err(by_hand());
+    }
+    let line_end = memchr::memchr(b'\n', &src[tokens[close].end()..])
+        .map_or(src.len(), |n| tokens[close].end() + n + 1);
+    // The use must be the value of the keyword that sends the query.
+    let value = token_at(tokens, at.start).ok_or_else(by_hand)?;
+    let mut keyword = prev_significant(tokens, value).ok_or_else(by_hand)?;
+    if matches!(tokens[keyword].text(src), b"=" | b":") {
+        keyword = prev_significant(tokens, keyword).ok_or_else(by_hand)?;
+    }
+    let sends_query = keyword_name(src, tokens, lang, keyword)
+        && matches!(tokens[keyword].text(src), b"params" | b"query")
+        && enclosing_open(src, tokens, keyword).is_some_and(|o| tokens[o].is_punct(src, "("));
+    if !sends_query {
+        return Err(by_hand());
+    }
+    Ok((
+        line_start..line_end,
+        with_comma(src, tokens[keyword].start()..tokens[value].end()),
+    ))
 }
 
 /// Languages whose query dicts (`params = {…}`, `query = { apikey: k }`) are followed to

@@ -156,6 +156,22 @@ mod tests {
     }
 
     #[test]
+    fn a_query_dict_of_only_the_key_goes_with_its_argument() {
+        // No `params={}` left behind: the assignment and `params=query` go.
+        let src = "import requests\n\ndef f(k):\n    query = {'apikey': k}  # note\n    return requests.get('https://api.au.whispir.com/m', params=query, auth=A)\n";
+        assert_eq!(
+            safe("a.py", src),
+            "import requests\n\ndef f(k):\n    return requests.get('https://api.au.whispir.com/m', auth=A, headers={'x-api-key': k})\n"
+        );
+        // The last argument, and a dict written over several lines.
+        let src = "import requests\n\ndef f(k):\n    query = {\n        'apikey': k,\n    }\n    return requests.get('https://api.au.whispir.com/m', params=query)\n";
+        assert_eq!(
+            safe("a.py", src),
+            "import requests\n\ndef f(k):\n    return requests.get('https://api.au.whispir.com/m', headers={'x-api-key': k})\n"
+        );
+    }
+
+    #[test]
     fn a_dict_call_as_params_moves_its_key_keyword() {
         let src = "import requests\nrequests.get('https://api.au.whispir.com/m', params=dict(apikey=k, limit=5))\n";
         assert_eq!(
@@ -176,11 +192,11 @@ mod tests {
 
     #[test]
     fn query_dicts_that_are_not_a_requests_params_stay_manual() {
-        // Only the key: `params = {}` left behind is for a reviewer to delete.
+        // Only the key, but the dict is not alone on its line.
         assert!(
             manual(
                 "a.py",
-                "import requests\n\ndef f(k):\n    query = {'apikey': k}\n    return requests.get('https://api.au.whispir.com/m', params=query)\n"
+                "import requests\n\ndef f(k):\n    query = {'apikey': k}; n = 1\n    return requests.get('https://api.au.whispir.com/m', params=query)\n"
             )
             .contains("only the key")
         );

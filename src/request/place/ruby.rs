@@ -265,6 +265,20 @@ mod tests {
     }
 
     #[test]
+    fn a_query_hash_of_only_the_key_goes_with_its_argument() {
+        let src = "def f(k)\n  query = { apikey: k } # note\n  HTTParty.get('https://api.au.whispir.com/m', query: query)\nend\n";
+        assert_eq!(
+            safe("a.rb", src),
+            "def f(k)\n  HTTParty.get('https://api.au.whispir.com/m', headers: { 'x-api-key' => k })\nend\n"
+        );
+        // Passed as the body: not the query.
+        manual(
+            "a.rb",
+            "def f(k)\n  query = { apikey: k }\n  HTTParty.post('https://api.au.whispir.com/m', body: query)\nend\n",
+        );
+    }
+
+    #[test]
     fn faraday_connection_params_become_its_headers_as_an_unsafe_fix() {
         let src = "require 'faraday'\nconn = Faraday.new(url: 'https://api.au.whispir.com', params: { apikey: k, view: 'full' })\n";
         let (out, a) = fix("a.rb", src).unwrap();
