@@ -312,9 +312,17 @@ pub fn assemble(
             .collect();
         // A base binding moves every request built on it: each use must be one of this
         // group's requests, or the move would leave the others behind.
+        // The requests are where their keys are and where their fixes edit (the call that
+        // sends one gets the header, though the key was set in a statement before it).
         let key_spans: Vec<usize> = key_diags
             .iter()
             .map(|&d| diagnostics[d].span.start)
+            .chain(key_diags.iter().flat_map(|&d| {
+                diagnostics[d]
+                    .fix
+                    .iter()
+                    .flat_map(|f| f.edits.iter().map(|e| e.range.start))
+            }))
             .collect();
         let mut blockers: Vec<usize> = missing
             .iter()
@@ -461,6 +469,8 @@ fn stray_uses(
         return Some(Vec::new());
     }
     let mut lines = Vec::new();
+    // Parsed only when a use outside the requests assigns a variable.
+    let tree = std::cell::OnceCell::new();
     for (i, t) in tokens.iter().enumerate() {
         let named = match t.kind {
             TokKind::Ident => t.text(src) == name,
@@ -472,11 +482,50 @@ fn stray_uses(
             continue;
         }
         let statement = super::place::statement(src, tokens, lang, i);
-        if !key_spans.iter().any(|k| statement.contains(k)) {
+        let in_request = |r: &std::ops::Range<usize>| key_spans.iter().any(|k| r.contains(k));
+        if in_request(&statement) {
+            continue;
+        }
+        // `const url = new URL(BASE + path)` read only by the request's own statements.
+        let feeds_request = assigned_name(src, tokens, &statement, i).is_some_and(|(var, v)| {
+            let function = tree
+                .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes))
+                .as_ref()
+                .and_then(|t| crate::lang::tree::enclosing_function(t, statement.start));
+            // Where the local can be read: to the end of its function, or of the file.
+            let scope = statement.end..function.map_or(src.len(), |f| f.end);
+            let mut reads = tokens[v + 1..]
+                .iter()
+                .take_while(|u| u.start() < scope.end)
+                .enumerate()
+                .filter(|(_, u)| u.kind == TokKind::Ident && u.text(src) == var)
+                .map(|(j, _)| super::place::statement(src, tokens, lang, v + 1 + j))
+                .peekable();
+            reads.peek().is_some() && reads.all(|r| r == statement || in_request(&r))
+        });
+        if !feeds_request {
             lines.push(file.line_index(t.start()) + 1);
         }
     }
     Some(lines)
+}
+
+/// The variable a statement assigns (`const url = …`, `url := …`, `String url = …`,
+/// `url: URL = …`) before token `before`, and its token.
+fn assigned_name<'s>(
+    src: &'s [u8],
+    tokens: &[Token],
+    statement: &std::ops::Range<usize>,
+    before: usize,
+) -> Option<(&'s [u8], usize)> {
+    let first = crate::lang::tokens::token_at(tokens, statement.start)?;
+    let eq = (first..before).find(|&j| ["=", ":="].iter().any(|o| tokens[j].is_punct(src, o)))?;
+    let mut name = prev_significant(tokens, eq)?;
+    // `url: URL =`: the name before the annotation (a one-word type).
+    if let Some(colon) = prev_significant(tokens, name).filter(|&c| tokens[c].is_punct(src, ":")) {
+        name = prev_significant(tokens, colon)?;
+    }
+    (tokens[name].kind == TokKind::Ident && name >= first).then(|| (tokens[name].text(src), name))
 }
 
 /// The one base, of `bases` (node, binding name), that the statement of the parameter at
@@ -1113,6 +1162,25 @@ mod tests {
         // Unless another request on the instance sends no key: it would move without one.
         let keyless = format!("{retired}function b() {{ return api.get('/n'); }}\n");
         assert_eq!(key_fixes("a.js", &keyless), [None]);
+    }
+
+    #[test]
+    fn a_variable_built_on_the_base_and_read_only_by_the_request_is_part_of_it() {
+        // The URL object is made in one statement, the key set in the next, the request
+        // sent (and given the header) in a third.
+        let src = "const BASE = 'https://api.whispir.com';\n\
+                   async function post(path, k) {\n\
+                   \x20 const url = new URL(BASE + path);\n\
+                   \x20 url.searchParams.set('apikey', k);\n\
+                   \x20 return fetch(url, { method: 'POST' });\n\
+                   }\n";
+        assert_eq!(key_fixes("a.js", src), [Some(Applicability::Unsafe)]);
+        // Read again by a request that sends no key: the base cannot move for one of them.
+        let also = src.replace(
+            "  return fetch(url, {",
+            "  await fetch(url);\n  return fetch(url, {",
+        );
+        assert_eq!(key_fixes("a.js", &also), [None]);
     }
 
     #[test]
