@@ -891,23 +891,28 @@ fn declared_request(
     let new_tok = prev_significant(tokens, name).ok_or("no `new` before the request")?;
     let mut start = new_tok;
     let mut end = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    let mut at = name;
     if setter == "setRequestProperty" {
-        // `new URL(…).openConnection()`, usually cast: `(HttpURLConnection) new URL(…)…`.
-        let dot = next_significant(tokens, end).filter(|&d| tokens[d].is_punct(src, "."));
-        let call = dot.and_then(|d| next_significant(tokens, d));
-        let paren = call
-            .filter(|&c| tokens[c].text(src) == b"openConnection")
-            .and_then(|c| next_significant(tokens, c))
-            .filter(|&p| tokens[p].is_punct(src, "("))
-            .ok_or("the URL is not opened as a connection in this statement")?;
-        end = matching_close(src, tokens, paren).ok_or("unbalanced call")?;
-        if let Some(cast_close) =
-            prev_significant(tokens, start).filter(|&c| tokens[c].is_punct(src, ")"))
-        {
-            start = matching_open(src, tokens, cast_close).ok_or("unbalanced cast")?;
-        }
+        // `new URL(…).openConnection()`, or `URL url = new URL(…);` read once, by
+        // `url.openConnection()`: the connection's declaration gets the header.
+        (start, end, at) = match opened_connection(req, start, end) {
+            Some((s, e)) => (s, e, name),
+            None => {
+                let not_opened = "the URL is not opened as a connection in this statement";
+                let url = declaration(req, (start, end, name), &[b"final"])
+                    .map_err(|_| not_opened.to_string())?;
+                let read = only_read(req, url.var).ok_or_else(|| {
+                    format!(
+                        "`{}` is read more than once; add `setRequestProperty(\"x-api-key\", …)` to each connection",
+                        text_of(src, &tokens[url.var])
+                    )
+                })?;
+                let (s, e) = opened_connection(req, read, read).ok_or(not_opened)?;
+                (s, e, read)
+            }
+        };
     }
-    let d = declaration(req, (start, end, name), &[b"final"])?;
+    let d = declaration(req, (start, end, at), &[b"final"])?;
     header_statement_after(
         req,
         (d.var, d.first, d.semi),
@@ -915,6 +920,44 @@ fn declared_request(
         &req.key.as_code('"'),
         |var, key| format!("{var}.{setter}(\"x-api-key\", {key});"),
     )
+}
+
+/// `<expression>.openConnection()` where the expression runs from token `start` to `end`,
+/// usually cast (`(HttpURLConnection) …`): the first token (the cast's `(`) and the call's `)`.
+fn opened_connection(req: &Request, start: usize, end: usize) -> Option<(usize, usize)> {
+    let (src, tokens) = (req.src, req.tokens);
+    let close = next_significant(tokens, end)
+        .filter(|&d| tokens[d].is_punct(src, "."))
+        .and_then(|d| next_significant(tokens, d))
+        .filter(|&c| tokens[c].text(src) == b"openConnection")
+        .and_then(|c| next_significant(tokens, c))
+        .filter(|&p| tokens[p].is_punct(src, "("))
+        .and_then(|p| matching_close(src, tokens, p))?;
+    let first = match prev_significant(tokens, start).filter(|&c| tokens[c].is_punct(src, ")")) {
+        Some(cast_close) => matching_open(src, tokens, cast_close)?,
+        None => start,
+    };
+    Some((first, close))
+}
+
+/// The one place the local declared at token `var` is read in its block (member calls on it
+/// included: each `url.openConnection()` is another connection), or `None`.
+fn only_read(req: &Request, var: usize) -> Option<usize> {
+    let (src, tokens) = (req.src, req.tokens);
+    let name = tokens[var].text(src);
+    let end = req
+        .openers()
+        .of(var)
+        .and_then(|o| matching_close(src, tokens, o))
+        .unwrap_or(tokens.len());
+    let mut reads = (var + 1..end).filter(|&j| {
+        tokens[j].kind == TokKind::Ident
+            && tokens[j].text(src) == name
+            && !prev_significant(tokens, j)
+                .is_some_and(|d| matches!(tokens[d].text(src), b"." | b"::"))
+    });
+    let read = reads.next()?;
+    reads.next().is_none().then_some(read)
 }
 
 #[cfg(test)]
@@ -1499,6 +1542,26 @@ interface Api {
                 &src.replace("BASE", "\"https://api.au.whispir.com\"")
             ),
             "class A {\n    int status() throws IOException {\n        final HttpURLConnection conn = (HttpURLConnection) new URL(\"https://api.au.whispir.com\" + \"/messages\").openConnection(); // legacy\n        conn.setRequestProperty(\"x-api-key\", apiKey);\n        return conn.getResponseCode();\n    }\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_url_local_opened_once_gives_its_connection_the_header() {
+        let src = "class A {\n    InputStream f(String id, String key) throws IOException {\n        URL url = new URL(\"https://api.au.whispir.com/m/\" + id + \"?apikey=\" + key);\n        HttpURLConnection conn = (HttpURLConnection) url.openConnection();\n        return conn.getInputStream();\n    }\n}\n";
+        assert_eq!(
+            safe("A.java", src),
+            "class A {\n    InputStream f(String id, String key) throws IOException {\n        URL url = new URL(\"https://api.au.whispir.com/m/\" + id);\n        HttpURLConnection conn = (HttpURLConnection) url.openConnection();\n        conn.setRequestProperty(\"x-api-key\", key);\n        return conn.getInputStream();\n    }\n}\n"
+        );
+        // Read again (a log line, a second connection): not this request's alone.
+        let twice = src.replace(
+            "        return conn",
+            "        log(url);\n        return conn",
+        );
+        assert!(manual("A.java", &twice).contains("`url` is read more than once"));
+        // Opened in an expression with no declaration to add to.
+        manual(
+            "A.java",
+            "class A {\n    int f(String key) throws IOException {\n        URL url = new URL(\"https://api.au.whispir.com/m?apikey=\" + key);\n        return ((HttpURLConnection) url.openConnection()).getResponseCode();\n    }\n}\n",
         );
     }
 
