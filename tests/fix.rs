@@ -1050,6 +1050,48 @@ fn host_and_key_of_one_request_move_together_or_not_at_all() {
 }
 
 #[test]
+fn a_go_key_added_to_a_requests_query_moves_with_that_request_only() {
+    // `q.Add("apikey", k)` belongs to the request whose query `q` copies: a regional request
+    // loses its key even while the file's retired base (read by a commented-out line) is
+    // blocked; a request to the retired host moves host and key in one fix.
+    let source = concat!(
+        "package p\n\n",
+        "const base = \"https://api.whispir.com\"\n\n",
+        "// u := base + \"/events?apikey=\" + k\n\n",
+        "func Regional(k string) {\n",
+        "\treq, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/t\", nil)\n",
+        "\tif err != nil {\n\t\treturn\n\t}\n",
+        "\tq := req.URL.Query()\n\tq.Add(\"apikey\", k)\n\treq.URL.RawQuery = q.Encode()\n",
+        "\tdo(req)\n}\n\n",
+        "func Retired(k string) {\n",
+        "\treq, err := http.NewRequest(http.MethodGet, \"https://api.whispir.com/t\", nil)\n",
+        "\tif err != nil {\n\t\treturn\n\t}\n",
+        "\tq := req.URL.Query()\n\tq.Add(\"apikey\", k)\n\treq.URL.RawQuery = q.Encode()\n",
+        "\tdo(req)\n}\n",
+    );
+    let (dir, path) = one_file("client.go", source.as_bytes());
+    run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    let after = std::fs::read_to_string(&path).unwrap();
+    let expected_tail = concat!(
+        "func Regional(k string) {\n",
+        "\treq, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/t\", nil)\n",
+        "\tif err != nil {\n\t\treturn\n\t}\n",
+        "\treq.Header.Set(\"x-api-key\", k)\n",
+        "\tdo(req)\n}\n\n",
+        "func Retired(k string) {\n",
+        "\treq, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/t\", nil)\n",
+        "\tif err != nil {\n\t\treturn\n\t}\n",
+        "\treq.Header.Set(\"x-api-key\", k)\n",
+        "\tdo(req)\n}\n",
+    );
+    assert!(after.ends_with(expected_tail), "{after}");
+    assert!(
+        after.contains("const base = \"https://api.whispir.com\""),
+        "{after}"
+    );
+}
+
+#[test]
 fn without_a_region_a_retired_request_keeps_its_key_in_the_query() {
     // The retired gateway reads the key from the query: moving it alone breaks the request.
     let source = "fetch('https://api.whispir.com/messages?apikey=' + key, { method: 'POST' });\n";

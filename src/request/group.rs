@@ -140,6 +140,25 @@ pub fn assemble(
             same_request[k] = true;
             continue;
         }
+        // Go: `q.Add("apikey", k)` on `q := req.URL.Query()` is `req`'s key, and the URL
+        // given to `http.NewRequest` shows where that request goes.
+        if lang.request_style() == RequestStyle::Go
+            && let Some(url) =
+                super::place::go_query_request(&file.bytes, &facts.tokens, p.span.start)
+        {
+            if let Some(h) = retired_in(&url) {
+                groups.join(node, h);
+                continue;
+            }
+            if let Some(h) = named_base(file, &facts.tokens, lang, url.start, &base_names) {
+                groups.join(node, h);
+                through_base[k] = true;
+                continue;
+            }
+            if names_regional_host(file, facts, &url) {
+                continue; // a regional request: nothing retired to move with its key
+            }
+        }
         // A builder whose request URL is written in another statement of the same function
         // (`const u = new URL('https://api.whispir.com/m'); u.searchParams.set('apikey', k)`,
         // `query["apikey"] = k` before `GetStringAsync(url + "?" + query)`): that function's
@@ -526,6 +545,21 @@ fn assigned_name<'s>(
         name = prev_significant(tokens, colon)?;
     }
     (tokens[name].kind == TokKind::Ident && name >= first).then(|| (tokens[name].text(src), name))
+}
+
+/// The source in `range` writes a regional (or region placeholder) host, or names a binding
+/// of the file that holds one (`fmt.Sprintf(regionalBaseURL, region)`).
+fn names_regional_host(file: &SourceFile, facts: &Facts, range: &std::ops::Range<usize>) -> bool {
+    let text = &file.bytes[range.clone()];
+    facts
+        .hosts
+        .iter()
+        .filter(|h| matches!(h.kind, HostKind::Regional(_) | HostKind::Placeholder))
+        .any(|h| {
+            range.contains(&h.host.start)
+                || binding_name(&file.bytes, &facts.tokens, h.host.start)
+                    .is_some_and(|(name, _)| contains_word(text, name))
+        })
 }
 
 /// The one base, of `bases` (node, binding name), that the statement of the parameter at

@@ -408,35 +408,6 @@ fn builds_own_query(src: &[u8], tokens: &[Token], name: usize) -> bool {
         && next(&[b"("])
 }
 
-/// The line of the statement from token `first` through `close` (and a `;`), line break
-/// included, when nothing else is written on it but a trailing comment.
-fn statement_line(
-    src: &[u8],
-    tokens: &[Token],
-    first: usize,
-    close: usize,
-) -> Option<std::ops::Range<usize>> {
-    let start = tokens[first].start();
-    let line_start = src[..start]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |n| n + 1);
-    if !src[line_start..start]
-        .iter()
-        .all(|&b| b == b' ' || b == b'\t')
-    {
-        return None;
-    }
-    let mut end = tokens[close].end();
-    if src.get(end) == Some(&b';') {
-        end += 1;
-    }
-    let line_end = memchr::memchr(b'\n', &src[end..]).map_or(src.len(), |n| end + n + 1);
-    let rest = String::from_utf8_lossy(&src[end..line_end]);
-    let rest = rest.trim();
-    (rest.is_empty() || rest.starts_with("//")).then_some(line_start..line_end)
-}
-
 /// For `url.searchParams.set('apikey', k)`: where `url` is declared (`const url = …` or `let`,
 /// in the same block) and its one read after the statement that is not another
 /// `url.searchParams.…(…)` statement — the request. `None` when it is read or reassigned
@@ -1015,10 +986,21 @@ pub(crate) fn remove_builder_entry(
                 });
             }
             _ => {
+                // Go's `q.Add("apikey", k)` on a request's copied query: the statement goes,
+                // and the copy with it when it carried only the key.
+                if lang.request_style() == crate::lang::RequestStyle::Go
+                    && let Some(added) = place::go_query_statement(src, tokens, key_tok)
+                {
+                    return Ok(Removal {
+                        edits: added?.lines.into_iter().map(Edit::delete).collect(),
+                        key,
+                        placed: None,
+                    });
+                }
                 // `url.searchParams.set('apikey', k);` on a line of its own: the line goes.
                 let statement = search_params_statement(src, tokens, lang, key_tok);
-                if let Some(line) =
-                    statement.and_then(|(name, close)| statement_line(src, tokens, name, close))
+                if let Some(line) = statement
+                    .and_then(|(name, close)| place::line_of_statement(src, tokens, name, close))
                 {
                     return Ok(Removal {
                         edits: vec![Edit::delete(line)],

@@ -826,3 +826,32 @@ pub(super) fn uses(req: &Request, var: usize) -> usize {
         .filter(|&j| !is_method(src, tokens, j))
         .count()
 }
+
+/// The line of the statement from token `first` through `close` (and a `;`), line break
+/// included, when nothing else is written on it but a trailing comment.
+pub(crate) fn line_of_statement(
+    src: &[u8],
+    tokens: &[Token],
+    first: usize,
+    close: usize,
+) -> Option<std::ops::Range<usize>> {
+    let start = tokens[first].start();
+    let line_start = src[..start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |n| n + 1);
+    if !src[line_start..start]
+        .iter()
+        .all(|&b| b == b' ' || b == b'\t')
+    {
+        return None;
+    }
+    let mut end = tokens[close].end();
+    if src.get(end) == Some(&b';') {
+        end += 1;
+    }
+    let line_end = memchr::memchr(b'\n', &src[end..]).map_or(src.len(), |n| end + n + 1);
+    let rest = String::from_utf8_lossy(&src[end..line_end]);
+    let rest = rest.trim();
+    (rest.is_empty() || rest.starts_with("//")).then_some(line_start..line_end)
+}

@@ -3,13 +3,20 @@
 use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
-use crate::lang::TokKind;
-use crate::lang::tokens::{arguments, matching_close, next_significant, prev_significant};
+use crate::lang::tokens::{
+    arguments, matching_close, next_significant, prev_significant, token_at,
+};
+use crate::lang::{TokKind, Token};
 
 /// Go: `req, err := http.NewRequest(method, URL, body)` gets `req.Header.Set("x-api-key", k)`
 /// after the `if err != nil { … }` that follows it (or right after it when the error is `_`).
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
+    if req.builder
+        && let Some(added) = query_statement(src, tokens, anchor(req)?)
+    {
+        return added_to_query(req, &added?);
+    }
     let lit = match opening(req, true)? {
         Ok(lit) => lit,
         Err(sent) => return Ok(sent),
@@ -167,6 +174,265 @@ fn encoded_values(req: &Request, key: usize) -> Result<Encoded, String> {
         .filter(|&o| tokens[o].is_punct(src, "("))
         .ok_or("unreadable request")?;
     Ok(Encoded::RawQuery(made, call))
+}
+
+/// `q.Add("apikey", k)` (or `q.Set`) on a line of its own, adding the key to the query that
+/// `q := req.URL.Query()` copied from a request and `req.URL.RawQuery = q.Encode()` puts back
+/// (the transitional clients of issue 9, often with the header already set beside it).
+pub(crate) struct QueryStatement {
+    /// The lines the fix deletes: the statement, and with it the declaration and the
+    /// encoding when `q` carries nothing else.
+    pub lines: Vec<std::ops::Range<usize>>,
+    /// The `http.NewRequest` call that made the request: its name token and `(`.
+    pub made: (usize, usize),
+    /// The method that added the key (`Add`, `Set`), for messages.
+    pub method: String,
+}
+
+/// The shape above around the key token `key` (`"apikey"`): `None` when the key is not the
+/// first argument of `NAME.Add(…)`/`NAME.Set(…)`, `Err` when it is but the query is not
+/// provably that one request's.
+pub(crate) fn query_statement(
+    src: &[u8],
+    tokens: &[Token],
+    key: usize,
+) -> Option<Result<QueryStatement, String>> {
+    let open = prev_significant(tokens, key).filter(|&o| tokens[o].is_punct(src, "("))?;
+    let method = prev_significant(tokens, open)
+        .filter(|&m| matches!(tokens[m].text(src), b"Add" | b"Set"))?;
+    let var = prev_significant(tokens, method)
+        .filter(|&d| tokens[d].is_punct(src, "."))
+        .and_then(|d| prev_significant(tokens, d))
+        .filter(|&v| tokens[v].kind == TokKind::Ident)?;
+    if is_method(src, tokens, var) {
+        return None; // `c.q.Add(…)`: a field, not a local query
+    }
+    Some(query_of_request(
+        src,
+        tokens,
+        (var, open),
+        text_of(src, &tokens[method]),
+    ))
+}
+
+/// For a key added by a `QueryStatement` at byte `at`: the byte range of the statement
+/// that made its request (`req, err := http.NewRequest(…, URL, …)`), which names its host.
+pub(crate) fn query_request(
+    src: &[u8],
+    tokens: &[Token],
+    at: usize,
+) -> Option<std::ops::Range<usize>> {
+    let added = query_statement(src, tokens, token_at(tokens, at)?)?.ok()?;
+    let (made, call) = added.made;
+    let var = assigned_request(src, tokens, made)?;
+    Some(tokens[var].start()..tokens[matching_close(src, tokens, call)?].end())
+}
+
+/// For the statement `q.Add(…)` (tokens `var` and the call's `(`): the lines to delete and
+/// the request made by `http.NewRequest` whose query `q` is.
+fn query_of_request(
+    src: &[u8],
+    tokens: &[Token],
+    (var, open): (usize, usize),
+    method: String,
+) -> Result<QueryStatement, String> {
+    let q = tokens[var].text(src);
+    let q_name = String::from_utf8_lossy(q);
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    let statement = line_of_statement(src, tokens, var, close)
+        .ok_or("the statement that adds the key shares its line")?;
+    let body = crate::lang::tokens::enclosing_open(src, tokens, var)
+        .filter(|&b| tokens[b].is_punct(src, "{"))
+        .ok_or("the key is not added in a block")?;
+    let body_end = matching_close(src, tokens, body).ok_or("unbalanced block")?;
+    let follows = |from: usize, want: &[&[u8]]| {
+        let mut k = from;
+        want.iter()
+            .all(|w| {
+                k = match next_significant(tokens, k) {
+                    Some(n) if tokens[n].text(src) == *w => n,
+                    _ => return false,
+                };
+                true
+            })
+            .then_some(k)
+    };
+    let at_body_level =
+        |j: usize| crate::lang::tokens::enclosing_open(src, tokens, j) == Some(body);
+    let (mut declared, mut encoded, mut other_uses) = (None, None, false);
+    for j in body + 1..body_end {
+        if j == var
+            || tokens[j].kind != TokKind::Ident
+            || tokens[j].text(src) != q
+            || is_method(src, tokens, j)
+        {
+            continue;
+        }
+        // `q := R.URL.Query()`, before the statement: R is the request.
+        if let Some(end) = follows(j, &[b":", b"="])
+            .and_then(|e| next_significant(tokens, e))
+            .filter(|&r| tokens[r].kind == TokKind::Ident)
+            .and_then(|r| follows(r, &[b".", b"URL", b".", b"Query", b"(", b")"]).map(|e| (r, e)))
+            .filter(|_| j < var && declared.is_none() && at_body_level(j))
+        {
+            let line = line_of_statement(src, tokens, j, end.1)
+                .ok_or_else(|| format!("`{q_name} := ….URL.Query()` shares its line"))?;
+            declared = Some((end.0, line));
+            continue;
+        }
+        // `R.URL.RawQuery = q.Encode()`, after it, on the same request.
+        let raw_query = prev_significant(tokens, j)
+            .filter(|&e| tokens[e].is_punct(src, "="))
+            .and_then(|e| prev_significant(tokens, e))
+            .filter(|&r| tokens[r].text(src) == b"RawQuery")
+            .and_then(|r| prev_significant(tokens, r))
+            .and_then(|d| prev_significant(tokens, d))
+            .filter(|&u| tokens[u].text(src) == b"URL")
+            .and_then(|u| prev_significant(tokens, u))
+            .and_then(|d| prev_significant(tokens, d));
+        if let (Some(r), Some(end)) = (raw_query, follows(j, &[b".", b"Encode", b"(", b")"]))
+            && j > var
+            && encoded.is_none()
+            && at_body_level(j)
+        {
+            let line = line_of_statement(src, tokens, r, end)
+                .ok_or_else(|| format!("`….URL.RawQuery = {q_name}.Encode()` shares its line"))?;
+            encoded = Some((r, line));
+            continue;
+        }
+        // Other entries of the same query stay; a second key is not this fix's to judge.
+        if let Some(m) = follows(j, &[b"."]).and_then(|d| next_significant(tokens, d))
+            && matches!(
+                tokens[m].text(src),
+                b"Add" | b"Set" | b"Del" | b"Get" | b"Has"
+            )
+        {
+            let first = next_significant(tokens, m).and_then(|o| next_significant(tokens, o));
+            if first.is_some_and(|f| key_is(src, &tokens[f], "apikey")) {
+                return Err(format!("the key is added to `{q_name}` more than once"));
+            }
+            other_uses = true;
+            continue;
+        }
+        return Err(format!(
+            "`{q_name}` is used beyond its own statements and one `….URL.RawQuery = {q_name}.Encode()`"
+        ));
+    }
+    let (request, declaration) = declared.ok_or_else(|| {
+        format!("`{q_name}` is not declared as `{q_name} := req.URL.Query()` in this block")
+    })?;
+    let (encoding_request, encoding) = encoded.ok_or_else(|| {
+        format!("`{q_name}` is not put back with `req.URL.RawQuery = {q_name}.Encode()` after the key is added")
+    })?;
+    let r = tokens[request].text(src);
+    if tokens[encoding_request].text(src) != r {
+        return Err(format!(
+            "`{q_name}` is copied from one request's query and put back into another's"
+        ));
+    }
+    let made = (body + 1..request)
+        .rev()
+        .find(|&j| {
+            matches!(
+                tokens[j].text(src),
+                b"NewRequest" | b"NewRequestWithContext"
+            ) && assigned_request(src, tokens, j).is_some_and(|v| tokens[v].text(src) == r)
+        })
+        .ok_or("the request whose query is set is not made by `http.NewRequest` in this block")?;
+    let call = next_significant(tokens, made)
+        .filter(|&o| tokens[o].is_punct(src, "("))
+        .ok_or("unreadable request")?;
+    // Made once: assigned again before its query is put back, it is another request.
+    let again = (call..encoding_request).any(|j| {
+        tokens[j].text(src) == r
+            && first_on_line(src, tokens[j].start())
+            && next_significant(tokens, j)
+                .is_some_and(|n| matches!(tokens[n].text(src), b"=" | b"," | b":"))
+    });
+    if again {
+        return Err("the request is assigned again before its query is put back".into());
+    }
+    let lines = if other_uses {
+        vec![statement]
+    } else {
+        vec![declaration, statement, encoding]
+    };
+    Ok(QueryStatement {
+        lines,
+        made: (made, call),
+        method,
+    })
+}
+
+/// The variable that `req, err := http.NewRequest(…)` (call named at `name`) assigns.
+fn assigned_request(src: &[u8], tokens: &[Token], name: usize) -> Option<usize> {
+    let mut eq = prev_significant(tokens, callee_start(src, tokens, name))
+        .filter(|&q| tokens[q].is_punct(src, "="))?;
+    if let Some(colon) = prev_significant(tokens, eq).filter(|&c| tokens[c].is_punct(src, ":")) {
+        eq = colon;
+    }
+    prev_significant(tokens, eq)
+        .filter(|&v| tokens[v].kind == TokKind::Ident)
+        .and_then(|err| prev_significant(tokens, err))
+        .filter(|&c| tokens[c].is_punct(src, ","))
+        .and_then(|c| prev_significant(tokens, c))
+        .filter(|&v| tokens[v].kind == TokKind::Ident)
+}
+
+/// The key added by a `QueryStatement` moves to the request's header: set after the request
+/// is made (see `new_request`), or already set there with the same key expression, so that
+/// only the query statements go.
+fn added_to_query(req: &Request, added: &QueryStatement) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let (made, call) = added.made;
+    let placed = new_request(req, made, call)?;
+    if !placed.edits.is_empty() {
+        return Ok(placed);
+    }
+    let var = assigned_request(src, tokens, made).ok_or("unreadable request")?;
+    let key = req.key.as_text();
+    match header_value(req, var) {
+        Some(value) if value == key => Ok(placed),
+        Some(value) => Err(format!(
+            "the request already sends `x-api-key` as `{value}` and the query sends `{key}`: keep the header's key and delete the `{}` statement",
+            added.method
+        )),
+        None => Err(format!(
+            "the request already sends `x-api-key`, in a form the fixer does not read: check it carries `{key}`, then delete the `{}` statement",
+            added.method
+        )),
+    }
+}
+
+/// The value expression of `VAR.Header.Set("x-api-key", value)` (or `.Add`) on the request
+/// held by the variable at token `var`, later in its block.
+fn header_value(req: &Request, var: usize) -> Option<String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let name = tokens[var].text(src);
+    let body = crate::lang::tokens::enclosing_open(src, tokens, var)?;
+    let body_end = matching_close(src, tokens, body)?;
+    (var + 1..body_end).find_map(|j| {
+        if tokens[j].text(src) != name || is_method(src, tokens, j) {
+            return None;
+        }
+        let mut k = j;
+        for want in [b".".as_slice(), b"Header", b"."] {
+            k = next_significant(tokens, k).filter(|&n| tokens[n].text(src) == want)?;
+        }
+        let method = next_significant(tokens, k)
+            .filter(|&m| matches!(tokens[m].text(src), b"Set" | b"Add"))?;
+        let open = next_significant(tokens, method).filter(|&o| tokens[o].is_punct(src, "("))?;
+        let args = arguments(src, tokens, open);
+        let header = token_at(tokens, args.first()?.start)?;
+        if args.len() != 2 || !key_is(src, &tokens[header], "x-api-key") {
+            return None;
+        }
+        Some(
+            String::from_utf8_lossy(&src[args[1].clone()])
+                .trim()
+                .to_string(),
+        )
+    })
 }
 
 /// The request made by `http.NewRequest` at `name` (`(` at `open`) gets its header set after
@@ -530,6 +796,56 @@ mod tests {
             ),
         ] {
             let reason = manual("a.go", src);
+            assert!(reason.contains(why), "{reason}\n{src}");
+        }
+    }
+
+    #[test]
+    fn go_key_added_to_a_requests_copied_query_moves_to_its_header() {
+        let made = "func F(c *Client) {\n\treq, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/t\", nil)\n\tif err != nil {\n\t\treturn\n\t}\n";
+        // The transitional shape: the header is already there with the same key.
+        let src = format!(
+            "{made}\tq := req.URL.Query()\n\tq.Add(\"apikey\", c.Key) // old\n\treq.URL.RawQuery = q.Encode()\n\treq.Header.Set(\"X-Api-Key\", c.Key)\n\tdo(req)\n}}\n"
+        );
+        assert_eq!(
+            safe("a.go", &src),
+            format!("{made}\treq.Header.Set(\"X-Api-Key\", c.Key)\n\tdo(req)\n}}\n")
+        );
+        // No header yet: it is set after the error check, and other entries keep the copy.
+        let src = format!(
+            "{made}\tq := req.URL.Query()\n\tq.Set(\"apikey\", c.Key)\n\tq.Set(\"limit\", \"10\")\n\treq.URL.RawQuery = q.Encode()\n\tdo(req)\n}}\n"
+        );
+        assert_eq!(
+            safe("a.go", &src),
+            format!(
+                "{made}\treq.Header.Set(\"x-api-key\", c.Key)\n\tq := req.URL.Query()\n\tq.Set(\"limit\", \"10\")\n\treq.URL.RawQuery = q.Encode()\n\tdo(req)\n}}\n"
+            )
+        );
+        // Not provably this request's key, or another key in the header: manual, saying why.
+        for (tail, why) in [
+            (
+                "\tq := req.URL.Query()\n\tq.Add(\"apikey\", c.Key)\n\treq.URL.RawQuery = q.Encode()\n\treq.Header.Set(\"x-api-key\", other)\n",
+                "as `other`",
+            ),
+            (
+                "\tq := req.URL.Query()\n\tq.Add(\"apikey\", c.Key)\n\treq.URL.RawQuery = q.Encode()\n\tlog.Print(q)\n",
+                "used beyond",
+            ),
+            (
+                "\tq := req.URL.Query()\n\tq.Add(\"apikey\", c.Key)\n\tother.URL.RawQuery = q.Encode()\n",
+                "into another's",
+            ),
+            (
+                "\tq := req.URL.Query()\n\tq.Add(\"apikey\", c.Key)\n",
+                "is not put back",
+            ),
+            (
+                "\tq := req.URL.Query()\n\tq.Add(\"apikey\", c.Key); log.Print(1)\n\treq.URL.RawQuery = q.Encode()\n",
+                "shares its line",
+            ),
+        ] {
+            let src = format!("{made}{tail}\tdo(req)\n}}\n");
+            let reason = manual("a.go", &src);
             assert!(reason.contains(why), "{reason}\n{src}");
         }
     }

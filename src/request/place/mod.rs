@@ -26,7 +26,8 @@ use cursor::{anchor, opening};
 use std::ops::Range;
 
 pub use coldfusion::{request_extent, url_param};
-pub(crate) use cursor::statement;
+pub(crate) use cursor::{line_of_statement, statement};
+pub(crate) use go::{query_request as go_query_request, query_statement as go_query_statement};
 pub use javascript::{axios_instance_name, axios_instance_options};
 pub use jvm::retrofit_header;
 
