@@ -76,7 +76,7 @@ fn lower(v: &serde_json::Value) -> String {
 /// Where a recorded request sends the key: its URL's query, a HAR `queryString` entry, a
 /// WireMock `queryParameters` member.
 fn key_in_query(request: &serde_json::Value) -> bool {
-    let url = ["uri", "url"]
+    let url = ["uri", "url", "urlPattern"]
         .iter()
         .filter_map(|k| request[*k].as_str())
         .any(|u| u.to_ascii_lowercase().contains("apikey="));
@@ -136,7 +136,7 @@ fn recorded_requests_are_migrated_and_responses_never_rewritten() {
         }
     }
     assert_eq!(
-        migrated, 12,
+        migrated, 13,
         "recorded requests that sent the key in the query"
     );
 
@@ -214,5 +214,51 @@ fn a_crlf_cassette_keeps_its_line_ends_and_an_encoded_key_stays_manual() {
     assert!(
         left["help"].as_str().unwrap().contains("percent-encoded"),
         "{left}"
+    );
+}
+
+#[test]
+fn a_wiremock_url_pattern_loses_its_key_only_when_the_parameter_ends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = |pattern: &str| {
+        format!(
+            "{{\n  \"request\": {{\n    \"method\": \"GET\",\n    \"urlPattern\": \"{pattern}\",\n    \"headers\": {{ \"Accept\": {{ \"equalTo\": \"application/vnd.whispir.message-v1+json\" }} }}\n  }},\n  \"response\": {{ \"status\": 200 }}\n}}\n"
+        )
+    };
+    let ends = mapping(r"/messages/.*\\?apikey=[0-9a-f]{32}");
+    let goes_on = mapping(r"/messages\\?apikey=[^&]+&limit=[0-9]+");
+    std::fs::write(dir.path().join("ends.json"), &ends).unwrap();
+    std::fs::write(dir.path().join("goes-on.json"), &goes_on).unwrap();
+    let out = run(
+        dir.path(),
+        &["check", ".", "--region", "au", "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["path"].as_str().unwrap(),
+                d["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    // The value is a pattern the key must match, not a hard-coded key (no WM003).
+    assert_eq!(codes, ["./ends.json WM002", "./goes-on.json WM002"]);
+    run(dir.path(), &["fix", ".", "--region", "au", "--allow-dirty"]);
+    let fixed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("ends.json")).unwrap()).unwrap();
+    assert_eq!(fixed["request"]["urlPattern"], r"/messages/.*");
+    assert_eq!(
+        fixed["request"]["headers"]["X-Api-Key"]["matches"], "[0-9a-f]{32}",
+        "{fixed}"
+    );
+    // The pattern goes on after the parameter: left for a person.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("goes-on.json")).unwrap(),
+        goes_on
     );
 }

@@ -165,7 +165,11 @@ fn fragments(src: &[u8], facts: &Facts, lang: &dyn Language, defs: &Defs) -> Vec
         let end = urls::url_end(src, at);
         let Some(p) = urls::query_params(
             src,
-            if sep.is_empty() { at - 1 } else { sep.start },
+            if sep.is_empty() || src[sep.start] == b'\\' {
+                at - 1
+            } else {
+                sep.start
+            },
             end.max(at + 7),
         )
         .into_iter()
@@ -175,9 +179,24 @@ fn fragments(src: &[u8], facts: &Facts, lang: &dyn Language, defs: &Defs) -> Vec
         if !is_apikey_name(&src[p.name.clone()]) {
             continue;
         }
+        // In a regular expression (`\\?apikey=[0-9a-f]{32}`) the value is a pattern the key
+        // must match, not a key.
+        let value = &src[p.value.clone()];
+        let regex = |bytes: &[u8]| bytes.iter().any(|b| b"*+?[](){}|^$\\".contains(b));
+        let in_pattern = src[sep.clone()].starts_with(b"\\\\")
+            || token_at(&facts.tokens, at).is_some_and(|i| {
+                let t = &facts.tokens[i];
+                t.kind == TokKind::Str
+                    && memchr::memmem::find(&src[t.content().start..sep.start], b"\\\\?").is_some()
+            });
+        let pattern = in_pattern && regex(value);
         out.push(ApiKeyParam {
             span: p.name.start..p.value.end,
-            value_kind: classify_value(&src[p.value.clone()]),
+            value_kind: if pattern {
+                ValueKind::Placeholder
+            } else {
+                classify_value(value)
+            },
             name: p.name,
             separator: sep,
             value: p.value,
@@ -196,12 +215,15 @@ fn separator_before(src: &[u8], at: usize) -> Option<std::ops::Range<usize>> {
         return Some(at - 5..at);
     }
     if at >= 1 && matches!(src[at - 1], b'?' | b'&') {
-        let s = if at >= 2 && src[at - 2] == b'\\' {
-            at - 2
-        } else {
-            at - 1
-        };
-        return Some(s..at);
+        // `\?` is a regular expression's `\?` written in a string literal (a WireMock
+        // `urlPattern`): both backslashes go with the separator.
+        let escapes = src[..at - 1]
+            .iter()
+            .rev()
+            .take(2)
+            .take_while(|&&b| b == b'\\')
+            .count();
+        return Some(at - 1 - escapes..at);
     }
     None
 }

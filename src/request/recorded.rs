@@ -211,9 +211,7 @@ fn remove_recorded_param(
         ParamShape::Url | ParamShape::Fragment => {
             let member = url_member(src, tokens, recording.format, request, p.name.start)?;
             if member.ends_with("pattern") {
-                return Err(
-                    "a WireMock URL pattern is a regular expression: edit it by hand".into(),
-                );
+                return pattern_param(src, tokens, lang, p);
             }
             if member != "uri" && member != "url" {
                 return Err(format!(
@@ -271,6 +269,30 @@ fn remove_recorded_param(
 
 /// The key as text a header can carry unchanged: written plainly in the recording (no
 /// escapes or percent-encoding to undo), not an expression.
+/// `"urlPattern": "/messages\\?apikey=[0-9a-f]{32}"`: the pattern loses the parameter and
+/// the header gets a `matches` matcher of the value's own pattern. Only when the parameter
+/// ends the pattern: WireMock matches the whole URL, so the value's pattern matched exactly
+/// the key, as the header matcher will match exactly the header.
+fn pattern_param(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Result<(Vec<Edit>, HeaderValue), String> {
+    let by_hand = "a WireMock URL pattern is a regular expression and the parameter does not end it: edit it by hand";
+    let literal = token_at(tokens, p.span.start).ok_or(by_hand)?;
+    let value = &src[p.value.clone()];
+    if p.value.end != tokens[literal].content().end || value.is_empty() || value.contains(&b'&') {
+        return Err(by_hand.into());
+    }
+    let removal = super::query::remove_param(src, tokens, lang, p)?;
+    let value = std::str::from_utf8(value).map_err(|_| by_hand)?;
+    Ok((
+        removal.edits,
+        HeaderValue::Matcher(format!("{{ \"matches\": \"{value}\" }}")),
+    ))
+}
+
 fn plain_key(key: &super::query::KeySource) -> Result<String, String> {
     use super::query::KeySource;
     match key {
