@@ -136,6 +136,13 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                     placement
                 })
             }
+            // A URL several requests read: all of them get the header, or the reason names
+            // the read that cannot (unless the placer had a more precise one).
+            None if let Some(placed) = shared_url(&req, p)
+                .filter(|placed| placed.is_ok() || reason == place::NOT_PASSED) =>
+            {
+                placed
+            }
             // `url.searchParams.set(…)` whose URL is not followed: say what goes where.
             None => Err(token_at(&facts.tokens, p.span.start)
                 .and_then(|k| search_params_statement(src, &facts.tokens, lang, k))
@@ -184,6 +191,71 @@ fn variable_use(
     lang: &dyn Language,
     p: &ApiKeyParam,
 ) -> Option<(usize, std::ops::Range<usize>)> {
+    let (binding, mut uses) = variable_uses(src, tokens, lang, p)?;
+    (uses.len() == 1).then(|| (binding, uses.remove(0)))
+}
+
+/// A URL held in a local that several requests read (a retry, a fallback), in Java, Kotlin
+/// and C#: each read is placed as a request of its own, and the fix is all of them or none.
+/// Unsafe (SPEC: a value used by several requests). `None` unless 2 to 4 reads, none of them a
+/// reassignment; `Some(Err)` says which read could not get the header.
+fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String>> {
+    use crate::lang::RequestStyle;
+    if !matches!(
+        req.lang.request_style(),
+        RequestStyle::Jvm | RequestStyle::CSharp
+    ) || p.shape == ParamShape::Builder
+    {
+        return None;
+    }
+    let (_, uses) = variable_uses(req.src, req.tokens, req.lang, p)?;
+    if !(2..=4).contains(&uses.len()) {
+        return None;
+    }
+    let name = String::from_utf8_lossy(&req.src[uses[0].clone()]).into_owned();
+    let mut all = Placement {
+        edits: Vec::new(),
+        applicability: Applicability::Unsafe,
+        how: String::new(),
+    };
+    for at in &uses {
+        let line = 1 + req.src[..at.start].iter().filter(|&&b| b == b'\n').count();
+        let placed = place::place(&Request {
+            at: at.clone(),
+            ..req.clone()
+        })
+        .map_err(|why| {
+            format!(
+                "`{name}` is read {} times: each read must be a request that gets the header, and the one on line {line} is not ({why})",
+                uses.len()
+            )
+        });
+        match placed {
+            Ok(placement) => {
+                all.edits.extend(placement.edits);
+                if all.how.is_empty() {
+                    all.how = placement.how;
+                }
+            }
+            Err(why) => return Some(Err(why)),
+        }
+    }
+    all.how = format!(
+        "{}, in each of the {} requests that read `{name}`",
+        all.how,
+        uses.len()
+    );
+    Some(Ok(all))
+}
+
+/// Every read of the variable a URL is assigned to, in the rest of its block: where the name
+/// is assigned, and the byte ranges of its reads. `None` when it is reassigned.
+fn variable_uses(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<(usize, Vec<std::ops::Range<usize>>)> {
     let lit = token_at(tokens, p.name.start)?;
     // Back to the assignment: `NAME =` (or `NAME :=`, `let NAME =`, `const NAME =`).
     let mut i = lit;
@@ -337,7 +409,7 @@ fn variable_use(
             uses.push(t.span());
         }
     }
-    (uses.len() == 1).then(|| (tokens[name_tok].start(), uses.remove(0)))
+    Some((tokens[name_tok].start(), uses))
 }
 
 /// `new URLSearchParams({ apikey: k, … })` around the key token `lit` (JavaScript): the `(` of

@@ -583,6 +583,18 @@ mod tests {
     }
 
     #[test]
+    fn a_url_local_read_by_two_shortcuts_gives_both_the_header_unsafely() {
+        let src = "class A {\n    static readonly HttpClient Shared = new HttpClient();\n    async Task<bool> M(string key) {\n        var url = \"https://api.au.whispir.com/m?apikey=\" + key;\n        var first = await Shared.GetAsync(url);\n        return first.IsSuccessStatusCode || (await Shared.GetAsync(url)).IsSuccessStatusCode;\n    }\n}\n";
+        let (out, a) = fix("A.cs", src).expect("fixable");
+        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(
+            out.matches("Shared.SendAsync(new HttpRequestMessage(HttpMethod.Get, url) { Headers = { { \"x-api-key\", key } } })").count(),
+            2,
+            "{out}"
+        );
+    }
+
+    #[test]
     fn shortcuts_on_something_not_declared_as_an_http_client_stay_manual() {
         // A wrapper type may have its own GetAsync and no SendAsync.
         let reason = manual(

@@ -198,6 +198,9 @@ pub(crate) fn statement(
     tokens[s.min(i)].start()..tokens[e].end()
 }
 
+/// Why a URL that is no call's argument gets no header (`url_argument`).
+pub(crate) const NOT_PASSED: &str = "the URL is not passed to a call";
+
 pub(super) const BUILDER_CALL: &str =
     "the parameter is added by a query-builder call; remove it and add the header by hand";
 
@@ -388,7 +391,7 @@ pub(super) fn url_argument(
     for _ in 0..4 {
         let open = enclosing_open(src, tokens, inner)
             .filter(|&o| tokens[o].is_punct(src, "("))
-            .ok_or("the URL is not passed to a call")?;
+            .ok_or(NOT_PASSED)?;
         let name = prev_significant(tokens, open)
             .filter(|&n| tokens[n].kind == TokKind::Ident)
             .ok_or("the URL is not passed to a named call")?;

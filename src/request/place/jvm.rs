@@ -1566,6 +1566,31 @@ interface Api {
     }
 
     #[test]
+    fn a_url_local_read_by_several_requests_gives_each_the_header_unsafely() {
+        let src = "class A {\n    Response retry(String key) throws IOException {\n        String url = \"https://api.au.whispir.com/m?apikey=\" + key;\n        Response first = okHttp.newCall(new Request.Builder().url(url).build()).execute();\n        return first.isSuccessful() ? first : okHttp.newCall(new Request.Builder().url(url).build()).execute();\n    }\n}\n";
+        let (out, applicability) = fix("A.java", src).expect("fixable");
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert_eq!(
+            out,
+            src.replace("?apikey=\" + key", "\"").replace(
+                ".url(url).build()",
+                ".url(url).header(\"x-api-key\", key).build()"
+            )
+        );
+        // A read that is no request (a log line): all or nothing, so nothing.
+        let logged = src.replace(
+            "        return first",
+            "        log(url);\n        return first",
+        );
+        let reason = manual("A.java", &logged);
+        assert!(
+            reason.contains("`url` is read 3 times")
+                && reason.contains("the one on line 5 is not (`log(…)`"),
+            "{reason}"
+        );
+    }
+
+    #[test]
     fn request_objects_that_already_send_the_header_or_are_not_declared_stay_put() {
         let src = "class A {\n    void f() {\n        HttpPost post = new HttpPost(\"https://api.au.whispir.com/m?apikey=\" + k);\n        post.setHeader(\"X-Api-Key\", k);\n    }\n}\n";
         let (out, _) = fix("A.java", src).expect("fixable");

@@ -26,7 +26,7 @@ use cursor::{anchor, opening};
 use std::ops::Range;
 
 pub use coldfusion::{request_extent, url_param};
-pub(crate) use cursor::{line_of_statement, statement};
+pub(crate) use cursor::{NOT_PASSED, line_of_statement, statement};
 pub(crate) use go::{query_request as go_query_request, query_statement as go_query_statement};
 pub use javascript::{axios_instance_name, axios_instance_options};
 pub use jvm::retrofit_header;
@@ -43,6 +43,7 @@ pub struct Placement {
     pub how: String,
 }
 
+#[derive(Clone)]
 pub struct Request<'a> {
     pub src: &'a [u8],
     pub tokens: &'a [Token],
