@@ -106,6 +106,11 @@ pub fn assemble(
             groups.join(node, h);
             continue;
         }
+        // Commented-out code (`// u := BASE + "/m?apikey=" + k`) sends nothing: moving the
+        // file's bases leaves it as it was, a comment.
+        if in_comment(&facts.tokens, p.span.start) {
+            continue;
+        }
         if p.shape == ParamShape::SecurityScheme {
             // A security scheme serves every server of its document.
             for &h in &retired {
@@ -1215,6 +1220,18 @@ mod tests {
             "  await fetch(url);\n  return fetch(url, {",
         );
         assert_eq!(key_fixes("a.js", &also), [None]);
+    }
+
+    #[test]
+    fn commented_out_code_does_not_hold_back_a_base_url() {
+        let src = "const BASE = \"https://api.whispir.com\"\n\
+                   func send(k string) {\n\
+                   \treq, _ := http.NewRequest(\"GET\", BASE+\"/m?apikey=\"+k, nil)\n\
+                   \thttp.DefaultClient.Do(req)\n\
+                   }\n\
+                   // u := BASE + \"/events?apikey=\" + k\n";
+        // The comment's finding stays (by hand, it is no request); the request moves.
+        assert_eq!(key_fixes("a.go", src), [Some(Applicability::Unsafe), None]);
     }
 
     #[test]
