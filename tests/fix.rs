@@ -2459,6 +2459,20 @@ fn a_query_builders_retired_host_never_moves_without_its_key() {
         std::fs::read_to_string(&path).unwrap(),
         "# Whispir\ndef send(session, key):\n    session.headers['x-api-key'] = key\n    return session.get('https://api.au.whispir.com/messages')\n"
     );
+    // A query string built in one statement and read by the request in the next: the
+    // request's statement counts as the key's, so the base it names moves with it.
+    let source = "<?php\n// Whispir\nconst BASE = 'https://api.whispir.com';\nfunction contacts($k, $n) {\n    $q = http_build_query(['first' => $n, 'apikey' => $k]);\n    return file_get_contents(BASE . '/contacts?' . $q);\n}\n";
+    let (dir, path) = one_file("contacts.php", source.as_bytes());
+    run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), source);
+    run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "<?php\n// Whispir\nconst BASE = 'https://api.au.whispir.com';\nfunction contacts($k, $n) {\n    $q = http_build_query(['first' => $n]);\n    return file_get_contents(BASE . '/contacts?' . $q, false, stream_context_create(['http' => ['header' => 'x-api-key: ' . $k]]));\n}\n"
+    );
     // Where the key's statement and the call that sends the URL are known, host, parameter and
     // header are one fix.
     let (dir, path) = one_file(

@@ -388,10 +388,15 @@ fn variable_uses(
             },
             _ => false,
         };
-        // `.url(url)`: a member named like the variable is not a use of it.
+        // `.url(url)`: a member named like the variable is not a use of it. (PHP's `.` joins
+        // strings: `"…?" . $query` reads the variable.)
+        let php = lang.request_style() == crate::lang::RequestStyle::Php;
         let member = t.kind == TokKind::Ident
-            && prev_significant(tokens, k)
-                .is_some_and(|d| matches!(tokens[d].text(src), b"." | b"->" | b"::" | b"?."));
+            && prev_significant(tokens, k).is_some_and(|d| match tokens[d].text(src) {
+                b"." => !php,
+                b"->" | b"::" | b"?." | b"?->" => true,
+                _ => false,
+            });
         if is_use && member {
             continue;
         }
@@ -412,21 +417,32 @@ fn variable_uses(
     Some((tokens[name_tok].start(), uses))
 }
 
-/// `new URLSearchParams({ apikey: k, … })` around the key token `lit` (JavaScript): the `(` of
-/// the constructor, whose only argument is the object holding the key.
+/// A call that encodes the map around the key token `lit` as a query string, that map being
+/// its only argument: `new URLSearchParams({ apikey: k, … })` (JavaScript),
+/// `http_build_query(['apikey' => $k, …])` or `http_build_query(array(…))` (PHP). The `(` of
+/// the call.
 fn search_params_call(
     src: &[u8],
     tokens: &[Token],
     lang: &dyn Language,
     lit: usize,
 ) -> Option<usize> {
-    if lang.request_style() != crate::lang::RequestStyle::JavaScript {
-        return None;
-    }
-    let object = enclosing_open(src, tokens, lit).filter(|&o| tokens[o].is_punct(src, "{"))?;
-    let call = prev_significant(tokens, object).filter(|&c| tokens[c].is_punct(src, "("))?;
-    let named =
-        prev_significant(tokens, call).is_some_and(|n| tokens[n].text(src) == b"URLSearchParams");
+    let (encoder, map_open): (&[u8], &[&str]) = match lang.request_style() {
+        crate::lang::RequestStyle::JavaScript => (b"URLSearchParams", &["{"]),
+        crate::lang::RequestStyle::Php => (b"http_build_query", &["[", "("]),
+        _ => return None,
+    };
+    let object = enclosing_open(src, tokens, lit)
+        .filter(|&o| map_open.iter().any(|b| tokens[o].is_punct(src, b)))?;
+    // PHP's `array(…)`: the map starts at `array`.
+    let map_start = if tokens[object].is_punct(src, "(") {
+        prev_significant(tokens, object)
+            .filter(|&a| tokens[a].text(src).eq_ignore_ascii_case(b"array"))?
+    } else {
+        object
+    };
+    let call = prev_significant(tokens, map_start).filter(|&c| tokens[c].is_punct(src, "("))?;
+    let named = prev_significant(tokens, call).is_some_and(|n| tokens[n].text(src) == encoder);
     let only_argument = next_significant(tokens, matching_close(src, tokens, object)?)
         == matching_close(src, tokens, call);
     (named && only_argument).then_some(call)

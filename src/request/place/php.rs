@@ -210,6 +210,17 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
         args.get(i)
             .map(|r| String::from_utf8_lossy(&src[r.clone()]).trim().to_string())
     };
+    // `curl_init($test ? $qaUrl : $url)`: the handle's headers serve both URLs.
+    let url_arg = if text_of(src, &tokens[name]).eq_ignore_ascii_case("curl_init") {
+        args.first()
+    } else {
+        args.get(2)
+    };
+    if url_arg.is_some_and(|a| !plain_argument(src, tokens, a)) {
+        return Some(Err(
+            "the handle's URL chooses between values, and its headers serve every one of them; add `x-api-key` where only this URL is used".into(),
+        ));
+    }
     let handle = if text_of(src, &tokens[name]).eq_ignore_ascii_case("curl_init") {
         // `$ch = curl_init($url)`.
         let eq = prev_significant(tokens, name).filter(|&e| tokens[e].is_punct(src, "="))?;
@@ -258,13 +269,29 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
         let names_header = a.get(1).is_some_and(|r| {
             memchr::memmem::find(&src[r.clone()], b"CURLOPT_HTTPHEADER").is_some()
         });
-        if callee == "curl_setopt_array" && same_handle && names_header {
-            return Some(Err(
-                "the handle's headers are set by curl_setopt_array; add `x-api-key` there".into(),
-            ));
+        if !same_handle || !names_header {
+            continue;
         }
-        if same_handle && names_header && callee == "curl_setopt" {
-            header_sets.push((o, a));
+        if callee == "curl_setopt" {
+            if a.len() != 3 {
+                return Some(Err("unreadable curl_setopt call".into()));
+            }
+            header_sets.push(a[2].clone());
+            continue;
+        }
+        // `curl_setopt_array($ch, [CURLOPT_HTTPHEADER => …, …])`: that entry's value.
+        let value = a
+            .get(1)
+            .and_then(|r| token_at(tokens, r.start))
+            .and_then(|t| php_array(src, tokens, t))
+            .and_then(|options| entry_value(src, tokens, options, "CURLOPT_HTTPHEADER"));
+        match value {
+            Some(v) => header_sets.push(tokens[v].start()..expression_end(src, tokens, v)),
+            None => {
+                return Some(Err(
+                    "the handle's options are not an array written here; add `x-api-key` to its CURLOPT_HTTPHEADER".into(),
+                ));
+            }
         }
     }
     let element = header_line(req, q);
@@ -291,12 +318,12 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
                 how,
             })
         }
-        [(o, a)] if a.len() == 3 => {
-            let value = token_at(tokens, a[2].start)?;
+        [list] => {
+            let value = token_at(tokens, list.start)?;
             if sends_header(
                 src,
                 tokens,
-                value..matching_close(src, tokens, *o).unwrap_or(value),
+                value..token_at(tokens, list.end - 1).unwrap_or(value),
             ) {
                 return Some(Ok(already("the handle already sends `x-api-key`")));
             }
@@ -306,9 +333,24 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
                     applicability,
                     how,
                 }),
-                None => Err(format!(
-                    "the handle's CURLOPT_HTTPHEADER is computed; add {element} to it"
-                )),
+                // A list made elsewhere (a parameter, a method): merged with the header. It
+                // may already carry one, out of sight: unsafe.
+                None => {
+                    let added = if long_arrays(src) {
+                        format!("array({element})")
+                    } else {
+                        format!("[{element}]")
+                    };
+                    Ok(Placement {
+                        edits: vec![
+                            Edit::insert(list.start, "array_merge("),
+                            Edit::insert(list.end, format!(", {added})")),
+                        ],
+                        applicability: Applicability::Unsafe,
+                        how: "merge `x-api-key` into the handle's computed CURLOPT_HTTPHEADER list"
+                            .into(),
+                    })
+                }
             }
         }
         _ => {
@@ -608,19 +650,66 @@ mod tests {
     }
 
     #[test]
+    fn a_computed_header_list_is_merged_with_the_key_unsafely() {
+        // A list made elsewhere may already carry the header: unsafe.
+        let src = "<?php\nfunction f($k, array $h) {\n    $ch = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, $h);\n}\n";
+        let (out, a) = fix("a.php", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert!(
+            out.contains("curl_init('https://api.au.whispir.com/m');\n    curl_setopt($ch, CURLOPT_HTTPHEADER, array_merge($h, ['x-api-key: ' . $k]));"),
+            "{out}"
+        );
+        // curl_setopt_array: a literal list gains the header, a computed one is merged.
+        let src = "<?php\nfunction f($k) {\n    $ch = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_HTTPHEADER => ['A: b']]);\n}\n";
+        assert!(
+            safe("a.php", src).contains("CURLOPT_HTTPHEADER => ['x-api-key: ' . $k, 'A: b']]);"),
+            "{}",
+            safe("a.php", src)
+        );
+        let src = "<?php\nfunction f($k) {\n    $ch = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt_array($ch, array(\n        CURLOPT_HTTPHEADER => $this->headers(),\n    ));\n}\n";
+        let (out, a) = fix("a.php", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert!(
+            out.contains(
+                "CURLOPT_HTTPHEADER => array_merge($this->headers(), array('x-api-key: ' . $k)),"
+            ),
+            "{out}"
+        );
+        // Options that are not an array written here.
+        manual(
+            "a.php",
+            "<?php\nfunction f($k, $o) {\n    $ch = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt_array($ch, $o + [CURLOPT_HTTPHEADER => []]);\n}\n",
+        );
+    }
+
+    #[test]
+    fn an_http_build_query_string_is_followed_to_its_request() {
+        let src = "<?php\nfunction f($k, $n) {\n    $query = http_build_query(['first' => $n, 'apikey' => $k]);\n    return file_get_contents('https://api.au.whispir.com/m?' . $query);\n}\n";
+        assert_eq!(
+            safe("a.php", src),
+            "<?php\nfunction f($k, $n) {\n    $query = http_build_query(['first' => $n]);\n    return file_get_contents('https://api.au.whispir.com/m?' . $query, false, stream_context_create(['http' => ['header' => 'x-api-key: ' . $k]]));\n}\n"
+        );
+        // Read twice: which request sends it is not one.
+        manual(
+            "a.php",
+            "<?php\nfunction f($k, $n) {\n    $query = http_build_query(['first' => $n, 'apikey' => $k]);\n    log($query);\n    return file_get_contents('https://api.au.whispir.com/m?' . $query);\n}\n",
+        );
+    }
+
+    #[test]
     fn php_near_misses_stay_manual() {
         // No Guzzle in the file.
         manual(
             "a.php",
             "<?php\nreturn $cache->get('https://api.au.whispir.com/m?apikey=' . $k, []);\n",
         );
-        // curl with headers computed elsewhere: the array to extend is not in sight.
+        // One handle for two URLs: its headers would carry the key to both.
         assert!(
             manual(
                 "a.php",
-                "<?php\nfunction f($k, $h) {\n    $ch = curl_init('https://api.au.whispir.com/m?apikey=' . $k);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, $h);\n}\n"
+                "<?php\nfunction f($k, $qa) {\n    $ch = curl_init($qa ? 'https://api.au.whispir.com/m?apikey=' . $k : URL);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, ['A: b']);\n}\n"
             )
-            .contains("CURLOPT_HTTPHEADER")
+            .contains("chooses between values")
         );
         // Set twice on the handle: which list is sent is not for the fixer to guess.
         manual(
