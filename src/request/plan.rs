@@ -1053,6 +1053,16 @@ pub(crate) fn remove_builder_entry(
     // `(` right after a name is a call's argument list, not a tuple.
     let call =
         paren && prev_significant(tokens, open).is_some_and(|n| tokens[n].kind == TokKind::Ident);
+    // Go's `q := url.Values{"apikey": {k}}` read once in a URL: the values go whole.
+    if lang.request_style() == crate::lang::RequestStyle::Go
+        && let Some(edits) = place::go_key_only_values(src, tokens, key_tok)
+    {
+        return Ok(Removal {
+            edits: edits?,
+            key,
+            placed: None,
+        });
+    }
     let entry = if paren && lang.request_style() == crate::lang::RequestStyle::Rust && !call {
         return rust_query(src, tokens, key, open);
     } else if call && !keyed {

@@ -111,15 +111,8 @@ fn encoded_values(req: &Request, key: usize) -> Result<Encoded, String> {
         .filter(|&v| tokens[v].kind == TokKind::Ident && first_on_line(src, tokens[v].start()))
         .ok_or("the values are not declared as `q := url.Values{…}` on a line of their own")?;
     let close = matching_close(src, tokens, open).ok_or("unbalanced values")?;
-    if next_significant(tokens, open)
-        .and_then(|k| next_significant(tokens, k))
-        .and_then(|c| next_significant(tokens, c))
-        .and_then(|v| matching_close(src, tokens, v))
-        .and_then(|e| next_significant(tokens, e))
-        .is_some_and(|e| e == close || next_significant(tokens, e) == Some(close))
-    {
-        return Err("the values hold only the key: remove them where the query is encoded, and add the header".into());
-    }
+    // Values that hold only the key go whole (see `key_only_values`), where the URL is built.
+    let key_only = holds_only_its_first_entry(src, tokens, open);
     let body = crate::lang::tokens::enclosing_open(src, tokens, var)
         .ok_or("the values are not in a function")?;
     let body_end = matching_close(src, tokens, body).ok_or("unbalanced function")?;
@@ -159,6 +152,9 @@ fn encoded_values(req: &Request, key: usize) -> Result<Encoded, String> {
     let Some(raw) = raw else {
         return Ok(Encoded::InUrl(encode));
     };
+    if key_only {
+        return Err(KEY_ONLY_RAW_QUERY.into());
+    }
     let (first, _) = logical_statement(req, raw);
     let request = tokens[first].text(src);
     let made = (body..first)
@@ -174,6 +170,128 @@ fn encoded_values(req: &Request, key: usize) -> Result<Encoded, String> {
         .filter(|&o| tokens[o].is_punct(src, "("))
         .ok_or("unreadable request")?;
     Ok(Encoded::RawQuery(made, call))
+}
+
+/// The `{…}` literal at `open` holds one entry (`"apikey": {k}`, a trailing comma allowed).
+fn holds_only_its_first_entry(src: &[u8], tokens: &[Token], open: usize) -> bool {
+    let close = matching_close(src, tokens, open);
+    next_significant(tokens, open)
+        .and_then(|k| next_significant(tokens, k))
+        .and_then(|c| next_significant(tokens, c))
+        .and_then(|v| matching_close(src, tokens, v))
+        .and_then(|e| next_significant(tokens, e))
+        .is_some_and(|e| Some(e) == close || next_significant(tokens, e) == close)
+}
+
+const KEY_ONLY_RAW_QUERY: &str = "the values hold only the key and replace the request's whole query: delete them and the `….URL.RawQuery = ….Encode()` line, and add the header";
+
+/// `q := url.Values{"apikey": {k}}`, on a line of its own and holding nothing but the key
+/// (token `key`), read once, as `"…?" + q.Encode()` ending a URL argument: the removal deletes
+/// the declaration, the `?` and `+ q.Encode()`. `None` when the key is not the only entry of
+/// such values; `Err` when they are read otherwise.
+pub(crate) fn key_only_values(
+    src: &[u8],
+    tokens: &[Token],
+    key: usize,
+) -> Option<Result<Vec<Edit>, String>> {
+    let open = crate::lang::tokens::enclosing_open(src, tokens, key)
+        .filter(|&o| tokens[o].is_punct(src, "{") && next_significant(tokens, o) == Some(key))?;
+    let ty = prev_significant(tokens, open).filter(|&t| tokens[t].text(src) == b"Values")?;
+    if receiver_of(src, tokens, ty).as_deref() != Some("url")
+        || !holds_only_its_first_entry(src, tokens, open)
+    {
+        return None;
+    }
+    Some(key_only_values_edits(
+        src,
+        tokens,
+        open,
+        callee_start(src, tokens, ty),
+    ))
+}
+
+fn key_only_values_edits(
+    src: &[u8],
+    tokens: &[Token],
+    open: usize,
+    start: usize,
+) -> Result<Vec<Edit>, String> {
+    let whole = || {
+        "the values hold only the key: delete them and `+ q.Encode()` where the URL is built, and add the header".to_string()
+    };
+    let close = matching_close(src, tokens, open).ok_or("unbalanced values")?;
+    let var = prev_significant(tokens, start)
+        .filter(|&q| tokens[q].is_punct(src, "="))
+        .and_then(|q| prev_significant(tokens, q))
+        .filter(|&c| tokens[c].is_punct(src, ":"))
+        .and_then(|c| prev_significant(tokens, c))
+        .filter(|&v| tokens[v].kind == TokKind::Ident)
+        .ok_or_else(whole)?;
+    let declaration = line_of_statement(src, tokens, var, close).ok_or_else(whole)?;
+    let body = crate::lang::tokens::enclosing_open(src, tokens, var).ok_or_else(whole)?;
+    let body_end = matching_close(src, tokens, body).ok_or("unbalanced block")?;
+    let name = tokens[var].text(src);
+    let mut reads = (close + 1..body_end).filter(|&j| {
+        tokens[j].kind == TokKind::Ident
+            && tokens[j].text(src) == name
+            && !is_method(src, tokens, j)
+    });
+    let (Some(read), None) = (reads.next(), reads.next()) else {
+        return Err(whole());
+    };
+    // `"https://…/path?" + q.Encode()` as the end of an argument.
+    let mut k = read;
+    for want in [b".".as_slice(), b"Encode", b"(", b")"] {
+        k = next_significant(tokens, k)
+            .filter(|&n| tokens[n].text(src) == want)
+            .ok_or_else(whole)?;
+    }
+    if next_significant(tokens, k).is_some_and(|n| tokens[n].is_punct(src, "="))
+        || prev_significant(tokens, read)
+            .and_then(|e| prev_significant(tokens, e))
+            .is_some_and(|r| tokens[r].text(src) == b"RawQuery")
+    {
+        return Err(KEY_ONLY_RAW_QUERY.into());
+    }
+    let ends_argument =
+        next_significant(tokens, k).is_some_and(|n| matches!(tokens[n].text(src), b"," | b")"));
+    let literal = prev_significant(tokens, read)
+        .filter(|&p| tokens[p].is_punct(src, "+"))
+        .and_then(|p| prev_significant(tokens, p))
+        .filter(|&l| tokens[l].kind == TokKind::Str);
+    let Some(literal) = literal.filter(|_| ends_argument) else {
+        return Err(whole());
+    };
+    let content = tokens[literal].content();
+    if content.len() < 2 || src[content.end - 1] != b'?' {
+        return Err(whole());
+    }
+    // Go refuses an unused import: `net/url` must still be read elsewhere.
+    let url_read_elsewhere = tokens.iter().enumerate().any(|(j, t)| {
+        t.kind == TokKind::Ident
+            && t.text(src) == b"url"
+            && !declaration.contains(&t.start())
+            && next_significant(tokens, j)
+                .filter(|&d| tokens[d].is_punct(src, "."))
+                .and_then(|d| next_significant(tokens, d))
+                .is_some_and(|m| {
+                    tokens[m]
+                        .text(src)
+                        .first()
+                        .is_some_and(u8::is_ascii_uppercase)
+                })
+    });
+    if !url_read_elsewhere {
+        return Err(format!(
+            "{}; the `net/url` import goes too, as nothing else uses it",
+            whole()
+        ));
+    }
+    Ok(vec![
+        Edit::delete(declaration),
+        Edit::delete(content.end - 1..content.end),
+        Edit::delete(tokens[literal].end()..tokens[k].end()),
+    ])
 }
 
 /// `q.Add("apikey", k)` (or `q.Set`) on a line of its own, adding the key to the query that
@@ -798,6 +916,42 @@ mod tests {
             let reason = manual("a.go", src);
             assert!(reason.contains(why), "{reason}\n{src}");
         }
+    }
+
+    #[test]
+    fn go_values_holding_only_the_key_go_whole() {
+        let head = "import \"net/url\"\n\nvar empty = url.Values{}\n\n";
+        let src = format!(
+            "{head}func F(key string) {{\n\tq := url.Values{{\"apikey\": {{key}}}} // only\n\treq, err := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m?\"+q.Encode(), nil)\n\tif err != nil {{\n\t\treturn\n\t}}\n\tdo(req)\n}}\n"
+        );
+        assert_eq!(
+            safe("a.go", &src),
+            format!(
+                "{head}func F(key string) {{\n\treq, err := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m\", nil)\n\tif err != nil {{\n\t\treturn\n\t}}\n\treq.Header.Set(\"x-api-key\", key)\n\tdo(req)\n}}\n"
+            )
+        );
+        // Read twice, set as a request's whole query, more URL after it, or the file's only
+        // use of `net/url`: manual, saying what to delete.
+        for (body, why) in [
+            (
+                "\tq := url.Values{\"apikey\": {key}}\n\treq, _ := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m?\"+q.Encode(), nil)\n\tlog(q)\n",
+                "delete them and `+ q.Encode()`",
+            ),
+            (
+                "\treq, _ := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m\", nil)\n\tq := url.Values{\"apikey\": {key}}\n\treq.URL.RawQuery = q.Encode()\n",
+                "replace the request's whole query",
+            ),
+            (
+                "\tq := url.Values{\"apikey\": {key}}\n\treq, _ := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m?\"+q.Encode()+\"&n=1\", nil)\n",
+                "delete them and `+ q.Encode()`",
+            ),
+        ] {
+            let src = format!("{head}func F(key string) {{\n{body}\tdo(req)\n}}\n");
+            let reason = manual("a.go", &src);
+            assert!(reason.contains(why), "{reason}\n{src}");
+        }
+        let alone = "import \"net/url\"\n\nfunc F(key string) {\n\tq := url.Values{\"apikey\": {key}}\n\treq, _ := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m?\"+q.Encode(), nil)\n\tdo(req)\n}\n";
+        assert!(manual("a.go", alone).contains("`net/url` import"));
     }
 
     #[test]
