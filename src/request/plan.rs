@@ -807,14 +807,28 @@ fn set_by_statement(
     let options_name = tokens[before].is_punct(src, "=")
         && prev_significant(tokens, before).is_some_and(|n| tokens[n].text(src) == b"Name")
         && lang.request_style() == crate::lang::RequestStyle::CSharp;
-    options_name.then(|| {
-        Plan::Instruction(format!(
-            "send {sent} as the `x-api-key` header instead: configure the handler's options \
+    if !options_name {
+        return None;
+    }
+    // A transitional client: another handler of the chain sends the header already.
+    Some(
+        match place::query_handler_removal(src, tokens, key, &value) {
+            Ok(removal) => Plan::Fix {
+                fix: Fix {
+                    applicability: removal.applicability,
+                    message: format!("Send the key only as a header ({})", removal.how).into(),
+                    edits: vec![removal.edit],
+                },
+                through: None,
+                key: value,
+            },
+            Err(why) => Plan::Instruction(format!(
+                "send {sent} as the `x-api-key` header instead: configure the handler's options \
              with `Name = \"x-api-key\"` and a header location (or use the header handler), and \
-             remove this query-string configuration (not automatic: the handler is configured by \
-             an options object)"
-        ))
-    })
+             remove this query-string configuration (not automatic: {why})"
+            )),
+        },
+    )
 }
 
 /// `OBJ.params['apikey'] = v` (Faraday's request or connection, a requests `Session`)

@@ -359,6 +359,167 @@ fn send_async(
     })
 }
 
+/// The edit that takes a query-string authentication handler out of an `HttpClient`'s handler
+/// chain, or why it cannot go.
+pub(crate) struct HandlerRemoval {
+    pub edit: Edit,
+    pub applicability: Applicability,
+    pub how: String,
+}
+
+/// `Name = "apikey"` (token `name`) configuring a query-string authentication handler in an
+/// `HttpClient`'s handler chain, written as one expression:
+/// `new QueryStringApiKeyHandler(new ApiKeyOptions { Name = "apikey", Value = k }) { InnerHandler = X }`
+/// or `new QueryKeyHandler { Name = "apikey", Value = k, InnerHandler = X }`. When another handler
+/// of the same chain already sends `x-api-key` (a transitional client), this one is replaced
+/// by `X`: safe when that handler's `Value` is the same expression as `value`, unsafe
+/// otherwise. `Err` says why the configuration stays (the reason of a manual finding).
+pub(crate) fn query_handler_removal(
+    src: &[u8],
+    tokens: &[Token],
+    name: usize,
+    value: &str,
+) -> Result<HandlerRemoval, String> {
+    let init = crate::lang::tokens::enclosing_open(src, tokens, name)
+        .filter(|&o| tokens[o].is_punct(src, "{"))
+        .ok_or("the options are not an initializer")?;
+    let before = prev_significant(tokens, init).ok_or("the options are not an initializer")?;
+    if tokens[before].is_punct(src, "=>") {
+        return Err("the options are registered for dependency injection (`Configure<…>`); the handler that reads them is added elsewhere".into());
+    }
+    // The handler: the options' own type (`new QueryKeyHandler { … }`), or the constructor
+    // that takes `new ApiKeyOptions { … }` as its argument.
+    let created = |ty: usize| {
+        prev_significant(tokens, ty)
+            .filter(|&n| tokens[n].text(src) == b"new" && tokens[ty].kind == TokKind::Ident)
+    };
+    let options_new = if tokens[before].is_punct(src, ")") {
+        let open = crate::lang::tokens::matching_open(src, tokens, before);
+        open.and_then(|o| prev_significant(tokens, o))
+            .and_then(created)
+    } else {
+        created(before)
+    }
+    .ok_or("the options are not created in place")?;
+    // A handler configured in its own initializer has its `InnerHandler` there too.
+    let own = initializer_member(src, tokens, init, b"InnerHandler").is_some();
+    let (handler_new, handler_init) =
+        match crate::lang::tokens::enclosing_open(src, tokens, options_new)
+            .filter(|&o| tokens[o].is_punct(src, "(") && !own)
+        {
+            Some(open) => {
+                let ty = prev_significant(tokens, open).ok_or("no handler")?;
+                let new =
+                    created(ty).ok_or("the options are not given to a handler created here")?;
+                if arguments(src, tokens, open).len() != 1 {
+                    return Err("the handler takes more than its options".into());
+                }
+                let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+                let init = next_significant(tokens, close)
+                    .filter(|&b| tokens[b].is_punct(src, "{"))
+                    .ok_or("the handler has no `InnerHandler` in this expression")?;
+                (new, init)
+            }
+            None => (options_new, init),
+        };
+    let handler_end = matching_close(src, tokens, handler_init).ok_or("unbalanced initializer")?;
+    let inner = initializer_member(src, tokens, handler_init, b"InnerHandler")
+        .ok_or("the handler has no `InnerHandler` in this expression")?;
+    // Out along the chain (`InnerHandler = <this>` of an outer handler) to `new HttpClient(…)`.
+    let mut outer = (handler_new, handler_end);
+    loop {
+        let open = crate::lang::tokens::enclosing_open(src, tokens, outer.0).ok_or("no client")?;
+        let close = matching_close(src, tokens, open).ok_or("unbalanced")?;
+        let ty = prev_significant(tokens, open);
+        if tokens[open].is_punct(src, "(")
+            && ty.is_some_and(|t| tokens[t].text(src) == b"HttpClient")
+        {
+            outer = (ty.and_then(created).unwrap_or(open), close);
+            break;
+        }
+        let is_inner = tokens[open].is_punct(src, "{")
+            && initializer_member(src, tokens, open, b"InnerHandler")
+                .is_some_and(|r| r.start == tokens[outer.0].start());
+        if !is_inner {
+            return Err(
+                "the handler is not part of an `HttpClient`'s handler chain written here".into(),
+            );
+        }
+        outer = (open, close);
+    }
+    // Another handler of the chain configured with `Name = "x-api-key"`: its `Value`.
+    let sent = (outer.0..outer.1)
+        .filter(|&j| {
+            !(handler_new..=handler_end).contains(&j) || inner.contains(&tokens[j].start())
+        })
+        .filter(|&j| {
+            tokens[j].kind == TokKind::Str
+                && tokens[j].content_text(src).eq_ignore_ascii_case(b"x-api-key")
+                && prev_significant(tokens, j)
+                    .filter(|&e| tokens[e].is_punct(src, "="))
+                    .and_then(|e| prev_significant(tokens, e))
+                    .is_some_and(|n| tokens[n].text(src) == b"Name")
+        })
+        .find_map(|j| {
+            let open = crate::lang::tokens::enclosing_open(src, tokens, j)?;
+            initializer_member(src, tokens, open, b"Value")
+        })
+        .ok_or("no other handler of this client sends the key as an `x-api-key` header yet, so this one cannot simply go")?;
+    let same = src[sent].trim_ascii() == value.as_bytes();
+    let whole = tokens[handler_new].start()..tokens[handler_end].end();
+    // The handler's own text goes; a comment in it would go with it.
+    let commented = tokens[handler_new..handler_end]
+        .iter()
+        .any(|t| t.kind == TokKind::Comment && !(inner.start <= t.start() && t.end() <= inner.end));
+    if commented {
+        return Err(
+            "a comment sits in the handler's configuration; take the handler out by hand".into(),
+        );
+    }
+    let inner_text = String::from_utf8_lossy(&src[inner]).into_owned();
+    Ok(HandlerRemoval {
+        edit: Edit::replace(whole, inner_text),
+        applicability: if same {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        },
+        how: "the query-string handler leaves the client's chain: another handler of the chain \
+              already sends `x-api-key`"
+            .into(),
+    })
+}
+
+/// The value of member `member` (`InnerHandler = …`) of the object initializer at `open`.
+fn initializer_member(
+    src: &[u8],
+    tokens: &[Token],
+    open: usize,
+    member: &[u8],
+) -> Option<std::ops::Range<usize>> {
+    let (_, inside) = top_level(src, tokens, open)?;
+    let at = inside.into_iter().find(|&j| {
+        tokens[j].text(src) == member
+            && next_significant(tokens, j).is_some_and(|e| tokens[e].is_punct(src, "="))
+    })?;
+    let first = next_significant(tokens, next_significant(tokens, at)?)?;
+    let close = matching_close(src, tokens, open)?;
+    let mut depth = 0usize;
+    let mut last = first;
+    for (j, t) in tokens.iter().enumerate().take(close).skip(first) {
+        match t.text(src) {
+            b"(" | b"[" | b"{" => depth += 1,
+            b")" | b"]" | b"}" => depth = depth.saturating_sub(1),
+            b"," | b";" if depth == 0 => break,
+            _ => {}
+        }
+        if !matches!(t.kind, TokKind::Comment | TokKind::Newline) {
+            last = j;
+        }
+    }
+    Some(tokens[first].start()..tokens[last].end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{fix, manual, safe};
@@ -592,6 +753,41 @@ mod tests {
             2,
             "{out}"
         );
+    }
+
+    #[test]
+    fn a_query_string_handler_goes_when_another_handler_of_the_chain_sends_the_header() {
+        // issue 9: a transitional client sends the key twice; the query handler goes, its
+        // inner handler taking its place. Safe with the same value expression.
+        let src = "// Whispir\nvar c = new HttpClient(new HeaderApiKeyHandler(new ApiKeyOptions { Name = \"x-api-key\", Value = key }) { InnerHandler = new QueryStringApiKeyHandler(new ApiKeyOptions { Name = \"apikey\", Value = key }) { InnerHandler = new HttpClientHandler() } });\n";
+        assert_eq!(
+            safe("A.cs", src),
+            "// Whispir\nvar c = new HttpClient(new HeaderApiKeyHandler(new ApiKeyOptions { Name = \"x-api-key\", Value = key }) { InnerHandler = new HttpClientHandler() });\n"
+        );
+        // The query handler outside, configured in its own initializer; another value: unsafe.
+        let src = "// Whispir\nvar c = new HttpClient(new QueryKeyHandler { Name = \"apikey\", Value = old, InnerHandler = new HeaderApiKeyHandler(new ApiKeyOptions { Name = \"X-Api-Key\", Value = key }) { InnerHandler = new HttpClientHandler() } });\n";
+        let (out, a) = fix("A.cs", src).expect("fixable");
+        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "// Whispir\nvar c = new HttpClient(new HeaderApiKeyHandler(new ApiKeyOptions { Name = \"X-Api-Key\", Value = key }) { InnerHandler = new HttpClientHandler() });\n"
+        );
+        // A comment inside the handler would be lost with it.
+        let commented = src.replace(
+            "{ InnerHandler = new HttpClientHandler() } });",
+            "{ InnerHandler = new HttpClientHandler() /* TLS */ } });",
+        );
+        let commented = commented.replace("Value = old, ", "Value = old, // legacy\n ");
+        assert!(
+            manual("A.cs", &commented).contains("comment"),
+            "{commented}"
+        );
+        // No header handler: removing the query handler would send no key.
+        let alone = "// Whispir\nvar c = new HttpClient(new QueryStringApiKeyHandler(new ApiKeyOptions { Name = \"apikey\", Value = key }) { InnerHandler = new HttpClientHandler() });\n";
+        assert!(manual("A.cs", alone).contains("no other handler of this client sends the key"));
+        // Options registered for dependency injection: the handler is elsewhere.
+        let configured = "// Whispir\nservices.Configure<ApiKeyOptions>(o => { o.Location = ApiKeyLocation.QueryString; o.Name = \"apikey\"; o.Value = key; });\n";
+        assert!(manual("A.cs", configured).contains("dependency injection"));
     }
 
     #[test]
