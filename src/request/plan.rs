@@ -196,20 +196,37 @@ fn variable_use(
 }
 
 /// A URL held in a local that several requests read (a retry, a fallback), in Java, Kotlin
-/// and C#: each read is placed as a request of its own, and the fix is all of them or none.
-/// Unsafe (SPEC: a value used by several requests). `None` unless 2 to 4 reads, none of them a
-/// reassignment; `Some(Err)` says which read could not get the header.
+/// and C#, or a query dict (Python, Ruby) that several requests pass as their `params=`
+/// (`query:`), keeping entries besides the key: each read is placed as a request of its own,
+/// and the fix is all of them or none. Unsafe (SPEC: a value used by several requests).
+/// `None` unless 2 to 4 reads, none of them a reassignment; `Some(Err)` says which read could
+/// not get the header.
 fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String>> {
     use crate::lang::RequestStyle;
-    if !matches!(
+    let url_local = matches!(
         req.lang.request_style(),
         RequestStyle::Jvm | RequestStyle::CSharp
-    ) || p.shape == ParamShape::Builder
-    {
+    ) && p.shape != ParamShape::Builder;
+    let query_dict = follows_query_dicts(req.lang)
+        && p.shape == ParamShape::Builder
+        && sole_entry(
+            req.src,
+            req.tokens,
+            &(p.span.start..p.value.end.max(p.span.end)),
+        )
+        .is_none();
+    if !url_local && !query_dict {
         return None;
     }
     let (_, uses) = variable_uses(req.src, req.tokens, req.lang, p)?;
     if !(2..=4).contains(&uses.len()) {
+        return None;
+    }
+    let passed_as_query = |u: &std::ops::Range<usize>| {
+        token_at(req.tokens, u.start)
+            .is_some_and(|v| query_keyword_of(req.src, req.tokens, req.lang, v).is_some())
+    };
+    if query_dict && !uses.iter().all(passed_as_query) {
         return None;
     }
     let name = String::from_utf8_lossy(&req.src[uses[0].clone()]).into_owned();
@@ -621,20 +638,29 @@ fn sole_key_query(
         .map_or(src.len(), |n| tokens[close].end() + n + 1);
     // The use must be the value of the keyword that sends the query.
     let value = token_at(tokens, at.start).ok_or_else(by_hand)?;
-    let mut keyword = prev_significant(tokens, value).ok_or_else(by_hand)?;
-    if matches!(tokens[keyword].text(src), b"=" | b":") {
-        keyword = prev_significant(tokens, keyword).ok_or_else(by_hand)?;
-    }
-    let sends_query = keyword_name(src, tokens, lang, keyword)
-        && matches!(tokens[keyword].text(src), b"params" | b"query")
-        && enclosing_open(src, tokens, keyword).is_some_and(|o| tokens[o].is_punct(src, "("));
-    if !sends_query {
-        return Err(by_hand());
-    }
+    let keyword = query_keyword_of(src, tokens, lang, value).ok_or_else(by_hand)?;
     Ok((
         line_start..line_end,
         with_comma(src, tokens[keyword].start()..tokens[value].end()),
     ))
+}
+
+/// When token `value` is the value of a call's `params=` (Python) or `query:`/`params:` (Ruby)
+/// keyword argument: that keyword's token.
+fn query_keyword_of(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    value: usize,
+) -> Option<usize> {
+    let mut keyword = prev_significant(tokens, value)?;
+    if matches!(tokens[keyword].text(src), b"=" | b":") {
+        keyword = prev_significant(tokens, keyword)?;
+    }
+    let sends_query = keyword_name(src, tokens, lang, keyword)
+        && matches!(tokens[keyword].text(src), b"params" | b"query")
+        && enclosing_open(src, tokens, keyword).is_some_and(|o| tokens[o].is_punct(src, "("));
+    sends_query.then_some(keyword)
 }
 
 /// Languages whose query dicts (`params = {…}`, `query = { apikey: k }`) are followed to

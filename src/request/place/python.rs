@@ -181,13 +181,24 @@ mod tests {
     }
 
     #[test]
-    fn a_module_level_query_dict_is_unsafe_and_a_shared_one_manual() {
+    fn a_module_level_query_dict_is_unsafe_and_so_is_a_shared_one() {
         let src = "import requests\nQUERY = {'apikey': K, 'first': 0}\n\ndef f():\n    return requests.get('https://api.au.whispir.com/m', params=QUERY)\n";
         let (out, a) = fix("a.py", src).unwrap();
         assert_eq!(a, Applicability::Unsafe);
         assert!(out.contains("QUERY = {'first': 0}"), "{out}");
+        // Passed by two requests: both get the header, in one unsafe fix.
         let shared = "import requests\nQUERY = {'apikey': K, 'first': 0}\n\ndef f():\n    return requests.get('https://api.au.whispir.com/m', params=QUERY)\n\ndef g():\n    return requests.get('https://api.au.whispir.com/n', params=QUERY)\n";
-        manual("a.py", shared);
+        let (out, a) = fix("a.py", shared).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "import requests\nQUERY = {'first': 0}\n\ndef f():\n    return requests.get('https://api.au.whispir.com/m', params=QUERY, headers={'x-api-key': K})\n\ndef g():\n    return requests.get('https://api.au.whispir.com/n', params=QUERY, headers={'x-api-key': K})\n"
+        );
+        // Also read by something that is not a request's `params=`: manual.
+        manual(
+            "a.py",
+            "import requests\nQUERY = {'apikey': K, 'first': 0}\n\ndef f():\n    return requests.get('https://api.au.whispir.com/m', params=QUERY)\n\ndef g():\n    log(QUERY)\n    return requests.get('https://api.au.whispir.com/n', params=QUERY)\n",
+        );
     }
 
     #[test]

@@ -255,12 +255,23 @@ mod tests {
             out.contains("  query = { first: 0 }\n  HTTParty.get('https://api.au.whispir.com/m', query: query, headers: { 'x-api-key' => k })\n"),
             "{out}"
         );
-        // A constant: unsafe; read by two requests: manual.
+        // A constant: unsafe; read by two requests: both get the header, unsafe too.
         let src = "require 'httparty'\nQUERY = { apikey: K, first: 0 }\ndef f\n  HTTParty.get('https://api.au.whispir.com/m', query: QUERY)\nend\n";
         assert_eq!(fix("a.rb", src).unwrap().1, Applicability::Unsafe);
-        manual(
+        let (out, a) = fix(
             "a.rb",
             "require 'httparty'\ndef f(k)\n  query = { apikey: k, first: 0 }\n  HTTParty.get('https://api.au.whispir.com/m', query: query)\n  HTTParty.get('https://api.au.whispir.com/n', query: query)\nend\n",
+        )
+        .unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert!(
+            out.contains("  query = { first: 0 }\n  HTTParty.get('https://api.au.whispir.com/m', query: query, headers: { 'x-api-key' => k })\n  HTTParty.get('https://api.au.whispir.com/n', query: query, headers: { 'x-api-key' => k })\n"),
+            "{out}"
+        );
+        // One of the reads is not a request's `query:`.
+        manual(
+            "a.rb",
+            "require 'httparty'\ndef f(k)\n  query = { apikey: k, first: 0 }\n  HTTParty.get('https://api.au.whispir.com/m', query: query)\n  HTTParty.post('https://api.au.whispir.com/n', body: query)\nend\n",
         );
     }
 
