@@ -29,6 +29,9 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     } else {
         lit
     };
+    if let Some(placed) = curl_in_raw_string(req, lit) {
+        return placed;
+    }
     let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
         matches!((callee, receiver), ("Sprintf", Some("fmt")))
     })?;
@@ -54,6 +57,34 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         return Err("the URL is not the request's URL argument".into());
     }
     new_request(req, name, open)
+}
+
+/// A curl command written in a raw string (``const Example = `curl "https://…?apikey=k"` ``):
+/// help text the program prints, or a command it hands to a shell. Its `-H` goes into the same
+/// string, as for a script, but unsafe: it is text, not a request the code makes. `None` when
+/// the URL at token `lit` is not in such a string.
+fn curl_in_raw_string(req: &Request, lit: usize) -> Option<Result<Placement, String>> {
+    let string = &req.tokens[lit];
+    let content = string.content();
+    let in_curl = string.kind == TokKind::Str
+        && req.src[string.start()] == b'`'
+        && content.contains(&req.at.start)
+        && memchr::memmem::find(&req.src[content.start..req.at.start], b"curl ").is_some();
+    if !in_curl {
+        return None;
+    }
+    Some(super::shell::place(req).and_then(|mut placed| {
+        let inside = |e: &Edit| content.start <= e.range.start && e.range.end <= content.end;
+        if !placed.edits.iter().all(inside) {
+            return Err(
+                "the curl command runs past its string; add `-H \"x-api-key: …\"` to it by hand"
+                    .into(),
+            );
+        }
+        placed.applicability = Applicability::Unsafe;
+        placed.how = format!("{}, in the string that holds it", placed.how);
+        Ok(placed)
+    }))
 }
 
 /// `if err != nil { … }` right after token `close`: its `if` and its closing brace.
@@ -916,6 +947,27 @@ mod tests {
             let reason = manual("a.go", src);
             assert!(reason.contains(why), "{reason}\n{src}");
         }
+    }
+
+    #[test]
+    fn go_curl_command_in_a_raw_string_gets_its_header_as_an_unsafe_fix() {
+        let src =
+            "const Example = `curl -u u:p \"https://api.au.whispir.com/m?apikey=KEY\"` // help\n";
+        let (out, a) = fix("a.go", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "const Example = `curl -u u:p \"https://api.au.whispir.com/m\" -H \"x-api-key: KEY\"` // help\n"
+        );
+        // An interpreted string would need its quotes escaped; no curl: not this shape.
+        manual(
+            "a.go",
+            "const Example = \"curl -u u:p 'https://api.au.whispir.com/m?apikey=KEY'\"\n",
+        );
+        manual(
+            "a.go",
+            "const Example = `see https://api.au.whispir.com/m?apikey=KEY`\n",
+        );
     }
 
     #[test]
