@@ -17,6 +17,9 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         Ok(lit) => lit,
         Err(sent) => return Ok(sent),
     };
+    if let Some(why) = format_argument(src, tokens, lit) {
+        return Err(why);
+    }
     let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
         matches!(
             (callee, receiver),
@@ -110,6 +113,38 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         &req.key.as_code('"'),
         set_header,
     )
+}
+
+/// `string.Format("{0}/m?limit={1}&{2}", url, n, string.Format("apikey={0}", k))`: the
+/// parameter (in token `lit`) is formatted on its own and handed to the URL's format as one of
+/// its values, which the fixer does not take apart. The exact change, or `None`.
+fn format_argument(src: &[u8], tokens: &[Token], lit: usize) -> Option<String> {
+    let is_format = |open: usize| {
+        let name = prev_significant(tokens, open)?;
+        (tokens[open].is_punct(src, "(") && tokens[name].text(src) == b"Format").then_some(name)
+    };
+    let open = crate::lang::tokens::enclosing_open(src, tokens, lit)?;
+    let name = is_format(open)?;
+    let args = arguments(src, tokens, open);
+    if args.first()? != &tokens[lit].span() {
+        return None;
+    }
+    let outer = crate::lang::tokens::enclosing_open(src, tokens, name)?;
+    is_format(outer)?;
+    let position = arguments(src, tokens, outer)
+        .iter()
+        .position(|a| a.contains(&tokens[name].start()))?;
+    let close = matching_close(src, tokens, open)?;
+    let call = String::from_utf8_lossy(
+        &src[tokens[callee_start(src, tokens, name)].start()..tokens[close].end()],
+    )
+    .into_owned();
+    (position > 0).then(|| {
+        format!(
+            "the parameter is formatted on its own (`{call}`) and passed to the URL's `Format` as its value `{{{}}}`: remove that placeholder and argument, and add the header where the URL is sent",
+            position - 1
+        )
+    })
 }
 
 /// `using (Type var = <request from new_tok to end>) {`: the variable and the `{`.
@@ -211,9 +246,7 @@ fn send_and_read(
         return manual(format!("`{callee}(…)` is not called on a client variable"));
     };
     if !declared_http_client(src, tokens, client.as_bytes()) {
-        return manual(format!(
-            "`{client}` is not declared as an HttpClient in this file"
-        ));
+        return manual(not_a_client(src, tokens, &client));
     }
     let args = arguments(src, tokens, open);
     if idx != 0 || args.len() != 1 {
@@ -278,6 +311,26 @@ fn send_and_read(
     })
 }
 
+/// Why `client`'s shortcut is not rewritten to `SendAsync`: the type the file declares it
+/// with (`IWhispirApi _api;`), which may have no `SendAsync`, or that it declares none.
+fn not_a_client(src: &[u8], tokens: &[Token], client: &str) -> String {
+    let declared = (1..tokens.len()).find_map(|j| {
+        let ty = prev_significant(tokens, j)?;
+        let after = next_significant(tokens, j)?;
+        (tokens[j].text(src) == client.as_bytes()
+            && tokens[ty].kind == TokKind::Ident
+            && !matches!(tokens[ty].text(src), b"return" | b"new" | b"await" | b"var")
+            && matches!(tokens[after].text(src), b";" | b"=" | b"," | b")"))
+        .then(|| text_of(src, &tokens[ty]))
+    });
+    match declared {
+        Some(ty) => format!(
+            "`{client}` is declared as `{ty}`, not as an HttpClient, and may have no `SendAsync`"
+        ),
+        None => format!("`{client}` is not declared as an HttpClient in this file"),
+    }
+}
+
 /// Whether the file declares `name` as an `HttpClient` (a field, parameter or local:
 /// `HttpClient name`, or `name = new HttpClient(…)`): only then is `SendAsync` the same
 /// client's method.
@@ -319,9 +372,7 @@ fn send_async(
         return manual(&format!("`{callee}(…)` is not called on a client variable"));
     };
     if !declared_http_client(src, tokens, client.as_bytes()) {
-        return manual(&format!(
-            "`{client}` is not declared as an HttpClient in this file"
-        ));
+        return manual(&not_a_client(src, tokens, &client));
     }
     let args = arguments(src, tokens, open);
     if idx != 0 || (with_content && args.len() < 2) {
@@ -791,6 +842,17 @@ mod tests {
     }
 
     #[test]
+    fn a_key_formatted_into_the_urls_format_names_the_placeholder_to_remove() {
+        let src = "// Whispir\nclass A {\n    HttpClient _http;\n    Task<HttpResponseMessage> M(int n) {\n        var url = string.Format(\"{0}/contacts?limit={1}&{2}\",\n            _baseUrl, n,\n            string.Format(\"apikey={0}\", _apiKey));\n        return _http.GetAsync(url);\n    }\n}\n";
+        let reason = manual("A.cs", src);
+        assert!(
+            reason.contains("(`string.Format(\"apikey={0}\", _apiKey)`)")
+                && reason.contains("its value `{2}`"),
+            "{reason}"
+        );
+    }
+
+    #[test]
     fn shortcuts_on_something_not_declared_as_an_http_client_stay_manual() {
         // A wrapper type may have its own GetAsync and no SendAsync.
         let reason = manual(
@@ -798,6 +860,15 @@ mod tests {
             "class A { Task F() { return _api.GetAsync(\"https://api.au.whispir.com/m?apikey=\" + k); } }\n",
         );
         assert!(reason.contains("not declared as an HttpClient"), "{reason}");
+        // Declared with another type: named.
+        let reason = manual(
+            "A.cs",
+            "class A { IWhispirApi _api; Task F() { return _api.GetAsync(\"https://api.au.whispir.com/m?apikey=\" + k); } }\n",
+        );
+        assert!(
+            reason.contains("`_api` is declared as `IWhispirApi`"),
+            "{reason}"
+        );
         assert!(
             reason.contains("request.Headers.Add(\"x-api-key\", k)"),
             "{reason}"
