@@ -2417,14 +2417,10 @@ fn findings_across_files_stay_listed_after_fix_changes_their_file() {
 /// alone would send the key in the query to the regional gateway, which answers 403.
 #[test]
 fn a_query_builders_retired_host_never_moves_without_its_key() {
-    let cases: [(&str, &str); 3] = [
+    let cases: [(&str, &str); 2] = [
         (
             "send.js",
             "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.whispir.com/messages');\n  url.searchParams.set('apikey', key);\n  log(url);\n  return fetch(url, { method: 'GET' });\n}\n",
-        ),
-        (
-            "send.rb",
-            "# Whispir\nuri = URI('https://api.whispir.com/messages')\nuri.query = URI.encode_www_form(apikey: key, view: 'full')\nNet::HTTP.get_response(uri)\n",
         ),
         (
             "Send.cs",
@@ -2445,6 +2441,20 @@ fn a_query_builders_retired_host_never_moves_without_its_key() {
             );
         }
     }
+    // A query encoded into a URI that one `Net::HTTP.get_response` sends: host, entry and
+    // header are one unsafe fix (the headers hash needs Ruby 3.0); plain `fix` moves nothing.
+    let source = "# Whispir\nuri = URI('https://api.whispir.com/messages')\nuri.query = URI.encode_www_form(apikey: key, view: 'full')\nNet::HTTP.get_response(uri)\n";
+    let (dir, path) = one_file("send.rb", source.as_bytes());
+    run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), source);
+    run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "# Whispir\nuri = URI('https://api.au.whispir.com/messages')\nuri.query = URI.encode_www_form(view: 'full')\nNet::HTTP.get_response(uri, { 'x-api-key' => key })\n"
+    );
     // A session's query entry becomes the session's header, with the host, in one unsafe fix
     // (the session may serve other requests): plain `fix` moves nothing.
     let source = "# Whispir\ndef send(session, key):\n    session.params['apikey'] = key\n    return session.get('https://api.whispir.com/messages')\n";

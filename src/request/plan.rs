@@ -326,6 +326,18 @@ fn variable_uses(
     if tokens[name_tok].is_punct(src, ":") {
         name_tok = prev_significant(tokens, name_tok)?; // Go's `:=`
     }
+    // Ruby's `uri.query = URI.encode_www_form(…)`: the query joins the URI held in `uri`,
+    // which is sent where `uri` is read next.
+    if lang.request_style() == crate::lang::RequestStyle::Ruby
+        && tokens[name_tok].text(src) == b"query"
+        && let Some(dot) =
+            prev_significant(tokens, name_tok).filter(|&d| tokens[d].is_punct(src, "."))
+    {
+        name_tok = prev_significant(tokens, dot)?;
+        if prev_significant(tokens, name_tok).is_some_and(|d| tokens[d].is_punct(src, ".")) {
+            return None; // `a.uri.query = …`: not a local
+        }
+    }
     if tokens[name_tok].kind != TokKind::Ident {
         return None;
     }
@@ -447,6 +459,16 @@ fn search_params_call(
     let (encoder, map_open): (&[u8], &[&str]) = match lang.request_style() {
         crate::lang::RequestStyle::JavaScript => (b"URLSearchParams", &["{"]),
         crate::lang::RequestStyle::Php => (b"http_build_query", &["[", "("]),
+        crate::lang::RequestStyle::Ruby => {
+            // `URI.encode_www_form(apikey: k, …)`: the map is the call's keyword arguments.
+            let call =
+                enclosing_open(src, tokens, lit).filter(|&o| tokens[o].is_punct(src, "("))?;
+            let named = prev_significant(tokens, call)
+                .is_some_and(|n| tokens[n].text(src) == b"encode_www_form");
+            // With the key alone, an empty query would be left behind: by hand.
+            let more = crate::lang::tokens::arguments(src, tokens, call).len() > 1;
+            return (named && more).then_some(call);
+        }
         _ => return None,
     };
     let object = enclosing_open(src, tokens, lit)

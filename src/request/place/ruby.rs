@@ -345,6 +345,19 @@ mod tests {
             fix("a.rb", src).unwrap().0,
             "Net::HTTP.get(URI(\"https://api.au.whispir.com/t\"), { 'x-api-key' => @k, 'Accept' => 'json' })\n"
         );
+        // A query encoded into the URI the call sends.
+        let src = "def receipts(id)\n  uri = URI(\"https://api.au.whispir.com/m/#{id}\")\n  uri.query = URI.encode_www_form(apikey: @api_key, view: 'detailed')\n  Net::HTTP.get_response(uri)\nend\n";
+        let (out, a) = fix("a.rb", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert!(
+            out.contains("  uri.query = URI.encode_www_form(view: 'detailed')\n  Net::HTTP.get_response(uri, { 'x-api-key' => @api_key })\n"),
+            "{out}"
+        );
+        // The query holds only the key: an empty query would be left.
+        manual(
+            "a.rb",
+            "def receipts(id)\n  uri = URI(\"https://api.au.whispir.com/m/#{id}\")\n  uri.query = URI.encode_www_form(apikey: @api_key)\n  Net::HTTP.get_response(uri)\nend\n",
+        );
         // `Net::HTTP.post_form` and friends take no headers.
         manual(
             "a.rb",
