@@ -102,13 +102,18 @@ pub fn assemble(
     let mut same_request = vec![false; params.len()];
     for (k, p) in params.iter().enumerate() {
         let node = hosts.len() + k;
-        if let Some(h) = p.host.and_then(|l| node_of_host(l.at)) {
+        // A commented-out line's own host is in the comment with it; one it names (`{BASE}`)
+        // is a binding the line does not send to (see below).
+        let own_host = p
+            .host
+            .filter(|l| !(l.through_binding && commented_out(&facts.tokens, lang, p.span.start)));
+        if let Some(h) = own_host.and_then(|l| node_of_host(l.at)) {
             groups.join(node, h);
             continue;
         }
         // Commented-out code (`// u := BASE + "/m?apikey=" + k`) sends nothing: moving the
         // file's bases leaves it as it was, a comment.
-        if in_comment(&facts.tokens, p.span.start) {
+        if commented_out(&facts.tokens, lang, p.span.start) {
             continue;
         }
         if p.shape == ParamShape::SecurityScheme {
@@ -924,6 +929,14 @@ fn in_comment(tokens: &[Token], at: usize) -> bool {
     crate::lang::tokens::token_at(tokens, at).is_some_and(|i| tokens[i].kind == TokKind::Comment)
 }
 
+/// A parameter at `at` in commented-out code: in a comment token, or, in Rust, whose
+/// tokenizer leaves comments out, in no token at all (a parameter in code is in a literal).
+fn commented_out(tokens: &[Token], lang: &dyn Language, at: usize) -> bool {
+    in_comment(tokens, at)
+        || (lang.request_style() == RequestStyle::Rust
+            && crate::lang::tokens::token_at(tokens, at).is_none())
+}
+
 /// How far (in tokens) the object or call around a parameter is looked for.
 const OBJECT_REACH: usize = 200;
 
@@ -1232,6 +1245,21 @@ mod tests {
                    // u := BASE + \"/events?apikey=\" + k\n";
         // The comment's finding stays (by hand, it is no request); the request moves.
         assert_eq!(key_fixes("a.go", src), [Some(Applicability::Unsafe), None]);
+    }
+
+    #[test]
+    fn commented_out_code_naming_the_base_does_not_hold_it_back() {
+        // Rust's `{BASE}` names the base inside the format string: still no request.
+        let src = "const BASE: &str = \"https://api.whispir.com\";\n\
+                   fn send(c: &Client, k: &str) {\n\
+                   \x20   let url = format!(\"{}/m?apikey={}\", BASE, k);\n\
+                   \x20   c.post(url).send();\n\
+                   }\n\
+                   // let url = format!(\"{BASE}/events?apikey={}\", k);\n";
+        assert_eq!(key_fixes("a.rs", src), [Some(Applicability::Unsafe), None]);
+        // A comment that writes its own retired host keeps host and key together (untouched).
+        let src = "// GET https://api.whispir.com/m?apikey=KEY\n";
+        assert_eq!(key_fixes("a.rs", src), [None]);
     }
 
     #[test]
