@@ -45,7 +45,18 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     };
     let removal = match removal {
         Ok(r) => r,
-        Err(reason) => return manual(lang, &fallback_value(src, p), reason),
+        Err(reason) => {
+            // Commented-out code is no request, whatever its text leaves out.
+            let commented = lang_is_code(lang)
+                && token_at(&facts.tokens, p.name.start)
+                    .is_some_and(|t| facts.tokens[t].kind == TokKind::Comment);
+            let reason = if commented {
+                "the URL is in a comment, not in a request".into()
+            } else {
+                reason
+            };
+            return manual(lang, &fallback_value(src, p), reason);
+        }
     };
     if let Some(message) = removal.placed {
         return Plan::Fix {
@@ -1455,6 +1466,15 @@ mod tests {
             help("a.cs", cs),
             "add request.Headers.Add(\"x-api-key\", key);: the query entry is set by a statement of its own: delete that statement and add the header to the request that sends the query"
         );
+    }
+
+    #[test]
+    fn commented_out_requests_are_called_comments() {
+        // The key after `+` in a comment is not code to follow: the reason is the comment.
+        let cs = "// Whispir\nclass A {\n    // return _http.GetAsync(_baseUrl + \"/events?apikey=\" + _apiKey);\n}\n";
+        assert!(help("a.cs", cs).ends_with("the URL is in a comment, not in a request"));
+        let java = "class A {\n    // return open(\"https://api.whispir.com/a?apikey=\" + apikey).getResponseCode();\n}\n";
+        assert!(help("A.java", java).ends_with("the URL is in a comment, not in a request"));
     }
 
     #[test]
