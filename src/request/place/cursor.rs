@@ -224,9 +224,21 @@ pub(super) fn opening(req: &Request, entries: bool) -> Result<Result<usize, Plac
 
 /// The token at `req.at`, unless it is a comment.
 pub(super) fn anchor(req: &Request) -> Result<usize, String> {
-    let i = token_at(req.tokens, req.at.start).ok_or("the key is not in a literal")?;
-    if req.tokens[i].kind == TokKind::Comment {
-        return Err("the URL is in a comment, not in a request".into());
+    let in_comment = || "the URL is in a comment, not in a request".to_string();
+    // Rust's tokenizer leaves comments out, and gives doc comments as `#[doc = "…"]` strings
+    // whose text is the comment's.
+    let rust = req.lang.request_style() == crate::lang::RequestStyle::Rust;
+    let Some(i) = token_at(req.tokens, req.at.start) else {
+        return Err(if rust {
+            in_comment()
+        } else {
+            "the key is not in a literal".into()
+        });
+    };
+    let doc_comment = rust && req.tokens[i].text(req.src).starts_with(b"//")
+        || req.tokens[i].text(req.src).starts_with(b"/*");
+    if req.tokens[i].kind == TokKind::Comment || (rust && doc_comment) {
+        return Err(in_comment());
     }
     Ok(i)
 }

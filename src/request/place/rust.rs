@@ -169,6 +169,17 @@ mod tests {
     }
 
     #[test]
+    fn a_url_in_a_comment_is_no_request() {
+        for src in [
+            "//! Called `https://api.au.whispir.com/m?apikey=<key>` once.\nfn f() {}\n",
+            "/// See https://api.au.whispir.com/m?apikey=KEY\nfn f() {}\n",
+            "fn f(k: &str) {\n    // let url = format!(\"https://api.au.whispir.com/m?apikey={}\", k);\n}\n",
+        ] {
+            assert!(manual("a.rs", src).contains("in a comment"), "{src}");
+        }
+    }
+
+    #[test]
     fn reqwest_get_becomes_a_client_request_with_the_header_as_an_unsafe_fix() {
         let src = "async fn f(key: &str) -> reqwest::Result<reqwest::Response> {\n    reqwest::get(format!(\"https://api.au.whispir.com/m?apikey={key}\")).await\n}\n";
         let (out, a) = fix("a.rs", src).unwrap();
