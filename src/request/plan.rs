@@ -40,6 +40,11 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             if let Some(by_hand) = set_by_statement(src, &facts.tokens, lang, p) {
                 return by_hand;
             }
+            if lang.request_style() == crate::lang::RequestStyle::Php
+                && let Some(fix) = php_query_setter(src, &facts.tokens, p)
+            {
+                return fix;
+            }
             remove_builder_entry(src, &facts.tokens, lang, p)
         }
     };
@@ -888,6 +893,98 @@ fn set_by_statement(
             )),
         },
     )
+}
+
+/// pecl_http: `$request->setQuery(new \http\QueryString(['apikey' => $k]))` or
+/// `$request->setQueryData(array('apikey' => $k))`, a query holding only the key set on a
+/// request object, becomes `$request->addHeaders(['x-api-key' => $k])` on the same object.
+/// Unsafe: the setter replaced any query the request's URL carried, which then comes back.
+fn php_query_setter(src: &[u8], tokens: &[Token], p: &ApiKeyParam) -> Option<Plan> {
+    let key = token_at(tokens, p.name.start)?;
+    let map = enclosing_open(src, tokens, key)?;
+    let (open, close) = sole_entry(src, tokens, &(p.span.start..p.value.end.max(p.span.end)))
+        .or_else(|| {
+            // `array('apikey' => $k)`: the entry alone between the parentheses.
+            let close = matching_close(src, tokens, map)?;
+            let alone = next_significant(tokens, map) == Some(key)
+                && next_significant(tokens, token_at(tokens, p.value.end.max(p.span.end) - 1)?)
+                    .is_some_and(|n| n == close);
+            alone.then_some((map, close))
+        })?;
+    let long = tokens[open].is_punct(src, "(");
+    let map_start = if long {
+        prev_significant(tokens, open)
+            .filter(|&a| tokens[a].text(src).eq_ignore_ascii_case(b"array"))?
+    } else {
+        open
+    };
+    let mut paren =
+        prev_significant(tokens, map_start).filter(|&o| tokens[o].is_punct(src, "("))?;
+    let only_argument = |paren: usize, last: usize| {
+        next_significant(tokens, last) == matching_close(src, tokens, paren)
+    };
+    if !only_argument(paren, close) {
+        return None;
+    }
+    let mut setter = prev_significant(tokens, paren)?;
+    // `new \http\QueryString([…])` as the setter's one argument.
+    if tokens[setter].text(src) == b"QueryString" {
+        let wrapped_close = matching_close(src, tokens, paren)?;
+        let mut first = setter;
+        while let Some(b) = prev_significant(tokens, first)
+            .filter(|&b| matches!(tokens[b].text(src), b"\\" | b"http"))
+        {
+            first = b;
+        }
+        let new = prev_significant(tokens, first).filter(|&n| tokens[n].text(src) == b"new")?;
+        paren = prev_significant(tokens, new).filter(|&o| tokens[o].is_punct(src, "("))?;
+        if !only_argument(paren, wrapped_close) {
+            return None;
+        }
+        setter = prev_significant(tokens, paren)?;
+    }
+    if !matches!(tokens[setter].text(src), b"setQuery" | b"setQueryData") {
+        return None;
+    }
+    let arrow = prev_significant(tokens, setter).filter(|&a| tokens[a].is_punct(src, "->"))?;
+    let object = prev_significant(tokens, arrow)
+        .filter(|&o| tokens[o].kind == TokKind::Ident && tokens[o].text(src).starts_with(b"$"))?;
+    let end = matching_close(src, tokens, paren)?;
+    let ends_statement =
+        next_significant(tokens, end).is_some_and(|e| tokens[e].is_punct(src, ";"));
+    let simple_object =
+        !prev_significant(tokens, object).is_some_and(|a| tokens[a].is_punct(src, "->"));
+    if !ends_statement || !simple_object || p.value.is_empty() {
+        return None;
+    }
+    let q = src[tokens[key].start()] as char;
+    let value = String::from_utf8_lossy(&src[p.value.clone()]).into_owned();
+    let value = match p.value_kind {
+        ValueKind::Literal | ValueKind::Placeholder => format!("{q}{value}{q}"),
+        _ => value,
+    };
+    let entry = format!("{q}x-api-key{q} => {value}");
+    let headers = if long {
+        format!("array({entry})")
+    } else {
+        format!("[{entry}]")
+    };
+    let object_name = String::from_utf8_lossy(tokens[object].text(src)).into_owned();
+    Some(Plan::Fix {
+        fix: Fix {
+            applicability: Applicability::Unsafe,
+            message: format!(
+                "Move the key to an `x-api-key` header (`{object_name}->addHeaders(…)` instead of the query setter; check the request's URL had no query of its own, which the setter replaced)"
+            )
+            .into(),
+            edits: vec![Edit::replace(
+                tokens[setter].start()..tokens[end].end(),
+                format!("addHeaders({headers})"),
+            )],
+        },
+        through: None,
+        key: value,
+    })
 }
 
 /// `OBJ.params['apikey'] = v` (Faraday's request or connection, a requests `Session`)

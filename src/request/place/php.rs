@@ -697,6 +697,29 @@ mod tests {
     }
 
     #[test]
+    fn a_pecl_http_query_setter_of_only_the_key_becomes_add_headers() {
+        let src = "<?php\nfunction f($k, $id) {\n    $r = new \\http\\Client\\Request('GET', 'https://api.au.whispir.com/m/' . $id);\n    $r->setQuery(new \\http\\QueryString(['apikey' => $k]));\n    return $r;\n}\n";
+        let (out, a) = fix("a.php", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert!(
+            out.contains("    $r->addHeaders(['x-api-key' => $k]);\n"),
+            "{out}"
+        );
+        let src = "<?php\n$r = new http\\Client\\Request('GET', 'https://api.au.whispir.com/m');\n$r->setQueryData(array('apikey' => $k));\n";
+        assert!(
+            fix("a.php", src)
+                .unwrap()
+                .0
+                .contains("$r->addHeaders(array('x-api-key' => $k));\n")
+        );
+        // Other entries stay in the query the setter sets: by hand.
+        manual(
+            "a.php",
+            "<?php\n// Whispir\n$r->setQueryData(array('apikey' => $k, 'first' => 0));\n",
+        );
+    }
+
+    #[test]
     fn php_near_misses_stay_manual() {
         // No Guzzle in the file.
         manual(
