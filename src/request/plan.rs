@@ -136,7 +136,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 let followed = Request {
                     at,
                     builder: req.builder
-                        && !query_builder_link(src, &facts.tokens, p)
+                        && !query_builder_link(src, &facts.tokens, lang, p)
                         && !search_params
                         && !url_search_params,
                     ..req
@@ -312,6 +312,10 @@ fn variable_uses(
         // `const q = new URLSearchParams({ apikey: k, … })`: sent where `q` is read.
         i = call;
         scan_from = matching_close(src, tokens, call)?;
+    } else if let Some(open) = add_query_string(src, tokens, lang, lit) {
+        // `var url = QueryHelpers.AddQueryString(u, "apikey", k)`: sent where `url` is read.
+        i = open;
+        scan_from = matching_close(src, tokens, open)?;
     }
     let eq = loop {
         i = prev_significant(tokens, i)?;
@@ -766,16 +770,37 @@ const URL_BUILDERS: [&str; 9] = [
 /// `UriComponentsBuilder`, Apache `URIBuilder`): the chain builds the URL it is assigned to.
 const QUERY_BUILDER_LINKS: [&str; 3] = ["addqueryparameter", "queryparam", "addparameter"];
 
-/// Whether the parameter's name is the first argument of a query-builder link.
-fn query_builder_link(src: &[u8], tokens: &[Token], p: &ApiKeyParam) -> bool {
-    token_at(tokens, p.span.start)
-        .and_then(|k| prev_significant(tokens, k))
-        .filter(|&o| tokens[o].is_punct(src, "("))
-        .and_then(|o| prev_significant(tokens, o))
-        .is_some_and(|n| {
-            let name = String::from_utf8_lossy(tokens[n].text(src)).to_ascii_lowercase();
-            QUERY_BUILDER_LINKS.contains(&name.as_str())
-        })
+/// ASP.NET Core's `QueryHelpers.AddQueryString(url, "apikey", k)` around the parameter's name
+/// (token `key`): the `(` of the call, which returns `url` with the parameter added.
+fn add_query_string(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    key: usize,
+) -> Option<usize> {
+    if lang.request_style() != crate::lang::RequestStyle::CSharp {
+        return None;
+    }
+    let open = enclosing_open(src, tokens, key).filter(|&o| tokens[o].is_punct(src, "("))?;
+    prev_significant(tokens, open).filter(|&n| tokens[n].text(src) == b"AddQueryString")?;
+    let args = crate::lang::tokens::arguments(src, tokens, open);
+    (args.len() == 3 && args[1] == tokens[key].span()).then_some(open)
+}
+
+/// Whether the parameter's name is the first argument of a query-builder link, or the name
+/// of an `AddQueryString` call, which goes whole with its value.
+fn query_builder_link(src: &[u8], tokens: &[Token], lang: &dyn Language, p: &ApiKeyParam) -> bool {
+    let added = token_at(tokens, p.span.start)
+        .is_some_and(|k| add_query_string(src, tokens, lang, k).is_some());
+    added
+        || token_at(tokens, p.span.start)
+            .and_then(|k| prev_significant(tokens, k))
+            .filter(|&o| tokens[o].is_punct(src, "("))
+            .and_then(|o| prev_significant(tokens, o))
+            .is_some_and(|n| {
+                let name = String::from_utf8_lossy(tokens[n].text(src)).to_ascii_lowercase();
+                QUERY_BUILDER_LINKS.contains(&name.as_str())
+            })
 }
 
 /// When the `(` at token `open` belongs to a call that only builds a URL (`fmt.Sprintf`,
@@ -1171,6 +1196,24 @@ pub(crate) fn remove_builder_entry(
     let key_tok = token_at(tokens, p.span.start).ok_or("the key is not a token")?;
     if let Some(annotated) = place::retrofit_header(src, tokens, key_tok) {
         return annotated;
+    }
+    if let Some(open) = add_query_string(src, tokens, lang, key_tok) {
+        // `QueryHelpers.AddQueryString(url, "apikey", k)` becomes `url`.
+        let args = crate::lang::tokens::arguments(src, tokens, open);
+        let name = prev_significant(tokens, open).expect("a call");
+        let start = place::callee_start(src, tokens, name);
+        let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+        let value = String::from_utf8_lossy(&src[args[2].clone()])
+            .trim()
+            .to_string();
+        return Ok(Removal {
+            edits: vec![
+                Edit::delete(tokens[start].start()..args[0].start),
+                Edit::delete(args[0].end..tokens[close].end()),
+            ],
+            key: KeySource::Expr(value),
+            placed: None,
+        });
     }
     let value_tok = (!p.value.is_empty())
         .then(|| token_at(tokens, p.value.start))

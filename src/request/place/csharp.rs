@@ -853,6 +853,18 @@ mod tests {
     }
 
     #[test]
+    fn add_query_string_goes_whole_and_the_request_reading_its_url_gets_the_header() {
+        let src = "// Whispir\nclass A {\n    HttpClient _http;\n    Task<HttpResponseMessage> M(string id, string key) {\n        var url = QueryHelpers.AddQueryString(\"https://api.au.whispir.com/messages/\" + id, \"apikey\", key);\n        return _http.GetAsync(url);\n    }\n}\n";
+        assert_eq!(
+            safe("A.cs", src),
+            "// Whispir\nclass A {\n    HttpClient _http;\n    Task<HttpResponseMessage> M(string id, string key) {\n        var url = \"https://api.au.whispir.com/messages/\" + id;\n        return _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, url) { Headers = { { \"x-api-key\", key } } });\n    }\n}\n"
+        );
+        // The URL read twice (logged too): no request of its own.
+        let logged = src.replace("        return", "        Log(url);\n        return");
+        manual("A.cs", &logged);
+    }
+
+    #[test]
     fn shortcuts_on_something_not_declared_as_an_http_client_stay_manual() {
         // A wrapper type may have its own GetAsync and no SendAsync.
         let reason = manual(

@@ -349,7 +349,7 @@ pub(super) fn is_method(src: &[u8], tokens: &[Token], name: usize) -> bool {
 
 /// The first token of a call expression named at `name`: back over `a.b::c` qualifiers and
 /// a `new`.
-pub(super) fn callee_start(src: &[u8], tokens: &[Token], name: usize) -> usize {
+pub(crate) fn callee_start(src: &[u8], tokens: &[Token], name: usize) -> usize {
     let mut s = name;
     while let Some(d) =
         prev_significant(tokens, s).filter(|&d| matches!(tokens[d].text(src), b"." | b"::"))

@@ -27,7 +27,7 @@ use std::ops::Range;
 
 pub use coldfusion::{request_extent, url_param};
 pub(crate) use csharp::query_handler_removal;
-pub(crate) use cursor::{NOT_PASSED, line_of_statement, statement};
+pub(crate) use cursor::{NOT_PASSED, callee_start, line_of_statement, statement};
 pub(crate) use go::{
     key_only_values as go_key_only_values, query_request as go_query_request,
     query_statement as go_query_statement,
