@@ -100,6 +100,8 @@ pub fn assemble(
     // Joined through the request object that names the host: another parameter of that same
     // request (a `<cfhttpparam>` beside the URL's own key), not a request of its own.
     let mut same_request = vec![false; params.len()];
+    // The function of this file whose regional host a request's URL is built from.
+    let mut host_from_function: Vec<Option<String>> = vec![None; params.len()];
     for (k, p) in params.iter().enumerate() {
         let node = hosts.len() + k;
         // A commented-out line's own host is in the comment with it; one it names (`{BASE}`)
@@ -230,6 +232,14 @@ pub fn assemble(
             through_base[k] = true;
             continue;
         }
+        // Rust: `format!("{}/m?apikey={}", self.base(), key)` where this file's `fn base`
+        // builds only regional hosts: a regional request, known through another function.
+        if lang.request_style() == RequestStyle::Rust
+            && let Some(function) = regional_host_function(file, facts, lang, p.span.start)
+        {
+            host_from_function[k] = Some(function);
+            continue;
+        }
         // Otherwise every base the file names may be this request's: they move with it.
         if let Some(&first) = bases.first() {
             groups.join(node, first);
@@ -306,6 +316,14 @@ pub fn assemble(
                 .iter()
                 .any(|h| matches!(h.kind, HostKind::Regional(_) | HostKind::Placeholder));
             for &k in &param_nodes {
+                if let Some(function) = &host_from_function[k]
+                    && let Some(d) = diag_of(RuleCode::WM002, &params[k].span)
+                {
+                    downgrade(
+                        &mut diagnostics[d],
+                        &format!("the request's host comes from another function, `{function}()`"),
+                    );
+                }
                 if params[k].host.is_none()
                     && params[k].target == Target::WhispirContext
                     && !regional_file
@@ -555,6 +573,72 @@ fn assigned_name<'s>(
         name = prev_significant(tokens, colon)?;
     }
     (tokens[name].kind == TokKind::Ident && name >= first).then(|| (tokens[name].text(src), name))
+}
+
+/// The function, defined in this file, that the statement of the parameter at `at` calls
+/// (`self.base()`, `base_url()`) and whose body writes regional (or region placeholder) hosts
+/// and no retired one: the request's host comes from it.
+fn regional_host_function(
+    file: &SourceFile,
+    facts: &Facts,
+    lang: &dyn Language,
+    at: usize,
+) -> Option<String> {
+    let (src, tokens) = (&file.bytes[..], &facts.tokens[..]);
+    let statement = super::place::statement(
+        src,
+        tokens,
+        lang,
+        crate::lang::tokens::token_at(tokens, at)?,
+    );
+    let first = crate::lang::tokens::token_at(tokens, statement.start)?;
+    let mut found = None;
+    for j in first..tokens.len() {
+        if tokens[j].start() >= statement.end {
+            break;
+        }
+        let called = tokens[j].kind == TokKind::Ident
+            && crate::lang::tokens::next_significant(tokens, j)
+                .is_some_and(|o| tokens[o].is_punct(src, "("));
+        let Some(body) = called
+            .then(|| function_body(src, tokens, tokens[j].text(src)))
+            .flatten()
+        else {
+            continue;
+        };
+        let hosts: Vec<&HostKind> = facts
+            .hosts
+            .iter()
+            .filter(|h| body.contains(&h.host.start))
+            .map(|h| &h.kind)
+            .collect();
+        let regional = hosts
+            .iter()
+            .any(|k| matches!(k, HostKind::Regional(_) | HostKind::Placeholder));
+        if hosts.is_empty() {
+            continue; // builds no URL (`send()`, another helper)
+        }
+        if hosts.iter().any(|k| **k == HostKind::Legacy) || !regional || found.is_some() {
+            return None; // a retired or unknown host, or two such functions: not provable
+        }
+        found = Some(String::from_utf8_lossy(tokens[j].text(src)).into_owned());
+    }
+    found
+}
+
+/// The byte range of the body of `fn NAME` defined in this Rust file (the only one so named).
+fn function_body(src: &[u8], tokens: &[Token], name: &[u8]) -> Option<std::ops::Range<usize>> {
+    let mut defined = (0..tokens.len()).filter(|&j| {
+        tokens[j].text(src) == name
+            && prev_significant(tokens, j).is_some_and(|f| tokens[f].text(src) == b"fn")
+    });
+    let (Some(def), None) = (defined.next(), defined.next()) else {
+        return None;
+    };
+    let open = (def..tokens.len())
+        .find(|&j| tokens[j].is_punct(src, "{") || tokens[j].is_punct(src, ";"))?;
+    let close = crate::lang::tokens::matching_close(src, tokens, open)?;
+    Some(tokens[open].start()..tokens[close].end())
 }
 
 /// The source in `range` writes a regional (or region placeholder) host, or names a binding
@@ -1245,6 +1329,25 @@ mod tests {
                    // u := BASE + \"/events?apikey=\" + k\n";
         // The comment's finding stays (by hand, it is no request); the request moves.
         assert_eq!(key_fixes("a.go", src), [Some(Applicability::Unsafe), None]);
+    }
+
+    #[test]
+    fn a_rust_request_whose_host_comes_from_a_regional_helper_is_regional() {
+        // `self.base()` builds a regional host: the request is not the retired constant's,
+        // and its key moves (unsafely: the host is known through another function).
+        let src = "const LEGACY: &str = \"https://api.whispir.com\";\n\
+                   fn legacy(c: &Client) { c.get(LEGACY).send(); }\n\
+                   fn base(r: &str) -> String {\n\
+                   \x20   format!(\"https://api.{}.whispir.com\", r)\n\
+                   }\n\
+                   fn send(c: &Client, r: &str, k: &str) {\n\
+                   \x20   c.get(format!(\"{}/m?apikey={}\", base(r), k)).send();\n\
+                   }\n";
+        assert_eq!(key_fixes("a.rs", src), [Some(Applicability::Unsafe)]);
+        // A helper that may return the retired host proves nothing: the request stays with
+        // the file's bases (held back by the keyless request on one of them).
+        let src = src.replace("api.{}.whispir.com", "api.whispir.com");
+        assert_eq!(key_fixes("a.rs", &src), [None]);
     }
 
     #[test]
