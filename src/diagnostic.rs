@@ -54,8 +54,9 @@ impl Edit {
 pub struct Fix {
     pub applicability: Applicability,
     pub message: Arc<str>,
-    /// Sorted by start, non-overlapping.
-    pub edits: Vec<Edit>,
+    /// Sorted by start, non-overlapping. Shared: the findings of one request (or of all the
+    /// requests on one base URL) hold the same fix, and a generated file can hold thousands.
+    pub edits: Arc<[Edit]>,
 }
 
 #[derive(Debug, Clone)]

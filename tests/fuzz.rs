@@ -247,7 +247,7 @@ fn assert_spans_inside(report: &FileReport, text: Option<&str>) -> Result<(), Te
     };
     for d in &report.diagnostics {
         prop_assert!(ok(&d.span), "{} span {:?} in {len} bytes", d.code, d.span);
-        for e in d.fix.iter().flat_map(|f| &f.edits) {
+        for e in d.fix.iter().flat_map(|f| f.edits.iter()) {
             prop_assert!(ok(&e.range), "{} edit {:?} in {len} bytes", d.code, e.range);
         }
     }
@@ -310,7 +310,7 @@ proptest! {
             .collect();
         let (once, taken) = fix::apply(&original, &safe);
         let mut edits: Vec<&whispir_migrate::diagnostic::Edit> =
-            taken.iter().flat_map(|&i| &safe[i].edits).collect();
+            taken.iter().flat_map(|&i| safe[i].edits.iter()).collect();
         edits.sort_by_key(|e| (e.range.start, e.range.end));
         let mut spliced = Vec::new();
         let mut at = 0;

@@ -118,6 +118,28 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        name: "n requests with the key on one base URL constant",
+        file: "base.js",
+        n: 500,
+        make: |n| {
+            let requests: String = (0..n)
+                .map(|i| format!("fetch(BASE + '/m{i}?apikey=' + k);\n"))
+                .collect();
+            format!("const BASE = 'https://api.whispir.com';\n{requests}")
+        },
+    },
+    Shape {
+        name: "n locals built on one base URL, each read by a request",
+        file: "locals.js",
+        n: 500,
+        make: |n| {
+            let requests: String = (0..n)
+                .map(|i| format!("const u = BASE + '/m{i}'; fetch(u + '?apikey=' + k);\n"))
+                .collect();
+            format!("const BASE = 'https://api.whispir.com';\n{requests}")
+        },
+    },
+    Shape {
         name: "YAML block sequence n deep on one line",
         file: "sequence.yaml",
         n: 12_500,

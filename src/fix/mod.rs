@@ -37,7 +37,7 @@ pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<usize>) {
         if overlaps {
             continue;
         }
-        for e in &fixes[i].edits {
+        for e in fixes[i].edits.iter() {
             // One fix's own edits may share a start: the longer one covers both.
             let end = claimed.entry(e.range.start).or_insert(e.range.end);
             *end = (*end).max(e.range.end);
@@ -45,7 +45,7 @@ pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<usize>) {
         taken.push(i);
     }
     let mut edits: Vec<&crate::diagnostic::Edit> =
-        taken.iter().flat_map(|&i| &fixes[i].edits).collect();
+        taken.iter().flat_map(|&i| fixes[i].edits.iter()).collect();
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     let mut out = Vec::with_capacity(bytes.len() + 64);
     let mut at = 0;
@@ -349,7 +349,7 @@ pub fn fix_file(
         };
         if !carried.is_empty() {
             let edits: Vec<&crate::diagnostic::Edit> =
-                taken.iter().flat_map(|&i| &fixes[i].edits).collect();
+                taken.iter().flat_map(|&i| fixes[i].edits.iter()).collect();
             carry_over(&mut carried, &edits);
         }
         for i in taken {
@@ -443,7 +443,7 @@ mod tests {
         Fix {
             applicability: Applicability::Safe,
             message: "".into(),
-            edits,
+            edits: edits.into(),
         }
     }
 

@@ -26,6 +26,12 @@ use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::source::SourceFile;
 use std::collections::HashSet;
 
+/// How many requests on one base URL a single fix moves together.
+const MAX_SHARED_REQUESTS: usize = 64;
+
+/// How many reads of a local built on a base URL are followed to the requests they feed.
+const READS_FOLLOWED: usize = 16;
+
 /// How many key-in-query sites a base URL's message names before it counts the rest.
 const SITES_SHOWN: usize = 3;
 
@@ -361,7 +367,7 @@ pub fn assemble(
         // group's requests, or the move would leave the others behind.
         // The requests are where their keys are and where their fixes edit (the call that
         // sends one gets the header, though the key was set in a statement before it).
-        let key_spans: Vec<usize> = key_diags
+        let mut key_spans: Vec<usize> = key_diags
             .iter()
             .map(|&d| diagnostics[d].span.start)
             .chain(key_diags.iter().flat_map(|&d| {
@@ -371,6 +377,9 @@ pub fn assemble(
                     .flat_map(|f| f.edits.iter().map(|e| e.range.start))
             }))
             .collect();
+        // Sorted: each use of a base asks whether one lies in its statement.
+        key_spans.sort_unstable();
+        key_spans.dedup();
         let mut blockers: Vec<usize> = missing
             .iter()
             .map(|&d| file.line_index(diagnostics[d].span.start) + 1)
@@ -378,7 +387,10 @@ pub fn assemble(
         let mut read_elsewhere: Vec<&str> = Vec::new();
         for &n in host_nodes.iter().filter(|n| bases.contains(n)) {
             let at = facts.hosts[hosts[n]].host.start;
-            match stray_uses(file, &facts.tokens, lang, at, &key_spans) {
+            let layout = facts
+                .layout
+                .get_or_init(|| Layout::of_file(&file.bytes, &facts.tokens));
+            match stray_uses(file, &facts.tokens, layout, lang, at, &key_spans) {
                 Some(lines) => blockers.extend(lines),
                 None => blockers.push(file.line_index(at) + 1),
             }
@@ -419,6 +431,21 @@ pub fn assemble(
             }
             continue;
         }
+        // A document's security schemes are declarations, not requests that share a host.
+        let requests = param_nodes
+            .iter()
+            .filter(|&&k| params[k].shape != ParamShape::SecurityScheme && !same_request[k])
+            .count();
+        // Every finding of the group carries the whole fix into the reports: a generated file
+        // with thousands of requests on one base would make them quadratic in size.
+        if requests > MAX_SHARED_REQUESTS {
+            for &d in host_diags.iter().chain(&key_diags) {
+                diagnostics[d].withdraw_fix(format_args!(
+                    "{requests} requests share this base URL, more than one fix takes ({MAX_SHARED_REQUESTS}): move its host and each request's key by hand"
+                ));
+            }
+            continue;
+        }
         let mut edits = Vec::new();
         let mut applicability = Applicability::Safe;
         for &d in host_diags.iter().chain(&key_diags) {
@@ -434,11 +461,6 @@ pub fn assemble(
             }
             continue;
         }
-        // A document's security schemes are declarations, not requests that share a host.
-        let requests = param_nodes
-            .iter()
-            .filter(|&&k| params[k].shape != ParamShape::SecurityScheme && !same_request[k])
-            .count();
         let shared = requests > 1
             || param_nodes.iter().any(|&k| {
                 inferred[k] || through_base[k] || params[k].host.is_some_and(|l| l.through_binding)
@@ -458,7 +480,7 @@ pub fn assemble(
                 region.host()
             )
             .into(),
-            edits,
+            edits: edits.into(),
         };
         for &d in host_diags.iter().chain(&key_diags) {
             diagnostics[d].fix = Some(fix.clone());
@@ -470,24 +492,35 @@ pub fn assemble(
 /// How a blocked group's help names what blocks it (`; blocked by line 94`), from the
 /// finding at line `own`, which need not name itself.
 fn blocked_by(lines: &[usize], own: usize) -> String {
-    let others: Vec<usize> = lines.iter().copied().filter(|&l| l != own).collect();
-    match others.as_slice() {
-        [] => String::new(),
-        [one] => format!("; blocked by line {one}"),
-        more => {
-            let shown: Vec<String> = more.iter().map(usize::to_string).collect();
-            format!("; blocked by lines {}", shown.join(", "))
-        }
+    // `lines` is sorted and deduplicated; each finding of a group asks, so this is bounded by
+    // what it shows, not by how many lines block.
+    let others = lines.len() - usize::from(lines.binary_search(&own).is_ok());
+    let shown: Vec<String> = lines
+        .iter()
+        .filter(|&&l| l != own)
+        .take(SITES_SHOWN)
+        .map(usize::to_string)
+        .collect();
+    match others {
+        0 => String::new(),
+        1 => format!("; blocked by line {}", shown[0]),
+        n if n <= SITES_SHOWN => format!("; blocked by lines {}", shown.join(", ")),
+        n => format!(
+            "; blocked by lines {} and {} more",
+            shown.join(", "),
+            n - SITES_SHOWN
+        ),
     }
 }
 
 /// The lines where the binding that holds the base URL at `at` is used outside the
-/// statements of the requests in `key_spans` (a request without the key, a log line,
+/// statements of the requests in `key_spans` (sorted; a request without the key, a log line,
 /// another binding): moving its host would move those too. `None` when the binding's name
 /// cannot be told, so its uses cannot be listed.
 fn stray_uses(
     file: &SourceFile,
     tokens: &[Token],
+    layout: &Layout,
     lang: &dyn Language,
     at: usize,
     key_spans: &[usize],
@@ -516,8 +549,6 @@ fn stray_uses(
         return Some(Vec::new());
     }
     let mut lines = Vec::new();
-    // Parsed only when a use outside the requests assigns a variable.
-    let tree = std::cell::OnceCell::new();
     for (i, t) in tokens.iter().enumerate() {
         let named = match t.kind {
             TokKind::Ident => t.text(src) == name,
@@ -529,26 +560,39 @@ fn stray_uses(
             continue;
         }
         let statement = super::place::statement(src, tokens, lang, i);
-        let in_request = |r: &std::ops::Range<usize>| key_spans.iter().any(|k| r.contains(k));
+        let in_request = |r: &std::ops::Range<usize>| {
+            let first = key_spans.partition_point(|&k| k < r.start);
+            key_spans.get(first).is_some_and(|&k| k < r.end)
+        };
         if in_request(&statement) {
             continue;
         }
         // `const url = new URL(BASE + path)` read only by the request's own statements.
         let feeds_request = assigned_name(src, tokens, &statement, i).is_some_and(|(var, v)| {
-            let function = tree
-                .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes))
-                .as_ref()
-                .and_then(|t| crate::lang::tree::enclosing_function(t, statement.start));
-            // Where the local can be read: to the end of its function, or of the file.
-            let scope = statement.end..function.map_or(src.len(), |f| f.end);
-            let mut reads = tokens[v + 1..]
+            // Where the local can be read: to the first line indented less than its own (the
+            // end of its block), or to the end of the file. Read off the layout, not a syntax
+            // tree: a generated file can hold thousands of such locals.
+            let line = memchr::memrchr(b'\n', &src[..statement.start]).map_or(0, |nl| nl + 1);
+            let indent = src[line..]
                 .iter()
-                .take_while(|u| u.start() < scope.end)
-                .enumerate()
-                .filter(|(_, u)| u.kind == TokKind::Ident && u.text(src) == var)
-                .map(|(j, _)| super::place::statement(src, tokens, lang, v + 1 + j))
-                .peekable();
-            reads.peek().is_some() && reads.all(|r| r == statement || in_request(&r))
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let scope = statement.end
+                ..layout
+                    .next_line_indented_under(v, indent)
+                    .map_or(src.len(), |k| tokens[k].start());
+            // Bounded, so that a file reassigning one name thousands of times stays linear:
+            // a local read more often than that is not followed.
+            let reads: Vec<usize> = layout
+                .uses_after(var, v)
+                .take_while(|&u| tokens[u].start() < scope.end)
+                .take(READS_FOLLOWED + 1)
+                .collect();
+            (1..=READS_FOLLOWED).contains(&reads.len())
+                && reads.iter().all(|&u| {
+                    let r = super::place::statement(src, tokens, lang, u);
+                    r == statement || in_request(&r)
+                })
         });
         if !feeds_request {
             lines.push(file.line_index(t.start()) + 1);
@@ -854,8 +898,9 @@ fn upgrade_options_transport(file: &SourceFile, facts: &Facts, diagnostics: &mut
         match transport_edits(&file.bytes, &facts.tokens, &call) {
             Ok(extra) => {
                 let fix = d.fix.as_mut().expect("checked above");
-                fix.edits.extend(extra);
-                fix.edits.sort_by_key(|e| (e.range.start, e.range.end));
+                let mut edits: Vec<Edit> = fix.edits.iter().cloned().chain(extra).collect();
+                edits.sort_by_key(|e| (e.range.start, e.range.end));
+                fix.edits = edits.into();
             }
             Err(why) => d.withdraw_fix(why),
         }
@@ -1251,6 +1296,10 @@ mod tests {
         assert_eq!(blocked_by(&[12, 40], 8), "; blocked by lines 12, 40");
         assert_eq!(blocked_by(&[8], 8), "");
         assert_eq!(blocked_by(&[], 8), "");
+        assert_eq!(
+            blocked_by(&[3, 8, 12, 40, 41, 50], 8),
+            "; blocked by lines 3, 12, 40 and 2 more"
+        );
     }
 
     /// Requests on one base constant: a use of the constant outside them (a request without
@@ -1320,6 +1369,20 @@ mod tests {
     }
 
     #[test]
+    fn a_base_url_shared_by_too_many_requests_is_moved_by_hand() {
+        let file = |n: usize| {
+            let requests: String = (0..n)
+                .map(|i| format!("fetch(BASE + '/m{i}?apikey=' + k);\n"))
+                .collect();
+            format!("const BASE = 'https://api.whispir.com';\n{requests}")
+        };
+        let fixes = key_fixes("a.js", &file(MAX_SHARED_REQUESTS));
+        assert!(fixes.iter().all(|f| *f == Some(Applicability::Unsafe)));
+        let fixes = key_fixes("a.js", &file(MAX_SHARED_REQUESTS + 1));
+        assert!(fixes.iter().all(Option::is_none));
+    }
+
+    #[test]
     fn commented_out_code_does_not_hold_back_a_base_url() {
         let src = "const BASE = \"https://api.whispir.com\"\n\
                    func send(k string) {\n\
@@ -1375,8 +1438,15 @@ mod tests {
         let tokens = lang.tokenize(src.as_bytes());
         let key = src.find("apikey").unwrap();
         let at = src.find("https").unwrap();
-        assert_eq!(stray_uses(&file, &tokens, lang, at, &[key]), Some(vec![5]));
+        let layout = Layout::of_file(src.as_bytes(), &tokens);
+        assert_eq!(
+            stray_uses(&file, &tokens, &layout, lang, at, &[key]),
+            Some(vec![5])
+        );
         let both = [key, src.rfind("BASE").unwrap()];
-        assert_eq!(stray_uses(&file, &tokens, lang, at, &both), Some(vec![]));
+        assert_eq!(
+            stray_uses(&file, &tokens, &layout, lang, at, &both),
+            Some(vec![])
+        );
     }
 }

@@ -69,7 +69,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             fix: Fix {
                 applicability: Applicability::Safe,
                 message: message.into(),
-                edits: removal.edits,
+                edits: removal.edits.into(),
             },
             through: None,
         };
@@ -187,7 +187,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             let fix = Fix {
                 applicability,
                 message: message.into(),
-                edits: all,
+                edits: all.into(),
             };
             Plan::Fix {
                 fix,
@@ -906,7 +906,7 @@ fn set_by_statement(
                 fix: Fix {
                     applicability: removal.applicability,
                     message: format!("Send the key only as a header ({})", removal.how).into(),
-                    edits: vec![removal.edit],
+                    edits: [removal.edit].into(),
                 },
                 through: None,
                 key: value,
@@ -1002,10 +1002,10 @@ fn php_query_setter(src: &[u8], tokens: &[Token], p: &ApiKeyParam) -> Option<Pla
                 "Move the key to an `x-api-key` header (`{object_name}->addHeaders(…)` instead of the query setter; check the request's URL had no query of its own, which the setter replaced)"
             )
             .into(),
-            edits: vec![Edit::replace(
+            edits: [Edit::replace(
                 tokens[setter].start()..tokens[end].end(),
                 format!("addHeaders({headers})"),
-            )],
+            )].into(),
         },
         through: None,
         key: value,
@@ -1061,7 +1061,7 @@ fn params_to_headers(
                 "Move the key to an `x-api-key` header ({how}; the object may serve several requests)"
             )
             .into(),
-            edits,
+            edits: edits.into(),
         },
         through: None,
         key: value,
@@ -1176,7 +1176,7 @@ fn security_scheme(src: &[u8], p: &ApiKeyParam) -> Plan {
     let fix = Fix {
         applicability: Applicability::Safe,
         message: "Declare the key `in: header` as `x-api-key`".into(),
-        edits,
+        edits: edits.into(),
     };
     Plan::Fix {
         fix,

@@ -184,7 +184,7 @@ fn request_fix(
     Ok((!edits.is_empty()).then_some(Fix {
         applicability: Applicability::Safe,
         message: message.into(),
-        edits,
+        edits: edits.into(),
     }))
 }
 

@@ -101,6 +101,6 @@ fn host_fix(file: &SourceFile, h: &HostUse, region: Region, title: Arc<str>) -> 
     Fix {
         applicability: Applicability::Safe,
         message: title,
-        edits: host_edits(file, h, region),
+        edits: host_edits(file, h, region).into(),
     }
 }

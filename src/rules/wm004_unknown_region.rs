@@ -61,7 +61,7 @@ fn check(facts: &Facts, file: &SourceFile, _ctx: &RuleContext) -> Vec<Diagnostic
                     .with_fix(Some(Fix {
                         applicability: Applicability::Unsafe,
                         message: format!("Replace region `{label}` with `{}`", r.label()).into(),
-                        edits: vec![Edit::replace(label_range, r.label())],
+                        edits: [Edit::replace(label_range, r.label())].into(),
                     }))
             }
             None => d.with_help(format!("known regions: {}", Region::labels())),

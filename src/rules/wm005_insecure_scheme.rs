@@ -56,7 +56,7 @@ fn check(facts: &Facts, file: &SourceFile, _ctx: &RuleContext) -> Vec<Diagnostic
                 .with_fix(Some(Fix {
                     applicability: Applicability::Safe,
                     message: "Use `https`".into(),
-                    edits: vec![Edit::replace(scheme, "https")],
+                    edits: [Edit::replace(scheme, "https")].into(),
                 })),
             )
         })
