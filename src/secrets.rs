@@ -113,6 +113,14 @@ fn is_interpolation(v: &[u8]) -> bool {
     {
         return true;
     }
+    // The value read past a closing quote: `'x-api-key: ' . $this->api` gives `. $this->api`,
+    // an expression appended to the string (no key starts with an operator and a space).
+    if [&b". "[..], b"+ ", b".. "]
+        .iter()
+        .any(|op| v.starts_with(op))
+    {
+        return true;
+    }
     let second = v.get(1).copied().unwrap_or(0);
     match v[0] {
         b'{' => v.ends_with(b"}"),
@@ -1069,6 +1077,14 @@ mod tests {
         ] {
             assert_eq!(keys(&format!("WHISPIR_API_KEY={v}\n")), [], "{v}");
             assert_eq!(keys(&format!("-H \"x-api-key: {v}\"")), [], "{v}");
+        }
+        // A header string the key expression is appended to (PHP, as `fix` writes it).
+        for appended in [
+            "$h = ['x-api-key: ' . $this->api];",
+            "['http' => ['header' => 'x-api-key: ' . $this->api]]",
+            "headers.put(\"x-api-key: \" + this.key);",
+        ] {
+            assert_eq!(keys(appended), [], "{appended}");
         }
         assert_eq!(keys(&format!("WHISPIR_PASSWORD={k}\n")), []);
         // Recorded requests: VCR lists, WireMock matchers, HAR name/value pairs.
