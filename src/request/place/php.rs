@@ -491,6 +491,11 @@ fn single_assignment(
         .filter(|&j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == name)
         .collect();
     let shown = String::from_utf8_lossy(name);
+    if occurrences == [var] {
+        return Err(format!(
+            "`{shown}` is made outside this function (a parameter or a global); add `x-api-key` where it is created"
+        ));
+    }
     let [assigned, read] = occurrences[..] else {
         return Err(format!(
             "`{shown}` is not assigned once and read once here; add `x-api-key` to it by hand"
@@ -631,7 +636,7 @@ mod tests {
     #[test]
     fn stream_contexts_out_of_sight_stay_manual() {
         // From the caller.
-        assert!(manual("a.php", "<?php\nfunction f($k, $c) {\n    return file_get_contents('https://api.au.whispir.com/m?apikey=' . $k, false, $c);\n}\n").contains("`$c`"));
+        assert!(manual("a.php", "<?php\nfunction f($k, $c) {\n    return file_get_contents('https://api.au.whispir.com/m?apikey=' . $k, false, $c);\n}\n").contains("`$c` is made outside this function"));
         // Shared by two requests.
         manual(
             "a.php",

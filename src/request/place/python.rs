@@ -26,9 +26,9 @@ fn params_call(src: &[u8], tokens: &[Token], at: usize) -> Result<(usize, usize)
             open
         };
     }
-    let eq = prev_significant(tokens, value)
-        .filter(|&e| tokens[e].is_punct(src, "="))
-        .ok_or_else(not_params)?;
+    let Some(eq) = prev_significant(tokens, value).filter(|&e| tokens[e].is_punct(src, "=")) else {
+        return Err(encoded_elsewhere(src, tokens, value).unwrap_or_else(not_params));
+    };
     let Some(kw) = prev_significant(tokens, eq).filter(|&k| tokens[k].text(src) == b"params")
     else {
         if enclosing_open(src, tokens, eq).is_none() {
@@ -47,6 +47,30 @@ fn params_call(src: &[u8], tokens: &[Token], at: usize) -> Result<(usize, usize)
         .filter(|&n| tokens[n].kind == TokKind::Ident)
         .ok_or_else(not_params)?;
     Ok((name, open))
+}
+
+/// Why a query dict given to a call other than a request (token `value`, the dict) is not
+/// fixed here: `urlencode({…})` builds a URL that is sent elsewhere; `r.prepare_url(url, {…})`
+/// in a requests auth hook adds the key to every request the hook is attached to.
+fn encoded_elsewhere(src: &[u8], tokens: &[Token], value: usize) -> Option<String> {
+    let open = enclosing_open(src, tokens, value).filter(|&o| tokens[o].is_punct(src, "("))?;
+    let name = prev_significant(tokens, open).filter(|&n| tokens[n].kind == TokKind::Ident)?;
+    match tokens[name].text(src) {
+        b"urlencode" => Some(
+            "the query is encoded with `urlencode(…)` into a URL that is not sent here; add the header where that URL is requested, in the same change that removes the key"
+                .into(),
+        ),
+        b"prepare_url" => {
+            let receiver = prev_significant(tokens, name)
+                .filter(|&d| tokens[d].is_punct(src, "."))
+                .and_then(|d| prev_significant(tokens, d))
+                .map_or("r".into(), |r| String::from_utf8_lossy(tokens[r].text(src)).into_owned());
+            Some(format!(
+                "`{receiver}.prepare_url(…)` adds the key to every request the hook is attached to; set `{receiver}.headers[\"x-api-key\"]` there instead once all of them go to a regional host"
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// `apikey` in `dict(apikey=k, …)`.
@@ -210,6 +234,21 @@ mod tests {
                 "import requests\n\ndef f(k):\n    query = {'apikey': k}; n = 1\n    return requests.get('https://api.au.whispir.com/m', params=query)\n"
             )
             .contains("only the key")
+        );
+        // Encoded into a URL sent elsewhere, or added by an auth hook: said exactly.
+        assert!(
+            manual(
+                "a.py",
+                "from urllib.parse import urlencode\n# Whispir\ndef link(k):\n    return BASE + '?' + urlencode({'apikey': k, 'first': 0})\n"
+            )
+            .contains("`urlencode(…)`")
+        );
+        assert!(
+            manual(
+                "a.py",
+                "# Whispir\nclass A(AuthBase):\n    def __call__(self, r):\n        r.prepare_url(r.url, {'apikey': self.k})\n        return r\n"
+            )
+            .contains("set `r.headers[\"x-api-key\"]` there instead")
         );
         // Passed as the body, not the query.
         manual(
