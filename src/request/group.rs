@@ -1395,6 +1395,24 @@ mod tests {
     }
 
     #[test]
+    fn a_go_url_values_key_belongs_to_the_request_that_encodes_it() {
+        // The request is regional: the file's retired constant (held back by a keyless
+        // request) is not its host.
+        let src = "const legacy = \"https://api.whispir.com\"\n\
+                   func Ping() { http.Head(legacy) }\n\
+                   func Scenarios(k string) {\n\
+                   \tq := url.Values{\"apikey\": {k}, \"n\": {\"1\"}}\n\
+                   \treq, err := http.NewRequest(\"GET\", \"https://api.au.whispir.com/s?\"+q.Encode(), nil)\n\
+                   \tif err != nil {\n\t\treturn\n\t}\n\
+                   \tdo(req)\n\
+                   }\n";
+        assert_eq!(key_fixes("a.go", src), [Some(Applicability::Safe)]);
+        // Encoded into a request on the retired constant: that request's, held back with it.
+        let src = src.replace("\"https://api.au.whispir.com/s?\"", "legacy+\"/s?\"");
+        assert_eq!(key_fixes("a.go", &src), [None]);
+    }
+
+    #[test]
     fn a_rust_request_whose_host_comes_from_a_regional_helper_is_regional() {
         // `self.base()` builds a regional host: the request is not the retired constant's,
         // and its key moves (unsafely: the host is known through another function).

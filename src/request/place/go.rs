@@ -294,9 +294,18 @@ fn key_only_values_edits(
         return Err(whole());
     };
     let content = tokens[literal].content();
-    if content.len() < 2 || src[content.end - 1] != b'?' {
+    if content.is_empty() || src[content.end - 1] != b'?' {
         return Err(whole());
     }
+    // `… + "?" + q.Encode()`: the literal goes with the `+` before it.
+    let query_only = if content.len() == 1 {
+        let plus = prev_significant(tokens, literal)
+            .filter(|&p| tokens[p].is_punct(src, "+"))
+            .ok_or_else(whole)?;
+        Some(prev_significant(tokens, plus).ok_or_else(whole)?)
+    } else {
+        None
+    };
     // Go refuses an unused import: `net/url` must still be read elsewhere.
     let url_read_elsewhere = tokens.iter().enumerate().any(|(j, t)| {
         t.kind == TokKind::Ident
@@ -318,11 +327,17 @@ fn key_only_values_edits(
             whole()
         ));
     }
-    Ok(vec![
-        Edit::delete(declaration),
-        Edit::delete(content.end - 1..content.end),
-        Edit::delete(tokens[literal].end()..tokens[k].end()),
-    ])
+    Ok(match query_only {
+        Some(before) => vec![
+            Edit::delete(declaration),
+            Edit::delete(tokens[before].end()..tokens[k].end()),
+        ],
+        None => vec![
+            Edit::delete(declaration),
+            Edit::delete(content.end - 1..content.end),
+            Edit::delete(tokens[literal].end()..tokens[k].end()),
+        ],
+    })
 }
 
 /// `q.Add("apikey", k)` (or `q.Set`) on a line of its own, adding the key to the query that
@@ -366,15 +381,86 @@ pub(crate) fn query_statement(
 
 /// For a key added by a `QueryStatement` at byte `at`: the byte range of the statement
 /// that made its request (`req, err := http.NewRequest(…, URL, …)`), which names its host.
+/// Also for a key in `q := url.Values{…}` whose one `q.Encode()` is read by the request's
+/// URL argument, or by `req.URL.RawQuery = q.Encode()`.
 pub(crate) fn query_request(
     src: &[u8],
     tokens: &[Token],
     at: usize,
 ) -> Option<std::ops::Range<usize>> {
-    let added = query_statement(src, tokens, token_at(tokens, at)?)?.ok()?;
-    let (made, call) = added.made;
+    let key = token_at(tokens, at)?;
+    let made = match query_statement(src, tokens, key) {
+        Some(added) => added.ok()?.made.0,
+        None => values_request(src, tokens, key)?,
+    };
     let var = assigned_request(src, tokens, made)?;
+    let call = next_significant(tokens, made)?;
     Some(tokens[var].start()..tokens[matching_close(src, tokens, call)?].end())
+}
+
+/// The `http.NewRequest` (name token) that sends `q := url.Values{…}` holding the key token
+/// `key`, when `q` is encoded exactly once in its block: in that call's arguments, or as
+/// `req.URL.RawQuery = q.Encode()` for the request made before.
+fn values_request(src: &[u8], tokens: &[Token], key: usize) -> Option<usize> {
+    use crate::lang::tokens::enclosing_open;
+    let open = enclosing_open(src, tokens, key).filter(|&o| tokens[o].is_punct(src, "{"))?;
+    let ty = prev_significant(tokens, open).filter(|&t| tokens[t].text(src) == b"Values")?;
+    let var = prev_significant(tokens, callee_start(src, tokens, ty))
+        .filter(|&q| tokens[q].is_punct(src, "="))
+        .and_then(|q| prev_significant(tokens, q))
+        .filter(|&c| tokens[c].is_punct(src, ":"))
+        .and_then(|c| prev_significant(tokens, c))?;
+    let body = enclosing_open(src, tokens, var)?;
+    let body_end = matching_close(src, tokens, body)?;
+    let name = tokens[var].text(src);
+    let mut encodes = (matching_close(src, tokens, open)? + 1..body_end).filter(|&j| {
+        tokens[j].text(src) == name
+            && !is_method(src, tokens, j)
+            && next_significant(tokens, j)
+                .and_then(|d| next_significant(tokens, d))
+                .is_some_and(|m| tokens[m].text(src) == b"Encode")
+    });
+    let (Some(read), None) = (encodes.next(), encodes.next()) else {
+        return None;
+    };
+    // In the request's own arguments.
+    let mut inner = read;
+    while let Some(o) = enclosing_open(src, tokens, inner).filter(|&o| o > body) {
+        let callee = prev_significant(tokens, o).filter(|&n| {
+            matches!(
+                tokens[n].text(src),
+                b"NewRequest" | b"NewRequestWithContext"
+            )
+        });
+        if let Some(made) = callee {
+            return Some(made);
+        }
+        inner = o;
+    }
+    // `R.URL.RawQuery = q.Encode()`.
+    let mut k = read;
+    for want in [b"=".as_slice(), b"RawQuery", b".", b"URL", b"."] {
+        k = prev_significant(tokens, k).filter(|&p| tokens[p].text(src) == want)?;
+    }
+    let request = prev_significant(tokens, k)?;
+    made_before(src, tokens, tokens[request].text(src), body, request)
+}
+
+/// The `http.NewRequest` call (name token) that assigns the variable `name`, the last one in
+/// the block at `body` before token `before`.
+fn made_before(
+    src: &[u8],
+    tokens: &[Token],
+    name: &[u8],
+    body: usize,
+    before: usize,
+) -> Option<usize> {
+    (body + 1..before).rev().find(|&j| {
+        matches!(
+            tokens[j].text(src),
+            b"NewRequest" | b"NewRequestWithContext"
+        ) && assigned_request(src, tokens, j).is_some_and(|v| tokens[v].text(src) == name)
+    })
 }
 
 /// For the statement `q.Add(…)` (tokens `var` and the call's `(`): the lines to delete and
@@ -479,14 +565,7 @@ fn query_of_request(
             "`{q_name}` is copied from one request's query and put back into another's"
         ));
     }
-    let made = (body + 1..request)
-        .rev()
-        .find(|&j| {
-            matches!(
-                tokens[j].text(src),
-                b"NewRequest" | b"NewRequestWithContext"
-            ) && assigned_request(src, tokens, j).is_some_and(|v| tokens[v].text(src) == r)
-        })
+    let made = made_before(src, tokens, r, body, request)
         .ok_or("the request whose query is set is not made by `http.NewRequest` in this block")?;
     let call = next_significant(tokens, made)
         .filter(|&o| tokens[o].is_punct(src, "("))
@@ -1002,6 +1081,15 @@ mod tests {
             let reason = manual("a.go", &src);
             assert!(reason.contains(why), "{reason}\n{src}");
         }
+        // `+ "?" + q.Encode()`: the `"?"` goes with its `+`.
+        let src = format!(
+            "{head}const base = \"https://api.au.whispir.com\"\n\nfunc F(key, id string) {{\n\tq := url.Values{{\"apikey\": {{key}}}}\n\treq, _ := http.NewRequest(\"GET\", base+\"/s/\"+id+\"?\"+q.Encode(), nil)\n\tdo(req)\n}}\n"
+        );
+        assert!(
+            safe("a.go", &src).contains("http.NewRequest(\"GET\", base+\"/s/\"+id, nil)\n\treq.Header.Set(\"x-api-key\", key)\n"),
+            "{}",
+            safe("a.go", &src)
+        );
         let alone = "import \"net/url\"\n\nfunc F(key string) {\n\tq := url.Values{\"apikey\": {key}}\n\treq, _ := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m?\"+q.Encode(), nil)\n\tdo(req)\n}\n";
         assert!(manual("a.go", alone).contains("`net/url` import"));
     }
