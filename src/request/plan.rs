@@ -37,6 +37,9 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             place::url_param(src, &facts.tokens, p, &facts.x_api_key_at)
         }
         ParamShape::Builder => {
+            if let Some(entry) = query_collection_entry(file, facts, lang, p) {
+                return entry;
+            }
             if let Some(by_hand) = set_by_statement(src, &facts.tokens, lang, p) {
                 return by_hand;
             }
@@ -1006,6 +1009,99 @@ fn php_query_setter(src: &[u8], tokens: &[Token], p: &ApiKeyParam) -> Option<Pla
                 tokens[setter].start()..tokens[end].end(),
                 format!("addHeaders({headers})"),
             )].into(),
+        },
+        through: None,
+        key: value,
+    })
+}
+
+/// C#'s `var q = HttpUtility.ParseQueryString(…); q["apikey"] = k;`: the entry's statement
+/// goes, and the one request that reads `q` (into its URL) gets the header, in one fix with the
+/// placement's applicability (the collection is a local built for that request). `None` when
+/// the shape does not hold or the request cannot take the header (the entry stays manual).
+fn query_collection_entry(
+    file: &SourceFile,
+    facts: &Facts,
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<Plan> {
+    let (src, tokens) = (&file.bytes[..], &facts.tokens[..]);
+    if lang.request_style() != crate::lang::RequestStyle::CSharp || p.value.is_empty() {
+        return None;
+    }
+    let key = token_at(tokens, p.name.start)?;
+    let bracket = prev_significant(tokens, key).filter(|&b| tokens[b].is_punct(src, "["))?;
+    let object = prev_significant(tokens, bracket).filter(|&o| tokens[o].kind == TokKind::Ident)?;
+    let name = tokens[object].text(src);
+    let close = next_significant(tokens, key).filter(|&c| tokens[c].is_punct(src, "]"))?;
+    next_significant(tokens, close).filter(|&e| tokens[e].is_punct(src, "="))?;
+    let value_end = token_at(tokens, p.value.end.saturating_sub(1))?;
+    next_significant(tokens, value_end).filter(|&s| tokens[s].is_punct(src, ";"))?;
+    let line = place::line_of_statement(src, tokens, object, value_end)?;
+    let block = enclosing_open(src, tokens, object).filter(|&o| tokens[o].is_punct(src, "{"))?;
+    let block_end = matching_close(src, tokens, block)?;
+    let named = |j: &usize| {
+        tokens[*j].kind == TokKind::Ident
+            && tokens[*j].text(src) == name
+            && !prev_significant(tokens, *j).is_some_and(|d| tokens[d].is_punct(src, "."))
+    };
+    // Declared in the block as the query collection: `var q = HttpUtility.ParseQueryString(…)`.
+    let declared = (block..object).filter(named).any(|j| {
+        next_significant(tokens, j).is_some_and(|e| tokens[e].is_punct(src, "="))
+            && tokens[j..tokens.len().min(j + 6)]
+                .iter()
+                .any(|t| t.text(src) == b"ParseQueryString")
+    });
+    // Read once after the entry; `q["…"] = …` writes build it.
+    let reads: Vec<usize> = (value_end..block_end)
+        .filter(named)
+        .filter(|&j| {
+            let write = next_significant(tokens, j)
+                .filter(|&b| tokens[b].is_punct(src, "["))
+                .and_then(|b| matching_close(src, tokens, b))
+                .and_then(|c| next_significant(tokens, c))
+                .is_some_and(|e| tokens[e].is_punct(src, "="));
+            !write
+        })
+        .collect();
+    let [read] = reads[..] else {
+        return None;
+    };
+    if !declared || next_significant(tokens, read).is_some_and(|e| tokens[e].is_punct(src, "=")) {
+        return None;
+    }
+    let value = String::from_utf8_lossy(&src[p.value.clone()])
+        .trim()
+        .to_string();
+    let key_source = KeySource::Expr(value.clone());
+    let req = Request {
+        src,
+        tokens,
+        lang,
+        at: tokens[read].span(),
+        origin: p.name.clone(),
+        key: &key_source,
+        builder: false,
+        x_api_key_at: &facts.x_api_key_at,
+        openers: &facts.openers,
+        layout: &facts.layout,
+    };
+    let placement = place::place(&req).ok()?;
+    let mut edits = placement.edits;
+    edits.push(Edit::delete(line));
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    if edits.windows(2).any(|w| w[0].range.end > w[1].range.start) {
+        return None;
+    }
+    Some(Plan::Fix {
+        fix: Fix {
+            applicability: placement.applicability,
+            message: format!(
+                "Move the key to an `x-api-key` header ({}; the query entry's statement goes)",
+                placement.how
+            )
+            .into(),
+            edits: edits.into(),
         },
         through: None,
         key: value,

@@ -865,6 +865,18 @@ mod tests {
     }
 
     #[test]
+    fn a_parse_query_string_entry_goes_with_its_statement_and_the_request_gets_the_header() {
+        let src = "// Whispir\nclass A {\n    HttpClient _http;\n    Task<HttpResponseMessage> M(string key) {\n        var query = HttpUtility.ParseQueryString(string.Empty);\n        query[\"apikey\"] = key;\n        query[\"view\"] = \"detailed\";\n        return _http.GetAsync(\"https://api.au.whispir.com/messages?\" + query);\n    }\n}\n";
+        assert_eq!(
+            safe("A.cs", src),
+            "// Whispir\nclass A {\n    HttpClient _http;\n    Task<HttpResponseMessage> M(string key) {\n        var query = HttpUtility.ParseQueryString(string.Empty);\n        query[\"view\"] = \"detailed\";\n        return _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, \"https://api.au.whispir.com/messages?\" + query) { Headers = { { \"x-api-key\", key } } });\n    }\n}\n"
+        );
+        // Read by two requests: which one sends the key is not one place.
+        let twice = src.replace("        return", "        _http.GetAsync(\"https://api.au.whispir.com/audit?\" + query);\n        return");
+        assert!(manual("A.cs", &twice).contains("statement of its own"));
+    }
+
+    #[test]
     fn shortcuts_on_something_not_declared_as_an_http_client_stay_manual() {
         // A wrapper type may have its own GetAsync and no SendAsync.
         let reason = manual(
