@@ -4,7 +4,7 @@ use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
-    enclosing_open, matching_close, next_significant, prev_significant, token_at,
+    enclosing_open, expression_end, matching_close, next_significant, prev_significant, token_at,
 };
 use crate::lang::{TokKind, Token};
 
@@ -82,6 +82,35 @@ fn keyword_of_dict_call(src: &[u8], tokens: &[Token], at: usize) -> bool {
             .is_some_and(|d| tokens[d].text(src) == b"dict")
 }
 
+/// `headers=HEADERS`, `headers=self.headers()`: headers computed elsewhere become
+/// `{**HEADERS, "x-api-key": k}`, the key winning over any spelling of it they already hold.
+/// Unsafe: the value is not in sight (it could be `None`, or a header the request must not
+/// send twice under another case).
+fn merged_headers(
+    src: &[u8],
+    tokens: &[Token],
+    v: usize,
+    entry: &str,
+) -> Result<Placement, String> {
+    let end = expression_end(src, tokens, v);
+    let expr = src[tokens[v].start()..end].trim_ascii();
+    if expr.is_empty() || expr == b"None" || !plain_argument(src, tokens, &(tokens[v].start()..end))
+    {
+        return Err(
+            "the request's headers are not a dict the fix can extend; add `x-api-key` to them"
+                .into(),
+        );
+    }
+    Ok(Placement {
+        edits: vec![
+            Edit::insert(tokens[v].start(), "{**"),
+            Edit::insert(end, format!(", {entry}}}")),
+        ],
+        applicability: Applicability::Unsafe,
+        how: "merge `x-api-key` into the request's computed headers".into(),
+    })
+}
+
 /// requests/httpx/aiohttp: `headers=` of the same call, extended or added.
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
@@ -115,7 +144,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             let v = next_significant(tokens, next_significant(tokens, k).expect("checked"))
                 .ok_or("`headers=` without a value")?;
             if !tokens[v].is_punct(src, "{") {
-                return Err("the request's headers are a variable; add `x-api-key` there".into());
+                return merged_headers(src, tokens, v, &entry);
             }
             insert_first(src, tokens, v, &entry)
         }
@@ -192,6 +221,37 @@ mod tests {
         assert_eq!(
             safe("a.py", src),
             "import requests\n\ndef f(k):\n    return requests.get('https://api.au.whispir.com/m', headers={'x-api-key': k})\n"
+        );
+    }
+
+    #[test]
+    fn computed_headers_are_merged_with_the_key_unsafely() {
+        let src = "import requests\n\ndef f(k):\n    return requests.get('https://api.au.whispir.com/m?apikey=' + k, headers=HEADERS)\n";
+        let (out, a) = fix("a.py", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert!(
+            out.contains(
+                "requests.get('https://api.au.whispir.com/m', headers={**HEADERS, 'x-api-key': k})"
+            ),
+            "{out}"
+        );
+        let src = "import requests\n\ndef f(k):\n    return requests.get('https://api.au.whispir.com/m', params={'apikey': k}, headers=self.headers(), timeout=5)\n";
+        assert!(
+            fix("a.py", src)
+                .unwrap()
+                .0
+                .contains("headers={**self.headers(), 'x-api-key': k}, timeout=5)"),
+            "{}",
+            fix("a.py", src).unwrap().0
+        );
+        // `None`, or a choice between values: by hand.
+        manual(
+            "a.py",
+            "import requests\nrequests.get('https://api.au.whispir.com/m?apikey=' + k, headers=None)\n",
+        );
+        manual(
+            "a.py",
+            "import requests\nrequests.get('https://api.au.whispir.com/m?apikey=' + k, headers=H if x else G)\n",
         );
     }
 
