@@ -28,7 +28,7 @@ options of a .NET query-string authentication handler (`Name = \"apikey\"` for a
 `QueryString…` handler, or with `Location = ApiKeyLocation.QueryString`), a Postman `query`
 entry, an OpenAPI/Swagger security scheme with `in: query` and `name: apikey`, or a recorded
 request (a VCR cassette's `uri`, a HAR entry's `url` and `queryString`, a WireMock mapping's
-`url` or `queryParameters`). Query builders count only in a file that talks to Whispir:
+`url`, `urlPattern` or `queryParameters`). Query builders count only in a file that talks to Whispir:
 another vendor's `apikey` elsewhere is not reported.
 
 ## Why
@@ -48,13 +48,21 @@ to add and where.
 A recorded request gets the header where its format records headers — VCR `X-Api-Key:
 [\"KEY\"]`, HAR `{\"name\": \"x-api-key\", \"value\": \"KEY\"}`, WireMock `\"x-api-key\":
 {\"equalTo\": \"KEY\"}` — with the recorded value unchanged, in the same fix that moves its
-retired host, so that replay matches the migrated client.
+retired host, so that replay matches the migrated client. A WireMock `urlPattern` that ends
+with the parameter gets a matcher of the value's own pattern (`{\"matches\": \"[0-9a-f]{32}\"}`);
+one that goes on after it is left to a person.
+
+A request on an axios instance made once in the file (`api = axios.create({…})`) takes its
+headers like `axios` itself; when the instance already sends `x-api-key` with the same key,
+the parameter just goes.
 
 A request to the retired gateway moves its host in the same fix (with `--region`). When that
 host is a base URL bound in the same file and read by several requests, the fix is one for
 the binding and all of them (`--unsafe-fixes`), offered only when every use of the binding is
-such a request and each can take the header; otherwise (a use outside them, in this file or
-another) nothing in the group moves and the findings name the lines that block it.
+such a request and each can take the header (a use that builds a local read only by them
+counts as theirs; commented-out code does not count); otherwise (a use outside them, in this
+file or another, or more than 64 requests on one base) nothing in the group moves and the
+findings name the lines that block it.
 
 ## Example
 
