@@ -42,6 +42,9 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             "HttpURLConnection: add `conn.setRequestProperty(\"x-api-key\", …)` where the connection is opened".into(),
         );
     }
+    if matches!(callee.as_str(), "listOf" | "arrayOf" | "of" | "asList") {
+        return raw_http_lines(req, lit, open, idx);
+    }
     let only_url = idx == 0 && args.len() == 1;
     let chain = match callee.as_str() {
         "newBuilder" | "url" | "uri" if !only_url => {
@@ -115,6 +118,79 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         edits: vec![edit],
         applicability: Applicability::Safe,
         how: format!("add `.header(\"x-api-key\", …)` after `.{callee}(…)`"),
+    })
+}
+
+/// A request written as lines of raw HTTP in a list (`listOf("POST https://…?apikey=K",
+/// "Content-Type: …")`, a template or documentation): a header line
+/// `"x-api-key: K",` follows the request line. Unsafe, as text rather than a request made here.
+fn raw_http_lines(req: &Request, lit: usize, open: usize, idx: usize) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let not_http = || "the URL is in a list, not in a request line of raw HTTP".to_string();
+    let args = arguments(src, tokens, open);
+    let line = &tokens[lit];
+    let method = line
+        .content_text(src)
+        .split(|&b| b == b' ')
+        .next()
+        .unwrap_or_default();
+    if args[idx] != line.span()
+        || line.kind != TokKind::Str
+        || !matches!(
+            method,
+            b"GET" | b"POST" | b"PUT" | b"PATCH" | b"DELETE" | b"HEAD"
+        )
+    {
+        return Err(not_http());
+    }
+    // The header lines after it: one that already says `x-api-key` leaves only the parameter.
+    let header_lines = args[idx + 1..].iter().take_while(|a| {
+        token_at(tokens, a.start).is_some_and(|t| {
+            let content = tokens[t].content_text(src);
+            tokens[t].kind == TokKind::Str
+                && content.iter().position(|&b| b == b':').is_some_and(|c| {
+                    c > 0
+                        && content[..c]
+                            .iter()
+                            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+                })
+        })
+    });
+    if header_lines.clone().any(|a| {
+        String::from_utf8_lossy(&src[a.clone()])
+            .to_ascii_lowercase()
+            .contains("x-api-key:")
+    }) {
+        return Ok(already(
+            "the request's header lines already say `x-api-key`",
+        ));
+    }
+    let value = match req.key {
+        KeySource::Expr(e) if req.lang.name() == "kotlin" => format!("${{{e}}}"),
+        KeySource::Expr(_) => {
+            return Err(
+                "the key is an expression; add an `x-api-key:` line after the request line".into(),
+            );
+        }
+        KeySource::Literal(l) | KeySource::Template(l) => l.clone(),
+    };
+    let comma = next_significant(tokens, lit)
+        .filter(|&c| {
+            tokens[c].is_punct(src, ",")
+                && ends_line(src, tokens, c)
+                && first_on_line(src, line.start())
+        })
+        .ok_or("the request line is not an element of its own line")?;
+    let quote = src[line.start()] as char;
+    Ok(Placement {
+        edits: vec![line_after(
+            src,
+            tokens[comma].end(),
+            &indent_of(src, line.start()),
+            &format!("{quote}x-api-key: {value}{quote},"),
+        )],
+        applicability: Applicability::Unsafe,
+        how: "add an `x-api-key:` header line after the request line".into(),
     })
 }
 
@@ -1587,6 +1663,29 @@ interface Api {
             reason.contains("`url` is read 3 times")
                 && reason.contains("the one on line 5 is not (`log(…)`"),
             "{reason}"
+        );
+    }
+
+    #[test]
+    fn raw_http_lines_in_a_list_get_a_header_line_unsafely() {
+        let src = "fun raw(): String = listOf(\n    \"POST https://api.au.whispir.com/messages?apikey=<YOUR API KEY>\",\n    \"Content-Type: application/json\",\n).joinToString(\"\\n\")\n";
+        let (out, applicability) = fix("A.kt", src).expect("fixable");
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "fun raw(): String = listOf(\n    \"POST https://api.au.whispir.com/messages\",\n    \"x-api-key: <YOUR API KEY>\",\n    \"Content-Type: application/json\",\n).joinToString(\"\\n\")\n"
+        );
+        // A header line that already says it: only the parameter goes.
+        let sent = src.replace(
+            "\"Content-Type",
+            "\"X-Api-Key: <YOUR API KEY>\",\n    \"Content-Type",
+        );
+        let (out, _) = fix("A.kt", &sent).expect("fixable");
+        assert_eq!(out.matches("<YOUR API KEY>").count(), 1, "{out}");
+        // Not a request line: any other list of strings.
+        manual(
+            "A.kt",
+            "val urls = listOf(\n    \"https://api.au.whispir.com/messages?apikey=<YOUR API KEY>\",\n)\n",
         );
     }
 
