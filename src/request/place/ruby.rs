@@ -3,7 +3,9 @@
 use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
-use crate::lang::tokens::{arguments, enclosing_open, matching_close, prev_significant, token_at};
+use crate::lang::tokens::{
+    arguments, enclosing_open, expression_end, matching_close, prev_significant, token_at,
+};
 use crate::lang::{TokKind, Token};
 
 const RUBY_VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
@@ -30,13 +32,14 @@ fn httparty_call(src: &[u8], tokens: &[Token], name: usize) -> Result<(), String
     }
 }
 
-/// Adds `x-api-key` to the `headers:` of the HTTParty call at `open` (created when missing).
+/// Adds `x-api-key` to the `headers:` of the HTTParty call at `open` (created when missing);
+/// headers computed elsewhere (`headers: hdrs`) are merged with it, unsafely (out of sight).
 fn ruby_headers(
     src: &[u8],
     tokens: &[Token],
     open: usize,
     entry: &str,
-) -> Result<Vec<Edit>, String> {
+) -> Result<(Vec<Edit>, Applicability), String> {
     let args = arguments(src, tokens, open);
     let last = args.last().ok_or("the call has no arguments")?;
     let last_tok = token_at(tokens, last.start).ok_or("unreadable argument")?;
@@ -46,19 +49,35 @@ fn ruby_headers(
         .filter(|&h| matching_close(src, tokens, h).is_some_and(|c| tokens[c].end() == last.end));
     let scope = hash.unwrap_or(open);
     if let Some(v) = entry_value(src, tokens, scope, "headers") {
-        if !tokens[v].is_punct(src, "{") {
-            return Err("the request's headers are a variable; add `x-api-key` there".into());
+        if tokens[v].is_punct(src, "{") {
+            return Ok((
+                vec![insert_first(src, tokens, v, entry)],
+                Applicability::Safe,
+            ));
         }
-        return Ok(vec![insert_first(src, tokens, v, entry)]);
+        // `headers: hdrs`, `headers: default_headers(id)`: one receiver for `.merge`.
+        let end = expression_end(src, tokens, v);
+        let expr = &src[tokens[v].start()..end];
+        if expr == b"nil" || expr.iter().any(u8::is_ascii_whitespace) {
+            return Err(
+                "the request's headers are not a hash the fix can extend; add `x-api-key` to them"
+                    .into(),
+            );
+        }
+        return Ok((
+            vec![Edit::insert(end, format!(".merge({entry})"))],
+            Applicability::Unsafe,
+        ));
     }
     let text = format!("headers: {{ {entry} }}");
-    match hash {
-        Some(h) => Ok(vec![insert_first(src, tokens, h, &text)]),
+    let edits = match hash {
+        Some(h) => vec![insert_first(src, tokens, h, &text)],
         None if tokens[last_tok].is_punct(src, "&") => {
-            Err("the call ends with a block argument".into())
+            return Err("the call ends with a block argument".into());
         }
-        None => append_argument(src, tokens, open, &text),
-    }
+        None => append_argument(src, tokens, open, &text)?,
+    };
+    Ok((edits, Applicability::Safe))
 }
 
 /// Faraday: `Faraday.new(url: …, params: { apikey: k })` sends its params with every request
@@ -77,7 +96,7 @@ fn faraday_params(req: &Request, owner: usize, entry: &str) -> Result<Placement,
         return Err(not_faraday());
     }
     Ok(Placement {
-        edits: ruby_headers(src, tokens, open, entry)?,
+        edits: ruby_headers(src, tokens, open, entry)?.0,
         applicability: Applicability::Unsafe,
         how: "add `x-api-key` to the Faraday connection's headers".into(),
     })
@@ -137,11 +156,16 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let q = style_quote(req, lit);
     let value = req.key.as_code(q);
     let entry = format!("{q}x-api-key{q} => {value}");
-    let httparty = |edits| {
+    let httparty = |(edits, applicability)| {
+        let how = if applicability == Applicability::Unsafe {
+            "merge `x-api-key` into the HTTParty request's computed headers"
+        } else {
+            "add `x-api-key` to the HTTParty request's headers"
+        };
         Ok(Placement {
             edits,
-            applicability: Applicability::Safe,
-            how: "add `x-api-key` to the HTTParty request's headers".into(),
+            applicability,
+            how: how.into(),
         })
     };
     if req.builder {
@@ -375,6 +399,24 @@ mod tests {
     }
 
     #[test]
+    fn httparty_computed_headers_are_merged_unsafely() {
+        let src = "HTTParty.get(\"https://api.au.whispir.com/m?apikey=#{@k}\", headers: hdrs)\n";
+        let (out, a) = fix("a.rb", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "HTTParty.get(\"https://api.au.whispir.com/m\", headers: hdrs.merge(\"x-api-key\" => @k))\n"
+        );
+        let src = "HTTParty.get(\"https://api.au.whispir.com/m?apikey=#{@k}\", headers: default_headers(1), timeout: 5)\n";
+        assert!(
+            fix("a.rb", src)
+                .unwrap()
+                .0
+                .contains("headers: default_headers(1).merge(\"x-api-key\" => @k), timeout: 5)")
+        );
+    }
+
+    #[test]
     fn httparty_class_call_gets_headers() {
         let src = "class C\n  include HTTParty\n  base_uri 'https://api.au.whispir.com'\n  def contact(id)\n    self.class.get(\"/contacts/#{id}/?apikey=#{@api_key}\", basic_auth: @auth)\n  end\nend\n";
         assert_eq!(
@@ -423,10 +465,10 @@ mod tests {
             "a.rb",
             "conn.get(\"https://api.au.whispir.com/m?apikey=#{@k}\", headers: {})\n",
         );
-        // Headers held in a variable.
+        // Headers that are not one receiver.
         manual(
             "a.rb",
-            "HTTParty.get(\"https://api.au.whispir.com/m?apikey=#{@k}\", headers: hdrs)\n",
+            "HTTParty.get(\"https://api.au.whispir.com/m?apikey=#{@k}\", headers: a || b)\n",
         );
     }
 }
