@@ -37,6 +37,9 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     if let Some(setter) = request_object(src, tokens, &callee, name) {
         return declared_request(req, name, open, idx, setter);
     }
+    if receiver.is_none() && idx == 0 && args.len() == 1 && opens_connection(req, &callee) {
+        return helper_connection(req, name, open);
+    }
     if callee == "URL" || callee == "openConnection" {
         return Err(
             "HttpURLConnection: add `conn.setRequestProperty(\"x-api-key\", …)` where the connection is opened".into(),
@@ -191,6 +194,67 @@ fn raw_http_lines(req: &Request, lit: usize, open: usize, idx: usize) -> Result<
         )],
         applicability: Applicability::Unsafe,
         how: "add an `x-api-key:` header line after the request line".into(),
+    })
+}
+
+/// Whether this file declares a method `name` returning an `HttpURLConnection` (a helper that
+/// opens the connection for a URL: `private HttpURLConnection open(String url)`).
+fn opens_connection(req: &Request, name: &str) -> bool {
+    let (src, tokens) = (req.src, req.tokens);
+    req.lang.name() != "kotlin"
+        && tokens.windows(3).any(|w| {
+            w[0].text(src) == b"HttpURLConnection"
+                && w[1].text(src) == name.as_bytes()
+                && w[2].is_punct(src, "(")
+        })
+}
+
+/// `return open(URL).getResponseCode();` where `open` is such a helper: the connection gets a
+/// local of its own so the header can be set before it is used,
+/// `HttpURLConnection conn = open(URL); conn.setRequestProperty("x-api-key", k); return
+/// conn.getResponseCode();`. Unsafe: what the helper does with the URL is a path through
+/// another function.
+fn helper_connection(req: &Request, name: usize, open: usize) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let callee = text_of(src, &tokens[name]);
+    let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    let (s, _) = logical_statement(req, name);
+    let at = statement_line(req, s, name).map_err(|why| format!("`{callee}(…)`: {why}"))?;
+    // Before the call only `return` or an assignment's target; after it, a member call.
+    let simple_prefix = (s..name).all(|j| {
+        matches!(
+            tokens[j].kind,
+            TokKind::Ident | TokKind::Newline | TokKind::Comment
+        ) || tokens[j].is_punct(src, "=")
+    });
+    let used = next_significant(tokens, close).is_some_and(|d| tokens[d].is_punct(src, "."));
+    if !simple_prefix || !used || tokens[s..name].iter().any(|t| t.kind == TokKind::Comment) {
+        return Err(format!(
+            "`{callee}(…)` opens the connection inside a larger expression; declare it, then call `setRequestProperty(\"x-api-key\", …)` on it"
+        ));
+    }
+    let var = free_local_name(req, s, &["conn", "connection"])
+        .ok_or("no free name for the connection")?;
+    let indent = indent_of(src, at);
+    let nl = eol(src, at);
+    let prefix =
+        String::from_utf8_lossy(&src[tokens[s].start()..tokens[name].start()]).into_owned();
+    Ok(Placement {
+        edits: vec![
+            Edit::replace(
+                tokens[s].start()..tokens[name].start(),
+                format!("HttpURLConnection {var} = "),
+            ),
+            Edit::insert(
+                tokens[close].end(),
+                format!(
+                    ";{nl}{indent}{var}.setRequestProperty(\"x-api-key\", {});{nl}{indent}{prefix}{var}",
+                    req.key.as_code('"')
+                ),
+            ),
+        ],
+        applicability: Applicability::Unsafe,
+        how: format!("declare the connection `{callee}(…)` opens and set `x-api-key` on it"),
     })
 }
 
@@ -1687,6 +1751,23 @@ interface Api {
             "A.kt",
             "val urls = listOf(\n    \"https://api.au.whispir.com/messages?apikey=<YOUR API KEY>\",\n)\n",
         );
+    }
+
+    #[test]
+    fn a_connection_opened_by_a_helper_of_the_file_gets_a_local_and_the_header_unsafely() {
+        let src = "class A {\n    int status(String key) throws IOException {\n        return open(\"https://api.au.whispir.com/m?apikey=\" + key).getResponseCode();\n    }\n\n    private HttpURLConnection open(String url) throws IOException {\n        return (HttpURLConnection) new URL(url).openConnection();\n    }\n}\n";
+        let (out, applicability) = fix("A.java", src).expect("fixable");
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert!(
+            out.contains("        HttpURLConnection conn = open(\"https://api.au.whispir.com/m\");\n        conn.setRequestProperty(\"x-api-key\", key);\n        return conn.getResponseCode();\n"),
+            "{out}"
+        );
+        // Inside a larger expression: no statement of its own to split.
+        let nested = src.replace(
+            "return open(\"https://api.au.whispir.com/m?apikey=\" + key).getResponseCode();",
+            "return check(open(\"https://api.au.whispir.com/m?apikey=\" + key).getResponseCode());",
+        );
+        assert!(manual("A.java", &nested).contains("larger expression"));
     }
 
     #[test]
