@@ -140,6 +140,23 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        name: "n requests on one axios instance, each beside a regional host",
+        file: "instance.js",
+        n: 500,
+        make: |n| {
+            let requests: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "const h{i} = 'https://api.au.whispir.com/h{i}'; api.get('/m{i}?apikey=' + k);\n"
+                    )
+                })
+                .collect();
+            format!(
+                "const api = axios.create({{ baseURL: BASE, headers: {{ 'x-api-key': k }} }});\n{requests}"
+            )
+        },
+    },
+    Shape {
         name: "YAML block sequence n deep on one line",
         file: "sequence.yaml",
         n: 12_500,

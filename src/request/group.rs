@@ -96,6 +96,7 @@ pub fn assemble(
     // Parsed only for a query builder whose request the tokens do not show.
     let tree = std::cell::OnceCell::new();
     let mut through_base = vec![false; params.len()];
+    let mut instance_regional: Option<(std::ops::Range<usize>, bool)> = None;
     let base_names: Vec<(usize, &[u8])> = bases
         .iter()
         .filter_map(|&n| {
@@ -224,10 +225,15 @@ pub fn assemble(
                 through_base[k] = true; // the instance serves other requests too
                 continue;
             }
-            let regional = facts.hosts.iter().any(|h| {
-                options.contains(&h.host.start)
-                    && matches!(h.kind, HostKind::Regional(_) | HostKind::Placeholder)
-            });
+            // The requests on one instance ask in turn: the answer is kept for the next.
+            let regional = match &instance_regional {
+                Some((known, regional)) if *known == options => *regional,
+                _ => {
+                    let regional = names_regional_host(file, facts, &options);
+                    instance_regional = Some((options.clone(), regional));
+                    regional
+                }
+            };
             if regional {
                 continue;
             }

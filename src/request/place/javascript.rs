@@ -211,7 +211,16 @@ fn axios_instance(src: &[u8], tokens: &[Token], layout: &Layout, receiver: usize
         return None;
     }
     let mut found = None;
-    for j in std::iter::once(0).chain(layout.uses_after(name, 0)) {
+    // Every request on the instance asks: bounded, so that a file of thousands of requests
+    // on one name stays linear (a name used more often than that is not followed).
+    let uses: Vec<usize> = std::iter::once(0)
+        .chain(layout.uses_after(name, 0))
+        .take(INSTANCE_USES_READ + 2)
+        .collect();
+    if uses.len() > INSTANCE_USES_READ + 1 {
+        return None;
+    }
+    for j in uses {
         if tokens[j].text(src) != name {
             continue;
         }
@@ -248,6 +257,9 @@ fn axios_instance(src: &[u8], tokens: &[Token], layout: &Layout, receiver: usize
     }
     found
 }
+
+/// How many uses of a name are read to tell whether it holds one axios instance.
+const INSTANCE_USES_READ: usize = 256;
 
 /// When the instance with options at `options` sends `x-api-key` itself, the request needs
 /// only the parameter gone: safely when the header carries the key expression itself,
