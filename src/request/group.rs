@@ -183,29 +183,35 @@ pub fn assemble(
         // `query["apikey"] = k` before `GetStringAsync(url + "?" + query)`): that function's
         // retired hosts may be its request's, and never move without it. At module level
         // (scripts), the retired hosts outside any function.
-        if p.shape == ParamShape::Builder {
+        // The retired hosts written in the parameter's own function (at module level, those
+        // outside any function), by its syntax tree.
+        let same_function = |tree: &std::cell::OnceCell<Option<_>>| -> Vec<usize> {
             let parsed =
                 tree.get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
-            if let Some(t) = parsed {
-                let function = |at: usize| crate::lang::tree::enclosing_function(t, at);
-                let scope = function(p.span.start);
-                let local: Vec<usize> = retired
-                    .iter()
-                    .copied()
-                    .filter(|&n| {
-                        let at = facts.hosts[hosts[n]].host.start;
-                        match &scope {
-                            Some(f) => f.contains(&at),
-                            None => function(at).is_none(),
-                        }
-                    })
-                    .collect();
-                for &n in &local {
-                    groups.join(node, n);
-                }
-                if !local.is_empty() {
-                    continue;
-                }
+            let Some(t) = parsed else {
+                return Vec::new();
+            };
+            let function = |at: usize| crate::lang::tree::enclosing_function(t, at);
+            let scope = function(p.span.start);
+            retired
+                .iter()
+                .copied()
+                .filter(|&n| {
+                    let at = facts.hosts[hosts[n]].host.start;
+                    match &scope {
+                        Some(f) => f.contains(&at),
+                        None => function(at).is_none(),
+                    }
+                })
+                .collect()
+        };
+        if p.shape == ParamShape::Builder {
+            let local = same_function(&tree);
+            for &n in &local {
+                groups.join(node, n);
+            }
+            if !local.is_empty() {
+                continue;
             }
         }
         // A request on an axios instance goes to the instance's `baseURL`: a retired one moves
@@ -251,6 +257,18 @@ pub fn assemble(
         {
             host_from_function[k] = Some(function);
             continue;
+        }
+        // A key fragment with no host in sight (`sb.append("&apikey=").append(k)`) in a
+        // function that writes a retired host (`new StringBuilder("http://api.whispir.com/…")`):
+        // that host may be its request's, and never moves without it.
+        if p.shape == ParamShape::Fragment && p.host.is_none() {
+            let local = same_function(&tree);
+            for &n in &local {
+                groups.join(node, n);
+            }
+            if !local.is_empty() {
+                continue;
+            }
         }
         // Otherwise every base the file names may be this request's: they move with it.
         if let Some(&first) = bases.first() {
@@ -1329,6 +1347,36 @@ mod tests {
             .filter(|d| d.code == RuleCode::WM002)
             .map(|d| d.fix.as_ref().map(|f| f.applicability))
             .collect()
+    }
+
+    #[test]
+    fn a_key_fragment_appended_in_the_function_of_a_retired_host_moves_with_it_or_not_at_all() {
+        // `sb.append("&apikey=")` names no host; the retired host written in the same function
+        // is its request's. Fixing that host alone left the key in the query of a regional
+        // request (plain `fix --region au` did it).
+        let src = "class A {\n    int f(int n) throws IOException {\n        StringBuilder sb = new StringBuilder(\"https://api.whispir.com/scenarios\");\n        sb.append(\"?first=\").append(n);\n        sb.append(\"&apikey=\").append(key);\n        return open(sb.toString()).getResponseCode();\n    }\n}\n";
+        let settings = crate::engine::Settings {
+            rules: RuleContext {
+                region: Some("au".parse().expect("a region")),
+                base_urls: None,
+            },
+            ignored: Vec::new(),
+            per_file_ignores: Vec::new(),
+            config_root: None,
+        };
+        let file = SourceFile::new("A.java".into(), "A.java".into(), src.as_bytes().to_vec());
+        let report = crate::engine::check_file(file, &settings).expect("findings");
+        let host = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == RuleCode::WM001)
+            .expect("the retired host");
+        assert!(host.fix.is_none(), "the host moved without its key");
+        assert!(
+            host.help
+                .as_deref()
+                .is_some_and(|h| h.contains("blocked by line 5"))
+        );
     }
 
     #[test]
