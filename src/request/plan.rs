@@ -48,6 +48,9 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             {
                 return fix;
             }
+            if let Some(fix) = session_params(src, &facts.tokens, lang, p) {
+                return fix;
+            }
             remove_builder_entry(src, &facts.tokens, lang, p)
         }
     };
@@ -923,6 +926,94 @@ fn set_by_statement(
     )
 }
 
+/// A session's or connection's default query (`s.params = {"apikey": k, …}`,
+/// `s.params.update({"apikey": k})` in Python, `conn.params = { apikey: k }` in Ruby): the
+/// key becomes the same object's default header, `s.headers["x-api-key"] = k`, in place of
+/// the statement when the dict held only the key, on the line after it otherwise. Unsafe: the
+/// object serves every request made with it.
+fn session_params(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<Plan> {
+    if !follows_query_dicts(lang) || p.value.is_empty() {
+        return None;
+    }
+    let key = token_at(tokens, p.name.start)?;
+    let dict = enclosing_open(src, tokens, key).filter(|&o| tokens[o].is_punct(src, "{"))?;
+    let dict_close = matching_close(src, tokens, dict)?;
+    let before = prev_significant(tokens, dict)?;
+    // `OBJ.params = {…}` or `OBJ.params.update({…})`: the `params` token and the statement's end.
+    let (params, end) = if tokens[before].is_punct(src, "=") {
+        (prev_significant(tokens, before)?, dict_close)
+    } else {
+        let paren = before;
+        let update = prev_significant(tokens, paren)
+            .filter(|&u| tokens[paren].is_punct(src, "(") && tokens[u].text(src) == b"update")?;
+        let close = matching_close(src, tokens, paren)?;
+        (next_significant(tokens, dict_close) == Some(close)).then_some(())?;
+        let dot = prev_significant(tokens, update).filter(|&d| tokens[d].is_punct(src, "."))?;
+        (prev_significant(tokens, dot)?, close)
+    };
+    if tokens[params].text(src) != b"params" {
+        return None;
+    }
+    let dot = prev_significant(tokens, params).filter(|&d| tokens[d].is_punct(src, "."))?;
+    prev_significant(tokens, dot).filter(|&o| tokens[o].kind == TokKind::Ident)?;
+    let start = receiver_start(src, tokens, params);
+    let line_start = src[..start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |n| n + 1);
+    let alone = src[line_start..start]
+        .iter()
+        .all(|&b| b == b' ' || b == b'\t')
+        && tokens[end + 1..]
+            .iter()
+            .take_while(|t| t.kind != TokKind::Newline)
+            .all(|t| t.kind == TokKind::Comment);
+    if !alone {
+        return None;
+    }
+    let q = src[tokens[key].start()] as char;
+    let q = if matches!(q, '"' | '\'') { q } else { '"' };
+    let value = String::from_utf8_lossy(&src[p.value.clone()]).into_owned();
+    let value = match p.value_kind {
+        ValueKind::Literal | ValueKind::Placeholder => format!("{q}{value}{q}"),
+        _ => value,
+    };
+    let object = String::from_utf8_lossy(&src[start..tokens[dot].start()]).into_owned();
+    let header = format!("{object}.headers[{q}x-api-key{q}] = {value}");
+    let entry = p.span.start..p.value.end.max(p.span.end);
+    let edits = if sole_entry(src, tokens, &entry).is_some() {
+        vec![Edit::replace(start..tokens[end].end(), header.clone())]
+    } else {
+        let indent: String = src[line_start..start].iter().map(|&b| b as char).collect();
+        let line_end = memchr::memchr(b'\n', &src[tokens[end].end()..])
+            .map_or(src.len(), |n| tokens[end].end() + n);
+        let cr = line_end > 0 && src.get(line_end - 1) == Some(&b'\r');
+        let eol = if cr { "\r\n" } else { "\n" };
+        let at = if cr { line_end - 1 } else { line_end };
+        let entry_tok = remove_builder_entry(src, tokens, lang, p).ok()?;
+        let mut edits = entry_tok.edits;
+        edits.push(Edit::insert(at, format!("{eol}{indent}{header}")));
+        edits
+    };
+    Some(Plan::Fix {
+        fix: Fix {
+            applicability: Applicability::Unsafe,
+            message: format!(
+                "Move the key to an `x-api-key` header (set `{header}` on the same object; it serves every request made with it, whose host must be a regional one)"
+            )
+            .into(),
+            edits: edits.into(),
+        },
+        through: None,
+        key: value,
+    })
+}
+
 /// pecl_http: `$request->setQuery(new \http\QueryString(['apikey' => $k]))` or
 /// `$request->setQueryData(array('apikey' => $k))`, a query holding only the key set on a
 /// request object, becomes `$request->addHeaders(['x-api-key' => $k])` on the same object.
@@ -1691,6 +1782,35 @@ mod tests {
         assert_eq!(
             fixed("a.rb", both).0,
             "# Whispir\nconn.get('/m') do |req|\n  req.headers['X-Api-Key'] = @key\n  req.params['n'] = 1\nend\n"
+        );
+    }
+
+    #[test]
+    fn a_session_query_becomes_its_default_header_unsafely() {
+        use crate::diagnostic::Applicability::Unsafe;
+        let only = "# Whispir\ndef c(k):\n    s = requests.Session()\n    s.params = {\"apikey\": k}  # old\n    return s\n";
+        assert_eq!(
+            fixed("a.py", only),
+            (
+                "# Whispir\ndef c(k):\n    s = requests.Session()\n    s.headers[\"x-api-key\"] = k  # old\n    return s\n".into(),
+                Unsafe
+            )
+        );
+        let more =
+            "# Whispir\ndef c(k):\n    self.session.params = {\"apikey\": k, \"first\": 0}\n";
+        assert_eq!(
+            fixed("a.py", more).0,
+            "# Whispir\ndef c(k):\n    self.session.params = {\"first\": 0}\n    self.session.headers[\"x-api-key\"] = k\n"
+        );
+        let update = "# Whispir\ns.params.update({'apikey': KEY})\n";
+        assert_eq!(
+            fixed("a.py", update).0,
+            "# Whispir\ns.headers['x-api-key'] = KEY\n"
+        );
+        let ruby = "# Whispir\nconn.params = { apikey: @key }\n";
+        assert_eq!(
+            fixed("a.rb", ruby).0,
+            "# Whispir\nconn.headers[\"x-api-key\"] = @key\n"
         );
     }
 
