@@ -16,6 +16,28 @@ use crate::request::query::{KeySource, Removal};
 /// `.get().uri(…)`.
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
+    if req.builder
+        && let Some(first) = anchor(req).ok().map(|k| logical_statement(req, k).0)
+        && tokens[first].text(src) == b"return"
+        && next_significant(tokens, first)
+            .and_then(|n| match tokens[n].text(src) {
+                b"new" => next_significant(tokens, n),
+                _ => Some(n),
+            })
+            .is_some_and(|b| {
+                matches!(
+                    tokens[b].text(src),
+                    b"URIBuilder" | b"UriComponentsBuilder" | b"HttpUrl" | b"UriBuilder"
+                )
+            })
+    {
+        // `return new URIBuilder(…).addParameter("apikey", k).build();`: the request is made
+        // by the callers, with what this returns.
+        return Err(
+            "the URL built here is returned, and its callers make the request: remove the parameter and add the header where they send it"
+                .into(),
+        );
+    }
     let lit = match opening(req, false)? {
         Ok(lit) => lit,
         Err(sent) => return Ok(sent),
@@ -1768,6 +1790,15 @@ interface Api {
             "return check(open(\"https://api.au.whispir.com/m?apikey=\" + key).getResponseCode());",
         );
         assert!(manual("A.java", &nested).contains("larger expression"));
+    }
+
+    #[test]
+    fn a_query_builder_whose_url_is_returned_names_the_callers() {
+        let reason = manual(
+            "A.java",
+            "class A {\n    URI uri(String key) throws URISyntaxException {\n        return new URIBuilder(\"https://api.au.whispir.com/contacts\")\n                .addParameter(\"apikey\", key)\n                .build();\n    }\n}\n",
+        );
+        assert!(reason.contains("its callers make the request"), "{reason}");
     }
 
     #[test]
