@@ -17,11 +17,14 @@
 //! An alias (`import settings as s`, `import cfg from './config'`) is not followed.
 
 use crate::diagnostic::{Diagnostic, Related};
-use crate::lang::tokens::{enclosing_open, expression_end, next_significant, prev_significant};
+use crate::lang::tokens::{
+    Openers, enclosing_open, expression_end, next_significant, prev_significant,
+};
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::rules::RuleCode;
 use crate::source::SourceFile;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// What a binding's value carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +71,7 @@ pub fn collect(
     file: &SourceFile,
     lang: &dyn Language,
     tokens: &[Token],
+    openers: &OnceLock<Openers>,
     diagnostics: &[Diagnostic],
     out: &mut Vec<Binding>,
 ) {
@@ -96,13 +100,13 @@ pub fn collect(
         let (value_start, carries) = match t.kind {
             TokKind::Str if crate::detect::is_apikey_name(t.content_text(src)) => {
                 // A map key: the map must be the value itself (`AUTH = {"apikey": K}`).
-                let Some(open) = enclosing_open(src, tokens, i) else {
+                let Some(open) = bracket_index(openers, src, tokens).of(i) else {
                     continue;
                 };
                 (map_start(src, tokens, open), Carries::ParamsMap)
             }
             TokKind::Ident if crate::detect::is_apikey_name(t.text(src)) => {
-                let Some(open) = enclosing_open(src, tokens, i) else {
+                let Some(open) = bracket_index(openers, src, tokens).of(i) else {
                     continue;
                 };
                 (map_start(src, tokens, open), Carries::ParamsMap)
@@ -111,7 +115,8 @@ pub fn collect(
             TokKind::Str => (i, Carries::QueryKey),
             _ => continue,
         };
-        let Some((name, qualifier)) = declared_name(file, src, tokens, value_start, style) else {
+        let Some((name, qualifier)) = declared_name(file, src, tokens, openers, value_start, style)
+        else {
             continue;
         };
         let shown = match carries {
@@ -294,6 +299,7 @@ fn declared_name(
     file: &SourceFile,
     src: &[u8],
     tokens: &[Token],
+    openers: &OnceLock<Openers>,
     value: usize,
     style: RequestStyle,
 ) -> Option<(usize, String)> {
@@ -309,25 +315,25 @@ fn declared_name(
     }
     let qualifier = match style {
         RequestStyle::Jvm | RequestStyle::CSharp | RequestStyle::Php => {
-            let open = enclosing_open(src, tokens, name)?;
+            let open = bracket_index(openers, src, tokens).of(name)?;
             type_name_before(src, tokens, open)?
         }
         RequestStyle::Python => python_scope(file, src, tokens, name)?,
         RequestStyle::JavaScript => {
             if by_colon {
                 // A member of `module.exports = { … }` / `export default { … }`.
-                let open = enclosing_open(src, tokens, name)?;
+                let open = bracket_index(openers, src, tokens).of(name)?;
                 let before = prev_significant(tokens, open)?;
                 let exported = tokens[before].is_punct(src, "=")
                     && prev_significant(tokens, before)
                         .is_some_and(|e| tokens[e].text(src) == b"exports")
                     || tokens[before].text(src) == b"default";
-                if !exported || enclosing_open(src, tokens, open).is_some() {
+                if !exported || bracket_index(openers, src, tokens).of(open).is_some() {
                     return None;
                 }
             } else {
                 let keyword = prev_significant(tokens, name)?;
-                let top_level = enclosing_open(src, tokens, name).is_none();
+                let top_level = bracket_index(openers, src, tokens).of(name).is_none();
                 if !top_level || !matches!(tokens[keyword].text(src), b"const" | b"let" | b"var") {
                     return None;
                 }
@@ -335,12 +341,12 @@ fn declared_name(
             module_stem(file)?
         }
         RequestStyle::Go => {
-            let top_level = match enclosing_open(src, tokens, name) {
+            let top_level = match bracket_index(openers, src, tokens).of(name) {
                 None => true,
                 Some(open) => {
                     prev_significant(tokens, open)
                         .is_some_and(|k| matches!(tokens[k].text(src), b"const" | b"var"))
-                        && enclosing_open(src, tokens, open).is_none()
+                        && bracket_index(openers, src, tokens).of(open).is_none()
                 }
             };
             // Other packages see only exported (capitalised) names.
@@ -362,6 +368,12 @@ fn declared_name(
 }
 
 /// The class, interface, enum, struct or object whose body opens at token `open`.
+/// The file's bracket index, built on first need: most files bind nothing, and on a large
+/// one the index costs four bytes a token.
+fn bracket_index<'a>(cell: &'a OnceLock<Openers>, src: &[u8], tokens: &[Token]) -> &'a Openers {
+    cell.get_or_init(|| Openers::of_file(src, tokens))
+}
+
 fn type_name_before(src: &[u8], tokens: &[Token], open: usize) -> Option<String> {
     if !tokens[open].is_punct(src, "{") {
         return None;
@@ -474,7 +486,11 @@ impl<'a> Index<'a> {
         if bindings.is_empty() {
             return None;
         }
-        let names = aho_corasick::AhoCorasick::new(bindings.iter().map(|b| b.name.as_bytes()))
+        // A contiguous NFA, not the DFA the default may choose: building a DFA over thousands
+        // of names (one generated file can bind them) costs far more than it saves.
+        let names = aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .build(bindings.iter().map(|b| b.name.as_bytes()))
             .expect("binding names are short identifiers");
         let mut by_name: std::collections::HashMap<&[u8], Vec<&Binding>> = Default::default();
         for b in bindings {

@@ -239,7 +239,14 @@ fn check_rules(
         return Err(file.bytes);
     }
     if let Some(out) = bindings {
-        crossfile::collect(&file, lang, &facts.tokens, &diagnostics, out);
+        crossfile::collect(
+            &file,
+            lang,
+            &facts.tokens,
+            &facts.openers,
+            &diagnostics,
+            out,
+        );
     }
     Ok(FileReport {
         file,

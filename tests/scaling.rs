@@ -157,6 +157,20 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        name: "n base URL constants, each read by its own request",
+        file: "bases.js",
+        n: 300,
+        make: |n| {
+            (0..n)
+                .map(|i| {
+                    format!(
+                        "const B{i} = 'https://api.whispir.com'; fetch(B{i} + '/m?apikey=' + k);\n"
+                    )
+                })
+                .collect()
+        },
+    },
+    Shape {
         name: "YAML block sequence n deep on one line",
         file: "sequence.yaml",
         n: 12_500,

@@ -21,7 +21,7 @@ use crate::codes::RuleCode;
 use crate::detect::{Facts, ParamShape, Target};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::hosts::HostKind;
-use crate::lang::tokens::{Layout, prev_significant};
+use crate::lang::tokens::{Layout, Openers, prev_significant};
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::source::SourceFile;
 use std::collections::HashSet;
@@ -97,13 +97,22 @@ pub fn assemble(
     let tree = std::cell::OnceCell::new();
     let mut through_base = vec![false; params.len()];
     let mut instance_regional: Option<(std::ops::Range<usize>, bool)> = None;
-    let base_names: Vec<(usize, &[u8])> = bases
-        .iter()
-        .filter_map(|&n| {
-            let at = facts.hosts[hosts[n]].host.start;
-            binding_name(&file.bytes, &facts.tokens, at).map(|(name, _)| (n, name))
-        })
-        .collect();
+    let string_words = std::cell::OnceCell::new();
+    let mut base_names: std::collections::HashMap<&[u8], Vec<usize>> = Default::default();
+    for &n in &bases {
+        let at = facts.hosts[hosts[n]].host.start;
+        if let Some((name, _)) = binding_name(&file.bytes, &facts.tokens, at) {
+            let name = name.strip_prefix(b"$").unwrap_or(name);
+            base_names.entry(name).or_default().push(n);
+        }
+    }
+    let is_base = {
+        let mut is_base = vec![false; hosts.len()];
+        for &n in &bases {
+            is_base[n] = true;
+        }
+        is_base
+    };
     // Joined through the request object that names the host: another parameter of that same
     // request (a `<cfhttpparam>` beside the URL's own key), not a request of its own.
     let mut same_request = vec![false; params.len()];
@@ -409,12 +418,22 @@ pub fn assemble(
             .map(|&d| file.line_index(diagnostics[d].span.start) + 1)
             .collect();
         let mut read_elsewhere: Vec<&str> = Vec::new();
-        for &n in host_nodes.iter().filter(|n| bases.contains(n)) {
+        for &n in host_nodes.iter().filter(|&&n| is_base[n]) {
             let at = facts.hosts[hosts[n]].host.start;
             let layout = facts
                 .layout
                 .get_or_init(|| Layout::of_file(&file.bytes, &facts.tokens));
-            match stray_uses(file, &facts.tokens, layout, lang, at, &key_spans) {
+            let in_strings =
+                string_words.get_or_init(|| StringWords::of_file(&file.bytes, &facts.tokens));
+            let openers = facts
+                .openers
+                .get_or_init(|| Openers::of_file(&file.bytes, &facts.tokens));
+            let lookups = Lookups {
+                layout,
+                in_strings,
+                openers,
+            };
+            match stray_uses(file, &facts.tokens, &lookups, lang, at, &key_spans) {
                 Some(lines) => blockers.extend(lines),
                 None => blockers.push(file.line_index(at) + 1),
             }
@@ -544,11 +563,16 @@ fn blocked_by(lines: &[usize], own: usize) -> String {
 fn stray_uses(
     file: &SourceFile,
     tokens: &[Token],
-    layout: &Layout,
+    lookups: &Lookups,
     lang: &dyn Language,
     at: usize,
     key_spans: &[usize],
 ) -> Option<Vec<usize>> {
+    let Lookups {
+        layout,
+        in_strings,
+        openers,
+    } = *lookups;
     if lang.request_style() == RequestStyle::Config {
         return Some(Vec::new()); // a settings entry: its readers are elsewhere (the base URL policy)
     }
@@ -557,9 +581,9 @@ fn stray_uses(
     // A `baseURL` of `api = axios.create({…})`: every request on `api` goes there. The
     // options themselves are no use (their URL may say `api`).
     let (name, definition, defined_in) =
-        match super::place::axios_instance_name(src, tokens, definition) {
+        match super::place::axios_instance_name(src, tokens, openers, definition) {
             Some(instance) => {
-                let options = crate::lang::tokens::enclosing_open(src, tokens, definition)?;
+                let options = openers.of(definition)?;
                 let close = crate::lang::tokens::matching_close(src, tokens, options)?;
                 let defined_in = tokens[options].start()..tokens[close].end();
                 (tokens[instance].text(src), instance, defined_in)
@@ -567,20 +591,25 @@ fn stray_uses(
             None => (name, definition, 0..0),
         };
     // `get(url = "…")`: a named argument of the call that sends it, not a binding.
-    if crate::lang::tokens::enclosing_open(src, tokens, definition)
+    if openers
+        .of(definition)
         .is_some_and(|o| tokens[o].is_punct(src, "("))
     {
         return Some(Vec::new());
     }
     let mut lines = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        let named = match t.kind {
-            TokKind::Ident => t.text(src) == name,
-            // An interpolation (`${BASE}`, `{BASE}`, `{$base}`) or a mention.
-            TokKind::Str => contains_word(t.text(src), name),
-            _ => false,
-        };
-        if !named || i == definition || defined_in.contains(&t.start()) {
+    // The name's tokens, and the strings that mention it (an interpolation: `${BASE}`,
+    // `{BASE}`, `{$base}`): looked up, not scanned for, as a file may bind many bases.
+    let mut named: Vec<usize> = std::iter::once(0)
+        .filter(|_| tokens.first().is_some_and(|t| t.text(src) == name))
+        .chain(layout.uses_after(name, 0))
+        .chain(in_strings.holding(name).iter().copied())
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    for i in named {
+        let t = &tokens[i];
+        if i == definition || defined_in.contains(&t.start()) {
             continue;
         }
         let statement = super::place::statement(src, tokens, lang, i);
@@ -724,27 +753,42 @@ fn names_regional_host(file: &SourceFile, facts: &Facts, range: &std::ops::Range
         })
 }
 
-/// The one base, of `bases` (node, binding name), that the statement of the parameter at
-/// `at` names; `None` when it names none or several.
+/// The one base, of `bases` (binding name, without PHP's `$`, to nodes), that the statement
+/// of the parameter at `at` names; `None` when it names none or several. The statement's
+/// words are looked up, so a file binding thousands of bases is not searched once per base.
 fn named_base(
     file: &SourceFile,
     tokens: &[Token],
     lang: &dyn Language,
     at: usize,
-    bases: &[(usize, &[u8])],
+    bases: &std::collections::HashMap<&[u8], Vec<usize>>,
 ) -> Option<usize> {
     if bases.is_empty() || lang.request_style() == RequestStyle::Config {
         return None;
     }
     let i = crate::lang::tokens::token_at(tokens, at)?;
     let statement = &file.bytes[super::place::statement(&file.bytes, tokens, lang, i)];
-    let mut named = bases
-        .iter()
-        .filter(|(_, name)| contains_word(statement, name));
-    match (named.next(), named.next()) {
-        (Some(&(n, _)), None) => Some(n),
-        _ => None,
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut named: Option<usize> = None;
+    let mut j = 0;
+    while j < statement.len() {
+        if !ident(statement[j]) {
+            j += 1;
+            continue;
+        }
+        let start = j;
+        while j < statement.len() && ident(statement[j]) {
+            j += 1;
+        }
+        for &n in bases.get(&statement[start..j]).into_iter().flatten() {
+            match named {
+                None => named = Some(n),
+                Some(m) if m == n => {}
+                Some(_) => return None,
+            }
+        }
     }
+    named
 }
 
 /// The name bound to the literal at `at` and its token: `BASE = "…"`, `const BASE: &str =
@@ -785,6 +829,54 @@ const TYPE_REACH: usize = 6;
 const DEFAULT_REACH: usize = 16;
 
 /// `word` occurs in `text` not as part of a longer identifier.
+/// The file's indexes in which [`stray_uses`] looks a name up.
+#[derive(Clone, Copy)]
+struct Lookups<'a, 's> {
+    layout: &'a Layout,
+    in_strings: &'a StringWords<'s>,
+    openers: &'a Openers,
+}
+
+/// The words (runs of letters, digits and `_`) inside a file's string tokens, each with the
+/// tokens that hold it: built once per file, so that each base's mentions are looked up.
+struct StringWords<'s>(std::collections::HashMap<&'s [u8], Vec<usize>>);
+
+impl<'s> StringWords<'s> {
+    fn of_file(src: &'s [u8], tokens: &[Token]) -> StringWords<'s> {
+        let mut words: std::collections::HashMap<&'s [u8], Vec<usize>> = Default::default();
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        for (i, t) in tokens.iter().enumerate() {
+            if t.kind != TokKind::Str {
+                continue;
+            }
+            let text = &src[t.span()];
+            let mut j = 0;
+            while j < text.len() {
+                if !ident(text[j]) {
+                    j += 1;
+                    continue;
+                }
+                let start = j;
+                while j < text.len() && ident(text[j]) {
+                    j += 1;
+                }
+                let holders = words.entry(&text[start..j]).or_default();
+                if holders.last() != Some(&i) {
+                    holders.push(i);
+                }
+            }
+        }
+        StringWords(words)
+    }
+
+    /// The string tokens that mention `name` as a word (`$base` as `base`, as in PHP's
+    /// `"{$base}/m"`), in order.
+    fn holding(&self, name: &[u8]) -> &[usize] {
+        let name = name.strip_prefix(b"$").unwrap_or(name);
+        self.0.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
 fn contains_word(text: &[u8], word: &[u8]) -> bool {
     let word = word.strip_prefix(b"$").unwrap_or(word);
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
@@ -1511,13 +1603,20 @@ mod tests {
         let key = src.find("apikey").unwrap();
         let at = src.find("https").unwrap();
         let layout = Layout::of_file(src.as_bytes(), &tokens);
+        let words = StringWords::of_file(src.as_bytes(), &tokens);
+        let openers = Openers::of_file(src.as_bytes(), &tokens);
+        let lookups = Lookups {
+            layout: &layout,
+            in_strings: &words,
+            openers: &openers,
+        };
         assert_eq!(
-            stray_uses(&file, &tokens, &layout, lang, at, &[key]),
+            stray_uses(&file, &tokens, &lookups, lang, at, &[key]),
             Some(vec![5])
         );
         let both = [key, src.rfind("BASE").unwrap()];
         assert_eq!(
-            stray_uses(&file, &tokens, &layout, lang, at, &both),
+            stray_uses(&file, &tokens, &lookups, lang, at, &both),
             Some(vec![])
         );
     }

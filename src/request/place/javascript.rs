@@ -5,7 +5,7 @@ use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
-    Layout, arguments, enclosing_open, expression_end, matching_close, next_significant,
+    Layout, Openers, arguments, enclosing_open, expression_end, matching_close, next_significant,
     prev_significant, token_at,
 };
 use crate::lang::{TokKind, Token};
@@ -167,8 +167,13 @@ pub fn axios_instance_options(
 
 /// The name token of `NAME = axios.create({ … })` when token `i` is directly inside those
 /// options (a `baseURL` member): the instance, not the member, is what requests use.
-pub fn axios_instance_name(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
-    let options = enclosing_open(src, tokens, i).filter(|&o| tokens[o].is_punct(src, "{"))?;
+pub fn axios_instance_name(
+    src: &[u8],
+    tokens: &[Token],
+    openers: &Openers,
+    i: usize,
+) -> Option<usize> {
+    let options = openers.of(i).filter(|&o| tokens[o].is_punct(src, "{"))?;
     let open = prev_significant(tokens, options).filter(|&o| tokens[o].is_punct(src, "("))?;
     let create = prev_significant(tokens, open).filter(|&c| tokens[c].text(src) == b"create")?;
     let dot = prev_significant(tokens, create).filter(|&d| tokens[d].is_punct(src, "."))?;
