@@ -2444,44 +2444,26 @@ fn a_query_builders_retired_host_never_moves_without_its_key() {
     // A query encoded into a URI that one `Net::HTTP.get_response` sends: host, entry and
     // header are one unsafe fix (the headers hash needs Ruby 3.0); plain `fix` moves nothing.
     let source = "# Whispir\nuri = URI('https://api.whispir.com/messages')\nuri.query = URI.encode_www_form(apikey: key, view: 'full')\nNet::HTTP.get_response(uri)\n";
-    let (dir, path) = one_file("send.rb", source.as_bytes());
-    run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), source);
-    run(fix_file_cmd(
-        dir.path(),
-        &["--region", "au", "--unsafe-fixes", "."],
-    ));
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        "# Whispir\nuri = URI('https://api.au.whispir.com/messages')\nuri.query = URI.encode_www_form(view: 'full')\nNet::HTTP.get_response(uri, { 'x-api-key' => key })\n"
+    assert_fixed_only_unsafely(
+        "send.rb",
+        source,
+        "# Whispir\nuri = URI('https://api.au.whispir.com/messages')\nuri.query = URI.encode_www_form(view: 'full')\nNet::HTTP.get_response(uri, { 'x-api-key' => key })\n",
     );
     // A session's query entry becomes the session's header, with the host, in one unsafe fix
     // (the session may serve other requests): plain `fix` moves nothing.
     let source = "# Whispir\ndef send(session, key):\n    session.params['apikey'] = key\n    return session.get('https://api.whispir.com/messages')\n";
-    let (dir, path) = one_file("send.py", source.as_bytes());
-    run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), source);
-    run(fix_file_cmd(
-        dir.path(),
-        &["--region", "au", "--unsafe-fixes", "."],
-    ));
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        "# Whispir\ndef send(session, key):\n    session.headers['x-api-key'] = key\n    return session.get('https://api.au.whispir.com/messages')\n"
+    assert_fixed_only_unsafely(
+        "send.py",
+        source,
+        "# Whispir\ndef send(session, key):\n    session.headers['x-api-key'] = key\n    return session.get('https://api.au.whispir.com/messages')\n",
     );
     // A query string built in one statement and read by the request in the next: the
     // request's statement counts as the key's, so the base it names moves with it.
     let source = "<?php\n// Whispir\nconst BASE = 'https://api.whispir.com';\nfunction contacts($k, $n) {\n    $q = http_build_query(['first' => $n, 'apikey' => $k]);\n    return file_get_contents(BASE . '/contacts?' . $q);\n}\n";
-    let (dir, path) = one_file("contacts.php", source.as_bytes());
-    run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), source);
-    run(fix_file_cmd(
-        dir.path(),
-        &["--region", "au", "--unsafe-fixes", "."],
-    ));
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        "<?php\n// Whispir\nconst BASE = 'https://api.au.whispir.com';\nfunction contacts($k, $n) {\n    $q = http_build_query(['first' => $n]);\n    return file_get_contents(BASE . '/contacts?' . $q, false, stream_context_create(['http' => ['header' => 'x-api-key: ' . $k]]));\n}\n"
+    assert_fixed_only_unsafely(
+        "contacts.php",
+        source,
+        "<?php\n// Whispir\nconst BASE = 'https://api.au.whispir.com';\nfunction contacts($k, $n) {\n    $q = http_build_query(['first' => $n]);\n    return file_get_contents(BASE . '/contacts?' . $q, false, stream_context_create(['http' => ['header' => 'x-api-key: ' . $k]]));\n}\n",
     );
     // Where the key's statement and the call that sends the URL are known, host, parameter and
     // header are one fix.
@@ -2503,4 +2485,17 @@ fn a_query_builders_retired_host_never_moves_without_its_key() {
             .unwrap()
             .contains("fetch('https://api.au.whispir.com/status')")
     );
+}
+
+/// Plain `fix --region au` leaves `source` (in a file named `name`) as it is; with
+/// `--unsafe-fixes` it becomes `fixed`.
+fn assert_fixed_only_unsafely(name: &str, source: &str, fixed: &str) {
+    let (dir, path) = one_file(name, source.as_bytes());
+    run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), source, "{name}");
+    run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), fixed, "{name}");
 }
