@@ -377,7 +377,19 @@ pub fn assemble(
             continue;
         }
         let first_key_line = file.line_index(diagnostics[key_diags[0]].span.start) + 1;
+        // `http://` → `https://` of these requests: the scheme is part of the request, so it
+        // moves in the group's fix or not at all.
+        let scheme_diags: Vec<usize> = host_nodes
+            .iter()
+            .filter_map(|&n| facts.hosts[hosts[n]].scheme.as_ref())
+            .filter_map(|scheme| diag_of(RuleCode::WM005, scheme))
+            .collect();
         let Some(region) = ctx.region else {
+            for &d in &scheme_diags {
+                diagnostics[d].withdraw_fix(
+                    "the scheme moves with this request's host and key, which need `--region`",
+                );
+            }
             // The retired gateway reads the key from the query: moving the key alone breaks
             // the request as surely as moving the host alone.
             for &d in &key_diags {
@@ -462,6 +474,11 @@ pub fn assemble(
                     region.host()
                 ).into());
             }
+            for &d in &scheme_diags {
+                diagnostics[d].withdraw_fix(
+                    "the scheme moves with this request's host and key, which cannot move here",
+                );
+            }
             for &d in &key_diags {
                 if diagnostics[d].fix.take().is_some() {
                     let blocked_by =
@@ -525,7 +542,7 @@ pub fn assemble(
             .into(),
             edits: edits.into(),
         };
-        for &d in host_diags.iter().chain(&key_diags) {
+        for &d in host_diags.iter().chain(&key_diags).chain(&scheme_diags) {
             diagnostics[d].fix = Some(fix.clone());
         }
     }
@@ -1422,9 +1439,19 @@ mod tests {
     /// the key) is named; uses inside them are not.
     /// The WM002 findings' fix applicability (`None`: manual) after `check --region au`.
     fn key_fixes(name: &str, src: &str) -> Vec<Option<Applicability>> {
+        fixes_of(name, src, RuleCode::WM002, Some("au"))
+    }
+
+    /// The fix applicability of the findings of `code`, after `check` with `region`.
+    fn fixes_of(
+        name: &str,
+        src: &str,
+        code: RuleCode,
+        region: Option<&str>,
+    ) -> Vec<Option<Applicability>> {
         let settings = crate::engine::Settings {
             rules: RuleContext {
-                region: Some("au".parse().expect("a region")),
+                region: region.map(|r| r.parse().expect("a region")),
                 base_urls: None,
             },
             ignored: Vec::new(),
@@ -1436,9 +1463,33 @@ mod tests {
         report
             .diagnostics
             .iter()
-            .filter(|d| d.code == RuleCode::WM002)
+            .filter(|d| d.code == code)
             .map(|d| d.fix.as_ref().map(|f| f.applicability))
             .collect()
+    }
+
+    #[test]
+    fn the_scheme_moves_with_its_requests_host_and_key_or_not_at_all() {
+        let src = "fetch('http://api.whispir.com/m?apikey=' + k);\n";
+        // No region: the host cannot move, so neither does the scheme.
+        assert_eq!(fixes_of("a.js", src, RuleCode::WM005, None), [None]);
+        // With one, the scheme is part of the request's one fix.
+        assert_eq!(
+            fixes_of("a.js", src, RuleCode::WM005, Some("au")),
+            [Some(Applicability::Safe)]
+        );
+        // A request that cannot take the header keeps its scheme too.
+        let manual = "const u = 'http://api.whispir.com/m?apikey=' + k;\nlog(u);\n";
+        assert_eq!(
+            fixes_of("a.js", manual, RuleCode::WM005, Some("au")),
+            [None]
+        );
+        // A URL without a key has no request to keep whole: its scheme moves alone.
+        let keyless = "fetch('http://api.au.whispir.com/m');\n";
+        assert_eq!(
+            fixes_of("a.js", keyless, RuleCode::WM005, None),
+            [Some(Applicability::Safe)]
+        );
     }
 
     #[test]
