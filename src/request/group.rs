@@ -785,19 +785,9 @@ fn named_base(
     }
     let i = crate::lang::tokens::token_at(tokens, at)?;
     let statement = &file.bytes[super::place::statement(&file.bytes, tokens, lang, i)];
-    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let mut named: Option<usize> = None;
-    let mut j = 0;
-    while j < statement.len() {
-        if !ident(statement[j]) {
-            j += 1;
-            continue;
-        }
-        let start = j;
-        while j < statement.len() && ident(statement[j]) {
-            j += 1;
-        }
-        for &n in bases.get(&statement[start..j]).into_iter().flatten() {
+    for word in words(statement) {
+        for &n in bases.get(word).into_iter().flatten() {
             match named {
                 None => named = Some(n),
                 Some(m) if m == n => {}
@@ -861,23 +851,12 @@ struct StringWords<'s>(std::collections::HashMap<&'s [u8], Vec<usize>>);
 impl<'s> StringWords<'s> {
     fn of_file(src: &'s [u8], tokens: &[Token]) -> StringWords<'s> {
         let mut words: std::collections::HashMap<&'s [u8], Vec<usize>> = Default::default();
-        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         for (i, t) in tokens.iter().enumerate() {
             if t.kind != TokKind::Str {
                 continue;
             }
-            let text = &src[t.span()];
-            let mut j = 0;
-            while j < text.len() {
-                if !ident(text[j]) {
-                    j += 1;
-                    continue;
-                }
-                let start = j;
-                while j < text.len() && ident(text[j]) {
-                    j += 1;
-                }
-                let holders = words.entry(&text[start..j]).or_default();
+            for word in self::words(&src[t.span()]) {
+                let holders = words.entry(word).or_default();
                 if holders.last() != Some(&i) {
                     holders.push(i);
                 }
@@ -894,13 +873,22 @@ impl<'s> StringWords<'s> {
     }
 }
 
+/// A byte of a word as names are matched here: letters, digits and `_`.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The maximal runs of word bytes in `text`, in order.
+fn words(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    text.split(|&b| !is_word_byte(b)).filter(|w| !w.is_empty())
+}
+
 fn contains_word(text: &[u8], word: &[u8]) -> bool {
     let word = word.strip_prefix(b"$").unwrap_or(word);
-    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     memchr::memmem::find_iter(text, word).any(|i| {
         let before = i.checked_sub(1).map(|j| text[j]);
         let after = text.get(i + word.len()).copied();
-        !before.is_some_and(ident) && !after.is_some_and(ident)
+        !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
     })
 }
 
