@@ -772,9 +772,8 @@ fn rewrite_get(req: &Request, name: usize, open: usize) -> Result<Placement, Str
         .rev()
         .find(|&j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == b"func")
         .unwrap_or(body);
-    if (func..body_end).any(|j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == b"req") {
-        return Err("`http.Get(…)` sends no headers, and the name `req` is taken here: build the request with http.NewRequest and `req.Header.Set(\"x-api-key\", …)`".into());
-    }
+    let request = free_name(src, &tokens[func..body_end], &REQUEST_NAMES)
+        .ok_or_else(|| names_taken(&REQUEST_NAMES))?;
     let indent = indent_of(src, tokens[resp].start());
     let nl = eol(src, tokens[close].end());
     let resp_name = String::from_utf8_lossy(tokens[resp].text(src));
@@ -782,12 +781,12 @@ fn rewrite_get(req: &Request, name: usize, open: usize) -> Result<Placement, Str
     let check_text = String::from_utf8_lossy(&src[tokens[check].start()..tokens[check_end].end()]);
     let key = req.key.as_code('"');
     let after = format!(
-        "{nl}{indent}req.Header.Set(\"x-api-key\", {key}){nl}{indent}{resp_name}, {err_text} := http.DefaultClient.Do(req){nl}{indent}{check_text}"
+        "{nl}{indent}{request}.Header.Set(\"x-api-key\", {key}){nl}{indent}{resp_name}, {err_text} := http.DefaultClient.Do({request}){nl}{indent}{check_text}"
     );
     let first_arg = next_significant(tokens, open).ok_or("unbalanced call")?;
     Ok(Placement {
         edits: vec![
-            Edit::replace(tokens[resp].span(), "req"),
+            Edit::replace(tokens[resp].span(), request),
             Edit::replace(tokens[name].span(), "NewRequest"),
             Edit::insert(tokens[first_arg].start(), "http.MethodGet, "),
             Edit::insert(tokens[close].start(), ", nil"),
@@ -824,20 +823,14 @@ fn rewrite_returned_get(
     let function =
         function_returning_response(&tree, src, tokens[ret].start()..tokens[close].end())
             .ok_or_else(no_shape)?;
-    // The new statements declare `req` and `err`: both must be new names in the function.
+    // The new statements declare a request and an error: both must be new names in the
+    // function.
     let first = tokens.partition_point(|t| t.start() < function.start);
-    let names = tokens[first..]
-        .iter()
-        .take_while(|t| t.end() <= function.end)
-        .filter(|t| t.kind == TokKind::Ident);
-    for t in names {
-        if let taken @ (b"req" | b"err") = t.text(src) {
-            return Err(format!(
-                "`http.Get(…)` sends no headers, and the name `{}` is taken here: build the request with http.NewRequest and `req.Header.Set(\"x-api-key\", …)`",
-                String::from_utf8_lossy(taken)
-            ));
-        }
-    }
+    let end = first + tokens[first..].partition_point(|t| t.end() <= function.end);
+    let request = free_name(src, &tokens[first..end], &REQUEST_NAMES)
+        .ok_or_else(|| names_taken(&REQUEST_NAMES))?;
+    let error = free_name(src, &tokens[first..end], &ERROR_NAMES)
+        .ok_or_else(|| names_taken(&ERROR_NAMES))?;
     let indent = indent_of(src, tokens[ret].start());
     // gofmt indents with tabs; a file that does not keeps its own unit of one level.
     let unit = if indent.starts_with(' ') {
@@ -848,12 +841,12 @@ fn rewrite_returned_get(
     let nl = eol(src, tokens[close].end());
     let key = req.key.as_code('"');
     let after = format!(
-        "if err != nil {{{nl}{indent}{unit}return nil, err{nl}{indent}}}{nl}{indent}req.Header.Set(\"x-api-key\", {key}){nl}{indent}return http.DefaultClient.Do(req)"
+        "if {error} != nil {{{nl}{indent}{unit}return nil, {error}{nl}{indent}}}{nl}{indent}{request}.Header.Set(\"x-api-key\", {key}){nl}{indent}return http.DefaultClient.Do({request})"
     );
     let first_arg = next_significant(tokens, open).ok_or("unbalanced call")?;
     Ok(Placement {
         edits: vec![
-            Edit::replace(tokens[ret].span(), "req, err :="),
+            Edit::replace(tokens[ret].span(), format!("{request}, {error} :=")),
             Edit::replace(tokens[name].span(), "NewRequest"),
             Edit::insert(tokens[first_arg].start(), "http.MethodGet, "),
             Edit::insert(tokens[close].start(), ", nil"),
@@ -862,6 +855,29 @@ fn rewrite_returned_get(
         applicability: Applicability::Unsafe,
         how: "build the request with `http.NewRequest`, set the header, send it with `http.DefaultClient.Do`".into(),
     })
+}
+
+/// Names the `http.Get` rewrite may give the request it builds, and its error, in order of
+/// preference.
+const REQUEST_NAMES: [&str; 3] = ["req", "apiReq", "whispirReq"];
+const ERROR_NAMES: [&str; 2] = ["err", "reqErr"];
+
+/// The first of `candidates` that no identifier among `tokens` (a function, parameters
+/// included) spells: declared there, it neither clashes with nor shadows a name in use.
+fn free_name<'n>(src: &[u8], tokens: &[Token], candidates: &[&'n str]) -> Option<&'n str> {
+    candidates.iter().copied().find(|name| {
+        !tokens
+            .iter()
+            .any(|t| t.kind == TokKind::Ident && t.text(src) == name.as_bytes())
+    })
+}
+
+fn names_taken(candidates: &[&str]) -> String {
+    let names: Vec<String> = candidates.iter().map(|n| format!("`{n}`")).collect();
+    format!(
+        "`http.Get(…)` sends no headers, and the names {} are all taken here: build the request with http.NewRequest and `….Header.Set(\"x-api-key\", …)` under a name of your own",
+        names.join(", ")
+    )
 }
 
 /// The function around the `return` statement spanning `statement`, when that statement
@@ -972,14 +988,35 @@ mod tests {
             out,
             "func F(key string) (*http.Response, error) {\n\treq, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/m\", nil)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treq.Header.Set(\"x-api-key\", key)\n\tresp, err := http.DefaultClient.Do(req)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn resp, nil\n}\n"
         );
-        // No error check to reuse, the error ignored, or `req` already a name here.
+        // No error check to reuse, the error ignored, or every name the request could take
+        // already used here.
         for src in [
             "func F(key string) {\n\tresp, err := http.Get(\"https://api.au.whispir.com/m?apikey=\" + key)\n\tuse(resp, err)\n}\n",
             "func F(key string) {\n\tresp, _ := http.Get(\"https://api.au.whispir.com/m?apikey=\" + key)\n\tuse(resp)\n}\n",
-            "func F(key string, req int) {\n\tresp, err := http.Get(\"https://api.au.whispir.com/m?apikey=\" + key)\n\tif err != nil {\n\t\treturn\n\t}\n\tuse(resp)\n}\n",
+            "func F(key string, req, apiReq, whispirReq int) {\n\tresp, err := http.Get(\"https://api.au.whispir.com/m?apikey=\" + key)\n\tif err != nil {\n\t\treturn\n\t}\n\tuse(resp)\n}\n",
         ] {
             assert!(manual("a.go", src).contains("NewRequest"), "{src}");
         }
+    }
+
+    #[test]
+    fn go_http_get_rewrite_takes_a_free_name_for_the_request() {
+        // `req` is a parameter here: the request is built as `apiReq`, which shadows nothing.
+        let src = "func F(key string, req *http.Request) (*http.Response, error) {\n\tresp, err := http.Get(\"https://api.au.whispir.com/m?apikey=\" + key)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn resp, nil\n}\n";
+        let (out, a) = fix("a.go", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "func F(key string, req *http.Request) (*http.Response, error) {\n\tapiReq, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/m\", nil)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tapiReq.Header.Set(\"x-api-key\", key)\n\tresp, err := http.DefaultClient.Do(apiReq)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn resp, nil\n}\n"
+        );
+        // A returned `http.Get` likewise, its error named `reqErr` where `err` is in use.
+        let src = "func F(k string, req string) (*http.Response, error) {\n\tif err := check(k); err != nil {\n\t\treturn nil, err\n\t}\n\treturn http.Get(\"https://api.au.whispir.com/m?apikey=\" + k)\n}\n";
+        let (out, a) = fix("a.go", src).unwrap();
+        assert_eq!(a, Applicability::Unsafe);
+        assert!(
+            out.contains("\tapiReq, reqErr := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/m\", nil)\n\tif reqErr != nil {\n\t\treturn nil, reqErr\n\t}\n\tapiReq.Header.Set(\"x-api-key\", k)\n\treturn http.DefaultClient.Do(apiReq)\n"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -1011,12 +1048,12 @@ mod tests {
                 "(*http.Response, error)",
             ),
             (
-                "func F(k string, req string) (*http.Response, error) {\n\treturn http.Get(\"https://api.au.whispir.com/m?apikey=\" + k)\n}\n",
-                "`req` is taken",
+                "func F(k string, req, apiReq, whispirReq string) (*http.Response, error) {\n\treturn http.Get(\"https://api.au.whispir.com/m?apikey=\" + k)\n}\n",
+                "`req`, `apiReq`, `whispirReq` are all taken",
             ),
             (
-                "func F(k string) (*http.Response, error) {\n\tif err := check(k); err != nil {\n\t\treturn nil, err\n\t}\n\treturn http.Get(\"https://api.au.whispir.com/m?apikey=\" + k)\n}\n",
-                "`err` is taken",
+                "func F(k string, err, reqErr error) (*http.Response, error) {\n\treturn http.Get(\"https://api.au.whispir.com/m?apikey=\" + k)\n}\n",
+                "`err`, `reqErr` are all taken",
             ),
             (
                 "func F(k string) (*http.Response, error) {\n\tlog(k); return http.Get(\"https://api.au.whispir.com/m?apikey=\" + k)\n}\n",
