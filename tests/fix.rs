@@ -2420,7 +2420,7 @@ fn a_query_builders_retired_host_never_moves_without_its_key() {
     let cases: [(&str, &str); 2] = [
         (
             "send.js",
-            "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.whispir.com/messages');\n  url.searchParams.set('apikey', key);\n  log(url);\n  return fetch(url, { method: 'GET' });\n}\n",
+            "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.whispir.com/messages');\n  url.searchParams.set('apikey', key);\n  await fetch(url);\n  return fetch(url, { method: 'GET' });\n}\n",
         ),
         (
             "Send.cs",
@@ -2441,6 +2441,13 @@ fn a_query_builders_retired_host_never_moves_without_its_key() {
             );
         }
     }
+    // Read by a log line besides its one request: host, statement and header are one unsafe
+    // fix.
+    assert_fixed_only_unsafely(
+        "send.js",
+        "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.whispir.com/messages');\n  url.searchParams.set('apikey', key);\n  log(url);\n  return fetch(url, { method: 'GET' });\n}\n",
+        "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.au.whispir.com/messages');\n  log(url);\n  return fetch(url, { headers: { 'x-api-key': key }, method: 'GET' });\n}\n",
+    );
     // A query encoded into a URI that one `Net::HTTP.get_response` sends: host, entry and
     // header are one unsafe fix (the headers hash needs Ruby 3.0); plain `fix` moves nothing.
     let source = "# Whispir\nuri = URI('https://api.whispir.com/messages')\nuri.query = URI.encode_www_form(apikey: key, view: 'full')\nNet::HTTP.get_response(uri)\n";

@@ -96,9 +96,11 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     let mut through = None;
     // The edits that take out a query holding only the key, instead of the entry's removal.
     let mut whole_query: Option<Vec<Edit>> = None;
+    // Reads of a `url.searchParams` URL besides the one that sends it.
+    let mut unsent_reads = Vec::new();
     let placed = place::place(&req).or_else(|reason| {
         match variable_use(src, &facts.tokens, lang, p)
-            .or_else(|| search_params_target(src, &facts.tokens, lang, p))
+            .or_else(|| search_params_sender(&req, p, &mut unsent_reads))
         {
             Some((binding, at))
                 if p.shape == ParamShape::Builder
@@ -176,9 +178,18 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     match placed {
         Ok(Placement {
             edits,
-            applicability,
-            how,
+            mut applicability,
+            mut how,
         }) => {
+            if let Some(read) = unsent_reads.first() {
+                // The URL without its key reaches code that is no request the fixer knows.
+                applicability = Applicability::Unsafe;
+                how = format!(
+                    "{how}; `{}` is also read on line {}, which may need the key too",
+                    String::from_utf8_lossy(&src[read.clone()]),
+                    file.line_index(read.start) + 1
+                );
+            }
             let mut all = whole_query.unwrap_or(removal.edits);
             all.extend(edits);
             all.sort_by_key(|e| (e.range.start, e.range.end));
@@ -561,16 +572,49 @@ fn builds_own_query(src: &[u8], tokens: &[Token], name: usize) -> bool {
         && next(&[b"("])
 }
 
+/// For `url.searchParams.set('apikey', k)`: where `url` is declared and the read that sends
+/// it — its only read after the statement, or the only one of several reads that the placer
+/// takes for a request. The other reads are pushed to `unsent`: what they do with the URL
+/// (its key included) is not known, so a fix that relies on them is unsafe.
+fn search_params_sender(
+    req: &Request,
+    p: &ApiKeyParam,
+    unsent: &mut Vec<std::ops::Range<usize>>,
+) -> Option<(usize, std::ops::Range<usize>)> {
+    let (binding, mut reads) = search_params_reads(req.src, req.tokens, req.lang, p)?;
+    if reads.len() == 1 {
+        return Some((binding, reads.remove(0)));
+    }
+    // A few reads are each tried as the request; beyond that the URL is not followed.
+    if reads.len() > 4 {
+        return None;
+    }
+    // Each read is the URL itself, placed as a request's URL is.
+    let (mut sent, others): (Vec<_>, Vec<_>) = reads.into_iter().partition(|at| {
+        place::place(&Request {
+            at: at.clone(),
+            builder: false,
+            ..req.clone()
+        })
+        .is_ok()
+    });
+    if sent.len() != 1 {
+        return None; // no request, or several: which one sends the key is not known
+    }
+    unsent.extend(others);
+    Some((binding, sent.remove(0)))
+}
+
 /// For `url.searchParams.set('apikey', k)`: where `url` is declared (`const url = …` or `let`,
-/// in the same block) and its one read after the statement that is not another
-/// `url.searchParams.…(…)` statement — the request. `None` when it is read or reassigned
-/// anywhere else.
-fn search_params_target(
+/// in the same block) and its reads after the statement that are not other
+/// `url.searchParams.…(…)` statements. `None` when it is read before the statement on the
+/// way back to its declaration, or reassigned.
+fn search_params_reads(
     src: &[u8],
     tokens: &[Token],
     lang: &dyn Language,
     p: &ApiKeyParam,
-) -> Option<(usize, std::ops::Range<usize>)> {
+) -> Option<(usize, Vec<std::ops::Range<usize>>)> {
     let key = token_at(tokens, p.span.start)?;
     let (name_tok, close) = search_params_statement(src, tokens, lang, key)?;
     let name = tokens[name_tok].text(src);
@@ -642,7 +686,7 @@ fn search_params_target(
             uses.push(t.span());
         }
     }
-    (uses.len() == 1).then(|| (tokens[declared].start(), uses.remove(0)))
+    (!uses.is_empty()).then(|| (tokens[declared].start(), uses))
 }
 
 /// A query dict holding only the key, assigned on lines of its own (`query = {"apikey": k}`)

@@ -636,10 +636,16 @@ mod tests {
             manual("a.js", &set.replace(";\n  log(u)", "; log(u)")),
             "the parameter is added by a statement of its own: delete `u.searchParams.set('apikey', k)` and add the header to the call that sends `u`"
         );
+        // Read by a log line too: the one request gets the header, unsafely (the other read
+        // sees the URL without its key).
+        let (out, applicability) = fix("a.js", set).expect("a fix");
+        assert_eq!(applicability, Applicability::Unsafe);
         assert_eq!(
-            manual("a.js", set),
-            "the parameter is added by a statement of its own: delete `u.searchParams.set('apikey', k)` and add the header to the call that sends `u`"
+            out,
+            "// Whispir\nasync function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  log(u);\n  return fetch(u, { headers: { 'x-api-key': k } });\n}\n"
         );
+        // Two requests read it: which one needs the key is not known.
+        manual("a.js", &set.replace("log(u)", "await fetch(u)"));
     }
 
     #[test]
