@@ -212,7 +212,10 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 key: removal.key.as_text(),
             }
         }
-        Err(reason) => manual(lang, &removal.key.as_text(), reason),
+        Err(reason) => match reason.strip_prefix(place::INSTEAD) {
+            Some(instruction) => Plan::Instruction(instruction.into()),
+            None => manual(lang, &removal.key.as_text(), reason),
+        },
     }
 }
 

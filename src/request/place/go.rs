@@ -1,7 +1,7 @@
 //! Go: `http.NewRequest` held in a variable.
 
 use super::cursor::*;
-use super::{Placement, Request, already};
+use super::{INSTEAD, Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
     arguments, matching_close, next_significant, prev_significant, token_at,
@@ -349,8 +349,8 @@ pub(crate) struct QueryStatement {
     pub lines: Vec<std::ops::Range<usize>>,
     /// The `http.NewRequest` call that made the request: its name token and `(`.
     pub made: (usize, usize),
-    /// The method that added the key (`Add`, `Set`), for messages.
-    pub method: String,
+    /// The call that adds the key (`q.Add("apikey", k)`), for messages.
+    pub call: String,
 }
 
 /// The shape above around the key token `key` (`"apikey"`): `None` when the key is not the
@@ -371,12 +371,7 @@ pub(crate) fn query_statement(
     if is_method(src, tokens, var) {
         return None; // `c.q.Add(…)`: a field, not a local query
     }
-    Some(query_of_request(
-        src,
-        tokens,
-        (var, open),
-        text_of(src, &tokens[method]),
-    ))
+    Some(query_of_request(src, tokens, (var, open)))
 }
 
 /// For a key added by a `QueryStatement` at byte `at`: the byte range of the statement
@@ -469,7 +464,6 @@ fn query_of_request(
     src: &[u8],
     tokens: &[Token],
     (var, open): (usize, usize),
-    method: String,
 ) -> Result<QueryStatement, String> {
     let q = tokens[var].text(src);
     let q_name = String::from_utf8_lossy(q);
@@ -588,7 +582,7 @@ fn query_of_request(
     Ok(QueryStatement {
         lines,
         made: (made, call),
-        method,
+        call: String::from_utf8_lossy(&src[tokens[var].start()..tokens[close].end()]).into_owned(),
     })
 }
 
@@ -619,15 +613,14 @@ fn added_to_query(req: &Request, added: &QueryStatement) -> Result<Placement, St
     }
     let var = assigned_request(src, tokens, made).ok_or("unreadable request")?;
     let key = req.key.as_text();
+    let statement = &added.call;
     match header_value(req, var) {
         Some(value) if value == key => Ok(placed),
         Some(value) => Err(format!(
-            "the request already sends `x-api-key` as `{value}` and the query sends `{key}`: keep the header's key and delete the `{}` statement",
-            added.method
+            "{INSTEAD}delete `{statement}` and keep the request's `x-api-key` header, once you have checked which key is current (not automatic: the header sends `{value}` and the query `{key}`)"
         )),
         None => Err(format!(
-            "the request already sends `x-api-key`, in a form the fixer does not read: check it carries `{key}`, then delete the `{}` statement",
-            added.method
+            "{INSTEAD}delete `{statement}` and keep the request's `x-api-key` header, once you have checked that it carries `{key}` (not automatic: the header is set in a form the fixer does not read)"
         )),
     }
 }
@@ -1152,12 +1145,17 @@ mod tests {
                 "{made}\treq.Header.Set(\"x-api-key\", c.Key)\n\tq := req.URL.Query()\n\tq.Set(\"limit\", \"10\")\n\treq.URL.RawQuery = q.Encode()\n\tdo(req)\n}}\n"
             )
         );
-        // Not provably this request's key, or another key in the header: manual, saying why.
+        // Another key in the header: the help says to drop the query's key and keep the
+        // header, never to add a second one.
+        let src = format!(
+            "{made}\tq := req.URL.Query()\n\tq.Add(\"apikey\", c.Key)\n\treq.URL.RawQuery = q.Encode()\n\treq.Header.Set(\"x-api-key\", other)\n\tdo(req)\n}}\n"
+        );
+        assert_eq!(
+            manual("a.go", &src),
+            "delete `q.Add(\"apikey\", c.Key)` and keep the request's `x-api-key` header, once you have checked which key is current (not automatic: the header sends `other` and the query `c.Key`)"
+        );
+        // Not provably this request's key: manual, saying why.
         for (tail, why) in [
-            (
-                "\tq := req.URL.Query()\n\tq.Add(\"apikey\", c.Key)\n\treq.URL.RawQuery = q.Encode()\n\treq.Header.Set(\"x-api-key\", other)\n",
-                "as `other`",
-            ),
             (
                 "\tq := req.URL.Query()\n\tq.Add(\"apikey\", c.Key)\n\treq.URL.RawQuery = q.Encode()\n\tlog.Print(q)\n",
                 "used beyond",

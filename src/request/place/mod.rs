@@ -39,6 +39,11 @@ pub use jvm::retrofit_header;
 /// Retrofit's `@Query`).
 pub const SEND_WITH_HEADER: &str = "Send the key with `.header(\"x-api-key\", …)`";
 
+/// Opens a placer's refusal that is a whole instruction rather than a reason to add the header
+/// by hand: the request already sends `x-api-key`, so the help must say to drop the parameter,
+/// not to add a second header. `plan` reports the rest as the finding's help.
+pub(crate) const INSTEAD: &str = "instead: ";
+
 pub struct Placement {
     /// Empty when the request already sends `x-api-key`.
     pub edits: Vec<Edit>,
