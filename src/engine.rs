@@ -9,6 +9,7 @@ use crate::discover::{self, Found, WalkOptions, io_cause};
 use crate::encoding::{self, Encoding};
 use crate::lang;
 use crate::own_output::{self, OwnFiles};
+use crate::parallel::parallel_map;
 use crate::request::ReadElsewhere;
 use crate::rules::{self, BaseUrlPolicy, RuleCode, RuleContext};
 use crate::source::{SourceFile, looks_binary};
@@ -711,7 +712,14 @@ pub fn run(
     bindings.sort_by(|a, b| (&a.path, a.at.line, &a.name).cmp(&(&b.path, b.at.line, &b.name)));
     if let Some(index) = crossfile::Index::new(&bindings) {
         let again = read_again.into_inner().expect("no panics while locked");
-        cross_file_pass(&index, &mut reports, again, settings, &mut errors);
+        cross_file_pass(
+            &index,
+            &mut reports,
+            again,
+            settings,
+            input.walk.threads,
+            &mut errors,
+        );
     }
     errors.sort();
     let policy = base_url_policy(&reports, input.stdin.is_none() && whole_repository(paths));
@@ -746,6 +754,7 @@ fn cross_file_pass(
     reports: &mut Vec<FileReport>,
     again: Vec<(String, PathBuf)>,
     settings: &Settings,
+    threads: usize,
     errors: &mut Vec<ScanError>,
 ) {
     let uses = |file: &SourceFile, known: &[Diagnostic]| -> Vec<Diagnostic> {
@@ -762,8 +771,12 @@ fn cross_file_pass(
         }
         found
     };
-    for r in reports.iter_mut() {
-        let found = match contained(|| uses(&r.file, &r.diagnostics)) {
+    // Files are independent here: each worker takes the next one, results come back in order.
+    let found = parallel_map(reports, threads, |r| {
+        contained(|| uses(&r.file, &r.diagnostics))
+    });
+    for (r, found) in reports.iter_mut().zip(found) {
+        let found = match found {
             Ok(found) => found,
             Err(message) => {
                 errors.push(ScanError {
@@ -780,33 +793,40 @@ fn cross_file_pass(
             crossfile::withdraw_key_moves_on_retired_values(&r.file, &mut r.diagnostics);
         }
     }
-    let mut added = false;
-    for (display, path) in again {
-        let read = || -> Result<Option<FileReport>, String> {
-            let f = std::fs::File::open(&path).map_err(|e| io_cause(&e))?;
-            let mut bytes = Vec::new();
-            read_capped(f, &mut bytes).map_err(|e| e.to_string())?;
-            let mut encoding = Encoding::AsRead;
-            if let Some(big_endian) = encoding::utf16_bom(&bytes) {
-                (bytes, encoding) = encoding::decode_utf16(&bytes, big_endian);
-            }
-            if !index.mentioned_in(&bytes) {
-                return Ok(None);
-            }
-            let mut file = SourceFile::new(display.clone(), path.clone(), bytes);
-            file.encoding = encoding;
-            let diagnostics = uses(&file, &[]);
-            if diagnostics.is_empty() {
-                return Ok(None);
-            }
-            let secrets = detect::analyze(&file, lang::for_file_name(&file.file_name())).secrets;
-            Ok(Some(FileReport {
-                file,
-                diagnostics,
-                secrets,
-            }))
+    let read = |display: &String, path: &PathBuf| -> Result<Option<FileReport>, String> {
+        let f = std::fs::File::open(path).map_err(|e| io_cause(&e))?;
+        let mut bytes = Vec::new();
+        // Workers read files again at once: a large one waits for its share of the budget.
+        let _permit = match read_budgeted(f, false, &mut bytes).map_err(|e| e.to_string())? {
+            Loaded::Whole(permit) => permit,
+            Loaded::Passed => return Ok(None),
         };
-        match contained(read).and_then(|r| r) {
+        let mut encoding = Encoding::AsRead;
+        if let Some(big_endian) = encoding::utf16_bom(&bytes) {
+            (bytes, encoding) = encoding::decode_utf16(&bytes, big_endian);
+        }
+        if !index.mentioned_in(&bytes) {
+            return Ok(None);
+        }
+        let mut file = SourceFile::new(display.clone(), path.clone(), bytes);
+        file.encoding = encoding;
+        let diagnostics = uses(&file, &[]);
+        if diagnostics.is_empty() {
+            return Ok(None);
+        }
+        let secrets = detect::analyze(&file, lang::for_file_name(&file.file_name())).secrets;
+        Ok(Some(FileReport {
+            file,
+            diagnostics,
+            secrets,
+        }))
+    };
+    let read_back = parallel_map(&again, threads, |(display, path)| {
+        contained(|| read(display, path)).and_then(|r| r)
+    });
+    let mut added = false;
+    for ((display, _), report) in again.into_iter().zip(read_back) {
+        match report {
             Ok(Some(report)) => {
                 reports.push(report);
                 added = true;

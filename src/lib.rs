@@ -26,6 +26,7 @@ pub mod hosts;
 pub mod lang;
 pub mod manpage;
 pub mod own_output;
+pub mod parallel;
 pub mod progress;
 pub mod report;
 pub mod request;

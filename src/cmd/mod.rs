@@ -12,7 +12,6 @@ mod generated;
 mod hints;
 mod input;
 mod output;
-mod parallel;
 mod resolve;
 mod rules;
 

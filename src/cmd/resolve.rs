@@ -67,6 +67,7 @@ impl Resolved {
             quiet: self.quiet,
             statistics: self.statistics,
             need_region: 0,
+            threads: self.walk.threads,
         }
     }
 

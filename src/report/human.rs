@@ -179,7 +179,42 @@ fn window(
     )
 }
 
+/// Diagnostics rendered at a time: rendering runs on the worker threads and the results are
+/// written in order; a wave bounds what is held in memory at once (a file with a finding on
+/// every line renders to many times its size).
+const WAVE: usize = 256;
+
 pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io::Result<()> {
+    let mut findings = outcome
+        .reports
+        .iter()
+        .flat_map(|report| report.diagnostics.iter().map(move |d| (report, d)));
+    let mut wave = Vec::with_capacity(WAVE);
+    loop {
+        wave.clear();
+        wave.extend(findings.by_ref().take(WAVE));
+        if wave.is_empty() {
+            break;
+        }
+        let rendered = crate::parallel::parallel_map(&wave, opts.threads, |&(report, d)| {
+            render(report, d, opts)
+        });
+        for text in rendered {
+            out.write_all(&text?)?;
+        }
+    }
+    if !opts.quiet {
+        writeln!(out, "{}", summary_line(outcome, opts))?;
+    }
+    Ok(())
+}
+
+/// One diagnostic as codespan shows it: header, source lines with the span, notes.
+fn render(
+    report: &FileReport,
+    d: &crate::diagnostic::Diagnostic,
+    opts: &ReportOptions,
+) -> io::Result<Vec<u8>> {
     let config = term::Config {
         tab_width: TAB.len(),
         ..term::Config::default()
@@ -189,55 +224,44 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io
     } else {
         Buffer::no_color()
     };
-    for report in &outcome.reports {
-        for d in &report.diagnostics {
-            let (files, span) = window(report, &d.span, opts);
-            let base = match d.severity {
-                Severity::Error => CsDiagnostic::error(),
-                Severity::Warning => CsDiagnostic::warning(),
-                Severity::Note => CsDiagnostic::note(),
-            };
-            let mut notes = Vec::new();
-            for at in &d.related {
-                let place = format!("{}:{}:{}", at.path, at.line, at.column);
-                notes.push(format!(
-                    "note: {}: {}",
-                    crate::escape::line(&place),
-                    clean_line(report, &at.message, opts)
-                ));
-            }
-            if let Some(help) = &d.help {
-                notes.push(format!("help: {}", clean_line(report, help, opts)));
-            }
-            if let Some(fix) = &d.fix {
-                // A safe fix is marked `[*]` in the header; an unsafe one says what applies it.
-                let how = match fix.applicability {
-                    crate::diagnostic::Applicability::Safe => "fix",
-                    crate::diagnostic::Applicability::Unsafe => "unsafe fix (--unsafe-fixes)",
-                };
-                let mut note = format!("{how}: {}", clean_line(report, &fix.message, opts));
-                if opts.show_fixes {
-                    note.push_str(&fix_as_diff(report, fix, opts));
-                }
-                notes.push(note);
-            }
-            let diagnostic = base
-                .with_code(header_code(d))
-                .with_message(clean_line(report, &d.message, opts))
-                .with_labels(vec![Label::primary((), span).with_message(&d.label)])
-                .with_notes(notes);
-            term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic)
-                .map_err(|e| io::Error::other(e.to_string()))?;
-            // Written as it goes: the report of a file with a finding on every line is many
-            // times the file.
-            out.write_all(buffer.as_slice())?;
-            buffer.clear();
+    let (files, span) = window(report, &d.span, opts);
+    let base = match d.severity {
+        Severity::Error => CsDiagnostic::error(),
+        Severity::Warning => CsDiagnostic::warning(),
+        Severity::Note => CsDiagnostic::note(),
+    };
+    let mut notes = Vec::new();
+    for at in &d.related {
+        let place = format!("{}:{}:{}", at.path, at.line, at.column);
+        notes.push(format!(
+            "note: {}: {}",
+            crate::escape::line(&place),
+            clean_line(report, &at.message, opts)
+        ));
+    }
+    if let Some(help) = &d.help {
+        notes.push(format!("help: {}", clean_line(report, help, opts)));
+    }
+    if let Some(fix) = &d.fix {
+        // A safe fix is marked `[*]` in the header; an unsafe one says what applies it.
+        let how = match fix.applicability {
+            crate::diagnostic::Applicability::Safe => "fix",
+            crate::diagnostic::Applicability::Unsafe => "unsafe fix (--unsafe-fixes)",
+        };
+        let mut note = format!("{how}: {}", clean_line(report, &fix.message, opts));
+        if opts.show_fixes {
+            note.push_str(&fix_as_diff(report, fix, opts));
         }
+        notes.push(note);
     }
-    if !opts.quiet {
-        writeln!(out, "{}", summary_line(outcome, opts))?;
-    }
-    Ok(())
+    let diagnostic = base
+        .with_code(header_code(d))
+        .with_message(clean_line(report, &d.message, opts))
+        .with_labels(vec![Label::primary((), span).with_message(&d.label)])
+        .with_notes(notes);
+    term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic)
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    Ok(buffer.into_inner())
 }
 
 /// The code as codespan is to write it between brackets: `WM001`, or `WM001] [*` for a

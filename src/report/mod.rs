@@ -24,6 +24,8 @@ pub struct ReportOptions {
     pub statistics: bool,
     /// Findings that would get a safe fix with `--region` (none given): the summary says so.
     pub need_region: usize,
+    /// Threads that render findings (0: one per core); the output is in order whatever it is.
+    pub threads: usize,
 }
 
 pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io::Result<()> {

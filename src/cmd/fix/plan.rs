@@ -4,9 +4,9 @@
 
 use super::interactive::Interactive;
 use crate::cli::FixArgs;
-use crate::cmd::parallel::parallel_map;
 use crate::engine::{self, FileReport, Outcome, ScanError, Settings};
 use crate::fix::{self, ApproveAll, FileFix};
+use crate::parallel::parallel_map;
 use std::sync::Arc;
 
 /// One file's fix, with the report it was planned from.

@@ -3,10 +3,10 @@
 //! fixed text to standard output.
 
 use super::plan::{Plan, Planned};
-use crate::cmd::parallel::parallel_map;
 use crate::encoding::{Encoding, encode};
 use crate::engine::{FileReport, ScanError};
 use crate::fix::FileFix;
+use crate::parallel::parallel_map;
 use crate::write::{WriteError, write_fixed};
 use std::path::PathBuf;
 

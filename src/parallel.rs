@@ -1,7 +1,7 @@
 //! Work spread over threads, results kept in order.
 
 /// `f` over `items` on `threads` workers (0: one per core), results in the items' order.
-pub(crate) fn parallel_map<T: Sync, R: Send>(
+pub fn parallel_map<T: Sync, R: Send>(
     items: &[T],
     threads: usize,
     f: impl Fn(&T) -> R + Sync,
