@@ -534,6 +534,7 @@ pub fn uses(
     let src = &file.bytes[..];
     let mut found: Vec<Use> = Vec::new();
     let dot_concat = lang.concat_operators().contains(&".");
+    let imports = Imports::new(src, tokens);
     for (i, t) in tokens.iter().enumerate() {
         match t.kind {
             TokKind::Ident => {
@@ -541,7 +542,8 @@ pub fn uses(
                     if b.path == file.display_path {
                         continue;
                     }
-                    if let Some((first, written)) = named_here(src, tokens, i, b, dot_concat)
+                    if let Some((first, written)) =
+                        named_here(src, tokens, &imports, i, b, dot_concat)
                         && in_request(src, tokens, lang, first, i, b)
                     {
                         found.push(Use {
@@ -566,7 +568,7 @@ pub fn uses(
                         });
                     }
                 }
-                interpolated(src, tokens, t, index, file, &mut found);
+                interpolated(src, &imports, t, index, file, &mut found);
             }
             _ => {}
         }
@@ -594,6 +596,7 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 fn named_here(
     src: &[u8],
     tokens: &[Token],
+    imports: &Imports,
     i: usize,
     b: &Binding,
     dot_concat: bool,
@@ -632,7 +635,7 @@ fn named_here(
                 tokens[n].is_punct(src, "=")
                     && next_significant(tokens, n).is_none_or(|m| !tokens[m].is_punct(src, "="))
             });
-            (!declares && imports(src, tokens, b)).then(|| (i, b.name.clone()))
+            (!declares && imports.name(b)).then(|| (i, b.name.clone()))
         }
     }
 }
@@ -681,20 +684,54 @@ fn env_read(src: &[u8], tokens: &[Token], name: usize, dot_concat: bool) -> Opti
     Some((first, close))
 }
 
-/// Whether an import statement of this file names `b`'s qualifier and `b`'s name, or all
-/// of the qualifier (`import static C.*`, `from m import *`, `using static C;`,
-/// `include M`).
-fn imports(src: &[u8], tokens: &[Token], b: &Binding) -> bool {
-    const KEYWORDS: &[&[u8]] = &[b"import", b"require", b"using", b"include"];
-    tokens.iter().enumerate().any(|(k, t)| {
-        if t.kind != TokKind::Ident || !KEYWORDS.contains(&t.text(src)) {
-            return false;
+/// The import statements of one file, found in one pass. Whether they name a binding is
+/// asked at every bare use of its name and remembered per binding: a file that uses a name
+/// thousands of times costs one scan, not one per use.
+struct Imports<'t> {
+    src: &'t [u8],
+    tokens: &'t [Token],
+    /// Each statement's keyword and its tokens.
+    statements: Vec<(usize, Range<usize>)>,
+    answers: std::cell::RefCell<std::collections::HashMap<*const Binding, bool>>,
+}
+
+impl<'t> Imports<'t> {
+    fn new(src: &'t [u8], tokens: &'t [Token]) -> Imports<'t> {
+        const KEYWORDS: &[&[u8]] = &[b"import", b"require", b"using", b"include"];
+        let statements = (0..tokens.len())
+            .filter(|&k| {
+                tokens[k].kind == TokKind::Ident && KEYWORDS.contains(&tokens[k].text(src))
+            })
+            .map(|k| (k, import_statement(src, tokens, k)))
+            .collect();
+        Imports {
+            src,
+            tokens,
+            statements,
+            answers: Default::default(),
         }
-        let statement = import_statement(src, tokens, k);
+    }
+
+    /// Whether an import statement names `b`'s qualifier and `b`'s name, or all of the
+    /// qualifier (`import static C.*`, `from m import *`, `using static C;`, `include M`).
+    fn name(&self, b: &Binding) -> bool {
+        if let Some(&known) = self.answers.borrow().get(&(b as *const Binding)) {
+            return known;
+        }
+        let answer = self
+            .statements
+            .iter()
+            .any(|(k, statement)| self.statement_names(*k, statement.clone(), b));
+        self.answers.borrow_mut().insert(b, answer);
+        answer
+    }
+
+    fn statement_names(&self, k: usize, statement: Range<usize>, b: &Binding) -> bool {
+        let src = self.src;
         let mut names_qualifier = false;
         let mut names_binding = false;
         let mut star = false;
-        for t in &tokens[statement.clone()] {
+        for t in &self.tokens[statement] {
             match t.kind {
                 TokKind::Ident if t.text(src) == b.qualifier.as_bytes() => names_qualifier = true,
                 TokKind::Ident if t.text(src) == b.name.as_bytes() => names_binding = true,
@@ -711,9 +748,9 @@ fn imports(src: &[u8], tokens: &[Token], b: &Binding) -> bool {
                 _ => {}
             }
         }
-        let whole = matches!(t.text(src), b"using" | b"include");
+        let whole = matches!(self.tokens[k].text(src), b"using" | b"include");
         names_qualifier && (names_binding || star || whole)
-    })
+    }
 }
 
 /// The tokens of the import statement around keyword `k`: to the end of its line or `;`
@@ -926,7 +963,7 @@ fn query_argument(src: &[u8], tokens: &[Token], first: usize) -> bool {
 /// `"#{Whispir::BASE}/…"`, C# `$"{WhispirConstants.BaseUrl}/…"`.
 fn interpolated<'a>(
     src: &[u8],
-    tokens: &[Token],
+    imports: &Imports,
     t: &Token,
     index: &Index<'a>,
     file: &SourceFile,
@@ -946,7 +983,7 @@ fn interpolated<'a>(
         };
         let inner = &content[open + 1..m.start()];
         let written = if inner.is_empty() {
-            if !imports(src, tokens, b) {
+            if !imports.name(b) {
                 continue;
             }
             b.name.clone()

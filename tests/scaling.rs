@@ -22,6 +22,9 @@ struct Shape {
     file: &'static str,
     n: usize,
     make: fn(usize) -> String,
+    /// A file written beside it (name, text), for shapes that span files; the run then
+    /// walks the directory instead of naming the file.
+    companion: Option<(&'static str, &'static str)>,
 }
 
 fn url() -> String {
@@ -40,18 +43,21 @@ const SHAPES: &[Shape] = &[
                 params.join("&")
             )
         },
+        companion: None,
     },
     Shape {
         name: "JSON objects nested n deep around a URL",
         file: "nested.json",
         n: 12_500,
         make: |n| format!("{}\"{}\"{}\n", "{\"a\":".repeat(n), url(), "}".repeat(n)),
+        companion: None,
     },
     Shape {
         name: "JSON arrays nested n deep around a URL",
         file: "arrays.json",
         n: 12_500,
         make: |n| format!("{}\"{}\"{}\n", "[".repeat(n), url(), "]".repeat(n)),
+        companion: None,
     },
     Shape {
         name: "n suppression comments, each above a finding",
@@ -66,12 +72,14 @@ const SHAPES: &[Shape] = &[
                 })
                 .collect()
         },
+        companion: None,
     },
     Shape {
         name: "n unclosed brackets before a request",
         file: "unclosed.js",
         n: 12_500,
         make: |n| format!("{}fetch(\"{}\")\n", "(".repeat(n), url()),
+        companion: None,
     },
     Shape {
         name: "n hosts on one line",
@@ -83,6 +91,7 @@ const SHAPES: &[Shape] = &[
                 .collect();
             urls.join(" ") + "\n"
         },
+        companion: None,
     },
     Shape {
         name: "JavaScript objects nested n deep around a request",
@@ -96,12 +105,14 @@ const SHAPES: &[Shape] = &[
                 "}".repeat(n)
             )
         },
+        companion: None,
     },
     Shape {
         name: "YAML flow mappings nested n deep around a URL",
         file: "nested.yaml",
         n: 12_500,
         make: |n| format!("a: {}{}{}\n", "{k: ".repeat(n), url(), "}".repeat(n)),
+        companion: None,
     },
     Shape {
         name: "n ColdFusion `<cfhttp>` requests with a url parameter",
@@ -116,6 +127,7 @@ const SHAPES: &[Shape] = &[
                 })
                 .collect()
         },
+        companion: None,
     },
     Shape {
         name: "n requests with the key on one base URL constant",
@@ -127,6 +139,7 @@ const SHAPES: &[Shape] = &[
                 .collect();
             format!("const BASE = 'https://api.whispir.com';\n{requests}")
         },
+        companion: None,
     },
     Shape {
         name: "n locals built on one base URL, each read by a request",
@@ -138,6 +151,7 @@ const SHAPES: &[Shape] = &[
                 .collect();
             format!("const BASE = 'https://api.whispir.com';\n{requests}")
         },
+        companion: None,
     },
     Shape {
         name: "n requests on one axios instance, each beside a regional host",
@@ -155,6 +169,7 @@ const SHAPES: &[Shape] = &[
                 "const api = axios.create({{ baseURL: BASE, headers: {{ 'x-api-key': k }} }});\n{requests}"
             )
         },
+        companion: None,
     },
     Shape {
         name: "n base URL constants, each read by its own request",
@@ -169,12 +184,30 @@ const SHAPES: &[Shape] = &[
                 })
                 .collect()
         },
+        companion: None,
     },
     Shape {
         name: "YAML block sequence n deep on one line",
         file: "sequence.yaml",
         n: 12_500,
         make: |n| format!("{}{}\n", "- ".repeat(n), url()),
+        companion: None,
+    },
+    Shape {
+        name: "n uses of a name imported (at the end) from another file",
+        file: "client.py",
+        n: 500,
+        make: |n| {
+            let uses: String = (0..n)
+                .map(|i| format!("    requests.get(u{i}, params=WHISPIR_PARAMS)\n"))
+                .collect();
+            // The import comes last: each use looked for it through the whole file.
+            format!("# Whispir client\ndef send():\n{uses}from settings import WHISPIR_PARAMS\n")
+        },
+        companion: Some((
+            "settings.py",
+            "WHISPIR_BASE = 'https://api.whispir.com'\nWHISPIR_PARAMS = {'apikey': KEY}\n",
+        )),
     },
 ];
 
@@ -232,6 +265,9 @@ fn every_hostile_shape_scales_linearly() {
                 let dir = tempfile::tempdir().unwrap();
                 let text = (shape.make)(shape.n * factor * k);
                 std::fs::write(dir.path().join(shape.file), text).unwrap();
+                if let Some((name, text)) = shape.companion {
+                    std::fs::write(dir.path().join(name), text).unwrap();
+                }
                 dir
             })
             .collect();
@@ -253,7 +289,11 @@ fn every_hostile_shape_scales_linearly() {
             ),
         ] {
             let mut args = args.to_vec();
-            args.push(shape.file);
+            args.push(if shape.companion.is_some() {
+                "."
+            } else {
+                shape.file
+            });
             let measure = |runs| {
                 let small = best_time(dirs[0].path(), &args, runs);
                 let large = best_time(dirs[1].path(), &args, runs);
