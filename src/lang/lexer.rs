@@ -68,8 +68,9 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
             i += 1;
             continue;
         }
+        // Most bytes start no comment: compare the first byte before the marker.
         for lc in spec.line_comments {
-            if src[i..].starts_with(lc.as_bytes()) {
+            if lc.as_bytes()[0] == b && src[i..].starts_with(lc.as_bytes()) {
                 let word_start = i == 0 || src[i - 1].is_ascii_whitespace();
                 if *lc == "#" && spec.hash_needs_space && !word_start {
                     continue;
@@ -81,7 +82,7 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
             }
         }
         for (open, close) in spec.block_comments {
-            if src[i..].starts_with(open.as_bytes()) {
+            if open.as_bytes()[0] == b && src[i..].starts_with(open.as_bytes()) {
                 let body = i + open.len();
                 let end = memchr::memmem::find(&src[body..], close.as_bytes())
                     .map_or(n, |e| body + e + close.len());
@@ -157,7 +158,10 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
             i = j;
             continue;
         }
-        let len = if PAIRS.iter().any(|p| src[i..].starts_with(p)) {
+        let len = if PAIRS
+            .iter()
+            .any(|p| p[0] == b && src.get(i + 1) == Some(&p[1]))
+        {
             2
         } else {
             1

@@ -31,7 +31,7 @@ impl Language for Rust {
         let tokens = match TokenStream::from_str(text) {
             Ok(stream) => {
                 let mut out = Vec::new();
-                flatten(stream, &Offsets::new(text), &mut out);
+                flatten(stream, &Offsets::new(text), text, &mut out);
                 out
             }
             Err(_) => lexer::tokenize(src, &FALLBACK),
@@ -90,7 +90,7 @@ impl Offsets {
     }
 }
 
-fn flatten(stream: TokenStream, offsets: &Offsets, out: &mut Vec<Token>) {
+fn flatten(stream: TokenStream, offsets: &Offsets, text: &str, out: &mut Vec<Token>) {
     let mut joint_start: Option<usize> = None;
     for tree in stream {
         match tree {
@@ -105,7 +105,7 @@ fn flatten(stream: TokenStream, offsets: &Offsets, out: &mut Vec<Token>) {
                     let r = offsets.range(g.span_open());
                     out.push(Token::new(TokKind::Punct, r));
                 }
-                flatten(g.stream(), offsets, out);
+                flatten(g.stream(), offsets, text, out);
                 if !close.is_empty() {
                     let r = offsets.range(g.span_close());
                     out.push(Token::new(TokKind::Punct, r));
@@ -133,8 +133,12 @@ fn flatten(stream: TokenStream, offsets: &Offsets, out: &mut Vec<Token>) {
             }
             TokenTree::Literal(l) => {
                 let r = offsets.range(l.span());
-                let text = l.to_string();
-                out.push(literal_token(&text, r));
+                // In ASCII text the span is the literal as written: no string to build.
+                let token = match offsets {
+                    Offsets::Ascii(_) => literal_token(&text[r.clone()], r),
+                    Offsets::Unicode => literal_token(&l.to_string(), r),
+                };
+                out.push(token);
             }
         }
     }
@@ -254,7 +258,7 @@ mod tests {
 
     fn tokens_with(src: &str, offsets: &Offsets) -> Vec<Token> {
         let mut out = Vec::new();
-        flatten(TokenStream::from_str(src).unwrap(), offsets, &mut out);
+        flatten(TokenStream::from_str(src).unwrap(), offsets, src, &mut out);
         proc_macro2::extra::invalidate_current_thread_spans();
         out
     }

@@ -94,7 +94,14 @@ impl Layout {
                 seen_on_line = true;
             }
             if t.kind == TokKind::Ident {
-                idents.entry(t.text(src).into()).or_default().push(j as u32);
+                // A name seen before is looked up, not copied: most identifiers repeat.
+                let name = t.text(src);
+                match idents.get_mut(name) {
+                    Some(uses) => uses.push(j as u32),
+                    None => {
+                        idents.insert(name.into(), vec![j as u32]);
+                    }
+                }
             }
         }
         // The next less indented head, by a stack of heads still waiting for one.
