@@ -488,8 +488,9 @@ fn variable_uses(
 
 /// A call that encodes the map around the key token `lit` as a query string, that map being
 /// its only argument: `new URLSearchParams({ apikey: k, … })` (JavaScript),
-/// `http_build_query(['apikey' => $k, …])` or `http_build_query(array(…))` (PHP). The `(` of
-/// the call.
+/// `http_build_query(['apikey' => $k, …])` or `http_build_query(array(…))` (PHP),
+/// `urlencode({"apikey": k, …})` (Python, with entries besides the key: the key alone would
+/// leave an empty query behind). The `(` of the call.
 fn search_params_call(
     src: &[u8],
     tokens: &[Token],
@@ -499,6 +500,7 @@ fn search_params_call(
     let (encoder, map_open): (&[u8], &[&str]) = match lang.request_style() {
         crate::lang::RequestStyle::JavaScript => (b"URLSearchParams", &["{"]),
         crate::lang::RequestStyle::Php => (b"http_build_query", &["[", "("]),
+        crate::lang::RequestStyle::Python => (b"urlencode", &["{"]),
         crate::lang::RequestStyle::Ruby => {
             // `URI.encode_www_form(apikey: k, …)`: the map is the call's keyword arguments.
             let call =
@@ -524,7 +526,9 @@ fn search_params_call(
     let named = prev_significant(tokens, call).is_some_and(|n| tokens[n].text(src) == encoder);
     let only_argument = next_significant(tokens, matching_close(src, tokens, object)?)
         == matching_close(src, tokens, call);
-    (named && only_argument).then_some(call)
+    let leaves_a_query = lang.request_style() != crate::lang::RequestStyle::Python
+        || crate::lang::tokens::arguments(src, tokens, object).len() > 1;
+    (named && only_argument && leaves_a_query).then_some(call)
 }
 
 /// `NAME.searchParams.set('apikey', k)` / `.append(…)` with the key token at `key` (JavaScript):

@@ -4,7 +4,8 @@ use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
-    enclosing_open, expression_end, matching_close, next_significant, prev_significant, token_at,
+    arguments, enclosing_open, expression_end, matching_close, next_significant, prev_significant,
+    token_at,
 };
 use crate::lang::{TokKind, Token};
 
@@ -17,15 +18,7 @@ const PY_REQUEST_CALLS: [&str; 9] = [
 /// holding the dict (`params=query`): (name, `(`) of the call.
 fn params_call(src: &[u8], tokens: &[Token], at: usize) -> Result<(usize, usize), String> {
     let not_params = || "the query dict is not the `params=` of a request call".to_string();
-    let mut value = at;
-    if tokens[at].kind == TokKind::Str || keyword_of_dict_call(src, tokens, at) {
-        let open = enclosing_open(src, tokens, at).ok_or_else(not_params)?;
-        value = if tokens[open].is_punct(src, "(") {
-            prev_significant(tokens, open).ok_or_else(not_params)? // `dict`
-        } else {
-            open
-        };
-    }
+    let value = dict_value(src, tokens, at).ok_or_else(not_params)?;
     let Some(eq) = prev_significant(tokens, value).filter(|&e| tokens[e].is_punct(src, "=")) else {
         return Err(encoded_elsewhere(src, tokens, value).unwrap_or_else(not_params));
     };
@@ -49,28 +42,134 @@ fn params_call(src: &[u8], tokens: &[Token], at: usize) -> Result<(usize, usize)
     Ok((name, open))
 }
 
+/// The first token of the query dict whose entry is token `at`: its `{`, or the `dict` of
+/// `dict(apikey=k, …)`; `at` itself when it is the variable holding the dict.
+fn dict_value(src: &[u8], tokens: &[Token], at: usize) -> Option<usize> {
+    if tokens[at].kind != TokKind::Str && !keyword_of_dict_call(src, tokens, at) {
+        return Some(at);
+    }
+    let open = enclosing_open(src, tokens, at)?;
+    if tokens[open].is_punct(src, "(") {
+        prev_significant(tokens, open) // `dict`
+    } else {
+        Some(open)
+    }
+}
+
+/// `urlencode({…})` (or `urlencode(dict(…))`) whose only argument is the query dict starting
+/// at token `value`: the `urlencode` token.
+fn urlencode_of(src: &[u8], tokens: &[Token], value: usize) -> Option<usize> {
+    let open = prev_significant(tokens, value).filter(|&o| tokens[o].is_punct(src, "("))?;
+    let name = prev_significant(tokens, open).filter(|&n| tokens[n].text(src) == b"urlencode")?;
+    let dict_open = if tokens[value].is_punct(src, "{") {
+        value
+    } else {
+        next_significant(tokens, value)?
+    };
+    let dict_close = matching_close(src, tokens, dict_open)?;
+    (next_significant(tokens, dict_close) == matching_close(src, tokens, open)).then_some(name)
+}
+
+/// The request call whose URL argument encodes the query dict of token `at` in place
+/// (`requests.get(BASE + "?" + urlencode({"apikey": k, "first": 0}))`): (name, `(`) of the
+/// call. The dict must keep entries besides the key, or an empty query would be left behind.
+fn urlencoded_in_url(src: &[u8], tokens: &[Token], at: usize) -> Option<(usize, usize)> {
+    let value = dict_value(src, tokens, at).filter(|&v| v != at)?;
+    let encoder = urlencode_of(src, tokens, value)?;
+    let dict_open = if tokens[value].is_punct(src, "{") {
+        value
+    } else {
+        next_significant(tokens, value)?
+    };
+    if arguments(src, tokens, dict_open).len() < 2 {
+        return None;
+    }
+    let (name, open, idx) = url_argument(src, tokens, encoder, |_, _| false).ok()?;
+    let arg = arguments(src, tokens, open).swap_remove(idx);
+    let first = token_at(tokens, arg.start)?;
+    let keyword = next_significant(tokens, first)
+        .is_some_and(|e| tokens[e].is_punct(src, "=") && tokens[first].kind == TokKind::Ident);
+    // The URL is the first positional argument (the second of `request(method, url)`), or
+    // `url=`: a dict encoded into `data=` or another argument is not the query.
+    let url_position = if tokens[name].text(src) == b"request" {
+        1
+    } else {
+        0
+    };
+    let is_url = if keyword {
+        tokens[first].text(src) == b"url"
+    } else {
+        idx == url_position
+    };
+    is_url.then_some((name, open))
+}
+
 /// Why a query dict given to a call other than a request (token `value`, the dict) is not
-/// fixed here: `urlencode({…})` builds a URL that is sent elsewhere; `r.prepare_url(url, {…})`
-/// in a requests auth hook adds the key to every request the hook is attached to.
+/// fixed here: `urlencode({…})` builds a URL that is returned or not followed to one request;
+/// `r.prepare_url(url, {…})` in a requests auth hook adds the key to every request the hook
+/// is attached to.
 fn encoded_elsewhere(src: &[u8], tokens: &[Token], value: usize) -> Option<String> {
     let open = enclosing_open(src, tokens, value).filter(|&o| tokens[o].is_punct(src, "("))?;
     let name = prev_significant(tokens, open).filter(|&n| tokens[n].kind == TokKind::Ident)?;
     match tokens[name].text(src) {
-        b"urlencode" => Some(
-            "the query is encoded with `urlencode(…)` into a URL that is not sent here; add the header where that URL is requested, in the same change that removes the key"
-                .into(),
-        ),
+        b"urlencode" => {
+            let dict_open = if tokens[value].is_punct(src, "{") {
+                Some(value)
+            } else {
+                next_significant(tokens, value)
+            };
+            let only_key = dict_open.is_some_and(|o| arguments(src, tokens, o).len() < 2);
+            let returned = in_return_statement(src, tokens, name);
+            // `data=urlencode({…})`: the keyword the encoded query is given to.
+            let keyword = prev_significant(tokens, name)
+                .filter(|&e| tokens[e].is_punct(src, "="))
+                .and_then(|e| prev_significant(tokens, e))
+                .filter(|&k| tokens[k].kind == TokKind::Ident && tokens[k].text(src) != b"url")
+                .map(|k| String::from_utf8_lossy(tokens[k].text(src)).into_owned());
+            Some(if let Some(keyword) = keyword {
+                format!(
+                    "`urlencode(…)` sends the key in the request's `{keyword}=`, not in its URL; drop it there and send it as the header"
+                )
+            } else if only_key {
+                "`urlencode(…)` encodes only the key: remove it with the `?` before it, and add the header to the request that sends the URL".into()
+            } else if returned {
+                "the query is encoded with `urlencode(…)` into a URL that this function returns; add the header where its callers send that URL, in the same change that removes the key".into()
+            } else {
+                "the query is encoded with `urlencode(…)` into a URL that is not followed to one request call in this function; add the header where that URL is requested, in the same change that removes the key".into()
+            })
+        }
         b"prepare_url" => {
             let receiver = prev_significant(tokens, name)
                 .filter(|&d| tokens[d].is_punct(src, "."))
                 .and_then(|d| prev_significant(tokens, d))
-                .map_or("r".into(), |r| String::from_utf8_lossy(tokens[r].text(src)).into_owned());
+                .map_or("r".into(), |r| {
+                    String::from_utf8_lossy(tokens[r].text(src)).into_owned()
+                });
             Some(format!(
                 "`{receiver}.prepare_url(…)` adds the key to every request the hook is attached to; set `{receiver}.headers[\"x-api-key\"]` there instead once all of them go to a regional host"
             ))
         }
         _ => None,
     }
+}
+
+/// Whether token `at` is part of a `return` statement: back to the statement's start, a line
+/// break outside brackets.
+fn in_return_statement(src: &[u8], tokens: &[Token], at: usize) -> bool {
+    let mut depth = 0usize;
+    for t in tokens[..at].iter().rev() {
+        match (t.kind, t.text(src)) {
+            (TokKind::Newline, _) if depth == 0 => return false,
+            (TokKind::Punct, b")" | b"]" | b"}") => depth += 1,
+            (TokKind::Punct, b"(" | b"[" | b"{") => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            (TokKind::Ident, b"return") if depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `apikey` in `dict(apikey=k, …)`.
@@ -116,7 +215,10 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
     let lit = token_at(tokens, req.at.start).ok_or("the key is not in a literal")?;
     let (name, open) = if req.builder {
-        params_call(src, tokens, lit)?
+        match params_call(src, tokens, lit) {
+            Ok(call) => call,
+            Err(why) => urlencoded_in_url(src, tokens, lit).ok_or(why)?,
+        }
     } else {
         enclosing_call(src, tokens, lit).ok_or("the URL is not passed to a call")?
     };
@@ -252,6 +354,43 @@ mod tests {
         manual(
             "a.py",
             "import requests\nrequests.get('https://api.au.whispir.com/m?apikey=' + k, headers=H if x else G)\n",
+        );
+    }
+
+    #[test]
+    fn a_urlencoded_query_moves_its_key_to_the_request_that_sends_it() {
+        // Through a local read once by the request.
+        let src = "import requests\n# Whispir\ndef f(k):\n    url = BASE + '/m?' + urlencode({'apikey': k, 'first': 0})\n    return requests.get(url)\n";
+        assert_eq!(
+            safe("a.py", src),
+            "import requests\n# Whispir\ndef f(k):\n    url = BASE + '/m?' + urlencode({'first': 0})\n    return requests.get(url, headers={'x-api-key': k})\n"
+        );
+        // In the URL argument itself, as a dict literal or a `dict(…)` call.
+        let src = "import requests\nrequests.get('https://api.au.whispir.com/m?' + urlencode(dict(apikey=k, first=0)), timeout=5)\n";
+        assert_eq!(
+            safe("a.py", src),
+            "import requests\nrequests.get('https://api.au.whispir.com/m?' + urlencode(dict(first=0)), timeout=5, headers={'x-api-key': k})\n"
+        );
+    }
+
+    #[test]
+    fn urlencoded_queries_the_fix_cannot_follow_say_why() {
+        let why = |src: &str| manual("a.py", &format!("import requests\n# Whispir\n{src}"));
+        assert!(
+            why("def f(k):\n    url = B + '?' + urlencode({'apikey': k})\n    return requests.get(url)\n")
+                .contains("encodes only the key"),
+        );
+        assert!(
+            why("def f(k):\n    return B + '?' + urlencode({'apikey': k, 'n': 1})\n")
+                .contains("a URL that this function returns"),
+        );
+        assert!(
+            why("def f(k):\n    url = B + '?' + urlencode({'apikey': k, 'n': 1})\n    requests.get(url)\n    return requests.get(url)\n")
+                .contains("not followed to one request call"),
+        );
+        assert!(
+            why("requests.post(B, data=urlencode({'apikey': k, 'n': 1}))\n")
+                .contains("in the request's `data=`, not in its URL"),
         );
     }
 
