@@ -350,7 +350,8 @@ fn options_variable(
         .and_then(|b| top_level(src, tokens, b))
         .ok_or_else(not_here)?;
     let object = inside
-        .into_iter()
+        .iter()
+        .copied()
         .take_while(|&j| j < t)
         .filter(|&j| tokens[j].text(src) == name)
         .filter(|&j| {
@@ -374,27 +375,104 @@ fn options_variable(
         .rev()
         .find(|&j| tokens[j].text(src) == name)
         .ok_or_else(not_here)?;
-    let reassigned = (object..t).any(|j| {
-        tokens[j].text(src) == name
-            && next_significant(tokens, j)
-                .filter(|&d| tokens[d].is_punct(src, "."))
-                .and_then(|d| next_significant(tokens, d))
-                .is_some_and(|m| tokens[m].text(src) == b"headers")
-    });
-    if reassigned {
-        return Err(
-            "the options' headers are set again before the request; add the header there".into(),
-        );
-    }
-    let mut placement = add_to_options(src, tokens, object, entry)?;
-    placement.how = format!(
-        "add `x-api-key` to the headers of `{}`",
-        String::from_utf8_lossy(name)
-    );
+    let shown = String::from_utf8_lossy(name);
+    let mut placement = match headers_set_later(req, name, object, t, &inside)? {
+        // `options.headers = { … };` replaces the headers built above: the key joins it.
+        Some(headers) => {
+            let close = matching_close(src, tokens, headers).ok_or("unbalanced headers")?;
+            if req.already_sent(tokens[headers].start()..tokens[close].end()) {
+                return Ok(already(
+                    "the request already sends `x-api-key` in its options",
+                ));
+            }
+            Placement {
+                edits: vec![insert_first(src, tokens, headers, entry)],
+                applicability: Applicability::Safe,
+                how: format!("add `x-api-key` to the headers set on `{shown}`"),
+            }
+        }
+        None => {
+            let close = matching_close(src, tokens, object).ok_or("unbalanced options")?;
+            if req.already_sent(tokens[object].start()..tokens[close].end()) {
+                return Ok(already(
+                    "the request already sends `x-api-key` in its options",
+                ));
+            }
+            let mut placement = add_to_options(src, tokens, object, entry)?;
+            placement.how = format!("add `x-api-key` to the headers of `{shown}`");
+            placement
+        }
+    };
     if uses(req, var) != 2 {
         placement.applicability = Applicability::Unsafe;
     }
     Ok(placement)
+}
+
+/// Between the options object `name` is declared with (token `object`) and its use by the
+/// request at token `send`: the headers object literal (`{`) of the last
+/// `name.headers = { … };`, a statement of its own in the block whose top-level tokens are
+/// `block`. `None` when no statement sets `name.headers`; `Err` when `name` or its headers are
+/// assigned some other way (another value, inside an `if`): which headers are sent is not
+/// known.
+fn headers_set_later(
+    req: &Request,
+    name: &[u8],
+    object: usize,
+    send: usize,
+    block: &[usize],
+) -> Result<Option<usize>, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let shown = String::from_utf8_lossy(name);
+    let assigns = |k: usize| {
+        next_significant(tokens, k)
+            .filter(|&q| tokens[q].is_punct(src, "="))
+            .filter(|&q| next_significant(tokens, q).is_none_or(|e| !tokens[e].is_punct(src, "=")))
+    };
+    let mut literal = None;
+    for j in object + 1..send {
+        if tokens[j].kind != TokKind::Ident
+            || tokens[j].text(src) != name
+            || prev_significant(tokens, j).is_some_and(|p| tokens[p].is_punct(src, "."))
+        {
+            continue;
+        }
+        if assigns(j).is_some() {
+            return Err(format!(
+                "`{shown}` is assigned again before the request; add the header to the options it sends"
+            ));
+        }
+        let Some(member) = next_significant(tokens, j)
+            .filter(|&d| tokens[d].is_punct(src, "."))
+            .and_then(|d| next_significant(tokens, d))
+            .filter(|&m| tokens[m].text(src) == b"headers")
+        else {
+            continue;
+        };
+        // Reading or extending the headers (`options.headers.Accept = …`) keeps the object.
+        let Some(eq) = assigns(member) else {
+            continue;
+        };
+        let statement_start = prev_significant(tokens, j)
+            .is_none_or(|p| matches!(tokens[p].text(src), b";" | b"{" | b"}"));
+        let value = next_significant(tokens, eq).filter(|&o| tokens[o].is_punct(src, "{"));
+        match value {
+            Some(open) if statement_start && block.binary_search(&j).is_ok() => {
+                literal = Some(open);
+            }
+            Some(_) => {
+                return Err(format!(
+                    "`{shown}.headers` is replaced by a nested statement before the request, so which headers are sent depends on the path; add the header to each object it may hold"
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "`{shown}.headers` is set again before the request to a value built elsewhere; add the header to that value"
+                ));
+            }
+        }
+    }
+    Ok(literal)
 }
 
 /// The first token of the expression (a concatenation) that token `i` belongs to.
@@ -660,11 +738,37 @@ mod tests {
         // Shared with another request: unsafe.
         let shared = "async function f(k) {\n  const o = { method: 'GET' };\n  await fetch('https://example.com', o);\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, o);\n}\n";
         assert_eq!(fix("a.js", shared).unwrap().1, Applicability::Unsafe);
-        // Headers set again later, or options from elsewhere: manual.
-        manual(
-            "a.js",
-            "async function f(k) {\n  const o = { method: 'GET' };\n  o.headers = h;\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, o);\n}\n",
+        // Headers set again later to an object written there: the key joins that object.
+        let later = "async function f(k) {\n  const o = { method: 'GET', headers: { A: 'b' } };\n  o.headers = { 'Content-Type': 'application/json' };\n  o.headers.Accept = 'json';\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, o);\n}\n";
+        assert_eq!(
+            safe("a.js", later),
+            "async function f(k) {\n  const o = { method: 'GET', headers: { A: 'b' } };\n  o.headers = { 'x-api-key': k, 'Content-Type': 'application/json' };\n  o.headers.Accept = 'json';\n  return fetch('https://api.au.whispir.com/m', o);\n}\n"
         );
+        // Options that already send the header only lose the parameter: no second key.
+        assert_eq!(
+            safe(
+                "a.ts",
+                &later.replace("'Content-Type'", "'x-api-key': k, 'Content-Type'")
+            ),
+            later
+                .replace("'Content-Type'", "'x-api-key': k, 'Content-Type'")
+                .replace("?apikey=' + k", "'")
+        );
+        let sent = "async function f(k) {\n  const o = { headers: { 'x-api-key': k } };\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, o);\n}\n";
+        assert_eq!(safe("a.ts", sent), sent.replace("?apikey=' + k", "'"));
+        // Headers (or the options) set some other way, or only maybe: manual.
+        for set_again in [
+            "o.headers = h;",
+            "if (x) o.headers = { A: 'b' };",
+            "o = other;",
+        ] {
+            manual(
+                "a.js",
+                &format!(
+                    "async function f(k) {{\n  let o = {{ method: 'GET' }};\n  {set_again}\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, o);\n}}\n"
+                ),
+            );
+        }
         manual(
             "a.js",
             "async function f(k, o) {\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, o);\n}\n",
