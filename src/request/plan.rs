@@ -336,6 +336,10 @@ fn variable_uses(
         // `var url = QueryHelpers.AddQueryString(u, "apikey", k)`: sent where `url` is read.
         i = open;
         scan_from = matching_close(src, tokens, open)?;
+    } else if let Some(nested) = query::nested_format(src, tokens, lit) {
+        // `var url = string.Format("…&{2}", u, n, string.Format("apikey={0}", k))`.
+        i = nested.outer_open;
+        scan_from = matching_close(src, tokens, i)?;
     }
     let eq = loop {
         i = prev_significant(tokens, i)?;

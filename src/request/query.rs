@@ -148,6 +148,11 @@ pub fn remove_param(
             Some(_) if interpolated_expr(&value_text).is_some() => {
                 KeySource::Expr(interpolated_expr(&value_text).expect("checked"))
             }
+            Some(lit) if let Some(nested) = nested_format(src, tokens, lit) => {
+                let (nested_edits, expr) = remove_nested_format(src, tokens, p, lit, &nested)?;
+                edits = nested_edits;
+                KeySource::Expr(expr)
+            }
             Some(lit) if is_positional(&value_text) => {
                 let removed = edits[0].range.clone();
                 let (arg_edits, expr) = remove_format_argument(
@@ -463,6 +468,111 @@ fn remove_format_argument(
     Ok((renumber, expr))
 }
 
+/// `string.Format("{0}/m?limit={1}&{2}", url, n, string.Format("apikey={0}", k))`: a literal
+/// (`lit`) formatted on its own by a C# `Format` call that is itself one of the values of an
+/// enclosing `Format`.
+pub(crate) struct NestedFormat {
+    /// The enclosing call's `(`.
+    pub outer_open: usize,
+    /// The inner call: its first token and its `)`.
+    inner: (usize, usize),
+}
+
+/// The `string.Format`/`String.Format` call whose `(` is `open`: its first token.
+fn format_call(src: &[u8], tokens: &[Token], open: usize) -> Option<usize> {
+    let name = prev_significant(tokens, open)
+        .filter(|&n| tokens[open].is_punct(src, "(") && tokens[n].text(src) == b"Format")?;
+    let dot = prev_significant(tokens, name).filter(|&d| tokens[d].is_punct(src, "."))?;
+    prev_significant(tokens, dot).filter(|&t| matches!(tokens[t].text(src), b"string" | b"String"))
+}
+
+/// The shape of `NestedFormat` around the literal `lit`, when the inner call formats exactly
+/// `lit` and one value, and is a whole argument of the enclosing `Format`.
+pub(crate) fn nested_format(src: &[u8], tokens: &[Token], lit: usize) -> Option<NestedFormat> {
+    let open = enclosing_open(src, tokens, lit)?;
+    let start = format_call(src, tokens, open)?;
+    let args = arguments(src, tokens, open);
+    if args.len() != 2 || args[0] != tokens[lit].span() {
+        return None;
+    }
+    let close = matching_close(src, tokens, open)?;
+    let outer_open = enclosing_open(src, tokens, start)?;
+    format_call(src, tokens, outer_open)?;
+    arguments(src, tokens, outer_open)
+        .iter()
+        .skip(1)
+        .any(|a| *a == (tokens[start].start()..tokens[close].end()))
+        .then_some(NestedFormat {
+            outer_open,
+            inner: (start, close),
+        })
+}
+
+/// The edits that take a `NestedFormat` parameter out: its placeholder in the enclosing
+/// format string with the `&` (or `?`) that joined it, the later placeholders renumbered, and
+/// the inner call with the comma before it. The inner literal must hold only the parameter
+/// and the enclosing format string be one literal keeping other values; `Err` says what to do
+/// by hand otherwise.
+fn remove_nested_format(
+    src: &[u8],
+    tokens: &[Token],
+    p: &ApiKeyParam,
+    lit: usize,
+    nested: &NestedFormat,
+) -> Result<(Vec<Edit>, String), String> {
+    let (start, close) = nested.inner;
+    let call = String::from_utf8_lossy(&src[tokens[start].start()..tokens[close].end()]);
+    let outer_args = arguments(src, tokens, nested.outer_open);
+    let position = outer_args
+        .iter()
+        .position(|a| a.start == tokens[start].start())
+        .expect("nested_format found it");
+    let by_hand = || {
+        format!(
+            "the parameter is formatted on its own (`{call}`) and passed to the URL's `Format` as its value `{{{}}}`: remove that placeholder and argument, and add the header where the URL is sent",
+            position - 1
+        )
+    };
+    let holds_only_the_parameter = tokens[lit].content() == (p.separator.start..p.value.end)
+        && src[p.value.clone()] == *b"{0}";
+    let outer_lit = token_at(tokens, outer_args[0].start)
+        .filter(|&l| tokens[l].kind == TokKind::Str && tokens[l].span() == outer_args[0])
+        .filter(|_| holds_only_the_parameter && outer_args.len() > 2)
+        .ok_or_else(by_hand)?;
+    // The one `{N}` that takes the inner call's text, with the `&` or `?` that joins it.
+    let content = tokens[outer_lit].content();
+    let text = &src[content.clone()];
+    let placeholder = format!("{{{}}}", position - 1);
+    let mut found = memchr::memmem::find_iter(text, placeholder.as_bytes())
+        .filter(|&i| i == 0 || text[i - 1] != b'{');
+    let (Some(at), None) = (found.next(), found.next()) else {
+        return Err(by_hand());
+    };
+    let end = at + placeholder.len();
+    let removed = match (at.checked_sub(1).map(|b| text[b]), text.get(end)) {
+        (Some(b'&'), None | Some(b'&')) => at - 1..end,
+        (Some(b'?'), Some(b'&')) => at..end + 1,
+        (Some(b'?'), None) => at - 1..end,
+        _ => return Err(by_hand()),
+    };
+    let removed = content.start + removed.start..content.start + removed.end;
+    let mut edits =
+        renumbered(src, &tokens[outer_lit], position - 1, &removed).map_err(|_| by_hand())?;
+    edits.push(Edit::delete(removed));
+    edits.push(Edit::delete(
+        outer_args[position - 1].end..outer_args[position].end,
+    ));
+    let inner_args = arguments(
+        src,
+        tokens,
+        enclosing_open(src, tokens, lit).expect("checked"),
+    );
+    Ok((
+        edits,
+        String::from_utf8_lossy(&src[inner_args[1].clone()]).into_owned(),
+    ))
+}
+
 /// Edits that renumber the placeholders above `{n}` in `literal` (`{2}` → `{1}`, `{3:D}` →
 /// `{2:D}`), `{{` escapes skipped; `Err` when `{n}` is used again outside `removed`.
 fn renumbered(
@@ -705,6 +815,54 @@ mod tests {
             ),
             "get(BASE + 'https://api.au.whispir.com/m' + \"?b=2\")"
         );
+    }
+
+    #[test]
+    fn a_parameter_formatted_on_its_own_leaves_the_enclosing_format() {
+        let head = "// Whispir\nvar u = string.Format(";
+        for (args, left) in [
+            // `&{3}` goes with the argument that filled it.
+            (
+                "\"{0}/w/{1}/c?limit={2}&{3}\",\n    _base, id, n,\n    string.Format(\"apikey={0}\", _key));",
+                "\"{0}/w/{1}/c?limit={2}\",\n    _base, id, n);",
+            ),
+            // Not the last placeholder: the later ones are renumbered.
+            (
+                "\"{0}/c?{1}&limit={2}\", _base, String.Format(\"apikey={0}\", _key), n);",
+                "\"{0}/c?limit={1}\", _base, n);",
+            ),
+            // The query's only value: its `?` goes too.
+            (
+                "\"{0}/c/{1}?{2}\", _base, id, string.Format(\"apikey={0}\", _key));",
+                "\"{0}/c/{1}\", _base, id);",
+            ),
+        ] {
+            assert_eq!(
+                removed("A.cs", &format!("{head}{args}")),
+                format!("{head}{left}"),
+                "{args}"
+            );
+        }
+        // More than the key in the inner literal, the placeholder twice or joined to other
+        // text, nothing else to format: by hand, saying how.
+        for args in [
+            "\"{0}/c?limit={1}&{2}\", _base, n, string.Format(\"apikey={0}&x=1\", _key));",
+            "\"{0}/c?limit={1}&{2}&{2}\", _base, n, string.Format(\"apikey={0}\", _key));",
+            "\"{0}/c?limit={1}{2}\", _base, n, string.Format(\"apikey={0}\", _key));",
+            "\"https://api.au.whispir.com/c?{0}\", string.Format(\"apikey={0}\", _key));",
+        ] {
+            let file = crate::source::SourceFile::new(
+                "A.cs".into(),
+                "A.cs".into(),
+                format!("{head}{args}").into_bytes(),
+            );
+            let lang = crate::lang::for_file_name("A.cs");
+            let facts = crate::detect::analyze(&file, lang);
+            let why = remove_param(&file.bytes, &facts.tokens, lang, &facts.params[0])
+                .err()
+                .unwrap_or_else(|| panic!("removed: {args}"));
+            assert!(why.contains("formatted on its own"), "{why}");
+        }
     }
 
     #[test]

@@ -17,9 +17,6 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         Ok(lit) => lit,
         Err(sent) => return Ok(sent),
     };
-    if let Some(why) = format_argument(src, tokens, lit) {
-        return Err(why);
-    }
     let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
         matches!(
             (callee, receiver),
@@ -113,38 +110,6 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         &req.key.as_code('"'),
         set_header,
     )
-}
-
-/// `string.Format("{0}/m?limit={1}&{2}", url, n, string.Format("apikey={0}", k))`: the
-/// parameter (in token `lit`) is formatted on its own and handed to the URL's format as one of
-/// its values, which the fixer does not take apart. The exact change, or `None`.
-fn format_argument(src: &[u8], tokens: &[Token], lit: usize) -> Option<String> {
-    let is_format = |open: usize| {
-        let name = prev_significant(tokens, open)?;
-        (tokens[open].is_punct(src, "(") && tokens[name].text(src) == b"Format").then_some(name)
-    };
-    let open = crate::lang::tokens::enclosing_open(src, tokens, lit)?;
-    let name = is_format(open)?;
-    let args = arguments(src, tokens, open);
-    if args.first()? != &tokens[lit].span() {
-        return None;
-    }
-    let outer = crate::lang::tokens::enclosing_open(src, tokens, name)?;
-    is_format(outer)?;
-    let position = arguments(src, tokens, outer)
-        .iter()
-        .position(|a| a.contains(&tokens[name].start()))?;
-    let close = matching_close(src, tokens, open)?;
-    let call = String::from_utf8_lossy(
-        &src[tokens[callee_start(src, tokens, name)].start()..tokens[close].end()],
-    )
-    .into_owned();
-    (position > 0).then(|| {
-        format!(
-            "the parameter is formatted on its own (`{call}`) and passed to the URL's `Format` as its value `{{{}}}`: remove that placeholder and argument, and add the header where the URL is sent",
-            position - 1
-        )
-    })
 }
 
 /// `using (Type var = <request from new_tok to end>) {`: the variable and the `{`.
@@ -842,9 +807,14 @@ mod tests {
     }
 
     #[test]
-    fn a_key_formatted_into_the_urls_format_names_the_placeholder_to_remove() {
+    fn a_key_formatted_into_the_urls_format_moves_with_its_placeholder() {
         let src = "// Whispir\nclass A {\n    HttpClient _http;\n    Task<HttpResponseMessage> M(int n) {\n        var url = string.Format(\"{0}/contacts?limit={1}&{2}\",\n            _baseUrl, n,\n            string.Format(\"apikey={0}\", _apiKey));\n        return _http.GetAsync(url);\n    }\n}\n";
-        let reason = manual("A.cs", src);
+        assert_eq!(
+            safe("A.cs", src),
+            "// Whispir\nclass A {\n    HttpClient _http;\n    Task<HttpResponseMessage> M(int n) {\n        var url = string.Format(\"{0}/contacts?limit={1}\",\n            _baseUrl, n);\n        return _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, url) { Headers = { { \"x-api-key\", _apiKey } } });\n    }\n}\n"
+        );
+        // The placeholder used twice: the help names the call and the placeholder to remove.
+        let reason = manual("A.cs", &src.replace("&{2}\"", "&{2}&{2}\""));
         assert!(
             reason.contains("(`string.Format(\"apikey={0}\", _apiKey)`)")
                 && reason.contains("its value `{2}`"),
