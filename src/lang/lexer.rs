@@ -27,6 +27,11 @@ pub struct LexSpec {
     pub hash_needs_space: bool,
     /// `'…'` has no backslash escapes (shell, YAML).
     pub raw_single_quotes: bool,
+    /// Rust literals: `r#"…"#` raw strings, `b"…"`/`c"…"` prefixes, `'x'` characters
+    /// (a lone `'` before a name is a lifetime), nested `/* /* */ */` comments.
+    pub rust: bool,
+    /// Two-byte operators that are one token.
+    pub pairs: &'static [[u8; 2]],
 }
 
 impl LexSpec {
@@ -42,10 +47,10 @@ impl LexSpec {
         newlines: false,
         hash_needs_space: false,
         raw_single_quotes: false,
+        rust: false,
+        pairs: &[*b"=>", *b"::", *b"..", *b"<<", *b"->", *b"||"],
     };
 }
-
-const PAIRS: [&[u8]; 6] = [b"=>", b"::", b"..", b"<<", b"->", b"||"];
 
 pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
     // Code has a token every few bytes: start near that rather than grow from nothing.
@@ -79,6 +84,31 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
                 push(&mut out, TokKind::Comment, i, end, i..end);
                 i = end;
                 continue 'outer;
+            }
+        }
+        if spec.rust {
+            if b == b'/' && src.get(i + 1) == Some(&b'*') {
+                let end = nested_comment_end(src, i);
+                push(&mut out, TokKind::Comment, i, end, i..end);
+                i = end;
+                continue;
+            }
+            if let Some((body, close, end)) = rust_prefixed_string(src, i) {
+                push(&mut out, TokKind::Str, i, end, body..close);
+                i = end;
+                continue;
+            }
+            if b == b'\'' {
+                // A character is a literal; a lifetime or label is a `'` before its name.
+                let end = rust_char_end(src, i).unwrap_or(i + 1);
+                let kind = if end > i + 1 {
+                    TokKind::Number
+                } else {
+                    TokKind::Punct
+                };
+                push(&mut out, kind, i, end, i..end);
+                i = end;
+                continue;
             }
         }
         for (open, close) in spec.block_comments {
@@ -158,7 +188,8 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
             i = j;
             continue;
         }
-        let len = if PAIRS
+        let len = if spec
+            .pairs
             .iter()
             .any(|p| p[0] == b && src.get(i + 1) == Some(&p[1]))
         {
@@ -212,6 +243,88 @@ fn scan_verbatim(src: &[u8], from: usize) -> (usize, usize) {
         j += 1;
     }
     (src.len(), src.len())
+}
+
+/// The end of the Rust block comment at `at`: comments nest, `/* a /* b */ c */` is one.
+fn nested_comment_end(src: &[u8], at: usize) -> usize {
+    let (mut depth, mut j) = (0usize, at);
+    while j + 1 < src.len() {
+        match (src[j], src[j + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                j += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                j += 2;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => j += 1,
+        }
+    }
+    src.len()
+}
+
+/// A Rust string with a prefix at `at` (`b"…"`, `c"…"`, `r"…"`, `r#"…"#`, `br##"…"##`):
+/// where its body starts and ends, and where the literal ends. `None` for anything else.
+fn rust_prefixed_string(src: &[u8], at: usize) -> Option<(usize, usize, usize)> {
+    let mut j = at;
+    if matches!(src.get(j), Some(b'b' | b'c')) {
+        j += 1;
+    }
+    let raw = src.get(j) == Some(&b'r');
+    if raw {
+        j += 1;
+    }
+    if j == at {
+        return None;
+    }
+    let hashes_at = j;
+    while raw && src.get(j) == Some(&b'#') {
+        j += 1;
+    }
+    let hashes = j - hashes_at;
+    if src.get(j) != Some(&b'"') {
+        return None;
+    }
+    let body = j + 1;
+    if !raw {
+        let (close, end) = scan_quoted(src, body, b'"', true, true);
+        return Some((body, close, end));
+    }
+    // A raw string ends at the first `"` followed by as many `#` as it opened with.
+    let mut from = body;
+    while let Some(q) = memchr::memchr(b'"', &src[from..]) {
+        let close = from + q;
+        let tail = &src[close + 1..];
+        if tail.len() >= hashes && tail[..hashes].iter().all(|&c| c == b'#') {
+            return Some((body, close, close + 1 + hashes));
+        }
+        from = close + 1;
+    }
+    Some((body, src.len(), src.len()))
+}
+
+/// The end of a Rust character literal at `at` (`'x'`, `'\n'`, `'\u{1F600}'`, `'é'`);
+/// `None` when the quote starts a lifetime or a label (`'a`, `'static`, `'outer:`).
+fn rust_char_end(src: &[u8], at: usize) -> Option<usize> {
+    let first = *src.get(at + 1)?;
+    if first == b'\\' {
+        // An escape: the closing quote is a few bytes on (`\u{10FFFF}` is the longest).
+        let from = at + 3;
+        let close = src.get(from..)?.iter().take(9).position(|&c| c == b'\'')?;
+        return Some(from + close + 1);
+    }
+    let width = match first {
+        b'\'' | b'\n' => return None,
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    };
+    (src.get(at + 1 + width) == Some(&b'\'')).then_some(at + 2 + width)
 }
 
 /// A JavaScript template literal: `${…}` may hold braces and strings of its own.
@@ -299,6 +412,30 @@ mod tests {
             ..LexSpec::NONE
         };
         assert_eq!(kinds("'''x\ny'''", &py)[0], (TokKind::Str, "x\ny".into()));
+    }
+
+    #[test]
+    fn rust_characters_lifetimes_and_nested_comments() {
+        const RUST: LexSpec = LexSpec {
+            line_comments: &["//"],
+            quotes: b"\"",
+            rust: true,
+            pairs: &[*b"::"],
+            ..LexSpec::NONE
+        };
+        let toks = kinds("/* a /* b */ c */ f::<'a>('x', '\\'', r#\"q\"#) ..", &RUST);
+        assert_eq!(toks[0], (TokKind::Comment, "/* a /* b */ c */".into()));
+        assert_eq!(toks[2], (TokKind::Punct, "::".into()));
+        assert_eq!(toks[4], (TokKind::Punct, "'".into()));
+        assert_eq!(toks[5], (TokKind::Ident, "a".into()));
+        assert_eq!(toks[8], (TokKind::Number, "'x'".into()));
+        assert_eq!(toks[10], (TokKind::Number, "'\\''".into()));
+        assert_eq!(toks[12], (TokKind::Str, "q".into()));
+        // `..` is not one of this language's pairs.
+        assert_eq!(
+            toks[14..],
+            [(TokKind::Punct, ".".into()), (TokKind::Punct, ".".into())]
+        );
     }
 
     #[test]
