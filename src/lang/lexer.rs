@@ -73,6 +73,17 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
             i += 1;
             continue;
         }
+        // Identifiers are most tokens, and no comment, string or operator starts with a
+        // letter (but Rust's `b"…"`, `r#"…"#`, handled below).
+        if IDENT[b as usize]
+            && !b.is_ascii_digit()
+            && !(spec.rust && matches!(b, b'b' | b'c' | b'r'))
+        {
+            let j = ident_end(src, i + 1);
+            push(&mut out, TokKind::Ident, i, j, i..j);
+            i = j;
+            continue;
+        }
         // Most bytes start no comment: compare the first byte before the marker.
         for lc in spec.line_comments {
             if lc.as_bytes()[0] == b && src[i..].starts_with(lc.as_bytes()) {
@@ -161,16 +172,8 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
             i = end;
             continue;
         }
-        if b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b >= 0x80 {
-            let mut j = i + 1;
-            while j < n
-                && (src[j].is_ascii_alphanumeric()
-                    || src[j] == b'_'
-                    || src[j] == b'$'
-                    || src[j] >= 0x80)
-            {
-                j += 1;
-            }
+        if IDENT[b as usize] && !b.is_ascii_digit() {
+            let j = ident_end(src, i + 1);
             push(&mut out, TokKind::Ident, i, j, i..j);
             i = j;
             continue;
@@ -201,6 +204,27 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
         i += len;
     }
     out
+}
+
+/// Bytes that continue an identifier: letters, digits, `_`, `$` and any byte of a non-ASCII
+/// character.
+const IDENT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
+        b += 1;
+    }
+    table
+};
+
+/// Where the identifier continuing at `from` ends.
+fn ident_end(src: &[u8], from: usize) -> usize {
+    src[from..]
+        .iter()
+        .position(|&c| !IDENT[c as usize])
+        .map_or(src.len(), |k| from + k)
 }
 
 /// Scans a quoted string whose body starts at `from`; returns (closing quote index, end).
