@@ -113,12 +113,23 @@ pub fn recognise(bytes: &[u8]) -> Option<OwnOutput> {
     if text.starts_with(REPORT_MARKER.as_bytes()) {
         return Some(OwnOutput::MigrationReport);
     }
-    let text = FIX_SUMMARY.find(text).map_or(text, |m| &text[m.end()..]);
+    // Each pattern is tried only on text that starts as it must: most files start otherwise,
+    // and then no pattern is ever compiled.
+    let text = match text.starts_with(b"fixed ") {
+        true => FIX_SUMMARY.find(text).map_or(text, |m| &text[m.end()..]),
+        false => text,
+    };
+    let first_line = &text[..memchr::memchr(b'\n', text).unwrap_or(text.len())];
+    let severity_first = [&b"error["[..], b"warning[", b"note["]
+        .iter()
+        .any(|s| text.starts_with(s));
     match text.trim_ascii_start().first() {
         Some(b'{' | b'[') => json_shape(text),
-        _ if HUMAN_START.is_match(text) => Some(OwnOutput::Human),
-        _ if CONCISE_LINE.is_match(text) => Some(OwnOutput::Concise),
-        _ if GITHUB_LINE.is_match(text) => Some(OwnOutput::GitHub),
+        _ if severity_first && HUMAN_START.is_match(text) => Some(OwnOutput::Human),
+        _ if memchr::memmem::find(first_line, b": WM").is_some() && CONCISE_LINE.is_match(text) => {
+            Some(OwnOutput::Concise)
+        }
+        _ if text.starts_with(b"::") && GITHUB_LINE.is_match(text) => Some(OwnOutput::GitHub),
         _ => None,
     }
 }
