@@ -183,6 +183,30 @@ fn builds_own_query(src: &[u8], end: usize) -> bool {
     .any(|call| rest.starts_with(call))
 }
 
+/// The name `node` is the receiver of Ruby's `url << '?a=1' << b` written as a statement of
+/// its own: it appends to the string the name holds, which is still sent by one request,
+/// not read by another (an append used as a value, `x = url << …`, is a read).
+fn appends_to_itself(node: &tree_sitter::Node) -> bool {
+    let mut operand = *node;
+    let mut appended = false;
+    while let Some(parent) = operand.parent().filter(|p| {
+        p.kind() == "binary"
+            && p.child_by_field_name("left") == Some(operand)
+            && p.child_by_field_name("operator")
+                .is_some_and(|o| o.kind() == "<<")
+    }) {
+        operand = parent;
+        appended = true;
+    }
+    appended
+        && operand.parent().is_some_and(|p| {
+            matches!(
+                p.kind(),
+                "body_statement" | "program" | "then" | "else" | "begin" | "do" | "block_body"
+            )
+        })
+}
+
 /// Node kinds that open a function body in the grammars above.
 fn is_function(kind: &str) -> bool {
     matches!(
@@ -246,6 +270,7 @@ pub fn is_single_use_local(
             && bare(&src[node.byte_range()]) == name
             && !reads_address_only(src, node.end_byte())
             && !builds_own_query(src, node.end_byte())
+            && !appends_to_itself(&node)
             && !is_keyword_name(&node)
         {
             occurrences += 1;
@@ -451,6 +476,19 @@ pub(crate) mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn appending_to_a_ruby_string_in_a_statement_of_its_own_is_not_a_second_use() {
+        let src = "def f(k)\n  url = +'https://api.au.whispir.com/m'\n  url << '?apikey=' << k\n  HTTParty.get(url)\nend\n";
+        let tree = parse("a.rb", src.as_bytes()).unwrap();
+        let (binding, use_at) = (src.find("url").unwrap(), src.rfind("url").unwrap());
+        assert!(is_single_use_local(&tree, src.as_bytes(), binding, use_at));
+        // Used as a value, the appended string is read by whatever takes it.
+        let src = src.replace("  url << '?apikey='", "  other = url << '?apikey='");
+        let tree = parse("a.rb", src.as_bytes()).unwrap();
+        let (binding, use_at) = (src.find("url").unwrap(), src.rfind("url").unwrap());
+        assert!(!is_single_use_local(&tree, src.as_bytes(), binding, use_at));
     }
 
     #[test]

@@ -1341,7 +1341,7 @@ fn indented_block(src: &[u8], at: usize) -> std::ops::Range<usize> {
 }
 
 /// Nothing but spaces and a comment (`#`) after byte `at` on its line.
-fn rest_of_line_is_comment(src: &[u8], at: usize) -> bool {
+pub(crate) fn rest_of_line_is_comment(src: &[u8], at: usize) -> bool {
     let rest = &src[at..];
     let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
     let rest = rest[..end].trim_ascii();
@@ -1349,7 +1349,7 @@ fn rest_of_line_is_comment(src: &[u8], at: usize) -> bool {
 }
 
 /// The whole line holding byte `at`, with its line break.
-fn line_with_break(src: &[u8], at: usize) -> std::ops::Range<usize> {
+pub(crate) fn line_with_break(src: &[u8], at: usize) -> std::ops::Range<usize> {
     let start = src[..at]
         .iter()
         .rposition(|&b| b == b'\n')
@@ -1359,7 +1359,7 @@ fn line_with_break(src: &[u8], at: usize) -> std::ops::Range<usize> {
 }
 
 /// Only spaces before byte `at` on its line.
-fn first_on_line(src: &[u8], at: usize) -> bool {
+pub(crate) fn first_on_line(src: &[u8], at: usize) -> bool {
     src[..at]
         .iter()
         .rev()

@@ -196,6 +196,9 @@ pub fn remove_param(
                 ));
             }
             edits.extend(tail_edits);
+            if let Some(line) = emptied_append_statement(src, tokens, lang, lit, &edits) {
+                edits = vec![Edit::delete(line)];
+            }
             KeySource::Expr(expr)
         }
     };
@@ -215,6 +218,29 @@ pub fn remove_param(
         key,
         placed: None,
     })
+}
+
+/// Ruby's `url << '?apikey=' << key` on a line of its own, both operands removed by `edits`:
+/// only `url` would be left, a statement that does nothing, so its whole line (with any
+/// comment on it) is what goes.
+fn emptied_append_statement(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    lit: usize,
+    edits: &[Edit],
+) -> Option<Range<usize>> {
+    if lang.request_style() != crate::lang::RequestStyle::Ruby {
+        return None;
+    }
+    let op = prev_significant(tokens, lit).filter(|&o| tokens[o].is_punct(src, "<<"))?;
+    let receiver = prev_significant(tokens, op).filter(|&r| tokens[r].kind == TokKind::Ident)?;
+    let removed_from = edits.iter().map(|e| e.range.start).min()?;
+    let removed_to = edits.iter().map(|e| e.range.end).max()?;
+    let whole_rest = removed_from == whitespace_before(src, tokens[op].start())
+        && super::plan::first_on_line(src, tokens[receiver].start())
+        && super::plan::rest_of_line_is_comment(src, removed_to);
+    whole_rest.then(|| super::plan::line_with_break(src, tokens[receiver].start()))
 }
 
 /// The first token of the literal at `lit`: its prefix when it has one (Python's `f"…"`
@@ -788,6 +814,25 @@ mod tests {
         assert_eq!(
             removed("a.py", "# whispir\nurl = BASE + f\"?apikey={key}\"\n"),
             "# whispir\nurl = BASE\n"
+        );
+    }
+
+    #[test]
+    fn a_ruby_append_left_with_nothing_to_append_goes_with_its_line() {
+        assert_eq!(
+            removed(
+                "a.rb",
+                "# whispir\nurl = +BASE\nurl << '?apikey=' << key # note\nget(url)\n"
+            ),
+            "# whispir\nurl = +BASE\nget(url)\n"
+        );
+        // More appended after the key: only the key's operands go.
+        assert_eq!(
+            removed(
+                "a.rb",
+                "# whispir\nurl = +BASE\nurl << '?a=1&apikey=' << key << '&b=2'\nget(url)\n"
+            ),
+            "# whispir\nurl = +BASE\nurl << '?a=1&b=2'\nget(url)\n"
         );
     }
 
