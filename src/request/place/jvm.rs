@@ -2,13 +2,61 @@
 //! WebClient/RestClient builder chains.
 
 use super::cursor::*;
-use super::{Placement, Request, SEND_WITH_HEADER, already};
+use super::{INSTEAD, Placement, Request, SEND_WITH_HEADER, already};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
     arguments, matching_close, matching_open, next_significant, prev_significant, token_at,
 };
 use crate::lang::{TokKind, Token};
 use crate::request::query::{KeySource, Removal};
+
+/// What to do where a query builder's URL is returned (`return new URIBuilder(…)
+/// .addParameter("apikey", k).build();`): the request is made by the callers, so the help
+/// names the link to delete here and the function whose callers take the header.
+fn returned_builder(req: &Request) -> String {
+    let (src, tokens) = (req.src, req.tokens);
+    let key = req.key.as_code('"');
+    let link = anchor(req)
+        .ok()
+        .and_then(|k| crate::lang::tokens::enclosing_open(src, tokens, k))
+        .and_then(|open| {
+            let name = prev_significant(tokens, open)?;
+            let dot = prev_significant(tokens, name).filter(|&d| tokens[d].is_punct(src, "."))?;
+            let close = matching_close(src, tokens, open)?;
+            Some(
+                String::from_utf8_lossy(&src[tokens[dot].start()..tokens[close].end()])
+                    .into_owned(),
+            )
+        });
+    let grammar: tree_sitter::Language = match req.lang.name() {
+        "kotlin" => tree_sitter_kotlin_ng::LANGUAGE.into(),
+        _ => tree_sitter_java::LANGUAGE.into(),
+    };
+    let function = crate::lang::tree::parse_in(&grammar, src).and_then(|tree| {
+        let mut node = tree
+            .root_node()
+            .descendant_for_byte_range(req.at.start, req.at.start)?;
+        while !matches!(node.kind(), "method_declaration" | "function_declaration") {
+            node = node.parent()?;
+        }
+        let name = node.child_by_field_name("name").or_else(|| {
+            // Kotlin's grammar has no field for the name: its first identifier.
+            (0..node.named_child_count() as u32)
+                .filter_map(|i| node.named_child(i))
+                .find(|c| c.kind() == "identifier" || c.kind() == "simple_identifier")
+        })?;
+        Some(String::from_utf8_lossy(&src[name.byte_range()]).into_owned())
+    });
+    let delete = link.map_or("remove the parameter here".to_string(), |l| {
+        format!("delete `{l}` here")
+    });
+    let callers = function.map_or("the callers of this function".to_string(), |f| {
+        format!("the callers of `{f}(…)`")
+    });
+    format!(
+        "{INSTEAD}{delete}, and send `x-api-key: {key}` as a header in the requests {callers} make with the URL it returns, in the same change (not automatic: the URL is returned; the request is made elsewhere)"
+    )
+}
 
 /// Java/Kotlin (and the rest of the C family): `.header("x-api-key", k)` right after the
 /// builder call that takes the URL: java.net.http `HttpRequest.newBuilder().uri(…)` or
@@ -33,10 +81,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     {
         // `return new URIBuilder(…).addParameter("apikey", k).build();`: the request is made
         // by the callers, with what this returns.
-        return Err(
-            "the URL built here is returned, and its callers make the request: remove the parameter and add the header where they send it"
-                .into(),
-        );
+        return Err(returned_builder(req));
     }
     let lit = match opening(req, false)? {
         Ok(lit) => lit,
@@ -1798,7 +1843,10 @@ interface Api {
             "A.java",
             "class A {\n    URI uri(String key) throws URISyntaxException {\n        return new URIBuilder(\"https://api.au.whispir.com/contacts\")\n                .addParameter(\"apikey\", key)\n                .build();\n    }\n}\n",
         );
-        assert!(reason.contains("its callers make the request"), "{reason}");
+        assert_eq!(
+            reason,
+            "delete `.addParameter(\"apikey\", key)` here, and send `x-api-key: key` as a header in the requests the callers of `uri(…)` make with the URL it returns, in the same change (not automatic: the URL is returned; the request is made elsewhere)"
+        );
     }
 
     #[test]
