@@ -48,7 +48,17 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             {
                 return fix;
             }
-            if let Some(fix) = session_params(src, &facts.tokens, lang, p) {
+            // A hook's header reaches requests this file may send to a retired gateway,
+            // which reads the key from the query only: there it stays manual.
+            let retired_in_file = facts
+                .hosts
+                .iter()
+                .any(|h| h.kind == crate::hosts::HostKind::Legacy);
+            if let Some(fix) = session_params(src, &facts.tokens, lang, p).or_else(|| {
+                (!retired_in_file)
+                    .then(|| auth_hook_query(src, &facts.tokens, lang, p))
+                    .flatten()
+            }) {
                 return fix;
             }
             remove_builder_entry(src, &facts.tokens, lang, p)
@@ -1017,6 +1027,79 @@ fn session_params(
     let dot = prev_significant(tokens, params).filter(|&d| tokens[d].is_punct(src, "."))?;
     prev_significant(tokens, dot).filter(|&o| tokens[o].kind == TokKind::Ident)?;
     let start = receiver_start(src, tokens, params);
+    let (edits, header, value) = header_statement(src, tokens, lang, p, start..end, dot)?;
+    Some(Plan::Fix {
+        fix: Fix {
+            applicability: Applicability::Unsafe,
+            message: format!(
+                "Move the key to an `x-api-key` header (set `{header}` on the same object; it serves every request made with it, whose host must be a regional one)"
+            )
+            .into(),
+            edits: edits.into(),
+        },
+        through: None,
+        key: value,
+    })
+}
+
+/// A requests auth hook that adds the key to the query of the request it prepares
+/// (`r.prepare_url(r.url, {"apikey": k, …})` in `__call__(self, r)`): the hook sets
+/// `r.headers["x-api-key"] = k` instead, in place of the statement when the dict held only the
+/// key, on the line after it otherwise. Unsafe: the hook serves every request it is attached
+/// to, and every one of them must go to a regional host (so none may in this file).
+fn auth_hook_query(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<Plan> {
+    if lang.request_style() != crate::lang::RequestStyle::Python || p.value.is_empty() {
+        return None;
+    }
+    let key = token_at(tokens, p.name.start)?;
+    let dict = enclosing_open(src, tokens, key).filter(|&o| tokens[o].is_punct(src, "{"))?;
+    let call = enclosing_open(src, tokens, dict).filter(|&o| tokens[o].is_punct(src, "("))?;
+    let args = crate::lang::tokens::arguments(src, tokens, call);
+    // `prepare_url(url, params)`: the dict is its second and last argument.
+    let dict_is_params = args.len() == 2 && args[1].start == tokens[dict].start();
+    let method = prev_significant(tokens, call)
+        .filter(|&m| dict_is_params && tokens[m].text(src) == b"prepare_url")?;
+    let dot = prev_significant(tokens, method).filter(|&d| tokens[d].is_punct(src, "."))?;
+    let receiver = prev_significant(tokens, dot).filter(|&r| {
+        tokens[r].kind == TokKind::Ident
+            && !prev_significant(tokens, r).is_some_and(|d| tokens[d].is_punct(src, "."))
+    })?;
+    let end = matching_close(src, tokens, call)?;
+    let (edits, header, value) =
+        header_statement(src, tokens, lang, p, tokens[receiver].start()..end, dot)?;
+    Some(Plan::Fix {
+        fix: Fix {
+            applicability: Applicability::Unsafe,
+            message: format!(
+                "Move the key to an `x-api-key` header (set `{header}` in the auth hook; it serves every request the hook is attached to, whose hosts must all be regional ones)"
+            )
+            .into(),
+            edits: edits.into(),
+        },
+        through: None,
+        key: value,
+    })
+}
+
+/// The statement from byte `statement.start` to token `statement.end`, alone on its line(s),
+/// that adds the key of `p` to the defaults of the object written before token `dot`: the
+/// edits that set `OBJ.headers["x-api-key"] = value` in its place when its dict held only
+/// the key, or on the line after it otherwise; with that statement and the key's value.
+fn header_statement(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+    statement: std::ops::Range<usize>,
+    dot: usize,
+) -> Option<(Vec<Edit>, String, String)> {
+    let (start, end) = (statement.start, statement.end);
+    let key = token_at(tokens, p.name.start)?;
     let line_start = src[..start]
         .iter()
         .rposition(|&b| b == b'\n')
@@ -1055,18 +1138,7 @@ fn session_params(
         edits.push(Edit::insert(at, format!("{eol}{indent}{header}")));
         edits
     };
-    Some(Plan::Fix {
-        fix: Fix {
-            applicability: Applicability::Unsafe,
-            message: format!(
-                "Move the key to an `x-api-key` header (set `{header}` on the same object; it serves every request made with it, whose host must be a regional one)"
-            )
-            .into(),
-            edits: edits.into(),
-        },
-        through: None,
-        key: value,
-    })
+    Some((edits, header, value))
 }
 
 /// pecl_http: `$request->setQuery(new \http\QueryString(['apikey' => $k]))` or
@@ -1838,6 +1910,36 @@ mod tests {
             fixed("a.rb", both).0,
             "# Whispir\nconn.get('/m') do |req|\n  req.headers['X-Api-Key'] = @key\n  req.params['n'] = 1\nend\n"
         );
+    }
+
+    #[test]
+    fn an_auth_hooks_query_becomes_the_header_it_sets_unsafely() {
+        use crate::diagnostic::Applicability::Unsafe;
+        let hook = |call: &str| {
+            format!(
+                "# Whispir\nclass A(AuthBase):\n    def __call__(self, r):\n        {call}  # old\n        return r\n"
+            )
+        };
+        assert_eq!(
+            fixed("a.py", &hook("r.prepare_url(r.url, {'apikey': self.k})")),
+            (hook("r.headers['x-api-key'] = self.k"), Unsafe)
+        );
+        assert_eq!(
+            fixed(
+                "a.py",
+                &hook("r.prepare_url(r.url, {'apikey': self.k, 'max': 5})")
+            )
+            .0,
+            hook("r.prepare_url(r.url, {'max': 5})").replace(
+                "  # old\n",
+                "  # old\n        r.headers['x-api-key'] = self.k\n"
+            )
+        );
+        // A file that still names the retired gateway may attach the hook to its requests,
+        // which would then send the key in a header only: by hand.
+        let retired = hook("r.prepare_url(r.url, {'apikey': self.k})")
+            + "LEGACY = 'https://api.whispir.com'\n";
+        assert!(help("a.py", &retired).contains("set `r.headers[\"x-api-key\"]` there instead"));
     }
 
     #[test]

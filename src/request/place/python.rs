@@ -445,7 +445,7 @@ mod tests {
         assert!(
             manual(
                 "a.py",
-                "# Whispir\nclass A(AuthBase):\n    def __call__(self, r):\n        r.prepare_url(r.url, {'apikey': self.k})\n        return r\n"
+                "BASE = 'https://api.whispir.com'\nclass A(AuthBase):\n    def __call__(self, r):\n        r.prepare_url(r.url, {'apikey': self.k})\n        return r\n"
             )
             .contains("set `r.headers[\"x-api-key\"]` there instead")
         );
