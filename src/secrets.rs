@@ -229,6 +229,80 @@ static RECORDED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid pattern")
 });
 
+/// Every match of [`NAMED_VALUE`] and [`MARKUP_VALUE`] lies on one line and names a key or a
+/// password (`key`, `passw`, in any case): those patterns run only on the lines holding one of
+/// these words, not over the whole file (most lines of a source file hold neither).
+const NAME_WORDS: [&[u8]; 2] = [b"key", b"passw"];
+
+/// The next occurrence of each of [`NAME_WORDS`], kept between questions so that each part of
+/// the file is searched once however many lines are asked about.
+struct NamedLines<'s> {
+    src: &'s [u8],
+    next: [Option<usize>; 2],
+    /// The end of the line last searched: a long line holding many names is scanned for
+    /// its end once, not once per name.
+    line_end: Option<usize>,
+}
+
+impl<'s> NamedLines<'s> {
+    fn new(src: &'s [u8]) -> NamedLines<'s> {
+        let mut lines = NamedLines {
+            src,
+            next: [None; 2],
+            line_end: None,
+        };
+        for (k, word) in NAME_WORDS.iter().enumerate() {
+            lines.next[k] = find_ascii_caseless(src, 0, word);
+        }
+        lines
+    }
+
+    /// The first match of `search` (a pattern's `find_at` or `captures_at`) at or after
+    /// `at` on a line that holds a name word. The pattern sees the file only up to that
+    /// line's end, so a line without a match costs that line, not the rest of the file.
+    fn first<M>(
+        &mut self,
+        mut at: usize,
+        search: impl Fn(&'s [u8], usize) -> Option<M>,
+    ) -> Option<M> {
+        let src = self.src;
+        loop {
+            for (k, word) in NAME_WORDS.iter().enumerate() {
+                if self.next[k].is_some_and(|w| w < at) {
+                    self.next[k] = find_ascii_caseless(src, at, word);
+                }
+            }
+            let word = self.next.iter().flatten().min().copied()?;
+            let line_start = memchr::memrchr(b'\n', &src[at..word]).map_or(at, |i| at + i + 1);
+            let line_end = match self.line_end.filter(|&end| word < end) {
+                Some(end) => end,
+                None => memchr::memchr(b'\n', &src[word..]).map_or(src.len(), |i| word + i),
+            };
+            self.line_end = Some(line_end);
+            if let Some(m) = search(&src[..line_end], line_start) {
+                return Some(m);
+            }
+            at = line_end + 1;
+        }
+    }
+}
+
+/// Where `word` (lower-case ASCII) first occurs in `src` from `from`, in any case.
+fn find_ascii_caseless(src: &[u8], from: usize, word: &[u8]) -> Option<usize> {
+    let mut at = from;
+    while let Some(i) = memchr::memchr2(word[0], word[0].to_ascii_uppercase(), src.get(at..)?) {
+        let i = at + i;
+        if src[i..]
+            .get(..word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
+}
+
 /// `Authorization: Basic <base64>`.
 static BASIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)\bbasic[ \t]+([A-Za-z0-9+/]{8,}={0,2})").expect("valid pattern")
@@ -513,7 +587,8 @@ impl Scan<'_> {
     fn named_values(&mut self) {
         let src = self.src;
         let mut at = 0;
-        while let Some(m) = NAMED_VALUE.captures_at(src, at) {
+        let mut lines = NamedLines::new(src);
+        while let Some(m) = lines.first(at, |hay, from| NAMED_VALUE.captures_at(hay, from)) {
             let whole = m.get(0).expect("group 0");
             at = whole.end().max(whole.start() + 1);
             let quoted_name = !m[1].is_empty() && !m[2].is_empty();
@@ -584,7 +659,10 @@ impl Scan<'_> {
     }
 
     fn markup_values(&mut self) {
-        for m in MARKUP_VALUE.find_iter(self.src) {
+        let mut at = 0;
+        let mut lines = NamedLines::new(self.src);
+        while let Some(m) = lines.first(at, |hay, from| MARKUP_VALUE.find_at(hay, from)) {
+            at = m.end().max(m.start() + 1);
             // `<add key="Whispir:ApiKey" value="…"/>`, `<whispirApiKey>…</whispirApiKey>`.
             let names_whispir =
                 memchr::memmem::find(&m.as_bytes().to_ascii_lowercase(), b"whispir").is_some()
