@@ -86,6 +86,9 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// What to redact when showing the file's text.
     pub secrets: crate::secrets::Secrets,
+    /// The file's syntax tree when analysis parsed it: `fix` checks its edits against this
+    /// tree instead of parsing the file again (on a large file, most of a fix's time).
+    pub tree: Option<tree_sitter::Tree>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -253,6 +256,7 @@ fn check_rules(
         file,
         diagnostics,
         secrets: facts.secrets,
+        tree: facts.tree.into_inner().flatten(),
     })
 }
 
@@ -819,6 +823,7 @@ fn cross_file_pass(
             file,
             diagnostics,
             secrets,
+            tree: None,
         }))
     };
     let read_back = parallel_map(&again, threads, |(display, path)| {

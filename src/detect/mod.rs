@@ -108,6 +108,9 @@ pub struct Facts {
     /// Where lines start and identifiers occur, computed when a fix first asks whether a
     /// later statement of a block sets the header.
     pub layout: std::sync::OnceLock<crate::lang::tokens::Layout>,
+    /// The file's syntax tree (`None`: no grammar, or too large), parsed when grouping or a
+    /// fix's proof first needs it; every question about one file asks this one tree.
+    pub tree: std::sync::OnceLock<Option<tree_sitter::Tree>>,
     pub hosts: Vec<HostUse>,
     pub params: Vec<ApiKeyParam>,
     /// The secrets to redact wherever file text is shown.

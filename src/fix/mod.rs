@@ -61,10 +61,18 @@ pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<usize>) {
 /// Whether a fixed text broke the syntax of `original` (the file named `name`, lower-cased):
 /// it has more syntax errors than the original (a tree-sitter tree), or no longer parses
 /// where the original did (syn, JSON, YAML). Nothing is parsed until a fix is about to apply.
-fn syntax_guard<'a>(name: &str, original: &'a [u8]) -> impl Fn(&[u8]) -> bool + 'a {
+/// `parsed` is the original's tree when analysis already built it.
+fn syntax_guard<'a>(
+    name: &str,
+    original: &'a [u8],
+    parsed: Option<&tree_sitter::Tree>,
+) -> impl Fn(&[u8]) -> bool + 'a {
     let lang = lang::for_file_name(name);
     let grammar = lang::tree::grammar(name);
     let tree_before = std::cell::OnceCell::new();
+    if let Some(tree) = parsed {
+        let _ = tree_before.set(Some(lang::tree::Counted::of(tree.clone())));
+    }
     let parsed_before = std::cell::OnceCell::new();
     move |bytes: &[u8]| match &grammar {
         Some(g) => {
@@ -220,7 +228,11 @@ pub fn fix_file(
     } else {
         "the result would not parse"
     };
-    let breaks = syntax_guard(&file.file_name(), &file.bytes);
+    let breaks = syntax_guard(
+        &file.file_name(),
+        &file.bytes,
+        checked.and_then(|r| r.tree.as_ref()),
+    );
     // The text after the last pass that changed it, while no report holds it. Neither the
     // file nor the caller's report is copied per pass: on a large file each copy is its size.
     let mut current: Option<Vec<u8>> = None;
@@ -372,6 +384,7 @@ pub fn fix_file(
                 file: fixed,
                 diagnostics: Vec::new(),
                 secrets,
+                tree: None,
             })
         });
         let report = Arc::make_mut(report);
@@ -500,14 +513,19 @@ mod tests {
             let original = good.as_bytes();
             let breaking = fix(vec![Edit::replace(0..original.len(), *broken)]);
             let harmless = fix(vec![Edit::insert(original.len(), "\n")]);
-            let guard = syntax_guard(name, original);
-            let pass = take_parsing(original, &[&breaking, &harmless], &guard);
-            assert_eq!(
-                pass.refused,
-                vec![0],
-                "{name}: the breaking fix was not refused"
-            );
-            assert_eq!(pass.result.map(|(_, taken)| taken), Some(vec![1]), "{name}");
+            // Parsing the original here, or starting from the tree analysis built.
+            let analysed = crate::lang::tree::parse(name, original);
+            assert!(analysed.is_some(), "{name}");
+            for tree in [None, analysed.as_ref()] {
+                let guard = syntax_guard(name, original, tree);
+                let pass = take_parsing(original, &[&breaking, &harmless], &guard);
+                assert_eq!(
+                    pass.refused,
+                    vec![0],
+                    "{name}: the breaking fix was not refused"
+                );
+                assert_eq!(pass.result.map(|(_, taken)| taken), Some(vec![1]), "{name}");
+            }
         }
     }
 

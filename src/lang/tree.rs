@@ -81,6 +81,12 @@ impl Counted {
         Some(Counted { tree, errors })
     }
 
+    /// A tree already parsed from the text, with its error count.
+    pub fn of(tree: Tree) -> Counted {
+        let errors = count_errors(&tree);
+        Counted { tree, errors }
+    }
+
     /// The error count of `edited`, a changed version of `original` (the text this was parsed
     /// from). The change is described to the parser as one edit spanning from the first to
     /// the last differing byte.

@@ -93,8 +93,6 @@ pub fn assemble(
     };
     let mut groups = Groups::new(hosts.len() + params.len());
     let mut inferred = vec![false; params.len()];
-    // Parsed only for a query builder whose request the tokens do not show.
-    let tree = std::cell::OnceCell::new();
     let mut through_base = vec![false; params.len()];
     let mut instance_regional: Option<(std::ops::Range<usize>, bool)> = None;
     let string_words = std::cell::OnceCell::new();
@@ -194,9 +192,11 @@ pub fn assemble(
         // (scripts), the retired hosts outside any function.
         // The retired hosts written in the parameter's own function (at module level, those
         // outside any function), by its syntax tree.
-        let same_function = |tree: &std::cell::OnceCell<Option<_>>| -> Vec<usize> {
-            let parsed =
-                tree.get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
+        // Parsed only for a query builder or fragment whose request the tokens do not show.
+        let same_function = || -> Vec<usize> {
+            let parsed = facts
+                .tree
+                .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
             let Some(t) = parsed else {
                 return Vec::new();
             };
@@ -215,7 +215,7 @@ pub fn assemble(
                 .collect()
         };
         if p.shape == ParamShape::Builder {
-            let local = same_function(&tree);
+            let local = same_function();
             for &n in &local {
                 groups.join(node, n);
             }
@@ -271,7 +271,7 @@ pub fn assemble(
         // function that writes a retired host (`new StringBuilder("http://api.whispir.com/…")`):
         // that host may be its request's, and never moves without it.
         if p.shape == ParamShape::Fragment && p.host.is_none() {
-            let local = same_function(&tree);
+            let local = same_function();
             for &n in &local {
                 groups.join(node, n);
             }
@@ -546,7 +546,7 @@ pub fn assemble(
             diagnostics[d].fix = Some(fix.clone());
         }
     }
-    prove_variables(file, diagnostics);
+    prove_variables(file, facts, diagnostics);
 }
 
 /// How a blocked group's help names what blocks it (`; blocked by line 94`), from the
@@ -895,8 +895,8 @@ fn contains_word(text: &[u8], word: &[u8]) -> bool {
 /// Fixes that follow the URL through a variable are safe only when the syntax tree proves it
 /// a local assigned once and read only by its request. Proved last, for the fixes that
 /// survived grouping: most files never need the parse.
-fn prove_variables(file: &SourceFile, diagnostics: &mut [Diagnostic]) {
-    let tree = std::cell::OnceCell::new();
+fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnostic]) {
+    let tree = &facts.tree;
     let unproven: HashSet<(usize, String)> = diagnostics
         .iter()
         .filter_map(|d| {
