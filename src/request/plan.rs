@@ -111,6 +111,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     let placed = place::place(&req).or_else(|reason| {
         match variable_use(src, &facts.tokens, lang, p)
             .or_else(|| search_params_sender(&req, p, &mut unsent_reads))
+            .or_else(|| string_builder_target(src, &facts.tokens, lang, p))
         {
             Some((binding, at))
                 if p.shape == ParamShape::Builder
@@ -227,6 +228,18 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             None => manual(lang, &removal.key.as_text(), reason),
         },
     }
+}
+
+/// Java/Kotlin: the key appended to a local `StringBuilder` whose one `toString()` is sent.
+fn string_builder_target(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<(usize, std::ops::Range<usize>)> {
+    (lang.request_style() == crate::lang::RequestStyle::Jvm)
+        .then(|| place::string_builder_use(src, tokens, token_at(tokens, p.name.start)?))
+        .flatten()
 }
 
 /// `url = "…?apikey=" + k` followed, in the same block, by exactly one use of `url`

@@ -180,6 +180,14 @@ pub fn remove_param(
             if p.value.end != tokens[lit].content().end {
                 return Err("the key value is not written next to the parameter".into());
             }
+            if let Some(link) = remove_appended_link(src, tokens, p, lit) {
+                let (link_edits, expr) = link?;
+                return Ok(Removal {
+                    edits: link_edits,
+                    key: KeySource::Expr(expr),
+                    placed: None,
+                });
+            }
             let (tail_edits, expr) =
                 remove_appended_operand(src, tokens, lang, lit, first && after.is_none())?;
             // A literal that was only `?apikey=` goes away with its operator.
@@ -353,6 +361,60 @@ fn remove_appended_operand(
         }
     }
     Ok((edits, expr))
+}
+
+/// Java/Kotlin `StringBuilder`: `sb.append("&apikey=").append(k)`, the literal `lit` the one
+/// argument of an `append` link that the key's own `append` follows. Both links go, and the
+/// whole statement when they were all of it (`sb.append("&apikey=").append(k);` on its own
+/// lines). Only a `&` parameter: a `?` one would leave the next link's `&` to promote.
+/// `None` when the literal is not in such a link.
+fn remove_appended_link(
+    src: &[u8],
+    tokens: &[Token],
+    p: &ApiKeyParam,
+    lit: usize,
+) -> Option<Result<(Vec<Edit>, String), String>> {
+    let is = |i: usize, text: &str| tokens[i].text(src) == text.as_bytes();
+    let open = enclosing_open(src, tokens, lit).filter(|&o| is(o, "("))?;
+    let dot = prev_significant(tokens, open)
+        .filter(|&n| is(n, "append"))
+        .and_then(|n| prev_significant(tokens, n))
+        .filter(|&d| is(d, "."))?;
+    if arguments(src, tokens, open) != [tokens[lit].span()] {
+        return None;
+    }
+    let open2 = next_significant(tokens, matching_close(src, tokens, open)?)
+        .filter(|&d| is(d, "."))
+        .and_then(|d| next_significant(tokens, d))
+        .filter(|&n| is(n, "append"))
+        .and_then(|n| next_significant(tokens, n))
+        .filter(|&o| is(o, "("))?;
+    let key = match &arguments(src, tokens, open2)[..] {
+        [key] => key.clone(),
+        _ => return None,
+    };
+    let close2 = matching_close(src, tokens, open2)?;
+    if tokens[lit].content() != (p.separator.start..p.value.end)
+        || src[p.separator.clone()] != *b"&"
+    {
+        return Some(Err("the parameter opens the query in an `append` of its own: delete that `append` and the key's, make the next parameter's `&` a `?`, and add the header where the URL is sent".into()));
+    }
+    // `sb.append("&apikey=").append(k);`: the receiver, then our links and nothing else.
+    let receiver = prev_significant(tokens, dot).filter(|&r| {
+        tokens[r].kind == TokKind::Ident && prev_significant(tokens, r).is_none_or(|b| !is(b, "."))
+    });
+    let whole = receiver
+        .filter(|_| {
+            next_significant(tokens, close2)
+                .is_none_or(|n| is(n, ";") || ends_line(src, &tokens[close2], &tokens[n]))
+        })
+        .and_then(|r| crate::request::place::line_of_statement(src, tokens, r, close2));
+    let edit = match whole {
+        Some(lines) => Edit::delete(lines),
+        None => Edit::delete(tokens[dot].start()..tokens[close2].end()),
+    };
+    let expr = String::from_utf8_lossy(&src[key]).trim().to_string();
+    Some(Ok((vec![edit], expr)))
 }
 
 /// Whether string literals `a` and `b` can become one: both plain (no prefix such as

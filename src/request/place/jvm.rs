@@ -10,6 +10,86 @@ use crate::lang::tokens::{
 use crate::lang::{TokKind, Token};
 use crate::request::query::{KeySource, Removal};
 
+/// `StringBuilder sb = new StringBuilder(URL);` … `sb.append("&apikey=").append(k);` …
+/// `send(sb.toString())`: the statement holding the key literal `lit` builds, in the block
+/// where `sb` is declared, the URL that the one `sb.toString()` after it reads. Where `sb` is
+/// declared (byte offset) and the span of that read's `sb`; `None` unless every other use of
+/// `sb` in the block is a statement of `append`s before the read.
+pub(crate) fn string_builder_use(
+    src: &[u8],
+    tokens: &[Token],
+    lit: usize,
+) -> Option<(usize, std::ops::Range<usize>)> {
+    use crate::lang::tokens::enclosing_open;
+    let is = |i: usize, text: &str| tokens[i].text(src) == text.as_bytes();
+    let statement_start = |i: usize| {
+        first_on_line(src, tokens[i].start())
+            && prev_significant(tokens, i).is_none_or(|b| !is(b, "."))
+    };
+    // Back along the key's chain of links to the receiver starting the statement.
+    let mut link = enclosing_open(src, tokens, lit).filter(|&o| is(o, "("))?;
+    let receiver = loop {
+        let before = prev_significant(tokens, link)
+            .filter(|&n| is(n, "append"))
+            .and_then(|n| prev_significant(tokens, n))
+            .filter(|&d| is(d, "."))
+            .and_then(|d| prev_significant(tokens, d))?;
+        if is(before, ")") {
+            link = matching_open(src, tokens, before)?;
+        } else {
+            break before;
+        }
+    };
+    if tokens[receiver].kind != TokKind::Ident || !statement_start(receiver) {
+        return None;
+    }
+    let name = tokens[receiver].text(src);
+    let block = enclosing_open(src, tokens, receiver).filter(|&b| is(b, "{"))?;
+    let block_end = matching_close(src, tokens, block)?;
+    let in_block = |j: usize| enclosing_open(src, tokens, j) == Some(block);
+    // `StringBuilder sb = new StringBuilder(…)` (Java), `val sb = StringBuilder(…)` (Kotlin).
+    let declared = (block..receiver).find(|&j| {
+        tokens[j].text(src) == name
+            && in_block(j)
+            && next_significant(tokens, j)
+                .filter(|&e| is(e, "="))
+                .and_then(|e| next_significant(tokens, e))
+                .map(|n| {
+                    if is(n, "new") {
+                        next_significant(tokens, n)
+                    } else {
+                        Some(n)
+                    }
+                })
+                .is_some_and(|t| t.is_some_and(|t| is(t, "StringBuilder")))
+    })?;
+    let mut read = None;
+    for j in declared + 1..block_end {
+        if tokens[j].text(src) != name
+            || tokens[j].kind != TokKind::Ident
+            || prev_significant(tokens, j).is_some_and(|d| is(d, "."))
+        {
+            continue;
+        }
+        let member = next_significant(tokens, j)
+            .filter(|&d| is(d, "."))
+            .and_then(|d| next_significant(tokens, d));
+        match member {
+            Some(m) if is(m, "append") && read.is_none() && in_block(j) && statement_start(j) => {}
+            Some(m)
+                if is(m, "toString")
+                    && read.is_none()
+                    && j > receiver
+                    && next_significant(tokens, m).is_some_and(|o| is(o, "(")) =>
+            {
+                read = Some(j);
+            }
+            _ => return None,
+        }
+    }
+    read.map(|r| (tokens[declared].start(), tokens[r].span()))
+}
+
 /// What to do where a query builder's URL is returned (`return new URIBuilder(…)
 /// .addParameter("apikey", k).build();`): the request is made by the callers, so the help
 /// names the link to delete here and the function whose callers take the header.
@@ -1818,6 +1898,59 @@ interface Api {
             "A.kt",
             "val urls = listOf(\n    \"https://api.au.whispir.com/messages?apikey=<YOUR API KEY>\",\n)\n",
         );
+    }
+
+    #[test]
+    fn a_key_appended_to_a_string_builder_moves_to_the_connection_that_sends_it() {
+        let head = "// Whispir\nclass A {\n    int f(int n, String key) throws IOException {\n        StringBuilder sb = new StringBuilder(\"https://api.au.whispir.com/m\");\n        sb.append(\"?first=\").append(n);\n";
+        let tail = "    }\n\n    private HttpURLConnection open(String url) throws IOException {\n        return (HttpURLConnection) new URL(url).openConnection();\n    }\n}\n";
+        let src = format!(
+            "{head}        sb.append(\"&apikey=\").append(key); // old\n        return open(sb.toString()).getResponseCode();\n{tail}"
+        );
+        let (out, a) = fix("A.java", &src).unwrap();
+        assert_eq!(a, crate::diagnostic::Applicability::Unsafe);
+        assert_eq!(
+            out,
+            format!(
+                "{head}        HttpURLConnection conn = open(sb.toString());\n        conn.setRequestProperty(\"x-api-key\", key);\n        return conn.getResponseCode();\n{tail}"
+            )
+        );
+        // Links of a longer chain: only the parameter's two go.
+        let chained = src.replace(
+            "        sb.append(\"?first=\").append(n);\n        sb.append(\"&apikey=\").append(key); // old\n",
+            "        sb.append(\"?first=\").append(n).append(\"&apikey=\").append(key).append(\"&x=1\");\n",
+        );
+        assert!(
+            fix("A.java", &chained)
+                .unwrap()
+                .0
+                .contains("        sb.append(\"?first=\").append(n).append(\"&x=1\");\n        HttpURLConnection conn = open(sb.toString());\n"),
+            "{chained}"
+        );
+        // The builder read twice, appended to after the read, reassigned, or the key opening
+        // the query: manual.
+        for (from, to) in [
+            (
+                "        return open",
+                "        log(sb.toString());\n        return open",
+            ),
+            (
+                "        return open(sb.toString()).getResponseCode();\n",
+                "        int code = open(sb.toString()).getResponseCode();\n        sb.append(\"/x\");\n        return code;\n",
+            ),
+            (
+                "        return open",
+                "        sb = new StringBuilder();\n        return open",
+            ),
+            (
+                "sb.append(\"?first=\").append(n);\n        sb.append(\"&apikey=\")",
+                "sb.append(\"?apikey=\")",
+            ),
+        ] {
+            let changed = src.replace(from, to);
+            assert_ne!(changed, src);
+            manual("A.java", &changed);
+        }
     }
 
     #[test]
