@@ -1210,6 +1210,28 @@ fn output_deterministic_across_thread_counts() {
     }
 }
 
+#[test]
+fn human_report_and_patch_are_the_same_whatever_the_thread_count() {
+    // More findings than one rendering wave (256) and more changed files than one diff wave
+    // (64): the waves are rendered on several threads and must come out in order.
+    let t = Tree::new();
+    for f in 0..80 {
+        t.write(&format!("d{}/f{f:02}.py", f % 7), LEGACY.repeat(4));
+    }
+    t.write("d2/k.js", KEYED_JS);
+    for args in [
+        &["check", "--color", "never"][..],
+        &["fix", "--region", "au", "--unsafe-fixes", "--diff"][..],
+    ] {
+        let one = t.run(&[args, &["--threads", "1"]].concat());
+        assert!(one.stdout.len() > 10_000, "{args:?}: {}", one.stdout);
+        for threads in ["2", "5"] {
+            let many = t.run(&[args, &["--threads", threads]].concat());
+            assert_eq!(many.stdout, one.stdout, "{args:?} with {threads} threads");
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // I/O errors
 

@@ -134,6 +134,9 @@ fn report_remaining(
     emit(resolved.output.as_deref(), write)
 }
 
+/// Files whose patches `fix --diff` computes at a time.
+const DIFF_WAVE: usize = 64;
+
 /// `fix --diff`: the patch of every changed file on standard output (nothing is written),
 /// then on standard error what it would fix and leave, and whether the patch is applicable.
 fn show_diff(
@@ -146,21 +149,28 @@ fn show_diff(
     let color = resolved.report_options(Stream::Stdout).color;
     let mut redacted = false;
     emit(resolved.output.as_deref(), |out| {
-        for p in plan.changed() {
-            let fixed = p
-                .fix
-                .fixed
-                .as_deref()
-                .expect("a changed file has a fixed text");
-            let patch = diff::unified_diff(
-                p.report,
-                &p.report.file.bytes,
-                fixed,
-                resolved.show_secrets,
-                color,
-            );
-            redacted |= patch.redacted;
-            out.write_all(patch.text.as_bytes())?;
+        // Diffed on the worker threads, a wave of files at a time, and written in order: a
+        // wave bounds the patches held at once.
+        let changed: Vec<_> = plan.changed().collect();
+        for wave in changed.chunks(DIFF_WAVE) {
+            let patches = crate::parallel::parallel_map(wave, resolved.walk.threads, |p| {
+                let fixed = p
+                    .fix
+                    .fixed
+                    .as_deref()
+                    .expect("a changed file has a fixed text");
+                diff::unified_diff(
+                    p.report,
+                    &p.report.file.bytes,
+                    fixed,
+                    resolved.show_secrets,
+                    color,
+                )
+            });
+            for patch in patches {
+                redacted |= patch.redacted;
+                out.write_all(patch.text.as_bytes())?;
+            }
         }
         Ok(())
     })?;
