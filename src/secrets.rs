@@ -971,8 +971,12 @@ impl Secrets {
                 if self.texts.is_empty() {
                     return None;
                 }
+                // A contiguous NFA: built in time linear in the secrets, where the default
+                // may build a DFA. Each file with a finding builds one, mostly to redact a few
+                // short windows of source lines, which no build cost pays back.
                 AhoCorasick::builder()
                     .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                     .build(&self.texts)
                     .ok()
             })
