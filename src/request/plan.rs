@@ -223,10 +223,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 key: removal.key.as_text(),
             }
         }
-        Err(reason) => match reason.strip_prefix(place::INSTEAD) {
-            Some(instruction) => Plan::Instruction(instruction.into()),
-            None => manual(lang, &removal.key.as_text(), reason),
-        },
+        Err(reason) => manual(lang, &removal.key.as_text(), reason),
     }
 }
 
@@ -1472,10 +1469,15 @@ fn receiver_start(src: &[u8], tokens: &[Token], member: usize) -> usize {
         .count()
 }
 
+/// No fix: the header to add and why not, or (a reason opening with `place::INSTEAD`) a
+/// whole instruction of its own.
 fn manual(lang: &dyn Language, value: &str, reason: String) -> Plan {
-    Plan::Manual {
-        header: lang.header_hint(value),
-        reason,
+    match reason.strip_prefix(place::INSTEAD) {
+        Some(instruction) => Plan::Instruction(instruction.into()),
+        None => Plan::Manual {
+            header: lang.header_hint(value),
+            reason,
+        },
     }
 }
 

@@ -180,6 +180,14 @@ pub fn remove_param(
             if p.value.end != tokens[lit].content().end {
                 return Err("the key value is not written next to the parameter".into());
             }
+            if let Some(name) = bound_for_appending(src, tokens, lang, lit) {
+                let parameter = String::from_utf8_lossy(&src[p.separator.start..p.value.end]);
+                return Err(format!(
+                    "{}where `{name}` is read and the key appended to it, stop appending the key and send it as a header (`{}`); then drop `{parameter}` from `{name}` here (not automatic: the key is appended where `{name}` is read, not here)",
+                    crate::request::place::INSTEAD,
+                    lang.header_hint("<the key>")
+                ));
+            }
             if let Some(link) = remove_appended_link(src, tokens, p, lit) {
                 let (link_edits, expr) = link?;
                 return Ok(Removal {
@@ -361,6 +369,37 @@ fn remove_appended_operand(
         }
     }
     Ok((edits, expr))
+}
+
+/// A constant or variable that is the literal `lit` alone, ending with `apikey=` for the key
+/// to be appended where it is read (`static final String API_EXT = "?apikey=";`, in Java,
+/// Kotlin, C# and Go): its name.
+fn bound_for_appending<'s>(
+    src: &'s [u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    lit: usize,
+) -> Option<std::borrow::Cow<'s, str>> {
+    use crate::lang::RequestStyle;
+    if !matches!(
+        lang.request_style(),
+        RequestStyle::Jvm | RequestStyle::CSharp | RequestStyle::Go
+    ) {
+        return None;
+    }
+    // The statement ends with the literal; in a Go `const ( … )` block, so does the last entry.
+    let ends = next_significant(tokens, lit).is_none_or(|n| {
+        tokens[n].is_punct(src, ";")
+            || ends_line(src, &tokens[lit], &tokens[n])
+            || (lang.request_style() == RequestStyle::Go
+                && tokens[n].is_punct(src, ")")
+                && memchr::memchr(b'\n', &src[tokens[lit].end()..tokens[n].start()]).is_some())
+    });
+    let name = prev_significant(tokens, lit)
+        .filter(|&e| tokens[e].is_punct(src, "="))
+        .and_then(|e| prev_significant(tokens, e))
+        .filter(|&n| tokens[n].kind == TokKind::Ident && ends)?;
+    Some(String::from_utf8_lossy(tokens[name].text(src)))
 }
 
 /// Java/Kotlin `StringBuilder`: `sb.append("&apikey=").append(k)`, the literal `lit` the one
@@ -922,6 +961,42 @@ mod tests {
             ),
             "get(BASE + 'https://api.au.whispir.com/m' + \"?b=2\")"
         );
+    }
+
+    #[test]
+    fn a_constant_ending_with_the_parameter_says_where_the_key_goes() {
+        let refused = |name: &str, src: &str| {
+            let file =
+                crate::source::SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+            let lang = crate::lang::for_file_name(name);
+            let facts = crate::detect::analyze(&file, lang);
+            remove_param(&file.bytes, &facts.tokens, lang, &facts.params[0])
+                .err()
+                .unwrap_or_else(|| panic!("removed: {src}"))
+        };
+        for (name, src, binding) in [
+            (
+                "A.java",
+                "// Whispir\nclass A {\n    static final String API_EXT = \"?apikey=\"; // key\n}\n",
+                "API_EXT",
+            ),
+            (
+                "a.go",
+                "// Whispir\nconst (\n\tkeyParam = \"?apikey=\" // key\n)\n",
+                "keyParam",
+            ),
+        ] {
+            let help = refused(name, src);
+            assert!(
+                help.starts_with(crate::request::place::INSTEAD)
+                    && help.contains(&format!("where `{binding}` is read"))
+                    && help.contains(&format!("drop `?apikey=` from `{binding}` here")),
+                "{help}"
+            );
+        }
+        // A Kotlin named argument is no binding.
+        let help = refused("a.kt", "// Whispir\nval r = get(path = \"?apikey=\")\n");
+        assert!(!help.starts_with(crate::request::place::INSTEAD), "{help}");
     }
 
     #[test]
