@@ -843,6 +843,40 @@ h.send();"##;
     assert_eq!(half_migrated(retired) + half_migrated(moved), 0);
 }
 
+/// Per file, the requests the tool itself sees sending the key in the query anywhere but to
+/// the retired gateway (WM002 "to a regional Whispir host", "to the Whispir API"). It
+/// follows what a pattern over URL text cannot: a `StringBuilder` append, Ruby's `<<`, a
+/// params dict, a query builder. A fix that moves a host and leaves its key turns one
+/// "retired gateway" finding into one of these.
+fn regional_keys_in_query(dir: &Path) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for d in diagnostics(&check_json(dir)) {
+        let message = d["message"].as_str().unwrap_or_default();
+        if d["code"] == "WM002" && !message.contains("retired gateway") {
+            *counts.entry(rel_path(d)).or_default() += 1;
+        }
+    }
+    counts
+}
+
+#[test]
+fn a_host_moved_without_its_appended_key_is_counted_as_half_migrated() {
+    // The URL text never shows host and key together: only detection sees the request.
+    let legacy = "url = \"https://api.whispir.com/m\"\nurl << \"?apikey=\" << key\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("send.rb"), legacy).unwrap();
+    assert!(regional_keys_in_query(dir.path()).is_empty());
+    assert_eq!(half_migrated(legacy.as_bytes()), 0);
+    let half = legacy.replace("api.whispir.com", "api.au.whispir.com");
+    std::fs::write(dir.path().join("send.rb"), &half).unwrap();
+    assert_eq!(regional_keys_in_query(dir.path())["send.rb"], 1);
+    assert_eq!(
+        half_migrated(half.as_bytes()),
+        0,
+        "a pattern over URL text misses it"
+    );
+}
+
 #[test]
 fn no_fix_leaves_a_half_migrated_request() {
     let mut failures = Vec::new();
@@ -850,6 +884,7 @@ fn no_fix_leaves_a_half_migrated_request() {
         for folder in folders() {
             let dir = fixture_copy(&folder);
             let before = read_tree(dir.path());
+            let seen_before = regional_keys_in_query(dir.path());
             let mut c = fix_cmd(dir.path());
             c.arg("--show-secrets");
             if unsafe_fixes {
@@ -863,6 +898,14 @@ fn no_fix_leaves_a_half_migrated_request() {
                 if now > was {
                     failures.push(format!(
                         "{folder}/{rel} (unsafe fixes: {unsafe_fixes}): {was} → {now} regional URLs with the key in the query"
+                    ));
+                }
+            }
+            for (rel, &now) in &regional_keys_in_query(dir.path()) {
+                let was = seen_before.get(rel).copied().unwrap_or(0);
+                if now > was {
+                    failures.push(format!(
+                        "{folder}/{rel} (unsafe fixes: {unsafe_fixes}): {was} → {now} requests off the retired gateway with the key in the query (WM002)"
                     ));
                 }
             }
