@@ -35,7 +35,9 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
     })?;
     print_skipped(resolved.verbose, &outcome);
     print_errors(&outcome.errors);
-    Ok(exit_status(&verdict(&resolved, &outcome)))
+    let status = exit_status(&verdict(&resolved, &outcome));
+    super::output::end_of_run(outcome);
+    Ok(status)
 }
 
 /// Whether the report ends with the summary line that counts what fixes need.

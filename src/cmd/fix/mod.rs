@@ -35,7 +35,10 @@ pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         .then(|| Interactive::new(resolved.report_options(Stream::Stderr).color));
     let plan = plan::plan(args, &resolved.settings, threads, person.as_mut(), &outcome);
     if args.diff {
-        return show_diff(args, &resolved, &input, &outcome, &plan);
+        let status = show_diff(args, &resolved, &input, &outcome, &plan);
+        super::output::end_of_run(plan);
+        super::output::end_of_run(outcome);
+        return status;
     }
     let mut errors = plan.errors.clone();
     let writes = match &input.stdin {
@@ -67,12 +70,16 @@ pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     report_remaining(args, &resolved, input.stdin.is_some(), &writes, &remaining)?;
     print_skipped(resolved.verbose, &remaining);
     print_errors(&remaining.errors);
-    Ok(exit_status(&Verdict {
+    let status = exit_status(&Verdict {
         errors: remaining.errors.len(),
         remaining: remaining.diagnostic_count(),
         exit_zero: resolved.exit_zero,
         changes_fail: args.exit_non_zero_on_fix && !writes.written.is_empty(),
-    }))
+    });
+    super::output::end_of_run((writes, remaining));
+    super::output::end_of_run(plan);
+    super::output::end_of_run(outcome);
+    Ok(status)
 }
 
 /// Combinations `fix` cannot honour, refused before anything is read.
