@@ -96,6 +96,7 @@ pub fn assemble(
     let mut through_base = vec![false; params.len()];
     let mut instance_regional: Option<(std::ops::Range<usize>, bool)> = None;
     let string_words = std::cell::OnceCell::new();
+    let regional_names = std::cell::OnceCell::new();
     let mut base_names: std::collections::HashMap<&[u8], Vec<usize>> = Default::default();
     for &n in &bases {
         let at = facts.hosts[hosts[n]].host.start;
@@ -276,6 +277,19 @@ pub fn assemble(
                 groups.join(node, n);
             }
             if !local.is_empty() {
+                continue;
+            }
+        }
+        // A URL built on a binding of a regional host and on no retired base
+        // (`f"{REGIONAL_URL}/m?apikey={k}"`): a regional request, nothing retired to move.
+        if p.host.is_none() {
+            let regional = regional_names.get_or_init(|| {
+                let parsed = facts
+                    .tree
+                    .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
+                regional_binding_names(file, facts, lang, &own_url, parsed.as_ref())
+            });
+            if builds_on_regional_binding(file, facts, lang, p.span.start, &base_names, regional) {
                 continue;
             }
         }
@@ -768,6 +782,69 @@ fn names_regional_host(file: &SourceFile, facts: &Facts, range: &std::ops::Range
                 || binding_name(&file.bytes, &facts.tokens, h.host.start)
                     .is_some_and(|(name, _)| contains_word(text, name))
         })
+}
+
+/// The names bound, outside any function, to a regional (or region-placeholder) base URL:
+/// `REGIONAL = "https://api.au…"`, `REGIONAL_URL = f"https://api.{REGION}.whispir.com"` (past
+/// the literal's prefix). Not a request's own URL, nor a local of some function that happens
+/// to share a name with another function's URL. None without a syntax tree.
+fn regional_binding_names<'s>(
+    file: &'s SourceFile,
+    facts: &Facts,
+    lang: &dyn Language,
+    own_url: &HashSet<usize>,
+    tree: Option<&tree_sitter::Tree>,
+) -> HashSet<&'s [u8]> {
+    let (src, tokens) = (&file.bytes[..], &facts.tokens);
+    let Some(tree) = tree else {
+        return HashSet::new();
+    };
+    facts
+        .hosts
+        .iter()
+        .filter(|h| matches!(h.kind, HostKind::Regional(_) | HostKind::Placeholder))
+        .filter(|h| {
+            let at = h.host.start;
+            !own_url.contains(&at)
+                && !in_comment(tokens, at)
+                && crate::lang::tree::enclosing_function(tree, at).is_none()
+        })
+        .filter_map(|h| {
+            let literal = crate::lang::tokens::token_at(tokens, h.host.start)?;
+            let first = prev_significant(tokens, literal)
+                .filter(|&f| {
+                    tokens[f].kind == TokKind::Ident && tokens[f].end() == tokens[literal].start()
+                })
+                .unwrap_or(literal);
+            let at = tokens[first].start();
+            if is_request_url(file, tokens, lang, at) {
+                return None;
+            }
+            let (name, _) = binding_name(src, tokens, at)?;
+            Some(name.strip_prefix(b"$").unwrap_or(name))
+        })
+        .collect()
+}
+
+/// Whether the statement of the parameter at `at` names one of the `regional` bindings and
+/// none of the retired `bases`.
+fn builds_on_regional_binding(
+    file: &SourceFile,
+    facts: &Facts,
+    lang: &dyn Language,
+    at: usize,
+    bases: &std::collections::HashMap<&[u8], Vec<usize>>,
+    regional: &HashSet<&[u8]>,
+) -> bool {
+    if regional.is_empty() {
+        return false;
+    }
+    let Some(i) = crate::lang::tokens::token_at(&facts.tokens, at) else {
+        return false;
+    };
+    let statement = &file.bytes[super::place::statement(&file.bytes, &facts.tokens, lang, i)];
+    let names_a_base = words(statement).any(|w| bases.contains_key(w));
+    !names_a_base && words(statement).any(|w| regional.contains(w))
 }
 
 /// The one base, of `bases` (binding name, without PHP's `$`, to nodes), that the statement
@@ -1532,6 +1609,29 @@ mod tests {
         // Unless another request on the instance sends no key: it would move without one.
         let keyless = format!("{retired}function b() {{ return api.get('/n'); }}\n");
         assert_eq!(key_fixes("a.js", &keyless), [None]);
+    }
+
+    #[test]
+    fn a_url_built_on_a_regional_binding_is_not_one_of_the_retired_bases_requests() {
+        // `REGIONAL_URL` is a region placeholder bound at module level: the request on it
+        // already sends the header and only loses the parameter, while the retired constant
+        // moves with its own request.
+        let src = "import requests\n\
+                   REGIONAL_URL = f\"https://api.{REGION}.whispir.com\"\n\
+                   LEGACY = \"https://api.whispir.com\"\n\
+                   def a(k):\n    return requests.get(f\"{REGIONAL_URL}/m?apikey={k}\", headers={\"x-api-key\": k})\n\
+                   def b(k):\n    return requests.get(LEGACY + \"/n?apikey=\" + k)\n";
+        assert_eq!(
+            key_fixes("a.py", src),
+            [Some(Applicability::Safe), Some(Applicability::Unsafe)]
+        );
+        // A local of another function that happens to be named alike is no base: the
+        // request on `self.base` may still go to the retired gateway.
+        let local = "import requests\n\
+                     LEGACY = \"https://api.whispir.com\"\n\
+                     def a(k):\n    url = \"https://api.au.whispir.com/x\"\n    return requests.get(url, headers={\"x-api-key\": k})\n\
+                     def b(self, k):\n    url = self.base + \"/n?apikey=\" + k\n    return requests.get(url)\n";
+        assert_eq!(key_fixes("a.py", local), [Some(Applicability::Unsafe)]);
     }
 
     #[test]
