@@ -519,6 +519,8 @@ struct Use<'a> {
     binding: &'a Binding,
     /// How it is named here (`WhispirConstants.QUERY_PREFIX`, or `QUERY_PREFIX` imported).
     written: String,
+    /// The key appended right after it (`QUERY_PREFIX + apiKey`), for the help.
+    appended: Option<String>,
 }
 
 /// Pass 2 on one file: the diagnostics for uses of `index`'s bindings in requests. `known`
@@ -550,6 +552,7 @@ pub fn uses(
                             span: tokens[first].start()..t.end(),
                             binding: b,
                             written,
+                            appended: appended_name(src, tokens, lang, i),
                         });
                     }
                 }
@@ -565,6 +568,7 @@ pub fn uses(
                             written: String::from_utf8_lossy(&src[span.clone()]).into_owned(),
                             span,
                             binding: b,
+                            appended: None,
                         });
                     }
                 }
@@ -584,6 +588,39 @@ pub fn uses(
         })
         .map(|u| diagnostic(lang, region, u))
         .collect()
+}
+
+/// The name joined right after the use ending at token `i` (`QUERY_PREFIX + apiKey`,
+/// `+ this.key`, `. $key`), when it ends the expression there: the key the use appends.
+fn appended_name(src: &[u8], tokens: &[Token], lang: &dyn Language, i: usize) -> Option<String> {
+    let op = next_significant(tokens, i).filter(|&o| {
+        tokens[o].kind == TokKind::Punct
+            && lang
+                .concat_operators()
+                .iter()
+                .any(|c| tokens[o].text(src) == c.as_bytes())
+    })?;
+    let first = next_significant(tokens, op).filter(|&n| tokens[n].kind == TokKind::Ident)?;
+    // Members: `this.key`; PHP's `.` joins strings, its members are `$this->key`.
+    let member = if lang.concat_operators().contains(&".") {
+        "->"
+    } else {
+        "."
+    };
+    let mut last = first;
+    while let Some(name) = next_significant(tokens, last)
+        .filter(|&d| tokens[d].is_punct(src, member))
+        .and_then(|d| next_significant(tokens, d))
+        .filter(|&n| tokens[n].kind == TokKind::Ident)
+    {
+        last = name;
+    }
+    // A call, an index or more text after it: not the key alone.
+    let ends = next_significant(tokens, last)
+        .is_none_or(|n| matches!(tokens[n].text(src), b")" | b";" | b","));
+    ends.then(|| {
+        String::from_utf8_lossy(&src[tokens[first].start()..tokens[last].end()]).into_owned()
+    })
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -1014,6 +1051,7 @@ fn interpolated<'a>(
             span: start..t.content().start + m.end(),
             binding: b,
             written,
+            appended: None,
         });
     }
 }
@@ -1047,14 +1085,20 @@ fn diagnostic(lang: &dyn Language, region: Option<crate::hosts::Region>, u: Use)
                 ),
             )
         }
-        Carries::QueryKey => (
-            format!("API key sent in the query through {defined}"),
-            format!("appends {}", b.shown),
-            format!(
-                "add `{header}` to this request and stop appending `{}` here; drop {} from `{}` where it is defined once no request uses it (not automatic: the value is defined in another file)",
-                u.written, b.shown, b.name
-            ),
-        ),
+        Carries::QueryKey => {
+            let header = u
+                .appended
+                .as_deref()
+                .map_or(header, |key| lang.header_hint(key));
+            (
+                format!("API key sent in the query through {defined}"),
+                format!("appends {}", b.shown),
+                format!(
+                    "add `{header}` to this request and stop appending `{}` here; drop {} from `{}` where it is defined once no request uses it (not automatic: the value is defined in another file)",
+                    u.written, b.shown, b.name
+                ),
+            )
+        }
         Carries::ParamsMap => (
             format!("API key sent in the query through {defined}"),
             "params map with `apikey` from another file".to_string(),

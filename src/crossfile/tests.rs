@@ -241,3 +241,36 @@ fn in_php_a_dot_joins_strings_not_a_qualified_chain() {
         ["WM001 WhispirConfig::URL", "WM002 WhispirConfig::EXT"]
     );
 }
+
+#[test]
+fn the_help_names_the_key_appended_after_the_use() {
+    let helps = |bindings: &[Binding], path: &str, text: &str| -> Vec<String> {
+        let f = file(path, text);
+        let lang = for_file_name(path);
+        let tokens = lang.tokenize(&f.bytes);
+        let index = Index::new(bindings).expect("bindings");
+        uses(&f, lang, &tokens, &index, None, &[])
+            .into_iter()
+            .filter(|d| d.code == RuleCode::WM002)
+            .map(|d| d.help.map(|h| h.to_string()).unwrap_or_default())
+            .collect()
+    };
+    let b = bindings_of("WhispirConstants.java", JAVA_CONSTANTS);
+    let sender = "import static a.WhispirConstants.QUERY_PREFIX;\nclass Sender {\n    void send() {\n        String url = WhispirConstants.BASE_URL + \"/m\" + QUERY_PREFIX + this.apiKey;\n        String other = WhispirConstants.BASE_URL + \"/n\" + QUERY_PREFIX + key() + \"&x=1\";\n    }\n}\n";
+    let found = helps(&b, "Sender.java", sender);
+    assert!(
+        found[0].starts_with("add `.header(\"x-api-key\", this.apiKey)"),
+        "{found:?}"
+    );
+    // A call, or more text after the key: not named.
+    assert!(found[1].contains("<the key>"), "{found:?}");
+    // PHP: `.` joins strings, `->` reaches a member.
+    let b = bindings_of(
+        "WhispirConfig.php",
+        "<?php\nclass WhispirConfig {\n  const URL = 'https://api.whispir.com/messages';\n  const EXT = '?apikey=';\n}\n",
+    );
+    let php = "<?php\n$a = curl_init(WhispirConfig::URL . WhispirConfig::EXT . $this->key);\n$b = curl_init(WhispirConfig::URL . WhispirConfig::EXT . $k . $more);\n";
+    let found = helps(&b, "Gateway.php", php);
+    assert!(found[0].contains("=> $this->key]"), "{found:?}");
+    assert!(found[1].contains("<the key>"), "{found:?}");
+}
