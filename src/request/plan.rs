@@ -217,12 +217,20 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 message: message.into(),
                 edits: all.into(),
             };
-            Plan::Fix {
-                fix,
-                through,
-                key: removal.key.as_text(),
-            }
+            // A curl command held in a string sends the key as it is written there.
+            let key = if query::in_curl_string(src, &facts.tokens, p.name.start) {
+                fallback_value(src, p)
+            } else {
+                removal.key.as_text()
+            };
+            Plan::Fix { fix, through, key }
         }
+        // A curl command held in a string takes a curl header, its value as written there.
+        Err(reason) if query::in_curl_string(src, &facts.tokens, p.name.start) => manual(
+            crate::lang::for_file_name("command.sh"),
+            &fallback_value(src, p),
+            reason,
+        ),
         Err(reason) => manual(lang, &removal.key.as_text(), reason),
     }
 }

@@ -107,6 +107,21 @@ fn is_positional(value: &str) -> bool {
             && value.len() > 2)
 }
 
+/// The parameter named at byte `at` is written in a string literal after `curl `: a command
+/// held by the program, not a URL it requests.
+pub(crate) fn in_curl_string(src: &[u8], tokens: &[Token], at: usize) -> bool {
+    // Looked for a bounded way back: one string may hold thousands of parameters.
+    const COMMAND_BEFORE_PARAMETER: usize = 4096;
+    token_at(tokens, at)
+        .filter(|&lit| tokens[lit].kind == TokKind::Str)
+        .is_some_and(|lit| {
+            let from = tokens[lit]
+                .start()
+                .max(at.saturating_sub(COMMAND_BEFORE_PARAMETER));
+            memchr::memmem::find(&src[from..at], b"curl ").is_some()
+        })
+}
+
 /// Edits that remove `p` from the URL text it sits in, and where its value comes from.
 /// `Err` explains why the removal is not safe (the caller reports it as manual).
 pub fn remove_param(
@@ -166,6 +181,14 @@ pub fn remove_param(
                 )?;
                 edits.extend(arg_edits);
                 KeySource::Expr(expr)
+            }
+            // A curl command held in a JavaScript string (`"curl …?apikey=$KEY"`): the shell,
+            // not the program, reads `$KEY`, and the header copies it as it is.
+            Some(_)
+                if lang.request_style() == crate::lang::RequestStyle::JavaScript
+                    && in_curl_string(src, tokens, p.name.start) =>
+            {
+                KeySource::Template(value_text.clone())
             }
             Some(_) => {
                 return Err(format!(

@@ -8,6 +8,7 @@ use crate::lang::tokens::{
     arguments, enclosing_open, matching_close, next_significant, prev_significant, token_at,
 };
 use crate::lang::{Language, TokKind, Token};
+use crate::request::query::KeySource;
 use std::ops::Range;
 
 pub(super) fn line_start(src: &[u8], at: usize) -> usize {
@@ -869,4 +870,63 @@ pub(crate) fn line_of_statement(
     let rest = String::from_utf8_lossy(&src[end..line_end]);
     let rest = rest.trim();
     (rest.is_empty() || rest.starts_with("//")).then_some(line_start..line_end)
+}
+
+/// A curl command written in a string literal whose delimiter is one of `delimiters`
+/// (``const Example = `curl "https://…?apikey=k"` ``): help text the program prints, or a
+/// command it hands to a shell. Its `-H` goes into the same string, as for a script, but
+/// unsafe: it is text, not a request the code makes. `None` when the URL at token `lit` is
+/// not in such a string.
+pub(super) fn curl_in_string(
+    req: &Request,
+    lit: usize,
+    delimiters: &[u8],
+) -> Option<Result<Placement, String>> {
+    let string = &req.tokens[lit];
+    let content = string.content();
+    let delimiter = req.src[string.start()];
+    let in_curl = string.kind == TokKind::Str
+        && delimiters.contains(&delimiter)
+        && content.contains(&req.at.start)
+        && crate::request::query::in_curl_string(req.src, req.tokens, req.at.start);
+    if !in_curl {
+        return None;
+    }
+    // The shell reads the value as the string holds it (`${KEY}` in a quoted string is the
+    // shell's variable, not the program's).
+    let value_start = req.at.end + usize::from(req.src.get(req.at.end) == Some(&b'='));
+    let value_len = req.src[value_start..content.end]
+        .iter()
+        .position(|b| b"&#\"' \t".contains(b))
+        .unwrap_or(content.end - value_start);
+    let as_written = KeySource::Template(
+        String::from_utf8_lossy(&req.src[value_start..value_start + value_len]).into_owned(),
+    );
+    let command = Request {
+        key: &as_written,
+        ..req.clone()
+    };
+    Some(super::shell::place(&command).and_then(|mut placed| {
+        let inside = |e: &Edit| content.start <= e.range.start && e.range.end <= content.end;
+        if !placed.edits.iter().all(inside) {
+            return Err(
+                "the curl command runs past its string; add `-H \"x-api-key: …\"` to it by hand"
+                    .into(),
+            );
+        }
+        // The header's own quotes would end the string.
+        if placed
+            .edits
+            .iter()
+            .any(|e| e.content.as_bytes().contains(&delimiter))
+        {
+            return Err(
+                "the curl command's string is quoted like the header would be; add `-H \"x-api-key: …\"` to it by hand"
+                    .into(),
+            );
+        }
+        placed.applicability = Applicability::Unsafe;
+        placed.how = format!("{}, in the string that holds it", placed.how);
+        Ok(placed)
+    }))
 }

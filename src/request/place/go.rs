@@ -29,7 +29,8 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     } else {
         lit
     };
-    if let Some(placed) = curl_in_raw_string(req, lit) {
+    // A raw string: an interpreted one would need the header's quotes escaped.
+    if let Some(placed) = curl_in_string(req, lit, b"`") {
         return placed;
     }
     let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
@@ -57,34 +58,6 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         return Err("the URL is not the request's URL argument".into());
     }
     new_request(req, name, open)
-}
-
-/// A curl command written in a raw string (``const Example = `curl "https://…?apikey=k"` ``):
-/// help text the program prints, or a command it hands to a shell. Its `-H` goes into the same
-/// string, as for a script, but unsafe: it is text, not a request the code makes. `None` when
-/// the URL at token `lit` is not in such a string.
-fn curl_in_raw_string(req: &Request, lit: usize) -> Option<Result<Placement, String>> {
-    let string = &req.tokens[lit];
-    let content = string.content();
-    let in_curl = string.kind == TokKind::Str
-        && req.src[string.start()] == b'`'
-        && content.contains(&req.at.start)
-        && memchr::memmem::find(&req.src[content.start..req.at.start], b"curl ").is_some();
-    if !in_curl {
-        return None;
-    }
-    Some(super::shell::place(req).and_then(|mut placed| {
-        let inside = |e: &Edit| content.start <= e.range.start && e.range.end <= content.end;
-        if !placed.edits.iter().all(inside) {
-            return Err(
-                "the curl command runs past its string; add `-H \"x-api-key: …\"` to it by hand"
-                    .into(),
-            );
-        }
-        placed.applicability = Applicability::Unsafe;
-        placed.how = format!("{}, in the string that holds it", placed.how);
-        Ok(placed)
-    }))
 }
 
 /// `if err != nil { … }` right after token `close`: its `if` and its closing brace.

@@ -53,6 +53,9 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             .ok_or("the builder is not inside request options")?;
         return add_to_options(src, tokens, options, &entry);
     }
+    if let Some(placed) = curl_in_string(req, lit, b"'\"`") {
+        return placed;
+    }
     // `{ uri: '…' + key }`, `$.ajax({ url: … })`: the object that holds the URL.
     let start = expression_start(src, tokens, lit);
     if let Some(colon) = prev_significant(tokens, start).filter(|&c| tokens[c].is_punct(src, ":")) {
@@ -74,7 +77,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     }
     let (name, open) = enclosing_call(src, tokens, lit)
         .filter(|&(_, open)| enclosing_open(src, tokens, lit) == Some(open))
-        .ok_or("the URL is not passed straight to a request call")?;
+        .ok_or_else(|| not_sent_here(src, tokens, start))?;
     let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
     let receiver_tok = prev_significant(tokens, name)
         .filter(|&d| tokens[d].is_punct(src, "."))
@@ -151,6 +154,58 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         }),
         None => Err("the call has no data argument to put options after".into()),
     }
+}
+
+/// Why a URL expression starting at token `start` that no call receives is not fixed here,
+/// and what to do instead: returned to callers, or stored in a name.
+fn not_sent_here(src: &[u8], tokens: &[Token], start: usize) -> String {
+    let before = prev_significant(tokens, start);
+    if before.is_some_and(|b| tokens[b].text(src) == b"return") {
+        return "the URL is returned, and its callers make the request: add the header where they send it".into();
+    }
+    let stored = before
+        .filter(|&eq| tokens[eq].is_punct(src, "="))
+        .and_then(|eq| assigned_name(src, tokens, eq));
+    let Some(name) = stored else {
+        return "the URL is not passed straight to a request call".into();
+    };
+    let name = String::from_utf8_lossy(tokens[name].text(src));
+    let mentions = memchr::memmem::find_iter(src, name.as_bytes())
+        .filter(|&at| {
+            let word = |b: Option<&u8>| {
+                b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+            };
+            !word(at.checked_sub(1).and_then(|b| src.get(b))) && !word(src.get(at + name.len()))
+        })
+        .count();
+    if mentions <= 1 {
+        format!(
+            "the URL is stored in `{name}`, which nothing in this file reads: add the header where `{name}` is requested"
+        )
+    } else {
+        format!(
+            "the URL is stored in `{name}`, whose request is not followed: add the header where `{name}` is requested"
+        )
+    }
+}
+
+/// The name assigned by the `=` at token `eq`: `NAME =`, `const NAME: Type =`,
+/// `static readonly NAME =`, `this.NAME =`.
+fn assigned_name(src: &[u8], tokens: &[Token], eq: usize) -> Option<usize> {
+    // Back over a type annotation (a few tokens, no brackets) to the name before its `:`.
+    let mut end = eq;
+    let mut k = eq;
+    for _ in 0..8 {
+        k = match prev_significant(tokens, k) {
+            Some(p) if !matches!(tokens[p].text(src), b";" | b"{" | b"}" | b"(" | b")" | b",") => p,
+            _ => break,
+        };
+        if tokens[k].is_punct(src, ":") {
+            end = k;
+            break;
+        }
+    }
+    prev_significant(tokens, end).filter(|&n| tokens[n].kind == TokKind::Ident)
 }
 
 /// The bytes of the options object of the axios instance that the request at byte `at` is
@@ -724,6 +779,56 @@ mod tests {
         );
         // Two requests read it: which one needs the key is not known.
         manual("a.js", &set.replace("log(u)", "await fetch(u)"));
+    }
+
+    #[test]
+    fn a_curl_command_in_a_string_gets_its_header_in_the_string_unsafely() {
+        // `${KEY}` in a quoted string is the shell's variable: the header copies it as written.
+        let (out, applicability) = fix(
+            "a.ts",
+            "export const help =\n  'curl -X POST \"https://api.au.whispir.com/m?apikey=${KEY}\" -H \"A: b\"';\n",
+        )
+        .expect("a fix");
+        assert_eq!(applicability, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "export const help =\n  'curl -X POST \"https://api.au.whispir.com/m\" -H \"x-api-key: ${KEY}\" -H \"A: b\"';\n"
+        );
+        let (out, _) = fix(
+            "a.js",
+            "const usage = `curl -s 'https://api.au.whispir.com/m?apikey=$WHISPIR_KEY'`;\n",
+        )
+        .expect("a fix");
+        assert_eq!(
+            out,
+            "const usage = `curl -s 'https://api.au.whispir.com/m' -H 'x-api-key: $WHISPIR_KEY'`;\n"
+        );
+        // The header would need the string's own quote.
+        assert!(
+            manual(
+                "a.js",
+                "function f() {\n  return \"curl https://api.au.whispir.com/m?apikey=$K\";\n}\n"
+            )
+            .contains("add `-H \"x-api-key: …\"` to it by hand")
+        );
+    }
+
+    #[test]
+    fn a_url_no_call_receives_says_where_the_header_goes() {
+        assert_eq!(
+            manual(
+                "a.js",
+                "function sample() {\n  return 'https://api.au.whispir.com/m?apikey=KEY';\n}\n"
+            ),
+            "the URL is returned, and its callers make the request: add the header where they send it"
+        );
+        assert_eq!(
+            manual(
+                "a.ts",
+                "class C {\n  static readonly TEST_URL: string = 'https://api.au.whispir.com/m?apikey=KEY';\n}\n"
+            ),
+            "the URL is stored in `TEST_URL`, which nothing in this file reads: add the header where `TEST_URL` is requested"
+        );
     }
 
     #[test]
