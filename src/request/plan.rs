@@ -260,8 +260,9 @@ fn variable_use(
 }
 
 /// A URL held in a local that several requests read (a retry, a fallback), in Java, Kotlin
-/// and C#, or a query dict (Python, Ruby) that several requests pass as their `params=`
-/// (`query:`), keeping entries besides the key: each read is placed as a request of its own,
+/// and C#, or in Python when its query is `urlencode({…})`d into it, or a query dict (Python,
+/// Ruby) that several requests pass as their `params=` (`query:`), keeping entries besides
+/// the key: each read is placed as a request of its own,
 /// and the fix is all of them or none. Unsafe (SPEC: a value used by several requests).
 /// `None` unless 2 to 4 reads, none of them a reassignment; `Some(Err)` says which read could
 /// not get the header.
@@ -271,7 +272,13 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
         req.lang.request_style(),
         RequestStyle::Jvm | RequestStyle::CSharp
     ) && p.shape != ParamShape::Builder;
-    let query_dict = follows_query_dicts(req.lang)
+    // `url = BASE + "?" + urlencode({"apikey": k, …})`: the local holds a URL, read as one.
+    let encoded_url = req.lang.request_style() == RequestStyle::Python
+        && p.shape == ParamShape::Builder
+        && token_at(req.tokens, p.span.start)
+            .is_some_and(|k| search_params_call(req.src, req.tokens, req.lang, k).is_some());
+    let query_dict = !encoded_url
+        && follows_query_dicts(req.lang)
         && p.shape == ParamShape::Builder
         && sole_entry(
             req.src,
@@ -279,7 +286,7 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
             &(p.span.start..p.value.end.max(p.span.end)),
         )
         .is_none();
-    if !url_local && !query_dict {
+    if !url_local && !query_dict && !encoded_url {
         return None;
     }
     let (_, uses) = variable_uses(req.src, req.tokens, req.lang, p)?;
@@ -303,6 +310,7 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
         let line = 1 + req.src[..at.start].iter().filter(|&&b| b == b'\n').count();
         let placed = place::place(&Request {
             at: at.clone(),
+            builder: req.builder && !encoded_url,
             ..req.clone()
         })
         .map_err(|why| {

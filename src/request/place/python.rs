@@ -374,6 +374,18 @@ mod tests {
     }
 
     #[test]
+    fn a_urlencoded_url_read_by_several_requests_gives_each_the_header_unsafely() {
+        let src = "import requests\n# Whispir\ndef f(k):\n    url = B + '/m?' + urlencode({'apikey': k, 'n': 1})\n    r = requests.get(url)\n    return r if r.ok else requests.get(url)\n";
+        assert_eq!(
+            fix("a.py", src).unwrap(),
+            (
+                "import requests\n# Whispir\ndef f(k):\n    url = B + '/m?' + urlencode({'n': 1})\n    r = requests.get(url, headers={'x-api-key': k})\n    return r if r.ok else requests.get(url, headers={'x-api-key': k})\n".into(),
+                Applicability::Unsafe
+            )
+        );
+    }
+
+    #[test]
     fn urlencoded_queries_the_fix_cannot_follow_say_why() {
         let why = |src: &str| manual("a.py", &format!("import requests\n# Whispir\n{src}"));
         assert!(
@@ -385,7 +397,7 @@ mod tests {
                 .contains("a URL that this function returns"),
         );
         assert!(
-            why("def f(k):\n    url = B + '?' + urlencode({'apikey': k, 'n': 1})\n    requests.get(url)\n    return requests.get(url)\n")
+            why("def f(k):\n    url = B + '?' + urlencode({'apikey': k, 'n': 1})\n    log(url)\n    return requests.get(url)\n")
                 .contains("not followed to one request call"),
         );
         assert!(
