@@ -147,19 +147,44 @@ pub(crate) fn check_file_collecting(
     settings: &Settings,
     bindings: Option<&mut Vec<Binding>>,
 ) -> Option<FileReport> {
-    check_rules(file, settings, bindings).ok()
+    check_rules(file, settings, bindings, true).ok()
 }
 
 /// `check_file` that gives the file's bytes back when there is nothing to report, so that a
 /// caller holding a large file's only copy need not clone it first (the fix passes).
 pub fn check_source(file: SourceFile, settings: &Settings) -> Result<FileReport, Vec<u8>> {
-    check_rules(file, settings, None)
+    check_rules(file, settings, None, false)
+}
+
+/// Source bytes whose syntax trees the scan's reports may keep for `fix` to check its edits
+/// against (none unless `fix` asks: `check` has no use for them). A tree is several times its
+/// file, so a run keeps the trees of at most this many bytes; `fix` parses the others again.
+static TREES_KEPT: AtomicUsize = AtomicUsize::new(0);
+
+/// Lets the scan's reports keep the syntax trees of up to `source_bytes` bytes of files.
+pub fn keep_syntax_trees(source_bytes: usize) {
+    TREES_KEPT.store(source_bytes, Ordering::Relaxed);
+}
+
+/// `tree` (of a file of `len` bytes) when the budget still has room for it.
+fn kept_tree(tree: Option<tree_sitter::Tree>, len: usize) -> Option<tree_sitter::Tree> {
+    tree.filter(|_| take_from(&TREES_KEPT, len))
+}
+
+/// Takes `amount` from `budget` if it holds that much.
+fn take_from(budget: &AtomicUsize, amount: usize) -> bool {
+    budget
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+            left.checked_sub(amount)
+        })
+        .is_ok()
 }
 
 fn check_rules(
     file: SourceFile,
     settings: &Settings,
     bindings: Option<&mut Vec<Binding>>,
+    keep_tree: bool,
 ) -> Result<FileReport, Vec<u8>> {
     if !mentions_whispir(&file.bytes) {
         return Err(file.bytes);
@@ -252,11 +277,15 @@ fn check_rules(
             out,
         );
     }
+    let tree = match keep_tree {
+        true => kept_tree(facts.tree.into_inner().flatten(), file.bytes.len()),
+        false => None,
+    };
     Ok(FileReport {
         file,
         diagnostics,
         secrets: facts.secrets,
-        tree: facts.tree.into_inner().flatten(),
+        tree,
     })
 }
 
@@ -937,6 +966,20 @@ fn whole_repository(paths: &[PathBuf]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{KEPT_BUFFER, Loaded, Ranges, read_budgeted};
+
+    #[test]
+    fn the_kept_trees_budget_is_taken_until_it_runs_out() {
+        let budget = std::sync::atomic::AtomicUsize::new(100);
+        assert!(super::take_from(&budget, 60));
+        assert!(!super::take_from(&budget, 60), "40 left");
+        assert!(super::take_from(&budget, 40));
+        assert!(!super::take_from(&budget, 1));
+        // `check` keeps none: its budget is zero until `fix` sets one.
+        assert!(!super::take_from(
+            &std::sync::atomic::AtomicUsize::new(0),
+            1
+        ));
+    }
 
     /// Reads `text` from a file the way the walk does.
     fn load(text: &[u8]) -> (bool, Vec<u8>) {

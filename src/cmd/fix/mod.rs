@@ -26,6 +26,8 @@ pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     refuse_unsupported(args, &resolved)?;
     let input = Input::read(&resolved)?;
     let own = resolved.own_files(std::slice::from_ref(&args.report));
+    // The guard on each fix starts from the tree detection parsed, within a memory budget.
+    crate::engine::keep_syntax_trees(KEPT_TREES_SOURCE_BYTES);
     let outcome = input.scan(&resolved, own, None)?;
     // Later passes re-check fixed text file by file: they apply what the whole run allows.
     resolved.settings.rules.base_urls = Some(outcome.base_urls.clone());
@@ -140,6 +142,12 @@ fn report_remaining(
     }
     emit(resolved.output.as_deref(), write)
 }
+
+/// Bytes of source files whose syntax trees the scan keeps for the fixes. A tree takes
+/// about 25 times its file, so this is about 6 MiB: on the 100 000-file corpus, `fix --diff`
+/// peaks at 70 MiB with it and 64 MiB without; a larger budget saves more parsing (1 MiB:
+/// a fifth of `fix --diff`'s instructions on the 20 000-file corpus) for 25 MiB more.
+const KEPT_TREES_SOURCE_BYTES: usize = 256 << 10;
 
 /// Files whose patches `fix --diff` computes at a time.
 const DIFF_WAVE: usize = 64;
