@@ -153,6 +153,21 @@ fn encoded_elsewhere(src: &[u8], tokens: &[Token], value: usize) -> Option<Strin
     }
 }
 
+/// Whether the string token `lit` is a statement of its own (a docstring, or a string
+/// written as documentation): alone on its line, outside any bracket, nothing after it.
+fn bare_string_statement(src: &[u8], tokens: &[Token], lit: usize) -> bool {
+    let on_later_line =
+        |t: usize| memchr::memchr(b'\n', &src[tokens[lit].end()..tokens[t].start()]).is_some();
+    tokens[lit].kind == TokKind::Str
+        && enclosing_open(src, tokens, lit).is_none()
+        && src[..tokens[lit].start()]
+            .iter()
+            .rev()
+            .take_while(|&&b| b != b'\n')
+            .all(|&b| b == b' ' || b == b'\t')
+        && next_significant(tokens, lit).is_none_or(on_later_line)
+}
+
 /// Whether token `at` is part of a `return` statement: back to the statement's start, a line
 /// break outside brackets.
 fn in_return_statement(src: &[u8], tokens: &[Token], at: usize) -> bool {
@@ -219,6 +234,10 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             Ok(call) => call,
             Err(why) => urlencoded_in_url(src, tokens, lit).ok_or(why)?,
         }
+    } else if bare_string_statement(src, tokens, lit) {
+        return Err(
+            "the URL is in a docstring or a bare string statement, not in a request".into(),
+        );
     } else {
         enclosing_call(src, tokens, lit).ok_or("the URL is not passed to a call")?
     };
@@ -383,6 +402,20 @@ mod tests {
                 Applicability::Unsafe
             )
         );
+    }
+
+    #[test]
+    fn a_url_in_a_docstring_is_no_request() {
+        let docstring = "import requests\n\ndef f(k):\n    \"\"\"Old form:\n    https://api.au.whispir.com/m?apikey=KEY\n    \"\"\"\n    return 1\n";
+        assert!(
+            manual("a.py", docstring).contains("docstring"),
+            "{}",
+            manual("a.py", docstring)
+        );
+        // A string that is an argument is no statement of its own.
+        let argument =
+            "import requests\nprint(\n    'https://api.au.whispir.com/m?apikey=KEY'\n)\n";
+        assert!(!manual("a.py", argument).contains("docstring"));
     }
 
     #[test]
