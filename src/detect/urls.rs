@@ -5,25 +5,57 @@
 use super::{ApiKeyParam, HostUse, ParamShape, Target};
 use crate::hosts::{self, HostKind};
 use crate::secrets::classify_value;
-use regex::bytes::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 /// `whispir` in any ASCII case. This search runs over every byte of every file and decides
-/// whether anything else runs, so it is the hot loop of a check. A search for the first byte
-/// (`w` or `W`) stops at every `w` of the file; the regex engine instead looks for all case
-/// spellings of a few bytes at once with a SIMD multi-literal search (Teddy), as ripgrep does
-/// for `-i whispir`, and confirms the word only there.
-static WHISPIR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new("(?i-u)whispir").expect("valid pattern"));
+/// whether anything else runs, so it is the hot loop of a check. It looks for the eight case
+/// spellings of `spi`, the middle of the word, at once with a SIMD multi-literal search
+/// (Teddy) and confirms the word around each hit. Three bytes in eight spellings search about
+/// twice as fast as what the regex engine builds for the whole word (all spellings of a
+/// four-byte prefix): 6 against 2.6 GB/s over the 20 000-file corpus in memory, one thread.
+static SPI: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
+    let spellings = (0..8u8).map(|upper| {
+        let mut spi = *b"spi";
+        for (i, b) in spi.iter_mut().enumerate() {
+            if upper >> i & 1 == 1 {
+                b.make_ascii_uppercase();
+            }
+        }
+        spi
+    });
+    aho_corasick::packed::Searcher::new(spellings).expect("eight three-byte literals")
+});
+
+/// Where `spi` sits in `whispir`.
+const SPI_AT: usize = 3;
 
 /// Fast prefilter: can this file say anything about Whispir at all?
 pub fn mentions_whispir(bytes: &[u8]) -> bool {
-    WHISPIR.is_match(bytes)
+    whispir_offsets(bytes).next().is_some()
 }
 
+/// Every `whispir` (any ASCII case) in `bytes`, in order, not overlapping.
 pub fn whispir_offsets(bytes: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
-    WHISPIR.find_iter(bytes).map(|m| m.range())
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(m) = SPI.find(bytes.get(from..)?) {
+            let spi = from + m.start();
+            from = spi + 1;
+            let Some(start) = spi.checked_sub(SPI_AT) else {
+                continue;
+            };
+            let word = start..start + b"whispir".len();
+            if bytes
+                .get(word.clone())
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"whispir"))
+            {
+                from = word.end;
+                return Some(word);
+            }
+        }
+        None
+    })
 }
 
 fn is_host_char(b: u8) -> bool {
@@ -377,6 +409,23 @@ pub fn is_apikey_name(name: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whispir_is_found_in_any_case_and_nowhere_else() {
+        let text = b"WhIsPiR spi whispi wispir xwhispirwhispir. \nWHISPIR\nwhisPir";
+        let found: Vec<_> = whispir_offsets(text).collect();
+        let expected: Vec<_> = regex::bytes::Regex::new("(?i-u)whispir")
+            .unwrap()
+            .find_iter(text)
+            .map(|m| m.range())
+            .collect();
+        assert_eq!(found, expected);
+        assert_eq!(found.len(), 5);
+        for miss in [&b"spi"[..], b"whispi", b"hispir", b"wh1spir", b""] {
+            assert!(!mentions_whispir(miss), "{}", String::from_utf8_lossy(miss));
+        }
+        assert!(mentions_whispir(b"whispir"));
+    }
 
     fn hosts_of(text: &str) -> Vec<(String, HostKind, bool, String)> {
         find_hosts(text.as_bytes())
