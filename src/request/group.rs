@@ -316,6 +316,7 @@ pub fn assemble(
         let after = by_span.partition_point(|&(key, _)| key <= wanted);
         (after > 0 && by_span[after - 1].0 == wanted).then(|| by_span[after - 1].1)
     };
+    let hooks = super::auth_hook::QueryHooks::of_file(file, facts, lang, diagnostics);
     let (members_in_order, sets) = groups.components();
     for set in sets {
         let members = &members_in_order[set];
@@ -340,10 +341,22 @@ pub fn assemble(
         if key_diags.is_empty() {
             for &n in &host_nodes {
                 let h = &facts.hosts[hosts[n]];
-                if let Some(d) = diag_of(RuleCode::WM001, &h.host)
-                    && !is_request_url(file, &facts.tokens, lang, h.host.start)
-                {
+                let Some(d) = diag_of(RuleCode::WM001, &h.host) else {
+                    continue;
+                };
+                if !is_request_url(file, &facts.tokens, lang, h.host.start) {
                     mark_base_url(&mut diagnostics[d], ctx.base_urls.as_ref());
+                } else if let (Some(region), Some(hook)) = (
+                    ctx.region.filter(|_| diagnostics[d].fix.is_some()),
+                    hooks.blocking(file, &facts.tokens, lang, h.host.start),
+                ) {
+                    // No key in sight, but the auth hook adds one to this request's query.
+                    let blocked_by = blocked_by(&[hook], file.line_index(h.host.start) + 1);
+                    diagnostics[d].fix = None;
+                    diagnostics[d].help = Some(format!(
+                        "move to `{}` in the same change that moves the key at line {hook} into an `x-api-key` header (not automatic: a request's host and key move together{blocked_by})",
+                        region.host()
+                    ).into());
                 }
             }
             continue;
@@ -443,6 +456,15 @@ pub fn assemble(
             .iter()
             .map(|&d| file.line_index(diagnostics[d].span.start) + 1)
             .collect();
+        // Sent through an auth hook that keeps adding the key to the query: moving the host
+        // while the hook stays would leave the key in a regional request's query.
+        blockers.extend(
+            key_spans
+                .iter()
+                .copied()
+                .chain(host_diags.iter().map(|&d| diagnostics[d].span.start))
+                .filter_map(|at| hooks.blocking(file, &facts.tokens, lang, at)),
+        );
         let mut read_elsewhere: Vec<&str> = Vec::new();
         for &n in host_nodes.iter().filter(|&&n| is_base[n]) {
             let at = facts.hosts[hosts[n]].host.start;
@@ -1531,6 +1553,62 @@ mod tests {
             .filter(|d| d.code == code)
             .map(|d| d.fix.as_ref().map(|f| f.applicability))
             .collect()
+    }
+
+    #[test]
+    fn a_request_through_an_auth_hook_that_keeps_the_key_in_the_query_is_blocked_by_it() {
+        // The hook adds `?apikey=` to every request of the session: moving a request's host
+        // and its own key to a header left the hook's key in a regional request's query.
+        let src = [
+            "class KeyAuth(AuthBase):",
+            "    def __call__(self, r):",
+            "        r.prepare_url(r.url, {'apikey': self.k})",
+            "        return r",
+            "",
+            "class C:",
+            "    def __init__(self, k):",
+            "        self.session = requests.Session()",
+            "        self.session.auth = KeyAuth(k)",
+            "    def templates(self, k):",
+            "        return self.session.get('https://api.whispir.com/t', params={'apikey': k})",
+            "    def ping(self, k):",
+            "        return requests.get('https://api.whispir.com/p', auth=KeyAuth(k))",
+            "    def contacts(self, k):",
+            "        return requests.get('https://api.whispir.com/c', params={'apikey': k})",
+            "",
+        ]
+        .join("\n");
+        // The hook, the session's request; the request with no hook keeps its fix.
+        assert_eq!(
+            key_fixes("a.py", &src),
+            [None, None, Some(Applicability::Safe)]
+        );
+        // `ping` sends no key of its own, but the hook adds one.
+        assert_eq!(
+            fixes_of("a.py", &src, RuleCode::WM001, Some("au")),
+            [None, None, Some(Applicability::Safe)]
+        );
+        let settings = crate::engine::Settings {
+            rules: RuleContext {
+                region: Some("au".parse().expect("a region")),
+                base_urls: None,
+            },
+            ignored: Vec::new(),
+            per_file_ignores: Vec::new(),
+            config_root: None,
+        };
+        let file = SourceFile::new("a.py".into(), "a.py".into(), src.into_bytes());
+        let report = crate::engine::check_file(file, &settings).expect("findings");
+        let blocked = report
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("blocked by line 3"))
+            })
+            .count();
+        assert_eq!(blocked, 3, "{:#?}", report.diagnostics);
     }
 
     #[test]

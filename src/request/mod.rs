@@ -6,9 +6,12 @@
 //! - [`place`] finds where the same request carries its headers, one module per language;
 //! - [`plan`] combines the two into the WM002 fix, or the manual instruction;
 //! - [`group`] groups a file's findings into requests and gives each request one fix;
+//! - [`auth_hook`] finds the Python auth hooks that keep adding the key to a query, and
+//!   the requests sent through them (which [`group`] does not move while the hook stays);
 //! - [`recorded`] does the same for the requests of recorded traffic (cassettes, HAR,
 //!   WireMock mappings), whose requests are objects of their own.
 
+pub mod auth_hook;
 pub mod group;
 pub mod host;
 pub mod place;
