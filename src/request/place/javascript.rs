@@ -5,8 +5,8 @@ use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
-    Layout, Openers, arguments, enclosing_open, expression_end, matching_close, next_significant,
-    prev_significant, token_at,
+    Layout, Openers, arguments, enclosing_open, expression_end, matching_close, matching_open,
+    next_significant, prev_significant, token_at,
 };
 use crate::lang::{TokKind, Token};
 
@@ -100,8 +100,15 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     };
     let args = arguments(src, tokens, open);
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
+    if let Some(r) = receiver_tok
+        .filter(|_| instance.is_none() && SUPERAGENT_METHODS.contains(&callee.as_str()))
+        .filter(|&r| is_superagent(src, tokens, req.layout(), r))
+    {
+        return superagent_header(req, &callee, tokens[r].text(src), &args, close);
+    }
     // Which argument carries options: axios `post(url, data, config)`, others `(url, options)`.
-    let config_index = if JS_DATA_METHODS.contains(&callee.as_str()) {
+    let options_second = matches!(receiver.as_deref(), Some("got" | "ky"));
+    let config_index = if JS_DATA_METHODS.contains(&callee.as_str()) && !options_second {
         if receiver.as_deref() != Some("axios") {
             return Err(format!(
                 "`{callee}(…)` on something other than axios: the options argument is not known"
@@ -111,6 +118,12 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     } else if matches!(callee.as_str(), "fetch" | "got" | "ky")
         || (matches!(callee.as_str(), "get" | "delete" | "head" | "options")
             && receiver.as_deref() == Some("axios"))
+        // `got.post(url, options)`, `ky.get(url, options)`: the body travels in the options.
+        || (options_second
+            && matches!(
+                callee.as_str(),
+                "get" | "post" | "put" | "patch" | "delete" | "head"
+            ))
     {
         1
     } else if is_request_library(&callee, receiver.as_deref()) {
@@ -359,6 +372,77 @@ fn instance_header(req: &Request, options: usize) -> Option<Result<Placement, St
     })
 }
 
+/// superagent's request methods (`del` is its old name for `delete`).
+const SUPERAGENT_METHODS: [&str; 8] = [
+    "get", "post", "put", "patch", "delete", "del", "head", "options",
+];
+
+/// Whether the name at token `r` is superagent: the module's own name, or a name the file binds
+/// to it where the name is first written (`const request = require('superagent')`,
+/// `import request from 'superagent'`, `import * as request from 'superagent'`). Only that
+/// first occurrence is read, as every request of a file asks.
+fn is_superagent(src: &[u8], tokens: &[Token], layout: &Layout, r: usize) -> bool {
+    let name = tokens[r].text(src);
+    if tokens[r].kind != TokKind::Ident {
+        return false;
+    }
+    if name == b"superagent" {
+        return true;
+    }
+    let Some(first) = layout.uses_after(name, 0).next() else {
+        return false;
+    };
+    let mut k = first;
+    let mut next = |want: &[u8]| {
+        k = next_significant(tokens, k).filter(|&n| tokens[n].text(src) == want)?;
+        Some(k)
+    };
+    let module = if next(b"=").is_some() {
+        next(b"require")
+            .and_then(|_| next(b"("))
+            .and_then(|_| next_significant(tokens, k))
+    } else {
+        next_significant(tokens, first)
+            .filter(|&f| tokens[f].text(src) == b"from")
+            .and_then(|f| next_significant(tokens, f))
+    };
+    module.is_some_and(|m| {
+        tokens[m].kind == TokKind::Str && tokens[m].content_text(src) == b"superagent"
+    })
+}
+
+/// `superagent.get(url)`: the call starts a chain that sends when it is awaited or ended, so
+/// the header is one more link, `.set('x-api-key', key)`, right after the call. Not when the
+/// call has more arguments: a callback sends at once, before any later link.
+fn superagent_header(
+    req: &Request,
+    callee: &str,
+    agent: &[u8],
+    args: &[std::ops::Range<usize>],
+    close: usize,
+) -> Result<Placement, String> {
+    let agent = String::from_utf8_lossy(agent);
+    if !SUPERAGENT_METHODS.contains(&callee) {
+        return Err(format!(
+            "`{agent}.{callee}(…)` is not a superagent request method"
+        ));
+    }
+    if args.len() != 1 || !args[0].contains(&req.at.start) {
+        return Err(format!(
+            "`{agent}.{callee}(…)` is given more than the URL (a callback sends it at once): add `.set('x-api-key', …)` to the chain before it sends"
+        ));
+    }
+    let q = req.quote();
+    Ok(Placement {
+        edits: vec![Edit::insert(
+            req.tokens[close].end(),
+            format!(".set({q}x-api-key{q}, {})", req.key.as_code(q)),
+        )],
+        applicability: Applicability::Safe,
+        how: "add `.set('x-api-key', …)` to the superagent chain".into(),
+    })
+}
+
 /// The `request` library: `request(url, cb)`, `request.get(url, cb)` (and post/put/patch/del,
 /// whose body then goes in the options too, so only without one).
 fn is_request_library(callee: &str, receiver: Option<&str>) -> bool {
@@ -401,6 +485,12 @@ fn options_variable(
         .openers()
         .of(logical_statement(req, t).0)
         .filter(|&o| tokens[o].is_punct(src, "{"));
+    if block.is_some_and(|b| is_parameter(src, tokens, b, name)) {
+        return Err(format!(
+            "the request options are `{}`, a parameter of this function: add the header where its callers build them",
+            String::from_utf8_lossy(name)
+        ));
+    }
     let (_, inside) = block
         .and_then(|b| top_level(src, tokens, b))
         .ok_or_else(not_here)?;
@@ -462,6 +552,32 @@ fn options_variable(
         placement.applicability = Applicability::Unsafe;
     }
     Ok(placement)
+}
+
+/// Whether `name` is a parameter of the function whose body opens at token `body` (`{`):
+/// `(a, name: T) {`, `(…): R {`, `(…) => {`.
+fn is_parameter(src: &[u8], tokens: &[Token], body: usize, name: &[u8]) -> bool {
+    // Back over `=>` and a return type annotation to the parameter list's `)`.
+    let mut k = body;
+    let close = (0..12).find_map(|_| {
+        k = prev_significant(tokens, k)?;
+        match tokens[k].text(src) {
+            b")" => Some(Some(k)),
+            b";" | b"{" | b"}" | b"(" => Some(None),
+            _ => None,
+        }
+    });
+    let Some(open) = close.flatten().and_then(|c| matching_open(src, tokens, c)) else {
+        return false;
+    };
+    top_level(src, tokens, open).is_some_and(|(_, inside)| {
+        inside.into_iter().any(|j| {
+            tokens[j].kind == TokKind::Ident
+                && tokens[j].text(src) == name
+                && prev_significant(tokens, j)
+                    .is_some_and(|p| p == open || matches!(tokens[p].text(src), b"," | b"..."))
+        })
+    })
 }
 
 /// Between the options object `name` is declared with (token `object`) and its use by the
@@ -832,6 +948,39 @@ mod tests {
     }
 
     #[test]
+    fn a_superagent_chain_gets_a_set_link() {
+        let src = "const request = require('superagent');\nasync function f(k) {\n  return request.get('https://api.au.whispir.com/m?apikey=' + k).accept('json');\n}\n";
+        assert_eq!(
+            safe("a.js", src),
+            "const request = require('superagent');\nasync function f(k) {\n  return request.get('https://api.au.whispir.com/m').set('x-api-key', k).accept('json');\n}\n"
+        );
+        // Imported under another name; the chain already sets the header.
+        let sent = "import agent from 'superagent';\nasync function f(k: string) {\n  return agent.get('https://api.au.whispir.com/m?apikey=' + k).set('x-api-key', k);\n}\n";
+        assert_eq!(safe("a.ts", sent), sent.replace("?apikey=' + k", "'"));
+        // A callback sends at once; `request` the `request` library is still an options object.
+        assert!(
+            manual("a.js", &src.replace("+ k)", "+ k, cb)"))
+                .contains("a callback sends it at once")
+        );
+        assert!(
+            safe("a.js", &src.replace("superagent", "request")).contains(
+                "request.get({ url: 'https://api.au.whispir.com/m', headers: { 'x-api-key': k } })"
+            )
+        );
+    }
+
+    #[test]
+    fn got_methods_take_the_header_in_their_options() {
+        assert_eq!(
+            safe(
+                "a.ts",
+                "async function f(k: string) {\n  return got.post('https://api.au.whispir.com/m?apikey=' + k, { json: {} }).json();\n}\n"
+            ),
+            "async function f(k: string) {\n  return got.post('https://api.au.whispir.com/m', { headers: { 'x-api-key': k }, json: {} }).json();\n}\n"
+        );
+    }
+
+    #[test]
     fn options_built_in_a_local_get_the_header() {
         assert_eq!(
             safe(
@@ -874,9 +1023,12 @@ mod tests {
                 ),
             );
         }
-        manual(
-            "a.js",
-            "async function f(k, o) {\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, o);\n}\n",
+        assert!(
+            manual(
+                "a.ts",
+                "async function f(k: string, o: RequestInit): Promise<Response> {\n  return fetch('https://api.au.whispir.com/m?apikey=' + k, o);\n}\n",
+            )
+            .contains("`o`, a parameter of this function")
         );
     }
 }
