@@ -1322,6 +1322,73 @@ mod tests {
         assert!(found("k = \"K7pQ2mX9\"\nurl = \"https://x?apikey=\" + k").is_empty());
     }
 
+    proptest::proptest! {
+        /// Searching only the lines that hold a name word finds exactly what searching the
+        /// whole file finds, on text dense in names, separators, line ends (CRLF, none at the
+        /// end) and near misses of the words (`ke`, `pass`).
+        #[test]
+        fn named_lines_find_what_the_whole_file_search_finds(
+            pieces in proptest::collection::vec(0..NAMED_LINE_PIECES.len(), 0..40)
+        ) {
+            let src: Vec<u8> = pieces.iter().flat_map(|&i| NAMED_LINE_PIECES[i].iter().copied()).collect();
+            for pattern in [&*NAMED_VALUE, &*MARKUP_VALUE] {
+                let mut whole = Vec::new();
+                let mut at = 0;
+                while let Some(m) = pattern.find_at(&src, at) {
+                    whole.push(m.range());
+                    at = m.end().max(m.start() + 1);
+                    if at > src.len() {
+                        break;
+                    }
+                }
+                let mut by_lines = Vec::new();
+                let mut lines = NamedLines::new(&src);
+                let mut at = 0;
+                while let Some(m) = lines.first(at, |hay, from| pattern.find_at(hay, from)) {
+                    by_lines.push(m.range());
+                    at = m.end().max(m.start() + 1);
+                }
+                proptest::prop_assert_eq!(whole, by_lines, "{:?}", String::from_utf8_lossy(&src));
+            }
+        }
+    }
+
+    const NAMED_LINE_PIECES: &[&[u8]] = &[
+        b"apikey",
+        b"API_KEY",
+        b"api-",
+        b"key",
+        b"Key",
+        b"ke",
+        b"y",
+        b"whispir",
+        b"passw",
+        b"PASSWORD",
+        b"passwd",
+        b"pass",
+        b"w",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"=",
+        b":",
+        b"=>",
+        b":=",
+        b",",
+        b" ",
+        b"\t",
+        b"\"",
+        b"'",
+        b"`",
+        b"<",
+        b">",
+        b"key=\"",
+        b"value=\"",
+        b"x",
+        b".",
+        b"\xff",
+    ];
+
     #[test]
     fn one_matcher_redacts_every_occurrence() {
         let src = b"a apikey=K7pQ2mX9vR4t b apikey=abc c";
