@@ -108,9 +108,11 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     let mut whole_query: Option<Vec<Edit>> = None;
     // Reads of a `url.searchParams` URL besides the one that sends it.
     let mut unsent_reads = Vec::new();
+    // The requests that send a `url.searchParams` URL, when it is more than one.
+    let mut senders = Vec::new();
     let placed = place::place(&req).or_else(|reason| {
         match variable_use(src, &facts.tokens, lang, p)
-            .or_else(|| search_params_sender(&req, p, &mut unsent_reads))
+            .or_else(|| search_params_sender(&req, p, &mut unsent_reads, &mut senders))
             .or_else(|| string_builder_target(src, &facts.tokens, lang, p))
         {
             Some((binding, at))
@@ -182,7 +184,21 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             None => Err(token_at(&facts.tokens, p.span.start)
                 .and_then(|k| search_params_statement(src, &facts.tokens, lang, k))
                 .map_or(reason, |(name, close)| {
-                    search_params_advice(src, &facts.tokens, name, close)
+                    let advice = search_params_advice(src, &facts.tokens, name, close);
+                    if senders.is_empty() {
+                        return advice;
+                    }
+                    let lines: Vec<String> = senders
+                        .iter()
+                        .map(|r: &std::ops::Range<usize>| {
+                            (file.line_index(r.start) + 1).to_string()
+                        })
+                        .collect();
+                    format!(
+                        "{advice}; {} requests send it (lines {}), and each needs the header",
+                        senders.len(),
+                        lines.join(", ")
+                    )
                 })),
         }
     });
@@ -622,11 +638,13 @@ fn builds_own_query(src: &[u8], tokens: &[Token], name: usize) -> bool {
 /// For `url.searchParams.set('apikey', k)`: where `url` is declared and the read that sends
 /// it — its only read after the statement, or the only one of several reads that the placer
 /// takes for a request. The other reads are pushed to `unsent`: what they do with the URL
-/// (its key included) is not known, so a fix that relies on them is unsafe.
+/// (its key included) is not known, so a fix that relies on them is unsafe. Several reads that
+/// are requests go to `senders`, for the manual change.
 fn search_params_sender(
     req: &Request,
     p: &ApiKeyParam,
     unsent: &mut Vec<std::ops::Range<usize>>,
+    senders: &mut Vec<std::ops::Range<usize>>,
 ) -> Option<(usize, std::ops::Range<usize>)> {
     let (binding, mut reads) = search_params_reads(req.src, req.tokens, req.lang, p)?;
     if reads.len() == 1 {
@@ -646,7 +664,11 @@ fn search_params_sender(
         .is_ok()
     });
     if sent.len() != 1 {
-        return None; // no request, or several: which one sends the key is not known
+        // No request, or several: which one needs the key is not known.
+        if sent.len() > 1 {
+            *senders = sent;
+        }
+        return None;
     }
     unsent.extend(others);
     Some((binding, sent.remove(0)))

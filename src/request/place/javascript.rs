@@ -894,7 +894,10 @@ mod tests {
             "// Whispir\nasync function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  log(u);\n  return fetch(u, { headers: { 'x-api-key': k } });\n}\n"
         );
         // Two requests read it: which one needs the key is not known.
-        manual("a.js", &set.replace("log(u)", "await fetch(u)"));
+        assert!(
+            manual("a.js", &set.replace("log(u)", "await fetch(u)"))
+                .ends_with("; 2 requests send it (lines 5, 6), and each needs the header")
+        );
     }
 
     #[test]
