@@ -436,6 +436,20 @@ fn mentioned_further_on(f: &mut std::fs::File, window: &mut [u8]) -> Result<bool
     }
 }
 
+/// Opens `path` to read it. A walked file is opened without blocking: the walk passes over
+/// special files, but one can take a file's place before it is opened (or read again by the
+/// cross-file pass), and opening a FIFO with no writer would wait forever; read without
+/// blocking it is empty. A stream named on the command line is opened as usual, to be read.
+fn open_to_scan(path: &std::path::Path, stream: bool) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    if !stream {
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
 /// Reads a file (or a stream named on the command line) and, when it is text that mentions
 /// Whispir, checks it.
 fn scan_path(
@@ -445,7 +459,7 @@ fn scan_path(
     settings: &Settings,
     own_files: &OwnFiles,
 ) -> Result<Scanned, String> {
-    let f = std::fs::File::open(&path).map_err(|e| io_cause(&e))?;
+    let f = open_to_scan(&path, stream).map_err(|e| io_cause(&e))?;
     if !stream && own_files.holds(&f) {
         return Ok(Scanned::OwnOutput(
             "written or read by this run (--output, --report, baseline, redirected standard output)",
@@ -827,7 +841,7 @@ fn cross_file_pass(
         }
     }
     let read = |display: &String, path: &PathBuf| -> Result<Option<FileReport>, String> {
-        let f = std::fs::File::open(path).map_err(|e| io_cause(&e))?;
+        let f = open_to_scan(path, false).map_err(|e| io_cause(&e))?;
         let mut bytes = Vec::new();
         // Workers read files again at once: a large one waits for its share of the budget.
         let _permit = match read_budgeted(f, false, &mut bytes).map_err(|e| e.to_string())? {
@@ -966,6 +980,19 @@ fn whole_repository(paths: &[PathBuf]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{KEPT_BUFFER, Loaded, Ranges, read_budgeted};
+
+    #[test]
+    fn a_fifo_that_takes_a_walked_files_place_is_read_as_empty_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("app.js");
+        let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        // No writer: a blocking open would never return.
+        let mut f = super::open_to_scan(&fifo, false).unwrap();
+        let mut buf = Vec::new();
+        assert_eq!(std::io::Read::read_to_end(&mut f, &mut buf).unwrap(), 0);
+    }
 
     #[test]
     fn the_kept_trees_budget_is_taken_until_it_runs_out() {
