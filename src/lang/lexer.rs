@@ -73,12 +73,16 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
             i += 1;
             continue;
         }
-        // Identifiers are most tokens, and no comment, string or operator starts with a
-        // letter (but Rust's `b"…"`, `r#"…"#`, handled below).
-        if IDENT[b as usize]
-            && !b.is_ascii_digit()
-            && !(spec.rust && matches!(b, b'b' | b'c' | b'r'))
+        // Rust's prefixed strings (`b"…"`, `r#"…"#`) are the only tokens but identifiers
+        // that start with a letter; identifiers, most of the tokens, come next.
+        if spec.rust
+            && let Some((body, close, end)) = rust_prefixed_string(src, i)
         {
+            push(&mut out, TokKind::Str, i, end, body..close);
+            i = end;
+            continue;
+        }
+        if IDENT[b as usize] && !b.is_ascii_digit() {
             let j = ident_end(src, i + 1);
             push(&mut out, TokKind::Ident, i, j, i..j);
             i = j;
@@ -101,11 +105,6 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
             if b == b'/' && src.get(i + 1) == Some(&b'*') {
                 let end = nested_comment_end(src, i);
                 push(&mut out, TokKind::Comment, i, end, i..end);
-                i = end;
-                continue;
-            }
-            if let Some((body, close, end)) = rust_prefixed_string(src, i) {
-                push(&mut out, TokKind::Str, i, end, body..close);
                 i = end;
                 continue;
             }
@@ -170,12 +169,6 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
             );
             push(&mut out, TokKind::Str, i, end, i + 1..close);
             i = end;
-            continue;
-        }
-        if IDENT[b as usize] && !b.is_ascii_digit() {
-            let j = ident_end(src, i + 1);
-            push(&mut out, TokKind::Ident, i, j, i..j);
-            i = j;
             continue;
         }
         if b.is_ascii_digit() {
