@@ -33,3 +33,21 @@ pub fn parallel_map<T: Sync, R: Send>(
         .map(|r| r.expect("every item done"))
         .collect()
 }
+
+/// `f` over `items` on `threads` workers, `wave` items at a time: each result goes to `take`
+/// in the items' order before the next wave starts, so at most a wave of results is held
+/// (rendered findings, patches: each can be many times its input).
+pub fn map_in_waves<T: Sync, R: Send, E>(
+    items: &[T],
+    wave: usize,
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+    mut take: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E> {
+    for chunk in items.chunks(wave.max(1)) {
+        for result in parallel_map(chunk, threads, &f) {
+            take(result)?;
+        }
+    }
+    Ok(())
+}

@@ -185,24 +185,18 @@ fn window(
 const WAVE: usize = 256;
 
 pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &ReportOptions) -> io::Result<()> {
-    let mut findings = outcome
+    let findings: Vec<_> = outcome
         .reports
         .iter()
-        .flat_map(|report| report.diagnostics.iter().map(move |d| (report, d)));
-    let mut wave = Vec::with_capacity(WAVE);
-    loop {
-        wave.clear();
-        wave.extend(findings.by_ref().take(WAVE));
-        if wave.is_empty() {
-            break;
-        }
-        let rendered = crate::parallel::parallel_map(&wave, opts.threads, |&(report, d)| {
-            render(report, d, opts)
-        });
-        for text in rendered {
-            out.write_all(&text?)?;
-        }
-    }
+        .flat_map(|report| report.diagnostics.iter().map(move |d| (report, d)))
+        .collect();
+    crate::parallel::map_in_waves(
+        &findings,
+        WAVE,
+        opts.threads,
+        |&(report, d)| render(report, d, opts),
+        |text| out.write_all(&text?),
+    )?;
     if !opts.quiet {
         writeln!(out, "{}", summary_line(outcome, opts))?;
     }

@@ -163,12 +163,14 @@ fn show_diff(
 ) -> anyhow::Result<ExitStatus> {
     let color = resolved.report_options(Stream::Stdout).color;
     let mut redacted = false;
+    let changed: Vec<_> = plan.changed().collect();
+    // Diffed on the worker threads, a wave of files at a time, and written in order.
     emit(resolved.output.as_deref(), |out| {
-        // Diffed on the worker threads, a wave of files at a time, and written in order: a
-        // wave bounds the patches held at once.
-        let changed: Vec<_> = plan.changed().collect();
-        for wave in changed.chunks(DIFF_WAVE) {
-            let patches = crate::parallel::parallel_map(wave, resolved.walk.threads, |p| {
+        crate::parallel::map_in_waves(
+            &changed,
+            DIFF_WAVE,
+            resolved.walk.threads,
+            |p| {
                 let fixed = p
                     .fix
                     .fixed
@@ -181,15 +183,13 @@ fn show_diff(
                     resolved.show_secrets,
                     color,
                 )
-            });
-            for patch in patches {
+            },
+            |patch| {
                 redacted |= patch.redacted;
-                out.write_all(patch.text.as_bytes())?;
-            }
-        }
-        Ok(())
+                out.write_all(patch.text.as_bytes())
+            },
+        )
     })?;
-    let changed: Vec<_> = plan.changed().collect();
     let unchanged = plan.files.iter().filter(|p| !p.changed());
     let mut remaining =
         summarise::what_remains(outcome, changed.iter().copied(), unchanged, Vec::new());
