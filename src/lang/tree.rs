@@ -176,6 +176,20 @@ pub fn enclosing_function(tree: &tree_sitter::Tree, at: usize) -> Option<std::op
     }
 }
 
+/// JavaScript/TypeScript: whether the string around byte `at` is a template literal, whose
+/// `${…}` interpolates, rather than a quoted string, where `${k}` is plain text. The innermost
+/// string decides (`` `${'?k=${v}'}` ``: the quoted one). `None` when `at` is in no string.
+pub fn in_template_string(tree: &tree_sitter::Tree, at: usize) -> Option<bool> {
+    let mut node = tree.root_node().descendant_for_byte_range(at, at + 1)?;
+    loop {
+        match node.kind() {
+            "template_string" => return Some(true),
+            "string" => return Some(false),
+            _ => node = node.parent()?,
+        }
+    }
+}
+
 /// The name ending at `end` only adds to its own URL's query (`url.searchParams.set(…)` in
 /// JavaScript): that URL is still sent by one request, not read by another.
 fn builds_own_query(src: &[u8], end: usize) -> bool {

@@ -29,6 +29,14 @@ pub enum Plan {
 
 pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyParam) -> Plan {
     let src = &file.bytes[..];
+    let as_text;
+    let p = match dollar_brace_as_text(file, facts, lang, p) {
+        Some(text) => {
+            as_text = text;
+            &as_text
+        }
+        None => p,
+    };
     let removal = match p.shape {
         ParamShape::SecurityScheme => return security_scheme(src, p),
         ParamShape::Url | ParamShape::Fragment => query::remove_param(src, &facts.tokens, lang, p),
@@ -756,6 +764,40 @@ fn search_params_reads(
         }
     }
     (!uses.is_empty()).then(|| (tokens[declared].start(), uses))
+}
+
+/// `${KEY}` in a quoted JavaScript/TypeScript string (`'…?apikey=${KEY}'`) is the text it
+/// shows, not the variable `KEY`: the request sends those characters, and the header must send
+/// the same. Only a template literal interpolates. The parameter as the fixer should see it,
+/// when that differs from what detection (which does not parse) classified.
+fn dollar_brace_as_text(
+    file: &SourceFile,
+    facts: &Facts,
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<ApiKeyParam> {
+    let interpolated_looking = lang.request_style() == crate::lang::RequestStyle::JavaScript
+        && p.value_kind == ValueKind::Interpolated
+        && memchr::memmem::find(&file.bytes[p.value.clone()], b"${").is_some();
+    if !interpolated_looking {
+        return None;
+    }
+    let tree = facts
+        .tree
+        .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
+    let template = match tree {
+        Some(tree) => crate::lang::tree::in_template_string(tree, p.value.start)?,
+        // Too large to parse: the lexer's token says which quote opened the string.
+        None => {
+            let lit = token_at(&facts.tokens, p.value.start)
+                .filter(|&t| facts.tokens[t].kind == TokKind::Str)?;
+            file.bytes[facts.tokens[lit].start()] == b'`'
+        }
+    };
+    (!template).then(|| ApiKeyParam {
+        value_kind: ValueKind::Placeholder,
+        ..p.clone()
+    })
 }
 
 /// A query dict holding only the key, assigned on lines of its own (`query = {"apikey": k}`)

@@ -901,6 +901,38 @@ mod tests {
     }
 
     #[test]
+    fn dollar_brace_in_a_quoted_string_is_text_and_the_header_sends_that_text() {
+        // Only a template literal interpolates: `'…${KEY}'` sends the six characters, and so
+        // must the header (not the variable `KEY`, which the request never read).
+        for (name, quoted, text) in [("a.js", "'", "'${KEY}'"), ("a.ts", "\"", "\"${KEY}\"")] {
+            let src = format!(
+                "async function f(KEY) {{\n  return fetch({quoted}https://api.au.whispir.com/m?apikey=${{KEY}}{quoted});\n}}\n"
+            );
+            assert_eq!(
+                safe(name, &src),
+                format!(
+                    "async function f(KEY) {{\n  return fetch({quoted}https://api.au.whispir.com/m{quoted}, {{ headers: {{ {quoted}x-api-key{quoted}: {text} }} }});\n}}\n"
+                )
+            );
+        }
+        assert_eq!(
+            safe(
+                "a.js",
+                "async function f(KEY) {\n  return fetch(`https://api.au.whispir.com/m?apikey=${KEY}`);\n}\n"
+            ),
+            "async function f(KEY) {\n  return fetch(`https://api.au.whispir.com/m`, { headers: { 'x-api-key': KEY } });\n}\n"
+        );
+        // The innermost string decides: a quoted string inside a template's substitution.
+        assert!(
+            safe(
+                "a.js",
+                "async function f(KEY, v) {\n  return fetch(`${v ? 'https://api.au.whispir.com/m?apikey=${KEY}' : ''}`);\n}\n"
+            )
+            .contains("'x-api-key': '${KEY}'")
+        );
+    }
+
+    #[test]
     fn a_curl_command_in_a_string_gets_its_header_in_the_string_unsafely() {
         // `${KEY}` in a quoted string is the shell's variable: the header copies it as written.
         let (out, applicability) = fix(
