@@ -1063,7 +1063,7 @@ fn diagnostic(lang: &dyn Language, region: Option<crate::hosts::Region>, u: Use)
         "`{}`, defined at `{}:{}` as {}",
         u.written, b.path, b.at.line, b.shown
     );
-    let header = lang.header_hint("<the key>");
+    let header = lang.header_hint(&crate::lang::HintKey::Unknown);
     let (message, label, help) = match b.carries {
         Carries::LegacyHost => {
             // A host name alone (`API_HOST = "api.whispir.com"`) gets a host name back.
@@ -1086,10 +1086,9 @@ fn diagnostic(lang: &dyn Language, region: Option<crate::hosts::Region>, u: Use)
             )
         }
         Carries::QueryKey => {
-            let header = u
-                .appended
-                .as_deref()
-                .map_or(header, |key| lang.header_hint(key));
+            let header = u.appended.as_deref().map_or(header, |key| {
+                lang.header_hint(&crate::lang::HintKey::Expr(key.to_string()))
+            });
             (
                 format!("API key sent in the query through {defined}"),
                 format!("appends {}", b.shown),

@@ -130,6 +130,56 @@ pub enum RequestStyle {
     Code,
 }
 
+/// The key as a hint for a person shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HintKey {
+    /// An expression of the file's language (`apiKey`, `$key`, `self.api_key`).
+    Expr(String),
+    /// Text written in the file: a literal key, a placeholder, or a template of another
+    /// format (`{{apikey}}`).
+    Text(String),
+    /// Not in sight: the key is appended by code the fixer does not follow.
+    Unknown,
+}
+
+/// Where a language's header hint puts the key, which decides how text is written there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySlot {
+    /// In code: text becomes a string literal with this quote, escaped with a backslash or,
+    /// where `doubled` (ColdFusion), by writing the quote twice.
+    Code { quote: char, doubled: bool },
+    /// Inside text already (a header line, a quoted attribute, a JSON string): as it is.
+    Text,
+}
+
+impl KeySlot {
+    /// A string literal quoted with `quote`, escaped with a backslash.
+    pub const fn code(quote: char) -> KeySlot {
+        KeySlot::Code {
+            quote,
+            doubled: false,
+        }
+    }
+
+    /// The key as the slot takes it.
+    pub fn show(self, key: &HintKey) -> String {
+        match (self, key) {
+            (_, HintKey::Unknown) => "<the key>".into(),
+            (_, HintKey::Expr(e)) => e.clone(),
+            (KeySlot::Text, HintKey::Text(t)) => t.clone(),
+            (KeySlot::Code { quote, doubled }, HintKey::Text(t)) => {
+                let escaped = if doubled {
+                    t.replace(quote, &format!("{quote}{quote}"))
+                } else {
+                    t.replace('\\', "\\\\")
+                        .replace(quote, &format!("\\{quote}"))
+                };
+                format!("{quote}{escaped}{quote}")
+            }
+        }
+    }
+}
+
 /// What the rest of the tool needs to know about a family of languages.
 pub trait Language: Sync {
     /// A short name shown in the support matrix and debug output.
@@ -152,9 +202,9 @@ pub trait Language: Sync {
     }
     /// Where requests carry their headers.
     fn request_style(&self) -> RequestStyle;
-    /// The code a person adds to send the header, with `value` as the key expression.
-    fn header_hint(&self, value: &str) -> String {
-        format!("x-api-key: {value}")
+    /// The code a person adds to send the header with `key`, in the language's own syntax.
+    fn header_hint(&self, key: &HintKey) -> String {
+        format!("x-api-key: {}", KeySlot::Text.show(key))
     }
     /// Parses the file with a real parser, where the family has one: `None` when it has not.
     fn check_syntax(&self, _src: &[u8]) -> Option<Result<(), String>> {
@@ -175,6 +225,8 @@ pub struct Lexed {
     pub requests: RequestStyle,
     /// `header_hint` with `{v}` standing for the value.
     pub hint: &'static str,
+    /// How `hint` takes the value.
+    pub slot: KeySlot,
     pub syntax: Option<SyntaxCheck>,
 }
 
@@ -187,6 +239,7 @@ impl Lexed {
         yaml: false,
         requests: RequestStyle::Code,
         hint: "x-api-key: {v}",
+        slot: KeySlot::Text,
         syntax: None,
     };
 }
@@ -210,8 +263,8 @@ impl Language for Lexed {
     fn request_style(&self) -> RequestStyle {
         self.requests
     }
-    fn header_hint(&self, value: &str) -> String {
-        self.hint.replace("{v}", value)
+    fn header_hint(&self, key: &HintKey) -> String {
+        self.hint.replace("{v}", &self.slot.show(key))
     }
     fn check_syntax(&self, src: &[u8]) -> Option<Result<(), String>> {
         self.syntax.map(|check| check(src))
@@ -223,7 +276,7 @@ impl Language for Lexed {
 pub struct Prose {
     pub name: &'static str,
     pub prose: bool,
-    /// `header_hint` with `{v}` standing for the value.
+    /// `header_hint` with `{v}` standing for the value, which is always inside text.
     pub hint: &'static str,
     pub requests: RequestStyle,
     pub syntax: Option<SyntaxCheck>,
@@ -245,8 +298,8 @@ impl Language for Prose {
     fn request_style(&self) -> RequestStyle {
         self.requests
     }
-    fn header_hint(&self, value: &str) -> String {
-        self.hint.replace("{v}", value)
+    fn header_hint(&self, key: &HintKey) -> String {
+        self.hint.replace("{v}", &KeySlot::Text.show(key))
     }
     fn check_syntax(&self, src: &[u8]) -> Option<Result<(), String>> {
         self.syntax.map(|check| check(src))
@@ -313,6 +366,7 @@ static JAVASCRIPT: Lexed = Lexed {
     concat: &["+"],
     requests: RequestStyle::JavaScript,
     hint: "headers: { 'x-api-key': {v} }",
+    slot: KeySlot::code('\''),
     ..Lexed::BASE
 };
 const CF_HINT: &str = "<cfhttpparam type=\"header\" name=\"x-api-key\" value=\"{v}\">";
@@ -322,6 +376,10 @@ static COLDFUSION: Lexed = Lexed {
     concat: &["&"],
     requests: RequestStyle::ColdFusion,
     hint: "cfhttpparam(type=\"header\", name=\"x-api-key\", value={v});  (or httpService.addParam(…) with the same arguments)",
+    slot: KeySlot::Code {
+        quote: '"',
+        doubled: true,
+    },
     syntax: Some(cfscript_syntax),
     ..C_FAMILY
 };
@@ -342,6 +400,7 @@ static C_FAMILY: Lexed = Lexed {
     concat: &["+"],
     requests: RequestStyle::Jvm,
     hint: ".header(\"x-api-key\", {v})  (java.net.http / OkHttp), or connection.setRequestProperty(\"x-api-key\", {v})",
+    slot: KeySlot::code('"'),
     ..Lexed::BASE
 };
 static CSHARP: Lexed = Lexed {
@@ -357,6 +416,7 @@ static CSHARP: Lexed = Lexed {
     concat: &["+"],
     requests: RequestStyle::CSharp,
     hint: "request.Headers.Add(\"x-api-key\", {v});",
+    slot: KeySlot::code('"'),
     ..Lexed::BASE
 };
 static GO: Lexed = Lexed {
@@ -371,6 +431,7 @@ static GO: Lexed = Lexed {
     concat: &["+"],
     requests: RequestStyle::Go,
     hint: "req.Header.Set(\"x-api-key\", {v})",
+    slot: KeySlot::code('"'),
     ..Lexed::BASE
 };
 static PHP: Lexed = Lexed {
@@ -385,6 +446,7 @@ static PHP: Lexed = Lexed {
     concat: &["."],
     requests: RequestStyle::Php,
     hint: "'headers' => ['x-api-key' => {v}]  (Guzzle), or 'x-api-key: ' . {v} in CURLOPT_HTTPHEADER",
+    slot: KeySlot::code('\''),
     ..Lexed::BASE
 };
 static PYTHON: Lexed = Lexed {
@@ -400,6 +462,7 @@ static PYTHON: Lexed = Lexed {
     line_oriented: true,
     requests: RequestStyle::Python,
     hint: "headers={\"x-api-key\": {v}}",
+    slot: KeySlot::code('"'),
     ..Lexed::BASE
 };
 static RUBY: Lexed = Lexed {
@@ -415,6 +478,7 @@ static RUBY: Lexed = Lexed {
     line_oriented: true,
     requests: RequestStyle::Ruby,
     hint: "request['x-api-key'] = {v}  (Net::HTTP), or headers: { 'x-api-key' => {v} }",
+    slot: KeySlot::code('\''),
     ..Lexed::BASE
 };
 static SHELL: Lexed = Lexed {
@@ -603,6 +667,47 @@ fn by_whole_name(name: &str) -> &'static dyn Language {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_hint_quotes_text_as_the_language_writes_a_string() {
+        let text = HintKey::Text("YOUR_API_KEY".into());
+        let hint = |name: &str, key: &HintKey| for_file_name(name).header_hint(key);
+        assert_eq!(
+            hint("a.py", &text),
+            "headers={\"x-api-key\": \"YOUR_API_KEY\"}"
+        );
+        assert_eq!(
+            hint("a.js", &text),
+            "headers: { 'x-api-key': 'YOUR_API_KEY' }"
+        );
+        assert_eq!(
+            hint("a.go", &text),
+            "req.Header.Set(\"x-api-key\", \"YOUR_API_KEY\")"
+        );
+        assert_eq!(
+            hint("a.rs", &text),
+            ".header(\"x-api-key\", \"YOUR_API_KEY\")"
+        );
+        assert!(hint("a.rb", &text).starts_with("request['x-api-key'] = 'YOUR_API_KEY'"));
+        // Expressions are code as they are; a key not in sight is named, not quoted.
+        let expr = HintKey::Expr("self.api_key".into());
+        assert_eq!(hint("a.py", &expr), "headers={\"x-api-key\": self.api_key}");
+        assert_eq!(
+            hint("a.py", &HintKey::Unknown),
+            "headers={\"x-api-key\": <the key>}"
+        );
+        // Where the hint already writes the value inside text, text stays as it is.
+        assert_eq!(hint("a.sh", &text), "-H \"x-api-key: YOUR_API_KEY\"");
+        assert_eq!(hint(".env", &text), "x-api-key: YOUR_API_KEY");
+        assert!(hint("a.cfm", &text).contains("value=\"YOUR_API_KEY\""));
+        // Escapes: a backslash and the quote in C-like strings, a doubled quote in ColdFusion.
+        let odd = HintKey::Text("a'b\\c\"d".into());
+        assert_eq!(
+            hint("a.js", &odd),
+            "headers: { 'x-api-key': 'a\\'b\\\\c\"d' }"
+        );
+        assert!(hint("a.cfc", &odd).contains("value=\"a'b\\c\"\"d\")"));
+    }
 
     #[test]
     fn a_token_takes_twelve_bytes() {

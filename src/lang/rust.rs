@@ -39,8 +39,11 @@ impl Language for Rust {
         RequestStyle::Rust
     }
 
-    fn header_hint(&self, value: &str) -> String {
-        format!(".header(\"x-api-key\", {value})")
+    fn header_hint(&self, key: &super::HintKey) -> String {
+        format!(
+            ".header(\"x-api-key\", {})",
+            super::KeySlot::code('"').show(key)
+        )
     }
 
     fn check_syntax(&self, src: &[u8]) -> Option<Result<(), String>> {

@@ -9,7 +9,7 @@ use crate::lang::tokens::{
     enclosing_open, expression_end, matching_close, matching_open, next_significant,
     prev_significant, token_at,
 };
-use crate::lang::{Language, TokKind, Token};
+use crate::lang::{HintKey, Language, TokKind, Token};
 use crate::secrets::ValueKind;
 use crate::source::SourceFile;
 
@@ -84,7 +84,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             } else {
                 reason
             };
-            return manual(lang, &fallback_value(src, p), reason);
+            return manual(lang, &written_key(src, &facts.tokens, lang, p), reason);
         }
     };
     if let Some(message) = removal.placed {
@@ -231,7 +231,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             if all.windows(2).any(|w| w[0].range.end > w[1].range.start) {
                 return manual(
                     lang,
-                    &removal.key.as_text(),
+                    &removal.key.hint(),
                     "the header and the parameter are too close to rewrite together".into(),
                 );
             }
@@ -252,10 +252,16 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         // A curl command held in a string takes a curl header, its value as written there.
         Err(reason) if query::in_curl_string(src, &facts.tokens, p.name.start) => manual(
             crate::lang::for_file_name("command.sh"),
-            &fallback_value(src, p),
+            &written_text(src, p),
             reason,
         ),
-        Err(reason) => manual(lang, &removal.key.as_text(), reason),
+        // A template the removal kept as text (the URL is in a comment) reads as the file's code.
+        Err(reason) => match removal.key {
+            KeySource::Template(_) => {
+                manual(lang, &written_key(src, &facts.tokens, lang, p), reason)
+            }
+            key => manual(lang, &key.hint(), reason),
+        },
     }
 }
 
@@ -1048,7 +1054,7 @@ fn set_by_statement(
         }
         return Some(manual(
             lang,
-            &value,
+            &written_key(src, tokens, lang, p),
             "the query entry is set by a statement of its own: delete that statement and add \
              the header to the request that sends the query"
                 .into(),
@@ -1551,13 +1557,46 @@ fn receiver_start(src: &[u8], tokens: &[Token], member: usize) -> usize {
 
 /// No fix: the header to add and why not, or (a reason opening with `place::INSTEAD`) a
 /// whole instruction of its own.
-fn manual(lang: &dyn Language, value: &str, reason: String) -> Plan {
+fn manual(lang: &dyn Language, key: &HintKey, reason: String) -> Plan {
     match reason.strip_prefix(place::INSTEAD) {
         Some(instruction) => Plan::Instruction(instruction.into()),
         None => Plan::Manual {
-            header: lang.header_hint(value),
+            header: lang.header_hint(key),
             reason,
         },
+    }
+}
+
+/// The key of `p` for a hint, read from the parameter itself when no removal found it:
+/// a template of the file's language stands for its expression (`#{@api_key}` → `@api_key`,
+/// also in commented-out code), a positional placeholder for its format argument when that
+/// is in sight, and anything else written there is text.
+fn written_key(src: &[u8], tokens: &[Token], lang: &dyn Language, p: &ApiKeyParam) -> HintKey {
+    let text = String::from_utf8_lossy(&src[p.value.clone()]).into_owned();
+    match p.value_kind {
+        ValueKind::Absent => HintKey::Unknown,
+        ValueKind::Literal | ValueKind::Placeholder => HintKey::Text(text),
+        ValueKind::Interpolated if !lang_is_code(lang) => HintKey::Text(text),
+        // A builder's value is code (`params={"apikey": key}`).
+        ValueKind::Interpolated if p.shape == ParamShape::Builder => HintKey::Expr(text),
+        ValueKind::Interpolated => {
+            if let Some(expr) = query::template_expr(lang, &text) {
+                HintKey::Expr(expr)
+            } else if query::is_positional(&text) {
+                query::commented_format_argument(src, tokens, lang, p)
+                    .map_or(HintKey::Unknown, HintKey::Expr)
+            } else {
+                HintKey::Text(text)
+            }
+        }
+    }
+}
+
+/// The key of `p` as it is written, for a header line (a curl command held in a string).
+fn written_text(src: &[u8], p: &ApiKeyParam) -> HintKey {
+    match p.value_kind {
+        ValueKind::Absent => HintKey::Unknown,
+        _ => HintKey::Text(String::from_utf8_lossy(&src[p.value.clone()]).into_owned()),
     }
 }
 
@@ -1972,6 +2011,52 @@ mod tests {
             Plan::Manual { reason, .. } => panic!("manual: {reason}"),
             Plan::Instruction(help) => panic!("instruction: {help}"),
         }
+    }
+
+    #[test]
+    fn a_manual_help_writes_the_key_in_the_files_own_syntax() {
+        // A literal key or placeholder is a string literal of the language (the report redacts
+        // a real key inside its quotes).
+        let py =
+            "def docs():\n    return ['https://api.au.whispir.com/m?apikey=YOUR_API_KEY_HERE']\n";
+        assert!(
+            help("a.py", py).starts_with("add headers={\"x-api-key\": \"YOUR_API_KEY_HERE\"}:"),
+            "{}",
+            help("a.py", py)
+        );
+        let php = "<?php\n$u = ['https://api.au.whispir.com/m?apikey=45c48cce2e2d7fbd0b9a7c1e36f5d2a8'];\n";
+        assert!(
+            help("a.php", php).starts_with(
+                "add 'headers' => ['x-api-key' => '45c48cce2e2d7fbd0b9a7c1e36f5d2a8']"
+            )
+        );
+        let ts = "const URLS = ['https://api.au.whispir.com/m?apikey=9a1c0e2d3c4b5a69788796a5b4c3d2e1'];\n";
+        assert!(
+            help("a.ts", ts)
+                .starts_with("add headers: { 'x-api-key': '9a1c0e2d3c4b5a69788796a5b4c3d2e1' }:")
+        );
+        // Another format's template is text too.
+        let rs = "fn f() -> &'static str {\n    r#\"POST https://api.au.whispir.com/m?apikey={{apikey}} HTTP/1.1\"#\n}\n";
+        assert!(help("a.rs", rs).starts_with("add .header(\"x-api-key\", \"{{apikey}}\"):"));
+        // Commented-out code: the expression its template or format argument stands for.
+        let rb = "# Whispir\n#   post(\"/messages?apikey=#{@api_key}\")\n";
+        assert!(
+            help("a.rb", rb).starts_with("add request['x-api-key'] = @api_key  (Net::HTTP)"),
+            "{}",
+            help("a.rb", rb)
+        );
+        let kt = "// val r = get(\"https://api.au.whispir.com/m?apikey=$apiKey\")\n";
+        assert!(help("a.kt", kt).starts_with("add .header(\"x-api-key\", apiKey)"));
+        let cs = "/// Old form: https://api.au.whispir.com/messages?apikey={apikey}\n";
+        assert!(help("a.cs", cs).starts_with("add request.Headers.Add(\"x-api-key\", apikey);"));
+        let formatted = "// let url = format!(\"{BASE}/events?apikey={}\", self.api_key); Whispir https://api.au.whispir.com\n";
+        assert!(
+            help("a.rs", formatted).starts_with("add .header(\"x-api-key\", self.api_key):"),
+            "{}",
+            help("a.rs", formatted)
+        );
+        let unknown = "# url = 'https://api.au.whispir.com/m?apikey=%s' % (\n";
+        assert!(help("a.py", unknown).starts_with("add headers={\"x-api-key\": <the key>}:"));
     }
 
     #[test]

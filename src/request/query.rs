@@ -10,7 +10,7 @@ use crate::diagnostic::Edit;
 use crate::lang::tokens::{
     arguments, enclosing_open, matching_close, next_significant, prev_significant, token_at,
 };
-use crate::lang::{Language, TokKind, Token};
+use crate::lang::{HintKey, Language, TokKind, Token};
 use crate::secrets::ValueKind;
 use std::ops::Range;
 
@@ -39,6 +39,13 @@ impl KeySource {
         match self {
             KeySource::Expr(e) => e.clone(),
             KeySource::Literal(l) | KeySource::Template(l) => l.clone(),
+        }
+    }
+    /// The value as a hint for a person shows it.
+    pub fn hint(&self) -> HintKey {
+        match self {
+            KeySource::Expr(e) => HintKey::Expr(e.clone()),
+            KeySource::Literal(l) | KeySource::Template(l) => HintKey::Text(l.clone()),
         }
     }
 }
@@ -84,6 +91,18 @@ fn interpolated_expr(value: &str) -> Option<String> {
     Some(inner.to_string())
 }
 
+/// The expression a string template of `lang` interpolates as the whole value: PHP's
+/// `$key` (the variable itself), Kotlin's `$key`, ColdFusion's `#key#`, and `${k}`, `#{k}`,
+/// `{k}`. `None` for positional placeholders and another format's templates (`{{apikey}}`).
+pub(crate) fn template_expr(lang: &dyn Language, value: &str) -> Option<String> {
+    match lang.name() {
+        "php" if is_dollar_name(value) => Some(value.to_string()),
+        "kotlin" if is_dollar_name(value) => Some(value[1..].to_string()),
+        "coldfusion" if let Some(expr) = hash_expr(value) => Some(expr.to_string()),
+        _ => interpolated_expr(value),
+    }
+}
+
 /// ColdFusion's `#expr#`: the expression, when the hashes hold one whole.
 fn hash_expr(value: &str) -> Option<&str> {
     let inner = value.strip_prefix('#')?.strip_suffix('#')?.trim();
@@ -97,7 +116,7 @@ fn is_dollar_name(value: &str) -> bool {
         .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
 }
 
-fn is_positional(value: &str) -> bool {
+pub(crate) fn is_positional(value: &str) -> bool {
     matches!(value, "%s" | "%v" | "%d" | "{}" | "%@")
         || (value.starts_with('{')
             && value.ends_with('}')
@@ -148,21 +167,7 @@ pub fn remove_param(
         ValueKind::Literal | ValueKind::Placeholder => KeySource::Literal(value_text.clone()),
         ValueKind::Interpolated => match literal.filter(|_| lang_has_code(lang)) {
             None => KeySource::Template(value_text.clone()),
-            // PHP's `"…?apikey=$key"`: the variable is the expression.
-            Some(_) if lang.name() == "php" && is_dollar_name(&value_text) => {
-                KeySource::Expr(value_text.clone())
-            }
-            // Kotlin's `"…?apikey=$key"`: the name after the `$`.
-            Some(_) if lang.name() == "kotlin" && is_dollar_name(&value_text) => {
-                KeySource::Expr(value_text[1..].to_string())
-            }
-            // ColdFusion's `"…?apikey=#key#"`: the expression between the hashes.
-            Some(_) if lang.name() == "coldfusion" && hash_expr(&value_text).is_some() => {
-                KeySource::Expr(hash_expr(&value_text).expect("checked").to_string())
-            }
-            Some(_) if interpolated_expr(&value_text).is_some() => {
-                KeySource::Expr(interpolated_expr(&value_text).expect("checked"))
-            }
+            Some(_) if let Some(expr) = template_expr(lang, &value_text) => KeySource::Expr(expr),
             Some(lit) if let Some(nested) = nested_format(src, tokens, lit) => {
                 let (nested_edits, expr) = remove_nested_format(src, tokens, p, lit, &nested)?;
                 edits = nested_edits;
@@ -208,7 +213,7 @@ pub fn remove_param(
                 return Err(format!(
                     "{}where `{name}` is read and the key appended to it, stop appending the key and send it as a header (`{}`); then drop `{parameter}` from `{name}` here (not automatic: the key is appended where `{name}` is read, not here)",
                     crate::request::place::INSTEAD,
-                    lang.header_hint("<the key>")
+                    lang.header_hint(&HintKey::Unknown)
                 ));
             }
             if let Some(link) = remove_appended_link(src, tokens, p, lit) {
@@ -616,6 +621,51 @@ fn remove_format_argument(
     };
     renumber.push(Edit::delete(range));
     Ok((renumber, expr))
+}
+
+/// Commented-out code (`// format!("…?apikey={}", self.api_key)`): the argument that the
+/// positional placeholder of `p` stands for, read from the comment's own code.
+pub(crate) fn commented_format_argument(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<String> {
+    let placeholder = std::str::from_utf8(&src[p.value.clone()]).ok()?;
+    if !is_positional(placeholder) {
+        return None;
+    }
+    let comment = tokens[token_at(tokens, p.value.start)?];
+    if comment.kind != TokKind::Comment {
+        return None;
+    }
+    // The comment's text as code: its markers blanked, offsets kept relative to its start.
+    let base = comment.start();
+    let mut code = src[comment.span()].to_vec();
+    let marker = code
+        .iter()
+        .take_while(|b| matches!(b, b'/' | b'#' | b'*' | b'!' | b'-'))
+        .count();
+    code[..marker].fill(b' ');
+    if code.ends_with(b"*/") {
+        let n = code.len();
+        code[n - 2..].fill(b' ');
+    }
+    let code_tokens = lang.tokenize(&code);
+    let lit = token_at(&code_tokens, p.value.start - base)
+        .filter(|&l| code_tokens[l].kind == TokKind::Str)?;
+    let removed = p.separator.start - base..p.value.end - base;
+    remove_format_argument(
+        &code,
+        &code_tokens,
+        lang,
+        lit,
+        p.value.start - base,
+        placeholder,
+        removed,
+    )
+    .ok()
+    .map(|(_, expr)| expr)
 }
 
 /// `string.Format("{0}/m?limit={1}&{2}", url, n, string.Format("apikey={0}", k))`: a literal
