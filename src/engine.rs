@@ -277,7 +277,9 @@ fn check_rules(
             out,
         );
     }
-    let tree = match keep_tree {
+    // Only a file with a fix is checked against its tree: the others keep none, and leave
+    // the budget to those that need it.
+    let tree = match keep_tree && diagnostics.iter().any(|d| d.fix.is_some()) {
         true => kept_tree(facts.tree.into_inner().flatten(), file.bytes.len()),
         false => None,
     };
@@ -992,6 +994,39 @@ mod tests {
         let mut f = super::open_to_scan(&fifo, false).unwrap();
         let mut buf = Vec::new();
         assert_eq!(std::io::Read::read_to_end(&mut f, &mut buf).unwrap(), 0);
+    }
+
+    #[test]
+    fn only_a_report_with_a_fix_keeps_its_syntax_tree() {
+        let settings = super::Settings {
+            rules: crate::request::RuleContext {
+                region: Some("au".parse().expect("a region")),
+                base_urls: None,
+            },
+            ignored: Vec::new(),
+            per_file_ignores: Vec::new(),
+            config_root: None,
+        };
+        super::keep_syntax_trees(1 << 20);
+        let report = |src: &str| {
+            let file = crate::source::SourceFile::new("a.py".into(), "a.py".into(), src.into());
+            super::check_file(file, &settings).expect("findings")
+        };
+        // The key's dict is proved a local of this request on the tree: a safe fix.
+        let fixable = report(
+            "import requests\n\ndef f(k):\n    params = {\"apikey\": k}\n    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n",
+        );
+        assert!(fixable.diagnostics.iter().any(|d| d.fix.is_some()));
+        assert!(
+            fixable.tree.is_some(),
+            "the fix is checked against this tree"
+        );
+        // The dict serves two requests: manual, so nothing will be checked against a tree.
+        let manual = report(
+            "import requests\n\ndef f(k):\n    params = {\"apikey\": k}\n    requests.get(\"https://api.au.whispir.com/a\", params=params)\n    requests.get(\"https://api.au.whispir.com/b\", params=params)\n    return params\n",
+        );
+        assert!(manual.diagnostics.iter().all(|d| d.fix.is_none()));
+        assert!(manual.tree.is_none(), "no fix, no tree kept");
     }
 
     #[test]
