@@ -325,14 +325,14 @@ proptest! {
 
         // To a fixed point: fixing the result again changes nothing.
         let fixed = fix::fix_file(&file, Some(&report), &settings(), false, &mut ApproveAll);
-        if let Some(fixed) = fixed.fixed {
-            let again = SourceFile::new(name.clone(), name.clone().into(), fixed.clone());
+        if let Some(fixed) = fixed.fixed() {
+            let again = SourceFile::new(name.clone(), name.clone().into(), fixed.to_vec());
             let second = fix::fix_file(&again, None, &settings(), false, &mut ApproveAll);
             prop_assert!(
-                second.error.is_some() || second.fixed.is_none(),
+                second.error.is_some() || second.fixed().is_none(),
                 "a second fix changed {name}:\n{}\n---\n{}",
-                String::from_utf8_lossy(&fixed),
-                String::from_utf8_lossy(second.fixed.as_deref().unwrap_or_default())
+                String::from_utf8_lossy(fixed),
+                String::from_utf8_lossy(second.fixed().unwrap_or_default())
             );
         }
     }

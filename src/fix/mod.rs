@@ -180,9 +180,11 @@ impl Approver for ApproveAll {
 
 /// What fixing one file came to.
 pub struct FileFix {
-    /// The fixed text; `None` when the file is left as it was (nothing to fix, or an
-    /// error). The original is the caller's: it is not copied.
-    pub fixed: Option<Vec<u8>>,
+    /// Whether the file was fixed: its text changed, and nothing went wrong.
+    changed: bool,
+    /// The fixed text, unless `remaining`'s report holds it (one copy, not two: on a
+    /// large run these are most of `fix`'s memory). The original is the caller's.
+    fixed: Option<Vec<u8>>,
     /// One line per fix applied: `WM001 Replace with ...`.
     pub applied: Vec<String>,
     /// Fixes that were refused because the result did not parse.
@@ -196,12 +198,22 @@ pub struct FileFix {
 
 impl FileFix {
     pub fn changed(&self) -> bool {
-        self.fixed.is_some()
+        self.changed
+    }
+
+    /// The fixed text; `None` when the file is left as it was (nothing to fix, or an error).
+    pub fn fixed(&self) -> Option<&[u8]> {
+        if !self.changed {
+            return None;
+        }
+        let in_report = || self.remaining.as_deref().map(|r| r.file.bytes.as_slice());
+        self.fixed.as_deref().or_else(in_report)
     }
 
     /// What fixing a file came to when it could not be fixed: nothing to write.
     pub fn failed(error: String) -> FileFix {
         FileFix {
+            changed: false,
             fixed: None,
             applied: Vec::new(),
             refused: Vec::new(),
@@ -237,6 +249,7 @@ pub fn fix_file(
     // file nor the caller's report is copied per pass: on a large file each copy is its size.
     let mut current: Option<Vec<u8>> = None;
     let mut result = FileFix {
+        changed: false,
         fixed: None,
         applied: Vec::new(),
         refused: Vec::new(),
@@ -373,11 +386,17 @@ pub fn fix_file(
         }
         current = Some(next);
     }
-    let fixed = current.filter(|text| result.error.is_none() && *text != file.bytes);
-    if let Some(fixed) = fixed.as_ref().filter(|_| !carried.is_empty()) {
+    // The fixed text is `current`, or the last pass's report holds it.
+    let text = current
+        .as_deref()
+        .or_else(|| result.remaining.as_deref().map(|r| r.file.bytes.as_slice()));
+    result.changed = result.error.is_none() && text.is_some_and(|t| t != file.bytes);
+    if result.changed && !carried.is_empty() {
         let report = result.remaining.get_or_insert_with(|| {
-            let fixed =
-                SourceFile::new(file.display_path.clone(), file.path.clone(), fixed.clone());
+            let fixed = current
+                .take()
+                .expect("the fixed text is here or in a report");
+            let fixed = SourceFile::new(file.display_path.clone(), file.path.clone(), fixed);
             let secrets =
                 crate::detect::analyze(&fixed, lang::for_file_name(&fixed.file_name())).secrets;
             Arc::new(FileReport {
@@ -393,20 +412,20 @@ pub fn fix_file(
             .diagnostics
             .sort_by_key(|d| (d.span.start, d.code, d.span.end));
     }
-    result.fixed = fixed;
+    result.fixed = current.filter(|_| result.changed);
     result
 }
 
-/// The last pass found nothing (more) to fix: its text is the result and its report what
-/// remains. The caller's own report (the first pass) is neither copied nor kept: the file
-/// is then unchanged and that report stands.
+/// The last pass found nothing (more) to fix: its text is the result and its report, which
+/// holds that text, what remains. The caller's own report (the first pass) is neither
+/// copied nor kept: the file is then unchanged and that report stands.
 fn settle(
     report: Cow<'_, FileReport>,
     current: &mut Option<Vec<u8>>,
     remaining: &mut Option<Arc<FileReport>>,
 ) {
     if let Cow::Owned(report) = report {
-        *current = Some(report.file.bytes.clone());
+        *current = None;
         *remaining = Some(Arc::new(report));
     }
 }
@@ -527,6 +546,31 @@ mod tests {
                 assert_eq!(pass.result.map(|(_, taken)| taken), Some(vec![1]), "{name}");
             }
         }
+    }
+
+    #[test]
+    fn the_fixed_text_is_held_once() {
+        let settings = Settings {
+            rules: crate::request::RuleContext {
+                region: Some("au".parse().expect("a region")),
+                base_urls: None,
+            },
+            ignored: Vec::new(),
+            per_file_ignores: Vec::new(),
+            config_root: None,
+        };
+        // The host moves, and a finding (the hard-coded key, now in the header) remains:
+        // the last pass's report holds the fixed text.
+        let src = "const r = fetch('https://api.whispir.com/messages?apikey=4c3b2a190f8e7d6c5b4a39281706f5e4');\n";
+        let file = SourceFile::new("a.js".into(), "a.js".into(), src.into());
+        let fixed = fix_file(&file, None, &settings, false, &mut ApproveAll);
+        assert!(fixed.changed());
+        let text = String::from_utf8(fixed.fixed().expect("a fixed text").to_vec()).unwrap();
+        assert!(text.contains("api.au.whispir.com"), "{text}");
+        assert!(!text.contains("apikey="), "{text}");
+        let remaining = fixed.remaining.as_ref().expect("a finding remains");
+        assert_eq!(remaining.file.bytes, text.as_bytes());
+        assert!(fixed.fixed.is_none(), "the fixed text is held twice");
     }
 
     #[test]

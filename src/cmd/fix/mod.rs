@@ -171,11 +171,7 @@ fn show_diff(
             DIFF_WAVE,
             resolved.walk.threads,
             |p| {
-                let fixed = p
-                    .fix
-                    .fixed
-                    .as_deref()
-                    .expect("a changed file has a fixed text");
+                let fixed = p.fix.fixed().expect("a changed file has a fixed text");
                 diff::unified_diff(
                     p.report,
                     &p.report.file.bytes,

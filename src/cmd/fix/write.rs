@@ -5,7 +5,6 @@
 use super::plan::{Plan, Planned};
 use crate::encoding::{Encoding, encode};
 use crate::engine::{FileReport, ScanError};
-use crate::fix::FileFix;
 use crate::parallel::parallel_map;
 use crate::write::{WriteError, write_fixed};
 use std::path::PathBuf;
@@ -72,7 +71,7 @@ pub(super) fn write_files<'a>(
     let write_threads = if threads == 0 { 8 } else { threads };
     let results = parallel_map(&plan.files, write_threads, |p| {
         // A stream (a FIFO, a device) was read once; there is nothing to write back to.
-        let fixed = p.fix.fixed.as_deref().filter(|_| !p.report.file.stream);
+        let fixed = p.fix.fixed().filter(|_| !p.report.file.stream);
         fixed.map(|fixed| write_in_its_encoding(p.report, fixed))
     });
     let mut writes = Writes::default();
@@ -105,19 +104,16 @@ pub(super) fn write_files<'a>(
 pub(super) fn print_stdin<'a>(plan: &'a Plan<'a>, original: &[u8]) -> anyhow::Result<Writes<'a>> {
     let mut writes = Writes::default();
     let text = match plan.files.first() {
-        Some(Planned {
-            fix: FileFix {
-                fixed: Some(fixed), ..
-            },
-            ..
-        }) => {
-            writes.written.push(&plan.files[0]);
-            fixed
-        }
-        Some(p) => {
-            writes.unchanged.push(p);
-            original
-        }
+        Some(p) => match p.fix.fixed() {
+            Some(fixed) => {
+                writes.written.push(p);
+                fixed
+            }
+            None => {
+                writes.unchanged.push(p);
+                original
+            }
+        },
         None => original,
     };
     super::super::output::to_stdout(|out| out.write_all(text))?;
