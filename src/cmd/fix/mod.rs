@@ -28,6 +28,7 @@ pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let own = resolved.own_files(std::slice::from_ref(&args.report));
     // The guard on each fix starts from the tree detection parsed, within a memory budget.
     crate::engine::keep_syntax_trees(KEPT_TREES_SOURCE_BYTES);
+    one_malloc_arena();
     let outcome = input.scan(&resolved, own, None)?;
     // Later passes re-check fixed text file by file: they apply what the whole run allows.
     resolved.settings.rules.base_urls = Some(outcome.base_urls.clone());
@@ -141,6 +142,18 @@ fn report_remaining(
         return Ok(write(&mut err)?);
     }
     emit(resolved.output.as_deref(), write)
+}
+
+/// Has glibc's allocator serve every thread from one arena. `fix` frees syntax trees of
+/// many times their file on each worker thread: with an arena per thread, each keeps its
+/// own freed pages, and on the 100 000-file corpus `fix --diff` peaked about 8 MiB higher
+/// (66-72 MiB against 58-59 MiB), for no measurable gain in time.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: called before this run starts any thread; mallopt only sets a parameter.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
 }
 
 /// Bytes of source files whose syntax trees the scan keeps for the fixes. A tree takes
