@@ -180,6 +180,11 @@ impl KeySlot {
     }
 }
 
+/// The header as an HTTP header line, `x-api-key: KEY`, whatever the language.
+pub fn header_line(key: &HintKey) -> String {
+    format!("x-api-key: {}", KeySlot::Text.show(key))
+}
+
 /// What the rest of the tool needs to know about a family of languages.
 pub trait Language: Sync {
     /// A short name shown in the support matrix and debug output.
@@ -204,7 +209,7 @@ pub trait Language: Sync {
     fn request_style(&self) -> RequestStyle;
     /// The code a person adds to send the header with `key`, in the language's own syntax.
     fn header_hint(&self, key: &HintKey) -> String {
-        format!("x-api-key: {}", KeySlot::Text.show(key))
+        header_line(key)
     }
     /// Parses the file with a real parser, where the family has one: `None` when it has not.
     fn check_syntax(&self, _src: &[u8]) -> Option<Result<(), String>> {

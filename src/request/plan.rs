@@ -1560,6 +1560,11 @@ fn receiver_start(src: &[u8], tokens: &[Token], member: usize) -> usize {
 fn manual(lang: &dyn Language, key: &HintKey, reason: String) -> Plan {
     match reason.strip_prefix(place::INSTEAD) {
         Some(instruction) => Plan::Instruction(instruction.into()),
+        // A setting's request is made elsewhere, in whatever language: a plain header line.
+        None if reason == place::SETTING => Plan::Manual {
+            header: crate::lang::header_line(key),
+            reason,
+        },
         None => Plan::Manual {
             header: lang.header_hint(key),
             reason,
@@ -1570,24 +1575,24 @@ fn manual(lang: &dyn Language, key: &HintKey, reason: String) -> Plan {
 /// The key of `p` for a hint, read from the parameter itself when no removal found it:
 /// a template of the file's language stands for its expression (`#{@api_key}` → `@api_key`,
 /// also in commented-out code), a positional placeholder for its format argument when that
-/// is in sight, and anything else written there is text.
+/// is in sight (otherwise for a key not in sight), and anything else written there is text.
 fn written_key(src: &[u8], tokens: &[Token], lang: &dyn Language, p: &ApiKeyParam) -> HintKey {
     let text = String::from_utf8_lossy(&src[p.value.clone()]).into_owned();
     match p.value_kind {
         ValueKind::Absent => HintKey::Unknown,
         ValueKind::Literal | ValueKind::Placeholder => HintKey::Text(text),
-        ValueKind::Interpolated if !lang_is_code(lang) => HintKey::Text(text),
         // A builder's value is code (`params={"apikey": key}`).
-        ValueKind::Interpolated if p.shape == ParamShape::Builder => HintKey::Expr(text),
+        ValueKind::Interpolated if p.shape == ParamShape::Builder && lang_is_code(lang) => {
+            HintKey::Expr(text)
+        }
+        // `{0}`, `%s` (also in a setting that code formats): what fills it, when in sight.
+        ValueKind::Interpolated if query::is_positional(&text) => {
+            query::commented_format_argument(src, tokens, lang, p)
+                .map_or(HintKey::Unknown, HintKey::Expr)
+        }
+        ValueKind::Interpolated if !lang_is_code(lang) => HintKey::Text(text),
         ValueKind::Interpolated => {
-            if let Some(expr) = query::template_expr(lang, &text) {
-                HintKey::Expr(expr)
-            } else if query::is_positional(&text) {
-                query::commented_format_argument(src, tokens, lang, p)
-                    .map_or(HintKey::Unknown, HintKey::Expr)
-            } else {
-                HintKey::Text(text)
-            }
+            query::template_expr(lang, &text).map_or(HintKey::Text(text), HintKey::Expr)
         }
     }
 }
@@ -2057,6 +2062,34 @@ mod tests {
         );
         let unknown = "# url = 'https://api.au.whispir.com/m?apikey=%s' % (\n";
         assert!(help("a.py", unknown).starts_with("add headers={\"x-api-key\": <the key>}:"));
+    }
+
+    #[test]
+    fn a_url_in_a_settings_file_is_called_a_setting_with_a_plain_header_line() {
+        let setting = "this is a setting; the header must be added where the request is made";
+        let yaml = "services:\n  - url: \"https://api.au.whispir.com/m?apikey=${KEY}\"\n";
+        assert_eq!(
+            help("a.yaml", yaml),
+            format!("add x-api-key: ${{KEY}}: {setting}")
+        );
+        let json = "{\"messagesUrl\": \"https://api.au.whispir.com/m?apikey=abc\"}";
+        assert_eq!(
+            help("a.json", json),
+            format!("add x-api-key: abc: {setting}")
+        );
+        // A format placeholder that code fills in is the key, not known here.
+        let config = "<configuration><appSettings>\n<add key=\"U\" value=\"https://api.au.whispir.com/m?apikey={0}\" />\n</appSettings></configuration>\n";
+        assert_eq!(
+            help("App.config", config),
+            format!("add x-api-key: <the key>: {setting}")
+        );
+        // Not settings: a script line, a Postman collection's variable, another XML document.
+        let run = "steps:\n  - run: |\n      echo https://api.au.whispir.com/m?apikey=$KEY\n";
+        assert!(help("ci.yml", run).contains("no curl or wget command sends this URL"));
+        let postman = "{\"info\": {\"schema\": \"https://schema.getpostman.com/json/collection/v2.1.0/\"}, \"variable\": [{\"key\": \"u\", \"value\": \"https://api.au.whispir.com/m?apikey=k\"}]}";
+        assert!(help("a.postman_collection.json", postman).contains("no Postman request object"));
+        let xml = "<link uri=\"https://api.au.whispir.com/m?apikey=YOUR_API_KEY\"/>\n";
+        assert!(help("a.xml", xml).contains("no curl or wget command sends this URL"));
     }
 
     #[test]

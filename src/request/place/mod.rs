@@ -45,6 +45,12 @@ pub const SEND_WITH_HEADER: &str = "Send the key with `.header(\"x-api-key\", â€
 /// not to add a second header. `plan` reports the rest as the finding's help.
 pub(crate) const INSTEAD: &str = "instead: ";
 
+/// The reason for a URL that is a value of a settings file (`.env`, properties, a YAML or
+/// JSON setting, a .NET `App.config`): the program reads it and makes the request elsewhere,
+/// so the help names a plain header line rather than the file format's own request shapes.
+pub(crate) const SETTING: &str =
+    "this is a setting; the header must be added where the request is made";
+
 pub struct Placement {
     /// Empty when the request already sends `x-api-key`.
     pub edits: Vec<Edit>,
@@ -156,9 +162,7 @@ fn place_in_language(req: &Request) -> Result<Placement, String> {
         RequestStyle::Document => document::place(req),
         RequestStyle::Json => json::place(req),
         RequestStyle::ColdFusion => coldfusion::place(req),
-        RequestStyle::Config => {
-            Err("this is a setting; the header must be added where the request is made".into())
-        }
+        RequestStyle::Config => Err(SETTING.into()),
         style => {
             // Code: a URL in a comment is no request (and the statement around a comment
             // can be a whole class body).

@@ -2,7 +2,7 @@
 //! Dockerfiles and CI `run:` blocks.
 
 use super::cursor::*;
-use super::{Placement, Request, already};
+use super::{Placement, Request, SETTING, already};
 use crate::diagnostic::{Applicability, Edit};
 use std::ops::Range;
 
@@ -36,6 +36,34 @@ pub(super) fn command_lines(src: &[u8], at: usize) -> Range<usize> {
     start..end
 }
 
+/// The URL is a setting, not part of a command: the value of a YAML mapping key
+/// (`url: https://…`, `- value: "https://…"`), or any value of a .NET configuration file
+/// (`<configuration>`: `App.config`, `Web.config`).
+fn is_setting(req: &Request) -> bool {
+    let src = req.src;
+    if req.lang.is_yaml() {
+        let before = &src[line_start(src, req.at.start)..req.at.start];
+        let before = before.trim_ascii_start();
+        let before = before.strip_prefix(b"- ").unwrap_or(before);
+        let key_len = before
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            .count();
+        let Some(value) = before[key_len..].strip_prefix(b":") else {
+            return false;
+        };
+        let value = value.trim_ascii_start();
+        let value = value
+            .strip_prefix(b"\"")
+            .or_else(|| value.strip_prefix(b"'"))
+            .unwrap_or(value);
+        return key_len > 0 && !value.is_empty() && !value.iter().any(u8::is_ascii_whitespace);
+    }
+    !req.lang.is_prose()
+        && req.lang.request_style() == crate::lang::RequestStyle::Document
+        && memchr::memmem::find(src, b"<configuration").is_some()
+}
+
 /// curl (`-H`) and wget (`--header=`) in a shell command, CI `run:` line or Makefile recipe.
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let src = req.src;
@@ -48,6 +76,8 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         "curl"
     } else if before.contains("wget ") {
         "wget"
+    } else if is_setting(req) {
+        return Err(SETTING.into());
     } else {
         return Err(
             "no curl or wget command sends this URL; add the header where the request is made"
