@@ -86,6 +86,20 @@ fn check(facts: &Facts, file: &SourceFile, _ctx: &RuleContext) -> Vec<Diagnostic
         .collect()
 }
 
+/// The keyword of the request body (`data`) that the parameter is encoded into, if it is.
+fn body_keyword(
+    p: &ApiKeyParam,
+    facts: &Facts,
+    lang: &dyn crate::lang::Language,
+    file: &SourceFile,
+) -> Option<String> {
+    (lang.request_style() == crate::lang::RequestStyle::Python)
+        .then(|| {
+            crate::request::place::python_urlencoded_body(&file.bytes, &facts.tokens, p.span.start)
+        })
+        .flatten()
+}
+
 fn diagnostic(
     p: &ApiKeyParam,
     facts: &Facts,
@@ -98,10 +112,18 @@ fn diagnostic(
         Target::Host(_) => "a Whispir host",
         Target::WhispirContext => "the Whispir API",
     };
+    let in_body = body_keyword(p, facts, lang, file);
     let (message, label) = match p.shape {
         ParamShape::Url | ParamShape::Fragment => (
             format!("API key sent to {target} as `apikey` query parameter"),
             "`apikey` in the query",
+        ),
+        // Python's `data=urlencode({"apikey": k, …})`: a form field of the body, not the query.
+        ParamShape::Builder if let Some(keyword) = &in_body => (
+            format!(
+                "API key sent to {target} as an `apikey` field of the request body (`{keyword}=`)"
+            ),
+            "`apikey` in the body",
         ),
         ParamShape::Builder => (
             format!("API key sent to {target} as `apikey` query parameter by a query builder"),
@@ -125,9 +147,52 @@ fn diagnostic(
             d.through_variable = through;
             d
         }
-        Plan::Manual { header, reason } => d.with_help(format!(
-            "add `{header}` to this request, then remove the parameter (not automatic: {reason})"
-        )),
+        Plan::Manual { header, reason } => {
+            let entry = if in_body.is_some() {
+                "field"
+            } else {
+                "parameter"
+            };
+            d.with_help(format!(
+                "add `{header}` to this request, then remove the {entry} (not automatic: {reason})"
+            ))
+        }
         Plan::Instruction(help) => d.with_help(help),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostics(name: &str, src: &str) -> Vec<Diagnostic> {
+        let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+        let facts = crate::detect::analyze(&file, crate::lang::for_file_name(name));
+        let ctx = RuleContext {
+            region: None,
+            base_urls: None,
+        };
+        check(&facts, &file, &ctx)
+    }
+
+    #[test]
+    fn a_key_urlencoded_into_the_body_is_called_a_field_of_the_body() {
+        let body = "import requests\n# Whispir\ndef f(k):\n    return requests.post(B, data=urlencode({'apikey': k, 'n': 1}))\n";
+        let d = &diagnostics("a.py", body)[0];
+        assert_eq!(
+            d.message,
+            "API key sent to the Whispir API as an `apikey` field of the request body (`data=`)"
+        );
+        assert_eq!(d.label, "`apikey` in the body");
+        let help = d.help.as_deref().unwrap();
+        assert!(help.contains("then remove the field"), "{help}");
+        assert!(!help.contains("remove the parameter"), "{help}");
+        // Encoded into the URL, it is the query.
+        let query = "import requests\n# Whispir\ndef f(k):\n    return requests.get(B + '?' + urlencode({'apikey': k, 'n': 1}))\n";
+        assert!(
+            diagnostics("a.py", query)[0]
+                .message
+                .contains("query parameter")
+        );
     }
 }

@@ -35,6 +35,7 @@ pub(crate) use go::{
 pub use javascript::{axios_instance_name, axios_instance_options};
 pub use jvm::retrofit_header;
 pub(crate) use jvm::string_builder_use;
+pub(crate) use python::urlencoded_body as python_urlencoded_body;
 
 /// The message of a fix whose removal put the header in place itself (Rust `.query(…)`,
 /// Retrofit's `@Query`).

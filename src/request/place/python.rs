@@ -104,6 +104,25 @@ fn urlencoded_in_url(src: &[u8], tokens: &[Token], at: usize) -> Option<(usize, 
     is_url.then_some((name, open))
 }
 
+/// `data=urlencode({…})`: the keyword other than `url=` that the `urlencode` call at token
+/// `name` is given to, which puts the encoded dict in the request body.
+fn body_keyword(src: &[u8], tokens: &[Token], name: usize) -> Option<String> {
+    prev_significant(tokens, name)
+        .filter(|&e| tokens[e].is_punct(src, "="))
+        .and_then(|e| prev_significant(tokens, e))
+        .filter(|&k| tokens[k].kind == TokKind::Ident && tokens[k].text(src) != b"url")
+        .map(|k| String::from_utf8_lossy(tokens[k].text(src)).into_owned())
+}
+
+/// The keyword (`data`) of the request body that `urlencode({…})` encodes the query-builder
+/// entry at byte `at` into, when it is a body and not a query.
+pub(crate) fn urlencoded_body(src: &[u8], tokens: &[Token], at: usize) -> Option<String> {
+    let value = dict_value(src, tokens, token_at(tokens, at)?)?;
+    let open = enclosing_open(src, tokens, value).filter(|&o| tokens[o].is_punct(src, "("))?;
+    let name = prev_significant(tokens, open).filter(|&n| tokens[n].text(src) == b"urlencode")?;
+    body_keyword(src, tokens, name)
+}
+
 /// Why a query dict given to a call other than a request (token `value`, the dict) is not
 /// fixed here: `urlencode({…})` builds a URL that is returned or not followed to one request;
 /// `r.prepare_url(url, {…})` in a requests auth hook adds the key to every request the hook
@@ -120,15 +139,9 @@ fn encoded_elsewhere(src: &[u8], tokens: &[Token], value: usize) -> Option<Strin
             };
             let only_key = dict_open.is_some_and(|o| arguments(src, tokens, o).len() < 2);
             let returned = in_return_statement(src, tokens, name);
-            // `data=urlencode({…})`: the keyword the encoded query is given to.
-            let keyword = prev_significant(tokens, name)
-                .filter(|&e| tokens[e].is_punct(src, "="))
-                .and_then(|e| prev_significant(tokens, e))
-                .filter(|&k| tokens[k].kind == TokKind::Ident && tokens[k].text(src) != b"url")
-                .map(|k| String::from_utf8_lossy(tokens[k].text(src)).into_owned());
-            Some(if let Some(keyword) = keyword {
+            Some(if let Some(keyword) = body_keyword(src, tokens, name) {
                 format!(
-                    "`urlencode(…)` sends the key in the request's `{keyword}=`, not in its URL; drop it there and send it as the header"
+                    "the key is a field of the request body that `urlencode(…)` encodes for `{keyword}=`, not a query parameter; the fixer moves only query parameters"
                 )
             } else if only_key {
                 "`urlencode(…)` encodes only the key: remove it with the `?` before it, and add the header to the request that sends the URL".into()
@@ -435,7 +448,7 @@ mod tests {
         );
         assert!(
             why("requests.post(B, data=urlencode({'apikey': k, 'n': 1}))\n")
-                .contains("in the request's `data=`, not in its URL"),
+                .contains("a field of the request body that `urlencode(…)` encodes for `data=`"),
         );
     }
 
