@@ -408,6 +408,29 @@ static C_FAMILY: Lexed = Lexed {
     slot: KeySlot::code('"'),
     ..Lexed::BASE
 };
+/// Swift: `URLRequest.setValue(_:forHTTPHeaderField:)`.
+static SWIFT: Lexed = Lexed {
+    hint: "request.setValue({v}, forHTTPHeaderField: \"x-api-key\")",
+    ..C_FAMILY
+};
+/// Dart: the `headers:` map of package:http's calls.
+static DART: Lexed = Lexed {
+    hint: "headers: {'x-api-key': {v}}",
+    slot: KeySlot::code('\''),
+    ..C_FAMILY
+};
+/// Apex (Salesforce): `HttpRequest.setHeader`.
+static APEX: Lexed = Lexed {
+    hint: "req.setHeader('x-api-key', {v});",
+    slot: KeySlot::code('\''),
+    ..C_FAMILY
+};
+/// C, C++ and Objective-C: no one HTTP library to write the call for; a header line.
+static C_NATIVE: Lexed = Lexed {
+    hint: "x-api-key: {v}",
+    slot: KeySlot::Text,
+    ..C_FAMILY
+};
 static CSHARP: Lexed = Lexed {
     name: "csharp",
     spec: LexSpec {
@@ -423,6 +446,11 @@ static CSHARP: Lexed = Lexed {
     hint: "request.Headers.Add(\"x-api-key\", {v});",
     slot: KeySlot::code('"'),
     ..Lexed::BASE
+};
+/// F# and Visual Basic: .NET's `HttpRequestMessage` as in C#, without its semicolon.
+static DOTNET: Lexed = Lexed {
+    hint: "request.Headers.Add(\"x-api-key\", {v})",
+    ..CSHARP
 };
 static GO: Lexed = Lexed {
     name: "go",
@@ -486,6 +514,12 @@ static RUBY: Lexed = Lexed {
     slot: KeySlot::code('\''),
     ..Lexed::BASE
 };
+/// Crystal, Elixir and Perl: lexed like Ruby; no one HTTP library to write the call for.
+static RUBY_LIKE: Lexed = Lexed {
+    hint: "x-api-key: {v}",
+    slot: KeySlot::Text,
+    ..RUBY
+};
 static SHELL: Lexed = Lexed {
     name: "shell",
     spec: LexSpec {
@@ -501,6 +535,17 @@ static SHELL: Lexed = Lexed {
     requests: RequestStyle::Shell,
     hint: "-H \"x-api-key: {v}\"",
     ..Lexed::BASE
+};
+/// PowerShell: lexed like the shell (curl commands included); its own requests are
+/// `Invoke-RestMethod` and `Invoke-WebRequest`, whose `-Headers` take a hashtable. A
+/// double-quoted string keeps `$env:KEY` an expression and doubles its quotes.
+static POWERSHELL: Lexed = Lexed {
+    hint: "-Headers @{ 'x-api-key' = {v} }  (Invoke-RestMethod, Invoke-WebRequest)",
+    slot: KeySlot::Code {
+        quote: '"',
+        doubled: true,
+    },
+    ..SHELL
 };
 static YAML: Lexed = Lexed {
     name: "yaml",
@@ -628,16 +673,23 @@ pub fn for_file_name(name: &str) -> &'static dyn Language {
             &JAVASCRIPT
         }
         "kt" | "kts" => &KOTLIN,
-        "java" | "scala" | "groovy" | "gradle" | "swift" | "dart" | "c" | "h" | "cc" | "cpp"
-        | "hpp" | "m" | "apex" | "cls" => &C_FAMILY,
+        "java" | "scala" | "groovy" | "gradle" => &C_FAMILY,
+        "swift" => &SWIFT,
+        "dart" => &DART,
+        "apex" | "cls" => &APEX,
+        "c" | "h" | "cc" | "cpp" | "hpp" | "m" => &C_NATIVE,
         "cfc" => &COLDFUSION,
-        "cs" | "csx" | "fs" | "vb" => &CSHARP,
+        "cs" | "csx" => &CSHARP,
+        "fs" | "vb" => &DOTNET,
         "go" => &GO,
         "php" | "phtml" => &PHP,
         "py" | "pyw" | "pyi" => &PYTHON,
-        "rb" | "cr" | "rake" | "gemspec" | "ex" | "exs" | "pl" | "pm" => &RUBY,
-        "sh" | "bash" | "zsh" | "ksh" | "fish" | "ps1" | "psm1" | "mk" | "mak" | "dockerfile"
-        | "bat" | "cmd" => &SHELL,
+        "rb" | "rake" | "gemspec" => &RUBY,
+        "cr" | "ex" | "exs" | "pl" | "pm" => &RUBY_LIKE,
+        "ps1" | "psm1" => &POWERSHELL,
+        "sh" | "bash" | "zsh" | "ksh" | "fish" | "mk" | "mak" | "dockerfile" | "bat" | "cmd" => {
+            &SHELL
+        }
         "yaml" | "yml" => &YAML,
         "json" | "jsonc" | "json5" | "postman_collection" | "har" | "ipynb" => &JSON,
         "env" | "properties" | "ini" | "cfg" | "conf" | "toml" => &CONFIG,
@@ -712,6 +764,31 @@ mod tests {
             "headers: { 'x-api-key': 'a\\'b\\\\c\"d' }"
         );
         assert!(hint("a.cfc", &odd).contains("value=\"a'b\\c\"\"d\")"));
+    }
+
+    #[test]
+    fn each_language_gets_its_own_request_code_in_a_hint() {
+        let text = HintKey::Text("K".into());
+        let hint = |name: &str| for_file_name(name).header_hint(&text);
+        assert_eq!(
+            hint("a.ps1"),
+            "-Headers @{ 'x-api-key' = \"K\" }  (Invoke-RestMethod, Invoke-WebRequest)"
+        );
+        assert_eq!(
+            hint("a.swift"),
+            "request.setValue(\"K\", forHTTPHeaderField: \"x-api-key\")"
+        );
+        assert_eq!(hint("a.dart"), "headers: {'x-api-key': 'K'}");
+        assert_eq!(hint("A.cls"), "req.setHeader('x-api-key', 'K');");
+        assert_eq!(hint("a.vb"), "request.Headers.Add(\"x-api-key\", \"K\")");
+        // Where no one library is the way to send a request: a header line, not Java's or
+        // Ruby's calls.
+        for name in ["a.c", "a.cpp", "a.m", "a.pl", "a.ex", "a.cr"] {
+            assert_eq!(hint(name), "x-api-key: K", "{name}");
+        }
+        assert!(hint("A.java").starts_with(".header(\"x-api-key\", \"K\")"));
+        assert!(hint("a.rb").starts_with("request['x-api-key'] = 'K'"));
+        assert_eq!(hint("a.sh"), "-H \"x-api-key: K\"");
     }
 
     #[test]
