@@ -350,7 +350,8 @@ fn remove_appended_operand(
                     }
                     depth -= 1;
                 }
-                b"," | b";" if depth == 0 => break,
+                // `c ? '…?apikey=' . $k : $url`: the ternary's other branch is not the key.
+                b"," | b";" | b":" if depth == 0 => break,
                 _ if depth == 0 && is_concat(src, lang, t) => break,
                 _ => {}
             }

@@ -2,7 +2,7 @@
 //! options objects.
 
 use super::cursor::*;
-use super::{Placement, Request, already};
+use super::{Placement, Request, already, by_hand};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
     Layout, Openers, arguments, enclosing_open, expression_end, matching_close, matching_open,
@@ -427,12 +427,16 @@ fn superagent_header(
             "`{agent}.{callee}(…)` is not a superagent request method"
         ));
     }
+    let q = req.quote();
     if args.len() != 1 || !args[0].contains(&req.at.start) {
-        return Err(format!(
-            "`{agent}.{callee}(…)` is given more than the URL (a callback sends it at once): add `.set('x-api-key', …)` to the chain before it sends"
+        return Err(by_hand(
+            &format!(".set({q}x-api-key{q}, {})", req.key.as_code(q)),
+            &format!("the `{agent}.{callee}(…)` chain before it sends"),
+            format!(
+                "`{agent}.{callee}(…)` is given more than the URL, and a callback sends it at once"
+            ),
         ));
     }
-    let q = req.quote();
     Ok(Placement {
         edits: vec![Edit::insert(
             req.tokens[close].end(),
@@ -995,7 +999,7 @@ mod tests {
         // A callback sends at once; `request` the `request` library is still an options object.
         assert!(
             manual("a.js", &src.replace("+ k)", "+ k, cb)"))
-                .contains("a callback sends it at once")
+                .contains("add `.set('x-api-key', k)` to the `request.get(…)` chain before it sends, then remove the parameter (not automatic: `request.get(…)` is given more than the URL, and a callback sends it at once)")
         );
         assert!(
             safe("a.js", &src.replace("superagent", "request")).contains(

@@ -46,6 +46,16 @@ pub const SEND_WITH_HEADER: &str = "Send the key with `.header(\"x-api-key\", â€
 /// not to add a second header. `plan` reports the rest as the finding's help.
 pub(crate) const INSTEAD: &str = "instead: ";
 
+/// A refusal once the placer knows the request's library: the instruction names that
+/// library's own header code (`code`) and where it goes (`place`), where the language's usual
+/// hint would name another library's.
+pub(super) fn by_hand(code: &str, place: &str, why: String) -> String {
+    if why.starts_with(INSTEAD) {
+        return why;
+    }
+    format!("{INSTEAD}add `{code}` to {place}, then remove the parameter (not automatic: {why})")
+}
+
 /// The reason for a URL that is a value of a settings file (`.env`, properties, a YAML or
 /// JSON setting, a .NET `App.config`): the program reads it and makes the request elsewhere,
 /// so the help names a plain header line rather than the file format's own request shapes.

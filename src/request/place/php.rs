@@ -1,7 +1,7 @@
 //! PHP: Guzzle request options and curl handles.
 
 use super::cursor::*;
-use super::{Placement, Request, already};
+use super::{Placement, Request, already, by_hand};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
     arguments, enclosing_open, expression_end, matching_close, next_significant, prev_significant,
@@ -142,7 +142,13 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         return placed(vec![php_options(src, tokens, options, &entry, q)?]);
     }
     if let Some(curl) = php_curl(req, lit, q) {
-        return curl;
+        return curl.map_err(|why| {
+            by_hand(
+                &header_line(req, q),
+                "the handle's `CURLOPT_HTTPHEADER` list",
+                why,
+            )
+        });
     }
     let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
         callee == "sprintf" && receiver.is_none()
@@ -152,7 +158,13 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         .eq_ignore_ascii_case(b"file_get_contents")
         && idx == 0
     {
-        return php_stream(req, name, open, q);
+        return php_stream(req, name, open, q).map_err(|why| {
+            by_hand(
+                &header_line(req, q),
+                "the `header` lines of the stream context",
+                why,
+            )
+        });
     }
     let (url_index, options_index) = guzzle_call(src, tokens, name)?;
     if idx != url_index {
@@ -218,7 +230,7 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
     };
     if url_arg.is_some_and(|a| !plain_argument(src, tokens, a)) {
         return Some(Err(
-            "the handle's URL chooses between values, and its headers serve every one of them; add `x-api-key` where only this URL is used".into(),
+            "the handle's URL chooses between values, and its headers serve every one of them; add the header where only this URL is used".into(),
         ));
     }
     let handle = if text_of(src, &tokens[name]).eq_ignore_ascii_case("curl_init") {
@@ -493,7 +505,7 @@ fn single_assignment(
     let shown = String::from_utf8_lossy(name);
     if occurrences == [var] {
         return Err(format!(
-            "`{shown}` is made outside this function (a parameter or a global); add `x-api-key` where it is created"
+            "`{shown}` is made outside this function (a parameter or a global); add the header where it is created"
         ));
     }
     let [assigned, read] = occurrences[..] else {
@@ -636,7 +648,14 @@ mod tests {
     #[test]
     fn stream_contexts_out_of_sight_stay_manual() {
         // From the caller.
-        assert!(manual("a.php", "<?php\nfunction f($k, $c) {\n    return file_get_contents('https://api.au.whispir.com/m?apikey=' . $k, false, $c);\n}\n").contains("`$c` is made outside this function"));
+        // The help names the stream context's header line, not Guzzle's options.
+        assert_eq!(
+            manual(
+                "a.php",
+                "<?php\nfunction f($k, $c) {\n    return file_get_contents('https://api.au.whispir.com/m?apikey=' . $k, false, $c);\n}\n"
+            ),
+            "add `'x-api-key: ' . $k` to the `header` lines of the stream context, then remove the parameter (not automatic: `$c` is made outside this function (a parameter or a global); add the header where it is created)"
+        );
         // Shared by two requests.
         manual(
             "a.php",
@@ -737,7 +756,7 @@ mod tests {
                 "a.php",
                 "<?php\nfunction f($k, $qa) {\n    $ch = curl_init($qa ? 'https://api.au.whispir.com/m?apikey=' . $k : URL);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, ['A: b']);\n}\n"
             )
-            .contains("chooses between values")
+            .starts_with("add `'x-api-key: ' . $k` to the handle's `CURLOPT_HTTPHEADER` list, then remove the parameter (not automatic: the handle's URL chooses between values")
         );
         // Set twice on the handle: which list is sent is not for the fixer to guess.
         manual(

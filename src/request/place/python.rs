@@ -1,7 +1,7 @@
 //! Python: requests, httpx and aiohttp calls and their `headers=` argument.
 
 use super::cursor::*;
-use super::{Placement, Request, already};
+use super::{INSTEAD, Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
     arguments, enclosing_open, expression_end, matching_close, next_significant, prev_significant,
@@ -20,7 +20,7 @@ fn params_call(src: &[u8], tokens: &[Token], at: usize) -> Result<(usize, usize)
     let not_params = || "the query dict is not the `params=` of a request call".to_string();
     let value = dict_value(src, tokens, at).ok_or_else(not_params)?;
     let Some(eq) = prev_significant(tokens, value).filter(|&e| tokens[e].is_punct(src, "=")) else {
-        return Err(encoded_elsewhere(src, tokens, value).unwrap_or_else(not_params));
+        return Err(encoded_elsewhere(src, tokens, at, value).unwrap_or_else(not_params));
     };
     let Some(kw) = prev_significant(tokens, eq).filter(|&k| tokens[k].text(src) == b"params")
     else {
@@ -127,7 +127,7 @@ pub(crate) fn urlencoded_body(src: &[u8], tokens: &[Token], at: usize) -> Option
 /// fixed here: `urlencode({…})` builds a URL that is returned or not followed to one request;
 /// `r.prepare_url(url, {…})` in a requests auth hook adds the key to every request the hook
 /// is attached to.
-fn encoded_elsewhere(src: &[u8], tokens: &[Token], value: usize) -> Option<String> {
+fn encoded_elsewhere(src: &[u8], tokens: &[Token], at: usize, value: usize) -> Option<String> {
     let open = enclosing_open(src, tokens, value).filter(|&o| tokens[o].is_punct(src, "("))?;
     let name = prev_significant(tokens, open).filter(|&n| tokens[n].kind == TokKind::Ident)?;
     match tokens[name].text(src) {
@@ -158,8 +158,17 @@ fn encoded_elsewhere(src: &[u8], tokens: &[Token], value: usize) -> Option<Strin
                 .map_or("r".into(), |r| {
                     String::from_utf8_lossy(tokens[r].text(src)).into_owned()
                 });
+            // The entry's value (`{"apikey": k}`, `dict(apikey=k)`): what the header takes.
+            let key = next_significant(tokens, at)
+                .filter(|&s| tokens[s].is_punct(src, ":") || tokens[s].is_punct(src, "="))
+                .and_then(|s| next_significant(tokens, s))
+                .map_or("…".into(), |v| {
+                    String::from_utf8_lossy(&src[tokens[v].start()..expression_end(src, tokens, v)])
+                        .trim()
+                        .to_string()
+                });
             Some(format!(
-                "`{receiver}.prepare_url(…)` adds the key to every request the hook is attached to; set `{receiver}.headers[\"x-api-key\"]` there instead once all of them go to a regional host"
+                "{INSTEAD}set `{receiver}.headers[\"x-api-key\"] = {key}` in the hook instead of the `apikey` entry of `{receiver}.prepare_url(…)`, once every request the hook is attached to goes to a regional host (not automatic: the hook adds the key to all of them)"
             ))
         }
         _ => None,
@@ -505,7 +514,7 @@ mod tests {
                 "a.py",
                 "BASE = 'https://api.whispir.com'\nclass A(AuthBase):\n    def __call__(self, r):\n        r.prepare_url(r.url, {'apikey': self.k})\n        return r\n"
             )
-            .contains("set `r.headers[\"x-api-key\"]` there instead")
+            .starts_with("set `r.headers[\"x-api-key\"] = self.k` in the hook")
         );
         // Passed as the body, not the query.
         manual(
