@@ -171,7 +171,12 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                     ..req
                 };
                 place::place(&followed).map(|mut placement| {
-                    let held = if followed.builder || search_params {
+                    let body = lang.request_style() == crate::lang::RequestStyle::Python
+                        && place::python_urlencoded_body(src, &facts.tokens, p.span.start)
+                            .is_some();
+                    let held = if body {
+                        "request body"
+                    } else if followed.builder || search_params {
                         "query"
                     } else {
                         "URL"

@@ -187,6 +187,19 @@ mod tests {
         let help = d.help.as_deref().unwrap();
         assert!(help.contains("then remove the field"), "{help}");
         assert!(!help.contains("remove the parameter"), "{help}");
+        // Through the variable the body is assigned to: the same, and its fix says so.
+        let held = "import requests\n# Whispir\ndef f(k):\n    body = urlencode({'apikey': k, 'n': 1})\n    return requests.post(B, data=body)\n";
+        let d = &diagnostics("a.py", held)[0];
+        assert!(
+            d.message.ends_with("field of the request body (`data=`)"),
+            "{}",
+            d.message
+        );
+        let fix = d.fix.as_ref().expect("a fix");
+        assert!(
+            fix.message
+                .ends_with("through the variable holding the request body)")
+        );
         // Encoded into the URL, it is the query.
         let query = "import requests\n# Whispir\ndef f(k):\n    return requests.get(B + '?' + urlencode({'apikey': k, 'n': 1}))\n";
         assert!(

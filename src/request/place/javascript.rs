@@ -42,10 +42,20 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
                     .filter(|&o| tokens[o].is_punct(src, "("))
                     .and_then(|o| prev_significant(tokens, o))
                     .is_some_and(|n| tokens[n].text(src) == b"URLSearchParams");
+                // `const QUERY = { apikey: k }`: the object is read elsewhere.
+                let held_in = prev_significant(tokens, container)
+                    .filter(|&e| tokens[e].is_punct(src, "="))
+                    .and_then(|e| prev_significant(tokens, e))
+                    .filter(|&n| tokens[n].kind == TokKind::Ident);
                 if search_params {
-                    "the entry is in `new URLSearchParams({…})`: delete it and add the header to the call that sends the query"
+                    "the entry is in `new URLSearchParams({…})`: delete it and add the header to the call that sends the query".to_string()
+                } else if let Some(name) = held_in {
+                    format!(
+                        "the query object is held in `{}`, not written as a request's `params` option; add the header where the requests that read it are made",
+                        String::from_utf8_lossy(tokens[name].text(src))
+                    )
                 } else {
-                    "the builder object is not an option"
+                    "the query object is not a request's `params` option".to_string()
                 }
             })?;
         let options = enclosing_open(src, tokens, owner)
@@ -871,6 +881,15 @@ mod tests {
         manual(
             "a.js",
             "async function f(k) {\n  let u = new URL('https://api.au.whispir.com/m');\n  u.searchParams.set('apikey', k);\n  u = other;\n  return fetch(u);\n}\n",
+        );
+    }
+
+    #[test]
+    fn a_query_object_held_in_a_constant_names_it() {
+        let held = "// Whispir\nconst WHISPIR_QUERY = { apikey: process.env.WHISPIR_API_KEY };\nmodule.exports = { WHISPIR_QUERY };\n";
+        assert_eq!(
+            manual("a.js", held),
+            "the query object is held in `WHISPIR_QUERY`, not written as a request's `params` option; add the header where the requests that read it are made"
         );
     }
 

@@ -104,9 +104,11 @@ fn urlencoded_in_url(src: &[u8], tokens: &[Token], at: usize) -> Option<(usize, 
     is_url.then_some((name, open))
 }
 
-/// `data=urlencode({…})`: the keyword other than `url=` that the `urlencode` call at token
-/// `name` is given to, which puts the encoded dict in the request body.
+/// `data=urlencode({…})`: the keyword other than `url=` that the `urlencode` call (or the
+/// variable) at token `name` is given to, which puts the encoded dict in the request body.
 fn body_keyword(src: &[u8], tokens: &[Token], name: usize) -> Option<String> {
+    // A keyword argument: inside a call's brackets, not an assignment.
+    enclosing_open(src, tokens, name).filter(|&o| tokens[o].is_punct(src, "("))?;
     prev_significant(tokens, name)
         .filter(|&e| tokens[e].is_punct(src, "="))
         .and_then(|e| prev_significant(tokens, e))
@@ -115,12 +117,25 @@ fn body_keyword(src: &[u8], tokens: &[Token], name: usize) -> Option<String> {
 }
 
 /// The keyword (`data`) of the request body that `urlencode({…})` encodes the query-builder
-/// entry at byte `at` into, when it is a body and not a query.
+/// entry at byte `at` into, when it is a body and not a query: given directly, or through the
+/// variable it is assigned to (`body = urlencode({…})`, then the first `KEYWORD=body`).
 pub(crate) fn urlencoded_body(src: &[u8], tokens: &[Token], at: usize) -> Option<String> {
     let value = dict_value(src, tokens, token_at(tokens, at)?)?;
     let open = enclosing_open(src, tokens, value).filter(|&o| tokens[o].is_punct(src, "("))?;
     let name = prev_significant(tokens, open).filter(|&n| tokens[n].text(src) == b"urlencode")?;
-    body_keyword(src, tokens, name)
+    if let Some(keyword) = body_keyword(src, tokens, name) {
+        return Some(keyword);
+    }
+    let var = prev_significant(tokens, name)
+        .filter(|&e| tokens[e].is_punct(src, "="))
+        .and_then(|e| prev_significant(tokens, e))
+        .filter(|&v| tokens[v].kind == TokKind::Ident)?;
+    let close = matching_close(src, tokens, open)?;
+    let read = (close + 1..tokens.len()).find(|&j| {
+        tokens[j].kind == TokKind::Ident && tokens[j].text(src) == tokens[var].text(src)
+    })?;
+    let keyword = body_keyword(src, tokens, read)?;
+    (keyword != "params").then_some(keyword)
 }
 
 /// Why a query dict given to a call other than a request (token `value`, the dict) is not
