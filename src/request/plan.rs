@@ -855,7 +855,7 @@ fn sole_key_query(
     let keyword = query_keyword_of(src, tokens, lang, value).ok_or_else(by_hand)?;
     Ok((
         line_start..line_end,
-        with_comma(src, tokens[keyword].start()..tokens[value].end()),
+        with_comma(src, tokens, tokens[keyword].start()..tokens[value].end()),
     ))
 }
 
@@ -1531,6 +1531,27 @@ pub(crate) fn line_with_break(src: &[u8], at: usize) -> std::ops::Range<usize> {
     start..end
 }
 
+/// When only spaces and comments follow byte `at` on its line: where that line's text ends
+/// (before its `\r\n` or `\n`).
+fn comments_to_line_end(src: &[u8], tokens: &[Token], at: usize) -> Option<usize> {
+    let mut end = memchr::memchr(b'\n', &src[at..]).map_or(src.len(), |n| at + n);
+    if end > at && src[end - 1] == b'\r' {
+        end -= 1;
+    }
+    let spaces = |text: &[u8]| text.iter().all(|b| matches!(b, b' ' | b'\t'));
+    let mut from = at;
+    for t in tokens[tokens.partition_point(|t| t.end() <= at)..]
+        .iter()
+        .take_while(|t| t.start() < end)
+    {
+        if t.kind != TokKind::Comment || t.end() > end || !spaces(&src[from..t.start()]) {
+            return None;
+        }
+        from = t.end();
+    }
+    spaces(&src[from..end]).then_some(end)
+}
+
 /// Only spaces before byte `at` on its line.
 pub(crate) fn first_on_line(src: &[u8], at: usize) -> bool {
     src[..at]
@@ -1802,7 +1823,7 @@ pub(crate) fn remove_builder_entry(
     }
     let entry = member_if_emptied(src, tokens, lang, entry.clone()).unwrap_or(entry);
     Ok(Removal {
-        edits: vec![Edit::delete(with_comma(src, entry))],
+        edits: vec![Edit::delete(with_comma(src, tokens, entry))],
         key,
         placed: None,
     })
@@ -1885,35 +1906,46 @@ fn value_expr(src: &[u8], tokens: &[Token], v: usize) -> String {
 }
 
 /// Extends an entry's range over the comma (and spaces) that separate it from the next
-/// entry, or from the previous one when it is the last.
-pub(crate) fn with_comma(src: &[u8], r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+/// entry, or from the previous one when it is the last. An entry written alone on its line(s)
+/// takes the whole line with it, its trailing comment included: left behind, that comment
+/// would describe nothing, or end up on another entry's line. Comments on lines of their own
+/// describe their neighbours and stay.
+pub(crate) fn with_comma(
+    src: &[u8],
+    tokens: &[Token],
+    r: std::ops::Range<usize>,
+) -> std::ops::Range<usize> {
     let mut end = r.end;
     while end < src.len() && matches!(src[end], b' ' | b'\t') {
         end += 1;
     }
-    if src.get(end) == Some(&b',') {
+    let comma_after = src.get(end) == Some(&b',');
+    if first_on_line(src, r.start)
+        && let Some(content_end) = comments_to_line_end(src, tokens, end + usize::from(comma_after))
+    {
+        let line_start = r.start
+            - src[..r.start]
+                .iter()
+                .rev()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+        let line_end =
+            memchr::memchr(b'\n', &src[content_end..]).map_or(src.len(), |n| content_end + n + 1);
+        let mut before = line_start;
+        while before > 0 && src[before - 1].is_ascii_whitespace() {
+            before -= 1;
+        }
+        // The last entry, with nothing but a line break after the previous entry's comma:
+        // that comma goes with it, as the list had no trailing comma.
+        if !comma_after && before > 0 && src[before - 1] == b',' {
+            return before - 1..content_end;
+        }
+        return line_start..line_end;
+    }
+    if comma_after {
         end += 1;
         while end < src.len() && matches!(src[end], b' ' | b'\t') {
             end += 1;
-        }
-        // A trailing comma at the end of a line: take the line break and the next line's indent.
-        if matches!(src.get(end), Some(b'\n' | b'\r')) {
-            let line_start = r.start
-                - src[..r.start]
-                    .iter()
-                    .rev()
-                    .take_while(|b| matches!(b, b' ' | b'\t'))
-                    .count();
-            if line_start == 0 || src[line_start - 1] == b'\n' {
-                let mut e = end;
-                if src.get(e) == Some(&b'\r') {
-                    e += 1;
-                }
-                if src.get(e) == Some(&b'\n') {
-                    e += 1;
-                }
-                return line_start..e;
-            }
         }
         return r.start..end;
     }
@@ -1977,6 +2009,7 @@ fn rust_query(
         vec![
             Edit::delete(with_comma(
                 src,
+                tokens,
                 tokens[tuple_open].start()..tokens[tuple_close].end(),
             )),
             Edit::insert(tokens[call_close].end(), header),
@@ -2219,5 +2252,39 @@ mod tests {
         assert!(
             help("a.cs", configured).starts_with("send the key as the `x-api-key` header instead")
         );
+    }
+
+    #[test]
+    fn an_entry_on_its_own_line_goes_with_the_line_and_its_comment() {
+        let head = "import requests\n\ndef f(key):\n    query = {\n";
+        let send =
+            "    }\n    return requests.get(\"https://api.au.whispir.com/m\", params=query)\n";
+        let sent = "    }\n    return requests.get(\"https://api.au.whispir.com/m\", params=query, headers={\"x-api-key\": key})\n";
+        for (entries, left) in [
+            // In the middle: comments on lines of their own describe the others and stay.
+            (
+                "        # page size\n        \"limit\": 10,\n        \"apikey\": key,  # the key\n        # order\n        \"sort\": \"asc\"\n",
+                "        # page size\n        \"limit\": 10,\n        # order\n        \"sort\": \"asc\"\n",
+            ),
+            // Last, with no trailing comma: the previous entry's comma goes instead.
+            (
+                "        \"limit\": 10,\n        \"apikey\": key  # the key\n",
+                "        \"limit\": 10\n",
+            ),
+            // Last, after a comment: only its line goes.
+            (
+                "        \"limit\": 10,  # page size\n        \"apikey\": key  # the key\n",
+                "        \"limit\": 10,  # page size\n",
+            ),
+        ] {
+            let (out, _) = fixed("a.py", &format!("{head}{entries}{send}"));
+            assert_eq!(out, format!("{head}{left}{sent}"), "{entries}");
+        }
+        // Two entries on one line: only the entry and its comma.
+        let (out, _) = fixed(
+            "a.py",
+            &format!("{head}        \"apikey\": key, \"limit\": 10,  # both\n{send}"),
+        );
+        assert_eq!(out, format!("{head}        \"limit\": 10,  # both\n{sent}"));
     }
 }

@@ -257,7 +257,7 @@ fn remove_recorded_param(
                         .and_then(|c| prev_significant(tokens, c))
                         .ok_or("the query parameters are not a member")?;
                     let member = tokens[name].start()..tokens[close].end();
-                    vec![Edit::delete(super::plan::with_comma(src, member))]
+                    vec![Edit::delete(super::plan::with_comma(src, tokens, member))]
                 }
                 None => removal.edits,
             };
