@@ -714,6 +714,53 @@ fn fixed_files_still_parse() {
     eprintln!("fixed files parsed: {parsed}; compiled (changed files, both runs): {compiled:?}");
 }
 
+/// `gofmt -d FILE`: empty when gofmt would print the file as it is.
+fn gofmt_diff(path: &Path) -> String {
+    require_tool("gofmt", "-h", "Go (`golang-go`)");
+    let out = Command::new("gofmt")
+        .arg("-d")
+        .arg(path)
+        .output()
+        .expect("gofmt runs");
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
+}
+
+/// Go code is written as gofmt prints it, and a fix must keep it so: every Go fixture is
+/// gofmt-clean, and so is every Go file after `fix` and after `fix --unsafe-fixes` (the
+/// `http.Get` rewrite's arguments, values re-aligned after the key's entry left them).
+#[test]
+fn fixed_go_files_stay_gofmt_clean() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for folder in folders() {
+        for unsafe_fixes in [false, true] {
+            let fixed = fix_fixture_with(&folder, unsafe_fixes);
+            for rel in fixed.changed() {
+                if !rel.ends_with(".go") {
+                    continue;
+                }
+                let original = fixture_copy(&folder);
+                let before = gofmt_diff(&original.path().join(rel));
+                if !before.is_empty() {
+                    failures.push(format!(
+                        "{folder}/{rel}: the fixture is not gofmt-clean, so the fixed file cannot be judged (run gofmt -w on it):\n{before}"
+                    ));
+                    continue;
+                }
+                checked += 1;
+                let after = gofmt_diff(&fixed.dir.path().join(rel));
+                if !after.is_empty() {
+                    failures.push(format!(
+                        "{folder}/{rel} (unsafe fixes: {unsafe_fixes}): gofmt would change the fixed file:\n{after}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked > 0, "no fixed Go file was checked");
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. The key is never dropped without a header.
 

@@ -233,6 +233,21 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             let mut all = whole_query.unwrap_or(removal.edits);
             all.extend(edits);
             all.sort_by_key(|e| (e.range.start, e.range.end));
+            // A deletion inside a range another edit already takes out adds nothing (the
+            // spaces around an operator whose operand the removal took).
+            let subsumed = |e: &Edit| {
+                e.content.is_empty()
+                    && !e.range.is_empty()
+                    && all.iter().any(|o| {
+                        !std::ptr::eq(o, e)
+                            && o.range != e.range
+                            && o.range.start <= e.range.start
+                            && e.range.end <= o.range.end
+                    })
+            };
+            let keep: Vec<bool> = all.iter().map(|e| !subsumed(e)).collect();
+            let mut keep = keep.into_iter();
+            all.retain(|_| keep.next().unwrap_or(true));
             if all.windows(2).any(|w| w[0].range.end > w[1].range.start) {
                 return manual(
                     lang,
@@ -1822,8 +1837,14 @@ pub(crate) fn remove_builder_entry(
         return Err("the parameter's value runs past its line outside any brackets".into());
     }
     let entry = member_if_emptied(src, tokens, lang, entry.clone()).unwrap_or(entry);
+    let removed = with_comma(src, tokens, entry);
+    let mut edits = Vec::new();
+    if lang.request_style() == crate::lang::RequestStyle::Go {
+        edits = place::go_values_realigned(src, tokens, &removed);
+    }
+    edits.push(Edit::delete(removed));
     Ok(Removal {
-        edits: vec![Edit::delete(with_comma(src, tokens, entry))],
+        edits,
         key,
         placed: None,
     })

@@ -750,14 +750,16 @@ fn rewrite_get(req: &Request, name: usize, open: usize) -> Result<Placement, Str
         "{nl}{indent}{request}.Header.Set(\"x-api-key\", {key}){nl}{indent}{resp_name}, {err_text} := http.DefaultClient.Do({request}){nl}{indent}{check_text}"
     );
     let first_arg = next_significant(tokens, open).ok_or("unbalanced call")?;
+    let mut edits = vec![
+        Edit::replace(tokens[resp].span(), request),
+        Edit::replace(tokens[name].span(), "NewRequest"),
+        Edit::insert(tokens[first_arg].start(), "http.MethodGet, "),
+        Edit::insert(tokens[close].start(), ", nil"),
+        Edit::insert(tokens[check_end].end(), after),
+    ];
+    edits.extend(operators_compacted(src, tokens, first_arg, close));
     Ok(Placement {
-        edits: vec![
-            Edit::replace(tokens[resp].span(), request),
-            Edit::replace(tokens[name].span(), "NewRequest"),
-            Edit::insert(tokens[first_arg].start(), "http.MethodGet, "),
-            Edit::insert(tokens[close].start(), ", nil"),
-            Edit::insert(tokens[check_end].end(), after),
-        ],
+        edits,
         applicability: Applicability::Unsafe,
         how: "build the request with `http.NewRequest`, set the header, send it with `http.DefaultClient.Do`".into(),
     })
@@ -810,17 +812,149 @@ fn rewrite_returned_get(
         "if {error} != nil {{{nl}{indent}{unit}return nil, {error}{nl}{indent}}}{nl}{indent}{request}.Header.Set(\"x-api-key\", {key}){nl}{indent}return http.DefaultClient.Do({request})"
     );
     let first_arg = next_significant(tokens, open).ok_or("unbalanced call")?;
+    let mut edits = vec![
+        Edit::replace(tokens[ret].span(), format!("{request}, {error} :=")),
+        Edit::replace(tokens[name].span(), "NewRequest"),
+        Edit::insert(tokens[first_arg].start(), "http.MethodGet, "),
+        Edit::insert(tokens[close].start(), ", nil"),
+        line_after(src, tokens[close].end(), &indent, &after),
+    ];
+    edits.extend(operators_compacted(src, tokens, first_arg, close));
     Ok(Placement {
-        edits: vec![
-            Edit::replace(tokens[ret].span(), format!("{request}, {error} :=")),
-            Edit::replace(tokens[name].span(), "NewRequest"),
-            Edit::insert(tokens[first_arg].start(), "http.MethodGet, "),
-            Edit::insert(tokens[close].start(), ", nil"),
-            line_after(src, tokens[close].end(), &indent, &after),
-        ],
+        edits,
         applicability: Applicability::Unsafe,
         how: "build the request with `http.NewRequest`, set the header, send it with `http.DefaultClient.Do`".into(),
     })
+}
+
+/// The spaces to delete around the binary operators of the expression from token `first` up to
+/// `close` (exclusive), as gofmt prints it once it is one argument of several: the `http.Get`
+/// argument `base + "/m"` becomes `http.NewRequest(http.MethodGet, base+"/m", nil)`. Only the
+/// additive and multiplicative operators lose their spaces there (`&&`, `||` and comparisons
+/// keep them), and a composite or function literal (`{…}`) is printed as on its own. Nothing
+/// changes when an operator is followed by a unary one (`a - -b`): gofmt keeps the spaces.
+fn operators_compacted(src: &[u8], tokens: &[Token], first: usize, close: usize) -> Vec<Edit> {
+    let text = |i: usize| tokens[i].text(src);
+    let spaces = |r: std::ops::Range<usize>| {
+        (!r.is_empty() && src[r.clone()].iter().all(|b| matches!(b, b' ' | b'\t')))
+            .then(|| Edit::delete(r))
+    };
+    let mut edits = Vec::new();
+    let mut braces = 0usize;
+    for i in first..close {
+        let t = &tokens[i];
+        if t.kind != TokKind::Punct {
+            continue;
+        }
+        match text(i) {
+            b"{" => braces += 1,
+            b"}" => braces = braces.saturating_sub(1),
+            _ => {}
+        }
+        // One of `+ - * / % | ^ & <<`, not half of `&&`, `||`, `&^`, `+=` or `<-`.
+        let joined = |j: Option<usize>| {
+            j.is_some_and(|j| {
+                tokens[j].kind == TokKind::Punct
+                    && (tokens[j].end() == t.start() || tokens[j].start() == t.end())
+            })
+        };
+        let operator = matches!(
+            text(i),
+            b"+" | b"-" | b"*" | b"/" | b"%" | b"|" | b"^" | b"&" | b"<<"
+        ) && !joined(i.checked_sub(1))
+            && !joined(Some(i + 1).filter(|&j| j < tokens.len()));
+        if braces > 0 || !operator {
+            continue;
+        }
+        let (Some(before), Some(after)) =
+            (prev_significant(tokens, i), next_significant(tokens, i))
+        else {
+            continue;
+        };
+        let binary = matches!(
+            tokens[before].kind,
+            TokKind::Ident | TokKind::Str | TokKind::Number
+        ) || matches!(text(before), b")" | b"]");
+        if !binary {
+            continue;
+        }
+        let unary_after =
+            tokens[after].kind == TokKind::Punct && !matches!(text(after), b"(" | b"[");
+        if unary_after {
+            return Vec::new();
+        }
+        edits.extend(spaces(tokens[before].end()..t.start()));
+        edits.extend(spaces(t.end()..tokens[after].start()));
+    }
+    edits
+}
+
+/// After the lines `removed` left a composite literal of `key: value` lines (`url.Values{…}`),
+/// the spaces that re-align the values of the lines around it as gofmt does: the removed key
+/// was often the longest (`"apikey": {k},` above `"first":  {n},`). Only a block that gofmt
+/// had aligned with the removed line (every value in one column) is touched.
+pub(crate) fn values_realigned(
+    src: &[u8],
+    tokens: &[Token],
+    removed: &std::ops::Range<usize>,
+) -> Vec<Edit> {
+    // A line holding one whole entry: where its key's `:` ends and its value starts.
+    let entry_at = |line: usize| -> Option<(usize, usize, usize)> {
+        let end = line_end(src, line);
+        let key = tokens.partition_point(|t| t.start() < line);
+        let key_tok = tokens.get(key).filter(|t| {
+            t.start() < end
+                && matches!(t.kind, TokKind::Str | TokKind::Ident)
+                && src[line..t.start()]
+                    .iter()
+                    .all(|b| matches!(b, b' ' | b'\t'))
+        })?;
+        let colon = tokens.get(key + 1).filter(|c| c.is_punct(src, ":"))?;
+        let value = tokens.get(key + 2).filter(|v| v.start() < end)?;
+        // The entry ends on this line with its comma.
+        let last = (key + 2..tokens.len())
+            .take_while(|&j| tokens[j].start() < end)
+            .filter(|&j| tokens[j].kind != TokKind::Comment)
+            .last()?;
+        (tokens[last].is_punct(src, ",") && key_tok.end() == colon.start())
+            .then(|| (line, colon.end(), value.start()))
+    };
+    let column = |(line, _, value): (usize, usize, usize)| value - line;
+    let Some(gone) = entry_at(removed.start) else {
+        return Vec::new();
+    };
+    let mut block = Vec::new();
+    let mut line = removed.start;
+    while line > 0 {
+        line = line_start(src, line - 1);
+        match entry_at(line) {
+            Some(entry) => block.push(entry),
+            None => break,
+        }
+    }
+    let mut line = removed.end;
+    while line < src.len() {
+        match entry_at(line) {
+            Some(entry) => block.push(entry),
+            None => break,
+        }
+        line = line_end(src, line) + 1;
+    }
+    if block.is_empty() || block.iter().any(|&e| column(e) != column(gone)) {
+        return Vec::new();
+    }
+    let width = block
+        .iter()
+        .map(|&(line, colon_end, _)| colon_end - line)
+        .max()
+        .unwrap_or(0);
+    block
+        .iter()
+        .filter(|&&e| column(e) != width + 1)
+        .map(|&(line, colon_end, value)| {
+            Edit::replace(colon_end..value, " ".repeat(width + 1 - (colon_end - line)))
+        })
+        .collect()
 }
 
 /// Names the `http.Get` rewrite may give the request it builds, and its error, in order of
@@ -982,6 +1116,44 @@ mod tests {
         assert!(
             out.contains("\tapiReq, reqErr := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/m\", nil)\n\tif reqErr != nil {\n\t\treturn nil, reqErr\n\t}\n\tapiReq.Header.Set(\"x-api-key\", k)\n\treturn http.DefaultClient.Do(apiReq)\n"),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn go_http_get_rewrite_prints_its_url_as_gofmt_does() {
+        // One argument of three: gofmt writes `base+"/m"`, not `base + "/m"`; `&&` and a
+        // composite literal keep their spaces.
+        let src = "func Ping(key string) (*http.Response, error) {\n\treturn http.Get(\"https://api.au.whispir.com/m/\" + id(T{a + b}) + \"?apikey=\" + key)\n}\n";
+        assert!(
+            fix("a.go", src)
+                .unwrap()
+                .0
+                .contains("\treq, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/m/\"+id(T{a + b}), nil)\n"),
+            "{:?}",
+            fix("a.go", src)
+        );
+        let src = "func Ping(key string) error {\n\tresp, err := http.Get(api + \"https://api.au.whispir.com/m?apikey=\" + key)\n\tif err != nil {\n\t\treturn err\n\t}\n\treturn resp.Body.Close()\n}\n";
+        assert!(
+            fix("a.go", src)
+                .unwrap()
+                .0
+                .starts_with("func Ping(key string) error {\n\treq, err := http.NewRequest(http.MethodGet, api+\"https://api.au.whispir.com/m\", nil)\n")
+        );
+    }
+
+    #[test]
+    fn go_values_left_after_the_key_are_realigned_as_gofmt_does() {
+        let head = "func F(key string) (*http.Response, error) {\n\treq, err := http.NewRequest(http.MethodGet, \"https://api.au.whispir.com/m\", nil)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tq := url.Values{\n";
+        let tail = "\t}\n\treq.URL.RawQuery = q.Encode()\n\treturn http.DefaultClient.Do(req)\n}\n";
+        let src = format!(
+            "{head}\t\t\"first\":  {{\"1\"}},\n\t\t\"apikey\": {{key}}, // the key\n\t\t\"max\":    {{\"50\"}},\n{tail}"
+        );
+        assert!(
+            safe("a.go", &src).contains(
+                "\tq := url.Values{\n\t\t\"first\": {\"1\"},\n\t\t\"max\":   {\"50\"},\n\t}\n"
+            ),
+            "{}",
+            safe("a.go", &src)
         );
     }
 

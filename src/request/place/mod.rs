@@ -30,7 +30,7 @@ pub(crate) use csharp::query_handler_removal;
 pub(crate) use cursor::{NOT_PASSED, callee_start, line_of_statement, statement};
 pub(crate) use go::{
     key_only_values as go_key_only_values, query_request as go_query_request,
-    query_statement as go_query_statement,
+    query_statement as go_query_statement, values_realigned as go_values_realigned,
 };
 pub use javascript::{axios_instance_name, axios_instance_options};
 pub use jvm::retrofit_header;
