@@ -167,6 +167,11 @@ pub fn remove_param(
         ValueKind::Literal | ValueKind::Placeholder => KeySource::Literal(value_text.clone()),
         ValueKind::Interpolated => match literal.filter(|_| lang_has_code(lang)) {
             None => KeySource::Template(value_text.clone()),
+            Some(lit) if let Some(named) = named_format_argument(src, tokens, lang, lit, p) => {
+                let (arg_edits, expr) = named?;
+                edits.extend(arg_edits);
+                KeySource::Expr(expr)
+            }
             Some(_) if let Some(expr) = template_expr(lang, &value_text) => KeySource::Expr(expr),
             Some(lit) if let Some(nested) = nested_format(src, tokens, lit) => {
                 let (nested_edits, expr) = remove_nested_format(src, tokens, p, lit, &nested)?;
@@ -256,6 +261,12 @@ pub fn remove_param(
             .filter(|&o| is_concat(src, lang, &tokens[o]))
     {
         edits[0] = Edit::delete(whitespace_before(src, tokens[op].start())..tokens[lit].end());
+    } else if let Some(lit) = literal
+        && p.value_kind == ValueKind::Interpolated
+        && lang_has_code(lang)
+        && let Some(plain) = plain_literal(src, tokens, lang, lit, &edits[0].range)
+    {
+        edits.extend(plain);
     }
     Ok(Removal {
         edits,
@@ -606,22 +617,177 @@ fn remove_format_argument(
         .get(index + skip_first)
         .ok_or("the format call has fewer arguments than placeholders")?;
     let expr = String::from_utf8_lossy(&src[arg.clone()]).into_owned();
+    let percent = placeholder.starts_with('%');
     if args.len() == 1 + skip_first
-        && let Some(edits) = collapse_format_call(src, tokens, lang, lit, open, skip_first, removed)
+        && let Some(edits) =
+            collapse_format_call(src, tokens, lang, lit, open, skip_first, removed, percent)
     {
         return Ok((edits, expr));
     }
-    // Delete the argument with the comma before it (or after it, for the first).
-    let range = if index + skip_first > 0 {
-        let prev = &args[index + skip_first - 1];
-        prev.end..arg.end
+    renumber.push(Edit::delete(argument_with_comma(&args, index + skip_first)));
+    Ok((renumber, expr))
+}
+
+/// The argument `index` of `args` with the comma before it (or after it, for the first).
+fn argument_with_comma(args: &[Range<usize>], index: usize) -> Range<usize> {
+    let arg = &args[index];
+    if index > 0 {
+        args[index - 1].end..arg.end
     } else if let Some(next) = args.get(1) {
         arg.start..next.start
     } else {
         arg.clone()
+    }
+}
+
+/// A named placeholder filled by a keyword argument of the same call: Python's
+/// `"…?apikey={k}".format(k=self.key)` (not an f-string) and Rust's
+/// `format!("…?apikey={k}", k = self.key)`. The argument goes with the placeholder (the call
+/// with it, when nothing else is left to format), and its value is the key. `None` when the
+/// placeholder is no such name (an f-string's, or a Rust variable the literal captures).
+fn named_format_argument(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    lit: usize,
+    p: &ApiKeyParam,
+) -> Option<Result<(Vec<Edit>, String), String>> {
+    let name = interpolated_expr(std::str::from_utf8(&src[p.value.clone()]).ok()?)
+        .filter(|n| n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))?;
+    let (open, skip_first) = match lang.name() {
+        "python" if with_prefix(tokens, lit) == lit => {
+            let dot = next_significant(tokens, lit).filter(|&d| tokens[d].is_punct(src, "."))?;
+            let call =
+                next_significant(tokens, dot).filter(|&c| tokens[c].text(src) == b"format")?;
+            let open = next_significant(tokens, call).filter(|&o| tokens[o].is_punct(src, "("))?;
+            (open, 0)
+        }
+        "rust" => {
+            let open = prev_significant(tokens, lit).filter(|&o| tokens[o].is_punct(src, "("))?;
+            prev_significant(tokens, open).filter(|&b| tokens[b].is_punct(src, "!"))?;
+            (open, 1)
+        }
+        _ => return None,
     };
-    renumber.push(Edit::delete(range));
-    Ok((renumber, expr))
+    let args = arguments(src, tokens, open);
+    let index = args.iter().skip(skip_first).position(|a| {
+        token_at(tokens, a.start).is_some_and(|n| {
+            tokens[n].text(src) == name.as_bytes()
+                && next_significant(tokens, n).is_some_and(|eq| {
+                    tokens[eq].is_punct(src, "=")
+                        && next_significant(tokens, eq)
+                            .is_none_or(|v| !tokens[v].is_punct(src, "="))
+                })
+        })
+    })? + skip_first;
+    let value_start = next_significant(tokens, token_at(tokens, args[index].start)?)
+        .and_then(|eq| next_significant(tokens, eq))?;
+    let expr = String::from_utf8_lossy(&src[tokens[value_start].start()..args[index].end])
+        .trim()
+        .to_string();
+    let removed = p.separator.start..p.value.end;
+    let same_name_again = memchr::memmem::find_iter(
+        tokens[lit].content_text(src),
+        format!("{{{name}").as_bytes(),
+    )
+    .count()
+        > 1;
+    if same_name_again {
+        return Some(Err(format!(
+            "`{{{name}}}` is used twice in the format string; remove the parameter and keep the argument by hand"
+        )));
+    }
+    if args.len() == 1 + skip_first
+        && let Some(edits) =
+            collapse_format_call(src, tokens, lang, lit, open, skip_first, removed, false)
+    {
+        return Some(Ok((edits, expr)));
+    }
+    Some(Ok((
+        vec![Edit::delete(argument_with_comma(&args, index))],
+        expr,
+    )))
+}
+
+/// Edits that unescape what a format string keeps once it is a plain literal: in the byte
+/// ranges `kept` of it, `{{`/`}}` (or `%%`, for `percent` formats) lose one of their two
+/// characters. `None` when a lone `{`, `}` (or `%`) is left: a placeholder still to fill.
+fn unescaped(src: &[u8], kept: &[Range<usize>], percent: bool) -> Option<Vec<Edit>> {
+    let mut edits = Vec::new();
+    for range in kept {
+        let mut i = range.start;
+        while i < range.end {
+            let special = if percent {
+                src[i] == b'%'
+            } else {
+                matches!(src[i], b'{' | b'}')
+            };
+            if special {
+                if i + 1 >= range.end || src[i + 1] != src[i] {
+                    return None;
+                }
+                edits.push(Edit::delete(i..i + 1));
+                i += 2;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    Some(edits)
+}
+
+/// A template literal the removal (`removed`, inside it) left with nothing to interpolate,
+/// written as the plain literal a reviewer expects: Python `f"…/m"` → `"…/m"`, C# `$"…/m"` →
+/// `"…/m"`, Rust `format!("…/m")` → `"…/m".to_string()`, doubled braces unescaped. `None`
+/// while a placeholder remains, or for a literal that is none of these.
+fn plain_literal(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    lit: usize,
+    removed: &Range<usize>,
+) -> Option<Vec<Edit>> {
+    let content = tokens[lit].content();
+    if removed.start < content.start || content.end < removed.end {
+        return None;
+    }
+    let mut edits = unescaped(
+        src,
+        &[content.start..removed.start, removed.end..content.end],
+        false,
+    )?;
+    match lang.name() {
+        // The prefix is a name of its own before the quote (`f`, `rf`, `$`); a raw
+        // f-string keeps its `r`.
+        name @ ("python" | "csharp") => {
+            let prefix = with_prefix(tokens, lit);
+            let marker: &[u8] = if name == "python" { b"fF" } else { b"$" };
+            let at = tokens[prefix]
+                .text(src)
+                .iter()
+                .position(|b| marker.contains(b))
+                .filter(|_| prefix != lit)?;
+            let at = tokens[prefix].start() + at;
+            edits.push(Edit::delete(at..at + 1));
+        }
+        "rust" => {
+            let open = prev_significant(tokens, lit).filter(|&o| tokens[o].is_punct(src, "("))?;
+            let bang = prev_significant(tokens, open).filter(|&b| tokens[b].is_punct(src, "!"))?;
+            let name = prev_significant(tokens, bang)
+                .filter(|&n| tokens[n].text(src) == b"format")
+                .filter(|&n| {
+                    prev_significant(tokens, n).is_none_or(|q| !tokens[q].is_punct(src, "::"))
+                })?;
+            let close = next_significant(tokens, lit).filter(|&c| tokens[c].is_punct(src, ")"))?;
+            edits.push(Edit::delete(tokens[name].start()..tokens[lit].start()));
+            edits.push(Edit::replace(
+                tokens[lit].end()..tokens[close].end(),
+                ".to_string()",
+            ));
+        }
+        _ => return None,
+    }
+    Some(edits)
 }
 
 /// Commented-out code (`// format!("…?apikey={}", self.api_key)`): the argument that the
@@ -819,9 +985,10 @@ fn renumbered(
 
 /// A format call whose only argument was the key (`String.Format("/m?apikey={0}", k)`,
 /// `"/m?apikey={}".format(k)`, `fmt.Sprintf("/m?apikey=%s", k)`) becomes its literal
-/// (`"/m"`), not a format call with nothing to format. Only when the literal keeps no `%`,
-/// `{` or `}` (which would need unescaping) and is the call's first argument; in Rust the
-/// value stays a `String` (`"/m".to_string()`).
+/// (`"/m"`), not a format call with nothing to format, its escapes undone (`%%` → `%` for a
+/// `percent` format, `{{` → `{` otherwise). Only when the literal keeps no placeholder and is
+/// the call's first argument; in Rust the value stays a `String` (`"/m".to_string()`).
+#[allow(clippy::too_many_arguments)]
 fn collapse_format_call(
     src: &[u8],
     tokens: &[Token],
@@ -830,18 +997,22 @@ fn collapse_format_call(
     open: usize,
     skip_first: usize,
     removed: Range<usize>,
+    percent: bool,
 ) -> Option<Vec<Edit>> {
     let t = &tokens[lit];
-    let kept = src[t.content().start..removed.start]
-        .iter()
-        .chain(&src[removed.end..t.content().end]);
-    if kept.clone().any(|b| matches!(b, b'%' | b'{' | b'}')) {
-        return None;
-    }
+    let mut unescape = unescaped(
+        src,
+        &[
+            t.content().start..removed.start,
+            removed.end..t.content().end,
+        ],
+        percent,
+    )?;
     let close = matching_close(src, tokens, open)?;
     if skip_first == 0 {
         // `"…".format(k)`: the call follows the literal.
-        return Some(vec![Edit::delete(t.end()..tokens[close].end())]);
+        unescape.push(Edit::delete(t.end()..tokens[close].end()));
+        return Some(unescape);
     }
     // `Name(literal, k)`: the literal must be the first argument, right after `(`.
     if next_significant(tokens, open) != Some(lit) {
@@ -879,10 +1050,9 @@ fn collapse_format_call(
     } else {
         ""
     };
-    Some(vec![
-        Edit::delete(tokens[start].start()..t.start()),
-        Edit::replace(t.end()..tokens[close].end(), tail),
-    ])
+    unescape.push(Edit::delete(tokens[start].start()..t.start()));
+    unescape.push(Edit::replace(t.end()..tokens[close].end(), tail));
+    Some(unescape)
 }
 
 /// The last token of the postfix expression starting at token `v`: a name followed by any
@@ -1158,7 +1328,37 @@ mod tests {
             ),
             "u := base + \"https://api.au.whispir.com/m\"\nfmt.Println(u)\n"
         );
-        // Go's `fmt` would become an unused import; escaped braces would need unescaping;
+        // Escapes are undone in the literal left: `%%` in a `%` format, `{{` in a `{}` one
+        // (where `%` is plain text).
+        assert_eq!(
+            removed(
+                "a.py",
+                "u = 'https://api.au.whispir.com/m?apikey=%s&pct=100%%' % (key,)\n"
+            ),
+            "u = 'https://api.au.whispir.com/m?pct=100%'\n"
+        );
+        assert_eq!(
+            removed(
+                "A.java",
+                "String u = String.format(\"https://api.au.whispir.com/m?q=100%%&apikey=%s\", k);"
+            ),
+            "String u = \"https://api.au.whispir.com/m?q=100%\";"
+        );
+        assert_eq!(
+            removed(
+                "A.cs",
+                "var u = String.Format(\"https://api.au.whispir.com/m/{{x}}/%20?apikey={0}\", k);"
+            ),
+            "var u = \"https://api.au.whispir.com/m/{x}/%20\";"
+        );
+        assert_eq!(
+            removed(
+                "a.rs",
+                "let u = format!(\"https://api.au.whispir.com/m/{{x}}?apikey={}\", key);"
+            ),
+            "let u = \"https://api.au.whispir.com/m/{x}\".to_string();"
+        );
+        // Go's `fmt` would become an unused import; a lone brace is no escape;
         // other arguments remain.
         assert_eq!(
             removed(
@@ -1170,9 +1370,9 @@ mod tests {
         assert_eq!(
             removed(
                 "A.cs",
-                "var u = String.Format(\"https://api.au.whispir.com/m/{{x}}?apikey={0}\", k);"
+                "var u = String.Format(\"https://api.au.whispir.com/m/{x}}?apikey={0}\", k);"
             ),
-            "var u = String.Format(\"https://api.au.whispir.com/m/{{x}}\");"
+            "var u = String.Format(\"https://api.au.whispir.com/m/{x}}\");"
         );
         assert_eq!(
             removed(
@@ -1181,5 +1381,85 @@ mod tests {
             ),
             "String u = String.format(\"https://api.au.whispir.com/w/%s/m\", w);"
         );
+    }
+
+    #[test]
+    fn a_template_left_with_nothing_to_interpolate_becomes_a_plain_literal() {
+        for (name, src, left) in [
+            (
+                "a.py",
+                "u = f\"https://api.au.whispir.com/m?apikey={key}\"\n",
+                "u = \"https://api.au.whispir.com/m\"\n",
+            ),
+            (
+                "a.py",
+                "u = rf'https://api.au.whispir.com/m/{{x}}?apikey={key}'\n",
+                "u = r'https://api.au.whispir.com/m/{x}'\n",
+            ),
+            (
+                "A.cs",
+                "var u = $\"https://api.au.whispir.com/m?apikey={key}\";",
+                "var u = \"https://api.au.whispir.com/m\";",
+            ),
+            (
+                "a.rs",
+                "let u = format!(\"https://api.au.whispir.com/m/{{x}}?apikey={key}\");",
+                "let u = \"https://api.au.whispir.com/m/{x}\".to_string();",
+            ),
+            // A placeholder left: still a template.
+            (
+                "a.py",
+                "u = f\"https://api.au.whispir.com/{w}?apikey={key}\"\n",
+                "u = f\"https://api.au.whispir.com/{w}\"\n",
+            ),
+            (
+                "a.rs",
+                "let u = format!(\"https://api.au.whispir.com/{w}?apikey={key}\");",
+                "let u = format!(\"https://api.au.whispir.com/{w}\");",
+            ),
+        ] {
+            assert_eq!(removed(name, src), left, "{src}");
+        }
+    }
+
+    #[test]
+    fn a_named_placeholder_goes_with_its_keyword_argument() {
+        for (name, src, left, key) in [
+            (
+                "a.py",
+                "u = 'https://api.au.whispir.com/m?apikey={k}'.format(k=self.key)\n",
+                "u = 'https://api.au.whispir.com/m'\n",
+                "self.key",
+            ),
+            (
+                "a.py",
+                "u = 'https://api.au.whispir.com/{w}?apikey={k}'.format(w=ws, k=cfg['key'])\n",
+                "u = 'https://api.au.whispir.com/{w}'.format(w=ws)\n",
+                "cfg['key']",
+            ),
+            (
+                "a.rs",
+                "let u = format!(\"https://api.au.whispir.com/m?apikey={k}\", k = self.key);",
+                "let u = \"https://api.au.whispir.com/m\".to_string();",
+                "self.key",
+            ),
+            (
+                "a.rs",
+                "let u = format!(\"https://api.au.whispir.com/{w}?apikey={k}\", k = self.key, w = ws);",
+                "let u = format!(\"https://api.au.whispir.com/{w}\", w = ws);",
+                "self.key",
+            ),
+        ] {
+            assert_eq!(removed(name, src), left, "{src}");
+            let file =
+                crate::source::SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+            let lang = crate::lang::for_file_name(name);
+            let facts = crate::detect::analyze(&file, lang);
+            let removal = remove_param(src.as_bytes(), &facts.tokens, lang, &facts.params[0]);
+            assert_eq!(
+                removal.ok().map(|r| r.key),
+                Some(KeySource::Expr(key.into()))
+            );
+        }
     }
 }

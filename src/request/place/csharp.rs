@@ -720,7 +720,7 @@ mod tests {
             safe("A.cs", src),
             r#"static async Task Post(string json, CancellationToken ct) {
     using var client = new HttpClient();
-    await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"https://api.au.whispir.com/m") { Content = new StringContent(json), Headers = { { "x-api-key", key } } }, ct);
+    await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "https://api.au.whispir.com/m") { Content = new StringContent(json), Headers = { { "x-api-key", key } } }, ct);
 }
 "#
         );

@@ -142,7 +142,7 @@ mod tests {
         let src = "fn f(key: &str) {\n    let url = format!(\"https://api.au.whispir.com/m?apikey={key}\");\n    ureq::get(&url).set(\"Accept\", \"x\").call();\n}\n";
         assert_eq!(
             safe("a.rs", src),
-            "fn f(key: &str) {\n    let url = format!(\"https://api.au.whispir.com/m\");\n    ureq::get(&url).set(\"x-api-key\", key).set(\"Accept\", \"x\").call();\n}\n"
+            "fn f(key: &str) {\n    let url = \"https://api.au.whispir.com/m\".to_string();\n    ureq::get(&url).set(\"x-api-key\", key).set(\"Accept\", \"x\").call();\n}\n"
         );
         // ureq 3 spells it `.header`, also on an agent's request.
         let src = "fn f(agent: &ureq::Agent, key: &str) {\n    agent.post(format!(\"https://api.au.whispir.com/m?apikey={}\", key)).header(\"Accept\", \"x\").send(b);\n}\n";
@@ -186,7 +186,7 @@ mod tests {
         assert_eq!(a, Applicability::Unsafe);
         assert_eq!(
             out,
-            "async fn f(key: &str) -> reqwest::Result<reqwest::Response> {\n    reqwest::Client::new().get(format!(\"https://api.au.whispir.com/m\")).header(\"x-api-key\", key).send().await\n}\n"
+            "async fn f(key: &str) -> reqwest::Result<reqwest::Response> {\n    reqwest::Client::new().get(\"https://api.au.whispir.com/m\".to_string()).header(\"x-api-key\", key).send().await\n}\n"
         );
         // The blocking client alike, in a file whose ureq calls say `.set`.
         let src = "fn f(key: &str) -> reqwest::Result<String> {\n    ureq::get(\"https://example.com\").set(\"a\", \"b\");\n    reqwest::blocking::get(&format!(\"https://api.au.whispir.com/m?apikey={}\", key))?.text()\n}\n";
