@@ -156,8 +156,8 @@ pub fn remove_param(
     let literal = token_at(tokens, p.name.start).filter(|&i| tokens[i].kind == TokKind::Str);
     let mut edits = Vec::new();
     // 1. The text inside the URL.
-    match (&after, first) {
-        // `?apikey=K&a=1` → `?a=1`
+    match (&after, first || p.separator.is_empty()) {
+        // `?apikey=K&a=1` → `?a=1`; a form's `apikey=K&a=1` → `a=1`
         (Some(next), true) => edits.push(Edit::delete(p.name.start..next.end)),
         // `&apikey=K` anywhere, or `?apikey=K` at the end.
         _ => edits.push(Edit::delete(p.separator.start..p.value.end)),
@@ -261,6 +261,9 @@ pub fn remove_param(
             .filter(|&o| is_concat(src, lang, &tokens[o]))
     {
         edits[0] = Edit::delete(whitespace_before(src, tokens[op].start())..tokens[lit].end());
+    } else if let Some(option) = emptied_curl_data(src, &edits[0].range) {
+        edits[0] = Edit::delete(option.data);
+        edits.extend(option.get.map(Edit::delete));
     } else if let Some(lit) = literal
         && p.value_kind == ValueKind::Interpolated
         && lang_has_code(lang)
@@ -273,6 +276,75 @@ pub fn remove_param(
         key,
         placed: None,
     })
+}
+
+/// curl's `--data-urlencode "apikey=$KEY"` (`-d`, `--data`, `--data-raw`, `=` or space before
+/// the value) whose value is all that `removed` takes: the whole option goes, not just its
+/// text (`--data-urlencode ""` would send an empty parameter), and with it the `-G` (`--get`)
+/// that only moved that data into the URL, when the command sends no other data.
+struct EmptiedCurlData {
+    data: Range<usize>,
+    get: Option<Range<usize>>,
+}
+
+fn emptied_curl_data(src: &[u8], removed: &Range<usize>) -> Option<EmptiedCurlData> {
+    const DATA: [&[u8]; 5] = [
+        b"--data-urlencode",
+        b"--data-raw",
+        b"--data-binary",
+        b"--data",
+        b"-d",
+    ];
+    let (mut start, mut end) = (removed.start, removed.end);
+    let quote = start
+        .checked_sub(1)
+        .map(|q| src[q])
+        .filter(|q| matches!(q, b'"' | b'\'') && src.get(end) == Some(q));
+    if quote.is_some() {
+        start -= 1;
+        end += 1;
+    }
+    if src.get(end).is_some_and(|b| !b.is_ascii_whitespace()) {
+        return None;
+    }
+    // The option: right before, joined by `=` or one or more spaces.
+    let option_end = match start.checked_sub(1).map(|b| src[b]) {
+        Some(b'=') => start - 1,
+        Some(b' ' | b'\t') => whitespace_before(src, start),
+        _ => return None,
+    };
+    let option = DATA
+        .iter()
+        .find(|o| src[..option_end].ends_with(o))
+        .map(|o| option_end - o.len())
+        .filter(|&o| o > 0 && matches!(src[o - 1], b' ' | b'\t'))?;
+    let data = whitespace_before(src, option)..end;
+    let cmd = crate::request::place::shell_command_lines(src, removed.start);
+    memchr::memmem::find(&src[cmd.start..data.start], b"curl")?;
+    let words = |r: Range<usize>| {
+        src[r.clone()]
+            .split(|b| b.is_ascii_whitespace())
+            .scan(r.start, |at, w| {
+                let word = *at..*at + w.len();
+                *at += w.len() + 1;
+                Some(word)
+            })
+            .collect::<Vec<_>>()
+    };
+    let rest: Vec<Range<usize>> = words(cmd.start..data.start)
+        .into_iter()
+        .chain(words(data.end..cmd.end))
+        .collect();
+    let sends_data = rest.iter().any(|w| {
+        let w = &src[w.clone()];
+        w.starts_with(b"--data") || w.starts_with(b"-d") || w == b"--form" || w == b"-F"
+    });
+    let get = rest
+        .iter()
+        .find(|w| matches!(&src[(*w).clone()], b"-G" | b"--get"))
+        .filter(|_| !sends_data)
+        .map(|w| whitespace_before(src, w.start)..w.end);
+    Some(EmptiedCurlData { data, get })
 }
 
 /// Ruby's `url << '?apikey=' << key` on a line of its own, both operands removed by `edits`:
@@ -1459,6 +1531,37 @@ mod tests {
             assert_eq!(
                 removal.ok().map(|r| r.key),
                 Some(KeySource::Expr(key.into()))
+            );
+        }
+    }
+
+    #[test]
+    fn a_curl_data_option_left_empty_goes_whole() {
+        let url = "https://api.au.whispir.com/m";
+        for (command, left) in [
+            // The `-G` goes too when no other data is sent.
+            (
+                format!("curl -G --data-urlencode \"apikey=$KEY\" {url}"),
+                format!("curl {url}"),
+            ),
+            (
+                format!("curl --get --data-urlencode='apikey=${{KEY}}' {url}"),
+                format!("curl {url}"),
+            ),
+            (
+                format!("curl -G --data-urlencode \"apikey=$KEY\" -d limit=10 {url}"),
+                format!("curl -G -d limit=10 {url}"),
+            ),
+            // Other data in the same value: only the parameter and its `&`.
+            (
+                format!("curl -G -d \"apikey=$KEY&limit=10\" {url}"),
+                format!("curl -G -d \"limit=10\" {url}"),
+            ),
+        ] {
+            assert_eq!(
+                removed("a.sh", &format!("# whispir\n{command}\n")),
+                format!("# whispir\n{left}\n"),
+                "{command}"
             );
         }
     }

@@ -36,6 +36,7 @@ pub use javascript::{axios_instance_name, axios_instance_options};
 pub use jvm::retrofit_header;
 pub(crate) use jvm::string_builder_use;
 pub(crate) use python::urlencoded_body as python_urlencoded_body;
+pub(crate) use shell::command_lines as shell_command_lines;
 
 /// The message of a fix whose removal put the header in place itself (Rust `.query(…)`,
 /// Retrofit's `@Query`).

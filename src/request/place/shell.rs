@@ -7,7 +7,7 @@ use crate::diagnostic::{Applicability, Edit};
 use std::ops::Range;
 
 /// The lines of a command continued with `\` that contain `at`.
-pub(super) fn command_lines(src: &[u8], at: usize) -> Range<usize> {
+pub(crate) fn command_lines(src: &[u8], at: usize) -> Range<usize> {
     let mut start = line_start(src, at);
     while start >= 2 {
         let prev_end = start - 1; // the '\n'
