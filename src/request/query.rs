@@ -231,6 +231,24 @@ pub fn remove_param(
             }
             let (tail_edits, expr) =
                 remove_appended_operand(src, tokens, lang, lit, first && after.is_none())?;
+            // `A + '?apikey=' + key + B`, the parameter's literal joined to `B` by the tail:
+            // `A` and `B` join instead (`'…/m?limit=10'`), leaving no constant concatenation.
+            if tokens[lit].content() == (p.separator.start..p.value.end)
+                && let Some(join) = tail_edits
+                    .first()
+                    .filter(|e| e.range.start == tokens[lit].content().end)
+                && let Some(op) =
+                    prev_significant(tokens, lit).filter(|&o| is_concat(src, lang, &tokens[o]))
+                && let Some(a) = prev_significant(tokens, op)
+                && let Some(b) = token_at(tokens, join.range.end)
+                && joinable(src, tokens, a, b)
+            {
+                return Ok(Removal {
+                    edits: joined(src, tokens, a, b, join.range.end, &join.content),
+                    key: KeySource::Expr(expr),
+                    placed: None,
+                });
+            }
             // A literal that was only `?apikey=` goes away with its operator.
             if tokens[lit].content().start == p.separator.start
                 && tail_edits
@@ -339,11 +357,19 @@ fn emptied_curl_data(src: &[u8], removed: &Range<usize>) -> Option<EmptiedCurlDa
         let w = &src[w.clone()];
         w.starts_with(b"--data") || w.starts_with(b"-d") || w == b"--form" || w == b"-F"
     });
+    // `-G` alone, or in a cluster of short options that take no value (`-sG` → `-s`; not
+    // `-XGET`).
     let get = rest
         .iter()
-        .find(|w| matches!(&src[(*w).clone()], b"-G" | b"--get"))
         .filter(|_| !sends_data)
-        .map(|w| whitespace_before(src, w.start)..w.end);
+        .find_map(|w| match &src[w.clone()] {
+            b"-G" | b"--get" => Some(whitespace_before(src, w.start)..w.end),
+            [b'-', flags @ ..] if flags.iter().all(|f| b"sSfLkivGgjlnq".contains(f)) => flags
+                .iter()
+                .position(|&f| f == b'G')
+                .map(|g| w.start + 1 + g..w.start + 2 + g),
+            _ => None,
+        });
     Some(EmptiedCurlData { data, get })
 }
 
@@ -466,10 +492,7 @@ fn remove_appended_operand(
         if (promotable || !promote_next) && joinable(src, tokens, lit, next) {
             let skip = usize::from(promote_next);
             let joint = if promote_next { "?" } else { "" };
-            edits = vec![Edit::replace(
-                tokens[lit].content().end..t.content().start + skip,
-                joint,
-            )];
+            let edits = joined(src, tokens, lit, next, t.content().start + skip, joint);
             return Ok((edits, expr));
         }
         if promote_next {
@@ -569,7 +592,8 @@ fn remove_appended_link(
 }
 
 /// Whether string literals `a` and `b` can become one: both plain (no prefix such as
-/// `f`, `$`, `@`, no triple quotes), quoted alike, and only code between them (no comment).
+/// `f`, `$`, `@`, no triple quotes), only code between them (no comment), and quoted alike
+/// or `b`'s text the same in `a`'s quotes (no quote, escape, `$`, `#` or brace in it).
 fn joinable(src: &[u8], tokens: &[Token], a: usize, b: usize) -> bool {
     let plain = |t: &Token| {
         t.kind == TokKind::Str
@@ -578,10 +602,36 @@ fn joinable(src: &[u8], tokens: &[Token], a: usize, b: usize) -> bool {
             && t.span().len() >= 2
     };
     let (ta, tb) = (&tokens[a], &tokens[b]);
+    let requotable = || {
+        !tb.content_text(src)
+            .iter()
+            .any(|b| b"'\"`\\$#{}".contains(b))
+    };
     plain(ta)
         && plain(tb)
-        && src[ta.start()] == src[tb.start()]
+        && (src[ta.start()] == src[tb.start()] || requotable())
         && tokens[a + 1..b].iter().all(|t| t.kind != TokKind::Comment)
+}
+
+/// The edits that make `joinable` literals `a` and `b` one: what lies between `a`'s text and
+/// byte `cut_to` of `b` becomes `joint`, and `b` closes with `a`'s quote.
+fn joined(
+    src: &[u8],
+    tokens: &[Token],
+    a: usize,
+    b: usize,
+    cut_to: usize,
+    joint: &str,
+) -> Vec<Edit> {
+    let (ta, tb) = (&tokens[a], &tokens[b]);
+    let mut edits = vec![Edit::replace(ta.content().end..cut_to, joint.to_string())];
+    if src[ta.start()] != src[tb.start()] {
+        edits.push(Edit::replace(
+            tb.content().end..tb.end(),
+            char::from(src[ta.start()]).to_string(),
+        ));
+    }
+    edits
 }
 
 /// True when `next` starts a new line after `last`, and `last` completes an operand (a name,
@@ -1106,7 +1156,8 @@ fn collapse_format_call(
             None => return None,
         }
     }
-    // Go refuses an unused import: `fmt` must still be used elsewhere in the file.
+    // Go refuses an unused import: when this was the file's last use of `fmt`, its import
+    // line goes too (or, when there is none to take, the call stays).
     if lang.name() == "go"
         && tokens[start].text(src) == b"fmt"
         && tokens
@@ -1115,7 +1166,7 @@ fn collapse_format_call(
             .count()
             < 2
     {
-        return None;
+        unescape.push(Edit::delete(go_import_line(src, tokens, b"\"fmt\"")?));
     }
     let tail = if lang.name() == "rust" {
         ".to_string()"
@@ -1125,6 +1176,40 @@ fn collapse_format_call(
     unescape.push(Edit::delete(tokens[start].start()..t.start()));
     unescape.push(Edit::replace(t.end()..tokens[close].end(), tail));
     Some(unescape)
+}
+
+/// The line importing `path` (quoted) in a Go file, when it is a line of its own: `import
+/// "fmt"`, or `"fmt"` in an `import ( … )` block (a trailing comment goes with it).
+fn go_import_line(src: &[u8], tokens: &[Token], path: &[u8]) -> Option<Range<usize>> {
+    let spec = tokens
+        .iter()
+        .position(|t| t.kind == TokKind::Str && t.text(src) == path)?;
+    let before = prev_significant(tokens, spec)?;
+    let first = match tokens[before].text(src) {
+        b"import" => before,
+        // In a block: the previous spec, or the block's `(`.
+        _ if crate::lang::tokens::enclosing_open(src, tokens, spec).is_some_and(|o| {
+            tokens[o].is_punct(src, "(")
+                && prev_significant(tokens, o).is_some_and(|i| tokens[i].text(src) == b"import")
+        }) =>
+        {
+            spec
+        }
+        _ => return None,
+    };
+    let mut lines = crate::request::place::line_of_statement(src, tokens, first, spec)?;
+    // A lone `import "fmt"` takes the blank line after it: gofmt keeps no two in a row.
+    if first == before {
+        let rest = &src[lines.end..];
+        let blank = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+            .count();
+        if rest.get(blank) == Some(&b'\n') {
+            lines.end += blank + 1;
+        }
+    }
+    Some(lines)
 }
 
 /// The last token of the postfix expression starting at token `v`: a name followed by any
@@ -1269,13 +1354,43 @@ mod tests {
             ),
             "get(BASE + \"https://api.au.whispir.com/m?a=1&b=2\");"
         );
-        // Different quotes, or a prefix, stay two literals.
+        // Different quotes join when the second literal's text means the same in the first's.
         assert_eq!(
             removed(
                 "a.py",
                 "get(BASE + 'https://api.au.whispir.com/m?apikey=' + key + \"&b=2\")"
             ),
-            "get(BASE + 'https://api.au.whispir.com/m' + \"?b=2\")"
+            "get(BASE + 'https://api.au.whispir.com/m?b=2')"
+        );
+        assert_eq!(
+            removed(
+                "a.php",
+                "<?php\nget('https://api.au.whispir.com/m?apikey=' . $key . \"&b=$n\");"
+            ),
+            "<?php\nget('https://api.au.whispir.com/m' . \"?b=$n\");"
+        );
+        // The parameter in a literal of its own: the literals around it join.
+        assert_eq!(
+            removed(
+                "a.js",
+                "get('https://api.au.whispir.com/m' + '?apikey=' + key + '&limit=10')"
+            ),
+            "get('https://api.au.whispir.com/m?limit=10')"
+        );
+        assert_eq!(
+            removed(
+                "a.php",
+                "<?php\n// whispir\nget(BASE . '/m?a=1' . '&apikey=' . $key . '&b=2');"
+            ),
+            "<?php\n// whispir\nget(BASE . '/m?a=1&b=2');"
+        );
+        // A prefix keeps them apart.
+        assert_eq!(
+            removed(
+                "a.py",
+                "get(BASE + 'https://api.au.whispir.com/m?a=1&apikey=' + key + f\"&b={n}\")"
+            ),
+            "get(BASE + 'https://api.au.whispir.com/m?a=1' + f\"&b={n}\")"
         );
     }
 
@@ -1430,8 +1545,22 @@ mod tests {
             ),
             "let u = \"https://api.au.whispir.com/m/{x}\".to_string();"
         );
-        // Go's `fmt` would become an unused import; a lone brace is no escape;
-        // other arguments remain.
+        // Go's `fmt`, used there alone, loses its import too; with no import line to take,
+        // the call stays. A lone brace is no escape; other arguments remain.
+        assert_eq!(
+            removed(
+                "a.go",
+                "import (\n\t\"fmt\" // printing\n\t\"net/http\"\n)\n\nu := base + fmt.Sprintf(\"https://api.au.whispir.com/m?apikey=%s\", k)\n"
+            ),
+            "import (\n\t\"net/http\"\n)\n\nu := base + \"https://api.au.whispir.com/m\"\n"
+        );
+        assert_eq!(
+            removed(
+                "a.go",
+                "import \"fmt\"\n\nu := base + fmt.Sprintf(\"https://api.au.whispir.com/m?apikey=%s\", k)\n"
+            ),
+            "u := base + \"https://api.au.whispir.com/m\"\n"
+        );
         assert_eq!(
             removed(
                 "a.go",
@@ -1547,6 +1676,14 @@ mod tests {
             (
                 format!("curl --get --data-urlencode='apikey=${{KEY}}' {url}"),
                 format!("curl {url}"),
+            ),
+            (
+                format!("curl -sGf --data-urlencode \"apikey=$KEY\" {url}"),
+                format!("curl -sf {url}"),
+            ),
+            (
+                format!("curl -XGET --data-urlencode \"apikey=$KEY\" {url}"),
+                format!("curl -XGET {url}"),
             ),
             (
                 format!("curl -G --data-urlencode \"apikey=$KEY\" -d limit=10 {url}"),
