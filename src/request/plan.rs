@@ -248,6 +248,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             let keep: Vec<bool> = all.iter().map(|e| !subsumed(e)).collect();
             let mut keep = keep.into_iter();
             all.retain(|_| keep.next().unwrap_or(true));
+            header_replaces_sole_entry(src, &mut all);
             if all.windows(2).any(|w| w[0].range.end > w[1].range.start) {
                 return manual(
                     lang,
@@ -282,6 +283,44 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             }
             key => manual(lang, &key.hint(), reason),
         },
+    }
+}
+
+/// A header entry inserted first in a one-line literal (`{ headers: {…}, params: {…} }`)
+/// whose only other entry the removal deletes: the header stays alone, without the comma
+/// that separated it from that entry (`{ headers: {…} }`, not `{ headers: {…},}`), and the
+/// space before the closing bracket stays as the literal had it. `edits` are sorted.
+fn header_replaces_sole_entry(src: &[u8], edits: &mut [Edit]) {
+    let spaces = |r: std::ops::Range<usize>| src[r].iter().all(|b| matches!(b, b' ' | b'\t'));
+    for i in 0..edits.len().saturating_sub(1) {
+        let (insert, delete) = (&edits[i], &edits[i + 1]);
+        let at = insert.range.start;
+        let closer = delete.range.end
+            + src[delete.range.end..]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+        let sole = insert.range.is_empty()
+            && insert.content.trim_end().ends_with(',')
+            && delete.content.is_empty()
+            && at > 0
+            && matches!(src[at - 1], b'{' | b'[' | b'(')
+            && delete.range.start >= at
+            && spaces(at..delete.range.start)
+            && matches!(src.get(closer), Some(b'}' | b']' | b')'));
+        if !sole {
+            continue;
+        }
+        let entry = insert.content.trim_end().trim_end_matches(',').to_string();
+        // Keep the spaces the deletion took before the closing bracket.
+        let trailing = src[delete.range.clone()]
+            .iter()
+            .rev()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        edits[i] = Edit::insert(at, entry);
+        let end = edits[i + 1].range.end - trailing;
+        edits[i + 1].range.end = end;
     }
 }
 
@@ -2307,5 +2346,27 @@ mod tests {
             &format!("{head}        \"apikey\": key, \"limit\": 10,  # both\n{send}"),
         );
         assert_eq!(out, format!("{head}        \"limit\": 10,  # both\n{sent}"));
+    }
+
+    #[test]
+    fn a_header_taking_the_place_of_the_only_query_member_leaves_no_comma() {
+        let (out, _) = fixed(
+            "a.js",
+            "const axios = require('axios');\nfunction f(key) {\n  return axios.get('https://api.au.whispir.com/m', { params: { apikey: key } });\n}\n",
+        );
+        assert!(
+            out.contains(
+                "axios.get('https://api.au.whispir.com/m', { headers: { 'x-api-key': key } });"
+            ),
+            "{out}"
+        );
+        let (out, _) = fixed(
+            "a.php",
+            "<?php\nuse GuzzleHttp\\Client;\nfunction f(Client $c, $key) {\n    return $c->request('GET', 'https://api.au.whispir.com/m', ['query' => ['apikey' => $key]]);\n}\n",
+        );
+        assert!(
+            out.contains("'https://api.au.whispir.com/m', ['headers' => ['x-api-key' => $key]]);"),
+            "{out}"
+        );
     }
 }
