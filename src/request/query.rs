@@ -858,6 +858,57 @@ fn unescaped(src: &[u8], kept: &[Range<usize>], percent: bool) -> Option<Vec<Edi
     Some(edits)
 }
 
+/// A JavaScript template literal left with no `${…}` (`` `https://…/m` ``) becomes a string in
+/// the quotes the file mostly uses (`'` when it uses none), or the other ones when its text
+/// holds that quote: lint rules (`quotes`) reject a template that interpolates nothing. Not for
+/// text that would read differently in quotes (a backslash, a line break, both quotes) nor a
+/// curl command held in the template, whose header was written for its backticks.
+fn quoted_template(
+    src: &[u8],
+    tokens: &[Token],
+    lit: usize,
+    removed: &Range<usize>,
+) -> Option<Vec<Edit>> {
+    let t = &tokens[lit];
+    let content = t.content();
+    if src[t.start()] != b'`'
+        || t.start() + 1 != content.start
+        || in_curl_string(src, tokens, removed.start)
+    {
+        return None;
+    }
+    let kept: Vec<u8> = src[content.start..removed.start]
+        .iter()
+        .chain(&src[removed.end..content.end])
+        .copied()
+        .collect();
+    if memchr::memmem::find(&kept, b"${").is_some()
+        || kept
+            .iter()
+            .any(|b| matches!(b, b'\\' | b'\n' | b'\r' | b'`'))
+    {
+        return None;
+    }
+    let count = |q: u8| {
+        tokens
+            .iter()
+            .filter(|t| t.kind == TokKind::Str && src[t.start()] == q)
+            .count()
+    };
+    let preferred = if count(b'"') > count(b'\'') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let other = if preferred == b'"' { b'\'' } else { b'"' };
+    let quote = [preferred, other].into_iter().find(|q| !kept.contains(q))?;
+    let quote = char::from(quote).to_string();
+    Some(vec![
+        Edit::replace(t.start()..content.start, quote.clone()),
+        Edit::replace(content.end..t.end(), quote),
+    ])
+}
+
 /// A template literal the removal (`removed`, inside it) left with nothing to interpolate,
 /// written as the plain literal a reviewer expects: Python `f"…/m"` → `"…/m"`, C# `$"…/m"` →
 /// `"…/m"`, Rust `format!("…/m")` → `"…/m".to_string()`, doubled braces unescaped. `None`
@@ -872,6 +923,9 @@ fn plain_literal(
     let content = tokens[lit].content();
     if removed.start < content.start || content.end < removed.end {
         return None;
+    }
+    if lang.request_style() == crate::lang::RequestStyle::JavaScript {
+        return quoted_template(src, tokens, lit, removed);
     }
     let mut edits = unescaped(
         src,
@@ -1606,6 +1660,27 @@ mod tests {
                 "a.rs",
                 "let u = format!(\"https://api.au.whispir.com/m/{{x}}?apikey={key}\");",
                 "let u = \"https://api.au.whispir.com/m/{x}\".to_string();",
+            ),
+            // JavaScript: the file's quotes, the other ones when the text holds them.
+            (
+                "a.js",
+                "const u = `https://api.au.whispir.com/m?apikey=${key}`;",
+                "const u = 'https://api.au.whispir.com/m';",
+            ),
+            (
+                "a.ts",
+                "const a = \"x\";\nconst u = `https://api.au.whispir.com/m/{x}?apikey=${key}`;",
+                "const a = \"x\";\nconst u = \"https://api.au.whispir.com/m/{x}\";",
+            ),
+            (
+                "a.js",
+                "const u = `https://api.au.whispir.com/m/it's?apikey=${key}`;",
+                "const u = \"https://api.au.whispir.com/m/it's\";",
+            ),
+            (
+                "a.js",
+                "const u = `https://api.au.whispir.com/${w}?apikey=${key}`;",
+                "const u = `https://api.au.whispir.com/${w}`;",
             ),
             // A placeholder left: still a template.
             (
