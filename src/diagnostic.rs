@@ -147,3 +147,55 @@ impl Diagnostic {
             .is_some_and(|f| f.applicability == Applicability::Safe)
     }
 }
+
+/// Applies the fixes that do not overlap one already taken, in order of position.
+/// Returns the new bytes and the indices (into `fixes`) of the fixes applied.
+pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..fixes.len())
+        .filter(|&i| !fixes[i].edits.is_empty())
+        .collect();
+    order.sort_by_key(|&i| (fixes[i].edits[0].range.start, fixes[i].edits[0].range.end));
+    let mut taken: Vec<usize> = Vec::new();
+    // Claimed ranges of different fixes never collide, so keyed by start (the longest per
+    // start), the only ones an edit can collide with are the last one starting before it and
+    // those starting inside it: a lookup, not a scan, as a file may hold thousands of fixes.
+    let mut claimed: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for i in order {
+        let overlaps = fixes[i].edits.iter().any(|e| {
+            let r = &e.range;
+            let before = claimed.range(..r.start).next_back();
+            before
+                .into_iter()
+                .chain(claimed.range(r.start..=r.end))
+                .any(|(&start, &end)| collide(r, &(start..end)))
+        });
+        if overlaps {
+            continue;
+        }
+        for e in fixes[i].edits.iter() {
+            // One fix's own edits may share a start: the longer one covers both.
+            let end = claimed.entry(e.range.start).or_insert(e.range.end);
+            *end = (*end).max(e.range.end);
+        }
+        taken.push(i);
+    }
+    let mut edits: Vec<&Edit> = taken.iter().flat_map(|&i| fixes[i].edits.iter()).collect();
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    let mut at = 0;
+    for e in edits {
+        out.extend_from_slice(&bytes[at..e.range.start]);
+        out.extend_from_slice(e.content.as_bytes());
+        at = e.range.end;
+    }
+    out.extend_from_slice(&bytes[at..]);
+    (out, taken)
+}
+
+/// Two insertions at one point, or an edit touching a claimed range, collide.
+fn collide(e: &std::ops::Range<usize>, c: &std::ops::Range<usize>) -> bool {
+    e.start < c.end && c.start < e.end
+        || (e.is_empty() && c.contains(&e.start))
+        || (c.is_empty() && e.contains(&c.start))
+        || (e.is_empty() && c.is_empty() && e.start == c.start)
+}

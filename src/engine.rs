@@ -17,7 +17,7 @@ use crate::suppress::Suppressions;
 use globset::{Glob, GlobMatcher};
 use std::io::{Read, Seek};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Files (and streams) larger than this are reported and skipped rather than held in memory.
@@ -89,6 +89,9 @@ pub struct FileReport {
     /// The file's syntax tree when analysis parsed it: `fix` checks its edits against this
     /// tree instead of parsing the file again (on a large file, most of a fix's time).
     pub tree: Option<tree_sitter::Tree>,
+    /// When the tree was parsed but not kept (see `keep_syntax_trees`): what it said about
+    /// the texts `fix` will likely check first.
+    pub verdicts: Vec<lang::tree::Verdict>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -157,18 +160,19 @@ pub fn check_source(file: SourceFile, settings: &Settings) -> Result<FileReport,
 }
 
 /// Source bytes whose syntax trees the scan's reports may keep for `fix` to check its edits
-/// against (none unless `fix` asks: `check` has no use for them). A tree is several times its
-/// file, so a run keeps the trees of at most this many bytes; `fix` parses the others again.
+/// against. A tree is several times its file, so a run keeps the trees of at most this many
+/// bytes; the others leave verdicts on the texts `fix` will likely try (`Verdict`).
 static TREES_KEPT: AtomicUsize = AtomicUsize::new(0);
 
-/// Lets the scan's reports keep the syntax trees of up to `source_bytes` bytes of files.
+/// Whether the scan is `fix`'s (set by `keep_syntax_trees`): `check` has no use for trees
+/// or verdicts.
+static FOR_FIX: AtomicBool = AtomicBool::new(false);
+
+/// Prepares the scan for `fix`: reports keep the syntax trees of up to `source_bytes` bytes
+/// of files, and verdicts for the other files they parsed.
 pub fn keep_syntax_trees(source_bytes: usize) {
     TREES_KEPT.store(source_bytes, Ordering::Relaxed);
-}
-
-/// `tree` (of a file of `len` bytes) when the budget still has room for it.
-fn kept_tree(tree: Option<tree_sitter::Tree>, len: usize) -> Option<tree_sitter::Tree> {
-    tree.filter(|_| take_from(&TREES_KEPT, len))
+    FOR_FIX.store(true, Ordering::Relaxed);
 }
 
 /// Takes `amount` from `budget` if it holds that much.
@@ -278,17 +282,64 @@ fn check_rules(
         );
     }
     // Only a file with a fix is checked against its tree: the others keep none, and leave
-    // the budget to those that need it.
-    let tree = match keep_tree && diagnostics.iter().any(|d| d.fix.is_some()) {
-        true => kept_tree(facts.tree.into_inner().flatten(), file.bytes.len()),
-        false => None,
+    // the budget to those that need it. A tree over the budget still answers for the fixed
+    // texts `fix` is likely to try first.
+    let parsed = facts.tree.into_inner().flatten();
+    let (tree, verdicts) = match parsed {
+        Some(tree)
+            if keep_tree
+                && FOR_FIX.load(Ordering::Relaxed)
+                && diagnostics.iter().any(|d| d.fix.is_some()) =>
+        {
+            match take_from(&TREES_KEPT, file.bytes.len()) {
+                true => (Some(tree), Vec::new()),
+                false => (None, first_pass_verdicts(&file, &diagnostics, tree)),
+            }
+        }
+        _ => (None, Vec::new()),
     };
     Ok(FileReport {
         file,
         diagnostics,
         secrets: facts.secrets,
         tree,
+        verdicts,
     })
+}
+
+/// The syntax guard's verdicts on the texts `fix`'s first pass tries on this file, as far as
+/// the file alone decides it: every safe fix applied, and every fix (`--unsafe-fixes`).
+fn first_pass_verdicts(
+    file: &SourceFile,
+    diagnostics: &[Diagnostic],
+    tree: tree_sitter::Tree,
+) -> Vec<lang::tree::Verdict> {
+    let Some(language) = lang::tree::grammar(&file.file_name()) else {
+        return Vec::new();
+    };
+    // The findings of one request share its fix: it is applied once.
+    let mut seen = std::collections::HashSet::new();
+    let fixes: Vec<&crate::diagnostic::Fix> = diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| seen.insert(std::sync::Arc::as_ptr(&f.edits)))
+        .collect();
+    let safe: Vec<&crate::diagnostic::Fix> = fixes
+        .iter()
+        .copied()
+        .filter(|f| f.applicability == Applicability::Safe)
+        .collect();
+    let mut sets = vec![safe];
+    if sets[0].len() < fixes.len() {
+        sets.push(fixes);
+    }
+    sets.iter()
+        .filter(|set| !set.is_empty())
+        .filter_map(|set| {
+            let (edited, _) = crate::diagnostic::apply(&file.bytes, set);
+            lang::tree::Verdict::of(&language, tree.clone(), &file.bytes, &edited)
+        })
+        .collect()
 }
 
 /// Byte ranges (comments, code blocks) asked about once per finding: a binary search, as a
@@ -869,6 +920,7 @@ fn cross_file_pass(
             diagnostics,
             secrets,
             tree: None,
+            verdicts: Vec::new(),
         }))
     };
     let read_back = parallel_map(&again, threads, |(display, path)| {
@@ -1027,6 +1079,42 @@ mod tests {
         );
         assert!(manual.diagnostics.iter().all(|d| d.fix.is_none()));
         assert!(manual.tree.is_none(), "no fix, no tree kept");
+        assert!(manual.verdicts.is_empty());
+    }
+
+    #[test]
+    fn a_parsed_tree_over_the_budget_leaves_a_verdict_on_the_safe_fixes() {
+        let settings = super::Settings {
+            rules: crate::request::RuleContext {
+                region: Some("au".parse().expect("a region")),
+                base_urls: None,
+            },
+            ignored: Vec::new(),
+            per_file_ignores: Vec::new(),
+            config_root: None,
+        };
+        // Larger than any budget a test sets.
+        let padding = "x = 1\n".repeat(200_000);
+        let src = format!(
+            "import requests\n{padding}\ndef f(k):\n    params = {{\"apikey\": k}}\n    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n"
+        );
+        let file = crate::source::SourceFile::new("a.py".into(), "a.py".into(), src.into());
+        super::keep_syntax_trees(1 << 20);
+        let report = super::check_file(file, &settings).expect("findings");
+        assert!(report.tree.is_none(), "over the budget");
+        let safe: Vec<&crate::diagnostic::Fix> = report
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .collect();
+        assert!(!safe.is_empty());
+        let (fixed, _) = crate::diagnostic::apply(&report.file.bytes, &safe[..1]);
+        let answers: Vec<Option<bool>> = report.verdicts.iter().map(|v| v.breaks(&fixed)).collect();
+        assert_eq!(
+            answers,
+            [Some(false)],
+            "the fixed text parses as well as the file"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! earlier one wait for the next pass, passes repeat until nothing applies (bounded), and a
 //! pass whose result no longer parses (where the language has a parser) is refused fix by fix.
 
+pub use crate::diagnostic::apply;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::engine::{FileReport, Settings, check_source};
 use crate::lang;
@@ -13,59 +14,16 @@ use std::sync::Arc;
 /// ESLint stops at 10 passes; our fixes rarely need more than two.
 pub const MAX_PASSES: usize = 10;
 
-/// Applies the fixes that do not overlap one already taken, in order of position.
-/// Returns the new bytes and the indices (into `fixes`) of the fixes applied.
-pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<usize>) {
-    let mut order: Vec<usize> = (0..fixes.len())
-        .filter(|&i| !fixes[i].edits.is_empty())
-        .collect();
-    order.sort_by_key(|&i| (fixes[i].edits[0].range.start, fixes[i].edits[0].range.end));
-    let mut taken: Vec<usize> = Vec::new();
-    // Claimed ranges of different fixes never collide, so keyed by start (the longest per
-    // start), the only ones an edit can collide with are the last one starting before it and
-    // those starting inside it: a lookup, not a scan, as a file may hold thousands of fixes.
-    let mut claimed: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
-    for i in order {
-        let overlaps = fixes[i].edits.iter().any(|e| {
-            let r = &e.range;
-            let before = claimed.range(..r.start).next_back();
-            before
-                .into_iter()
-                .chain(claimed.range(r.start..=r.end))
-                .any(|(&start, &end)| collide(r, &(start..end)))
-        });
-        if overlaps {
-            continue;
-        }
-        for e in fixes[i].edits.iter() {
-            // One fix's own edits may share a start: the longer one covers both.
-            let end = claimed.entry(e.range.start).or_insert(e.range.end);
-            *end = (*end).max(e.range.end);
-        }
-        taken.push(i);
-    }
-    let mut edits: Vec<&crate::diagnostic::Edit> =
-        taken.iter().flat_map(|&i| fixes[i].edits.iter()).collect();
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
-    let mut out = Vec::with_capacity(bytes.len() + 64);
-    let mut at = 0;
-    for e in edits {
-        out.extend_from_slice(&bytes[at..e.range.start]);
-        out.extend_from_slice(e.content.as_bytes());
-        at = e.range.end;
-    }
-    out.extend_from_slice(&bytes[at..]);
-    (out, taken)
-}
-
 /// Whether a fixed text broke the syntax of `original` (the file named `name`, lower-cased):
 /// it has more syntax errors than the original (a tree-sitter tree), or no longer parses
 /// where the original did (syn, JSON, YAML). Nothing is parsed until a fix is about to apply.
-/// `parsed` is the original's tree when analysis already built it.
+/// `parsed` is the original's tree when analysis already built it; `verdicts` what analysis
+/// found about some fixed texts when it did not keep its tree.
 fn syntax_guard<'a>(
     name: &str,
     original: &'a [u8],
     parsed: Option<&tree_sitter::Tree>,
+    verdicts: &'a [lang::tree::Verdict],
 ) -> impl Fn(&[u8]) -> bool + 'a {
     let lang = lang::for_file_name(name);
     let grammar = lang::tree::grammar(name);
@@ -75,6 +33,7 @@ fn syntax_guard<'a>(
     }
     let parsed_before = std::cell::OnceCell::new();
     move |bytes: &[u8]| match &grammar {
+        Some(_) if let Some(breaks) = verdicts.iter().find_map(|v| v.breaks(bytes)) => breaks,
         Some(g) => {
             let before = tree_before.get_or_init(|| lang::tree::Counted::parse(g, original));
             // The fixed text is parsed incrementally from the original's tree.
@@ -92,14 +51,6 @@ fn syntax_guard<'a>(
                     .get_or_init(|| lang.check_syntax(original).is_some_and(|r| r.is_ok()))
         }
     }
-}
-
-/// Two insertions at one point, or an edit touching a claimed range, collide.
-fn collide(e: &std::ops::Range<usize>, c: &std::ops::Range<usize>) -> bool {
-    e.start < c.end && c.start < e.end
-        || (e.is_empty() && c.contains(&e.start))
-        || (c.is_empty() && e.contains(&c.start))
-        || (e.is_empty() && c.is_empty() && e.start == c.start)
 }
 
 /// What one pass may apply when the result must still parse.
@@ -244,6 +195,7 @@ pub fn fix_file(
         &file.file_name(),
         &file.bytes,
         checked.and_then(|r| r.tree.as_ref()),
+        checked.map_or(&[], |r| &r.verdicts),
     );
     // The text after the last pass that changed it, while no report holds it. Neither the
     // file nor the caller's report is copied per pass: on a large file each copy is its size.
@@ -404,6 +356,7 @@ pub fn fix_file(
                 diagnostics: Vec::new(),
                 secrets,
                 tree: None,
+                verdicts: Vec::new(),
             })
         });
         let report = Arc::make_mut(report);
@@ -536,7 +489,7 @@ mod tests {
             let analysed = crate::lang::tree::parse(name, original);
             assert!(analysed.is_some(), "{name}");
             for tree in [None, analysed.as_ref()] {
-                let guard = syntax_guard(name, original, tree);
+                let guard = syntax_guard(name, original, tree, &[]);
                 let pass = take_parsing(original, &[&breaking, &harmless], &guard);
                 assert_eq!(
                     pass.refused,

@@ -131,6 +131,43 @@ impl Counted {
     }
 }
 
+/// What the syntax guard would answer about one fixed text, worked out while analysis still
+/// held the file's tree: `fix` then needs no tree for that text (the trees it may keep are
+/// bounded; parsing the file again is most of a fix's time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    len: usize,
+    digest: [u8; 32],
+    errors_before: usize,
+    errors_after: usize,
+}
+
+impl Verdict {
+    /// The verdict on `edited`, a changed version of `original`, whose tree is `tree`.
+    pub fn of(language: &Language, tree: Tree, original: &[u8], edited: &[u8]) -> Option<Verdict> {
+        let counted = Counted::of(tree);
+        let errors_after = counted.errors_after(language, original, edited)?;
+        Some(Verdict {
+            len: edited.len(),
+            digest: digest(edited),
+            errors_before: counted.errors,
+            errors_after,
+        })
+    }
+
+    /// Whether `text` has more syntax errors than the original, when `text` is the text this
+    /// verdict was worked out on; `None` for any other text.
+    pub fn breaks(&self, text: &[u8]) -> Option<bool> {
+        (text.len() == self.len && digest(text) == self.digest)
+            .then_some(self.errors_after > self.errors_before)
+    }
+}
+
+fn digest(text: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(text).into()
+}
+
 /// Row and byte column of `at` in `src`, as tree-sitter counts them.
 fn point(src: &[u8], at: usize) -> Point {
     let before = &src[..at];
@@ -339,6 +376,22 @@ fn bare(text: &[u8]) -> &[u8] {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn a_verdict_answers_for_the_text_it_was_worked_out_on_only() {
+        for (name, good, broken) in CASES {
+            let language = grammar(name).unwrap();
+            let tree = parse(name, good.as_bytes()).unwrap();
+            let fine = format!("{good}\n");
+            let verdict = Verdict::of(&language, tree.clone(), good.as_bytes(), broken.as_bytes());
+            let verdict = verdict.unwrap();
+            assert_eq!(verdict.breaks(broken.as_bytes()), Some(true), "{name}");
+            assert_eq!(verdict.breaks(fine.as_bytes()), None, "{name}");
+            let verdict = Verdict::of(&language, tree, good.as_bytes(), fine.as_bytes()).unwrap();
+            assert_eq!(verdict.breaks(fine.as_bytes()), Some(false), "{name}");
+            assert_eq!(verdict.breaks(broken.as_bytes()), None, "{name}");
+        }
+    }
 
     /// Each language: a file that parses, and the same file after a "fix" that broke it.
     pub(crate) const CASES: &[(&str, &str, &str)] = &[
