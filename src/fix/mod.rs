@@ -18,12 +18,14 @@ pub const MAX_PASSES: usize = 10;
 /// it has more syntax errors than the original (a tree-sitter tree), or no longer parses
 /// where the original did (syn, JSON, YAML). Nothing is parsed until a fix is about to apply.
 /// `parsed` is the original's tree when analysis already built it; `verdicts` what analysis
-/// found about some fixed texts when it did not keep its tree.
+/// found about some fixed texts when it did not keep its tree. A text that cannot be parsed
+/// (too large, or too costly) is refused, and `unparsed` set.
 fn syntax_guard<'a>(
     name: &str,
     original: &'a [u8],
     parsed: Option<&tree_sitter::Tree>,
     verdicts: &'a [lang::tree::Verdict],
+    unparsed: &'a std::cell::Cell<bool>,
 ) -> impl Fn(&[u8]) -> bool + 'a {
     let lang = lang::for_file_name(name);
     let grammar = lang::tree::grammar(name);
@@ -42,7 +44,11 @@ fn syntax_guard<'a>(
                 .and_then(|b| b.errors_after(g, original, bytes).map(|n| (b.errors, n)));
             match after {
                 Some((before, after)) => after > before,
-                None => true, // no tree to check the fix against: refuse it
+                None => {
+                    // No tree to check the fix against: refuse it.
+                    unparsed.set(true);
+                    true
+                }
             }
         }
         None => {
@@ -184,19 +190,23 @@ pub fn fix_file(
     unsafe_fixes: bool,
     approver: &mut dyn Approver,
 ) -> FileFix {
-    let why_refused = if lang::tree::grammar(&file.file_name()).is_some()
-        && file.bytes.len() > lang::tree::MAX_PARSE_BYTES
-    {
-        "the file is too large to check the fix against its syntax tree; change it by hand"
-    } else {
-        "the result would not parse"
-    };
+    let unparsed = std::cell::Cell::new(false);
     let breaks = syntax_guard(
         &file.file_name(),
         &file.bytes,
         checked.and_then(|r| r.tree.as_ref()),
         checked.map_or(&[], |r| &r.verdicts),
+        &unparsed,
     );
+    let why_refused = || match unparsed.get() {
+        false => "the result would not parse",
+        true if file.bytes.len() > lang::tree::MAX_PARSE_BYTES => {
+            "the file is too large to check the fix against its syntax tree; change it by hand"
+        }
+        true => {
+            "the parser gave up on the file (it read the text over and over, which a long run of comment lines can cause), so the fix cannot be checked against its syntax tree; change it by hand"
+        }
+    };
     // The text after the last pass that changed it, while no report holds it. Neither the
     // file nor the caller's report is copied per pass: on a large file each copy is its size.
     let mut current: Option<Vec<u8>> = None;
@@ -311,9 +321,12 @@ pub fn fix_file(
         let pass = take_parsing(&report.file.bytes, &fixes, &breaks);
         for &i in &pass.refused {
             for d in &chosen[i] {
-                result
-                    .refused
-                    .push(format!("{} {}: {why_refused}", d.code, fixes[i].message));
+                result.refused.push(format!(
+                    "{} {}: {}",
+                    d.code,
+                    fixes[i].message,
+                    why_refused()
+                ));
                 rejected.push((d.code, d.message.clone()));
             }
         }
@@ -489,7 +502,8 @@ mod tests {
             let analysed = crate::lang::tree::parse(name, original);
             assert!(analysed.is_some(), "{name}");
             for tree in [None, analysed.as_ref()] {
-                let guard = syntax_guard(name, original, tree, &[]);
+                let unparsed = std::cell::Cell::new(false);
+                let guard = syntax_guard(name, original, tree, &[], &unparsed);
                 let pass = take_parsing(original, &[&breaking, &harmless], &guard);
                 assert_eq!(
                     pass.refused,
@@ -499,6 +513,34 @@ mod tests {
                 assert_eq!(pass.result.map(|(_, taken)| taken), Some(vec![1]), "{name}");
             }
         }
+    }
+
+    #[test]
+    fn a_fix_in_a_file_the_parser_gives_up_on_is_refused_saying_why() {
+        let settings = Settings {
+            rules: crate::request::RuleContext {
+                region: Some("au".parse().expect("a region")),
+                base_urls: None,
+            },
+            ignored: Vec::new(),
+            per_file_ignores: Vec::new(),
+            config_root: None,
+        };
+        let run = "# requests.get(BASE + '/messages', params={'apikey': old_key})\n".repeat(8000);
+        let src = format!(
+            "import requests\n{run}\ndef send(k):\n    params = {{\"apikey\": k}}\n    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n"
+        );
+        let file = SourceFile::new("a.py".into(), "a.py".into(), src.into());
+        let fixed = fix_file(&file, None, &settings, true, &mut ApproveAll);
+        assert!(!fixed.changed());
+        assert!(
+            fixed
+                .refused
+                .iter()
+                .any(|r| r.contains("the parser gave up on the file")),
+            "{:?}",
+            fixed.refused
+        );
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub fn parse_in(language: &Language, src: &[u8]) -> Option<tree_sitter::Tree> {
     }
     PARSER.with_borrow_mut(|parser| {
         parser.set_language(language).ok()?;
-        parser.parse(src, None)
+        parse_bounded(parser, src, None)
     })
 }
 
@@ -75,7 +75,7 @@ impl Counted {
         }
         let tree = PARSER.with_borrow_mut(|parser| {
             parser.set_language(language).ok()?;
-            parser.parse(src, None)
+            parse_bounded(parser, src, None)
         })?;
         let errors = count_errors(&tree);
         Some(Counted { tree, errors })
@@ -125,7 +125,7 @@ impl Counted {
         });
         let tree = PARSER.with_borrow_mut(|parser| {
             parser.set_language(language).ok()?;
-            parser.parse(edited, Some(&tree))
+            parse_bounded(parser, edited, Some(&tree))
         })?;
         Some(count_errors(&tree))
     }
@@ -166,6 +166,40 @@ impl Verdict {
 fn digest(text: &[u8]) -> [u8; 32] {
     use sha2::Digest;
     sha2::Sha256::digest(text).into()
+}
+
+/// The parser reads its input in chunks of this many bytes (a read per chunk it enters).
+const CHUNK: usize = 16 << 10;
+
+/// Bytes the parser may read per byte of its input, over and above `READ_ALLOWANCE`.
+/// A parse reads each chunk about once; a grammar whose scanner looks far ahead at every
+/// line reads the same bytes again and again (tree-sitter-python before a long run of
+/// comment lines: 20 000 of them took 7 s, and the time grows with their square).
+const READS_PER_BYTE: usize = 16;
+const READ_ALLOWANCE: usize = 16 << 20;
+
+/// `src` parsed (from `old`, an edited tree of an earlier text, when given), or `None` when
+/// the parser read more than its allowance: that parse would not be linear in the input.
+fn parse_bounded(parser: &mut Parser, src: &[u8], old: Option<&Tree>) -> Option<Tree> {
+    let allowed = src
+        .len()
+        .saturating_mul(READS_PER_BYTE)
+        .saturating_add(READ_ALLOWANCE);
+    let mut read = 0usize;
+    let mut exhausted = false;
+    let tree = parser.parse_with_options(
+        &mut |at: usize, _| {
+            let rest = src.get(at..).unwrap_or_default();
+            let chunk = &rest[..rest.len().min(CHUNK)];
+            read += chunk.len();
+            exhausted |= read > allowed;
+            // An empty read ends the input: the parse stops soon, and its tree is dropped.
+            if exhausted { &[][..] } else { chunk }
+        },
+        old,
+        None,
+    )?;
+    (!exhausted).then_some(tree)
 }
 
 /// Row and byte column of `at` in `src`, as tree-sitter counts them.
@@ -376,6 +410,25 @@ fn bare(text: &[u8]) -> &[u8] {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn a_parse_that_rereads_its_input_gives_up_and_an_ordinary_one_does_not() {
+        let run = "# requests.get(BASE + '/messages', params={'apikey': old_key})\n".repeat(8000);
+        let commented = format!("import requests\n{run}\ndef f():\n    return 1\n");
+        assert!(
+            parse("a.py", commented.as_bytes()).is_none(),
+            "reads grow with the square"
+        );
+        // As large, but code: read about once.
+        let code = "x = requests.get(BASE + '/messages', params={'apikey': key})\n".repeat(8000);
+        assert!(parse("a.py", code.as_bytes()).is_some_and(|t| !t.root_node().has_error()));
+        // A short run of comment lines parses.
+        let short = format!(
+            "import requests\n{}\ndef f():\n    return 1\n",
+            &run[..6400]
+        );
+        assert!(parse("a.py", short.as_bytes()).is_some());
+    }
 
     #[test]
     fn a_verdict_answers_for_the_text_it_was_worked_out_on_only() {
