@@ -247,18 +247,62 @@ pub fn enclosing_function(tree: &tree_sitter::Tree, at: usize) -> Option<std::op
     }
 }
 
-/// JavaScript/TypeScript: whether the string around byte `at` is a template literal, whose
-/// `${…}` interpolates, rather than a quoted string, where `${k}` is plain text. The innermost
-/// string decides (`` `${'?k=${v}'}` ``: the quoted one). `None` when `at` is in no string.
-pub fn in_template_string(tree: &tree_sitter::Tree, at: usize) -> Option<bool> {
-    let mut node = tree.root_node().descendant_for_byte_range(at, at + 1)?;
-    loop {
-        match node.kind() {
-            "template_string" => return Some(true),
-            "string" => return Some(false),
-            _ => node = node.parent()?,
-        }
+/// Whether the template written at `value` (`{k}`, `#{k}`, `$k`, `${k}`) is read by the
+/// innermost string literal around it: the grammars give each interpolation a node of its own
+/// (`interpolation`, `template_substitution`, PHP's `variable_name`), while in a string kind
+/// that does not interpolate (Python without `f`, Ruby's `'…'` and `%q`, PHP's `'…'` and
+/// nowdoc, C# without `$`, Java, Go, a JavaScript quote, Kotlin's `\$`) the same characters are
+/// content. A child of a kind not known to be content counts as an interpolation, so an
+/// unknown grammar construct keeps its reading as code. `None` when `value` is in no string.
+pub fn interpolated_in_string(
+    tree: &tree_sitter::Tree,
+    value: std::ops::Range<usize>,
+) -> Option<bool> {
+    const STRINGS: &[&str] = &[
+        "string",
+        "template_string",
+        "encapsed_string",
+        "heredoc_body",
+        "nowdoc_body",
+        "string_literal",
+        "verbatim_string_literal",
+        "interpolated_string_expression",
+        "raw_string_literal",
+        "interpreted_string_literal",
+        "multiline_string_literal",
+    ];
+    const CONTENT: &[&str] = &[
+        "string_content",
+        "string_fragment",
+        "multiline_string_fragment",
+        "escape_sequence",
+        "string_start",
+        "string_end",
+        "heredoc_content",
+        "heredoc_end",
+        "nowdoc_string",
+        "string_literal_content",
+        "raw_string_start",
+        "raw_string_content",
+        "raw_string_end",
+        "interpreted_string_literal_content",
+        "raw_string_literal_content",
+        "interpolation_start",
+        "interpolation_quote",
+    ];
+    let mut node = tree
+        .root_node()
+        .descendant_for_byte_range(value.start, value.end)?;
+    while !STRINGS.contains(&node.kind()) {
+        node = node.parent()?;
     }
+    let mut cursor = node.walk();
+    let read = node.named_children(&mut cursor).any(|child| {
+        child.start_byte() < value.end
+            && value.start < child.end_byte()
+            && !CONTENT.contains(&child.kind())
+    });
+    Some(read)
 }
 
 /// The name ending at `end` only adds to its own URL's query (`url.searchParams.set(…)` in

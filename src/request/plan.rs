@@ -29,13 +29,17 @@ pub enum Plan {
 
 pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyParam) -> Plan {
     let src = &file.bytes[..];
+    let reading = template_reading(file, facts, lang, p);
     let as_text;
-    let p = match dollar_brace_as_text(file, facts, lang, p) {
-        Some(text) => {
-            as_text = text;
+    let p = match &reading {
+        Some(TemplateReading::Text(text)) => {
+            as_text = text.clone();
             &as_text
         }
-        None => p,
+        Some(TemplateReading::Unsure(reason)) => {
+            return manual(lang, &HintKey::Unknown, reason.clone());
+        }
+        _ => p,
     };
     let removal = match p.shape {
         ParamShape::SecurityScheme => return security_scheme(src, p),
@@ -72,7 +76,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             remove_builder_entry(src, &facts.tokens, lang, p)
         }
     };
-    let removal = match removal {
+    let mut removal = match removal {
         Ok(r) => r,
         Err(reason) => {
             // Commented-out code is no request, whatever its text leaves out.
@@ -87,6 +91,14 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             return manual(lang, &written_key(src, &facts.tokens, lang, p), reason);
         }
     };
+    // A string the lexer does not see (a PHP or Ruby heredoc) whose template the tree proves
+    // interpolated: the header sends what it read, not its text.
+    if let Some(TemplateReading::Read) = reading
+        && let KeySource::Template(text) = &removal.key
+        && let Some(expr) = query::template_expr(lang, text)
+    {
+        removal.key = KeySource::Expr(expr);
+    }
     if let Some(message) = removal.placed {
         return Plan::Fix {
             key: removal.key.as_text(),
@@ -831,38 +843,107 @@ fn search_params_reads(
     (!uses.is_empty()).then(|| (tokens[declared].start(), uses))
 }
 
-/// `${KEY}` in a quoted JavaScript/TypeScript string (`'…?apikey=${KEY}'`) is the text it
-/// shows, not the variable `KEY`: the request sends those characters, and the header must send
-/// the same. Only a template literal interpolates. The parameter as the fixer should see it,
-/// when that differs from what detection (which does not parse) classified.
-fn dollar_brace_as_text(
+/// How the string around a template (`{k}`, `#{k}`, `$k`, `${k}`) reads it, where that is not
+/// what detection (which does not parse) assumed: it reads the variable for code.
+enum TemplateReading {
+    /// The string interpolates it (the syntax tree shows the interpolation).
+    Read,
+    /// A string kind that does not interpolate it holds its text: `'…?apikey=${KEY}'` in
+    /// JavaScript, `"…?apikey={key}"` in Python without `f`, `'…#{key}'` in Ruby, `'…$key'` in
+    /// PHP, `"…{key}"` in C# without `$`, anything in Java or Go. The request sends those
+    /// characters, and the header must send the same, not a variable the request never read.
+    /// The parameter as the fixer should see it.
+    Text(ApiKeyParam),
+    /// The text may still be a format string that other code fills (a Python template
+    /// formatted where its variable is read): neither reading is certain.
+    Unsure(String),
+}
+
+fn template_reading(
     file: &SourceFile,
     facts: &Facts,
     lang: &dyn Language,
     p: &ApiKeyParam,
-) -> Option<ApiKeyParam> {
-    let interpolated_looking = lang.request_style() == crate::lang::RequestStyle::JavaScript
-        && p.value_kind == ValueKind::Interpolated
-        && memchr::memmem::find(&file.bytes[p.value.clone()], b"${").is_some();
-    if !interpolated_looking {
+) -> Option<TemplateReading> {
+    let value = std::str::from_utf8(&file.bytes[p.value.clone()]).ok()?;
+    let looks_interpolated = p.value_kind == ValueKind::Interpolated
+        && matches!(p.shape, ParamShape::Url | ParamShape::Fragment)
+        && lang_is_code(lang)
+        && query::template_expr(lang, value).is_some();
+    // Spring's URI templates fill `{name}` from the call's arguments (see the JVM placer).
+    let uri_variable =
+        lang.request_style() == crate::lang::RequestStyle::Jvm && value.starts_with('{');
+    // Kotlin interpolates `$name` in every string kind; its one escape, `\$`, is part of the
+    // value, which `template_expr` already reads as text (and the grammar gives `$name` no
+    // node of its own).
+    if !looks_interpolated || uri_variable || lang.name() == "kotlin" {
         return None;
     }
-    let tree = facts
-        .tree
-        .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
-    let template = match tree {
-        Some(tree) => crate::lang::tree::in_template_string(tree, p.value.start)?,
-        // Too large to parse: the lexer's token says which quote opened the string.
-        None => {
-            let lit = token_at(&facts.tokens, p.value.start)
-                .filter(|&t| facts.tokens[t].kind == TokKind::Str)?;
-            file.bytes[facts.tokens[lit].start()] == b'`'
+    let (src, tokens) = (&file.bytes[..], &facts.tokens[..]);
+    let lit = || token_at(tokens, p.value.start).filter(|&t| tokens[t].kind == TokKind::Str);
+    let interpolated = if lang.name() == "rust" {
+        // Only a macro's format string reads `{name}` (`format!`, `println!`, …).
+        prev_significant(tokens, lit()?)
+            .filter(|&o| tokens[o].is_punct(src, "("))
+            .and_then(|o| prev_significant(tokens, o))
+            .is_some_and(|b| tokens[b].is_punct(src, "!"))
+    } else {
+        let tree = facts
+            .tree
+            .get_or_init(|| crate::lang::tree::parse(&file.file_name(), src));
+        match tree {
+            Some(tree) => crate::lang::tree::interpolated_in_string(tree, p.value.clone())?,
+            // Too large to parse: JavaScript's lexer knows which quote opened the string.
+            None if lang.request_style() == crate::lang::RequestStyle::JavaScript => {
+                src[tokens[lit()?].start()] == b'`'
+            }
+            None => return None,
         }
     };
-    (!template).then(|| ApiKeyParam {
+    if interpolated {
+        return Some(TemplateReading::Read);
+    }
+    if lang.request_style() == crate::lang::RequestStyle::Python
+        && value.starts_with('{')
+        && let Some(formatted) = lit().and_then(|lit| python_format_string(src, tokens, lit))
+    {
+        return formatted.map(|name| {
+            TemplateReading::Unsure(format!(
+                "`{value}` is filled where `{name}` is formatted: send the argument that fills it as the header, and drop that argument with the parameter"
+            ))
+        });
+    }
+    Some(TemplateReading::Text(ApiKeyParam {
         value_kind: ValueKind::Placeholder,
         ..p.clone()
-    })
+    }))
+}
+
+/// A Python string that `.format` may fill: `Some(None)` when it is formatted in place
+/// (`"…{k}".format(k=v)`, which the removal follows), `Some(Some(name))` when it is assigned
+/// to `name` and the file formats `name` (`URL.format(key=k)`).
+fn python_format_string(src: &[u8], tokens: &[Token], lit: usize) -> Option<Option<String>> {
+    let formats = |at: usize| {
+        next_significant(tokens, at)
+            .filter(|&d| tokens[d].is_punct(src, "."))
+            .and_then(|d| next_significant(tokens, d))
+            .is_some_and(|f| matches!(tokens[f].text(src), b"format" | b"format_map"))
+    };
+    if formats(lit) {
+        return Some(None);
+    }
+    let name = prev_significant(tokens, lit)
+        .filter(|&e| tokens[e].is_punct(src, "="))
+        .and_then(|e| prev_significant(tokens, e))
+        .filter(|&n| tokens[n].kind == TokKind::Ident)?;
+    let name_text = tokens[name].text(src);
+    tokens
+        .iter()
+        .enumerate()
+        .any(|(i, t)| {
+            i != name && t.kind == TokKind::Ident && t.text(src) == name_text && formats(i)
+        })
+        .then(|| Some(String::from_utf8_lossy(name_text).into_owned()))
 }
 
 /// A query dict holding only the key, assigned on lines of its own (`query = {"apikey": k}`)

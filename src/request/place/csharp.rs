@@ -868,4 +868,27 @@ mod tests {
             "{reason}"
         );
     }
+
+    #[test]
+    fn braces_in_a_string_without_dollar_are_text_not_a_variable() {
+        // Only `$"…"` and `$@"…"` interpolate: `"…{key}"` and `@"…{key}"` send the text.
+        for (url, header) in [
+            ("\"https://api.au.whispir.com/m?apikey={key}\"", "\"{key}\""),
+            (
+                "@\"https://api.au.whispir.com/m?apikey={key}\"",
+                "\"{key}\"",
+            ),
+            ("$\"https://api.au.whispir.com/m?apikey={key}\"", "key"),
+            ("$@\"https://api.au.whispir.com/m?apikey={key}\"", "key"),
+        ] {
+            let src = format!(
+                "class C {{\n    async Task F(string key) {{\n        var client = new HttpClient();\n        var r = await client.GetAsync({url});\n    }}\n}}\n"
+            );
+            let out = safe("a.cs", &src);
+            assert!(
+                out.contains(&format!("{{ \"x-api-key\", {header} }}")),
+                "{out}"
+            );
+        }
+    }
 }

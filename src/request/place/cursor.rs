@@ -440,8 +440,13 @@ pub(super) fn url_argument(
 }
 
 /// The quote for new strings: the literal's own, unless interpolation forced it to `"`
-/// (`"…#{k}"`, `"…{$k}"`), where the file's usual quote is used.
+/// (`"…#{k}"`, `"…{$k}"`), where the file's usual quote is used. A key sent as text that
+/// double quotes would interpolate (`$key`, `#{key}` from a nowdoc or a `'…'` string) gets
+/// single quotes, which keep it as written.
 pub(super) fn style_quote(req: &Request, lit: usize) -> char {
+    if !matches!(req.key, KeySource::Expr(_)) && req.key.as_text().contains(['$', '#']) {
+        return '\'';
+    }
     let t = &req.tokens[lit];
     let interpolated = t.kind == TokKind::Str
         && (memchr::memmem::find(t.content_text(req.src), b"#{").is_some()

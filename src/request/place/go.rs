@@ -1354,4 +1354,19 @@ mod tests {
             "func F() {\n\tq := url.Values{\"apikey\": {key}} // Whispir\n\treq.Header.Set(\"x-api-key\", key)\n}\n",
         );
     }
+
+    #[test]
+    fn go_strings_interpolate_nothing() {
+        // `{key}` or `${key}` in a Go string is text: the header sends the same text.
+        for value in ["{key}", "${key}"] {
+            let src = format!(
+                "package a\n\nimport \"net/http\"\n\nfunc f(key string) {{\n\treq, _ := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m?apikey={value}\", nil)\n\thttp.DefaultClient.Do(req)\n}}\n"
+            );
+            let out = safe("a.go", &src);
+            assert!(
+                out.contains(&format!("req.Header.Set(\"x-api-key\", \"{value}\")")),
+                "{out}"
+            );
+        }
+    }
 }

@@ -1089,4 +1089,20 @@ mod tests {
             .contains("`o`, a parameter of this function")
         );
     }
+
+    #[test]
+    fn braces_without_a_dollar_are_text_even_in_a_template() {
+        // JavaScript interpolates only `${…}` in a template literal: `{key}` and `#{key}` are
+        // text wherever they are written.
+        for url in [
+            "'https://api.au.whispir.com/m?apikey={key}'",
+            "'https://api.au.whispir.com/m?apikey=#{key}'",
+            "`https://api.au.whispir.com/m?apikey={key}`",
+        ] {
+            let src = format!("async function f(key) {{\n  return fetch({url});\n}}\n");
+            let out = safe("a.js", &src);
+            let text = &url[url.find("=").unwrap() + 1..url.len() - 1];
+            assert!(out.contains(&format!("'x-api-key': '{text}'")), "{out}");
+        }
+    }
 }

@@ -1998,4 +1998,31 @@ interface Api {
         );
         assert!(reason.contains("not declared"), "{reason}");
     }
+
+    #[test]
+    fn java_strings_interpolate_nothing() {
+        // `${key}` in a Java string is text (Java has no templates): the header sends it.
+        let out = safe(
+            "A.java",
+            "class A {\n    Request a(String key) {\n        return new Request.Builder()\n            .url(\"https://api.au.whispir.com/m?apikey=${key}\")\n            .build();\n    }\n}\n",
+        );
+        assert!(out.contains(".header(\"x-api-key\", \"${key}\")"), "{out}");
+        // Kotlin reads `$key` in both string kinds, and `\$key` is its text.
+        let kotlin = |url: &str| {
+            safe(
+                "a.kt",
+                &format!(
+                    "fun a(key: String): Request = Request.Builder()\n    .url({url})\n    .build()\n"
+                ),
+            )
+        };
+        assert!(
+            kotlin("\"\"\"https://api.au.whispir.com/m?apikey=$key\"\"\"")
+                .contains(".header(\"x-api-key\", key)")
+        );
+        assert!(
+            kotlin("\"https://api.au.whispir.com/m?apikey=\\$key\"")
+                .contains(".header(\"x-api-key\", \"\\$key\")")
+        );
+    }
 }

@@ -778,4 +778,41 @@ mod tests {
             "<?php\n// Whispir\n$q = http_build_query(array('first' => 0, 'apikey' => $this->api));\n",
         );
     }
+
+    #[test]
+    fn a_variable_in_a_single_quoted_string_or_nowdoc_is_text_not_a_variable() {
+        // Only double quotes and heredocs interpolate; the header keeps the text in single
+        // quotes, even where the file writes double ones.
+        for url in [
+            "'https://api.au.whispir.com/m?apikey=$key'",
+            "'https://api.au.whispir.com/m?apikey={$key}'",
+        ] {
+            let src = format!(
+                "<?php\nfunction f($key) {{\n    $ch = curl_init({url});\n    curl_setopt($ch, CURLOPT_HTTPHEADER, [\"Accept: a\"]);\n    return curl_exec($ch);\n}}\n"
+            );
+            let text = &url[url.find("=$").or(url.find("={")).unwrap() + 1..url.len() - 1];
+            let out = safe("a.php", &src);
+            assert!(
+                out.contains(&format!("['x-api-key: {text}', \"Accept: a\"]")),
+                "{out}"
+            );
+        }
+        let heredoc = |quote: &str| {
+            format!(
+                "<?php\nfunction f($key) {{\n    $u = <<<{quote}E{quote}\nhttps://api.au.whispir.com/m?apikey=$key\nE;\n    $ch = curl_init($u);\n    curl_setopt($ch, CURLOPT_HTTPHEADER, [\"Accept: a\"]);\n    return curl_exec($ch);\n}}\n"
+            )
+        };
+        let (nowdoc, _) = fix("a.php", &heredoc("'")).unwrap();
+        assert!(
+            nowdoc.contains("['x-api-key: $key', \"Accept: a\"]"),
+            "{nowdoc}"
+        );
+        // A heredoc reads the variable.
+        let (read, _) = fix("a.php", &heredoc("")).unwrap();
+        assert!(
+            read.contains("[\"x-api-key: \" . $key, \"Accept: a\"]")
+                || read.contains("['x-api-key: ' . $key, \"Accept: a\"]"),
+            "{read}"
+        );
+    }
 }

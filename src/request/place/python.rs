@@ -542,4 +542,35 @@ mod tests {
             "import requests\n\ndef f(k):\n    params = {'apikey': k, 'n': 1}\n    params = {}\n    return requests.get('https://api.au.whispir.com/m', params=params)\n",
         );
     }
+
+    #[test]
+    fn braces_in_a_string_that_is_no_f_string_are_text_not_a_variable() {
+        // Without `f` (raw `r"…"` too) and without `.format`, `{key}` is sent as those five
+        // characters: so is the header, not the variable `key`.
+        for prefix in ["", "r"] {
+            let src = format!(
+                "import requests\ndef f(key):\n    return requests.get({prefix}\"https://api.au.whispir.com/m?apikey={{key}}\")\n"
+            );
+            let out = safe("a.py", &src);
+            assert!(out.contains(r#"headers={"x-api-key": "{key}"}"#), "{out}");
+        }
+        // An f-string (`rf` too) and a `.format` in place read a variable.
+        let out = safe(
+            "a.py",
+            "import requests\ndef f(key):\n    return requests.get(rf\"https://api.au.whispir.com/m?apikey={key}\")\n",
+        );
+        assert!(out.contains(r#"headers={"x-api-key": key}"#), "{out}");
+        let out = safe(
+            "a.py",
+            "import requests\ndef f(k):\n    return requests.get(\"https://api.au.whispir.com/m?apikey={key}\".format(key=k))\n",
+        );
+        assert!(out.contains(r#"headers={"x-api-key": k}"#), "{out}");
+        // A template formatted where its variable is read: `key` is no variable of the file,
+        // and the text is not what is sent.
+        let reason = manual(
+            "a.py",
+            "import requests\nURL = \"https://api.au.whispir.com/m?apikey={key}\"\ndef f(k):\n    return requests.get(URL.format(key=k))\n",
+        );
+        assert!(reason.contains("where `URL` is formatted"), "{reason}");
+    }
 }

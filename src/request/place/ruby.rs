@@ -471,4 +471,29 @@ mod tests {
             "HTTParty.get(\"https://api.au.whispir.com/m?apikey=#{@k}\", headers: a || b)\n",
         );
     }
+
+    #[test]
+    fn hash_brace_in_a_single_quoted_string_is_text_not_a_variable() {
+        // Only `"…"`, `%Q`, `%()` and heredocs without quotes interpolate: `'…#{key}'` sends
+        // the text, and the header sends it too, in quotes that keep it as written.
+        let out = safe(
+            "a.rb",
+            "require \"httparty\"\ndef f(key)\n  HTTParty.get('https://api.au.whispir.com/m?apikey=#{key}', headers: { \"Accept\" => \"a\" })\nend\n",
+        );
+        assert!(
+            out.contains("headers: { 'x-api-key' => '#{key}', \"Accept\" => \"a\" }"),
+            "{out}"
+        );
+        let out = safe(
+            "a.rb",
+            "require 'httparty'\ndef f(key)\n  HTTParty.get(\"https://api.au.whispir.com/m?apikey=#{key}\")\nend\n",
+        );
+        assert!(out.contains("headers: { 'x-api-key' => key }"), "{out}");
+        // A heredoc in single quotes is text too, in the instruction of a manual change.
+        let reason = manual(
+            "a.rb",
+            "def f(key)\n  HTTParty.get(<<~'URL'.strip)\n    https://api.au.whispir.com/m?apikey=#{key}\n  URL\nend\n",
+        );
+        assert!(!reason.contains("= key"), "{reason}");
+    }
 }

@@ -199,4 +199,19 @@ mod tests {
         // Another module's `blocking::get` is not reqwest's.
         assert!(manual("a.rs", "fn f(key: &str) {\n    other::blocking::get(format!(\"https://api.au.whispir.com/m?apikey={key}\"));\n}\n").contains("not a request builder"));
     }
+
+    #[test]
+    fn braces_outside_a_format_macro_are_text_not_a_variable() {
+        let out = safe(
+            "a.rs",
+            "fn f(client: &reqwest::Client, key: &str) {\n    let r = client.get(\"https://api.au.whispir.com/m?apikey={key}\").send();\n}\n",
+        );
+        assert!(out.contains(".header(\"x-api-key\", \"{key}\")"), "{out}");
+        // A macro's format string captures the variable.
+        let out = safe(
+            "a.rs",
+            "fn f(client: &reqwest::Client, key: &str) {\n    let r = client.get(format!(\"https://api.au.whispir.com/m?apikey={key}\")).send();\n}\n",
+        );
+        assert!(out.contains(".header(\"x-api-key\", key)"), "{out}");
+    }
 }
