@@ -31,6 +31,22 @@ pub struct Settings {
     pub config_root: Option<PathBuf>,
 }
 
+#[cfg(test)]
+impl Settings {
+    /// A run's settings with `--region` (when given) and nothing else.
+    pub(crate) fn with_region(region: Option<&str>) -> Settings {
+        Settings {
+            rules: RuleContext {
+                region: region.map(|r| r.parse().expect("a region")),
+                base_urls: None,
+            },
+            ignored: Vec::new(),
+            per_file_ignores: Vec::new(),
+            config_root: None,
+        }
+    }
+}
+
 /// A `per-file-ignores` key that is no glob.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid per-file-ignores glob `{glob}`: {cause}")]
@@ -1050,15 +1066,7 @@ mod tests {
 
     #[test]
     fn only_a_report_with_a_fix_keeps_its_syntax_tree() {
-        let settings = super::Settings {
-            rules: crate::request::RuleContext {
-                region: Some("au".parse().expect("a region")),
-                base_urls: None,
-            },
-            ignored: Vec::new(),
-            per_file_ignores: Vec::new(),
-            config_root: None,
-        };
+        let settings = super::Settings::with_region(Some("au"));
         super::keep_syntax_trees(1 << 20);
         let report = |src: &str| {
             let file = crate::source::SourceFile::new("a.py".into(), "a.py".into(), src.into());
@@ -1084,15 +1092,7 @@ mod tests {
 
     #[test]
     fn a_parsed_tree_over_the_budget_leaves_a_verdict_on_the_safe_fixes() {
-        let settings = super::Settings {
-            rules: crate::request::RuleContext {
-                region: Some("au".parse().expect("a region")),
-                base_urls: None,
-            },
-            ignored: Vec::new(),
-            per_file_ignores: Vec::new(),
-            config_root: None,
-        };
+        let settings = super::Settings::with_region(Some("au"));
         // Larger than any budget a test sets.
         let padding = "x = 1\n".repeat(200_000);
         let src = format!(

@@ -517,15 +517,7 @@ mod tests {
 
     #[test]
     fn a_fix_in_a_file_the_parser_gives_up_on_is_refused_saying_why() {
-        let settings = Settings {
-            rules: crate::request::RuleContext {
-                region: Some("au".parse().expect("a region")),
-                base_urls: None,
-            },
-            ignored: Vec::new(),
-            per_file_ignores: Vec::new(),
-            config_root: None,
-        };
+        let settings = Settings::with_region(Some("au"));
         let run = "# requests.get(BASE + '/messages', params={'apikey': old_key})\n".repeat(8000);
         let src = format!(
             "import requests\n{run}\ndef send(k):\n    params = {{\"apikey\": k}}\n    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n"
@@ -545,15 +537,7 @@ mod tests {
 
     #[test]
     fn the_fixed_text_is_held_once() {
-        let settings = Settings {
-            rules: crate::request::RuleContext {
-                region: Some("au".parse().expect("a region")),
-                base_urls: None,
-            },
-            ignored: Vec::new(),
-            per_file_ignores: Vec::new(),
-            config_root: None,
-        };
+        let settings = Settings::with_region(Some("au"));
         // The host moves, and a finding (the hard-coded key, now in the header) remains:
         // the last pass's report holds the fixed text.
         let src = "const r = fetch('https://api.whispir.com/messages?apikey=4c3b2a190f8e7d6c5b4a39281706f5e4');\n";

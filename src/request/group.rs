@@ -1536,15 +1536,7 @@ mod tests {
         code: RuleCode,
         region: Option<&str>,
     ) -> Vec<Option<Applicability>> {
-        let settings = crate::engine::Settings {
-            rules: RuleContext {
-                region: region.map(|r| r.parse().expect("a region")),
-                base_urls: None,
-            },
-            ignored: Vec::new(),
-            per_file_ignores: Vec::new(),
-            config_root: None,
-        };
+        let settings = crate::engine::Settings::with_region(region);
         let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
         let report = crate::engine::check_file(file, &settings).expect("findings");
         report
@@ -1588,15 +1580,7 @@ mod tests {
             fixes_of("a.py", &src, RuleCode::WM001, Some("au")),
             [None, None, Some(Applicability::Safe)]
         );
-        let settings = crate::engine::Settings {
-            rules: RuleContext {
-                region: Some("au".parse().expect("a region")),
-                base_urls: None,
-            },
-            ignored: Vec::new(),
-            per_file_ignores: Vec::new(),
-            config_root: None,
-        };
+        let settings = crate::engine::Settings::with_region(Some("au"));
         let file = SourceFile::new("a.py".into(), "a.py".into(), src.into_bytes());
         let report = crate::engine::check_file(file, &settings).expect("findings");
         let blocked = report
@@ -1641,15 +1625,7 @@ mod tests {
         // is its request's. Fixing that host alone left the key in the query of a regional
         // request (plain `fix --region au` did it).
         let src = "class A {\n    int f(int n) throws IOException {\n        StringBuilder sb = new StringBuilder(\"https://api.whispir.com/scenarios\");\n        sb.append(\"?first=\").append(n);\n        sb.append(\"&apikey=\").append(key);\n        return open(sb.toString()).getResponseCode();\n    }\n}\n";
-        let settings = crate::engine::Settings {
-            rules: RuleContext {
-                region: Some("au".parse().expect("a region")),
-                base_urls: None,
-            },
-            ignored: Vec::new(),
-            per_file_ignores: Vec::new(),
-            config_root: None,
-        };
+        let settings = crate::engine::Settings::with_region(Some("au"));
         let file = SourceFile::new("A.java".into(), "A.java".into(), src.as_bytes().to_vec());
         let report = crate::engine::check_file(file, &settings).expect("findings");
         let host = report

@@ -1,7 +1,7 @@
 //! The WM002 fix: the parameter leaves the query only in the same fix that adds the
 //! `x-api-key` header to the same request. Anything less is reported as a manual change.
 
-use super::place::{self, Placement, Request};
+use super::place::{self, Placement, Request, first_on_line};
 use super::query::{self, KeySource, Removal};
 use crate::detect::{ApiKeyParam, Facts, ParamShape};
 use crate::diagnostic::{Applicability, Edit, Fix, VariableUse};
@@ -1685,15 +1685,6 @@ fn comments_to_line_end(src: &[u8], tokens: &[Token], at: usize) -> Option<usize
         from = t.end();
     }
     spaces(&src[from..end]).then_some(end)
-}
-
-/// Only spaces before byte `at` on its line.
-pub(crate) fn first_on_line(src: &[u8], at: usize) -> bool {
-    src[..at]
-        .iter()
-        .rev()
-        .take_while(|&&b| b != b'\n')
-        .all(|&b| b == b' ' || b == b'\t')
 }
 
 /// The first token's start of the receiver chain that ends with the member at `member`

@@ -391,7 +391,7 @@ fn emptied_append_statement(
     let removed_from = edits.iter().map(|e| e.range.start).min()?;
     let removed_to = edits.iter().map(|e| e.range.end).max()?;
     let whole_rest = removed_from == whitespace_before(src, tokens[op].start())
-        && super::plan::first_on_line(src, tokens[receiver].start())
+        && super::place::first_on_line(src, tokens[receiver].start())
         && super::plan::rest_of_line_is_comment(src, removed_to);
     whole_rest.then(|| super::plan::line_with_break(src, tokens[receiver].start()))
 }

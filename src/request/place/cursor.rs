@@ -567,7 +567,8 @@ pub(super) fn ends_line(src: &[u8], tokens: &[Token], k: usize) -> bool {
         .all(|t| t.kind == TokKind::Newline || (t.kind == TokKind::Comment && t.end() <= end))
 }
 
-pub(super) fn first_on_line(src: &[u8], at: usize) -> bool {
+/// Only spaces or tabs before byte `at` on its line.
+pub(crate) fn first_on_line(src: &[u8], at: usize) -> bool {
     src[line_start(src, at)..at]
         .iter()
         .all(|b| matches!(b, b' ' | b'\t'))

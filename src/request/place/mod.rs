@@ -22,6 +22,7 @@ use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{Layout, Openers, token_at};
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::request::query::KeySource;
+pub(crate) use cursor::first_on_line;
 use cursor::{anchor, opening};
 use std::ops::Range;
 
