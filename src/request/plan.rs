@@ -227,6 +227,15 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 })),
         }
     });
+    let placed = placed.and_then(|placement| {
+        let anchor = through.as_ref().map_or(p.name.start, |v| v.use_at);
+        if placement.how == place::SENT_BY_STATEMENT && !header_in_sight(file, facts, anchor) {
+            return Err(
+                "the `x-api-key` the file sends is in another function, not in this request".into(),
+            );
+        }
+        Ok(placement)
+    });
     match placed {
         Ok(Placement {
             edits,
@@ -296,6 +305,24 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             key => manual(lang, &key.hint(), reason),
         },
     }
+}
+
+/// Whether an `x-api-key` of the file can belong to the request at byte `anchor`: one written
+/// at module level or in a function around the anchor, as the syntax tree shows. A placer
+/// that found the header in the request's statement (and so only drops the parameter) reads
+/// tokens, and a string the lexer does not know (Ruby's `%q(…#{k})`, whose `#` it takes for a comment) can
+/// stretch the statement it looks at into the next function: the key would be dropped with
+/// no header sent. True without a tree (the placer's answer stands).
+fn header_in_sight(file: &SourceFile, facts: &Facts, anchor: usize) -> bool {
+    let tree = facts
+        .tree
+        .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
+    let Some(tree) = tree else {
+        return true;
+    };
+    facts.x_api_key_at.iter().any(|&at| {
+        crate::lang::tree::enclosing_function(tree, at).is_none_or(|f| f.contains(&anchor))
+    })
 }
 
 /// A header entry inserted first in a one-line literal (`{ headers: {…}, params: {…} }`)

@@ -181,7 +181,7 @@ fn tag_request(req: &Request, el: &Element) -> Result<Placement, String> {
         return Err("the parameter is not in the `url` of its `<cfhttp>` tag".into());
     }
     if req.already_sent(whole(el)) {
-        return Ok(already("the request already sends `x-api-key`"));
+        return Ok(already(super::SENT_BY_STATEMENT));
     }
     if let Some(child) = url_key_parameter(src, req.tokens, whole(el)) {
         return Ok(child);
@@ -342,7 +342,7 @@ fn script_request(req: &Request, lit: usize) -> Result<Placement, String> {
     if called == "cfhttp" {
         let (body, last) = script_call(src, tokens, open).ok_or("unbalanced `cfhttp(…)` call")?;
         if super::cursor::sends_header(src, tokens, name..last + 1) {
-            return Ok(already("the request already sends `x-api-key`"));
+            return Ok(already(super::SENT_BY_STATEMENT));
         }
         let extent = tokens[name].start()..tokens[last].end();
         if let Some(child) = url_key_parameter(src, tokens, extent) {
@@ -408,7 +408,7 @@ fn script_request(req: &Request, lit: usize) -> Result<Placement, String> {
     }
     .ok_or("the `new http()` object is not created in this block; add the header where it is")?;
     if added_header(src, tokens, &obj) {
-        return Ok(already("the request already sends `x-api-key`"));
+        return Ok(already(super::SENT_BY_STATEMENT));
     }
     if let Some(child) = url_key_parameter(
         src,

@@ -218,7 +218,7 @@ pub(super) fn opening(req: &Request, entries: bool) -> Result<Result<usize, Plac
     }
     let (s, e) = logical_statement(req, lit);
     if sends_header(src, tokens, s..e + 1) {
-        return Ok(Err(already("the request already sends `x-api-key`")));
+        return Ok(Err(already(super::SENT_BY_STATEMENT)));
     }
     Ok(Ok(lit))
 }
@@ -540,7 +540,7 @@ pub(super) fn header_statement_after(
     let var_name = tokens[var].text(src);
     let indent = indent_of(src, tokens[first].start());
     if later_header(req, end, var_name, indent.len(), reset)? {
-        return Ok(already("the request already sends `x-api-key`"));
+        return Ok(already(super::SENT_BY_STATEMENT));
     }
     let var_name = String::from_utf8_lossy(var_name);
     Ok(Placement {

@@ -76,7 +76,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         end = next_end;
     }
     if req.already_sent(start..end) {
-        return Ok(already("the request already sends `x-api-key`"));
+        return Ok(already(super::SENT_BY_STATEMENT));
     }
     let mut at = line_end(src, req.at.start);
     if at > 0 && src[at - 1] == b'\r' {

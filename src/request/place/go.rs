@@ -660,7 +660,7 @@ fn new_request(req: &Request, name: usize, open: usize) -> Result<Placement, Str
     let var_name = tokens[var].text(src);
     let indent = indent_of(src, tokens[var].start());
     if later_header(req, close, var_name, indent.len(), b"Header")? {
-        return Ok(already("the request already sends `x-api-key`"));
+        return Ok(already(super::SENT_BY_STATEMENT));
     }
     let err_name = tokens[err].text(src);
     // `if err != nil { … }` right after: the header goes after it.

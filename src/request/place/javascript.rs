@@ -20,7 +20,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let lit = token_at(tokens, req.at.start).ok_or("the key is not in a literal")?;
     let region = statement(src, tokens, req.lang, lit);
     if req.already_sent(region) {
-        return Ok(already("the request already sends `x-api-key`"));
+        return Ok(already(super::SENT_BY_STATEMENT));
     }
     let q = req.quote();
     let entry = format!("{q}x-api-key{q}: {}", req.key.as_code(q));

@@ -45,7 +45,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     };
     let close = matching_close(src, tokens, request).ok_or("unbalanced JSON")?;
     if req.already_sent(tokens[request].start()..tokens[close].end()) {
-        return Ok(already("the request already sends `x-api-key`"));
+        return Ok(already(super::SENT_BY_STATEMENT));
     }
     let value = req.key.as_text().replace('\\', "\\\\").replace('"', "\\\"");
     let entry = format!("{{ \"key\": \"x-api-key\", \"value\": \"{value}\" }}");

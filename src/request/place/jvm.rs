@@ -246,7 +246,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         };
     }
     if sends_header(src, tokens, chain..end + 1) {
-        return Ok(already("the request already sends `x-api-key`"));
+        return Ok(already(super::SENT_BY_STATEMENT));
     }
     let header = format!(".header(\"x-api-key\", {})", req.key.as_code('"'));
     // One call per line: the header gets a line of its own.

@@ -64,6 +64,11 @@ pub(super) fn by_hand(code: &str, place: &str, why: String) -> String {
 pub(crate) const SETTING: &str =
     "this is a setting; the header must be added where the request is made";
 
+/// The `how` of a placement that adds nothing because the request's own statement (or the
+/// region the placer read as the request) already sends `x-api-key`: a claim read from
+/// tokens, which `plan` checks against the syntax tree.
+pub(crate) const SENT_BY_STATEMENT: &str = "the request already sends `x-api-key`";
+
 pub struct Placement {
     /// Empty when the request already sends `x-api-key`.
     pub edits: Vec<Edit>,

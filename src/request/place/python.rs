@@ -286,7 +286,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     }
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     if req.already_sent(tokens[name].start()..tokens[close].end()) {
-        return Ok(already("the request already sends `x-api-key`"));
+        return Ok(already(super::SENT_BY_STATEMENT));
     }
     let q = req.quote();
     let entry = format!("{q}x-api-key{q}: {}", req.key.as_code(q));

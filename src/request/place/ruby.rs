@@ -251,7 +251,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         indent.len(),
         b"initialize_http_header",
     )? {
-        return Ok(already("the request already sends `x-api-key`"));
+        return Ok(already(super::SENT_BY_STATEMENT));
     }
     let var_name = String::from_utf8_lossy(var_name);
     Ok(Placement {
@@ -495,5 +495,14 @@ mod tests {
             "def f(key)\n  HTTParty.get(<<~'URL'.strip)\n    https://api.au.whispir.com/m?apikey=#{key}\n  URL\nend\n",
         );
         assert!(!reason.contains("= key"), "{reason}");
+    }
+
+    #[test]
+    fn a_header_sent_by_another_method_does_not_let_the_key_go() {
+        // The lexer knows no `%q(…)`: it takes `#{key}))` for a comment, and the statement it
+        // reads runs on into the next method, whose `x-api-key` is not this request's.
+        let src = "def pq(key)\n  uri = URI.parse(%q(https://api.au.whispir.com/m?apikey=#{key}))\n  req = Net::HTTP::Get.new(uri)\n  Net::HTTP.start(uri.host, uri.port, use_ssl: true) { |h| h.request(req) }\nend\n\ndef other(key)\n  HTTParty.get('https://api.au.whispir.com/n', headers: { 'x-api-key' => key })\nend\n";
+        let reason = manual("a.rb", src);
+        assert!(reason.contains("in another function"), "{reason}");
     }
 }

@@ -12,7 +12,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let lit = token_at(tokens, req.at.start).ok_or("the key is not in a literal")?;
     let region = statement(src, tokens, req.lang, lit);
     if req.already_sent(region) {
-        return Ok(already("the request already sends `x-api-key`"));
+        return Ok(already(super::SENT_BY_STATEMENT));
     }
     let mut i = lit;
     // Out of `format!(…)` and any other wrapping call, to the method that takes the URL.
