@@ -897,17 +897,23 @@ fn template_reading(
         && matches!(p.shape, ParamShape::Url | ParamShape::Fragment)
         && lang_is_code(lang)
         && query::template_expr(lang, value).is_some();
-    // Spring's URI templates fill `{name}` from the call's arguments (see the JVM placer).
-    let uri_variable =
-        lang.request_style() == crate::lang::RequestStyle::Jvm && value.starts_with('{');
     // Kotlin interpolates `$name` in every string kind; its one escape, `\$`, is part of the
     // value, which `template_expr` already reads as text (and the grammar gives `$name` no
     // node of its own).
-    if !looks_interpolated || uri_variable || lang.name() == "kotlin" {
+    if !looks_interpolated || (lang.name() == "kotlin" && value.starts_with('$')) {
         return None;
     }
     let (src, tokens) = (&file.bytes[..], &facts.tokens[..]);
     let lit = || token_at(tokens, p.value.start).filter(|&t| tokens[t].kind == TokKind::Str);
+    // Spring's URI templates fill `{name}` from the call's arguments (see the JVM placer),
+    // also where the literal is held in a variable first: only a literal given straight to
+    // another call (`.url("…{key}")`, `URI.create("…{key}")`) is surely text.
+    if lang.request_style() == crate::lang::RequestStyle::Jvm
+        && value.starts_with('{')
+        && !lit().is_some_and(|l| argument_of_plain_call(src, tokens, l))
+    {
+        return None;
+    }
     let interpolated = if lang.name() == "rust" {
         // Only a macro's format string reads `{name}` (`format!`, `println!`, …).
         prev_significant(tokens, lit()?)
@@ -944,6 +950,40 @@ fn template_reading(
         value_kind: ValueKind::Placeholder,
         ..p.clone()
     }))
+}
+
+/// Calls of Spring (RestTemplate, WebClient/RestClient `.uri`, UriComponentsBuilder,
+/// UriTemplate) whose URL argument is a URI template, `{name}` filled from their arguments.
+const URI_TEMPLATE_CALLS: &[&[u8]] = &[
+    b"exchange",
+    b"getForObject",
+    b"getForEntity",
+    b"postForObject",
+    b"postForEntity",
+    b"postForLocation",
+    b"patchForObject",
+    b"put",
+    b"delete",
+    b"headForHeaders",
+    b"optionsForAllow",
+    b"execute",
+    b"uri",
+    b"fromUriString",
+    b"fromHttpUrl",
+    b"fromPath",
+    b"UriTemplate",
+    b"expand",
+    b"buildAndExpand",
+];
+
+/// The literal `lit` is an argument of a call that takes no URI template
+/// (`.url("…")`, `URI.create("…")`, `new URL("…")`).
+fn argument_of_plain_call(src: &[u8], tokens: &[Token], lit: usize) -> bool {
+    enclosing_open(src, tokens, lit)
+        .filter(|&o| tokens[o].is_punct(src, "("))
+        .and_then(|o| prev_significant(tokens, o))
+        .filter(|&c| tokens[c].kind == TokKind::Ident)
+        .is_some_and(|c| !URI_TEMPLATE_CALLS.contains(&tokens[c].text(src)))
 }
 
 /// A Python string that `.format` may fill: `Some(None)` when it is formatted in place

@@ -2007,6 +2007,16 @@ interface Api {
             "class A {\n    Request a(String key) {\n        return new Request.Builder()\n            .url(\"https://api.au.whispir.com/m?apikey=${key}\")\n            .build();\n    }\n}\n",
         );
         assert!(out.contains(".header(\"x-api-key\", \"${key}\")"), "{out}");
+        // `{apiKey}` given straight to a call that takes no URI template is text too, in Java
+        // and in Kotlin: no variable `apiKey` exists.
+        let java = safe(
+            "A.java",
+            "class A {\n    Request a(String k) {\n        return new Request.Builder()\n            .url(\"https://api.au.whispir.com/m?apikey={apiKey}\")\n            .build();\n    }\n}\n",
+        );
+        assert!(
+            java.contains(".header(\"x-api-key\", \"{apiKey}\")"),
+            "{java}"
+        );
         // Kotlin reads `$key` in both string kinds, and `\$key` is its text.
         let kotlin = |url: &str| {
             safe(
@@ -2023,6 +2033,10 @@ interface Api {
         assert!(
             kotlin("\"https://api.au.whispir.com/m?apikey=\\$key\"")
                 .contains(".header(\"x-api-key\", \"\\$key\")")
+        );
+        assert!(
+            kotlin("\"https://api.au.whispir.com/m?apikey={apiKey}\"")
+                .contains(".header(\"x-api-key\", \"{apiKey}\")")
         );
     }
 }
