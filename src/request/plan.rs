@@ -893,6 +893,18 @@ fn template_reading(
     p: &ApiKeyParam,
 ) -> Option<TemplateReading> {
     let value = std::str::from_utf8(&file.bytes[p.value.clone()]).ok()?;
+    // Kotlin's raw string knows no escapes: `"""…\$key"""` is a backslash and then the value of
+    // `key`, neither the text `$key` nor the key alone.
+    if lang.name() == "kotlin"
+        && matches!(p.shape, ParamShape::Url | ParamShape::Fragment)
+        && value.starts_with("\\$")
+        && token_at(&facts.tokens, p.value.start)
+            .is_some_and(|t| file.bytes[facts.tokens[t].start()..].starts_with(b"\"\"\""))
+    {
+        return Some(TemplateReading::Unsure(format!(
+            "in a raw string `{value}` is a backslash followed by a template; write the header's value by hand"
+        )));
+    }
     let looks_interpolated = p.value_kind == ValueKind::Interpolated
         && matches!(p.shape, ParamShape::Url | ParamShape::Fragment)
         && lang_is_code(lang)

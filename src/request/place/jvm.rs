@@ -2034,6 +2034,9 @@ interface Api {
             kotlin("\"https://api.au.whispir.com/m?apikey=\\$key\"")
                 .contains(".header(\"x-api-key\", \"\\$key\")")
         );
+        // In a raw string the backslash is text and `$key` still reads the variable.
+        let raw = "fun a(key: String): Request = Request.Builder()\n    .url(\"\"\"https://api.au.whispir.com/m?apikey=\\$key\"\"\")\n    .build()\n";
+        assert!(manual("a.kt", raw).contains("backslash"));
         assert!(
             kotlin("\"https://api.au.whispir.com/m?apikey={apiKey}\"")
                 .contains(".header(\"x-api-key\", \"{apiKey}\")")
