@@ -110,6 +110,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             through: None,
         };
     }
+    let file_name = file.file_name();
     let req = Request {
         src,
         tokens: &facts.tokens,
@@ -121,6 +122,8 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         x_api_key_at: &facts.x_api_key_at,
         openers: &facts.openers,
         layout: &facts.layout,
+        tree: &facts.tree,
+        file_name: &file_name,
     };
     // Where the URL is first stored in a variable, the request is where the variable is used.
     let mut through = None;
@@ -1607,6 +1610,7 @@ fn query_collection_entry(
         .trim()
         .to_string();
     let key_source = KeySource::Expr(value.clone());
+    let file_name = file.file_name();
     let req = Request {
         src,
         tokens,
@@ -1618,6 +1622,8 @@ fn query_collection_entry(
         x_api_key_at: &facts.x_api_key_at,
         openers: &facts.openers,
         layout: &facts.layout,
+        tree: &facts.tree,
+        file_name: &file_name,
     };
     let placement = place::place(&req).ok()?;
     let mut edits = placement.edits;

@@ -12,6 +12,9 @@ use crate::lang::{TokKind, Token};
 
 const JS_DATA_METHODS: [&str; 3] = ["post", "put", "patch"];
 
+/// An axios instance's request methods that take the URL first.
+const AXIOS_METHODS: [&str; 7] = ["get", "delete", "head", "options", "post", "put", "patch"];
+
 const URL_KEYS: [&str; 6] = ["url", "uri", "path", "href", "baseurl", "endpoint"];
 
 /// fetch/axios/got/request/jQuery: the options object of the same call gets `headers`.
@@ -103,7 +106,18 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     {
         return sent;
     }
-    let receiver = if instance.is_some() {
+    // `client.post(…)` on a name declared `client: AxiosInstance`, or `axios.create(…)` in scope.
+    let declared = receiver_tok
+        .filter(|_| instance.is_none() && receiver.as_deref() != Some("axios"))
+        .filter(|_| AXIOS_METHODS.contains(&callee.as_str()))
+        .and_then(|r| declared_axios(req, r));
+    if let Some(DeclaredAxios::Created(Some(at))) = declared
+        && let Some(options) = token_at(tokens, at)
+        && let Some(sent) = instance_header(req, options)
+    {
+        return sent;
+    }
+    let receiver = if instance.is_some() || declared.is_some() {
         Some("axios".to_string())
     } else {
         receiver
@@ -111,7 +125,8 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let args = arguments(src, tokens, open);
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
     if let Some(r) = receiver_tok
-        .filter(|_| instance.is_none() && SUPERAGENT_METHODS.contains(&callee.as_str()))
+        .filter(|_| receiver.as_deref() != Some("axios"))
+        .filter(|_| SUPERAGENT_METHODS.contains(&callee.as_str()))
         .filter(|&r| is_superagent(src, tokens, req.layout(), r))
     {
         return superagent_header(req, &callee, tokens[r].text(src), &args, close);
@@ -339,6 +354,290 @@ fn axios_instance(src: &[u8], tokens: &[Token], layout: &Layout, receiver: usize
         }
     }
     found
+}
+
+/// What the syntax tree says about the receiver of `client.post(…)`: an axios instance by its
+/// declaration, found the way the language resolves the name (the nearest scope wins, so a
+/// shadowing name is not mistaken for it).
+enum DeclaredAxios {
+    /// A parameter, local or class field typed `AxiosInstance`: its defaults are not known.
+    Typed,
+    /// A local assigned `axios.create(…)` and nothing else: the byte where its options object
+    /// starts, when they are written as one.
+    Created(Option<usize>),
+}
+
+/// The receiver at token `receiver` (`client` in `client.post(…)` or `this.client.post(…)`)
+/// as [`DeclaredAxios`]; `None` when its declaration says nothing of axios (untyped
+/// JavaScript parameters stay unknown) or the file has no syntax tree.
+///
+/// Declarations are looked for among the places the file writes the name (the token index),
+/// not by reading every statement of every scope: a file of thousands of requests on one
+/// client asks once per request.
+fn declared_axios(req: &Request, receiver: usize) -> Option<DeclaredAxios> {
+    let tree = req.tree()?;
+    let (src, span) = (req.src, req.tokens[receiver].span());
+    let name = &src[span.clone()];
+    let node = tree
+        .root_node()
+        .descendant_for_byte_range(span.start, span.end)?;
+    let written = name_nodes(req, tree, name)?;
+    let typed = |annotation: Option<tree_sitter::Node>| {
+        annotation.is_some_and(|t| is_axios_instance_type(t, src))
+            && axios_instance_type_is_axios(req, tree)
+    };
+    let parent = node.parent()?;
+    if parent.kind() == "member_expression" && parent.child_by_field_name("property") == Some(node)
+    {
+        // `this.client`: the class's field; another object's member is not followed.
+        let on_this = parent
+            .child_by_field_name("object")
+            .is_some_and(|o| o.kind() == "this");
+        return (on_this && typed(field_type(node, &written, src)?))
+            .then_some(DeclaredAxios::Typed);
+    }
+    if node.kind() != "identifier" {
+        return None;
+    }
+    let declarations: Vec<(tree_sitter::Node, Binding)> =
+        written.iter().filter_map(|&n| declaration_of(n)).collect();
+    let binding = std::iter::successors(node.parent(), |s| s.parent()).find_map(|s| {
+        declarations
+            .iter()
+            .find(|(scope, _)| *scope == s)
+            .map(|(_, b)| b)
+    })?;
+    match *binding {
+        Binding::Parameter(p) => {
+            typed(p.child_by_field_name("type")).then_some(DeclaredAxios::Typed)
+        }
+        Binding::Variable { declarator, scope } => {
+            if typed(declarator.child_by_field_name("type")) {
+                return Some(DeclaredAxios::Typed);
+            }
+            let options = axios_create_options(declarator.child_by_field_name("value")?, src)?;
+            // Assigned again (a `const` too: that throws, and the code is wrong): what the
+            // local holds at the call is unknown.
+            let reassigned = written.iter().any(|n| {
+                scope.byte_range().contains(&n.start_byte())
+                    && n.parent().is_some_and(|a| {
+                        matches!(
+                            a.kind(),
+                            "assignment_expression" | "augmented_assignment_expression"
+                        ) && a.child_by_field_name("left") == Some(*n)
+                    })
+            });
+            (!reassigned).then_some(DeclaredAxios::Created(options))
+        }
+        Binding::Other => None,
+    }
+}
+
+/// The syntax nodes of the identifiers written `name`, in file order; `None` when the file
+/// writes it more often than the fixer reads (nothing about the name is proved then).
+fn name_nodes<'t>(
+    req: &Request,
+    tree: &'t tree_sitter::Tree,
+    name: &[u8],
+) -> Option<Vec<tree_sitter::Node<'t>>> {
+    let (src, tokens) = (req.src, req.tokens);
+    let at: Vec<usize> = std::iter::once(0)
+        .filter(|_| tokens.first().is_some_and(|t| t.text(src) == name))
+        .chain(req.layout().uses_after(name, 0))
+        .take(INSTANCE_USES_READ + 1)
+        .collect();
+    if at.len() > INSTANCE_USES_READ {
+        return None;
+    }
+    let root = tree.root_node();
+    Some(
+        at.into_iter()
+            .filter_map(|j| root.descendant_for_byte_range(tokens[j].start(), tokens[j].end()))
+            .collect(),
+    )
+}
+
+/// What a declaration binds, as [`declaration_of`] reads it.
+#[derive(Clone, Copy)]
+enum Binding<'t> {
+    /// A function's parameter written as a plain name (`required_parameter` in TypeScript).
+    Parameter(tree_sitter::Node<'t>),
+    /// `const`/`let`/`var` of a plain name: the declarator and the block it is declared in.
+    Variable {
+        declarator: tree_sitter::Node<'t>,
+        scope: tree_sitter::Node<'t>,
+    },
+    /// Anything else that binds the name (a destructured or untyped JavaScript parameter, a
+    /// `catch` or loop variable, a function or class of that name).
+    Other,
+}
+
+/// When the identifier `n` declares its name: the scope the declaration holds in (the node
+/// a use must be inside to read it) and what it binds. `None` for a use.
+fn declaration_of(n: tree_sitter::Node) -> Option<(tree_sitter::Node, Binding)> {
+    // Out of destructuring patterns; a default value or a property key binds nothing.
+    let mut pattern = n;
+    let mut plain = true;
+    loop {
+        let parent = pattern.parent()?;
+        let inside = match parent.kind() {
+            "object_pattern" | "array_pattern" | "rest_pattern" => true,
+            "pair_pattern" => parent.child_by_field_name("value") == Some(pattern),
+            "assignment_pattern" | "object_assignment_pattern" => {
+                parent.child_by_field_name("left") == Some(pattern)
+            }
+            _ => false,
+        };
+        if !inside {
+            break;
+        }
+        plain = false;
+        pattern = parent;
+    }
+    let parent = pattern.parent()?;
+    let in_field = |f: &str| parent.child_by_field_name(f) == Some(pattern);
+    let plain = plain && n.kind() == "identifier";
+    match parent.kind() {
+        "variable_declarator" if in_field("name") => {
+            let mut scope = parent.parent()?.parent()?;
+            if scope.kind() == "export_statement" {
+                scope = scope.parent()?;
+            }
+            let binding = if plain {
+                Binding::Variable {
+                    declarator: parent,
+                    scope,
+                }
+            } else {
+                Binding::Other
+            };
+            Some((scope, binding))
+        }
+        "required_parameter" | "optional_parameter" if in_field("pattern") => {
+            let function = parent.parent()?.parent()?;
+            let binding = if plain {
+                Binding::Parameter(parent)
+            } else {
+                Binding::Other
+            };
+            Some((function, binding))
+        }
+        // JavaScript's parameters carry no type.
+        "formal_parameters" => Some((parent.parent()?, Binding::Other)),
+        "arrow_function" | "catch_clause" if in_field("parameter") => {
+            Some((parent, Binding::Other))
+        }
+        "for_in_statement" if in_field("left") => Some((parent, Binding::Other)),
+        "function_declaration" | "class_declaration" if in_field("name") => {
+            Some((parent.parent()?, Binding::Other))
+        }
+        _ => None,
+    }
+}
+
+/// The type annotation of the field at `member` (`this.client`) as the class around it
+/// declares it, among the places `written` the file writes the name: a field declaration
+/// (`private client: AxiosInstance;`) or a constructor's parameter property
+/// (`constructor(private readonly client: AxiosInstance)`). `None` when the class does not
+/// declare it; `Some(None)` when it does without a type.
+fn field_type<'t>(
+    member: tree_sitter::Node<'t>,
+    written: &[tree_sitter::Node<'t>],
+    src: &[u8],
+) -> Option<Option<tree_sitter::Node<'t>>> {
+    let class = std::iter::successors(member.parent(), |c| c.parent()).find(|c| {
+        matches!(
+            c.kind(),
+            "class_declaration" | "class" | "abstract_class_declaration"
+        )
+    })?;
+    let body = class.child_by_field_name("body")?;
+    written.iter().find_map(|n| {
+        let parent = n.parent()?;
+        match parent.kind() {
+            "public_field_definition"
+                if parent.child_by_field_name("name") == Some(*n)
+                    && parent.parent() == Some(body) =>
+            {
+                Some(parent.child_by_field_name("type"))
+            }
+            "required_parameter" if parent.child_by_field_name("pattern") == Some(*n) => {
+                // A parameter property: a modifier makes the parameter a field too.
+                let property = (0..parent.child_count())
+                    .filter_map(|k| parent.child(k))
+                    .any(|c| matches!(c.kind(), "accessibility_modifier" | "readonly"));
+                let constructor = parent.parent()?.parent()?;
+                let of_this_class = constructor.kind() == "method_definition"
+                    && constructor
+                        .child_by_field_name("name")
+                        .is_some_and(|m| &src[m.byte_range()] == b"constructor")
+                    && constructor.parent() == Some(body);
+                (property && of_this_class).then(|| parent.child_by_field_name("type"))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// `: AxiosInstance` or `: axios.AxiosInstance`.
+fn is_axios_instance_type(annotation: tree_sitter::Node, src: &[u8]) -> bool {
+    let written: Vec<u8> = src[annotation.byte_range()]
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace() && *b != b':')
+        .collect();
+    written == b"AxiosInstance" || written == b"axios.AxiosInstance"
+}
+
+/// The file's `AxiosInstance` is axios's: not imported from another module, nor declared by
+/// the file itself (read where the file writes the name, as for the receiver).
+fn axios_instance_type_is_axios(req: &Request, tree: &tree_sitter::Tree) -> bool {
+    let src = req.src;
+    let Some(written) = name_nodes(req, tree, b"AxiosInstance") else {
+        return false;
+    };
+    written.iter().all(|n| {
+        let import = std::iter::successors(n.parent(), |p| p.parent())
+            .find(|p| p.kind() == "import_statement");
+        if let Some(import) = import {
+            return import.child_by_field_name("source").is_some_and(|s| {
+                let quoted = &src[s.byte_range()];
+                quoted.get(1..quoted.len().saturating_sub(1)) == Some(b"axios".as_slice())
+            });
+        }
+        !n.parent().is_some_and(|d| {
+            matches!(
+                d.kind(),
+                "interface_declaration" | "type_alias_declaration" | "class_declaration"
+            ) && d.child_by_field_name("name") == Some(*n)
+        })
+    })
+}
+
+/// `axios.create(…)`: `Some` with where its options object starts when they are written as
+/// one (`Some(None)` for `axios.create()` or options from a variable); `None` for any other
+/// value.
+fn axios_create_options(value: tree_sitter::Node, src: &[u8]) -> Option<Option<usize>> {
+    let text = |n: tree_sitter::Node| &src[n.byte_range()];
+    let callee = value
+        .child_by_field_name("function")
+        .filter(|_| value.kind() == "call_expression")?;
+    let is_create = callee.kind() == "member_expression"
+        && callee
+            .child_by_field_name("object")
+            .is_some_and(|o| text(o) == b"axios")
+        && callee
+            .child_by_field_name("property")
+            .is_some_and(|p| text(p) == b"create");
+    if !is_create {
+        return None;
+    }
+    let first = value.child_by_field_name("arguments")?.named_child(0);
+    Some(
+        first
+            .filter(|a| a.kind() == "object")
+            .map(|a| a.start_byte()),
+    )
 }
 
 /// How many uses of a name are read to tell whether it holds one axios instance.
@@ -808,6 +1107,74 @@ mod tests {
         // The name is assigned twice: which instance sends is unknown.
         let twice = src.replace("function f", "api = makeClient();\nfunction f");
         assert!(manual("a.js", &twice).contains("`post(…)` on something other than axios"));
+    }
+
+    #[test]
+    fn a_client_declared_as_an_axios_instance_takes_axios_config() {
+        // A typed parameter: the config is `post`'s third argument, `get`'s second.
+        let param = "import { AxiosInstance } from 'axios';\nasync function f(client: AxiosInstance, body: object) {\n  return client.post(`https://api.au.whispir.com/m?apikey=${process.env.K}`, body);\n}\n";
+        assert_eq!(
+            safe("a.ts", param),
+            param.replace(
+                "`https://api.au.whispir.com/m?apikey=${process.env.K}`, body)",
+                "'https://api.au.whispir.com/m', body, { headers: { 'x-api-key': process.env.K } })"
+            )
+        );
+        let namespaced = "function f(client: axios.AxiosInstance, k: string) {\n  return client.get('https://api.au.whispir.com/m?apikey=' + k, { timeout: 5 });\n}\n";
+        assert_eq!(
+            safe("a.ts", namespaced),
+            "function f(client: axios.AxiosInstance, k: string) {\n  return client.get('https://api.au.whispir.com/m', { headers: { 'x-api-key': k }, timeout: 5 });\n}\n"
+        );
+        // A typed local, and a local assigned `axios.create(…)` (in JavaScript too).
+        let local = "function f(k) {\n  const client = axios.create();\n  return client.delete('https://api.au.whispir.com/m/1?apikey=' + k);\n}\n";
+        assert_eq!(
+            safe("a.js", local),
+            local.replace("1?apikey=' + k)", "1', { headers: { 'x-api-key': k } })")
+        );
+        let typed_local = "function f(k: string) {\n  const client: AxiosInstance = makeClient();\n  return client.delete('https://api.au.whispir.com/m/1?apikey=' + k);\n}\n";
+        assert!(safe("a.ts", typed_local).contains("{ headers: { 'x-api-key': k } }"));
+        // A field: declared with its type, or a constructor's parameter property.
+        for class in [
+            "class C {\n  private http: AxiosInstance;\n  constructor(private key: string) { this.http = make(); }\n  send(b: object) {\n    return this.http.put(`https://api.au.whispir.com/m?apikey=${this.key}`, b);\n  }\n}\n",
+            "class C {\n  constructor(private readonly http: AxiosInstance, private key: string) {}\n  send(b: object) {\n    return this.http.put(`https://api.au.whispir.com/m?apikey=${this.key}`, b);\n  }\n}\n",
+            "class C {\n  constructor(readonly http: AxiosInstance, readonly key: string) {}\n  send(b: object) {\n    return this.http.put(`https://api.au.whispir.com/m?apikey=${this.key}`, b);\n  }\n}\n",
+        ] {
+            assert!(
+                safe("a.ts", class).contains(
+                    "this.http.put('https://api.au.whispir.com/m', b, { headers: { 'x-api-key': this.key } })"
+                ),
+                "{class}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_client_not_proved_an_axios_instance_stays_manual() {
+        let not_axios = "`post(…)` on something other than axios";
+        // Untyped JavaScript.
+        let untyped = "async function f(client, body) {\n  return client.post(`https://api.au.whispir.com/m?apikey=${process.env.K}`, body);\n}\n";
+        assert!(manual("a.js", untyped).contains(not_axios));
+        // The typed parameter is shadowed by a local of the same name.
+        let shadowed = "function f(client: AxiosInstance, k: string) {\n  {\n    const client = other();\n    return client.post('https://api.au.whispir.com/m?apikey=' + k, {});\n  }\n}\n";
+        assert!(manual("a.ts", shadowed).contains(not_axios));
+        // An `AxiosInstance` of the project's own, not axios's.
+        let own = "import { AxiosInstance } from './http';\nfunction f(client: AxiosInstance, k: string) {\n  return client.post('https://api.au.whispir.com/m?apikey=' + k, {});\n}\n";
+        assert!(manual("a.ts", own).contains(not_axios));
+        // `let` reassigned after `axios.create()`: what it holds at the call is unknown.
+        let reassigned = "function f(k) {\n  let client = axios.create();\n  client = other;\n  return client.post('https://api.au.whispir.com/m?apikey=' + k, {});\n}\n";
+        assert!(manual("a.js", reassigned).contains(not_axios));
+        // A field the class does not declare with the type.
+        let untyped_field = "class C {\n  constructor(private http: Client, private key: string) {}\n  send() {\n    return this.http.post(`https://api.au.whispir.com/m?apikey=${this.key}`, {});\n  }\n}\n";
+        assert!(manual("a.ts", untyped_field).contains(not_axios));
+        // Another object's member.
+        let member = "function f(o: { client: AxiosInstance }, k: string) {\n  return o.client.post('https://api.au.whispir.com/m?apikey=' + k, {});\n}\n";
+        assert!(manual("a.ts", member).contains(not_axios));
+    }
+
+    #[test]
+    fn a_local_axios_instance_that_sends_the_key_only_loses_the_parameter() {
+        let src = "function f(k) {\n  const client = axios.create({ headers: { 'x-api-key': k } });\n  return client.post('https://api.au.whispir.com/m?apikey=' + k, {});\n}\n";
+        assert_eq!(safe("a.js", src), src.replace("m?apikey=' + k", "m'"));
     }
 
     #[test]

@@ -96,6 +96,10 @@ pub struct Request<'a> {
     pub openers: &'a std::sync::OnceLock<Openers>,
     /// The file's lines and identifiers, shared likewise (see `Facts::layout`).
     pub layout: &'a std::sync::OnceLock<Layout>,
+    /// The file's syntax tree, parsed when a placer first asks (see `Facts::tree`).
+    pub tree: &'a std::sync::OnceLock<Option<tree_sitter::Tree>>,
+    /// The file's name, which picks its grammar (`.ts` or `.tsx`).
+    pub file_name: &'a str,
 }
 
 impl Request<'_> {
@@ -109,6 +113,13 @@ impl Request<'_> {
     pub(super) fn layout(&self) -> &Layout {
         self.layout
             .get_or_init(|| Layout::of_file(self.src, self.tokens))
+    }
+
+    /// The file's syntax tree; `None` without a grammar or when the file is too large.
+    pub(super) fn tree(&self) -> Option<&tree_sitter::Tree> {
+        self.tree
+            .get_or_init(|| crate::lang::tree::parse(self.file_name, self.src))
+            .as_ref()
     }
 
     /// Whether `region` says `x-api-key`: a binary search, as one giant request may hold

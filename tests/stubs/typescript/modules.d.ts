@@ -12,7 +12,8 @@ declare module 'axios' {
     url?: string;
     method?: string;
     baseURL?: string;
-    headers?: Record<string, AxiosHeaderValue>;
+    // As axios's RawAxiosRequestHeaders: each header optional, so `process.env.KEY` fits.
+    headers?: Partial<Record<string, AxiosHeaderValue>>;
     params?: any;
     data?: D;
     timeout?: number;
@@ -28,6 +29,8 @@ declare module 'axios' {
     request<T = any>(config: AxiosRequestConfig): Promise<AxiosResponse<T>>;
     get<T = any>(url: string, config?: AxiosRequestConfig): Promise<AxiosResponse<T>>;
     delete<T = any>(url: string, config?: AxiosRequestConfig): Promise<AxiosResponse<T>>;
+    head<T = any>(url: string, config?: AxiosRequestConfig): Promise<AxiosResponse<T>>;
+    options<T = any>(url: string, config?: AxiosRequestConfig): Promise<AxiosResponse<T>>;
     post<T = any>(url: string, data?: any, config?: AxiosRequestConfig): Promise<AxiosResponse<T>>;
     put<T = any>(url: string, data?: any, config?: AxiosRequestConfig): Promise<AxiosResponse<T>>;
     patch<T = any>(url: string, data?: any, config?: AxiosRequestConfig): Promise<AxiosResponse<T>>;
