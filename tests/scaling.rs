@@ -187,6 +187,24 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "n requests on typed axios clients, each in its own function",
+        file: "clients.ts",
+        n: 500,
+        make: |n| {
+            // Each request looks up its receiver's declaration: not through the whole file.
+            let functions: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "async function f{i}(client: AxiosInstance, k: string) {{\n  return client.post(`https://api.whispir.com/m{i}?apikey=${{k}}`, {{}});\n}}\n"
+                    )
+                })
+                .collect();
+            format!("import {{ AxiosInstance }} from 'axios';\n{functions}")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "n base URL constants, each read by its own request",
         file: "bases.js",
         n: 300,

@@ -68,6 +68,8 @@ pub struct Layout {
     next_outdented: Vec<u32>,
     /// Each identifier's tokens, in order.
     idents: std::collections::HashMap<Box<[u8]>, Vec<u32>>,
+    /// The quote most of the file's strings open with (`'` on a tie), for new strings.
+    usual_quote: char,
 }
 
 impl Layout {
@@ -76,7 +78,15 @@ impl Layout {
         let mut idents: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
         // Each byte is looked at once: a minified file is one long line of tokens.
         let (mut line_start, mut scanned, mut seen_on_line) = (0, 0, false);
+        let (mut double, mut single) = (0usize, 0usize);
         for (j, t) in tokens.iter().enumerate() {
+            if t.kind == TokKind::Str {
+                match src[t.start()] {
+                    b'"' => double += 1,
+                    b'\'' => single += 1,
+                    _ => {}
+                }
+            }
             if let Some(nl) = memchr::memrchr(b'\n', &src[scanned..t.start()]) {
                 line_start = scanned + nl + 1;
                 seen_on_line = false;
@@ -118,7 +128,13 @@ impl Layout {
             heads,
             next_outdented,
             idents,
+            usual_quote: if double > single { '"' } else { '\'' },
         }
+    }
+
+    /// The quote most of the file's strings open with (`'` on a tie).
+    pub fn usual_quote(&self) -> char {
+        self.usual_quote
     }
 
     /// The first token after token `after` that starts a line indented less than `indent`.

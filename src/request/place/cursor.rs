@@ -454,15 +454,7 @@ pub(super) fn style_quote(req: &Request, lit: usize) -> char {
     if !interpolated {
         return req.quote();
     }
-    let (mut double, mut single) = (0, 0);
-    for t in req.tokens.iter().filter(|t| t.kind == TokKind::Str) {
-        match req.src[t.start()] {
-            b'"' => double += 1,
-            b'\'' => single += 1,
-            _ => {}
-        }
-    }
-    if double > single { '"' } else { '\'' }
+    req.layout().usual_quote()
 }
 
 /// The statement around the call named at `name` ends at token `last` (no `.next()` on a
