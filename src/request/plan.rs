@@ -43,7 +43,9 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     };
     let removal = match p.shape {
         ParamShape::SecurityScheme => return security_scheme(src, p),
-        ParamShape::Url | ParamShape::Fragment => query::remove_param(src, &facts.tokens, lang, p),
+        ParamShape::Url | ParamShape::Fragment => {
+            query::remove_param(src, &facts.tokens, &facts.layout, lang, p)
+        }
         // ColdFusion's `type="url"` parameters turn into the header parameter themselves.
         ParamShape::Builder if lang.request_style() == crate::lang::RequestStyle::ColdFusion => {
             place::url_param(src, &facts.tokens, p, &facts.x_api_key_at)

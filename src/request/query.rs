@@ -8,7 +8,7 @@
 use crate::detect::ApiKeyParam;
 use crate::diagnostic::Edit;
 use crate::lang::tokens::{
-    arguments, enclosing_open, matching_close, next_significant, prev_significant, token_at,
+    Layout, arguments, enclosing_open, matching_close, next_significant, prev_significant, token_at,
 };
 use crate::lang::{HintKey, Language, TokKind, Token};
 use crate::secrets::ValueKind;
@@ -143,9 +143,11 @@ pub(crate) fn in_curl_string(src: &[u8], tokens: &[Token], at: usize) -> bool {
 
 /// Edits that remove `p` from the URL text it sits in, and where its value comes from.
 /// `Err` explains why the removal is not safe (the caller reports it as manual).
+/// `layout` is the file's (`Facts::layout`), built when first needed.
 pub fn remove_param(
     src: &[u8],
     tokens: &[Token],
+    layout: &std::sync::OnceLock<Layout>,
     lang: &dyn Language,
     p: &ApiKeyParam,
 ) -> Result<Removal, String> {
@@ -285,7 +287,7 @@ pub fn remove_param(
     } else if let Some(lit) = literal
         && p.value_kind == ValueKind::Interpolated
         && lang_has_code(lang)
-        && let Some(plain) = plain_literal(src, tokens, lang, lit, &edits[0].range)
+        && let Some(plain) = plain_literal(src, tokens, layout, lang, lit, &edits[0].range)
     {
         edits.extend(plain);
     }
@@ -868,6 +870,7 @@ fn quoted_template(
     tokens: &[Token],
     lit: usize,
     removed: &Range<usize>,
+    usual_quote: char,
 ) -> Option<Vec<Edit>> {
     let t = &tokens[lit];
     let content = t.content();
@@ -889,17 +892,8 @@ fn quoted_template(
     {
         return None;
     }
-    let count = |q: u8| {
-        tokens
-            .iter()
-            .filter(|t| t.kind == TokKind::Str && src[t.start()] == q)
-            .count()
-    };
-    let preferred = if count(b'"') > count(b'\'') {
-        b'"'
-    } else {
-        b'\''
-    };
+    // Counted once per file (`Layout`): a file of thousands of such requests asks each time.
+    let preferred = usual_quote as u8;
     let other = if preferred == b'"' { b'\'' } else { b'"' };
     let quote = [preferred, other].into_iter().find(|q| !kept.contains(q))?;
     let quote = char::from(quote).to_string();
@@ -916,6 +910,7 @@ fn quoted_template(
 fn plain_literal(
     src: &[u8],
     tokens: &[Token],
+    layout: &std::sync::OnceLock<Layout>,
     lang: &dyn Language,
     lit: usize,
     removed: &Range<usize>,
@@ -925,7 +920,10 @@ fn plain_literal(
         return None;
     }
     if lang.request_style() == crate::lang::RequestStyle::JavaScript {
-        return quoted_template(src, tokens, lit, removed);
+        let usual_quote = layout
+            .get_or_init(|| Layout::of_file(src, tokens))
+            .usual_quote();
+        return quoted_template(src, tokens, lit, removed, usual_quote);
     }
     let mut edits = unescaped(
         src,
@@ -1347,9 +1345,15 @@ mod tests {
         let lang = crate::lang::for_file_name(name);
         let facts = crate::detect::analyze(&file, lang);
         assert_eq!(facts.params.len(), 1, "one parameter in {src}");
-        let mut edits = remove_param(src.as_bytes(), &facts.tokens, lang, &facts.params[0])
-            .unwrap_or_else(|e| panic!("{e}"))
-            .edits;
+        let mut edits = remove_param(
+            src.as_bytes(),
+            &facts.tokens,
+            &facts.layout,
+            lang,
+            &facts.params[0],
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .edits;
         edits.sort_by_key(|e| e.range.start);
         let mut out = src.to_string();
         for e in edits.iter().rev() {
@@ -1455,9 +1459,15 @@ mod tests {
                 crate::source::SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
             let lang = crate::lang::for_file_name(name);
             let facts = crate::detect::analyze(&file, lang);
-            remove_param(&file.bytes, &facts.tokens, lang, &facts.params[0])
-                .err()
-                .unwrap_or_else(|| panic!("removed: {src}"))
+            remove_param(
+                &file.bytes,
+                &facts.tokens,
+                &facts.layout,
+                lang,
+                &facts.params[0],
+            )
+            .err()
+            .unwrap_or_else(|| panic!("removed: {src}"))
         };
         for (name, src, binding) in [
             (
@@ -1525,9 +1535,15 @@ mod tests {
             );
             let lang = crate::lang::for_file_name("A.cs");
             let facts = crate::detect::analyze(&file, lang);
-            let why = remove_param(&file.bytes, &facts.tokens, lang, &facts.params[0])
-                .err()
-                .unwrap_or_else(|| panic!("removed: {args}"));
+            let why = remove_param(
+                &file.bytes,
+                &facts.tokens,
+                &facts.layout,
+                lang,
+                &facts.params[0],
+            )
+            .err()
+            .unwrap_or_else(|| panic!("removed: {args}"));
             assert!(why.contains("formatted on its own"), "{why}");
         }
     }
@@ -1731,7 +1747,13 @@ mod tests {
                 crate::source::SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
             let lang = crate::lang::for_file_name(name);
             let facts = crate::detect::analyze(&file, lang);
-            let removal = remove_param(src.as_bytes(), &facts.tokens, lang, &facts.params[0]);
+            let removal = remove_param(
+                src.as_bytes(),
+                &facts.tokens,
+                &facts.layout,
+                lang,
+                &facts.params[0],
+            );
             assert_eq!(
                 removal.ok().map(|r| r.key),
                 Some(KeySource::Expr(key.into()))

@@ -17,7 +17,7 @@ use crate::detect::{ApiKeyParam, Facts, ParamShape};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::hosts::HostKind;
 use crate::lang::tokens::{
-    enclosing_open, matching_close, next_significant, prev_significant, token_at,
+    Layout, enclosing_open, matching_close, next_significant, prev_significant, token_at,
 };
 use crate::lang::{Language, Token};
 use crate::request::host::host_edits;
@@ -130,8 +130,15 @@ fn request_fix(
     }
     let mut key: Option<HeaderValue> = None;
     for p in &params {
-        let (removal, value) =
-            remove_recorded_param(src, &facts.tokens, lang, recording, &range, p)?;
+        let (removal, value) = remove_recorded_param(
+            src,
+            &facts.tokens,
+            &facts.layout,
+            lang,
+            recording,
+            &range,
+            p,
+        )?;
         edits.extend(removal);
         match (&key, value) {
             (None, v) => key = Some(v),
@@ -202,6 +209,7 @@ fn params_in<'a>(facts: &'a Facts, range: &Range<usize>) -> Vec<&'a ApiKeyParam>
 fn remove_recorded_param(
     src: &[u8],
     tokens: &[Token],
+    layout: &std::sync::OnceLock<Layout>,
     lang: &dyn Language,
     recording: &Recording,
     request: &Range<usize>,
@@ -211,14 +219,14 @@ fn remove_recorded_param(
         ParamShape::Url | ParamShape::Fragment => {
             let member = url_member(src, tokens, recording.format, request, p.name.start)?;
             if member.ends_with("pattern") {
-                return pattern_param(src, tokens, lang, p);
+                return pattern_param(src, tokens, layout, lang, p);
             }
             if member != "uri" && member != "url" {
                 return Err(format!(
                     "the parameter is in the recorded `{member}`, not the request's URL"
                 ));
             }
-            let removal = super::query::remove_param(src, tokens, lang, p)?;
+            let removal = super::query::remove_param(src, tokens, layout, lang, p)?;
             Ok((removal.edits, HeaderValue::Text(plain_key(&removal.key)?)))
         }
         ParamShape::Builder => {
@@ -276,6 +284,7 @@ fn remove_recorded_param(
 fn pattern_param(
     src: &[u8],
     tokens: &[Token],
+    layout: &std::sync::OnceLock<Layout>,
     lang: &dyn Language,
     p: &ApiKeyParam,
 ) -> Result<(Vec<Edit>, HeaderValue), String> {
@@ -285,7 +294,7 @@ fn pattern_param(
     if p.value.end != tokens[literal].content().end || value.is_empty() || value.contains(&b'&') {
         return Err(by_hand.into());
     }
-    let removal = super::query::remove_param(src, tokens, lang, p)?;
+    let removal = super::query::remove_param(src, tokens, layout, lang, p)?;
     let value = std::str::from_utf8(value).map_err(|_| by_hand)?;
     Ok((
         removal.edits,
