@@ -131,7 +131,8 @@ fn is_interpolation(v: &[u8]) -> bool {
                 || (second.is_ascii_digit() && v.get(2) == Some(&b'$'))
                 || (is_ident_start(second) && v.len() > 2 && v.ends_with(b"%"))
         }
-        b'#' => v.len() > 2 && v.ends_with(b"#"),
+        // ColdFusion's `#expr#`; Ruby's `#@ivar`, `#@@cvar`, `#$global` in a string.
+        b'#' => (v.len() > 2 && v.ends_with(b"#")) || matches!(second, b'@' | b'$'),
         b'@' => is_ident_start(second) && v[1..].iter().all(|&b| is_ident_byte(b) || b == b'.'),
         b'(' => v.ends_with(b")"),
         _ => false,

@@ -92,11 +92,24 @@ fn interpolated_expr(value: &str) -> Option<String> {
 }
 
 /// The expression a string template of `lang` interpolates as the whole value: PHP's
-/// `$key` (the variable itself), Kotlin's `$key`, ColdFusion's `#key#`, and `${k}`, `#{k}`,
+/// `$key` (the variable itself) and `${key}` (the variable `$key`, not a constant), Kotlin's
+/// `$key`, Ruby's `#@key` (an instance variable), ColdFusion's `#key#`, and `${k}`, `#{k}`,
 /// `{k}`. `None` for positional placeholders and another format's templates (`{{apikey}}`).
 pub(crate) fn template_expr(lang: &dyn Language, value: &str) -> Option<String> {
     match lang.name() {
         "php" if is_dollar_name(value) => Some(value.to_string()),
+        "php" if let Some(name) = value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) => {
+            is_dollar_name(&format!("${name}")).then(|| format!("${name}"))
+        }
+        "ruby"
+            if let Some(var) = value
+                .strip_prefix('#')
+                .filter(|v| v.starts_with(['@', '$'])) =>
+        {
+            let name = var.trim_start_matches(['@', '$']);
+            (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+                .then(|| var.to_string())
+        }
         "kotlin" if is_dollar_name(value) => Some(value[1..].to_string()),
         "coldfusion" if let Some(expr) = hash_expr(value) => Some(expr.to_string()),
         _ => interpolated_expr(value),

@@ -815,4 +815,14 @@ mod tests {
             "{read}"
         );
     }
+
+    #[test]
+    fn dollar_brace_in_double_quotes_reads_the_variable_not_a_constant() {
+        // `"…${key}"` reads `$key`; the bare `key` would be a constant.
+        let out = safe(
+            "a.php",
+            "<?php\nfunction f($key) {\n    $ch = curl_init(\"https://api.au.whispir.com/m?apikey=${key}\");\n    curl_setopt($ch, CURLOPT_HTTPHEADER, ['Accept: a']);\n    return curl_exec($ch);\n}\n",
+        );
+        assert!(out.contains("['x-api-key: ' . $key, 'Accept: a']"), "{out}");
+    }
 }

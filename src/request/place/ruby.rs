@@ -505,4 +505,18 @@ mod tests {
         let reason = manual("a.rb", src);
         assert!(reason.contains("in another function"), "{reason}");
     }
+
+    #[test]
+    fn hash_at_in_double_quotes_reads_the_instance_variable() {
+        // `"…#@key"` interpolates `@key` (as `#{@key}` would); in single quotes it is text.
+        let src = |q: char| {
+            format!(
+                "require 'httparty'\ndef f\n  HTTParty.get({q}https://api.au.whispir.com/m?apikey=#@key{q})\nend\n"
+            )
+        };
+        let out = safe("a.rb", &src('"'));
+        assert!(out.contains("x-api-key\" => @key"), "{out}");
+        let out = safe("a.rb", &src('\''));
+        assert!(out.contains("'x-api-key' => '#@key'"), "{out}");
+    }
 }
