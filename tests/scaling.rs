@@ -245,6 +245,21 @@ const SHAPES: &[Shape] = &[
         refuses_fix: true,
     },
     Shape {
+        name: "a Java request after a line of n stray tokens",
+        file: "Stray.java",
+        n: 256,
+        make: |n| {
+            // tree-sitter-java's error recovery on such a line does work (parse operations,
+            // not reads of the text) that grows with the square of its length.
+            let stray = "a b c . , ; : = + ( ) ".repeat(n);
+            format!(
+                "{stray}\nclass Client {{\n    HttpResponse send(String apiKey) throws Exception {{\n        HttpGet get = new HttpGet(\"https://api.au.whispir.com/messages?apikey=\" + apiKey);\n        return client.execute(get);\n    }}\n}}\n"
+            )
+        },
+        companion: None,
+        refuses_fix: true,
+    },
+    Shape {
         name: "n uses of a name imported (at the end) from another file",
         file: "client.py",
         n: 500,

@@ -204,7 +204,7 @@ pub fn fix_file(
             "the file is too large to check the fix against its syntax tree; change it by hand"
         }
         true => {
-            "the parser gave up on the file (it read the text over and over, which a long run of comment lines can cause), so the fix cannot be checked against its syntax tree; change it by hand"
+            "the parser gave up on the file (parsing it took work out of proportion to its size, as a long run of comment lines or thousands of stray tokens can), so the fix cannot be checked against its syntax tree; change it by hand"
         }
     };
     // The text after the last pass that changed it, while no report holds it. Neither the

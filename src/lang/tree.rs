@@ -178,28 +178,58 @@ const CHUNK: usize = 16 << 10;
 const READS_PER_BYTE: usize = 16;
 const READ_ALLOWANCE: usize = 16 << 20;
 
+/// Parse operations (a shift, a reduction or a step of error recovery, on one stack
+/// version) per byte of input, over and above `OPERATION_ALLOWANCE`. Real files take
+/// under 1 on average and at most about 4, even parsed as the wrong language; the heaviest
+/// linear hostile shapes (thousands of casts or semicolons in a row) take 13. A parse
+/// that needs more does not re-read its input but keeps stack versions alive or recovers
+/// from errors over and over: tree-sitter-java on a line of stray tokens took 14 s for
+/// 49 KB, its operations growing with the square. Operations are counted, not timed, so
+/// the answer is the same on every run.
+const OPERATIONS_PER_BYTE: usize = 16;
+const OPERATION_ALLOWANCE: usize = 1 << 20;
+
+/// tree-sitter calls the progress callback once per this many operations.
+const OPERATIONS_PER_PROGRESS_CALL: usize = 100;
+
 /// `src` parsed (from `old`, an edited tree of an earlier text, when given), or `None` when
-/// the parser read more than its allowance: that parse would not be linear in the input.
+/// the parse went over its allowance of reads or operations: it would not be linear in the
+/// input.
 fn parse_bounded(parser: &mut Parser, src: &[u8], old: Option<&Tree>) -> Option<Tree> {
-    let allowed = src
-        .len()
-        .saturating_mul(READS_PER_BYTE)
-        .saturating_add(READ_ALLOWANCE);
+    let allowance =
+        |per_byte: usize, fixed: usize| src.len().saturating_mul(per_byte).saturating_add(fixed);
+    let reads_allowed = allowance(READS_PER_BYTE, READ_ALLOWANCE);
+    let operations_allowed = allowance(OPERATIONS_PER_BYTE, OPERATION_ALLOWANCE);
     let mut read = 0usize;
     let mut exhausted = false;
+    let mut operations = 0usize;
+    let mut too_costly = false;
+    let mut progress = |_: &tree_sitter::ParseState| {
+        operations += OPERATIONS_PER_PROGRESS_CALL;
+        too_costly = operations > operations_allowed;
+        match too_costly {
+            true => std::ops::ControlFlow::Break(()),
+            false => std::ops::ControlFlow::Continue(()),
+        }
+    };
     let tree = parser.parse_with_options(
         &mut |at: usize, _| {
             let rest = src.get(at..).unwrap_or_default();
             let chunk = &rest[..rest.len().min(CHUNK)];
             read += chunk.len();
-            exhausted |= read > allowed;
+            exhausted |= read > reads_allowed;
             // An empty read ends the input: the parse stops soon, and its tree is dropped.
             if exhausted { &[][..] } else { chunk }
         },
         old,
-        None,
-    )?;
-    (!exhausted).then_some(tree)
+        Some(tree_sitter::ParseOptions::new().progress_callback(&mut progress)),
+    );
+    if too_costly {
+        // A cancelled parse would otherwise be resumed by the next one, on another text.
+        parser.reset();
+        return None;
+    }
+    tree.filter(|_| !exhausted)
 }
 
 /// Row and byte column of `at` in `src`, as tree-sitter counts them.
@@ -472,6 +502,23 @@ pub(crate) mod tests {
             &run[..6400]
         );
         assert!(parse("a.py", short.as_bytes()).is_some());
+    }
+
+    #[test]
+    fn a_parse_whose_operations_grow_with_the_square_gives_up() {
+        // tree-sitter-java's error recovery on a line of stray tokens: operations grow with
+        // the square of its length (25 million here), reads do not.
+        let stray = format!(
+            "{}\nclass A {{ void f() {{ g(); }} }}\n",
+            "a b c . , ; : = + ( ) ".repeat(2000)
+        );
+        assert!(parse("A.java", stray.as_bytes()).is_none());
+        // As large, but code.
+        let code = "class A { void f() { g(\"https://api.au.whispir.com\", k); } }\n".repeat(800);
+        assert!(parse("A.java", code.as_bytes()).is_some_and(|t| !t.root_node().has_error()));
+        // A few stray tokens are an ordinary error.
+        let few = format!("{}{code}", &stray[..240]);
+        assert!(parse("A.java", few.as_bytes()).is_some_and(|t| t.root_node().has_error()));
     }
 
     #[test]
