@@ -346,32 +346,43 @@ fn rust_char_end(src: &[u8], at: usize) -> Option<usize> {
 
 /// A JavaScript template literal: `${…}` may hold braces and strings of its own.
 fn scan_template(src: &[u8], from: usize) -> (usize, usize) {
+    /// Where the scan is: in a template's text, or in a `${…}` expression at a brace depth.
+    enum Inside {
+        Text,
+        Expression(usize),
+    }
+    // Innermost last. A stack, not recursion: templates nested thousands deep in their
+    // expressions would overflow the thread's stack.
+    let mut open = vec![Inside::Text];
     let mut j = from;
-    while j < src.len() {
-        match src[j] {
-            b'\\' => j += 2,
-            b'`' => return (j, j + 1),
-            b'$' if src.get(j + 1) == Some(&b'{') => {
-                let mut depth = 0;
-                while j < src.len() {
-                    match src[j] {
-                        b'{' => depth += 1,
-                        b'}' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        q @ (b'"' | b'\'') => j = scan_quoted(src, j + 1, q, false, true).1 - 1,
-                        b'`' => j = scan_template(src, j + 1).1 - 1,
-                        _ => {}
-                    }
-                    j += 1;
+    while let Some(inside) = open.last_mut() {
+        let Some(&byte) = src.get(j) else { break };
+        match (inside, byte) {
+            (Inside::Text, b'\\') => j += 1,
+            (Inside::Text, b'`') => {
+                open.pop();
+                if open.is_empty() {
+                    return (j, j + 1);
                 }
+            }
+            (Inside::Text, b'$') if src.get(j + 1) == Some(&b'{') => {
+                open.push(Inside::Expression(1));
                 j += 1;
             }
-            _ => j += 1,
+            (Inside::Expression(depth), b'{') => *depth += 1,
+            (Inside::Expression(depth), b'}') => {
+                *depth -= 1;
+                if *depth == 0 {
+                    open.pop();
+                }
+            }
+            (Inside::Expression(_), q @ (b'"' | b'\'')) => {
+                j = scan_quoted(src, j + 1, q, false, true).1 - 1;
+            }
+            (Inside::Expression(_), b'`') => open.push(Inside::Text),
+            _ => {}
         }
+        j += 1;
     }
     (src.len(), src.len())
 }
@@ -402,6 +413,20 @@ mod tests {
         assert_eq!(toks[4], (TokKind::Punct, "+".into()));
         assert_eq!(toks[5], (TokKind::Str, "x${f(\"}\")}y".into()));
         assert_eq!(toks.last().unwrap().0, TokKind::Comment);
+    }
+
+    #[test]
+    fn templates_nested_deep_in_their_expressions_are_one_string() {
+        // Recursing once per level overflowed a worker thread's stack at about 100 000.
+        let depth = 300_000;
+        let src = format!("x = {}a{};", "`${".repeat(depth), "}`".repeat(depth));
+        let toks = kinds(&src, &JS);
+        assert_eq!(toks[2].0, TokKind::Str);
+        assert_eq!(toks[2].1.len(), src.len() - "x = ``;".len());
+        assert_eq!(toks[3], (TokKind::Punct, ";".into()));
+        let nested = kinds("`a${`b${'}'}c`}d` + 1", &JS);
+        assert_eq!(nested[0], (TokKind::Str, "a${`b${'}'}c`}d".into()));
+        assert_eq!(nested[1], (TokKind::Punct, "+".into()));
     }
 
     #[test]
