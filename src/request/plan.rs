@@ -937,6 +937,10 @@ fn template_reading(
             .filter(|&o| tokens[o].is_punct(src, "("))
             .and_then(|o| prev_significant(tokens, o))
             .is_some_and(|b| tokens[b].is_punct(src, "!"))
+    } else if let Some(interpolates) =
+        lit().and_then(|l| opener_interpolates(lang, src, &tokens[l], p.value.start))
+    {
+        interpolates
     } else {
         let tree = facts
             .tree
@@ -967,6 +971,47 @@ fn template_reading(
         value_kind: ValueKind::Placeholder,
         ..p.clone()
     }))
+}
+
+/// Whether the string `lit` interpolates the template at `at`, read from the string's opening
+/// alone: where nothing between its quote and `at` can open a nested string or an
+/// interpolation, the quote (and its prefix) decides, and the file need not be parsed for
+/// it (`check` parses a file only for what its tokens cannot tell). `None`: ask the tree.
+fn opener_interpolates(lang: &dyn Language, src: &[u8], lit: &Token, at: usize) -> Option<bool> {
+    let start = lit.start();
+    // The prefix letters (`f`, `rb`, `$`, `@`) may be part of the token or just before it.
+    let quote = start
+        + src[start..at]
+            .iter()
+            .position(|b| matches!(b, b'"' | b'\'' | b'`'))?;
+    let mut prefix_start = quote;
+    while prefix_start > 0
+        && matches!(src[prefix_start - 1], b'a'..=b'z' | b'A'..=b'Z' | b'$' | b'@')
+    {
+        prefix_start -= 1;
+    }
+    let prefix = &src[prefix_start..quote];
+    let between = &src[quote + 1..at];
+    if between
+        .iter()
+        .any(|b| matches!(b, b'{' | b'}' | b'$' | b'#' | b'`' | b'"' | b'\'' | b'\\'))
+    {
+        return None;
+    }
+    let q = src[quote];
+    match lang.request_style() {
+        crate::lang::RequestStyle::JavaScript if prefix.is_empty() => Some(q == b'`'),
+        crate::lang::RequestStyle::Python if q != b'`' => {
+            Some(prefix.iter().any(|b| matches!(b, b'f' | b'F')))
+        }
+        _ => match (lang.name(), q) {
+            ("php" | "ruby" | "shell", b'"') if prefix.is_empty() => Some(true),
+            ("php" | "ruby" | "shell", b'\'') if prefix.is_empty() => Some(false),
+            ("csharp", b'"') => Some(prefix.contains(&b'$')),
+            ("java" | "go", b'"') => Some(false),
+            _ => None,
+        },
+    }
 }
 
 /// Calls of Spring (RestTemplate, WebClient/RestClient `.uri`, UriComponentsBuilder,
@@ -2245,6 +2290,62 @@ fn rust_query(
 mod tests {
     use super::{Plan, plan};
     use crate::source::SourceFile;
+
+    #[test]
+    fn a_strings_opening_tells_what_its_tree_tells_about_interpolation() {
+        let cases: &[(&str, &str, Option<bool>)] = &[
+            ("a.py", "u = f\"https://x/m?apikey={key}\"\n", Some(true)),
+            ("a.py", "u = \"https://x/m?apikey={key}\"\n", Some(false)),
+            ("a.py", "u = rb'https://x/m?apikey={key}'\n", Some(false)),
+            ("a.js", "u = `https://x/m?apikey=${key}`;\n", Some(true)),
+            ("a.js", "u = 'https://x/m?apikey=${key}';\n", Some(false)),
+            (
+                "a.php",
+                "<?php $u = \"https://x/m?apikey=$key\";\n",
+                Some(true),
+            ),
+            (
+                "a.php",
+                "<?php $u = 'https://x/m?apikey=$key';\n",
+                Some(false),
+            ),
+            ("a.rb", "u = \"https://x/m?apikey=#{key}\"\n", Some(true)),
+            ("a.rb", "u = 'https://x/m?apikey=#{key}'\n", Some(false)),
+            (
+                "a.cs",
+                "var u = $\"https://x/m?apikey={key}\";\n",
+                Some(true),
+            ),
+            (
+                "a.cs",
+                "var u = @\"https://x/m?apikey={key}\";\n",
+                Some(false),
+            ),
+            (
+                "a.go",
+                "package a\nvar u = \"https://x/m?apikey={key}\"\n",
+                Some(false),
+            ),
+            // Something before the value could open another string or interpolation: the
+            // opening alone does not tell.
+            ("a.py", "u = f\"https://x/{h}/m?apikey={key}\"\n", None),
+            ("a.rb", "u = %Q(https://x/m?apikey=#{key})\n", None),
+        ];
+        for (name, src, expected) in cases {
+            let lang = crate::lang::for_file_name(name);
+            let tokens = lang.tokenize(src.as_bytes());
+            let at = src.find("apikey=").unwrap() + "apikey=".len();
+            let end = at + src[at..].find(['"', '\'', '`', ')']).unwrap();
+            let lit = crate::lang::tokens::token_at(&tokens, at).unwrap();
+            let quick = super::opener_interpolates(lang, src.as_bytes(), &tokens[lit], at);
+            assert_eq!(quick, *expected, "{name}: {src}");
+            if let Some(quick) = quick {
+                let tree = crate::lang::tree::parse(name, src.as_bytes()).unwrap();
+                let by_tree = crate::lang::tree::interpolated_in_string(&tree, at..end);
+                assert_eq!(by_tree, Some(quick), "{name}: {src}");
+            }
+        }
+    }
 
     /// The help of the file's only parameter, which must have no fix.
     fn help(name: &str, src: &str) -> String {
