@@ -45,13 +45,7 @@ pub fn parse(file_name: &str, src: &[u8]) -> Option<tree_sitter::Tree> {
 /// The syntax tree of `src` in `language` (for code that knows the language but not the file
 /// name); `None` when the file is too large to parse.
 pub fn parse_in(language: &Language, src: &[u8]) -> Option<tree_sitter::Tree> {
-    if src.len() > MAX_PARSE_BYTES {
-        return None;
-    }
-    PARSER.with_borrow_mut(|parser| {
-        parser.set_language(language).ok()?;
-        parse_bounded(parser, src, None)
-    })
+    PARSER.with_borrow_mut(|parser| parse_bounded(parser, language, src, None))
 }
 
 /// How many ERROR and MISSING nodes the tree of `src` holds; `None` when it cannot be
@@ -70,13 +64,7 @@ pub struct Counted {
 
 impl Counted {
     pub fn parse(language: &Language, src: &[u8]) -> Option<Counted> {
-        if src.len() > MAX_PARSE_BYTES {
-            return None;
-        }
-        let tree = PARSER.with_borrow_mut(|parser| {
-            parser.set_language(language).ok()?;
-            parse_bounded(parser, src, None)
-        })?;
+        let tree = PARSER.with_borrow_mut(|parser| parse_bounded(parser, language, src, None))?;
         let errors = count_errors(&tree);
         Some(Counted { tree, errors })
     }
@@ -123,10 +111,8 @@ impl Counted {
             old_end_position: point(original, old_end),
             new_end_position: point(edited, new_end),
         });
-        let tree = PARSER.with_borrow_mut(|parser| {
-            parser.set_language(language).ok()?;
-            parse_bounded(parser, edited, Some(&tree))
-        })?;
+        let tree = PARSER
+            .with_borrow_mut(|parser| parse_bounded(parser, language, edited, Some(&tree)))?;
         Some(count_errors(&tree))
     }
 }
@@ -195,7 +181,16 @@ const OPERATIONS_PER_PROGRESS_CALL: usize = 100;
 /// `src` parsed (from `old`, an edited tree of an earlier text, when given), or `None` when
 /// the parse went over its allowance of reads or operations: it would not be linear in the
 /// input.
-fn parse_bounded(parser: &mut Parser, src: &[u8], old: Option<&Tree>) -> Option<Tree> {
+fn parse_bounded(
+    parser: &mut Parser,
+    language: &Language,
+    src: &[u8],
+    old: Option<&Tree>,
+) -> Option<Tree> {
+    if src.len() > MAX_PARSE_BYTES || may_overflow_scanner_state(language, src) {
+        return None;
+    }
+    parser.set_language(language).ok()?;
     let allowance =
         |per_byte: usize, fixed: usize| src.len().saturating_mul(per_byte).saturating_add(fixed);
     let reads_allowed = allowance(READS_PER_BYTE, READ_ALLOWANCE);
@@ -230,6 +225,43 @@ fn parse_bounded(parser: &mut Parser, src: &[u8], old: Option<&Tree>) -> Option<
         return None;
     }
     tree.filter(|_| !exhausted)
+}
+
+/// Whether parsing `src` could make the grammar's scanner overflow the 1024 bytes tree-sitter
+/// gives it to save its state, which aborts the whole process (a C assertion, not a panic).
+/// tree-sitter-ruby 0.23 saves its open literals (5 bytes each, after a count byte) and then
+/// its open heredocs (4 bytes and the word each), and checks the room for a heredoc 2 bytes
+/// short: a state reaching 1021 bytes with a heredoc overflows. A 2 KB file of heredocs
+/// opened on one line does it. Bounded from above here: an open literal inside another
+/// needs a `#{` of its own (a scanner over 204 literals saves nothing, safely), and every
+/// `<<word` of the file counts as an open heredoc (appends included). Such a file is not
+/// parsed: its requests are left to the lexer, and its fixes are refused.
+fn may_overflow_scanner_state(language: &Language, src: &[u8]) -> bool {
+    if *language != Language::new(tree_sitter_ruby::LANGUAGE) {
+        return false;
+    }
+    let interpolations = memchr::memmem::find_iter(src, b"#{").count();
+    let literals = 1 + 5 * (interpolations + 1).min(204);
+    let heredocs: usize = memchr::memmem::find_iter(src, b"<<")
+        .map(|at| {
+            let rest = &src[at + 2..];
+            let rest = rest
+                .strip_prefix(b"~")
+                .or(rest.strip_prefix(b"-"))
+                .unwrap_or(rest);
+            let rest = match rest.first() {
+                Some(b'\'' | b'"' | b'`') => &rest[1..],
+                _ => rest,
+            };
+            let word = rest
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+            if word == 0 { 0 } else { 4 + word }
+        })
+        .sum();
+    // 1021 is where it overflows; the margin covers bytes this count may have missed.
+    literals + 1 + heredocs >= 1000
 }
 
 /// Row and byte column of `at` in `src`, as tree-sitter counts them.
@@ -502,6 +534,22 @@ pub(crate) mod tests {
             &run[..6400]
         );
         assert!(parse("a.py", short.as_bytes()).is_some());
+    }
+
+    #[test]
+    fn a_ruby_file_that_could_overflow_the_scanners_state_is_not_parsed() {
+        // 93 heredocs opened on one line: tree-sitter-ruby's saved state reaches 1025 bytes
+        // and tree-sitter aborts the process (this test dies on the old code).
+        let words = vec!["<<ABCDEFG"; 93].join(", ");
+        let bodies = "x\nABCDEFG\n".repeat(93);
+        let heredocs = format!("f({words})\n{bodies}get('https://api.au.whispir.com/m')\n");
+        assert!(parse("a.rb", heredocs.as_bytes()).is_none());
+        // A few heredocs and interpolations, as real files have them, are parsed.
+        let usual = format!(
+            "{}q = <<~SQL\n  select 1\nSQL\nputs \"#{{q}} #{{q}}\"\n",
+            "x = <<-EOS\n  a\nEOS\n".repeat(20)
+        );
+        assert!(parse("a.rb", usual.as_bytes()).is_some_and(|t| !t.root_node().has_error()));
     }
 
     #[test]
