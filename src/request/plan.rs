@@ -999,16 +999,24 @@ fn opener_interpolates(lang: &dyn Language, src: &[u8], lit: &Token, at: usize) 
         return None;
     }
     let q = src[quote];
+    let value = &src[at..];
+    // Where the value is written in the string kind's own interpolation form.
+    let form = |opener: &[u8]| value.starts_with(opener);
     match lang.request_style() {
-        crate::lang::RequestStyle::JavaScript if prefix.is_empty() => Some(q == b'`'),
-        crate::lang::RequestStyle::Python if q != b'`' => {
+        crate::lang::RequestStyle::JavaScript if prefix.is_empty() && form(b"${") => {
+            Some(q == b'`')
+        }
+        crate::lang::RequestStyle::Python if q != b'`' && form(b"{") => {
             Some(prefix.iter().any(|b| matches!(b, b'f' | b'F')))
         }
         _ => match (lang.name(), q) {
-            ("php" | "ruby" | "shell", b'"') if prefix.is_empty() => Some(true),
-            ("php" | "ruby" | "shell", b'\'') if prefix.is_empty() => Some(false),
-            ("csharp", b'"') => Some(prefix.contains(&b'$')),
-            ("java" | "go", b'"') => Some(false),
+            ("php", b'"' | b'\'') if prefix.is_empty() && (form(b"$") || form(b"{$")) => {
+                Some(q == b'"')
+            }
+            ("ruby", b'"' | b'\'') if prefix.is_empty() && form(b"#{") => Some(q == b'"'),
+            ("shell", b'"' | b'\'') if prefix.is_empty() && form(b"$") => Some(q == b'"'),
+            ("csharp", b'"') if form(b"{") => Some(prefix.contains(&b'$')),
+            ("go", b'"') => Some(false),
             _ => None,
         },
     }
