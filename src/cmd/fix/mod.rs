@@ -28,7 +28,6 @@ pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let own = resolved.own_files(std::slice::from_ref(&args.report));
     // The guard on each fix starts from the tree detection parsed, within a memory budget.
     crate::engine::keep_syntax_trees(KEPT_TREES_SOURCE_BYTES);
-    one_malloc_arena();
     let outcome = input.scan(&resolved, own, None)?;
     // Later passes re-check fixed text file by file: they apply what the whole run allows.
     resolved.settings.rules.base_urls = Some(outcome.base_urls.clone());
@@ -144,22 +143,10 @@ fn report_remaining(
     emit(resolved.output.as_deref(), write)
 }
 
-/// Has glibc's allocator serve every thread from one arena. `fix` frees syntax trees of
-/// many times their file on each worker thread: with an arena per thread, each keeps its
-/// own freed pages, and on the 100 000-file corpus `fix --diff` peaked about 8 MiB higher
-/// (66-72 MiB against 58-59 MiB), for no measurable gain in time.
-fn one_malloc_arena() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: called before this run starts any thread; mallopt only sets a parameter.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
-    }
-}
-
-/// Bytes of source files whose syntax trees the scan keeps for the fixes. A tree takes
-/// about 25 times its file, so this is about 6 MiB: on the 100 000-file corpus, `fix --diff`
-/// peaks at 70 MiB with it and 64 MiB without; a larger budget saves more parsing (1 MiB:
-/// a fifth of `fix --diff`'s instructions on the 20 000-file corpus) for 25 MiB more.
+/// Bytes of source files whose syntax trees the scan keeps for the fixes (only files with a
+/// fix keep one). A tree takes about 25 times its file, so this is about 6 MiB; a tree over
+/// the budget leaves verdicts on the texts the first pass tries instead (`Verdict`), so a
+/// larger budget saves little parsing for its memory.
 const KEPT_TREES_SOURCE_BYTES: usize = 256 << 10;
 
 /// Files whose patches `fix --diff` computes at a time.
