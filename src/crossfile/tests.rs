@@ -36,13 +36,18 @@ fn described(bindings: &[Binding]) -> Vec<String> {
     d
 }
 
-/// Pass 2 on one file: `CODE text-of-the-use` for each finding.
-fn uses_of(bindings: &[Binding], path: &str, text: &str) -> Vec<String> {
+/// Pass 2 on one file: its findings.
+fn findings_of(bindings: &[Binding], path: &str, text: &str) -> Vec<Diagnostic> {
     let f = file(path, text);
     let lang = for_file_name(path);
     let tokens = lang.tokenize(&f.bytes);
     let index = Index::new(bindings).expect("bindings");
     uses(&f, lang, &tokens, &index, None, &[])
+}
+
+/// Pass 2 on one file: `CODE text-of-the-use` for each finding.
+fn uses_of(bindings: &[Binding], path: &str, text: &str) -> Vec<String> {
+    findings_of(bindings, path, text)
         .into_iter()
         .map(|d| format!("{} {}", d.code, &text[d.span.clone()]))
         .collect()
@@ -245,11 +250,7 @@ fn in_php_a_dot_joins_strings_not_a_qualified_chain() {
 #[test]
 fn the_help_names_the_key_appended_after_the_use() {
     let helps = |bindings: &[Binding], path: &str, text: &str| -> Vec<String> {
-        let f = file(path, text);
-        let lang = for_file_name(path);
-        let tokens = lang.tokenize(&f.bytes);
-        let index = Index::new(bindings).expect("bindings");
-        uses(&f, lang, &tokens, &index, None, &[])
+        findings_of(bindings, path, text)
             .into_iter()
             .filter(|d| d.code == RuleCode::WM002)
             .map(|d| d.help.map(|h| h.to_string()).unwrap_or_default())

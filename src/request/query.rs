@@ -1351,22 +1351,28 @@ mod tests {
         assert_eq!(highest_numbered("{0}/m?apikey={1}"), Some(1));
     }
 
-    /// The file with its only `apikey` parameter removed (the key's own edits, no header).
-    fn removed(name: &str, src: &str) -> String {
+    /// The removal of the file's first `apikey` parameter, or why it is refused.
+    fn removal(name: &str, src: &str) -> Result<Removal, String> {
         let file =
             crate::source::SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
         let lang = crate::lang::for_file_name(name);
         let facts = crate::detect::analyze(&file, lang);
-        assert_eq!(facts.params.len(), 1, "one parameter in {src}");
-        let mut edits = remove_param(
+        remove_param(
             src.as_bytes(),
             &facts.tokens,
             &facts.layout,
             lang,
             &facts.params[0],
         )
-        .unwrap_or_else(|e| panic!("{e}"))
-        .edits;
+    }
+
+    /// The file with its only `apikey` parameter removed (the key's own edits, no header).
+    fn removed(name: &str, src: &str) -> String {
+        let file =
+            crate::source::SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+        let facts = crate::detect::analyze(&file, crate::lang::for_file_name(name));
+        assert_eq!(facts.params.len(), 1, "one parameter in {src}");
+        let mut edits = removal(name, src).unwrap_or_else(|e| panic!("{e}")).edits;
         edits.sort_by_key(|e| e.range.start);
         let mut out = src.to_string();
         for e in edits.iter().rev() {
@@ -1468,19 +1474,9 @@ mod tests {
     #[test]
     fn a_constant_ending_with_the_parameter_says_where_the_key_goes() {
         let refused = |name: &str, src: &str| {
-            let file =
-                crate::source::SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
-            let lang = crate::lang::for_file_name(name);
-            let facts = crate::detect::analyze(&file, lang);
-            remove_param(
-                &file.bytes,
-                &facts.tokens,
-                &facts.layout,
-                lang,
-                &facts.params[0],
-            )
-            .err()
-            .unwrap_or_else(|| panic!("removed: {src}"))
+            removal(name, src)
+                .err()
+                .unwrap_or_else(|| panic!("removed: {src}"))
         };
         for (name, src, binding) in [
             (
@@ -1541,22 +1537,9 @@ mod tests {
             "\"{0}/c?limit={1}{2}\", _base, n, string.Format(\"apikey={0}\", _key));",
             "\"https://api.au.whispir.com/c?{0}\", string.Format(\"apikey={0}\", _key));",
         ] {
-            let file = crate::source::SourceFile::new(
-                "A.cs".into(),
-                "A.cs".into(),
-                format!("{head}{args}").into_bytes(),
-            );
-            let lang = crate::lang::for_file_name("A.cs");
-            let facts = crate::detect::analyze(&file, lang);
-            let why = remove_param(
-                &file.bytes,
-                &facts.tokens,
-                &facts.layout,
-                lang,
-                &facts.params[0],
-            )
-            .err()
-            .unwrap_or_else(|| panic!("removed: {args}"));
+            let why = removal("A.cs", &format!("{head}{args}"))
+                .err()
+                .unwrap_or_else(|| panic!("removed: {args}"));
             assert!(why.contains("formatted on its own"), "{why}");
         }
     }
@@ -1756,19 +1739,8 @@ mod tests {
             ),
         ] {
             assert_eq!(removed(name, src), left, "{src}");
-            let file =
-                crate::source::SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
-            let lang = crate::lang::for_file_name(name);
-            let facts = crate::detect::analyze(&file, lang);
-            let removal = remove_param(
-                src.as_bytes(),
-                &facts.tokens,
-                &facts.layout,
-                lang,
-                &facts.params[0],
-            );
             assert_eq!(
-                removal.ok().map(|r| r.key),
+                removal(name, src).ok().map(|r| r.key),
                 Some(KeySource::Expr(key.into()))
             );
         }
