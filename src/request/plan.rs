@@ -923,11 +923,14 @@ fn template_reading(
     let (src, tokens) = (&file.bytes[..], &facts.tokens[..]);
     let lit = || token_at(tokens, p.value.start).filter(|&t| tokens[t].kind == TokKind::Str);
     // Spring's URI templates fill `{name}` from the call's arguments (see the JVM placer),
-    // also where the literal is held in a variable first: only a literal given straight to
-    // another call (`.url("…{key}")`, `URI.create("…{key}")`) is surely text.
+    // also where the literal is held in a variable first: only a literal that reaches no
+    // such call, given straight to another call (`.url("…{key}")`, `URI.create("…{key}")`)
+    // or held in a local that only such calls read, is surely text.
     if lang.request_style() == crate::lang::RequestStyle::Jvm
         && value.starts_with('{')
-        && !lit().is_some_and(|l| argument_of_plain_call(src, tokens, l))
+        && !lit().is_some_and(|l| {
+            argument_of_plain_call(src, tokens, l) || read_by_plain_calls(src, tokens, lang, p, l)
+        })
     {
         return None;
     }
@@ -1054,6 +1057,26 @@ fn argument_of_plain_call(src: &[u8], tokens: &[Token], lit: usize) -> bool {
         .and_then(|o| prev_significant(tokens, o))
         .filter(|&c| tokens[c].kind == TokKind::Ident)
         .is_some_and(|c| !URI_TEMPLATE_CALLS.contains(&tokens[c].text(src)))
+}
+
+/// The literal `lit`, outside any call, is assigned to a local whose every read is an
+/// argument of a call that takes no URI template (`String url = "…"; ….url(url)`).
+fn read_by_plain_calls(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+    lit: usize,
+) -> bool {
+    let in_call = enclosing_open(src, tokens, lit).is_some_and(|o| tokens[o].is_punct(src, "("));
+    !in_call
+        && variable_uses(src, tokens, lang, p).is_some_and(|(_, reads)| {
+            !reads.is_empty()
+                && reads.iter().all(|r| {
+                    token_at(tokens, r.start)
+                        .is_some_and(|v| argument_of_plain_call(src, tokens, v))
+                })
+        })
 }
 
 /// A Python string that `.format` may fill: `Some(None)` when it is formatted in place

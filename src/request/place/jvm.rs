@@ -2041,5 +2041,23 @@ interface Api {
             kotlin("\"https://api.au.whispir.com/m?apikey={apiKey}\"")
                 .contains(".header(\"x-api-key\", \"{apiKey}\")")
         );
+        // Held in a local first and read only by calls that take no URI template (OkHttp,
+        // java.net.http): still text, in both languages.
+        let java = safe(
+            "A.java",
+            "class A {\n    Request a(String k) {\n        String url = \"https://api.au.whispir.com/m?apikey={apiKey}\";\n        return new Request.Builder().url(url).build();\n    }\n}\n",
+        );
+        assert!(
+            java.contains(".url(url).header(\"x-api-key\", \"{apiKey}\")"),
+            "{java}"
+        );
+        let kotlin = safe(
+            "a.kt",
+            "fun a(k: String): HttpRequest {\n    val url = \"https://api.au.whispir.com/m?apikey={apiKey}\"\n    return HttpRequest.newBuilder(URI.create(url)).build()\n}\n",
+        );
+        assert!(
+            kotlin.contains(".header(\"x-api-key\", \"{apiKey}\")"),
+            "{kotlin}"
+        );
     }
 }
