@@ -34,6 +34,8 @@ const READS_FOLLOWED: usize = 16;
 
 /// How many key-in-query sites a base URL's message names before it counts the rest.
 const SITES_SHOWN: usize = 3;
+/// A blocked host's help, when the key it must move with has no automatic fix itself.
+const KEY_NOT_AUTOMATIC: &str = ", and that key has no automatic fix";
 
 /// Groups the findings of one file into requests and rewrites their fixes accordingly.
 pub fn assemble(
@@ -351,10 +353,9 @@ pub fn assemble(
                     hooks.blocking(file, &facts.tokens, lang, h.host.start),
                 ) {
                     // No key in sight, but the auth hook adds one to this request's query.
-                    let blocked_by = blocked_by(&[hook], file.line_index(h.host.start) + 1);
                     diagnostics[d].fix = None;
                     diagnostics[d].help = Some(format!(
-                        "move to `{}` in the same change that moves the key at line {hook} into an `x-api-key` header (not automatic: a request's host and key move together{blocked_by})",
+                        "move to `{}` in the same change that moves the key at line {hook} into an `x-api-key` header (not automatic: a request's host and key move together{KEY_NOT_AUTOMATIC})",
                         region.host()
                     ).into());
                 }
@@ -501,12 +502,21 @@ pub fn assemble(
             )
         };
         if !blockers.is_empty() || !read_elsewhere.is_empty() || host_diags.is_empty() {
+            // The key the host moves with, when it has no fix itself, is named as such and
+            // not again among the blockers.
+            let key_manual = missing.contains(&key_diags[0]);
+            let key_blocks = if key_manual { KEY_NOT_AUTOMATIC } else { "" };
             for &d in &host_diags {
-                let blocked_by =
-                    blocked_by(&blockers, file.line_index(diagnostics[d].span.start) + 1);
+                let own = file.line_index(diagnostics[d].span.start) + 1;
+                let named = if key_manual {
+                    vec![own, first_key_line]
+                } else {
+                    vec![own]
+                };
+                let blocked_by = blocked_by(&blockers, &named);
                 diagnostics[d].fix = None;
                 diagnostics[d].help = Some(format!(
-                    "move to `{}` in the same change that moves the key at line {first_key_line} into an `x-api-key` header (not automatic: a request's host and key move together{blocked_by}{elsewhere})",
+                    "move to `{}` in the same change that moves the key at line {first_key_line} into an `x-api-key` header (not automatic: a request's host and key move together{key_blocks}{blocked_by}{elsewhere})",
                     region.host()
                 ).into());
             }
@@ -518,7 +528,7 @@ pub fn assemble(
             for &d in &key_diags {
                 if diagnostics[d].fix.take().is_some() {
                     let blocked_by =
-                        blocked_by(&blockers, file.line_index(diagnostics[d].span.start) + 1);
+                        blocked_by(&blockers, &[file.line_index(diagnostics[d].span.start) + 1]);
                     let help = diagnostics[d].help.take().unwrap_or_default();
                     diagnostics[d].help = Some(format!(
                         "{help}; not automatic: this request's host must move in the same change and cannot be fixed here{blocked_by}{elsewhere}"
@@ -585,15 +595,22 @@ pub fn assemble(
     prove_variables(file, facts, diagnostics);
 }
 
-/// How a blocked group's help names what blocks it (`; blocked by line 94`), from the
-/// finding at line `own`, which need not name itself.
-fn blocked_by(lines: &[usize], own: usize) -> String {
+/// How a blocked group's help names what blocks it (`; blocked by line 94`), leaving out
+/// the lines its message already names (the finding's own, the key it moves with).
+fn blocked_by(lines: &[usize], named: &[usize]) -> String {
     // `lines` is sorted and deduplicated; each finding of a group asks, so this is bounded by
     // what it shows, not by how many lines block.
-    let others = lines.len() - usize::from(lines.binary_search(&own).is_ok());
+    let mut named = named.to_vec();
+    named.sort_unstable();
+    named.dedup();
+    let others = lines.len()
+        - named
+            .iter()
+            .filter(|n| lines.binary_search(n).is_ok())
+            .count();
     let shown: Vec<String> = lines
         .iter()
-        .filter(|&&l| l != own)
+        .filter(|l| !named.contains(l))
         .take(SITES_SHOWN)
         .map(usize::to_string)
         .collect();
@@ -1512,14 +1529,17 @@ mod tests {
 
     #[test]
     fn blocked_by_names_the_other_lines_only() {
-        assert_eq!(blocked_by(&[12], 8), "; blocked by line 12");
-        assert_eq!(blocked_by(&[12, 40], 8), "; blocked by lines 12, 40");
-        assert_eq!(blocked_by(&[8], 8), "");
-        assert_eq!(blocked_by(&[], 8), "");
+        assert_eq!(blocked_by(&[12], &[8]), "; blocked by line 12");
+        assert_eq!(blocked_by(&[12, 40], &[8]), "; blocked by lines 12, 40");
+        assert_eq!(blocked_by(&[8], &[8]), "");
+        assert_eq!(blocked_by(&[], &[8]), "");
         assert_eq!(
-            blocked_by(&[3, 8, 12, 40, 41, 50], 8),
+            blocked_by(&[3, 8, 12, 40, 41, 50], &[8]),
             "; blocked by lines 3, 12, 40 and 2 more"
         );
+        // The key line the message names already is not named again.
+        assert_eq!(blocked_by(&[5, 9], &[3, 5]), "; blocked by line 9");
+        assert_eq!(blocked_by(&[5], &[3, 5, 5]), "");
     }
 
     /// Requests on one base constant: a use of the constant outside them (a request without
@@ -1580,6 +1600,7 @@ mod tests {
             fixes_of("a.py", &src, RuleCode::WM001, Some("au")),
             [None, None, Some(Applicability::Safe)]
         );
+        let src_ping_at = src.find("def ping").expect("ping");
         let settings = crate::engine::Settings::with_region(Some("au"));
         let file = SourceFile::new("a.py".into(), "a.py".into(), src.into_bytes());
         let report = crate::engine::check_file(file, &settings).expect("findings");
@@ -1592,7 +1613,20 @@ mod tests {
                     .is_some_and(|h| h.contains("blocked by line 3"))
             })
             .count();
-        assert_eq!(blocked, 3, "{:#?}", report.diagnostics);
+        // The session's request (host and key); `ping` names the hook's key as the one to
+        // move with, and not again as a blocker.
+        assert_eq!(blocked, 2, "{:#?}", report.diagnostics);
+        let ping = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == RuleCode::WM001 && d.span.start > src_ping_at)
+            .and_then(|d| d.help.as_deref());
+        assert_eq!(
+            ping,
+            Some(
+                "move to `api.au.whispir.com` in the same change that moves the key at line 3 into an `x-api-key` header (not automatic: a request's host and key move together, and that key has no automatic fix)"
+            )
+        );
     }
 
     #[test]
@@ -1634,10 +1668,12 @@ mod tests {
             .find(|d| d.code == RuleCode::WM001)
             .expect("the retired host");
         assert!(host.fix.is_none(), "the host moved without its key");
-        assert!(
-            host.help
-                .as_deref()
-                .is_some_and(|h| h.contains("blocked by line 5"))
+        // The key is named once, as the key to move with, not also as a blocker.
+        assert_eq!(
+            host.help.as_deref(),
+            Some(
+                "move to `api.au.whispir.com` in the same change that moves the key at line 5 into an `x-api-key` header (not automatic: a request's host and key move together, and that key has no automatic fix)"
+            )
         );
     }
 
