@@ -2510,7 +2510,7 @@ fn a_query_builders_retired_host_never_moves_without_its_key() {
     let cases: [(&str, &str); 2] = [
         (
             "send.js",
-            "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.whispir.com/messages');\n  url.searchParams.set('apikey', key);\n  await fetch(url);\n  return fetch(url, { method: 'GET' });\n}\n",
+            "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.whispir.com/messages');\n  url.searchParams.set('apikey', key);\n  log(url);\n  await fetch(url);\n  return fetch(url, { method: 'GET' });\n}\n",
         ),
         (
             "Send.cs",
@@ -2531,6 +2531,12 @@ fn a_query_builders_retired_host_never_moves_without_its_key() {
             );
         }
     }
+    // Sent twice (a retry): host, statement and both headers are one unsafe fix.
+    assert_fixed_only_unsafely(
+        "send.js",
+        "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.whispir.com/messages');\n  url.searchParams.set('apikey', key);\n  await fetch(url);\n  return fetch(url, { method: 'GET' });\n}\n",
+        "// Whispir\nasync function send(key) {\n  const url = new URL('https://api.au.whispir.com/messages');\n  await fetch(url, { headers: { 'x-api-key': key } });\n  return fetch(url, { headers: { 'x-api-key': key }, method: 'GET' });\n}\n",
+    );
     // Read by a log line besides its one request: host, statement and header are one unsafe
     // fix.
     assert_fixed_only_unsafely(

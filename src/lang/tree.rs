@@ -368,16 +368,28 @@ pub fn interpolated_in_string(
 }
 
 /// The name ending at `end` only adds to its own URL's query (`url.searchParams.set(…)` in
-/// JavaScript): that URL is still sent by one request, not read by another.
-fn builds_own_query(src: &[u8], end: usize) -> bool {
+/// JavaScript, or `params.set(…)` when `own_params`: the name holds the `URLSearchParams`):
+/// that query is still sent by one request, not read by another.
+fn builds_own_query(src: &[u8], end: usize, own_params: bool) -> bool {
     let rest = &src[end..];
-    [
-        b".searchParams.set(".as_slice(),
-        b".searchParams.append(",
-        b".searchParams.delete(",
-    ]
-    .iter()
-    .any(|call| rest.starts_with(call))
+    let rest = match rest.strip_prefix(b".searchParams") {
+        Some(of_url) => of_url,
+        None if own_params => rest,
+        None => return false,
+    };
+    [b".set(".as_slice(), b".append(", b".delete("]
+        .iter()
+        .any(|call| rest.starts_with(call))
+}
+
+/// The name `node` is declared `new URLSearchParams(…)` (JavaScript, TypeScript).
+fn holds_search_params(src: &[u8], node: &tree_sitter::Node) -> bool {
+    node.parent()
+        .filter(|d| d.kind() == "variable_declarator")
+        .and_then(|d| d.child_by_field_name("value"))
+        .filter(|v| v.kind() == "new_expression")
+        .and_then(|v| v.child_by_field_name("constructor"))
+        .is_some_and(|c| &src[c.byte_range()] == b"URLSearchParams")
 }
 
 /// The name `node` is the receiver of Ruby's `url << '?a=1' << b` written as a statement of
@@ -444,6 +456,7 @@ pub fn is_single_use_local(
         return false;
     };
     let name = bare(&src[name_node.byte_range()]);
+    let own_params = holds_search_params(src, &name_node);
     let mut function = name_node.parent();
     while let Some(f) = function.filter(|f| !is_function(f.kind())) {
         function = f.parent();
@@ -466,7 +479,7 @@ pub fn is_single_use_local(
             && !member
             && bare(&src[node.byte_range()]) == name
             && !reads_address_only(src, node.end_byte())
-            && !builds_own_query(src, node.end_byte())
+            && !builds_own_query(src, node.end_byte(), own_params)
             && !appends_to_itself(&node)
             && !is_keyword_name(&node)
         {

@@ -1735,12 +1735,19 @@ mod tests {
                    \x20 return fetch(url, { method: 'POST' });\n\
                    }\n";
         assert_eq!(key_fixes("a.js", src), [Some(Applicability::Unsafe)]);
-        // Read again by a request that sends no key: the base cannot move for one of them.
-        let also = src.replace(
+        // Sent again after the key is set (a retry): both requests get the header.
+        let retried = src.replace(
             "  return fetch(url, {",
             "  await fetch(url);\n  return fetch(url, {",
         );
-        assert_eq!(key_fixes("a.js", &also), [None]);
+        assert_eq!(key_fixes("a.js", &retried), [Some(Applicability::Unsafe)]);
+        // Sent before the key is set, by a request that sends no key: the base cannot move
+        // for one of them.
+        let before = src.replace(
+            "  url.searchParams.set(",
+            "  await fetch(url);\n  url.searchParams.set(",
+        );
+        assert_eq!(key_fixes("a.js", &before), [None]);
     }
 
     #[test]

@@ -176,15 +176,14 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 let key_tok = token_at(&facts.tokens, p.span.start);
                 let search_params = key_tok
                     .is_some_and(|k| search_params_call(src, &facts.tokens, lang, k).is_some());
-                let url_search_params = key_tok.is_some_and(|k| {
-                    search_params_statement(src, &facts.tokens, lang, k).is_some()
-                });
+                let url_search_params =
+                    key_tok.and_then(|k| search_params_statement(src, &facts.tokens, lang, k));
                 let followed = Request {
                     at,
                     builder: req.builder
                         && !query_builder_link(src, &facts.tokens, lang, p)
                         && !search_params
-                        && !url_search_params,
+                        && url_search_params.is_none(),
                     ..req
                 };
                 place::place(&followed).map(|mut placement| {
@@ -193,7 +192,10 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                             .is_some();
                     let held = if body {
                         "request body"
-                    } else if followed.builder || search_params {
+                    } else if followed.builder
+                        || search_params
+                        || url_search_params.is_some_and(|s| s.own_params)
+                    {
                         "query"
                     } else {
                         "URL"
@@ -213,8 +215,9 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             // `url.searchParams.set(…)` whose URL is not followed: say what goes where.
             None => Err(token_at(&facts.tokens, p.span.start)
                 .and_then(|k| search_params_statement(src, &facts.tokens, lang, k))
-                .map_or(reason, |(name, close)| {
-                    let advice = search_params_advice(src, &facts.tokens, name, close);
+                .map_or(reason, |statement| {
+                    let emptied = search_params_emptied(src, &facts.tokens, statement);
+                    let advice = search_params_advice(src, &facts.tokens, statement, emptied);
                     if senders.is_empty() {
                         return advice;
                     }
@@ -250,11 +253,18 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             if let Some(read) = unsent_reads.first() {
                 // The URL without its key reaches code that is no request the fixer knows.
                 applicability = Applicability::Unsafe;
-                how = format!(
-                    "{how}; `{}` is also read on line {}, which may need the key too",
-                    String::from_utf8_lossy(&src[read.clone()]),
-                    file.line_index(read.start) + 1
-                );
+                let line = file.line_index(read.start) + 1;
+                how = if src[read.start] == b'`' {
+                    // A template literal reads it: the whole literal is no name to quote.
+                    format!(
+                        "{how}; a template literal on line {line} reads it too, and may need the key"
+                    )
+                } else {
+                    format!(
+                        "{how}; `{}` is also read on line {line}, which may need the key too",
+                        String::from_utf8_lossy(&src[read.clone()]),
+                    )
+                };
             }
             let mut all = whole_query.unwrap_or(removal.edits);
             all.extend(edits);
@@ -395,7 +405,8 @@ fn variable_use(
 /// A URL held in a local that several requests read (a retry, a fallback), in Java, Kotlin
 /// and C#, or in Python when its query is `urlencode({…})`d into it, or a query dict (Python,
 /// Ruby) that several requests pass as their `params=` (`query:`), keeping entries besides
-/// the key: each read is placed as a request of its own,
+/// the key, or a JavaScript `URL` (`URLSearchParams`) whose query a statement of its own adds
+/// the key to, sent by a retry: each read is placed as a request of its own,
 /// and the fix is all of them or none. Unsafe (SPEC: a value used by several requests).
 /// `None` unless 2 to 4 reads, none of them a reassignment; `Some(Err)` says which read could
 /// not get the header.
@@ -410,6 +421,9 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
         && p.shape == ParamShape::Builder
         && token_at(req.tokens, p.span.start)
             .is_some_and(|k| search_params_call(req.src, req.tokens, req.lang, k).is_some());
+    // `url.searchParams.set('apikey', k)`: every read of `url` sends the URL.
+    let search_params = token_at(req.tokens, p.span.start)
+        .and_then(|k| search_params_statement(req.src, req.tokens, req.lang, k));
     let query_dict = !encoded_url
         && follows_query_dicts(req.lang)
         && p.shape == ParamShape::Builder
@@ -419,10 +433,13 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
             &(p.span.start..p.value.end.max(p.span.end)),
         )
         .is_none();
-    if !url_local && !query_dict && !encoded_url {
+    if !url_local && !query_dict && !encoded_url && search_params.is_none() {
         return None;
     }
-    let (_, uses) = variable_uses(req.src, req.tokens, req.lang, p)?;
+    let (_, uses) = match search_params {
+        Some(_) => search_params_reads(req.src, req.tokens, req.lang, p)?,
+        None => variable_uses(req.src, req.tokens, req.lang, p)?,
+    };
     if !(2..=4).contains(&uses.len()) {
         return None;
     }
@@ -433,7 +450,12 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
     if query_dict && !uses.iter().all(passed_as_query) {
         return None;
     }
-    let name = String::from_utf8_lossy(&req.src[uses[0].clone()]).into_owned();
+    // (A search-params read can be a whole template literal: the name is the statement's.)
+    let name = String::from_utf8_lossy(match search_params {
+        Some(statement) => req.tokens[statement.name].text(req.src),
+        None => &req.src[uses[0].clone()],
+    })
+    .into_owned();
     let mut all = Placement {
         edits: Vec::new(),
         applicability: Applicability::Unsafe,
@@ -443,7 +465,7 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
         let line = 1 + req.src[..at.start].iter().filter(|&&b| b == b'\n').count();
         let placed = place::place(&Request {
             at: at.clone(),
-            builder: req.builder && !encoded_url,
+            builder: req.builder && !encoded_url && search_params.is_none(),
             ..req.clone()
         })
         .map_err(|why| {
@@ -704,39 +726,130 @@ fn search_params_call(
     (named && only_argument && leaves_a_query).then_some(call)
 }
 
-/// `NAME.searchParams.set('apikey', k)` / `.append(…)` with the key token at `key` (JavaScript):
-/// the token of `NAME` and the call's `)`.
+/// A statement of its own that adds the key to a query (JavaScript): `NAME.searchParams.set(
+/// 'apikey', k)` on a `URL`, or `NAME.set('apikey', k)` / `.append(…)` on
+/// `const NAME = new URLSearchParams(…)`.
+#[derive(Clone, Copy)]
+struct SearchParamsStatement {
+    /// The token of `NAME`.
+    name: usize,
+    /// The call's `)`.
+    close: usize,
+    /// `NAME` holds the `URLSearchParams` itself, not a `URL` whose `.searchParams` it sets.
+    own_params: bool,
+}
+
+/// The statement around the key token `key` when it is a [`SearchParamsStatement`].
 fn search_params_statement(
     src: &[u8],
     tokens: &[Token],
     lang: &dyn Language,
     key: usize,
-) -> Option<(usize, usize)> {
+) -> Option<SearchParamsStatement> {
     if lang.request_style() != crate::lang::RequestStyle::JavaScript {
         return None;
     }
     let open = prev_significant(tokens, key).filter(|&o| tokens[o].is_punct(src, "("))?;
+    let close = matching_close(src, tokens, open)?;
     let method = prev_significant(tokens, open)
         .filter(|&m| matches!(tokens[m].text(src), b"set" | b"append"))?;
     let dot = prev_significant(tokens, method).filter(|&d| tokens[d].is_punct(src, "."))?;
-    let member =
-        prev_significant(tokens, dot).filter(|&m| tokens[m].text(src) == b"searchParams")?;
-    let dot = prev_significant(tokens, member).filter(|&d| tokens[d].is_punct(src, "."))?;
-    let name = prev_significant(tokens, dot).filter(|&n| tokens[n].kind == TokKind::Ident)?;
-    Some((name, matching_close(src, tokens, open)?))
+    let before = prev_significant(tokens, dot)?;
+    let own_params = tokens[before].text(src) != b"searchParams";
+    let name = if own_params {
+        before
+    } else {
+        let dot = prev_significant(tokens, before).filter(|&d| tokens[d].is_punct(src, "."))?;
+        prev_significant(tokens, dot)?
+    };
+    if tokens[name].kind != TokKind::Ident {
+        return None;
+    }
+    // `params.set(…)` is a `URLSearchParams` call only on a name declared as one (an Angular
+    // `HttpParams` or a `Map` has a `set` too).
+    let member = prev_significant(tokens, name).is_some_and(|d| tokens[d].is_punct(src, "."));
+    if own_params && (member || search_params_declaration(src, tokens, name).is_none()) {
+        return None;
+    }
+    Some(SearchParamsStatement {
+        name,
+        close,
+        own_params,
+    })
 }
 
-/// The manual change for `NAME.searchParams.set('apikey', k)` (tokens `name` to `close`).
-fn search_params_advice(src: &[u8], tokens: &[Token], name: usize, close: usize) -> String {
-    format!(
-        "the parameter is added by a statement of its own: delete `{}` and add the header to the call that sends `{}`",
-        String::from_utf8_lossy(&src[tokens[name].start()..tokens[close].end()]),
-        String::from_utf8_lossy(tokens[name].text(src)),
-    )
+/// For the name at token `name`: the `(` of `new URLSearchParams(` in the nearest
+/// `const|let|var NAME = new URLSearchParams(…)` before it, in its block or one around it.
+fn search_params_declaration(src: &[u8], tokens: &[Token], name: usize) -> Option<usize> {
+    let text = tokens[name].text(src);
+    // Walking back, a token is in a block around `name` when no bracket closed after it is
+    // still open: its depth is the lowest seen so far.
+    let (mut depth, mut floor) = (0i32, 0i32);
+    for k in (0..name).rev() {
+        let t = &tokens[k];
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b")" | b"]" | b"}" => depth += 1,
+                b"(" | b"[" | b"{" => {
+                    depth -= 1;
+                    floor = floor.min(depth);
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let declared = t.kind == TokKind::Ident
+            && t.text(src) == text
+            && depth == floor
+            && prev_significant(tokens, k)
+                .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let" | b"var"));
+        if !declared {
+            continue;
+        }
+        // `const q: URLSearchParams = …` in TypeScript.
+        let name_end = tokens_after(src, tokens, k, &[b":", b"URLSearchParams"]).unwrap_or(k);
+        return tokens_after(
+            src,
+            tokens,
+            name_end,
+            &[b"=", b"new", b"URLSearchParams", b"("],
+        );
+    }
+    None
 }
 
-/// `NAME.searchParams.<set|append|delete>(`: a statement that builds `NAME`'s own query.
-fn builds_own_query(src: &[u8], tokens: &[Token], name: usize) -> bool {
+/// The last of the tokens that follow token `i` when their texts are `words`, in order.
+fn tokens_after(src: &[u8], tokens: &[Token], i: usize, words: &[&[u8]]) -> Option<usize> {
+    words.iter().try_fold(i, |at, word| {
+        next_significant(tokens, at).filter(|&n| tokens[n].text(src) == *word)
+    })
+}
+
+/// The manual change for a [`SearchParamsStatement`]; `emptied` when the key was the query's
+/// only entry, so that the URL would end in a bare `?`.
+fn search_params_advice(
+    src: &[u8],
+    tokens: &[Token],
+    statement: SearchParamsStatement,
+    emptied: bool,
+) -> String {
+    let name = String::from_utf8_lossy(tokens[statement.name].text(src));
+    let advice = format!(
+        "the parameter is added by a statement of its own: delete `{}` and add the header to the call that sends `{name}`",
+        String::from_utf8_lossy(
+            &src[tokens[statement.name].start()..tokens[statement.close].end()]
+        ),
+    );
+    if emptied {
+        format!("{advice}; `{name}` then holds nothing, so take it out of the URL too")
+    } else {
+        advice
+    }
+}
+
+/// `NAME.searchParams.<set|append|delete>(` (or `NAME.<set|append|delete>(` when `NAME` holds
+/// the `URLSearchParams`): a statement that builds `NAME`'s own query.
+fn builds_own_query(src: &[u8], tokens: &[Token], name: usize, own_params: bool) -> bool {
     let mut k = name;
     let mut next = |want: &[&[u8]]| {
         k = match next_significant(tokens, k) {
@@ -746,8 +859,7 @@ fn builds_own_query(src: &[u8], tokens: &[Token], name: usize) -> bool {
         true
     };
     next(&[b"."])
-        && next(&[b"searchParams"])
-        && next(&[b"."])
+        && (own_params || (next(&[b"searchParams"]) && next(&[b"."])))
         && next(&[b"set", b"append", b"delete"])
         && next(&[b"("])
 }
@@ -802,7 +914,15 @@ fn search_params_reads(
     p: &ApiKeyParam,
 ) -> Option<(usize, Vec<std::ops::Range<usize>>)> {
     let key = token_at(tokens, p.span.start)?;
-    let (name_tok, close) = search_params_statement(src, tokens, lang, key)?;
+    let statement = search_params_statement(src, tokens, lang, key)?;
+    if search_params_emptied(src, tokens, statement) {
+        return None;
+    }
+    let SearchParamsStatement {
+        name: name_tok,
+        close,
+        own_params,
+    } = statement;
     let name = tokens[name_tok].text(src);
     let member = |k: usize| {
         prev_significant(tokens, k).is_some_and(|d| matches!(tokens[d].text(src), b"." | b"?."))
@@ -828,7 +948,7 @@ fn search_params_reads(
                     declared = Some(k);
                     break;
                 }
-                if !builds_own_query(src, tokens, k) {
+                if !builds_own_query(src, tokens, k, own_params) {
                     return None;
                 }
             }
@@ -854,7 +974,7 @@ fn search_params_reads(
             continue;
         }
         if read(k) {
-            if builds_own_query(src, tokens, k) {
+            if builds_own_query(src, tokens, k, own_params) {
                 continue;
             }
             let assigned = next_significant(tokens, k).is_some_and(|n| {
@@ -867,12 +987,57 @@ fn search_params_reads(
             uses.push(t.span());
         } else if t.kind == TokKind::Str
             && t.text(src).first() == Some(&b'`')
-            && memchr::memmem::find(t.text(src), &[b"${".as_slice(), name, b"}"].concat()).is_some()
+            && [b"}".as_slice(), b".toString()}"].iter().any(|end| {
+                memchr::memmem::find(t.text(src), &[b"${".as_slice(), name, end].concat()).is_some()
+            })
         {
             uses.push(t.span());
         }
     }
     (!uses.is_empty()).then(|| (tokens[declared].start(), uses))
+}
+
+/// Whether taking the statement out would leave its `URLSearchParams` empty: it was declared
+/// `new URLSearchParams()` and nothing else adds to it. The URL it is read into would end in
+/// a bare `?`, a leftover that takes the query out of the URL by hand. (A `URL` drops an
+/// empty `?` itself.)
+fn search_params_emptied(src: &[u8], tokens: &[Token], statement: SearchParamsStatement) -> bool {
+    if !statement.own_params {
+        return false;
+    }
+    let Some(open) = search_params_declaration(src, tokens, statement.name) else {
+        return false;
+    };
+    if next_significant(tokens, open).is_none_or(|n| !tokens[n].is_punct(src, ")")) {
+        return false; // given entries, or an object whose entries are not known
+    }
+    let name = tokens[statement.name].text(src);
+    let mut depth = 0i32;
+    for k in open + 1..tokens.len() {
+        let t = &tokens[k];
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"[" | b"{" => depth += 1,
+                b")" | b"]" | b"}" => depth -= 1,
+                _ => {}
+            }
+            if depth < -1 {
+                break; // past the end of the declaration's block
+            }
+            continue;
+        }
+        let adds = k != statement.name
+            && t.kind == TokKind::Ident
+            && t.text(src) == name
+            && !prev_significant(tokens, k).is_some_and(|d| tokens[d].is_punct(src, "."))
+            && next_significant(tokens, k).is_some_and(|d| tokens[d].is_punct(src, "."))
+            && next_significant(tokens, k + 1)
+                .is_some_and(|m| matches!(tokens[m].text(src), b"set" | b"append"));
+        if adds {
+            return false;
+        }
+    }
+    true
 }
 
 /// How the string around a template (`{k}`, `#{k}`, `$k`, `${k}`) reads it, where that is not
@@ -2078,8 +2243,8 @@ pub(crate) fn remove_builder_entry(
                 }
                 // `url.searchParams.set('apikey', k);` on a line of its own: the line goes.
                 let statement = search_params_statement(src, tokens, lang, key_tok);
-                if let Some(line) = statement
-                    .and_then(|(name, close)| place::line_of_statement(src, tokens, name, close))
+                if let Some(line) =
+                    statement.and_then(|s| place::line_of_statement(src, tokens, s.name, s.close))
                 {
                     return Ok(Removal {
                         edits: vec![Edit::delete(line)],
@@ -2089,7 +2254,7 @@ pub(crate) fn remove_builder_entry(
                 }
                 return Err(statement.map_or_else(
                     || "the parameter is added by a statement of its own; remove it with the header in place".into(),
-                    |(name, close)| search_params_advice(src, tokens, name, close),
+                    |s| search_params_advice(src, tokens, s, search_params_emptied(src, tokens, s)),
                 ));
             }
         }

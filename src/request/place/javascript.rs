@@ -1283,11 +1283,65 @@ mod tests {
             out,
             "// Whispir\nasync function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  log(u);\n  return fetch(u, { headers: { 'x-api-key': k } });\n}\n"
         );
-        // Two requests read it: which one needs the key is not known.
-        assert!(
-            manual("a.js", &set.replace("log(u)", "await fetch(u)"))
-                .ends_with("; 2 requests send it (lines 5, 6), and each needs the header")
+        // Two requests read it (a retry): each gets the header, in one unsafe fix (SPEC: a
+        // value used by several requests).
+        let (out, applicability) =
+            fix("a.js", &set.replace("log(u)", "await fetch(u)")).expect("a fix");
+        assert_eq!(applicability, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "// Whispir\nasync function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  await fetch(u, { headers: { 'x-api-key': k } });\n  return fetch(u, { headers: { 'x-api-key': k } });\n}\n"
         );
+        // Two requests and a log line: which request needs the key is not known.
+        assert!(
+            manual(
+                "a.js",
+                &set.replace("log(u);", "log(u);\n  await fetch(u);")
+            )
+            .ends_with("; 2 requests send it (lines 6, 7), and each needs the header")
+        );
+    }
+
+    #[test]
+    fn a_url_search_params_local_loses_its_key_statement_to_the_request() {
+        let src = "async function f(k) {\n  const params = new URLSearchParams();\n  params.append('apikey', k); // the key\n  params.append('n', '1');\n  return fetch(`https://api.au.whispir.com/m?${params}`);\n}\n";
+        assert_eq!(
+            safe("a.js", src),
+            "async function f(k) {\n  const params = new URLSearchParams();\n  params.append('n', '1');\n  return fetch(`https://api.au.whispir.com/m?${params}`, { headers: { 'x-api-key': k } });\n}\n"
+        );
+        // (Detection knows a query builder by its name: `params`, `query`.)
+        // Typed, given entries, read with `toString()` (in a template or concatenated).
+        let typed = "async function f(k: string) {\n  const params: URLSearchParams = new URLSearchParams({ n: '1' });\n  params.set('apikey', k);\n  return fetch(`https://api.au.whispir.com/m?${params.toString()}`);\n}\n";
+        assert!(
+            safe("a.ts", typed).contains("params.toString()}`, { headers: { 'x-api-key': k } });")
+        );
+        let concatenated = typed.replace(
+            "`https://api.au.whispir.com/m?${params.toString()}`",
+            "'https://api.au.whispir.com/m?' + params.toString()",
+        );
+        assert!(
+            safe("a.ts", &concatenated)
+                .contains("+ params.toString(), { headers: { 'x-api-key': k } });")
+        );
+        // Nothing else in the query: the URL would end in a bare `?`.
+        assert!(
+            manual("a.js", &src.replace("  params.append('n', '1');\n", ""))
+                .ends_with("`params` then holds nothing, so take it out of the URL too")
+        );
+        // Not declared a `URLSearchParams` (Angular's `HttpParams` is immutable), declared
+        // outside the function, or reassigned before the send: not followed.
+        for not_followed in [
+            src.replace("new URLSearchParams()", "new HttpParams()"),
+            src.replace("  const params = new URLSearchParams();\n", "")
+                .replace(
+                    "async function",
+                    "const params = new URLSearchParams();\nasync function",
+                ),
+            src.replace("const params", "let params")
+                .replace("  return", "  params = new URLSearchParams();\n  return"),
+        ] {
+            manual("a.js", &not_followed);
+        }
     }
 
     #[test]
