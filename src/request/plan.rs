@@ -131,110 +131,129 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     let mut through = None;
     // The edits that take out a query holding only the key, instead of the entry's removal.
     let mut whole_query: Option<Vec<Edit>> = None;
+    // Python's `BASE + "/m?" + urlencode({"apikey": k})`: the query goes whole, and the
+    // request is the one that sends the URL the literal before it starts.
+    let key_only = (lang.request_style() == crate::lang::RequestStyle::Python
+        && p.shape == ParamShape::Builder)
+        .then(|| token_at(&facts.tokens, p.span.start))
+        .flatten()
+        .and_then(|k| place::python_key_only_query(src, &facts.tokens, k));
+    let sent_in_place = key_only.as_ref().and_then(|query| {
+        place::place(&Request {
+            at: query.url_at.clone(),
+            builder: false,
+            ..req.clone()
+        })
+        .ok()
+    });
     // Reads of a `url.searchParams` URL besides the one that sends it.
     let mut unsent_reads = Vec::new();
     // The requests that send a `url.searchParams` URL, when it is more than one.
     let mut senders = Vec::new();
-    let placed = place::place(&req).or_else(|reason| {
-        match variable_use(src, &facts.tokens, lang, p)
-            .or_else(|| search_params_sender(&req, p, &mut unsent_reads, &mut senders))
-            .or_else(|| string_builder_target(src, &facts.tokens, lang, p))
-        {
-            Some((binding, at))
-                if p.shape == ParamShape::Builder
-                    && sole_entry(
-                        src,
-                        &facts.tokens,
-                        &(p.span.start..p.value.end.max(p.span.end)),
-                    )
-                    .is_some() =>
+    let placed = sent_in_place
+        .ok_or(())
+        .or_else(|()| place::place(&req))
+        .or_else(|reason| {
+            match variable_use(src, &facts.tokens, lang, p)
+                .or_else(|| search_params_sender(&req, p, &mut unsent_reads, &mut senders))
+                .or_else(|| string_builder_target(src, &facts.tokens, lang, p))
             {
-                // `query = {"apikey": k}` then `get(url, params=query)`: an emptied dict
-                // would be noise, so the assignment and the argument go with the key.
-                let (statement, argument) =
-                    sole_key_query(src, &facts.tokens, lang, p, binding, &at)?;
-                through = Some(VariableUse {
-                    binding,
-                    use_at: at.start,
-                });
-                place::place(&Request { at, ..req }).map(|mut placement| {
-                    whole_query = Some(vec![Edit::delete(statement), Edit::delete(argument)]);
-                    placement.how =
-                        format!("{}; the query held only the key and goes", placement.how);
-                    placement
-                })
-            }
-            Some((binding, at)) => {
-                through = Some(VariableUse {
-                    binding,
-                    use_at: at.start,
-                });
-                // The removal takes a query-builder link out whole (`.addQueryParameter(
-                // "apikey", k)`): the chain built a URL, and where the variable is used the
-                // request is placed like any URL. A builder map (`params = {…}`) stays one.
-                // So is a `URLSearchParams` query, read into the URL where it is used.
-                let key_tok = token_at(&facts.tokens, p.span.start);
-                let search_params = key_tok
-                    .is_some_and(|k| search_params_call(src, &facts.tokens, lang, k).is_some());
-                let url_search_params =
-                    key_tok.and_then(|k| search_params_statement(src, &facts.tokens, lang, k));
-                let followed = Request {
-                    at,
-                    builder: req.builder
-                        && !query_builder_link(src, &facts.tokens, lang, p)
-                        && !search_params
-                        && url_search_params.is_none(),
-                    ..req
-                };
-                place::place(&followed).map(|mut placement| {
-                    let body = lang.request_style() == crate::lang::RequestStyle::Python
-                        && place::python_urlencoded_body(src, &facts.tokens, p.span.start)
-                            .is_some();
-                    let held = if body {
-                        "request body"
-                    } else if followed.builder
-                        || search_params
-                        || url_search_params.is_some_and(|s| s.own_params)
-                    {
-                        "query"
-                    } else {
-                        "URL"
+                Some((binding, at))
+                    if p.shape == ParamShape::Builder
+                        && key_only.is_none()
+                        && sole_entry(
+                            src,
+                            &facts.tokens,
+                            &(p.span.start..p.value.end.max(p.span.end)),
+                        )
+                        .is_some() =>
+                {
+                    // `query = {"apikey": k}` then `get(url, params=query)`: an emptied dict
+                    // would be noise, so the assignment and the argument go with the key.
+                    let (statement, argument) =
+                        sole_key_query(src, &facts.tokens, lang, p, binding, &at)?;
+                    through = Some(VariableUse {
+                        binding,
+                        use_at: at.start,
+                    });
+                    place::place(&Request { at, ..req }).map(|mut placement| {
+                        whole_query = Some(vec![Edit::delete(statement), Edit::delete(argument)]);
+                        placement.how =
+                            format!("{}; the query held only the key and goes", placement.how);
+                        placement
+                    })
+                }
+                Some((binding, at)) => {
+                    through = Some(VariableUse {
+                        binding,
+                        use_at: at.start,
+                    });
+                    // The removal takes a query-builder link out whole (`.addQueryParameter(
+                    // "apikey", k)`): the chain built a URL, and where the variable is used the
+                    // request is placed like any URL. A builder map (`params = {…}`) stays one.
+                    // So is a `URLSearchParams` query, read into the URL where it is used.
+                    let key_tok = token_at(&facts.tokens, p.span.start);
+                    let search_params = key_tok
+                        .is_some_and(|k| search_params_call(src, &facts.tokens, lang, k).is_some());
+                    let url_search_params =
+                        key_tok.and_then(|k| search_params_statement(src, &facts.tokens, lang, k));
+                    let followed = Request {
+                        at,
+                        builder: req.builder
+                            && !query_builder_link(src, &facts.tokens, lang, p)
+                            && !search_params
+                            && url_search_params.is_none(),
+                        ..req
                     };
-                    placement.how =
-                        format!("{}, through the variable holding the {held}", placement.how);
-                    placement
-                })
+                    place::place(&followed).map(|mut placement| {
+                        let body = lang.request_style() == crate::lang::RequestStyle::Python
+                            && place::python_urlencoded_body(src, &facts.tokens, p.span.start)
+                                .is_some();
+                        let held = if body {
+                            "request body"
+                        } else if followed.builder
+                            || search_params
+                            || url_search_params.is_some_and(|s| s.own_params)
+                        {
+                            "query"
+                        } else {
+                            "URL"
+                        };
+                        placement.how =
+                            format!("{}, through the variable holding the {held}", placement.how);
+                        placement
+                    })
+                }
+                // A URL several requests read: all of them get the header, or the reason names
+                // the read that cannot (unless the placer had a more precise one).
+                None if let Some(placed) = shared_url(&req, p)
+                    .filter(|placed| placed.is_ok() || reason == place::NOT_PASSED) =>
+                {
+                    placed
+                }
+                // `url.searchParams.set(…)` whose URL is not followed: say what goes where.
+                None => Err(token_at(&facts.tokens, p.span.start)
+                    .and_then(|k| search_params_statement(src, &facts.tokens, lang, k))
+                    .map_or(reason, |statement| {
+                        let emptied = search_params_emptied(src, &facts.tokens, statement);
+                        let advice = search_params_advice(src, &facts.tokens, statement, emptied);
+                        if senders.is_empty() {
+                            return advice;
+                        }
+                        let lines: Vec<String> = senders
+                            .iter()
+                            .map(|r: &std::ops::Range<usize>| {
+                                (file.line_index(r.start) + 1).to_string()
+                            })
+                            .collect();
+                        format!(
+                            "{advice}; {} requests send it (lines {}), and each needs the header",
+                            senders.len(),
+                            lines.join(", ")
+                        )
+                    })),
             }
-            // A URL several requests read: all of them get the header, or the reason names
-            // the read that cannot (unless the placer had a more precise one).
-            None if let Some(placed) = shared_url(&req, p)
-                .filter(|placed| placed.is_ok() || reason == place::NOT_PASSED) =>
-            {
-                placed
-            }
-            // `url.searchParams.set(…)` whose URL is not followed: say what goes where.
-            None => Err(token_at(&facts.tokens, p.span.start)
-                .and_then(|k| search_params_statement(src, &facts.tokens, lang, k))
-                .map_or(reason, |statement| {
-                    let emptied = search_params_emptied(src, &facts.tokens, statement);
-                    let advice = search_params_advice(src, &facts.tokens, statement, emptied);
-                    if senders.is_empty() {
-                        return advice;
-                    }
-                    let lines: Vec<String> = senders
-                        .iter()
-                        .map(|r: &std::ops::Range<usize>| {
-                            (file.line_index(r.start) + 1).to_string()
-                        })
-                        .collect();
-                    format!(
-                        "{advice}; {} requests send it (lines {}), and each needs the header",
-                        senders.len(),
-                        lines.join(", ")
-                    )
-                })),
-        }
-    });
+        });
     let placed = placed.and_then(|placement| {
         let anchor = through.as_ref().map_or(p.name.start, |v| v.use_at);
         if placement.how == place::SENT_BY_STATEMENT && !header_in_sight(file, facts, anchor) {
@@ -266,7 +285,9 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                     )
                 };
             }
-            let mut all = whole_query.unwrap_or(removal.edits);
+            let mut all = whole_query
+                .or(key_only.map(|query| query.edits))
+                .unwrap_or(removal.edits);
             all.extend(edits);
             all.sort_by_key(|e| (e.range.start, e.range.end));
             // A deletion inside a range another edit already takes out adds nothing (the
@@ -695,7 +716,7 @@ fn search_params_call(
     let (encoder, map_open): (&[u8], &[&str]) = match lang.request_style() {
         crate::lang::RequestStyle::JavaScript => (b"URLSearchParams", &["{"]),
         crate::lang::RequestStyle::Php => (b"http_build_query", &["[", "("]),
-        crate::lang::RequestStyle::Python => (b"urlencode", &["{"]),
+        crate::lang::RequestStyle::Python => (b"urlencode", &["{", "("]),
         crate::lang::RequestStyle::Ruby => {
             // `URI.encode_www_form(apikey: k, …)`: the map is the call's keyword arguments.
             let call =
@@ -710,10 +731,14 @@ fn search_params_call(
     };
     let object = enclosing_open(src, tokens, lit)
         .filter(|&o| map_open.iter().any(|b| tokens[o].is_punct(src, b)))?;
-    // PHP's `array(…)`: the map starts at `array`.
+    // PHP's `array(…)`, Python's `dict(…)`: the map starts at that name.
     let map_start = if tokens[object].is_punct(src, "(") {
+        let constructor: &[u8] = match lang.request_style() {
+            crate::lang::RequestStyle::Python => b"dict",
+            _ => b"array",
+        };
         prev_significant(tokens, object)
-            .filter(|&a| tokens[a].text(src).eq_ignore_ascii_case(b"array"))?
+            .filter(|&a| tokens[a].text(src).eq_ignore_ascii_case(constructor))?
     } else {
         object
     };
@@ -721,8 +746,10 @@ fn search_params_call(
     let named = prev_significant(tokens, call).is_some_and(|n| tokens[n].text(src) == encoder);
     let only_argument = next_significant(tokens, matching_close(src, tokens, object)?)
         == matching_close(src, tokens, call);
+    // Python: a query of the key alone goes only whole, with its `?`.
     let leaves_a_query = lang.request_style() != crate::lang::RequestStyle::Python
-        || crate::lang::tokens::arguments(src, tokens, object).len() > 1;
+        || crate::lang::tokens::arguments(src, tokens, object).len() > 1
+        || place::python_key_only_query(src, tokens, lit).is_some();
     (named && only_argument && leaves_a_query).then_some(call)
 }
 

@@ -36,7 +36,9 @@ pub(crate) use go::{
 pub use javascript::{axios_instance_name, axios_instance_options};
 pub use jvm::retrofit_header;
 pub(crate) use jvm::string_builder_use;
-pub(crate) use python::urlencoded_body as python_urlencoded_body;
+pub(crate) use python::{
+    key_only_query as python_key_only_query, urlencoded_body as python_urlencoded_body,
+};
 pub(crate) use shell::command_lines as shell_command_lines;
 
 /// The message of a fix whose removal put the header in place itself (Rust `.query(…)`,

@@ -8,6 +8,7 @@ use crate::lang::tokens::{
     token_at,
 };
 use crate::lang::{TokKind, Token};
+use std::ops::Range;
 
 const PY_REQUEST_CALLS: [&str; 9] = [
     "get", "post", "put", "patch", "delete", "head", "options", "request", "stream",
@@ -70,10 +71,9 @@ fn urlencode_of(src: &[u8], tokens: &[Token], value: usize) -> Option<usize> {
     (next_significant(tokens, dict_close) == matching_close(src, tokens, open)).then_some(name)
 }
 
-/// The request call whose URL argument encodes the query dict of token `at` in place
-/// (`requests.get(BASE + "?" + urlencode({"apikey": k, "first": 0}))`): (name, `(`) of the
-/// call. The dict must keep entries besides the key, or an empty query would be left behind.
-fn urlencoded_in_url(src: &[u8], tokens: &[Token], at: usize) -> Option<(usize, usize)> {
+/// For the query-builder token `at`: the `urlencode` token of `urlencode({…})` (or
+/// `urlencode(dict(…))`) around it, and the number of the dict's entries.
+fn urlencoded_dict(src: &[u8], tokens: &[Token], at: usize) -> Option<(usize, usize)> {
     let value = dict_value(src, tokens, at).filter(|&v| v != at)?;
     let encoder = urlencode_of(src, tokens, value)?;
     let dict_open = if tokens[value].is_punct(src, "{") {
@@ -81,10 +81,24 @@ fn urlencoded_in_url(src: &[u8], tokens: &[Token], at: usize) -> Option<(usize, 
     } else {
         next_significant(tokens, value)?
     };
-    if arguments(src, tokens, dict_open).len() < 2 {
+    Some((encoder, arguments(src, tokens, dict_open).len()))
+}
+
+/// The request call whose URL argument encodes the query dict of token `at` in place
+/// (`requests.get(BASE + "?" + urlencode({"apikey": k, "first": 0}))`): (name, `(`) of the
+/// call. The dict must keep entries besides the key, or an empty query would be left behind
+/// (a query of the key alone goes whole: [`key_only_query`]).
+fn urlencoded_in_url(src: &[u8], tokens: &[Token], at: usize) -> Option<(usize, usize)> {
+    let (encoder, entries) = urlencoded_dict(src, tokens, at)?;
+    if entries < 2 {
         return None;
     }
-    let (name, open, idx) = url_argument(src, tokens, encoder, |_, _| false).ok()?;
+    url_argument_call(src, tokens, encoder)
+}
+
+/// The request call whose URL argument holds token `i`: (name, `(`) of the call.
+fn url_argument_call(src: &[u8], tokens: &[Token], i: usize) -> Option<(usize, usize)> {
+    let (name, open, idx) = url_argument(src, tokens, i, |_, _| false).ok()?;
     let arg = arguments(src, tokens, open).swap_remove(idx);
     let first = token_at(tokens, arg.start)?;
     let keyword = next_significant(tokens, first)
@@ -102,6 +116,52 @@ fn urlencoded_in_url(src: &[u8], tokens: &[Token], at: usize) -> Option<(usize, 
         idx == url_position
     };
     is_url.then_some((name, open))
+}
+
+/// A query that encodes only the key, appended to the string literal that ends in its `?` (or
+/// in the `&` after the parameters before it): `BASE + "/weekly?" + urlencode({"apikey": k})`.
+pub(crate) struct KeyOnlyQuery {
+    /// The edits that take the query out whole, with its `?`: no `urlencode({})` and no
+    /// empty query are left behind.
+    pub edits: Vec<Edit>,
+    /// The string literal before the query, which stands for the URL when the request that
+    /// sends it is placed.
+    pub url_at: Range<usize>,
+}
+
+/// The [`KeyOnlyQuery`] around the query-builder token `at`, when the URL it ends goes to a
+/// request call as its URL argument, or is assigned (the plan follows the variable).
+pub(crate) fn key_only_query(src: &[u8], tokens: &[Token], at: usize) -> Option<KeyOnlyQuery> {
+    let (encoder, entries) = urlencoded_dict(src, tokens, at)?;
+    let close = matching_close(src, tokens, next_significant(tokens, encoder)?)?;
+    // Something appended after the query would follow a `?` that is gone.
+    let appended = next_significant(tokens, close)
+        .is_some_and(|n| matches!(tokens[n].text(src), b"+" | b"%" | b"." | b"["));
+    let plus = prev_significant(tokens, encoder).filter(|&p| tokens[p].is_punct(src, "+"))?;
+    let lit = prev_significant(tokens, plus).filter(|&s| tokens[s].kind == TokKind::Str)?;
+    let content = tokens[lit].content();
+    let mark = content.end.checked_sub(1).filter(|&m| m >= content.start)?;
+    if entries != 1 || appended || !matches!(src[mark], b'?' | b'&') {
+        return None;
+    }
+    if enclosing_open(src, tokens, lit).is_some() {
+        url_argument_call(src, tokens, encoder)?;
+    }
+    let edits = if content.len() == 1 {
+        // `BASE + "?" + urlencode(…)`: the literal holds only the mark and goes too.
+        let joined = prev_significant(tokens, lit).filter(|&p| tokens[p].is_punct(src, "+"))?;
+        let left = prev_significant(tokens, joined)?;
+        vec![Edit::delete(tokens[left].end()..tokens[close].end())]
+    } else {
+        vec![
+            Edit::delete(mark..mark + 1),
+            Edit::delete(tokens[lit].end()..tokens[close].end()),
+        ]
+    };
+    Some(KeyOnlyQuery {
+        edits,
+        url_at: tokens[lit].span(),
+    })
 }
 
 /// `data=urlencode({…})`: the keyword other than `url=` that the `urlencode` call (or the
@@ -152,7 +212,9 @@ fn encoded_elsewhere(src: &[u8], tokens: &[Token], at: usize, value: usize) -> O
             } else {
                 next_significant(tokens, value)
             };
-            let only_key = dict_open.is_some_and(|o| arguments(src, tokens, o).len() < 2);
+            // Only the key, in a query the fix cannot take out whole with its `?`.
+            let only_key = dict_open.is_some_and(|o| arguments(src, tokens, o).len() < 2)
+                && key_only_query(src, tokens, at).is_none();
             let returned = in_return_statement(src, tokens, name);
             Some(if let Some(keyword) = body_keyword(src, tokens, name) {
                 format!(
@@ -430,6 +492,49 @@ mod tests {
     }
 
     #[test]
+    fn a_query_of_only_the_key_goes_whole_with_its_question_mark() {
+        // Through a local read once by the request: no `urlencode({})`, no bare `?`.
+        let src = "import requests\n# Whispir\ndef f(k):\n    url = BASE + '/m?' + urlencode({'apikey': k})\n    return requests.get(url).json()\n";
+        assert_eq!(
+            safe("a.py", src),
+            "import requests\n# Whispir\ndef f(k):\n    url = BASE + '/m'\n    return requests.get(url, headers={'x-api-key': k}).json()\n"
+        );
+        // After other parameters (`&`), as `dict(…)`, in the URL argument itself.
+        let src = "import requests\n# Whispir\ndef f(k):\n    url = BASE + \"/m?limit=10&\" + urlencode(dict(apikey=k))\n    return requests.get(url)\n";
+        assert!(
+            safe("a.py", src).contains("url = BASE + \"/m?limit=10\"\n"),
+            "{}",
+            safe("a.py", src)
+        );
+        let src = "import requests\n# Whispir\nrequests.get(BASE + '/m?' + urlencode({'apikey': k}), timeout=5)\n";
+        assert_eq!(
+            safe("a.py", src),
+            "import requests\n# Whispir\nrequests.get(BASE + '/m', timeout=5, headers={'x-api-key': k})\n"
+        );
+        // A literal that is only the `?` goes with its `+`.
+        let src =
+            "import requests\n# Whispir\nrequests.get(BASE + '?' + urlencode({'apikey': k}))\n";
+        assert_eq!(
+            safe("a.py", src),
+            "import requests\n# Whispir\nrequests.get(BASE, headers={'x-api-key': k})\n"
+        );
+        // Encoded into the body, not the URL: not this request's query.
+        manual(
+            "a.py",
+            "import requests\n# Whispir\nrequests.post(BASE, data=BASE + '?' + urlencode({'apikey': k}))\n",
+        );
+        // Read by two requests: both get the header, unsafely.
+        let src = "import requests\n# Whispir\ndef f(k):\n    url = B + '/m?' + urlencode({'apikey': k})\n    r = requests.get(url)\n    return r if r.ok else requests.get(url)\n";
+        assert_eq!(
+            fix("a.py", src).unwrap(),
+            (
+                "import requests\n# Whispir\ndef f(k):\n    url = B + '/m'\n    r = requests.get(url, headers={'x-api-key': k})\n    return r if r.ok else requests.get(url, headers={'x-api-key': k})\n".into(),
+                Applicability::Unsafe
+            )
+        );
+    }
+
+    #[test]
     fn a_urlencoded_url_read_by_several_requests_gives_each_the_header_unsafely() {
         let src = "import requests\n# Whispir\ndef f(k):\n    url = B + '/m?' + urlencode({'apikey': k, 'n': 1})\n    r = requests.get(url)\n    return r if r.ok else requests.get(url)\n";
         assert_eq!(
@@ -458,9 +563,17 @@ mod tests {
     #[test]
     fn urlencoded_queries_the_fix_cannot_follow_say_why() {
         let why = |src: &str| manual("a.py", &format!("import requests\n# Whispir\n{src}"));
+        // Only the key, and the URL goes on after it (or starts with the `?`): the query
+        // cannot go whole.
+        for only_key in [
+            "def f(k):\n    url = B + '/m?' + urlencode({'apikey': k}) + '#top'\n    return requests.get(url)\n",
+            "def f(k):\n    url = '?' + urlencode({'apikey': k})\n    return requests.get(B + url)\n",
+        ] {
+            assert!(why(only_key).contains("encodes only the key"), "{only_key}");
+        }
         assert!(
-            why("def f(k):\n    url = B + '?' + urlencode({'apikey': k})\n    return requests.get(url)\n")
-                .contains("encodes only the key"),
+            why("def f(k):\n    return B + '/m?' + urlencode({'apikey': k})\n")
+                .contains("a URL that this function returns"),
         );
         assert!(
             why("def f(k):\n    return B + '?' + urlencode({'apikey': k, 'n': 1})\n")
