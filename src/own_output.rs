@@ -70,6 +70,7 @@ pub enum OwnOutput {
     Human,
     Concise,
     GitHub,
+    Patch,
 }
 
 impl OwnOutput {
@@ -83,6 +84,7 @@ impl OwnOutput {
             OwnOutput::Human => "a report written by whispir-migrate (human format)",
             OwnOutput::Concise => "a report written by whispir-migrate (concise format)",
             OwnOutput::GitHub => "a report written by whispir-migrate (github format)",
+            OwnOutput::Patch => "a patch written by whispir-migrate (`fix --diff`)",
         }
     }
 }
@@ -130,8 +132,67 @@ pub fn recognise(bytes: &[u8]) -> Option<OwnOutput> {
             Some(OwnOutput::Concise)
         }
         _ if text.starts_with(b"::") && GITHUB_LINE.is_match(text) => Some(OwnOutput::GitHub),
+        _ if text.starts_with(b"--- a/") && is_fix_patch(text) => Some(OwnOutput::Patch),
         _ => None,
     }
+}
+
+/// `fix --diff`'s patch, secrets redacted or not: nothing but file sections `--- a/P`,
+/// `+++ b/P`, each with hunks whose lines add up to their `@@ -a,b +c,d @@` header. A git
+/// diff (`diff --git`, `index` lines), `diff -u` (dates after the names) or a patch edited
+/// by hand has other lines, and is scanned.
+fn is_fix_patch(text: &[u8]) -> bool {
+    let mut lines = text
+        .split_inclusive(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\n").unwrap_or(l))
+        .peekable();
+    let mut sections = 0;
+    while let Some(old) = lines.next() {
+        let Some(path) = old.strip_prefix(b"--- a/") else {
+            return false;
+        };
+        if lines.next() != Some(&[&b"+++ b/"[..], path].concat()[..]) {
+            return false;
+        }
+        let mut hunks = 0;
+        while let Some(header) = lines.next_if(|l| l.starts_with(b"@@ -")) {
+            let Some((mut old_left, mut new_left)) = hunk_lengths(header) else {
+                return false;
+            };
+            while old_left + new_left > 0 {
+                match lines.next().and_then(|l| l.first()) {
+                    Some(b' ') if old_left > 0 && new_left > 0 => {
+                        old_left -= 1;
+                        new_left -= 1;
+                    }
+                    Some(b'-') if old_left > 0 => old_left -= 1,
+                    Some(b'+') if new_left > 0 => new_left -= 1,
+                    // `\ No newline at end of file`, after a hunk's line.
+                    Some(b'\\') => {}
+                    _ => return false,
+                }
+            }
+            lines.next_if(|l| l.starts_with(b"\\"));
+            hunks += 1;
+        }
+        if hunks == 0 {
+            return false;
+        }
+        sections += 1;
+    }
+    sections > 0
+}
+
+/// The old and new line counts of a hunk header `@@ -a,b +c,d @@` (a count left out is 1).
+fn hunk_lengths(header: &[u8]) -> Option<(usize, usize)> {
+    let ranges = std::str::from_utf8(header.strip_prefix(b"@@ -")?.strip_suffix(b" @@")?).ok()?;
+    let (old, new) = ranges.split_once(" +")?;
+    let count = |range: &str| -> Option<usize> {
+        let (start, len) = range.split_once(',').unwrap_or((range, "1"));
+        start.parse::<usize>().ok()?;
+        len.parse().ok()
+    };
+    Some((count(old)?, count(new)?))
 }
 
 /// The JSON documents: a SARIF log whose every run names whispir-migrate as its tool, the
@@ -217,6 +278,17 @@ mod tests {
             recognise(report.as_bytes()),
             Some(OwnOutput::MigrationReport)
         );
+        // `fix --diff`'s patch, with a secret redacted and a file without a final newline.
+        let patch = "--- a/a.sh\n+++ b/a.sh\n@@ -1,3 +1,3 @@\n #!/bin/sh\n-curl 'https://api.whispir.com/m?apikey=d41d…'\n+curl -H 'x-api-key: d41d…' 'https://api.au.whispir.com/m'\n echo done\n--- a/b.py\n+++ b/b.py\n@@ -7 +7 @@\n-get('https://api.whispir.com/m?apikey=' + k)\n\\ No newline at end of file\n+get('https://api.au.whispir.com/m', headers={'x-api-key': k})\n\\ No newline at end of file\n";
+        assert_eq!(recognise(patch.as_bytes()), Some(OwnOutput::Patch));
+        // Other patches are scanned: git's, one whose counts do not add up (edited by hand),
+        // one with a line besides the hunks.
+        let git = format!("diff --git a/a.sh b/a.sh\nindex 1..2 100644\n{patch}");
+        assert_eq!(recognise(git.as_bytes()), None);
+        let edited = patch.replace("@@ -1,3 +1,3 @@", "@@ -1,3 +1,4 @@");
+        assert_eq!(recognise(edited.as_bytes()), None);
+        let extra = format!("{patch}curl https://api.whispir.com/messages?apikey=k\n");
+        assert_eq!(recognise(extra.as_bytes()), None);
         // Documents about the tool are scanned.
         assert_eq!(
             recognise(b"# Whispir API migration\nRun whispir-migrate.\n"),
