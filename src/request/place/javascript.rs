@@ -721,8 +721,12 @@ fn is_superagent(src: &[u8], tokens: &[Token], layout: &Layout, r: usize) -> boo
 }
 
 /// `superagent.get(url)`: the call starts a chain that sends when it is awaited or ended, so
-/// the header is one more link, `.set('x-api-key', key)`, right after the call. Not when the
-/// call has more arguments: a callback sends at once, before any later link.
+/// the header is one more link, `.set('x-api-key', key)`, right after the call.
+/// `superagent.get(url, callback)` sends at once, before any later link: it becomes the chain
+/// that superagent builds from it, `.get(url).set(…).end(callback)`. Unsafe (SPEC: a path
+/// through another function): the two are the same only by what superagent's own `get` does
+/// with a second argument, which the file does not show, and a name given there may be a
+/// query object rather than a callback. More arguments (a body and a callback) stay manual.
 fn superagent_header(
     req: &Request,
     callee: &str,
@@ -737,23 +741,65 @@ fn superagent_header(
         ));
     }
     let q = req.quote();
-    if args.len() != 1 || !args[0].contains(&req.at.start) {
-        return Err(by_hand(
-            &format!(".set({q}x-api-key{q}, {})", req.key.as_code(q)),
+    let link = format!(".set({q}x-api-key{q}, {})", req.key.as_code(q));
+    if args.first().is_none_or(|url| !url.contains(&req.at.start)) {
+        return Err("the URL is not the request's first argument".into());
+    }
+    // `get(url, { … })` adds a query (`post`: a body) and does not send yet.
+    let data_literal = |arg: &std::ops::Range<usize>| {
+        token_at(req.tokens, arg.start).is_some_and(|open| {
+            req.tokens[open].is_punct(req.src, "{")
+                && matching_close(req.src, req.tokens, open)
+                    .is_some_and(|c| req.tokens[c].end() == arg.end)
+        })
+    };
+    let sends_later = match args {
+        [_] => true,
+        [_, data] => data_literal(data),
+        _ => false,
+    };
+    if sends_later {
+        return Ok(Placement {
+            edits: vec![Edit::insert(req.tokens[close].end(), link)],
+            applicability: Applicability::Safe,
+            how: "add `.set('x-api-key', …)` to the superagent chain".into(),
+        });
+    }
+    match args {
+        [url, callback] if is_callback(req.src, req.tokens, callback) => Ok(Placement {
+            edits: vec![Edit::replace(
+                url.end..callback.start,
+                format!("){link}.end("),
+            )],
+            applicability: Applicability::Unsafe,
+            how: format!(
+                "send it with `.end(…)` after `{link}`, as superagent does with a callback given to `{callee}(…)`"
+            ),
+        }),
+        _ => Err(by_hand(
+            &link,
             &format!("the `{agent}.{callee}(…)` chain before it sends"),
             format!(
-                "`{agent}.{callee}(…)` is given more than the URL, and a callback sends it at once"
+                "`{agent}.{callee}(…)` may be given a callback besides the URL, which sends it at once"
             ),
-        ));
+        )),
     }
-    Ok(Placement {
-        edits: vec![Edit::insert(
-            req.tokens[close].end(),
-            format!(".set({q}x-api-key{q}, {})", req.key.as_code(q)),
-        )],
-        applicability: Applicability::Safe,
-        how: "add `.set('x-api-key', …)` to the superagent chain".into(),
-    })
+}
+
+/// Whether the argument at `arg` can be a callback: a function written there (`function …`,
+/// `async …`, an arrow function) or a name.
+fn is_callback(src: &[u8], tokens: &[Token], arg: &std::ops::Range<usize>) -> bool {
+    let Some(first) = token_at(tokens, arg.start) else {
+        return false;
+    };
+    let arrow_after =
+        |t: usize| next_significant(tokens, t).is_some_and(|a| tokens[a].text(src) == b"=>");
+    match (tokens[first].kind, tokens[first].text(src)) {
+        (TokKind::Ident, b"function" | b"async") => true,
+        (TokKind::Ident, _) => tokens[first].span() == *arg || arrow_after(first),
+        (TokKind::Punct, b"(") => matching_close(src, tokens, first).is_some_and(arrow_after),
+        _ => false,
+    }
 }
 
 /// The `request` library: `request(url, cb)`, `request.get(url, cb)` (and post/put/patch/del,
@@ -1436,11 +1482,38 @@ mod tests {
         // Imported under another name; the chain already sets the header.
         let sent = "import agent from 'superagent';\nasync function f(k: string) {\n  return agent.get('https://api.au.whispir.com/m?apikey=' + k).set('x-api-key', k);\n}\n";
         assert_eq!(safe("a.ts", sent), sent.replace("?apikey=' + k", "'"));
-        // A callback sends at once; `request` the `request` library is still an options object.
+        // A query object given with the URL: the chain still sends later.
         assert!(
-            manual("a.js", &src.replace("+ k)", "+ k, cb)"))
-                .contains("add `.set('x-api-key', k)` to the `request.get(…)` chain before it sends, then remove the parameter (not automatic: `request.get(…)` is given more than the URL, and a callback sends it at once)")
+            safe("a.js", &src.replace("+ k)", "+ k, { n: 1 })")).contains(
+                "request.get('https://api.au.whispir.com/m', { n: 1 }).set('x-api-key', k)"
+            )
         );
+        // A callback sends at once: the call becomes the chain superagent makes of it, with
+        // `.end(callback)`, unsafely (that is superagent's own doing, not the file's).
+        for callback in [
+            "cb",
+            "(err, res) => done(res)",
+            "res => done(res)",
+            "function (err, res) {}",
+        ] {
+            let (out, applicability) =
+                fix("a.js", &src.replace("+ k)", &format!("+ k, {callback})"))).expect("a fix");
+            assert_eq!(applicability, Applicability::Unsafe);
+            assert!(
+                out.contains(&format!(
+                    "request.get('https://api.au.whispir.com/m').set('x-api-key', k).end({callback}).accept('json')"
+                )),
+                "{out}"
+            );
+        }
+        // Anything else beside the URL (a body and a callback, a member) stays manual.
+        for more in ["+ k, body, cb)", "+ k, this.done)"] {
+            assert!(
+                manual("a.js", &src.replace("+ k)", more))
+                    .contains("add `.set('x-api-key', k)` to the `request.get(…)` chain before it sends, then remove the parameter (not automatic: `request.get(…)` may be given a callback besides the URL, which sends it at once)")
+            );
+        }
+        // `request` the `request` library is still an options object.
         assert!(
             safe("a.js", &src.replace("superagent", "request")).contains(
                 "request.get({ url: 'https://api.au.whispir.com/m', headers: { 'x-api-key': k } })"

@@ -86,7 +86,9 @@ declare module 'superagent' {
     status: number;
     ok: boolean;
   }
+  export type CallbackHandler = (err: any, res: Response) => void;
   export interface SuperAgentRequest extends Promise<Response> {
+    end(callback?: CallbackHandler): void;
     set(field: string, value: string): this;
     set(fields: Record<string, string>): this;
     query(value: string | Record<string, unknown>): this;
@@ -96,7 +98,8 @@ declare module 'superagent' {
     accept(value: string): this;
   }
   export interface SuperAgentStatic {
-    get(url: string): SuperAgentRequest;
+    get(url: string, callback?: CallbackHandler): SuperAgentRequest;
+    get(url: string, data?: string | object, callback?: CallbackHandler): SuperAgentRequest;
     post(url: string): SuperAgentRequest;
     put(url: string): SuperAgentRequest;
     patch(url: string): SuperAgentRequest;
