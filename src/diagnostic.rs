@@ -151,6 +151,12 @@ impl Diagnostic {
 /// Applies the fixes that do not overlap one already taken, in order of position.
 /// Returns the new bytes and the indices (into `fixes`) of the fixes applied.
 pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<usize>) {
+    let (out, taken, _) = apply_edits(bytes, fixes);
+    (out, taken)
+}
+
+/// `apply`, also returning the edits it made, in order of position.
+pub fn apply_edits<'f>(bytes: &[u8], fixes: &[&'f Fix]) -> (Vec<u8>, Vec<usize>, Vec<&'f Edit>) {
     let mut order: Vec<usize> = (0..fixes.len())
         .filter(|&i| !fixes[i].edits.is_empty())
         .collect();
@@ -183,13 +189,13 @@ pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<usize>) {
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     let mut out = Vec::with_capacity(bytes.len() + 64);
     let mut at = 0;
-    for e in edits {
+    for e in &edits {
         out.extend_from_slice(&bytes[at..e.range.start]);
         out.extend_from_slice(e.content.as_bytes());
         at = e.range.end;
     }
     out.extend_from_slice(&bytes[at..]);
-    (out, taken)
+    (out, taken, edits)
 }
 
 /// Two insertions at one point, or an edit touching a claimed range, collide.

@@ -104,7 +104,7 @@ pub struct FileReport {
     pub secrets: crate::secrets::Secrets,
     /// The file's syntax tree when analysis parsed it: `fix` checks its edits against this
     /// tree instead of parsing the file again (on a large file, most of a fix's time).
-    pub tree: Option<tree_sitter::Tree>,
+    pub tree: Option<lang::tree::Kept>,
     /// When the tree was parsed but not kept (see `keep_syntax_trees`): what it said about
     /// the texts `fix` will likely check first.
     pub verdicts: Vec<lang::tree::Verdict>,
@@ -175,19 +175,19 @@ pub fn check_source(file: SourceFile, settings: &Settings) -> Result<FileReport,
     check_rules(file, settings, None, false)
 }
 
-/// Source bytes whose syntax trees the scan's reports may keep for `fix` to check its edits
-/// against. A tree is several times its file, so a run keeps the trees of at most this many
-/// bytes; the others leave verdicts on the texts `fix` will likely try (`Verdict`).
+/// Memory of the syntax trees the scan's reports may keep for `fix` to check its edits
+/// against (`Parsed::bytes`). A tree is many times its file, so a run keeps at most this
+/// much; the others leave verdicts on the texts `fix` will likely try (`Verdict`).
 static TREES_KEPT: AtomicUsize = AtomicUsize::new(0);
 
 /// Whether the scan is `fix`'s (set by `keep_syntax_trees`): `check` has no use for trees
 /// or verdicts.
 static FOR_FIX: AtomicBool = AtomicBool::new(false);
 
-/// Prepares the scan for `fix`: reports keep the syntax trees of up to `source_bytes` bytes
-/// of files, and verdicts for the other files they parsed.
-pub fn keep_syntax_trees(source_bytes: usize) {
-    TREES_KEPT.store(source_bytes, Ordering::Relaxed);
+/// Prepares the scan for `fix`: reports keep syntax trees of up to `tree_bytes` bytes in
+/// all, and verdicts for the other files they parsed.
+pub fn keep_syntax_trees(tree_bytes: usize) {
+    TREES_KEPT.store(tree_bytes, Ordering::Relaxed);
     FOR_FIX.store(true, Ordering::Relaxed);
 }
 
@@ -307,9 +307,9 @@ fn check_rules(
                 && FOR_FIX.load(Ordering::Relaxed)
                 && diagnostics.iter().any(|d| d.fix.is_some()) =>
         {
-            match take_from(&TREES_KEPT, file.bytes.len()) {
-                true => (Some(tree), Vec::new()),
-                false => (None, first_pass_verdicts(&file, &diagnostics, tree)),
+            match take_from(&TREES_KEPT, tree.bytes()) {
+                true => (Some(tree.keep()), Vec::new()),
+                false => (None, first_pass_verdicts(&file, &diagnostics, &tree)),
             }
         }
         _ => (None, Vec::new()),
@@ -328,7 +328,7 @@ fn check_rules(
 fn first_pass_verdicts(
     file: &SourceFile,
     diagnostics: &[Diagnostic],
-    tree: tree_sitter::Tree,
+    tree: &lang::tree::Parsed,
 ) -> Vec<lang::tree::Verdict> {
     let Some(language) = lang::tree::grammar(&file.file_name()) else {
         return Vec::new();
@@ -352,8 +352,8 @@ fn first_pass_verdicts(
     sets.iter()
         .filter(|set| !set.is_empty())
         .filter_map(|set| {
-            let (edited, _) = crate::diagnostic::apply(&file.bytes, set);
-            lang::tree::Verdict::of(&language, tree.clone(), &file.bytes, &edited)
+            let (edited, _, edits) = crate::diagnostic::apply_edits(&file.bytes, set);
+            lang::tree::Verdict::of(&language, tree, &file.bytes, &edited, &edits)
         })
         .collect()
 }
@@ -1093,8 +1093,8 @@ mod tests {
     #[test]
     fn a_parsed_tree_over_the_budget_leaves_a_verdict_on_the_safe_fixes() {
         let settings = super::Settings::with_region(Some("au"));
-        // Larger than any budget a test sets.
-        let padding = "x = 1\n".repeat(200_000);
+        // Its tree is larger than any budget a test sets.
+        let padding = "x = 1\n".repeat(10_000);
         let src = format!(
             "import requests\n{padding}\ndef f(k):\n    params = {{\"apikey\": k}}\n    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n"
         );

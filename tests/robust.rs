@@ -586,3 +586,57 @@ fn peak_memory_on_a_large_javascript_file_is_bounded() {
     }
     assert_rss_bounded("app.js", &text);
 }
+
+/// About `bytes` of ordinary code in the language of `name`, with a request to the retired
+/// host every 500 lines through a variable, so that the request model asks for the tree.
+fn code_with_requests(name: &str, bytes: usize) -> String {
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < bytes {
+        let line = match (name.rsplit_once('.').map(|(_, e)| e), i % 500) {
+            (Some("js"), 0) => format!(
+                "const u{i} = \"https://api.whispir.com/messages?apikey=k{i:08}\"; fetch(u{i}, {{method: \"POST\"}});\n"
+            ),
+            (Some("js"), _) => format!(
+                "function a{i}(b, c) {{ var d = b + c * 2; return d > 10 ? x(d, \"s{i}\") : [d, {{e: 1}}]; }}\n"
+            ),
+            (Some("py"), 0) => format!(
+                "u{i} = \"https://api.whispir.com/messages?apikey=k{i:08}\"\nrequests.post(u{i}, json={{}})\n"
+            ),
+            (Some("py"), _) => format!(
+                "def a{i}(b, c):\n    d = b + c * 2\n    return x(d, \"s{i}\") if d > 10 else [d, {{\"e\": 1}}]\n"
+            ),
+            _ => unreachable!("{name}"),
+        };
+        text.push_str(&line);
+        i += 1;
+    }
+    text
+}
+
+#[test]
+fn peak_memory_on_large_parsed_files_is_bounded() {
+    // Syntax trees take 20 to 160 bytes per byte of such code: 172 and 457 MiB (check, fix)
+    // on the JavaScript file, 186 and 504 MiB on the Python one, before a parse had a memory
+    // allowance.
+    for name in ["app.js", "app.py"] {
+        assert_rss_bounded(name, &code_with_requests(name, 2 << 20));
+    }
+}
+
+#[test]
+fn peak_memory_on_deeply_nested_code_is_bounded() {
+    // Trees of hundreds of bytes per byte: arrays nested 200 000 deep took 120 MiB to check
+    // and fix; 100 000 casts in a row 96 MiB to fix.
+    let arrays = format!(
+        "const u = \"https://api.whispir.com/messages?apikey=abc\"; fetch(u, {{method: \"POST\"}});\nconst v = {}{};\n",
+        "[".repeat(200_000),
+        "]".repeat(200_000)
+    );
+    assert_rss_bounded("nested.js", &arrays);
+    let casts = format!(
+        "class A {{ void M() {{ var c = new HttpClient(); c.GetAsync(\"https://api.whispir.com/messages?apikey=abc\"); var x = {}y; }} }}\n",
+        "(object)".repeat(100_000)
+    );
+    assert_rss_bounded("Casts.cs", &casts);
+}

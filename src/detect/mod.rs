@@ -110,7 +110,7 @@ pub struct Facts {
     pub layout: std::sync::OnceLock<crate::lang::tokens::Layout>,
     /// The file's syntax tree (`None`: no grammar, or too large), parsed when grouping or a
     /// fix's proof first needs it; every question about one file asks this one tree.
-    pub tree: std::sync::OnceLock<Option<tree_sitter::Tree>>,
+    pub tree: std::sync::OnceLock<Option<crate::lang::tree::Parsed>>,
     pub hosts: Vec<HostUse>,
     pub params: Vec<ApiKeyParam>,
     /// The secrets to redact wherever file text is shown.

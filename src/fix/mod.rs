@@ -3,7 +3,7 @@
 //! pass whose result no longer parses (where the language has a parser) is refused fix by fix.
 
 pub use crate::diagnostic::apply;
-use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, apply_edits};
 use crate::engine::{FileReport, Settings, check_source};
 use crate::lang;
 use crate::source::SourceFile;
@@ -17,45 +17,79 @@ pub const MAX_PASSES: usize = 10;
 /// Whether a fixed text broke the syntax of `original` (the file named `name`, lower-cased):
 /// it has more syntax errors than the original (a tree-sitter tree), or no longer parses
 /// where the original did (syn, JSON, YAML). Nothing is parsed until a fix is about to apply.
-/// `parsed` is the original's tree when analysis already built it; `verdicts` what analysis
-/// found about some fixed texts when it did not keep its tree. A text that cannot be parsed
-/// (too large, or too costly) is refused, and `unparsed` set.
-fn syntax_guard<'a>(
-    name: &str,
+/// `kept` is the original's tree when analysis kept it; `verdicts` what analysis found about
+/// some fixed texts when it did not keep its tree. A text that cannot be parsed (too large,
+/// too costly, or its tree too large) is refused, and why kept in `gave_up`.
+struct SyntaxGuard<'a> {
+    lang: &'static dyn lang::Language,
+    grammar: Option<tree_sitter::Language>,
     original: &'a [u8],
-    parsed: Option<&tree_sitter::Tree>,
+    kept: Option<&'a lang::tree::Kept>,
     verdicts: &'a [lang::tree::Verdict],
-    unparsed: &'a std::cell::Cell<bool>,
-) -> impl Fn(&[u8]) -> bool + 'a {
-    let lang = lang::for_file_name(name);
-    let grammar = lang::tree::grammar(name);
-    let tree_before = std::cell::OnceCell::new();
-    if let Some(tree) = parsed {
-        let _ = tree_before.set(Some(lang::tree::Counted::of(tree.clone())));
+    /// The original's tree, while the guard needs it.
+    tree_before: std::cell::RefCell<Option<Result<lang::tree::Counted, lang::tree::GaveUp>>>,
+    parsed_before: std::cell::OnceCell<bool>,
+    gave_up: std::cell::Cell<Option<lang::tree::GaveUp>>,
+}
+
+impl<'a> SyntaxGuard<'a> {
+    fn new(
+        name: &str,
+        original: &'a [u8],
+        kept: Option<&'a lang::tree::Kept>,
+        verdicts: &'a [lang::tree::Verdict],
+    ) -> SyntaxGuard<'a> {
+        SyntaxGuard {
+            lang: lang::for_file_name(name),
+            grammar: lang::tree::grammar(name),
+            original,
+            kept,
+            verdicts,
+            tree_before: std::cell::RefCell::new(None),
+            parsed_before: std::cell::OnceCell::new(),
+            gave_up: std::cell::Cell::new(None),
+        }
     }
-    let parsed_before = std::cell::OnceCell::new();
-    move |bytes: &[u8]| match &grammar {
-        Some(_) if let Some(breaks) = verdicts.iter().find_map(|v| v.breaks(bytes)) => breaks,
-        Some(g) => {
-            let before = tree_before.get_or_init(|| lang::tree::Counted::parse(g, original));
-            // The fixed text is parsed incrementally from the original's tree.
-            let after = before
-                .as_ref()
-                .and_then(|b| b.errors_after(g, original, bytes).map(|n| (b.errors, n)));
-            match after {
-                Some((before, after)) => after > before,
-                None => {
-                    // No tree to check the fix against: refuse it.
-                    unparsed.set(true);
-                    true
-                }
+
+    /// Whether `bytes`, made by `edits` from `base`, breaks the original's syntax.
+    fn breaks(&self, base: &[u8], edits: &[&Edit], bytes: &[u8]) -> bool {
+        let Some(g) = &self.grammar else {
+            return self.lang.check_syntax(bytes).is_some_and(|r| r.is_err())
+                && *self.parsed_before.get_or_init(|| {
+                    self.lang
+                        .check_syntax(self.original)
+                        .is_some_and(|r| r.is_ok())
+                });
+        };
+        if let Some(breaks) = self.verdicts.iter().find_map(|v| v.breaks(bytes)) {
+            return breaks;
+        }
+        let mut before = self.tree_before.borrow_mut();
+        let before = before.get_or_insert_with(|| match self.kept {
+            Some(kept) => Ok(lang::tree::Counted::of(kept.clone())),
+            None => lang::tree::Counted::parse(g, self.original),
+        });
+        // The fixed text is parsed incrementally from the original's tree: edit by edit when
+        // they were made on the original (the first pass).
+        let edits = (base == self.original).then_some(edits);
+        let after = before.as_ref().map_err(|e| *e).and_then(|b| {
+            b.errors_after(g, self.original, bytes, edits)
+                .map(|n| (b.errors, n))
+        });
+        match after {
+            Ok((before, after)) => after > before,
+            Err(why) => {
+                // No tree to check the fix against: refuse it.
+                self.gave_up.set(Some(why));
+                true
             }
         }
-        None => {
-            lang.check_syntax(bytes).is_some_and(|r| r.is_err())
-                && *parsed_before
-                    .get_or_init(|| lang.check_syntax(original).is_some_and(|r| r.is_ok()))
-        }
+    }
+
+    /// Drops the original's tree until the guard next needs it: while the fixed text is
+    /// analysed, that text's tree is the one the file's memory allowance holds.
+    fn set_aside(&self) {
+        self.tree_before.borrow_mut().take();
     }
 }
 
@@ -70,22 +104,31 @@ struct Pass {
 /// Applies `fixes` together if the result does not `break`; otherwise refuses the fixes that
 /// break the file on their own and takes the rest together, or only the first of them when
 /// they break it together (the others get another pass).
-fn take_parsing(bytes: &[u8], fixes: &[&Fix], breaks: &impl Fn(&[u8]) -> bool) -> Pass {
-    let (next, taken) = apply(bytes, fixes);
-    if !breaks(&next) {
+/// `breaks` is asked about each text tried, with the text and the edits it was made from.
+fn take_parsing(
+    bytes: &[u8],
+    fixes: &[&Fix],
+    breaks: &impl Fn(&[u8], &[&Edit], &[u8]) -> bool,
+) -> Pass {
+    let breaks = |fixes: &[&Fix]| {
+        let (next, taken, edits) = apply_edits(bytes, fixes);
+        (breaks(bytes, &edits, &next), next, taken)
+    };
+    let (broken, next, taken) = breaks(fixes);
+    if !broken {
         return Pass {
             result: Some((next, taken)),
             refused: Vec::new(),
         };
     }
     let (good, refused): (Vec<usize>, Vec<usize>) =
-        (0..fixes.len()).partition(|&i| !breaks(&apply(bytes, &fixes[i..=i]).0));
+        (0..fixes.len()).partition(|&i| !breaks(&fixes[i..=i]).0);
     let subset: Vec<&Fix> = good.iter().map(|&i| fixes[i]).collect();
     let result = match subset.first() {
         None => None,
         Some(first) => {
-            let (together, taken) = apply(bytes, &subset);
-            if breaks(&together) {
+            let (broken, together, taken) = breaks(&subset);
+            if broken {
                 Some((apply(bytes, &[first]).0, vec![good[0]]))
             } else {
                 Some((together, taken.into_iter().map(|k| good[k]).collect()))
@@ -190,21 +233,23 @@ pub fn fix_file(
     unsafe_fixes: bool,
     approver: &mut dyn Approver,
 ) -> FileFix {
-    let unparsed = std::cell::Cell::new(false);
-    let breaks = syntax_guard(
+    let guard = SyntaxGuard::new(
         &file.file_name(),
         &file.bytes,
         checked.and_then(|r| r.tree.as_ref()),
         checked.map_or(&[], |r| &r.verdicts),
-        &unparsed,
     );
-    let why_refused = || match unparsed.get() {
-        false => "the result would not parse",
-        true if file.bytes.len() > lang::tree::MAX_PARSE_BYTES => {
+    let breaks = |base: &[u8], edits: &[&Edit], bytes: &[u8]| guard.breaks(base, edits, bytes);
+    let why_refused = || match guard.gave_up.get() {
+        None => "the result would not parse",
+        Some(lang::tree::GaveUp::TooLarge) => {
             "the file is too large to check the fix against its syntax tree; change it by hand"
         }
-        true => {
+        Some(lang::tree::GaveUp::TooCostly) => {
             "the parser gave up on the file (parsing it took work out of proportion to its size, as a long run of comment lines or thousands of stray tokens can), so the fix cannot be checked against its syntax tree; change it by hand"
+        }
+        Some(lang::tree::GaveUp::TooMuchMemory) => {
+            "the parser gave up on the file (its syntax tree would take more memory than a file of its size is allowed, as deeply nested code or a large file can), so the fix cannot be checked against its syntax tree; change it by hand"
         }
     };
     // The text after the last pass that changed it, while no report holds it. Neither the
@@ -234,6 +279,7 @@ pub fn fix_file(
             None => {
                 let text = current.take().unwrap_or_else(|| file.bytes.clone());
                 let again = SourceFile::new(file.display_path.clone(), file.path.clone(), text);
+                guard.set_aside();
                 match check_source(again, settings) {
                     Ok(report) => Cow::Owned(report),
                     Err(text) => {
@@ -475,9 +521,11 @@ mod tests {
         let ok = fix(vec![Edit::replace(0..1, "A")]);
         let bad = fix(vec![Edit::replace(2..3, "BAD")]);
         let also_ok = fix(vec![Edit::replace(4..5, "C")]);
-        let pass = take_parsing(src, &[&ok, &bad, &also_ok], &|b: &[u8]| {
-            b.windows(3).any(|w| w == b"BAD")
-        });
+        let pass = take_parsing(
+            src,
+            &[&ok, &bad, &also_ok],
+            &|_: &[u8], _: &[&Edit], b: &[u8]| b.windows(3).any(|w| w == b"BAD"),
+        );
         assert_eq!(pass.refused, vec![1]);
         let (out, taken) = pass.result.unwrap();
         assert_eq!(out, b"A b C".to_vec());
@@ -485,7 +533,7 @@ mod tests {
         // Fine alone, broken together: one per pass.
         let x = fix(vec![Edit::replace(0..1, "BA")]);
         let y = fix(vec![Edit::replace(1..2, "D")]);
-        let pass = take_parsing(b"xy", &[&x, &y], &|b: &[u8]| {
+        let pass = take_parsing(b"xy", &[&x, &y], &|_: &[u8], _: &[&Edit], b: &[u8]| {
             b.windows(3).any(|w| w == b"BAD")
         });
         assert!(pass.refused.is_empty());
@@ -499,12 +547,13 @@ mod tests {
             let breaking = fix(vec![Edit::replace(0..original.len(), *broken)]);
             let harmless = fix(vec![Edit::insert(original.len(), "\n")]);
             // Parsing the original here, or starting from the tree analysis built.
-            let analysed = crate::lang::tree::parse(name, original);
+            let analysed = crate::lang::tree::parse(name, original).map(|t| t.keep());
             assert!(analysed.is_some(), "{name}");
             for tree in [None, analysed.as_ref()] {
-                let unparsed = std::cell::Cell::new(false);
-                let guard = syntax_guard(name, original, tree, &[], &unparsed);
-                let pass = take_parsing(original, &[&breaking, &harmless], &guard);
+                let guard = SyntaxGuard::new(name, original, tree, &[]);
+                let pass = take_parsing(original, &[&breaking, &harmless], &|base, edits, b| {
+                    guard.breaks(base, edits, b)
+                });
                 assert_eq!(
                     pass.refused,
                     vec![0],
@@ -530,6 +579,27 @@ mod tests {
                 .refused
                 .iter()
                 .any(|r| r.contains("the parser gave up on the file")),
+            "{:?}",
+            fixed.refused
+        );
+    }
+
+    #[test]
+    fn a_fix_in_a_file_whose_tree_would_not_fit_is_refused_saying_why() {
+        let settings = Settings::with_region(Some("au"));
+        // Arrays nested 100 000 deep: a tree of hundreds of MB for 200 KB.
+        let src = format!(
+            "fetch('https://api.whispir.com/messages?apikey=4c3b2a190f8e7d6c5b4a39281706f5e4');\nconst v = {}{};\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let file = SourceFile::new("a.js".into(), "a.js".into(), src.into());
+        let fixed = fix_file(&file, None, &settings, true, &mut ApproveAll);
+        assert!(!fixed.changed());
+        assert!(
+            fixed.refused.iter().any(|r| r.contains(
+                "the parser gave up on the file (its syntax tree would take more memory"
+            )),
             "{:?}",
             fixed.refused
         );

@@ -4,7 +4,9 @@
 //! "does the file parse" keeps the guard useful on real files, which often hold a construct
 //! the grammar does not know: that error is there before and after, and is not ours.
 
-use std::cell::RefCell;
+use crate::budget::{ByteBudget, Permit};
+use crate::diagnostic::Edit;
+use std::cell::Cell;
 use tree_sitter::{InputEdit, Language, Parser, Point, Tree};
 
 /// Files larger than this are not parsed (tree-sitter keeps the whole tree in memory): their
@@ -31,89 +33,301 @@ pub fn grammar(file_name: &str) -> Option<Language> {
     Some(language.into())
 }
 
+mod memory;
+
+/// Memory tree-sitter may take for one file's syntax trees (all of them alive at once: the
+/// file's, and one being built from an edited text), less `OTHER_BYTES_PER_BYTE` per byte of
+/// the file, so that checking or fixing a file takes at most 6 times its size and 64 MiB:
+/// the process takes about 10 MiB, and what analysis holds besides the tree (the file, its
+/// tokens, findings, fixed texts) up to 12 bytes per byte of dense code; 10 MiB are left
+/// over. Trees take 20 to 80 bytes per byte of ordinary code and over 1 KB per byte of
+/// deeply nested code: a file whose tree does not fit is analysed without one, like a file
+/// over `MAX_PARSE_BYTES`.
+const TREE_ALLOWANCE: usize = 44 << 20;
+const OTHER_BYTES_PER_BYTE: usize = 6;
+
+/// A parse whose trees pass this many bytes waits for a share of `TREE_MEMORY`: the trees
+/// of a few large files, not one per worker, are built and held at once.
+const UNSHARED_TREE_BYTES: usize = 8 << 20;
+
+/// Tree bytes per byte of ordinary code are under this (21 on average over the files with
+/// findings of the benchmark corpus): a larger text is expected to need a share.
+const USUAL_TREE_BYTES_PER_BYTE: usize = 32;
+
+/// Tree memory shared by the workers, beyond `UNSHARED_TREE_BYTES` each. A parse that needs
+/// a share takes its whole allowance, and holds it while its tree lives.
+static TREE_MEMORY: ByteBudget = ByteBudget::new(TREE_ALLOWANCE as u64);
+
 thread_local! {
-    /// Parsers are cheap but not `Sync`: one per worker thread, reused across files.
-    static PARSER: RefCell<Parser> = RefCell::new(Parser::new());
+    /// Bytes of the trees alive on this thread (`Parsed`): the trees of one file are built
+    /// and dropped by the worker analysing or fixing it, and stay within its allowance
+    /// together.
+    static HELD: Cell<usize> = const { Cell::new(0) };
+    /// Shares of `TREE_MEMORY` this thread's trees hold. A thread that holds one does not
+    /// wait for another (it could wait for itself): its further trees are within the
+    /// allowance its share covers.
+    static SHARES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// The memory the trees of a file of `len` bytes may take.
+fn tree_allowance(len: usize) -> usize {
+    TREE_ALLOWANCE.saturating_sub(len.saturating_mul(OTHER_BYTES_PER_BYTE))
+}
+
+/// Why a text has no syntax tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GaveUp {
+    /// Over `MAX_PARSE_BYTES`.
+    TooLarge,
+    /// The parse read its input over and over, or worked out of proportion to it.
+    TooCostly,
+    /// The tree would not fit in the file's allowance (`tree_allowance`).
+    TooMuchMemory,
+}
+
+/// A syntax tree, counted with the memory tree-sitter took for it against the other parses
+/// of its thread while it lives: it stays on the thread that built it.
+pub struct Parsed {
+    tree: Tree,
+    bytes: usize,
+    share: Option<Permit<'static>>,
+    _on_its_thread: std::marker::PhantomData<*const ()>,
+}
+
+impl Parsed {
+    fn new(tree: Tree, bytes: usize, share: Option<Permit<'static>>) -> Parsed {
+        HELD.set(HELD.get() + bytes);
+        SHARES.set(SHARES.get() + usize::from(share.is_some()));
+        Parsed {
+            tree,
+            bytes,
+            share,
+            _on_its_thread: std::marker::PhantomData,
+        }
+    }
+
+    /// The memory tree-sitter took for this tree.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// The tree, to be kept past its file's analysis: it is then counted by the keeper
+    /// (see `engine::keep_syntax_trees`), not by this thread.
+    pub fn keep(self) -> Kept {
+        Kept {
+            tree: self.tree.clone(),
+            bytes: self.bytes,
+        }
+    }
+}
+
+impl std::fmt::Debug for Parsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Parsed({} bytes)", self.bytes)
+    }
+}
+
+impl std::ops::Deref for Parsed {
+    type Target = Tree;
+    fn deref(&self) -> &Tree {
+        &self.tree
+    }
+}
+
+impl Drop for Parsed {
+    fn drop(&mut self) {
+        HELD.set(HELD.get() - self.bytes);
+        SHARES.set(SHARES.get() - usize::from(self.share.is_some()));
+    }
+}
+
+/// A syntax tree kept past its file's analysis, with the memory it took.
+#[derive(Clone)]
+pub struct Kept {
+    tree: Tree,
+    bytes: usize,
+}
+
+impl Kept {
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
 }
 
 /// The syntax tree of `src`, a file named `file_name`: `None` without a grammar, or when the
-/// file is too large to parse.
-pub fn parse(file_name: &str, src: &[u8]) -> Option<tree_sitter::Tree> {
+/// parser gave up on it (`GaveUp`).
+pub fn parse(file_name: &str, src: &[u8]) -> Option<Parsed> {
     parse_in(&grammar(file_name)?, src)
 }
 
 /// The syntax tree of `src` in `language` (for code that knows the language but not the file
-/// name); `None` when the file is too large to parse.
-pub fn parse_in(language: &Language, src: &[u8]) -> Option<tree_sitter::Tree> {
-    PARSER.with_borrow_mut(|parser| parse_bounded(parser, language, src, None))
+/// name); `None` when the parser gave up on it.
+pub fn parse_in(language: &Language, src: &[u8]) -> Option<Parsed> {
+    parse_bounded(language, src, None, 0).ok()
 }
 
 /// How many ERROR and MISSING nodes the tree of `src` holds; `None` when it cannot be
-/// parsed (too large, or the grammar refused).
+/// parsed (too large, or the parser gave up).
 pub fn error_count(language: &Language, src: &[u8]) -> Option<usize> {
-    Counted::parse(language, src).map(|c| c.errors)
+    Counted::parse(language, src).ok().map(|c| c.errors)
 }
 
 /// A parsed text and its error count, kept so that edited versions of the text are parsed
 /// incrementally: tree-sitter reuses the unchanged parts of the tree, so checking a fix costs
 /// about the size of the fix, not of the file.
 pub struct Counted {
-    tree: Tree,
+    tree: Parsed,
     pub errors: usize,
 }
 
 impl Counted {
-    pub fn parse(language: &Language, src: &[u8]) -> Option<Counted> {
-        let tree = PARSER.with_borrow_mut(|parser| parse_bounded(parser, language, src, None))?;
+    pub fn parse(language: &Language, src: &[u8]) -> Result<Counted, GaveUp> {
+        let tree = parse_bounded(language, src, None, 0)?;
         let errors = count_errors(&tree);
-        Some(Counted { tree, errors })
+        Ok(Counted { tree, errors })
     }
 
-    /// A tree already parsed from the text, with its error count.
-    pub fn of(tree: Tree) -> Counted {
+    /// A tree kept from the text's analysis, with its error count; counted on this thread
+    /// while this lives.
+    pub fn of(kept: Kept) -> Counted {
+        let tree = Parsed::new(kept.tree, kept.bytes, None);
         let errors = count_errors(&tree);
         Counted { tree, errors }
     }
 
     /// The error count of `edited`, a changed version of `original` (the text this was parsed
-    /// from). The change is described to the parser as one edit spanning from the first to
-    /// the last differing byte.
+    /// from); `edits` made it from `original`, when known.
     pub fn errors_after(
         &self,
         language: &Language,
         original: &[u8],
         edited: &[u8],
-    ) -> Option<usize> {
-        if edited.len() > MAX_PARSE_BYTES {
-            return None;
+        edits: Option<&[&Edit]>,
+    ) -> Result<usize, GaveUp> {
+        errors_after_edit(language, &self.tree, original, edited, edits)
+    }
+}
+
+/// The error count of `edited`, a changed version of `original`, whose tree is `tree`. Each
+/// of `edits` (in order of position, made on `original`) is described to the parser; without
+/// them, one edit spanning from the first to the last differing byte. Editing a tree copies
+/// the nodes an edit spans (the tree is shared), and the parse builds them again: one edit
+/// over the whole file costs two trees' memory, one per fix a few nodes each.
+fn errors_after_edit(
+    language: &Language,
+    tree: &Parsed,
+    original: &[u8],
+    edited: &[u8],
+    edits: Option<&[&Edit]>,
+) -> Result<usize, GaveUp> {
+    if edited.len() > MAX_PARSE_BYTES {
+        return Err(GaveUp::TooLarge);
+    }
+    let room = tree_allowance(edited.len()).saturating_sub(HELD.get());
+    let described = match edits.filter(|e| made_by(original, edited, e)) {
+        Some(edits) => described_edits(original, edits),
+        None => {
+            let edit = spanning_edit(original, edited);
+            // Its copy is about the share of the tree it spans: too much is not attempted.
+            let span = edit.old_end_byte - edit.start_byte;
+            let copy = tree.bytes as u128 * span as u128 / original.len().max(1) as u128;
+            if copy > room as u128 {
+                return Err(GaveUp::TooMuchMemory);
+            }
+            vec![edit]
         }
-        let prefix = original
-            .iter()
-            .zip(edited)
-            .position(|(a, b)| a != b)
-            .unwrap_or(original.len().min(edited.len()));
-        let room = original.len().min(edited.len()) - prefix;
-        let suffix = original
-            .iter()
-            .rev()
-            .zip(edited.iter().rev())
-            .take(room)
-            .position(|(a, b)| a != b)
-            .unwrap_or(room);
-        let old_end = original.len() - suffix;
-        let new_end = edited.len() - suffix;
-        let mut tree = self.tree.clone();
-        tree.edit(&InputEdit {
-            start_byte: prefix,
-            old_end_byte: old_end,
-            new_end_byte: new_end,
-            start_position: point(original, prefix),
-            old_end_position: point(original, old_end),
-            new_end_position: point(edited, new_end),
-        });
-        let tree = PARSER
-            .with_borrow_mut(|parser| parse_bounded(parser, language, edited, Some(&tree)))?;
-        Some(count_errors(&tree))
+    };
+    let before = memory::allocated_here();
+    let mut tree = tree.tree.clone();
+    for edit in &described {
+        tree.edit(edit);
+    }
+    let copied = usize::try_from(memory::allocated_here() - before).unwrap_or(0);
+    let tree = parse_bounded(language, edited, Some(&tree), copied)?;
+    Ok(count_errors(&tree))
+}
+
+/// Whether applying `edits` (in order of position, none overlapping) to `original` can give
+/// `edited`: their lengths agree.
+fn made_by(original: &[u8], edited: &[u8], edits: &[&Edit]) -> bool {
+    let mut at = 0;
+    let mut len = original.len();
+    for e in edits {
+        if e.range.start < at || e.range.end > original.len() || e.range.end < e.range.start {
+            return false;
+        }
+        at = e.range.end;
+        len = len - e.range.len() + e.content.len();
+    }
+    len == edited.len()
+}
+
+/// `edits` as tree-sitter takes them, last first: each is then at the same place in the text
+/// as in `original`, the ones before it not yet made.
+fn described_edits(original: &[u8], edits: &[&Edit]) -> Vec<InputEdit> {
+    let mut row = 0;
+    let mut line_start = 0;
+    let mut at = 0;
+    // Rows and columns in one pass over the text.
+    let mut point_at = |to: usize| {
+        for newline in memchr::memchr_iter(b'\n', &original[at..to]) {
+            row += 1;
+            line_start = at + newline + 1;
+        }
+        at = to;
+        Point::new(row, to - line_start)
+    };
+    let mut described: Vec<InputEdit> = edits
+        .iter()
+        .map(|e| {
+            let start = point_at(e.range.start);
+            let old_end = point_at(e.range.end);
+            let content = e.content.as_bytes();
+            let new_end = match memchr::memrchr(b'\n', content) {
+                Some(last) => Point::new(
+                    start.row + memchr::memchr_iter(b'\n', content).count(),
+                    content.len() - last - 1,
+                ),
+                None => Point::new(start.row, start.column + content.len()),
+            };
+            InputEdit {
+                start_byte: e.range.start,
+                old_end_byte: e.range.end,
+                new_end_byte: e.range.start + content.len(),
+                start_position: start,
+                old_end_position: old_end,
+                new_end_position: new_end,
+            }
+        })
+        .collect();
+    described.reverse();
+    described
+}
+
+/// One edit from the first to the last byte where `original` and `edited` differ.
+fn spanning_edit(original: &[u8], edited: &[u8]) -> InputEdit {
+    let prefix = original
+        .iter()
+        .zip(edited)
+        .position(|(a, b)| a != b)
+        .unwrap_or(original.len().min(edited.len()));
+    let room = original.len().min(edited.len()) - prefix;
+    let suffix = original
+        .iter()
+        .rev()
+        .zip(edited.iter().rev())
+        .take(room)
+        .position(|(a, b)| a != b)
+        .unwrap_or(room);
+    let old_end = original.len() - suffix;
+    let new_end = edited.len() - suffix;
+    InputEdit {
+        start_byte: prefix,
+        old_end_byte: old_end,
+        new_end_byte: new_end,
+        start_position: point(original, prefix),
+        old_end_position: point(original, old_end),
+        new_end_position: point(edited, new_end),
     }
 }
 
@@ -129,14 +343,19 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// The verdict on `edited`, a changed version of `original`, whose tree is `tree`.
-    pub fn of(language: &Language, tree: Tree, original: &[u8], edited: &[u8]) -> Option<Verdict> {
-        let counted = Counted::of(tree);
-        let errors_after = counted.errors_after(language, original, edited)?;
+    /// The verdict on `edited`, made by `edits` from `original`, whose tree is `tree`.
+    pub fn of(
+        language: &Language,
+        tree: &Parsed,
+        original: &[u8],
+        edited: &[u8],
+        edits: &[&Edit],
+    ) -> Option<Verdict> {
+        let errors_after = errors_after_edit(language, tree, original, edited, Some(edits)).ok()?;
         Some(Verdict {
             len: edited.len(),
             digest: digest(edited),
-            errors_before: counted.errors,
+            errors_before: count_errors(tree),
             errors_after,
         })
     }
@@ -178,19 +397,55 @@ const OPERATION_ALLOWANCE: usize = 1 << 20;
 /// tree-sitter calls the progress callback once per this many operations.
 const OPERATIONS_PER_PROGRESS_CALL: usize = 100;
 
-/// `src` parsed (from `old`, an edited tree of an earlier text, when given), or `None` when
-/// the parse went over its allowance of reads or operations: it would not be linear in the
-/// input.
+/// `src` parsed (from `old`, an edited tree of an earlier text, when given), unless the
+/// parse went over its allowance of reads, operations or memory: it would not be linear in
+/// the input, or its trees would not fit in the file's allowance with the others this
+/// thread holds. Whether a parse gives up depends on its input and this thread's trees
+/// alone, never on the other workers: they only make it wait for a share of memory.
+/// `already` is what the caller allocated for this parse (the edited copy of `old`).
 fn parse_bounded(
-    parser: &mut Parser,
     language: &Language,
     src: &[u8],
     old: Option<&Tree>,
-) -> Option<Tree> {
-    if src.len() > MAX_PARSE_BYTES || may_overflow_scanner_state(language, src) {
-        return None;
+    already: usize,
+) -> Result<Parsed, GaveUp> {
+    if src.len() > MAX_PARSE_BYTES {
+        return Err(GaveUp::TooLarge);
     }
-    parser.set_language(language).ok()?;
+    if may_overflow_scanner_state(language, src) {
+        return Err(GaveUp::TooCostly);
+    }
+    let allowance = tree_allowance(src.len())
+        .saturating_sub(HELD.get())
+        .saturating_sub(already);
+    let shared = |share| move |(tree, bytes)| Parsed::new(tree, bytes, share);
+    if allowance <= UNSHARED_TREE_BYTES || SHARES.get() > 0 {
+        return parse_within(language, src, old, allowance).map(shared(None));
+    }
+    // Most trees are small. A text whose tree is likely to outgrow its unshared room waits
+    // for a share first; another one that does is built again with a share.
+    if src.len().saturating_mul(USUAL_TREE_BYTES_PER_BYTE) <= UNSHARED_TREE_BYTES {
+        match parse_within(language, src, old, UNSHARED_TREE_BYTES) {
+            Err(GaveUp::TooMuchMemory) => {}
+            built => return built.map(shared(None)),
+        }
+    }
+    let share = TREE_MEMORY.acquire(allowance as u64);
+    parse_within(language, src, old, allowance).map(shared(Some(share)))
+}
+
+/// One parse with a parser of its own, so that what it allocates depends on its input alone,
+/// not on what an earlier parse left cached in a parser. Gives up past `memory` bytes of
+/// tree-sitter allocations; returns the tree and the memory it holds.
+fn parse_within(
+    language: &Language,
+    src: &[u8],
+    old: Option<&Tree>,
+    memory: usize,
+) -> Result<(Tree, usize), GaveUp> {
+    memory::install();
+    let before = memory::allocated_here();
+    let taken = || usize::try_from(memory::allocated_here() - before).unwrap_or(0);
     let allowance =
         |per_byte: usize, fixed: usize| src.len().saturating_mul(per_byte).saturating_add(fixed);
     let reads_allowed = allowance(READS_PER_BYTE, READ_ALLOWANCE);
@@ -199,32 +454,44 @@ fn parse_bounded(
     let mut exhausted = false;
     let mut operations = 0usize;
     let mut too_costly = false;
-    let mut progress = |_: &tree_sitter::ParseState| {
-        operations += OPERATIONS_PER_PROGRESS_CALL;
-        too_costly = operations > operations_allowed;
-        match too_costly {
-            true => std::ops::ControlFlow::Break(()),
-            false => std::ops::ControlFlow::Continue(()),
-        }
+    let mut too_big = false;
+    let tree = {
+        let mut parser = Parser::new();
+        // Fails only for a grammar of another ABI; each built-in one is parsed by the tests.
+        parser
+            .set_language(language)
+            .map_err(|_| GaveUp::TooCostly)?;
+        let mut progress = |_: &tree_sitter::ParseState| {
+            operations += OPERATIONS_PER_PROGRESS_CALL;
+            too_costly = operations > operations_allowed;
+            too_big = taken() > memory;
+            match too_costly || too_big {
+                true => std::ops::ControlFlow::Break(()),
+                false => std::ops::ControlFlow::Continue(()),
+            }
+        };
+        parser.parse_with_options(
+            &mut |at: usize, _| {
+                let rest = src.get(at..).unwrap_or_default();
+                let chunk = &rest[..rest.len().min(CHUNK)];
+                read += chunk.len();
+                exhausted |= read > reads_allowed;
+                // An empty read ends the input: the parse stops soon, and its tree is dropped.
+                if exhausted { &[][..] } else { chunk }
+            },
+            old,
+            Some(tree_sitter::ParseOptions::new().progress_callback(&mut progress)),
+        )
+        // The parser is dropped here: what remains allocated is the tree's.
     };
-    let tree = parser.parse_with_options(
-        &mut |at: usize, _| {
-            let rest = src.get(at..).unwrap_or_default();
-            let chunk = &rest[..rest.len().min(CHUNK)];
-            read += chunk.len();
-            exhausted |= read > reads_allowed;
-            // An empty read ends the input: the parse stops soon, and its tree is dropped.
-            if exhausted { &[][..] } else { chunk }
-        },
-        old,
-        Some(tree_sitter::ParseOptions::new().progress_callback(&mut progress)),
-    );
-    if too_costly {
-        // A cancelled parse would otherwise be resumed by the next one, on another text.
-        parser.reset();
-        return None;
+    let bytes = taken();
+    if too_big || bytes > memory {
+        return Err(GaveUp::TooMuchMemory);
     }
-    tree.filter(|_| !exhausted)
+    match tree {
+        Some(tree) if !too_costly && !exhausted => Ok((tree, bytes)),
+        _ => Err(GaveUp::TooCostly),
+    }
 }
 
 /// Whether parsing `src` could make the grammar's scanner overflow the 1024 bytes tree-sitter
@@ -550,6 +817,44 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_parse_over_its_memory_allowance_gives_up_and_an_ordinary_one_does_not() {
+        // Arrays nested 100 000 deep: 200 KB whose tree would take hundreds of MB.
+        let nested = format!(
+            "fetch(u);\nconst v = {}{};\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let language = grammar("a.js").unwrap();
+        assert_eq!(
+            Counted::parse(&language, nested.as_bytes()).err(),
+            Some(GaveUp::TooMuchMemory)
+        );
+        assert!(parse("a.js", nested.as_bytes()).is_none());
+        // As large, but flat.
+        let flat = format!("fetch(u);\nconst v = [{}];\n", "1, ".repeat(66_000));
+        let tree = parse("a.js", flat.as_bytes()).unwrap();
+        assert!(!tree.root_node().has_error());
+        assert!(tree.bytes() < tree_allowance(flat.len()));
+        // Counted the same for every parse of a text, whatever was parsed before.
+        let bytes = tree.bytes();
+        drop(tree);
+        assert_eq!(parse("a.js", flat.as_bytes()).unwrap().bytes(), bytes);
+    }
+
+    #[test]
+    fn the_trees_a_thread_holds_count_against_its_next_parse() {
+        // About 19 MB of tree each: two fit in the allowance of one file, three do not.
+        let text = "x = 1\n".repeat(20_000);
+        let first = parse("a.py", text.as_bytes()).expect("fits");
+        assert!(first.bytes() > tree_allowance(text.len()) / 3);
+        let second = parse("a.py", text.as_bytes()).expect("fits beside the first");
+        assert!(parse("a.py", text.as_bytes()).is_none(), "a third does not");
+        drop(first);
+        assert!(parse("a.py", text.as_bytes()).is_some());
+        drop(second);
+    }
+
+    #[test]
     fn a_ruby_file_that_could_overflow_the_scanners_state_is_not_parsed() {
         // 93 heredocs opened on one line: tree-sitter-ruby's saved state reaches 1025 bytes
         // and tree-sitter aborts the process (this test dies on the old code).
@@ -588,11 +893,26 @@ pub(crate) mod tests {
             let language = grammar(name).unwrap();
             let tree = parse(name, good.as_bytes()).unwrap();
             let fine = format!("{good}\n");
-            let verdict = Verdict::of(&language, tree.clone(), good.as_bytes(), broken.as_bytes());
+            let breaking = Edit::replace(0..good.len(), *broken);
+            let verdict = Verdict::of(
+                &language,
+                &tree,
+                good.as_bytes(),
+                broken.as_bytes(),
+                &[&breaking],
+            );
             let verdict = verdict.unwrap();
             assert_eq!(verdict.breaks(broken.as_bytes()), Some(true), "{name}");
             assert_eq!(verdict.breaks(fine.as_bytes()), None, "{name}");
-            let verdict = Verdict::of(&language, tree, good.as_bytes(), fine.as_bytes()).unwrap();
+            let newline = Edit::insert(good.len(), "\n");
+            let verdict = Verdict::of(
+                &language,
+                &tree,
+                good.as_bytes(),
+                fine.as_bytes(),
+                &[&newline],
+            )
+            .unwrap();
             assert_eq!(verdict.breaks(fine.as_bytes()), Some(false), "{name}");
             assert_eq!(verdict.breaks(broken.as_bytes()), None, "{name}");
         }
@@ -684,16 +1004,53 @@ pub(crate) mod tests {
             for (original, edited) in [(good, broken), (broken, good)] {
                 let counted = Counted::parse(&language, original.as_bytes()).unwrap();
                 let fresh = error_count(&language, edited.as_bytes());
-                let incremental =
-                    counted.errors_after(&language, original.as_bytes(), edited.as_bytes());
+                let incremental = counted
+                    .errors_after(&language, original.as_bytes(), edited.as_bytes(), None)
+                    .ok();
                 assert_eq!(incremental, fresh, "{name}: {original:?} -> {edited:?}");
                 for (from, to) in edits {
+                    let Some(at) = original.find(from) else {
+                        continue;
+                    };
                     let changed = original.replacen(from, to, 1);
                     let fresh = error_count(&language, changed.as_bytes());
-                    let incremental =
-                        counted.errors_after(&language, original.as_bytes(), changed.as_bytes());
-                    assert_eq!(incremental, fresh, "{name}: {original:?} -> {changed:?}");
+                    // Described as one edit over the difference, and as the edit made.
+                    let made = Edit::replace(at..at + from.len(), *to);
+                    for described in [None, Some(&[&made][..])] {
+                        let incremental = counted
+                            .errors_after(
+                                &language,
+                                original.as_bytes(),
+                                changed.as_bytes(),
+                                described,
+                            )
+                            .ok();
+                        assert_eq!(incremental, fresh, "{name}: {original:?} -> {changed:?}");
+                    }
                 }
+                // Several edits at once, each described.
+                let ends = [0, original.len() / 2, original.len()];
+                let made: Vec<Edit> = ends
+                    .iter()
+                    .map(|&at| Edit::insert(at, "\n\n"))
+                    .chain([Edit::replace(1..2, "\n")])
+                    .collect();
+                let mut made: Vec<&Edit> = made.iter().collect();
+                made.sort_by_key(|e| (e.range.start, e.range.end));
+                let mut changed = Vec::new();
+                let mut at = 0;
+                for e in &made {
+                    changed.extend_from_slice(&original.as_bytes()[at..e.range.start]);
+                    changed.extend_from_slice(e.content.as_bytes());
+                    at = e.range.end;
+                }
+                changed.extend_from_slice(&original.as_bytes()[at..]);
+                let applied = made;
+                let fresh = error_count(&language, &changed);
+                let incremental = counted
+                    .errors_after(&language, original.as_bytes(), &changed, Some(&applied))
+                    .ok();
+                assert_eq!(incremental, fresh, "{name}: {original:?} -> {changed:?}");
             }
         }
     }

@@ -289,7 +289,7 @@ pub fn assemble(
                 let parsed = facts
                     .tree
                     .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
-                regional_binding_names(file, facts, lang, &own_url, parsed.as_ref())
+                regional_binding_names(file, facts, lang, &own_url, parsed.as_deref())
             });
             if builds_on_regional_binding(file, facts, lang, p.span.start, &base_names, regional) {
                 continue;

@@ -27,7 +27,7 @@ pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let input = Input::read(&resolved)?;
     let own = resolved.own_files(std::slice::from_ref(&args.report));
     // The guard on each fix starts from the tree detection parsed, within a memory budget.
-    crate::engine::keep_syntax_trees(KEPT_TREES_SOURCE_BYTES);
+    crate::engine::keep_syntax_trees(KEPT_TREE_BYTES);
     let outcome = input.scan(&resolved, own, None)?;
     // Later passes re-check fixed text file by file: they apply what the whole run allows.
     resolved.settings.rules.base_urls = Some(outcome.base_urls.clone());
@@ -143,11 +143,11 @@ fn report_remaining(
     emit(resolved.output.as_deref(), write)
 }
 
-/// Bytes of source files whose syntax trees the scan keeps for the fixes (only files with a
-/// fix keep one). A tree takes about 25 times its file, so this is about 6 MiB; a tree over
-/// the budget leaves verdicts on the texts the first pass tries instead (`Verdict`), so a
-/// larger budget saves little parsing for its memory.
-const KEPT_TREES_SOURCE_BYTES: usize = 256 << 10;
+/// Memory of the syntax trees the scan keeps for the fixes (only files with a fix keep one),
+/// as tree-sitter counts it: the trees of about 256 KiB of ordinary source. A tree over the
+/// budget leaves verdicts on the texts the first pass tries instead (`Verdict`), so a larger
+/// budget saves little parsing for its memory.
+const KEPT_TREE_BYTES: usize = 6 << 20;
 
 /// Files whose patches `fix --diff` computes at a time.
 const DIFF_WAVE: usize = 64;

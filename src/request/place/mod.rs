@@ -99,7 +99,7 @@ pub struct Request<'a> {
     /// The file's lines and identifiers, shared likewise (see `Facts::layout`).
     pub layout: &'a std::sync::OnceLock<Layout>,
     /// The file's syntax tree, parsed when a placer first asks (see `Facts::tree`).
-    pub tree: &'a std::sync::OnceLock<Option<tree_sitter::Tree>>,
+    pub tree: &'a std::sync::OnceLock<Option<crate::lang::tree::Parsed>>,
     /// The file's name, which picks its grammar (`.ts` or `.tsx`).
     pub file_name: &'a str,
 }
@@ -117,11 +117,11 @@ impl Request<'_> {
             .get_or_init(|| Layout::of_file(self.src, self.tokens))
     }
 
-    /// The file's syntax tree; `None` without a grammar or when the file is too large.
+    /// The file's syntax tree; `None` without a grammar or when the parser gave up on it.
     pub(super) fn tree(&self) -> Option<&tree_sitter::Tree> {
         self.tree
             .get_or_init(|| crate::lang::tree::parse(self.file_name, self.src))
-            .as_ref()
+            .as_deref()
     }
 
     /// Whether `region` says `x-api-key`: a binary search, as one giant request may hold
