@@ -30,6 +30,9 @@ pub struct LexSpec {
     /// Rust literals: `r#"…"#` raw strings, `b"…"`/`c"…"` prefixes, `'x'` characters
     /// (a lone `'` before a name is a lifetime), nested `/* /* */ */` comments.
     pub rust: bool,
+    /// Ruby's percent literals (`%q(…)`, `%Q[…]`, `%w{…}`, `%(…)`) and heredocs (`<<~EOS`,
+    /// `<<-'EOS'`, `<<EOS`): each a string, whatever quotes, `'` or `#` its text holds.
+    pub ruby: bool,
     /// Two-byte operators that are one token.
     pub pairs: &'static [[u8; 2]],
 }
@@ -48,6 +51,7 @@ impl LexSpec {
         hash_needs_space: false,
         raw_single_quotes: false,
         rust: false,
+        ruby: false,
         pairs: &[*b"=>", *b"::", *b"..", *b"<<", *b"->", *b"||"],
     };
 }
@@ -60,6 +64,8 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
     let push = |out: &mut Vec<Token>, kind, start, end, content: std::ops::Range<usize>| {
         out.push(Token::with_content(kind, start..end, content));
     };
+    // Ruby heredocs opened on the current line: their bodies start on the next one.
+    let mut heredocs: Vec<Heredoc> = Vec::new();
     'outer: while i < n {
         let b = src[i];
         if b == b'\n' {
@@ -67,6 +73,10 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
                 push(&mut out, TokKind::Newline, i, i + 1, i..i + 1);
             }
             i += 1;
+            if !heredocs.is_empty() {
+                i = heredoc_bodies(src, i, &heredocs, &mut out);
+                heredocs.clear();
+            }
             continue;
         }
         if b.is_ascii_whitespace() {
@@ -86,6 +96,15 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
             let j = ident_end(src, i + 1);
             push(&mut out, TokKind::Ident, i, j, i..j);
             i = j;
+            continue;
+        }
+        if spec.ruby
+            && matches!(b, b'%' | b'<')
+            && let Some(literal) = ruby_literal(src, i, &out)
+        {
+            push(&mut out, TokKind::Str, i, literal.end, literal.content);
+            heredocs.extend(literal.heredoc);
+            i = literal.end;
             continue;
         }
         // Most bytes start no comment: compare the first byte before the marker.
@@ -197,6 +216,154 @@ pub fn tokenize(src: &[u8], spec: &LexSpec) -> Vec<Token> {
         i += len;
     }
     out
+}
+
+/// A heredoc opened on a line: the word that ends it, and whether that word may be indented
+/// (`<<~`, `<<-`).
+struct Heredoc {
+    word: std::ops::Range<usize>,
+    indented_end: bool,
+}
+
+/// Whether a `%` or `<<` after the tokens `before` (at `at`, with whitespace before it or not)
+/// opens a literal rather than being an operator: nothing that ends an operand comes before,
+/// or a name does with a space between and none after (`puts %w[a b]`, `x = y <<~EOS`, not
+/// `a % (b)` nor `list<<CONST`), as Ruby reads a command's first argument.
+fn opens_ruby_literal(src: &[u8], at: usize, after: usize, before: &[Token]) -> bool {
+    let Some(prev) = before.last() else {
+        return true;
+    };
+    let operand = match prev.kind {
+        TokKind::Ident | TokKind::Number | TokKind::Str => true,
+        TokKind::Punct => matches!(prev.text(src), b")" | b"]" | b"}"),
+        _ => false,
+    };
+    !operand
+        || (prev.kind == TokKind::Ident
+            && src[..at].last().is_some_and(u8::is_ascii_whitespace)
+            && src.get(after).is_some_and(|c| !c.is_ascii_whitespace()))
+}
+
+/// A Ruby percent literal, or a heredoc's opener (its content empty: the body follows the
+/// line, as a token of its own).
+struct RubyLiteral {
+    content: std::ops::Range<usize>,
+    end: usize,
+    heredoc: Option<Heredoc>,
+}
+
+/// The Ruby percent literal or heredoc opener at `at`; `None` for the operators `%` and `<<`.
+fn ruby_literal(src: &[u8], at: usize, before: &[Token]) -> Option<RubyLiteral> {
+    let percent = |content, end| RubyLiteral {
+        content,
+        end,
+        heredoc: None,
+    };
+    if src[at] == b'%' {
+        let mut j = at + 1;
+        if matches!(
+            src.get(j),
+            Some(b'q' | b'Q' | b'w' | b'W' | b'i' | b'I' | b'r' | b'x' | b's')
+        ) {
+            j += 1;
+        }
+        let open = *src.get(j)?;
+        let bare = j == at + 1;
+        let delimiter = if bare {
+            matches!(open, b'(' | b'[' | b'{' | b'<' | b'|' | b'!' | b'/' | b'^')
+        } else {
+            !open.is_ascii_alphanumeric() && !open.is_ascii_whitespace()
+        };
+        if !delimiter || !opens_ruby_literal(src, at, j, before) {
+            return None;
+        }
+        let close = match open {
+            b'(' => b')',
+            b'[' => b']',
+            b'{' => b'}',
+            b'<' => b'>',
+            other => other,
+        };
+        // Brackets nest inside their own literal (`%q(a (b) c)`); a backslash escapes.
+        let (mut depth, mut k) = (0usize, j + 1);
+        while k < src.len() {
+            match src[k] {
+                b'\\' => k += 1,
+                c if c == close && depth == 0 => return Some(percent(j + 1..k, k + 1)),
+                c if c == close => depth -= 1,
+                c if c == open => depth += 1,
+                _ => {}
+            }
+            k += 1;
+        }
+        return Some(percent(j + 1..src.len(), src.len()));
+    }
+    let rest = &src[at..];
+    if !rest.starts_with(b"<<") {
+        return None;
+    }
+    let mut j = at + 2;
+    let indented_end = matches!(src.get(j), Some(b'~' | b'-'));
+    if indented_end {
+        j += 1;
+    }
+    let first = *src.get(j)?;
+    let (word, end) = if matches!(first, b'\'' | b'"' | b'`') {
+        let line_end = memchr::memchr(b'\n', &src[j + 1..]).map_or(src.len(), |e| j + 1 + e);
+        let close = j + 1 + memchr::memchr(first, &src[j + 1..line_end])?;
+        (j + 1..close, close + 1)
+    } else if first == b'_'
+        || first.is_ascii_uppercase()
+        || (indented_end && first.is_ascii_lowercase())
+    {
+        let end = ident_end(src, j + 1);
+        (j..end, end)
+    } else {
+        return None;
+    };
+    if word.is_empty() || !opens_ruby_literal(src, at, at + 2, before) {
+        return None;
+    }
+    Some(RubyLiteral {
+        content: end..end,
+        end,
+        heredoc: Some(Heredoc { word, indented_end }),
+    })
+}
+
+/// The bodies of the heredocs opened on the line before `from`, one after another, each a
+/// string token up to its end word's line. Returns where lexing goes on: the line break after
+/// the last end word.
+fn heredoc_bodies(src: &[u8], from: usize, heredocs: &[Heredoc], out: &mut Vec<Token>) -> usize {
+    let mut body = from;
+    let mut resume = from;
+    for h in heredocs {
+        let word = &src[h.word.clone()];
+        let mut line = body;
+        let (content_end, end) = loop {
+            if line >= src.len() {
+                break (src.len(), src.len());
+            }
+            let line_end = memchr::memchr(b'\n', &src[line..]).map_or(src.len(), |e| line + e);
+            let mut text = &src[line..line_end];
+            text = text.strip_suffix(b"\r").unwrap_or(text);
+            if h.indented_end {
+                text = text.trim_ascii_start();
+            }
+            if text == word {
+                break (line, line_end);
+            }
+            line = line_end + 1;
+        };
+        out.push(Token::with_content(
+            TokKind::Str,
+            body..end,
+            body..content_end,
+        ));
+        resume = end;
+        body = (end + 1).min(src.len());
+    }
+    resume
 }
 
 /// Bytes that continue an identifier: letters, digits, `_`, `$` and any byte of a non-ASCII
@@ -405,6 +572,59 @@ mod tests {
         template: true,
         ..LexSpec::NONE
     };
+
+    const RUBY: LexSpec = LexSpec {
+        line_comments: &["#"],
+        quotes: b"\"'`",
+        newlines: true,
+        multiline: true,
+        ruby: true,
+        ..LexSpec::NONE
+    };
+
+    /// The string tokens of Ruby source, by content.
+    fn ruby_strings(src: &str) -> Vec<String> {
+        kinds(src, &RUBY)
+            .into_iter()
+            .filter(|(k, _)| *k == TokKind::Str)
+            .map(|(_, text)| text)
+            .collect()
+    }
+
+    #[test]
+    fn ruby_percent_literals_are_strings_whatever_they_hold() {
+        // `#` and `'` in them are text, brackets nest, any other byte can delimit.
+        assert_eq!(
+            ruby_strings("u = %q(https://h/m?apikey=#{k} (don't))\nv = 1 # c\n"),
+            ["https://h/m?apikey=#{k} (don't)"]
+        );
+        assert_eq!(
+            ruby_strings("a = %Q[x #{y}]; b = %w{p q}; c = %|z|; puts %(t)\n"),
+            ["x #{y}", "p q", "z", "t"]
+        );
+        // The operator: after an operand, or with a space after it.
+        assert!(ruby_strings("a = b % (c)\nd = e%(f)\ng = 10 % 3\nh %= 2\n").is_empty());
+    }
+
+    #[test]
+    fn ruby_heredocs_are_strings_and_the_line_that_opens_them_goes_on() {
+        let src =
+            "x = f(<<~ONE, <<-'TWO').strip # c\n  don't #{a}\n  ONE\n  it's\n  TWO\ny = 'after'\n";
+        assert_eq!(
+            ruby_strings(src),
+            ["", "", "  don't #{a}\n", "  it's\n", "after"]
+        );
+        let toks = kinds(src, &RUBY);
+        assert!(toks.iter().any(|t| *t == (TokKind::Comment, "# c".into())));
+        // `<<EOS` ends only at the word alone at the start of a line; an unended one runs on.
+        assert_eq!(
+            ruby_strings("puts <<EOS\n  EOS\nEOS\nz = 1\n"),
+            ["", "  EOS\n"]
+        );
+        assert_eq!(ruby_strings("puts <<~EOS\n  a'\n"), ["", "  a'\n"]);
+        // Appends and shifts are operators.
+        assert!(ruby_strings("list << item\nlist<<CONST\nn = m << 2\n").is_empty());
+    }
 
     #[test]
     fn strings_comments_and_templates() {

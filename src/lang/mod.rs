@@ -505,6 +505,7 @@ static RUBY: Lexed = Lexed {
         quotes: b"\"'`",
         newlines: true,
         multiline: true,
+        ruby: true,
         ..LexSpec::NONE
     },
     concat: &["+", "<<"],
@@ -514,8 +515,13 @@ static RUBY: Lexed = Lexed {
     slot: KeySlot::code('\''),
     ..Lexed::BASE
 };
-/// Crystal, Elixir and Perl: lexed like Ruby; no one HTTP library to write the call for.
+/// Crystal, Elixir and Perl: lexed like Ruby, but for Ruby's own literals (Perl's `%{$h}` is
+/// a hash); no one HTTP library to write the call for.
 static RUBY_LIKE: Lexed = Lexed {
+    spec: LexSpec {
+        ruby: false,
+        ..RUBY.spec
+    },
     hint: "x-api-key: {v}",
     slot: KeySlot::Text,
     ..RUBY

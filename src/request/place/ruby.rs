@@ -498,12 +498,35 @@ mod tests {
     }
 
     #[test]
-    fn a_header_sent_by_another_method_does_not_let_the_key_go() {
-        // The lexer knows no `%q(…)`: it takes `#{key}))` for a comment, and the statement it
-        // reads runs on into the next method, whose `x-api-key` is not this request's.
+    fn a_percent_q_literal_is_one_string_whose_request_gets_its_own_header() {
+        // `%q(…)` is one string (the lexer once took `#{key}))` for a comment, and the
+        // statement ran on into the next method, whose `x-api-key` is not this request's).
+        // It does not interpolate: the header sends the text `#{key}`, as the URL did.
         let src = "def pq(key)\n  uri = URI.parse(%q(https://api.au.whispir.com/m?apikey=#{key}))\n  req = Net::HTTP::Get.new(uri)\n  Net::HTTP.start(uri.host, uri.port, use_ssl: true) { |h| h.request(req) }\nend\n\ndef other(key)\n  HTTParty.get('https://api.au.whispir.com/n', headers: { 'x-api-key' => key })\nend\n";
-        let reason = manual("a.rb", src);
-        assert!(reason.contains("in another function"), "{reason}");
+        let out = safe("a.rb", src);
+        assert!(
+            out.contains("URI.parse(%q(https://api.au.whispir.com/m))\n  req = Net::HTTP::Get.new(uri)\n  req['x-api-key'] = '#{key}'\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_heredoc_is_one_string_and_code_after_it_is_code() {
+        // An apostrophe in a heredoc's text opened a string that ran to the end of the file:
+        // the request after it was taken for text, and its fix was lost.
+        // `<<EOS` ends only at a line that is the word alone, unindented.
+        for (opener, end) in [("<<~EOS", "  EOS"), ("<<-'EOS'", "  EOS"), ("<<EOS", "EOS")] {
+            let src = format!(
+                "def usage\n  puts {opener}\n    Don't send #{{keys}} in URLs.\n{end}\nend\n\ndef send_sms(key)\n  HTTParty.get(\"https://api.au.whispir.com/n?apikey=#{{key}}\")\nend\n"
+            );
+            let out = safe("a.rb", &src);
+            assert!(
+                out.contains(
+                    "HTTParty.get(\"https://api.au.whispir.com/n\", headers: { \"x-api-key\" => key })"
+                ),
+                "{out}"
+            );
+        }
     }
 
     #[test]
