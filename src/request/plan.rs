@@ -31,13 +31,20 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     let src = &file.bytes[..];
     let reading = template_reading(file, facts, lang, p);
     let as_text;
+    // A Python template whose one reader formats it: the keyword argument that fills the key.
+    let mut formatted_at_read = None;
     let p = match &reading {
         Some(TemplateReading::Text(text)) => {
             as_text = text.clone();
             &as_text
         }
         Some(TemplateReading::Unsure(reason)) => {
-            return manual(lang, &HintKey::Unknown, reason.clone());
+            match formatted_where_read(src, &facts.tokens, lang, p) {
+                Some(Ok(found)) => formatted_at_read = Some(found),
+                Some(Err(why)) => return manual(lang, &HintKey::Unknown, why),
+                None => return manual(lang, &HintKey::Unknown, reason.clone()),
+            }
+            p
         }
         _ => p,
     };
@@ -93,6 +100,10 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             return manual(lang, &written_key(src, &facts.tokens, lang, p), reason);
         }
     };
+    if let Some((edits, key)) = formatted_at_read {
+        removal.edits.extend(edits);
+        removal.key = KeySource::Expr(key);
+    }
     // A string the lexer does not see (a PHP or Ruby heredoc) whose template the tree proves
     // interpolated: the header sends what it read, not its text.
     if let Some(TemplateReading::Read) = reading
@@ -1296,6 +1307,24 @@ fn python_format_string(src: &[u8], tokens: &[Token], lit: usize) -> Option<Opti
             i != name && t.kind == TokKind::Ident && t.text(src) == name_text && formats(i)
         })
         .then(|| Some(String::from_utf8_lossy(name_text).into_owned()))
+}
+
+/// For a Python template whose `{name}` is filled where the name it is assigned to is read
+/// (`REPORT_URL = "…?apikey={key}"`): its one read, when that read formats it
+/// (`REPORT_URL.format(…, key=k)`), as [`query::format_at_read`] takes it apart. The request
+/// is then placed where the name is read, like any URL held in a variable.
+fn formatted_where_read(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<Result<(Vec<Edit>, String), String>> {
+    let (_, uses) = variable_uses(src, tokens, lang, p)?;
+    let [read] = uses.as_slice() else {
+        return None;
+    };
+    let lit = token_at(tokens, p.value.start)?;
+    query::format_at_read(src, tokens, lit, p, token_at(tokens, read.start)?)
 }
 
 /// A query dict holding only the key, assigned on lines of its own (`query = {"apikey": k}`)

@@ -807,32 +807,11 @@ fn named_format_argument(
         _ => return None,
     };
     let args = arguments(src, tokens, open);
-    let index = args.iter().skip(skip_first).position(|a| {
-        token_at(tokens, a.start).is_some_and(|n| {
-            tokens[n].text(src) == name.as_bytes()
-                && next_significant(tokens, n).is_some_and(|eq| {
-                    tokens[eq].is_punct(src, "=")
-                        && next_significant(tokens, eq)
-                            .is_none_or(|v| !tokens[v].is_punct(src, "="))
-                })
-        })
-    })? + skip_first;
-    let value_start = next_significant(tokens, token_at(tokens, args[index].start)?)
-        .and_then(|eq| next_significant(tokens, eq))?;
-    let expr = String::from_utf8_lossy(&src[tokens[value_start].start()..args[index].end])
-        .trim()
-        .to_string();
+    let (index, expr) = keyword_argument(src, tokens, &args[skip_first..], &name)?;
+    let index = index + skip_first;
     let removed = p.separator.start..p.value.end;
-    let same_name_again = memchr::memmem::find_iter(
-        tokens[lit].content_text(src),
-        format!("{{{name}").as_bytes(),
-    )
-    .count()
-        > 1;
-    if same_name_again {
-        return Some(Err(format!(
-            "`{{{name}}}` is used twice in the format string; remove the parameter and keep the argument by hand"
-        )));
+    if let Err(twice) = placeholder_once(src, &tokens[lit], &name) {
+        return Some(Err(twice));
     }
     if args.len() == 1 + skip_first
         && let Some(edits) =
@@ -844,6 +823,88 @@ fn named_format_argument(
         vec![Edit::delete(argument_with_comma(&args, index))],
         expr,
     )))
+}
+
+/// Among a call's `args`, the keyword argument `name=value`: its index and the value's text.
+fn keyword_argument(
+    src: &[u8],
+    tokens: &[Token],
+    args: &[Range<usize>],
+    name: &str,
+) -> Option<(usize, String)> {
+    let index = args.iter().position(|a| {
+        token_at(tokens, a.start).is_some_and(|n| {
+            tokens[n].text(src) == name.as_bytes()
+                && next_significant(tokens, n).is_some_and(|eq| {
+                    tokens[eq].is_punct(src, "=")
+                        && next_significant(tokens, eq)
+                            .is_none_or(|v| !tokens[v].is_punct(src, "="))
+                })
+        })
+    })?;
+    let value_start = next_significant(tokens, token_at(tokens, args[index].start)?)
+        .and_then(|eq| next_significant(tokens, eq))?;
+    let expr = String::from_utf8_lossy(&src[tokens[value_start].start()..args[index].end])
+        .trim()
+        .to_string();
+    Some((index, expr))
+}
+
+/// Refuses a format string `lit` that names the placeholder `{name}` more than once: the
+/// argument still fills the other.
+fn placeholder_once(src: &[u8], lit: &Token, name: &str) -> Result<(), String> {
+    let opening = format!("{{{name}");
+    if memchr::memmem::find_iter(lit.content_text(src), opening.as_bytes()).count() > 1 {
+        return Err(format!(
+            "`{{{name}}}` is used twice in the format string; remove the parameter and keep the argument by hand"
+        ));
+    }
+    Ok(())
+}
+
+/// Python's template held in a name and formatted where that name is read: `URL =
+/// "…?apikey={key}"`, then `URL.format(report_id=r, key=k)` with the name at token `read`. The
+/// keyword argument that filled the placeholder leaves that call (the whole `.format(…)` when
+/// it filled nothing else, the template's doubled braces then unescaped), and its value is
+/// the key. `None` when the read is no such call, or passes no such keyword.
+pub(crate) fn format_at_read(
+    src: &[u8],
+    tokens: &[Token],
+    lit: usize,
+    p: &ApiKeyParam,
+    read: usize,
+) -> Option<Result<(Vec<Edit>, String), String>> {
+    let name = interpolated_expr(std::str::from_utf8(&src[p.value.clone()]).ok()?)
+        .filter(|n| n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))?;
+    let dot = next_significant(tokens, read).filter(|&d| tokens[d].is_punct(src, "."))?;
+    let call = next_significant(tokens, dot).filter(|&c| tokens[c].text(src) == b"format")?;
+    let open = next_significant(tokens, call).filter(|&o| tokens[o].is_punct(src, "("))?;
+    let close = matching_close(src, tokens, open)?;
+    let args = arguments(src, tokens, open);
+    let (index, expr) = keyword_argument(src, tokens, &args, &name)?;
+    if let Err(twice) = placeholder_once(src, &tokens[lit], &name) {
+        return Some(Err(twice));
+    }
+    if args.len() > 1 {
+        return Some(Ok((
+            vec![Edit::delete(argument_with_comma(&args, index))],
+            expr,
+        )));
+    }
+    // Nothing else to format: the call goes, and the template becomes the text it sent.
+    let content = tokens[lit].content();
+    let removed = p.separator.start..p.value.end;
+    let Some(mut edits) = unescaped(
+        src,
+        &[content.start..removed.start, removed.end..content.end],
+        false,
+    ) else {
+        return Some(Err(
+            "the template keeps a placeholder that `.format(…)` fills from elsewhere".into(),
+        ));
+    };
+    edits.push(Edit::delete(tokens[read].end()..tokens[close].end()));
+    Some(Ok((edits, expr)))
 }
 
 /// Edits that unescape what a format string keeps once it is a plain literal: in the byte

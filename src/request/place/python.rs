@@ -535,6 +535,49 @@ mod tests {
     }
 
     #[test]
+    fn a_template_formatted_where_it_is_read_sends_the_argument_that_filled_the_key() {
+        // A local: the keyword argument leaves the call, its value becomes the header.
+        let src = "import requests\n# Whispir\ndef f(r, k):\n    url = 'https://api.au.whispir.com/m/{r}?apikey={key}'\n    return requests.get(url.format(r=r, key=k))\n";
+        assert_eq!(
+            safe("a.py", src),
+            "import requests\n# Whispir\ndef f(r, k):\n    url = 'https://api.au.whispir.com/m/{r}'\n    return requests.get(url.format(r=r), headers={'x-api-key': k})\n"
+        );
+        // The only argument: the `.format(…)` call goes, and doubled braces become text.
+        let src = "import requests\n# Whispir\ndef f(k):\n    url = 'https://api.au.whispir.com/m?q={{x}}&apikey={key}'\n    return requests.get(url.format(key=k))\n";
+        assert_eq!(
+            safe("a.py", src),
+            "import requests\n# Whispir\ndef f(k):\n    url = 'https://api.au.whispir.com/m?q={x}'\n    return requests.get(url, headers={'x-api-key': k})\n"
+        );
+        // A module constant: unsafe.
+        let src = "import requests\nURL = 'https://api.au.whispir.com/m/{r}?apikey={key}'\n\ndef f(r, k):\n    return requests.get(URL.format(r=r, key=k))\n";
+        let (out, applicability) = fix("a.py", src).unwrap();
+        assert_eq!(applicability, Applicability::Unsafe);
+        assert!(
+            out.contains("requests.get(URL.format(r=r), headers={'x-api-key': k})"),
+            "{out}"
+        );
+        // Formatted twice, with `**kwargs`, or naming the key twice: by hand.
+        for by_hand in [
+            "    print(url.format(key='***'))\n    return requests.get(url.format(key=k))\n",
+            "    return requests.get(url.format(**kw))\n",
+        ] {
+            manual(
+                "a.py",
+                &format!(
+                    "import requests\n# Whispir\ndef f(k, kw):\n    url = 'https://api.au.whispir.com/m?apikey={{key}}'\n{by_hand}"
+                ),
+            );
+        }
+        assert!(
+            manual(
+                "a.py",
+                "import requests\n# Whispir\ndef f(k):\n    url = 'https://api.au.whispir.com/m?apikey={key}&again={key}'\n    return requests.get(url.format(key=k))\n"
+            )
+            .contains("is used twice")
+        );
+    }
+
+    #[test]
     fn a_urlencoded_url_read_by_several_requests_gives_each_the_header_unsafely() {
         let src = "import requests\n# Whispir\ndef f(k):\n    url = B + '/m?' + urlencode({'apikey': k, 'n': 1})\n    r = requests.get(url)\n    return r if r.ok else requests.get(url)\n";
         assert_eq!(
@@ -679,10 +722,17 @@ mod tests {
         );
         assert!(out.contains(r#"headers={"x-api-key": k}"#), "{out}");
         // A template formatted where its variable is read: `key` is no variable of the file,
-        // and the text is not what is sent.
-        let reason = manual(
+        // and the text is not what is sent; the argument that fills it is the key.
+        let (out, _) = fix(
             "a.py",
             "import requests\nURL = \"https://api.au.whispir.com/m?apikey={key}\"\ndef f(k):\n    return requests.get(URL.format(key=k))\n",
+        )
+        .unwrap();
+        assert!(out.contains(r#"headers={"x-api-key": k}"#), "{out}");
+        // Formatted in two places: neither reading is certain.
+        let reason = manual(
+            "a.py",
+            "import requests\nURL = \"https://api.au.whispir.com/m?apikey={key}\"\ndef f(k):\n    log(URL.format(key='***'))\n    return requests.get(URL.format(key=k))\n",
         );
         assert!(reason.contains("where `URL` is formatted"), "{reason}");
     }
