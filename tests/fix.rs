@@ -2140,6 +2140,49 @@ fn a_base_read_outside_its_key_requests_stays_manual_and_names_the_line() {
     assert!(report.contains("blocked by line 11"), "{report}");
 }
 
+/// A request built on a retired base URL defined in another file keeps its key where it is
+/// (moving the key alone breaks it); after `fix` wrote the rest of that file, what remains
+/// says so too, rather than offering the held-back key move as fixable.
+#[test]
+fn after_fix_a_key_held_back_by_a_retired_value_elsewhere_is_not_offered() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("settings.py"),
+        "BASE_URL = \"https://api.whispir.com\"\n",
+    )
+    .unwrap();
+    let notify = "import requests\nimport settings\n\n\n\
+                  def send(key, body):\n    return requests.post(settings.BASE_URL + \"/messages?apikey=\" + key, json=body)\n\n\n\
+                  def contacts(key):\n    return requests.get(\"https://api.au.whispir.com/contacts?apikey=\" + key)\n";
+    std::fs::write(dir.path().join("notify.py"), notify).unwrap();
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--format", "json", "--quiet", "."],
+    ));
+    let fixed = std::fs::read_to_string(dir.path().join("notify.py")).unwrap();
+    assert!(
+        fixed.contains("settings.BASE_URL + \"/messages?apikey=\" + key")
+            && fixed.contains("headers={\"x-api-key\": key}"),
+        "{fixed}\n{}",
+        describe(&out)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let held_back: Vec<&serde_json::Value> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "WM002" && rel_path(d).ends_with("notify.py"))
+        .collect();
+    assert_eq!(held_back.len(), 1, "{report}");
+    assert!(held_back[0]["fix"].is_null(), "{}", held_back[0]);
+    assert!(
+        held_back[0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("through a value defined in another file"),
+        "{}",
+        held_back[0]
+    );
+}
+
 /// A base constant read by its file's two requests and by a request in another file: moving
 /// it with its own requests would leave the other file's request behind, so `check` offers
 /// no fix for it and `fix --unsafe-fixes` leaves its file as it is, naming the other site.

@@ -423,6 +423,12 @@ pub fn fix_file(
         report
             .diagnostics
             .sort_by_key(|d| (d.span.start, d.code, d.span.end));
+        // The re-check of this file alone offered the key moves the passes held back: what
+        // remains says why they are not automatic, as `check` does.
+        crate::crossfile::withdraw_key_moves_on_retired_values(
+            &report.file,
+            &mut report.diagnostics,
+        );
     }
     result.fixed = current.filter(|_| result.changed);
     result
