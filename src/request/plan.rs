@@ -6,7 +6,7 @@ use super::query::{self, KeySource, Removal};
 use crate::detect::{ApiKeyParam, Facts, ParamShape};
 use crate::diagnostic::{Applicability, Edit, Fix, VariableUse};
 use crate::lang::tokens::{
-    enclosing_open, expression_end, matching_close, matching_open, next_significant,
+    Layout, enclosing_open, expression_end, matching_close, matching_open, next_significant,
     prev_significant, token_at,
 };
 use crate::lang::{HintKey, Language, TokKind, Token};
@@ -161,6 +161,10 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     let mut unsent_reads = Vec::new();
     // The requests that send a `url.searchParams` URL, when it is more than one.
     let mut senders = Vec::new();
+    // `new URLSearchParams()` whose only entry a statement sets: it goes whole, or by hand.
+    let emptied_search_params = token_at(&facts.tokens, p.span.start)
+        .and_then(|k| search_params_statement(src, &facts.tokens, lang, k))
+        .is_some_and(|statement| search_params_emptied(src, &facts.tokens, statement));
     let placed = sent_in_place
         .ok_or(())
         .or_else(|()| place::place(&req))
@@ -172,23 +176,32 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 Some((binding, at))
                     if p.shape == ParamShape::Builder
                         && key_only.is_none()
-                        && sole_entry(
+                        && (sole_entry(
                             src,
                             &facts.tokens,
                             &(p.span.start..p.value.end.max(p.span.end)),
                         )
-                        .is_some() =>
+                        .is_some()
+                            || emptied_search_params) =>
                 {
                     // `query = {"apikey": k}` then `get(url, params=query)`: an emptied dict
                     // would be noise, so the assignment and the argument go with the key.
-                    let (statement, argument) =
-                        sole_key_query(src, &facts.tokens, lang, p, binding, &at)?;
+                    let deleted =
+                        sole_key_query(src, &facts.tokens, &facts.layout, lang, p, binding, &at)?;
                     through = Some(VariableUse {
                         binding,
                         use_at: at.start,
                     });
-                    place::place(&Request { at, ..req }).map(|mut placement| {
-                        whole_query = Some(vec![Edit::delete(statement), Edit::delete(argument)]);
+                    // A JavaScript query is read into the URL: there the request is placed as
+                    // for any URL.
+                    let javascript = lang.request_style() == crate::lang::RequestStyle::JavaScript;
+                    let sent = Request {
+                        at,
+                        builder: req.builder && !javascript,
+                        ..req
+                    };
+                    place::place(&sent).map(|mut placement| {
+                        whole_query = Some(deleted);
                         placement.how =
                             format!("{}; the query held only the key and goes", placement.how);
                         placement
@@ -466,6 +479,10 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
         )
         .is_none();
     if !url_local && !query_dict && !encoded_url && search_params.is_none() {
+        return None;
+    }
+    // Several reads of a query that would be left empty: by hand.
+    if search_params.is_some_and(|s| search_params_emptied(req.src, req.tokens, s)) {
         return None;
     }
     let (_, uses) = match search_params {
@@ -953,9 +970,6 @@ fn search_params_reads(
 ) -> Option<(usize, Vec<std::ops::Range<usize>>)> {
     let key = token_at(tokens, p.span.start)?;
     let statement = search_params_statement(src, tokens, lang, key)?;
-    if search_params_emptied(src, tokens, statement) {
-        return None;
-    }
     let SearchParamsStatement {
         name: name_tok,
         close,
@@ -1333,11 +1347,15 @@ fn formatted_where_read(
 fn sole_key_query(
     src: &[u8],
     tokens: &[Token],
+    layout: &std::sync::OnceLock<Layout>,
     lang: &dyn Language,
     p: &ApiKeyParam,
     binding: usize,
     at: &std::ops::Range<usize>,
-) -> Result<(std::ops::Range<usize>, std::ops::Range<usize>), String> {
+) -> Result<Vec<Edit>, String> {
+    if lang.request_style() == crate::lang::RequestStyle::JavaScript {
+        return search_params_sole_key(src, tokens, layout, lang, p, binding, at);
+    }
     let by_hand = || {
         "the query holds only the key: delete it and the argument that passes it, and add the header"
             .to_string()
@@ -1369,10 +1387,122 @@ fn sole_key_query(
     // The use must be the value of the keyword that sends the query.
     let value = token_at(tokens, at.start).ok_or_else(by_hand)?;
     let keyword = query_keyword_of(src, tokens, lang, value).ok_or_else(by_hand)?;
-    Ok((
-        line_start..line_end,
-        with_comma(src, tokens, tokens[keyword].start()..tokens[value].end()),
-    ))
+    Ok(vec![
+        Edit::delete(line_start..line_end),
+        Edit::delete(with_comma(
+            src,
+            tokens,
+            tokens[keyword].start()..tokens[value].end(),
+        )),
+    ])
+}
+
+/// JavaScript's query of the key alone, held in a local read once into the end of the URL
+/// (`` `…/m?${q}` ``, `'…/m?' + q`, with `.toString()` or not): `const q = new
+/// URLSearchParams({ apikey: k })`, or `new URLSearchParams()` whose one entry the statement
+/// `q.set('apikey', k)` adds. The declaration, that statement and the query's place in the URL
+/// (its `?` included) go, and a template left with nothing to interpolate takes quotes.
+/// `read` is where the URL reads `q`.
+fn search_params_sole_key(
+    src: &[u8],
+    tokens: &[Token],
+    layout: &std::sync::OnceLock<Layout>,
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+    binding: usize,
+    read: &std::ops::Range<usize>,
+) -> Result<Vec<Edit>, String> {
+    let name_tok = token_at(tokens, binding).ok_or("no name holds the query")?;
+    let name = tokens[name_tok].text(src);
+    let by_hand = || {
+        format!(
+            "the query in `{}` holds only the key: delete it, take it out of the URL that reads it (its `?` too), and add the header",
+            String::from_utf8_lossy(name)
+        )
+    };
+    let key = token_at(tokens, p.span.start).ok_or_else(by_hand)?;
+    // The declaration, on a line of its own.
+    let keyword = prev_significant(tokens, name_tok)
+        .filter(|&k| matches!(tokens[k].text(src), b"const" | b"let"))
+        .ok_or_else(by_hand)?;
+    let typed =
+        tokens_after(src, tokens, name_tok, &[b":", b"URLSearchParams"]).unwrap_or(name_tok);
+    let open = tokens_after(
+        src,
+        tokens,
+        typed,
+        &[b"=", b"new", b"URLSearchParams", b"("],
+    )
+    .ok_or_else(by_hand)?;
+    let close = matching_close(src, tokens, open).ok_or_else(by_hand)?;
+    let mut deleted =
+        vec![place::line_of_statement(src, tokens, keyword, close).ok_or_else(by_hand)?];
+    match search_params_statement(src, tokens, lang, key) {
+        // `q.set('apikey', k)` on a query it leaves empty: its line goes too.
+        Some(statement) if search_params_emptied(src, tokens, statement) => deleted.push(
+            place::line_of_statement(src, tokens, statement.name, statement.close)
+                .ok_or_else(by_hand)?,
+        ),
+        Some(_) => return Err(by_hand()),
+        // `new URLSearchParams({ apikey: k })`: the key is its one entry.
+        None => {
+            let object = enclosing_open(src, tokens, key)
+                .filter(|&o| prev_significant(tokens, o) == Some(open))
+                .ok_or_else(by_hand)?;
+            if next_significant(
+                tokens,
+                matching_close(src, tokens, object).ok_or_else(by_hand)?,
+            ) != Some(close)
+            {
+                return Err(by_hand());
+            }
+        }
+    }
+    let read_tok = token_at(tokens, read.start).ok_or_else(by_hand)?;
+    let is_mark = |b: u8| matches!(b, b'?' | b'&');
+    if tokens[read_tok].kind == TokKind::Str {
+        // `` `…/m?${q}` ``: the substitution ends the template.
+        let content = tokens[read_tok].content();
+        let text = &src[content.clone()];
+        let substitution = [
+            format!("${{{}}}", String::from_utf8_lossy(name)),
+            format!("${{{}.toString()}}", String::from_utf8_lossy(name)),
+        ]
+        .into_iter()
+        .find(|s| text.ends_with(s.as_bytes()))
+        .ok_or_else(by_hand)?;
+        let start = content.end - substitution.len();
+        if start == content.start || !is_mark(src[start - 1]) {
+            return Err(by_hand());
+        }
+        let removed = start - 1..content.end;
+        let usual_quote = layout
+            .get_or_init(|| Layout::of_file(src, tokens))
+            .usual_quote();
+        let quoted = query::quoted_template(src, tokens, read_tok, &removed, usual_quote);
+        let mut edits: Vec<Edit> = deleted.into_iter().map(Edit::delete).collect();
+        edits.push(Edit::delete(removed));
+        edits.extend(quoted.into_iter().flatten());
+        return Ok(edits);
+    } else {
+        // `'…/m?' + q`: the last operand of the URL argument.
+        let end = tokens_after(src, tokens, read_tok, &[b".", b"toString", b"(", b")"])
+            .unwrap_or(read_tok);
+        let last = next_significant(tokens, end)
+            .is_some_and(|n| matches!(tokens[n].text(src), b"," | b")"));
+        let lit = prev_significant(tokens, read_tok)
+            .filter(|&plus| tokens[plus].is_punct(src, "+"))
+            .and_then(|plus| prev_significant(tokens, plus))
+            .filter(|&l| tokens[l].kind == TokKind::Str)
+            .ok_or_else(by_hand)?;
+        let content = tokens[lit].content();
+        if !last || content.is_empty() || !is_mark(src[content.end - 1]) {
+            return Err(by_hand());
+        }
+        deleted.push(content.end - 1..content.end);
+        deleted.push(tokens[lit].end()..tokens[end].end());
+    }
+    Ok(deleted.into_iter().map(Edit::delete).collect())
 }
 
 /// When token `value` is the value of a call's `params=` (Python) or `query:`/`params:` (Ruby)

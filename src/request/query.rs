@@ -939,7 +939,7 @@ fn unescaped(src: &[u8], kept: &[Range<usize>], percent: bool) -> Option<Vec<Edi
 /// holds that quote: lint rules (`quotes`) reject a template that interpolates nothing. Not for
 /// text that would read differently in quotes (a backslash, a line break, both quotes) nor a
 /// curl command held in the template, whose header was written for its backticks.
-fn quoted_template(
+pub(crate) fn quoted_template(
     src: &[u8],
     tokens: &[Token],
     lit: usize,

@@ -1264,11 +1264,16 @@ mod tests {
             ),
             "async function f(k: string) {\n  const q = new URLSearchParams({ n: '1' });\n  return fetch('https://api.au.whispir.com/m?' + q, { headers: { 'x-api-key': k } });\n}\n"
         );
-        // Only the key in it: deleting the query is a reviewer's call.
-        manual(
-            "a.js",
-            "async function f(k) {\n  const q = new URLSearchParams({ apikey: k });\n  return fetch(`https://api.au.whispir.com/m?${q}`);\n}\n",
+        // Only the key in it: the query goes whole, its `?` too, and the template that then
+        // interpolates nothing takes quotes.
+        let only_key = "async function f(k) {\n  const q = new URLSearchParams({ apikey: k });\n  return fetch(`https://api.au.whispir.com/m?${q}`);\n}\n";
+        assert_eq!(
+            safe("a.js", only_key),
+            "async function f(k) {\n  return fetch('https://api.au.whispir.com/m', { headers: { 'x-api-key': k } });\n}\n"
         );
+        // Unless the URL goes on after it, or something else reads it.
+        manual("a.js", &only_key.replace("?${q}`", "?${q}#top`"));
+        manual("a.js", &only_key.replace("  return", "  log(q);\n  return"));
         // Another constructor argument shape (a string, two arguments) is not followed.
         manual(
             "a.js",
@@ -1369,10 +1374,26 @@ mod tests {
             safe("a.ts", &concatenated)
                 .contains("+ params.toString(), { headers: { 'x-api-key': k } });")
         );
-        // Nothing else in the query: the URL would end in a bare `?`.
+        // Nothing else in the query: declaration, statement and `?${params}` go together.
+        assert_eq!(
+            safe("a.js", &src.replace("  params.append('n', '1');\n", "")),
+            "async function f(k) {\n  return fetch('https://api.au.whispir.com/m', { headers: { 'x-api-key': k } });\n}\n"
+        );
         assert!(
-            manual("a.js", &src.replace("  params.append('n', '1');\n", ""))
-                .ends_with("`params` then holds nothing, so take it out of the URL too")
+            safe("a.ts", &concatenated.replace("{ n: '1' }", "")).contains(
+                "return fetch('https://api.au.whispir.com/m', { headers: { 'x-api-key': k } });"
+            )
+        );
+        // Sent twice: a bare `?` would be left in both, by hand.
+        assert!(
+            manual(
+                "a.js",
+                &src.replace("  params.append('n', '1');\n", "").replace(
+                    "  return",
+                    "  await fetch(`https://api.au.whispir.com/m?${params}`);\n  return"
+                )
+            )
+            .contains("`params` then holds nothing, so take it out of the URL too")
         );
         // Not declared a `URLSearchParams` (Angular's `HttpParams` is immutable), declared
         // outside the function, or reassigned before the send: not followed.
