@@ -640,3 +640,42 @@ fn peak_memory_on_deeply_nested_code_is_bounded() {
     );
     assert_rss_bounded("Casts.cs", &casts);
 }
+
+#[test]
+fn workers_do_not_each_hold_a_large_tree() {
+    // Four files whose trees take about 25 MB each, one per worker: they wait for a share of
+    // the tree memory in turn, and give its pages back. 245 MiB to fix before trees had an
+    // allowance, 115 MiB while each worker's allocator arena kept the pages of its tree.
+    // The requests are written in place: their fixes are safe, and checked on the tree.
+    let text = code_with_requests("app.js", 300 << 10)
+        .lines()
+        .map(|line| match line.split_once("; fetch(") {
+            Some((_, call)) => {
+                let url = &line[line.find('"').unwrap()..line.find("\";").unwrap() + 1];
+                let (_, options) = call.split_once(", ").unwrap();
+                format!("fetch({url}, {options}\n")
+            }
+            None => format!("{line}\n"),
+        })
+        .collect::<String>();
+    let names = ["a.js", "b.js", "c.js", "d.js"];
+    let dir = tree(&names.map(|n| (n, text.as_str())));
+    for command in ["check", "fix"] {
+        let mut args = vec![command, "--no-config", "--region", "au", "--threads", "4"];
+        args.push(if command == "fix" {
+            "--diff"
+        } else {
+            "--exit-zero"
+        });
+        args.extend(names);
+        let (code, rss) = peak_rss(dir.path(), &args);
+        assert!((0..=2).contains(&code), "{args:?}: exit {code}");
+        let bound = rss_bound(text.len() as u64);
+        assert!(
+            rss <= bound,
+            "{args:?} peaked at {} MiB (bound for one file {} MiB)",
+            rss >> 20,
+            bound >> 20
+        );
+    }
+}
