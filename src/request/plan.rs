@@ -2742,6 +2742,17 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_curl_command_in_a_ruby_heredoc_gets_a_curl_header() {
+        // `$KEY` in Ruby text is no variable: the shell that runs the command reads it.
+        let src = "def usage\n  puts <<~EOS\n    Don't forget the key:\n      curl \"https://api.au.whispir.com/m?apikey=$WHISPIR_KEY\"\n  EOS\nend\n";
+        let help = help("a.rb", src);
+        assert!(
+            help.starts_with("add -H \"x-api-key: $WHISPIR_KEY\":"),
+            "{help}"
+        );
+    }
+
     /// The fix of the file's only parameter, applied: (fixed text, applicability).
     fn fixed(name: &str, src: &str) -> (String, crate::diagnostic::Applicability) {
         let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());

@@ -207,11 +207,14 @@ pub fn remove_param(
                 edits.extend(arg_edits);
                 KeySource::Expr(expr)
             }
-            // A curl command held in a JavaScript string (`"curl …?apikey=$KEY"`): the shell,
-            // not the program, reads `$KEY`, and the header copies it as it is.
+            // A curl command held in a JavaScript or Ruby string (`"curl …?apikey=$KEY"`, a
+            // heredoc of usage text): the shell, not the program, reads `$KEY`, and the header
+            // copies it as it is.
             Some(_)
-                if lang.request_style() == crate::lang::RequestStyle::JavaScript
-                    && in_curl_string(src, tokens, p.name.start) =>
+                if matches!(
+                    lang.request_style(),
+                    crate::lang::RequestStyle::JavaScript | crate::lang::RequestStyle::Ruby
+                ) && in_curl_string(src, tokens, p.name.start) =>
             {
                 KeySource::Template(value_text.clone())
             }
