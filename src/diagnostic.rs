@@ -148,6 +148,17 @@ impl Diagnostic {
     }
 }
 
+/// `edits` (as `apply_edits` made them) as the syntax guard's window sees them.
+pub fn changes(edits: &[&Edit]) -> Vec<crate::lang::window::Change> {
+    edits
+        .iter()
+        .map(|e| crate::lang::window::Change {
+            old: e.range.clone(),
+            new_len: e.content.len(),
+        })
+        .collect()
+}
+
 /// Applies the fixes that do not overlap one already taken, in order of position.
 /// Returns the new bytes and the indices (into `fixes`) of the fixes applied.
 pub fn apply(bytes: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<usize>) {

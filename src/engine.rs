@@ -330,7 +330,8 @@ fn first_pass_verdicts(
     diagnostics: &[Diagnostic],
     tree: &lang::tree::Parsed,
 ) -> Vec<lang::tree::Verdict> {
-    let Some(language) = lang::tree::grammar(&file.file_name()) else {
+    let name = file.file_name();
+    let Some(language) = lang::tree::grammar(&name) else {
         return Vec::new();
     };
     // The findings of one request share its fix: it is applied once.
@@ -353,6 +354,12 @@ fn first_pass_verdicts(
         .filter(|set| !set.is_empty())
         .filter_map(|set| {
             let (edited, _, edits) = crate::diagnostic::apply_edits(&file.bytes, set);
+            // What the lines around the fixes prove, `fix` proves again for less than a
+            // verdict costs.
+            let changes = crate::diagnostic::changes(&edits);
+            if lang::window::keeps_syntax(&name, &language, &file.bytes, &edited, &changes) {
+                return None;
+            }
             lang::tree::Verdict::of(&language, tree, &file.bytes, &edited, &edits)
         })
         .collect()
@@ -1093,10 +1100,13 @@ mod tests {
     #[test]
     fn a_parsed_tree_over_the_budget_leaves_a_verdict_on_the_safe_fixes() {
         let settings = super::Settings::with_region(Some("au"));
-        // Its tree is larger than any budget a test sets.
-        let padding = "x = 1\n".repeat(10_000);
+        // Its tree is larger than any budget a test sets. The line after the request does
+        // not parse, so no window around the fix proves it (a window must parse before).
+        let padding = "x = 1
+"
+        .repeat(10_000);
         let src = format!(
-            "import requests\n{padding}\ndef f(k):\n    params = {{\"apikey\": k}}\n    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n"
+            "import requests\n{padding}\ndef f(k):\n    params = {{\"apikey\": k}}\n    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n    x = = 1\n"
         );
         let file = crate::source::SourceFile::new("a.py".into(), "a.py".into(), src.into());
         super::keep_syntax_trees(1 << 20);

@@ -20,7 +20,13 @@ pub const MAX_PASSES: usize = 10;
 /// `kept` is the original's tree when analysis kept it; `verdicts` what analysis found about
 /// some fixed texts when it did not keep its tree. A text that cannot be parsed (too large,
 /// too costly, or its tree too large) is refused, and why kept in `gave_up`.
+///
+/// The guard is asked about a text made by some edits from `base` (the original, or the text
+/// an earlier pass left): the lines around the edits, parsed on their own before and after
+/// (`lang::window`), usually prove the fix keeps the syntax, and only otherwise is the
+/// original's tree asked.
 struct SyntaxGuard<'a> {
+    name: String,
     lang: &'static dyn lang::Language,
     grammar: Option<tree_sitter::Language>,
     original: &'a [u8],
@@ -40,6 +46,7 @@ impl<'a> SyntaxGuard<'a> {
         verdicts: &'a [lang::tree::Verdict],
     ) -> SyntaxGuard<'a> {
         SyntaxGuard {
+            name: name.to_string(),
             lang: lang::for_file_name(name),
             grammar: lang::tree::grammar(name),
             original,
@@ -61,6 +68,19 @@ impl<'a> SyntaxGuard<'a> {
                         .is_some_and(|r| r.is_ok())
                 });
         };
+        // The lines around the changes, parsed on their own before and after them, usually
+        // prove that the fix keeps the syntax; only otherwise is the file's tree asked.
+        if base.len() <= lang::tree::MAX_PARSE_BYTES
+            && lang::window::keeps_syntax(
+                &self.name,
+                g,
+                base,
+                bytes,
+                &crate::diagnostic::changes(edits),
+            )
+        {
+            return false;
+        }
         if let Some(breaks) = self.verdicts.iter().find_map(|v| v.breaks(bytes)) {
             return breaks;
         }
@@ -573,9 +593,12 @@ mod tests {
     #[test]
     fn a_fix_in_a_file_the_parser_gives_up_on_is_refused_saying_why() {
         let settings = Settings::with_region(Some("au"));
-        let run = "# requests.get(BASE + '/messages', params={'apikey': old_key})\n".repeat(8000);
+        // The run is between the edits of the fix: the lines around them are the whole
+        // function, and most of the file.
+        let run =
+            "    # requests.get(BASE + '/messages', params={'apikey': old_key})\n".repeat(8000);
         let src = format!(
-            "import requests\n{run}\ndef send(k):\n    params = {{\"apikey\": k}}\n    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n"
+            "import requests\n\ndef send(k):\n    params = {{\"apikey\": k}}\n{run}    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n"
         );
         let file = SourceFile::new("a.py".into(), "a.py".into(), src.into());
         let fixed = fix_file(&file, None, &settings, true, &mut ApproveAll);

@@ -8,6 +8,7 @@ mod lexer;
 pub(crate) mod rust;
 pub mod tokens;
 pub mod tree;
+pub mod window;
 
 pub use lexer::LexSpec;
 
