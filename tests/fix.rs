@@ -2140,6 +2140,36 @@ fn a_base_read_outside_its_key_requests_stays_manual_and_names_the_line() {
     assert!(report.contains("blocked by line 11"), "{report}");
 }
 
+/// `fix --format json|sarif|gitlab` prints one document that programs can read, also when
+/// nothing remains; the summary for a person goes to standard error.
+#[test]
+fn fix_in_a_document_format_prints_only_the_document() {
+    for format in ["json", "sarif", "gitlab"] {
+        let (dir, path) = one_file(
+            "send.py",
+            b"import requests\n\n\ndef send(key):\n    return requests.get(\"https://api.whispir.com/m?apikey=\" + key)\n",
+        );
+        let out = run(fix_file_cmd(
+            dir.path(),
+            &["--region", "au", "--format", format, "."],
+        ));
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", describe(&out));
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("x-api-key"),
+            "{format}"
+        );
+        let doc: Result<serde_json::Value, _> = serde_json::from_slice(&out.stdout);
+        assert!(doc.is_ok(), "{format}: {}", describe(&out));
+        assert!(
+            text(&out.stderr).contains("fixed 2 findings in 1 file"),
+            "{format}: {}",
+            describe(&out)
+        );
+    }
+}
+
 /// A request built on a retired base URL defined in another file keeps its key where it is
 /// (moving the key alone breaks it); after `fix` wrote the rest of that file, what remains
 /// says so too, rather than offering the held-back key move as fixable.

@@ -124,14 +124,29 @@ fn report_remaining(
     let mut options = resolved.report_options(stream);
     let left = Left::of(remaining, args.unsafe_fixes, &resolved.settings);
     options.need_region = left.need_region;
-    let write = |out: &mut dyn Write| {
+    // A JSON, SARIF or GitLab document is read by programs: it is the whole output, written
+    // even when nothing remains, and the summary for a person goes to standard error.
+    let document = matches!(
+        options.format,
+        crate::cli::Format::Json | crate::cli::Format::Sarif | crate::cli::Format::Gitlab
+    );
+    let summary = |out: &mut dyn Write| -> std::io::Result<()> {
         if !resolved.quiet {
             writeln!(out, "{}", summarise::summary_line(writes, &left))?;
             if resolved.settings.rules.region.is_none() {
                 summarise::write_region_note(out)?;
             }
         }
-        if left.manual > 0 {
+        Ok(())
+    };
+    if document {
+        summary(&mut std::io::stderr().lock())?;
+    }
+    let write = |out: &mut dyn Write| {
+        if !document {
+            summary(out)?;
+        }
+        if left.manual > 0 || document {
             report::write(out, remaining, &options)?;
         }
         Ok(())
