@@ -388,7 +388,9 @@ fn builders(
     out
 }
 
-/// `name := ….Query()` / `name = ….query_params` somewhere in the file.
+/// `name := ….Query()` / `name = ….query_params` somewhere in the file, or JavaScript's
+/// `name = new URLSearchParams(…)` / `name = url.searchParams`: whatever the name, it holds a
+/// query.
 fn assigned_from_query(src: &[u8], tokens: &[Token], name: &[u8]) -> bool {
     tokens.iter().enumerate().any(|(i, t)| {
         t.kind == TokKind::Ident
@@ -400,10 +402,12 @@ fn assigned_from_query(src: &[u8], tokens: &[Token], name: &[u8]) -> bool {
                 .iter()
                 .take_while(|t| !t.is_punct(src, ";") && t.kind != TokKind::Newline)
                 .any(|t| {
+                    let text = t.content_text(src);
                     t.kind == TokKind::Ident
-                        && String::from_utf8_lossy(t.content_text(src))
-                            .to_ascii_lowercase()
-                            .contains("query")
+                        && (matches!(text, b"URLSearchParams" | b"searchParams")
+                            || String::from_utf8_lossy(text)
+                                .to_ascii_lowercase()
+                                .contains("query"))
                 })
     })
 }

@@ -74,3 +74,14 @@ fn builders_need_whispir_context() {
     let cs = "// https://www.whispir.com/\nvar q = HttpUtility.ParseQueryString(string.Empty);\nq[\"apikey\"] = key;\n";
     assert_eq!(builder_keys("a.cs", cs), Vec::<String>::new());
 }
+
+#[test]
+fn url_search_params_are_a_query_under_any_name() {
+    let built = "// Whispir\nconst q = new URLSearchParams();\nq.append('apikey', key);\n";
+    assert_eq!(builder_keys("a.js", built), ["'apikey' = key"]);
+    let borrowed = "// Whispir\nconst q = url.searchParams;\nq.set('apikey', key);\n";
+    assert_eq!(builder_keys("a.js", borrowed), ["'apikey' = key"]);
+    // A name that holds something else is no query.
+    let other = "// Whispir\nconst q = new Map();\nq.set('apikey', key);\n";
+    assert_eq!(builder_keys("a.js", other), Vec::<String>::new());
+}
