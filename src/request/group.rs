@@ -404,7 +404,6 @@ pub fn assemble(
             }
             continue;
         }
-        let first_key_line = file.line_index(diagnostics[key_diags[0]].span.start) + 1;
         // `http://` → `https://` of these requests: the scheme is part of the request, so it
         // moves in the group's fix or not at all.
         let scheme_diags: Vec<usize> = host_nodes
@@ -502,21 +501,31 @@ pub fn assemble(
             )
         };
         if !blockers.is_empty() || !read_elsewhere.is_empty() || host_diags.is_empty() {
-            // The key the host moves with, when it has no fix itself, is named as such and
-            // not again among the blockers.
-            let key_manual = missing.contains(&key_diags[0]);
-            let key_blocks = if key_manual { KEY_NOT_AUTOMATIC } else { "" };
             for &d in &host_diags {
                 let own = file.line_index(diagnostics[d].span.start) + 1;
+                // The key the host moves with is its own request's: the group's key nearest
+                // to it (a hook's key elsewhere is one of the blockers). When it has no fix
+                // itself it is named as such, and not again among the blockers.
+                let key = key_diags
+                    .iter()
+                    .copied()
+                    .min_by_key(|&k| {
+                        let line = file.line_index(diagnostics[k].span.start) + 1;
+                        (line.abs_diff(own), line < own)
+                    })
+                    .expect("a group with a key");
+                let key_line = file.line_index(diagnostics[key].span.start) + 1;
+                let key_manual = missing.contains(&key);
+                let key_blocks = if key_manual { KEY_NOT_AUTOMATIC } else { "" };
                 let named = if key_manual {
-                    vec![own, first_key_line]
+                    vec![own, key_line]
                 } else {
                     vec![own]
                 };
                 let blocked_by = blocked_by(&blockers, &named);
                 diagnostics[d].fix = None;
                 diagnostics[d].help = Some(format!(
-                    "move to `{}` in the same change that moves the key at line {first_key_line} into an `x-api-key` header (not automatic: a request's host and key move together{key_blocks}{blocked_by}{elsewhere})",
+                    "move to `{}` in the same change that moves the key at line {key_line} into an `x-api-key` header (not automatic: a request's host and key move together{key_blocks}{blocked_by}{elsewhere})",
                     region.host()
                 ).into());
             }
@@ -1625,6 +1634,49 @@ mod tests {
             ping,
             Some(
                 "move to `api.au.whispir.com` in the same change that moves the key at line 3 into an `x-api-key` header (not automatic: a request's host and key move together, and that key has no automatic fix)"
+            )
+        );
+    }
+
+    #[test]
+    fn a_blocked_host_names_its_own_requests_key_and_the_hook_as_its_blocker() {
+        // The session's hook adds its key to the request too: the host's help named the
+        // hook's key (line 6) as the one to move with, not the request's own (line 17).
+        let src = [
+            "import requests",
+            "",
+            "",
+            "class KeyAuth(requests.auth.AuthBase):",
+            "    def __call__(self, r):",
+            "        r.prepare_url(r.url, {\"apikey\": self.k})",
+            "        return r",
+            "",
+            "",
+            "class C:",
+            "    def __init__(self, k):",
+            "        self.k = k",
+            "        self.session = requests.Session()",
+            "        self.session.auth = KeyAuth(k)",
+            "",
+            "    def contacts(self, workspace_id):",
+            "        url = \"https://api.whispir.com/w/{}/contacts?apikey={}\".format(",
+            "            workspace_id, self.k)",
+            "        return self.session.get(url).json()",
+            "",
+        ]
+        .join("\n");
+        let settings = crate::engine::Settings::with_region(Some("au"));
+        let file = SourceFile::new("a.py".into(), "a.py".into(), src.into_bytes());
+        let report = crate::engine::check_file(file, &settings).expect("findings");
+        let host = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == RuleCode::WM001)
+            .expect("the retired host");
+        assert_eq!(
+            host.help.as_deref(),
+            Some(
+                "move to `api.au.whispir.com` in the same change that moves the key at line 17 into an `x-api-key` header (not automatic: a request's host and key move together; blocked by line 6)"
             )
         );
     }
