@@ -28,6 +28,13 @@ pub fn analyze(src: &[u8], facts: &Facts, lang: &dyn Language) -> Found {
     found
         .params
         .extend(builders(src, tokens, lang, &defs, facts.whispir_context));
+    found.params.extend(builders_in_f_strings(
+        src,
+        tokens,
+        lang,
+        &defs,
+        facts.whispir_context,
+    ));
     found.hosts.extend(host_arrays(src, tokens));
     found
 }
@@ -386,6 +393,96 @@ fn builders(
         out.push(param);
     }
     out
+}
+
+/// Query builders in the replacement fields of a Python f-string
+/// (`f"https://api…/m?{urlencode({'apikey': k})}"`): the lexer sees the string whole, so
+/// each field of a string that names `urlencode` and `apikey` is tokenized on its own and read
+/// as code that follows the string, the string giving the request's host.
+fn builders_in_f_strings(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    defs: &Defs,
+    whispir_context: bool,
+) -> Vec<ApiKeyParam> {
+    let mut out = Vec::new();
+    if !whispir_context || lang.request_style() != crate::lang::RequestStyle::Python {
+        return out;
+    }
+    for (s, t) in tokens.iter().enumerate() {
+        let content = t.content();
+        let text = &src[content.clone()];
+        if t.kind != TokKind::Str
+            || !is_f_string(src, tokens, s)
+            || memchr::memmem::find(text, b"urlencode").is_none()
+            || !super::APIKEY.is_match(text)
+        {
+            continue;
+        }
+        for field in replacement_fields(text) {
+            let at = content.start + field.start;
+            let mut window = tokens[s.saturating_sub(MAX_WALK)..=s].to_vec();
+            window.extend(
+                lang.tokenize(&src[at..content.start + field.end])
+                    .iter()
+                    .map(|t| t.shifted(at)),
+            );
+            let in_field = builders(src, &window, lang, defs, whispir_context)
+                .into_iter()
+                .filter(|p| p.span.start >= at);
+            out.extend(in_field);
+        }
+    }
+    out
+}
+
+/// The string token at `s` has an `f` among its prefix letters (`f"…"`, `rf'…'`).
+fn is_f_string(src: &[u8], tokens: &[Token], s: usize) -> bool {
+    let Some(prefix) = s.checked_sub(1).map(|p| &tokens[p]) else {
+        return false;
+    };
+    let letters = prefix.text(src);
+    prefix.kind == TokKind::Ident
+        && prefix.end() == tokens[s].start()
+        && letters.len() <= 2
+        && letters.iter().any(|b| matches!(b, b'f' | b'F'))
+        && letters
+            .iter()
+            .all(|b| matches!(b, b'f' | b'F' | b'r' | b'R'))
+}
+
+/// The code inside each `{…}` of an f-string's text, as ranges of `text`; `{{` is a brace.
+fn replacement_fields(text: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        if text[i..].starts_with(b"{{") {
+            i += 2;
+            continue;
+        }
+        if text[i] != b'{' {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut depth = 1usize;
+        let mut j = start;
+        while j < text.len() && depth > 0 {
+            match text[j] {
+                b'{' | b'[' | b'(' => depth += 1,
+                b'}' | b']' | b')' => depth -= 1,
+                _ => {}
+            }
+            j += 1;
+        }
+        if depth > 0 {
+            break;
+        }
+        fields.push(start..j - 1);
+        i = j;
+    }
+    fields
 }
 
 /// `name := ….Query()` / `name = ….query_params` somewhere in the file, or JavaScript's

@@ -85,3 +85,18 @@ fn url_search_params_are_a_query_under_any_name() {
     let other = "// Whispir\nconst q = new Map();\nq.set('apikey', key);\n";
     assert_eq!(builder_keys("a.js", other), Vec::<String>::new());
 }
+
+#[test]
+fn a_query_encoded_in_an_f_string_field_is_a_builder_key() {
+    let python = "import requests\nrequests.get(f\"https://api.au.whispir.com/m?{urlencode({'apikey': key})}\")\n";
+    assert_eq!(builder_keys("a.py", python), ["'apikey' = key"]);
+    let call = "# Whispir\nurl = f\"/m?{{id}}&{urlencode(dict(apikey=self.key))}\"\n";
+    assert_eq!(builder_keys("a.py", call), ["apikey = self.key"]);
+    // Text of a string that is no f-string, and another vendor's host, are not.
+    for other in [
+        "# Whispir\nurl = \"/m?{urlencode({'apikey': key})}\"\n",
+        "# Whispir\nurl = f\"https://api.example.com/m?{urlencode({'apikey': key})}\"\n",
+    ] {
+        assert_eq!(builder_keys("a.py", other), Vec::<String>::new(), "{other}");
+    }
+}

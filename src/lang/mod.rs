@@ -82,6 +82,20 @@ impl Token {
         start..(self.end() - self.close as usize).max(start)
     }
 
+    /// The same token in a file where its text starts `by` bytes later (tokens of a slice
+    /// of the file, placed back in it).
+    pub fn shifted(&self, by: usize) -> Token {
+        debug_assert!(
+            self.end() + by <= u32::MAX as usize,
+            "file larger than 4 GiB"
+        );
+        Token {
+            start: self.start + by as u32,
+            end: self.end + by as u32,
+            ..*self
+        }
+    }
+
     /// Extends a punctuation token to `end` (joining `=` `>` into `=>`).
     pub fn extend_to(&mut self, end: usize) {
         self.end = end as u32;

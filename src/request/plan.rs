@@ -57,6 +57,12 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         ParamShape::Builder if lang.request_style() == crate::lang::RequestStyle::ColdFusion => {
             place::url_param(src, &facts.tokens, p, &facts.x_api_key_at)
         }
+        // Code in an f-string's replacement field is string text to the tokens every fixer
+        // below reads: they would take the whole string for the key.
+        ParamShape::Builder if inside_string_text(&facts.tokens, p) => {
+            let reason = "the query is built inside a string's replacement field".into();
+            return manual(lang, &written_key(src, &facts.tokens, lang, p), reason);
+        }
         ParamShape::Builder => {
             if let Some(entry) = query_collection_entry(file, facts, lang, p) {
                 return entry;
@@ -2261,6 +2267,13 @@ fn written_key(src: &[u8], tokens: &[Token], lang: &dyn Language, p: &ApiKeyPara
             query::template_expr(lang, &text).map_or(HintKey::Text(text), HintKey::Expr)
         }
     }
+}
+
+/// The name of builder entry `p` is part of a longer string token's text, not a token of its
+/// own (`f"…?{urlencode({'apikey': k})}"`).
+fn inside_string_text(tokens: &[Token], p: &ApiKeyParam) -> bool {
+    token_at(tokens, p.name.start)
+        .is_some_and(|t| tokens[t].kind == TokKind::Str && tokens[t].content() != p.name)
 }
 
 /// The key of `p` as it is written, for a header line (a curl command held in a string).
