@@ -566,6 +566,24 @@ pub(crate) fn first_on_line(src: &[u8], at: usize) -> bool {
         .all(|b| matches!(b, b' ' | b'\t'))
 }
 
+/// Where a statement after the one ending at byte `at` can start its line: `at`, or where the
+/// line opens Ruby heredocs (`post(…, <<~JSON)`), the end of the last of their bodies, which
+/// follow that line.
+pub(super) fn past_heredocs(src: &[u8], tokens: &[Token], at: usize) -> usize {
+    let (start, end) = (line_start(src, at), line_end(src, at));
+    let first = tokens.partition_point(|t| t.start() < start);
+    let mut on_line = tokens[first..].iter().take_while(|t| t.start() < end);
+    if !on_line.any(|t| t.kind == TokKind::Str && t.text(src).starts_with(b"<<")) {
+        return at;
+    }
+    let next_line = tokens.partition_point(|t| t.start() <= end);
+    tokens[next_line..]
+        .iter()
+        .take_while(|t| t.kind == TokKind::Str)
+        .last()
+        .map_or(at, Token::end)
+}
+
 /// A new line after the line holding byte `at` (after any comment on it).
 pub(super) fn line_after(src: &[u8], at: usize, indent: &str, text: &str) -> Edit {
     let mut end = line_end(src, at);

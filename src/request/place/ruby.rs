@@ -257,7 +257,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     Ok(Placement {
         edits: vec![line_after(
             src,
-            tokens[close].end(),
+            past_heredocs(src, tokens, tokens[close].end()),
             &indent,
             &format!("{var_name}[{q}x-api-key{q}] = {value}"),
         )],
@@ -527,6 +527,18 @@ mod tests {
                 "{out}"
             );
         }
+    }
+
+    #[test]
+    fn the_header_goes_after_the_heredoc_the_request_line_opens() {
+        // The line after the request's statement was the heredoc's first line: the header
+        // went into its text, and the request was sent without it.
+        let src = "def f(key)\n  req = Net::HTTP::Post.new(URI(\"https://api.au.whispir.com/m?apikey=#{key}\"), <<~H.lines.to_h { |l| l.chomp.split(': ') })\n    Content-Type: application/json\n  H\n  Net::HTTP.start('api.au.whispir.com', 443, use_ssl: true) { |h| h.request(req) }\nend\n";
+        let out = safe("a.rb", src);
+        assert!(
+            out.contains("    Content-Type: application/json\n  H\n  req['x-api-key'] = key\n  Net::HTTP.start("),
+            "{out}"
+        );
     }
 
     #[test]
