@@ -476,10 +476,19 @@ pub fn assemble(
             let openers = facts
                 .openers
                 .get_or_init(|| Openers::of_file(&file.bytes, &facts.tokens));
+            let function_around = |at: usize| {
+                let parsed = facts
+                    .tree
+                    .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
+                parsed
+                    .as_ref()
+                    .and_then(|t| crate::lang::tree::enclosing_function(t, at))
+            };
             let lookups = Lookups {
                 layout,
                 in_strings,
                 openers,
+                function_around: &function_around,
             };
             match stray_uses(file, &facts.tokens, &lookups, lang, at, &key_spans) {
                 Some(lines) => blockers.extend(lines),
@@ -651,6 +660,7 @@ fn stray_uses(
         layout,
         in_strings,
         openers,
+        function_around,
     } = *lookups;
     if lang.request_style() == RequestStyle::Config {
         return Some(Vec::new()); // a settings entry: its readers are elsewhere (the base URL policy)
@@ -676,6 +686,15 @@ fn stray_uses(
     {
         return Some(Vec::new());
     }
+    // A binding in a function is that function's local: a name alike in another function is
+    // another variable. Asked only of a use that would block, as it may need the tree.
+    let scope = std::cell::OnceCell::new();
+    let in_scope = |use_at: usize| {
+        scope
+            .get_or_init(|| function_around(tokens[definition].start()))
+            .as_ref()
+            .is_none_or(|f: &std::ops::Range<usize>| f.contains(&use_at))
+    };
     let mut lines = Vec::new();
     // The name's tokens, and the strings that mention it (an interpolation: `${BASE}`,
     // `{BASE}`, `{$base}`): looked up, not scanned for, as a file may bind many bases.
@@ -726,7 +745,7 @@ fn stray_uses(
                     r == statement || in_request(&r)
                 })
         });
-        if !feeds_request {
+        if !feeds_request && in_scope(t.start()) {
             lines.push(file.line_index(t.start()) + 1);
         }
     }
@@ -967,6 +986,8 @@ struct Lookups<'a, 's> {
     layout: &'a Layout,
     in_strings: &'a StringWords<'s>,
     openers: &'a Openers,
+    /// The function around a byte (`None` at module level, or without a syntax tree).
+    function_around: &'a dyn Fn(usize) -> Option<std::ops::Range<usize>>,
 }
 
 /// The words (runs of letters, digits and `_`) inside a file's string tokens, each with the
@@ -1881,6 +1902,37 @@ mod tests {
     }
 
     #[test]
+    fn a_local_url_is_not_used_by_a_namesake_in_another_function() {
+        let send = [
+            "def send(key):",
+            "    url = \"https://api.whispir.com/messages\"",
+            "    return requests.get(url, params={\"apikey\": key})",
+        ]
+        .join("\n");
+        let ping = [
+            "def ping():",
+            "    url = \"https://api.whispir.com/status\"",
+            "    print(url)",
+            "    return requests.get(url)",
+        ]
+        .join("\n");
+        // `url` in `ping` is another variable: `send` moves as it does alone.
+        let alone = key_fixes("a.py", &send);
+        assert!(alone[0].is_some());
+        assert_eq!(key_fixes("a.py", &format!("{send}\n\n{ping}\n")), alone);
+        // A module-level `url` is one variable wherever it is read: `ping` blocks it.
+        let shared = [
+            "url = \"https://api.whispir.com/messages\"",
+            "def send(key):",
+            "    return requests.get(url, params={\"apikey\": key})",
+            "def ping():",
+            "    print(url)",
+        ]
+        .join("\n");
+        assert_eq!(key_fixes("a.py", &shared), [None]);
+    }
+
+    #[test]
     fn stray_uses_are_uses_outside_the_group_requests() {
         let src = "BASE = \"https://api.whispir.com\"\n\
                    def a(k):\n    return get(BASE + \"/m?apikey=\" + k)\n\
@@ -1897,6 +1949,7 @@ mod tests {
             layout: &layout,
             in_strings: &words,
             openers: &openers,
+            function_around: &|_| None,
         };
         assert_eq!(
             stray_uses(&file, &tokens, &lookups, lang, at, &[key]),
