@@ -323,21 +323,9 @@ fn described_edits(original: &[u8], edits: &[&Edit]) -> Vec<InputEdit> {
 
 /// One edit from the first to the last byte where `original` and `edited` differ.
 fn spanning_edit(original: &[u8], edited: &[u8]) -> InputEdit {
-    let prefix = original
-        .iter()
-        .zip(edited)
-        .position(|(a, b)| a != b)
-        .unwrap_or(original.len().min(edited.len()));
-    let room = original.len().min(edited.len()) - prefix;
-    let suffix = original
-        .iter()
-        .rev()
-        .zip(edited.iter().rev())
-        .take(room)
-        .position(|(a, b)| a != b)
-        .unwrap_or(room);
-    let old_end = original.len() - suffix;
-    let new_end = edited.len() - suffix;
+    let change = super::window::Change::between(original, edited);
+    let (prefix, old_end) = (change.old.start, change.old.end);
+    let new_end = prefix + change.new_len;
     InputEdit {
         start_byte: prefix,
         old_end_byte: old_end,
