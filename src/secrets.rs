@@ -141,12 +141,19 @@ fn is_interpolation(v: &[u8]) -> bool {
 
 /// DOMAIN.md's placeholders: wrapped in `<…>`, `[…]` or `{…}`; one repeated character
 /// (`xxxxxxxx`, `****`); or made only of placeholder words (`YOUR_API_KEY_HERE`,
-/// `your-api-key`, `yourApiKey`, `REPLACE_ME`).
+/// `your-api-key`, `yourApiKey`, `REPLACE_ME`). Also a value as `redact` shows it (`d41d…`,
+/// `…`), pasted from this tool's output into a note or an issue: no key ends in `…`.
 pub fn is_placeholder(v: &[u8]) -> bool {
     let v = trim_value(v);
     let Some((&first, _)) = v.split_first() else {
         return false;
     };
+    if let Some(head) = v.strip_suffix("…".as_bytes())
+        && head.len() <= 4
+        && head.iter().all(u8::is_ascii_graphic)
+    {
+        return true;
+    }
     let wrapped = |open: u8, close: u8| v.len() >= 2 && first == open && v.ends_with(&[close]);
     if wrapped(b'<', b'>') || wrapped(b'[', b']') || wrapped(b'{', b'}') {
         return true;
@@ -1119,6 +1126,16 @@ mod tests {
             .into_iter()
             .map(|(r, p)| (text[r].to_string(), p))
             .collect()
+    }
+
+    #[test]
+    fn a_value_as_this_tool_redacts_it_is_no_key() {
+        let k = "4b227777d4dd1fc61c6f884f48641d02";
+        assert!(is_placeholder(redact(k).as_bytes()));
+        assert!(is_placeholder(redact("short").as_bytes()));
+        assert!(keys("-H \"x-api-key: 4b22…\"").is_empty());
+        // A key with more before the ellipsis is not this tool's redaction.
+        assert!(!is_placeholder(format!("{k}…").as_bytes()));
     }
 
     #[test]
