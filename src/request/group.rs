@@ -123,8 +123,15 @@ pub fn assemble(
         let node = hosts.len() + k;
         // A commented-out line's own host is in the comment with it; one it names (`{BASE}`)
         // is a binding the line does not send to (see below).
+        // Detection links a name to the first literal the file gives it: one bound in another
+        // function is that function's local, which says neither this request's host nor
+        // whether it is regional.
+        let foreign = p.host.is_some_and(|l| {
+            l.through_binding && local_of_another_function(file, facts, l.at, p.span.start)
+        });
         let own_host = p
             .host
+            .filter(|_| !foreign)
             .filter(|l| !(l.through_binding && commented_out(&facts.tokens, lang, p.span.start)));
         if let Some(h) = own_host.and_then(|l| node_of_host(l.at)) {
             groups.join(node, h);
@@ -142,10 +149,12 @@ pub fn assemble(
             }
             continue;
         }
-        if !matches!(
-            p.target,
-            Target::WhispirContext | Target::Host(HostKind::Legacy)
-        ) {
+        if !foreign
+            && !matches!(
+                p.target,
+                Target::WhispirContext | Target::Host(HostKind::Legacy)
+            )
+        {
             continue; // a regional host, or a placeholder of one: nothing retired to move
         }
         // The host of an options object (`{ host: 'api.whispir.com', path: '/m?apikey=' }`).
@@ -476,14 +485,7 @@ pub fn assemble(
             let openers = facts
                 .openers
                 .get_or_init(|| Openers::of_file(&file.bytes, &facts.tokens));
-            let function_around = |at: usize| {
-                let parsed = facts
-                    .tree
-                    .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
-                parsed
-                    .as_ref()
-                    .and_then(|t| crate::lang::tree::enclosing_function(t, at))
-            };
+            let function_around = |at: usize| function_around(file, facts, at);
             let lookups = Lookups {
                 layout,
                 in_strings,
@@ -750,6 +752,36 @@ fn stray_uses(
         }
     }
     Some(lines)
+}
+
+/// The function around byte `at`, by the file's syntax tree (parsed on the first ask); `None`
+/// at module level or without a tree.
+fn function_around(file: &SourceFile, facts: &Facts, at: usize) -> Option<std::ops::Range<usize>> {
+    let parsed = facts
+        .tree
+        .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
+    parsed
+        .as_ref()
+        .and_then(|t| crate::lang::tree::enclosing_function(t, at))
+}
+
+/// The literal at `host_at` is bound to a plain name (not a field: `self.url = …`) inside a
+/// function that does not hold `use_at`.
+fn local_of_another_function(
+    file: &SourceFile,
+    facts: &Facts,
+    host_at: usize,
+    use_at: usize,
+) -> bool {
+    let Some((_, name)) = binding_name(&file.bytes, &facts.tokens, host_at) else {
+        return false;
+    };
+    let member = prev_significant(&facts.tokens, name).is_some_and(|m| {
+        [".", "->", "::"]
+            .iter()
+            .any(|op| facts.tokens[m].is_punct(&file.bytes, op))
+    });
+    !member && function_around(file, facts, host_at).is_some_and(|f| !f.contains(&use_at))
 }
 
 /// The variable a statement assigns (`const url = …`, `url := …`, `String url = …`,
@@ -1930,6 +1962,46 @@ mod tests {
         ]
         .join("\n");
         assert_eq!(key_fixes("a.py", &shared), [None]);
+    }
+
+    #[test]
+    fn a_namesake_in_another_function_is_not_the_requests_host() {
+        // `url` is first bound (to a regional host) in `status`: `callbacks`' own `url` is
+        // retired, and its key must not move without it.
+        let src = [
+            "def status(key):",
+            "    url = \"https://api.au.whispir.com/status\"",
+            "    return requests.get(url, headers={\"x-api-key\": key})",
+            "def session(key):",
+            "    s = requests.Session()",
+            "    s.params = {\"apikey\": key}",
+            "def callbacks(key):",
+            "    url = \"https://api.whispir.com/callbacks\"",
+            "    return requests.get(url, params={\"apikey\": key})",
+        ]
+        .join("\n");
+        // One request group: the session's key, `callbacks`' key and its host move together.
+        let together = [Some(Applicability::Unsafe)];
+        assert_eq!(key_fixes("a.py", &src), [together[0]; 2]);
+        assert_eq!(
+            fixes_of("a.py", &src, RuleCode::WM001, Some("au")),
+            together
+        );
+        // Nor do two requests share a key because their locals share a name.
+        let src = [
+            "def status(key):",
+            "    url = \"https://api.whispir.com/status?apikey=\" + key",
+            "    return requests.get(url)",
+            "def callbacks(key):",
+            "    url = \"https://api.whispir.com/callbacks\"",
+            "    return requests.get(url, params={\"apikey\": key})",
+        ]
+        .join("\n");
+        let alone = key_fixes("a.py", &src[src.find("def callbacks").unwrap()..]);
+        assert_eq!(
+            key_fixes("a.py", &src),
+            [Some(Applicability::Safe), alone[0]]
+        );
     }
 
     #[test]
