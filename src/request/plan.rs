@@ -239,11 +239,12 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                         let body = lang.request_style() == crate::lang::RequestStyle::Python
                             && place::python_urlencoded_body(src, &facts.tokens, p.span.start)
                                 .is_some();
+                        let holds_query =
+                            || key_tok.is_some_and(|k| holds_query(src, &facts.tokens, binding, k));
                         let held = if body {
                             "request body"
-                        } else if followed.builder
-                            || search_params
-                            || url_search_params.is_some_and(|s| s.own_params)
+                        } else if url_search_params.is_some_and(|s| s.own_params)
+                            || ((followed.builder || search_params) && holds_query())
                         {
                             "query"
                         } else {
@@ -734,6 +735,42 @@ fn variable_uses(
         }
     }
     Some((tokens[name_tok].start(), uses))
+}
+
+/// The variable whose name is at byte `binding` is given the query itself, the map or the
+/// encoding call around the key token `key` (`query = {…}`, `q = urlencode({…})`), not a URL
+/// built around it (`url = BASE + "?" + urlencode({…})`, a URI whose `query` is set later).
+fn holds_query(src: &[u8], tokens: &[Token], binding: usize, key: usize) -> bool {
+    let Some(name) = token_at(tokens, binding) else {
+        return false;
+    };
+    // `q = …`, `q := …`, `const q: URLSearchParams = …`: the first `=` of the statement.
+    let Some(eq) = (name + 1..tokens.len().min(name + 8))
+        .take_while(|&j| !tokens[j].is_punct(src, ";") && tokens[j].kind != TokKind::Newline)
+        .find(|&j| tokens[j].is_punct(src, "="))
+    else {
+        return false;
+    };
+    let Some(value) = next_significant(tokens, eq) else {
+        return false;
+    };
+    // The outermost bracket around the key that opens inside the value.
+    let mut outermost = None;
+    let mut open = enclosing_open(src, tokens, key);
+    while let Some(o) = open.filter(|&o| o >= value) {
+        outermost = Some(o);
+        open = enclosing_open(src, tokens, o);
+    }
+    let Some(outermost) = outermost else {
+        return false;
+    };
+    // Only the callee's name comes before it (`urlencode`, `new URLSearchParams`).
+    let callee_only = tokens[value..outermost]
+        .iter()
+        .all(|t| t.kind == TokKind::Ident || t.is_punct(src, ".") || t.is_punct(src, "::"));
+    callee_only
+        && matching_close(src, tokens, outermost)
+            .is_some_and(|c| tokens[c].end() == expression_end(src, tokens, value))
 }
 
 /// A call that encodes the map around the key token `lit` as a query string, that map being

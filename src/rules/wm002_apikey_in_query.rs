@@ -208,4 +208,28 @@ mod tests {
                 .contains("query parameter")
         );
     }
+
+    #[test]
+    fn a_fix_through_a_variable_names_what_the_variable_holds() {
+        let through = |held: &str| {
+            let src = format!(
+                "import requests\n# Whispir\ndef f(k):\n    {held}\n    return requests.get(u)\n"
+            );
+            let d = &diagnostics("a.py", &src)[0];
+            d.fix.as_ref().expect("a fix").message.to_string()
+        };
+        let url = through("u = B + '?' + urlencode({'apikey': k, 'n': 1})");
+        assert!(
+            url.contains("through the variable holding the URL"),
+            "{url}"
+        );
+        let dict = "import requests\n# Whispir\ndef f(k):\n    query = {'apikey': k, 'n': 1}\n    return requests.get(B, params=query)\n";
+        let fix = diagnostics("a.py", dict)[0].fix.clone().expect("a fix");
+        assert!(
+            fix.message
+                .contains("through the variable holding the query"),
+            "{}",
+            fix.message
+        );
+    }
 }
