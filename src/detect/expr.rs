@@ -32,7 +32,6 @@ pub fn analyze(src: &[u8], facts: &Facts, lang: &dyn Language) -> Found {
         src,
         tokens,
         lang,
-        &defs,
         facts.whispir_context,
     ));
     found.hosts.extend(host_arrays(src, tokens));
@@ -403,7 +402,6 @@ fn builders_in_f_strings(
     src: &[u8],
     tokens: &[Token],
     lang: &dyn Language,
-    defs: &Defs,
     whispir_context: bool,
 ) -> Vec<ApiKeyParam> {
     let mut out = Vec::new();
@@ -428,7 +426,9 @@ fn builders_in_f_strings(
                     .iter()
                     .map(|t| t.shifted(at)),
             );
-            let in_field = builders(src, &window, lang, defs, whispir_context)
+            // Names are looked up by token index: the window's own, not the file's.
+            let window_defs = definitions(src, &window);
+            let in_field = builders(src, &window, lang, &window_defs, whispir_context)
                 .into_iter()
                 .filter(|p| p.span.start >= at);
             out.extend(in_field);

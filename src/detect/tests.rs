@@ -100,3 +100,13 @@ fn a_query_encoded_in_an_f_string_field_is_a_builder_key() {
         assert_eq!(builder_keys("a.py", other), Vec::<String>::new(), "{other}");
     }
 }
+
+#[test]
+fn a_name_before_an_f_string_field_is_looked_up_among_the_fields_tokens() {
+    // `url` is bound far into the file: its token index is the file's, not the field's.
+    let filler: String = (0..300).map(|i| format!("x{i} = {i}\n")).collect();
+    let python = format!(
+        "{filler}url = \"https://api.whispir.com/m\"\nr = requests.get(url + f\"?{{urlencode({{'apikey': k}})}}\")\n"
+    );
+    assert_eq!(builder_keys("a.py", &python), ["'apikey' = k"]);
+}
