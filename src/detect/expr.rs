@@ -38,11 +38,23 @@ pub fn analyze(src: &[u8], facts: &Facts, lang: &dyn Language) -> Found {
     found
 }
 
-/// Names given a string literal in this file → the token index of that literal.
-type Defs<'a> = HashMap<&'a [u8], usize>;
+/// Names given a string literal in this file → the token indexes of those literals, in order.
+type Defs<'a> = HashMap<&'a [u8], Vec<usize>>;
 
-/// `NAME = "literal"`, `NAME: "literal"`, `NAME := "literal"`: the first string a name is
-/// given in this file, so `BASE + "?apikey=" + k` can tell which host `BASE` is.
+/// The literal the name at token `at` holds there: the last one it was given before `at`
+/// (a local of this function rather than a namesake of an earlier one), or else the first
+/// (a constant bound further down).
+fn definition_at(src: &[u8], tokens: &[Token], defs: &Defs, at: usize) -> Option<usize> {
+    let given = defs.get(tokens[at].content_text(src))?;
+    let before = given.partition_point(|&d| d < at);
+    given
+        .get(before.wrapping_sub(1))
+        .or_else(|| given.first())
+        .copied()
+}
+
+/// `NAME = "literal"`, `NAME: "literal"`, `NAME := "literal"`: the strings a name is given
+/// in this file, so `BASE + "?apikey=" + k` can tell which host `BASE` is.
 fn definitions<'a>(src: &'a [u8], tokens: &[Token]) -> Defs<'a> {
     let mut defs = HashMap::new();
     for (i, t) in tokens.iter().enumerate() {
@@ -63,7 +75,9 @@ fn definitions<'a>(src: &'a [u8], tokens: &[Token]) -> Defs<'a> {
             v += 1; // `:=`
         }
         if tokens.get(v).is_some_and(|t| t.kind == TokKind::Str) {
-            defs.entry(t.content_text(src)).or_insert(v);
+            defs.entry(t.content_text(src))
+                .or_insert_with(Vec::new)
+                .push(v);
         }
     }
     defs
@@ -283,7 +297,7 @@ fn chain_host(
                 hint => return hint,
             },
             TokKind::Ident => {
-                if let Some(&d) = defs.get(t.content_text(src)).filter(|&&d| d != i) {
+                if let Some(d) = definition_at(src, tokens, defs, j).filter(|&d| d != i) {
                     match host_hint(tokens[d].content_text(src), tokens[d].content().start, true) {
                         HostHint::None => {}
                         hint => return hint,
@@ -694,7 +708,7 @@ fn request_host(
                 break;
             }
             TokKind::Ident => {
-                if let Some(&d) = defs.get(t.content_text(src)) {
+                if let Some(d) = definition_at(src, tokens, defs, j) {
                     match host_hint(tokens[d].content_text(src), tokens[d].content().start, true) {
                         HostHint::None => {}
                         hint => return hint,

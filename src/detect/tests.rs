@@ -110,3 +110,18 @@ fn a_name_before_an_f_string_field_is_looked_up_among_the_fields_tokens() {
     );
     assert_eq!(builder_keys("a.py", &python), ["'apikey' = k"]);
 }
+
+#[test]
+fn a_name_holds_the_literal_it_was_last_given_before_it_is_read() {
+    let src = "def status():\n    url = \"https://api.au.whispir.com/status\"\n    return get(url)\n\
+               def callbacks(k):\n    url = \"https://api.whispir.com/callbacks\"\n    return get(url, params={\"apikey\": k})\n";
+    let file = SourceFile::new("a.py".into(), "a.py".into(), src.as_bytes().to_vec());
+    let facts = analyze(&file, crate::lang::for_file_name("a.py"));
+    let key = facts.params.iter().find(|p| p.shape == ParamShape::Builder);
+    let host = key.and_then(|p| p.host).expect("a host for the key");
+    assert_eq!(host.at, src.find("api.whispir.com").unwrap());
+    assert_eq!(
+        key.unwrap().target,
+        super::Target::Host(crate::hosts::HostKind::Legacy)
+    );
+}
