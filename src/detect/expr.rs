@@ -409,9 +409,10 @@ fn builders(
 }
 
 /// Query builders in the replacement fields of a Python f-string
-/// (`f"https://api…/m?{urlencode({'apikey': k})}"`): the lexer sees the string whole, so
-/// each field of a string that names `urlencode` and `apikey` is tokenized on its own and read
-/// as code that follows the string, the string giving the request's host.
+/// (`f"https://api…/m?{urlencode({'apikey': k})}"`) or a JavaScript template literal
+/// (`` `https://api…/m?${new URLSearchParams({ apikey: k })}` ``): the lexer sees the string
+/// whole, so each field of a string that names the encoder and `apikey` is tokenized on its
+/// own and read as code that follows the string, the string giving the request's host.
 fn builders_in_f_strings(
     src: &[u8],
     tokens: &[Token],
@@ -419,20 +420,30 @@ fn builders_in_f_strings(
     whispir_context: bool,
 ) -> Vec<ApiKeyParam> {
     let mut out = Vec::new();
-    if !whispir_context || lang.request_style() != crate::lang::RequestStyle::Python {
+    use crate::lang::RequestStyle;
+    let (opener, encoder): (&[u8], &[u8]) = match lang.request_style() {
+        RequestStyle::Python => (b"{", b"urlencode"),
+        RequestStyle::JavaScript => (b"${", b"URLSearchParams"),
+        _ => return out,
+    };
+    if !whispir_context {
         return out;
     }
     for (s, t) in tokens.iter().enumerate() {
         let content = t.content();
         let text = &src[content.clone()];
+        let interpolates = match lang.request_style() {
+            RequestStyle::Python => is_f_string(src, tokens, s),
+            _ => src[t.start()] == b'`',
+        };
         if t.kind != TokKind::Str
-            || !is_f_string(src, tokens, s)
-            || memchr::memmem::find(text, b"urlencode").is_none()
+            || !interpolates
+            || memchr::memmem::find(text, encoder).is_none()
             || !super::APIKEY.is_match(text)
         {
             continue;
         }
-        for field in replacement_fields(text) {
+        for field in replacement_fields(text, opener) {
             let at = content.start + field.start;
             let mut window = tokens[s.saturating_sub(MAX_WALK)..=s].to_vec();
             window.extend(
@@ -466,20 +477,21 @@ fn is_f_string(src: &[u8], tokens: &[Token], s: usize) -> bool {
             .all(|b| matches!(b, b'f' | b'F' | b'r' | b'R'))
 }
 
-/// The code inside each `{…}` of an f-string's text, as ranges of `text`; `{{` is a brace.
-fn replacement_fields(text: &[u8]) -> Vec<std::ops::Range<usize>> {
+/// The code inside each field (`{…}` in an f-string, where `{{` is a brace; `${…}` in a
+/// template literal) of a string's text, as ranges of `text`.
+fn replacement_fields(text: &[u8], opener: &[u8]) -> Vec<std::ops::Range<usize>> {
     let mut fields = Vec::new();
     let mut i = 0;
     while i < text.len() {
-        if text[i..].starts_with(b"{{") {
+        if opener == b"{" && text[i..].starts_with(b"{{") {
             i += 2;
             continue;
         }
-        if text[i] != b'{' {
+        if !text[i..].starts_with(opener) {
             i += 1;
             continue;
         }
-        let start = i + 1;
+        let start = i + opener.len();
         let mut depth = 1usize;
         let mut j = start;
         while j < text.len() && depth > 0 {

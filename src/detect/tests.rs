@@ -125,3 +125,16 @@ fn a_name_holds_the_literal_it_was_last_given_before_it_is_read() {
         super::Target::Host(crate::hosts::HostKind::Legacy)
     );
 }
+
+#[test]
+fn a_query_encoded_in_a_template_literal_field_is_a_builder_key() {
+    let js = "fetch(`https://api.au.whispir.com/m?${new URLSearchParams({ apikey: key })}`);\n";
+    assert_eq!(builder_keys("a.js", js), ["apikey = key"]);
+    // `{…}` without `$` is text in a template, and a quoted string interpolates nothing.
+    for other in [
+        "// Whispir\nfetch(`/m?{new URLSearchParams({ apikey: key })}`);\n",
+        "// Whispir\nfetch('/m?${new URLSearchParams({ apikey: key })}');\n",
+    ] {
+        assert_eq!(builder_keys("a.js", other), Vec::<String>::new(), "{other}");
+    }
+}

@@ -57,8 +57,8 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         ParamShape::Builder if lang.request_style() == crate::lang::RequestStyle::ColdFusion => {
             place::url_param(src, &facts.tokens, p, &facts.x_api_key_at)
         }
-        // Code in an f-string's replacement field is string text to the tokens every fixer
-        // below reads: they would take the whole string for the key.
+        // Code in a string's field (f-string, template literal) is string text to the tokens
+        // every fixer below reads: they would take the whole string for the key.
         ParamShape::Builder if inside_string_text(&facts.tokens, p) => {
             let reason = "the query is built inside a string's replacement field".into();
             return manual(lang, &written_key(src, &facts.tokens, lang, p), reason);
