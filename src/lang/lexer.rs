@@ -573,18 +573,9 @@ mod tests {
         ..LexSpec::NONE
     };
 
-    const RUBY: LexSpec = LexSpec {
-        line_comments: &["#"],
-        quotes: b"\"'`",
-        newlines: true,
-        multiline: true,
-        ruby: true,
-        ..LexSpec::NONE
-    };
-
-    /// The string tokens of Ruby source, by content.
+    /// The string tokens of Ruby source, by content, as the Ruby language lexes it.
     fn ruby_strings(src: &str) -> Vec<String> {
-        kinds(src, &RUBY)
+        kinds(src, &crate::lang::RUBY.spec)
             .into_iter()
             .filter(|(k, _)| *k == TokKind::Str)
             .map(|(_, text)| text)
@@ -614,7 +605,7 @@ mod tests {
             ruby_strings(src),
             ["", "", "  don't #{a}\n", "  it's\n", "after"]
         );
-        let toks = kinds(src, &RUBY);
+        let toks = kinds(src, &crate::lang::RUBY.spec);
         assert!(toks.iter().any(|t| *t == (TokKind::Comment, "# c".into())));
         // `<<EOS` ends only at the word alone at the start of a line; an unended one runs on.
         assert_eq!(

@@ -1611,6 +1611,13 @@ mod tests {
         fixes_of(name, src, RuleCode::WM002, Some("au"))
     }
 
+    /// The report of `check` with `region` on `src`, a file named `name`.
+    fn report_of(name: &str, src: &str, region: Option<&str>) -> crate::engine::FileReport {
+        let settings = crate::engine::Settings::with_region(region);
+        let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+        crate::engine::check_file(file, &settings).expect("findings")
+    }
+
     /// The fix applicability of the findings of `code`, after `check` with `region`.
     fn fixes_of(
         name: &str,
@@ -1618,10 +1625,7 @@ mod tests {
         code: RuleCode,
         region: Option<&str>,
     ) -> Vec<Option<Applicability>> {
-        let settings = crate::engine::Settings::with_region(region);
-        let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
-        let report = crate::engine::check_file(file, &settings).expect("findings");
-        report
+        report_of(name, src, region)
             .diagnostics
             .iter()
             .filter(|d| d.code == code)
@@ -1663,9 +1667,7 @@ mod tests {
             [None, None, Some(Applicability::Safe)]
         );
         let src_ping_at = src.find("def ping").expect("ping");
-        let settings = crate::engine::Settings::with_region(Some("au"));
-        let file = SourceFile::new("a.py".into(), "a.py".into(), src.into_bytes());
-        let report = crate::engine::check_file(file, &settings).expect("findings");
+        let report = report_of("a.py", &src, Some("au"));
         let blocked = report
             .diagnostics
             .iter()
@@ -1718,9 +1720,7 @@ mod tests {
             "",
         ]
         .join("\n");
-        let settings = crate::engine::Settings::with_region(Some("au"));
-        let file = SourceFile::new("a.py".into(), "a.py".into(), src.into_bytes());
-        let report = crate::engine::check_file(file, &settings).expect("findings");
+        let report = report_of("a.py", &src, Some("au"));
         let host = report
             .diagnostics
             .iter()
@@ -1764,9 +1764,7 @@ mod tests {
         // is its request's. Fixing that host alone left the key in the query of a regional
         // request (plain `fix --region au` did it).
         let src = "class A {\n    int f(int n) throws IOException {\n        StringBuilder sb = new StringBuilder(\"https://api.whispir.com/scenarios\");\n        sb.append(\"?first=\").append(n);\n        sb.append(\"&apikey=\").append(key);\n        return open(sb.toString()).getResponseCode();\n    }\n}\n";
-        let settings = crate::engine::Settings::with_region(Some("au"));
-        let file = SourceFile::new("A.java".into(), "A.java".into(), src.as_bytes().to_vec());
-        let report = crate::engine::check_file(file, &settings).expect("findings");
+        let report = report_of("A.java", src, Some("au"));
         let host = report
             .diagnostics
             .iter()
