@@ -716,9 +716,11 @@ fn is_function(kind: &str) -> bool {
 }
 
 /// SPEC's line between a safe and an unsafe fix through a variable: the name written at
-/// `binding` (where the URL is assigned) is a local of the function that also holds `use_at`
-/// (where the request reads it), and within that function it occurs exactly twice — assigned
-/// once, read once, never reassigned nor shared with another request. `tree` is `src`'s.
+/// `binding` (where the URL is assigned) is a local of the innermost function that also holds
+/// `use_at` (where the request reads it), and within that function it occurs exactly twice —
+/// assigned once, read once, never reassigned nor shared with another request. A Python
+/// `global`/`nonlocal` (PHP `global`) declaration of the name is one more occurrence, so such
+/// a name is never proven. `tree` is `src`'s.
 pub fn is_single_use_local(
     tree: &tree_sitter::Tree,
     src: &[u8],
@@ -738,7 +740,9 @@ pub fn is_single_use_local(
     let Some(function) = function else {
         return false; // module level: other code may read it
     };
-    if !function.byte_range().contains(&use_at) || name.is_empty() {
+    // Read inside a nested function (a closure, a lambda, a callback), the request is made
+    // by another function: it may run later, more than once, after the key's variable changed.
+    if enclosing_function(tree, use_at) != Some(function.byte_range()) || name.is_empty() {
         return false;
     }
     let mut occurrences = 0;
@@ -1168,6 +1172,65 @@ pub(crate) mod tests {
         ));
         // No grammar.
         assert!(!single_use("a.cfm", "<cfset url = 'x'>#url#", "url"));
+    }
+
+    /// `is_single_use_local` for the name assigned at the first `assigned` of `src` and read
+    /// at the last `read`.
+    fn proven(name: &str, src: &str, assigned: &str, read: &str) -> bool {
+        let binding = src.find(assigned).unwrap();
+        let use_at = src.rfind(read).unwrap();
+        let tree = parse(name, src.as_bytes()).unwrap();
+        is_single_use_local(&tree, src.as_bytes(), binding, use_at)
+    }
+
+    #[test]
+    fn a_local_read_inside_a_nested_function_is_not_proven() {
+        // The request is made by another function (a closure, a lambda, a callback), which
+        // may run later, more than once, or with the key's variable changed since.
+        let cases = [
+            (
+                "a.py",
+                "def f(k):\n    url = 'https://x?apikey=' + k\n    def send():\n        return requests.get(url)\n    return send\n",
+            ),
+            (
+                "a.py",
+                "def f(k):\n    url = 'https://x?apikey=' + k\n    return lambda: requests.get(url)\n",
+            ),
+            (
+                "a.js",
+                "function f(k) {\n  const url = 'https://x?apikey=' + k;\n  return () => fetch(url);\n}\n",
+            ),
+            (
+                "a.go",
+                "package a\n\nfunc f(k string) func() {\n\turl := \"https://x?apikey=\" + k\n\treturn func() { http.Get(url) }\n}\n",
+            ),
+            (
+                "A.kt",
+                "fun f(k: String): () -> Request {\n    val url = \"https://x?apikey=$k\"\n    return { Request.Builder().url(url).build() }\n}\n",
+            ),
+            (
+                "a.php",
+                "<?php\nfunction f($k) {\n  $url = 'https://x?apikey=' . $k;\n  return fn() => file_get_contents($url);\n}\n",
+            ),
+        ];
+        for (name, src) in cases {
+            let var = if name == "a.php" { "$url" } else { "url" };
+            assert!(!proven(name, src, var, var), "{name}: {src}");
+        }
+    }
+
+    #[test]
+    fn a_name_declared_global_or_nonlocal_in_the_function_is_not_proven() {
+        // The assignment writes the module's (or the enclosing function's) binding, which
+        // other functions read: the declaration is one more occurrence of the name.
+        for declared in ["global url", "nonlocal url", "global other, url"] {
+            let src = format!(
+                "def f(k):\n    {declared}\n    url = 'https://x?apikey=' + k\n    return requests.get(url)\n"
+            );
+            assert!(!proven("a.py", &src, "url =", "url"), "{src}");
+        }
+        let src = "<?php\nfunction f($k) {\n  global $url;\n  $url = 'https://x?apikey=' . $k;\n  return file_get_contents($url);\n}\n";
+        assert!(!proven("a.php", src, "$url =", "$url"));
     }
 
     #[test]
