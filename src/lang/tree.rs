@@ -745,6 +745,9 @@ pub fn is_single_use_local(
     if enclosing_function(tree, use_at) != Some(function.byte_range()) || name.is_empty() {
         return false;
     }
+    if !declares_local(&tree.language(), src, &name_node) {
+        return false;
+    }
     let mut occurrences = 0;
     let mut cursor = function.walk();
     'walk: loop {
@@ -773,6 +776,61 @@ pub fn is_single_use_local(
         }
     }
     occurrences == 2
+}
+
+/// Whether the assignment of the name `node` makes it a local of the function it is in.
+/// Python, Ruby and PHP make a local of a plain name by assigning it (a Python `global` or
+/// `nonlocal`, or a PHP `global`, is one more occurrence of the name, which the count
+/// rejects); Ruby's `@x`, `@@x` and `$x` and PHP's `static $x` are not locals. The other
+/// grammars make a local only by declaring it (`const`/`let`/`var`, `:=`, a typed
+/// declaration, `val`, Bash's `local`): a bare assignment writes a field, a package or module
+/// variable, an enclosing function's variable or an implicit global.
+fn declares_local(language: &Language, src: &[u8], node: &tree_sitter::Node) -> bool {
+    let is = |grammar: Language| *language == grammar;
+    let parent = node.parent();
+    let parent_kind = parent.map_or("", |p| p.kind());
+    let grandparent = parent.and_then(|p| p.parent());
+    let grandparent_kind = grandparent.map_or("", |g| g.kind());
+    if is(tree_sitter_python::LANGUAGE.into()) {
+        return true;
+    }
+    if is(tree_sitter_ruby::LANGUAGE.into()) {
+        return node.kind() == "identifier";
+    }
+    if is(tree_sitter_php::LANGUAGE_PHP.into()) {
+        return parent_kind != "static_variable_declaration";
+    }
+    if is(tree_sitter_bash::LANGUAGE.into()) {
+        // `local URL=…` (or `declare`/`typeset` without `-g`); a plain `URL=…` in a function
+        // sets the script's global.
+        let Some(command) = grandparent.filter(|_| parent_kind == "variable_assignment") else {
+            return false;
+        };
+        if command.kind() != "declaration_command" {
+            return false;
+        }
+        let words = &src[command.start_byte()..node.start_byte()];
+        let global_flag = words
+            .split(|b| b.is_ascii_whitespace())
+            .any(|w| w.starts_with(b"-") && w.contains(&b'g'));
+        return (words.starts_with(b"local")
+            || words.starts_with(b"declare")
+            || words.starts_with(b"typeset"))
+            && !global_flag;
+    }
+    match parent_kind {
+        // JavaScript, TypeScript, Java, C#: `const url = …`, `String url = …`, `var url = …`.
+        "variable_declarator" => parent.and_then(|p| p.child_by_field_name("name")) == Some(*node),
+        // Go: `var url = …`, `url := …`.
+        "var_spec" => true,
+        "expression_list" => {
+            grandparent_kind == "short_var_declaration"
+                && grandparent.and_then(|g| g.child_by_field_name("left")) == parent
+        }
+        // Kotlin: `val url = …`.
+        "variable_declaration" => grandparent_kind == "property_declaration",
+        _ => false,
+    }
 }
 
 /// The keyword of a keyword argument (`params` in Python's `params=params`, `query` in
@@ -1216,6 +1274,126 @@ pub(crate) mod tests {
         for (name, src) in cases {
             let var = if name == "a.php" { "$url" } else { "url" };
             assert!(!proven(name, src, var, var), "{name}: {src}");
+        }
+    }
+
+    #[test]
+    fn an_assignment_to_a_name_the_function_does_not_declare_is_not_proven() {
+        // Written once and read once in the function, but the binding is someone else's: a
+        // module or enclosing function's variable, an implicit global, a field, a package
+        // variable, an instance or global variable, a function's static.
+        let cases = [
+            (
+                "a.js",
+                "let url;\nfunction f(k) {\n  url = 'https://x?apikey=' + k;\n  return fetch(url);\n}\n",
+                "url =",
+            ),
+            (
+                "a.js",
+                "function f(k) {\n  url = 'https://x?apikey=' + k;\n  return fetch(url);\n}\n",
+                "url =",
+            ),
+            (
+                "a.ts",
+                "function outer() {\n  let url: string;\n  function f(k: string) {\n    url = 'https://x?apikey=' + k;\n    return fetch(url);\n  }\n}\n",
+                "url =",
+            ),
+            (
+                "a.go",
+                "package a\n\nvar url string\n\nfunc f(k string) {\n\turl = \"https://x?apikey=\" + k\n\thttp.Get(url)\n}\n",
+                "url =",
+            ),
+            (
+                "A.java",
+                "class A {\n  String url;\n  void f(String k) throws Exception {\n    url = \"https://x?apikey=\" + k;\n    new URL(url).openConnection();\n  }\n}\n",
+                "url =",
+            ),
+            (
+                "A.kt",
+                "class A {\n    var url = \"\"\n    fun f(k: String) {\n        url = \"https://x?apikey=$k\"\n        Request.Builder().url(url).build()\n    }\n}\n",
+                "url =",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string url;\n  void F(string k) {\n    url = \"https://x?apikey=\" + k;\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "url =",
+            ),
+            (
+                "a.rb",
+                "def f(k)\n  @url = \"https://x?apikey=#{k}\"\n  HTTParty.get(@url)\nend\n",
+                "@url",
+            ),
+            (
+                "a.rb",
+                "def f(k)\n  $url = \"https://x?apikey=#{k}\"\n  HTTParty.get($url)\nend\n",
+                "$url",
+            ),
+            (
+                "a.rb",
+                "def f(k)\n  @@url = \"https://x?apikey=#{k}\"\n  HTTParty.get(@@url)\nend\n",
+                "@@url",
+            ),
+            (
+                "a.php",
+                "<?php\nfunction f() {\n  static $url = 'https://x?apikey=' . KEY;\n  return file_get_contents($url);\n}\n",
+                "$url",
+            ),
+            (
+                "a.sh",
+                "send() {\n  URL=\"https://x?apikey=$KEY\"\n  curl \"$URL\"\n}\n",
+                "URL",
+            ),
+        ];
+        for (name, src, assigned) in cases {
+            let read = assigned.trim_end_matches(" =");
+            assert!(!proven(name, src, assigned, read), "{name}: {src}");
+        }
+        // `var` declared twice in one function is one variable, written twice.
+        let twice = "function f(k) {\n  var url = 'https://x';\n  var url = 'https://x?apikey=' + k;\n  return fetch(url);\n}\n";
+        assert!(!proven("a.js", twice, "url = 'https://x?", "url"));
+    }
+
+    #[test]
+    fn declared_locals_are_proven_in_every_language() {
+        let cases = [
+            (
+                "a.js",
+                "function f(k) {\n  var url = 'https://x?apikey=' + k;\n  return fetch(url);\n}\n",
+                "url",
+            ),
+            (
+                "a.ts",
+                "function f(k: string) {\n  let url: string = 'https://x?apikey=' + k;\n  return fetch(url);\n}\n",
+                "url",
+            ),
+            (
+                "a.go",
+                "package a\n\nfunc f(k string) {\n\tvar url = \"https://x?apikey=\" + k\n\thttp.Get(url)\n}\n",
+                "url",
+            ),
+            (
+                "A.java",
+                "class A {\n  void f(String k) throws Exception {\n    String url = \"https://x?apikey=\" + k;\n    new URL(url).openConnection();\n  }\n}\n",
+                "url",
+            ),
+            (
+                "A.kt",
+                "fun f(k: String) {\n    val url = \"https://x?apikey=$k\"\n    Request.Builder().url(url).build()\n}\n",
+                "url",
+            ),
+            (
+                "A.cs",
+                "class A {\n  void F(string k) {\n    var url = \"https://x?apikey=\" + k;\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "url",
+            ),
+            (
+                "a.sh",
+                "send() {\n  local URL=\"https://x?apikey=$KEY\"\n  curl \"$URL\"\n}\n",
+                "URL",
+            ),
+        ];
+        for (name, src, var) in cases {
+            assert!(proven(name, src, var, var), "{name}: {src}");
         }
     }
 
