@@ -656,6 +656,51 @@ fn builds_own_query(src: &[u8], end: usize, own_params: bool) -> bool {
         .any(|call| rest.starts_with(call))
 }
 
+/// The name `node` is read only to name its query: `const q = url.searchParams;` where,
+/// within `function`, `q` only adds to it (`q.set(…)`), so that query is still sent by the
+/// requests that read `url`, not read by anything else.
+fn aliases_own_query(src: &[u8], node: &tree_sitter::Node, function: &tree_sitter::Node) -> bool {
+    let Some(alias) = node
+        .parent()
+        .filter(|m| m.kind() == "member_expression")
+        .filter(|m| m.child_by_field_name("object") == Some(*node))
+        .filter(|m| {
+            m.child_by_field_name("property")
+                .is_some_and(|p| &src[p.byte_range()] == b"searchParams")
+        })
+        .and_then(|m| m.parent().filter(|d| d.kind() == "variable_declarator"))
+        .and_then(|d| d.child_by_field_name("name"))
+        .filter(|n| n.kind() == "identifier")
+    else {
+        return false;
+    };
+    let name = &src[alias.byte_range()];
+    let mut cursor = function.walk();
+    'walk: loop {
+        let leaf = cursor.node();
+        let member = leaf
+            .prev_sibling()
+            .is_some_and(|p| matches!(p.kind(), "." | "?."));
+        let other_use = leaf.child_count() == 0
+            && !member
+            && leaf != alias
+            && &src[leaf.byte_range()] == name
+            && !builds_own_query(src, leaf.end_byte(), true);
+        if other_use {
+            return false;
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() || cursor.node() == *function {
+                break 'walk;
+            }
+        }
+    }
+    true
+}
+
 /// The name `node` is declared `new URLSearchParams(…)` (JavaScript, TypeScript).
 fn holds_search_params(src: &[u8], node: &tree_sitter::Node) -> bool {
     node.parent()
@@ -761,6 +806,7 @@ pub fn is_single_use_local(
             && bare(&src[node.byte_range()]) == name
             && !reads_address_only(src, node.end_byte())
             && !builds_own_query(src, node.end_byte(), own_params)
+            && !aliases_own_query(src, &node, &function)
             && !appends_to_itself(&node)
             && !is_keyword_name(&node)
         {

@@ -826,15 +826,26 @@ fn search_params_call(
 
 /// A statement of its own that adds the key to a query (JavaScript): `NAME.searchParams.set(
 /// 'apikey', k)` on a `URL`, or `NAME.set('apikey', k)` / `.append(…)` on
-/// `const NAME = new URLSearchParams(…)`.
+/// `const NAME = new URLSearchParams(…)`, or `q.set('apikey', k)` on
+/// `const q = NAME.searchParams` (the `URL`'s own query under another name).
 #[derive(Clone, Copy)]
 struct SearchParamsStatement {
-    /// The token of `NAME`.
+    /// The token of `NAME`, whose reads send the query: in the statement, or in the
+    /// declaration of the alias the statement sets.
     name: usize,
+    /// The statement's first token (`NAME`, or the alias).
+    receiver: usize,
     /// The call's `)`.
     close: usize,
     /// `NAME` holds the `URLSearchParams` itself, not a `URL` whose `.searchParams` it sets.
     own_params: bool,
+}
+
+impl SearchParamsStatement {
+    /// The statement sets the query through an alias of `NAME.searchParams`.
+    fn aliased(&self) -> bool {
+        self.receiver != self.name
+    }
 }
 
 /// The statement around the key token `key` when it is a [`SearchParamsStatement`].
@@ -864,13 +875,23 @@ fn search_params_statement(
         return None;
     }
     // `params.set(…)` is a `URLSearchParams` call only on a name declared as one (an Angular
-    // `HttpParams` or a `Map` has a `set` too).
+    // `HttpParams` or a `Map` has a `set` too), or as a `URL`'s own query.
     let member = prev_significant(tokens, name).is_some_and(|d| tokens[d].is_punct(src, "."));
-    if own_params && (member || search_params_declaration(src, tokens, name).is_none()) {
+    if own_params && member {
         return None;
+    }
+    if own_params && search_params_declaration(src, tokens, name).is_none() {
+        let url = search_params_alias(src, tokens, name)?;
+        return Some(SearchParamsStatement {
+            name: url,
+            receiver: name,
+            close,
+            own_params: false,
+        });
     }
     Some(SearchParamsStatement {
         name,
+        receiver: name,
         close,
         own_params,
     })
@@ -879,6 +900,36 @@ fn search_params_statement(
 /// For the name at token `name`: the `(` of `new URLSearchParams(` in the nearest
 /// `const|let|var NAME = new URLSearchParams(…)` before it, in its block or one around it.
 fn search_params_declaration(src: &[u8], tokens: &[Token], name: usize) -> Option<usize> {
+    let declared = declaration_before(src, tokens, name)?;
+    // `const q: URLSearchParams = …` in TypeScript.
+    let name_end =
+        tokens_after(src, tokens, declared, &[b":", b"URLSearchParams"]).unwrap_or(declared);
+    tokens_after(
+        src,
+        tokens,
+        name_end,
+        &[b"=", b"new", b"URLSearchParams", b"("],
+    )
+}
+
+/// For the name at token `name`, declared `const|let|var NAME = url.searchParams;` in its
+/// block or one around it: the token of `url`, a plain name.
+fn search_params_alias(src: &[u8], tokens: &[Token], name: usize) -> Option<usize> {
+    let declared = declaration_before(src, tokens, name)?;
+    let url = tokens_after(src, tokens, declared, &[b"="])
+        .and_then(|eq| next_significant(tokens, eq))
+        .filter(|&u| tokens[u].kind == TokKind::Ident)?;
+    let property = tokens_after(src, tokens, url, &[b".", b"searchParams"])?;
+    // The declaration ends there: not `url.searchParams.get(…)` or `url.searchParams ?? x`.
+    let ends = next_significant(tokens, property).is_none_or(|n| {
+        tokens[n].is_punct(src, ";") || query::ends_line(src, &tokens[property], &tokens[n])
+    });
+    ends.then_some(url)
+}
+
+/// For the name at token `name`: the same name in the nearest `const|let|var NAME` before
+/// it, in its block or one around it.
+fn declaration_before(src: &[u8], tokens: &[Token], name: usize) -> Option<usize> {
     let text = tokens[name].text(src);
     // Walking back, a token is in a block around `name` when no bracket closed after it is
     // still open: its depth is the lowest seen so far.
@@ -901,17 +952,9 @@ fn search_params_declaration(src: &[u8], tokens: &[Token], name: usize) -> Optio
             && depth == floor
             && prev_significant(tokens, k)
                 .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let" | b"var"));
-        if !declared {
-            continue;
+        if declared {
+            return Some(k);
         }
-        // `const q: URLSearchParams = …` in TypeScript.
-        let name_end = tokens_after(src, tokens, k, &[b":", b"URLSearchParams"]).unwrap_or(k);
-        return tokens_after(
-            src,
-            tokens,
-            name_end,
-            &[b"=", b"new", b"URLSearchParams", b"("],
-        );
     }
     None
 }
@@ -935,7 +978,7 @@ fn search_params_advice(
     let advice = format!(
         "the parameter is added by a statement of its own: delete `{}` and add the header to the call that sends `{name}`",
         String::from_utf8_lossy(
-            &src[tokens[statement.name].start()..tokens[statement.close].end()]
+            &src[tokens[statement.receiver].start()..tokens[statement.close].end()]
         ),
     );
     if emptied {
@@ -1013,10 +1056,14 @@ fn search_params_reads(
 ) -> Option<(usize, Vec<std::ops::Range<usize>>)> {
     let key = token_at(tokens, p.span.start)?;
     let statement = search_params_statement(src, tokens, lang, key)?;
+    if statement.aliased() && !alias_only_builds(src, tokens, statement) {
+        return None;
+    }
     let SearchParamsStatement {
         name: name_tok,
         close,
         own_params,
+        ..
     } = statement;
     let name = tokens[name_tok].text(src);
     let member = |k: usize| {
@@ -1090,6 +1137,99 @@ fn search_params_reads(
         }
     }
     (!uses.is_empty()).then(|| (tokens[declared].start(), uses))
+}
+
+/// For a statement on an alias (`const q = url.searchParams;` … `q.set('apikey', k);`): the
+/// statement is in the alias's block, `url` is not read between the two but to build its
+/// query, and the alias is never read but to build it, before the statement or after it.
+/// Then every read of `url` after the statement sends the key, as for
+/// `url.searchParams.set(…)`.
+fn alias_only_builds(src: &[u8], tokens: &[Token], statement: SearchParamsStatement) -> bool {
+    let (url, alias) = (
+        tokens[statement.name].text(src),
+        tokens[statement.receiver].text(src),
+    );
+    let plain = |k: usize| {
+        tokens[k].kind == TokKind::Ident
+            && !prev_significant(tokens, k)
+                .is_some_and(|d| matches!(tokens[d].text(src), b"." | b"?."))
+    };
+    let declares = |k: usize| {
+        prev_significant(tokens, k)
+            .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let" | b"var"))
+    };
+    let mut depth = 0i32;
+    for (k, t) in tokens.iter().enumerate().skip(statement.name + 1) {
+        if t.kind == TokKind::Punct {
+            match t.text(src) {
+                b"(" | b"[" | b"{" => depth += 1,
+                b")" | b"]" | b"}" => depth -= 1,
+                _ => {}
+            }
+            if depth < 0 {
+                break; // the end of the alias's block
+            }
+            continue;
+        }
+        if k == statement.receiver && depth != 0 {
+            return false; // the statement is nested in a block of its own (`if (…) q.set(…)`)
+        }
+        let before_statement = k < statement.receiver;
+        let text = t.text(src);
+        if t.kind == TokKind::Str
+            && text.first() == Some(&b'`')
+            && memchr::memmem::find(text, &[b"${".as_slice(), alias].concat()).is_some()
+        {
+            return false; // the alias read into a template literal
+        }
+        if !plain(k) {
+            continue;
+        }
+        if text == alias && !declares(k) && !builds_own_query(src, tokens, k, true) {
+            return false;
+        }
+        if text == url && before_statement && !builds_own_query(src, tokens, k, false) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The line of `const q = url.searchParams;` when the statement on `q` is its only use:
+/// without the statement it would be an unused local.
+fn unused_alias_line(
+    src: &[u8],
+    tokens: &[Token],
+    statement: SearchParamsStatement,
+) -> Option<std::ops::Range<usize>> {
+    if !statement.aliased() {
+        return None;
+    }
+    let alias = tokens[statement.receiver].text(src);
+    let eq = prev_significant(tokens, statement.name)?;
+    let declared = prev_significant(tokens, eq)?;
+    let keyword = prev_significant(tokens, declared)?;
+    let end = tokens_after(src, tokens, statement.name, &[b".", b"searchParams"])?;
+    let mut depth = 0i32;
+    for (k, t) in tokens.iter().enumerate().skip(end + 1) {
+        match t.text(src) {
+            b"(" | b"[" | b"{" if t.kind == TokKind::Punct => depth += 1,
+            b")" | b"]" | b"}" if t.kind == TokKind::Punct => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            break;
+        }
+        let other_use = k != statement.receiver
+            && ((t.kind == TokKind::Ident && t.text(src) == alias)
+                || (t.kind == TokKind::Str
+                    && t.text(src).first() == Some(&b'`')
+                    && memchr::memmem::find(t.text(src), alias).is_some()));
+        if other_use {
+            return None;
+        }
+    }
+    place::line_of_statement(src, tokens, keyword, end)
 }
 
 /// Whether taking the statement out would leave its `URLSearchParams` empty: it was declared
@@ -1483,7 +1623,7 @@ fn search_params_sole_key(
     match search_params_statement(src, tokens, lang, key) {
         // `q.set('apikey', k)` on a query it leaves empty: its line goes too.
         Some(statement) if search_params_emptied(src, tokens, statement) => deleted.push(
-            place::line_of_statement(src, tokens, statement.name, statement.close)
+            place::line_of_statement(src, tokens, statement.receiver, statement.close)
                 .ok_or_else(by_hand)?,
         ),
         Some(_) => return Err(by_hand()),
@@ -2479,11 +2619,13 @@ pub(crate) fn remove_builder_entry(
                 }
                 // `url.searchParams.set('apikey', k);` on a line of its own: the line goes.
                 let statement = search_params_statement(src, tokens, lang, key_tok);
-                if let Some(line) =
-                    statement.and_then(|s| place::line_of_statement(src, tokens, s.name, s.close))
+                if let Some(line) = statement
+                    .and_then(|s| place::line_of_statement(src, tokens, s.receiver, s.close))
                 {
+                    // An alias the statement was the only use of goes with it.
+                    let alias = statement.and_then(|s| unused_alias_line(src, tokens, s));
                     return Ok(Removal {
-                        edits: vec![Edit::delete(line)],
+                        edits: alias.into_iter().chain([line]).map(Edit::delete).collect(),
                         key,
                         placed: None,
                     });

@@ -1303,6 +1303,56 @@ mod tests {
     }
 
     #[test]
+    fn a_statement_on_an_alias_of_a_url_query_goes_with_the_header_of_the_call_that_sends_the_url()
+    {
+        let aliased = "async function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  const q = u.searchParams;\n  q.set('apikey', k);\n  return fetch(u);\n}\n";
+        // The alias was there only for the key: it goes too.
+        assert_eq!(
+            safe("a.js", aliased),
+            "async function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  return fetch(u, { headers: { 'x-api-key': k } });\n}\n"
+        );
+        // Still building the query: the alias stays.
+        assert_eq!(
+            safe(
+                "a.ts",
+                &aliased.replace("  return", "  q.append('n', '1');\n  return")
+            ),
+            "async function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  const q = u.searchParams;\n  q.append('n', '1');\n  return fetch(u, { headers: { 'x-api-key': k } });\n}\n"
+        );
+        let by_hand = "the parameter is added by a statement of its own: delete `q.set('apikey', k)` and add the header to the call that sends `u`";
+        // The alias read by something else, the URL read before the key is set, or the key
+        // set only on one path: which request sends it is not proved.
+        for (what, changed) in [
+            (
+                "alias logged",
+                aliased.replace("  return", "  log(q);\n  return"),
+            ),
+            (
+                "alias in a template",
+                aliased.replace("fetch(u)", "fetch(`${u}&${q}`)"),
+            ),
+            (
+                "sent before",
+                aliased.replace("  q.set", "  await fetch(u);\n  q.set"),
+            ),
+            (
+                "conditional",
+                aliased.replace("  q.set('apikey', k);", "  if (k) { q.set('apikey', k); }"),
+            ),
+        ] {
+            assert_eq!(manual("a.js", &changed), by_hand, "{what}");
+        }
+        // An alias of something other than the URL's own query is not followed.
+        assert_eq!(
+            manual(
+                "a.js",
+                &aliased.replace("u.searchParams;", "u.searchParams.get('x');")
+            ),
+            "the parameter is added by a statement of its own; remove it with the header in place"
+        );
+    }
+
+    #[test]
     fn a_query_object_held_in_a_constant_names_it() {
         let held = "// Whispir\nconst WHISPIR_QUERY = { apikey: process.env.WHISPIR_API_KEY };\nmodule.exports = { WHISPIR_QUERY };\n";
         assert_eq!(
