@@ -48,6 +48,9 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         }
         _ => p,
     };
+    // The key is an entry of a query encoded in a string's replacement field: the string is
+    // the request's URL, no query builder of the request.
+    let in_field = p.shape == ParamShape::Builder && inside_string_text(&facts.tokens, p);
     let removal = match p.shape {
         ParamShape::SecurityScheme => return security_scheme(src, p),
         ParamShape::Url | ParamShape::Fragment => {
@@ -58,10 +61,17 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             place::url_param(src, &facts.tokens, p, &facts.x_api_key_at)
         }
         // Code in a string's field (f-string, template literal) is string text to the tokens
-        // every fixer below reads: they would take the whole string for the key.
-        ParamShape::Builder if inside_string_text(&facts.tokens, p) => {
-            let reason = "the query is built inside a string's replacement field".into();
-            return manual(lang, &written_key(src, &facts.tokens, lang, p), reason);
+        // every fixer below reads (they would take the whole string for the key): the tree
+        // says what the field holds.
+        ParamShape::Builder if in_field => {
+            let tree = facts
+                .tree
+                .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
+            tree.as_ref()
+                .and_then(|tree| {
+                    super::field::remove_key(src, &facts.tokens, &facts.layout, lang, tree, p)
+                })
+                .ok_or_else(|| super::field::BY_HAND.to_string())
         }
         ParamShape::Builder => {
             if let Some(entry) = query_collection_entry(file, facts, lang, p) {
@@ -137,7 +147,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         at: p.name.clone(),
         origin: p.name.clone(),
         key: &removal.key,
-        builder: p.shape == ParamShape::Builder,
+        builder: p.shape == ParamShape::Builder && !in_field,
         x_api_key_at: &facts.x_api_key_at,
         openers: &facts.openers,
         layout: &facts.layout,
@@ -150,8 +160,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     let mut whole_query: Option<Vec<Edit>> = None;
     // Python's `BASE + "/m?" + urlencode({"apikey": k})`: the query goes whole, and the
     // request is the one that sends the URL the literal before it starts.
-    let key_only = (lang.request_style() == crate::lang::RequestStyle::Python
-        && p.shape == ParamShape::Builder)
+    let key_only = (lang.request_style() == crate::lang::RequestStyle::Python && req.builder)
         .then(|| token_at(&facts.tokens, p.span.start))
         .flatten()
         .and_then(|k| place::python_key_only_query(src, &facts.tokens, k));
@@ -180,7 +189,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                 .or_else(|| string_builder_target(src, &facts.tokens, lang, p))
             {
                 Some((binding, at))
-                    if p.shape == ParamShape::Builder
+                    if req.builder
                         && key_only.is_none()
                         && (sole_entry(
                             src,
@@ -464,6 +473,9 @@ fn variable_use(
 /// not get the header.
 fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String>> {
     use crate::lang::RequestStyle;
+    if p.shape == ParamShape::Builder && inside_string_text(req.tokens, p) {
+        return None; // a query in a string's field: its tokens are the string's
+    }
     let url_local = matches!(
         req.lang.request_style(),
         RequestStyle::Jvm | RequestStyle::CSharp

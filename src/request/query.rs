@@ -984,7 +984,7 @@ pub(crate) fn quoted_template(
 /// written as the plain literal a reviewer expects: Python `f"…/m"` → `"…/m"`, C# `$"…/m"` →
 /// `"…/m"`, Rust `format!("…/m")` → `"…/m".to_string()`, doubled braces unescaped. `None`
 /// while a placeholder remains, or for a literal that is none of these.
-fn plain_literal(
+pub(crate) fn plain_literal(
     src: &[u8],
     tokens: &[Token],
     layout: &std::sync::OnceLock<Layout>,

@@ -1353,6 +1353,65 @@ mod tests {
     }
 
     #[test]
+    fn a_query_encoded_in_a_template_literal_field_loses_the_key_and_its_request_gains_the_header()
+    {
+        let field = |query: &str| {
+            format!(
+                "async function f(k, id) {{\n  return fetch(`https://api.au.whispir.com/m/${{id}}?${{new URLSearchParams({query})}}`);\n}}\n"
+            )
+        };
+        let sent = |query: &str| {
+            format!(
+                "async function f(k, id) {{\n  return fetch(`https://api.au.whispir.com/m/${{id}}?${{new URLSearchParams({query})}}`, {{ headers: {{ 'x-api-key': k }} }});\n}}\n"
+            )
+        };
+        // The key's entry goes, first or last, with the comma that separated it.
+        assert_eq!(
+            safe("a.js", &field("{ apikey: k, n: '1' }")),
+            sent("{ n: '1' }")
+        );
+        assert_eq!(
+            safe("a.ts", &field("{ n: '1', apikey: k }")),
+            sent("{ n: '1' }")
+        );
+        // The key alone: the field goes with its `?`, and a template left with nothing to
+        // interpolate takes quotes.
+        assert_eq!(
+            safe(
+                "a.js",
+                "async function f(apikey) {\n  return fetch(`https://api.au.whispir.com/m?${new URLSearchParams({ apikey })}`);\n}\n"
+            ),
+            "async function f(apikey) {\n  return fetch('https://api.au.whispir.com/m', { headers: { 'x-api-key': apikey } });\n}\n"
+        );
+        // Before other parameters: the `&` that joined them goes instead.
+        assert_eq!(
+            safe(
+                "a.js",
+                "async function f(k) {\n  const url = `https://api.au.whispir.com/m?${new URLSearchParams({ apikey: k })}&n=1`;\n  return fetch(url);\n}\n"
+            ),
+            "async function f(k) {\n  const url = 'https://api.au.whispir.com/m?n=1';\n  return fetch(url, { headers: { 'x-api-key': k } });\n}\n"
+        );
+        // A field that is more than the encoder call, or an encoder given more than the map,
+        // or a query the URL goes on after: by hand.
+        for query in [
+            "new URLSearchParams({ apikey: k }).toString()",
+            "new URLSearchParams({ apikey: k }, extra)",
+        ] {
+            let src = format!(
+                "async function f(k) {{\n  return fetch(`https://api.au.whispir.com/m?${{{query}}}`);\n}}\n"
+            );
+            assert_eq!(
+                manual("a.js", &src),
+                "the query is built inside a string's replacement field"
+            );
+        }
+        assert_eq!(
+            manual("a.js", &field("{ apikey: k }").replace("}`);", "}#top`);")),
+            "the query is built inside a string's replacement field"
+        );
+    }
+
+    #[test]
     fn a_query_object_held_in_a_constant_names_it() {
         let held = "// Whispir\nconst WHISPIR_QUERY = { apikey: process.env.WHISPIR_API_KEY };\nmodule.exports = { WHISPIR_QUERY };\n";
         assert_eq!(

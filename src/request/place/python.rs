@@ -578,6 +578,60 @@ mod tests {
     }
 
     #[test]
+    fn a_query_urlencoded_in_an_f_string_field_loses_the_key_and_its_request_gains_the_header() {
+        let field = |query: &str| {
+            format!(
+                "import requests\n\ndef f(key, mid):\n    return requests.get(f\"https://api.au.whispir.com/m/{{mid}}?{{urlencode({query})}}\", timeout=5)\n"
+            )
+        };
+        let sent = |query: &str| {
+            format!(
+                "import requests\n\ndef f(key, mid):\n    return requests.get(f\"https://api.au.whispir.com/m/{{mid}}?{{urlencode({query})}}\", timeout=5, headers={{\"x-api-key\": key}})\n"
+            )
+        };
+        assert_eq!(
+            safe("a.py", &field("{'apikey': key, 'n': 1}")),
+            sent("{'n': 1}")
+        );
+        assert_eq!(
+            safe("a.py", &field("dict(view='full', apikey=key)")),
+            sent("dict(view='full')")
+        );
+        // The key alone: the field goes with its `?`; an f-string left with no placeholder
+        // loses its `f`, its doubled braces unescaped.
+        assert_eq!(
+            safe(
+                "a.py",
+                "import requests\n\ndef f(key):\n    return requests.get(f\"https://api.au.whispir.com/m?{urlencode({'apikey': key})}&{{x}}=1\")\n"
+            ),
+            "import requests\n\ndef f(key):\n    return requests.get(\"https://api.au.whispir.com/m?{x}=1\", headers={\"x-api-key\": key})\n"
+        );
+        // Through a local read once by the request: the same, safe; a placeholder stays.
+        assert_eq!(
+            safe(
+                "a.py",
+                "import requests\n\ndef f(key, mid):\n    url = f\"https://api.au.whispir.com/m/{mid}?{urlencode({'apikey': key})}\"\n    return requests.get(url)\n"
+            ),
+            "import requests\n\ndef f(key, mid):\n    url = f\"https://api.au.whispir.com/m/{mid}\"\n    return requests.get(url, headers={\"x-api-key\": key})\n"
+        );
+        // A conversion or format spec on the field, or a call that is not `urlencode`: by hand.
+        for query in [
+            "urlencode({'apikey': key})!s",
+            "urlencode({'apikey': key}, doseq=True)",
+            "quote(urlencode({'apikey': key}))",
+        ] {
+            let src = format!(
+                "import requests\n\ndef f(key):\n    return requests.get(f\"https://api.au.whispir.com/m?{{{query}}}\")\n"
+            );
+            assert_eq!(
+                manual("a.py", &src),
+                "the query is built inside a string's replacement field",
+                "{query}"
+            );
+        }
+    }
+
+    #[test]
     fn a_urlencoded_url_read_by_several_requests_gives_each_the_header_unsafely() {
         let src = "import requests\n# Whispir\ndef f(k):\n    url = B + '/m?' + urlencode({'apikey': k, 'n': 1})\n    r = requests.get(url)\n    return r if r.ok else requests.get(url)\n";
         assert_eq!(
