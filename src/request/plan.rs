@@ -1017,7 +1017,8 @@ fn builds_own_query(src: &[u8], tokens: &[Token], name: usize, own_params: bool)
         && next(&[b"("])
 }
 
-/// For `url.searchParams.set('apikey', k)`: where `url` is declared and the read that sends
+/// For `url.searchParams.set('apikey', k)` (JavaScript) or `url = BASE + "?" +
+/// urlencode({"apikey": k, …})` (Python): where `url` is declared and the read that sends
 /// it — its only read after the statement, or the only one of several reads that the placer
 /// takes for a request. The other reads are pushed to `unsent`: what they do with the URL
 /// (its key included) is not known, so a fix that relies on them is unsafe. Several reads that
@@ -1028,7 +1029,17 @@ fn search_params_sender(
     unsent: &mut Vec<std::ops::Range<usize>>,
     senders: &mut Vec<std::ops::Range<usize>>,
 ) -> Option<(usize, std::ops::Range<usize>)> {
-    let (binding, mut reads) = search_params_reads(req.src, req.tokens, req.lang, p)?;
+    let urlencoded_url = || {
+        let encoded = req.lang.request_style() == crate::lang::RequestStyle::Python
+            && p.shape == ParamShape::Builder
+            && token_at(req.tokens, p.span.start)
+                .is_some_and(|k| search_params_call(req.src, req.tokens, req.lang, k).is_some());
+        encoded
+            .then(|| variable_uses(req.src, req.tokens, req.lang, p))
+            .flatten()
+    };
+    let (binding, mut reads) =
+        search_params_reads(req.src, req.tokens, req.lang, p).or_else(urlencoded_url)?;
     if reads.len() == 1 {
         return Some((binding, reads.remove(0)));
     }

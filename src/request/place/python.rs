@@ -676,13 +676,38 @@ mod tests {
             why("def f(k):\n    return B + '?' + urlencode({'apikey': k, 'n': 1})\n")
                 .contains("a URL that this function returns"),
         );
+        // Read by two requests and by something else: not every read gets the header.
         assert!(
-            why("def f(k):\n    url = B + '?' + urlencode({'apikey': k, 'n': 1})\n    log(url)\n    return requests.get(url)\n")
+            why("def f(k):\n    url = B + '?' + urlencode({'apikey': k, 'n': 1})\n    log(url)\n    first = requests.get(url)\n    return first if first.ok else requests.get(url)\n")
                 .contains("not followed to one request call"),
         );
         assert!(
             why("requests.post(B, data=urlencode({'apikey': k, 'n': 1}))\n")
                 .contains("a field of the request body that `urlencode(…)` encodes for `data=`"),
+        );
+    }
+
+    #[test]
+    fn a_urlencoded_url_also_read_by_something_else_gives_its_one_request_the_header_unsafely() {
+        // What the log line does with the URL (its key included) is not known: unsafe, and
+        // the message names that read.
+        let logged = "import requests\n\ndef f(k):\n    url = 'https://api.au.whispir.com/m?' + urlencode({'apikey': k, 'n': 1})\n    log(url)\n    return requests.get(url)\n";
+        let (out, applicability) = fix("a.py", logged).expect("a fix");
+        assert_eq!(applicability, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "import requests\n\ndef f(k):\n    url = 'https://api.au.whispir.com/m?' + urlencode({'n': 1})\n    log(url)\n    return requests.get(url, headers={'x-api-key': k})\n"
+        );
+        // The key alone: its query goes whole, as for a URL read by its request only.
+        let (out, applicability) = fix(
+            "a.py",
+            &logged.replace("{'apikey': k, 'n': 1}", "{'apikey': k}"),
+        )
+        .expect("a fix");
+        assert_eq!(applicability, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "import requests\n\ndef f(k):\n    url = 'https://api.au.whispir.com/m'\n    log(url)\n    return requests.get(url, headers={'x-api-key': k})\n"
         );
     }
 
