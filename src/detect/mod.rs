@@ -111,6 +111,9 @@ pub struct Facts {
     /// The file's syntax tree (`None`: no grammar, or too large), parsed when grouping or a
     /// fix's proof first needs it; every question about one file asks this one tree.
     pub tree: std::sync::OnceLock<Option<crate::lang::tree::Parsed>>,
+    /// A large file's top-level statements, each parsed when a question about a function in
+    /// it first needs a tree (`tree_around`), instead of the whole file.
+    statements: std::cell::OnceCell<Option<crate::lang::tree::Statements>>,
     pub hosts: Vec<HostUse>,
     pub params: Vec<ApiKeyParam>,
     /// The secrets to redact wherever file text is shown.
@@ -125,6 +128,48 @@ pub struct Facts {
     /// Where the file says `x-api-key` (any case), in order: the fixer asks whether a request
     /// already sends the header once per parameter, which must not rescan the request.
     pub x_api_key_at: Vec<usize>,
+}
+
+impl Facts {
+    /// The file's syntax tree, parsed on the first ask; `None` without a grammar or when the
+    /// parser gave up.
+    pub fn tree(&self, file: &SourceFile) -> Option<&tree_sitter::Tree> {
+        self.tree
+            .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes))
+            .as_deref()
+    }
+
+    /// A tree that holds the whole top-level statement (function, class) around every byte
+    /// of `at`, for questions that look no further than it: that statement parsed alone,
+    /// where the language is cut into statements (`lang::tree::Statements`) and the file's
+    /// tree is not there yet; otherwise the file's tree. A file's questions are mostly about
+    /// one or two functions: on the Python files with findings of the benchmark corpus (20 000
+    /// files), 24 statements of 4.8 KB in all are parsed instead of 18 files of 558 KB.
+    pub fn tree_around(&self, file: &SourceFile, at: &[usize]) -> Option<&tree_sitter::Tree> {
+        if self.tree.get().is_none() {
+            let statements = self.statements.get_or_init(|| {
+                let language = crate::lang::tree::grammar(&file.file_name())?;
+                let openers = || {
+                    self.openers.get_or_init(|| {
+                        crate::lang::tokens::Openers::of_file(&file.bytes, &self.tokens)
+                    })
+                };
+                crate::lang::tree::Statements::of_file(
+                    &language,
+                    &file.bytes,
+                    &self.tokens,
+                    openers,
+                )
+            });
+            if let Some(tree) = statements
+                .as_ref()
+                .and_then(|s| s.tree_holding(&file.bytes, at))
+            {
+                return Some(tree);
+            }
+        }
+        self.tree(file)
+    }
 }
 
 pub fn analyze(file: &SourceFile, lang: &dyn Language) -> Facts {

@@ -138,3 +138,19 @@ fn a_query_encoded_in_a_template_literal_field_is_a_builder_key() {
         assert_eq!(builder_keys("a.js", other), Vec::<String>::new(), "{other}");
     }
 }
+
+#[test]
+fn a_question_about_one_python_function_parses_that_function_alone() {
+    let src = "import requests\n\ndef send(key):\n    url = 'https://api.whispir.com/m?apikey=' + key\n    return requests.get(url)\n\nOTHER = 1\n";
+    let file = SourceFile::new("a.py".into(), "a.py".into(), src.as_bytes().to_vec());
+    let lang = crate::lang::for_file_name("a.py");
+    let facts = analyze(&file, lang);
+    let at = src.find("url =").unwrap();
+    let tree = facts.tree_around(&file, &[at]).expect("a tree");
+    assert_eq!(tree.root_node().start_byte(), src.find("def").unwrap());
+    assert!(facts.tree.get().is_none(), "the file was parsed whole");
+    // Bytes of two statements: the file's tree answers.
+    let whole = facts.tree_around(&file, &[0, at]).expect("a tree");
+    assert_eq!(whole.root_node().start_byte(), 0);
+    assert!(facts.tree.get().is_some());
+}

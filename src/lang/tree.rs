@@ -34,6 +34,9 @@ pub fn grammar(file_name: &str) -> Option<Language> {
 }
 
 mod memory;
+mod statements;
+
+pub use statements::Statements;
 
 /// Memory tree-sitter may take for one file's syntax trees (all of them alive at once: the
 /// file's, and one being built from an edited text), less `OTHER_BYTES_PER_BYTE` per byte of
@@ -180,7 +183,16 @@ pub fn parse(file_name: &str, src: &[u8]) -> Option<Parsed> {
 /// The syntax tree of `src` in `language` (for code that knows the language but not the file
 /// name); `None` when the parser gave up on it.
 pub fn parse_in(language: &Language, src: &[u8]) -> Option<Parsed> {
-    parse_bounded(language, src, None, 0).ok()
+    parse_bounded(language, src, None, 0, None).ok()
+}
+
+/// The tree of the bytes `range` of `src` parsed on their own, with `src`'s offsets.
+fn parse_range(
+    language: &Language,
+    src: &[u8],
+    range: tree_sitter::Range,
+) -> Result<Parsed, GaveUp> {
+    parse_bounded(language, src, None, 0, Some(range))
 }
 
 /// How many ERROR and MISSING nodes the tree of `src` holds; `None` when it cannot be
@@ -199,7 +211,7 @@ pub struct Counted {
 
 impl Counted {
     pub fn parse(language: &Language, src: &[u8]) -> Result<Counted, GaveUp> {
-        let tree = parse_bounded(language, src, None, 0)?;
+        let tree = parse_bounded(language, src, None, 0, None)?;
         let errors = count_errors(&tree);
         Ok(Counted { tree, errors })
     }
@@ -260,7 +272,7 @@ fn errors_after_edit(
         tree.edit(edit);
     }
     let copied = usize::try_from(memory::allocated_here() - before).unwrap_or(0);
-    let tree = parse_bounded(language, edited, Some(&tree), copied)?;
+    let tree = parse_bounded(language, edited, Some(&tree), copied, None)?;
     Ok(count_errors(&tree))
 }
 
@@ -413,6 +425,7 @@ fn parse_bounded(
     src: &[u8],
     old: Option<&Tree>,
     already: usize,
+    within: Option<tree_sitter::Range>,
 ) -> Result<Parsed, GaveUp> {
     if src.len() > MAX_PARSE_BYTES {
         return Err(GaveUp::TooLarge);
@@ -425,12 +438,12 @@ fn parse_bounded(
         .saturating_sub(already);
     let shared = |share| move |(tree, bytes)| Parsed::new(tree, bytes, share);
     if allowance <= UNSHARED_TREE_BYTES || SHARES.get() > 0 {
-        return parse_within(language, src, old, allowance).map(shared(None));
+        return parse_within(language, src, old, allowance, within).map(shared(None));
     }
     // Most trees are small. A text whose tree is likely to outgrow its unshared room waits
     // for a share first; another one that does is built again with a share.
     if src.len().saturating_mul(USUAL_TREE_BYTES_PER_BYTE) <= UNSHARED_TREE_BYTES {
-        match parse_within(language, src, old, UNSHARED_TREE_BYTES) {
+        match parse_within(language, src, old, UNSHARED_TREE_BYTES, within) {
             Err(GaveUp::TooMuchMemory) => {}
             built => return built.map(shared(None)),
         }
@@ -438,7 +451,7 @@ fn parse_bounded(
     let share = Share {
         _permit: TREE_MEMORY.acquire(allowance as u64),
     };
-    parse_within(language, src, old, allowance).map(shared(Some(share)))
+    parse_within(language, src, old, allowance, within).map(shared(Some(share)))
 }
 
 /// One parse with a parser of its own, so that what it allocates depends on its input alone,
@@ -449,6 +462,7 @@ fn parse_within(
     src: &[u8],
     old: Option<&Tree>,
     memory: usize,
+    within: Option<tree_sitter::Range>,
 ) -> Result<(Tree, usize), GaveUp> {
     memory::install();
     let before = memory::allocated_here();
@@ -468,6 +482,12 @@ fn parse_within(
         parser
             .set_language(language)
             .map_err(|_| GaveUp::TooCostly)?;
+        if let Some(range) = within {
+            // Fails only for ranges out of order, and there is one.
+            parser
+                .set_included_ranges(&[range])
+                .map_err(|_| GaveUp::TooCostly)?;
+        }
         let mut progress = |_: &tree_sitter::ParseState| {
             operations += OPERATIONS_PER_PROGRESS_CALL;
             too_costly = operations > operations_allowed;

@@ -45,11 +45,8 @@ impl QueryHooks {
             if d.code != RuleCode::WM002 || d.fix.is_some() || !in_prepare_url(src, tokens, d) {
                 continue;
             }
-            let tree = facts
-                .tree
-                .get_or_init(|| crate::lang::tree::parse(&file.file_name(), src));
-            if let Some(name) = tree
-                .as_ref()
+            if let Some(name) = facts
+                .tree_around(file, &[d.span.start])
                 .and_then(|t| enclosing_class(t, src, d.span.start))
             {
                 classes.push((name, file.line_index(d.span.start) + 1));

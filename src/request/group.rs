@@ -206,14 +206,13 @@ pub fn assemble(
         // outside any function), by its syntax tree.
         // Parsed only for a query builder or fragment whose request the tokens do not show.
         let same_function = || -> Vec<usize> {
-            let parsed = facts
-                .tree
-                .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
-            let Some(t) = parsed else {
+            let function = |at: usize| {
+                let tree = facts.tree_around(file, &[at])?;
+                Some(crate::lang::tree::enclosing_function(tree, at))
+            };
+            let Some(scope) = function(p.span.start) else {
                 return Vec::new();
             };
-            let function = |at: usize| crate::lang::tree::enclosing_function(t, at);
-            let scope = function(p.span.start);
             retired
                 .iter()
                 .copied()
@@ -221,7 +220,7 @@ pub fn assemble(
                     let at = facts.hosts[hosts[n]].host.start;
                     match &scope {
                         Some(f) => f.contains(&at),
-                        None => function(at).is_none(),
+                        None => function(at).is_some_and(|f| f.is_none()),
                     }
                 })
                 .collect()
@@ -295,10 +294,7 @@ pub fn assemble(
         // (`f"{REGIONAL_URL}/m?apikey={k}"`): a regional request, nothing retired to move.
         if p.host.is_none() {
             let regional = regional_names.get_or_init(|| {
-                let parsed = facts
-                    .tree
-                    .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
-                regional_binding_names(file, facts, lang, &own_url, parsed.as_deref())
+                regional_binding_names(file, facts, lang, &own_url, facts.tree(file))
             });
             if builds_on_regional_binding(file, facts, lang, p.span.start, &base_names, regional) {
                 continue;
@@ -757,11 +753,8 @@ fn stray_uses(
 /// The function around byte `at`, by the file's syntax tree (parsed on the first ask); `None`
 /// at module level or without a tree.
 fn function_around(file: &SourceFile, facts: &Facts, at: usize) -> Option<std::ops::Range<usize>> {
-    let parsed = facts
-        .tree
-        .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
-    parsed
-        .as_ref()
+    facts
+        .tree_around(file, &[at])
         .and_then(|t| crate::lang::tree::enclosing_function(t, at))
 }
 
@@ -1074,7 +1067,6 @@ fn contains_word(text: &[u8], word: &[u8]) -> bool {
 /// a local assigned once and read only by its request. Proved last, for the fixes that
 /// survived grouping: most files never need the parse.
 fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnostic]) {
-    let tree = &facts.tree;
     let unproven: HashSet<(usize, String)> = diagnostics
         .iter()
         .filter_map(|d| {
@@ -1083,12 +1075,13 @@ fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnost
             if fix.applicability != Applicability::Safe {
                 return None;
             }
-            let tree =
-                tree.get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
-            let proven = tree.as_ref().is_some_and(|t| {
-                crate::lang::tree::is_single_use_local(t, &file.bytes, v.binding, v.use_at)
-            }) || (file.file_name().ends_with(".rs")
-                && crate::lang::rust::is_single_use_local(&file.bytes, v.binding, v.use_at));
+            let proven = facts
+                .tree_around(file, &[v.binding, v.use_at])
+                .is_some_and(|t| {
+                    crate::lang::tree::is_single_use_local(t, &file.bytes, v.binding, v.use_at)
+                })
+                || (file.file_name().ends_with(".rs")
+                    && crate::lang::rust::is_single_use_local(&file.bytes, v.binding, v.use_at));
             (!proven).then(|| fix_identity(fix))
         })
         .collect();

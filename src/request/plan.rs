@@ -390,14 +390,13 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
 /// stretch the statement it looks at into the next function: the key would be dropped with
 /// no header sent. True without a tree (the placer's answer stands).
 fn header_in_sight(file: &SourceFile, facts: &Facts, anchor: usize) -> bool {
-    let tree = facts
-        .tree
-        .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
-    let Some(tree) = tree else {
-        return true;
-    };
+    if facts.x_api_key_at.is_empty() {
+        return facts.tree_around(file, &[anchor]).is_none();
+    }
     facts.x_api_key_at.iter().any(|&at| {
-        crate::lang::tree::enclosing_function(tree, at).is_none_or(|f| f.contains(&anchor))
+        facts.tree_around(file, &[at]).is_none_or(|tree| {
+            crate::lang::tree::enclosing_function(tree, at).is_none_or(|f| f.contains(&anchor))
+        })
     })
 }
 
@@ -1368,10 +1367,8 @@ fn template_reading(
     {
         interpolates
     } else {
-        let tree = facts
-            .tree
-            .get_or_init(|| crate::lang::tree::parse(&file.file_name(), src));
-        match tree {
+        let last = p.value.end.saturating_sub(1).max(p.value.start);
+        match facts.tree_around(file, &[p.value.start, last]) {
             Some(tree) => crate::lang::tree::interpolated_in_string(tree, p.value.clone())?,
             // Too large to parse: JavaScript's lexer knows which quote opened the string.
             None if lang.request_style() == crate::lang::RequestStyle::JavaScript => {
