@@ -5,6 +5,7 @@
 //! - [`query`] takes the parameter out of a URL or query builder;
 //! - [`place`] finds where the same request carries its headers, one module per language;
 //! - [`field`] reads a query encoded inside a string's replacement field from the syntax tree;
+//! - [`helper`] follows a JavaScript query through the helper function that adds the key;
 //! - [`plan`] combines the two into the WM002 fix, or the manual instruction;
 //! - [`group`] groups a file's findings into requests and gives each request one fix;
 //! - [`auth_hook`] finds the Python auth hooks that keep adding the key to a query, and
@@ -15,6 +16,7 @@
 pub mod auth_hook;
 pub mod field;
 pub mod group;
+pub mod helper;
 pub mod host;
 pub mod place;
 pub mod plan;

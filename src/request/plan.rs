@@ -98,6 +98,9 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             }) {
                 return fix;
             }
+            if let Some(fix) = filled_by_helper(file, facts, lang, p) {
+                return fix;
+            }
             remove_builder_entry(src, &facts.tokens, lang, p)
         }
     };
@@ -381,6 +384,47 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             key => manual(lang, &key.hint(), reason),
         },
     }
+}
+
+/// JavaScript's query that a helper function of the file adds the key to, for its one caller
+/// to send (see [`super::helper`]): the statement goes with the header of that request, as
+/// one unsafe fix. `None` when the tree does not show that shape or the request takes no
+/// header (the statement's own manual message then stands).
+fn filled_by_helper(
+    file: &SourceFile,
+    facts: &Facts,
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<Plan> {
+    if lang.request_style() != crate::lang::RequestStyle::JavaScript {
+        return None;
+    }
+    let tree = facts
+        .tree
+        .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
+    let fill = super::helper::find(&file.bytes, &facts.tokens, tree.as_ref()?, p)?;
+    let key = KeySource::Expr(fill.key.clone());
+    let file_name = file.file_name();
+    let req = Request {
+        src: &file.bytes,
+        tokens: &facts.tokens,
+        lang,
+        at: fill.read_at.clone(),
+        origin: p.name.clone(),
+        key: &key,
+        builder: false,
+        x_api_key_at: &facts.x_api_key_at,
+        openers: &facts.openers,
+        layout: &facts.layout,
+        tree: &facts.tree,
+        file_name: &file_name,
+    };
+    let fix = super::helper::fix(&req, &fill).ok()?;
+    Some(Plan::Fix {
+        fix,
+        through: None,
+        key: fill.key,
+    })
 }
 
 /// Whether an `x-api-key` of the file can belong to the request at byte `anchor`: one written

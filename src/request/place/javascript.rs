@@ -1412,6 +1412,58 @@ mod tests {
     }
 
     #[test]
+    fn a_key_added_by_a_helper_moves_to_the_request_of_its_one_caller_unsafely() {
+        let helper = "function withKey(q: URLSearchParams, k: string): URLSearchParams {\n  q.set('apikey', k);\n  return q;\n}\n";
+        let caller = "async function f(key: string) {\n  const q = withKey(new URLSearchParams({ n: '1' }), key);\n  return fetch(`https://api.au.whispir.com/m?${q}`);\n}\n";
+        let (out, applicability) = fix("a.ts", &format!("{helper}{caller}")).expect("a fix");
+        // A path through another function: unsafe, whatever else holds (SPEC).
+        assert_eq!(applicability, Applicability::Unsafe);
+        assert_eq!(
+            out,
+            "function withKey(q: URLSearchParams, k: string): URLSearchParams {\n  return q;\n}\nasync function f(key: string) {\n  const q = withKey(new URLSearchParams({ n: '1' }), key);\n  return fetch(`https://api.au.whispir.com/m?${q}`, { headers: { 'x-api-key': key } });\n}\n"
+        );
+        let by_hand =
+            "the parameter is added by a statement of its own; remove it with the header in place";
+        for (what, src) in [
+            ("exported", format!("export {helper}{caller}")),
+            (
+                "called twice",
+                format!(
+                    "{helper}{caller}{}",
+                    caller.replace("async function f", "async function g")
+                ),
+            ),
+            (
+                "the helper reads it",
+                format!(
+                    "{}{caller}",
+                    helper.replace("  return q;", "  log(q);\n  return q;")
+                ),
+            ),
+            (
+                "the caller reads it twice",
+                format!(
+                    "{helper}{}",
+                    caller.replace("  return", "  log(q);\n  return")
+                ),
+            ),
+            (
+                "emptied",
+                format!("{helper}{}", caller.replace("({ n: '1' })", "()")),
+            ),
+            (
+                "the key is no parameter",
+                format!(
+                    "{}{caller}",
+                    helper.replace("q.set('apikey', k)", "q.set('apikey', KEY)")
+                ),
+            ),
+        ] {
+            assert_eq!(manual("a.ts", &src), by_hand, "{what}");
+        }
+    }
+
+    #[test]
     fn a_query_object_held_in_a_constant_names_it() {
         let held = "// Whispir\nconst WHISPIR_QUERY = { apikey: process.env.WHISPIR_API_KEY };\nmodule.exports = { WHISPIR_QUERY };\n";
         assert_eq!(
