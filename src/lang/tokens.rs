@@ -66,16 +66,27 @@ pub struct Layout {
     heads: Vec<(u32, u32)>,
     /// For each head, the next head indented less (`u32::MAX`: none).
     next_outdented: Vec<u32>,
-    /// Each identifier's tokens, in order.
-    idents: std::collections::HashMap<Box<[u8]>, Vec<u32>>,
+    /// Where each name asked about occurs, by a scan of the tokens per name, until
+    /// `NAMES_SCANNED` names have been asked: then every identifier's, in `idents`. Most files
+    /// ask about one or two names, and indexing every identifier of a large file took as
+    /// long as lexing it.
+    scanned: [std::sync::OnceLock<NameUses>; NAMES_SCANNED],
+    /// Each identifier's tokens, in order, once more names were asked about.
+    idents: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
     /// The quote most of the file's strings open with (`'` on a tie), for new strings.
     usual_quote: char,
 }
 
+/// A name and the tokens spelled so, in order.
+type NameUses = (Box<[u8]>, Vec<u32>);
+
+/// Names looked up by a scan of their own before every identifier is indexed: the scans
+/// cost at most this many passes over the tokens, whatever the file asks.
+const NAMES_SCANNED: usize = 4;
+
 impl Layout {
     pub fn of_file(src: &[u8], tokens: &[Token]) -> Layout {
         let mut heads = Vec::new();
-        let mut idents: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
         // Each byte is looked at once: a minified file is one long line of tokens.
         let (mut line_start, mut scanned, mut seen_on_line) = (0, 0, false);
         let (mut double, mut single) = (0usize, 0usize);
@@ -103,16 +114,6 @@ impl Layout {
             if t.kind != TokKind::Newline {
                 seen_on_line = true;
             }
-            if t.kind == TokKind::Ident {
-                // A name seen before is looked up, not copied: most identifiers repeat.
-                let name = t.text(src);
-                match idents.get_mut(name) {
-                    Some(uses) => uses.push(j as u32),
-                    None => {
-                        idents.insert(name.into(), vec![j as u32]);
-                    }
-                }
-            }
         }
         // The next less indented head, by a stack of heads still waiting for one.
         let mut next_outdented = vec![u32::MAX; heads.len()];
@@ -127,7 +128,8 @@ impl Layout {
         Layout {
             heads,
             next_outdented,
-            idents,
+            scanned: Default::default(),
+            idents: Default::default(),
             usual_quote: if double > single { '"' } else { '\'' },
         }
     }
@@ -160,12 +162,61 @@ impl Layout {
         }
     }
 
-    /// The tokens spelled `name` after token `after`, in order.
-    pub fn uses_after<'a>(&'a self, name: &[u8], after: usize) -> impl Iterator<Item = usize> + 'a {
-        let uses = self.idents.get(name).map_or(&[][..], |v| &v[..]);
+    /// The tokens spelled `name` after token `after`, in order. `src` and `tokens` are the
+    /// file's, as given to `of_file`.
+    pub fn uses_after<'a>(
+        &'a self,
+        src: &[u8],
+        tokens: &[Token],
+        name: &[u8],
+        after: usize,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let uses = self.uses(src, tokens, name);
         let first = uses.partition_point(|&k| k as usize <= after);
         uses[first..].iter().map(|&k| k as usize)
     }
+
+    fn uses(&self, src: &[u8], tokens: &[Token], name: &[u8]) -> &[u32] {
+        if self.idents.get().is_none() {
+            for slot in &self.scanned {
+                let (scanned, uses) = slot.get_or_init(|| {
+                    let uses = tokens
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| t.kind == TokKind::Ident && t.text(src) == name)
+                        .map(|(j, _)| j as u32)
+                        .collect();
+                    (name.into(), uses)
+                });
+                if &scanned[..] == name {
+                    return uses;
+                }
+            }
+        }
+        let idents = self.idents.get_or_init(|| index_identifiers(src, tokens));
+        idents.get(name).map_or(&[][..], |v| &v[..])
+    }
+}
+
+/// Each identifier's tokens, in order.
+fn index_identifiers(
+    src: &[u8],
+    tokens: &[Token],
+) -> std::collections::HashMap<Box<[u8]>, Vec<u32>> {
+    let mut idents: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
+    for (j, t) in tokens.iter().enumerate() {
+        if t.kind == TokKind::Ident {
+            // A name seen before is looked up, not copied: most identifiers repeat.
+            let name = t.text(src);
+            match idents.get_mut(name) {
+                Some(uses) => uses.push(j as u32),
+                None => {
+                    idents.insert(name.into(), vec![j as u32]);
+                }
+            }
+        }
+    }
+    idents
 }
 
 /// The token that contains byte `offset`.
@@ -332,6 +383,36 @@ mod tests {
             next_significant(&toks, close),
             None,
             "the comment is skipped"
+        );
+    }
+
+    #[test]
+    fn uses_of_a_name_are_the_same_whether_scanned_or_indexed() {
+        let src = b"a = b + c; d(a, e); f = a + b; g(h, a); b = c; i(d, e, f, g, h, a)";
+        let tokens = crate::lang::for_file_name("x.js").tokenize(src);
+        let layout = Layout::of_file(src, &tokens);
+        let naive = |name: &[u8], after: usize| -> Vec<usize> {
+            (after + 1..tokens.len())
+                .filter(|&j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == name)
+                .collect()
+        };
+        // More names than are scanned one by one, each asked twice, then all again.
+        let names: [&[u8]; 10] = [b"a", b"b", b"a", b"c", b"d", b"e", b"f", b"zz", b"g", b"h"];
+        for round in 0..2 {
+            for (i, name) in names.iter().enumerate() {
+                let after = (i * 3) % tokens.len();
+                let got: Vec<usize> = layout.uses_after(src, &tokens, name, after).collect();
+                assert_eq!(
+                    got,
+                    naive(name, after),
+                    "{} in round {round}",
+                    String::from_utf8_lossy(name)
+                );
+            }
+        }
+        assert!(
+            layout.idents.get().is_some(),
+            "the file's identifiers were indexed"
         );
     }
 }

@@ -698,7 +698,7 @@ fn stray_uses(
     // `{BASE}`, `{$base}`): looked up, not scanned for, as a file may bind many bases.
     let mut named: Vec<usize> = std::iter::once(0)
         .filter(|_| tokens.first().is_some_and(|t| t.text(src) == name))
-        .chain(layout.uses_after(name, 0))
+        .chain(layout.uses_after(src, tokens, name, 0))
         .chain(in_strings.holding(name).iter().copied())
         .collect();
     named.sort_unstable();
@@ -733,7 +733,7 @@ fn stray_uses(
             // Bounded, so that a file reassigning one name thousands of times stays linear:
             // a local read more often than that is not followed.
             let reads: Vec<usize> = layout
-                .uses_after(var, v)
+                .uses_after(src, tokens, var, v)
                 .take_while(|&u| tokens[u].start() < scope.end)
                 .take(READS_FOLLOWED + 1)
                 .collect();

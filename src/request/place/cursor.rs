@@ -681,7 +681,10 @@ pub(super) fn later_header(
     let next_is =
         |k: usize, p: &str| next_significant(tokens, k).filter(|&n| tokens[n].is_punct(src, p));
     let assigns = |k: usize| next_is(k, "=").is_some_and(|q| next_is(q, "=").is_none());
-    for k in layout.uses_after(var, end).take_while(|&k| k < limit) {
+    for k in layout
+        .uses_after(src, tokens, var, end)
+        .take_while(|&k| k < limit)
+    {
         if let Some(dot) = next_is(k, ".")
             && let Some(m) = next_significant(tokens, dot).filter(|&m| tokens[m].text(src) == reset)
             && (reset != b"Header" || assigns(m))

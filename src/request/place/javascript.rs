@@ -312,7 +312,7 @@ fn axios_instance(src: &[u8], tokens: &[Token], layout: &Layout, receiver: usize
     // Every request on the instance asks: bounded, so that a file of thousands of requests
     // on one name stays linear (a name used more often than that is not followed).
     let uses: Vec<usize> = std::iter::once(0)
-        .chain(layout.uses_after(name, 0))
+        .chain(layout.uses_after(src, tokens, name, 0))
         .take(INSTANCE_USES_READ + 2)
         .collect();
     if uses.len() > INSTANCE_USES_READ + 1 {
@@ -443,7 +443,7 @@ fn name_nodes<'t>(
     let (src, tokens) = (req.src, req.tokens);
     let at: Vec<usize> = std::iter::once(0)
         .filter(|_| tokens.first().is_some_and(|t| t.text(src) == name))
-        .chain(req.layout().uses_after(name, 0))
+        .chain(req.layout().uses_after(src, tokens, name, 0))
         .take(INSTANCE_USES_READ + 1)
         .collect();
     if at.len() > INSTANCE_USES_READ {
@@ -698,7 +698,7 @@ fn is_superagent(src: &[u8], tokens: &[Token], layout: &Layout, r: usize) -> boo
     if name == b"superagent" {
         return true;
     }
-    let Some(first) = layout.uses_after(name, 0).next() else {
+    let Some(first) = layout.uses_after(src, tokens, name, 0).next() else {
         return false;
     };
     let mut k = first;
