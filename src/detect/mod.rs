@@ -149,17 +149,7 @@ impl Facts {
         if self.tree.get().is_none() {
             let statements = self.statements.get_or_init(|| {
                 let language = crate::lang::tree::grammar(&file.file_name())?;
-                let openers = || {
-                    self.openers.get_or_init(|| {
-                        crate::lang::tokens::Openers::of_file(&file.bytes, &self.tokens)
-                    })
-                };
-                crate::lang::tree::Statements::of_file(
-                    &language,
-                    &file.bytes,
-                    &self.tokens,
-                    openers,
-                )
+                crate::lang::tree::Statements::of_file(&language, &file.bytes, &self.tokens)
             });
             if let Some(tree) = statements
                 .as_ref()

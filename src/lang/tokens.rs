@@ -237,11 +237,11 @@ pub fn prev_significant(tokens: &[Token], i: usize) -> Option<usize> {
         .find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
 }
 
-fn is_open(src: &[u8], t: &Token) -> bool {
+pub fn is_open(src: &[u8], t: &Token) -> bool {
     t.kind == TokKind::Punct && matches!(t.text(src), b"(" | b"[" | b"{")
 }
 
-fn is_close(src: &[u8], t: &Token) -> bool {
+pub fn is_close(src: &[u8], t: &Token) -> bool {
     t.kind == TokKind::Punct && matches!(t.text(src), b")" | b"]" | b"}")
 }
 

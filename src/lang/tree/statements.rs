@@ -13,21 +13,28 @@
 //! else falls back to the whole file's tree.
 
 use super::Parsed;
-use crate::lang::tokens::Openers;
+use crate::lang::tokens::{is_close, is_open};
 use crate::lang::{TokKind, Token};
 use std::cell::OnceCell;
 use std::ops::Range;
 use tree_sitter::{Language, Point, Tree};
 
+/// Statement trees a file keeps: a file whose questions reach more statements than this is
+/// asked about in its whole tree. Most files ask about one or two functions; a generated
+/// module of thousands of requests would otherwise hold a tree per statement besides the
+/// file's.
+const TREES_KEPT: usize = 32;
+
 /// A file's top-level statements, and the trees of those parsed so far.
 pub struct Statements {
     language: Language,
-    /// Where each statement begins, with its row; the file's end closes the last one.
-    starts: Vec<(usize, usize)>,
+    /// Where each statement begins, and its row; the file's end closes the last one.
+    starts: Vec<(u32, u32)>,
     /// The file's end, as a byte offset and a point.
     end: (usize, Point),
-    /// Each statement's tree once asked for (`None`: it did not parse cleanly alone).
-    trees: Vec<OnceCell<Option<Parsed>>>,
+    /// The statements parsed so far, by index, and their trees (`None`: it did not parse
+    /// cleanly alone).
+    trees: [OnceCell<(usize, Option<Parsed>)>; TREES_KEPT],
 }
 
 impl std::fmt::Debug for Statements {
@@ -40,29 +47,30 @@ impl std::fmt::Debug for Statements {
 const NEXT_CLAUSES: &[&[u8]] = &[b"else", b"elif", b"except", b"finally"];
 
 impl Statements {
-    /// The top-level statements of `src`, a file in `language`, by its tokens and their
-    /// brackets (asked for only when the language is cut); `None` for a language whose
-    /// statements are not cut here (all but Python).
-    pub fn of_file<'a>(
-        language: &Language,
-        src: &[u8],
-        tokens: &[Token],
-        openers: impl FnOnce() -> &'a Openers,
-    ) -> Option<Statements> {
+    /// The top-level statements of `src`, a file in `language`, by its tokens; `None` for a
+    /// language whose statements are not cut here (all but Python).
+    pub fn of_file(language: &Language, src: &[u8], tokens: &[Token]) -> Option<Statements> {
         if *language != Language::new(tree_sitter_python::LANGUAGE) || tokens.is_empty() {
             return None;
         }
-        let openers = openers();
-        let mut starts: Vec<(usize, usize)> = Vec::new();
+        let mut starts: Vec<(u32, u32)> = Vec::new();
         let (mut row, mut counted) = (0, 0);
         let mut after_decorator = false;
-        for (j, t) in tokens.iter().enumerate() {
+        // Brackets open before the token (a closing one counts the bracket it closes).
+        let mut depth = 0usize;
+        for t in tokens {
+            let inside = depth > 0;
+            if is_open(src, t) {
+                depth += 1;
+            } else if is_close(src, t) {
+                depth = depth.saturating_sub(1);
+            }
             let at = t.start();
             let at_line_start = at == 0 || src[at - 1] == b'\n';
             if !at_line_start || matches!(t.kind, TokKind::Comment | TokKind::Newline) {
                 continue;
             }
-            if openers.of(j).is_some() || continues_line(src, at) {
+            if inside || continues_line(src, at) {
                 continue;
             }
             let text = t.text(src);
@@ -73,51 +81,62 @@ impl Statements {
             if !std::mem::replace(&mut after_decorator, decorator) {
                 row += memchr::memchr_iter(b'\n', &src[counted..at]).count();
                 counted = at;
-                starts.push((at, row));
+                // Offsets fit: a file is at most `engine::MAX_FILE_SIZE`, 256 MiB.
+                starts.push((at as u32, row as u32));
             }
         }
         row += memchr::memchr_iter(b'\n', &src[counted..]).count();
         let last_line = memchr::memrchr(b'\n', src).map_or(0, |i| i + 1);
         let end = (src.len(), Point::new(row, src.len() - last_line));
-        let trees = starts.iter().map(|_| OnceCell::new()).collect();
         Some(Statements {
             language: language.clone(),
             starts,
             end,
-            trees,
+            trees: Default::default(),
         })
     }
 
     /// A tree holding the whole top-level statement around every byte of `at`, when one
-    /// statement holds them all and it parses cleanly on its own.
+    /// statement holds them all, it parses cleanly on its own, and the file has not asked
+    /// about `TREES_KEPT` other statements already.
     pub fn tree_holding(&self, src: &[u8], at: &[usize]) -> Option<&Tree> {
         let (&first, rest) = at.split_first()?;
         let k = self
             .starts
-            .partition_point(|&(s, _)| s <= first)
+            .partition_point(|&(s, _)| s as usize <= first)
             .checked_sub(1)?;
         let range = self.range(k);
         if !rest.iter().all(|a| range.contains(a)) || !range.contains(&first) {
             return None;
         }
-        self.trees[k].get_or_init(|| self.parse(src, k)).as_deref()
+        for slot in &self.trees {
+            let (parsed, tree) = slot.get_or_init(|| (k, self.parse(src, k)));
+            if *parsed == k {
+                return tree.as_deref();
+            }
+        }
+        None
     }
 
     fn range(&self, k: usize) -> Range<usize> {
-        let end = self.starts.get(k + 1).map_or(self.end.0, |&(s, _)| s);
-        self.starts[k].0..end
+        let end = self
+            .starts
+            .get(k + 1)
+            .map_or(self.end.0, |&(s, _)| s as usize);
+        self.starts[k].0 as usize..end
     }
 
     fn parse(&self, src: &[u8], k: usize) -> Option<Parsed> {
         let (start, row) = self.starts[k];
         let (end, end_point) = match self.starts.get(k + 1) {
-            Some(&(s, r)) => (s, Point::new(r, 0)),
+            Some(&(s, r)) => (s as usize, Point::new(r as usize, 0)),
             None => self.end,
         };
+        let start = start as usize;
         let range = tree_sitter::Range {
             start_byte: start,
             end_byte: end,
-            start_point: Point::new(row, 0),
+            start_point: Point::new(row as usize, 0),
             end_point,
         };
         let parsed = super::parse_range(&self.language, src, range).ok()?;
@@ -141,9 +160,8 @@ mod tests {
     fn statements(src: &str) -> (Statements, Vec<Token>) {
         let lang = crate::lang::for_file_name("m.py");
         let tokens = lang.tokenize(src.as_bytes());
-        let openers = Openers::of_file(src.as_bytes(), &tokens);
         let language = Language::new(tree_sitter_python::LANGUAGE);
-        let s = Statements::of_file(&language, src.as_bytes(), &tokens, || &openers).unwrap();
+        let s = Statements::of_file(&language, src.as_bytes(), &tokens).unwrap();
         (s, tokens)
     }
 
@@ -152,6 +170,7 @@ mod tests {
         s.starts
             .iter()
             .map(|&(at, row)| {
+                let (at, row) = (at as usize, row as usize);
                 assert_eq!(row, src[..at].matches('\n').count(), "row of {at}");
                 row + 1
             })
@@ -221,6 +240,21 @@ class C:
             s.tree_holding(src.as_bytes(), &[src.find('A').unwrap()])
                 .is_some()
         );
+    }
+
+    #[test]
+    fn a_file_keeps_trees_for_a_bounded_number_of_statements() {
+        let src: String = (0..TREES_KEPT + 8)
+            .map(|i| format!("def f{i}(k):\n    return k\n"))
+            .collect();
+        let (s, _) = statements(&src);
+        let def = |i: usize| src.find(&format!("def f{i}(")).unwrap();
+        for i in 0..TREES_KEPT {
+            assert!(s.tree_holding(src.as_bytes(), &[def(i)]).is_some(), "f{i}");
+        }
+        assert!(s.tree_holding(src.as_bytes(), &[def(TREES_KEPT)]).is_none());
+        // Those already parsed still answer.
+        assert!(s.tree_holding(src.as_bytes(), &[def(3) + 4]).is_some());
     }
 
     /// For every fixture in Python, and at every token of it, the statement's own tree gives
