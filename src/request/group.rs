@@ -21,7 +21,7 @@ use crate::codes::RuleCode;
 use crate::detect::{Facts, ParamShape, Target};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::hosts::HostKind;
-use crate::lang::tokens::{Layout, Openers, prev_significant};
+use crate::lang::tokens::{Layout, Openers, prev_significant, token_at};
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::source::SourceFile;
 use std::collections::HashSet;
@@ -147,6 +147,27 @@ pub fn assemble(
             for &h in &retired {
                 groups.join(node, h);
             }
+            continue;
+        }
+        // A query dict held in a name is sent by every request that passes it, whichever
+        // host the first of them names: their retired hosts move with its key.
+        let passed_to_retired: Vec<usize> =
+            super::plan::query_dict_reads(&file.bytes, &facts.tokens, lang, p)
+                .iter()
+                .filter_map(|read| {
+                    let at = token_at(&facts.tokens, read.start)?;
+                    retired_in(&super::place::statement(
+                        &file.bytes,
+                        &facts.tokens,
+                        lang,
+                        at,
+                    ))
+                })
+                .collect();
+        for &h in &passed_to_retired {
+            groups.join(node, h);
+        }
+        if !passed_to_retired.is_empty() {
             continue;
         }
         if !foreign
@@ -1624,6 +1645,43 @@ mod tests {
             .filter(|d| d.code == code)
             .map(|d| d.fix.as_ref().map(|f| f.applicability))
             .collect()
+    }
+
+    #[test]
+    fn a_retired_request_that_passes_a_shared_query_dict_moves_with_its_key() {
+        // The dict is read by a regional request and a retired one: the retired host moved
+        // alone (safely) while the dict kept its key, a half-migrated request.
+        let python = [
+            "import requests",
+            "QUERY_PARAMS = {'apikey': K, 'view': 'summary'}",
+            "def regional():",
+            "    return requests.get('https://api.au.whispir.com/w', params=QUERY_PARAMS)",
+            "def retired():",
+            "    return requests.get('https://api.whispir.com/x', params=QUERY_PARAMS)",
+            "",
+        ]
+        .join("\n");
+        let ruby = [
+            "QUERY = { apikey: ENV['K'], view: 'summary' }",
+            "def regional",
+            "  HTTParty.get('https://api.au.whispir.com/w', query: QUERY)",
+            "end",
+            "def retired",
+            "  HTTParty.get('https://api.whispir.com/x', query: QUERY)",
+            "end",
+            "",
+        ]
+        .join("\n");
+        for (name, src) in [("a.py", &python), ("a.rb", &ruby)] {
+            let host = fixes_of(name, src, RuleCode::WM001, Some("au"));
+            let key = fixes_of(name, src, RuleCode::WM002, Some("au"));
+            assert_eq!(key, [Some(Applicability::Unsafe)], "{name}");
+            assert_eq!(
+                host,
+                [Some(Applicability::Unsafe)],
+                "{name}: the host moves with the key"
+            );
+        }
     }
 
     #[test]

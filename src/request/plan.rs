@@ -603,6 +603,27 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
     Some(Ok(all))
 }
 
+/// Where the query dict holding the builder key `p` is read, when it is assigned to a name
+/// (`q = {"apikey": k}`, a module's `QUERY = {…}`, Ruby's `query = { apikey: k }`): each
+/// request that passes it sends the key. Empty otherwise, or when the name is reassigned.
+pub(crate) fn query_dict_reads(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Vec<std::ops::Range<usize>> {
+    let assigned_dict = token_at(tokens, p.span.start)
+        .and_then(|key| enclosing_open(src, tokens, key))
+        .is_some_and(|o| {
+            tokens[o].is_punct(src, "{")
+                && prev_significant(tokens, o).is_some_and(|e| tokens[e].is_punct(src, "="))
+        });
+    if p.shape != ParamShape::Builder || !follows_query_dicts(lang) || !assigned_dict {
+        return Vec::new();
+    }
+    variable_uses(src, tokens, lang, p).map_or_else(Vec::new, |(_, uses)| uses)
+}
+
 /// Every read of the variable a URL is assigned to, in the rest of its block: where the name
 /// is assigned, and the byte ranges of its reads. `None` when it is reassigned.
 fn variable_uses(
