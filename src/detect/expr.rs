@@ -4,10 +4,14 @@
 use super::urls::{self, is_apikey_name};
 use super::{ApiKeyParam, Facts, HostLink, HostUse, ParamShape, Target};
 use crate::hosts::{self, HostKind};
-use crate::lang::tokens::{expression_end, next_significant, prev_significant, token_at};
-use crate::lang::{Language, TokKind, Token};
+use crate::lang::tokens::{
+    Layout, enclosing_open, expression_end, matching_close, next_significant, prev_significant,
+    token_at,
+};
+use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::secrets::{ValueKind, classify_value};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// How far back (in tokens) an expression or an enclosing container is looked for.
 const MAX_WALK: usize = 400;
@@ -25,9 +29,14 @@ pub fn analyze(src: &[u8], facts: &Facts, lang: &dyn Language) -> Found {
         hosts: Vec::new(),
     };
     found.params.extend(fragments(src, facts, lang, &defs));
-    found
-        .params
-        .extend(builders(src, tokens, lang, &defs, facts.whispir_context));
+    found.params.extend(builders(
+        src,
+        tokens,
+        lang,
+        &defs,
+        &facts.layout,
+        facts.whispir_context,
+    ));
     found.params.extend(builders_in_f_strings(
         src,
         tokens,
@@ -331,6 +340,7 @@ fn builders(
     tokens: &[Token],
     lang: &dyn Language,
     defs: &Defs,
+    layout: &OnceLock<Layout>,
     whispir_context: bool,
 ) -> Vec<ApiKeyParam> {
     let mut out = Vec::new();
@@ -363,6 +373,16 @@ fn builders(
                 assigned_from_query(src, tokens, object).then_some(Container::Query)
             })
             .or_else(|| (role == KeyRole::NameValue).then(|| handler_location(src, tokens, i))?);
+        // Python's `q = {"apikey": k}` passed as `params=q`: a query whatever its name, sent
+        // where it is passed (the host is looked for there).
+        let passed_at = match first {
+            None if role == KeyRole::Keyed && lang.request_style() == RequestStyle::Python => {
+                let layout = layout.get_or_init(|| Layout::of_file(src, tokens));
+                passed_as_params(src, tokens, layout, i)
+            }
+            _ => None,
+        };
+        let first = first.or(passed_at.map(|_| Container::Query));
         let in_query = role == KeyRole::NameValue && sibling_in(src, tokens, i, b"query");
         if first == Some(Container::Header)
             || (role == KeyRole::NameValue && sibling_in(src, tokens, i, b"header"))
@@ -376,11 +396,19 @@ fn builders(
         };
         // The request the builder belongs to may name another vendor's host.
         let depths = depths.get_or_insert_with(|| bracket_depths(src, tokens));
-        let (target, host) = match request_host(src, tokens, depths, i, lang, defs) {
-            HostHint::Other => continue,
-            HostHint::Whispir(kind, link) => (Target::Host(kind), link),
-            HostHint::None => (Target::WhispirContext, None),
-        };
+        let (target, host) =
+            match request_host(src, tokens, depths, passed_at.unwrap_or(i), lang, defs) {
+                HostHint::Other => continue,
+                // The host of the dict's first request, which other requests may pass too:
+                // no link, so grouping joins the hosts of all of them (as for a dict known
+                // by its name).
+                HostHint::Whispir(kind, _) if passed_at.is_some() => (Target::Host(kind), None),
+                HostHint::Whispir(kind, link) => (Target::Host(kind), link),
+                // Known by its use alone, a dict is Whispir's query only when its request shows a
+                // Whispir host: `apikey` is a common parameter name.
+                HostHint::None if passed_at.is_some() => continue,
+                HostHint::None => (Target::WhispirContext, None),
+            };
         let value = match role {
             KeyRole::Keyed => next_significant(tokens, i)
                 .and_then(|n| next_significant(tokens, n))
@@ -406,6 +434,45 @@ fn builders(
         out.push(param);
     }
     out
+}
+
+/// The calls of requests, httpx and aiohttp (and their sessions and clients) that send a
+/// request, by the method's name.
+pub(crate) const PYTHON_REQUEST_CALLS: [&str; 9] = [
+    "get", "post", "put", "patch", "delete", "head", "options", "request", "stream",
+];
+
+/// Python's `NAME = {…}`, the dict holding key token `key`, assigned to a plain name on a line
+/// of its own, whose name is next read as the whole `params=NAME` of a request call
+/// (`requests.get`, `httpx.post`, a session's or client's `get`): the token of that read.
+fn passed_as_params(src: &[u8], tokens: &[Token], layout: &Layout, key: usize) -> Option<usize> {
+    let open = enclosing_open(src, tokens, key).filter(|&o| tokens[o].is_punct(src, "{"))?;
+    let eq = prev_significant(tokens, open).filter(|&e| tokens[e].is_punct(src, "="))?;
+    let name = prev_significant(tokens, eq).filter(|&n| tokens[n].kind == TokKind::Ident)?;
+    let start = tokens[name].start();
+    let line_start = memchr::memrchr(b'\n', &src[..start]).map_or(0, |n| n + 1);
+    if !src[line_start..start]
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t'))
+    {
+        return None; // `self.q = {…}`, `f(q={…})`
+    }
+    let close = matching_close(src, tokens, open)?;
+    let read = layout
+        .uses_after(src, tokens, tokens[name].text(src), close)
+        .next()?;
+    let keyword = prev_significant(tokens, read)
+        .filter(|&e| tokens[e].is_punct(src, "="))
+        .and_then(|e| prev_significant(tokens, e))
+        .filter(|&k| tokens[k].text(src) == b"params")?;
+    let whole = next_significant(tokens, read)
+        .is_some_and(|n| tokens[n].is_punct(src, ",") || tokens[n].is_punct(src, ")"));
+    let call = enclosing_open(src, tokens, keyword).filter(|&o| tokens[o].is_punct(src, "("))?;
+    let callee = prev_significant(tokens, call).filter(|&c| tokens[c].kind == TokKind::Ident)?;
+    let sends = PYTHON_REQUEST_CALLS
+        .iter()
+        .any(|c| tokens[callee].text(src).eq_ignore_ascii_case(c.as_bytes()));
+    (whole && sends).then_some(read)
 }
 
 /// Query builders in the replacement fields of a Python f-string
@@ -451,11 +518,19 @@ fn builders_in_f_strings(
                     .iter()
                     .map(|t| t.shifted(at)),
             );
-            // Names are looked up by token index: the window's own, not the file's.
+            // Names are looked up by token index (definitions, uses): the window's own, not the
+            // file's.
             let window_defs = definitions(src, &window);
-            let in_field = builders(src, &window, lang, &window_defs, whispir_context)
-                .into_iter()
-                .filter(|p| p.span.start >= at);
+            let in_field = builders(
+                src,
+                &window,
+                lang,
+                &window_defs,
+                &OnceLock::new(),
+                whispir_context,
+            )
+            .into_iter()
+            .filter(|p| p.span.start >= at);
             out.extend(in_field);
         }
     }

@@ -16,6 +16,7 @@ pub mod recorded;
 mod urls;
 mod yaml;
 
+pub(crate) use expr::PYTHON_REQUEST_CALLS;
 pub use urls::{is_apikey_name, mentions_whispir, query_params, url_end, userinfo_before};
 
 use crate::hosts::HostKind;

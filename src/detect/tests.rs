@@ -154,3 +154,40 @@ fn a_question_about_one_python_function_parses_that_function_alone() {
     assert_eq!(whole.root_node().start_byte(), 0);
     assert!(facts.tree.get().is_some());
 }
+
+#[test]
+fn a_python_dict_passed_as_params_to_a_whispir_request_is_a_query_under_any_name() {
+    for (call, name) in [
+        (
+            "requests.get('https://api.au.whispir.com/m', params=q)",
+            "q",
+        ),
+        ("httpx.post(BASE + '/m', params=opts, json=body)", "opts"),
+        (
+            "session.get(\n        'https://api.whispir.com/m',\n        params=extra,\n    )",
+            "extra",
+        ),
+        ("s.get('https://api.au.whispir.com/m', params=args)", "args"),
+        (
+            "client.request('GET', 'https://api.au.whispir.com/m', params=args)",
+            "args",
+        ),
+    ] {
+        let python = format!(
+            "BASE = 'https://api.au.whispir.com'\n\ndef f(k, body):\n    {name} = {{'apikey': k, 'limit': 5}}\n    return {call}\n"
+        );
+        assert_eq!(builder_keys("a.py", &python), ["'apikey' = k"], "{python}");
+    }
+    // The request goes to another vendor, or to a host the file does not show, the name is
+    // read by something else first, or the dict is not a plain name's: not Whispir's query.
+    for other in [
+        "# Whispir\ndef f(k):\n    cfg = {'apikey': k}\n    return requests.get('https://api.openweathermap.org/w', params=cfg)\n",
+        "# Whispir\ndef f(k, url):\n    cfg = {'apikey': k}\n    return requests.get(url, params=cfg)\n",
+        "# Whispir\ndef f(k):\n    cfg = {'apikey': k}\n    log(cfg)\n    return requests.get('https://api.au.whispir.com/m', params=cfg)\n",
+        "# Whispir\ndef f(k):\n    cfg = {'apikey': k}\n    return requests.post('https://api.au.whispir.com/m', json=cfg)\n",
+        "# Whispir\ndef f(k):\n    self.cfg = {'apikey': k}\n    return requests.get('https://api.au.whispir.com/m', params=cfg)\n",
+        "# Whispir\ndef f(k):\n    cfg = {'apikey': k}\n    return render('https://api.au.whispir.com/m', params=cfg)\n",
+    ] {
+        assert_eq!(builder_keys("a.py", other), Vec::<String>::new(), "{other}");
+    }
+}

@@ -2,6 +2,7 @@
 
 use super::cursor::*;
 use super::{INSTEAD, Placement, Request, already};
+use crate::detect::PYTHON_REQUEST_CALLS;
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
     arguments, enclosing_open, expression_end, matching_close, next_significant, prev_significant,
@@ -9,10 +10,6 @@ use crate::lang::tokens::{
 };
 use crate::lang::{TokKind, Token};
 use std::ops::Range;
-
-const PY_REQUEST_CALLS: [&str; 9] = [
-    "get", "post", "put", "patch", "delete", "head", "options", "request", "stream",
-];
 
 /// The request call whose `params=` holds the query-builder token `at`: the key of a dict
 /// literal (`params={"apikey": k}`), a `dict(apikey=k)` call's keyword, or the variable
@@ -341,7 +338,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         enclosing_call(src, tokens, lit).ok_or("the URL is not passed to a call")?
     };
     let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
-    if !PY_REQUEST_CALLS.contains(&callee.as_str()) {
+    if !PYTHON_REQUEST_CALLS.contains(&callee.as_str()) {
         return Err(format!(
             "`{callee}(…)` is not a request call the fixer knows"
         ));
