@@ -1008,6 +1008,11 @@ impl Secrets {
             .collect()
     }
 
+    /// Some secret holds a line break: redacting a text cut at line ends could miss it.
+    pub fn spans_lines(&self) -> bool {
+        self.texts.iter().any(|t| t.contains(&b'\n'))
+    }
+
     /// `text` with every occurrence of a secret of this file replaced by its redacted form.
     pub fn redact_str(&self, text: &str) -> String {
         let hits = self.occurrences(text.as_bytes());
