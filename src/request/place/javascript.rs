@@ -375,6 +375,9 @@ enum DeclaredAxios {
 /// not by reading every statement of every scope: a file of thousands of requests on one
 /// client asks once per request.
 fn declared_axios(req: &Request, receiver: usize) -> Option<DeclaredAxios> {
+    // Either answer needs the file to write `AxiosInstance` or `axios.create`: a file with
+    // neither is not parsed to find out.
+    memchr::memmem::find(req.src, b"xios")?;
     let tree = req.tree()?;
     let (src, span) = (req.src, req.tokens[receiver].span());
     let name = &src[span.clone()];
