@@ -399,10 +399,15 @@ fn filled_by_helper(
     if lang.request_style() != crate::lang::RequestStyle::JavaScript {
         return None;
     }
-    let tree = facts
-        .tree
-        .get_or_init(|| crate::lang::tree::parse(&file.file_name(), &file.bytes));
-    let fill = super::helper::find(&file.bytes, &facts.tokens, tree.as_ref()?, p)?;
+    // The shape starts `….set('apikey', …)` or `….append(…)`: the tokens say whether the
+    // key is written so before the file is parsed for the rest.
+    let (src, tokens) = (&file.bytes[..], &facts.tokens[..]);
+    let open = prev_significant(tokens, token_at(tokens, p.name.start)?)
+        .filter(|&o| tokens[o].is_punct(src, "("))?;
+    let method = prev_significant(tokens, open)
+        .filter(|&m| matches!(tokens[m].text(src), b"set" | b"append"))?;
+    prev_significant(tokens, method).filter(|&d| tokens[d].is_punct(src, "."))?;
+    let fill = super::helper::find(src, tokens, facts.tree(file)?, p)?;
     let key = KeySource::Expr(fill.key.clone());
     let file_name = file.file_name();
     let req = Request {
