@@ -841,7 +841,104 @@ pub fn is_single_use_local(
             }
         }
     }
-    occurrences == 2
+    occurrences == 2 && reads_unchanged_before(src, &function, &name_node, use_at)
+}
+
+/// The names the statement assigning `name_node` reads (the URL's parts, its key among them)
+/// are not assigned again between that statement and `use_at`: the header the fix adds at
+/// the send reads the key there, and must send the value the URL was built with.
+fn reads_unchanged_before(
+    src: &[u8],
+    function: &tree_sitter::Node,
+    name_node: &tree_sitter::Node,
+    use_at: usize,
+) -> bool {
+    // The statement: the binding's ancestor just below the node that also holds the use.
+    let mut statement = *name_node;
+    while let Some(parent) = statement
+        .parent()
+        .filter(|p| !p.byte_range().contains(&use_at))
+    {
+        statement = parent;
+    }
+    let mut read: Vec<&[u8]> = Vec::new();
+    let mut changed = false;
+    let mut cursor = function.walk();
+    'walk: loop {
+        let node = cursor.node();
+        let name = is_name(&node).then(|| bare(&src[node.byte_range()]));
+        if let Some(name) = name {
+            if statement.byte_range().contains(&node.start_byte())
+                && node.start_byte() >= name_node.end_byte()
+            {
+                read.push(name);
+            } else if node.start_byte() >= statement.end_byte()
+                && node.end_byte() <= use_at
+                && read.contains(&name)
+                && is_assigned(&node)
+            {
+                changed = true;
+                break;
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() || cursor.node() == *function {
+                break 'walk;
+            }
+        }
+    }
+    !changed
+}
+
+/// A leaf that names a variable or a member (`k`, `$k`, the `key` of `self.key`).
+fn is_name(node: &tree_sitter::Node) -> bool {
+    node.child_count() == 0
+        && (node.kind().ends_with("identifier") || matches!(node.kind(), "name" | "variable_name"))
+}
+
+/// The name `node` is what an assignment writes (`k = …`, `k += …`, `$k = …`, `self.key = …`,
+/// Go's `k, err = …`, a JavaScript `var k = …` again).
+fn is_assigned(node: &tree_sitter::Node) -> bool {
+    const ASSIGNMENTS: &[&str] = &[
+        "assignment",
+        "augmented_assignment",
+        "assignment_expression",
+        "augmented_assignment_expression",
+        "assignment_statement",
+        "short_var_declaration",
+        "operator_assignment",
+    ];
+    // The name itself, or the `$k`, `a.k` or `a, k` it is written in.
+    const TARGETS: &[&str] = &[
+        "variable_name",
+        "attribute",
+        "member_expression",
+        "expression_list",
+        "pattern_list",
+        "field_access",
+        "selector_expression",
+        "navigation_expression",
+        "member_access_expression",
+    ];
+    let mut target = *node;
+    loop {
+        let Some(parent) = target.parent() else {
+            return false;
+        };
+        if ASSIGNMENTS.contains(&parent.kind()) {
+            return parent.child_by_field_name("left") == Some(target);
+        }
+        if parent.kind() == "variable_declarator" {
+            return parent.child_by_field_name("name") == Some(target);
+        }
+        if !TARGETS.contains(&parent.kind()) {
+            return false;
+        }
+        target = parent;
+    }
 }
 
 /// Whether the assignment of the name `node` makes it a local of the function it is in.
@@ -1460,6 +1557,45 @@ pub(crate) mod tests {
         ];
         for (name, src, var) in cases {
             assert!(proven(name, src, var, var), "{name}: {src}");
+        }
+    }
+
+    #[test]
+    fn a_key_assigned_again_between_the_url_and_its_send_is_not_proven() {
+        // The header the fix adds at the send reads the key there: it must be the value the
+        // URL was built with.
+        let cases = [
+            (
+                "a.py",
+                "def f(k):\n    url = 'https://x?apikey=' + k\n    k = k.strip()\n    return requests.get(url)\n",
+            ),
+            (
+                "a.py",
+                "def f(k):\n    url = f'https://x?apikey={k}'\n    k += '!'\n    return requests.get(url)\n",
+            ),
+            (
+                "a.js",
+                "function f(k) {\n  const url = `https://x?apikey=${k}`;\n  k = k.trim();\n  return fetch(url);\n}\n",
+            ),
+            (
+                "a.go",
+                "package a\n\nfunc f(k string) {\n\turl := \"https://x?apikey=\" + k\n\tk = strings.TrimSpace(k)\n\thttp.Get(url)\n}\n",
+            ),
+            (
+                "a.php",
+                "<?php\nfunction f($k) {\n  $url = 'https://x?apikey=' . $k;\n  $k = trim($k);\n  return file_get_contents($url);\n}\n",
+            ),
+        ];
+        for (name, src) in cases {
+            let var = if name == "a.php" { "$url" } else { "url" };
+            assert!(!proven(name, src, var, var), "{name}: {src}");
+        }
+        // Read, or assigned before the URL: the key the URL holds is the one sent.
+        for fine in [
+            "def f(k):\n    k = k.strip()\n    url = 'https://x?apikey=' + k\n    log(k)\n    return requests.get(url)\n",
+            "def f(k):\n    url = 'https://x?apikey=' + k\n    n = len(k) == 2\n    return requests.get(url)\n",
+        ] {
+            assert!(proven("a.py", fine, "url", "url"), "{fine}");
         }
     }
 
