@@ -144,18 +144,16 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     }
     let file_name = file.file_name();
     let req = Request {
-        src,
-        tokens: &facts.tokens,
-        lang,
-        at: p.name.clone(),
-        origin: p.name.clone(),
-        key: &removal.key,
         builder: p.shape == ParamShape::Builder && !in_field,
-        x_api_key_at: &facts.x_api_key_at,
-        openers: &facts.openers,
-        layout: &facts.layout,
-        tree: &facts.tree,
-        file_name: &file_name,
+        ..request_in(
+            file,
+            facts,
+            lang,
+            &file_name,
+            &removal.key,
+            p.name.clone(),
+            p,
+        )
     };
     // Where the URL is first stored in a variable, the request is where the variable is used.
     let mut through = None;
@@ -386,6 +384,33 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     }
 }
 
+/// The request of `file` sent at `at`, for the parameter `p` (not a query-builder entry),
+/// asking the file's facts.
+fn request_in<'a>(
+    file: &'a SourceFile,
+    facts: &'a Facts,
+    lang: &'a dyn Language,
+    file_name: &'a str,
+    key: &'a KeySource,
+    at: std::ops::Range<usize>,
+    p: &ApiKeyParam,
+) -> Request<'a> {
+    Request {
+        src: &file.bytes,
+        tokens: &facts.tokens,
+        lang,
+        at,
+        origin: p.name.clone(),
+        key,
+        builder: false,
+        x_api_key_at: &facts.x_api_key_at,
+        openers: &facts.openers,
+        layout: &facts.layout,
+        tree: &facts.tree,
+        file_name,
+    }
+}
+
 /// JavaScript's query that a helper function of the file adds the key to, for its one caller
 /// to send (see [`super::helper`]): the statement goes with the header of that request, as
 /// one unsafe fix. `None` when the tree does not show that shape or the request takes no
@@ -410,20 +435,7 @@ fn filled_by_helper(
     let fill = super::helper::find(src, tokens, facts.tree(file)?, p)?;
     let key = KeySource::Expr(fill.key.clone());
     let file_name = file.file_name();
-    let req = Request {
-        src: &file.bytes,
-        tokens: &facts.tokens,
-        lang,
-        at: fill.read_at.clone(),
-        origin: p.name.clone(),
-        key: &key,
-        builder: false,
-        x_api_key_at: &facts.x_api_key_at,
-        openers: &facts.openers,
-        layout: &facts.layout,
-        tree: &facts.tree,
-        file_name: &file_name,
-    };
+    let req = request_in(file, facts, lang, &file_name, &key, fill.read_at.clone(), p);
     let fix = super::helper::fix(&req, &fill).ok()?;
     Some(Plan::Fix {
         fix,
@@ -2313,20 +2325,15 @@ fn query_collection_entry(
         .to_string();
     let key_source = KeySource::Expr(value.clone());
     let file_name = file.file_name();
-    let req = Request {
-        src,
-        tokens,
+    let req = request_in(
+        file,
+        facts,
         lang,
-        at: tokens[read].span(),
-        origin: p.name.clone(),
-        key: &key_source,
-        builder: false,
-        x_api_key_at: &facts.x_api_key_at,
-        openers: &facts.openers,
-        layout: &facts.layout,
-        tree: &facts.tree,
-        file_name: &file_name,
-    };
+        &file_name,
+        &key_source,
+        tokens[read].span(),
+        p,
+    );
     let placement = place::place(&req).ok()?;
     let mut edits = placement.edits;
     edits.push(Edit::delete(line));

@@ -70,7 +70,10 @@ impl Edges {
         if std::str::from_utf8(old).is_err() || std::str::from_utf8(new).is_err() {
             return Edges::default();
         }
-        let same = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+        // The bytes both share at their start, and at their end short of those (a line
+        // repeated next to a change belongs to one of them, as in the diff's own search).
+        let change = crate::lang::window::Change::between(old, new);
+        let (same, same_end) = (change.old.start, old.len() - change.old.end);
         // The start of the line the first change is on, then `CONTEXT` lines up.
         let mut head = memchr::memrchr(b'\n', &old[..same]).map_or(0, |i| i + 1);
         for _ in 0..CONTEXT {
@@ -79,16 +82,6 @@ impl Edges {
                 _ => memchr::memrchr(b'\n', &old[..head - 1]).map_or(0, |i| i + 1),
             };
         }
-        // The shared end stops where the shared start does, as the diff's own does: a line
-        // repeated next to a change belongs to one of them, not both.
-        let room = old.len().min(new.len()) - same;
-        let same_end = old
-            .iter()
-            .rev()
-            .zip(new.iter().rev())
-            .take(room)
-            .take_while(|(a, b)| a == b)
-            .count();
         // After the line the last change is on, `CONTEXT` whole lines more; the rest goes
         // (where a text has fewer lines left, nothing does: the end of the file is shown).
         let shared = &old[old.len() - same_end..];
