@@ -708,6 +708,7 @@ pub fn run(
     settings: &Settings,
     progress: Option<&AtomicUsize>,
 ) -> Result<Outcome, discover::ExcludeError> {
+    crate::lang::tree::set_workers(input.walk.threads);
     let reports = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     let skipped = Mutex::new(Vec::new());

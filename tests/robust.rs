@@ -642,6 +642,36 @@ fn peak_memory_on_deeply_nested_code_is_bounded() {
 }
 
 #[test]
+fn many_workers_do_not_each_hold_a_medium_tree() {
+    // Sixteen files whose trees take about 7 MB each, under what one worker may hold without
+    // a share: at 16 threads, 190 MiB to check or fix (release build) when each worker had
+    // 8 MiB of its own; 61 MiB now that the workers share 16 MiB between them and larger
+    // trees wait for a share. Bound: 6 times the bytes of all the files, and 64 MiB.
+    let text = code_with_requests("app.js", 250 << 10);
+    let names: Vec<String> = (0..16).map(|i| format!("f{i}.js")).collect();
+    let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), text.as_str())).collect();
+    let dir = tree(&files);
+    for command in ["check", "fix"] {
+        let mut args = vec![command, "--no-config", "--region", "au", "--threads", "16"];
+        args.push(if command == "fix" {
+            "--diff"
+        } else {
+            "--exit-zero"
+        });
+        args.push(".");
+        let (code, rss) = peak_rss(dir.path(), &args);
+        assert!((0..=2).contains(&code), "{args:?}: exit {code}");
+        let bound = rss_bound((text.len() * names.len()) as u64);
+        assert!(
+            rss <= bound,
+            "{args:?} peaked at {} MiB (bound {} MiB)",
+            rss >> 20,
+            bound >> 20
+        );
+    }
+}
+
+#[test]
 fn workers_do_not_each_hold_a_large_tree() {
     // Four files whose trees take about 25 MB each, one per worker: they wait for a share of
     // the tree memory in turn, and give its pages back. 245 MiB to fix before trees had an

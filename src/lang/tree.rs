@@ -49,15 +49,32 @@ pub use statements::Statements;
 const TREE_ALLOWANCE: usize = 44 << 20;
 const OTHER_BYTES_PER_BYTE: usize = 6;
 
-/// A parse whose trees pass this many bytes waits for a share of `TREE_MEMORY`: the trees
-/// of a few large files, not one per worker, are built and held at once.
+/// Tree memory the workers hold without a share of `TREE_MEMORY`, all of them together: a
+/// parse whose trees pass its worker's part (at most `UNSHARED_TREE_BYTES`) waits for a
+/// share, so that the trees of a few large files, not one per worker, are built and held at
+/// once, whatever the thread count.
+const UNSHARED_TREES_BYTES: usize = 16 << 20;
 const UNSHARED_TREE_BYTES: usize = 8 << 20;
+
+/// The threads that parse at once (`set_workers`).
+static WORKERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+
+/// How many threads analyse and fix files at once, for their share of unshared tree memory.
+pub fn set_workers(threads: usize) {
+    WORKERS.store(threads.max(1), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The tree memory one worker holds without a share.
+fn unshared_tree_bytes() -> usize {
+    let workers = WORKERS.load(std::sync::atomic::Ordering::Relaxed);
+    (UNSHARED_TREES_BYTES / workers).min(UNSHARED_TREE_BYTES)
+}
 
 /// Tree bytes per byte of ordinary code are under this (21 on average over the files with
 /// findings of the benchmark corpus): a larger text is expected to need a share.
 const USUAL_TREE_BYTES_PER_BYTE: usize = 32;
 
-/// Tree memory shared by the workers, beyond `UNSHARED_TREE_BYTES` each. A parse that needs
+/// Tree memory shared by the workers, beyond their unshared part. A parse that needs
 /// a share takes its whole allowance, and holds it while its tree lives.
 static TREE_MEMORY: ByteBudget = ByteBudget::new(TREE_ALLOWANCE as u64);
 
@@ -437,13 +454,14 @@ fn parse_bounded(
         .saturating_sub(HELD.get())
         .saturating_sub(already);
     let shared = |share| move |(tree, bytes)| Parsed::new(tree, bytes, share);
-    if allowance <= UNSHARED_TREE_BYTES || SHARES.get() > 0 {
+    let unshared = unshared_tree_bytes();
+    if allowance <= unshared || SHARES.get() > 0 {
         return parse_within(language, src, old, allowance, within).map(shared(None));
     }
     // Most trees are small. A text whose tree is likely to outgrow its unshared room waits
     // for a share first; another one that does is built again with a share.
-    if src.len().saturating_mul(USUAL_TREE_BYTES_PER_BYTE) <= UNSHARED_TREE_BYTES {
-        match parse_within(language, src, old, UNSHARED_TREE_BYTES, within) {
+    if src.len().saturating_mul(USUAL_TREE_BYTES_PER_BYTE) <= unshared {
+        match parse_within(language, src, old, unshared, within) {
             Err(GaveUp::TooMuchMemory) => {}
             built => return built.map(shared(None)),
         }
