@@ -87,6 +87,9 @@ impl Offsets {
 /// tree-sitter languages): the name at byte `binding` is bound by `let NAME` (not `mut`) in
 /// the innermost block that also holds `use_at`, and that block names it exactly twice —
 /// the binding and the use — counting the inline arguments of format strings (`"{url}"`).
+/// No `|` comes between them: the use may be in a closure (`move || client.get(&url)`),
+/// another function, as a nested function's read is in the other languages (an `||` or a
+/// bitwise or there leaves the fix unsafe too).
 pub fn is_single_use_local(src: &[u8], binding: usize, use_at: usize) -> bool {
     let Ok(text) = std::str::from_utf8(src) else {
         return false;
@@ -96,7 +99,7 @@ pub fn is_single_use_local(src: &[u8], binding: usize, use_at: usize) -> bool {
     };
     let offsets = Offsets::new(text);
     let proven = innermost_block(stream, &offsets, binding, use_at)
-        .is_some_and(|block| block_proves(block, &offsets, src, binding));
+        .is_some_and(|block| block_proves(block, &offsets, src, binding, use_at));
     proc_macro2::extra::invalidate_current_thread_spans();
     proven
 }
@@ -124,10 +127,20 @@ fn innermost_block(
     None
 }
 
-fn block_proves(block: TokenStream, offsets: &Offsets, src: &[u8], binding: usize) -> bool {
+fn block_proves(
+    block: TokenStream,
+    offsets: &Offsets,
+    src: &[u8],
+    binding: usize,
+    use_at: usize,
+) -> bool {
     let mut words: Vec<(String, std::ops::Range<usize>)> = Vec::new();
     let mut literals: Vec<String> = Vec::new();
-    collect(block, offsets, &mut words, &mut literals);
+    let mut pipes: Vec<usize> = Vec::new();
+    collect(block, offsets, &mut words, &mut literals, &mut pipes);
+    if pipes.iter().any(|&p| binding < p && p < use_at) {
+        return false;
+    }
     let Some(at) = words.iter().position(|(_, r)| r.start == binding) else {
         return false;
     };
@@ -141,18 +154,23 @@ fn block_proves(block: TokenStream, offsets: &Offsets, src: &[u8], binding: usiz
     bound_by_let && named == 2
 }
 
-/// Every identifier (with its offsets) and literal of a stream, nested groups included.
+/// Every identifier (with its offsets) and literal of a stream, and where each `|` is,
+/// nested groups included.
 fn collect(
     stream: TokenStream,
     offsets: &Offsets,
     words: &mut Vec<(String, std::ops::Range<usize>)>,
     literals: &mut Vec<String>,
+    pipes: &mut Vec<usize>,
 ) {
     for tree in stream {
         match tree {
-            TokenTree::Group(g) => collect(g.stream(), offsets, words, literals),
+            TokenTree::Group(g) => collect(g.stream(), offsets, words, literals, pipes),
             TokenTree::Ident(i) => words.push((i.to_string(), offsets.range(i.span()))),
             TokenTree::Literal(l) => literals.push(l.to_string()),
+            TokenTree::Punct(p) if p.as_char() == '|' => {
+                pipes.push(offsets.range(p.span()).start);
+            }
             TokenTree::Punct(_) => {}
         }
     }
@@ -162,6 +180,21 @@ fn collect(
 mod tests {
     use super::*;
     use crate::lang::TokKind;
+
+    #[test]
+    fn a_url_local_read_in_a_closure_is_not_proven() {
+        let proven = |src: &str| {
+            let binding = src.find("url =").unwrap();
+            let use_at = src.rfind("&url").unwrap() + 1;
+            is_single_use_local(src.as_bytes(), binding, use_at)
+        };
+        let direct = "fn f(c: &Client, k: &str) {\n    let url = format!(\"https://api.whispir.com/m?apikey={k}\");\n    c.get(&url).send();\n}\n";
+        assert!(proven(direct));
+        let closure = "fn f(c: &Client, k: &str) {\n    let url = format!(\"https://api.whispir.com/m?apikey={k}\");\n    let send = move || c.get(&url).send();\n    retry(send);\n}\n";
+        assert!(!proven(closure));
+        let with_argument = "fn f(c: &Client, k: &str) {\n    let url = format!(\"https://api.whispir.com/m?apikey={k}\");\n    (0..3).for_each(|_| { c.get(&url).send(); });\n}\n";
+        assert!(!proven(with_argument));
+    }
 
     #[test]
     fn literals_in_macros_have_file_offsets() {
