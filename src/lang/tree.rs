@@ -610,6 +610,33 @@ fn count_errors(tree: &Tree) -> usize {
     count
 }
 
+/// `node` and every node under it, depth first in text order: the one walk the questions
+/// below take through a function, with a cursor rather than a node per step.
+pub fn descendants<'t>(node: tree_sitter::Node<'t>) -> impl Iterator<Item = tree_sitter::Node<'t>> {
+    let mut cursor = node.walk();
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let current = cursor.node();
+        let advanced = cursor.goto_first_child()
+            || loop {
+                if cursor.node() == node {
+                    break false;
+                }
+                if cursor.goto_next_sibling() {
+                    break true;
+                }
+                if !cursor.goto_parent() {
+                    break false;
+                }
+            };
+        done = !advanced;
+        Some(current)
+    })
+}
+
 /// The byte range of the innermost function around byte `at`; `None` at module level.
 pub fn enclosing_function(tree: &tree_sitter::Tree, at: usize) -> Option<std::ops::Range<usize>> {
     let mut node = tree.root_node().descendant_for_byte_range(at, at + 1)?;
@@ -713,30 +740,16 @@ fn aliases_own_query(src: &[u8], node: &tree_sitter::Node, function: &tree_sitte
         return false;
     };
     let name = &src[alias.byte_range()];
-    let mut cursor = function.walk();
-    'walk: loop {
-        let leaf = cursor.node();
+    !descendants(*function).any(|leaf| {
         let member = leaf
             .prev_sibling()
             .is_some_and(|p| matches!(p.kind(), "." | "?."));
-        let other_use = leaf.child_count() == 0
+        leaf.child_count() == 0
             && !member
             && leaf != alias
             && &src[leaf.byte_range()] == name
-            && !builds_own_query(src, leaf.end_byte(), true);
-        if other_use {
-            return false;
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() || cursor.node() == *function {
-                break 'walk;
-            }
-        }
-    }
-    true
+            && !builds_own_query(src, leaf.end_byte(), true)
+    })
 }
 
 /// The name `node` is declared `new URLSearchParams(…)` (JavaScript, TypeScript).
@@ -831,34 +844,22 @@ pub fn is_single_use_local(
     if !declares_local(&tree.language(), src, &name_node) {
         return false;
     }
-    let mut occurrences = 0;
-    let mut cursor = function.walk();
-    'walk: loop {
-        let node = cursor.node();
-        // `.url(url)`: a member named like the variable is not the variable.
-        let member = node
-            .prev_sibling()
-            .is_some_and(|p| matches!(p.kind(), "." | "?." | "->" | "::"));
-        if node.child_count() == 0
-            && !member
-            && bare(&src[node.byte_range()]) == name
-            && !reads_address_only(src, node.end_byte())
-            && !builds_own_query(src, node.end_byte(), own_params)
-            && !aliases_own_query(src, &node, &function)
-            && !appends_to_itself(&node)
-            && !is_keyword_name(&node)
-        {
-            occurrences += 1;
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() || cursor.node() == function {
-                break 'walk;
-            }
-        }
-    }
+    let occurrences = descendants(function)
+        .filter(|node| {
+            // `.url(url)`: a member named like the variable is not the variable.
+            let member = node
+                .prev_sibling()
+                .is_some_and(|p| matches!(p.kind(), "." | "?." | "->" | "::"));
+            node.child_count() == 0
+                && !member
+                && bare(&src[node.byte_range()]) == name
+                && !reads_address_only(src, node.end_byte())
+                && !builds_own_query(src, node.end_byte(), own_params)
+                && !aliases_own_query(src, node, &function)
+                && !appends_to_itself(node)
+                && !is_keyword_name(node)
+        })
+        .count();
     occurrences == 2 && reads_unchanged_before(src, &function, &name_node, use_at)
 }
 
@@ -880,35 +881,24 @@ fn reads_unchanged_before(
         statement = parent;
     }
     let mut read: Vec<&[u8]> = Vec::new();
-    let mut changed = false;
-    let mut cursor = function.walk();
-    'walk: loop {
-        let node = cursor.node();
-        let name = is_name(&node).then(|| bare(&src[node.byte_range()]));
-        if let Some(name) = name {
-            if statement.byte_range().contains(&node.start_byte())
-                && node.start_byte() >= name_node.end_byte()
-            {
-                read.push(name);
-            } else if node.start_byte() >= statement.end_byte()
-                && node.end_byte() <= use_at
-                && read.contains(&name)
-                && is_assigned(&node)
-            {
-                changed = true;
-                break;
-            }
-        }
-        if cursor.goto_first_child() {
+    for node in descendants(*function) {
+        if !is_name(&node) {
             continue;
         }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() || cursor.node() == *function {
-                break 'walk;
-            }
+        let name = bare(&src[node.byte_range()]);
+        if statement.byte_range().contains(&node.start_byte())
+            && node.start_byte() >= name_node.end_byte()
+        {
+            read.push(name);
+        } else if node.start_byte() >= statement.end_byte()
+            && node.end_byte() <= use_at
+            && read.contains(&name)
+            && is_assigned(&node)
+        {
+            return false;
         }
     }
-    !changed
+    true
 }
 
 /// A leaf that names a variable or a member (`k`, `$k`, the `key` of `self.key`).
@@ -1411,6 +1401,33 @@ pub(crate) mod tests {
         ));
         // No grammar.
         assert!(!single_use("a.cfm", "<cfset url = 'x'>#url#", "url"));
+    }
+
+    #[test]
+    fn descendants_are_a_subtrees_nodes_in_text_order_and_no_others() {
+        fn by_recursion<'t>(node: tree_sitter::Node<'t>, out: &mut Vec<tree_sitter::Node<'t>>) {
+            out.push(node);
+            let mut cursor = node.walk();
+            for child in node.children(&mut cursor) {
+                by_recursion(child, out);
+            }
+        }
+        let src =
+            "function f(k) { const u = g(k, [1, 2]); return u; }\nfunction h() { return 1; }\n";
+        let tree = parse("a.js", src.as_bytes()).unwrap();
+        let root = tree.root_node();
+        for node in [
+            root,
+            root.named_child(0).unwrap(),
+            root.named_child(1).unwrap(),
+        ] {
+            let mut expected = Vec::new();
+            by_recursion(node, &mut expected);
+            assert_eq!(descendants(node).collect::<Vec<_>>(), expected);
+        }
+        // A leaf is its own only descendant.
+        let leaf = root.descendant_for_byte_range(9, 10).unwrap();
+        assert_eq!(descendants(leaf).collect::<Vec<_>>(), [leaf]);
     }
 
     /// `is_single_use_local` for the name assigned at the first `assigned` of `src` and read

@@ -168,23 +168,9 @@ fn parameter_name(node: Node) -> Option<Node> {
 
 /// Every identifier spelled `name` under `node`, in order.
 fn identifiers<'t>(node: Node<'t>, src: &[u8], name: &[u8]) -> Vec<Node<'t>> {
-    let mut found = Vec::new();
-    let mut cursor = node.walk();
-    'walk: loop {
-        let n = cursor.node();
-        if n.kind() == "identifier" && &src[n.byte_range()] == name {
-            found.push(n);
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() || cursor.node() == node {
-                break 'walk;
-            }
-        }
-    }
-    found
+    crate::lang::tree::descendants(node)
+        .filter(|n| n.kind() == "identifier" && &src[n.byte_range()] == name)
+        .collect()
 }
 
 /// The helper's body only adds to the query `name` (`name.set(…)`, `.append(…)`, `.delete(…)`
