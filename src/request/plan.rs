@@ -706,7 +706,10 @@ fn variable_uses(
             _ => {}
         }
     };
-    let mut name_tok = prev_significant(tokens, eq)?;
+    let mut name_tok = match typed_declaration_name(src, tokens, lang, eq) {
+        Some(name) => name,
+        None => prev_significant(tokens, eq)?,
+    };
     if tokens[name_tok].is_punct(src, ":") {
         name_tok = prev_significant(tokens, name_tok)?; // Go's `:=`
     }
@@ -828,6 +831,64 @@ fn variable_uses(
         }
     }
     Some((tokens[name_tok].start(), uses))
+}
+
+/// The name a declaration with a type binds, from the `=` at token `eq`: `const url: string =`
+/// (TypeScript), `val url: String =` (Kotlin), `let url: String =` (Rust), `url: str =`
+/// (Python, the name first on its line), `var url string =` (Go). The type is a few tokens
+/// on the declaration's line; `None` for anything else (a plain `url =`, `if ok: url =`), which
+/// is read as before.
+fn typed_declaration_name(
+    src: &[u8],
+    tokens: &[Token],
+    lang: &dyn Language,
+    eq: usize,
+) -> Option<usize> {
+    use crate::lang::RequestStyle;
+    const TYPE_REACH: usize = 8;
+    const TYPE_PUNCT: &[&str] = &[".", "::", "<", ">", ",", "[", "]", "?", "&", "|", "*"];
+    let same_line = |a: usize, b: usize| !src[tokens[a].end()..tokens[b].start()].contains(&b'\n');
+    let is_keyword = |i: Option<usize>, words: &[&[u8]]| {
+        i.is_some_and(|i| tokens[i].kind == TokKind::Ident && words.contains(&tokens[i].text(src)))
+    };
+    let style = lang.request_style();
+    let mut k = eq;
+    for reached in 0..TYPE_REACH {
+        let t = prev_significant(tokens, k).filter(|&t| same_line(t, k))?;
+        let before = prev_significant(tokens, t).filter(|&b| same_line(b, t));
+        // Go: `var NAME TYPE =`.
+        if style == RequestStyle::Go
+            && reached > 0
+            && tokens[t].kind == TokKind::Ident
+            && is_keyword(before, &[b"var"])
+        {
+            return Some(t);
+        }
+        if tokens[t].is_punct(src, ":") && reached > 0 && style != RequestStyle::Go {
+            let name = before.filter(|&n| tokens[n].kind == TokKind::Ident)?;
+            let declared = if style == RequestStyle::Python {
+                let line_start = src[..tokens[name].start()]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |n| n + 1);
+                src[line_start..tokens[name].start()]
+                    .iter()
+                    .all(u8::is_ascii_whitespace)
+            } else {
+                let keyword = prev_significant(tokens, name).filter(|&d| same_line(d, name));
+                is_keyword(keyword, &[b"const", b"let", b"var", b"val", b"mut"])
+            };
+            return declared.then_some(name);
+        }
+        let type_part = tokens[t].kind == TokKind::Ident
+            || (tokens[t].kind == TokKind::Punct
+                && TYPE_PUNCT.iter().any(|p| tokens[t].is_punct(src, p)));
+        if !type_part {
+            return None;
+        }
+        k = t;
+    }
+    None
 }
 
 /// The variable whose name is at byte `binding` is given the query itself, the map or the
@@ -3055,6 +3116,51 @@ mod tests {
             }
             Plan::Manual { reason, .. } => panic!("manual: {reason}"),
             Plan::Instruction(help) => panic!("instruction: {help}"),
+        }
+    }
+
+    #[test]
+    fn a_typed_url_local_is_followed_to_its_request_as_an_untyped_one() {
+        let cases = [
+            (
+                "a.ts",
+                "async function f(k: string) {\n  const url: string = `https://api.au.whispir.com/m?apikey=${k}`;\n  return fetch(url);\n}\n",
+                "return fetch(url, { headers: { 'x-api-key': k } });",
+            ),
+            (
+                "a.kt",
+                "fun f(k: String): Request {\n    val url: String = \"https://api.au.whispir.com/m?apikey=$k\"\n    return Request.Builder().url(url).build()\n}\n",
+                "Request.Builder().url(url).header(\"x-api-key\", k).build()",
+            ),
+            (
+                "a.rs",
+                "fn f(c: &Client, k: &str) {\n    let url: String = format!(\"https://api.au.whispir.com/m?apikey={k}\");\n    c.get(&url).send();\n}\n",
+                "c.get(&url).header(\"x-api-key\", k).send();",
+            ),
+            (
+                "a.py",
+                "def f(k):\n    url: str = f\"https://api.au.whispir.com/m?apikey={k}\"\n    return requests.get(url)\n",
+                "requests.get(url, headers={\"x-api-key\": k})",
+            ),
+            (
+                "a.go",
+                "package a\n\nfunc f(k string) {\n\tvar url string = \"https://api.au.whispir.com/m?apikey=\" + k\n\treq, _ := http.NewRequest(\"GET\", url, nil)\n\thttp.DefaultClient.Do(req)\n}\n",
+                "req.Header.Set(\"x-api-key\", k)",
+            ),
+        ];
+        for (name, src, header) in cases {
+            let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+            let lang = crate::lang::for_file_name(name);
+            let facts = crate::detect::analyze(&file, lang);
+            let Plan::Fix { through, .. } = plan(&file, &facts, lang, &facts.params[0]) else {
+                panic!("{name}: not followed");
+            };
+            // The variable followed is the name, not its type.
+            let binding = through.expect("through the local").binding;
+            assert_eq!(&src[binding..binding + 3], "url", "{name}");
+            let (out, _) = fixed(name, src);
+            assert!(out.contains(header), "{name}: {out}");
+            assert!(!out.contains("apikey"), "{name}: {out}");
         }
     }
 
