@@ -110,7 +110,7 @@ pub fn remove_key(
     let key = String::from_utf8_lossy(&src[value.byte_range()]).into_owned();
     Some(Removal {
         edits,
-        key: KeySource::Expr(key),
+        key: KeySource::expr(key),
         placed: None,
     })
 }

@@ -127,7 +127,7 @@ pub fn find(
 
 /// The fix: the helper's statement goes, the request that reads the query gets the header.
 pub fn fix(req: &Request, fill: &HelperFill) -> Result<Fix, String> {
-    let key = KeySource::Expr(fill.key.clone());
+    let key = KeySource::expr(fill.key.clone());
     let placement = place::place(&Request {
         at: fill.read_at.clone(),
         builder: false,

@@ -121,7 +121,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
     };
     if let Some((edits, key)) = formatted_at_read {
         removal.edits.extend(edits);
-        removal.key = KeySource::Expr(key);
+        removal.key = KeySource::expr(key);
     }
     // A string the lexer does not see (a PHP or Ruby heredoc) whose template the tree proves
     // interpolated: the header sends what it read, not its text.
@@ -129,7 +129,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         && let KeySource::Template(text) = &removal.key
         && let Some(expr) = query::template_expr(lang, text)
     {
-        removal.key = KeySource::Expr(expr);
+        removal.key = KeySource::expr(expr);
     }
     if let Some(message) = removal.placed {
         return Plan::Fix {
@@ -433,7 +433,7 @@ fn filled_by_helper(
         .filter(|&m| matches!(tokens[m].text(src), b"set" | b"append"))?;
     prev_significant(tokens, method).filter(|&d| tokens[d].is_punct(src, "."))?;
     let fill = super::helper::find(src, tokens, facts.tree(file)?, p)?;
-    let key = KeySource::Expr(fill.key.clone());
+    let key = KeySource::expr(fill.key.clone());
     let file_name = file.file_name();
     let req = request_in(file, facts, lang, &file_name, &key, fill.read_at.clone(), p);
     let fix = super::helper::fix(&req, &fill).ok()?;
@@ -2384,7 +2384,7 @@ fn query_collection_entry(
     let value = String::from_utf8_lossy(&src[p.value.clone()])
         .trim()
         .to_string();
-    let key_source = KeySource::Expr(value.clone());
+    let key_source = KeySource::expr(value.clone());
     let file_name = file.file_name();
     let req = request_in(
         file,
@@ -2678,7 +2678,7 @@ pub(crate) fn remove_builder_entry(
                 Edit::delete(tokens[start].start()..args[0].start),
                 Edit::delete(args[0].end..tokens[close].end()),
             ],
-            key: KeySource::Expr(value),
+            key: KeySource::expr(value),
             placed: None,
         });
     }
@@ -2710,11 +2710,11 @@ pub(crate) fn remove_builder_entry(
                 .then(|| expr.strip_prefix('{')?.strip_suffix('}'))
                 .flatten()
                 .filter(|inner| !inner.contains([',', '{']));
-            KeySource::Expr(single.map_or(expr.clone(), |inner| inner.trim().to_string()))
+            KeySource::expr(single.map_or(expr.clone(), |inner| inner.trim().to_string()))
         }
         // JavaScript shorthand `{ apikey }`.
         (ValueKind::Absent, _) if tokens[key_tok].kind == TokKind::Ident => {
-            KeySource::Expr(String::from_utf8_lossy(tokens[key_tok].text(src)).into_owned())
+            KeySource::expr(String::from_utf8_lossy(tokens[key_tok].text(src)).into_owned())
         }
         _ => return Err("the key's value is not next to it".into()),
     };
@@ -3013,7 +3013,7 @@ fn rust_query(
     };
     Ok(Removal {
         edits,
-        key: KeySource::Expr(value),
+        key: KeySource::expr(value),
         placed: Some(place::SEND_WITH_HEADER.into()),
     })
 }

@@ -27,6 +27,20 @@ pub enum KeySource {
 }
 
 impl KeySource {
+    /// The key as an expression of the host language. A percent-encoding call around it
+    /// (`encodeURIComponent(k)`, `urlencode($k)`, `quote(k)`, `CGI.escape(k)`,
+    /// `Uri.EscapeDataString(k)`) goes: the server decoded the query, so the header carries
+    /// the value inside. Go's `url.QueryEscape` and Java's `URLEncoder.encode` stay, since
+    /// dropping them can leave an unused import or a `catch` of an exception no longer
+    /// thrown, which do not compile.
+    pub fn expr(text: impl Into<String>) -> KeySource {
+        let text = text.into();
+        match percent_decoded(&text) {
+            Some(inner) => KeySource::Expr(inner.to_string()),
+            None => KeySource::Expr(text),
+        }
+    }
+
     /// The value as code in a language whose strings are quoted with `quote`.
     pub fn as_code(&self, quote: char) -> String {
         match self {
@@ -48,6 +62,79 @@ impl KeySource {
             KeySource::Literal(l) | KeySource::Template(l) => HintKey::Text(l.clone()),
         }
     }
+}
+
+/// Percent-encoding functions whose first argument is the value the server decodes.
+const PERCENT_ENCODERS: [&str; 14] = [
+    "encodeURIComponent",
+    "encodeURI",
+    "querystring.escape",
+    "quote",
+    "quote_plus",
+    "parse.quote",
+    "urllib.parse.quote",
+    "urllib.parse.quote_plus",
+    "urlencode",
+    "rawurlencode",
+    "CGI.escape",
+    "ERB::Util.url_encode",
+    "URI.encode_www_form_component",
+    "Uri.EscapeDataString",
+];
+/// The same for the case-insensitive names of ColdFusion and .NET's `HttpUtility`.
+const PERCENT_ENCODERS_ANY_CASE: [&str; 4] = [
+    "urlEncodedFormat",
+    "encodeForURL",
+    "HttpUtility.UrlEncode",
+    "WebUtility.UrlEncode",
+];
+
+/// `encodeURIComponent(key)` → `key`: the first argument of one percent-encoding call that
+/// is the whole expression; `None` for anything else.
+fn percent_decoded(expr: &str) -> Option<&str> {
+    let expr = expr.trim();
+    let open = expr.find('(')?;
+    let name: String = expr[..open].chars().filter(|c| !c.is_whitespace()).collect();
+    let name = name
+        .strip_prefix("System.Web.")
+        .or_else(|| name.strip_prefix("System.Net."))
+        .or_else(|| name.strip_prefix("System."))
+        .unwrap_or(&name);
+    let known = PERCENT_ENCODERS.contains(&name)
+        || PERCENT_ENCODERS_ANY_CASE
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name));
+    if !known || !expr.ends_with(')') {
+        return None;
+    }
+    // The call's parentheses must close at the end, and the first argument ends at the first
+    // comma outside brackets and strings.
+    let inner = &expr[open + 1..expr.len() - 1];
+    let (mut depth, mut quote, mut first_end) = (0i32, None::<u8>, None);
+    let bytes = inner.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(_) if b == b'\\' => i += 1,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' | b'`' => quote = Some(b),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' if depth == 0 => return None,
+                b')' | b']' | b'}' => depth -= 1,
+                b',' if depth == 0 && first_end.is_none() => first_end = Some(i),
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    if depth != 0 || quote.is_some() {
+        return None;
+    }
+    let first = inner[..first_end.unwrap_or(inner.len())].trim();
+    (!first.is_empty()).then_some(first)
 }
 
 pub struct Removal {
@@ -185,13 +272,13 @@ pub fn remove_param(
             Some(lit) if let Some(named) = named_format_argument(src, tokens, lang, lit, p) => {
                 let (arg_edits, expr) = named?;
                 edits.extend(arg_edits);
-                KeySource::Expr(expr)
+                KeySource::expr(expr)
             }
-            Some(_) if let Some(expr) = template_expr(lang, &value_text) => KeySource::Expr(expr),
+            Some(_) if let Some(expr) = template_expr(lang, &value_text) => KeySource::expr(expr),
             Some(lit) if let Some(nested) = nested_format(src, tokens, lit) => {
                 let (nested_edits, expr) = remove_nested_format(src, tokens, p, lit, &nested)?;
                 edits = nested_edits;
-                KeySource::Expr(expr)
+                KeySource::expr(expr)
             }
             Some(lit) if is_positional(&value_text) => {
                 let removed = edits[0].range.clone();
@@ -205,7 +292,7 @@ pub fn remove_param(
                     removed,
                 )?;
                 edits.extend(arg_edits);
-                KeySource::Expr(expr)
+                KeySource::expr(expr)
             }
             // A curl command held in a JavaScript or Ruby string (`"curl …?apikey=$KEY"`, a
             // heredoc of usage text): the shell, not the program, reads `$KEY`, and the header
@@ -243,7 +330,7 @@ pub fn remove_param(
                 let (link_edits, expr) = link?;
                 return Ok(Removal {
                     edits: link_edits,
-                    key: KeySource::Expr(expr),
+                    key: KeySource::expr(expr),
                     placed: None,
                 });
             }
@@ -263,7 +350,7 @@ pub fn remove_param(
             {
                 return Ok(Removal {
                     edits: joined(src, tokens, a, b, join.range.end, &join.content),
-                    key: KeySource::Expr(expr),
+                    key: KeySource::expr(expr),
                     placed: None,
                 });
             }
@@ -284,7 +371,7 @@ pub fn remove_param(
             if let Some(line) = emptied_append_statement(src, tokens, lang, lit, &edits) {
                 edits = vec![Edit::delete(line)];
             }
-            KeySource::Expr(expr)
+            KeySource::expr(expr)
         }
     };
     // A literal that held only the parameter (`` url + `?apikey=${key}` ``) goes with its
@@ -1392,6 +1479,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_percent_encoding_call_around_the_key_is_not_copied_into_the_header() {
+        let value = |e: &str| KeySource::expr(e).as_text();
+        assert_eq!(value("encodeURIComponent(apiKey)"), "apiKey");
+        assert_eq!(value("urlencode($this->apiKey)"), "$this->apiKey");
+        assert_eq!(value("quote(api_key, safe='')"), "api_key");
+        assert_eq!(value("urllib.parse.quote_plus(cfg['key'])"), "cfg['key']");
+        assert_eq!(value("CGI.escape(@api_key)"), "@api_key");
+        assert_eq!(value("System.Net.WebUtility.UrlEncode(_key)"), "_key");
+        assert_eq!(value("URLENCODEDFORMAT(variables.key)"), "variables.key");
+        // One level only: the server decodes the query once.
+        assert_eq!(
+            value("encodeURIComponent(encodeURIComponent(k))"),
+            "encodeURIComponent(k)"
+        );
+        // Not one call that is the whole expression, or an encoder whose removal may not
+        // compile (an unused Go import, a Java `catch` of an exception no longer thrown).
+        for kept in [
+            "encodeURIComponent(a) + encodeURIComponent(b)",
+            "encodeURIComponent(a)(b)",
+            "quote(a) or quote(b)",
+            "url.QueryEscape(key)",
+            "URLEncoder.encode(apiKey, \"UTF-8\")",
+            "myquote(k)",
+            "quote()",
+        ] {
+            assert_eq!(value(kept), kept);
+        }
+    }
+
+    #[test]
     fn template_expressions() {
         assert_eq!(
             interpolated_expr("${process.env.KEY}"),
@@ -1805,7 +1922,7 @@ mod tests {
             assert_eq!(removed(name, src), left, "{src}");
             assert_eq!(
                 removal(name, src).ok().map(|r| r.key),
-                Some(KeySource::Expr(key.into()))
+                Some(KeySource::expr(key))
             );
         }
     }

@@ -117,7 +117,7 @@ pub fn url_param(
         .into_iter()
         .find(|a| a.contains(&tokens[value].start()))
         .map_or(tokens[value].end(), |a| a.end);
-    let key = KeySource::Expr(lossy(&src[tokens[value].start()..value_end]));
+    let key = KeySource::expr(lossy(&src[tokens[value].start()..value_end]));
     let extent = match callee(src, tokens, name).as_str() {
         "cfhttpparam" => call_of_body(src, tokens, name),
         _ => object_of_method(src, tokens, name).map(|o| (o.name, o.last)),

@@ -1106,7 +1106,7 @@ pub fn retrofit_header(
     edits.sort_by_key(|e| e.range.start);
     Some(Ok(Removal {
         edits,
-        key: KeySource::Expr(text_of(src, &tokens[param])),
+        key: KeySource::expr(text_of(src, &tokens[param])),
         placed: Some(SEND_WITH_HEADER.into()),
     }))
 }
