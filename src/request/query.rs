@@ -94,7 +94,10 @@ const PERCENT_ENCODERS_ANY_CASE: [&str; 4] = [
 fn percent_decoded(expr: &str) -> Option<&str> {
     let expr = expr.trim();
     let open = expr.find('(')?;
-    let name: String = expr[..open].chars().filter(|c| !c.is_whitespace()).collect();
+    let name: String = expr[..open]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let name = name
         .strip_prefix("System.Web.")
         .or_else(|| name.strip_prefix("System.Net."))

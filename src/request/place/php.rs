@@ -198,22 +198,31 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
 /// How far (in tokens) around a curl handle's URL its other options are looked for.
 const CURL_REACH: usize = 4000;
 
-/// PHP curl: the URL given to `curl_init(…)` or `curl_setopt($ch, CURLOPT_URL, …)`; the key
-/// joins the `CURLOPT_HTTPHEADER` array set on the same handle in the same function, or a
+/// PHP curl: the URL given to `curl_init(…)`, `curl_setopt($ch, CURLOPT_URL, …)` or the
+/// `CURLOPT_URL` entry of `curl_setopt_array($ch, […])`; the key joins the
+/// `CURLOPT_HTTPHEADER` array set on the same handle in the same function, or a
 /// `curl_setopt($ch, CURLOPT_HTTPHEADER, […])` line of its own when the handle has none.
 /// `None` when the URL is not a curl handle's.
 fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, String>> {
     let (src, tokens) = (req.src, req.tokens);
-    // The innermost call around the URL that is `curl_init` or `curl_setopt`.
+    // The innermost call around the URL that is `curl_init`, `curl_setopt` or
+    // `curl_setopt_array`. An options array may hold many entries before `CURLOPT_URL`, so
+    // the climb goes on through arrays whatever their length.
     let mut at = lit;
-    let (name, open) = loop {
+    let (name, open, callee) = loop {
         let open = enclosing_open(src, tokens, at)?;
         let name = prev_significant(tokens, open).filter(|&n| tokens[n].kind == TokKind::Ident);
-        match name.map(|n| text_of(src, &tokens[n]).to_ascii_lowercase()) {
-            Some(callee) if callee == "curl_init" || callee == "curl_setopt" => {
-                break (name?, open);
+        let callee = name.map(|n| text_of(src, &tokens[n]).to_ascii_lowercase());
+        match callee.as_deref() {
+            Some("curl_init" | "curl_setopt" | "curl_setopt_array") => {
+                break (name?, open, callee?);
             }
-            _ if lit - open > 64 => return None,
+            _ if lit - open > 64
+                && php_array(src, tokens, open).is_none()
+                && callee.as_deref() != Some("array") =>
+            {
+                return None;
+            }
             _ => at = open,
         }
     };
@@ -223,26 +232,42 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
             .map(|r| String::from_utf8_lossy(&src[r.clone()]).trim().to_string())
     };
     // `curl_init($test ? $qaUrl : $url)`: the handle's headers serve both URLs.
-    let url_arg = if text_of(src, &tokens[name]).eq_ignore_ascii_case("curl_init") {
-        args.first()
-    } else {
-        args.get(2)
+    let url_arg = match callee.as_str() {
+        "curl_init" => args.first().cloned(),
+        "curl_setopt" => args.get(2).cloned(),
+        _ => {
+            // `curl_setopt_array($ch, [CURLOPT_URL => URL, …])`: the URL must be that entry.
+            let options = args
+                .get(1)
+                .and_then(|r| token_at(tokens, r.start))
+                .and_then(|t| php_array(src, tokens, t))?;
+            let value = entry_value(src, tokens, options, "CURLOPT_URL")?;
+            let entry = tokens[value].start()..expression_end(src, tokens, value);
+            if !entry.contains(&tokens[lit].start()) {
+                return None;
+            }
+            Some(entry)
+        }
     };
-    if url_arg.is_some_and(|a| !plain_argument(src, tokens, a)) {
+    if url_arg.is_some_and(|a| !plain_argument(src, tokens, &a)) {
         return Some(Err(
             "the handle's URL chooses between values, and its headers serve every one of them; add the header where only this URL is used".into(),
         ));
     }
-    let handle = if text_of(src, &tokens[name]).eq_ignore_ascii_case("curl_init") {
-        // `$ch = curl_init($url)`.
-        let eq = prev_significant(tokens, name).filter(|&e| tokens[e].is_punct(src, "="))?;
-        let var = prev_significant(tokens, eq)?;
-        text_of(src, &tokens[var])
-    } else {
-        if arg_text(1).as_deref() != Some("CURLOPT_URL") || args.len() != 3 {
+    let handle = match callee.as_str() {
+        "curl_init" => {
+            // `$ch = curl_init($url)`.
+            let eq = prev_significant(tokens, name).filter(|&e| tokens[e].is_punct(src, "="))?;
+            let var = prev_significant(tokens, eq)?;
+            text_of(src, &tokens[var])
+        }
+        "curl_setopt" if arg_text(1).as_deref() != Some("CURLOPT_URL") || args.len() != 3 => {
             return Some(Err("the URL is not the handle's CURLOPT_URL".into()));
         }
-        arg_text(0)?
+        _ if args.len() != 2 && callee == "curl_setopt_array" => {
+            return Some(Err("unreadable curl_setopt_array call".into()));
+        }
+        _ => arg_text(0)?,
     };
     if !handle.starts_with('$') {
         return Some(Err("the curl handle is not a variable".into()));
@@ -824,5 +849,49 @@ mod tests {
             "<?php\nfunction f($key) {\n    $ch = curl_init(\"https://api.au.whispir.com/m?apikey=${key}\");\n    curl_setopt($ch, CURLOPT_HTTPHEADER, ['Accept: a']);\n    return curl_exec($ch);\n}\n",
         );
         assert!(out.contains("['x-api-key: ' . $key, 'Accept: a']"), "{out}");
+    }
+
+    #[test]
+    fn a_url_among_curl_setopt_array_options_is_the_handles_url() {
+        // The headers entry of the same array gains the key.
+        let out = safe(
+            "a.php",
+            "<?php\nfunction f($k) {\n    $ch = curl_init();\n    curl_setopt_array($ch, [\n        CURLOPT_URL => 'https://api.au.whispir.com/m?apikey=' . $k,\n        CURLOPT_HTTPHEADER => ['Accept: a'],\n    ]);\n    return curl_exec($ch);\n}\n",
+        );
+        assert!(
+            out.contains("CURLOPT_URL => 'https://api.au.whispir.com/m',\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("CURLOPT_HTTPHEADER => ['x-api-key: ' . $k, 'Accept: a'],"),
+            "{out}"
+        );
+        // No headers anywhere on the handle: a line of its own after the options, even when
+        // many options come before the URL.
+        let before: String = (0..40)
+            .map(|i| format!("        CURLOPT_OPT{i} => {i},\n"))
+            .collect();
+        let out = safe(
+            "a.php",
+            &format!(
+                "<?php\nfunction f($k) {{\n    $ch = curl_init();\n    curl_setopt_array($ch, array(\n{before}        CURLOPT_URL => \"https://api.au.whispir.com/m?apikey=$k\",\n    ));\n    return curl_exec($ch);\n}}\n"
+            ),
+        );
+        assert!(
+            out.contains(
+                "    ));\n    curl_setopt($ch, CURLOPT_HTTPHEADER, array(\"x-api-key: \" . $k));\n"
+            ),
+            "{out}"
+        );
+        // A URL that chooses between values, or that is not the CURLOPT_URL entry: manual.
+        let why = manual(
+            "a.php",
+            "<?php\nfunction f($k, $qa) {\n    $ch = curl_init();\n    curl_setopt_array($ch, [CURLOPT_URL => $qa ? 'https://api.au.whispir.com/m?apikey=' . $k : URL]);\n}\n",
+        );
+        assert!(why.contains("chooses between values"), "{why}");
+        manual(
+            "a.php",
+            "<?php\nfunction f($k) {\n    $ch = curl_init(OTHER);\n    curl_setopt_array($ch, [CURLOPT_POSTFIELDS => 'https://api.au.whispir.com/m?apikey=' . $k]);\n}\n",
+        );
     }
 }
