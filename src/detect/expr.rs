@@ -5,8 +5,8 @@ use super::urls::{self, is_apikey_name};
 use super::{ApiKeyParam, Facts, HostLink, HostUse, ParamShape, Target};
 use crate::hosts::{self, HostKind};
 use crate::lang::tokens::{
-    Layout, enclosing_open, expression_end, matching_close, next_significant, prev_significant,
-    token_at,
+    Layout, enclosing_map, enclosing_open, expression_end, matching_close, next_significant,
+    prev_significant, token_at,
 };
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::secrets::{ValueKind, classify_value};
@@ -442,12 +442,14 @@ pub(crate) const PYTHON_REQUEST_CALLS: [&str; 9] = [
     "get", "post", "put", "patch", "delete", "head", "options", "request", "stream",
 ];
 
-/// Python's `NAME = {…}`, the dict holding key token `key`, assigned to a plain name on a line
-/// of its own, whose name is next read as the whole `params=NAME` of a request call
-/// (`requests.get`, `httpx.post`, a session's or client's `get`): the token of that read.
+/// Python's `NAME = {…}` or `NAME = dict(…)`, the dict holding key token `key`, assigned to a
+/// plain name on a line of its own, whose name is next read as the whole `params=NAME` of a
+/// request call (`requests.get`, `httpx.post`, a session's or client's `get`): the token of
+/// that read.
 fn passed_as_params(src: &[u8], tokens: &[Token], layout: &Layout, key: usize) -> Option<usize> {
-    let open = enclosing_open(src, tokens, key).filter(|&o| tokens[o].is_punct(src, "{"))?;
-    let eq = prev_significant(tokens, open).filter(|&e| tokens[e].is_punct(src, "="))?;
+    let (start, open) =
+        enclosing_map(src, tokens, key).filter(|&(_, o)| !tokens[o].is_punct(src, "["))?;
+    let eq = prev_significant(tokens, start).filter(|&e| tokens[e].is_punct(src, "="))?;
     let name = prev_significant(tokens, eq).filter(|&n| tokens[n].kind == TokKind::Ident)?;
     let start = tokens[name].start();
     let line_start = memchr::memrchr(b'\n', &src[..start]).map_or(0, |n| n + 1);

@@ -156,6 +156,29 @@ fn a_question_about_one_python_function_parses_that_function_alone() {
 }
 
 #[test]
+fn a_python_dict_call_passed_as_params_to_a_whispir_request_is_a_query_under_any_name() {
+    for dict in [
+        "dict(apikey=k, limit=5)",
+        "dict(apikey=k)",
+        "dict(\n        apikey=k,\n    )",
+    ] {
+        let python = format!(
+            "def f(k):\n    q = {dict}\n    return requests.get('https://api.au.whispir.com/m', params=q)\n"
+        );
+        assert_eq!(builder_keys("a.py", &python), ["apikey = k"], "{python}");
+    }
+    // Another vendor's request, another callee, or not a keyword of the call: not Whispir's.
+    for other in [
+        "# Whispir\ndef f(k):\n    cfg = dict(apikey=k)\n    return requests.get('https://api.openweathermap.org/w', params=cfg)\n",
+        "# Whispir\ndef f(k):\n    cfg = self.dict(apikey=k)\n    return requests.get('https://api.au.whispir.com/m', params=cfg)\n",
+        "# Whispir\ndef f(k):\n    cfg = settings(apikey=k)\n    return requests.get('https://api.au.whispir.com/m', params=cfg)\n",
+        "# Whispir\ndef f(k):\n    cfg = dict(apikey)\n    return requests.get('https://api.au.whispir.com/m', params=cfg)\n",
+    ] {
+        assert_eq!(builder_keys("a.py", other), Vec::<String>::new(), "{other}");
+    }
+}
+
+#[test]
 fn a_python_dict_passed_as_params_to_a_whispir_request_is_a_query_under_any_name() {
     for (call, name) in [
         (

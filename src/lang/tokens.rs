@@ -262,6 +262,24 @@ pub fn enclosing_open(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
     None
 }
 
+/// The map literal that holds token `entry` as a member: (the token its expression starts at,
+/// its opening bracket). A `{…}` or `[…]` starts at its bracket; Python's `dict(apikey=k, …)`
+/// at its `dict`, when `entry` is the name of one of its keyword arguments.
+pub fn enclosing_map(src: &[u8], tokens: &[Token], entry: usize) -> Option<(usize, usize)> {
+    let open = enclosing_open(src, tokens, entry)?;
+    if !tokens[open].is_punct(src, "(") {
+        return Some((open, open));
+    }
+    let callee = prev_significant(tokens, open)
+        .filter(|&d| tokens[d].kind == TokKind::Ident && tokens[d].text(src) == b"dict")?;
+    let member = prev_significant(tokens, callee).is_some_and(|d| tokens[d].is_punct(src, "."));
+    let keyword = tokens[entry].kind == TokKind::Ident
+        && next_significant(tokens, entry).is_some_and(|e| {
+            tokens[e].is_punct(src, "=") && !tokens.get(e + 1).is_some_and(|t| t.is_punct(src, "="))
+        });
+    (!member && keyword).then_some((callee, open))
+}
+
 /// The bracket that closes the one at `open`.
 pub fn matching_close(src: &[u8], tokens: &[Token], open: usize) -> Option<usize> {
     if !tokens.get(open).is_some_and(|t| is_open(src, t)) {

@@ -6,8 +6,8 @@ use super::query::{self, KeySource, Removal};
 use crate::detect::{ApiKeyParam, Facts, ParamShape};
 use crate::diagnostic::{Applicability, Edit, Fix, VariableUse};
 use crate::lang::tokens::{
-    Layout, enclosing_open, expression_end, matching_close, matching_open, next_significant,
-    prev_significant, token_at,
+    Layout, enclosing_map, enclosing_open, expression_end, matching_close, matching_open,
+    next_significant, prev_significant, token_at,
 };
 use crate::lang::{HintKey, Language, TokKind, Token};
 use crate::secrets::ValueKind;
@@ -629,16 +629,22 @@ pub(crate) fn query_dict_reads(
     lang: &dyn Language,
     p: &ApiKeyParam,
 ) -> Vec<std::ops::Range<usize>> {
-    let assigned_dict = token_at(tokens, p.span.start)
-        .and_then(|key| enclosing_open(src, tokens, key))
-        .is_some_and(|o| {
-            tokens[o].is_punct(src, "{")
-                && prev_significant(tokens, o).is_some_and(|e| tokens[e].is_punct(src, "="))
-        });
-    if p.shape != ParamShape::Builder || !follows_query_dicts(lang) || !assigned_dict {
+    let assigned = token_at(tokens, p.span.start)
+        .and_then(|key| assigned_dict(src, tokens, key))
+        .is_some();
+    if p.shape != ParamShape::Builder || !follows_query_dicts(lang) || !assigned {
         return Vec::new();
     }
     variable_uses(src, tokens, lang, p).map_or_else(Vec::new, |(_, uses)| uses)
+}
+
+/// The dict holding the query key token `key` when it is the value of an assignment
+/// (`q = {"apikey": k}`, `q = dict(apikey=k)`): (its first token, its opening bracket).
+fn assigned_dict(src: &[u8], tokens: &[Token], key: usize) -> Option<(usize, usize)> {
+    enclosing_map(src, tokens, key).filter(|&(start, open)| {
+        !tokens[open].is_punct(src, "[")
+            && prev_significant(tokens, start).is_some_and(|e| tokens[e].is_punct(src, "="))
+    })
 }
 
 /// Every read of the variable a URL is assigned to, in the rest of its block: where the name
@@ -655,17 +661,14 @@ fn variable_uses(
     let mut depth = 0i32;
     // Where the assigned expression's own tokens end at the latest: past any builder call.
     let mut scan_from = lit;
-    // `params = {"apikey": k, …}` (Python, Ruby): a query dict held in a variable is sent
-    // where the variable is passed; its assignment is just before the dict.
+    // `params = {"apikey": k, …}` (Python, Ruby), `q = dict(apikey=k, …)`: a query dict held
+    // in a variable is sent where the variable is passed; its assignment is just before it.
     if p.shape == ParamShape::Builder
         && follows_query_dicts(lang)
-        && let Some(dict) = enclosing_open(src, tokens, lit).filter(|&o| {
-            tokens[o].is_punct(src, "{")
-                && prev_significant(tokens, o).is_some_and(|e| tokens[e].is_punct(src, "="))
-        })
+        && let Some((dict, open)) = assigned_dict(src, tokens, lit)
     {
         i = dict;
-        scan_from = matching_close(src, tokens, dict)?;
+        scan_from = matching_close(src, tokens, open)?;
     } else if p.shape == ParamShape::Builder
         && let Some(call) = search_params_call(src, tokens, lang, lit)
     {
@@ -1708,9 +1711,9 @@ fn sole_key_query(
     };
     let name = token_at(tokens, binding).ok_or_else(by_hand)?;
     let key = token_at(tokens, p.span.start).ok_or_else(by_hand)?;
-    let open = enclosing_open(src, tokens, key).ok_or_else(by_hand)?;
+    let (start, open) = enclosing_map(src, tokens, key).ok_or_else(by_hand)?;
     let close = matching_close(src, tokens, open).ok_or_else(by_hand)?;
-    let assigned = prev_significant(tokens, open)
+    let assigned = prev_significant(tokens, start)
         .filter(|&e| tokens[e].is_punct(src, "="))
         .and_then(|e| prev_significant(tokens, e))
         == Some(name);
@@ -2837,8 +2840,9 @@ fn member_if_emptied(
     if !lang_is_code(lang) {
         return None; // JSON documents keep their shape (`"query": []` is data)
     }
-    let (open, close) = sole_entry(src, tokens, &entry)?;
-    let op = prev_significant(tokens, open)
+    let (_, close) = sole_entry(src, tokens, &entry)?;
+    let (start, _) = enclosing_map(src, tokens, token_at(tokens, entry.start)?)?;
+    let op = prev_significant(tokens, start)
         .filter(|&o| matches!(tokens[o].text(src), b":" | b"=" | b"=>"))?;
     let name = prev_significant(tokens, op)
         .filter(|&n| matches!(tokens[n].kind, TokKind::Ident | TokKind::Str))?;
@@ -2848,16 +2852,15 @@ fn member_if_emptied(
     in_container.then(|| tokens[name].start()..tokens[close].end())
 }
 
-/// When the byte range `entry` is the only member of the `{…}` or `[…]` around it: that
-/// literal's brackets (tokens).
+/// When the byte range `entry` is the only member of the `{…}`, `[…]` or Python `dict(…)`
+/// around it: that literal's brackets (tokens).
 pub(crate) fn sole_entry(
     src: &[u8],
     tokens: &[Token],
     entry: &std::ops::Range<usize>,
 ) -> Option<(usize, usize)> {
     let first = token_at(tokens, entry.start)?;
-    let open = enclosing_open(src, tokens, first)
-        .filter(|&o| tokens[o].is_punct(src, "{") || tokens[o].is_punct(src, "["))?;
+    let (_, open) = enclosing_map(src, tokens, first)?;
     let close = matching_close(src, tokens, open)?;
     let last = tokens[..close]
         .iter()
@@ -3161,6 +3164,40 @@ mod tests {
             let (out, _) = fixed(name, src);
             assert!(out.contains(header), "{name}: {out}");
             assert!(!out.contains("apikey"), "{name}: {out}");
+        }
+    }
+
+    #[test]
+    fn a_dict_call_holding_the_key_moves_it_to_the_headers_and_leaves_no_empty_dict() {
+        let request = |params: &str| {
+            format!("    return requests.get('https://api.au.whispir.com/m', {params})\n")
+        };
+        let cases = [
+            // Held in a local under any name: the entry goes, or the dict and its argument.
+            (
+                format!(
+                    "def f(k):\n    q = dict(apikey=k, limit=10)\n{}",
+                    request("params=q")
+                ),
+                format!(
+                    "def f(k):\n    q = dict(limit=10)\n{}",
+                    request("params=q, headers={'x-api-key': k}")
+                ),
+            ),
+            (
+                format!("def f(k):\n    q = dict(apikey=k)\n{}", request("params=q")),
+                format!("def f(k):\n{}", request("headers={'x-api-key': k}")),
+            ),
+            // Written in the call: no `params=dict()` is left behind.
+            (
+                format!("def f(k):\n{}", request("params=dict(apikey=k)")),
+                format!("def f(k):\n{}", request("headers={'x-api-key': k}")),
+            ),
+        ];
+        for (src, want) in cases {
+            let (out, applicability) = fixed("a.py", &src);
+            assert_eq!(out, want);
+            assert_eq!(applicability, crate::diagnostic::Applicability::Safe);
         }
     }
 
