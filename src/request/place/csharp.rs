@@ -38,16 +38,39 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             b"HttpClient",
         )
     {
-        let shared = default_request_headers(req, &local)?;
-        // A client that sends other requests too would send them the key: a request
-        // message of its own keeps it to this one.
-        if shared.applicability == Applicability::Unsafe
-            && let Some(reader) = reader
-            && let Ok(own) = send_and_read(req, name, open, idx, reader)
-        {
-            return Ok(own);
-        }
-        return Ok(shared);
+        let block = req.openers().of(local.var);
+        let end = block
+            .and_then(|o| matching_close(src, tokens, o))
+            .unwrap_or(tokens.len());
+        let shared = default_request_headers(
+            req,
+            (local.var, local.first, local.last),
+            local.var + 1..end,
+        )?;
+        return Ok(own_request_if_shared(
+            req,
+            shared,
+            (name, open, idx),
+            reader,
+        ));
+    }
+    if callee.ends_with("Async")
+        && let Some(client) = receiver_of(src, tokens, name)
+        && let Some((var, brace)) = using_client(req, client.as_bytes(), name)
+    {
+        // `using (var client = new HttpClient()) {`: the block's first line.
+        let first = next_significant(tokens, brace)
+            .filter(|&f| first_on_line(src, tokens[f].start()))
+            .filter(|_| ends_line(src, tokens, brace))
+            .ok_or("the using block does not start on a line of its own")?;
+        let close = matching_close(src, tokens, brace).ok_or("unbalanced block")?;
+        let shared = default_request_headers(req, (var, first, brace), brace..close)?;
+        return Ok(own_request_if_shared(
+            req,
+            shared,
+            (name, open, idx),
+            reader,
+        ));
     }
     if let Some(reader) = reader {
         return send_and_read(req, name, open, idx, reader);
@@ -126,14 +149,38 @@ fn using_block(req: &Request, new_tok: usize, end: usize) -> Option<(usize, usiz
     Some((var, brace))
 }
 
-/// A client created in the block (`var client = new HttpClient();`, `using var client = …`)
-/// sends its `DefaultRequestHeaders` with every request: the key goes there, on the line after
-/// it is created. Safe when the client sends only this request and goes nowhere else.
-fn default_request_headers(req: &Request, client: &Local) -> Result<Placement, String> {
+/// `using (var client = new HttpClient(…)) {` around token `at`: the variable and the `{`.
+fn using_client(req: &Request, name: &[u8], at: usize) -> Option<(usize, usize)> {
+    let (src, tokens) = (req.src, req.tokens);
+    let brace = req
+        .openers()
+        .of(at)
+        .filter(|&b| tokens[b].is_punct(src, "{"))?;
+    let close = prev_significant(tokens, brace).filter(|&c| tokens[c].is_punct(src, ")"))?;
+    let open = req.openers().of(close)?;
+    prev_significant(tokens, open).filter(|&u| tokens[u].text(src) == b"using")?;
+    let ty = next_significant(tokens, open).filter(|&t| tokens[t].kind == TokKind::Ident)?;
+    let var = next_significant(tokens, ty)
+        .filter(|&v| tokens[v].kind == TokKind::Ident && tokens[v].text(src) == name)?;
+    let eq = next_significant(tokens, var).filter(|&q| tokens[q].is_punct(src, "="))?;
+    let ctor = next_significant(tokens, eq).and_then(|i| constructed(req, i, b"HttpClient"))?;
+    (next_significant(tokens, matching_close(src, tokens, ctor)?) == Some(close))
+        .then_some((var, brace))
+}
+
+/// A client created in the block (`var client = new HttpClient();`, `using var client = …`,
+/// `using (var client = …) {`) sends its `DefaultRequestHeaders` with every request: the key
+/// goes there, on the line after `after`. Safe when, in `scope`, the client sends only this
+/// request and is read nowhere but in member calls.
+fn default_request_headers(
+    req: &Request,
+    (var, first, after): (usize, usize, usize),
+    scope: std::ops::Range<usize>,
+) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
     let mut placement = header_statement_after(
         req,
-        (client.var, client.first, client.last),
+        (var, first, after),
         b"",
         &req.key.as_code('"'),
         |var, key| format!("{var}.DefaultRequestHeaders.Add(\"x-api-key\", {key});"),
@@ -141,25 +188,45 @@ fn default_request_headers(req: &Request, client: &Local) -> Result<Placement, S
     if !placement.edits.is_empty() {
         placement.how = format!(
             "add `{}.DefaultRequestHeaders.Add(\"x-api-key\", …)` after the client is created",
-            text_of(src, &tokens[client.var])
+            text_of(src, &tokens[var])
         );
     }
-    let name = tokens[client.var].text(src);
-    let block = req.openers().of(client.var);
-    let end = block
-        .and_then(|o| matching_close(src, tokens, o))
-        .unwrap_or(tokens.len());
+    let name = tokens[var].text(src);
+    let reads: Vec<usize> = scope
+        .filter(|&j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == name)
+        .collect();
+    let member = |j: usize| next_significant(tokens, j).filter(|&d| tokens[d].is_punct(src, "."));
     // Requests the client sends: `client.…Async(…)`.
-    let sends = (client.var..end)
-        .filter(|&j| tokens[j].text(src) == name)
-        .filter_map(|j| next_significant(tokens, j).filter(|&d| tokens[d].is_punct(src, ".")))
+    let sends = reads
+        .iter()
+        .filter_map(|&j| member(j))
         .filter_map(|d| next_significant(tokens, d))
         .filter(|&m| tokens[m].text(src).ends_with(b"Async"))
         .count();
-    if sends != 1 || uses(req, client.var) != 1 {
+    let passed_on = reads
+        .iter()
+        .any(|&j| member(j).is_none() && !is_method(src, tokens, j));
+    if sends != 1 || passed_on {
         placement.applicability = Applicability::Unsafe;
     }
     Ok(placement)
+}
+
+/// A client that sends other requests too would send them the key: a request message of its
+/// own keeps it to this one, where the call reads a body the message can read the same way.
+fn own_request_if_shared(
+    req: &Request,
+    shared: Placement,
+    (name, open, idx): (usize, usize, usize),
+    reader: Option<&'static str>,
+) -> Placement {
+    if shared.applicability == Applicability::Unsafe
+        && let Some(reader) = reader
+        && let Ok(own) = send_and_read(req, name, open, idx, reader)
+    {
+        return own;
+    }
+    shared
 }
 
 /// `HttpClient` methods that build a request from a URL (and content): the HTTP method each
@@ -612,6 +679,32 @@ mod tests {
             out,
             "void M() {\n    var url = \"https://api.au.whispir.com/messages\";\n    var request = new HttpRequestMessage(HttpMethod.Get, url);\n    request.Headers.Add(\"x-api-key\", _apiKey);\n    Send(request);\n}\n"
         );
+    }
+
+    #[test]
+    fn a_client_of_a_using_statement_gets_a_default_header_on_the_blocks_first_line() {
+        let src = "class A {\n    async Task<string> M(string key) {\n        using (var client = new HttpClient())\n        {\n            return await client.GetStringAsync(\"https://api.au.whispir.com/m?apikey=\" + key);\n        }\n    }\n}\n";
+        assert_eq!(
+            safe("A.cs", src),
+            "class A {\n    async Task<string> M(string key) {\n        using (var client = new HttpClient())\n        {\n            client.DefaultRequestHeaders.Add(\"x-api-key\", key);\n            return await client.GetStringAsync(\"https://api.au.whispir.com/m\");\n        }\n    }\n}\n"
+        );
+        // A block whose client sends another request, or is handed on: not this request's
+        // alone (its own request message instead, unsafely).
+        for other in [
+            "            await client.GetStringAsync(\"https://status.example.com\");\n",
+            "            Keep(client);\n",
+        ] {
+            let shared = src.replace(
+                "            return await",
+                &format!("{other}            return await"),
+            );
+            let (out, a) = fix("A.cs", &shared).unwrap();
+            assert_eq!(a, Applicability::Unsafe, "{out}");
+            assert!(!out.contains("DefaultRequestHeaders"), "{out}");
+        }
+        // The using statement's variable is another client.
+        let other = src.replace("using (var client", "using (var unused");
+        assert!(!fix("A.cs", &other).is_ok_and(|(out, _)| out.contains("DefaultRequestHeaders")));
     }
 
     #[test]
