@@ -823,19 +823,11 @@ pub fn is_single_use_local(
     binding: usize,
     use_at: usize,
 ) -> bool {
-    let root = tree.root_node();
-    let Some(name_node) = root.named_descendant_for_byte_range(binding, binding + 1) else {
-        return false;
+    let Some((name_node, function)) = binding_in_function(tree, binding) else {
+        return false; // module level: other code may read it
     };
     let name = bare(&src[name_node.byte_range()]);
     let own_params = holds_search_params(src, &name_node);
-    let mut function = name_node.parent();
-    while let Some(f) = function.filter(|f| !is_function(f.kind())) {
-        function = f.parent();
-    }
-    let Some(function) = function else {
-        return false; // module level: other code may read it
-    };
     // Read inside a nested function (a closure, a lambda, a callback), the request is made
     // by another function: it may run later, more than once, after the key's variable changed.
     if enclosing_function(tree, use_at) != Some(function.byte_range()) || name.is_empty() {
@@ -860,18 +852,47 @@ pub fn is_single_use_local(
                 && !is_keyword_name(node)
         })
         .count();
-    occurrences == 2 && reads_unchanged_before(src, &function, &name_node, use_at)
+    occurrences == 2 && rebound_before(src, &function, &name_node, use_at).is_none()
 }
 
-/// The names the statement assigning `name_node` reads (the URL's parts, its key among them)
-/// are not assigned again between that statement and `use_at`: the header the fix adds at
-/// the send reads the key there, and must send the value the URL was built with.
-fn reads_unchanged_before(
+/// The name written at `binding` and the innermost function around it (`None` at module level).
+fn binding_in_function(
+    tree: &tree_sitter::Tree,
+    binding: usize,
+) -> Option<(tree_sitter::Node<'_>, tree_sitter::Node<'_>)> {
+    let name_node = tree
+        .root_node()
+        .named_descendant_for_byte_range(binding, binding + 1)?;
+    let mut function = name_node.parent();
+    while let Some(f) = function.filter(|f| !is_function(f.kind())) {
+        function = f.parent();
+    }
+    Some((name_node, function?))
+}
+
+/// Where a name that the statement assigning the variable at `binding` reads (the key) is
+/// bound again before `use_at`, the send that reads the variable: the byte range of that
+/// name, for a message that points at it. See [`is_single_use_local`].
+pub fn rebound_between(
+    tree: &tree_sitter::Tree,
     src: &[u8],
-    function: &tree_sitter::Node,
-    name_node: &tree_sitter::Node,
+    binding: usize,
     use_at: usize,
-) -> bool {
+) -> Option<std::ops::Range<usize>> {
+    let (name_node, function) = binding_in_function(tree, binding)?;
+    rebound_before(src, &function, &name_node, use_at).map(|n| n.byte_range())
+}
+
+/// A name the statement assigning `name_node` reads (the URL's parts, its key among them)
+/// assigned or bound again between that statement and `use_at` (by `=`, a loop, a `with …
+/// as`, a walrus): the header the fix adds at the send reads the key there, and must send
+/// the value the URL was built with. That name's node, the first such.
+fn rebound_before<'t>(
+    src: &[u8],
+    function: &tree_sitter::Node<'t>,
+    name_node: &tree_sitter::Node<'t>,
+    use_at: usize,
+) -> Option<tree_sitter::Node<'t>> {
     // The statement: the binding's ancestor just below the node that also holds the use.
     let mut statement = *name_node;
     while let Some(parent) = statement
@@ -895,10 +916,10 @@ fn reads_unchanged_before(
             && read.contains(&name)
             && is_assigned(&node)
         {
-            return false;
+            return Some(node);
         }
     }
-    true
+    None
 }
 
 /// A leaf that names a variable or a member (`k`, `$k`, the `key` of `self.key`).
@@ -907,25 +928,37 @@ fn is_name(node: &tree_sitter::Node) -> bool {
         && (node.kind().ends_with("identifier") || matches!(node.kind(), "name" | "variable_name"))
 }
 
-/// The name `node` is what an assignment writes (`k = …`, `k += …`, `$k = …`, `self.key = …`,
-/// Go's `k, err = …`, a JavaScript `var k = …` again).
+/// The name `node` is what an assignment or a binding writes (`k = …`, `k += …`, `$k = …`,
+/// `self.key = …`, Go's `k, err = …`, a JavaScript `var k = …` again; a loop's variable:
+/// Python's `for k in …`, JavaScript's `for (const k of …)`, Go's `for _, k := range …`;
+/// Python's `with … as k` and `(k := …)`).
 fn is_assigned(node: &tree_sitter::Node) -> bool {
-    const ASSIGNMENTS: &[&str] = &[
-        "assignment",
-        "augmented_assignment",
-        "assignment_expression",
-        "augmented_assignment_expression",
-        "assignment_statement",
-        "short_var_declaration",
-        "operator_assignment",
+    // The node kinds that write a name, and the field that holds what they write.
+    const BINDINGS: &[(&str, &str)] = &[
+        ("assignment", "left"),
+        ("augmented_assignment", "left"),
+        ("assignment_expression", "left"),
+        ("augmented_assignment_expression", "left"),
+        ("assignment_statement", "left"),
+        ("short_var_declaration", "left"),
+        ("operator_assignment", "left"),
+        ("variable_declarator", "name"),
+        ("for_statement", "left"),
+        ("for_in_statement", "left"),
+        ("range_clause", "left"),
+        ("named_expression", "name"),
+        ("as_pattern", "alias"),
     ];
-    // The name itself, or the `$k`, `a.k` or `a, k` it is written in.
+    // The name itself, or the `$k`, `a.k`, `a, k` or `[i, k]` it is written in.
     const TARGETS: &[&str] = &[
         "variable_name",
         "attribute",
         "member_expression",
         "expression_list",
         "pattern_list",
+        "tuple_pattern",
+        "array_pattern",
+        "as_pattern_target",
         "field_access",
         "selector_expression",
         "navigation_expression",
@@ -936,11 +969,8 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
         let Some(parent) = target.parent() else {
             return false;
         };
-        if ASSIGNMENTS.contains(&parent.kind()) {
-            return parent.child_by_field_name("left") == Some(target);
-        }
-        if parent.kind() == "variable_declarator" {
-            return parent.child_by_field_name("name") == Some(target);
+        if let Some((_, field)) = BINDINGS.iter().find(|(kind, _)| *kind == parent.kind()) {
+            return parent.child_by_field_name(field) == Some(target);
         }
         if !TARGETS.contains(&parent.kind()) {
             return false;
@@ -1631,6 +1661,83 @@ pub(crate) mod tests {
             "def f(k):\n    url = 'https://x?apikey=' + k\n    n = len(k) == 2\n    return requests.get(url)\n",
         ] {
             assert!(proven("a.py", fine, "url", "url"), "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_key_bound_again_by_a_loop_a_with_or_a_walrus_before_the_send_is_not_proven() {
+        // Each case: the source, and the text of the line that binds the key again.
+        let cases = [
+            (
+                "a.py",
+                "def f(k, ks):\n    url = 'https://x?apikey=' + k\n    for k in ks:\n        requests.get(url)\n",
+                "    for k in ks:",
+            ),
+            (
+                "a.py",
+                "def f(k, pairs):\n    url = 'https://x?apikey=' + k\n    for n, k in pairs:\n        requests.get(url)\n",
+                "    for n, k in pairs:",
+            ),
+            (
+                "a.py",
+                "def f(k, p):\n    url = 'https://x?apikey=' + k\n    with open(p) as k:\n        return requests.get(url)\n",
+                "    with open(p) as k:",
+            ),
+            (
+                "a.py",
+                "def f(k):\n    url = 'https://x?apikey=' + k\n    if (k := renew()):\n        return requests.get(url)\n",
+                "    if (k := renew()):",
+            ),
+            (
+                "a.js",
+                "async function f(k, ks) {\n  const url = `https://x?apikey=${k}`;\n  for (const k of ks) {\n    await fetch(url);\n  }\n}\n",
+                "  for (const k of ks) {",
+            ),
+            (
+                "a.js",
+                "async function f(k, pairs) {\n  const url = `https://x?apikey=${k}`;\n  for (const [n, k] of pairs) {\n    await fetch(url);\n  }\n}\n",
+                "  for (const [n, k] of pairs) {",
+            ),
+            (
+                "a.go",
+                "package a\n\nfunc f(k string, ks []string) {\n\turl := \"https://x?apikey=\" + k\n\tfor _, k := range ks {\n\t\thttp.Get(url)\n\t}\n}\n",
+                "\tfor _, k := range ks {",
+            ),
+        ];
+        for (name, src, line) in cases {
+            assert!(!proven(name, src, "url", "url"), "{name}: {src}");
+            let tree = parse(name, src.as_bytes()).unwrap();
+            let (binding, use_at) = (src.find("url").unwrap(), src.rfind("url").unwrap());
+            let rebound = rebound_between(&tree, src.as_bytes(), binding, use_at)
+                .expect("the line that binds the key");
+            let line_start = src.find(line).unwrap();
+            assert!(
+                (line_start..line_start + line.len()).contains(&rebound.start),
+                "{name}: {src}"
+            );
+            assert_eq!(&src[rebound], "k");
+        }
+        // Built inside the loop (or the `with`), after the key is bound: the URL holds the
+        // key the header sends.
+        for (name, fine) in [
+            (
+                "a.py",
+                "def f(ks):\n    for k in ks:\n        url = 'https://x?apikey=' + k\n        requests.get(url)\n",
+            ),
+            (
+                "a.py",
+                "def f(p):\n    with open(p) as k:\n        url = 'https://x?apikey=' + k.read()\n        return requests.get(url)\n",
+            ),
+            (
+                "a.js",
+                "async function f(ks) {\n  for (const k of ks) {\n    const url = `https://x?apikey=${k}`;\n    await fetch(url);\n  }\n}\n",
+            ),
+            (
+                "a.go",
+                "package a\n\nfunc f(ks []string) {\n\tfor _, k := range ks {\n\t\turl := \"https://x?apikey=\" + k\n\t\thttp.Get(url)\n\t}\n}\n",
+            ),
+        ] {
+            assert!(proven(name, fine, "url", "url"), "{name}: {fine}");
         }
     }
 

@@ -24,7 +24,7 @@ use crate::hosts::HostKind;
 use crate::lang::tokens::{Layout, Openers, prev_significant, token_at};
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::source::SourceFile;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// How many requests on one base URL a single fix moves together.
 const MAX_SHARED_REQUESTS: usize = 64;
@@ -1088,7 +1088,8 @@ fn contains_word(text: &[u8], word: &[u8]) -> bool {
 /// a local assigned once and read only by its request. Proved last, for the fixes that
 /// survived grouping: most files never need the parse.
 fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnostic]) {
-    let unproven: HashSet<(usize, String)> = diagnostics
+    // Each unproven fix, with why.
+    let unproven: HashMap<(usize, String), String> = diagnostics
         .iter()
         .filter_map(|d| {
             let fix = d.fix.as_ref()?;
@@ -1096,25 +1097,39 @@ fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnost
             if fix.applicability != Applicability::Safe {
                 return None;
             }
-            let proven = facts
-                .tree_around(file, &[v.binding, v.use_at])
-                .is_some_and(|t| {
-                    crate::lang::tree::is_single_use_local(t, &file.bytes, v.binding, v.use_at)
+            let tree = facts.tree_around(file, &[v.binding, v.use_at]);
+            let proven = tree.is_some_and(|t| {
+                crate::lang::tree::is_single_use_local(t, &file.bytes, v.binding, v.use_at)
+            }) || (file.file_name().ends_with(".rs")
+                && crate::lang::rust::is_single_use_local(&file.bytes, v.binding, v.use_at));
+            if proven {
+                return None;
+            }
+            // A name the URL was built from, bound again before the send: say where.
+            let why = tree
+                .and_then(|t| {
+                    crate::lang::tree::rebound_between(t, &file.bytes, v.binding, v.use_at)
                 })
-                || (file.file_name().ends_with(".rs")
-                    && crate::lang::rust::is_single_use_local(&file.bytes, v.binding, v.use_at));
-            (!proven).then(|| fix_identity(fix))
+                .map_or_else(
+                    || "not proven a local used only by this request".to_string(),
+                    |name| {
+                        format!(
+                            "`{}` is bound again on line {} before the send, and the header would send that value",
+                            String::from_utf8_lossy(&file.bytes[name.clone()]),
+                            file.line_index(name.start) + 1
+                        )
+                    },
+                );
+            Some((fix_identity(fix), why))
         })
         .collect();
     if unproven.is_empty() {
         return;
     }
     for d in diagnostics.iter_mut() {
-        if d.fix
-            .as_ref()
-            .is_some_and(|f| unproven.contains(&fix_identity(f)))
-        {
-            downgrade(d, "not proven a local used only by this request");
+        if let Some(why) = d.fix.as_ref().and_then(|f| unproven.get(&fix_identity(f))) {
+            let why = why.clone();
+            downgrade(d, &why);
         }
     }
 }
