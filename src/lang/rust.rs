@@ -89,19 +89,42 @@ impl Offsets {
 /// the binding and the use — counting the inline arguments of format strings (`"{url}"`).
 /// No `|` comes between them: the use may be in a closure (`move || client.get(&url)`),
 /// another function, as a nested function's read is in the other languages (an `||` or a
-/// bitwise or there leaves the fix unsafe too).
+/// bitwise or there leaves the fix unsafe too). And no name the `let` statement reads (the
+/// key) is bound or assigned again before the use ([`rebound_between`]).
 pub fn is_single_use_local(src: &[u8], binding: usize, use_at: usize) -> bool {
-    let Ok(text) = std::str::from_utf8(src) else {
-        return false;
-    };
-    let Ok(stream) = TokenStream::from_str(text) else {
-        return false;
-    };
+    matches!(block_of(src, binding, use_at), Some(Proof::Proven))
+}
+
+/// Where a name the `let` statement at `binding` reads (the key) is bound or assigned again
+/// before `use_at` (`let key = key.trim();`, `for key in keys`, `key = …`, `if let Some(key)
+/// = …`): the header the fix adds at the use would send that value. The byte range of that
+/// name.
+pub fn rebound_between(
+    src: &[u8],
+    binding: usize,
+    use_at: usize,
+) -> Option<std::ops::Range<usize>> {
+    match block_of(src, binding, use_at)? {
+        Proof::Rebound(at) => Some(at),
+        _ => None,
+    }
+}
+
+/// What the block around a binding and its use says about it.
+enum Proof {
+    Proven,
+    Rebound(std::ops::Range<usize>),
+    Not,
+}
+
+fn block_of(src: &[u8], binding: usize, use_at: usize) -> Option<Proof> {
+    let text = std::str::from_utf8(src).ok()?;
+    let stream = TokenStream::from_str(text).ok()?;
     let offsets = Offsets::new(text);
-    let proven = innermost_block(stream, &offsets, binding, use_at)
-        .is_some_and(|block| block_proves(block, &offsets, src, binding, use_at));
+    let proof = innermost_block(stream, &offsets, binding, use_at)
+        .map(|block| block_proves(block, &offsets, src, binding, use_at));
     proc_macro2::extra::invalidate_current_thread_spans();
-    proven
+    proof
 }
 
 /// The innermost `{…}` whose span holds both offsets.
@@ -133,43 +156,124 @@ fn block_proves(
     src: &[u8],
     binding: usize,
     use_at: usize,
-) -> bool {
-    let mut words: Vec<(String, std::ops::Range<usize>)> = Vec::new();
-    let mut literals: Vec<String> = Vec::new();
-    let mut pipes: Vec<usize> = Vec::new();
-    collect(block, offsets, &mut words, &mut literals, &mut pipes);
-    if pipes.iter().any(|&p| binding < p && p < use_at) {
-        return false;
+) -> Proof {
+    let mut seen = Collected::default();
+    collect(block, offsets, 0, &mut seen);
+    if seen.pipes.iter().any(|&p| binding < p && p < use_at) {
+        return Proof::Not;
     }
+    let words = &seen.words;
     let Some(at) = words.iter().position(|(_, r)| r.start == binding) else {
-        return false;
+        return Proof::Not;
     };
     let name = String::from_utf8_lossy(&src[words[at].1.clone()]).into_owned();
     let bound_by_let = at > 0 && words[at - 1].0 == "let";
     let named = words.iter().filter(|(w, _)| *w == name).count()
-        + literals
+        + seen
+            .literals
             .iter()
-            .filter(|l| l.contains(&format!("{{{name}}}")) || l.contains(&format!("{{{name}:")))
+            .filter(|(l, _)| {
+                l.contains(&format!("{{{name}}}")) || l.contains(&format!("{{{name}:"))
+            })
             .count();
-    bound_by_let && named == 2
+    if !bound_by_let || named != 2 {
+        return Proof::Not;
+    }
+    // The `let` statement ends at the block's next `;`.
+    let Some(&end) = seen.statement_ends.iter().find(|&&e| e > binding) else {
+        return Proof::Not;
+    };
+    let read_in_statement = |r: &std::ops::Range<usize>| r.start > binding && r.end <= end;
+    let mut read: Vec<&str> = words
+        .iter()
+        .filter(|(_, r)| read_in_statement(r))
+        .map(|(w, _)| w.as_str())
+        .collect();
+    for (literal, _) in seen.literals.iter().filter(|(_, r)| read_in_statement(r)) {
+        read.extend(inline_arguments(literal));
+    }
+    let rebound = words.iter().find(|(w, r)| {
+        r.start > end && r.end <= use_at && read.contains(&w.as_str()) && is_bound_at(src, r)
+    });
+    match rebound {
+        Some((_, r)) => Proof::Rebound(r.clone()),
+        None => Proof::Proven,
+    }
 }
 
-/// Every identifier (with its offsets) and literal of a stream, and where each `|` is,
-/// nested groups included.
-fn collect(
-    stream: TokenStream,
-    offsets: &Offsets,
-    words: &mut Vec<(String, std::ops::Range<usize>)>,
-    literals: &mut Vec<String>,
-    pipes: &mut Vec<usize>,
-) {
+/// The names a format string reads inline: `key` of `"…{key}…"` and `"…{key:>8}…"`.
+fn inline_arguments(literal: &str) -> impl Iterator<Item = &str> {
+    literal.split('{').skip(1).filter_map(|after| {
+        let name = after.split(['}', ':']).next()?;
+        let ident = !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && !name.as_bytes()[0].is_ascii_digit();
+        ident.then_some(name)
+    })
+}
+
+/// The identifier at `name` is written, not read: assigned (`key = …`, `key += …`), or bound
+/// by the pattern of a `let`, `if let`, `while let` or `for` that starts its statement
+/// (`let key`, `let (a, key) =`, `for key in`, `if let Some(key) =`).
+fn is_bound_at(src: &[u8], name: &std::ops::Range<usize>) -> bool {
+    let after = src[name.end..].trim_ascii_start();
+    let assigned =
+        (after.starts_with(b"=") && !after.starts_with(b"==") && !after.starts_with(b"=>"))
+            || [
+                b"+=".as_slice(),
+                b"-=",
+                b"*=",
+                b"/=",
+                b"%=",
+                b"|=",
+                b"&=",
+                b"^=",
+                b"<<=",
+                b">>=",
+            ]
+            .iter()
+            .any(|op| after.starts_with(op));
+    // Back to where the statement (or the block) starts.
+    let before = &src[..name.start];
+    let from = before
+        .iter()
+        .rposition(|&b| matches!(b, b';' | b'{' | b'}'))
+        .map_or(0, |i| i + 1);
+    let lead = &before[from..];
+    let words: Vec<&[u8]> = lead
+        .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let pattern = !lead.contains(&b'=')
+        && (words.contains(&b"let".as_slice())
+            || (words.contains(&b"for".as_slice()) && !words.contains(&b"in".as_slice())));
+    assigned || pattern
+}
+
+/// What a block's tokens hold, nested groups included.
+#[derive(Default)]
+struct Collected {
+    /// Every identifier, with its offsets.
+    words: Vec<(String, std::ops::Range<usize>)>,
+    /// Every literal, with its offsets.
+    literals: Vec<(String, std::ops::Range<usize>)>,
+    /// Where each `|` is.
+    pipes: Vec<usize>,
+    /// Where each `;` of the block itself (not of a nested group) is.
+    statement_ends: Vec<usize>,
+}
+
+fn collect(stream: TokenStream, offsets: &Offsets, depth: usize, seen: &mut Collected) {
     for tree in stream {
         match tree {
-            TokenTree::Group(g) => collect(g.stream(), offsets, words, literals, pipes),
-            TokenTree::Ident(i) => words.push((i.to_string(), offsets.range(i.span()))),
-            TokenTree::Literal(l) => literals.push(l.to_string()),
+            TokenTree::Group(g) => collect(g.stream(), offsets, depth + 1, seen),
+            TokenTree::Ident(i) => seen.words.push((i.to_string(), offsets.range(i.span()))),
+            TokenTree::Literal(l) => seen.literals.push((l.to_string(), offsets.range(l.span()))),
             TokenTree::Punct(p) if p.as_char() == '|' => {
-                pipes.push(offsets.range(p.span()).start);
+                seen.pipes.push(offsets.range(p.span()).start);
+            }
+            TokenTree::Punct(p) if p.as_char() == ';' && depth == 0 => {
+                seen.statement_ends.push(offsets.range(p.span()).start);
             }
             TokenTree::Punct(_) => {}
         }
@@ -194,6 +298,58 @@ mod tests {
         assert!(!proven(closure));
         let with_argument = "fn f(c: &Client, k: &str) {\n    let url = format!(\"https://api.whispir.com/m?apikey={k}\");\n    (0..3).for_each(|_| { c.get(&url).send(); });\n}\n";
         assert!(!proven(with_argument));
+    }
+
+    #[test]
+    fn a_key_bound_again_before_the_send_is_not_proven_and_its_line_is_found() {
+        let url = "    let url = format!(\"https://api.whispir.com/m?apikey={}\", k);\n";
+        let inline = "    let url = format!(\"https://api.whispir.com/m?apikey={k}\");\n";
+        let send = "    c.get(&url).send();\n";
+        // The URL's statement, what comes between it and the send, and the bound `k`.
+        for (statement, between) in [
+            (url, "    let k = k.trim();\n"),
+            (inline, "    let k = k.trim();\n"),
+            (url, "    k += \"!\";\n"),
+            (inline, "    for k in ks {\n"),
+            (url, "    for (n, k) in pairs {\n"),
+            (inline, "    if let Some(k) = next {\n"),
+        ] {
+            let close = if between.ends_with("{\n") {
+                "    }\n"
+            } else {
+                ""
+            };
+            let src =
+                format!("fn f(c: &Client, k: &str) {{\n{statement}{between}{send}{close}}}\n");
+            let binding = src.find("url =").unwrap();
+            let use_at = src.rfind("&url").unwrap() + 1;
+            assert!(
+                !is_single_use_local(src.as_bytes(), binding, use_at),
+                "{src}"
+            );
+            let rebound = rebound_between(src.as_bytes(), binding, use_at).expect("bound again");
+            let between_at = src.find(between).unwrap();
+            assert!(
+                (between_at..between_at + between.len()).contains(&rebound.start),
+                "{src}"
+            );
+            assert_eq!(&src[rebound], "k");
+        }
+        // Read, or bound before the URL is built: the key the URL holds is the one sent.
+        for fine in [
+            format!("fn f(c: &Client, k: &str) {{\n{url}    log(k.len());\n{send}}}\n"),
+            format!(
+                "fn f(c: &Client, ks: &[String]) {{\n    for k in ks {{\n    {inline}    {send}    }}\n}}\n"
+            ),
+            format!("fn f(c: &Client, k: &str) {{\n    let k = k.trim();\n{url}{send}}}\n"),
+        ] {
+            let binding = fine.find("url =").unwrap();
+            let use_at = fine.rfind("&url").unwrap() + 1;
+            assert!(
+                is_single_use_local(fine.as_bytes(), binding, use_at),
+                "{fine}"
+            );
+        }
     }
 
     #[test]

@@ -1110,6 +1110,11 @@ fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnost
                 .and_then(|t| {
                     crate::lang::tree::rebound_between(t, &file.bytes, v.binding, v.use_at)
                 })
+                .or_else(|| {
+                    file.file_name().ends_with(".rs").then(|| {
+                        crate::lang::rust::rebound_between(&file.bytes, v.binding, v.use_at)
+                    })?
+                })
                 .map_or_else(
                     || "not proven a local used only by this request".to_string(),
                     |name| {
