@@ -706,6 +706,9 @@ fn variable_uses(
             }
             b"=" if depth == 0 => break i,
             b";" | b"{" | b"}" | b"," if depth == 0 => return None,
+            // A returned URL is assigned nowhere: an `=` before the `return` (or the function
+            // it is in) is another statement's.
+            b"return" | b"def" if depth <= 0 && t.kind == TokKind::Ident => return None,
             _ => {}
         }
     };

@@ -410,6 +410,16 @@ mod tests {
     use crate::diagnostic::Applicability;
 
     #[test]
+    fn a_returned_url_is_not_the_variable_assigned_before_its_function() {
+        // `BASE = …` two lines up belongs to another statement: its reads do not send this URL.
+        let reason = manual(
+            "a.py",
+            "import requests\nBASE = 'https://api.au.whispir.com'\ndef url(k):\n    return BASE + '?apikey=' + k\n\ndef a(k):\n    return requests.post(BASE, data=url(k))\n",
+        );
+        assert!(!reason.contains("through the variable"), "{reason}");
+    }
+
+    #[test]
     fn a_local_query_dict_loses_the_key_and_its_request_gains_the_header() {
         let src = "import requests\n\ndef f(k):\n    query = {\"apikey\": k, \"first\": 0}\n    return requests.get(\"https://api.au.whispir.com/m\", params=query)\n";
         assert_eq!(
