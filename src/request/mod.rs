@@ -6,6 +6,7 @@
 //! - [`place`] finds where the same request carries its headers, one module per language;
 //! - [`field`] reads a query encoded inside a string's replacement field from the syntax tree;
 //! - [`helper`] follows a JavaScript query through the helper function that adds the key;
+//! - [`url_builder`] follows a URL a private function returns to the requests its callers make;
 //! - [`plan`] combines the two into the WM002 fix, or the manual instruction;
 //! - [`group`] groups a file's findings into requests and gives each request one fix;
 //! - [`auth_hook`] finds the Python auth hooks that keep adding the key to a query, and
@@ -22,6 +23,7 @@ pub mod place;
 pub mod plan;
 pub mod query;
 pub mod recorded;
+pub mod url_builder;
 
 /// What the rules and the request model know about the run, beyond the file itself.
 #[derive(Debug, Clone, Default)]

@@ -214,7 +214,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                     let sent = Request {
                         at,
                         builder: req.builder && !javascript,
-                        ..req
+                        ..req.clone()
                     };
                     place::place(&sent).map(|mut placement| {
                         whole_query = Some(deleted);
@@ -243,7 +243,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                             && !query_builder_link(src, &facts.tokens, lang, p)
                             && !search_params
                             && url_search_params.is_none(),
-                        ..req
+                        ..req.clone()
                     };
                     place::place(&followed).map(|mut placement| {
                         let body = lang.request_style() == crate::lang::RequestStyle::Python
@@ -294,7 +294,16 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                         )
                     })),
             }
-        });
+        })
+        // A URL a function of the file returns: its callers' requests get the header. A whole
+        // instruction the placer gave stands when they cannot.
+        .or_else(
+            |reason| match super::url_builder::place_at_callers(&req, p) {
+                Some(Err(_)) | None if reason.starts_with(place::INSTEAD) => Err(reason),
+                Some(placed) => placed,
+                None => Err(reason),
+            },
+        );
     let placed = placed.and_then(|placement| {
         let anchor = through.as_ref().map_or(p.name.start, |v| v.use_at);
         if placement.how == place::SENT_BY_STATEMENT && !header_in_sight(file, facts, anchor) {

@@ -1102,6 +1102,49 @@ fn loose_members(src: &[u8], tokens: &[Token], open: usize) -> LooseMembers {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{fix, manual, safe};
+
+    #[test]
+    fn a_url_a_private_function_returns_moves_its_key_to_every_request_its_callers_send() {
+        let src = "const API = 'https://api.au.whispir.com';\nfunction statusUrl(id, key) {\n  return `${API}/messages/${id}?apikey=${key}`;\n}\nasync function a(id, apiKey) {\n  return fetch(statusUrl(id, apiKey));\n}\nasync function b(id, k) {\n  const url = statusUrl(id, k);\n  return axios.get(url, { timeout: 5 });\n}\n";
+        let (out, applicability) = fix("a.js", src).unwrap();
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert!(
+            out.contains("return `${API}/messages/${id}`;")
+                && out
+                    .contains("fetch(statusUrl(id, apiKey), { headers: { 'x-api-key': apiKey } })")
+                && out.contains("axios.get(url, { headers: { 'x-api-key': k }, timeout: 5 })"),
+            "{out}"
+        );
+        // TypeScript's private and `#` methods, with a field key.
+        let src = "class C {\n  private url(): string {\n    return `https://api.au.whispir.com/m?apikey=${this.key}`;\n  }\n  a() {\n    return fetch(this.url());\n  }\n}\n";
+        assert!(
+            fix("a.ts", src)
+                .unwrap()
+                .0
+                .contains("fetch(this.url(), { headers: { 'x-api-key': this.key } })")
+        );
+        for (src, why) in [
+            (
+                "export function u(k) {\n  return `https://api.au.whispir.com/m?apikey=${k}`;\n}\nfunction a(k) {\n  return fetch(u(k));\n}\n",
+                "is exported",
+            ),
+            (
+                "function u(k) {\n  return `https://api.au.whispir.com/m?apikey=${k}`;\n}\nfunction a(k) {\n  return fetch(u(k));\n}\nmodule.exports = { u, a };\n",
+                "exports it",
+            ),
+            (
+                "class C {\n  url() {\n    return `https://api.au.whispir.com/m?apikey=${this.key}`;\n  }\n  a() {\n    return fetch(this.url());\n  }\n}\n",
+                "public method",
+            ),
+            (
+                "function u(k) {\n  return `https://api.au.whispir.com/m?apikey=${k}`;\n}\nfunction a(k) {\n  return { href: u(k) };\n}\n",
+                "does not pass it straight to a request",
+            ),
+        ] {
+            let reason = manual("a.ts", src);
+            assert!(reason.contains(why), "{why}: {reason}");
+        }
+    }
     use crate::diagnostic::Applicability;
 
     #[test]
@@ -1646,7 +1689,7 @@ mod tests {
                 "a.js",
                 "function sample() {\n  return 'https://api.au.whispir.com/m?apikey=KEY';\n}\n"
             ),
-            "the URL is returned, and its callers make the request: add the header where they send it"
+            "`sample(…)` returns the URL, and nothing in this file calls it: add the header where its callers send that URL"
         );
         assert_eq!(
             manual(

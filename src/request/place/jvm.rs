@@ -1252,6 +1252,25 @@ mod tests {
     use super::super::testing::{fix, manual, safe};
 
     #[test]
+    fn a_url_a_private_method_returns_moves_its_key_to_every_request_its_callers_send() {
+        let src = "class A {\n    private String messagesUrl(String p) {\n        return \"https://api.au.whispir.com\" + p + \"?apikey=\" + apiKey;\n    }\n    void a() throws IOException {\n        HttpGet get = new HttpGet(messagesUrl(\"/a\"));\n        client.execute(get);\n    }\n    Response b() throws IOException {\n        Request r = new Request.Builder().url(this.messagesUrl(\"/b\")).build();\n        return ok.newCall(r).execute();\n    }\n}\n";
+        let (out, applicability) = fix("A.java", src).unwrap();
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert!(
+            out.contains("return \"https://api.au.whispir.com\" + p;")
+                && out.contains("get.setHeader(\"x-api-key\", apiKey);")
+                && out.contains(".url(this.messagesUrl(\"/b\")).header(\"x-api-key\", apiKey)"),
+            "{out}"
+        );
+        // Not private; a caller whose own parameter hides the field.
+        assert!(
+            manual("A.java", &src.replace("private String", "String")).contains("is not `private`")
+        );
+        let hidden = src.replace("void a()", "void a(String apiKey)");
+        assert!(manual("A.java", &hidden).contains("with its own `apiKey`"));
+    }
+
+    #[test]
     fn java_http_client_builder_one_call_per_line() {
         let src = r#"class A {
     HttpRequest r(String key) {

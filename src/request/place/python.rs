@@ -420,6 +420,76 @@ mod tests {
     }
 
     #[test]
+    fn a_url_a_private_function_returns_moves_its_key_to_every_request_its_callers_send() {
+        // A field key: every caller is a method of the class, straight or through a local.
+        let src = "import requests\n\nclass C:\n    def _url(self, path):\n        return 'https://api.au.whispir.com' + path + '?apikey=' + self.api_key\n\n    def a(self):\n        return requests.get(self._url('/a'), timeout=5)\n\n    def b(self):\n        url = self._url('/b')\n        return requests.post(url, json={})\n";
+        assert_eq!(
+            fix("a.py", src).unwrap(),
+            (
+                "import requests\n\nclass C:\n    def _url(self, path):\n        return 'https://api.au.whispir.com' + path\n\n    def a(self):\n        return requests.get(self._url('/a'), timeout=5, headers={'x-api-key': self.api_key})\n\n    def b(self):\n        url = self._url('/b')\n        return requests.post(url, json={}, headers={'x-api-key': self.api_key})\n".into(),
+                Applicability::Unsafe
+            )
+        );
+        // A parameter key: each caller's own argument, positional or by keyword.
+        let src = "import requests\n# Whispir\ndef _url(path, key):\n    return f'{BASE}{path}?apikey={key}'\n\ndef a(k):\n    return requests.get(_url('/a', k))\n\ndef b(api_key):\n    return requests.get(_url('/b', key=api_key))\n";
+        let (out, applicability) = fix("a.py", src).unwrap();
+        assert_eq!(applicability, Applicability::Unsafe);
+        assert!(
+            out.contains("return f'{BASE}{path}'\n")
+                && out.contains("requests.get(_url('/a', k), headers={'x-api-key': k})")
+                && out.contains(
+                    "requests.get(_url('/b', key=api_key), headers={'x-api-key': api_key})"
+                ),
+            "{out}"
+        );
+        // Near misses, each saying which condition fails.
+        for (src, why) in [
+            (
+                "def url(k):\n    return BASE + '?apikey=' + k\n\ndef a(k):\n    return requests.get(url(k))\n",
+                "is public",
+            ),
+            (
+                "def _url(k):\n    return BASE + '?apikey=' + k\n\ndef a(k):\n    print(_url(k))\n    return requests.get(_url(k))\n",
+                "`print(…)` is not a request call",
+            ),
+            (
+                "def _url(k):\n    return BASE + '?apikey=' + k\n\ndef a(k):\n    return requests.get(_url(k) + '&x=1')\n",
+                "does not pass it straight to a request",
+            ),
+            (
+                "def _url(k):\n    return BASE + '?apikey=' + k\n\ndef a(keys):\n    return requests.get(_url(keys[0]))\n",
+                "not a plain name",
+            ),
+            (
+                "def _url(k):\n    return BASE + '?apikey=' + k\n\ndef a(k):\n    return requests.post(BASE, data=_url(k))\n",
+                "does not pass it straight to a request",
+            ),
+            (
+                "class C:\n    def _url(self):\n        return BASE + '?apikey=' + self.k\n\nclass D:\n    def a(self, c):\n        return requests.get(c._url())\n",
+                "calls it on another object",
+            ),
+            (
+                "def _url(k):\n    return BASE + '?apikey=' + k\n\nHANDLERS = [_url]\n",
+                "uses its name other than to call it",
+            ),
+            (
+                "def _url(k):\n    if not k:\n        return BASE\n    return BASE + '?apikey=' + k\n\ndef a(k):\n    return requests.get(_url(k))\n",
+                "returns in 2 places",
+            ),
+        ] {
+            let src = format!("import requests\nBASE = 'https://api.au.whispir.com'\n{src}");
+            let reason = manual("a.py", &src);
+            assert!(reason.contains(why), "{why}: {reason}");
+        }
+        // A dict that holds the URL is no URL returned.
+        let reason = manual(
+            "a.py",
+            "import requests\nBASE = 'https://api.au.whispir.com'\ndef _u(k):\n    return {'url': BASE + '?apikey=' + k}\n\ndef a(k):\n    return requests.get(_u(k))\n",
+        );
+        assert!(!reason.contains("returns the URL"), "{reason}");
+    }
+
+    #[test]
     fn a_local_query_dict_loses_the_key_and_its_request_gains_the_header() {
         let src = "import requests\n\ndef f(k):\n    query = {\"apikey\": k, \"first\": 0}\n    return requests.get(\"https://api.au.whispir.com/m\", params=query)\n";
         assert_eq!(
@@ -675,13 +745,25 @@ mod tests {
         ] {
             assert!(why(only_key).contains("encodes only the key"), "{only_key}");
         }
+        // Returned by a public function: its callers may be in other files.
         assert!(
             why("def f(k):\n    return B + '/m?' + urlencode({'apikey': k})\n")
-                .contains("a URL that this function returns"),
+                .contains("the URL is returned by `f(…)`, which is public"),
         );
         assert!(
             why("def f(k):\n    return B + '?' + urlencode({'apikey': k, 'n': 1})\n")
-                .contains("a URL that this function returns"),
+                .contains("the URL is returned by `f(…)`, which is public"),
+        );
+        // A private one's callers send it: the query goes whole, and they get the header.
+        let (out, _) = fix(
+            "a.py",
+            "import requests\n# Whispir\ndef _f(k):\n    return B + '/m?' + urlencode({'apikey': k})\n\ndef g(k):\n    return requests.get(_f(k))\n",
+        )
+        .unwrap();
+        assert!(
+            out.contains("return B + '/m'\n")
+                && out.contains("requests.get(_f(k), headers={'x-api-key': k})"),
+            "{out}"
         );
         // Read by two requests and by something else: not every read gets the header.
         assert!(
@@ -764,7 +846,7 @@ mod tests {
                 "a.py",
                 "from urllib.parse import urlencode\n# Whispir\ndef link(k):\n    return BASE + '?' + urlencode({'apikey': k, 'first': 0})\n"
             )
-            .contains("`urlencode(…)`")
+            .contains("the URL is returned by `link(…)`, which is public")
         );
         assert!(
             manual(

@@ -1,0 +1,902 @@
+//! A URL that a private function of the file builds and returns, and that its callers send:
+//!
+//! ```python
+//! def _url(self, path):
+//!     return BASE + path + "?apikey=" + self.api_key
+//!
+//! def messages(self):
+//!     return requests.get(self._url("/messages")).json()
+//! ```
+//!
+//! The syntax tree proves the requests: the function returns the URL from one `return`,
+//! nothing outside the file can call it (a Python `_name` or nested function, a JavaScript
+//! function no `export` names, a `private` or `#` method), and every mention of its name in
+//! the file is a call whose result a request sends as its URL, straight or through a local
+//! that only that request reads. The key leaves the returned URL and every one of those
+//! requests gets the header, as one fix. A path through another function: unsafe (SPEC).
+//!
+//! The header's value is the key as each caller can write it: the caller's argument when the
+//! function takes the key as a parameter, the same field (`self.api_key`, `this.apiKey`) when
+//! every caller is a method of the same class, or the literal written in the URL.
+
+use super::place::{self, Placement, Request};
+use super::query::KeySource;
+use crate::detect::ApiKeyParam;
+use crate::diagnostic::Applicability;
+use crate::lang::tokens::prev_significant;
+use crate::lang::tree::descendants;
+use crate::lang::{RequestStyle, TokKind};
+use tree_sitter::Node;
+
+/// How many tokens before the key are read for the `return` that would send its URL back.
+const RETURN_LOOKBACK: usize = 96;
+
+/// The grammars whose URL builders are followed to their callers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Grammar {
+    Python,
+    JavaScript,
+    Java,
+}
+
+impl Grammar {
+    fn of(req: &Request) -> Option<Grammar> {
+        match req.lang.request_style() {
+            RequestStyle::Python => Some(Grammar::Python),
+            RequestStyle::JavaScript => Some(Grammar::JavaScript),
+            RequestStyle::Jvm if req.file_name.ends_with(".java") => Some(Grammar::Java),
+            _ => None,
+        }
+    }
+
+    fn is_function(self, kind: &str) -> bool {
+        match self {
+            Grammar::Python => kind == "function_definition",
+            Grammar::JavaScript => matches!(
+                kind,
+                "function_declaration"
+                    | "generator_function_declaration"
+                    | "method_definition"
+                    | "function_expression"
+                    | "arrow_function"
+                    | "generator_function"
+            ),
+            Grammar::Java => matches!(
+                kind,
+                "method_declaration" | "constructor_declaration" | "lambda_expression"
+            ),
+        }
+    }
+
+    /// A class, or (Java) an anonymous class's `new X() {…}`.
+    fn is_class(self, node: Node) -> bool {
+        match self {
+            Grammar::Python => node.kind() == "class_definition",
+            Grammar::JavaScript => matches!(node.kind(), "class_declaration" | "class"),
+            Grammar::Java => match node.kind() {
+                "class_declaration"
+                | "enum_declaration"
+                | "record_declaration"
+                | "interface_declaration" => true,
+                "object_creation_expression" => {
+                    let mut cursor = node.walk();
+                    node.named_children(&mut cursor)
+                        .any(|c| c.kind() == "class_body")
+                }
+                _ => false,
+            },
+        }
+    }
+
+    fn call(self) -> &'static str {
+        match self {
+            Grammar::Python => "call",
+            Grammar::JavaScript => "call_expression",
+            Grammar::Java => "method_invocation",
+        }
+    }
+
+    fn arguments(self) -> &'static str {
+        match self {
+            Grammar::Python | Grammar::Java => "argument_list",
+            Grammar::JavaScript => "arguments",
+        }
+    }
+
+    /// The object a method is called on from inside its class.
+    fn this(self) -> &'static [u8] {
+        match self {
+            Grammar::Python => b"self",
+            Grammar::JavaScript | Grammar::Java => b"this",
+        }
+    }
+}
+
+/// The edits that add the header to every request sending the URL that the function around
+/// the key `p` returns, when the key is in a function's `return`: `None` when it is not (the
+/// placer's own reason stands), `Err` naming the condition that does not hold.
+pub(super) fn place_at_callers(
+    req: &Request,
+    p: &ApiKeyParam,
+) -> Option<Result<Placement, String>> {
+    let grammar = Grammar::of(req)?;
+    // A curl command in a string is no URL a caller could send.
+    if !returned_by_tokens(req, p.name.start)
+        || super::query::in_curl_string(req.src, req.tokens, p.name.start)
+    {
+        return None;
+    }
+    let tree = req.tree()?;
+    let key_node = tree
+        .root_node()
+        .descendant_for_byte_range(p.name.start, p.name.end)?;
+    let builder = returning_function(grammar, req.src, key_node)?;
+    Some(Builder::read(grammar, req.src, builder).and_then(|b| b.place(req, tree)))
+}
+
+/// Whether a `return` starts the statement holding the byte `at`, as far as the tokens
+/// before it tell: the question is asked for every key the placers could not place, and the
+/// file is parsed only when the answer is yes. Going back, a bracket the key is inside is
+/// left (a key in `urlencode({…})` or `.addParameter(…)`), while a `;`, an `=` or a line
+/// break outside the brackets left so far says another statement. Loose on purpose: the
+/// tree decides.
+fn returned_by_tokens(req: &Request, at: usize) -> bool {
+    let (src, tokens) = (req.src, req.tokens);
+    let Some(key) = crate::lang::tokens::token_at(tokens, at) else {
+        return false;
+    };
+    let line_oriented = req.lang.line_oriented();
+    let mut depth = 0usize;
+    // A statement boundary seen at the level of the brackets left so far.
+    let mut ended = false;
+    let first = key.saturating_sub(RETURN_LOOKBACK);
+    for i in (first..key).rev() {
+        let t = &tokens[i];
+        let text = t.text(src);
+        match t.kind {
+            TokKind::Newline if depth == 0 => ended = true,
+            TokKind::Punct => match text {
+                b")" | b"]" | b"}" => depth += 1,
+                b"(" | b"[" | b"{" if depth > 0 => depth -= 1,
+                // A block left outward: the statement is in it, and starts after it. An
+                // object literal's brace follows an operator, a bracket or a `return`.
+                b"{" if !line_oriented
+                    && prev_significant(tokens, i).is_none_or(|b| {
+                        !matches!(
+                            tokens[b].text(src),
+                            b"(" | b"," | b":" | b"=" | b"[" | b"return"
+                        )
+                    }) =>
+                {
+                    return false;
+                }
+                b"(" | b"[" | b"{" => ended = false,
+                b";" => return false,
+                b"=" if depth == 0 => ended = true,
+                _ => {}
+            },
+            TokKind::Ident => match text {
+                b"return" if depth == 0 => return !ended,
+                b"def" | b"class" | b"function" => return false,
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The function whose `return` (not a nested function's) has the URL holding `key` as its
+/// value, through URL-building expressions only (concatenation, string templates, format and
+/// query-encoding calls): `None` otherwise.
+fn returning_function<'t>(grammar: Grammar, src: &[u8], key: Node<'t>) -> Option<Node<'t>> {
+    let mut node = key;
+    // Inside an entry or an argument list that no query encoder has turned into text yet:
+    // `return {"url": …}` returns no URL.
+    let mut in_entries = false;
+    let statement = loop {
+        let parent = node.parent()?;
+        if parent.kind() == "return_statement" && !in_entries {
+            break parent;
+        }
+        match builds_url(grammar, src, parent)? {
+            Part::Text => {}
+            Part::Entries => in_entries = true,
+            Part::Encoder => in_entries = false,
+        }
+        node = parent;
+    };
+    let mut function = statement.parent()?;
+    while !grammar.is_function(function.kind()) {
+        if grammar.is_class(function) {
+            return None;
+        }
+        function = function.parent()?;
+    }
+    Some(function)
+}
+
+/// What a node on the way from a key up to its `return` does with it.
+enum Part {
+    /// Builds text: a string, a concatenation, a template's field.
+    Text,
+    /// Holds it among entries or arguments: a dict, an object, an argument list.
+    Entries,
+    /// Turns what it is given into URL text: a format call, a query encoder.
+    Encoder,
+}
+
+/// What `node` does on the way from a key up to its `return`, when it only builds the URL.
+fn builds_url(grammar: Grammar, src: &[u8], node: Node) -> Option<Part> {
+    let kind = node.kind();
+    let callee_name = |function: Option<Node>| -> &[u8] {
+        let Some(f) = function else { return b"" };
+        let last = match f.kind() {
+            "attribute" => f.child_by_field_name("attribute"),
+            "member_expression" => f.child_by_field_name("property"),
+            _ => Some(f),
+        };
+        last.map_or(b"", |n| &src[n.byte_range()])
+    };
+    let part = match grammar {
+        Grammar::Python => match kind {
+            "string"
+            | "string_content"
+            | "interpolation"
+            | "concatenated_string"
+            | "binary_operator"
+            | "parenthesized_expression"
+            | "attribute" => Part::Text,
+            "argument_list" | "keyword_argument" | "pair" | "dictionary" => Part::Entries,
+            "call" => match callee_name(node.child_by_field_name("function")) {
+                b"dict" => Part::Entries,
+                b"format" | b"urlencode" | b"str" => Part::Encoder,
+                _ => return None,
+            },
+            _ => return None,
+        },
+        Grammar::JavaScript => match kind {
+            "string"
+            | "string_fragment"
+            | "template_string"
+            | "template_substitution"
+            | "binary_expression"
+            | "parenthesized_expression" => Part::Text,
+            "arguments" | "pair" | "object" | "shorthand_property_identifier" => Part::Entries,
+            "new_expression"
+                if node
+                    .child_by_field_name("constructor")
+                    .is_some_and(|c| &src[c.byte_range()] == b"URLSearchParams") =>
+            {
+                Part::Encoder
+            }
+            _ => return None,
+        },
+        Grammar::Java => match kind {
+            "string_literal"
+            | "string_fragment"
+            | "binary_expression"
+            | "parenthesized_expression" => Part::Text,
+            "argument_list" => Part::Entries,
+            "method_invocation"
+                if matches!(
+                    node.child_by_field_name("name")
+                        .map_or(&b""[..], |n| &src[n.byte_range()]),
+                    b"format"
+                        | b"addParameter"
+                        | b"setParameter"
+                        | b"build"
+                        | b"toString"
+                        | b"queryParam"
+                        | b"toUriString"
+                ) =>
+            {
+                Part::Encoder
+            }
+            _ => return None,
+        },
+    };
+    Some(part)
+}
+
+/// A function that returns a URL, as its callers see it.
+struct Builder<'t> {
+    grammar: Grammar,
+    function: Node<'t>,
+    name: Node<'t>,
+    /// The class whose method it is; `None` for a function.
+    class: Option<Node<'t>>,
+    /// Its parameters' names as callers pass them (a method's `self` left out); `None` for a
+    /// parameter that is a pattern.
+    parameters: Vec<Option<&'t [u8]>>,
+}
+
+impl<'t> Builder<'t> {
+    fn read(grammar: Grammar, src: &'t [u8], function: Node<'t>) -> Result<Builder<'t>, String> {
+        let name = function
+            .child_by_field_name("name")
+            .ok_or("the URL is returned by a function without a name, and its callers make the request: add the header where they send it")?;
+        let shown = String::from_utf8_lossy(&src[name.byte_range()]).into_owned();
+        let class = Self::class_of(grammar, function);
+        if let Some(why) = Self::callable_elsewhere(grammar, src, function, name, class) {
+            return Err(format!(
+                "the URL is returned by `{shown}(…)`, which {why}, and its callers make the request: add the header where they send it"
+            ));
+        }
+        // Another `return` would be another URL, and its key another fix of the same callers.
+        let returns = descendants(function)
+            .filter(|n| n.kind() == "return_statement" && enclosing(grammar, *n) == Some(function))
+            .count();
+        if returns != 1 {
+            return Err(format!(
+                "the URL is returned by `{shown}(…)`, which returns in {returns} places; add the header where its callers send the URL"
+            ));
+        }
+        let mut parameters = Self::parameters(grammar, src, function).ok_or_else(|| {
+            format!(
+                "the URL is returned by `{shown}(…)`, whose parameters are not plain names; add the header where its callers send the URL"
+            )
+        })?;
+        if grammar == Grammar::Python && class.is_some() && !parameters.is_empty() {
+            parameters.remove(0);
+        }
+        Ok(Builder {
+            grammar,
+            function,
+            name,
+            class,
+            parameters,
+        })
+    }
+
+    /// The class `function` is a method of: its body's own class, not an outer one.
+    fn class_of(grammar: Grammar, function: Node<'t>) -> Option<Node<'t>> {
+        let body = function.parent()?;
+        let class = body.parent()?;
+        (matches!(body.kind(), "block" | "class_body") && grammar.is_class(class)).then_some(class)
+    }
+
+    /// Why code outside the file could call the function, if it could.
+    fn callable_elsewhere(
+        grammar: Grammar,
+        src: &[u8],
+        function: Node,
+        name: Node,
+        class: Option<Node>,
+    ) -> Option<&'static str> {
+        let text = &src[name.byte_range()];
+        let nested = function
+            .parent()
+            .and_then(|p| p.parent())
+            .is_some_and(|p| grammar.is_function(p.kind()));
+        match grammar {
+            Grammar::Python => {
+                if function
+                    .parent()
+                    .is_some_and(|p| p.kind() == "decorated_definition")
+                {
+                    return Some("is decorated");
+                }
+                (!text.starts_with(b"_") && !nested)
+                    .then_some("is public (its name does not start with `_`)")
+            }
+            Grammar::JavaScript => {
+                if class.is_some() {
+                    let private = name.kind() == "private_property_identifier"
+                        || descendants(function)
+                            .take_while(|n| n.start_byte() < name.start_byte())
+                            .any(|n| {
+                                n.kind() == "accessibility_modifier"
+                                    && &src[n.byte_range()] == b"private"
+                            });
+                    return (!private).then_some("is a public method");
+                }
+                if !matches!(
+                    function.kind(),
+                    "function_declaration" | "generator_function_declaration"
+                ) {
+                    return Some("is not a function declaration");
+                }
+                function
+                    .parent()
+                    .is_some_and(|p| p.kind() == "export_statement")
+                    .then_some("is exported")
+            }
+            Grammar::Java => {
+                let private = function
+                    .child(0)
+                    .filter(|m| m.kind() == "modifiers")
+                    .is_some_and(|m| {
+                        descendants(m)
+                            .any(|n| n.kind() == "private" || &src[n.byte_range()] == b"private")
+                    });
+                (!private).then_some("is not `private`")
+            }
+        }
+    }
+
+    /// Parameter names in the order callers pass them; `None` when one spreads the rest
+    /// (`*args`, `...rest`), which the positions would not match.
+    fn parameters(
+        grammar: Grammar,
+        src: &'t [u8],
+        function: Node<'t>,
+    ) -> Option<Vec<Option<&'t [u8]>>> {
+        let list = function.child_by_field_name("parameters")?;
+        let mut cursor = list.walk();
+        let mut names = Vec::new();
+        for p in list.named_children(&mut cursor) {
+            let name = match (grammar, p.kind()) {
+                (_, "comment") => continue,
+                (_, "identifier") => Some(p),
+                (
+                    Grammar::Python,
+                    "list_splat_pattern"
+                    | "dictionary_splat_pattern"
+                    | "keyword_separator"
+                    | "positional_separator",
+                )
+                | (Grammar::JavaScript, "rest_pattern")
+                | (Grammar::Java, "spread_parameter") => return None,
+                (Grammar::Python, "default_parameter" | "typed_default_parameter") => {
+                    p.child_by_field_name("name")
+                }
+                (Grammar::Python, "typed_parameter") => {
+                    p.named_child(0).filter(|n| n.kind() == "identifier")
+                }
+                (Grammar::JavaScript, "required_parameter" | "optional_parameter") => p
+                    .child_by_field_name("pattern")
+                    .filter(|n| n.kind() == "identifier"),
+                (Grammar::JavaScript, "assignment_pattern") => p
+                    .child_by_field_name("left")
+                    .filter(|n| n.kind() == "identifier"),
+                (Grammar::Java, "formal_parameter") => p.child_by_field_name("name"),
+                _ => None,
+            };
+            names.push(name.map(|n| &src[n.byte_range()]));
+        }
+        Some(names)
+    }
+
+    fn shown(&self, src: &[u8]) -> String {
+        String::from_utf8_lossy(&src[self.name.byte_range()]).into_owned()
+    }
+
+    /// How each caller writes the key, given how the function reads it.
+    fn key_reading(&self, src: &[u8], key: &KeySource) -> Result<KeyReading<'t>, String> {
+        let shown = self.shown(src);
+        let expr = match key {
+            KeySource::Literal(_) => return Ok(KeyReading::Same),
+            KeySource::Template(_) => {
+                return Err(format!(
+                    "the key in the URL `{shown}(…)` returns is not an expression its callers can send"
+                ));
+            }
+            KeySource::Expr(e) => e.trim().as_bytes(),
+        };
+        if let Some(i) = self
+            .parameters
+            .iter()
+            .position(|p| p.is_some_and(|p| p == expr))
+        {
+            return Ok(KeyReading::Parameter(i, self.parameters[i].expect("found")));
+        }
+        let this = self.grammar.this();
+        let field = expr
+            .strip_prefix(this)
+            .and_then(|rest| rest.strip_prefix(b"."))
+            .filter(|f| is_plain_name(f));
+        // Java reads a field without `this.` unless a parameter or local has its name.
+        let bare_field = self.grammar == Grammar::Java
+            && is_plain_name(expr)
+            && !descendants(self.function).any(|n| {
+                n.kind() == "variable_declarator"
+                    && n.child_by_field_name("name")
+                        .is_some_and(|v| &src[v.byte_range()] == expr)
+            });
+        if field.is_some() || bare_field {
+            return match self.class {
+                Some(class) => Ok(KeyReading::Field {
+                    class,
+                    name: field.unwrap_or(expr).to_vec(),
+                }),
+                None => Err(format!(
+                    "`{shown}(…)` reads the key from `{}`, which its callers may not see",
+                    String::from_utf8_lossy(expr)
+                )),
+            };
+        }
+        Err(format!(
+            "`{shown}(…)` reads the key from `{}`, neither one of its parameters nor a field its callers can read",
+            String::from_utf8_lossy(expr)
+        ))
+    }
+
+    /// Every request that sends the URL, each with the header, as one unsafe placement.
+    fn place(&self, req: &Request, tree: &'t tree_sitter::Tree) -> Result<Placement, String> {
+        let src = req.src;
+        let shown = self.shown(src);
+        let reading = self.key_reading(src, req.key)?;
+        let calls = self.calls(src, tree)?;
+        let mut all = Placement {
+            edits: Vec::new(),
+            applicability: Applicability::Unsafe,
+            how: String::new(),
+        };
+        // Every call sends the URL, with a key the header can read, before any is placed.
+        let mut sends = Vec::new();
+        for call in &calls {
+            let line = call.start_position().row + 1;
+            let key = self.key_at(src, call, &reading, req.key).map_err(|why| {
+                format!("`{shown}(…)` returns the URL, and its call on line {line} {why}; add the header where each caller sends it")
+            })?;
+            let sent = sent_at(self.grammar, src, tree, *call).ok_or_else(|| {
+                format!("`{shown}(…)` returns the URL, and its call on line {line} does not pass it straight to a request (nor through a local only that request reads); add the header where that URL is sent")
+            })?;
+            sends.push((line, sent, key));
+        }
+        for (line, sent, key) in sends {
+            let placed = place::place(&Request {
+                at: sent,
+                builder: false,
+                key: &key,
+                ..req.clone()
+            })
+            .map_err(|why| {
+                format!("`{shown}(…)` returns the URL, and the request its call on line {line} makes cannot get the header ({why})")
+            })?;
+            all.edits.extend(placed.edits);
+            if all.how.is_empty() {
+                all.how = placed.how;
+            }
+        }
+        let requests = match calls.len() {
+            1 => "the request".to_string(),
+            n => format!("each of the {n} requests"),
+        };
+        all.how = format!(
+            "{}, in {requests} sending the URL that `{shown}(…)` returns",
+            all.how
+        );
+        Ok(all)
+    }
+
+    /// Every call of the function in the file: `Err` when its name is also used otherwise
+    /// (passed, exported, defined again, a method called on another object or from another
+    /// class) or nothing calls it.
+    fn calls(&self, src: &[u8], tree: &'t tree_sitter::Tree) -> Result<Vec<Node<'t>>, String> {
+        let shown = self.shown(src);
+        let name = &src[self.name.byte_range()];
+        let mut calls = Vec::new();
+        for n in descendants(tree.root_node()) {
+            if n.child_count() != 0
+                || n == self.name
+                || !n.kind().ends_with("identifier")
+                || &src[n.byte_range()] != name
+            {
+                continue;
+            }
+            let line = n.start_position().row + 1;
+            let call = self.called_at(src, n).map_err(|why| {
+                format!("`{shown}(…)` returns the URL, and line {line} {why}; add the header where its callers send the URL")
+            })?;
+            calls.push(call);
+        }
+        if calls.is_empty() {
+            return Err(format!(
+                "`{shown}(…)` returns the URL, and nothing in this file calls it: add the header where its callers send that URL"
+            ));
+        }
+        Ok(calls)
+    }
+
+    /// The call that the mention `n` of the function's name makes: `f(…)` for a function,
+    /// `self.f(…)` or `this.f(…)` (Java also `f(…)`) from inside its class for a method.
+    fn called_at(&self, src: &[u8], n: Node<'t>) -> Result<Node<'t>, &'static str> {
+        let this = self.grammar.this();
+        let parent = n.parent().ok_or("names it")?;
+        let (call, receiver) = match self.grammar {
+            Grammar::Java => (
+                Some(parent).filter(|p| {
+                    p.kind() == "method_invocation" && p.child_by_field_name("name") == Some(n)
+                }),
+                parent.child_by_field_name("object"),
+            ),
+            _ if self.class.is_none() => (
+                Some(parent).filter(|p| {
+                    p.kind() == self.grammar.call() && p.child_by_field_name("function") == Some(n)
+                }),
+                None,
+            ),
+            _ => {
+                let property = match self.grammar {
+                    Grammar::Python => "attribute",
+                    _ => "property",
+                };
+                let member = Some(parent).filter(|m| {
+                    matches!(m.kind(), "attribute" | "member_expression")
+                        && m.child_by_field_name(property) == Some(n)
+                });
+                (
+                    member.and_then(|m| {
+                        m.parent().filter(|c| {
+                            c.kind() == self.grammar.call()
+                                && c.child_by_field_name("function") == Some(m)
+                        })
+                    }),
+                    member.and_then(|m| m.child_by_field_name("object")),
+                )
+            }
+        };
+        let Some(call) = call else {
+            return Err(if exported(src, n) {
+                "exports it"
+            } else {
+                "uses its name other than to call it"
+            });
+        };
+        if receiver.is_some_and(|o| &src[o.byte_range()] != this)
+            || (self.class.is_some() && self.grammar != Grammar::Java && receiver.is_none())
+        {
+            return Err("calls it on another object");
+        }
+        // A method is called from its own class (not a class nested in it).
+        if let Some(class) = self.class
+            && innermost_class(self.grammar, call) != Some(class)
+        {
+            return Err("calls it from another class");
+        }
+        Ok(call)
+    }
+
+    /// The key as the request made with `call`'s URL sends it.
+    fn key_at(
+        &self,
+        src: &[u8],
+        call: &Node,
+        reading: &KeyReading,
+        key: &KeySource,
+    ) -> Result<KeySource, String> {
+        match *reading {
+            KeyReading::Same => Ok(key.clone()),
+            KeyReading::Parameter(index, name) => {
+                let arg = argument(self.grammar, src, call, index, name)
+                    .ok_or("passes no key argument the fix can follow")?;
+                if !is_plain_read(self.grammar, arg) {
+                    return Err(format!(
+                        "passes the key as `{}`, not a plain name the header can repeat",
+                        String::from_utf8_lossy(&src[arg.byte_range()])
+                    ));
+                }
+                Ok(KeySource::Expr(
+                    String::from_utf8_lossy(&src[arg.byte_range()]).into_owned(),
+                ))
+            }
+            KeyReading::Field { class, ref name } => {
+                if innermost_class(self.grammar, *call) != Some(class) {
+                    return Err("is not in the class whose field holds the key".into());
+                }
+                // A Java caller's parameter or local of the field's name would hide it.
+                let function = enclosing(self.grammar, *call);
+                let hidden = self.grammar == Grammar::Java
+                    && function.is_some_and(|f| {
+                        descendants(f).any(|n| {
+                            matches!(n.kind(), "variable_declarator" | "formal_parameter")
+                                && n.child_by_field_name("name")
+                                    .is_some_and(|v| src[v.byte_range()] == name[..])
+                        })
+                    });
+                if hidden {
+                    return Err(format!(
+                        "is in a method with its own `{}`",
+                        String::from_utf8_lossy(name)
+                    ));
+                }
+                Ok(key.clone())
+            }
+        }
+    }
+}
+
+/// How the function reads the key it puts in the URL.
+enum KeyReading<'t> {
+    /// Written in the URL itself: every caller sends the same literal.
+    Same,
+    /// Its parameter at this position (named so): each caller's argument.
+    Parameter(usize, &'t [u8]),
+    /// A field of its class, which every caller in that class reads the same way.
+    Field { class: Node<'t>, name: Vec<u8> },
+}
+
+/// Whether the name `n` is written in an export: `export { f }`, `module.exports = { f }`,
+/// `exports.f = f`.
+fn exported(src: &[u8], n: Node) -> bool {
+    let mut node = n;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "export_statement" | "export_clause" => return true,
+            "assignment_expression" => {
+                return parent.child_by_field_name("left").is_some_and(|l| {
+                    let target = &src[l.byte_range()];
+                    target.starts_with(b"module.exports") || target.starts_with(b"exports.")
+                });
+            }
+            "statement_block" | "program" => return false,
+            _ => node = parent,
+        }
+    }
+    false
+}
+
+/// The innermost class around `node`.
+fn innermost_class<'t>(grammar: Grammar, node: Node<'t>) -> Option<Node<'t>> {
+    let mut n = node.parent()?;
+    while !grammar.is_class(n) {
+        n = n.parent()?;
+    }
+    Some(n)
+}
+
+/// The innermost function around `node`.
+fn enclosing<'t>(grammar: Grammar, node: Node<'t>) -> Option<Node<'t>> {
+    let mut n = node.parent()?;
+    while !grammar.is_function(n.kind()) {
+        n = n.parent()?;
+    }
+    Some(n)
+}
+
+/// `call`'s argument for the parameter at `index` (named `name`, for a Python keyword).
+fn argument<'t>(
+    grammar: Grammar,
+    src: &[u8],
+    call: &Node<'t>,
+    index: usize,
+    name: &[u8],
+) -> Option<Node<'t>> {
+    let list = call.child_by_field_name("arguments")?;
+    let mut cursor = list.walk();
+    let args: Vec<Node> = list
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() != "comment")
+        .collect();
+    if grammar == Grammar::Python {
+        if let Some(kw) = args.iter().find(|a| {
+            a.kind() == "keyword_argument"
+                && a.child_by_field_name("name")
+                    .is_some_and(|n| &src[n.byte_range()] == name)
+        }) {
+            return kw.child_by_field_name("value");
+        }
+        let positional: Vec<&Node> = args
+            .iter()
+            .take_while(|a| {
+                !matches!(
+                    a.kind(),
+                    "keyword_argument" | "list_splat" | "dictionary_splat"
+                )
+            })
+            .collect();
+        return positional.get(index).map(|a| **a);
+    }
+    if args.iter().any(|a| a.kind() == "spread_element") {
+        return None;
+    }
+    args.get(index).copied()
+}
+
+/// A name, or a chain of member reads on one (`key`, `self.key`, `this.config.key`): what a
+/// header can read again, later, and get the same value.
+fn is_plain_read(grammar: Grammar, node: Node) -> bool {
+    match node.kind() {
+        "identifier" | "this" => true,
+        "attribute" if grammar == Grammar::Python => node
+            .child_by_field_name("object")
+            .is_some_and(|o| is_plain_read(grammar, o)),
+        "member_expression" if grammar == Grammar::JavaScript => {
+            node.child_by_field_name("property")
+                .is_some_and(|p| p.kind() == "property_identifier")
+                && node
+                    .child_by_field_name("object")
+                    .is_some_and(|o| is_plain_read(grammar, o))
+        }
+        "field_access" if grammar == Grammar::Java => node
+            .child_by_field_name("object")
+            .is_some_and(|o| is_plain_read(grammar, o)),
+        _ => false,
+    }
+}
+
+fn is_plain_name(text: &[u8]) -> bool {
+    !text.is_empty()
+        && !text[0].is_ascii_digit()
+        && text
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+}
+
+/// Where the request that sends `call`'s result reads it as its URL: `call` itself as the
+/// URL argument of a call, or the one read of a local it is assigned to that only that
+/// request reads (the tree's single-use proof). The placer then decides whether that call is
+/// a request it knows.
+fn sent_at(
+    grammar: Grammar,
+    src: &[u8],
+    tree: &tree_sitter::Tree,
+    call: Node,
+) -> Option<std::ops::Range<usize>> {
+    if is_url_argument(grammar, src, call) {
+        return Some(call.byte_range());
+    }
+    let parent = call.parent()?;
+    let binding = match parent.kind() {
+        "assignment" if grammar == Grammar::Python => parent
+            .child_by_field_name("right")
+            .filter(|r| *r == call)
+            .and(parent.child_by_field_name("left"))
+            .filter(|l| l.kind() == "identifier")?,
+        "variable_declarator" => parent
+            .child_by_field_name("value")
+            .filter(|v| *v == call)
+            .and(parent.child_by_field_name("name"))
+            .filter(|n| n.kind() == "identifier")?,
+        _ => return None,
+    };
+    let function = enclosing(grammar, call)?;
+    let name = &src[binding.byte_range()];
+    // The next mention of the name as a variable (not `obj.url`, not `url=` of a call).
+    let read = descendants(function).find(|n| {
+        n.start_byte() > binding.end_byte()
+            && n.kind() == "identifier"
+            && &src[n.byte_range()] == name
+            && n.prev_sibling().is_none_or(|p| p.kind() != ".")
+            && n.parent().is_none_or(|p| {
+                p.kind() != "keyword_argument" || p.child_by_field_name("name") != Some(*n)
+            })
+    })?;
+    (crate::lang::tree::is_single_use_local(tree, src, binding.start_byte(), read.start_byte())
+        && is_url_argument(grammar, src, read))
+    .then(|| read.byte_range())
+}
+
+/// Whether `node` is, whole, the URL argument of a call: the first argument (Python also
+/// `url=`, or the second of `request(method, url)`), or Java's `new HttpGet(url)`-style
+/// constructor argument.
+fn is_url_argument(grammar: Grammar, src: &[u8], node: Node) -> bool {
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    if grammar == Grammar::Python && parent.kind() == "keyword_argument" {
+        return parent.child_by_field_name("value") == Some(node)
+            && parent
+                .child_by_field_name("name")
+                .is_some_and(|n| &src[n.byte_range()] == b"url")
+            && parent.parent().is_some_and(|l| l.kind() == "argument_list");
+    }
+    if parent.kind() != grammar.arguments() {
+        return false;
+    }
+    let mut cursor = parent.walk();
+    let index = parent
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() != "comment")
+        .position(|a| a == node);
+    let callee = parent.parent().and_then(|c| {
+        c.child_by_field_name("function")
+            .or_else(|| c.child_by_field_name("name"))
+    });
+    let callee_name = callee.map_or(&b""[..], |f| {
+        let last = match f.kind() {
+            "attribute" => f.child_by_field_name("attribute"),
+            "member_expression" => f.child_by_field_name("property"),
+            _ => Some(f),
+        };
+        last.map_or(&b""[..], |n| &src[n.byte_range()])
+    });
+    let url_index = if grammar == Grammar::Python && callee_name == b"request" {
+        1
+    } else {
+        0
+    };
+    index == Some(url_index)
+}
