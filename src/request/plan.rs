@@ -298,7 +298,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         // A URL a function of the file returns: its callers' requests get the header. A whole
         // instruction the placer gave stands when they cannot.
         .or_else(
-            |reason| match super::url_builder::place_at_callers(&req, p) {
+            |reason| match super::url_builder::place_at_callers(file, facts, &req, p) {
                 Some(Err(_)) | None if reason.starts_with(place::INSTEAD) => Err(reason),
                 Some(placed) => placed,
                 None => Err(reason),

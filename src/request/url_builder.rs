@@ -21,11 +21,12 @@
 
 use super::place::{self, Placement, Request};
 use super::query::KeySource;
-use crate::detect::ApiKeyParam;
+use crate::detect::{ApiKeyParam, Facts};
 use crate::diagnostic::Applicability;
-use crate::lang::tokens::prev_significant;
+use crate::lang::tokens::{matching_open, prev_significant};
 use crate::lang::tree::descendants;
-use crate::lang::{RequestStyle, TokKind};
+use crate::lang::{RequestStyle, TokKind, Token};
+use crate::source::SourceFile;
 use tree_sitter::Node;
 
 /// How many tokens before the key are read for the `return` that would send its URL back.
@@ -115,36 +116,109 @@ impl Grammar {
 /// The edits that add the header to every request sending the URL that the function around
 /// the key `p` returns, when the key is in a function's `return`: `None` when it is not (the
 /// placer's own reason stands), `Err` naming the condition that does not hold.
+///
+/// Most keys the placers could not place are in no `return`, and most returned URLs come
+/// from a function nothing else in the file names: the tokens answer both before anything is
+/// parsed. The function itself is then read in the smallest tree that holds it (Python's
+/// statement trees), and the whole file is parsed only for a function its callers may reach.
 pub(super) fn place_at_callers(
+    file: &SourceFile,
+    facts: &Facts,
     req: &Request,
     p: &ApiKeyParam,
 ) -> Option<Result<Placement, String>> {
     let grammar = Grammar::of(req)?;
+    let (src, tokens) = (req.src, req.tokens);
+    let ret = returned_by_tokens(req, p.name.start)?;
     // A curl command in a string is no URL a caller could send.
-    if !returned_by_tokens(req, p.name.start)
-        || super::query::in_curl_string(req.src, req.tokens, p.name.start)
+    if super::query::in_curl_string(src, tokens, p.name.start) {
+        return None;
+    }
+    let named_again = |name: &[u8]| {
+        req.layout()
+            .uses_after(src, tokens, name, 0)
+            .filter(|&k| tokens[k].start() != 0)
+            .nth(1)
+            .is_some()
+    };
+    if grammar != Grammar::Python
+        && function_name_by_tokens(src, tokens, ret).is_none_or(|name| !named_again(name))
     {
         return None;
     }
-    let tree = req.tree()?;
-    let key_node = tree
-        .root_node()
-        .descendant_for_byte_range(p.name.start, p.name.end)?;
-    let builder = returning_function(grammar, req.src, key_node)?;
-    Some(Builder::read(grammar, req.src, builder).and_then(|b| b.place(req, tree)))
+    let builder_in = |tree: &'_ tree_sitter::Tree| {
+        let key = tree
+            .root_node()
+            .descendant_for_byte_range(p.name.start, p.name.end)?;
+        let function = returning_function(grammar, src, key)?;
+        Some(function.byte_range())
+    };
+    let around = facts.tree_around(file, &[p.name.start])?;
+    let function = builder_in(around)?;
+    let builder = match Builder::read(grammar, src, around, function.clone()) {
+        Ok(builder) => builder,
+        Err(why) => return Some(Err(why)),
+    };
+    // (A `#name` is `#` and the name to the tokens.)
+    let name = &src[builder.name.byte_range()];
+    if !named_again(name.strip_prefix(b"#").unwrap_or(name)) {
+        return Some(Err(format!(
+            "`{}(…)` returns the URL, and nothing in this file calls it: add the header where its callers send that URL",
+            builder.shown(src)
+        )));
+    }
+    let tree = facts.tree(file)?;
+    let builder = Builder::read(grammar, src, tree, builder_in(tree)?).ok()?;
+    Some(builder.place(req, tree))
 }
 
-/// Whether a `return` starts the statement holding the byte `at`, as far as the tokens
+/// The name of the function whose body holds the token `ret` (a `return`), read from the
+/// tokens of a language with braces: the `name(…)` before the body's `{`, past a return
+/// type or a `throws` clause. `None` for an arrow function or anything else.
+fn function_name_by_tokens<'s>(src: &'s [u8], tokens: &[Token], ret: usize) -> Option<&'s [u8]> {
+    let mut depth = 0usize;
+    let mut i = ret;
+    let body = loop {
+        i = prev_significant(tokens, i)?;
+        match tokens[i].text(src) {
+            b"}" if tokens[i].kind == TokKind::Punct => depth += 1,
+            b"{" if tokens[i].kind == TokKind::Punct => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => break i,
+            },
+            _ => {}
+        }
+    };
+    let mut i = body;
+    for _ in 0..16 {
+        i = prev_significant(tokens, i)?;
+        let t = &tokens[i];
+        if t.is_punct(src, ")") {
+            let open = matching_open(src, tokens, i)?;
+            let name =
+                prev_significant(tokens, open).filter(|&n| tokens[n].kind == TokKind::Ident)?;
+            return Some(tokens[name].text(src));
+        }
+        if t.is_punct(src, ";")
+            || t.is_punct(src, "}")
+            || t.is_punct(src, "{")
+            || t.text(src) == b"=>"
+        {
+            return None;
+        }
+    }
+    None
+}
+
+/// The `return` that starts the statement holding the byte `at`, as far as the tokens
 /// before it tell: the question is asked for every key the placers could not place, and the
 /// file is parsed only when the answer is yes. Going back, a bracket the key is inside is
 /// left (a key in `urlencode({…})` or `.addParameter(…)`), while a `;`, an `=` or a line
 /// break outside the brackets left so far says another statement. Loose on purpose: the
 /// tree decides.
-fn returned_by_tokens(req: &Request, at: usize) -> bool {
+fn returned_by_tokens(req: &Request, at: usize) -> Option<usize> {
     let (src, tokens) = (req.src, req.tokens);
-    let Some(key) = crate::lang::tokens::token_at(tokens, at) else {
-        return false;
-    };
+    let key = crate::lang::tokens::token_at(tokens, at)?;
     let line_oriented = req.lang.line_oriented();
     let mut depth = 0usize;
     // A statement boundary seen at the level of the brackets left so far.
@@ -168,22 +242,22 @@ fn returned_by_tokens(req: &Request, at: usize) -> bool {
                         )
                     }) =>
                 {
-                    return false;
+                    return None;
                 }
                 b"(" | b"[" | b"{" => ended = false,
-                b";" => return false,
+                b";" => return None,
                 b"=" if depth == 0 => ended = true,
                 _ => {}
             },
             TokKind::Ident => match text {
-                b"return" if depth == 0 => return !ended,
-                b"def" | b"class" | b"function" => return false,
+                b"return" if depth == 0 => return (!ended).then_some(i),
+                b"def" | b"class" | b"function" => return None,
                 _ => {}
             },
             _ => {}
         }
     }
-    false
+    None
 }
 
 /// The function whose `return` (not a nested function's) has the URL holding `key` as its
@@ -312,7 +386,20 @@ struct Builder<'t> {
 }
 
 impl<'t> Builder<'t> {
-    fn read(grammar: Grammar, src: &'t [u8], function: Node<'t>) -> Result<Builder<'t>, String> {
+    /// The function of `tree` spanning `range`.
+    fn read(
+        grammar: Grammar,
+        src: &'t [u8],
+        tree: &'t tree_sitter::Tree,
+        range: std::ops::Range<usize>,
+    ) -> Result<Builder<'t>, String> {
+        let function = std::iter::successors(
+            tree.root_node()
+                .descendant_for_byte_range(range.start, range.end),
+            |n| n.parent(),
+        )
+        .find(|n| n.byte_range() == range)
+        .ok_or("the function returning the URL is not in the file's tree")?;
         let name = function
             .child_by_field_name("name")
             .ok_or("the URL is returned by a function without a name, and its callers make the request: add the header where they send it")?;

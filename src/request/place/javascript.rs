@@ -1689,7 +1689,7 @@ mod tests {
                 "a.js",
                 "function sample() {\n  return 'https://api.au.whispir.com/m?apikey=KEY';\n}\n"
             ),
-            "`sample(…)` returns the URL, and nothing in this file calls it: add the header where its callers send that URL"
+            "the URL is returned, and its callers make the request: add the header where they send it"
         );
         assert_eq!(
             manual(
