@@ -902,14 +902,20 @@ fn rebound_before<'t>(
         statement = parent;
     }
     let mut read: Vec<&[u8]> = Vec::new();
+    let in_statement = |node: &tree_sitter::Node| {
+        statement.byte_range().contains(&node.start_byte())
+            && node.start_byte() >= name_node.end_byte()
+    };
     for node in descendants(*function) {
+        if let Some(name) = kotlin_template_name(src, &node).filter(|_| in_statement(&node)) {
+            read.push(name);
+            continue;
+        }
         if !is_name(&node) {
             continue;
         }
         let name = bare(&src[node.byte_range()]);
-        if statement.byte_range().contains(&node.start_byte())
-            && node.start_byte() >= name_node.end_byte()
-        {
+        if in_statement(&node) {
             read.push(name);
         } else if node.start_byte() >= statement.end_byte()
             && node.end_byte() <= use_at
@@ -922,6 +928,23 @@ fn rebound_before<'t>(
     None
 }
 
+/// The name a Kotlin string reads as `$name`: the grammar leaves it string content (a `$`,
+/// then text that starts with the name), where `${name}` is an interpolation node.
+fn kotlin_template_name<'s>(src: &'s [u8], node: &tree_sitter::Node) -> Option<&'s [u8]> {
+    if node.kind() != "string_content" || &src[node.byte_range()] != b"$" {
+        return None;
+    }
+    let text = &src[node
+        .next_sibling()
+        .filter(|n| n.kind() == "string_content")?
+        .byte_range()];
+    let len = text
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    (len > 0).then(|| &text[..len])
+}
+
 /// A leaf that names a variable or a member (`k`, `$k`, the `key` of `self.key`).
 fn is_name(node: &tree_sitter::Node) -> bool {
     node.child_count() == 0
@@ -931,7 +954,8 @@ fn is_name(node: &tree_sitter::Node) -> bool {
 /// The name `node` is what an assignment or a binding writes (`k = …`, `k += …`, `$k = …`,
 /// `self.key = …`, Go's `k, err = …`, a JavaScript `var k = …` again; a loop's variable:
 /// Python's `for k in …`, JavaScript's `for (const k of …)`, Go's `for _, k := range …`;
-/// Python's `with … as k` and `(k := …)`).
+/// Python's `with … as k` and `(k := …)`; PHP's `foreach (… as $k)`, Ruby's `for k in …`,
+/// Kotlin's `for (k in …)` and a Kotlin `val k` again).
 fn is_assigned(node: &tree_sitter::Node) -> bool {
     // The node kinds that write a name, and the field that holds what they write.
     const BINDINGS: &[(&str, &str)] = &[
@@ -948,6 +972,7 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
         ("range_clause", "left"),
         ("named_expression", "name"),
         ("as_pattern", "alias"),
+        ("for", "pattern"),
     ];
     // The name itself, or the `$k`, `a.k`, `a, k` or `[i, k]` it is written in.
     const TARGETS: &[&str] = &[
@@ -959,6 +984,10 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
         "tuple_pattern",
         "array_pattern",
         "as_pattern_target",
+        "left_assignment_list",
+        "pair",
+        "variable_declaration",
+        "multi_variable_declaration",
         "field_access",
         "selector_expression",
         "navigation_expression",
@@ -969,6 +998,18 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
         let Some(parent) = target.parent() else {
             return false;
         };
+        // Kotlin names what a `val` or a loop binds in `variable_declaration`s, no field.
+        if matches!(
+            target.kind(),
+            "variable_declaration" | "multi_variable_declaration"
+        ) && matches!(parent.kind(), "for_statement" | "property_declaration")
+        {
+            return true;
+        }
+        // PHP's `foreach ($keys as $k)`, `as $i => $k`: all but the iterated expression.
+        if parent.kind() == "foreach_statement" {
+            return parent.named_child(0) != Some(target);
+        }
         if let Some((_, field)) = BINDINGS.iter().find(|(kind, _)| *kind == parent.kind()) {
             return parent.child_by_field_name(field) == Some(target);
         }
@@ -1703,11 +1744,27 @@ pub(crate) mod tests {
                 "package a\n\nfunc f(k string, ks []string) {\n\turl := \"https://x?apikey=\" + k\n\tfor _, k := range ks {\n\t\thttp.Get(url)\n\t}\n}\n",
                 "\tfor _, k := range ks {",
             ),
+            (
+                "a.php",
+                "<?php\nfunction f($k, $ks) {\n  $url = 'https://x?apikey=' . $k;\n  foreach ($ks as $i => $k) {\n    file_get_contents($url);\n  }\n}\n",
+                "  foreach ($ks as $i => $k) {",
+            ),
+            (
+                "a.rb",
+                "def f(k, ks)\n  url = 'https://x?apikey=' + k\n  for k in ks\n    Net::HTTP.get(URI(url))\n  end\nend\n",
+                "  for k in ks",
+            ),
+            (
+                "a.kt",
+                "fun f(k: String, ks: List<String>) {\n    val url = \"https://x?apikey=$k\"\n    for (k in ks) {\n        send(url)\n    }\n}\n",
+                "    for (k in ks) {",
+            ),
         ];
         for (name, src, line) in cases {
-            assert!(!proven(name, src, "url", "url"), "{name}: {src}");
+            let url = if name == "a.php" { "$url" } else { "url" };
+            assert!(!proven(name, src, url, url), "{name}: {src}");
             let tree = parse(name, src.as_bytes()).unwrap();
-            let (binding, use_at) = (src.find("url").unwrap(), src.rfind("url").unwrap());
+            let (binding, use_at) = (src.find(url).unwrap(), src.rfind(url).unwrap());
             let rebound = rebound_between(&tree, src.as_bytes(), binding, use_at)
                 .expect("the line that binds the key");
             let line_start = src.find(line).unwrap();
@@ -1715,7 +1772,7 @@ pub(crate) mod tests {
                 (line_start..line_start + line.len()).contains(&rebound.start),
                 "{name}: {src}"
             );
-            assert_eq!(&src[rebound], "k");
+            assert_eq!(bare(src[rebound].as_bytes()), b"k");
         }
         // Built inside the loop (or the `with`), after the key is bound: the URL holds the
         // key the header sends.
@@ -1735,6 +1792,14 @@ pub(crate) mod tests {
             (
                 "a.go",
                 "package a\n\nfunc f(ks []string) {\n\tfor _, k := range ks {\n\t\turl := \"https://x?apikey=\" + k\n\t\thttp.Get(url)\n\t}\n}\n",
+            ),
+            (
+                "a.rb",
+                "def f(ks)\n  for k in ks\n    url = 'https://x?apikey=' + k\n    Net::HTTP.get(URI(url))\n  end\nend\n",
+            ),
+            (
+                "a.kt",
+                "fun f(ks: List<String>) {\n    for (k in ks) {\n        val url = \"https://x?apikey=$k\"\n        send(url)\n    }\n}\n",
             ),
         ] {
             assert!(proven(name, fine, "url", "url"), "{name}: {fine}");
