@@ -2114,9 +2114,11 @@ fn session_params(
         return None;
     }
     let key = token_at(tokens, p.name.start)?;
-    let dict = enclosing_open(src, tokens, key).filter(|&o| tokens[o].is_punct(src, "{"))?;
+    // `{…}`, or Python's `dict(…)`.
+    let (dict_start, dict) =
+        enclosing_map(src, tokens, key).filter(|&(_, o)| !tokens[o].is_punct(src, "["))?;
     let dict_close = matching_close(src, tokens, dict)?;
-    let before = prev_significant(tokens, dict)?;
+    let before = prev_significant(tokens, dict_start)?;
     // `OBJ.params = {…}` or `OBJ.params.update({…})`: the `params` token and the statement's end.
     let (params, end) = if tokens[before].is_punct(src, "=") {
         (prev_significant(tokens, before)?, dict_close)
@@ -3379,6 +3381,25 @@ mod tests {
         assert_eq!(
             fixed("a.rb", ruby).0,
             "# Whispir\nconn.headers[\"x-api-key\"] = @key\n"
+        );
+        // Python's `dict(…)` call, as the literal.
+        let call = "# Whispir\ndef c(k):\n    s.params = dict(apikey=k)\n    s.params.update(dict(apikey=k, first=0))\n";
+        let file = SourceFile::new("a.py".into(), "a.py".into(), call.as_bytes().to_vec());
+        let lang = crate::lang::for_file_name("a.py");
+        let facts = crate::detect::analyze(&file, lang);
+        let fixes: Vec<_> = facts
+            .params
+            .iter()
+            .map(|p| match plan(&file, &facts, lang, p) {
+                Plan::Fix { fix, .. } => fix,
+                _ => panic!("not fixed: {call}"),
+            })
+            .collect();
+        assert_eq!(fixes.len(), 2);
+        let (out, _) = crate::fix::apply(call.as_bytes(), &fixes.iter().collect::<Vec<_>>());
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "# Whispir\ndef c(k):\n    s.headers[\"x-api-key\"] = k\n    s.params.update(dict(first=0))\n    s.headers[\"x-api-key\"] = k\n"
         );
     }
 
