@@ -718,6 +718,8 @@ fn variable_uses(
             // A returned URL is assigned nowhere: an `=` before the `return` (or the function
             // it is in) is another statement's.
             b"return" | b"def" if depth <= 0 && t.kind == TokKind::Ident => return None,
+            // Nor is an arrow function's body: `const f = (k) => \`…${k}\`` holds a function.
+            b"=>" if depth <= 0 => return None,
             _ => {}
         }
     };

@@ -176,6 +176,9 @@ pub(super) fn place_at_callers(
 /// tokens of a language with braces: the `name(…)` before the body's `{`, past a return
 /// type or a `throws` clause. `None` for an arrow function or anything else.
 fn function_name_by_tokens<'s>(src: &'s [u8], tokens: &[Token], ret: usize) -> Option<&'s [u8]> {
+    if tokens[ret].text(src) == b"=>" {
+        return arrow_name_by_tokens(src, tokens, ret);
+    }
     let mut depth = 0usize;
     let mut i = ret;
     let body = loop {
@@ -199,15 +202,42 @@ fn function_name_by_tokens<'s>(src: &'s [u8], tokens: &[Token], ret: usize) -> O
                 prev_significant(tokens, open).filter(|&n| tokens[n].kind == TokKind::Ident)?;
             return Some(tokens[name].text(src));
         }
-        if t.is_punct(src, ";")
-            || t.is_punct(src, "}")
-            || t.is_punct(src, "{")
-            || t.text(src) == b"=>"
-        {
+        if t.text(src) == b"=>" {
+            return arrow_name_by_tokens(src, tokens, i);
+        }
+        if t.is_punct(src, ";") || t.is_punct(src, "}") || t.is_punct(src, "{") {
             return None;
         }
     }
     None
+}
+
+/// The name an arrow function is assigned to, from its `=>` (token `arrow`) back:
+/// `name = (…) =>`, `name = async (…): T =>`, `name = k =>`.
+fn arrow_name_by_tokens<'s>(src: &'s [u8], tokens: &[Token], arrow: usize) -> Option<&'s [u8]> {
+    let mut i = arrow;
+    let mut before_parameters = None;
+    for _ in 0..16 {
+        i = prev_significant(tokens, i)?;
+        if tokens[i].is_punct(src, ")") {
+            before_parameters = prev_significant(tokens, matching_open(src, tokens, i)?);
+            break;
+        }
+        if tokens[i].is_punct(src, "=") {
+            // `k => …`: the one parameter is the token after the `=`.
+            before_parameters = Some(i);
+            break;
+        }
+    }
+    let mut eq = before_parameters?;
+    if tokens[eq].text(src) == b"async" {
+        eq = prev_significant(tokens, eq)?;
+    }
+    if !tokens[eq].is_punct(src, "=") {
+        return None;
+    }
+    let name = prev_significant(tokens, eq).filter(|&n| tokens[n].kind == TokKind::Ident)?;
+    Some(tokens[name].text(src))
 }
 
 /// The `return` that starts the statement holding the byte `at`, as far as the tokens
@@ -247,6 +277,8 @@ fn returned_by_tokens(req: &Request, at: usize) -> Option<usize> {
                 b"(" | b"[" | b"{" => ended = false,
                 b";" => return None,
                 b"=" if depth == 0 => ended = true,
+                // An arrow function's expression body is what it returns.
+                b"=>" if depth == 0 && !line_oriented => return (!ended).then_some(i),
                 _ => {}
             },
             TokKind::Ident => match text {
@@ -272,6 +304,13 @@ fn returning_function<'t>(grammar: Grammar, src: &[u8], key: Node<'t>) -> Option
         let parent = node.parent()?;
         if parent.kind() == "return_statement" && !in_entries {
             break parent;
+        }
+        // `(…) => \`…\``: the body is what the arrow function returns.
+        if parent.kind() == "arrow_function"
+            && parent.child_by_field_name("body") == Some(node)
+            && !in_entries
+        {
+            return Some(parent);
         }
         match builds_url(grammar, src, parent)? {
             Part::Text => {}
@@ -402,6 +441,9 @@ impl<'t> Builder<'t> {
         .ok_or("the function returning the URL is not in the file's tree")?;
         let name = function
             .child_by_field_name("name")
+            .or_else(|| {
+                declarator_holding(src, function).and_then(|(d, _)| d.child_by_field_name("name"))
+            })
             .ok_or("the URL is returned by a function without a name, and its callers make the request: add the header where they send it")?;
         let shown = String::from_utf8_lossy(&src[name.byte_range()]).into_owned();
         let class = Self::class_of(grammar, function);
@@ -414,7 +456,10 @@ impl<'t> Builder<'t> {
         let returns = descendants(function)
             .filter(|n| n.kind() == "return_statement" && enclosing(grammar, *n) == Some(function))
             .count();
-        if returns != 1 {
+        let expression_body = function
+            .child_by_field_name("body")
+            .is_some_and(|b| function.kind() == "arrow_function" && b.kind() != "statement_block");
+        if returns + usize::from(expression_body) != 1 {
             return Err(format!(
                 "the URL is returned by `{shown}(…)`, which returns in {returns} places; add the header where its callers send the URL"
             ));
@@ -478,13 +523,21 @@ impl<'t> Builder<'t> {
                             });
                     return (!private).then_some("is a public method");
                 }
-                if !matches!(
-                    function.kind(),
-                    "function_declaration" | "generator_function_declaration"
-                ) {
-                    return Some("is not a function declaration");
-                }
-                function
+                // A declaration, or an arrow function held in a `const`.
+                let declaration = match function.kind() {
+                    "function_declaration" | "generator_function_declaration" => function,
+                    "arrow_function" => match declarator_holding(src, function) {
+                        Some((d, true)) => d.parent()?,
+                        Some((_, false)) => {
+                            return Some(
+                                "is held in a `let` or `var` (code may assign it another function)",
+                            );
+                        }
+                        None => return Some("is not declared on its own"),
+                    },
+                    _ => return Some("is not a function declaration or a `const` arrow function"),
+                };
+                declaration
                     .parent()
                     .is_some_and(|p| p.kind() == "export_statement")
                     .then_some("is exported")
@@ -509,6 +562,12 @@ impl<'t> Builder<'t> {
         src: &'t [u8],
         function: Node<'t>,
     ) -> Option<Vec<Option<&'t [u8]>>> {
+        // `k => …`: one parameter, without brackets.
+        if let Some(only) = function.child_by_field_name("parameter") {
+            return Some(vec![
+                (only.kind() == "identifier").then(|| &src[only.byte_range()]),
+            ]);
+        }
         let list = function.child_by_field_name("parameters")?;
         let mut cursor = list.walk();
         let mut names = Vec::new();
@@ -793,6 +852,25 @@ enum KeyReading<'t> {
     Parameter(usize, &'t [u8]),
     /// A field of its class, which every caller in that class reads the same way.
     Field { class: Node<'t>, name: Vec<u8> },
+}
+
+/// The declarator of `const NAME = function` (or `let`, `var`; JavaScript), and whether it
+/// is a `const`: a name bound once, to it.
+fn declarator_holding<'t>(src: &[u8], function: Node<'t>) -> Option<(Node<'t>, bool)> {
+    let declarator = function
+        .parent()
+        .filter(|d| d.kind() == "variable_declarator")
+        .filter(|d| d.child_by_field_name("value") == Some(function))
+        .filter(|d| {
+            d.child_by_field_name("name")
+                .is_some_and(|n| n.kind() == "identifier")
+        })?;
+    let declaration = declarator.parent()?;
+    let constant = declaration.kind() == "lexical_declaration"
+        && declaration
+            .child(0)
+            .is_some_and(|k| &src[k.byte_range()] == b"const");
+    Some((declarator, constant))
 }
 
 /// Whether the name `n` is written in an export: `export { f }`, `module.exports = { f }`,

@@ -1123,7 +1123,17 @@ mod tests {
                 .0
                 .contains("fetch(this.url(), { headers: { 'x-api-key': this.key } })")
         );
+        // An arrow function held in a `const`: the caller's argument, not the parameter's name.
+        let src = "const u = key => `https://api.au.whispir.com/m?apikey=${key}`;\nfunction a(k) {\n  return fetch(u(k));\n}\n";
+        assert_eq!(
+            fix("a.js", src).unwrap().0,
+            "const u = key => 'https://api.au.whispir.com/m';\nfunction a(k) {\n  return fetch(u(k), { headers: { 'x-api-key': k } });\n}\n"
+        );
         for (src, why) in [
+            (
+                "let u = key => `https://api.au.whispir.com/m?apikey=${key}`;\nfunction a(k) {\n  return fetch(u(k));\n}\n",
+                "is held in a `let` or `var`",
+            ),
             (
                 "export function u(k) {\n  return `https://api.au.whispir.com/m?apikey=${k}`;\n}\nfunction a(k) {\n  return fetch(u(k));\n}\n",
                 "is exported",
