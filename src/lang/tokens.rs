@@ -13,6 +13,17 @@ pub struct Openers {
     inner: Vec<u32>,
     /// Each `{` with the bracket that closes it, by the `{`'s index.
     brace_pairs: Vec<(u32, u32)>,
+    /// Statement bounds found so far (see `request::place::cursor::logical_statement`).
+    pub statements: std::sync::Mutex<StatementMemo>,
+}
+
+/// For each token a statement walk has passed at its own level, where the walk ended: a
+/// later walk that reaches the token ends there too, so a statement holding thousands of
+/// requests (a list of URLs) is walked once, not once per request. Filled only as walks pass.
+#[derive(Debug, Default)]
+pub struct StatementMemo {
+    pub first: std::collections::HashMap<u32, u32>,
+    pub last: std::collections::HashMap<u32, u32>,
 }
 
 impl Openers {
@@ -34,7 +45,11 @@ impl Openers {
             }
         }
         brace_pairs.sort_unstable();
-        Openers { inner, brace_pairs }
+        Openers {
+            inner,
+            brace_pairs,
+            statements: Default::default(),
+        }
     }
 
     /// The bracket that closes the block `{` at `open`, if any.

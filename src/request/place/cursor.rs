@@ -5,7 +5,8 @@ use super::{Placement, Request, already};
 use crate::diagnostic::Applicability;
 use crate::diagnostic::Edit;
 use crate::lang::tokens::{
-    arguments, enclosing_open, matching_close, next_significant, prev_significant, token_at,
+    arguments, enclosing_open, is_close, matching_close, next_significant, prev_significant,
+    token_at,
 };
 use crate::lang::{Language, TokKind, Token};
 use crate::request::query::KeySource;
@@ -217,7 +218,7 @@ pub(super) fn opening(req: &Request, entries: bool) -> Result<Result<usize, Plac
         return Err(BUILDER_CALL.into());
     }
     let (s, e) = logical_statement(req, lit);
-    if sends_header(src, tokens, s..e + 1) {
+    if req.sends_header_between(s, e) {
         return Ok(Err(already(super::SENT_BY_STATEMENT)));
     }
     Ok(Ok(lit))
@@ -277,7 +278,7 @@ pub(super) fn sends_header(src: &[u8], tokens: &[Token], toks: Range<usize>) -> 
 /// operator or opening bracket ending the line, a `.`/`?.`/`->` starting the next). Unlike
 /// `statement`, it also ends statements at line breaks in languages without semicolons
 /// (Kotlin, Go, Swift, Ruby), where `statement` would run to the end of the block.
-pub(super) fn logical_statement(req: &Request, i: usize) -> (usize, usize) {
+pub(in crate::request) fn logical_statement(req: &Request, i: usize) -> (usize, usize) {
     let (src, tokens) = (req.src, req.tokens);
     let inner = req.openers();
     let breaks = |a: usize, b: usize| {
@@ -293,11 +294,47 @@ pub(super) fn logical_statement(req: &Request, i: usize) -> (usize, usize) {
             tb.kind == TokKind::Punct && matches!(tb.text(src), b"." | b"?" | b"->" | b"::");
         !(continued_by_end || continued_by_start)
     };
+    // A bracketed part is stepped over whole, from one bracket to its pair: a statement
+    // holding thousands of requests (a list of URLs) is not read once per request.
+    // Inside parentheses or brackets nothing ends a statement but a `;` (of a C-style `for`
+    // header): everything up to the enclosing bracket is taken at once.
+    let group = |k: usize| {
+        inner.of(k).filter(|&o| {
+            matches!(tokens[o].text(src), b"(" | b"[")
+                && prev_significant(tokens, o).is_none_or(|f| tokens[f].text(src) != b"for")
+        })
+    };
+    let mut memo = inner
+        .statements
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut passed = Vec::new();
     let mut s = i;
     let mut depth = 0usize;
     while let Some(p) = prev_significant(tokens, s) {
+        if depth == 0 {
+            if let Some(&first) = memo.first.get(&(s as u32)) {
+                s = first as usize;
+                break;
+            }
+            passed.push(s as u32);
+        }
+        if depth == 0
+            && let Some(open) = group(s).filter(|&o| o < s)
+        {
+            s = open;
+            continue;
+        }
         if depth == 0 && breaks(p, s) {
             break;
+        }
+        // A closing bracket's innermost open bracket is its own.
+        if depth == 0
+            && is_close(src, &tokens[p])
+            && let Some(open) = inner.of(p)
+        {
+            s = open;
+            continue;
         }
         let t = &tokens[p];
         if t.kind == TokKind::Punct {
@@ -311,9 +348,19 @@ pub(super) fn logical_statement(req: &Request, i: usize) -> (usize, usize) {
         }
         s = p;
     }
+    for k in passed.drain(..) {
+        memo.first.insert(k, s as u32);
+    }
     let mut e = i;
     let mut depth = 0usize;
     while let Some(n) = next_significant(tokens, e) {
+        if depth == 0 {
+            if let Some(&last) = memo.last.get(&(e as u32)) {
+                e = last as usize;
+                break;
+            }
+            passed.push(e as u32);
+        }
         if depth == 0 && breaks(e, n) {
             break;
         }
@@ -328,6 +375,9 @@ pub(super) fn logical_statement(req: &Request, i: usize) -> (usize, usize) {
             }
         }
         e = n;
+    }
+    for k in passed {
+        memo.last.insert(k, e as u32);
     }
     (s, e)
 }

@@ -5,7 +5,7 @@
 
 mod coldfusion;
 mod csharp;
-mod cursor;
+pub(in crate::request) mod cursor;
 mod document;
 mod go;
 mod javascript;
@@ -105,6 +105,28 @@ pub struct Request<'a> {
 }
 
 impl Request<'_> {
+    /// Whether a string among tokens `first..=last` says `x-api-key`, as [`sends_header`]
+    /// asks, answered from the file's `x-api-key` offsets: a statement holding thousands of
+    /// requests is not read once per request.
+    ///
+    /// [`sends_header`]: cursor::sends_header
+    pub(super) fn sends_header_between(&self, first: usize, last: usize) -> bool {
+        let (from, to) = (self.tokens[first].start(), self.tokens[last].end());
+        let at = self.x_api_key_at.partition_point(|&a| a < from);
+        self.x_api_key_at[at..]
+            .iter()
+            .take_while(|&&a| a < to)
+            .any(|&a| {
+                token_at(self.tokens, a).is_some_and(|k| {
+                    let t = &self.tokens[k];
+                    let content = t.content();
+                    t.kind == TokKind::Str
+                        && content.start <= a
+                        && a + b"x-api-key".len() <= content.end
+                })
+            })
+    }
+
     /// For each token, the innermost bracket open before it.
     pub(super) fn openers(&self) -> &Openers {
         self.openers
@@ -224,9 +246,11 @@ pub(super) fn already(how: &str) -> Placement {
 
 #[cfg(test)]
 pub(super) mod testing {
+    use super::{Request, cursor};
     use crate::detect::{ParamShape, analyze};
     use crate::diagnostic::Applicability;
     use crate::request::plan::{Plan, plan};
+    use crate::request::query::KeySource;
     use crate::source::SourceFile;
 
     /// Plans the WM002 fix of the file's only `apikey` parameter and applies it alone.
@@ -289,6 +313,72 @@ pub(super) mod testing {
             Ok((out, a)) => panic!("expected manual, got {a:?} fix:\n{out}"),
             Err(reason) => reason,
         }
+    }
+
+    #[test]
+    fn statement_walks_remembered_for_a_file_agree_with_fresh_walks() {
+        // The walks of one file share what they found (`Openers::statements`); every token's
+        // statement must be what a walk of its own finds, in whatever order they are asked.
+        let mut files = 0;
+        for folder in [
+            "go",
+            "javascript",
+            "kotlin",
+            "php",
+            "python",
+            "ruby",
+            "typescript",
+        ] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures")
+                .join(folder);
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                let Ok(src) = std::fs::read(&path) else {
+                    continue;
+                };
+                let lang = crate::lang::for_file_name(&name);
+                let tokens = lang.tokenize(&src);
+                let (key, layout, tree) = (
+                    KeySource::Literal(String::new()),
+                    Default::default(),
+                    Default::default(),
+                );
+                let shared = std::sync::OnceLock::new();
+                let remembering = Request {
+                    src: &src,
+                    tokens: &tokens,
+                    lang,
+                    at: 0..0,
+                    origin: 0..0,
+                    key: &key,
+                    builder: false,
+                    x_api_key_at: &[],
+                    openers: &shared,
+                    layout: &layout,
+                    tree: &tree,
+                    file_name: &name,
+                };
+                // Backwards, then forwards: each walk can meet the ends of earlier ones.
+                for i in (0..tokens.len()).rev().chain(0..tokens.len()).step_by(3) {
+                    let fresh = std::sync::OnceLock::new();
+                    assert_eq!(
+                        cursor::logical_statement(&remembering, i),
+                        cursor::logical_statement(
+                            &Request {
+                                openers: &fresh,
+                                ..remembering.clone()
+                            },
+                            i
+                        ),
+                        "{name}: token {i}"
+                    );
+                }
+                files += 1;
+            }
+        }
+        assert!(files > 40, "{files} fixture files");
     }
 
     #[test]
