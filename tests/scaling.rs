@@ -50,6 +50,48 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "a Go slice literal of n URLs with the key",
+        file: "table.go",
+        n: 500,
+        make: |n| {
+            // Each URL's statement is the whole literal: read once, not once per URL.
+            let urls: String = (0..n)
+                .map(|i| format!("\t\t\"https://api.whispir.com/m{i}?apikey=\" + k,\n"))
+                .collect();
+            format!(
+                "package main\n\nfunc urls(k string) []string {{\n\treturn []string{{\n{urls}\t}}\n}}\n"
+            )
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
+        name: "a Python list of n URLs with the key",
+        file: "table.py",
+        n: 500,
+        make: |n| {
+            let urls: String = (0..n)
+                .map(|i| format!("    'https://api.whispir.com/m{i}?apikey=' + k,\n"))
+                .collect();
+            format!("def urls(k):\n  return [\n{urls}  ]\n")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
+        name: "a JavaScript array of n URLs with the key",
+        file: "table.js",
+        n: 500,
+        make: |n| {
+            let urls: String = (0..n)
+                .map(|i| format!("  `https://api.whispir.com/m{i}?apikey=${{k}}`,\n"))
+                .collect();
+            format!("const urls = (k) => [\n{urls}];\n")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "JSON objects nested n deep around a URL",
         file: "nested.json",
         n: 12_500,

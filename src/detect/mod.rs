@@ -115,6 +115,12 @@ pub struct Facts {
     /// A large file's top-level statements, each parsed when a question about a function in
     /// it first needs a tree (`tree_around`), instead of the whole file.
     statements: std::cell::OnceCell<Option<crate::lang::tree::Statements>>,
+    /// How many key parameters each statement holds, by the statement's first token: counted
+    /// when the fixer first asks, in a file with many (`request::plan`).
+    pub keys_per_statement: std::sync::OnceLock<std::collections::HashMap<u32, u32>>,
+    /// Whether enough keys lie close enough together for a table, which the counting above
+    /// is for.
+    pub keys_per_statement_dense: std::sync::OnceLock<bool>,
     pub hosts: Vec<HostUse>,
     pub params: Vec<ApiKeyParam>,
     /// The secrets to redact wherever file text is shown.

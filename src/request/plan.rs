@@ -29,6 +29,13 @@ pub enum Plan {
 
 pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyParam) -> Plan {
     let src = &file.bytes[..];
+    if let Some(keys) = crowded_statement(file, facts, lang, p) {
+        return manual(
+            lang,
+            &written_key(src, &facts.tokens, lang, p),
+            format!("its statement holds {keys} keys, a table of URLs rather than one request"),
+        );
+    }
     let reading = template_reading(file, facts, lang, p);
     let as_text;
     // A Python template whose one reader formats it: the keyword argument that fills the key.
@@ -395,6 +402,56 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
 
 /// The request of `file` sent at `at`, for the parameter `p` (not a query-builder entry),
 /// asking the file's facts.
+/// More keys than this in one statement make a table of URLs (a list or map literal), not
+/// requests. The fixer reads a request's whole statement, so placing each of thousands of
+/// them would take time growing with their square.
+const KEYS_PER_STATEMENT: u32 = 64;
+/// The most bytes that [`KEYS_PER_STATEMENT`] keys and one more of a table span.
+const TABLE_SPAN: usize = 256 << 10;
+
+/// The number of keys in the statement of `p`, when there are more than
+/// [`KEYS_PER_STATEMENT`].
+fn crowded_statement(
+    file: &SourceFile,
+    facts: &Facts,
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+) -> Option<u32> {
+    if facts.params.len() <= KEYS_PER_STATEMENT as usize || facts.tokens.is_empty() {
+        return None;
+    }
+    // Counting needs the file's bracket structure, four bytes a token: worth it only where
+    // keys are as close together as a table's rows are.
+    let dense = facts.keys_per_statement_dense.get_or_init(|| {
+        let mut starts: Vec<usize> = facts.params.iter().map(|q| q.name.start).collect();
+        starts.sort_unstable();
+        starts
+            .windows(KEYS_PER_STATEMENT as usize + 1)
+            .any(|w| w[w.len() - 1] - w[0] < TABLE_SPAN)
+    });
+    if !dense {
+        return None;
+    }
+    let no_key = KeySource::Literal(String::new());
+    let file_name = file.file_name();
+    let statement_of = |at: usize| {
+        let req = request_in(file, facts, lang, &file_name, &no_key, at..at, p);
+        let token = token_at(&facts.tokens, at)?;
+        Some(place::cursor::logical_statement(&req, token).0 as u32)
+    };
+    let counts = facts.keys_per_statement.get_or_init(|| {
+        let mut counts = std::collections::HashMap::new();
+        for q in &facts.params {
+            if let Some(first) = statement_of(q.name.start) {
+                *counts.entry(first).or_insert(0) += 1;
+            }
+        }
+        counts
+    });
+    let keys = *counts.get(&statement_of(p.name.start)?)?;
+    (keys > KEYS_PER_STATEMENT).then_some(keys)
+}
+
 fn request_in<'a>(
     file: &'a SourceFile,
     facts: &'a Facts,
@@ -3041,6 +3098,46 @@ fn rust_query(
 mod tests {
     use super::{Plan, plan};
     use crate::source::SourceFile;
+
+    #[test]
+    fn a_statement_of_more_than_64_keys_is_a_table_not_requests() {
+        let reasons = |n: usize| {
+            let mut src = String::from(
+                "function f(k) {\n  fetch('https://api.au.whispir.com/one?apikey=' + k);\n  return [\n",
+            );
+            for i in 0..n {
+                src.push_str(&format!(
+                    "    fetch('https://api.au.whispir.com/m{i}?apikey=' + k),\n"
+                ));
+            }
+            src.push_str("  ];\n}\n");
+            let file = SourceFile::new("a.js".into(), "a.js".into(), src.into_bytes());
+            let lang = crate::lang::for_file_name("a.js");
+            let facts = crate::detect::analyze(&file, lang);
+            facts
+                .params
+                .iter()
+                .map(|p| match plan(&file, &facts, lang, p) {
+                    Plan::Manual { reason, .. } => reason,
+                    _ => "fixed".into(),
+                })
+                .collect::<Vec<String>>()
+        };
+        // 64 requests in one statement are still placed each; 65 are a table.
+        assert!(
+            reasons(64).iter().all(|r| r == "fixed"),
+            "{:?}",
+            reasons(64)
+        );
+        let table = reasons(65);
+        assert_eq!(table[0], "fixed", "the statement before the list");
+        for reason in &table[1..] {
+            assert_eq!(
+                reason,
+                "its statement holds 65 keys, a table of URLs rather than one request"
+            );
+        }
+    }
 
     #[test]
     fn a_strings_opening_tells_what_its_tree_tells_about_interpolation() {

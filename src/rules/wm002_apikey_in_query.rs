@@ -93,7 +93,11 @@ fn body_keyword(
     lang: &dyn crate::lang::Language,
     file: &SourceFile,
 ) -> Option<String> {
-    (lang.request_style() == crate::lang::RequestStyle::Python)
+    // Only a query builder's entry can be encoded into a body; a URL's parameter is not
+    // (and looking for the dict around each of thousands of URLs in a list would read the
+    // list once per URL).
+    (lang.request_style() == crate::lang::RequestStyle::Python
+        && p.shape == crate::detect::ParamShape::Builder)
         .then(|| {
             crate::request::place::python_urlencoded_body(&file.bytes, &facts.tokens, p.span.start)
         })
