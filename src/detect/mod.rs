@@ -116,11 +116,9 @@ pub struct Facts {
     /// it first needs a tree (`tree_around`), instead of the whole file.
     statements: std::cell::OnceCell<Option<crate::lang::tree::Statements>>,
     /// How many key parameters each statement holds, by the statement's first token: counted
-    /// when the fixer first asks, in a file with many (`request::plan`).
-    pub keys_per_statement: std::sync::OnceLock<std::collections::HashMap<u32, u32>>,
-    /// Whether enough keys lie close enough together for a table, which the counting above
-    /// is for.
-    pub keys_per_statement_dense: std::sync::OnceLock<bool>,
+    /// when the fixer first asks, in a file whose keys lie as close together as a table's
+    /// rows (`None` in any other file: `request::plan`).
+    pub keys_per_statement: std::sync::OnceLock<Option<std::collections::HashMap<u32, u32>>>,
     pub hosts: Vec<HostUse>,
     pub params: Vec<ApiKeyParam>,
     /// The secrets to redact wherever file text is shown.

@@ -420,18 +420,6 @@ fn crowded_statement(
     if facts.params.len() <= KEYS_PER_STATEMENT as usize || facts.tokens.is_empty() {
         return None;
     }
-    // Counting needs the file's bracket structure, four bytes a token: worth it only where
-    // keys are as close together as a table's rows are.
-    let dense = facts.keys_per_statement_dense.get_or_init(|| {
-        let mut starts: Vec<usize> = facts.params.iter().map(|q| q.name.start).collect();
-        starts.sort_unstable();
-        starts
-            .windows(KEYS_PER_STATEMENT as usize + 1)
-            .any(|w| w[w.len() - 1] - w[0] < TABLE_SPAN)
-    });
-    if !dense {
-        return None;
-    }
     let no_key = KeySource::Literal(String::new());
     let file_name = file.file_name();
     let statement_of = |at: usize| {
@@ -440,14 +428,24 @@ fn crowded_statement(
         Some(place::cursor::logical_statement(&req, token).0 as u32)
     };
     let counts = facts.keys_per_statement.get_or_init(|| {
-        let mut counts = std::collections::HashMap::new();
-        for q in &facts.params {
-            if let Some(first) = statement_of(q.name.start) {
-                *counts.entry(first).or_insert(0) += 1;
+        // Counting needs the file's bracket structure, four bytes a token: worth it only
+        // where keys are as close together as a table's rows are.
+        let mut starts: Vec<usize> = facts.params.iter().map(|q| q.name.start).collect();
+        starts.sort_unstable();
+        let dense = starts
+            .windows(KEYS_PER_STATEMENT as usize + 1)
+            .any(|w| w[w.len() - 1] - w[0] < TABLE_SPAN);
+        dense.then(|| {
+            let mut counts = std::collections::HashMap::new();
+            for q in &facts.params {
+                if let Some(first) = statement_of(q.name.start) {
+                    *counts.entry(first).or_insert(0) += 1;
+                }
             }
-        }
-        counts
+            counts
+        })
     });
+    let counts = counts.as_ref()?;
     let keys = *counts.get(&statement_of(p.name.start)?)?;
     (keys > KEYS_PER_STATEMENT).then_some(keys)
 }
