@@ -945,17 +945,27 @@ fn kotlin_template_name<'s>(src: &'s [u8], node: &tree_sitter::Node) -> Option<&
     (len > 0).then(|| &text[..len])
 }
 
-/// A leaf that names a variable or a member (`k`, `$k`, the `key` of `self.key`).
+/// A leaf that names a variable or a member (`k`, `$k`, the `key` of `self.key`, the `k` of
+/// JavaScript's `{ k } = row`).
 fn is_name(node: &tree_sitter::Node) -> bool {
     node.child_count() == 0
-        && (node.kind().ends_with("identifier") || matches!(node.kind(), "name" | "variable_name"))
+        && (node.kind().ends_with("identifier")
+            || matches!(
+                node.kind(),
+                "name" | "variable_name" | "shorthand_property_identifier_pattern"
+            ))
 }
 
 /// The name `node` is what an assignment or a binding writes (`k = …`, `k += …`, `$k = …`,
-/// `self.key = …`, Go's `k, err = …`, a JavaScript `var k = …` again; a loop's variable:
-/// Python's `for k in …`, JavaScript's `for (const k of …)`, Go's `for _, k := range …`;
-/// Python's `with … as k` and `(k := …)`; PHP's `foreach (… as $k)`, Ruby's `for k in …`,
-/// Kotlin's `for (k in …)` and a Kotlin `val k` again).
+/// `self.key = …`, Go's `k, err = …` and `var k`, a JavaScript `var k = …` again, a
+/// destructuring `[n, k] = …`, `{ k } = …`, PHP's `list($n, $k) = …`; a loop's variable:
+/// Python's `for k in …`, JavaScript's `for (const { k } of …)`, Go's `for _, k := range …`,
+/// Java's `for (String k : …)`, C#'s `foreach (var k in …)`, PHP's `foreach (… as $k)`, Ruby's
+/// `for k in …`, Kotlin's `for ((n, k) in …)`, Bash's `for k in …`; what catches an
+/// exception: Python's `except … as k`, `catch (k)` and its typed forms, Ruby's `rescue => k`;
+/// Python's `with … as k` and `(k := …)`; a Ruby block's `|k|`; a Kotlin `val k` again).
+/// Any such binding counts, also one whose scope ends before the send (a `catch` block's, a
+/// Ruby block's): the proof does not follow scopes, and declines rather than guess.
 fn is_assigned(node: &tree_sitter::Node) -> bool {
     // The node kinds that write a name, and the field that holds what they write.
     const BINDINGS: &[(&str, &str)] = &[
@@ -967,13 +977,24 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
         ("short_var_declaration", "left"),
         ("operator_assignment", "left"),
         ("variable_declarator", "name"),
+        ("var_spec", "name"),
         ("for_statement", "left"),
+        ("for_statement", "variable"),
         ("for_in_statement", "left"),
+        ("enhanced_for_statement", "name"),
+        ("foreach_statement", "left"),
         ("range_clause", "left"),
         ("named_expression", "name"),
         ("as_pattern", "alias"),
         ("for", "pattern"),
+        ("catch_clause", "parameter"),
+        ("catch_clause", "name"),
+        ("catch_formal_parameter", "name"),
+        ("catch_declaration", "name"),
+        ("variable_assignment", "name"),
     ];
+    // Kinds whose every named child is a name they bind: Ruby's `rescue => k` and `|n, k|`.
+    const BINDS_CHILDREN: &[&str] = &["exception_variable", "block_parameters"];
     // The name itself, or the `$k`, `a.k`, `a, k` or `[i, k]` it is written in.
     const TARGETS: &[&str] = &[
         "variable_name",
@@ -983,9 +1004,13 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
         "pattern_list",
         "tuple_pattern",
         "array_pattern",
+        "object_pattern",
+        "rest_pattern",
         "as_pattern_target",
         "left_assignment_list",
+        "destructured_parameter",
         "pair",
+        "list_literal",
         "variable_declaration",
         "multi_variable_declaration",
         "field_access",
@@ -993,6 +1018,19 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
         "navigation_expression",
         "member_access_expression",
     ];
+    // Patterns that hold a name in one field only: the `k` of `{ key: k }` (`key` names the
+    // property read), of `[k = '']` and `{ k = '' }` (the default is read).
+    const TARGET_FIELDS: &[(&str, &str)] = &[
+        ("pair_pattern", "value"),
+        ("assignment_pattern", "left"),
+        ("object_assignment_pattern", "left"),
+    ];
+    let in_field = |parent: &tree_sitter::Node, field: &str, target: &tree_sitter::Node| {
+        let mut cursor = parent.walk();
+        parent
+            .children_by_field_name(field, &mut cursor)
+            .any(|c| c == *target)
+    };
     let mut target = *node;
     loop {
         let Some(parent) = target.parent() else {
@@ -1006,15 +1044,31 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
         {
             return true;
         }
-        // PHP's `foreach ($keys as $k)`, `as $i => $k`: all but the iterated expression.
-        if parent.kind() == "foreach_statement" {
+        // Kotlin's `catch (k: E)`: the name, then its type, no field.
+        if parent.kind() == "catch_block" {
+            return parent.named_child(0) == Some(target) && target.kind() == "identifier";
+        }
+        // PHP's `foreach ($keys as $k)`, `as $i => $k`: all but the iterated expression (C#'s
+        // `foreach` names what it binds `left`, below).
+        if parent.kind() == "foreach_statement" && parent.child_by_field_name("left").is_none() {
             return parent.named_child(0) != Some(target);
         }
-        if let Some((_, field)) = BINDINGS.iter().find(|(kind, _)| *kind == parent.kind()) {
-            return parent.child_by_field_name(field) == Some(target);
+        if BINDS_CHILDREN.contains(&parent.kind()) {
+            return true;
         }
-        if !TARGETS.contains(&parent.kind()) {
-            return false;
+        let mut bindings = BINDINGS.iter().filter(|(kind, _)| *kind == parent.kind());
+        if let Some(&(_, first)) = bindings.next() {
+            return in_field(&parent, first, &target)
+                || bindings.any(|&(_, field)| in_field(&parent, field, &target));
+        }
+        let through_field = TARGET_FIELDS
+            .iter()
+            .find(|(kind, _)| *kind == parent.kind());
+        match through_field {
+            Some(&(_, field)) if !in_field(&parent, field, &target) => return false,
+            Some(_) => {}
+            None if !TARGETS.contains(&parent.kind()) => return false,
+            None => {}
         }
         target = parent;
     }
@@ -1803,6 +1857,204 @@ pub(crate) mod tests {
             ),
         ] {
             assert!(proven(name, fine, "url", "url"), "{name}: {fine}");
+        }
+    }
+
+    #[test]
+    fn a_key_bound_again_by_a_catch_a_destructuring_or_a_block_parameter_is_not_proven() {
+        // Each case: the source, and the text of the line that binds the key again.
+        let cases = [
+            (
+                "a.py",
+                "def f(k):\n    url = 'https://x?apikey=' + k\n    try:\n        renew()\n    except KeyError as k:\n        log(k)\n    return requests.get(url)\n",
+                "    except KeyError as k:",
+            ),
+            (
+                "a.py",
+                "def f(k):\n    url = 'https://x?apikey=' + k\n    try:\n        renew()\n    except* KeyError as k:\n        log(k)\n    return requests.get(url)\n",
+                "    except* KeyError as k:",
+            ),
+            (
+                "a.js",
+                "async function f(k) {\n  const url = `https://x?apikey=${k}`;\n  try {\n    renew();\n  } catch (k) {\n    await fetch(url);\n  }\n}\n",
+                "  } catch (k) {",
+            ),
+            (
+                "a.js",
+                "async function f(k, rows) {\n  const url = `https://x?apikey=${k}`;\n  for (const { k } of rows) {\n    await fetch(url);\n  }\n}\n",
+                "  for (const { k } of rows) {",
+            ),
+            (
+                "a.js",
+                "async function f(k, rows) {\n  const url = `https://x?apikey=${k}`;\n  for (const { key: k } of rows) {\n    await fetch(url);\n  }\n}\n",
+                "  for (const { key: k } of rows) {",
+            ),
+            (
+                "a.js",
+                "async function f(k, row) {\n  const url = `https://x?apikey=${k}`;\n  ({ k } = row);\n  await fetch(url);\n}\n",
+                "  ({ k } = row);",
+            ),
+            (
+                "a.js",
+                "async function f(k, pair) {\n  const url = `https://x?apikey=${k}`;\n  let [n = 0, k = ''] = pair;\n  await fetch(url);\n}\n",
+                "  let [n = 0, k = ''] = pair;",
+            ),
+            (
+                "a.ts",
+                "async function f(k: string) {\n  const url = `https://x?apikey=${k}`;\n  try {\n    renew();\n  } catch (k: unknown) {\n    await fetch(url);\n  }\n}\n",
+                "  } catch (k: unknown) {",
+            ),
+            (
+                "a.ts",
+                "async function f(k: string, pairs: [number, string][]) {\n  const url = `https://x?apikey=${k}`;\n  for (const [n, k] of pairs) {\n    await fetch(url);\n  }\n}\n",
+                "  for (const [n, k] of pairs) {",
+            ),
+            (
+                "A.java",
+                "class A {\n  String k;\n  void f(List<String> ks) throws Exception {\n    String url = \"https://x?apikey=\" + k;\n    for (String k : ks) {\n      new URL(url).openConnection();\n    }\n  }\n}\n",
+                "    for (String k : ks) {",
+            ),
+            (
+                "A.java",
+                "class A {\n  String k;\n  void f() throws Exception {\n    String url = \"https://x?apikey=\" + k;\n    try {\n      renew();\n    } catch (Exception k) {\n      new URL(url).openConnection();\n    }\n  }\n}\n",
+                "    } catch (Exception k) {",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(List<string> ks) {\n    var url = \"https://x?apikey=\" + k;\n    foreach (var k in ks) {\n      new HttpRequestMessage(HttpMethod.Get, url);\n    }\n  }\n}\n",
+                "    foreach (var k in ks) {",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F() {\n    var url = \"https://x?apikey=\" + k;\n    try {\n      Renew();\n    } catch (Exception k) {\n      new HttpRequestMessage(HttpMethod.Get, url);\n    }\n  }\n}\n",
+                "    } catch (Exception k) {",
+            ),
+            (
+                "a.rb",
+                "def f(k)\n  url = 'https://x?apikey=' + k\n  begin\n    renew\n  rescue => k\n    log(k)\n  end\n  Net::HTTP.get(URI(url))\nend\n",
+                "  rescue => k",
+            ),
+            (
+                "a.rb",
+                "def f(k, ks)\n  url = 'https://x?apikey=' + k\n  ks.each do |k|\n    Net::HTTP.get(URI(url))\n  end\nend\n",
+                "  ks.each do |k|",
+            ),
+            (
+                "a.rb",
+                "def f(k, pairs)\n  url = 'https://x?apikey=' + k\n  pairs.each { |n, k| Net::HTTP.get(URI(url)) }\nend\n",
+                "  pairs.each { |n, k| Net::HTTP.get(URI(url)) }",
+            ),
+            (
+                "a.php",
+                "<?php\nfunction f($k) {\n  $url = 'https://x?apikey=' . $k;\n  try {\n    renew();\n  } catch (Exception $k) {\n    file_get_contents($url);\n  }\n}\n",
+                "  } catch (Exception $k) {",
+            ),
+            (
+                "a.php",
+                "<?php\nfunction f($k, $pair) {\n  $url = 'https://x?apikey=' . $k;\n  list($n, $k) = $pair;\n  file_get_contents($url);\n}\n",
+                "  list($n, $k) = $pair;",
+            ),
+            (
+                "a.php",
+                "<?php\nfunction f($k, $pair) {\n  $url = 'https://x?apikey=' . $k;\n  [$n, $k] = $pair;\n  file_get_contents($url);\n}\n",
+                "  [$n, $k] = $pair;",
+            ),
+            (
+                "a.php",
+                "<?php\nfunction f($k, $pairs) {\n  $url = 'https://x?apikey=' . $k;\n  foreach ($pairs as [$n, $k]) {\n    file_get_contents($url);\n  }\n}\n",
+                "  foreach ($pairs as [$n, $k]) {",
+            ),
+            (
+                "a.go",
+                "package a\n\nfunc f(k string) {\n\turl := \"https://x?apikey=\" + k\n\tn, k := renew()\n\tlog(n)\n\thttp.Get(url)\n}\n",
+                "\tn, k := renew()",
+            ),
+            (
+                "a.go",
+                "package a\n\nfunc f(k string) {\n\turl := \"https://x?apikey=\" + k\n\tif ok {\n\t\tvar k = renew()\n\t\thttp.Get(url)\n\t}\n}\n",
+                "\t\tvar k = renew()",
+            ),
+            (
+                "a.kt",
+                "fun f(k: String, pair: Pair<Int, String>) {\n    val url = \"https://x?apikey=$k\"\n    val (n, k) = pair\n    send(url)\n}\n",
+                "    val (n, k) = pair",
+            ),
+            (
+                "a.kt",
+                "fun f(k: String, pairs: List<Pair<Int, String>>) {\n    val url = \"https://x?apikey=$k\"\n    for ((n, k) in pairs) {\n        send(url)\n    }\n}\n",
+                "    for ((n, k) in pairs) {",
+            ),
+            (
+                "a.kt",
+                "fun f(k: String) {\n    val url = \"https://x?apikey=$k\"\n    try {\n        renew()\n    } catch (k: Exception) {\n        send(url)\n    }\n}\n",
+                "    } catch (k: Exception) {",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  for k in $ks; do\n    curl \"$url\"\n  done\n}\n",
+                "  for k in $ks; do",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  k=$(renew)\n  curl \"$url\"\n}\n",
+                "  k=$(renew)",
+            ),
+        ];
+        let mut failed = Vec::new();
+        for (name, src, line) in cases {
+            let url = if name == "a.php" { "$url" } else { "url" };
+            let tree = parse(name, src.as_bytes()).unwrap();
+            let (binding, use_at) = (src.find(url).unwrap(), src.rfind(url).unwrap());
+            let rebound = rebound_between(&tree, src.as_bytes(), binding, use_at);
+            let line_start = src.find(line).unwrap();
+            let found = rebound.is_some_and(|r| {
+                (line_start..line_start + line.len()).contains(&r.start)
+                    && bare(src[r].as_bytes()) == b"k"
+            });
+            if !found || proven(name, src, url, url) {
+                failed.push(format!("{name}: {line}"));
+            }
+        }
+        assert!(failed.is_empty(), "{failed:#?}");
+        // A block, loop or catch that binds the key and holds both the URL and the send, or
+        // a name between them that reads the key or names a property: the URL holds the key
+        // the header sends.
+        for (name, fine) in [
+            (
+                "a.rb",
+                "def f(ks)\n  ks.each do |k|\n    url = 'https://x?apikey=' + k\n    Net::HTTP.get(URI(url))\n  end\nend\n",
+            ),
+            (
+                "a.js",
+                "async function f(rows) {\n  for (const { k } of rows) {\n    const url = `https://x?apikey=${k}`;\n    await fetch(url);\n  }\n}\n",
+            ),
+            (
+                "a.js",
+                "async function f(k, row) {\n  const url = `https://x?apikey=${k}`;\n  const { k: old } = row;\n  await fetch(url);\n}\n",
+            ),
+            (
+                "a.js",
+                "async function f(k) {\n  try {\n    renew();\n  } catch (k) {\n    const url = `https://x?apikey=${k}`;\n    await fetch(url);\n  }\n}\n",
+            ),
+            (
+                "A.cs",
+                "class A {\n  void F(List<string> k) {\n    var url = \"https://x?apikey=\" + k[0];\n    foreach (var x in k) {\n      Log(x);\n    }\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+            ),
+            (
+                "A.java",
+                "class A {\n  void f(List<String> k) throws Exception {\n    String url = \"https://x?apikey=\" + k.get(0);\n    for (String x : k) {\n      log(x);\n    }\n    new URL(url).openConnection();\n  }\n}\n",
+            ),
+            (
+                "a.php",
+                "<?php\nfunction f($k) {\n  $url = 'https://x?apikey=' . $k[0];\n  foreach ($k as [$a, $b]) {\n    log($a);\n  }\n  file_get_contents($url);\n}\n",
+            ),
+            (
+                "a.kt",
+                "fun f(k: String) {\n    val url = \"https://x?apikey=$k\"\n    try {\n        renew(k)\n    } catch (e: Exception) {\n        log(e)\n    }\n    send(url)\n}\n",
+            ),
+        ] {
+            let url = if name == "a.php" { "$url" } else { "url" };
+            assert!(proven(name, fine, url, url), "{name}: {fine}");
         }
     }
 
