@@ -130,7 +130,7 @@ fn prove_window(
                 break None;
             }
             checked = checked.max(last_end);
-            let end = lines.window_end(last_end, level, family);
+            let end = lines.window_end(last_end, level, family)?;
             if (end - header) * 2 > original.len() {
                 // Parsing most of the file twice costs more than the whole-file guard.
                 return None;
@@ -151,7 +151,7 @@ fn prove_window(
         // this one's text.
         let end = match indent(lines.line(core_end)) {
             Some(i) if i == level && core_end < original.len() => {
-                lines.window_end(lines.end_of_line(core_end), level, family)
+                lines.window_end(lines.end_of_line(core_end), level, family)?
             }
             _ => core_end,
         };
@@ -186,7 +186,10 @@ fn prove_window(
         }
         let container = match level {
             0 => &b""[..],
-            _ => lines.container(header, level),
+            _ => match lines.container(header, level) {
+                Some(line) => line,
+                None => continue,
+            },
         };
         let Some(wrapper) = family.wrapper(level, container) else {
             continue;
@@ -203,6 +206,12 @@ fn prove_window(
 
 /// Levels of indentation tried at most: the statement, its block, the member holding it.
 const MAX_LEVELS: usize = 3;
+
+/// How far the line walks that find a window's edges go from the change: a window is a
+/// few lines. Past this the walk gives up and the whole-file guard decides, so that each
+/// fix costs a bounded walk however long the statement around it (8 000 fixes in one list
+/// literal walked the whole list each, and took seconds).
+const MAX_WALK_BYTES: usize = 64 << 10;
 
 /// The kinds of the constructs at the top of `body` in `wrapper`, when it parses without an
 /// error. Before and after the changes they must be the same: a file's top level is not any
@@ -384,7 +393,7 @@ impl Lines<'_> {
             if deepest == 0 {
                 return None;
             }
-            while let Some(start) = at {
+            while let Some(start) = at.filter(|&s| first - s <= MAX_WALK_BYTES) {
                 at = self.previous(start);
                 let line = self.line(start);
                 if let Some(indent) = indent(line).filter(|&i| i < deepest) {
@@ -401,7 +410,7 @@ impl Lines<'_> {
     /// line indented less comes first (the line is not inside a block at that level).
     fn header_at(&self, first: usize, level: usize, family: Family) -> Option<usize> {
         let mut at = Some(first);
-        while let Some(start) = at {
+        while let Some(start) = at.filter(|&s| first - s <= MAX_WALK_BYTES) {
             at = self.previous(start);
             let line = self.line(start);
             match indent(line) {
@@ -419,16 +428,19 @@ impl Lines<'_> {
     /// The line that opens the block holding a window at `level` whose header is at
     /// `header`: the nearest line above indented less, past a brace on a line of its own and
     /// the closing lines of a header over several lines (`) {`).
-    fn container(&self, header: usize, level: usize) -> &[u8] {
+    fn container(&self, header: usize, level: usize) -> Option<&[u8]> {
         let mut at = self.previous(header);
         let mut below = level;
         while let Some(start) = at {
+            if header - start > MAX_WALK_BYTES {
+                return None;
+            }
             let line = self.line(start);
             match indent(line) {
                 Some(i) if i < below || (i == below && below < level) => {
                     let text = trim_start(line);
                     if !matches!(text.first(), Some(b'{' | b'}' | b')' | b']')) {
-                        return line;
+                        return Some(line);
                     }
                     // The opening of this header is further up, at this indentation.
                     below = i;
@@ -437,7 +449,7 @@ impl Lines<'_> {
             }
             at = self.previous(start);
         }
-        b""
+        Some(b"")
     }
 
     /// Whether every line that is not blank in `range` (whole lines) is indented at least
@@ -455,18 +467,23 @@ impl Lines<'_> {
 
     /// The end of the window at `level` whose changes end before `from` (a line start): the
     /// start of the first line from there indented less, or at that level starting another
-    /// statement; the text's end when there is none.
-    fn window_end(&self, from: usize, level: usize, family: Family) -> usize {
+    /// statement; the text's end when there is none. `None` past `MAX_WALK_BYTES`.
+    fn window_end(&self, from: usize, level: usize, family: Family) -> Option<usize> {
         let mut start = from;
         while start < self.0.len() {
+            if start - from > MAX_WALK_BYTES {
+                return None;
+            }
             let line = self.line(start);
             match indent(line) {
-                Some(i) if i < level => return start,
-                Some(i) if i == level && self.starts_statement(start, family) => return start,
+                Some(i) if i < level => return Some(start),
+                Some(i) if i == level && self.starts_statement(start, family) => {
+                    return Some(start);
+                }
                 _ => start = self.end_of_line(start),
             }
         }
-        self.0.len()
+        Some(self.0.len())
     }
 
     /// Whether the line at `start` starts a statement or member: it begins with a word, a
@@ -490,10 +507,14 @@ impl Lines<'_> {
     }
 
     /// Whether the last line before `start` (a line start) that is not blank can end a
-    /// statement; `true` at the start of the text.
+    /// statement; `true` at the start of the text, `false` past `MAX_WALK_BYTES` of blank
+    /// lines.
     fn ends_statement_before(&self, start: usize, family: Family) -> bool {
         let mut at = self.previous(start);
         while let Some(before) = at {
+            if start - before > MAX_WALK_BYTES {
+                return false;
+            }
             let line = self.line(before);
             match line.iter().rposition(|b| !b.is_ascii_whitespace()) {
                 Some(last) => return family.may_end_statement(line[last]),
@@ -820,6 +841,30 @@ mod tests {
         assert!(
             proven > 500 && refused > 500,
             "{proven} proven, {refused} not"
+        );
+    }
+
+    #[test]
+    fn the_walks_for_a_window_stop_a_few_lines_from_the_change() {
+        // A list of thousands of lines: the window of a change at its end would be the whole
+        // list, and each of thousands of changes walked it.
+        let rows = "    1,\n".repeat(20_000);
+        let text = format!("x = [\n{rows}]\n");
+        let lines = super::Lines(text.as_bytes());
+        let last_row = text.len() - "    1,\n]\n".len();
+        assert_eq!(
+            lines.header_at(last_row, 0, super::Family::Python),
+            None,
+            "the header is {} KiB away",
+            last_row >> 10
+        );
+        assert_eq!(lines.window_end(6, 4, super::Family::Python), None);
+        assert_eq!(lines.enclosing_levels(last_row).last(), Some(4));
+        let near = format!("x = [\n{}]\n", "    1,\n".repeat(20));
+        let lines = super::Lines(near.as_bytes());
+        assert_eq!(
+            lines.header_at(near.len() - 9, 0, super::Family::Python),
+            Some(0)
         );
     }
 }
