@@ -19,7 +19,8 @@ pub const MAX_PASSES: usize = 10;
 /// where the original did (syn, JSON, YAML). Nothing is parsed until a fix is about to apply.
 /// `kept` is the original's tree when analysis kept it; `verdicts` what analysis found about
 /// some fixed texts when it did not keep its tree. A text that cannot be parsed (too large,
-/// too costly, or its tree too large) is refused, and why kept in `gave_up`.
+/// too costly, or its tree too large) is refused, and why kept in `gave_up`; from then on a
+/// text the lines around its edits do not prove is refused without a parse.
 ///
 /// The guard is asked about a text made by some edits from `base` (the original, or the text
 /// an earlier pass left): the lines around the edits, parsed on their own before and after
@@ -83,6 +84,12 @@ impl<'a> SyntaxGuard<'a> {
         }
         if let Some(breaks) = self.verdicts.iter().find_map(|v| v.breaks(bytes)) {
             return breaks;
+        }
+        if self.gave_up.get().is_some() {
+            // The parser gave up on an earlier text of this file: the others are as large
+            // and the tree as full, and each attempt costs a whole parse before it gives up
+            // (8 000 fixes in one list, refused one after another, took minutes).
+            return true;
         }
         let mut before = self.tree_before.borrow_mut();
         let before = before.get_or_insert_with(|| match self.kept {
@@ -588,6 +595,24 @@ mod tests {
                 assert_eq!(pass.result.map(|(_, taken)| taken), Some(vec![1]), "{name}");
             }
         }
+    }
+
+    #[test]
+    fn once_the_parser_gave_up_on_a_fixed_text_the_others_are_refused_without_a_parse() {
+        // A fix the lines around it cannot prove (it leaves a bracket open until the end of
+        // the file), which the file's tree would accept.
+        let original = b"def f(k):\n    return [\n        1,\n    ]\n";
+        let (base, edited) = (
+            &original[..],
+            b"def f(k):\n    return [\n        2,\n    ]\n",
+        );
+        let change = Edit::replace(27..28, "2");
+        let guard = SyntaxGuard::new("a.py", original, None, &[]);
+        assert!(!guard.breaks(base, &[&change], edited));
+        // Each attempt on a file whose fixed texts the parser gave up on costs a whole parse
+        // before it gives up: 8 000 of them took minutes.
+        guard.gave_up.set(Some(lang::tree::GaveUp::TooMuchMemory));
+        assert!(guard.breaks(base, &[&change], edited));
     }
 
     #[test]
