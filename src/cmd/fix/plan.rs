@@ -79,9 +79,12 @@ pub(super) fn plan<'a>(
                 message: e.clone(),
             });
         }
-        errors.extend(fix.refused.iter().map(|refused| ScanError {
+        errors.extend(counted(&fix.refused).map(|(refused, n)| ScanError {
             path: path.clone(),
-            message: format!("fix refused: {refused}"),
+            message: match n {
+                1 => format!("fix refused: {refused}"),
+                n => format!("fix refused for {n} findings: {refused}"),
+            },
         }));
     }
     let files = fixes
@@ -92,7 +95,35 @@ pub(super) fn plan<'a>(
     Plan { files, errors }
 }
 
+/// Each distinct line of `lines` with how often it occurs, in order of first occurrence:
+/// a file of thousands of like requests whose fixes are refused for one reason gets one
+/// error, not thousands.
+fn counted(lines: &[String]) -> impl Iterator<Item = (&str, usize)> {
+    let mut order: Vec<(&str, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for line in lines {
+        match index.get(line.as_str()) {
+            Some(&i) => order[i].1 += 1,
+            None => {
+                index.insert(line, order.len());
+                order.push((line, 1));
+            }
+        }
+    }
+    order.into_iter()
+}
+
 /// Fixes one file; a panic becomes that file's error and nothing is written for it.
 fn contained_fix(work: impl FnOnce() -> FileFix) -> FileFix {
     engine::contained(work).unwrap_or_else(FileFix::failed)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_refusals_are_counted_once_in_order_of_first_occurrence() {
+        let lines: Vec<String> = ["b", "a", "b", "b", "c"].map(String::from).into();
+        let counted: Vec<_> = super::counted(&lines).collect();
+        assert_eq!(counted, [("b", 3), ("a", 1), ("c", 1)]);
+    }
 }
