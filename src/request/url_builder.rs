@@ -38,6 +38,9 @@ enum Grammar {
     Python,
     JavaScript,
     Java,
+    Kotlin,
+    CSharp,
+    Php,
 }
 
 impl Grammar {
@@ -46,6 +49,9 @@ impl Grammar {
             RequestStyle::Python => Some(Grammar::Python),
             RequestStyle::JavaScript => Some(Grammar::JavaScript),
             RequestStyle::Jvm if req.file_name.ends_with(".java") => Some(Grammar::Java),
+            RequestStyle::Jvm if req.file_name.ends_with(".kt") => Some(Grammar::Kotlin),
+            RequestStyle::CSharp if req.file_name.ends_with(".cs") => Some(Grammar::CSharp),
+            RequestStyle::Php if req.file_name.ends_with(".php") => Some(Grammar::Php),
             _ => None,
         }
     }
@@ -65,6 +71,31 @@ impl Grammar {
             Grammar::Java => matches!(
                 kind,
                 "method_declaration" | "constructor_declaration" | "lambda_expression"
+            ),
+            Grammar::Kotlin => matches!(
+                kind,
+                "function_declaration"
+                    | "secondary_constructor"
+                    | "anonymous_function"
+                    | "lambda_literal"
+                    | "getter"
+                    | "setter"
+            ),
+            Grammar::CSharp => matches!(
+                kind,
+                "method_declaration"
+                    | "constructor_declaration"
+                    | "local_function_statement"
+                    | "lambda_expression"
+                    | "anonymous_method_expression"
+                    | "accessor_declaration"
+            ),
+            Grammar::Php => matches!(
+                kind,
+                "method_declaration"
+                    | "function_definition"
+                    | "anonymous_function"
+                    | "arrow_function"
             ),
         }
     }
@@ -86,21 +117,53 @@ impl Grammar {
                 }
                 _ => false,
             },
+            Grammar::Kotlin => matches!(
+                node.kind(),
+                "class_declaration" | "object_declaration" | "companion_object" | "object_literal"
+            ),
+            Grammar::CSharp => matches!(
+                node.kind(),
+                "class_declaration"
+                    | "struct_declaration"
+                    | "record_declaration"
+                    | "interface_declaration"
+            ),
+            Grammar::Php => matches!(
+                node.kind(),
+                "class_declaration"
+                    | "trait_declaration"
+                    | "interface_declaration"
+                    | "enum_declaration"
+                    | "anonymous_class"
+            ),
         }
     }
 
     fn call(self) -> &'static str {
         match self {
             Grammar::Python => "call",
-            Grammar::JavaScript => "call_expression",
+            Grammar::JavaScript | Grammar::Kotlin => "call_expression",
             Grammar::Java => "method_invocation",
+            Grammar::CSharp => "invocation_expression",
+            Grammar::Php => "function_call_expression",
         }
     }
 
-    fn arguments(self) -> &'static str {
+    /// The argument lists of calls and constructors.
+    fn is_arguments(self, kind: &str) -> bool {
         match self {
-            Grammar::Python | Grammar::Java => "argument_list",
-            Grammar::JavaScript => "arguments",
+            Grammar::Python | Grammar::Java | Grammar::CSharp => kind == "argument_list",
+            Grammar::JavaScript | Grammar::Php => kind == "arguments",
+            Grammar::Kotlin => kind == "value_arguments",
+        }
+    }
+
+    /// The node that holds one argument in a list, around its expression (Kotlin, C#, PHP).
+    fn argument_wrapper(self) -> Option<&'static str> {
+        match self {
+            Grammar::Kotlin => Some("value_argument"),
+            Grammar::CSharp | Grammar::Php => Some("argument"),
+            _ => None,
         }
     }
 
@@ -108,8 +171,27 @@ impl Grammar {
     fn this(self) -> &'static [u8] {
         match self {
             Grammar::Python => b"self",
-            Grammar::JavaScript | Grammar::Java => b"this",
+            Grammar::Php => b"$this",
+            _ => b"this",
         }
+    }
+
+    /// What goes between `this` and a field's name.
+    fn member_separator(self) -> &'static [u8] {
+        match self {
+            Grammar::Php => b"->",
+            _ => b".",
+        }
+    }
+
+    /// Whether a method is called without `this.` from its own class (Java, Kotlin, C#).
+    fn bare_method_calls(self) -> bool {
+        matches!(self, Grammar::Java | Grammar::Kotlin | Grammar::CSharp)
+    }
+
+    /// Whether a field is read without `this.` (unless a parameter or local hides it).
+    fn bare_fields(self) -> bool {
+        self.bare_method_calls()
     }
 }
 
@@ -129,7 +211,8 @@ pub(super) fn place_at_callers(
 ) -> Option<Result<Placement, String>> {
     let grammar = Grammar::of(req)?;
     let (src, tokens) = (req.src, req.tokens);
-    let ret = returned_by_tokens(req, p.name.start)?;
+    let ret = returned_by_tokens(req, grammar, p.name.start)
+        .or_else(|| returned_local_by_tokens(req, p.name.start))?;
     // A curl command in a string is no URL a caller could send.
     if super::query::in_curl_string(src, tokens, p.name.start) {
         return None;
@@ -140,9 +223,16 @@ pub(super) fn place_at_callers(
             .filter(|&k| tokens[k].start() != 0)
             .nth(1)
             .is_some()
+            // PHP's method names are the same in any case (`static::URL(…)`).
+            || (grammar == Grammar::Php
+                && tokens
+                    .iter()
+                    .filter(|t| t.kind == TokKind::Ident && t.text(src).eq_ignore_ascii_case(name))
+                    .nth(1)
+                    .is_some())
     };
     if grammar != Grammar::Python
-        && function_name_by_tokens(src, tokens, ret).is_none_or(|name| !named_again(name))
+        && function_name_by_tokens(grammar, src, tokens, ret).is_none_or(|name| !named_again(name))
     {
         return None;
     }
@@ -150,7 +240,7 @@ pub(super) fn place_at_callers(
         let key = tree
             .root_node()
             .descendant_for_byte_range(p.name.start, p.name.end)?;
-        let function = returning_function(grammar, src, key)?;
+        let function = returning_function(grammar, src, tree, key)?;
         Some(function.byte_range())
     };
     let around = facts.tree_around(file, &[p.name.start])?;
@@ -174,14 +264,23 @@ pub(super) fn place_at_callers(
 
 /// The name of the function whose body holds the token `ret` (a `return`), read from the
 /// tokens of a language with braces: the `name(…)` before the body's `{`, past a return
-/// type or a `throws` clause. `None` for an arrow function or anything else.
-fn function_name_by_tokens<'s>(src: &'s [u8], tokens: &[Token], ret: usize) -> Option<&'s [u8]> {
+/// type or a `throws` clause; from a Kotlin expression body's `=` or a C# one's `=>`, the
+/// `name(…)` before it. `None` for anything else.
+fn function_name_by_tokens<'s>(
+    grammar: Grammar,
+    src: &'s [u8],
+    tokens: &[Token],
+    ret: usize,
+) -> Option<&'s [u8]> {
     if tokens[ret].text(src) == b"=>" {
-        return arrow_name_by_tokens(src, tokens, ret);
+        return arrow_name_by_tokens(grammar, src, tokens, ret);
     }
     let mut depth = 0usize;
     let mut i = ret;
     let body = loop {
+        if tokens[ret].text(src) == b"=" {
+            break ret;
+        }
         i = prev_significant(tokens, i)?;
         match tokens[i].text(src) {
             b"}" if tokens[i].kind == TokKind::Punct => depth += 1,
@@ -203,7 +302,7 @@ fn function_name_by_tokens<'s>(src: &'s [u8], tokens: &[Token], ret: usize) -> O
             return Some(tokens[name].text(src));
         }
         if t.text(src) == b"=>" {
-            return arrow_name_by_tokens(src, tokens, i);
+            return arrow_name_by_tokens(grammar, src, tokens, i);
         }
         if t.is_punct(src, ";") || t.is_punct(src, "}") || t.is_punct(src, "{") {
             return None;
@@ -213,8 +312,14 @@ fn function_name_by_tokens<'s>(src: &'s [u8], tokens: &[Token], ret: usize) -> O
 }
 
 /// The name an arrow function is assigned to, from its `=>` (token `arrow`) back:
-/// `name = (…) =>`, `name = async (…): T =>`, `name = k =>`.
-fn arrow_name_by_tokens<'s>(src: &'s [u8], tokens: &[Token], arrow: usize) -> Option<&'s [u8]> {
+/// `name = (…) =>`, `name = async (…): T =>`, `name = k =>`; C#'s expression-bodied
+/// `Name(…) =>`.
+fn arrow_name_by_tokens<'s>(
+    grammar: Grammar,
+    src: &'s [u8],
+    tokens: &[Token],
+    arrow: usize,
+) -> Option<&'s [u8]> {
     let mut i = arrow;
     let mut before_parameters = None;
     for _ in 0..16 {
@@ -230,6 +335,9 @@ fn arrow_name_by_tokens<'s>(src: &'s [u8], tokens: &[Token], arrow: usize) -> Op
         }
     }
     let mut eq = before_parameters?;
+    if grammar == Grammar::CSharp && tokens[eq].kind == TokKind::Ident {
+        return Some(tokens[eq].text(src));
+    }
     if tokens[eq].text(src) == b"async" {
         eq = prev_significant(tokens, eq)?;
     }
@@ -246,7 +354,7 @@ fn arrow_name_by_tokens<'s>(src: &'s [u8], tokens: &[Token], arrow: usize) -> Op
 /// left (a key in `urlencode({…})` or `.addParameter(…)`), while a `;`, an `=` or a line
 /// break outside the brackets left so far says another statement. Loose on purpose: the
 /// tree decides.
-fn returned_by_tokens(req: &Request, at: usize) -> Option<usize> {
+fn returned_by_tokens(req: &Request, grammar: Grammar, at: usize) -> Option<usize> {
     let (src, tokens) = (req.src, req.tokens);
     let key = crate::lang::tokens::token_at(tokens, at)?;
     let line_oriented = req.lang.line_oriented();
@@ -276,6 +384,13 @@ fn returned_by_tokens(req: &Request, at: usize) -> Option<usize> {
                 }
                 b"(" | b"[" | b"{" => ended = false,
                 b";" => return None,
+                // A Kotlin function's expression body, on its line or the next.
+                b"=" if depth == 0
+                    && grammar == Grammar::Kotlin
+                    && kotlin_function_equals(src, tokens, i) =>
+                {
+                    return Some(i);
+                }
                 b"=" if depth == 0 => ended = true,
                 // An arrow function's expression body is what it returns.
                 b"=>" if depth == 0 && !line_oriented => return (!ended).then_some(i),
@@ -292,25 +407,108 @@ fn returned_by_tokens(req: &Request, at: usize) -> Option<usize> {
     None
 }
 
+/// Whether the `=` at token `eq` starts a Kotlin function's expression body:
+/// `fun name(…) =` or `fun name(…): Type =`.
+fn kotlin_function_equals(src: &[u8], tokens: &[Token], eq: usize) -> bool {
+    let mut i = eq;
+    for _ in 0..12 {
+        let Some(before) = prev_significant(tokens, i) else {
+            return false;
+        };
+        i = before;
+        let t = &tokens[i];
+        if t.is_punct(src, ")") {
+            let name = matching_open(src, tokens, i)
+                .and_then(|open| prev_significant(tokens, open))
+                .filter(|&n| tokens[n].kind == TokKind::Ident);
+            return name
+                .and_then(|n| prev_significant(tokens, n))
+                .is_some_and(|f| tokens[f].text(src) == b"fun");
+        }
+        if t.is_punct(src, ";")
+            || t.is_punct(src, "{")
+            || t.is_punct(src, "}")
+            || t.is_punct(src, "=")
+        {
+            return false;
+        }
+    }
+    false
+}
+
+/// The `return NAME` of a URL built into a local first: the key's statement assigns
+/// `NAME = …` (`url = f"…"`, `const url = …`, `$url = …`), and the next mention of `NAME`
+/// is the value of a `return`. As loose as [`returned_by_tokens`]: the tree decides.
+fn returned_local_by_tokens(req: &Request, at: usize) -> Option<usize> {
+    let (src, tokens) = (req.src, req.tokens);
+    let key = crate::lang::tokens::token_at(tokens, at)?;
+    let mut depth = 0usize;
+    let first = key.saturating_sub(RETURN_LOOKBACK);
+    let mut eq = None;
+    for i in (first..key).rev() {
+        let t = &tokens[i];
+        match (t.kind, t.text(src)) {
+            (TokKind::Punct, b")" | b"]" | b"}") => depth += 1,
+            (TokKind::Punct, b"(" | b"[" | b"{") if depth > 0 => depth -= 1,
+            (TokKind::Punct, b"(" | b"[" | b"{" | b";") => return None,
+            (TokKind::Punct, b"=") if depth == 0 => {
+                eq = Some(i);
+                break;
+            }
+            (TokKind::Newline, _) if depth == 0 && req.lang.line_oriented() => return None,
+            (TokKind::Ident, b"return" | b"def" | b"class" | b"function" | b"fun") => {
+                return None;
+            }
+            _ => {}
+        }
+    }
+    let mut name = prev_significant(tokens, eq?).filter(|&n| tokens[n].kind == TokKind::Ident)?;
+    // `const url: string = …`, `url: str = …` (the token right before: a Python function's
+    // header ends in `:` too, on the line before).
+    if let Some(colon) = name
+        .checked_sub(1)
+        .filter(|&c| tokens[c].is_punct(src, ":"))
+    {
+        name = prev_significant(tokens, colon).filter(|&n| tokens[n].kind == TokKind::Ident)?;
+    }
+    let name = tokens[name].text(src);
+    let read = req.layout().uses_after(src, tokens, name, key).next()?;
+    prev_significant(tokens, read).filter(|&r| tokens[r].text(src) == b"return")
+}
+
 /// The function whose `return` (not a nested function's) has the URL holding `key` as its
 /// value, through URL-building expressions only (concatenation, string templates, format and
-/// query-encoding calls): `None` otherwise.
-fn returning_function<'t>(grammar: Grammar, src: &[u8], key: Node<'t>) -> Option<Node<'t>> {
+/// query-encoding calls), straight or through a local assigned once and read only by the
+/// `return` (`url = f"…"` then `return url`): `None` otherwise. `tree` is the one `key` is in.
+fn returning_function<'t>(
+    grammar: Grammar,
+    src: &[u8],
+    tree: &'t tree_sitter::Tree,
+    key: Node<'t>,
+) -> Option<Node<'t>> {
     let mut node = key;
     // Inside an entry or an argument list that no query encoder has turned into text yet:
     // `return {"url": …}` returns no URL.
     let mut in_entries = false;
     let statement = loop {
         let parent = node.parent()?;
-        if parent.kind() == "return_statement" && !in_entries {
-            break parent;
-        }
-        // `(…) => \`…\``: the body is what the arrow function returns.
-        if parent.kind() == "arrow_function"
-            && parent.child_by_field_name("body") == Some(node)
-            && !in_entries
-        {
-            return Some(parent);
+        if !in_entries {
+            if matches!(parent.kind(), "return_statement" | "return_expression") {
+                break parent;
+            }
+            // `(…) => \`…\``: the body is what the arrow function returns.
+            if parent.kind() == "arrow_function" && parent.child_by_field_name("body") == Some(node)
+            {
+                return Some(parent);
+            }
+            // Kotlin's `fun f(…) = …` and C#'s `F(…) => …`: so is an expression body.
+            if matches!(parent.kind(), "function_body" | "arrow_expression_clause") {
+                let function = parent.parent()?;
+                return grammar.is_function(function.kind()).then_some(function);
+            }
+            if let Some(ret) = returned_local(grammar, src, tree, parent, node) {
+                break ret;
+            }
         }
         match builds_url(grammar, src, parent)? {
             Part::Text => {}
@@ -327,6 +525,59 @@ fn returning_function<'t>(grammar: Grammar, src: &[u8], key: Node<'t>) -> Option
         function = function.parent()?;
     }
     Some(function)
+}
+
+/// The local that `holder` assigns `value` to, whole: `url = …` (Python), `$url = …` (PHP),
+/// `const url = …`, `String url = …`, `var url = …`, `val url = …`.
+fn local_bound<'t>(grammar: Grammar, holder: Node<'t>, value: Node<'t>) -> Option<Node<'t>> {
+    let binding = match holder.kind() {
+        "assignment" | "assignment_expression" => holder
+            .child_by_field_name("right")
+            .filter(|r| *r == value)
+            .and(holder.child_by_field_name("left"))?,
+        "variable_declarator" => holder
+            .child_by_field_name("value")
+            .or_else(|| last_named_child(holder))
+            .filter(|v| *v == value)
+            .and(holder.child_by_field_name("name"))?,
+        "property_declaration" if grammar == Grammar::Kotlin => {
+            let mut cursor = holder.walk();
+            let declared = holder
+                .named_children(&mut cursor)
+                .find(|c| c.kind() == "variable_declaration");
+            last_named_child(holder)
+                .filter(|v| *v == value)
+                .and(declared)
+                .and_then(|d| d.named_child(0))?
+        }
+        _ => return None,
+    };
+    matches!(binding.kind(), "identifier" | "variable_name").then_some(binding)
+}
+
+/// The `return` of the local that `holder` assigns `value` to, when that local is assigned
+/// only there and read only by that `return` (the tree's single-use proof): the URL it
+/// returns is the one built, whatever runs in between.
+fn returned_local<'t>(
+    grammar: Grammar,
+    src: &[u8],
+    tree: &'t tree_sitter::Tree,
+    holder: Node<'t>,
+    value: Node<'t>,
+) -> Option<Node<'t>> {
+    let binding = local_bound(grammar, holder, value)?;
+    let function = enclosing(grammar, holder)?;
+    let name = &src[binding.byte_range()];
+    let read = descendants(function).find(|n| {
+        n.start_byte() >= binding.end_byte()
+            && n.kind() == binding.kind()
+            && &src[n.byte_range()] == name
+    })?;
+    let ret = read
+        .parent()
+        .filter(|r| matches!(r.kind(), "return_statement" | "return_expression"))?;
+    crate::lang::tree::is_single_use_local(tree, src, binding.start_byte(), read.start_byte())
+        .then_some(ret)
 }
 
 /// What a node on the way from a key up to its `return` does with it.
@@ -408,6 +659,33 @@ fn builds_url(grammar: Grammar, src: &[u8], node: Node) -> Option<Part> {
             }
             _ => return None,
         },
+        Grammar::Kotlin => match kind {
+            "string_literal"
+            | "string_content"
+            | "interpolation"
+            | "additive_expression"
+            | "parenthesized_expression" => Part::Text,
+            _ => return None,
+        },
+        Grammar::CSharp => match kind {
+            "string_literal"
+            | "string_literal_content"
+            | "verbatim_string_literal"
+            | "interpolated_string_expression"
+            | "string_content"
+            | "interpolation"
+            | "binary_expression"
+            | "parenthesized_expression" => Part::Text,
+            _ => return None,
+        },
+        Grammar::Php => match kind {
+            "string"
+            | "string_content"
+            | "encapsed_string"
+            | "binary_expression"
+            | "parenthesized_expression" => Part::Text,
+            _ => return None,
+        },
     };
     Some(part)
 }
@@ -454,11 +732,12 @@ impl<'t> Builder<'t> {
         }
         // Another `return` would be another URL, and its key another fix of the same callers.
         let returns = descendants(function)
-            .filter(|n| n.kind() == "return_statement" && enclosing(grammar, *n) == Some(function))
+            .filter(|n| {
+                matches!(n.kind(), "return_statement" | "return_expression")
+                    && enclosing(grammar, *n) == Some(function)
+            })
             .count();
-        let expression_body = function
-            .child_by_field_name("body")
-            .is_some_and(|b| function.kind() == "arrow_function" && b.kind() != "statement_block");
+        let expression_body = Self::expression_body(function);
         if returns + usize::from(expression_body) != 1 {
             return Err(format!(
                 "the URL is returned by `{shown}(…)`, which returns in {returns} places; add the header where its callers send the URL"
@@ -481,11 +760,30 @@ impl<'t> Builder<'t> {
         })
     }
 
+    /// Whether the function's body is the expression it returns: an arrow function's
+    /// (JavaScript, PHP), Kotlin's `= …`, C#'s `=> …`.
+    fn expression_body(function: Node) -> bool {
+        if let Some(body) = function.child_by_field_name("body") {
+            return match body.kind() {
+                "arrow_expression_clause" => true,
+                _ => function.kind() == "arrow_function" && body.kind() != "statement_block",
+            };
+        }
+        let mut cursor = function.walk();
+        let body = function
+            .named_children(&mut cursor)
+            .find(|c| c.kind() == "function_body");
+        body.and_then(|b| b.named_child(0))
+            .is_some_and(|e| e.kind() != "block")
+    }
+
     /// The class `function` is a method of: its body's own class, not an outer one.
     fn class_of(grammar: Grammar, function: Node<'t>) -> Option<Node<'t>> {
         let body = function.parent()?;
         let class = body.parent()?;
-        (matches!(body.kind(), "block" | "class_body") && grammar.is_class(class)).then_some(class)
+        (matches!(body.kind(), "block" | "class_body" | "declaration_list")
+            && grammar.is_class(class))
+        .then_some(class)
     }
 
     /// Why code outside the file could call the function, if it could.
@@ -552,6 +850,53 @@ impl<'t> Builder<'t> {
                     });
                 (!private).then_some("is not `private`")
             }
+            // Kotlin: `private` is this file's (top level) or this class's; a local function
+            // is its function's.
+            Grammar::Kotlin => {
+                let mut cursor = function.walk();
+                let private = function
+                    .named_children(&mut cursor)
+                    .filter(|m| m.kind() == "modifiers")
+                    .any(|m| {
+                        descendants(m).any(|n| {
+                            n.kind() == "visibility_modifier" && &src[n.byte_range()] == b"private"
+                        })
+                    });
+                (!private && !nested).then_some("is not `private`")
+            }
+            Grammar::CSharp => {
+                if function.kind() == "local_function_statement" {
+                    return None;
+                }
+                let modifiers = |node: Node| -> Vec<&[u8]> {
+                    let mut cursor = node.walk();
+                    node.children(&mut cursor)
+                        .filter(|m| m.kind() == "modifier")
+                        .map(|m| &src[m.byte_range()])
+                        .collect()
+                };
+                let own = modifiers(function);
+                if !own.contains(&&b"private"[..]) || own.contains(&&b"protected"[..]) {
+                    return Some("is not `private`");
+                }
+                // Another file may hold more of a `partial` class, and call it from there.
+                let partial = std::iter::successors(class, |c| innermost_class(grammar, *c))
+                    .any(|c| modifiers(c).contains(&&b"partial"[..]));
+                partial.then_some("is in a `partial` class, whose other files may call it")
+            }
+            Grammar::Php => {
+                if function.kind() != "method_declaration" {
+                    return Some("is a function code in any file may call");
+                }
+                if class.is_some_and(|c| c.kind() == "trait_declaration") {
+                    return Some("is a trait's, whose classes are elsewhere");
+                }
+                let mut cursor = function.walk();
+                let private = function.children(&mut cursor).any(|m| {
+                    m.kind() == "visibility_modifier" && &src[m.byte_range()] == b"private"
+                });
+                (!private).then_some("is not `private`")
+            }
         }
     }
 
@@ -568,12 +913,42 @@ impl<'t> Builder<'t> {
                 (only.kind() == "identifier").then(|| &src[only.byte_range()]),
             ]);
         }
+        if grammar == Grammar::Kotlin {
+            // A default value is the parameter's sibling, not one more parameter.
+            let mut cursor = function.walk();
+            let list = function
+                .named_children(&mut cursor)
+                .find(|c| c.kind() == "function_value_parameters")?;
+            let mut cursor = list.walk();
+            let mut names = Vec::new();
+            for p in list.named_children(&mut cursor) {
+                match p.kind() {
+                    "parameter" => names.push(
+                        p.named_child(0)
+                            .filter(|n| n.kind() == "identifier")
+                            .map(|n| &src[n.byte_range()]),
+                    ),
+                    "parameter_modifiers" if src[p.byte_range()].starts_with(b"vararg") => {
+                        return None;
+                    }
+                    _ => {}
+                }
+            }
+            return Some(names);
+        }
         let list = function.child_by_field_name("parameters")?;
         let mut cursor = list.walk();
         let mut names = Vec::new();
         for p in list.named_children(&mut cursor) {
             let name = match (grammar, p.kind()) {
                 (_, "comment") => continue,
+                (Grammar::CSharp, "parameter") if src[p.byte_range()].starts_with(b"params") => {
+                    return None;
+                }
+                (Grammar::Php, "variadic_parameter") => return None,
+                (Grammar::CSharp, "parameter") | (Grammar::Php, "simple_parameter") => {
+                    p.child_by_field_name("name")
+                }
                 (_, "identifier") => Some(p),
                 (
                     Grammar::Python,
@@ -630,16 +1005,13 @@ impl<'t> Builder<'t> {
         let this = self.grammar.this();
         let field = expr
             .strip_prefix(this)
-            .and_then(|rest| rest.strip_prefix(b"."))
+            .and_then(|rest| rest.strip_prefix(self.grammar.member_separator()))
             .filter(|f| is_plain_name(f));
-        // Java reads a field without `this.` unless a parameter or local has its name.
-        let bare_field = self.grammar == Grammar::Java
+        // Java, Kotlin and C# read a field without `this.` unless a parameter or local has
+        // its name.
+        let bare_field = self.grammar.bare_fields()
             && is_plain_name(expr)
-            && !descendants(self.function).any(|n| {
-                n.kind() == "variable_declarator"
-                    && n.child_by_field_name("name")
-                        .is_some_and(|v| &src[v.byte_range()] == expr)
-            });
+            && !declares(self.grammar, src, self.function, expr);
         if field.is_some() || bare_field {
             return match self.class {
                 Some(class) => Ok(KeyReading::Field {
@@ -713,16 +1085,33 @@ impl<'t> Builder<'t> {
     fn calls(&self, src: &[u8], tree: &'t tree_sitter::Tree) -> Result<Vec<Node<'t>>, String> {
         let shown = self.shown(src);
         let name = &src[self.name.byte_range()];
+        // PHP's method names are the same in any case.
+        let same = |text: &[u8]| match self.grammar {
+            Grammar::Php => text.eq_ignore_ascii_case(name),
+            _ => text == name,
+        };
         let mut calls = Vec::new();
         for n in descendants(tree.root_node()) {
-            if n.child_count() != 0
-                || n == self.name
-                || !n.kind().ends_with("identifier")
-                || &src[n.byte_range()] != name
+            let line = n.start_position().row + 1;
+            // `[$this, 'fooUrl']`, `call_user_func(…)`: a call the tree does not show.
+            if self.grammar == Grammar::Php
+                && n.kind() == "string_content"
+                && same(&src[n.byte_range()])
             {
+                return Err(format!(
+                    "`{shown}(…)` returns the URL, and line {line} names it in a string (a callable); add the header where its callers send the URL"
+                ));
+            }
+            let a_name = match self.grammar {
+                // (`$fooUrl` is a variable.)
+                Grammar::Php => {
+                    n.kind() == "name" && n.parent().is_none_or(|p| p.kind() != "variable_name")
+                }
+                _ => n.kind().ends_with("identifier"),
+            };
+            if n.child_count() != 0 || n == self.name || !a_name || !same(&src[n.byte_range()]) {
                 continue;
             }
-            let line = n.start_position().row + 1;
             let call = self.called_at(src, n).map_err(|why| {
                 format!("`{shown}(…)` returns the URL, and line {line} {why}; add the header where its callers send the URL")
             })?;
@@ -737,10 +1126,19 @@ impl<'t> Builder<'t> {
     }
 
     /// The call that the mention `n` of the function's name makes: `f(…)` for a function,
-    /// `self.f(…)` or `this.f(…)` (Java also `f(…)`) from inside its class for a method.
+    /// `self.f(…)`, `this.f(…)`, `$this->f(…)` or `self::f(…)` (Java, Kotlin and C# also
+    /// `f(…)`) from inside its class for a method.
     fn called_at(&self, src: &[u8], n: Node<'t>) -> Result<Node<'t>, &'static str> {
         let this = self.grammar.this();
         let parent = n.parent().ok_or("names it")?;
+        // The call whose callee is `callee`: its field `field`, or (Kotlin) its first child.
+        let calling = |callee: Node<'t>, kind: &str, field: &str| {
+            callee.parent().filter(|c| {
+                c.kind() == kind
+                    && (c.child_by_field_name(field) == Some(callee)
+                        || (self.grammar == Grammar::Kotlin && c.named_child(0) == Some(callee)))
+            })
+        };
         let (call, receiver) = match self.grammar {
             Grammar::Java => (
                 Some(parent).filter(|p| {
@@ -748,6 +1146,41 @@ impl<'t> Builder<'t> {
                 }),
                 parent.child_by_field_name("object"),
             ),
+            Grammar::Php => match parent.kind() {
+                "member_call_expression" | "scoped_call_expression"
+                    if parent.child_by_field_name("name") == Some(n) =>
+                {
+                    (
+                        Some(parent),
+                        parent
+                            .child_by_field_name("object")
+                            .or_else(|| parent.child_by_field_name("scope")),
+                    )
+                }
+                "function_call_expression" => {
+                    return Err("calls a function of the same name, not the method");
+                }
+                _ => (None, None),
+            },
+            Grammar::Kotlin | Grammar::CSharp => {
+                let (call_kind, member_kind) = match self.grammar {
+                    Grammar::Kotlin => ("call_expression", "navigation_expression"),
+                    _ => ("invocation_expression", "member_access_expression"),
+                };
+                let member = Some(parent).filter(|m| {
+                    m.kind() == member_kind
+                        && (m.child_by_field_name("name") == Some(n)
+                            || (self.grammar == Grammar::Kotlin && last_named_child(*m) == Some(n)))
+                });
+                match member {
+                    Some(m) => (
+                        calling(m, call_kind, "function"),
+                        m.child_by_field_name("expression")
+                            .or_else(|| m.named_child(0).filter(|o| *o != n)),
+                    ),
+                    None => (calling(n, call_kind, "function"), None),
+                }
+            }
             _ if self.class.is_none() => (
                 Some(parent).filter(|p| {
                     p.kind() == self.grammar.call() && p.child_by_field_name("function") == Some(n)
@@ -764,12 +1197,7 @@ impl<'t> Builder<'t> {
                         && m.child_by_field_name(property) == Some(n)
                 });
                 (
-                    member.and_then(|m| {
-                        m.parent().filter(|c| {
-                            c.kind() == self.grammar.call()
-                                && c.child_by_field_name("function") == Some(m)
-                        })
-                    }),
+                    member.and_then(|m| calling(m, self.grammar.call(), "function")),
                     member.and_then(|m| m.child_by_field_name("object")),
                 )
             }
@@ -781,8 +1209,13 @@ impl<'t> Builder<'t> {
                 "uses its name other than to call it"
             });
         };
-        if receiver.is_some_and(|o| &src[o.byte_range()] != this)
-            || (self.class.is_some() && self.grammar != Grammar::Java && receiver.is_none())
+        // PHP's `self::f(…)` and `static::f(…)` call it from its class, as `$this->f(…)` does.
+        let own = |o: Node| {
+            let text = &src[o.byte_range()];
+            text == this || (self.grammar == Grammar::Php && matches!(text, b"self" | b"static"))
+        };
+        if receiver.is_some_and(|o| !own(o))
+            || (self.class.is_some() && !self.grammar.bare_method_calls() && receiver.is_none())
         {
             return Err("calls it on another object");
         }
@@ -822,16 +1255,11 @@ impl<'t> Builder<'t> {
                 if innermost_class(self.grammar, *call) != Some(class) {
                     return Err("is not in the class whose field holds the key".into());
                 }
-                // A Java caller's parameter or local of the field's name would hide it.
+                // A caller's parameter or local of the field's name would hide a field read
+                // without `this.`.
                 let function = enclosing(self.grammar, *call);
-                let hidden = self.grammar == Grammar::Java
-                    && function.is_some_and(|f| {
-                        descendants(f).any(|n| {
-                            matches!(n.kind(), "variable_declarator" | "formal_parameter")
-                                && n.child_by_field_name("name")
-                                    .is_some_and(|v| src[v.byte_range()] == name[..])
-                        })
-                    });
+                let hidden = self.grammar.bare_fields()
+                    && function.is_some_and(|f| declares(self.grammar, src, f, name));
                 if hidden {
                     return Err(format!(
                         "is in a method with its own `{}`",
@@ -893,6 +1321,28 @@ fn exported(src: &[u8], n: Node) -> bool {
     false
 }
 
+/// Whether `scope` declares a parameter or local named `name` (Java, Kotlin, C#).
+fn declares(grammar: Grammar, src: &[u8], scope: Node, name: &[u8]) -> bool {
+    descendants(scope).any(|n| {
+        let declared = match (grammar, n.kind()) {
+            (Grammar::Java, "variable_declarator" | "formal_parameter")
+            | (Grammar::CSharp, "variable_declarator" | "parameter") => {
+                n.child_by_field_name("name")
+            }
+            (Grammar::Kotlin, "variable_declaration" | "parameter") => {
+                n.named_child(0).filter(|i| i.kind() == "identifier")
+            }
+            // C#'s `out var key`, a lambda's `key =>`.
+            (Grammar::CSharp, "declaration_expression") => n.child_by_field_name("name"),
+            (Grammar::CSharp, "lambda_expression") => n
+                .child_by_field_name("parameters")
+                .filter(|p| p.kind() == "identifier"),
+            _ => None,
+        };
+        declared.is_some_and(|d| &src[d.byte_range()] == name)
+    })
+}
+
 /// The innermost class around `node`.
 fn innermost_class<'t>(grammar: Grammar, node: Node<'t>) -> Option<Node<'t>> {
     let mut n = node.parent()?;
@@ -919,7 +1369,11 @@ fn argument<'t>(
     index: usize,
     name: &[u8],
 ) -> Option<Node<'t>> {
-    let list = call.child_by_field_name("arguments")?;
+    let list = call.child_by_field_name("arguments").or_else(|| {
+        let mut cursor = call.walk();
+        call.named_children(&mut cursor)
+            .find(|c| grammar.is_arguments(c.kind()))
+    })?;
     let mut cursor = list.walk();
     let args: Vec<Node> = list
         .named_children(&mut cursor)
@@ -944,10 +1398,61 @@ fn argument<'t>(
             .collect();
         return positional.get(index).map(|a| **a);
     }
+    if let Some(wrapper) = grammar.argument_wrapper() {
+        return wrapped_argument(grammar, src, &args, wrapper, index, name);
+    }
     if args.iter().any(|a| a.kind() == "spread_element") {
         return None;
     }
     args.get(index).copied()
+}
+
+/// The argument for the parameter at `index` (named `name`) among `args`, each held in a
+/// `wrapper` node with its label, if any (Kotlin's `key = k`, C#'s `key: k`, PHP's
+/// `key: $k`): the labelled one, or the one at `index` before any label.
+fn wrapped_argument<'t>(
+    grammar: Grammar,
+    src: &[u8],
+    args: &[Node<'t>],
+    wrapper: &str,
+    index: usize,
+    name: &[u8],
+) -> Option<Node<'t>> {
+    let bare_name = name.strip_prefix(b"$").unwrap_or(name);
+    let mut positional = Vec::new();
+    let mut labelled = false;
+    for arg in args {
+        if arg.kind() != wrapper {
+            return None;
+        }
+        let value = last_named_child(*arg)?;
+        let first = arg.child(0)?;
+        // A spread (`*ids`, `...$ids`), `ref`/`out`, or a placeholder: positions are lost.
+        if matches!(
+            value.kind(),
+            "variadic_unpacking" | "declaration_expression" | "argument_placeholder"
+        ) || matches!(&src[first.byte_range()], b"*" | b"ref" | b"out" | b"in")
+        {
+            return None;
+        }
+        let label = match grammar {
+            Grammar::Kotlin => (arg.named_child_count() == 2)
+                .then(|| arg.named_child(0))
+                .flatten(),
+            _ => arg.child_by_field_name("name"),
+        };
+        match label {
+            Some(label) => {
+                labelled = true;
+                if &src[label.byte_range()] == bare_name {
+                    return Some(value);
+                }
+            }
+            None if !labelled => positional.push(value),
+            None => {}
+        }
+    }
+    positional.get(index).copied()
 }
 
 /// A name, or a chain of member reads on one (`key`, `self.key`, `this.config.key`): what a
@@ -968,8 +1473,38 @@ fn is_plain_read(grammar: Grammar, node: Node) -> bool {
         "field_access" if grammar == Grammar::Java => node
             .child_by_field_name("object")
             .is_some_and(|o| is_plain_read(grammar, o)),
+        "this_expression" if grammar == Grammar::Kotlin => node.named_child_count() == 0,
+        "navigation_expression" if grammar == Grammar::Kotlin => {
+            node.named_child_count() == 2
+                && node
+                    .named_child(1)
+                    .is_some_and(|p| p.kind() == "identifier")
+                && node
+                    .named_child(0)
+                    .is_some_and(|o| is_plain_read(grammar, o))
+        }
+        "member_access_expression" if grammar == Grammar::CSharp => {
+            node.child_by_field_name("name")
+                .is_some_and(|p| p.kind() == "identifier")
+                && node
+                    .child_by_field_name("expression")
+                    .is_some_and(|o| is_plain_read(grammar, o))
+        }
+        "variable_name" if grammar == Grammar::Php => true,
+        "member_access_expression" if grammar == Grammar::Php => {
+            node.child_by_field_name("name")
+                .is_some_and(|p| p.kind() == "name")
+                && node
+                    .child_by_field_name("object")
+                    .is_some_and(|o| is_plain_read(grammar, o))
+        }
         _ => false,
     }
+}
+
+fn last_named_child(node: Node) -> Option<Node> {
+    let count = u32::try_from(node.named_child_count()).ok()?;
+    node.named_child(count.checked_sub(1)?)
 }
 
 fn is_plain_name(text: &[u8]) -> bool {
@@ -993,26 +1528,13 @@ fn sent_at(
     if is_url_argument(grammar, src, call) {
         return Some(call.byte_range());
     }
-    let parent = call.parent()?;
-    let binding = match parent.kind() {
-        "assignment" if grammar == Grammar::Python => parent
-            .child_by_field_name("right")
-            .filter(|r| *r == call)
-            .and(parent.child_by_field_name("left"))
-            .filter(|l| l.kind() == "identifier")?,
-        "variable_declarator" => parent
-            .child_by_field_name("value")
-            .filter(|v| *v == call)
-            .and(parent.child_by_field_name("name"))
-            .filter(|n| n.kind() == "identifier")?,
-        _ => return None,
-    };
+    let binding = local_bound(grammar, call.parent()?, call)?;
     let function = enclosing(grammar, call)?;
     let name = &src[binding.byte_range()];
     // The next mention of the name as a variable (not `obj.url`, not `url=` of a call).
     let read = descendants(function).find(|n| {
         n.start_byte() > binding.end_byte()
-            && n.kind() == "identifier"
+            && n.kind() == binding.kind()
             && &src[n.byte_range()] == name
             && n.prev_sibling().is_none_or(|p| p.kind() != ".")
             && n.parent().is_none_or(|p| {
@@ -1025,10 +1547,11 @@ fn sent_at(
 }
 
 /// Whether `node` is, whole, the URL argument of a call: the first argument (Python also
-/// `url=`, or the second of `request(method, url)`), or Java's `new HttpGet(url)`-style
+/// `url=`, or the second of `request(method, url)`, Guzzle's `->request($method, $url)` and
+/// C#'s `new HttpRequestMessage(method, url)`), or Java's `new HttpGet(url)`-style
 /// constructor argument.
 fn is_url_argument(grammar: Grammar, src: &[u8], node: Node) -> bool {
-    let Some(parent) = node.parent() else {
+    let Some(mut parent) = node.parent() else {
         return false;
     };
     if grammar == Grammar::Python && parent.kind() == "keyword_argument" {
@@ -1038,7 +1561,19 @@ fn is_url_argument(grammar: Grammar, src: &[u8], node: Node) -> bool {
                 .is_some_and(|n| &src[n.byte_range()] == b"url")
             && parent.parent().is_some_and(|l| l.kind() == "argument_list");
     }
-    if parent.kind() != grammar.arguments() {
+    let mut node = node;
+    // Kotlin, C# and PHP hold each argument in a node of its own, with its label if any.
+    if let Some(wrapper) = grammar.argument_wrapper() {
+        if parent.kind() != wrapper || parent.named_child_count() != 1 {
+            return false;
+        }
+        node = parent;
+        let Some(list) = parent.parent() else {
+            return false;
+        };
+        parent = list;
+    }
+    if !grammar.is_arguments(parent.kind()) {
         return false;
     }
     let mut cursor = parent.walk();
@@ -1049,19 +1584,28 @@ fn is_url_argument(grammar: Grammar, src: &[u8], node: Node) -> bool {
     let callee = parent.parent().and_then(|c| {
         c.child_by_field_name("function")
             .or_else(|| c.child_by_field_name("name"))
+            .or_else(|| c.child_by_field_name("type"))
+            .or_else(|| {
+                (grammar == Grammar::Kotlin)
+                    .then(|| c.named_child(0))
+                    .flatten()
+            })
     });
     let callee_name = callee.map_or(&b""[..], |f| {
         let last = match f.kind() {
             "attribute" => f.child_by_field_name("attribute"),
             "member_expression" => f.child_by_field_name("property"),
+            "member_access_expression" | "qualified_name" => f.child_by_field_name("name"),
+            "navigation_expression" => last_named_child(f),
             _ => Some(f),
         };
         last.map_or(&b""[..], |n| &src[n.byte_range()])
     });
-    let url_index = if grammar == Grammar::Python && callee_name == b"request" {
-        1
-    } else {
-        0
+    let url_index = match (grammar, callee_name) {
+        (Grammar::Python, b"request")
+        | (Grammar::Php, b"request" | b"requestAsync")
+        | (Grammar::CSharp, b"HttpRequestMessage") => 1,
+        _ => 0,
     };
     index == Some(url_index)
 }

@@ -606,6 +606,49 @@ fn initializer_member(
 #[cfg(test)]
 mod tests {
     use super::super::testing::{fix, manual, safe};
+
+    #[test]
+    fn a_url_a_private_method_returns_moves_its_key_to_every_request_its_callers_send() {
+        // An expression body, a parameter key: a shortcut and a request message.
+        let src = "class C\n{\n    private readonly HttpClient _http;\n    private static string Url(string id, string key) => $\"https://api.au.whispir.com/m/{id}?apikey={key}\";\n\n    async Task A(string k)\n    {\n        var r = await _http.GetAsync(Url(\"1\", k));\n    }\n\n    async Task B(string k2)\n    {\n        var request = new HttpRequestMessage(HttpMethod.Delete, Url(\"2\", k2));\n        await _http.SendAsync(request);\n    }\n}\n";
+        let (out, applicability) = fix("C.cs", src).unwrap();
+        assert_eq!(applicability, Applicability::Unsafe);
+        assert!(
+            out.contains("=> $\"https://api.au.whispir.com/m/{id}\";")
+                && out.contains("new HttpRequestMessage(HttpMethod.Get, Url(\"1\", k)) { Headers = { { \"x-api-key\", k } } }")
+                && out.contains("request.Headers.Add(\"x-api-key\", k2);"),
+            "{out}"
+        );
+        // A block body through a local, a field key, called on `this`.
+        let src = "class C\n{\n    private readonly HttpClient _http;\n    private string Url(string p)\n    {\n        var u = \"https://api.au.whispir.com\" + p + \"?apikey=\" + _key;\n        return u;\n    }\n\n    async Task A()\n    {\n        var request = new HttpRequestMessage(HttpMethod.Get, this.Url(\"/a\"));\n        await _http.SendAsync(request);\n    }\n}\n";
+        let (out, _) = fix("C.cs", src).unwrap();
+        assert!(
+            out.contains("var u = \"https://api.au.whispir.com\" + p;")
+                && out.contains("request.Headers.Add(\"x-api-key\", _key);"),
+            "{out}"
+        );
+        for (src, why) in [
+            (
+                src.replace("private string", "internal string"),
+                "is not `private`",
+            ),
+            (
+                src.replace("class C", "partial class C"),
+                "is in a `partial` class",
+            ),
+            (
+                src.replace("async Task A()", "async Task A(string _key)"),
+                "with its own `_key`",
+            ),
+            (
+                src.replace("this.Url(\"/a\")", "other.Url(\"/a\")"),
+                "calls it on another object",
+            ),
+        ] {
+            let reason = manual("C.cs", &src);
+            assert!(reason.contains(why), "{why}: {reason}");
+        }
+    }
     use crate::diagnostic::Applicability;
 
     #[test]

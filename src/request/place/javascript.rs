@@ -1104,6 +1104,29 @@ mod tests {
     use super::super::testing::{fix, manual, safe};
 
     #[test]
+    fn a_url_a_private_function_builds_in_a_local_moves_its_key_to_its_callers() {
+        let src = "function statusUrl(id, key) {\n  const url = `https://api.au.whispir.com/m/${id}?apikey=${key}`;\n  return url;\n}\nasync function a(id, k) {\n  return fetch(statusUrl(id, k));\n}\n";
+        let (out, applicability) = fix("a.js", src).unwrap();
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert!(
+            out.contains("const url = `https://api.au.whispir.com/m/${id}`;")
+                && out.contains("fetch(statusUrl(id, k), { headers: { 'x-api-key': k } })"),
+            "{out}"
+        );
+        // TypeScript: a typed local in a private method.
+        let src = "class C {\n  private url(): string {\n    const u: string = `https://api.au.whispir.com/m?apikey=${this.key}`;\n    return u;\n  }\n  a() {\n    return fetch(this.url());\n  }\n}\n";
+        assert!(
+            fix("a.ts", src)
+                .unwrap()
+                .0
+                .contains("fetch(this.url(), { headers: { 'x-api-key': this.key } })")
+        );
+        // A `let` assigned again before the return is not the URL built.
+        let again = "function u(k) {\n  let url = `https://api.au.whispir.com/m?apikey=${k}`;\n  url = url + '&x=1';\n  return url;\n}\nfunction a(k) {\n  return fetch(u(k));\n}\n";
+        assert!(!manual("a.js", again).contains("in the request sending"));
+    }
+
+    #[test]
     fn a_url_a_private_function_returns_moves_its_key_to_every_request_its_callers_send() {
         let src = "const API = 'https://api.au.whispir.com';\nfunction statusUrl(id, key) {\n  return `${API}/messages/${id}?apikey=${key}`;\n}\nasync function a(id, apiKey) {\n  return fetch(statusUrl(id, apiKey));\n}\nasync function b(id, k) {\n  const url = statusUrl(id, k);\n  return axios.get(url, { timeout: 5 });\n}\n";
         let (out, applicability) = fix("a.js", src).unwrap();

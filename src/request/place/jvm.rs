@@ -1252,6 +1252,67 @@ mod tests {
     use super::super::testing::{fix, manual, safe};
 
     #[test]
+    fn a_url_a_private_kotlin_function_returns_moves_its_key_to_every_request_its_callers_send() {
+        // An expression body with a field key, called bare and on `this`.
+        let src = "class C(private val apiKey: String) {\n    private fun messagesUrl(p: String): String = \"https://api.au.whispir.com$p?apikey=$apiKey\"\n\n    fun a(): Request = Request.Builder().url(messagesUrl(\"/a\")).build()\n\n    fun b(): Request {\n        val u = this.messagesUrl(\"/b\")\n        return Request.Builder().url(u).get().build()\n    }\n}\n";
+        let (out, applicability) = fix("C.kt", src).unwrap();
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert!(
+            out.contains("= \"https://api.au.whispir.com$p\"\n")
+                && out.contains(".url(messagesUrl(\"/a\")).header(\"x-api-key\", apiKey).build()")
+                && out.contains(".url(u).header(\"x-api-key\", apiKey).get()"),
+            "{out}"
+        );
+        // A block body through a local, a parameter key: each caller's argument, by name too.
+        let src = "private fun statusUrl(id: String, key: String): String {\n    val u = \"https://api.au.whispir.com/m/$id?apikey=$key\"\n    return u\n}\n\nfun a(k: String) = Request.Builder().url(statusUrl(\"1\", k)).build()\n\nfun b(k2: String) = Request.Builder().url(statusUrl(key = k2, id = \"2\")).build()\n";
+        let (out, _) = fix("C.kt", src).unwrap();
+        assert!(
+            out.contains("val u = \"https://api.au.whispir.com/m/$id\"\n")
+                && out.contains(".url(statusUrl(\"1\", k)).header(\"x-api-key\", k)")
+                && out.contains(".url(statusUrl(key = k2, id = \"2\")).header(\"x-api-key\", k2)"),
+            "{out}"
+        );
+        for (src, why) in [
+            (src.replace("private fun statusUrl", "fun statusUrl"), "is not `private`"),
+            (src.replace("statusUrl(\"1\", k)", "statusUrl(\"1\", k.trim())"), "not a plain name"),
+            (
+                src.replace("    return u\n", "    println(u)\n    return u\n"),
+                "`u` is read 2 times",
+            ),
+            (
+                format!("{src}\nfun c(k: String) = listOf(statusUrl(\"3\", k))\n"),
+                "its call on line 10 makes cannot get the header",
+            ),
+            // A caller's own `apiKey` would hide the field the header reads.
+            (
+                "class C(private val apiKey: String) {\n    private fun statusUrl(): String = \"https://api.au.whispir.com/m?apikey=$apiKey\"\n\n    fun a(apiKey: String) = Request.Builder().url(statusUrl()).build()\n}\n".into(),
+                "with its own `apiKey`",
+            ),
+        ] {
+            let reason = manual("C.kt", &src);
+            assert!(reason.contains(why), "{why}: {reason}");
+        }
+    }
+
+    #[test]
+    fn a_url_a_private_java_method_builds_in_a_local_moves_its_key_to_its_callers() {
+        let src = "class A {\n    private String url(String p) {\n        String u = \"https://api.au.whispir.com\" + p + \"?apikey=\" + apiKey;\n        return u;\n    }\n    void a() throws IOException {\n        HttpGet get = new HttpGet(url(\"/a\"));\n        client.execute(get);\n    }\n}\n";
+        let (out, applicability) = fix("A.java", src).unwrap();
+        assert_eq!(applicability, crate::diagnostic::Applicability::Unsafe);
+        assert!(
+            out.contains("String u = \"https://api.au.whispir.com\" + p;")
+                && out.contains("get.setHeader(\"x-api-key\", apiKey);"),
+            "{out}"
+        );
+        // Assigned again before the return: not the URL built.
+        let twice = src.replace(
+            "        return u;",
+            "        u = u + \"&x=1\";\n        return u;",
+        );
+        assert!(!manual("A.java", &twice).contains("in the request sending"));
+    }
+
+    #[test]
     fn a_url_a_private_method_returns_moves_its_key_to_every_request_its_callers_send() {
         let src = "class A {\n    private String messagesUrl(String p) {\n        return \"https://api.au.whispir.com\" + p + \"?apikey=\" + apiKey;\n    }\n    void a() throws IOException {\n        HttpGet get = new HttpGet(messagesUrl(\"/a\"));\n        client.execute(get);\n    }\n    Response b() throws IOException {\n        Request r = new Request.Builder().url(this.messagesUrl(\"/b\")).build();\n        return ok.newCall(r).execute();\n    }\n}\n";
         let (out, applicability) = fix("A.java", src).unwrap();

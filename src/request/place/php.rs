@@ -560,6 +560,49 @@ fn enclosing_brace(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{fix, manual, safe};
+
+    #[test]
+    fn a_url_a_private_method_returns_moves_its_key_to_every_request_its_callers_send() {
+        let src = "<?php\nuse GuzzleHttp\\Client;\nclass C\n{\n    private function url($p)\n    {\n        return 'https://api.au.whispir.com' . $p . '?apikey=' . $this->key;\n    }\n\n    public function a()\n    {\n        return $this->http->get($this->url('/a'), ['timeout' => 5]);\n    }\n\n    public function b()\n    {\n        $u = self::url('/b');\n        return $this->http->request('GET', $u);\n    }\n}\n";
+        let (out, applicability) = fix("c.php", src).unwrap();
+        assert_eq!(applicability, Applicability::Unsafe);
+        assert!(
+            out.contains("return 'https://api.au.whispir.com' . $p;")
+                && out.contains("get($this->url('/a'), ['headers' => ['x-api-key' => $this->key], 'timeout' => 5])")
+                && out.contains("request('GET', $u, ['headers' => ['x-api-key' => $this->key]])"),
+            "{out}"
+        );
+        // A parameter key through a local; a call in another case is the same method.
+        let src = "<?php\nuse GuzzleHttp\\Client;\nclass C\n{\n    private static function url($id, $key)\n    {\n        $u = \"https://api.au.whispir.com/m/{$id}?apikey={$key}\";\n        return $u;\n    }\n\n    public function a($k)\n    {\n        return $this->http->get(static::URL('1', $k));\n    }\n}\n";
+        let (out, _) = fix("c.php", src).unwrap();
+        assert!(
+            out.contains("$u = \"https://api.au.whispir.com/m/{$id}\";")
+                && out.contains("get(static::URL('1', $k), ['headers' => ['x-api-key' => $k]])"),
+            "{out}"
+        );
+        for (src, why) in [
+            (src.replace("private static", "public static"), "is not `private`"),
+            (src.replace("class C", "trait C"), "is a trait's"),
+            (
+                src.replace(
+                    "    public function a",
+                    "    public function all($ids)\n    {\n        return array_map([$this, 'url'], $ids);\n    }\n\n    public function a",
+                ),
+                "names it in a string (a callable)",
+            ),
+            (
+                src.replace("static::URL('1', $k)", "Other::url('1', $k)"),
+                "calls it on another object",
+            ),
+            (
+                src.replace("static::URL('1', $k)", "url('1', $k)"),
+                "calls a function of the same name, not the method",
+            ),
+        ] {
+            let reason = manual("c.php", &src);
+            assert!(reason.contains(why), "{why}: {reason}");
+        }
+    }
     use crate::diagnostic::Applicability;
 
     #[test]

@@ -407,6 +407,29 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{fix, manual, safe};
+
+    #[test]
+    fn a_url_a_private_function_builds_in_a_local_moves_its_key_to_its_callers() {
+        let src = "import requests\n# Whispir\ndef _url(path, key):\n    url = f'{BASE}{path}?apikey={key}'\n    return url\n\ndef a(k):\n    return requests.get(_url('/a', k))\n";
+        let (out, applicability) = fix("a.py", src).unwrap();
+        assert_eq!(applicability, Applicability::Unsafe);
+        assert!(
+            out.contains("    url = f'{BASE}{path}'\n    return url\n")
+                && out.contains("requests.get(_url('/a', k), headers={'x-api-key': k})"),
+            "{out}"
+        );
+        // Read besides the return, or returned changed: not the URL the callers send.
+        for changed in [
+            "    log.info(url)\n    return url\n",
+            "    return url + '&x=1'\n",
+        ] {
+            let src = src.replace("    return url\n", changed);
+            assert!(
+                !manual("a.py", &src).contains("returns the URL"),
+                "{changed}"
+            );
+        }
+    }
     use crate::diagnostic::Applicability;
 
     #[test]
