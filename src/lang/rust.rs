@@ -97,8 +97,9 @@ pub fn is_single_use_local(src: &[u8], binding: usize, use_at: usize) -> bool {
 
 /// Where a name the `let` statement at `binding` reads (the key) is bound or assigned again
 /// before `use_at` (`let key = key.trim();`, `for key in keys`, `key = …`, `if let Some(key)
-/// = …`): the header the fix adds at the use would send that value. The byte range of that
-/// name.
+/// = …`, a match arm's `Some(key) =>`, a closure's `|key|`): the header the fix adds at the
+/// use would send that value. The byte range of that name. A pattern counts also where its
+/// scope ends before the use (an arm that does not send): the proof does not follow scopes.
 pub fn rebound_between(
     src: &[u8],
     binding: usize,
@@ -159,9 +160,6 @@ fn block_proves(
 ) -> Proof {
     let mut seen = Collected::default();
     collect(block, offsets, 0, &mut seen);
-    if seen.pipes.iter().any(|&p| binding < p && p < use_at) {
-        return Proof::Not;
-    }
     let words = &seen.words;
     let Some(at) = words.iter().position(|(_, r)| r.start == binding) else {
         return Proof::Not;
@@ -192,13 +190,55 @@ fn block_proves(
     for (literal, _) in seen.literals.iter().filter(|(_, r)| read_in_statement(r)) {
         read.extend(inline_arguments(literal));
     }
+    // What patterns bind is asked of syn only when a name the statement reads comes again
+    // before the use and is not plainly bound (`let`, `for`, `=`): most blocks never need it.
+    let mut patterns: Option<Vec<usize>> = None;
     let rebound = words.iter().find(|(w, r)| {
-        r.start > end && r.end <= use_at && read.contains(&w.as_str()) && is_bound_at(src, r)
+        r.start > end
+            && r.end <= use_at
+            && read.contains(&w.as_str())
+            && (is_bound_at(src, r)
+                || patterns
+                    .get_or_insert_with(|| pattern_bindings(src, offsets))
+                    .binary_search(&r.start)
+                    .is_ok())
     });
-    match rebound {
-        Some((_, r)) => Proof::Rebound(r.clone()),
-        None => Proof::Proven,
+    if let Some((_, r)) = rebound {
+        return Proof::Rebound(r.clone());
     }
+    if seen.pipes.iter().any(|&p| binding < p && p < use_at) {
+        return Proof::Not;
+    }
+    Proof::Proven
+}
+
+/// Where the patterns of the file bind a name (`Some(key)` and `Row { key, .. }` of a match
+/// arm, an `if let` or `while let`, `|key|` of a closure, `ref key`, `key @ …`): the sorted
+/// start offsets of those names. Empty when syn cannot parse the file.
+fn pattern_bindings(src: &[u8], offsets: &Offsets) -> Vec<usize> {
+    struct Bindings<'o> {
+        offsets: &'o Offsets,
+        at: Vec<usize>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Bindings<'_> {
+        fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
+            self.at.push(self.offsets.range(pat.ident.span()).start);
+            syn::visit::visit_pat_ident(self, pat);
+        }
+    }
+    let Some(file) = std::str::from_utf8(src)
+        .ok()
+        .and_then(|text| syn::parse_file(text).ok())
+    else {
+        return Vec::new();
+    };
+    let mut bindings = Bindings {
+        offsets,
+        at: Vec::new(),
+    };
+    syn::visit::Visit::visit_file(&mut bindings, &file);
+    bindings.at.sort_unstable();
+    bindings.at
 }
 
 /// The names a format string reads inline: `key` of `"…{key}…"` and `"…{key:>8}…"`.
@@ -342,6 +382,68 @@ mod tests {
                 "fn f(c: &Client, ks: &[String]) {{\n    for k in ks {{\n    {inline}    {send}    }}\n}}\n"
             ),
             format!("fn f(c: &Client, k: &str) {{\n    let k = k.trim();\n{url}{send}}}\n"),
+        ] {
+            let binding = fine.find("url =").unwrap();
+            let use_at = fine.rfind("&url").unwrap() + 1;
+            assert!(
+                is_single_use_local(fine.as_bytes(), binding, use_at),
+                "{fine}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_bound_again_by_a_match_arm_a_while_let_or_a_closure_is_not_proven() {
+        let url = "    let url = format!(\"https://api.whispir.com/m?apikey={k}\");\n";
+        let send = "c.get(&url).send()";
+        // Each case: what comes between the URL and the send (which `{send}` marks), and
+        // the text of the line that binds `k` again.
+        let cases = [
+            (
+                "    match next {\n        Some(k) => {send},\n        None => return,\n    };\n",
+                "        Some(k) => ",
+            ),
+            (
+                "    match row {\n        Row { k, .. } => {send},\n    };\n",
+                "        Row { k, .. } => ",
+            ),
+            (
+                "    match pair {\n        (n, Some(ref k)) if n > 0 => {send},\n        _ => return,\n    };\n",
+                "        (n, Some(ref k)) if n > 0 => ",
+            ),
+            (
+                "    while let Some(k) = keys.pop() {\n        {send};\n    }\n",
+                "    while let Some(k) = keys.pop() {",
+            ),
+            (
+                "    let Some(k) = next else { return };\n    {send};\n",
+                "    let Some(k) = next else { return };",
+            ),
+            (
+                "    keys.iter().for_each(|k| {\n        {send};\n    });\n",
+                "    keys.iter().for_each(|k| {",
+            ),
+        ];
+        let mut failed = Vec::new();
+        for (between, line) in cases {
+            let between = between.replace("{send}", send);
+            let src = format!("fn f(c: &Client, k: &str) {{\n{url}{between}}}\n");
+            let binding = src.find("url =").unwrap();
+            let use_at = src.rfind("&url").unwrap() + 1;
+            let line_at = src.find(line).unwrap();
+            let found = rebound_between(src.as_bytes(), binding, use_at).is_some_and(|r| {
+                (line_at..line_at + line.len()).contains(&r.start) && &src[r] == "k"
+            });
+            if !found || is_single_use_local(src.as_bytes(), binding, use_at) {
+                failed.push(src);
+            }
+        }
+        assert!(failed.is_empty(), "{}", failed.join("\n"));
+        // Bound before the URL is built, by the arm or the closure that holds both: the URL
+        // holds the key the header sends.
+        for fine in [
+            "fn f(c: &Client, next: Option<&str>) {\n    match next {\n        Some(k) => {\n            let url = format!(\"https://api.whispir.com/m?apikey={k}\");\n            c.get(&url).send();\n        }\n        None => {}\n    }\n}\n",
+            "fn f(c: &Client, k: &str, next: Option<u8>) {\n    let url = format!(\"https://api.whispir.com/m?apikey={k}\");\n    match next {\n        Some(n) => log(n),\n        None => {}\n    }\n    c.get(&url).send();\n}\n",
         ] {
             let binding = fine.find("url =").unwrap();
             let use_at = fine.rfind("&url").unwrap() + 1;
