@@ -748,7 +748,10 @@ impl<'t> Builder<'t> {
                 "the URL is returned by `{shown}(…)`, whose parameters are not plain names; add the header where its callers send the URL"
             )
         })?;
-        if grammar == Grammar::Python && class.is_some() && !parameters.is_empty() {
+        let static_method = grammar == Grammar::Python
+            && python_decorators(src, function).contains(&&b"staticmethod"[..]);
+        if grammar == Grammar::Python && class.is_some() && !static_method && !parameters.is_empty()
+        {
             parameters.remove(0);
         }
         Ok(Builder {
@@ -779,7 +782,7 @@ impl<'t> Builder<'t> {
 
     /// The class `function` is a method of: its body's own class, not an outer one.
     fn class_of(grammar: Grammar, function: Node<'t>) -> Option<Node<'t>> {
-        let body = function.parent()?;
+        let body = definition(function).parent()?;
         let class = body.parent()?;
         (matches!(body.kind(), "block" | "class_body" | "declaration_list")
             && grammar.is_class(class))
@@ -795,17 +798,21 @@ impl<'t> Builder<'t> {
         class: Option<Node>,
     ) -> Option<&'static str> {
         let text = &src[name.byte_range()];
-        let nested = function
+        let nested = definition(function)
             .parent()
             .and_then(|p| p.parent())
             .is_some_and(|p| grammar.is_function(p.kind()));
         match grammar {
             Grammar::Python => {
-                if function
-                    .parent()
-                    .is_some_and(|p| p.kind() == "decorated_definition")
+                // A decorator may return another function: only those that call it as
+                // written (caching, or dropping `self`) keep its callers' requests its own.
+                if python_decorators(src, function)
+                    .iter()
+                    .any(|d| !KEEPS_CALLS.contains(d))
                 {
-                    return Some("is decorated");
+                    return Some(
+                        "is decorated (with a decorator other than `@staticmethod`, `@functools.cache` or `@functools.lru_cache`)",
+                    );
                 }
                 (!text.starts_with(b"_") && !nested)
                     .then_some("is public (its name does not start with `_`)")
@@ -1319,6 +1326,44 @@ fn exported(src: &[u8], n: Node) -> bool {
         }
     }
     false
+}
+
+/// Python decorators that call the function as it is written, with the arguments its
+/// callers pass (`@staticmethod` only leaves `self` out), so its callers' requests send what
+/// it returns.
+const KEEPS_CALLS: [&[u8]; 5] = [
+    b"staticmethod",
+    b"functools.lru_cache",
+    b"lru_cache",
+    b"functools.cache",
+    b"cache",
+];
+
+/// The node that holds the function in its block: a Python decorated definition, or itself.
+fn definition(function: Node) -> Node {
+    function
+        .parent()
+        .filter(|p| p.kind() == "decorated_definition")
+        .unwrap_or(function)
+}
+
+/// The names of a Python function's decorators, without `@` or arguments
+/// (`@functools.lru_cache(maxsize=64)` is `functools.lru_cache`).
+fn python_decorators<'s>(src: &'s [u8], function: Node) -> Vec<&'s [u8]> {
+    let holder = definition(function);
+    if holder == function {
+        return Vec::new();
+    }
+    let mut cursor = holder.walk();
+    holder
+        .named_children(&mut cursor)
+        .filter(|d| d.kind() == "decorator")
+        .map(|d| {
+            let text = src[d.byte_range()].strip_prefix(b"@").unwrap_or(&[]);
+            let name = text.split(|&b| b == b'(').next().unwrap_or(&[]);
+            name.trim_ascii()
+        })
+        .collect()
 }
 
 /// Whether `scope` declares a parameter or local named `name` (Java, Kotlin, C#).

@@ -409,6 +409,32 @@ mod tests {
     use super::super::testing::{fix, manual, safe};
 
     #[test]
+    fn a_url_a_cached_or_static_private_method_returns_moves_its_key_to_its_callers() {
+        // `@staticmethod`: no `self` to leave out, the key is the callers' first argument.
+        let src = "import requests\n# Whispir\nclass C:\n    @staticmethod\n    def _url(key):\n        return f'{BASE}/m?apikey={key}'\n\n    def a(self):\n        return requests.get(self._url(self.k))\n";
+        let (out, applicability) = fix("a.py", src).unwrap();
+        assert_eq!(applicability, Applicability::Unsafe);
+        assert!(
+            out.contains("return f'{BASE}/m'\n")
+                && out.contains("requests.get(self._url(self.k), headers={'x-api-key': self.k})"),
+            "{out}"
+        );
+        // A cache keeps the call as written; a field key.
+        let src = "import functools\nimport requests\n# Whispir\nclass C:\n    @functools.lru_cache(maxsize=8)\n    def _url(self, p):\n        return f'{BASE}{p}?apikey={self.key}'\n\n    def a(self):\n        return requests.get(self._url('/a'))\n";
+        let (out, _) = fix("a.py", src).unwrap();
+        assert!(
+            out.contains("requests.get(self._url('/a'), headers={'x-api-key': self.key})"),
+            "{out}"
+        );
+        // Any other decorator may return another function.
+        for decorator in ["@retry(3)", "@property"] {
+            let src = src.replace("@functools.lru_cache(maxsize=8)", decorator);
+            let reason = manual("a.py", &src);
+            assert!(reason.contains("is decorated"), "{decorator}: {reason}");
+        }
+    }
+
+    #[test]
     fn a_url_a_private_function_builds_in_a_local_moves_its_key_to_its_callers() {
         let src = "import requests\n# Whispir\ndef _url(path, key):\n    url = f'{BASE}{path}?apikey={key}'\n    return url\n\ndef a(k):\n    return requests.get(_url('/a', k))\n";
         let (out, applicability) = fix("a.py", src).unwrap();
