@@ -637,6 +637,52 @@ pub fn descendants<'t>(node: tree_sitter::Node<'t>) -> impl Iterator<Item = tree
     })
 }
 
+/// [`descendants`] of `node` that overlap the bytes `start..end`, in the same order (`node`
+/// itself always comes first). Tree-sitter keeps a long list of children (a block's
+/// statements) in a balanced tree of hidden nodes: `goto_first_child_for_byte` steps over
+/// those before `start` in time growing with the logarithm of their number, where stepping
+/// from sibling to sibling grows with the number.
+pub fn descendants_overlapping<'t>(
+    node: tree_sitter::Node<'t>,
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = tree_sitter::Node<'t>> {
+    let mut cursor = node.walk();
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let current = cursor.node();
+        let mut advanced = false;
+        // Down to the first child that ends after `start`, if it starts before `end`.
+        if cursor.goto_first_child_for_byte(start).is_some() {
+            if cursor.node().start_byte() < end {
+                advanced = true;
+            } else {
+                cursor.goto_parent();
+            }
+        }
+        // Else to the next sibling that starts before `end`, here or of an ancestor.
+        while !advanced {
+            if cursor.node() == node {
+                break;
+            }
+            if cursor.goto_next_sibling() {
+                if cursor.node().start_byte() < end {
+                    advanced = true;
+                } else {
+                    cursor.goto_parent(); // its later siblings start later still
+                }
+            } else if !cursor.goto_parent() {
+                break;
+            }
+        }
+        done = !advanced;
+        Some(current)
+    })
+}
+
 /// The byte range of the innermost function around byte `at`; `None` at module level.
 pub fn enclosing_function(tree: &tree_sitter::Tree, at: usize) -> Option<std::ops::Range<usize>> {
     let mut node = tree.root_node().descendant_for_byte_range(at, at + 1)?;
@@ -740,14 +786,15 @@ fn aliases_own_query(src: &[u8], node: &tree_sitter::Node, function: &tree_sitte
         return false;
     };
     let name = &src[alias.byte_range()];
+    // The name before `prev_sibling`, which walks down from the root (see
+    // `is_single_use_local`).
     !descendants(*function).any(|leaf| {
-        let member = leaf
-            .prev_sibling()
-            .is_some_and(|p| matches!(p.kind(), "." | "?."));
         leaf.child_count() == 0
-            && !member
             && leaf != alias
             && &src[leaf.byte_range()] == name
+            && !leaf
+                .prev_sibling()
+                .is_some_and(|p| matches!(p.kind(), "." | "?."))
             && !builds_own_query(src, leaf.end_byte(), true)
     })
 }
@@ -836,20 +883,42 @@ pub fn is_single_use_local(
     if !declares_local(&tree.language(), src, &name_node) {
         return false;
     }
-    let occurrences = descendants(function)
+    // Only the subtrees whose text holds the name can hold a leaf that reads it: a function of
+    // thousands of locals, each read by one request, is not walked whole once per request.
+    let finder = memchr::memmem::Finder::new(name);
+    let body = &src[function.byte_range()];
+    let mut holds = Vec::new();
+    let mut from = 0;
+    while let Some(at) = finder.find(&body[from..]) {
+        holds.push(function.start_byte() + from + at);
+        from += at + 1; // overlapping matches too
+    }
+    // The leaves around each place the text holds the name: a walk of the whole function
+    // once per request took time growing with the square of its statements.
+    let mut leaves: Vec<tree_sitter::Node> = holds
+        .iter()
+        .flat_map(|&at| descendants_overlapping(function, at, at + name.len()))
+        .filter(|node| node.child_count() == 0)
+        .collect();
+    leaves.sort_by_key(|n| (n.start_byte(), n.end_byte(), n.id()));
+    leaves.dedup_by_key(|n| n.id());
+    let occurrences = leaves
+        .iter()
         .filter(|node| {
-            // `.url(url)`: a member named like the variable is not the variable.
-            let member = node
-                .prev_sibling()
-                .is_some_and(|p| matches!(p.kind(), "." | "?." | "->" | "::"));
-            node.child_count() == 0
-                && !member
-                && bare(&src[node.byte_range()]) == name
-                && !reads_address_only(src, node.end_byte())
-                && !builds_own_query(src, node.end_byte(), own_params)
-                && !aliases_own_query(src, node, &function)
-                && !appends_to_itself(node)
-                && !is_keyword_name(node)
+            // The name first: `prev_sibling` walks down from the root in tree-sitter, so asking
+            // it of every node took time growing with the cube of the function's statements.
+            node.child_count() == 0 && bare(&src[node.byte_range()]) == name && {
+                // `.url(url)`: a member named like the variable is not the variable.
+                let member = node
+                    .prev_sibling()
+                    .is_some_and(|p| matches!(p.kind(), "." | "?." | "->" | "::"));
+                !member
+                    && !reads_address_only(src, node.end_byte())
+                    && !builds_own_query(src, node.end_byte(), own_params)
+                    && !aliases_own_query(src, node, &function)
+                    && !appends_to_itself(node)
+                    && !is_keyword_name(node)
+            }
         })
         .count();
     occurrences == 2 && rebound_before(src, &function, &name_node, use_at).is_none()
@@ -906,7 +975,9 @@ fn rebound_before<'t>(
         statement.byte_range().contains(&node.start_byte())
             && node.start_byte() >= name_node.end_byte()
     };
-    for node in descendants(*function) {
+    // Nodes wholly before the statement or after the send can neither be read by the
+    // statement nor rebind a name between the two: their subtrees are not walked.
+    for node in descendants_overlapping(*function, statement.start_byte(), use_at + 1) {
         if let Some(name) = kotlin_template_name(src, &node).filter(|_| in_statement(&node)) {
             read.push(name);
             continue;
