@@ -952,6 +952,20 @@ pub fn rebound_between(
     rebound_before(src, &function, &name_node, use_at).map(|n| n.byte_range())
 }
 
+/// Whether the name at `at` (a [`rebound_between`]'s) is deleted rather than bound again:
+/// Python's `del k`, Bash's `unset k`.
+pub fn is_deleted_at(tree: &tree_sitter::Tree, at: usize) -> bool {
+    let mut node = tree.root_node().named_descendant_for_byte_range(at, at + 1);
+    // Up from the name through the list of `del a, k`.
+    while let Some(n) = node.filter(|n| n.start_byte() == at || n.kind() == "expression_list") {
+        node = n.parent();
+        if node.is_some_and(|p| matches!(p.kind(), "delete_statement" | "unset_command")) {
+            return true;
+        }
+    }
+    false
+}
+
 /// A name the statement assigning `name_node` reads (the URL's parts, its key among them)
 /// assigned or bound again between that statement and `use_at` (by `=`, a loop, a `with …
 /// as`, a walrus): the header the fix adds at the send reads the key there, and must send
@@ -982,16 +996,19 @@ fn rebound_before<'t>(
             read.push(name);
             continue;
         }
-        if !is_name(&node) {
+        let word = is_bash_bound_word(src, &node);
+        if !is_name(&node) && !word {
             continue;
         }
         let name = bare(&src[node.byte_range()]);
         if in_statement(&node) {
-            read.push(name);
+            if !word {
+                read.push(name);
+            }
         } else if node.start_byte() >= statement.end_byte()
             && node.end_byte() <= use_at
             && read.contains(&name)
-            && is_assigned(&node)
+            && (word || is_assigned(&node))
         {
             return Some(node);
         }
@@ -1034,9 +1051,14 @@ fn is_name(node: &tree_sitter::Node) -> bool {
 /// Java's `for (String k : …)`, C#'s `foreach (var k in …)`, PHP's `foreach (… as $k)`, Ruby's
 /// `for k in …`, Kotlin's `for ((n, k) in …)`, Bash's `for k in …`; what catches an
 /// exception: Python's `except … as k`, `catch (k)` and its typed forms, Ruby's `rescue => k`;
-/// Python's `with … as k` and `(k := …)`; a Ruby block's `|k|`; a Kotlin `val k` again).
-/// Any such binding counts, also one whose scope ends before the send (a `catch` block's, a
-/// Ruby block's): the proof does not follow scopes, and declines rather than guess.
+/// Python's `with … as k` and `(k := …)`; a Ruby block's `|k|`, `|*k|`, `|x; k|`; a lambda's
+/// `{ k -> … }`, `{ (n, k) -> … }`, `->(k)`, `lambda k:`; a Kotlin `val k` again; a pattern:
+/// Python's `case {"key": k}:`, `case [*k]`, C#'s `is string k`, `case string k:`, `var (n, k)`,
+/// Java's `instanceof String k`; C#'s `out k`, `out var k` and `ref k`; Java's `try (var k =
+/// …)`; Python's `import … as k`, `from m import k`, `def k`, `class k`, and `del k`; Bash's
+/// `local k`, `unset k` (its `read k` in [`is_bash_bound_word`])). Any such binding counts,
+/// also one whose scope ends before the send (a `catch` block's, a Ruby block's, a `case`'s):
+/// the proof does not follow scopes, and declines rather than guess.
 fn is_assigned(node: &tree_sitter::Node) -> bool {
     // The node kinds that write a name, and the field that holds what they write.
     const BINDINGS: &[(&str, &str)] = &[
@@ -1063,9 +1085,25 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
         ("catch_formal_parameter", "name"),
         ("catch_declaration", "name"),
         ("variable_assignment", "name"),
+        ("aliased_import", "alias"),
+        ("function_definition", "name"),
+        ("class_definition", "name"),
+        ("declaration_expression", "name"),
+        ("declaration_pattern", "name"),
+        ("recursive_pattern", "name"),
+        ("instanceof_expression", "name"),
+        ("resource", "name"),
     ];
-    // Kinds whose every named child is a name they bind: Ruby's `rescue => k` and `|n, k|`.
-    const BINDS_CHILDREN: &[&str] = &["exception_variable", "block_parameters"];
+    // Kinds whose every named child is a name they bind (or unbind): Ruby's `rescue => k`,
+    // `|n, k|`, a lambda's `k ->` or `|k|`, Python's `case [*k]`, `del k`, Bash's `unset k`.
+    const BINDS_CHILDREN: &[&str] = &[
+        "exception_variable",
+        "block_parameters",
+        "lambda_parameters",
+        "splat_pattern",
+        "delete_statement",
+        "unset_command",
+    ];
     // The name itself, or the `$k`, `a.k`, `a, k` or `[i, k]` it is written in.
     const TARGETS: &[&str] = &[
         "variable_name",
@@ -1085,6 +1123,9 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
         "variable_declaration",
         "multi_variable_declaration",
         "field_access",
+        "tuple_expression",
+        "argument",
+        "rest_assignment",
         "selector_expression",
         "navigation_expression",
         "member_access_expression",
@@ -1095,6 +1136,10 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
         ("pair_pattern", "value"),
         ("assignment_pattern", "left"),
         ("object_assignment_pattern", "left"),
+        ("splat_parameter", "name"),
+        ("hash_splat_parameter", "name"),
+        ("keyword_parameter", "name"),
+        ("optional_parameter", "name"),
     ];
     let in_field = |parent: &tree_sitter::Node, field: &str, target: &tree_sitter::Node| {
         let mut cursor = parent.walk();
@@ -1119,6 +1164,9 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
         if parent.kind() == "catch_block" {
             return parent.named_child(0) == Some(target) && target.kind() == "identifier";
         }
+        if let Some(binds) = binds_without_field(&parent, &target) {
+            return binds;
+        }
         // PHP's `foreach ($keys as $k)`, `as $i => $k`: all but the iterated expression (C#'s
         // `foreach` names what it binds `left`, below).
         if parent.kind() == "foreach_statement" && parent.child_by_field_name("left").is_none() {
@@ -1142,6 +1190,92 @@ fn is_assigned(node: &tree_sitter::Node) -> bool {
             None => {}
         }
         target = parent;
+    }
+}
+
+/// Whether `target`, a child of `parent`, is a name `parent` binds where the grammar gives
+/// the name no field of its own (`None`: `parent` does not decide, `target` may be written in
+/// it). Python's capture patterns (`case k:`, `case Key(k)`, `case Key(value=k)`, `case _ as
+/// k`) and imports (`import k.v2`, `from m import k`); C#'s `var (a, k)` and `out k` / `ref
+/// k`, and the `(a, k)` of `(a, k) = …`; Java's `case String k` and `Row(String n, String
+/// k)`; Bash's `local k` (not `export k`, which keeps the value).
+fn binds_without_field(parent: &tree_sitter::Node, target: &tree_sitter::Node) -> Option<bool> {
+    let grandparent = || parent.parent().map_or("", |g| g.kind());
+    let is_last_name = || target.kind() == "identifier" && target.next_named_sibling().is_none();
+    Some(match parent.kind() {
+        // A capture is a pattern of one plain name; `case Color.RED` reads.
+        "dotted_name" => match grandparent() {
+            "case_pattern" | "keyword_pattern" | "import_from_statement" => {
+                parent.named_child_count() == 1
+                    && parent
+                        .parent()
+                        .and_then(|g| g.child_by_field_name("module_name"))
+                        != Some(*parent)
+            }
+            // `import k.v2` binds `k`.
+            "import_statement" => parent.named_child(0) == Some(*target),
+            _ => false,
+        },
+        "as_pattern" if parent.child_by_field_name("alias").is_none() => is_last_name(),
+        "tuple_pattern" if parent.child_by_field_name("name").is_some() => {
+            let mut cursor = parent.walk();
+            parent
+                .children_by_field_name("name", &mut cursor)
+                .any(|c| c == *target)
+        }
+        // The `k` of C#'s `(a, k) = …`: written through the tuple, below.
+        "argument" if grandparent() == "tuple_expression" => return None,
+        "argument" => {
+            parent
+                .child(0)
+                .is_some_and(|m| matches!(m.kind(), "out" | "ref"))
+                && target.kind() == "identifier"
+        }
+        "type_pattern" | "record_pattern_component" => is_last_name(),
+        "declaration_command" => {
+            target.kind() == "variable_name"
+                && parent
+                    .child(0)
+                    .is_some_and(|c| !matches!(c.kind(), "export" | "readonly"))
+        }
+        _ => return None,
+    })
+}
+
+/// Whether `node` is a word that Bash's `read`, `mapfile`/`readarray` or `printf -v` assigns
+/// (`read -r a k`, `mapfile -t k`, `printf -v k …`): the grammar sees these as a command's
+/// arguments. Any plain word argument of `read` counts, also a prompt's (`read -p k`): the
+/// proof declines rather than parse options.
+fn is_bash_bound_word(src: &[u8], node: &tree_sitter::Node) -> bool {
+    if node.kind() != "word" {
+        return false;
+    }
+    let Some(command) = node.parent().filter(|p| p.kind() == "command") else {
+        return false;
+    };
+    let text = &src[node.byte_range()];
+    let plain = text
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && text.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let is_argument = {
+        let mut cursor = command.walk();
+        command
+            .children_by_field_name("argument", &mut cursor)
+            .any(|a| a == *node)
+    };
+    if !plain || !is_argument {
+        return false;
+    }
+    let Some(name) = command.child_by_field_name("name") else {
+        return false;
+    };
+    match &src[name.byte_range()] {
+        b"read" | b"mapfile" | b"readarray" => true,
+        b"printf" => node
+            .prev_named_sibling()
+            .is_some_and(|p| &src[p.byte_range()] == b"-v"),
+        _ => false,
     }
 }
 
@@ -2070,6 +2204,291 @@ pub(crate) mod tests {
                 "f() {\n  local url=\"https://x?apikey=$k\"\n  k=$(renew)\n  curl \"$url\"\n}\n",
                 "  k=$(renew)",
             ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    match row:\n        case {\"key\": k}:\n            log(k)\n    return requests.get(url)\n",
+                "        case {\"key\": k}:",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    match row:\n        case [_, k]:\n            log(k)\n    return requests.get(url)\n",
+                "        case [_, k]:",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    match row:\n        case Key(k):\n            log(k)\n    return requests.get(url)\n",
+                "        case Key(k):",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    match row:\n        case Key(value=k):\n            log(k)\n    return requests.get(url)\n",
+                "        case Key(value=k):",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    match row:\n        case _ as k:\n            log(k)\n    return requests.get(url)\n",
+                "        case _ as k:",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    match row:\n        case [*k]:\n            log(k)\n    return requests.get(url)\n",
+                "        case [*k]:",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    match row:\n        case {**k}:\n            log(k)\n    return requests.get(url)\n",
+                "        case {**k}:",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    import keys as k\n    return requests.get(url)\n",
+                "    import keys as k",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    from m import k\n    return requests.get(url)\n",
+                "    from m import k",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    from m import key as k\n    return requests.get(url)\n",
+                "    from m import key as k",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    import k.v2\n    return requests.get(url)\n",
+                "    import k.v2",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    def k():\n        return row\n    return requests.get(url)\n",
+                "    def k():",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    class k:\n        pass\n    return requests.get(url)\n",
+                "    class k:",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    del k\n    return requests.get(url)\n",
+                "    del k",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    del row, k\n    return requests.get(url)\n",
+                "    del row, k",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(object o) {\n    var url = \"https://x?apikey=\" + k;\n    Renew(out var k);\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "    Renew(out var k);",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(object o) {\n    var url = \"https://x?apikey=\" + k;\n    Renew(out k);\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "    Renew(out k);",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(object o) {\n    var url = \"https://x?apikey=\" + k;\n    Renew(ref k);\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "    Renew(ref k);",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(object o) {\n    var url = \"https://x?apikey=\" + k;\n    if (o is string k) {\n      Log(k);\n    }\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "    if (o is string k) {",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(object o) {\n    var url = \"https://x?apikey=\" + k;\n    if (o is Row { Key: var k }) {\n      Log(k);\n    }\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "    if (o is Row { Key: var k }) {",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(object o) {\n    var url = \"https://x?apikey=\" + k;\n    if (o is Row { Key: { } k }) {\n      Log(k);\n    }\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "    if (o is Row { Key: { } k }) {",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(object o) {\n    var url = \"https://x?apikey=\" + k;\n    switch (o) {\n      case string k:\n        Log(k);\n        break;\n    }\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "      case string k:",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(object o) {\n    var url = \"https://x?apikey=\" + k;\n    var n = o switch { string k => k.Length, _ => 0 };\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "    var n = o switch { string k => k.Length, _ => 0 };",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(object o) {\n    var url = \"https://x?apikey=\" + k;\n    var (a, k) = Pair();\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "    var (a, k) = Pair();",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(object o) {\n    var url = \"https://x?apikey=\" + k;\n    (a, k) = Pair();\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "    (a, k) = Pair();",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(object o) {\n    var url = \"https://x?apikey=\" + k;\n    (string a, string k) = Pair();\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+                "    (string a, string k) = Pair();",
+            ),
+            (
+                "A.java",
+                "class A {\n  String k;\n  void f(Object o) throws Exception {\n    String url = \"https://x?apikey=\" + k;\n    if (o instanceof String k) {\n      log(k);\n    }\n    new URL(url).openConnection();\n  }\n}\n",
+                "    if (o instanceof String k) {",
+            ),
+            (
+                "A.java",
+                "class A {\n  String k;\n  void f(Object o) throws Exception {\n    String url = \"https://x?apikey=\" + k;\n    if (o instanceof Row(String n, String k)) {\n      log(k);\n    }\n    new URL(url).openConnection();\n  }\n}\n",
+                "    if (o instanceof Row(String n, String k)) {",
+            ),
+            (
+                "A.java",
+                "class A {\n  String k;\n  void f(Object o) throws Exception {\n    String url = \"https://x?apikey=\" + k;\n    switch (o) {\n      case String k -> log(k);\n      default -> {}\n    }\n    new URL(url).openConnection();\n  }\n}\n",
+                "      case String k -> log(k);",
+            ),
+            (
+                "A.java",
+                "class A {\n  String k;\n  void f(Object o) throws Exception {\n    String url = \"https://x?apikey=\" + k;\n    switch (o) {\n      case String k:\n        log(k);\n        break;\n      default:\n        break;\n    }\n    new URL(url).openConnection();\n  }\n}\n",
+                "      case String k:",
+            ),
+            (
+                "A.java",
+                "class A {\n  String k;\n  void f(Object o) throws Exception {\n    String url = \"https://x?apikey=\" + k;\n    try (var k = open()) {\n      log(k);\n    }\n    new URL(url).openConnection();\n  }\n}\n",
+                "    try (var k = open()) {",
+            ),
+            (
+                "A.java",
+                "class A {\n  String k;\n  void f(Object o) throws Exception {\n    String url = \"https://x?apikey=\" + k;\n    try (Reader r = open(); Reader k = open()) {\n      log(k);\n    }\n    new URL(url).openConnection();\n  }\n}\n",
+                "    try (Reader r = open(); Reader k = open()) {",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  read k\n  curl \"$url\"\n}\n",
+                "  read k",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  read -r a k\n  curl \"$url\"\n}\n",
+                "  read -r a k",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  read -rp 'Key: ' k\n  curl \"$url\"\n}\n",
+                "  read -rp 'Key: ' k",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  mapfile k\n  curl \"$url\"\n}\n",
+                "  mapfile k",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  mapfile -t k < keys.txt\n  curl \"$url\"\n}\n",
+                "  mapfile -t k < keys.txt",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  readarray -t k\n  curl \"$url\"\n}\n",
+                "  readarray -t k",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  declare k=$(renew)\n  curl \"$url\"\n}\n",
+                "  declare k=$(renew)",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  local k=$(renew)\n  curl \"$url\"\n}\n",
+                "  local k=$(renew)",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  export k=$(renew)\n  curl \"$url\"\n}\n",
+                "  export k=$(renew)",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  local k\n  curl \"$url\"\n}\n",
+                "  local k",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  printf -v k '%s' \"$new\"\n  curl \"$url\"\n}\n",
+                "  printf -v k '%s' \"$new\"",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  unset k\n  curl \"$url\"\n}\n",
+                "  unset k",
+            ),
+            (
+                "a.kt",
+                "fun f(k: String, keys: List<String>, pairs: List<Pair<Int, String>>) {\n    val url = \"https://x?apikey=$k\"\n    keys.forEach { k -> log(k) }\n    send(url)\n}\n",
+                "    keys.forEach { k -> log(k) }",
+            ),
+            (
+                "a.kt",
+                "fun f(k: String, keys: List<String>, pairs: List<Pair<Int, String>>) {\n    val url = \"https://x?apikey=$k\"\n    pairs.forEach { (n, k) -> log(k) }\n    send(url)\n}\n",
+                "    pairs.forEach { (n, k) -> log(k) }",
+            ),
+            (
+                "a.kt",
+                "fun f(k: String, keys: List<String>, pairs: List<Pair<Int, String>>) {\n    val url = \"https://x?apikey=$k\"\n    keys.forEach { k ->\n        send(url)\n    }\n    send(url)\n}\n",
+                "    keys.forEach { k ->",
+            ),
+            (
+                "a.rb",
+                "def f(k, ks)\n  url = 'https://x?apikey=' + k\n  n, k = ks\n  Net::HTTP.get(URI(url))\nend\n",
+                "  n, k = ks",
+            ),
+            (
+                "a.rb",
+                "def f(k, ks)\n  url = 'https://x?apikey=' + k\n  n, *k = ks\n  Net::HTTP.get(URI(url))\nend\n",
+                "  n, *k = ks",
+            ),
+            (
+                "a.rb",
+                "def f(k, ks)\n  url = 'https://x?apikey=' + k\n  k ||= ENV['KEY']\n  Net::HTTP.get(URI(url))\nend\n",
+                "  k ||= ENV['KEY']",
+            ),
+            (
+                "a.rb",
+                "def f(k, ks)\n  url = 'https://x?apikey=' + k\n  ks.each { |x; k| k = x }\n  Net::HTTP.get(URI(url))\nend\n",
+                "  ks.each { |x; k| k = x }",
+            ),
+            (
+                "a.rb",
+                "def f(k, ks)\n  url = 'https://x?apikey=' + k\n  ks.each { |(n, k)| log(k) }\n  Net::HTTP.get(URI(url))\nend\n",
+                "  ks.each { |(n, k)| log(k) }",
+            ),
+            (
+                "a.rb",
+                "def f(k, ks)\n  url = 'https://x?apikey=' + k\n  ks.each { |*k| log(k) }\n  Net::HTTP.get(URI(url))\nend\n",
+                "  ks.each { |*k| log(k) }",
+            ),
+            (
+                "a.rb",
+                "def f(k, ks)\n  url = 'https://x?apikey=' + k\n  ks.each { |x, k: 1| log(k) }\n  Net::HTTP.get(URI(url))\nend\n",
+                "  ks.each { |x, k: 1| log(k) }",
+            ),
+            (
+                "a.rb",
+                "def f(k, ks)\n  url = 'https://x?apikey=' + k\n  ks.each_slice(2) { |x, k = nil| log(k) }\n  Net::HTTP.get(URI(url))\nend\n",
+                "  ks.each_slice(2) { |x, k = nil| log(k) }",
+            ),
+            (
+                "a.rb",
+                "def f(k, ks)\n  url = 'https://x?apikey=' + k\n  strip = ->(k) { k.strip }\n  Net::HTTP.get(URI(url))\nend\n",
+                "  strip = ->(k) { k.strip }",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k\n    keys = sorted(row, key=lambda k: k.name)\n    return requests.get(url)\n",
+                "    keys = sorted(row, key=lambda k: k.name)",
+            ),
         ];
         let mut failed = Vec::new();
         for (name, src, line) in cases {
@@ -2078,8 +2497,11 @@ pub(crate) mod tests {
             let (binding, use_at) = (src.find(url).unwrap(), src.rfind(url).unwrap());
             let rebound = rebound_between(&tree, src.as_bytes(), binding, use_at);
             let line_start = src.find(line).unwrap();
+            // `del k` and `unset k` are named as deletions.
+            let deletes = line.starts_with("    del ") || line.starts_with("  unset ");
             let found = rebound.is_some_and(|r| {
                 (line_start..line_start + line.len()).contains(&r.start)
+                    && is_deleted_at(&tree, r.start) == deletes
                     && bare(src[r].as_bytes()) == b"k"
             });
             if !found || proven(name, src, url, url) {
@@ -2122,6 +2544,42 @@ pub(crate) mod tests {
             (
                 "a.kt",
                 "fun f(k: String) {\n    val url = \"https://x?apikey=$k\"\n    try {\n        renew(k)\n    } catch (e: Exception) {\n        log(e)\n    }\n    send(url)\n}\n",
+            ),
+            (
+                "a.py",
+                "def f(k, row):\n    url = 'https://x?apikey=' + k.value\n    match row:\n        case k.ROTATE:\n            log(row)\n    return requests.get(url)\n",
+            ),
+            (
+                "a.py",
+                "def f(row):\n    match row:\n        case {\"key\": k}:\n            url = 'https://x?apikey=' + k\n            return requests.get(url)\n",
+            ),
+            (
+                "a.py",
+                "def f(k):\n    url = 'https://x?apikey=' + k\n    import keys\n    del keys\n    return requests.get(url)\n",
+            ),
+            (
+                "A.cs",
+                "class A {\n  string k;\n  void F(object o) {\n    var url = \"https://x?apikey=\" + k;\n    Log(in k, k);\n    if (o is string s) {\n      Log(s);\n    }\n    new HttpRequestMessage(HttpMethod.Get, url);\n  }\n}\n",
+            ),
+            (
+                "A.java",
+                "class A {\n  void f(Object o) throws Exception {\n    if (o instanceof String k) {\n      String url = \"https://x?apikey=\" + k;\n      new URL(url).openConnection();\n    }\n  }\n}\n",
+            ),
+            (
+                "a.sh",
+                "f() {\n  local url=\"https://x?apikey=$k\"\n  read -r line\n  export k\n  printf '%s\\n' \"$k\"\n  curl \"$url\"\n}\n",
+            ),
+            (
+                "a.kt",
+                "fun f(keys: List<String>) {\n    keys.forEach { k ->\n        val url = \"https://x?apikey=$k\"\n        send(url)\n    }\n}\n",
+            ),
+            (
+                "a.kt",
+                "fun f(k: String, keys: List<String>) {\n    val url = \"https://x?apikey=$k\"\n    keys.forEach { other -> log(other) }\n    send(url)\n}\n",
+            ),
+            (
+                "a.rb",
+                "def f(k, ks)\n  url = 'https://x?apikey=' + k\n  ks.each { |x; y| y = x }\n  Net::HTTP.get(URI(url))\nend\n",
             ),
         ] {
             let url = if name == "a.php" { "$url" } else { "url" };

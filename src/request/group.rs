@@ -1118,10 +1118,18 @@ fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnost
                 .map_or_else(
                     || "not proven a local used only by this request".to_string(),
                     |name| {
+                        let deleted =
+                            tree.is_some_and(|t| crate::lang::tree::is_deleted_at(t, name.start));
                         format!(
-                            "`{}` is bound again on line {} before the send, and the header would send that value",
+                            "`{}` is {} on line {} before the send, and the header would {}",
                             String::from_utf8_lossy(&file.bytes[name.clone()]),
-                            file.line_index(name.start) + 1
+                            if deleted { "deleted" } else { "bound again" },
+                            file.line_index(name.start) + 1,
+                            if deleted {
+                                "have no value to send"
+                            } else {
+                                "send that value"
+                            }
                         )
                     },
                 );
