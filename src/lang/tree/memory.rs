@@ -47,6 +47,27 @@ pub fn install() {
 
 fn note(change: isize) {
     NET.set(NET.get() + change);
+    #[cfg(test)]
+    PEAK.set(PEAK.get().max(NET.get()));
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The highest `NET` since `reset_peak`, for tests of what a step holds at once.
+    static PEAK: Cell<isize> = const { Cell::new(0) };
+}
+
+/// Starts measuring the peak from now; returns the count now.
+#[cfg(test)]
+pub fn reset_peak() -> isize {
+    PEAK.set(NET.get());
+    NET.get()
+}
+
+/// The highest count since `reset_peak`.
+#[cfg(test)]
+pub fn peak() -> isize {
+    PEAK.get()
 }
 
 fn out_of_memory(size: usize) -> ! {
