@@ -66,6 +66,23 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "a YAML list of n URLs with the key",
+        file: "requests.yaml",
+        n: 1000,
+        make: |n| {
+            // Each URL's search for a format call around it went back to the start of the
+            // file, there being no bracket around it.
+            let items: String = (0..n)
+                .map(|i| {
+                    format!("  - name: r{i}\n    url: https://api.whispir.com/m/{i}?apikey={KEY}\n")
+                })
+                .collect();
+            format!("requests:\n{items}")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "a Python list of n URLs with the key",
         file: "table.py",
         n: 500,

@@ -1197,6 +1197,10 @@ fn format_call(src: &[u8], tokens: &[Token], open: usize) -> Option<usize> {
 /// The shape of `NestedFormat` around the literal `lit`, when the inner call formats exactly
 /// `lit` and one value, and is a whole argument of the enclosing `Format`.
 pub(crate) fn nested_format(src: &[u8], tokens: &[Token], lit: usize) -> Option<NestedFormat> {
+    // The literal is the call's first argument: the bracket is just before it. Asked first,
+    // as the way back to the enclosing bracket crosses the whole file where there is none
+    // (a YAML list of thousands of URLs took time growing with its square).
+    prev_significant(tokens, lit).filter(|&o| tokens[o].is_punct(src, "("))?;
     let open = enclosing_open(src, tokens, lit)?;
     let start = format_call(src, tokens, open)?;
     let args = arguments(src, tokens, open);
