@@ -367,7 +367,7 @@ pub fn remove_param(
             {
                 edits.clear();
                 edits.push(Edit::delete(
-                    whitespace_before(src, tokens[op].start())..tokens[lit].end(),
+                    operator_removal_start(src, tokens, op)..tokens[lit].end(),
                 ));
             }
             edits.extend(tail_edits);
@@ -386,7 +386,7 @@ pub fn remove_param(
         && let Some(op) = prev_significant(tokens, with_prefix(tokens, lit))
             .filter(|&o| is_concat(src, lang, &tokens[o]))
     {
-        edits[0] = Edit::delete(whitespace_before(src, tokens[op].start())..tokens[lit].end());
+        edits[0] = Edit::delete(operator_removal_start(src, tokens, op)..tokens[lit].end());
     } else if let Some(option) = emptied_curl_data(src, &edits[0].range) {
         edits[0] = Edit::delete(option.data);
         edits.extend(option.get.map(Edit::delete));
@@ -525,6 +525,22 @@ fn is_concat(src: &[u8], lang: &dyn Language, t: &Token) -> bool {
             .concat_operators()
             .iter()
             .any(|op| t.text(src) == op.as_bytes())
+}
+
+/// Where removing the operand after operator `op` starts: with the blanks before the
+/// operator; when the operator starts a continuation line, with the line break before it
+/// (`"…/contacts"` then `+ "?apikey=" + key;` becomes `"…/contacts";`), unless a comment
+/// ends the line above, which the `;` may not follow: then the indentation stays.
+fn operator_removal_start(src: &[u8], tokens: &[Token], op: usize) -> usize {
+    let at = whitespace_before(src, tokens[op].start());
+    if at > 0 && src[at - 1] != b'\n' {
+        return at;
+    }
+    let commented = |p: usize| tokens[p + 1..op].iter().any(|t| t.kind == TokKind::Comment);
+    match prev_significant(tokens, op) {
+        Some(p) if !commented(p) => tokens[p].end(),
+        _ => tokens[op].start(),
+    }
 }
 
 fn whitespace_before(src: &[u8], mut at: usize) -> usize {
@@ -1581,6 +1597,25 @@ mod tests {
         assert_eq!(
             removed("a.py", "# whispir\nurl = BASE + f\"?apikey={key}\"\n"),
             "# whispir\nurl = BASE\n"
+        );
+    }
+
+    #[test]
+    fn an_operand_on_a_continuation_line_goes_with_the_line_break_unless_a_comment_ends_the_line_above()
+     {
+        let java = |first_line_end: &str| {
+            format!(
+                "class A {{ // whispir\n  String u(String k) {{\n    String url = \"https://api.au.whispir.com/x\"{first_line_end}\n        + \"?apikey=\" + k; // two\n    return url;\n  }}\n}}\n"
+            )
+        };
+        assert_eq!(
+            removed("A.java", &java("")),
+            "class A { // whispir\n  String u(String k) {\n    String url = \"https://api.au.whispir.com/x\"; // two\n    return url;\n  }\n}\n"
+        );
+        // Before: the `;` was left at the start of its line, its indentation taken.
+        assert_eq!(
+            removed("A.java", &java(" // one")),
+            "class A { // whispir\n  String u(String k) {\n    String url = \"https://api.au.whispir.com/x\" // one\n        ; // two\n    return url;\n  }\n}\n"
         );
     }
 
