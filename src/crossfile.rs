@@ -151,6 +151,58 @@ pub fn collect(
     }
 }
 
+/// A binding declared with a string literal as its whole value, as the cross-file fixes
+/// (`fix::across`) change it: `QUERY_PREFIX = "?apikey="`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declaration {
+    pub name: String,
+    /// The byte range of the literal, quotes included.
+    pub literal: Range<usize>,
+}
+
+/// The binding whose name is token `name` of `file` (`tokens` are the file's), when other
+/// files can name it and its value is one string literal with nothing after it (`+ SUFFIX`,
+/// a call, a map) but the end of the statement; Ruby's `.freeze` may follow. `openers` is
+/// the file's bracket index, built on first need.
+pub fn declaration_at(
+    file: &SourceFile,
+    tokens: &[Token],
+    openers: &OnceLock<Openers>,
+    name: usize,
+) -> Option<Declaration> {
+    let lang = crate::lang::for_file_name(&file.file_name());
+    let style = lang.request_style();
+    if !importable_style(style) || is_dotenv(&file.file_name()) {
+        return None;
+    }
+    let src = &file.bytes[..];
+    if tokens.get(name)?.kind != TokKind::Ident {
+        return None;
+    }
+    let op = next_significant(tokens, name)?;
+    let value = next_significant(tokens, op)?;
+    if tokens[value].kind != TokKind::Str {
+        return None;
+    }
+    let ends = match next_significant(tokens, value) {
+        None => true,
+        Some(n) if tokens[n].is_punct(src, ".") => {
+            style == RequestStyle::Ruby
+                && next_significant(tokens, n).is_some_and(|f| tokens[f].text(src) == b"freeze")
+        }
+        Some(n) => {
+            matches!(tokens[n].text(src), b";" | b"," | b")" | b"}" | b"]")
+                || tokens[n].kind == TokKind::Newline
+                || memchr::memchr(b'\n', &src[tokens[value].end()..tokens[n].start()]).is_some()
+        }
+    };
+    let (declared, _) = declared_name(file, src, tokens, openers, value, style)?;
+    (ends && declared == name).then(|| Declaration {
+        name: String::from_utf8_lossy(tokens[name].text(src)).into_owned(),
+        literal: tokens[value].span(),
+    })
+}
+
 /// The qualifier of environment variables set in a `.env` file: code reads them as
 /// `process.env.NAME`, `os.getenv("NAME")`, `ENV["NAME"]`, `System.getenv("NAME")`, ….
 const ENV: &str = "env";

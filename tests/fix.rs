@@ -254,6 +254,20 @@ fn fixed_fixtures_match_their_snapshots() {
     }
 }
 
+/// The cross-file fixture after `fix --unsafe-fixes`: the requests built from constants of
+/// another file move with those constants where every use can (Java, PHP, Ruby), and stay
+/// whole elsewhere (`fix::across`).
+#[test]
+fn cross_file_fixture_fixed_with_unsafe_fixes_matches_its_snapshot() {
+    let fixed = fix_fixture_with("cross-file", true);
+    let mut snap = String::new();
+    for rel in fixed.changed() {
+        snap.push_str(&format!("=== {rel} ===\n"));
+        snap.push_str(&text(&fixed.after[rel]));
+    }
+    insta::assert_snapshot!("fixed_unsafe__cross-file", snap);
+}
+
 #[test]
 fn fix_diff_matches_its_snapshot_exits_1_and_writes_nothing() {
     for folder in folders() {
@@ -2254,11 +2268,13 @@ fn a_base_read_in_another_file_stays_with_its_requests() {
 
 /// A request whose host is another file's retired base URL (`settings.BASE_URL + …`) may not
 /// lose its key alone: it would still go to the retired gateway, which reads the key from the
-/// query. `check` offers no fix and says why; `fix --unsafe-fixes` leaves the request as it is
-/// even after fixing another request of the same file (its later passes check the file alone,
-/// without the other file's values).
+/// query. `check` offers no fix and says why. Plain `fix`, and `fix --unsafe-fixes` on a list
+/// of files (another file may read the base), leave the request as it is even after fixing
+/// another request of the same file (its later passes check the file alone, without the other
+/// file's values). `fix --unsafe-fixes` over the whole tree moves the base with the request:
+/// the base's host in its file, the key into a header in the other (`fix::across`).
 #[test]
-fn a_request_on_another_files_retired_base_keeps_its_key_in_the_query() {
+fn a_request_on_another_files_retired_base_moves_with_it_or_keeps_its_key_in_the_query() {
     let dir = tempfile::tempdir().unwrap();
     let settings = "BASE_URL = \"https://api.whispir.com\"\n";
     let events = "\"\"\"Whispir events.\"\"\"\nimport requests\n\nimport settings\n\n\n\
@@ -2281,20 +2297,161 @@ fn a_request_on_another_files_retired_base_keeps_its_key_in_the_query() {
         "{}",
         on_base[0]
     );
+    for args in [
+        &["--region", "au", "--quiet", "."][..],
+        &[
+            "--region",
+            "au",
+            "--unsafe-fixes",
+            "--quiet",
+            "events.py",
+            "settings.py",
+        ],
+    ] {
+        let out = run(fix_file_cmd(dir.path(), args));
+        let fixed = std::fs::read_to_string(dir.path().join("events.py")).unwrap();
+        assert!(
+            fixed.contains("settings.BASE_URL + \"/events?apikey=\" + key)"),
+            "{args:?}: {fixed}\n{}",
+            describe(&out)
+        );
+        assert!(
+            fixed.contains("headers={\"x-api-key\": key}"),
+            "{args:?}: the regional request is fixed: {fixed}\n{}",
+            describe(&out)
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("settings.py")).unwrap(),
+            settings
+        );
+    }
     let out = run(fix_file_cmd(
         dir.path(),
         &["--region", "au", "--unsafe-fixes", "--quiet", "."],
     ));
     let fixed = std::fs::read_to_string(dir.path().join("events.py")).unwrap();
     assert!(
-        fixed.contains("settings.BASE_URL + \"/events?apikey=\" + key)"),
+        fixed.contains(
+            "requests.get(settings.BASE_URL + \"/events\", headers={\"x-api-key\": key})"
+        ),
         "{fixed}\n{}",
         describe(&out)
     );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("settings.py")).unwrap(),
+        "BASE_URL = \"https://api.au.whispir.com\"\n"
+    );
+}
+
+const JAVA_CONSTANTS: &str = "package a;\n\npublic final class WhispirConstants {\n    \
+    public static final String BASE_URL = \"https://api.whispir.com\";\n    \
+    public static final String QUERY_PREFIX = \"?apikey=\";\n}\n";
+
+const JAVA_SENDER: &str = "package a;\n\nimport java.net.URI;\nimport java.net.http.HttpClient;\n\
+    import java.net.http.HttpRequest;\nimport java.net.http.HttpResponse;\n\npublic class Sender {\n    \
+    private final HttpClient http = HttpClient.newHttpClient();\n\n    \
+    public int send(String key) throws Exception {\n        \
+    String url = WhispirConstants.BASE_URL + \"/messages\" + WhispirConstants.QUERY_PREFIX + key;\n        \
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().build();\n        \
+    return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();\n    }\n}\n";
+
+/// A request built from another file's constants (`fix::across`): `fix --unsafe-fixes` over
+/// the whole tree moves the constants and the request together, in both files; plain `fix`
+/// and a list of files move nothing. When one of the two files changes on disk while `fix`
+/// runs, neither is written: writing the other alone would leave the request half-migrated.
+#[test]
+fn a_request_on_another_files_constants_is_fixed_in_both_files_or_neither() {
+    let write = |dir: &Path| {
+        std::fs::create_dir_all(dir.join("a")).unwrap();
+        std::fs::write(dir.join("a/WhispirConstants.java"), JAVA_CONSTANTS).unwrap();
+        std::fs::write(dir.join("a/Sender.java"), JAVA_SENDER).unwrap();
+    };
+    let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join("a").join(name)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path());
+    for args in [
+        &["--region", "au", "--quiet", "."][..],
+        &[
+            "--region",
+            "au",
+            "--unsafe-fixes",
+            "--quiet",
+            "a/Sender.java",
+            "a/WhispirConstants.java",
+        ],
+    ] {
+        let out = run(fix_file_cmd(dir.path(), args));
+        assert_eq!(
+            read(dir.path(), "Sender.java"),
+            JAVA_SENDER,
+            "{args:?}: {}",
+            describe(&out)
+        );
+        assert_eq!(
+            read(dir.path(), "WhispirConstants.java"),
+            JAVA_CONSTANTS,
+            "{args:?}"
+        );
+    }
+    let out = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     assert!(
-        fixed.contains("headers={\"x-api-key\": key}"),
-        "the regional request is fixed: {fixed}\n{}",
+        text(&out.stdout).starts_with("fixed 4 findings in 2 files"),
+        "{}",
         describe(&out)
+    );
+    assert_eq!(
+        read(dir.path(), "WhispirConstants.java"),
+        JAVA_CONSTANTS
+            .replace("api.whispir.com", "api.au.whispir.com")
+            .replace("\"?apikey=\"", "\"\"")
+    );
+    assert_eq!(
+        read(dir.path(), "Sender.java"),
+        JAVA_SENDER
+            .replace(" + WhispirConstants.QUERY_PREFIX + key", "")
+            .replace(
+                "URI.create(url))",
+                "URI.create(url)).header(\"x-api-key\", key)"
+            )
+    );
+    // Idempotent.
+    let again = run(fix_file_cmd(
+        dir.path(),
+        &["--region", "au", "--unsafe-fixes", "."],
+    ));
+    assert!(
+        text(&again.stdout).starts_with("fixed 0 findings"),
+        "{}",
+        describe(&again)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path());
+    let mut c = fix_file_cmd(dir.path(), &["--region", "au", "--unsafe-fixes", "."]);
+    c.env(
+        "WHISPIR_MIGRATE_TEST_HOOK",
+        "append-before-writes:Sender.java",
+    );
+    let out = run(c);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert_eq!(
+        read(dir.path(), "WhispirConstants.java"),
+        JAVA_CONSTANTS,
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(
+        read(dir.path(), "Sender.java"),
+        format!("{JAVA_SENDER}// concurrent edit\n")
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("WhispirConstants.java: not written: its fix spans ./a/Sender.java, and ./a/Sender.java changed on disk since it was read"),
+        "{stderr}"
     );
 }
 

@@ -1,17 +1,24 @@
 //! The README's support matrix is generated from the fixtures, so it cannot drift: for every
 //! fixture folder and every shape of legacy usage, how many findings are detected and how
-//! many of them `fix` rewrites safely, unsafely (`--unsafe-fixes`), or leaves manual.
+//! many of them `fix` rewrites safely, unsafely (`--unsafe-fixes`), or leaves manual. A
+//! finding with no fix of its own counts as unsafe when a fix across files (`fix::across`,
+//! planned on the folder as read) rewrites it with the requests that read it elsewhere.
 //!
 //! `UPDATE_SUPPORT_MATRIX=1 cargo test --test support_matrix` rewrites the README section;
 //! without it the test fails when the README is out of date.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 use whispir_migrate::detect::{self, ParamShape};
 use whispir_migrate::diagnostic::Applicability;
+use whispir_migrate::discover::WalkOptions;
+use whispir_migrate::engine::RunInput;
 use whispir_migrate::engine::{Settings, check_file};
+use whispir_migrate::fix::across;
 use whispir_migrate::hosts::Region;
 use whispir_migrate::lang;
+use whispir_migrate::own_output::OwnFiles;
 use whispir_migrate::rules::{RuleCode, RuleContext};
 use whispir_migrate::source::SourceFile;
 
@@ -78,6 +85,7 @@ fn matrix() -> String {
         config_root: None,
     };
     let mut rows: BTreeMap<String, [Cell; 6]> = BTreeMap::new();
+    let mut across_folders: BTreeMap<String, Vec<(PathBuf, Range<usize>)>> = BTreeMap::new();
     for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
         let entry = entry.expect("walk fixtures");
         if !entry.file_type().is_file() || entry.file_name() == "expected.txt" {
@@ -101,6 +109,9 @@ fn matrix() -> String {
         let Some(report) = check_file(file, &settings) else {
             continue;
         };
+        let moved = across_folders
+            .entry(folder.clone())
+            .or_insert_with(|| moved_across(&root.join(&folder), &settings));
         let row = rows.entry(folder).or_default();
         for d in &report.diagnostics {
             let shape = facts
@@ -113,9 +124,15 @@ fn matrix() -> String {
             };
             let cell = &mut row[col];
             cell.detected += 1;
+            let across = || {
+                moved.iter().any(|(path, r)| {
+                    *path == report.file.path && r.start <= d.span.start && d.span.end <= r.end
+                })
+            };
             match d.fix.as_ref().map(|f| f.applicability) {
                 Some(Applicability::Safe) => cell.safe += 1,
                 Some(Applicability::Unsafe) => cell.unsafe_ += 1,
+                None if across() => cell.unsafe_ += 1,
                 None => cell.manual += 1,
             }
         }
@@ -128,6 +145,42 @@ fn matrix() -> String {
         out.push_str(&format!("| {folder} | {} |\n", cells.join(" | ")));
     }
     out
+}
+
+/// What the fixes across files of `folder` rewrite: each edit's file and range in the text
+/// as read.
+fn moved_across(folder: &Path, settings: &Settings) -> Vec<(PathBuf, Range<usize>)> {
+    let paths = [folder.to_path_buf()];
+    let input = RunInput {
+        paths: &paths,
+        walk: WalkOptions {
+            no_ignore: true,
+            force_exclude: false,
+            threads: 1,
+            excludes: Vec::new(),
+            implicit_root: false,
+        },
+        stdin: None,
+        own_files: OwnFiles::default(),
+    };
+    let outcome = whispir_migrate::engine::run(&input, settings, None).expect("fixtures walk");
+    let current: Vec<across::Current> = outcome
+        .reports
+        .iter()
+        .map(|r| across::Current {
+            file: &r.file,
+            text: &r.file.bytes,
+            diagnostics: &r.diagnostics,
+            usable: true,
+        })
+        .collect();
+    across::plan(&current, settings)
+        .into_iter()
+        .flat_map(|c| {
+            let path = &outcome.reports[c.file].file.path;
+            c.edits.into_iter().map(move |e| (path.clone(), e.range))
+        })
+        .collect()
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! earlier one wait for the next pass, passes repeat until nothing applies (bounded), and a
 //! pass whose result no longer parses (where the language has a parser) is refused fix by fix.
 
+pub mod across;
+
 pub use crate::diagnostic::apply;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, apply_edits};
 use crate::engine::{FileReport, Settings, check_source};
@@ -221,6 +223,9 @@ pub struct FileFix {
     /// What `check` reports on the fixed text (computed by the last pass); `None` when the
     /// first pass found nothing to fix, so the caller's report stands.
     pub remaining: Option<Arc<FileReport>>,
+    /// The other files a fix across files (`across`) changes with this one, by their index
+    /// among the files fixed: they are written all or none.
+    pub group: Vec<usize>,
 }
 
 impl FileFix {
@@ -246,8 +251,89 @@ impl FileFix {
             refused: Vec::new(),
             error: Some(error),
             remaining: None,
+            group: Vec::new(),
         }
     }
+
+    /// This file's part of the fixes across files: `change`'s edits go on the text the
+    /// per-file fixes left (`original`'s, when they changed nothing), and what remains is
+    /// checked again. `checked` is the scan's report of the file. Nothing changes until
+    /// [`FileFix::amend`] takes it, so that a group's files change together or not at all.
+    pub fn across(
+        &self,
+        original: &SourceFile,
+        checked: &FileReport,
+        change: &across::Change,
+        settings: &Settings,
+    ) -> Amendment {
+        let current = self.remaining.as_deref().unwrap_or(checked);
+        let settled = |d: &Diagnostic| !d.related.is_empty() && change.settled.contains(&d.span);
+        let amendment = |remaining: FileReport, changed: bool| Amendment {
+            remaining: Arc::new(remaining),
+            changed,
+            applied: change.applied.clone(),
+            group: change.group.clone(),
+        };
+        if change.edits.is_empty() {
+            // Only other files change: this file's findings about their values are settled.
+            let mut report = current.clone();
+            report.diagnostics.retain(|d| !settled(d));
+            return amendment(report, false);
+        }
+        let base = self.fixed().unwrap_or(&original.bytes);
+        let fix = Fix {
+            applicability: Applicability::Unsafe,
+            message: "".into(),
+            edits: change.edits.clone().into(),
+        };
+        let (text, _, edits) = apply_edits(base, &[&fix]);
+        // Findings about other files' values are not found by checking this file alone.
+        let mut carried: Vec<Diagnostic> = current
+            .diagnostics
+            .iter()
+            .filter(|d| !d.related.is_empty() && !settled(d))
+            .cloned()
+            .collect();
+        carry_over(&mut carried, &edits);
+        let file = SourceFile::new(original.display_path.clone(), original.path.clone(), text);
+        let mut report = check_source(file, settings).unwrap_or_else(|text| {
+            let file = SourceFile::new(original.display_path.clone(), original.path.clone(), text);
+            let secrets =
+                crate::detect::analyze(&file, lang::for_file_name(&file.file_name())).secrets;
+            FileReport {
+                file,
+                diagnostics: Vec::new(),
+                secrets,
+                tree: None,
+                verdicts: Vec::new(),
+            }
+        });
+        report.diagnostics.extend(carried);
+        report
+            .diagnostics
+            .sort_by_key(|d| (d.span.start, d.code, d.span.end));
+        amendment(report, true)
+    }
+
+    /// Takes this file's part of the fixes across files (see [`FileFix::across`]).
+    pub fn amend(&mut self, a: Amendment) {
+        if a.changed {
+            self.fixed = None;
+            self.changed = true;
+            self.applied.extend(a.applied);
+        }
+        self.remaining = Some(a.remaining);
+        self.group = a.group;
+    }
+}
+
+/// A file's part of the fixes across files, ready to be taken.
+pub struct Amendment {
+    remaining: Arc<FileReport>,
+    /// Whether the file's text changes (not when only the values it reads move).
+    changed: bool,
+    applied: Vec<String>,
+    group: Vec<usize>,
 }
 
 /// Fixes one file in memory, pass after pass, until no applicable fix remains.
@@ -289,6 +375,7 @@ pub fn fix_file(
         refused: Vec::new(),
         error: None,
         remaining: None,
+        group: Vec::new(),
     };
     let mut rejected: Vec<(crate::rules::RuleCode, String)> = Vec::new();
     let mut known = checked.map(Cow::Borrowed);
@@ -477,7 +564,7 @@ fn settle(
 
 /// Moves each diagnostic's span past the `edits` applied before it; one an edit touches was
 /// rewritten, and is dropped (a new check of the file decides about what replaced it).
-fn carry_over(diagnostics: &mut Vec<Diagnostic>, edits: &[&crate::diagnostic::Edit]) {
+pub(crate) fn carry_over(diagnostics: &mut Vec<Diagnostic>, edits: &[&crate::diagnostic::Edit]) {
     diagnostics.retain_mut(|d| {
         let span = d.span.clone();
         let mut shift: isize = 0;

@@ -49,7 +49,15 @@ pub(super) fn plan<'a>(
     outcome: &'a Outcome,
 ) -> Plan<'a> {
     let reports = &outcome.reports;
-    let fixes: Vec<FileFix> = match interactive {
+    // A person answers for each fix on its own: a fix across files is not offered then.
+    let across_files = args.unsafe_fixes
+        && interactive.is_none()
+        && settings
+            .rules
+            .base_urls
+            .as_ref()
+            .is_some_and(|p| p.whole_repository);
+    let mut fixes: Vec<FileFix> = match interactive {
         Some(person) => reports
             .iter()
             .map(|r| {
@@ -71,6 +79,12 @@ pub(super) fn plan<'a>(
         }),
     };
     let mut errors = outcome.errors.clone();
+    if across_files && let Err(e) = fix_across_files(&mut fixes, reports, settings) {
+        errors.push(ScanError {
+            path: "(fixes across files)".into(),
+            message: format!("not planned, every file is fixed on its own: {e}"),
+        });
+    }
     for (fix, r) in fixes.iter().zip(reports) {
         let path = &r.file.display_path;
         if let Some(e) = &fix.error {
@@ -93,6 +107,42 @@ pub(super) fn plan<'a>(
         .map(|(fix, report)| Planned { fix, report })
         .collect();
     Plan { files, errors }
+}
+
+/// Adds the fixes that span files (`fix::across`) to the per-file fixes; a panic while they
+/// are planned leaves the per-file fixes as they are.
+fn fix_across_files(
+    fixes: &mut [FileFix],
+    reports: &[Arc<FileReport>],
+    settings: &Settings,
+) -> Result<(), String> {
+    let changes = {
+        let current: Vec<fix::across::Current> = fixes
+            .iter()
+            .zip(reports)
+            .map(|(f, r)| fix::across::Current {
+                file: &r.file,
+                text: f.fixed().unwrap_or(&r.file.bytes),
+                diagnostics: &f.remaining.as_deref().unwrap_or(r).diagnostics,
+                usable: f.error.is_none() && !r.file.stream,
+            })
+            .collect();
+        engine::contained(|| fix::across::plan(&current, settings))?
+    };
+    // Every file's part first: a panic in one leaves all of them as they were.
+    let parts = engine::contained(|| {
+        changes
+            .iter()
+            .map(|c| {
+                let r = &reports[c.file];
+                fixes[c.file].across(&r.file, r, c, settings)
+            })
+            .collect::<Vec<_>>()
+    })?;
+    for (change, part) in changes.iter().zip(parts) {
+        fixes[change.file].amend(part);
+    }
+    Ok(())
 }
 
 /// Each distinct line of `lines` with how often it occurs, in order of first occurrence:

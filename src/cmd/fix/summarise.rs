@@ -20,7 +20,12 @@ pub(super) fn what_remains<'a>(
     let mut reports: Vec<_> = fixed
         .into_iter()
         .filter_map(|p| p.fix.remaining.clone())
-        .chain(untouched.into_iter().map(|p| p.report.clone()))
+        // An untouched file's findings may be settled by a fix in another file (`across`).
+        .chain(
+            untouched
+                .into_iter()
+                .map(|p| p.fix.remaining.clone().unwrap_or_else(|| p.report.clone())),
+        )
         .collect();
     reports.sort_by(|a, b| a.file.display_path.cmp(&b.file.display_path));
     errors.sort();

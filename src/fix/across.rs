@@ -1,0 +1,880 @@
+//! Fixes that span files: a request built from a constant another file defines
+//! (`WhispirConstants.BASE_URL + "/messages" + QUERY_PREFIX + apiKey`) is migrated together
+//! with that constant, as one fix over every file involved, or not at all.
+//!
+//! The per-file fixer knows how to migrate the request once it can see the values. So each
+//! use of such a constant is replaced by the constant's literal (the file "as if inlined"),
+//! that text is checked, the fixes of the findings in the inlined literals are taken, and
+//! their edits are mapped back: where a literal comes back changed (its host moved, its
+//! `apikey` parameter dropped) the use is written as it was and the new literal becomes the
+//! constant's value where it is defined; where it is gone, the use goes with it.
+//!
+//! A constant changes only when every use agrees on its new value (or stops using it), and
+//! every other mention of its name is accounted for; one use that cannot be fixed, a
+//! disagreement, a mention the scan did not connect, or a result that does not parse leaves
+//! every file the constant joins as it was.
+//!
+//! Such a fix is unsafe (a module or class binding, SPEC) and runs only over the whole
+//! repository: the files of a narrower run may not be all that read the constant.
+
+use super::SyntaxGuard;
+use crate::crossfile::{Declaration, declaration_at};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, apply_edits};
+use crate::engine::{Settings, check_source};
+use crate::hosts::Region;
+use crate::lang::tokens::{next_significant, prev_significant, token_at};
+use crate::lang::{TokKind, Token};
+use crate::rules::RuleCode;
+use crate::source::SourceFile;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// One file as the per-file fixes left it.
+pub struct Current<'a> {
+    /// The file as read: its name, and the text the related locations of findings point in.
+    pub file: &'a SourceFile,
+    /// Its text after the per-file fixes.
+    pub text: &'a [u8],
+    /// Its findings in `text`.
+    pub diagnostics: &'a [Diagnostic],
+    /// Whether it may change (not when its per-file fix failed, or it is a stream).
+    pub usable: bool,
+}
+
+/// What the fixes across files change in one file.
+#[derive(Debug)]
+pub struct Change {
+    /// Index into the files given to [`plan`].
+    pub file: usize,
+    /// The edits on the file's current text, sorted and apart; none when only other files
+    /// change (the file's request already sends the header, and only the value moves).
+    pub edits: Vec<Edit>,
+    /// One line per finding fixed: `WM002 <what was done>`.
+    pub applied: Vec<String>,
+    /// The files that change together with this one, this one included (by index).
+    pub group: Vec<usize>,
+    /// The spans, in the current text, of this file's findings about other files' values
+    /// that the change settles.
+    pub settled: Vec<Range<usize>>,
+}
+
+/// A constant read by requests in other files.
+struct Binding {
+    /// The file that defines it.
+    file: usize,
+    decl: Declaration,
+    /// Its literal in the defining file's current text.
+    literal: Range<usize>,
+    /// Its uses, by index.
+    uses: Vec<usize>,
+    /// Set when it cannot change: then neither can any file that reads it.
+    failed: bool,
+}
+
+impl Binding {
+    fn failed(file: usize) -> Binding {
+        Binding {
+            file,
+            decl: Declaration {
+                name: String::new(),
+                literal: 0..0,
+            },
+            literal: 0..0,
+            uses: Vec::new(),
+            failed: true,
+        }
+    }
+}
+
+/// A use of a binding the scan found: a finding whose related location is the binding.
+struct Use {
+    file: usize,
+    span: Range<usize>,
+    code: RuleCode,
+    binding: usize,
+}
+
+/// What one use asks of its binding once its request is fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Wants {
+    /// This literal (quotes included).
+    Value(Vec<u8>),
+    /// Nothing: the fixed request no longer reads the binding.
+    Gone,
+}
+
+/// One use file's fix, on its current text.
+struct UseFix {
+    edits: Vec<Edit>,
+    /// What each of its uses asks.
+    wants: HashMap<usize, Wants>,
+    /// `WM002 <fix message>` per finding the fix settles.
+    applied: Vec<String>,
+}
+
+/// The fixes across files for `files` (the run's files with findings, after the per-file
+/// fixes). Empty when nothing spans files or nothing can be proven.
+pub fn plan(files: &[Current<'_>], settings: &Settings) -> Vec<Change> {
+    let (mut bindings, uses) = bindings_and_uses(files);
+    if uses.is_empty() {
+        return Vec::new();
+    }
+    check_mentions(files, &mut bindings, &uses);
+    let mut by_file: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (u, use_) in uses.iter().enumerate() {
+        by_file.entry(use_.file).or_default().push(u);
+    }
+    let mut fixes: BTreeMap<usize, Option<UseFix>> = by_file
+        .iter()
+        .map(|(&f, mine)| {
+            let fix = files[f]
+                .usable
+                .then(|| fix_use_file(files, f, &bindings, &uses, mine, settings));
+            (f, fix.flatten())
+        })
+        .collect();
+    // A failure spreads to every file and binding it touches, until nothing changes.
+    loop {
+        let mut changed = fail_beside_keys_left(files, &mut bindings);
+        for (f, mine) in &by_file {
+            let fix = fixes.get_mut(f).expect("one per use file");
+            if fix.is_some() && mine.iter().any(|&u| bindings[uses[u].binding].failed) {
+                *fix = None;
+                changed = true;
+            }
+        }
+        for b in bindings.iter_mut().filter(|b| !b.failed) {
+            if new_value(files, b, &uses, &fixes).is_none() {
+                b.failed = true;
+                changed = true;
+            }
+        }
+        if changed {
+            continue;
+        }
+        match changes(files, &bindings, &uses, &fixes) {
+            Ok(changes) => return changes,
+            // A file whose edits collide or whose fixed text would not parse: its own use
+            // fix and the bindings it defines go, and the loop spreads that.
+            Err(bad) => {
+                for f in bad {
+                    if let Some(fix) = fixes.get_mut(&f) {
+                        *fix = None;
+                    }
+                    for b in bindings.iter_mut().filter(|b| b.file == f) {
+                        b.failed = true;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A file's tokens and bracket index, made once for all the bindings it defines.
+struct Lexed {
+    tokens: Vec<Token>,
+    openers: OnceLock<crate::lang::tokens::Openers>,
+}
+
+impl Lexed {
+    fn of(file: &SourceFile, text: &[u8]) -> Lexed {
+        Lexed {
+            tokens: crate::lang::for_file_name(&file.file_name()).tokenize(text),
+            openers: OnceLock::new(),
+        }
+    }
+}
+
+/// The bindings the findings point at (failed unless defined in a file of this run as one
+/// string literal), and their uses.
+fn bindings_and_uses(files: &[Current<'_>]) -> (Vec<Binding>, Vec<Use>) {
+    let by_path: HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.file.display_path.as_str(), i))
+        .collect();
+    let mut lexed: HashMap<usize, Lexed> = HashMap::new();
+    let mut bindings: Vec<Binding> = Vec::new();
+    let mut by_place: HashMap<(&str, usize, usize), usize> = HashMap::new();
+    let mut uses: Vec<Use> = Vec::new();
+    for (f, current) in files.iter().enumerate() {
+        for d in current.diagnostics {
+            let Some(rel) = d.related.first() else {
+                continue;
+            };
+            if !matches!(d.code, RuleCode::WM001 | RuleCode::WM002)
+                || rel.path == current.file.display_path
+            {
+                continue;
+            }
+            let place = (rel.path.as_str(), rel.line, rel.column);
+            let b = *by_place.entry(place).or_insert_with(|| {
+                bindings.push(match by_path.get(rel.path.as_str()) {
+                    Some(&def) => binding_at(files, def, &mut lexed, rel.line, rel.column),
+                    None => Binding::failed(usize::MAX),
+                });
+                bindings.len() - 1
+            });
+            bindings[b].uses.push(uses.len());
+            uses.push(Use {
+                file: f,
+                span: d.span.clone(),
+                code: d.code,
+                binding: b,
+            });
+        }
+    }
+    (bindings, uses)
+}
+
+/// The binding declared at `line`:`column` (1-based, columns in characters, of the text as
+/// read) of file `f`, found again in its current text.
+fn binding_at(
+    files: &[Current<'_>],
+    f: usize,
+    lexed: &mut HashMap<usize, Lexed>,
+    line: usize,
+    column: usize,
+) -> Binding {
+    let current = &files[f];
+    let original = current.file;
+    if !current.usable || line == 0 || line > original.line_count() {
+        return Binding::failed(f);
+    }
+    let range = original.line_range(line - 1);
+    let Some(offset) = String::from_utf8_lossy(&original.bytes[range.clone()])
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map(|(i, _)| range.start + i)
+    else {
+        return Binding::failed(f);
+    };
+    let lexed = lexed
+        .entry(f)
+        .or_insert_with(|| Lexed::of(original, &original.bytes));
+    let decl = token_at(&lexed.tokens, offset)
+        .filter(|&t| lexed.tokens[t].start() == offset)
+        .and_then(|t| declaration_at(original, &lexed.tokens, &lexed.openers, t));
+    let Some(decl) = decl else {
+        return Binding::failed(f);
+    };
+    // Where the per-file fixes left it: in place, or found again by name and literal.
+    let literal = &original.bytes[decl.literal.clone()];
+    let start = if current.text == original.bytes.as_slice() {
+        Some(decl.literal.start)
+    } else {
+        find_declaration(current, &decl.name, literal)
+    };
+    match start {
+        Some(start) => Binding {
+            file: f,
+            literal: start..start + literal.len(),
+            decl,
+            uses: Vec::new(),
+            failed: false,
+        },
+        None => Binding::failed(f),
+    }
+}
+
+/// The start of the one `literal` assigned to `name` in `current`'s text.
+fn find_declaration(current: &Current<'_>, name: &str, literal: &[u8]) -> Option<usize> {
+    let src = current.text;
+    let tokens = crate::lang::for_file_name(&current.file.file_name()).tokenize(src);
+    let mut found = tokens.iter().enumerate().filter_map(|(i, t)| {
+        let op = next_significant(&tokens, i)?;
+        let value = next_significant(&tokens, op)?;
+        (t.kind == TokKind::Ident
+            && t.text(src) == name.as_bytes()
+            && matches!(tokens[op].text(src), b"=" | b":")
+            && tokens[value].text(src) == literal)
+            .then(|| tokens[value].start())
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// Fails each binding whose name is mentioned where the scan cannot vouch for it. In
+/// another file, a mention is accounted for when it is one of the binding's uses, a
+/// qualified read (`C.NAME`: the scan saw it and judged it no request, or it is another
+/// class's `NAME`), or on an import line; a bare name anywhere else may be a request the
+/// scan did not connect (Go's package-level names, a static import used twice). In the
+/// defining file, only the declaration may name it: its own requests stay with it.
+fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use]) {
+    let mut named: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+    for (i, b) in bindings.iter().enumerate().filter(|(_, b)| !b.failed) {
+        named
+            .entry(b.decl.name.clone().into_bytes())
+            .or_default()
+            .push(i);
+    }
+    if named.is_empty() {
+        return;
+    }
+    let names: Vec<&Vec<u8>> = named.keys().collect();
+    let finder = aho_corasick::AhoCorasick::new(&names).expect("names are short identifiers");
+    // (file, binding, end of the use): a use ends with the binding's name.
+    let used: HashSet<(usize, usize, usize)> = uses
+        .iter()
+        .map(|u| (u.file, u.binding, u.span.end))
+        .collect();
+    let mut failed: BTreeSet<usize> = BTreeSet::new();
+    for (f, current) in files.iter().enumerate() {
+        let src = current.text;
+        if !finder.is_match(src) {
+            continue;
+        }
+        let tokens = crate::lang::for_file_name(&current.file.file_name()).tokenize(src);
+        for (i, t) in tokens.iter().enumerate() {
+            if t.kind != TokKind::Ident {
+                continue;
+            }
+            let Some(bs) = named.get(t.text(src)) else {
+                continue;
+            };
+            for &b in bs {
+                let accounted = if f == bindings[b].file {
+                    next_significant(&tokens, i)
+                        .and_then(|op| next_significant(&tokens, op))
+                        .is_some_and(|v| tokens[v].start() == bindings[b].literal.start)
+                } else {
+                    used.contains(&(f, b, t.end()))
+                        || qualified(src, &tokens, i)
+                        || on_import_line(src, t.start())
+                };
+                if !accounted {
+                    failed.insert(b);
+                }
+            }
+        }
+    }
+    for b in failed {
+        bindings[b].failed = true;
+    }
+}
+
+/// Whether the name at token `i` is written after a qualifier (`C.NAME`, `C::NAME`).
+fn qualified(src: &[u8], tokens: &[Token], i: usize) -> bool {
+    prev_significant(tokens, i).is_some_and(|sep| {
+        tokens[sep].kind == TokKind::Punct && matches!(tokens[sep].text(src), b"." | b"::" | b"->")
+    })
+}
+
+/// Whether byte `at` is on an import line (`import`, `from … import`, `using`, `use`,
+/// `require`).
+fn on_import_line(src: &[u8], at: usize) -> bool {
+    let start = memchr::memrchr(b'\n', &src[..at]).map_or(0, |n| n + 1);
+    let end = memchr::memchr(b'\n', &src[at..]).map_or(src.len(), |n| at + n);
+    let line = src[start..end].trim_ascii_start();
+    [&b"import "[..], b"from ", b"using ", b"use ", b"require"]
+        .iter()
+        .any(|k| line.starts_with(k))
+        || memchr::memmem::find(line, b"require(").is_some()
+}
+
+/// Fails each binding whose file still sends a key in a query, in code, outside the
+/// literals of the bindings that change: that file (or its package: Go's unexported names)
+/// may build a request from the binding that no other file shows, and moving its host would
+/// leave that request half-migrated. Whether any binding failed.
+fn fail_beside_keys_left(files: &[Current<'_>], bindings: &mut [Binding]) -> bool {
+    let changing: Vec<(usize, Range<usize>)> = bindings
+        .iter()
+        .filter(|b| !b.failed)
+        .map(|b| (b.file, b.literal.clone()))
+        .collect();
+    let mut verdicts: HashMap<usize, bool> = HashMap::new();
+    let mut any = false;
+    for b in bindings.iter_mut().filter(|b| !b.failed) {
+        let keys_left = *verdicts.entry(b.file).or_insert_with(|| {
+            let current = &files[b.file];
+            let mut left = current.diagnostics.iter().filter(|d| {
+                d.code == RuleCode::WM002
+                    && d.related.is_empty()
+                    && !changing.iter().any(|(f, l)| {
+                        *f == b.file && l.start <= d.span.start && d.span.end <= l.end
+                    })
+            });
+            let Some(first) = left.next() else {
+                return false;
+            };
+            // A key in a comment (`{@code …?apikey=<key>}` in a Javadoc) is no request.
+            let lang = crate::lang::for_file_name(&current.file.file_name());
+            let tokens = lang.tokenize(current.text);
+            let in_code = |d: &Diagnostic| {
+                token_at(&tokens, d.span.start).is_none_or(|t| tokens[t].kind != TokKind::Comment)
+            };
+            in_code(first) || left.any(in_code)
+        });
+        if keys_left {
+            b.failed = true;
+            any = true;
+        }
+    }
+    any
+}
+
+/// An inlined literal: where it is in the inlined text, where the use was written in the
+/// file, and the uses it stands for.
+struct Inlined {
+    at: Range<usize>,
+    written: Range<usize>,
+    uses: Vec<usize>,
+    /// The interpolated string around the use, in the inlined text (`"#{C::BASE}/m"`):
+    /// nothing in it but the literal may change. A fix that drops `f` from a Python f-string
+    /// left with nothing to interpolate would drop it from the file's, which still has.
+    string: Option<Range<usize>>,
+}
+
+/// Fixes use file `f`: its uses (`mine`) inlined, the inlined text checked, the fixes of the
+/// findings in the inlined literals taken, and their edits mapped back to the file.
+fn fix_use_file(
+    files: &[Current<'_>],
+    f: usize,
+    bindings: &[Binding],
+    uses: &[Use],
+    mine: &[usize],
+    settings: &Settings,
+) -> Option<UseFix> {
+    let current = &files[f];
+    let lang = crate::lang::for_file_name(&current.file.file_name());
+    let src = current.text;
+    let mut mine = mine.to_vec();
+    mine.sort_by_key(|&u| (uses[u].span.start, uses[u].span.end));
+    let tokens = lang.tokenize(src);
+    let mut text = Vec::with_capacity(src.len());
+    let mut inlined: Vec<Inlined> = Vec::new();
+    let mut at = 0;
+    for &u in &mine {
+        let use_ = &uses[u];
+        let b = &bindings[use_.binding];
+        let same_language =
+            crate::lang::for_file_name(&files[b.file].file.file_name()).name() == lang.name();
+        if b.failed || !same_language {
+            return None;
+        }
+        if let Some(last) = inlined.last_mut()
+            && last.written == use_.span
+        {
+            // A literal that carries a host and a key: two findings, one use.
+            last.uses.push(u);
+            continue;
+        }
+        // A name, qualified or not; nothing else is inlined.
+        let written = &src[use_.span.clone()];
+        let plain = written.iter().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-' | b'>' | b'\\')
+        });
+        if use_.span.start < at || !plain {
+            return None;
+        }
+        let string = token_at(&tokens, use_.span.start)
+            .map(|t| &tokens[t])
+            .filter(|t| t.kind == TokKind::Str && t.start() < use_.span.start)
+            .map(|t| t.span());
+        text.extend_from_slice(&src[at..use_.span.start]);
+        let start = text.len();
+        text.extend_from_slice(&files[b.file].text[b.literal.clone()]);
+        let end = text.len();
+        inlined.push(Inlined {
+            at: start..end,
+            written: use_.span.clone(),
+            uses: vec![u],
+            string: string.map(|s| s.start + start - use_.span.start..s.end + end - use_.span.end),
+        });
+        at = use_.span.end;
+    }
+    text.extend_from_slice(&src[at..]);
+    let file = SourceFile::new(
+        current.file.display_path.clone(),
+        current.file.path.clone(),
+        text,
+    );
+    let report = check_source(file, settings).ok()?;
+    // Every finding in a literal must have a fix; the fixes are taken together.
+    let mut fixes: Vec<&Fix> = Vec::new();
+    let mut applied = Vec::new();
+    for r in &inlined {
+        let codes: BTreeSet<RuleCode> = r.uses.iter().map(|&u| uses[u].code).collect();
+        for code in codes {
+            let fix = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == code && r.at.start <= d.span.start && d.span.end <= r.at.end)
+                .find_map(|d| d.fix.as_ref())?;
+            applied.push(format!(
+                "{code} {} (with a value defined in another file)",
+                fix.message
+            ));
+            if !fixes.contains(&fix) {
+                fixes.push(fix);
+            }
+        }
+    }
+    let (_, taken, edits) = apply_edits(&report.file.bytes, &fixes);
+    if taken.len() != fixes.len() {
+        return None;
+    }
+    let region = settings.rules.region;
+    let (edits, wants) = map_back(src, &report.file.bytes, &inlined, &edits, uses, region)?;
+    Some(UseFix {
+        edits,
+        wants,
+        applied,
+    })
+}
+
+/// Whether edit `e` changes something in `r`.
+fn touches(e: &Edit, r: &Range<usize>) -> bool {
+    e.range.start < r.end && r.start < e.range.end
+        || (e.range.is_empty() && r.start < e.range.start && e.range.start < r.end)
+}
+
+/// The edits made on the inlined text `v` (sorted, apart), as edits on the file's text
+/// `src`, and what each use asks of its binding. `None` when a literal cannot be told apart
+/// in what the edits made of it.
+fn map_back(
+    src: &[u8],
+    v: &[u8],
+    inlined: &[Inlined],
+    edits: &[&Edit],
+    uses: &[Use],
+    region: Option<Region>,
+) -> Option<(Vec<Edit>, HashMap<usize, Wants>)> {
+    for r in inlined {
+        if let Some(s) = &r.string {
+            let inside = |e: &&&Edit| r.at.start <= e.range.start && e.range.end <= r.at.end;
+            if edits.iter().any(|e| touches(e, s) && !inside(&e)) {
+                return None;
+            }
+        }
+    }
+    // Clusters: literals joined by the edits that touch them. Both lists are sorted and
+    // each is apart, so a sweep in order of start finds them.
+    struct Cluster {
+        range: Range<usize>,
+        literals: Vec<usize>,
+        edits: Vec<usize>,
+    }
+    let mut clusters: Vec<Cluster> = Vec::new();
+    let mut loose: Vec<usize> = Vec::new();
+    let (mut i, mut k) = (0, 0);
+    while i < inlined.len() || k < edits.len() {
+        let literal_first =
+            k == edits.len() || (i < inlined.len() && inlined[i].at.start <= edits[k].range.start);
+        let last = clusters.last_mut();
+        if literal_first {
+            let r = &inlined[i].at;
+            match last {
+                Some(c) if c.edits.last().is_some_and(|&e| touches(edits[e], r)) => {
+                    c.range.end = c.range.end.max(r.end);
+                    c.literals.push(i);
+                }
+                _ => clusters.push(Cluster {
+                    range: r.clone(),
+                    literals: vec![i],
+                    edits: Vec::new(),
+                }),
+            }
+            i += 1;
+        } else {
+            let e = edits[k];
+            match last {
+                Some(c)
+                    if c.literals
+                        .last()
+                        .is_some_and(|&l| touches(e, &inlined[l].at)) =>
+                {
+                    c.range = c.range.start.min(e.range.start)..c.range.end.max(e.range.end);
+                    c.edits.push(k);
+                }
+                _ if inlined[i..].first().is_some_and(|r| touches(e, &r.at)) => {
+                    clusters.push(Cluster {
+                        range: e.range.clone(),
+                        literals: Vec::new(),
+                        edits: vec![k],
+                    });
+                }
+                _ => loose.push(k),
+            }
+            k += 1;
+        }
+    }
+    // From the inlined text to the file's, outside the literals.
+    let mut shifts: Vec<(usize, isize)> = Vec::with_capacity(inlined.len());
+    let mut shift = 0isize;
+    for r in inlined {
+        shift += r.written.len() as isize - r.at.len() as isize;
+        shifts.push((r.at.end, shift));
+    }
+    let to_src = |pos: usize| -> usize {
+        let n = shifts.partition_point(|(end, _)| *end <= pos);
+        pos.saturating_add_signed(if n == 0 { 0 } else { shifts[n - 1].1 })
+    };
+    let mut out: Vec<Edit> = loose
+        .iter()
+        .map(|&k| {
+            let e = edits[k];
+            Edit::replace(
+                to_src(e.range.start)..to_src(e.range.end),
+                e.content.clone(),
+            )
+        })
+        .collect();
+    let mut wants: HashMap<usize, Wants> = HashMap::new();
+    for c in &clusters {
+        // What the cluster's edits made of its text.
+        let mut new: Vec<u8> = Vec::new();
+        let mut at = c.range.start;
+        for &k in &c.edits {
+            new.extend_from_slice(&v[at..edits[k].range.start]);
+            new.extend_from_slice(edits[k].content.as_bytes());
+            at = edits[k].range.end;
+        }
+        new.extend_from_slice(&v[at..c.range.end]);
+        let keeps_key = memchr::memmem::find(&new.to_ascii_lowercase(), b"apikey=").is_some();
+        // Each literal found again, in order, and written back as its use.
+        let mut replacement: Vec<u8> = Vec::new();
+        let mut from = 0;
+        for &l in &c.literals {
+            let r = &inlined[l];
+            let found = candidates(&v[r.at.clone()], region)
+                .into_iter()
+                .find_map(|cand| {
+                    let mut hits = memchr::memmem::find_iter(&new[from..], &cand);
+                    let first = hits.next()?;
+                    hits.next().is_none().then_some((from + first, cand))
+                });
+            match found {
+                Some((pos, literal)) => {
+                    replacement.extend_from_slice(&new[from..pos]);
+                    replacement.extend_from_slice(&src[r.written.clone()]);
+                    from = pos + literal.len();
+                    for &u in &r.uses {
+                        wants.insert(u, Wants::Value(literal.clone()));
+                    }
+                }
+                // Gone: only a literal that carried nothing but the key parameter, with no
+                // trace of that parameter left.
+                None => {
+                    let host = r.uses.iter().any(|&u| uses[u].code == RuleCode::WM001);
+                    if host || keeps_key {
+                        return None;
+                    }
+                    for &u in &r.uses {
+                        wants.insert(u, Wants::Gone);
+                    }
+                }
+            }
+        }
+        replacement.extend_from_slice(&new[from..]);
+        out.push(Edit::replace(
+            to_src(c.range.start)..to_src(c.range.end),
+            String::from_utf8(replacement).ok()?,
+        ));
+    }
+    out.sort_by_key(|e| (e.range.start, e.range.end));
+    if out.windows(2).any(|w| w[0].range.end > w[1].range.start) {
+        return None;
+    }
+    Some((out, wants))
+}
+
+/// What an inlined literal may have become, most changed first: its retired host moved to
+/// the run's region, its `apikey` parameter dropped, both, or neither. An empty literal is
+/// no candidate: any `""` of the fix could be taken for it.
+fn candidates(literal: &[u8], region: Option<Region>) -> Vec<Vec<u8>> {
+    let moved = region.and_then(|r| move_host(literal, r));
+    let mut out = Vec::new();
+    for base in [moved, Some(literal.to_vec())].into_iter().flatten() {
+        out.extend(strip_key(&base));
+        out.push(base);
+    }
+    out.retain(|c| c.len() > 2);
+    out.dedup();
+    out
+}
+
+/// `literal` with its retired host moved to `region` (and `http://` to `https://`).
+fn move_host(literal: &[u8], region: Region) -> Option<Vec<u8>> {
+    let lower = literal.to_ascii_lowercase();
+    let (at, host) = crate::hosts::LEGACY_HOSTS
+        .iter()
+        .find_map(|h| memchr::memmem::find(&lower, h.as_bytes()).map(|at| (at, h)))?;
+    let mut out = literal[..at].to_vec();
+    if lower[..at].ends_with(b"http://") {
+        out.truncate(at - 7);
+        out.extend_from_slice(b"https://");
+    }
+    out.extend_from_slice(region.host().as_bytes());
+    out.extend_from_slice(&literal[at + host.len()..]);
+    Some(out)
+}
+
+/// `literal` (quotes included) without the `apikey` parameter that ends it (`?apikey=`,
+/// `&apikey=`, no value): `"…/messages?apikey="` → `"…/messages"`, `"?apikey="` → `""`.
+fn strip_key(literal: &[u8]) -> Option<Vec<u8>> {
+    let (&quote, body) = literal.split_last()?;
+    let at = memchr::memmem::rfind(&body.to_ascii_lowercase(), b"apikey=")?;
+    if at + 7 != body.len() || at < 2 || !matches!(body[at - 1], b'?' | b'&') {
+        return None;
+    }
+    let mut out = body[..at - 1].to_vec();
+    out.push(quote);
+    Some(out)
+}
+
+/// The literal binding `b` takes: the one its uses agree on, or — when no use reads it any
+/// more — its literal without the key parameter (unchanged when it has none). `None` when
+/// the uses disagree, or a use's file has no fix.
+fn new_value(
+    files: &[Current<'_>],
+    b: &Binding,
+    uses: &[Use],
+    fixes: &BTreeMap<usize, Option<UseFix>>,
+) -> Option<Vec<u8>> {
+    let literal = &files[b.file].text[b.literal.clone()];
+    let mut value: Option<&Vec<u8>> = None;
+    for &u in &b.uses {
+        let fix = fixes.get(&uses[u].file)?.as_ref()?;
+        match fix.wants.get(&u)? {
+            Wants::Value(v) if value.is_some_and(|seen| seen != v) => return None,
+            Wants::Value(v) => value = Some(v),
+            Wants::Gone => {}
+        }
+    }
+    Some(match value {
+        Some(v) => v.clone(),
+        None => strip_key(literal).unwrap_or_else(|| literal.to_vec()),
+    })
+}
+
+/// Each file's edits once every binding's value is decided, with the groups of files that
+/// change together; `Err` with the files whose edits collide or whose text would not parse.
+fn changes(
+    files: &[Current<'_>],
+    bindings: &[Binding],
+    uses: &[Use],
+    fixes: &BTreeMap<usize, Option<UseFix>>,
+) -> Result<Vec<Change>, Vec<usize>> {
+    let mut edits: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
+    let mut applied: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut settled: BTreeMap<usize, Vec<Range<usize>>> = BTreeMap::new();
+    let mut groups = Groups::new(files.len());
+    for (&f, fix) in fixes {
+        let Some(fix) = fix else {
+            continue;
+        };
+        edits
+            .entry(f)
+            .or_default()
+            .extend(fix.edits.iter().cloned());
+        applied
+            .entry(f)
+            .or_default()
+            .extend(fix.applied.iter().cloned());
+        let spans = fix.wants.keys().map(|&u| uses[u].span.clone());
+        settled.entry(f).or_default().extend(spans);
+    }
+    for b in bindings.iter().filter(|b| !b.failed) {
+        let value = new_value(files, b, uses, fixes).expect("decided before");
+        for &u in &b.uses {
+            groups.join(b.file, uses[u].file);
+        }
+        let current = &files[b.file];
+        if value == current.text[b.literal.clone()] {
+            continue;
+        }
+        let value = String::from_utf8(value).map_err(|_| vec![b.file])?;
+        let own: BTreeSet<RuleCode> = current
+            .diagnostics
+            .iter()
+            .filter(|d| d.related.is_empty())
+            .filter(|d| d.span.start < b.literal.end && b.literal.start < d.span.end)
+            .map(|d| d.code)
+            .collect();
+        for code in own {
+            applied.entry(b.file).or_default().push(format!(
+                "{code} set `{}` to {value}, with the requests that read it in other files",
+                b.decl.name
+            ));
+        }
+        edits
+            .entry(b.file)
+            .or_default()
+            .push(Edit::replace(b.literal.clone(), value));
+    }
+    let mut bad = Vec::new();
+    let mut out = Vec::new();
+    for (f, mut es) in edits {
+        let current = &files[f];
+        // A use whose literal comes back as it was is written as it was.
+        es.retain(|e| current.text[e.range.clone()] != *e.content.as_bytes());
+        es.sort_by_key(|e| (e.range.start, e.range.end));
+        if es.windows(2).any(|w| w[0].range.end > w[1].range.start) {
+            bad.push(f);
+            continue;
+        }
+        let fix = Fix {
+            applicability: Applicability::Unsafe,
+            message: "".into(),
+            edits: es.clone().into(),
+        };
+        let (fixed, _, taken) = apply_edits(current.text, &[&fix]);
+        let guard = SyntaxGuard::new(&current.file.file_name(), current.text, None, &[]);
+        if !es.is_empty() && guard.breaks(current.text, &taken, &fixed) {
+            bad.push(f);
+            continue;
+        }
+        out.push(Change {
+            file: f,
+            applied: if es.is_empty() {
+                Vec::new()
+            } else {
+                applied.remove(&f).unwrap_or_default()
+            },
+            edits: es,
+            group: Vec::new(),
+            settled: settled.remove(&f).unwrap_or_default(),
+        });
+    }
+    if !bad.is_empty() {
+        return Err(bad);
+    }
+    let roots: Vec<usize> = out.iter().map(|c| groups.root(c.file)).collect();
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (c, &r) in out.iter().zip(&roots) {
+        if !c.edits.is_empty() {
+            members.entry(r).or_default().push(c.file);
+        }
+    }
+    for (c, r) in out.iter_mut().zip(roots) {
+        c.group = members.get(&r).cloned().unwrap_or_default();
+    }
+    Ok(out)
+}
+
+/// Files joined by the bindings between them (union–find).
+struct Groups(Vec<usize>);
+
+impl Groups {
+    fn new(n: usize) -> Groups {
+        Groups((0..n).collect())
+    }
+
+    fn root(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+
+    fn join(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.root(a), self.root(b));
+        self.0[a] = b;
+    }
+}
+
+#[cfg(test)]
+mod tests;
