@@ -337,6 +337,35 @@ const SHAPES: &[Shape] = &[
         )),
         refuses_fix: false,
     },
+    Shape {
+        name: "n Java requests on another file's constants",
+        file: "Sender.java",
+        n: 100,
+        make: |n| {
+            // Each use is inlined and the whole group fixed across the two files at once
+            // (`fix::across`): a group of n uses made n copies of an n-long member list.
+            let sends: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "    int send{i}(String key) throws Exception {{\n        \
+                         String url = WhispirConstants.BASE_URL + \"/m/{i}\" + WhispirConstants.QUERY_PREFIX + key;\n        \
+                         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().build();\n        \
+                         return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();\n    }}\n"
+                    )
+                })
+                .collect();
+            format!(
+                "import java.net.URI;\nimport java.net.http.*;\n\nclass Sender {{\n    \
+                 private final HttpClient http = HttpClient.newHttpClient();\n\n{sends}}}\n"
+            )
+        },
+        companion: Some((
+            "WhispirConstants.java",
+            "final class WhispirConstants {\n    static final String BASE_URL = \"https://api.whispir.com\";\n    \
+             static final String QUERY_PREFIX = \"?apikey=\";\n}\n",
+        )),
+        refuses_fix: false,
+    },
 ];
 
 /// CPU time (user and system) of every child reaped so far.

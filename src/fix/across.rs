@@ -52,8 +52,9 @@ pub struct Change {
     pub edits: Vec<Edit>,
     /// One line per finding fixed: `WM002 <what was done>`.
     pub applied: Vec<String>,
-    /// The files that change together with this one, this one included (by index).
-    pub group: Vec<usize>,
+    /// The files that change together with this one, this one included (by index), shared
+    /// by the group's changes: a constant read by thousands of files makes one group.
+    pub group: std::sync::Arc<[usize]>,
     /// The spans, in the current text, of this file's findings about other files' values
     /// that the change settles.
     pub settled: Vec<Range<usize>>,
@@ -834,7 +835,7 @@ fn changes(
                 applied.remove(&f).unwrap_or_default()
             },
             edits: es,
-            group: Vec::new(),
+            group: std::sync::Arc::from([]),
             settled: settled.remove(&f).unwrap_or_default(),
         });
     }
@@ -848,8 +849,12 @@ fn changes(
             members.entry(r).or_default().push(c.file);
         }
     }
+    let shared: HashMap<usize, std::sync::Arc<[usize]>> =
+        members.into_iter().map(|(r, m)| (r, m.into())).collect();
     for (c, r) in out.iter_mut().zip(roots) {
-        c.group = members.get(&r).cloned().unwrap_or_default();
+        if let Some(group) = shared.get(&r) {
+            c.group = group.clone();
+        }
     }
     Ok(out)
 }

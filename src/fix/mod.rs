@@ -225,7 +225,7 @@ pub struct FileFix {
     pub remaining: Option<Arc<FileReport>>,
     /// The other files a fix across files (`across`) changes with this one, by their index
     /// among the files fixed: they are written all or none.
-    pub group: Vec<usize>,
+    pub group: Arc<[usize]>,
 }
 
 impl FileFix {
@@ -251,7 +251,7 @@ impl FileFix {
             refused: Vec::new(),
             error: Some(error),
             remaining: None,
-            group: Vec::new(),
+            group: Arc::from([]),
         }
     }
 
@@ -333,7 +333,7 @@ pub struct Amendment {
     /// Whether the file's text changes (not when only the values it reads move).
     changed: bool,
     applied: Vec<String>,
-    group: Vec<usize>,
+    group: Arc<[usize]>,
 }
 
 /// Fixes one file in memory, pass after pass, until no applicable fix remains.
@@ -375,7 +375,7 @@ pub fn fix_file(
         refused: Vec::new(),
         error: None,
         remaining: None,
-        group: Vec::new(),
+        group: Arc::from([]),
     };
     let mut rejected: Vec<(crate::rules::RuleCode, String)> = Vec::new();
     let mut known = checked.map(Cow::Borrowed);

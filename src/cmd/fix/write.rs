@@ -131,12 +131,12 @@ fn held_back(plan: &Plan) -> std::collections::HashMap<usize, String> {
     let mut seen = std::collections::HashSet::new();
     for p in plan.files.iter().filter(|p| p.changed()) {
         let group = &p.fix.group;
-        if group.len() < 2 || !seen.insert(group.clone()) {
+        if group.len() < 2 || !seen.insert(group.as_ptr()) {
             continue;
         }
         if let Some(&stale) = group.iter().find(|&&i| changed_on_disk(i)) {
             let others = |i: usize| names(plan, group.iter().copied().filter(|&j| j != i));
-            for &i in group {
+            for &i in group.iter() {
                 let why = if i == stale {
                     format!(
                         "not written: changed on disk since it was read; its fix spans {} (not written either)",
@@ -188,11 +188,24 @@ fn spans_files(plan: &Plan, i: usize, e: String) -> String {
     )
 }
 
-/// The shown paths of files `of`, as a list in prose.
+/// The shown paths of files `of`, as a list in prose: the first three, and how many more (a
+/// constant read by thousands of files makes a group of thousands).
 fn names(plan: &Plan, of: impl Iterator<Item = usize>) -> String {
-    of.map(|i| crate::escape::line(plan.files[i].shown_path()).into_owned())
-        .collect::<Vec<_>>()
-        .join(", ")
+    const SHOWN: usize = 3;
+    let mut shown = Vec::new();
+    let mut more = 0;
+    for i in of {
+        if shown.len() < SHOWN {
+            shown.push(crate::escape::line(plan.files[i].shown_path()).into_owned());
+        } else {
+            more += 1;
+        }
+    }
+    let mut list = shown.join(", ");
+    if more > 0 {
+        list.push_str(&format!(" and {more} more file{}", super::plural(more)));
+    }
+    list
 }
 
 /// `fix -`: the fixed text (or the text as read, when there is nothing to fix or
