@@ -339,6 +339,7 @@ fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use])
                     next_significant(&tokens, i)
                         .and_then(|op| next_significant(&tokens, op))
                         .is_some_and(|v| tokens[v].start() == bindings[b].literal.start)
+                        || exported(src, &tokens, i)
                 } else {
                     used.contains(&(f, b, t.end()))
                         || qualified(src, &tokens, i)
@@ -353,6 +354,35 @@ fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use])
     for b in failed {
         bindings[b].failed = true;
     }
+}
+
+/// Whether the name at token `i` is only exported: a shorthand member of
+/// `module.exports = { NAME, … }` or a name of `export { NAME, … }`.
+fn exported(src: &[u8], tokens: &[Token], i: usize) -> bool {
+    let shorthand = next_significant(tokens, i)
+        .is_some_and(|n| tokens[n].is_punct(src, ",") || tokens[n].is_punct(src, "}"));
+    // The brace the list opens with: only names and commas before the name.
+    let mut j = i;
+    let open = loop {
+        let Some(p) = prev_significant(tokens, j) else {
+            return false;
+        };
+        let t = &tokens[p];
+        if t.is_punct(src, "{") {
+            break p;
+        }
+        if !(t.kind == TokKind::Ident || t.is_punct(src, ",")) {
+            return false;
+        }
+        j = p;
+    };
+    let before = prev_significant(tokens, open);
+    let to_exports = before.is_some_and(|e| {
+        tokens[e].is_punct(src, "=")
+            && prev_significant(tokens, e).is_some_and(|x| tokens[x].text(src) == b"exports")
+    });
+    let export_list = before.is_some_and(|e| tokens[e].text(src) == b"export");
+    shorthand && (to_exports || export_list)
 }
 
 /// Whether the name at token `i` is written after a qualifier (`C.NAME`, `C::NAME`).

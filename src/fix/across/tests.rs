@@ -156,6 +156,29 @@ fn a_constants_file_that_still_sends_a_key_itself_keeps_its_constants() {
 }
 
 #[test]
+fn a_commonjs_module_exports_its_constants_and_they_move_with_the_request() {
+    let config = "// Whispir client configuration.\nconst WHISPIR_BASE = 'https://api.whispir.com';\n\n\
+                  module.exports = {\n  WHISPIR_BASE,\n  KEY_SUFFIX: '&apikey=',\n};\n";
+    let notify = "const request = require('request');\nconst { WHISPIR_BASE } = require('./config');\n\
+                  const config = require('./config');\n\nfunction contacts(key, cb) {\n  \
+                  request.get(WHISPIR_BASE + '/contacts?limit=20' + config.KEY_SUFFIX + key, cb);\n}\n";
+    let fixed = fixed(&[("lib/config.js", config), ("lib/notify.js", notify)]);
+    assert_eq!(
+        fixed["lib/config.js"],
+        config
+            .replace("api.whispir.com", "api.au.whispir.com")
+            .replace("'&apikey='", "''")
+    );
+    assert_eq!(
+        fixed["lib/notify.js"],
+        notify.replace(
+            "WHISPIR_BASE + '/contacts?limit=20' + config.KEY_SUFFIX + key",
+            "{ url: WHISPIR_BASE + '/contacts?limit=20', headers: { 'x-api-key': key } }"
+        )
+    );
+}
+
+#[test]
 fn a_use_inside_an_interpolated_string_keeps_its_string() {
     let config = "module Whispir\n  API_BASE = \"https://api.whispir.com\".freeze\nend\n";
     let client = "require \"httparty\"\n\nmodule Whispir\n  class Client\n    def send_message(key, body)\n      \
