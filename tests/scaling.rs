@@ -5,7 +5,8 @@
 //! busy machine does not fail the test; one test function, so no other child runs meanwhile.
 //!
 //! A longer run at other sizes: `SCALING_N=4 cargo test --release --test scaling -- --nocapture`
-//! multiplies every N by 4 and prints the times.
+//! multiplies every N by 4 and prints the times; `SCALING_ONLY=Postman` runs only the shapes
+//! whose name holds that text.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -266,6 +267,25 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "one function of n locals, each holding a URL read by one request",
+        file: "locals.js",
+        n: 250,
+        make: |n| {
+            // Each request's proof that its local is read once walked the rest of the
+            // function, and the way back to the bracket around the URL crossed all of it.
+            let body: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "  const u{i} = 'https://api.whispir.com/m/{i}?apikey=' + k;\n  await fetch(u{i});\n"
+                    )
+                })
+                .collect();
+            format!("async function f(k) {{\n{body}}}\n")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "n base URL constants, each read by its own request",
         file: "bases.js",
         n: 300,
@@ -414,8 +434,15 @@ fn every_hostile_shape_scales_linearly() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
+    let only = std::env::var("SCALING_ONLY").ok();
     let mut failures = Vec::new();
     for shape in SHAPES {
+        if only
+            .as_ref()
+            .is_some_and(|only| !shape.name.contains(only.as_str()))
+        {
+            continue;
+        }
         let dirs: Vec<tempfile::TempDir> = [1, 8]
             .iter()
             .map(|k| {

@@ -13,6 +13,11 @@ pub struct Openers {
     inner: Vec<u32>,
     /// Each `{` with the bracket that closes it, by the `{`'s index.
     brace_pairs: Vec<(u32, u32)>,
+    /// Each bracket of any kind with the one that closes it, by the opener's index: what
+    /// [`matching_close`] finds by a walk forward.
+    pairs: Vec<(u32, u32)>,
+    /// The closing brackets that close nothing (no bracket is open before them), in order.
+    strays: Vec<u32>,
     /// Statement bounds found so far (see `request::place::cursor::logical_statement`).
     pub statements: std::sync::Mutex<StatementMemo>,
 }
@@ -33,22 +38,53 @@ impl Openers {
         let mut stack: Vec<u32> = Vec::new();
         let mut inner = Vec::with_capacity(tokens.len());
         let mut brace_pairs = Vec::new();
+        let (mut pairs, mut strays) = (Vec::new(), Vec::new());
         for (j, t) in tokens.iter().enumerate() {
             inner.push(stack.last().copied().unwrap_or(Self::NONE));
             if is_open(src, t) {
                 stack.push(j as u32);
-            } else if is_close(src, t)
-                && let Some(open) = stack.pop()
-                && tokens[open as usize].is_punct(src, "{")
-            {
-                brace_pairs.push((open, j as u32));
+            } else if is_close(src, t) {
+                match stack.pop() {
+                    Some(open) => {
+                        pairs.push((open, j as u32));
+                        if tokens[open as usize].is_punct(src, "{") {
+                            brace_pairs.push((open, j as u32));
+                        }
+                    }
+                    None => strays.push(j as u32),
+                }
             }
         }
         brace_pairs.sort_unstable();
+        pairs.sort_unstable();
         Openers {
             inner,
             brace_pairs,
+            pairs,
+            strays,
             statements: Default::default(),
+        }
+    }
+
+    /// The bracket that closes the one at `open`: [`matching_close`] without the walk.
+    pub fn close_of(&self, open: usize) -> Option<usize> {
+        let i = self
+            .pairs
+            .binary_search_by_key(&(open as u32), |&(o, _)| o)
+            .ok()?;
+        Some(self.pairs[i].1 as usize)
+    }
+
+    /// The first token from `from` on that closes the bracket open around `from` (a closing
+    /// bracket that closes nothing when none is): where a walk forward from `from` that
+    /// counts brackets first goes below its own level. `None`: the file ends first.
+    pub fn level_end(&self, from: usize) -> Option<usize> {
+        match self.of(from) {
+            Some(open) => self.close_of(open),
+            None => {
+                let at = self.strays.partition_point(|&s| (s as usize) < from);
+                self.strays.get(at).map(|&s| s as usize)
+            }
         }
     }
 
@@ -88,6 +124,9 @@ pub struct Layout {
     scanned: [std::sync::OnceLock<NameUses>; NAMES_SCANNED],
     /// Each identifier's tokens, in order, once more names were asked about.
     idents: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
+    /// The template literals (strings opened with a backtick) that hold `${NAME}`, by `NAME`:
+    /// indexed when a fix first asks (JavaScript), in order.
+    templates: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
     /// The quote most of the file's strings open with (`'` on a tie), for new strings.
     usual_quote: char,
 }
@@ -145,6 +184,7 @@ impl Layout {
             next_outdented,
             scanned: Default::default(),
             idents: Default::default(),
+            templates: Default::default(),
             usual_quote: if double > single { '"' } else { '\'' },
         }
     }
@@ -189,6 +229,40 @@ impl Layout {
         let uses = self.uses(src, tokens, name);
         let first = uses.partition_point(|&k| k as usize <= after);
         uses[first..].iter().map(|&k| k as usize)
+    }
+
+    /// The string tokens after token `after` that open with a backtick and hold `${name}`,
+    /// in order.
+    pub fn template_reads_after(
+        &self,
+        src: &[u8],
+        tokens: &[Token],
+        name: &[u8],
+        after: usize,
+    ) -> &[u32] {
+        let templates = self.templates.get_or_init(|| {
+            let mut templates: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
+            for (j, t) in tokens.iter().enumerate() {
+                let text = t.text(src);
+                if t.kind != TokKind::Str || text.first() != Some(&b'`') {
+                    continue;
+                }
+                // Each `${` with the text up to the next `}`: the names `${name}` is found for.
+                for at in memchr::memmem::find_iter(text, b"${") {
+                    let rest = &text[at + 2..];
+                    let Some(end) = memchr::memchr(b'}', rest) else {
+                        continue;
+                    };
+                    let uses = templates.entry(rest[..end].into()).or_default();
+                    if uses.last() != Some(&(j as u32)) {
+                        uses.push(j as u32);
+                    }
+                }
+            }
+            templates
+        });
+        let uses = templates.get(name).map_or(&[][..], |v| &v[..]);
+        &uses[uses.partition_point(|&k| k as usize <= after)..]
     }
 
     fn uses(&self, src: &[u8], tokens: &[Token], name: &[u8]) -> &[u32] {
@@ -275,6 +349,38 @@ pub fn enclosing_open(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// How many tokens a walk to a bracket takes before the file's bracket index is asked
+/// instead: most brackets are near, and the index takes memory in proportion to the file.
+const NEAR: usize = 1024;
+
+/// [`enclosing_open`], from the file's bracket index (built on the first ask) when the
+/// bracket is not within [`NEAR`] tokens: a URL assigned in a function of thousands of
+/// statements is not walked back to the function's start once per request.
+pub fn enclosing_open_near(
+    src: &[u8],
+    tokens: &[Token],
+    openers: &std::sync::OnceLock<Openers>,
+    i: usize,
+) -> Option<usize> {
+    let mut depth = 0usize;
+    let end = i.min(tokens.len());
+    for j in (end.saturating_sub(NEAR)..end).rev() {
+        let t = &tokens[j];
+        if is_close(src, t) {
+            depth += 1;
+        } else if is_open(src, t) {
+            if depth == 0 {
+                return Some(j);
+            }
+            depth -= 1;
+        }
+    }
+    if end <= NEAR {
+        return None; // walked back to the file's start
+    }
+    openers.get_or_init(|| Openers::of_file(src, tokens)).of(i)
 }
 
 /// The map literal that holds token `entry` as a member: (the token its expression starts at,

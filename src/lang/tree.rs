@@ -881,6 +881,85 @@ pub fn is_single_use_local(
     binding: usize,
     use_at: usize,
 ) -> bool {
+    single_use_local(tree, src, binding, use_at, None)
+}
+
+/// The leaves of each function a proof asked about, by their text less a leading `$`: built
+/// with the first proof about a function, so the proofs for thousands of locals of one
+/// function do not each search all of its text. For the trees of one file.
+#[derive(Default)]
+pub struct FunctionLeaves<'t> {
+    by_function: std::cell::RefCell<LeavesByFunction<'t>>,
+}
+
+type LeavesByFunction<'t> = std::collections::HashMap<
+    (usize, usize, usize),
+    std::rc::Rc<std::collections::HashMap<Box<[u8]>, Vec<tree_sitter::Node<'t>>>>,
+>;
+
+impl<'t> FunctionLeaves<'t> {
+    /// The leaves of `function` whose text less a leading `$` is `name`.
+    fn named(
+        &self,
+        src: &[u8],
+        function: tree_sitter::Node<'t>,
+        name: &[u8],
+    ) -> Vec<tree_sitter::Node<'t>> {
+        let key = (function.id(), function.start_byte(), function.end_byte());
+        let leaves = self
+            .by_function
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| {
+                let mut leaves: std::collections::HashMap<Box<[u8]>, Vec<tree_sitter::Node<'t>>> =
+                    std::collections::HashMap::new();
+                let mut cursor = function.walk();
+                'walk: loop {
+                    let node = cursor.node();
+                    if node.child_count() == 0 {
+                        let text = bare(&src[node.byte_range()]);
+                        match leaves.get_mut(text) {
+                            Some(nodes) => nodes.push(node),
+                            None => {
+                                leaves.insert(text.into(), vec![node]);
+                            }
+                        }
+                    }
+                    if cursor.goto_first_child() {
+                        continue;
+                    }
+                    while !cursor.goto_next_sibling() {
+                        if !cursor.goto_parent() || cursor.node() == function {
+                            break 'walk;
+                        }
+                    }
+                }
+                std::rc::Rc::new(leaves)
+            })
+            .clone();
+        leaves.get(name).cloned().unwrap_or_default()
+    }
+}
+
+/// [`is_single_use_local`] for each of many requests of one file, the functions' leaves
+/// indexed once in `leaves`.
+pub fn is_single_use_local_indexed<'t>(
+    tree: &'t tree_sitter::Tree,
+    src: &[u8],
+    binding: usize,
+    use_at: usize,
+    leaves: &FunctionLeaves<'t>,
+) -> bool {
+    single_use_local(tree, src, binding, use_at, Some(leaves))
+}
+
+fn single_use_local<'t>(
+    tree: &'t tree_sitter::Tree,
+    src: &[u8],
+    binding: usize,
+    use_at: usize,
+    index: Option<&FunctionLeaves<'t>>,
+) -> bool {
     let Some((name_node, function)) = binding_in_function(tree, binding) else {
         return false; // module level: other code may read it
     };
@@ -894,25 +973,34 @@ pub fn is_single_use_local(
     if !declares_local(&tree.language(), src, &name_node) {
         return false;
     }
-    // Only the subtrees whose text holds the name can hold a leaf that reads it: a function of
-    // thousands of locals, each read by one request, is not walked whole once per request.
-    let finder = memchr::memmem::Finder::new(name);
-    let body = &src[function.byte_range()];
-    let mut holds = Vec::new();
-    let mut from = 0;
-    while let Some(at) = finder.find(&body[from..]) {
-        holds.push(function.start_byte() + from + at);
-        from += at + 1; // overlapping matches too
-    }
-    // The leaves around each place the text holds the name: a walk of the whole function
-    // once per request took time growing with the square of its statements.
-    let mut leaves: Vec<tree_sitter::Node> = holds
-        .iter()
-        .flat_map(|&at| descendants_overlapping(function, at, at + name.len()))
-        .filter(|node| node.child_count() == 0)
-        .collect();
-    leaves.sort_by_key(|n| (n.start_byte(), n.end_byte(), n.id()));
-    leaves.dedup_by_key(|n| n.id());
+    // Every leaf spelled like the name (less a `$`) holds its text: the leaves around each
+    // place the function's text holds the name, or those the index has under it.
+    let leaves: Vec<tree_sitter::Node> = match index {
+        Some(index) => index.named(src, function, name),
+        None => {
+            // Only the subtrees whose text holds the name can hold a leaf that reads it: a
+            // function of thousands of locals, each read by one request, is not walked whole
+            // once per request.
+            let finder = memchr::memmem::Finder::new(name);
+            let body = &src[function.byte_range()];
+            let mut holds = Vec::new();
+            let mut from = 0;
+            while let Some(at) = finder.find(&body[from..]) {
+                holds.push(function.start_byte() + from + at);
+                from += at + 1; // overlapping matches too
+            }
+            // A walk of the whole function once per request took time growing with the
+            // square of its statements.
+            let mut leaves: Vec<tree_sitter::Node> = holds
+                .iter()
+                .flat_map(|&at| descendants_overlapping(function, at, at + name.len()))
+                .filter(|node| node.child_count() == 0)
+                .collect();
+            leaves.sort_by_key(|n| (n.start_byte(), n.end_byte(), n.id()));
+            leaves.dedup_by_key(|n| n.id());
+            leaves
+        }
+    };
     let occurrences = leaves
         .iter()
         .filter(|node| {

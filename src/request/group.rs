@@ -151,19 +151,24 @@ pub fn assemble(
         }
         // A query dict held in a name is sent by every request that passes it, whichever
         // host the first of them names: their retired hosts move with its key.
-        let passed_to_retired: Vec<usize> =
-            super::plan::query_dict_reads(&file.bytes, &facts.tokens, lang, p)
-                .iter()
-                .filter_map(|read| {
-                    let at = token_at(&facts.tokens, read.start)?;
-                    retired_in(&super::place::statement(
-                        &file.bytes,
-                        &facts.tokens,
-                        lang,
-                        at,
-                    ))
-                })
-                .collect();
+        let passed_to_retired: Vec<usize> = super::plan::query_dict_reads(
+            &file.bytes,
+            &facts.tokens,
+            lang,
+            p,
+            super::plan::Indexes::of(facts),
+        )
+        .iter()
+        .filter_map(|read| {
+            let at = token_at(&facts.tokens, read.start)?;
+            retired_in(&super::place::statement(
+                &file.bytes,
+                &facts.tokens,
+                lang,
+                at,
+            ))
+        })
+        .collect();
         for &h in &passed_to_retired {
             groups.join(node, h);
         }
@@ -1088,6 +1093,8 @@ fn contains_word(text: &[u8], word: &[u8]) -> bool {
 /// a local assigned once and read only by its request. Proved last, for the fixes that
 /// survived grouping: most files never need the parse.
 fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnostic]) {
+    // A function's leaves, indexed for the proofs of all its locals.
+    let leaves = crate::lang::tree::FunctionLeaves::default();
     // Each unproven fix, with why.
     let unproven: HashMap<(usize, String), String> = diagnostics
         .iter()
@@ -1099,7 +1106,13 @@ fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnost
             }
             let tree = facts.tree_around(file, &[v.binding, v.use_at]);
             let proven = tree.is_some_and(|t| {
-                crate::lang::tree::is_single_use_local(t, &file.bytes, v.binding, v.use_at)
+                crate::lang::tree::is_single_use_local_indexed(
+                    t,
+                    &file.bytes,
+                    v.binding,
+                    v.use_at,
+                    &leaves,
+                )
             }) || (file.file_name().ends_with(".rs")
                 && crate::lang::rust::is_single_use_local(&file.bytes, v.binding, v.use_at));
             if proven {

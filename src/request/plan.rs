@@ -6,7 +6,7 @@ use super::query::{self, KeySource, Removal};
 use crate::detect::{ApiKeyParam, Facts, ParamShape};
 use crate::diagnostic::{Applicability, Edit, Fix, VariableUse};
 use crate::lang::tokens::{
-    Layout, enclosing_map, enclosing_open, expression_end, matching_close, matching_open,
+    Layout, Openers, enclosing_map, enclosing_open, expression_end, matching_close, matching_open,
     next_significant, prev_significant, token_at,
 };
 use crate::lang::{HintKey, Language, TokKind, Token};
@@ -46,7 +46,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
             &as_text
         }
         Some(TemplateReading::Unsure(reason)) => {
-            match formatted_where_read(src, &facts.tokens, lang, p) {
+            match formatted_where_read(src, &facts.tokens, lang, p, Indexes::of(facts)) {
                 Some(Ok(found)) => formatted_at_read = Some(found),
                 Some(Err(why)) => return manual(lang, &HintKey::Unknown, why),
                 None => return manual(lang, &HintKey::Unknown, reason.clone()),
@@ -192,7 +192,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         .ok_or(())
         .or_else(|()| place::place(&req))
         .or_else(|reason| {
-            match variable_use(src, &facts.tokens, lang, p)
+            match variable_use(src, &facts.tokens, lang, p, Indexes::of(facts))
                 .or_else(|| search_params_sender(&req, p, &mut unsent_reads, &mut senders))
                 .or_else(|| string_builder_target(src, &facts.tokens, lang, p))
             {
@@ -240,8 +240,10 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
                     // request is placed like any URL. A builder map (`params = {…}`) stays one.
                     // So is a `URLSearchParams` query, read into the URL where it is used.
                     let key_tok = token_at(&facts.tokens, p.span.start);
-                    let search_params = key_tok
-                        .is_some_and(|k| search_params_call(src, &facts.tokens, lang, k).is_some());
+                    let search_params = key_tok.is_some_and(|k| {
+                        search_params_call(src, &facts.tokens, lang, k, Indexes::of(facts))
+                            .is_some()
+                    });
                     let url_search_params =
                         key_tok.and_then(|k| search_params_statement(src, &facts.tokens, lang, k));
                     let followed = Request {
@@ -450,6 +452,39 @@ fn crowded_statement(
     (keys > KEYS_PER_STATEMENT).then_some(keys)
 }
 
+/// A file's bracket and identifier indexes, each built when a request of the file first
+/// asks (see `Facts::openers`, `Facts::layout`): questions asked once per request about the
+/// rest of a block are answered from them, not by a walk through the block.
+#[derive(Clone, Copy)]
+pub(crate) struct Indexes<'a> {
+    pub openers: &'a std::sync::OnceLock<Openers>,
+    pub layout: &'a std::sync::OnceLock<Layout>,
+}
+
+impl<'a> Indexes<'a> {
+    pub(crate) fn of(facts: &'a Facts) -> Indexes<'a> {
+        Indexes {
+            openers: &facts.openers,
+            layout: &facts.layout,
+        }
+    }
+
+    fn of_request(req: &Request<'a>) -> Indexes<'a> {
+        Indexes {
+            openers: req.openers,
+            layout: req.layout,
+        }
+    }
+
+    fn openers(&self, src: &[u8], tokens: &[Token]) -> &'a Openers {
+        self.openers.get_or_init(|| Openers::of_file(src, tokens))
+    }
+
+    fn layout(&self, src: &[u8], tokens: &[Token]) -> &'a Layout {
+        self.layout.get_or_init(|| Layout::of_file(src, tokens))
+    }
+}
+
 fn request_in<'a>(
     file: &'a SourceFile,
     facts: &'a Facts,
@@ -582,8 +617,9 @@ fn variable_use(
     tokens: &[Token],
     lang: &dyn Language,
     p: &ApiKeyParam,
+    indexes: Indexes,
 ) -> Option<(usize, std::ops::Range<usize>)> {
-    let (binding, mut uses) = variable_uses(src, tokens, lang, p)?;
+    let (binding, mut uses) = variable_uses(src, tokens, lang, p, indexes)?;
     (uses.len() == 1).then(|| (binding, uses.remove(0)))
 }
 
@@ -607,8 +643,9 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
     // `url = BASE + "?" + urlencode({"apikey": k, …})`: the local holds a URL, read as one.
     let encoded_url = req.lang.request_style() == RequestStyle::Python
         && p.shape == ParamShape::Builder
-        && token_at(req.tokens, p.span.start)
-            .is_some_and(|k| search_params_call(req.src, req.tokens, req.lang, k).is_some());
+        && token_at(req.tokens, p.span.start).is_some_and(|k| {
+            search_params_call(req.src, req.tokens, req.lang, k, Indexes::of_request(req)).is_some()
+        });
     // `url.searchParams.set('apikey', k)`: every read of `url` sends the URL.
     let search_params = token_at(req.tokens, p.span.start)
         .and_then(|k| search_params_statement(req.src, req.tokens, req.lang, k));
@@ -630,7 +667,7 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
     }
     let (_, uses) = match search_params {
         Some(_) => search_params_reads(req.src, req.tokens, req.lang, p)?,
-        None => variable_uses(req.src, req.tokens, req.lang, p)?,
+        None => variable_uses(req.src, req.tokens, req.lang, p, Indexes::of_request(req))?,
     };
     if !(2..=4).contains(&uses.len()) {
         return None;
@@ -692,6 +729,7 @@ pub(crate) fn query_dict_reads(
     tokens: &[Token],
     lang: &dyn Language,
     p: &ApiKeyParam,
+    indexes: Indexes,
 ) -> Vec<std::ops::Range<usize>> {
     let assigned = token_at(tokens, p.span.start)
         .and_then(|key| assigned_dict(src, tokens, key))
@@ -699,7 +737,7 @@ pub(crate) fn query_dict_reads(
     if p.shape != ParamShape::Builder || !follows_query_dicts(lang) || !assigned {
         return Vec::new();
     }
-    variable_uses(src, tokens, lang, p).map_or_else(Vec::new, |(_, uses)| uses)
+    variable_uses(src, tokens, lang, p, indexes).map_or_else(Vec::new, |(_, uses)| uses)
 }
 
 /// The dict holding the query key token `key` when it is the value of an assignment
@@ -718,6 +756,7 @@ fn variable_uses(
     tokens: &[Token],
     lang: &dyn Language,
     p: &ApiKeyParam,
+    indexes: Indexes,
 ) -> Option<(usize, Vec<std::ops::Range<usize>>)> {
     let lit = token_at(tokens, p.name.start)?;
     // Back to the assignment: `NAME =` (or `NAME :=`, `let NAME =`, `const NAME =`).
@@ -734,7 +773,7 @@ fn variable_uses(
         i = dict;
         scan_from = matching_close(src, tokens, open)?;
     } else if p.shape == ParamShape::Builder
-        && let Some(call) = search_params_call(src, tokens, lang, lit)
+        && let Some(call) = search_params_call(src, tokens, lang, lit, indexes)
     {
         // `const q = new URLSearchParams({ apikey: k, … })`: sent where `q` is read.
         i = call;
@@ -827,8 +866,6 @@ fn variable_uses(
             break;
         }
     }
-    let mut uses = Vec::new();
-    let mut depth = 0i32;
     // Python blocks end where the indentation falls below the assignment's; so do Ruby's
     // (at their `end`, written at the indentation of the line that opened them).
     let block_end = if matches!(lang.name(), "python" | "ruby") {
@@ -836,7 +873,132 @@ fn variable_uses(
     } else {
         src.len()
     };
+    let style = lang.request_style();
+    // Each token that may read the name, in order, with whether it is inside brackets opened
+    // after the statement: a read, or not (`Some(false)`), or a reassignment (`None`), which
+    // ends what we can follow (and the search: the rest of the block is not asked).
+    let php = style == crate::lang::RequestStyle::Php;
+    let judge = |k: usize, nested: bool| -> Option<bool> {
+        let t = &tokens[k];
+        // `.url(url)`: a member named like the variable is not a use of it. (PHP's `.` joins
+        // strings: `"…?" . $query` reads the variable.)
+        let member = t.kind == TokKind::Ident
+            && prev_significant(tokens, k).is_some_and(|d| match tokens[d].text(src) {
+                b"." => !php,
+                b"->" | b"::" | b"?." | b"?->" => true,
+                _ => false,
+            });
+        if member {
+            return Some(false);
+        }
+        if crate::lang::tree::reads_address_only(src, t.end()) {
+            return Some(false); // `uri.host`: where the request goes, not what it sends
+        }
+        if nested && keyword_name(src, tokens, lang, k) {
+            return Some(false); // `params=params`: the keyword is not the variable
+        }
+        if next_significant(tokens, k).is_some_and(|n| tokens[n].is_punct(src, "=")) {
+            return None;
+        }
+        Some(true)
+    };
+    // Most blocks end near: walked. The rest, from the file's indexes: a function of
+    // thousands of locals, each read by one request, is not walked to its end once per
+    // request. (Shell reads are parts of words and strings, which the indexes do not hold.)
+    let budget = (style != crate::lang::RequestStyle::Shell).then_some(WALKED_TOKENS);
+    let mut uses = Vec::new();
+    let walked = walked_reads(
+        src,
+        tokens,
+        style,
+        j,
+        (&name, &bare),
+        block_end,
+        budget,
+        &mut |k, nested| {
+            if judge(k, nested)? {
+                uses.push(tokens[k].span());
+            }
+            Some(())
+        },
+    );
+    match walked {
+        Walk::Reassigned => return None,
+        Walk::Done => {}
+        Walk::TooLong => {
+            uses.clear();
+            let (openers, layout) = (indexes.openers(src, tokens), indexes.layout(src, tokens));
+            let end = openers.level_end(j + 1).unwrap_or(tokens.len());
+            let level = openers.of(j + 1);
+            let in_block = |k: &usize| *k < end && tokens[*k].start() < block_end;
+            let mut idents = layout
+                .uses_after(src, tokens, &name, j)
+                .take_while(in_block)
+                .peekable();
+            // JavaScript: `${q}` in a template.
+            let templates: &[u32] = match style {
+                crate::lang::RequestStyle::JavaScript => {
+                    layout.template_reads_after(src, tokens, &name, j)
+                }
+                _ => &[],
+            };
+            let mut templates = templates
+                .iter()
+                .map(|&k| k as usize)
+                .take_while(in_block)
+                .peekable();
+            // Both in order, merged: read one at a time, as a reassignment ends the search.
+            loop {
+                let k = match (idents.peek(), templates.peek()) {
+                    (Some(&i), Some(&t)) if t < i => templates.next(),
+                    (Some(_), _) => idents.next(),
+                    (None, _) => templates.next(),
+                };
+                let Some(k) = k else { break };
+                if judge(k, openers.of(k) != level)? {
+                    uses.push(tokens[k].span());
+                }
+            }
+        }
+    }
+    Some((tokens[name_tok].start(), uses))
+}
+
+/// How many tokens [`walked_reads`] looks at before the file's indexes are asked instead.
+const WALKED_TOKENS: usize = 1024;
+
+/// How a walk through the rest of a block ended.
+enum Walk {
+    /// At the block's end.
+    Done,
+    /// At a reassignment of the name.
+    Reassigned,
+    /// At the budget, before the block's end.
+    TooLong,
+}
+
+/// Hands `read` each token after token `j` that may read the variable (`name`; in Shell also
+/// `$` and `bare`, in words and strings; in JavaScript `${name}` in a template), up to the
+/// end of the enclosing block or byte `block_end`, with whether it is inside brackets opened
+/// after `j`, until `read` says it is a reassignment (`None`) or the block goes on past
+/// `budget` tokens.
+#[allow(clippy::too_many_arguments)]
+fn walked_reads(
+    src: &[u8],
+    tokens: &[Token],
+    style: crate::lang::RequestStyle,
+    j: usize,
+    (name, bare): (&[u8], &[u8]),
+    block_end: usize,
+    budget: Option<usize>,
+    read: &mut impl FnMut(usize, bool) -> Option<()>,
+) -> Walk {
+    use crate::lang::RequestStyle;
+    let mut depth = 0i32;
     for (k, t) in tokens.iter().enumerate().skip(j + 1) {
+        if budget.is_some_and(|b| k - j > b) {
+            return Walk::TooLong;
+        }
         if t.start() >= block_end {
             break;
         }
@@ -856,53 +1018,30 @@ fn variable_uses(
         let text = t.text(src);
         let is_use = match t.kind {
             TokKind::Ident => {
-                text == name.as_slice()
-                    || (lang.request_style() == crate::lang::RequestStyle::Shell
-                        && text.strip_prefix(b"$") == Some(bare.as_slice()))
+                text == name
+                    || (style == RequestStyle::Shell && text.strip_prefix(b"$") == Some(bare))
             }
             // Shell: `"$URL"` / `"${URL}"` inside a string; JavaScript: `${q}` in a template.
-            TokKind::Str => match lang.request_style() {
-                crate::lang::RequestStyle::Shell => {
-                    memchr::memmem::find(text, &[b"$".as_slice(), &bare].concat()).is_some()
-                        || memchr::memmem::find(text, &[b"${".as_slice(), &bare, b"}"].concat())
+            TokKind::Str => match style {
+                RequestStyle::Shell => {
+                    memchr::memmem::find(text, &[b"$".as_slice(), bare].concat()).is_some()
+                        || memchr::memmem::find(text, &[b"${".as_slice(), bare, b"}"].concat())
                             .is_some()
                 }
-                crate::lang::RequestStyle::JavaScript => {
+                RequestStyle::JavaScript => {
                     text.first() == Some(&b'`')
-                        && memchr::memmem::find(text, &[b"${".as_slice(), &name, b"}"].concat())
+                        && memchr::memmem::find(text, &[b"${".as_slice(), name, b"}"].concat())
                             .is_some()
                 }
                 _ => false,
             },
             _ => false,
         };
-        // `.url(url)`: a member named like the variable is not a use of it. (PHP's `.` joins
-        // strings: `"…?" . $query` reads the variable.)
-        let php = lang.request_style() == crate::lang::RequestStyle::Php;
-        let member = t.kind == TokKind::Ident
-            && prev_significant(tokens, k).is_some_and(|d| match tokens[d].text(src) {
-                b"." => !php,
-                b"->" | b"::" | b"?." | b"?->" => true,
-                _ => false,
-            });
-        if is_use && member {
-            continue;
-        }
-        if is_use && crate::lang::tree::reads_address_only(src, t.end()) {
-            continue; // `uri.host`: where the request goes, not what it sends
-        }
-        if is_use && depth > 0 && keyword_name(src, tokens, lang, k) {
-            continue; // `params=params`: the keyword is not the variable
-        }
-        if is_use {
-            // A reassignment ends what we can follow.
-            if next_significant(tokens, k).is_some_and(|n| tokens[n].is_punct(src, "=")) {
-                return None;
-            }
-            uses.push(t.span());
+        if is_use && read(k, depth > 0).is_none() {
+            return Walk::Reassigned;
         }
     }
-    Some((tokens[name_tok].start(), uses))
+    Walk::Done
 }
 
 /// The name a declaration with a type binds, from the `=` at token `eq`: `const url: string =`
@@ -1009,7 +1148,13 @@ fn search_params_call(
     tokens: &[Token],
     lang: &dyn Language,
     lit: usize,
+    indexes: Indexes,
 ) -> Option<usize> {
+    // The bracket around the key from the file's index: the walk back to it crosses the
+    // whole function when the key is in none (a local assigned in the function's body).
+    let enclosing_open = |_: &[u8], _: &[Token], k: usize| {
+        crate::lang::tokens::enclosing_open_near(src, tokens, indexes.openers, k)
+    };
     let (encoder, map_open): (&[u8], &[&str]) = match lang.request_style() {
         crate::lang::RequestStyle::JavaScript => (b"URLSearchParams", &["{"]),
         crate::lang::RequestStyle::Php => (b"http_build_query", &["[", "("]),
@@ -1246,10 +1391,12 @@ fn search_params_sender(
     let urlencoded_url = || {
         let encoded = req.lang.request_style() == crate::lang::RequestStyle::Python
             && p.shape == ParamShape::Builder
-            && token_at(req.tokens, p.span.start)
-                .is_some_and(|k| search_params_call(req.src, req.tokens, req.lang, k).is_some());
+            && token_at(req.tokens, p.span.start).is_some_and(|k| {
+                search_params_call(req.src, req.tokens, req.lang, k, Indexes::of_request(req))
+                    .is_some()
+            });
         encoded
-            .then(|| variable_uses(req.src, req.tokens, req.lang, p))
+            .then(|| variable_uses(req.src, req.tokens, req.lang, p, Indexes::of_request(req)))
             .flatten()
     };
     let (binding, mut reads) =
@@ -1566,7 +1713,8 @@ fn template_reading(
     if lang.request_style() == crate::lang::RequestStyle::Jvm
         && value.starts_with('{')
         && !lit().is_some_and(|l| {
-            argument_of_plain_call(src, tokens, l) || read_by_plain_calls(src, tokens, lang, p, l)
+            argument_of_plain_call(src, tokens, l)
+                || read_by_plain_calls(src, tokens, lang, p, l, Indexes::of(facts))
         })
     {
         return None;
@@ -1702,10 +1850,11 @@ fn read_by_plain_calls(
     lang: &dyn Language,
     p: &ApiKeyParam,
     lit: usize,
+    indexes: Indexes,
 ) -> bool {
     let in_call = enclosing_open(src, tokens, lit).is_some_and(|o| tokens[o].is_punct(src, "("));
     !in_call
-        && variable_uses(src, tokens, lang, p).is_some_and(|(_, reads)| {
+        && variable_uses(src, tokens, lang, p, indexes).is_some_and(|(_, reads)| {
             !reads.is_empty()
                 && reads.iter().all(|r| {
                     token_at(tokens, r.start)
@@ -1750,8 +1899,9 @@ fn formatted_where_read(
     tokens: &[Token],
     lang: &dyn Language,
     p: &ApiKeyParam,
+    indexes: Indexes,
 ) -> Option<Result<(Vec<Edit>, String), String>> {
-    let (_, uses) = variable_uses(src, tokens, lang, p)?;
+    let (_, uses) = variable_uses(src, tokens, lang, p, indexes)?;
     let [read] = uses.as_slice() else {
         return None;
     };

@@ -673,6 +673,16 @@ fn remove_appended_link(
     lit: usize,
 ) -> Option<Result<(Vec<Edit>, String), String>> {
     let is = |i: usize, text: &str| tokens[i].text(src) == text.as_bytes();
+    // The literal is the call's sole argument: only commas (which `arguments` skips) come
+    // between it and the bracket. Asked first, as the way back to the enclosing bracket
+    // crosses the whole function when the literal is in none (a local's value).
+    let mut before = prev_significant(tokens, lit)?;
+    while is(before, ",") {
+        before = prev_significant(tokens, before)?;
+    }
+    if !is(before, "(") {
+        return None;
+    }
     let open = enclosing_open(src, tokens, lit).filter(|&o| is(o, "("))?;
     let dot = prev_significant(tokens, open)
         .filter(|&n| is(n, "append"))

@@ -128,9 +128,31 @@ pub(super) fn insert_first(src: &[u8], tokens: &[Token], open: usize, entry: &st
 }
 
 /// The call whose argument list holds token `i`: (name token, `(` token).
-pub(super) fn enclosing_call(src: &[u8], tokens: &[Token], mut i: usize) -> Option<(usize, usize)> {
+pub(super) fn enclosing_call(src: &[u8], tokens: &[Token], i: usize) -> Option<(usize, usize)> {
+    enclosing_call_by(src, tokens, i, |k| enclosing_open(src, tokens, k))
+}
+
+/// [`enclosing_call`], each bracket not near found from the file's index (where the walk
+/// back to it would cross a whole function, once per request).
+pub(super) fn enclosing_call_near(
+    src: &[u8],
+    tokens: &[Token],
+    openers: &std::sync::OnceLock<crate::lang::tokens::Openers>,
+    i: usize,
+) -> Option<(usize, usize)> {
+    enclosing_call_by(src, tokens, i, |k| {
+        crate::lang::tokens::enclosing_open_near(src, tokens, openers, k)
+    })
+}
+
+fn enclosing_call_by(
+    src: &[u8],
+    tokens: &[Token],
+    mut i: usize,
+    enclosing_open: impl Fn(usize) -> Option<usize>,
+) -> Option<(usize, usize)> {
     for _ in 0..6 {
-        let open = enclosing_open(src, tokens, i)?;
+        let open = enclosing_open(i)?;
         if tokens[open].is_punct(src, "(") {
             let name = prev_significant(tokens, open)?;
             if tokens[name].kind == TokKind::Ident {

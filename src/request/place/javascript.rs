@@ -5,8 +5,8 @@ use super::cursor::*;
 use super::{Placement, Request, already, by_hand};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
-    Layout, Openers, arguments, enclosing_open, expression_end, matching_close, matching_open,
-    next_significant, prev_significant, token_at,
+    Layout, Openers, arguments, enclosing_open, enclosing_open_near, expression_end,
+    matching_close, matching_open, next_significant, prev_significant, token_at,
 };
 use crate::lang::{TokKind, Token};
 
@@ -88,8 +88,8 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     if let Some(options) = shorthand_url(src, tokens, lit) {
         return add_to_options(src, tokens, options, &entry);
     }
-    let (name, open) = enclosing_call(src, tokens, lit)
-        .filter(|&(_, open)| enclosing_open(src, tokens, lit) == Some(open))
+    let (name, open) = enclosing_call_near(src, tokens, req.openers, lit)
+        .filter(|&(_, open)| enclosing_open_near(src, tokens, req.openers, lit) == Some(open))
         .ok_or_else(|| not_sent_here(src, tokens, start))?;
     let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
     let receiver_tok = prev_significant(tokens, name)
@@ -207,15 +207,29 @@ fn not_sent_here(src: &[u8], tokens: &[Token], start: usize) -> String {
     let Some(name) = stored else {
         return "the URL is not passed straight to a request call".into();
     };
+    let at = tokens[name].start();
     let name = String::from_utf8_lossy(tokens[name].text(src));
-    let mentions = memchr::memmem::find_iter(src, name.as_bytes())
-        .filter(|&at| {
-            let word = |b: Option<&u8>| {
-                b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
-            };
-            !word(at.checked_sub(1).and_then(|b| src.get(b))) && !word(src.get(at + name.len()))
-        })
-        .count();
+    let needle = name.as_bytes();
+    // A mention is the name as a word of its own.
+    let mention = |at: usize| {
+        let word = |b: Option<&u8>| {
+            b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+        };
+        !word(at.checked_sub(1).and_then(|b| src.get(b))) && !word(src.get(at + needle.len()))
+    };
+    // Whether the name is mentioned more than once. The assignment is one mention, and no
+    // other overlaps it: the next after it is looked for first, then one before it, so a
+    // function of thousands of such locals is not read from its start once per local.
+    let mentions = if src[at..].starts_with(needle) && mention(at) {
+        let after = at + needle.len();
+        let other = memchr::memmem::find_iter(&src[after..], needle).any(|k| mention(after + k))
+            || memchr::memmem::find_iter(&src[..at], needle).any(mention);
+        1 + usize::from(other)
+    } else {
+        memchr::memmem::find_iter(src, needle)
+            .filter(|&k| mention(k))
+            .count()
+    };
     if mentions <= 1 {
         format!(
             "the URL is stored in `{name}`, which nothing in this file reads: add the header where `{name}` is requested"
@@ -817,13 +831,18 @@ fn is_request_library(callee: &str, receiver: Option<&str>) -> bool {
 
 /// The object holding token `i` as a shorthand URL member (`{ url, headers }`).
 fn shorthand_url(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
+    // The name first: a URL's literal is none, and the walks back to the bracket around it
+    // and on to its close would cross a whole function of statements once per request.
+    let name = String::from_utf8_lossy(tokens[i].text(src)).to_ascii_lowercase();
+    if tokens[i].kind != TokKind::Ident || !URL_KEYS.contains(&name.as_str()) {
+        return None;
+    }
     let open = enclosing_open(src, tokens, i).filter(|&o| tokens[o].is_punct(src, "{"))?;
     let close = matching_close(src, tokens, open)?;
     let alone = prev_significant(tokens, i)
         .is_some_and(|p| p == open || tokens[p].is_punct(src, ","))
         && next_significant(tokens, i).is_some_and(|n| n == close || tokens[n].is_punct(src, ","));
-    let name = String::from_utf8_lossy(tokens[i].text(src)).to_ascii_lowercase();
-    (alone && tokens[i].kind == TokKind::Ident && URL_KEYS.contains(&name.as_str())).then_some(open)
+    alone.then_some(open)
 }
 
 /// `fetch(url, options)` with `const options = { … };` written before it in the block: the
