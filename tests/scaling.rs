@@ -286,6 +286,43 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "a Postman collection of n requests with the key in the query",
+        file: "big.postman_collection.json",
+        n: 125,
+        make: |n| {
+            // The fix goes in over two passes; in the second, each request counted every
+            // `x-api-key` the first had added to learn how the file spells it. (That part
+            // shows at thousands of requests in a release build, not at these sizes.)
+            let items: Vec<String> = (0..n)
+                .map(|i| {
+                    format!(
+                        r#"    {{
+      "name": "Send {i}",
+      "request": {{
+        "method": "POST",
+        "header": [{{ "key": "Content-Type", "value": "application/json" }}],
+        "url": {{
+          "raw": "https://api.whispir.com/messages/{i}?apikey={{{{apikey}}}}",
+          "protocol": "https",
+          "host": ["api", "whispir", "com"],
+          "path": ["messages", "{i}"],
+          "query": [{{ "key": "apikey", "value": "{{{{apikey}}}}" }}]
+        }}
+      }},
+      "response": []
+    }}"#
+                    )
+                })
+                .collect();
+            format!(
+                "{{\n  \"info\": {{\n    \"name\": \"Big\",\n    \"schema\": \"https://schema.getpostman.com/json/collection/v2.1.0/collection.json\"\n  }},\n  \"item\": [\n{}\n  ]\n}}\n",
+                items.join(",\n")
+            )
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "n base URL constants, each read by its own request",
         file: "bases.js",
         n: 300,

@@ -133,6 +133,9 @@ pub struct Facts {
     /// Where the file says `x-api-key` (any case), in order: the fixer asks whether a request
     /// already sends the header once per parameter, which must not rescan the request.
     pub x_api_key_at: Vec<usize>,
+    /// How the file spells `x-api-key` most often, when not in lower case (see
+    /// `request::place::file_spelling`): counted once, as every fix asks.
+    pub x_api_key_spelling: Option<String>,
 }
 
 impl Facts {
@@ -180,6 +183,8 @@ pub fn analyze(file: &SourceFile, lang: &dyn Language) -> Facts {
     }
     facts.whispir_context = has_whispir_context(src, &facts.hosts);
     facts.x_api_key_at = X_API_KEY.find_iter(src).map(|m| m.start()).collect();
+    facts.x_api_key_spelling =
+        crate::request::place::file_spelling(src, &facts.x_api_key_at).map(str::to_string);
     let mentions_apikey = APIKEY.is_match(src);
     let may_have_host_array = memchr::memmem::find(src, b"\"whispir\"").is_some();
     // Tokens also tell the fixer which findings sit in comments.

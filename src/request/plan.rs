@@ -65,7 +65,13 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         }
         // ColdFusion's `type="url"` parameters turn into the header parameter themselves.
         ParamShape::Builder if lang.request_style() == crate::lang::RequestStyle::ColdFusion => {
-            place::url_param(src, &facts.tokens, p, &facts.x_api_key_at)
+            place::url_param(
+                src,
+                &facts.tokens,
+                p,
+                &facts.x_api_key_at,
+                facts.x_api_key_spelling.as_deref(),
+            )
         }
         // Code in a string's field (f-string, template literal) is string text to the tokens
         // every fixer below reads (they would take the whole string for the key): the tree
@@ -503,6 +509,7 @@ fn request_in<'a>(
         key,
         builder: false,
         x_api_key_at: &facts.x_api_key_at,
+        x_api_key_spelling: facts.x_api_key_spelling.as_deref(),
         openers: &facts.openers,
         layout: &facts.layout,
         tree: &facts.tree,

@@ -166,7 +166,9 @@ fn request_fix(
             message.push_str(" (the recorded request already sends `x-api-key`)");
         } else {
             // The file's own spelling; lower case when that is what it mostly writes.
-            let spelling = super::place::file_spelling(src, &facts.x_api_key_at)
+            let spelling = facts
+                .x_api_key_spelling
+                .as_deref()
                 .or((!facts.x_api_key_at.is_empty()).then_some("x-api-key"));
             edits.push(header(
                 src,

@@ -4,7 +4,7 @@
 //! `apikey` is already the request's own: it becomes the header parameter, same value.
 
 use super::cursor::*;
-use super::{Placement, Request, already, file_spelling};
+use super::{Placement, Request, already};
 use crate::detect::ApiKeyParam;
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::cfml::{self, Element};
@@ -78,8 +78,9 @@ pub fn url_param(
     tokens: &[Token],
     p: &ApiKeyParam,
     x_api_key_at: &[usize],
+    spelling: Option<&str>,
 ) -> Result<Removal, String> {
-    let spelling = file_spelling(src, x_api_key_at).unwrap_or("x-api-key");
+    let spelling = spelling.unwrap_or("x-api-key");
     if let Some(tag) = cfml::tag_around(src, p.name.start, "cfhttpparam") {
         let el = cfml::cfhttp_around(src, tag.span.start)
             .ok_or("the `<cfhttpparam>` is not inside a `<cfhttp>` tag")?;

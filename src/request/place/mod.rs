@@ -94,6 +94,8 @@ pub struct Request<'a> {
     pub builder: bool,
     /// Where the file says `x-api-key` (`Facts::x_api_key_at`).
     pub x_api_key_at: &'a [usize],
+    /// How the file spells the header (`Facts::x_api_key_spelling`).
+    pub x_api_key_spelling: Option<&'a str>,
     /// The file's bracket structure, shared by all its requests (see `Facts::openers`).
     pub openers: &'a std::sync::OnceLock<Openers>,
     /// The file's lines and identifiers, shared likewise (see `Facts::layout`).
@@ -174,7 +176,7 @@ impl Request<'_> {
 pub fn place(req: &Request) -> Result<Placement, String> {
     let mut placement = place_in_language(req)?;
     // Header names are case-insensitive; the file's own spelling reads as the author's.
-    if let Some(spelling) = file_spelling(req.src, req.x_api_key_at) {
+    if let Some(spelling) = req.x_api_key_spelling {
         for edit in &mut placement.edits {
             edit.content = edit.content.replace("x-api-key", spelling).into();
         }
@@ -355,6 +357,7 @@ pub(super) mod testing {
                     key: &key,
                     builder: false,
                     x_api_key_at: &[],
+                    x_api_key_spelling: None,
                     openers: &shared,
                     layout: &layout,
                     tree: &tree,
