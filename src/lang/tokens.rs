@@ -68,11 +68,7 @@ impl Openers {
 
     /// The bracket that closes the one at `open`: [`matching_close`] without the walk.
     pub fn close_of(&self, open: usize) -> Option<usize> {
-        let i = self
-            .pairs
-            .binary_search_by_key(&(open as u32), |&(o, _)| o)
-            .ok()?;
-        Some(self.pairs[i].1 as usize)
+        close_in(&self.pairs, open)
     }
 
     /// The first token from `from` on that closes the bracket open around `from` (a closing
@@ -90,11 +86,7 @@ impl Openers {
 
     /// The bracket that closes the block `{` at `open`, if any.
     pub fn brace_close(&self, open: usize) -> Option<usize> {
-        let i = self
-            .brace_pairs
-            .binary_search_by_key(&(open as u32), |&(o, _)| o)
-            .ok()?;
-        Some(self.brace_pairs[i].1 as usize)
+        close_in(&self.brace_pairs, open)
     }
 
     /// The innermost bracket open before token `k`.
@@ -495,6 +487,14 @@ pub fn arguments(src: &[u8], tokens: &[Token], open: usize) -> Vec<Range<usize>>
         last_end = t.end();
     }
     args
+}
+
+/// The close paired with the bracket at `open` in `pairs` (sorted by open).
+fn close_in(pairs: &[(u32, u32)], open: usize) -> Option<usize> {
+    let i = pairs
+        .binary_search_by_key(&(open as u32), |&(o, _)| o)
+        .ok()?;
+    Some(pairs[i].1 as usize)
 }
 
 #[cfg(test)]
