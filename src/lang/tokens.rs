@@ -328,8 +328,14 @@ pub fn is_close(src: &[u8], t: &Token) -> bool {
 
 /// The innermost bracket (`(`, `[` or `{`) that encloses token `i`.
 pub fn enclosing_open(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
+    open_within(src, tokens, 0..i.min(tokens.len()))
+}
+
+/// The bracket left open in `tokens[within]`, walking back from its end: the innermost
+/// bracket around `within.end`, when it is inside `within`.
+fn open_within(src: &[u8], tokens: &[Token], within: std::ops::Range<usize>) -> Option<usize> {
     let mut depth = 0usize;
-    for j in (0..i.min(tokens.len())).rev() {
+    for j in within.rev() {
         let t = &tokens[j];
         if is_close(src, t) {
             depth += 1;
@@ -356,18 +362,9 @@ pub fn enclosing_open_near(
     openers: &std::sync::OnceLock<Openers>,
     i: usize,
 ) -> Option<usize> {
-    let mut depth = 0usize;
     let end = i.min(tokens.len());
-    for j in (end.saturating_sub(NEAR)..end).rev() {
-        let t = &tokens[j];
-        if is_close(src, t) {
-            depth += 1;
-        } else if is_open(src, t) {
-            if depth == 0 {
-                return Some(j);
-            }
-            depth -= 1;
-        }
+    if let Some(open) = open_within(src, tokens, end.saturating_sub(NEAR)..end) {
+        return Some(open);
     }
     if end <= NEAR {
         return None; // walked back to the file's start
