@@ -152,18 +152,21 @@ pub fn collect(
 }
 
 /// A binding declared with a string literal as its whole value, as the cross-file fixes
-/// (`fix::across`) change it: `QUERY_PREFIX = "?apikey="`.
+/// (`fix::across`) change it: `QUERY_PREFIX = "?apikey="`; or, in Python and JavaScript,
+/// with a params map literal: `WHISPIR_PARAMS = {"apikey": WHISPIR_API_KEY}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Declaration {
     pub name: String,
-    /// The byte range of the literal, quotes included.
+    /// The byte range of the literal, quotes (or braces) included.
     pub literal: Range<usize>,
+    /// The literal is a map (`{…}`), not a string.
+    pub map: bool,
 }
 
 /// The binding whose name is token `name` of `file` (`tokens` are the file's), when other
-/// files can name it and its value is one string literal with nothing after it (`+ SUFFIX`,
-/// a call, a map) but the end of the statement; Ruby's `.freeze` may follow. `openers` is
-/// the file's bracket index, built on first need.
+/// files can name it and its value is one string literal (or a Python or JavaScript map
+/// literal) with nothing after it (`+ SUFFIX`, a call) but the end of the statement; Ruby's
+/// `.freeze` may follow. `openers` is the file's bracket index, built on first need.
 pub fn declaration_at(
     file: &SourceFile,
     tokens: &[Token],
@@ -181,10 +184,17 @@ pub fn declaration_at(
     }
     let op = next_significant(tokens, name)?;
     let value = next_significant(tokens, op)?;
-    if tokens[value].kind != TokKind::Str {
+    let map = tokens[value].is_punct(src, "{")
+        && matches!(style, RequestStyle::Python | RequestStyle::JavaScript);
+    if tokens[value].kind != TokKind::Str && !map {
         return None;
     }
-    let ends = match next_significant(tokens, value) {
+    let last = if map {
+        bracket_index(openers, src, tokens).close_of(value)?
+    } else {
+        value
+    };
+    let ends = match next_significant(tokens, last) {
         None => true,
         Some(n) if tokens[n].is_punct(src, ".") => {
             style == RequestStyle::Ruby
@@ -193,13 +203,14 @@ pub fn declaration_at(
         Some(n) => {
             matches!(tokens[n].text(src), b";" | b"," | b")" | b"}" | b"]")
                 || tokens[n].kind == TokKind::Newline
-                || memchr::memchr(b'\n', &src[tokens[value].end()..tokens[n].start()]).is_some()
+                || memchr::memchr(b'\n', &src[tokens[last].end()..tokens[n].start()]).is_some()
         }
     };
     let (declared, _) = declared_name(file, src, tokens, openers, value, style)?;
     (ends && declared == name).then(|| Declaration {
         name: String::from_utf8_lossy(tokens[name].text(src)).into_owned(),
-        literal: tokens[value].span(),
+        literal: tokens[value].start()..tokens[last].end(),
+        map,
     })
 }
 
@@ -489,7 +500,7 @@ fn python_scope(file: &SourceFile, src: &[u8], tokens: &[Token], name: usize) ->
 
 /// What other modules call this one: its file stem (`settings` for `app/settings.py`), or
 /// its directory for a package's `__init__.py` / a folder's `index.js`.
-fn module_stem(file: &SourceFile) -> Option<String> {
+pub fn module_stem(file: &SourceFile) -> Option<String> {
     let stem = file.path.file_stem()?.to_str()?;
     if matches!(stem, "__init__" | "index") {
         return file
@@ -807,29 +818,39 @@ impl<'t> Imports<'t> {
         if let Some(&known) = self.answers.borrow().get(&(b as *const Binding)) {
             return known;
         }
-        let answer = self
-            .statements
-            .iter()
-            .any(|(k, statement)| self.statement_names(*k, statement.clone(), b));
+        let answer = self.names(&b.qualifier, &b.name);
         self.answers.borrow_mut().insert(b, answer);
         answer
     }
 
-    fn statement_names(&self, k: usize, statement: Range<usize>, b: &Binding) -> bool {
+    /// [`Imports::name`] for a qualifier and a name.
+    fn names(&self, qualifier: &str, name: &str) -> bool {
+        self.statements
+            .iter()
+            .any(|(k, statement)| self.statement_names(*k, statement.clone(), qualifier, name))
+    }
+
+    fn statement_names(
+        &self,
+        k: usize,
+        statement: Range<usize>,
+        qualifier: &str,
+        name: &str,
+    ) -> bool {
         let src = self.src;
         let mut names_qualifier = false;
         let mut names_binding = false;
         let mut star = false;
         for t in &self.tokens[statement] {
             match t.kind {
-                TokKind::Ident if t.text(src) == b.qualifier.as_bytes() => names_qualifier = true,
-                TokKind::Ident if t.text(src) == b.name.as_bytes() => names_binding = true,
+                TokKind::Ident if t.text(src) == qualifier.as_bytes() => names_qualifier = true,
+                TokKind::Ident if t.text(src) == name.as_bytes() => names_binding = true,
                 // `'./config'`, `"../lib/config.js"`.
                 TokKind::Str => {
                     let path = t.content_text(src);
                     let last = path.rsplit(|&c| c == b'/').next().unwrap_or(path);
                     let stem = last.split(|&c| c == b'.').next().unwrap_or(last);
-                    if stem == b.qualifier.as_bytes() {
+                    if stem == qualifier.as_bytes() {
                         names_qualifier = true;
                     }
                 }
@@ -840,6 +861,12 @@ impl<'t> Imports<'t> {
         let whole = matches!(self.tokens[k].text(src), b"using" | b"include");
         names_qualifier && (names_binding || star || whole)
     }
+}
+
+/// Whether an import statement of `src` names `qualifier` and `name` (or all of the
+/// qualifier): then pass 2 reads a bare `name` there as the binding, and judged each one.
+pub fn imports_name(src: &[u8], tokens: &[Token], qualifier: &str, name: &str) -> bool {
+    Imports::new(src, tokens).names(qualifier, name)
 }
 
 /// The tokens of the import statement around keyword `k`: to the end of its line or `;`

@@ -17,13 +17,15 @@
 //! Such a fix is unsafe (a module or class binding, SPEC) and runs only over the whole
 //! repository: the files of a narrower run may not be all that read the constant.
 
+mod maps;
+
 use super::SyntaxGuard;
 use crate::crossfile::{Declaration, declaration_at};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, apply_edits};
 use crate::engine::{Settings, check_source};
 use crate::hosts::Region;
 use crate::lang::tokens::{next_significant, prev_significant, token_at};
-use crate::lang::{TokKind, Token};
+use crate::lang::{RequestStyle, TokKind, Token};
 use crate::rules::RuleCode;
 use crate::source::SourceFile;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -80,6 +82,7 @@ impl Binding {
             decl: Declaration {
                 name: String::new(),
                 literal: 0..0,
+                map: false,
             },
             literal: 0..0,
             uses: Vec::new(),
@@ -279,7 +282,8 @@ fn binding_at(
     }
 }
 
-/// The start of the one `literal` assigned to `name` in `current`'s text.
+/// The start of the one `literal` (a string, or a map's text) assigned to `name` in
+/// `current`'s text.
 fn find_declaration(current: &Current<'_>, name: &str, literal: &[u8]) -> Option<usize> {
     let src = current.text;
     let tokens = crate::lang::for_file_name(&current.file.file_name()).tokenize(src);
@@ -289,19 +293,22 @@ fn find_declaration(current: &Current<'_>, name: &str, literal: &[u8]) -> Option
         (t.kind == TokKind::Ident
             && t.text(src) == name.as_bytes()
             && matches!(tokens[op].text(src), b"=" | b":")
-            && tokens[value].text(src) == literal)
-            .then(|| tokens[value].start())
+            && src[tokens[value].start()..].starts_with(literal))
+        .then(|| tokens[value].start())
     });
     let first = found.next()?;
     found.next().is_none().then_some(first)
 }
 
 /// Fails each binding whose name is mentioned where the scan cannot vouch for it. In
-/// another file, a mention is accounted for when it is one of the binding's uses, a
-/// qualified read (`C.NAME`: the scan saw it and judged it no request, or it is another
-/// class's `NAME`), or on an import line; a bare name anywhere else may be a request the
-/// scan did not connect (Go's package-level names, a static import used twice). In the
-/// defining file, only the declaration may name it: its own requests stay with it.
+/// another file, a mention is accounted for when it is one of the binding's uses, on an
+/// import line, or a read the scan judged no request: qualified (`C.NAME`, or another
+/// class's `NAME`), or bare in a Python or JavaScript file whose import names it (the scan
+/// reads those as the binding). Such a read may still reach a request through a variable
+/// (`base = C.BASE` … `base + "?apikey=" + k`), so it counts only in a file that sends no
+/// key in a query any more. A bare name anywhere else may be a request the scan did not
+/// connect (Go's package-level names, a static import used twice). In the defining file,
+/// only the declaration may name it: its own requests stay with it.
 fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use]) {
     let mut named: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
     for (i, b) in bindings.iter().enumerate().filter(|(_, b)| !b.failed) {
@@ -320,13 +327,33 @@ fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use])
         .iter()
         .map(|u| (u.file, u.binding, u.span.end))
         .collect();
+    let style_of = |f: usize| {
+        files
+            .get(f)
+            .map(|c| crate::lang::for_file_name(&c.file.file_name()).request_style())
+    };
+    // The qualifier a bare name is imported through: a Python or JavaScript module's stem.
+    let modules: Vec<Option<String>> = bindings
+        .iter()
+        .map(|b| {
+            matches!(
+                style_of(b.file)?,
+                RequestStyle::Python | RequestStyle::JavaScript
+            )
+            .then(|| crate::crossfile::module_stem(files[b.file].file))
+            .flatten()
+        })
+        .collect();
     let mut failed: BTreeSet<usize> = BTreeSet::new();
     for (f, current) in files.iter().enumerate() {
         let src = current.text;
         if !finder.is_match(src) {
             continue;
         }
-        let tokens = crate::lang::for_file_name(&current.file.file_name()).tokenize(src);
+        let lang = crate::lang::for_file_name(&current.file.file_name());
+        let tokens = lang.tokenize(src);
+        let keys_left = OnceLock::new();
+        let mut imported: HashMap<usize, bool> = HashMap::new();
         for (i, t) in tokens.iter().enumerate() {
             if t.kind != TokKind::Ident {
                 continue;
@@ -335,15 +362,30 @@ fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use])
                 continue;
             };
             for &b in bs {
-                let accounted = if f == bindings[b].file {
+                let readable = style_of(bindings[b].file)
+                    .is_some_and(|defined| can_read(lang.request_style(), defined));
+                let accounted = if !readable {
+                    true
+                } else if f == bindings[b].file {
                     next_significant(&tokens, i)
                         .and_then(|op| next_significant(&tokens, op))
                         .is_some_and(|v| tokens[v].start() == bindings[b].literal.start)
                         || exported(src, &tokens, i)
+                } else if used.contains(&(f, b, t.end())) || on_import_line(src, t.start()) {
+                    true
                 } else {
-                    used.contains(&(f, b, t.end()))
-                        || qualified(src, &tokens, i)
-                        || on_import_line(src, t.start())
+                    let read = qualified(src, &tokens, i)
+                        || *imported.entry(b).or_insert_with(|| {
+                            modules[b].as_deref().is_some_and(|m| {
+                                crate::crossfile::imports_name(
+                                    src,
+                                    &tokens,
+                                    m,
+                                    &bindings[b].decl.name,
+                                )
+                            })
+                        });
+                    read && !*keys_left.get_or_init(|| sends_key_in_query(current, f, &[]))
                 };
                 if !accounted {
                     failed.insert(b);
@@ -354,6 +396,14 @@ fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use])
     for b in failed {
         bindings[b].failed = true;
     }
+}
+
+/// Whether code of `reader`'s style can read a binding defined in code of `defined`'s
+/// style: the same language family, or code the scan has no request shapes for (a template
+/// may read anything). A `.env` line, a JSON member, a document or a shell script that
+/// spells the same name is another thing.
+fn can_read(reader: RequestStyle, defined: RequestStyle) -> bool {
+    reader == defined || reader == RequestStyle::Code
 }
 
 /// Whether the name at token `i` is only exported: a shorthand member of
@@ -417,32 +467,37 @@ fn fail_beside_keys_left(files: &[Current<'_>], bindings: &mut [Binding]) -> boo
     let mut verdicts: HashMap<usize, bool> = HashMap::new();
     let mut any = false;
     for b in bindings.iter_mut().filter(|b| !b.failed) {
-        let keys_left = *verdicts.entry(b.file).or_insert_with(|| {
-            let current = &files[b.file];
-            let mut left = current.diagnostics.iter().filter(|d| {
-                d.code == RuleCode::WM002
-                    && d.related.is_empty()
-                    && !changing.iter().any(|(f, l)| {
-                        *f == b.file && l.start <= d.span.start && d.span.end <= l.end
-                    })
-            });
-            let Some(first) = left.next() else {
-                return false;
-            };
-            // A key in a comment (`{@code …?apikey=<key>}` in a Javadoc) is no request.
-            let lang = crate::lang::for_file_name(&current.file.file_name());
-            let tokens = lang.tokenize(current.text);
-            let in_code = |d: &Diagnostic| {
-                token_at(&tokens, d.span.start).is_none_or(|t| tokens[t].kind != TokKind::Comment)
-            };
-            in_code(first) || left.any(in_code)
-        });
+        let keys_left = *verdicts
+            .entry(b.file)
+            .or_insert_with(|| sends_key_in_query(&files[b.file], b.file, &changing));
         if keys_left {
             b.failed = true;
             any = true;
         }
     }
     any
+}
+
+/// Whether file `f` still sends a key in a query in code: one of its own WM002 findings
+/// (not one about another file's value), outside the `changing` literals (file, range).
+fn sends_key_in_query(current: &Current<'_>, f: usize, changing: &[(usize, Range<usize>)]) -> bool {
+    let mut left = current.diagnostics.iter().filter(|d| {
+        d.code == RuleCode::WM002
+            && d.related.is_empty()
+            && !changing
+                .iter()
+                .any(|(c, l)| *c == f && l.start <= d.span.start && d.span.end <= l.end)
+    });
+    let Some(first) = left.next() else {
+        return false;
+    };
+    // A key in a comment (`{@code …?apikey=<key>}` in a Javadoc) is no request.
+    let lang = crate::lang::for_file_name(&current.file.file_name());
+    let tokens = lang.tokenize(current.text);
+    let in_code = |d: &Diagnostic| {
+        token_at(&tokens, d.span.start).is_none_or(|t| tokens[t].kind != TokKind::Comment)
+    };
+    in_code(first) || left.any(in_code)
 }
 
 /// An inlined literal: where it is in the inlined text, where the use was written in the
@@ -455,6 +510,8 @@ struct Inlined {
     /// nothing in it but the literal may change. A fix that drops `f` from a Python f-string
     /// left with nothing to interpolate would drop it from the file's, which still has.
     string: Option<Range<usize>>,
+    /// A params map (or, spread, its entry): its fix must take it away whole.
+    map: bool,
 }
 
 /// Fixes use file `f`: its uses (`mine`) inlined, the inlined text checked, the fixes of the
@@ -492,26 +549,44 @@ fn fix_use_file(
             continue;
         }
         // A name, qualified or not; nothing else is inlined.
-        let written = &src[use_.span.clone()];
-        let plain = written.iter().all(|c| {
+        let name = &src[use_.span.clone()];
+        let plain = name.iter().all(|c| {
             c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-' | b'>' | b'\\')
         });
-        if use_.span.start < at || !plain {
+        let (written, value) = if b.decl.map {
+            let spread = maps::spread_start(src, &use_.span, lang.request_style());
+            let defining = &files[b.file];
+            let qualifier = crate::crossfile::module_stem(defining.file)?;
+            let value = maps::inline(
+                lang.request_style(),
+                &defining.text[b.literal.clone()],
+                &|n: &[u8]| maps::python_module_assigns(defining.text, n),
+                &qualifier,
+                src,
+                spread.is_some(),
+            )?;
+            (spread.unwrap_or(use_.span.start)..use_.span.end, value)
+        } else {
+            let value = files[b.file].text[b.literal.clone()].to_vec();
+            (use_.span.clone(), value)
+        };
+        if written.start < at || !plain {
             return None;
         }
         let string = token_at(&tokens, use_.span.start)
             .map(|t| &tokens[t])
             .filter(|t| t.kind == TokKind::Str && t.start() < use_.span.start)
             .map(|t| t.span());
-        text.extend_from_slice(&src[at..use_.span.start]);
+        text.extend_from_slice(&src[at..written.start]);
         let start = text.len();
-        text.extend_from_slice(&files[b.file].text[b.literal.clone()]);
+        text.extend_from_slice(&value);
         let end = text.len();
         inlined.push(Inlined {
             at: start..end,
-            written: use_.span.clone(),
+            string: string.map(|s| s.start + start - written.start..s.end + end - written.end),
+            written,
             uses: vec![u],
-            string: string.map(|s| s.start + start - use_.span.start..s.end + end - use_.span.end),
+            map: b.decl.map,
         });
         at = use_.span.end;
     }
@@ -669,13 +744,20 @@ fn map_back(
         let mut from = 0;
         for &l in &c.literals {
             let r = &inlined[l];
-            let found = candidates(&v[r.at.clone()], region)
-                .into_iter()
-                .find_map(|cand| {
-                    let mut hits = memchr::memmem::find_iter(&new[from..], &cand);
-                    let first = hits.next()?;
-                    hits.next().is_none().then_some((from + first, cand))
-                });
+            if r.map && memchr::memmem::find(&new.to_ascii_lowercase(), b"apikey").is_some() {
+                return None;
+            }
+            // A map is never found again: its fix takes it away (`params=` dropped).
+            let candidates = if r.map {
+                Vec::new()
+            } else {
+                candidates(&v[r.at.clone()], region)
+            };
+            let found = candidates.into_iter().find_map(|cand| {
+                let mut hits = memchr::memmem::find_iter(&new[from..], &cand);
+                let first = hits.next()?;
+                hits.next().is_none().then_some((from + first, cand))
+            });
             match found {
                 Some((pos, literal)) => {
                     replacement.extend_from_slice(&new[from..pos]);
@@ -775,6 +857,7 @@ fn new_value(
         }
     }
     Some(match value {
+        _ if b.decl.map => value.is_none().then(|| b"{}".to_vec())?,
         Some(v) => v.clone(),
         None => strip_key(literal).unwrap_or_else(|| literal.to_vec()),
     })

@@ -209,12 +209,14 @@ fn a_literal_is_found_again_in_an_edit_that_rewrote_the_expression_around_it() {
             written: 4..10,
             uses: vec![0],
             string: None,
+            map: false,
         },
         Inlined {
             at: 39..49,
             written: 20..28,
             uses: vec![1],
             string: None,
+            map: false,
         },
     ];
     let uses = [
@@ -270,6 +272,7 @@ fn nothing_of_an_interpolated_string_but_the_literal_may_change() {
         written: 7..20,
         uses: vec![0],
         string: Some(4..37),
+        map: false,
     }];
     let uses = [Use {
         file: 0,
@@ -297,4 +300,103 @@ fn the_key_parameter_is_stripped_from_the_end_of_a_literal_only() {
         move_host(b"\"http://API.whispir.com/m\"", Region::Au),
         Some(b"\"https://api.au.whispir.com/m\"".to_vec())
     );
+}
+
+const PY_SETTINGS: &str = r#"import os
+
+WHISPIR_API_KEY = os.environ["WHISPIR_API_KEY"]
+WHISPIR_PARAMS = {"apikey": WHISPIR_API_KEY}
+"#;
+
+#[test]
+fn a_params_map_from_another_module_leaves_it_and_its_key_is_read_through_the_module() {
+    let client = r#"import requests
+
+from app import settings
+from app.settings import WHISPIR_PARAMS
+
+
+def send(body):
+    return requests.post("https://api.au.whispir.com/messages", json=body, params=WHISPIR_PARAMS)
+
+
+def contacts():
+    return requests.get("https://api.au.whispir.com/contacts", params={**settings.WHISPIR_PARAMS, "limit": 20})
+"#;
+    let fixed = fixed(&[("app/settings.py", PY_SETTINGS), ("app/client.py", client)]);
+    assert_eq!(
+        fixed["app/settings.py"],
+        PY_SETTINGS.replace(r#"{"apikey": WHISPIR_API_KEY}"#, "{}")
+    );
+    assert_eq!(
+        fixed["app/client.py"],
+        client
+            .replace(
+                "json=body, params=WHISPIR_PARAMS)",
+                r#"json=body, headers={"x-api-key": settings.WHISPIR_API_KEY})"#
+            )
+            .replace(
+                r#"params={**settings.WHISPIR_PARAMS, "limit": 20})"#,
+                r#"params={"limit": 20}, headers={"x-api-key": settings.WHISPIR_API_KEY})"#
+            )
+    );
+}
+
+#[test]
+fn a_params_map_whose_key_the_using_file_cannot_name_stays() {
+    // `settings` is not imported under that name: `WHISPIR_API_KEY` has no spelling here.
+    let client = "import requests\nfrom app.settings import WHISPIR_PARAMS\n\n\ndef send(body):\n    \
+                  return requests.post(\"https://api.au.whispir.com/messages\", json=body, params=WHISPIR_PARAMS)\n";
+    assert!(fixed(&[("app/settings.py", PY_SETTINGS), ("app/client.py", client)]).is_empty());
+    // A map with more than the key: the rest would have to stay in step with the request.
+    let settings = PY_SETTINGS.replace(
+        r#"{"apikey": WHISPIR_API_KEY}"#,
+        r#"{"apikey": WHISPIR_API_KEY, "format": "json"}"#,
+    );
+    let client = client.replace(
+        "from app.settings",
+        "from app import settings\nfrom app.settings",
+    );
+    assert!(fixed(&[("app/settings.py", &settings), ("app/client.py", &client)]).is_empty());
+}
+
+#[test]
+fn a_javascript_query_object_from_a_config_module_moves_into_the_headers() {
+    let config = "const WHISPIR_QUERY = { apikey: process.env.WHISPIR_API_KEY };\n\
+                  module.exports = { WHISPIR_QUERY };\n";
+    let notify = "const request = require('request');\n\
+                  const { WHISPIR_QUERY } = require('./config');\n\n\
+                  function send(body, cb) {\n  \
+                  request.post({\n    url: 'https://api.au.whispir.com/messages',\n    \
+                  qs: WHISPIR_QUERY,\n    json: body,\n  }, cb);\n}\n\n\
+                  function show() {\n  console.log('Whispir query keys: ' + Object.keys(WHISPIR_QUERY));\n}\n";
+    let fixed_files = fixed(&[("lib/config.js", config), ("lib/notify.js", notify)]);
+    assert_eq!(
+        fixed_files["lib/config.js"],
+        config.replace("{ apikey: process.env.WHISPIR_API_KEY }", "{}")
+    );
+    assert!(
+        fixed_files["lib/notify.js"].contains(
+            "request.post({\n    headers: { 'x-api-key': process.env.WHISPIR_API_KEY },\n    url:"
+        ) && !fixed_files["lib/notify.js"].contains("qs:"),
+        "{}",
+        fixed_files["lib/notify.js"]
+    );
+    // The bare read in `show` is one the scan judged no request. In a file that still sends
+    // a key in a query it might feed that request through a variable: nothing moves.
+    let leaky = notify.replace(
+        "function show() {",
+        "function legacy(k) {\n  return post('https://api.whispir.com/m?apikey=' + k);\n}\n\nfunction show() {",
+    );
+    assert!(fixed(&[("lib/config.js", config), ("lib/notify.js", &leaky)]).is_empty());
+}
+
+#[test]
+fn only_code_of_the_same_family_can_read_a_binding() {
+    use crate::lang::RequestStyle::*;
+    assert!(can_read(Python, Python));
+    assert!(can_read(Code, Python), "a template may read it");
+    for other in [Config, Json, Document, Shell, JavaScript] {
+        assert!(!can_read(other, Python), "{other:?}");
+    }
 }

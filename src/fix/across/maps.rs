@@ -1,0 +1,299 @@
+//! Params maps defined in another file: `WHISPIR_PARAMS = {"apikey": WHISPIR_API_KEY}` in a
+//! Python settings module, `WHISPIR_QUERY = { apikey: process.env.WHISPIR_API_KEY }` in a
+//! JavaScript config module, sent by a request elsewhere as `params=WHISPIR_PARAMS`,
+//! `{**settings.WHISPIR_PARAMS, "limit": 20}` or `qs: WHISPIR_QUERY`.
+//!
+//! Such a map is inlined at its uses like a string constant, but the key expression in it is
+//! written for the defining file: `WHISPIR_API_KEY` means nothing in the file that sends the
+//! request. So the inlined map is the map as the using file can read it (`settings.WHISPIR_API_KEY`),
+//! and the per-file fixer moves that expression into the request's header. Only a map whose
+//! one entry is the key is followed: once the key leaves, the map is `{}` and no other value
+//! has to be kept in step with it.
+
+use crate::lang::tokens::{next_significant, prev_significant};
+use crate::lang::{RequestStyle, TokKind, Token};
+use std::ops::Range;
+
+/// Names every JavaScript module can read without importing them.
+const JS_GLOBALS: &[&[u8]] = &[b"process"];
+
+/// Python names that are values, not bindings.
+const PY_CONSTANTS: &[&[u8]] = &[b"True", b"False", b"None"];
+
+/// The map as inlined at a use in `use_src`: `map` (the defining file's literal, braces
+/// included) with each name it reads written so that the using file reads the same value;
+/// for a spread use (`**NAME`, `...NAME`) its entry alone, without braces. `None` when the
+/// map holds more than its `apikey` entry, or reads a name the using file cannot reach.
+pub(super) fn inline(
+    style: RequestStyle,
+    map: &[u8],
+    defines: &dyn Fn(&[u8]) -> bool,
+    qualifier: &str,
+    use_src: &[u8],
+    spread: bool,
+) -> Option<Vec<u8>> {
+    let lang = match style {
+        RequestStyle::Python => crate::lang::for_file_name("a.py"),
+        RequestStyle::JavaScript => crate::lang::for_file_name("a.js"),
+        _ => return None,
+    };
+    let tokens = lang.tokenize(map);
+    let entry = only_key_entry(map, &tokens)?;
+    let mut out = Vec::with_capacity(map.len() + qualifier.len());
+    let mut at = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.start() < entry.start || t.end() > entry.end {
+            continue;
+        }
+        match t.kind {
+            // A template or f-string reads names the tokens do not show.
+            TokKind::Str => {
+                let text = t.text(map);
+                let prefix = &text[..text.iter().position(|c| matches!(c, b'"' | b'\''))?];
+                if text.starts_with(b"`") || prefix.iter().any(|c| matches!(c, b'f' | b'F')) {
+                    return None;
+                }
+            }
+            TokKind::Ident if free(map, &tokens, i, style) => {
+                let name = t.text(map);
+                let written: Vec<u8> = match style {
+                    RequestStyle::JavaScript if JS_GLOBALS.contains(&name) => name.to_vec(),
+                    RequestStyle::Python if PY_CONSTANTS.contains(&name) => name.to_vec(),
+                    RequestStyle::Python if python_imports(use_src, name) => name.to_vec(),
+                    RequestStyle::Python
+                        if defines(name) && python_imports(use_src, qualifier.as_bytes()) =>
+                    {
+                        [qualifier.as_bytes(), b".", name].concat()
+                    }
+                    _ => return None,
+                };
+                out.extend_from_slice(&map[at..t.start()]);
+                out.extend_from_slice(&written);
+                at = t.end();
+            }
+            _ => {}
+        }
+    }
+    out.extend_from_slice(&map[at..]);
+    if !spread {
+        return Some(out);
+    }
+    // The entry alone: what was shifted by the names written, from its start to its end.
+    let grown = out.len() - map.len();
+    Some(out[entry.start..entry.end + grown].to_vec())
+}
+
+/// The byte range of the map's one entry (`"apikey": KEY`, `apikey: KEY`), from its key to
+/// the end of its value; `None` when the map has another entry or its key is not `apikey`.
+fn only_key_entry(map: &[u8], tokens: &[Token]) -> Option<Range<usize>> {
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].kind, TokKind::Comment | TokKind::Newline))
+        .collect();
+    let (&first, rest) = significant.split_first()?;
+    let (&last, inner) = rest.split_last()?;
+    if !tokens[first].is_punct(map, "{") || !tokens[last].is_punct(map, "}") {
+        return None;
+    }
+    let &key = inner.first()?;
+    let key_name = match tokens[key].kind {
+        TokKind::Str => tokens[key].content_text(map),
+        TokKind::Ident => tokens[key].text(map),
+        _ => return None,
+    };
+    let colon = next_significant(tokens, key)?;
+    if !crate::detect::is_apikey_name(key_name) || !tokens[colon].is_punct(map, ":") {
+        return None;
+    }
+    // The value runs to the closing brace, or to a trailing comma; a comma at depth zero
+    // before that starts another entry.
+    let mut depth = 0usize;
+    let mut end = None;
+    for &i in inner.iter().skip(2) {
+        let t = &tokens[i];
+        if t.kind == TokKind::Punct {
+            match t.text(map) {
+                b"(" | b"[" | b"{" => depth += 1,
+                b")" | b"]" | b"}" => depth = depth.checked_sub(1)?,
+                b"," if depth == 0 => {
+                    // Only a trailing comma may follow.
+                    if next_significant(tokens, i) != Some(last) {
+                        return None;
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
+        end = Some(t.end());
+    }
+    Some(tokens[key].start()..end?)
+}
+
+/// Whether identifier token `i` names a binding the value reads: not a member after `.`,
+/// not an object key, not a keyword argument.
+fn free(src: &[u8], tokens: &[Token], i: usize, style: RequestStyle) -> bool {
+    let after_dot = prev_significant(tokens, i).is_some_and(|p| tokens[p].is_punct(src, "."));
+    let next = next_significant(tokens, i).map(|n| tokens[n].text(src));
+    let key = match style {
+        RequestStyle::JavaScript => next == Some(b":"),
+        _ => next == Some(b"="),
+    };
+    !after_dot && !key
+}
+
+/// Whether a top-level Python import statement of `src`, on one line, binds `name`:
+/// `import name`, `import name.sub`, `from pkg import a, name` (not `… as other`).
+pub(super) fn python_imports(src: &[u8], name: &[u8]) -> bool {
+    src.split(|&c| c == b'\n').any(|line| {
+        let rest = if let Some(r) = line.strip_prefix(b"import ") {
+            r
+        } else if line.starts_with(b"from ") {
+            match memchr::memmem::find(line, b" import ") {
+                Some(at) => &line[at + 8..],
+                None => return false,
+            }
+        } else {
+            return false;
+        };
+        let rest = rest.split(|&c| c == b'#').next().unwrap_or_default();
+        rest.split(|&c| c == b',').any(|item| {
+            let item = item.trim_ascii();
+            let item = item.strip_prefix(b"(").unwrap_or(item);
+            let item = item.strip_suffix(b")").unwrap_or(item);
+            let words: Vec<&[u8]> = item
+                .split(|c| c.is_ascii_whitespace())
+                .filter(|w| !w.is_empty())
+                .collect();
+            match words.as_slice() {
+                [only] => only.split(|&c| c == b'.').next() == Some(name),
+                _ => false,
+            }
+        })
+    })
+}
+
+/// Whether a use written at `span` of `src` is spread into a map literal: `{**NAME, …}`
+/// (Python) or `{ ...NAME, … }` (JavaScript). The range then starts at the operator.
+pub(super) fn spread_start(src: &[u8], span: &Range<usize>, style: RequestStyle) -> Option<usize> {
+    let before = src[..span.start].trim_ascii_end();
+    let op: &[u8] = match style {
+        RequestStyle::Python => b"**",
+        RequestStyle::JavaScript => b"...",
+        _ => return None,
+    };
+    let at = before.len().checked_sub(op.len())?;
+    (before.ends_with(op) && matches!(before[..at].trim_ascii_end().last(), Some(b'{' | b',')))
+        .then_some(at)
+}
+
+/// Whether a Python module-level statement of `src` assigns `name`: a line that starts with
+/// `name =` or `name: type =`.
+pub(super) fn python_module_assigns(src: &[u8], name: &[u8]) -> bool {
+    src.split(|&c| c == b'\n').any(|line| {
+        line.strip_prefix(name).is_some_and(|rest| {
+            let rest = rest.trim_ascii_start();
+            (rest.starts_with(b"=") && !rest.starts_with(b"==")) || rest.starts_with(b":")
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn py(map: &str, use_src: &str, spread: bool) -> Option<String> {
+        let defines = |n: &[u8]| n == b"WHISPIR_API_KEY";
+        inline(
+            RequestStyle::Python,
+            map.as_bytes(),
+            &defines,
+            "settings",
+            use_src.as_bytes(),
+            spread,
+        )
+        .map(|v| String::from_utf8(v).unwrap())
+    }
+
+    #[test]
+    fn a_module_name_in_the_map_is_read_through_the_module_the_user_imports() {
+        let uses = "from app import settings\nfrom app.settings import WHISPIR_PARAMS\n";
+        assert_eq!(
+            py(r#"{"apikey": WHISPIR_API_KEY}"#, uses, false).as_deref(),
+            Some(r#"{"apikey": settings.WHISPIR_API_KEY}"#)
+        );
+        assert_eq!(
+            py(r#"{"apikey": WHISPIR_API_KEY,}"#, uses, true).as_deref(),
+            Some(r#""apikey": settings.WHISPIR_API_KEY"#)
+        );
+        // The module is not imported under its name: nothing to write.
+        assert_eq!(
+            py(
+                r#"{"apikey": WHISPIR_API_KEY}"#,
+                "import app.settings as s\n",
+                false
+            ),
+            None
+        );
+        // A name the settings module does not define (an import of its own): not followed.
+        assert_eq!(py(r#"{"apikey": KEY}"#, uses, false), None);
+        // The using file imports `os` itself.
+        assert_eq!(
+            py(r#"{"apikey": os.environ["K"]}"#, "import os\n", false).as_deref(),
+            Some(r#"{"apikey": os.environ["K"]}"#)
+        );
+        assert_eq!(py(r#"{"apikey": os.environ["K"]}"#, uses, false), None);
+    }
+
+    #[test]
+    fn only_a_map_whose_one_entry_is_the_key_is_inlined() {
+        let uses = "import os\n";
+        assert_eq!(
+            py(r#"{"apikey": os.environ["K"], "limit": 5}"#, uses, false),
+            None
+        );
+        assert_eq!(py(r#"{"format": "json"}"#, uses, false), None);
+        assert_eq!(py(r#"{"apikey": f"{os.sep}"}"#, uses, false), None);
+        let js = |map: &str| {
+            inline(
+                RequestStyle::JavaScript,
+                map.as_bytes(),
+                &|_| true,
+                "config",
+                b"",
+                false,
+            )
+            .map(|v| String::from_utf8(v).unwrap())
+        };
+        assert_eq!(
+            js("{ apikey: process.env.WHISPIR_API_KEY }").as_deref(),
+            Some("{ apikey: process.env.WHISPIR_API_KEY }")
+        );
+        assert_eq!(js("{ apikey: KEY }"), None);
+        assert_eq!(js("{ apikey: `${process.env.K}` }"), None);
+    }
+
+    #[test]
+    fn spreads_and_imports_are_told_apart() {
+        let src = b"x = {**settings.P, 'a': 1}\ny = 2 ** settings.P\n";
+        let at = |s: &str| {
+            let start = memchr::memmem::find_iter(src, s.as_bytes()).next().unwrap();
+            start..start + s.len()
+        };
+        assert_eq!(
+            spread_start(src, &at("settings.P, "), RequestStyle::Python),
+            Some(5)
+        );
+        let second = memchr::memmem::rfind(src, b"settings.P").unwrap();
+        assert_eq!(
+            spread_start(src, &(second..second + 10), RequestStyle::Python),
+            None
+        );
+        assert!(python_imports(
+            b"from app import (settings, other)\n",
+            b"settings"
+        ));
+        assert!(!python_imports(b"    import settings\n", b"settings"));
+        assert!(python_module_assigns(b"KEY: str = 'x'\n", b"KEY"));
+        assert!(!python_module_assigns(b"    KEY = 'x'\nKEYS = 1\n", b"KEY"));
+    }
+}
