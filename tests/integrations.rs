@@ -243,10 +243,13 @@ fn auth_header_requires_username() {
 /// Runs `BIN auth-header --username alice` on a pseudo-terminal (python3's `pty`), answers the
 /// prompt once echo is off, and prints everything the terminal showed, then the exit status.
 const PTY_DRIVER: &str = r#"
-import os, pty, sys, termios, time
+import os, pty, signal, sys, termios, time
 bin_, password, mode = sys.argv[1], sys.argv[2].encode(), sys.argv[3]
 pid, fd = pty.fork()
 if pid == 0:
+    # As from an interactive shell: a test run started in the background inherits SIGINT
+    # ignored, and the command rightly stays alive then.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.execv(bin_, [bin_, "auth-header", "--username", "alice"])
 seen = b""
 deadline = time.time() + 30
