@@ -883,7 +883,13 @@ impl<'t> Builder<'t> {
                         .collect()
                 };
                 let own = modifiers(function);
-                if !own.contains(&&b"private"[..]) || own.contains(&&b"protected"[..]) {
+                // A class or struct member without an access modifier is private; an
+                // interface's is public.
+                const ACCESS: [&[u8]; 4] = [b"public", b"internal", b"protected", b"private"];
+                let default_private = !own.iter().any(|m| ACCESS.contains(m))
+                    && class.is_some_and(|c| c.kind() != "interface_declaration");
+                let private = own.contains(&&b"private"[..]) || default_private;
+                if !private || own.contains(&&b"protected"[..]) {
                     return Some("is not `private`");
                 }
                 // Another file may hold more of a `partial` class, and call it from there.

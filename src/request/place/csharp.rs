@@ -627,9 +627,20 @@ mod tests {
                 && out.contains("request.Headers.Add(\"x-api-key\", _key);"),
             "{out}"
         );
+        // No access modifier: a class member is private.
+        let (out, _) = fix("C.cs", &src.replace("private string Url", "string Url")).unwrap();
+        assert!(
+            out.contains("request.Headers.Add(\"x-api-key\", _key);"),
+            "{out}"
+        );
         for (src, why) in [
             (
                 src.replace("private string", "internal string"),
+                "is not `private`",
+            ),
+            (
+                src.replace("class C", "interface C")
+                    .replace("private string", "string"),
                 "is not `private`",
             ),
             (
