@@ -2843,3 +2843,30 @@ fn assert_fixed_only_unsafely(name: &str, source: &str, fixed: &str) {
     ));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), fixed, "{name}");
 }
+
+/// A file whose write failed keeps its findings for a manual change: the summary counts
+/// them and the report lists them (before, both left the file out: "0 need manual changes"
+/// for a file that still needed one).
+#[test]
+fn a_file_whose_write_failed_still_counts_its_manual_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let js = "// Whispir notifications.\n\
+              async function send(key, body) {\n  \
+              return fetch('https://api.au.whispir.com/messages?apikey=' + key, { method: 'POST', body });\n}\n\n\
+              function legacy(key) {\n  return post('https://api.au.whispir.com/events?apikey=' + key);\n}\n";
+    std::fs::write(dir.path().join("notify.js"), js).unwrap();
+    let mut c = fix_file_cmd(dir.path(), &["--region", "au", "."]);
+    c.env(
+        "WHISPIR_MIGRATE_TEST_HOOK",
+        "append-before-writes:notify.js",
+    );
+    let out = run(c);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("1 fix in 1 file not written (errors below); 1 needs manual changes"),
+        "{}",
+        describe(&out)
+    );
+    assert!(stdout.contains("notify.js:7"), "{}", describe(&out));
+}

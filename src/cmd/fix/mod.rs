@@ -56,6 +56,7 @@ pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         &outcome,
         writes.written.iter().copied(),
         writes.unchanged.iter().copied(),
+        writes.failed.iter().map(|(p, _)| *p),
         errors,
     );
     input.apply_baseline(&mut remaining);
@@ -203,7 +204,7 @@ fn show_diff(
     })?;
     let unchanged = plan.files.iter().filter(|p| !p.changed());
     let mut remaining =
-        summarise::what_remains(outcome, changed.iter().copied(), unchanged, Vec::new());
+        summarise::what_remains(outcome, changed.iter().copied(), unchanged, [], Vec::new());
     input.apply_baseline(&mut remaining);
     if !resolved.quiet {
         let left = Left::of(&remaining, args.unsafe_fixes, &resolved.settings);

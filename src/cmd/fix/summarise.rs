@@ -9,12 +9,14 @@ use crate::engine::{Outcome, ScanError, Settings};
 use std::io::Write;
 
 /// What `check` would report after the fix: the fixed files' remaining findings and the
-/// findings of files left as they were. Files whose write failed are left out: their fixes
-/// exist and were not written (they are among the errors).
+/// findings of files left as they were. Of a file whose write `failed`, only the findings
+/// with no fix at all: its fixes exist and were not written (they are counted, and the
+/// cause is among the errors), and those others still need a person.
 pub(super) fn what_remains<'a>(
     scanned: &Outcome,
     fixed: impl IntoIterator<Item = &'a Planned<'a>>,
     untouched: impl IntoIterator<Item = &'a Planned<'a>>,
+    failed: impl IntoIterator<Item = &'a Planned<'a>>,
     mut errors: Vec<ScanError>,
 ) -> Outcome {
     let mut reports: Vec<_> = fixed
@@ -26,6 +28,20 @@ pub(super) fn what_remains<'a>(
                 .into_iter()
                 .map(|p| p.fix.remaining.clone().unwrap_or_else(|| p.report.clone())),
         )
+        .chain(failed.into_iter().filter_map(|p| {
+            let manual: Vec<_> = (p.report.diagnostics.iter())
+                .filter(|d| d.fix.is_none())
+                .cloned()
+                .collect();
+            (!manual.is_empty()).then(|| {
+                std::sync::Arc::new(crate::engine::FileReport {
+                    diagnostics: manual,
+                    tree: None,
+                    verdicts: Vec::new(),
+                    ..(**p.report).clone()
+                })
+            })
+        }))
         .collect();
     reports.sort_by(|a, b| a.file.display_path.cmp(&b.file.display_path));
     errors.sort();
