@@ -354,11 +354,11 @@ fn first_pass_verdicts(
         .filter(|set| !set.is_empty())
         .filter_map(|set| {
             let (edited, _, edits) = crate::diagnostic::apply_edits(&file.bytes, set);
-            // What the lines around the fixes prove, `fix` proves again for less than a
-            // verdict costs.
+            // What the lines around the fixes prove needs no tree; `fix` takes it from here
+            // rather than proving it again (the windows' parses were half its time).
             let changes = crate::diagnostic::changes(&edits);
             if lang::window::keeps_syntax(&name, &language, &file.bytes, &edited, &changes) {
-                return None;
+                return Some(lang::tree::Verdict::proven_by_window(&edited, changes));
             }
             lang::tree::Verdict::of(&language, tree, &file.bytes, &edited, &edits)
         })
@@ -1126,6 +1126,37 @@ mod tests {
             [Some(false)],
             "the fixed text parses as well as the file"
         );
+    }
+
+    #[test]
+    fn a_parsed_tree_over_the_budget_leaves_what_the_windows_proved() {
+        let settings = super::Settings::with_region(Some("au"));
+        // As above, but every line parses: the lines around the fix prove it, and the
+        // guard takes that from the report rather than proving it again.
+        let padding = "x = 1\n".repeat(10_000);
+        let src = format!(
+            "import requests\n{padding}\ndef f(k):\n    params = {{\"apikey\": k}}\n    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n"
+        );
+        let file = crate::source::SourceFile::new("a.py".into(), "a.py".into(), src.into());
+        super::keep_syntax_trees(1 << 20);
+        let report = super::check_file(file, &settings).expect("findings");
+        assert!(report.tree.is_none(), "over the budget");
+        let fixes: Vec<&crate::diagnostic::Fix> = report
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .take(1)
+            .collect();
+        let (fixed, _, edits) = crate::diagnostic::apply_edits(&report.file.bytes, &fixes);
+        let changes = crate::diagnostic::changes(&edits);
+        let proves = |text: &[u8], changes: &[crate::lang::window::Change]| {
+            report.verdicts.iter().any(|v| v.proves(text, changes))
+        };
+        assert!(proves(&fixed, &changes));
+        assert!(report.verdicts.iter().all(|v| v.breaks(&fixed).is_none()));
+        // Only for that text, from those changes.
+        assert!(!proves(&report.file.bytes, &changes));
+        assert!(!proves(&fixed, &changes[1..]));
     }
 
     #[test]

@@ -325,11 +325,12 @@ const SHAPES: &[Shape] = &[
     Shape {
         name: "n base URL constants, each read by its own request",
         file: "bases.js",
-        // Between 1 200 and 2 400 such lines `fix` changes gear (each fix costs about twice
-        // as much past it, then grows linearly again): sizes on both sides of that step
-        // measured 12.4 where the growth on either side is linear (release, CPU time: 0.05 s
-        // at 300, 0.14 s at 1 200, 0.60 s at 2 400, 2.2 s at 9 600).
-        n: 150,
+        // Sizes on both sides of where the file's tree no longer fits the trees `fix` keeps
+        // (about 2 000 such lines): past it, analysis proved every window and the guard then
+        // proved them all again, twice the cost per fix (a ratio of 12.4 at 300 and 2 400
+        // lines). Release, CPU time with `--unsafe-fixes`: 0.05 s at 600, 0.11 s at 1 200,
+        // 0.25 s at 2 400, 0.50 s at 4 800 (0.06, 0.13, 0.43 and 0.92 s before).
+        n: 600,
         make: |n| {
             (0..n)
                 .map(|i| {

@@ -73,16 +73,15 @@ impl<'a> SyntaxGuard<'a> {
         };
         // The lines around the changes, parsed on their own before and after them, usually
         // prove that the fix keeps the syntax; only otherwise is the file's tree asked.
-        if base.len() <= lang::tree::MAX_PARSE_BYTES
-            && lang::window::keeps_syntax(
-                &self.name,
-                g,
-                base,
-                bytes,
-                &crate::diagnostic::changes(edits),
-            )
-        {
-            return false;
+        if base.len() <= lang::tree::MAX_PARSE_BYTES {
+            let changes = crate::diagnostic::changes(edits);
+            // When analysis did not keep the tree, it proved the first pass's texts this way
+            // already: the same texts and changes, the same answer.
+            let proven =
+                || self.verdicts.iter().any(|v| v.proves(bytes, &changes)) && base == self.original;
+            if proven() || lang::window::keeps_syntax(&self.name, g, base, bytes, &changes) {
+                return false;
+            }
         }
         if let Some(breaks) = self.verdicts.iter().find_map(|v| v.breaks(bytes)) {
             return breaks;

@@ -378,13 +378,22 @@ fn spanning_edit(original: &[u8], edited: &[u8]) -> InputEdit {
 
 /// What the syntax guard would answer about one fixed text, worked out while analysis still
 /// held the file's tree: `fix` then needs no tree for that text (the trees it may keep are
-/// bounded; parsing the file again is most of a fix's time).
+/// bounded; parsing the file again is most of a fix's time), nor to prove it again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     len: usize,
     digest: [u8; 32],
-    errors_before: usize,
-    errors_after: usize,
+    found: Found,
+}
+
+/// How a verdict was worked out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Found {
+    /// The error counts of the original's tree and of the text's.
+    Counted { before: usize, after: usize },
+    /// The lines around these changes of the original proved that the text keeps its syntax
+    /// (`window::keeps_syntax`).
+    Window(Vec<super::window::Change>),
 }
 
 impl Verdict {
@@ -400,16 +409,41 @@ impl Verdict {
         Some(Verdict {
             len: edited.len(),
             digest: digest(edited),
-            errors_before: count_errors(tree),
-            errors_after,
+            found: Found::Counted {
+                before: count_errors(tree),
+                after: errors_after,
+            },
         })
     }
 
+    /// The verdict that the lines around `changes`, made on the original, proved that
+    /// `edited` keeps its syntax.
+    pub fn proven_by_window(edited: &[u8], changes: Vec<super::window::Change>) -> Verdict {
+        Verdict {
+            len: edited.len(),
+            digest: digest(edited),
+            found: Found::Window(changes),
+        }
+    }
+
     /// Whether `text` has more syntax errors than the original, when `text` is the text this
-    /// verdict was worked out on; `None` for any other text.
+    /// verdict counted the errors of; `None` for any other text.
     pub fn breaks(&self, text: &[u8]) -> Option<bool> {
-        (text.len() == self.len && digest(text) == self.digest)
-            .then_some(self.errors_after > self.errors_before)
+        match self.found {
+            Found::Counted { before, after } => {
+                (text.len() == self.len && digest(text) == self.digest).then_some(after > before)
+            }
+            Found::Window(_) => None,
+        }
+    }
+
+    /// Whether this verdict is that the lines around `changes`, made on the original, proved
+    /// `text`: what `window::keeps_syntax` answers on the same texts and changes. The digest
+    /// is taken only for a text of the same length and changes.
+    pub fn proves(&self, text: &[u8], changes: &[super::window::Change]) -> bool {
+        matches!(&self.found, Found::Window(proven) if proven == changes)
+            && text.len() == self.len
+            && digest(text) == self.digest
     }
 }
 
