@@ -428,6 +428,31 @@ const SHAPES: &[Shape] = &[
         )),
         refuses_fix: false,
     },
+    Shape {
+        name: "n Python requests on another module's params map",
+        file: "client.py",
+        n: 100,
+        make: |n| {
+            // Each use inlines the map with its names written for this file, and reads which
+            // names the file imports: once per file, not once per use.
+            let sends: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "\n\ndef send{i}(body):\n    \
+                         return requests.post(\"https://api.au.whispir.com/m/{i}\", json=body, params=WHISPIR_PARAMS)\n"
+                    )
+                })
+                .collect();
+            format!(
+                "import requests\n\nimport settings\nfrom settings import WHISPIR_PARAMS\n{sends}"
+            )
+        },
+        companion: Some((
+            "settings.py",
+            "import os\n\nWHISPIR_API_KEY = os.environ[\"WHISPIR_API_KEY\"]\nWHISPIR_PARAMS = {\"apikey\": WHISPIR_API_KEY}\n",
+        )),
+        refuses_fix: false,
+    },
 ];
 
 /// CPU time (user and system) of every child reaped so far.

@@ -125,6 +125,13 @@ pub fn plan(files: &[Current<'_>], settings: &Settings) -> Vec<Change> {
         return Vec::new();
     }
     check_mentions(files, &mut bindings, &uses);
+    // The names each Python module defining a map assigns at its top level, read once.
+    let mut module_names: HashMap<usize, HashSet<&[u8]>> = HashMap::new();
+    for b in bindings.iter().filter(|b| b.decl.map && !b.failed) {
+        module_names
+            .entry(b.file)
+            .or_insert_with(|| maps::python_module_names(files[b.file].text));
+    }
     let mut by_file: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (u, use_) in uses.iter().enumerate() {
         by_file.entry(use_.file).or_default().push(u);
@@ -134,7 +141,7 @@ pub fn plan(files: &[Current<'_>], settings: &Settings) -> Vec<Change> {
         .map(|(&f, mine)| {
             let fix = files[f]
                 .usable
-                .then(|| fix_use_file(files, f, &bindings, &uses, mine, settings));
+                .then(|| fix_use_file(files, f, &bindings, &uses, mine, &module_names, settings));
             (f, fix.flatten())
         })
         .collect();
@@ -522,11 +529,16 @@ fn fix_use_file(
     bindings: &[Binding],
     uses: &[Use],
     mine: &[usize],
+    module_names: &HashMap<usize, HashSet<&[u8]>>,
     settings: &Settings,
 ) -> Option<UseFix> {
     let current = &files[f];
     let lang = crate::lang::for_file_name(&current.file.file_name());
     let src = current.text;
+    // Each map binding inlined once per way it is written here (spread or not), and the
+    // file's imports read once: a file may send one map from thousands of requests.
+    let imported = OnceLock::new();
+    let mut maps_inlined: HashMap<(usize, bool), Option<Vec<u8>>> = HashMap::new();
     let mut mine = mine.to_vec();
     mine.sort_by_key(|&u| (uses[u].span.start, uses[u].span.end));
     let tokens = lang.tokenize(src);
@@ -542,7 +554,8 @@ fn fix_use_file(
             return None;
         }
         if let Some(last) = inlined.last_mut()
-            && last.written == use_.span
+            && last.written.end == use_.span.end
+            && last.written.start <= use_.span.start
         {
             // A literal that carries a host and a key: two findings, one use.
             last.uses.push(u);
@@ -555,16 +568,22 @@ fn fix_use_file(
         });
         let (written, value) = if b.decl.map {
             let spread = maps::spread_start(src, &use_.span, lang.request_style());
-            let defining = &files[b.file];
-            let qualifier = crate::crossfile::module_stem(defining.file)?;
-            let value = maps::inline(
-                lang.request_style(),
-                &defining.text[b.literal.clone()],
-                &|n: &[u8]| maps::python_module_assigns(defining.text, n),
-                &qualifier,
-                src,
-                spread.is_some(),
-            )?;
+            let value = maps_inlined
+                .entry((use_.binding, spread.is_some()))
+                .or_insert_with(|| {
+                    let defining = &files[b.file];
+                    let defined = module_names.get(&b.file);
+                    let imported = imported.get_or_init(|| maps::python_imports(src));
+                    maps::inline(
+                        lang.request_style(),
+                        &defining.text[b.literal.clone()],
+                        &|n: &[u8]| defined.is_some_and(|d| d.contains(n)),
+                        &|n: &[u8]| imported.contains(n),
+                        &crate::crossfile::module_stem(defining.file)?,
+                        spread.is_some(),
+                    )
+                })
+                .clone()?;
             (spread.unwrap_or(use_.span.start)..use_.span.end, value)
         } else {
             let value = files[b.file].text[b.literal.clone()].to_vec();

@@ -12,6 +12,7 @@
 
 use crate::lang::tokens::{next_significant, prev_significant};
 use crate::lang::{RequestStyle, TokKind, Token};
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// Names every JavaScript module can read without importing them.
@@ -20,16 +21,18 @@ const JS_GLOBALS: &[&[u8]] = &[b"process"];
 /// Python names that are values, not bindings.
 const PY_CONSTANTS: &[&[u8]] = &[b"True", b"False", b"None"];
 
-/// The map as inlined at a use in `use_src`: `map` (the defining file's literal, braces
-/// included) with each name it reads written so that the using file reads the same value;
-/// for a spread use (`**NAME`, `...NAME`) its entry alone, without braces. `None` when the
-/// map holds more than its `apikey` entry, or reads a name the using file cannot reach.
+/// The map as inlined at a use: `map` (the defining file's literal, braces included) with
+/// each name it reads written so that the using file reads the same value; for a spread use
+/// (`**NAME`, `...NAME`) its entry alone, without braces. `defines` says whether the defining
+/// module assigns a name at its top level, `imports` whether the using file imports it.
+/// `None` when the map holds more than its `apikey` entry, or reads a name the using file
+/// cannot reach.
 pub(super) fn inline(
     style: RequestStyle,
     map: &[u8],
     defines: &dyn Fn(&[u8]) -> bool,
+    imports: &dyn Fn(&[u8]) -> bool,
     qualifier: &str,
-    use_src: &[u8],
     spread: bool,
 ) -> Option<Vec<u8>> {
     let lang = match style {
@@ -59,10 +62,8 @@ pub(super) fn inline(
                 let written: Vec<u8> = match style {
                     RequestStyle::JavaScript if JS_GLOBALS.contains(&name) => name.to_vec(),
                     RequestStyle::Python if PY_CONSTANTS.contains(&name) => name.to_vec(),
-                    RequestStyle::Python if python_imports(use_src, name) => name.to_vec(),
-                    RequestStyle::Python
-                        if defines(name) && python_imports(use_src, qualifier.as_bytes()) =>
-                    {
+                    RequestStyle::Python if imports(name) => name.to_vec(),
+                    RequestStyle::Python if defines(name) && imports(qualifier.as_bytes()) => {
                         [qualifier.as_bytes(), b".", name].concat()
                     }
                     _ => return None,
@@ -141,35 +142,32 @@ fn free(src: &[u8], tokens: &[Token], i: usize, style: RequestStyle) -> bool {
     !after_dot && !key
 }
 
-/// Whether a top-level Python import statement of `src`, on one line, binds `name`:
+/// The names the top-level Python import statements of `src` bind, each on one line:
 /// `import name`, `import name.sub`, `from pkg import a, name` (not `… as other`).
-pub(super) fn python_imports(src: &[u8], name: &[u8]) -> bool {
-    src.split(|&c| c == b'\n').any(|line| {
+pub(super) fn python_imports(src: &[u8]) -> HashSet<&[u8]> {
+    let mut names = HashSet::new();
+    for line in src.split(|&c| c == b'\n') {
         let rest = if let Some(r) = line.strip_prefix(b"import ") {
             r
         } else if line.starts_with(b"from ") {
             match memchr::memmem::find(line, b" import ") {
                 Some(at) => &line[at + 8..],
-                None => return false,
+                None => continue,
             }
         } else {
-            return false;
+            continue;
         };
         let rest = rest.split(|&c| c == b'#').next().unwrap_or_default();
-        rest.split(|&c| c == b',').any(|item| {
+        for item in rest.split(|&c| c == b',') {
             let item = item.trim_ascii();
             let item = item.strip_prefix(b"(").unwrap_or(item);
-            let item = item.strip_suffix(b")").unwrap_or(item);
-            let words: Vec<&[u8]> = item
-                .split(|c| c.is_ascii_whitespace())
-                .filter(|w| !w.is_empty())
-                .collect();
-            match words.as_slice() {
-                [only] => only.split(|&c| c == b'.').next() == Some(name),
-                _ => false,
+            let item = item.strip_suffix(b")").unwrap_or(item).trim_ascii();
+            if !item.is_empty() && !item.iter().any(u8::is_ascii_whitespace) {
+                names.extend(item.split(|&c| c == b'.').next());
             }
-        })
-    })
+        }
+    }
+    names
 }
 
 /// Whether a use written at `span` of `src` is spread into a map literal: `{**NAME, …}`
@@ -186,15 +184,21 @@ pub(super) fn spread_start(src: &[u8], span: &Range<usize>, style: RequestStyle)
         .then_some(at)
 }
 
-/// Whether a Python module-level statement of `src` assigns `name`: a line that starts with
+/// The names Python module-level statements of `src` assign: lines that start with
 /// `name =` or `name: type =`.
-pub(super) fn python_module_assigns(src: &[u8], name: &[u8]) -> bool {
-    src.split(|&c| c == b'\n').any(|line| {
-        line.strip_prefix(name).is_some_and(|rest| {
-            let rest = rest.trim_ascii_start();
-            (rest.starts_with(b"=") && !rest.starts_with(b"==")) || rest.starts_with(b":")
+pub(super) fn python_module_names(src: &[u8]) -> HashSet<&[u8]> {
+    src.split(|&c| c == b'\n')
+        .filter_map(|line| {
+            let end = line
+                .iter()
+                .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                .unwrap_or(line.len());
+            let rest = line[end..].trim_ascii_start();
+            let assigns =
+                (rest.starts_with(b"=") && !rest.starts_with(b"==")) || rest.starts_with(b":");
+            (end > 0 && assigns).then(|| &line[..end])
         })
-    })
+        .collect()
 }
 
 #[cfg(test)]
@@ -203,12 +207,14 @@ mod tests {
 
     fn py(map: &str, use_src: &str, spread: bool) -> Option<String> {
         let defines = |n: &[u8]| n == b"WHISPIR_API_KEY";
+        let imported = python_imports(use_src.as_bytes());
+        let imports = |n: &[u8]| imported.contains(n);
         inline(
             RequestStyle::Python,
             map.as_bytes(),
             &defines,
+            &imports,
             "settings",
-            use_src.as_bytes(),
             spread,
         )
         .map(|v| String::from_utf8(v).unwrap())
@@ -258,8 +264,8 @@ mod tests {
                 RequestStyle::JavaScript,
                 map.as_bytes(),
                 &|_| true,
+                &|_| false,
                 "config",
-                b"",
                 false,
             )
             .map(|v| String::from_utf8(v).unwrap())
@@ -288,12 +294,13 @@ mod tests {
             spread_start(src, &(second..second + 10), RequestStyle::Python),
             None
         );
-        assert!(python_imports(
-            b"from app import (settings, other)\n",
-            b"settings"
-        ));
-        assert!(!python_imports(b"    import settings\n", b"settings"));
-        assert!(python_module_assigns(b"KEY: str = 'x'\n", b"KEY"));
-        assert!(!python_module_assigns(b"    KEY = 'x'\nKEYS = 1\n", b"KEY"));
+        let imports = python_imports(
+            b"from app import (settings, other)\nimport os.path\n    import json\nimport a as b\n",
+        );
+        let mut imports: Vec<&[u8]> = imports.into_iter().collect();
+        imports.sort();
+        assert_eq!(imports, [&b"os"[..], b"other", b"settings"]);
+        let names = python_module_names(b"KEY: str = 'x'\n    LOCAL = 1\nKEYS == 1\nA.b = 2\n");
+        assert_eq!(names.into_iter().collect::<Vec<_>>(), [&b"KEY"[..]]);
     }
 }
