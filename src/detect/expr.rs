@@ -102,12 +102,13 @@ enum HostHint {
 }
 
 /// `text` starts at byte `offset` of the file; `through_binding` says it was reached by name.
-fn host_hint(text: &[u8], offset: usize, through_binding: bool) -> HostHint {
+fn host_hint(text: &[u8], offset: usize, read_at: Option<usize>) -> HostHint {
     let found = urls::find_hosts(text);
     if let Some(h) = found.iter().find(|h| h.kind.is_api()) {
         let link = HostLink {
             at: offset + h.host.start,
-            through_binding,
+            through_binding: read_at.is_some(),
+            read_at,
         };
         return HostHint::Whispir(h.kind.clone(), Some(link));
     }
@@ -171,7 +172,7 @@ fn fragments(src: &[u8], facts: &Facts, lang: &dyn Language, defs: &Defs) -> Vec
         // The run of URL text this parameter sits in; a host inside it decides.
         let run_start = run_start(src, sep.start);
         let run = &src[run_start..sep.start];
-        let (target, host) = match host_hint(run, run_start, false) {
+        let (target, host) = match host_hint(run, run_start, None) {
             HostHint::Whispir(kind, link) => (Target::Host(kind), link),
             HostHint::Other => continue,
             HostHint::None => match token_at(&facts.tokens, at) {
@@ -301,13 +302,18 @@ fn chain_host(
                     }
                 }
             }
-            TokKind::Str => match host_hint(t.content_text(src), t.content().start, false) {
+            TokKind::Str => match host_hint(t.content_text(src), t.content().start, None) {
                 HostHint::None => {}
                 hint => return hint,
             },
             TokKind::Ident => {
                 if let Some(d) = definition_at(src, tokens, defs, j).filter(|&d| d != i) {
-                    match host_hint(tokens[d].content_text(src), tokens[d].content().start, true) {
+                    let read_at = Some(t.start());
+                    match host_hint(
+                        tokens[d].content_text(src),
+                        tokens[d].content().start,
+                        read_at,
+                    ) {
                         HostHint::None => {}
                         hint => return hint,
                     }
@@ -798,7 +804,12 @@ fn request_host(
             }
             TokKind::Ident => {
                 if let Some(d) = definition_at(src, tokens, defs, j) {
-                    match host_hint(tokens[d].content_text(src), tokens[d].content().start, true) {
+                    let read_at = Some(t.start());
+                    match host_hint(
+                        tokens[d].content_text(src),
+                        tokens[d].content().start,
+                        read_at,
+                    ) {
                         HostHint::None => {}
                         hint => return hint,
                     }
@@ -815,13 +826,14 @@ fn request_host(
                         let link = HostLink {
                             at: h.host.start,
                             through_binding: false,
+                            read_at: None,
                         };
                         HostHint::Whispir(h.kind, Some(link))
                     } else {
                         HostHint::Other
                     };
                 }
-                match host_hint(text, t.content().start, false) {
+                match host_hint(text, t.content().start, None) {
                     HostHint::None => {}
                     hint => return hint,
                 }

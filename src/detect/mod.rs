@@ -98,6 +98,8 @@ pub struct HostLink {
     pub at: usize,
     /// Reached through a name (`BASE + "?apikey="`): the literal may serve other requests.
     pub through_binding: bool,
+    /// Where the request reads that name, when reached through one.
+    pub read_at: Option<usize>,
 }
 
 /// Everything detection learned about one file.

@@ -329,6 +329,7 @@ pub fn apikey_params_in_url(bytes: &[u8], host: &HostUse) -> Vec<ApiKeyParam> {
             host: Some(super::HostLink {
                 at: host.host.start,
                 through_binding: false,
+                read_at: None,
             }),
         })
         .collect()

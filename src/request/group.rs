@@ -18,8 +18,8 @@
 
 use super::{BaseUrlPolicy, RuleContext};
 use crate::codes::RuleCode;
-use crate::detect::{Facts, ParamShape, Target};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::detect::{Facts, HostLink, ParamShape, Target};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, VariableUse};
 use crate::hosts::HostKind;
 use crate::lang::tokens::{Layout, Openers, prev_significant, token_at};
 use crate::lang::{Language, RequestStyle, TokKind, Token};
@@ -609,10 +609,21 @@ pub fn assemble(
             }
             continue;
         }
+        // A host reached through a name keeps the fix safe only when that name is a local the
+        // syntax tree proves assigned once and read only by this request (SPEC): proved last,
+        // with the other variables fixes follow.
+        let linked: Vec<HostLink> = param_nodes
+            .iter()
+            .filter_map(|&k| params[k].host.filter(|l| l.through_binding))
+            .collect();
+        let group_diags = || host_diags.iter().chain(&key_diags).chain(&scheme_diags);
+        let through_local = (requests == 1)
+            .then(|| host_variable(&file.bytes, &facts.tokens, &linked))
+            .flatten()
+            .filter(|_| group_diags().all(|&d| diagnostics[d].through_variable.is_none()));
         let shared = requests > 1
-            || param_nodes.iter().any(|&k| {
-                inferred[k] || through_base[k] || params[k].host.is_some_and(|l| l.through_binding)
-            });
+            || param_nodes.iter().any(|&k| inferred[k] || through_base[k])
+            || (!linked.is_empty() && through_local.is_none());
         if shared {
             applicability = Applicability::Unsafe;
         }
@@ -632,9 +643,27 @@ pub fn assemble(
         };
         for &d in host_diags.iter().chain(&key_diags).chain(&scheme_diags) {
             diagnostics[d].fix = Some(fix.clone());
+            if through_local.is_some() {
+                diagnostics[d].through_variable = through_local;
+            }
         }
     }
     prove_variables(file, facts, diagnostics);
+}
+
+/// The variable a request's host is reached through, when every link of its group goes
+/// through the same one: where the name is bound to the host's literal, and where the request
+/// reads it.
+fn host_variable(src: &[u8], tokens: &[Token], linked: &[HostLink]) -> Option<VariableUse> {
+    let (first, rest) = linked.split_first()?;
+    if rest.iter().any(|l| l != first) {
+        return None;
+    }
+    let (_, name) = binding_name(src, tokens, first.at)?;
+    Some(VariableUse {
+        binding: tokens[name].start(),
+        use_at: first.read_at?,
+    })
 }
 
 /// How a blocked group's help names what blocks it (`; blocked by line 94`), leaving out
@@ -1662,6 +1691,34 @@ mod tests {
     /// Requests on one base constant: a use of the constant outside them (a request without
     /// the key) is named; uses inside them are not.
     /// The WM002 findings' fix applicability (`None`: manual) after `check --region au`.
+    #[test]
+    fn a_host_reached_through_a_local_only_its_request_reads_moves_safely() {
+        // SPEC: the URL, key and headers in one function, the URL's variable a local
+        // assigned once and read only by this request.
+        let py = "import requests\n\ndef a(k):\n    url = \"https://api.whispir.com/callbacks\"\n    \
+                  return requests.get(url, params={\"apikey\": k})\n";
+        assert_eq!(key_fixes("a.py", py), [Some(Applicability::Safe)]);
+        let js = "async function a(k) {\n  const url = 'https://api.whispir.com/callbacks';\n  \
+                  return axios.get(url, { params: { apikey: k } });\n}\n";
+        assert_eq!(key_fixes("a.js", js), [Some(Applicability::Safe)]);
+        // Read once more (a log line), or at module level: other code sees it.
+        let logged = py.replace("    return", "    print(url)\n    return");
+        assert_ne!(key_fixes("a.py", &logged), [Some(Applicability::Safe)]);
+        let twice = py.replace("    return", "    requests.head(url)\n    return");
+        assert_ne!(key_fixes("a.py", &twice), [Some(Applicability::Safe)]);
+        let reassigned = py.replace(
+            "    return",
+            "    r = requests.get(url, params={\"apikey\": k})\n    url = None\n    return",
+        );
+        assert_ne!(
+            key_fixes("a.py", &reassigned),
+            [Some(Applicability::Safe); 2]
+        );
+        let module = "import requests\n\nURL = \"https://api.whispir.com/callbacks\"\n\ndef a(k):\n    \
+                      return requests.get(URL, params={\"apikey\": k})\n";
+        assert_eq!(key_fixes("a.py", module), [Some(Applicability::Unsafe)]);
+    }
+
     fn key_fixes(name: &str, src: &str) -> Vec<Option<Applicability>> {
         fixes_of(name, src, RuleCode::WM002, Some("au"))
     }
