@@ -26,6 +26,9 @@ use crate::source::SourceFile;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+pub mod mentions;
+pub use mentions::Mentions;
+
 /// What a binding's value carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Carries {
@@ -538,8 +541,7 @@ fn ruby_namespace(src: &[u8], tokens: &[Token], name: usize) -> Option<String> {
 
 /// The bindings, indexed by name for pass 2; the names are also the byte prefilter.
 pub struct Index<'a> {
-    bindings: &'a [Binding],
-    names: aho_corasick::AhoCorasick,
+    names: Mentions,
     /// Name → the bindings of that name (several classes may declare one name).
     by_name: std::collections::HashMap<&'a [u8], Vec<&'a Binding>>,
 }
@@ -549,26 +551,19 @@ impl<'a> Index<'a> {
         if bindings.is_empty() {
             return None;
         }
-        // A contiguous NFA, not the DFA the default may choose: building a DFA over thousands
-        // of names (one generated file can bind them) costs far more than it saves.
-        let names = aho_corasick::AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(bindings.iter().map(|b| b.name.as_bytes()))
-            .expect("binding names are short identifiers");
         let mut by_name: std::collections::HashMap<&[u8], Vec<&Binding>> = Default::default();
         for b in bindings {
             by_name.entry(b.name.as_bytes()).or_default().push(b);
         }
         Some(Index {
-            bindings,
-            names,
+            names: Mentions::new(by_name.keys().copied()),
             by_name,
         })
     }
 
     /// Whether `bytes` mention any binding's name: the only test most files get.
     pub fn mentioned_in(&self, bytes: &[u8]) -> bool {
-        self.names.is_match(bytes)
+        self.names.in_text(bytes)
     }
 
     fn named(&self, name: &[u8]) -> &[&'a Binding] {
@@ -620,7 +615,7 @@ pub fn uses(
                     }
                 }
             }
-            TokKind::Str if index.mentioned_in(t.content_text(src)) => {
+            TokKind::Str => {
                 for &b in index.named(t.content_text(src)) {
                     if b.qualifier == ENV
                         && let Some((first, last)) = env_read(src, tokens, i, dot_concat)
@@ -1086,53 +1081,80 @@ fn interpolated<'a>(
     found: &mut Vec<Use<'a>>,
 ) {
     let content = t.content_text(src);
-    for m in index.names.find_overlapping_iter(content) {
-        let b = &index.bindings[m.pattern().as_usize()];
-        if b.path == file.display_path || b.carries == Carries::ParamsMap {
+    // A use ends a placeholder: the name is the identifier right before a `}`, and the
+    // text from the last `{` to it is all of the placeholder. A name is an identifier (or
+    // an environment variable's name) and a qualifier is never empty, so only the whole
+    // identifier can be one written alone or after `Qualifier.`/`::`: looked up by name,
+    // each `}` costs the identifier before it, and those do not overlap.
+    let mut open = None;
+    for close in memchr::memchr2_iter(b'{', b'}', content) {
+        if content[close] == b'{' {
+            open = Some(close);
             continue;
         }
-        // The whole placeholder: `{` + optional `Qualifier.`/`::` + NAME + `}`.
-        let close = content.get(m.end()) == Some(&b'}');
-        let opening = content[..m.start()].iter().rposition(|&c| c == b'{');
-        let (Some(open), true) = (opening, close) else {
+        let Some(open) = open else {
             continue;
         };
-        let inner = &content[open + 1..m.start()];
-        let written = if inner.is_empty() {
-            if !imports.name(b) {
-                continue;
-            }
-            b.name.clone()
-        } else {
-            let q = inner
-                .strip_suffix(b".")
-                .or_else(|| inner.strip_suffix(b"::"))
-                .unwrap_or(b"");
-            // `{process.env.NAME}`, `{com.acme.Constants.NAME}`: the qualifier ends the chain.
-            let ends_chain = q.strip_suffix(b.qualifier.as_bytes()).is_some_and(|head| {
-                head.is_empty() || head.ends_with(b".") || head.ends_with(b"::")
-            });
-            if !ends_chain {
-                continue;
-            }
-            format!("{}{}", String::from_utf8_lossy(inner), b.name)
-        };
-        // Only in a URL: the rest of the text has a path or query.
-        let rest = [&content[..open], &content[m.end() + 1..]];
-        if !rest
+        let start = content[open + 1..close]
             .iter()
-            .any(|r| memchr::memchr2(b'/', b'?', r).is_some())
-        {
-            continue;
+            .rposition(|&c| !crate::lang::is_ident_byte(c))
+            .map_or(open + 1, |p| open + 2 + p);
+        for &b in index.named(&content[start..close]) {
+            interpolated_use(src, imports, t, b, file, (open, start, close), found);
         }
-        let start = t.content().start + open + 1;
-        found.push(Use {
-            span: start..t.content().start + m.end(),
-            binding: b,
-            written,
-            appended: None,
-        });
     }
+}
+
+/// The use of `b` in the placeholder of string token `t` that opens at `open` (the `{`), has
+/// `b`'s name from `start` and closes at `end` (the `}`): offsets in the string's content.
+fn interpolated_use<'a>(
+    src: &[u8],
+    imports: &Imports,
+    t: &Token,
+    b: &'a Binding,
+    file: &SourceFile,
+    (open, start, end): (usize, usize, usize),
+    found: &mut Vec<Use<'a>>,
+) {
+    if b.path == file.display_path || b.carries == Carries::ParamsMap {
+        return;
+    }
+    let content = t.content_text(src);
+    // The whole placeholder: `{` + optional `Qualifier.`/`::` + NAME + `}`.
+    let inner = &content[open + 1..start];
+    let written = if inner.is_empty() {
+        if !imports.name(b) {
+            return;
+        }
+        b.name.clone()
+    } else {
+        let q = inner
+            .strip_suffix(b".")
+            .or_else(|| inner.strip_suffix(b"::"))
+            .unwrap_or(b"");
+        // `{process.env.NAME}`, `{com.acme.Constants.NAME}`: the qualifier ends the chain.
+        let ends_chain = q
+            .strip_suffix(b.qualifier.as_bytes())
+            .is_some_and(|head| head.is_empty() || head.ends_with(b".") || head.ends_with(b"::"));
+        if !ends_chain {
+            return;
+        }
+        format!("{}{}", String::from_utf8_lossy(inner), b.name)
+    };
+    // Only in a URL: the rest of the text has a path or query.
+    let rest = [&content[..open], &content[end + 1..]];
+    if !rest
+        .iter()
+        .any(|r| memchr::memchr2(b'/', b'?', r).is_some())
+    {
+        return;
+    }
+    found.push(Use {
+        span: t.content().start + open + 1..t.content().start + end,
+        binding: b,
+        written,
+        appended: None,
+    });
 }
 
 /// The finding at a use: what the definition holds, where, and what to change on each side.

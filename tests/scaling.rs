@@ -453,6 +453,21 @@ const SHAPES: &[Shape] = &[
         )),
         refuses_fix: false,
     },
+    Shape {
+        name: "n names set to the retired host in one .env file",
+        file: ".env",
+        n: 1000,
+        make: |n| {
+            // Each name is a binding other files may read (`B0` … `B{n-1}`): the automaton
+            // over the names, the cross-file prefilter, was built with a step quadratic in
+            // the names that share a prefix.
+            (0..n)
+                .map(|i| format!("B{i}=https://api.whispir.com\n"))
+                .collect()
+        },
+        companion: None,
+        refuses_fix: false,
+    },
 ];
 
 /// CPU time (user and system) of every child reaped so far.

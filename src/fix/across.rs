@@ -327,8 +327,7 @@ fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use])
     if named.is_empty() {
         return;
     }
-    let names: Vec<&Vec<u8>> = named.keys().collect();
-    let finder = aho_corasick::AhoCorasick::new(&names).expect("names are short identifiers");
+    let finder = crate::crossfile::Mentions::new(named.keys().map(Vec::as_slice));
     // (file, binding, end of the use): a use ends with the binding's name.
     let used: HashSet<(usize, usize, usize)> = uses
         .iter()
@@ -354,7 +353,7 @@ fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use])
     let mut failed: BTreeSet<usize> = BTreeSet::new();
     for (f, current) in files.iter().enumerate() {
         let src = current.text;
-        if !finder.is_match(src) {
+        if !finder.in_text(src) {
             continue;
         }
         let lang = crate::lang::for_file_name(&current.file.file_name());

@@ -379,6 +379,11 @@ const IDENT: [bool; 256] = {
     table
 };
 
+/// Whether byte `b` continues an identifier.
+pub fn is_ident_byte(b: u8) -> bool {
+    IDENT[b as usize]
+}
+
 /// Where the identifier continuing at `from` ends.
 fn ident_end(src: &[u8], from: usize) -> usize {
     src[from..]

@@ -10,7 +10,7 @@ pub mod tokens;
 pub mod tree;
 pub mod window;
 
-pub use lexer::LexSpec;
+pub use lexer::{LexSpec, is_ident_byte};
 
 use serde::Deserialize;
 use std::ops::Range;
