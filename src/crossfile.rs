@@ -1215,53 +1215,82 @@ fn diagnostic(lang: &dyn Language, region: Option<crate::hosts::Region>, u: Use)
     d
 }
 
-/// The statements of the requests whose host is a retired gateway reached through another
-/// file's value (`settings.BASE_URL + "/messages?apikey=" + key`). A fix there may not move
-/// the key alone: the request would still go to the retired gateway, which reads the key
-/// from the query, with the key in a header instead. Empty when `diagnostics` holds no such
-/// use, without tokenizing the file.
-pub fn requests_on_retired_values(
-    file: &SourceFile,
-    diagnostics: &[Diagnostic],
-) -> Vec<Range<usize>> {
-    let mut uses = diagnostics
-        .iter()
-        .filter(|d| d.code == RuleCode::WM001 && !d.related.is_empty())
-        .map(|d| d.span.start)
-        .peekable();
-    if uses.peek().is_none() {
-        return Vec::new();
+/// The requests of a file that read a value another file defines, by statement: those that
+/// reach the retired gateway through it (a WM001 use) and those that send the key in the
+/// query through it (a WM002 use). Their host and their key move together or not at all,
+/// and one file's own fixes see only half of such a request.
+pub struct OnOtherFiles {
+    retired: Vec<Range<usize>>,
+    keyed: Vec<Range<usize>>,
+}
+
+impl OnOtherFiles {
+    pub fn of(file: &SourceFile, diagnostics: &[Diagnostic]) -> OnOtherFiles {
+        let mut uses = diagnostics
+            .iter()
+            .filter(|d| {
+                matches!(d.code, RuleCode::WM001 | RuleCode::WM002) && !d.related.is_empty()
+            })
+            .peekable();
+        let mut out = OnOtherFiles {
+            retired: Vec::new(),
+            keyed: Vec::new(),
+        };
+        if uses.peek().is_none() {
+            return out;
+        }
+        let lang = crate::lang::for_file_name(&file.file_name());
+        let tokens = lang.tokenize(&file.bytes);
+        for d in uses {
+            let Some(i) = crate::lang::tokens::token_at(&tokens, d.span.start) else {
+                continue;
+            };
+            let statement = crate::request::place::statement(&file.bytes, &tokens, lang, i);
+            match d.code {
+                RuleCode::WM001 => out.retired.push(statement),
+                _ => out.keyed.push(statement),
+            }
+        }
+        out
     }
-    let lang = crate::lang::for_file_name(&file.file_name());
-    let tokens = lang.tokenize(&file.bytes);
-    uses.filter_map(|at| crate::lang::tokens::token_at(&tokens, at))
-        .map(|i| crate::request::place::statement(&file.bytes, &tokens, lang, i))
-        .collect()
+
+    /// Whether a finding's fix moves half of such a request: the key of one that goes to
+    /// the retired gateway through another file's value (which reads the key from the
+    /// query), or the host of one whose key another file's value puts in the query.
+    pub fn blocks(&self, d: &Diagnostic) -> bool {
+        let within =
+            |statements: &[Range<usize>]| statements.iter().any(|s| s.contains(&d.span.start));
+        d.fix.is_some()
+            && match d.code {
+                RuleCode::WM002 => within(&self.retired),
+                RuleCode::WM001 => within(&self.keyed),
+                _ => false,
+            }
+    }
 }
 
-/// Whether a finding's fix moves the key of a request in `statements` (see
-/// [`requests_on_retired_values`]).
-pub fn moves_key_on_retired_value(d: &Diagnostic, statements: &[Range<usize>]) -> bool {
-    d.code == RuleCode::WM002
-        && d.fix.is_some()
-        && statements.iter().any(|s| s.contains(&d.span.start))
-}
-
-/// Takes back the fixes [`moves_key_on_retired_value`] finds, from every finding that shares
-/// them, and says why in their help.
-pub fn withdraw_key_moves_on_retired_values(file: &SourceFile, diagnostics: &mut [Diagnostic]) {
-    let statements = requests_on_retired_values(file, diagnostics);
-    let withdrawn: Vec<crate::diagnostic::Fix> = diagnostics
+/// Takes back the fixes [`OnOtherFiles::blocks`] finds, from every finding that shares them,
+/// and says why in their help.
+pub fn withdraw_half_moves(file: &SourceFile, diagnostics: &mut [Diagnostic]) {
+    let on_other_files = OnOtherFiles::of(file, diagnostics);
+    let withdrawn: Vec<(RuleCode, crate::diagnostic::Fix)> = diagnostics
         .iter()
-        .filter(|d| moves_key_on_retired_value(d, &statements))
-        .filter_map(|d| d.fix.clone())
+        .filter(|d| on_other_files.blocks(d))
+        .filter_map(|d| Some((d.code, d.fix.clone()?)))
         .collect();
     for d in diagnostics.iter_mut() {
-        if d.fix.as_ref().is_some_and(|f| withdrawn.contains(f)) {
-            d.withdraw_fix(
-                "this request goes to the retired gateway through a value defined in another file, which reads the key from the query: move that value and the key of every request built from it together",
-            );
-        }
+        let Some(code) = d
+            .fix
+            .as_ref()
+            .and_then(|f| withdrawn.iter().find(|(_, w)| w == f).map(|(c, _)| *c))
+        else {
+            continue;
+        };
+        d.withdraw_fix(if code == RuleCode::WM002 {
+            "this request goes to the retired gateway through a value defined in another file, which reads the key from the query: move that value and the key of every request built from it together"
+        } else {
+            "this request sends the key in the query through a value defined in another file: its host moves with that key (`fix --unsafe-fixes` over the whole repository moves both when it can)"
+        });
     }
 }
 

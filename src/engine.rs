@@ -914,7 +914,7 @@ fn cross_file_pass(
             r.diagnostics.extend(found);
             r.diagnostics
                 .sort_by_key(|d| (d.span.start, d.code, d.span.end));
-            crossfile::withdraw_key_moves_on_retired_values(&r.file, &mut r.diagnostics);
+            crossfile::withdraw_half_moves(&r.file, &mut r.diagnostics);
         }
     }
     let read = |display: &String, path: &PathBuf| -> Result<Option<FileReport>, String> {

@@ -2870,3 +2870,56 @@ fn a_file_whose_write_failed_still_counts_its_manual_findings() {
     );
     assert!(stdout.contains("notify.js:7"), "{}", describe(&out));
 }
+
+/// A request whose key another file's params map puts in the query keeps its retired host
+/// until that key moves too: moving the host alone, even with `--unsafe-fixes`, sent the key
+/// in the query to the regional gateway (403). Over the whole repository the fix across files
+/// moves both when it can; on a file list, or when it cannot, nothing moves.
+#[test]
+fn a_request_keyed_by_another_files_map_never_moves_its_host_alone() {
+    let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let notify = "const request = require('request');\n\
+                  const { WHISPIR_QUERY } = require('./config');\n\n\
+                  function send(cb) {\n  request.get({ url: 'https://api.whispir.com/messages', qs: WHISPIR_QUERY }, cb);\n}\n";
+    for (config, moves) in [
+        (
+            "const WHISPIR_QUERY = { apikey: process.env.WHISPIR_API_KEY, format: 'json' };\nmodule.exports = { WHISPIR_QUERY };\n",
+            true,
+        ),
+        // `KEY` has no spelling in notify.js: the fix across files cannot be made.
+        (
+            "const KEY = process.env.WHISPIR_API_KEY;\nconst WHISPIR_QUERY = { apikey: KEY };\nmodule.exports = { WHISPIR_QUERY };\n",
+            false,
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.js"), config).unwrap();
+        std::fs::write(dir.path().join("notify.js"), notify).unwrap();
+        // A file list is never the whole repository.
+        let out = run(fix_file_cmd(
+            dir.path(),
+            &["--region", "au", "--unsafe-fixes", "notify.js", "config.js"],
+        ));
+        assert_eq!(read(dir.path(), "notify.js"), notify, "{}", describe(&out));
+        let out = run(fix_file_cmd(
+            dir.path(),
+            &["--region", "au", "--unsafe-fixes", "."],
+        ));
+        let fixed = read(dir.path(), "notify.js");
+        if moves {
+            assert!(
+                fixed.contains("headers: { 'x-api-key': process.env.WHISPIR_API_KEY }")
+                    && fixed.contains("https://api.au.whispir.com/messages"),
+                "{fixed}\n{}",
+                describe(&out)
+            );
+        } else {
+            assert_eq!(fixed, notify, "{}", describe(&out));
+            assert!(
+                text(&out.stdout).contains("its host moves with that key"),
+                "{}",
+                describe(&out)
+            );
+        }
+    }
+}

@@ -516,8 +516,17 @@ struct Inlined {
     /// nothing in it but the literal may change. A fix that drops `f` from a Python f-string
     /// left with nothing to interpolate would drop it from the file's, which still has.
     string: Option<Range<usize>>,
-    /// A params map (or, spread, its entry): its fix must take it away whole.
-    map: bool,
+    /// A params map (or, spread, its entry): its fix takes its key entry out, or the whole
+    /// map away.
+    map: Option<MapInlined>,
+}
+
+/// What an inlined params map should become once its key entry is out.
+struct MapInlined {
+    /// The inlined text without the entry (tokens compared, not spaces).
+    inlined_after: Vec<u8>,
+    /// The map as the defining file writes it, without the entry.
+    defined_after: Vec<u8>,
 }
 
 /// Fixes use file `f`: its uses (`mine`) inlined, the inlined text checked, the fixes of the
@@ -565,6 +574,7 @@ fn fix_use_file(
         let plain = name.iter().all(|c| {
             c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-' | b'>' | b'\\')
         });
+        let mut map = None;
         let (written, value) = if b.decl.map {
             let spread = maps::spread_start(src, &use_.span, lang.request_style());
             let value = maps_inlined
@@ -583,6 +593,11 @@ fn fix_use_file(
                     )
                 })
                 .clone()?;
+            let style = lang.request_style();
+            map = Some(MapInlined {
+                inlined_after: maps::without_key(style, &value).unwrap_or_default(),
+                defined_after: maps::without_key(style, &files[b.file].text[b.literal.clone()])?,
+            });
             (spread.unwrap_or(use_.span.start)..use_.span.end, value)
         } else {
             let value = files[b.file].text[b.literal.clone()].to_vec();
@@ -604,7 +619,7 @@ fn fix_use_file(
             string: string.map(|s| s.start + start - written.start..s.end + end - written.end),
             written,
             uses: vec![u],
-            map: b.decl.map,
+            map,
         });
         at = use_.span.end;
     }
@@ -640,7 +655,16 @@ fn fix_use_file(
         return None;
     }
     let region = settings.rules.region;
-    let (edits, wants) = map_back(src, &report.file.bytes, &inlined, &edits, uses, region)?;
+    let style = lang.request_style();
+    let (edits, wants) = map_back(
+        src,
+        &report.file.bytes,
+        &inlined,
+        &edits,
+        uses,
+        region,
+        style,
+    )?;
     Some(UseFix {
         edits,
         wants,
@@ -664,6 +688,7 @@ fn map_back(
     edits: &[&Edit],
     uses: &[Use],
     region: Option<Region>,
+    style: RequestStyle,
 ) -> Option<(Vec<Edit>, HashMap<usize, Wants>)> {
     for r in inlined {
         if let Some(s) = &r.string {
@@ -762,11 +787,32 @@ fn map_back(
         let mut from = 0;
         for &l in &c.literals {
             let r = &inlined[l];
-            if r.map && memchr::memmem::find(&new.to_ascii_lowercase(), b"apikey").is_some() {
-                return None;
+            if let Some(map) = &r.map {
+                if memchr::memmem::find(&new.to_ascii_lowercase(), b"apikey").is_some() {
+                    return None;
+                }
+                // Its key entry removed in place (`params={"apikey": K, "limit": 5}`): the use
+                // stays, and the definition loses the entry. Otherwise the fix took the map
+                // away whole (`params=` dropped), below.
+                let inside = c.literals.len() == 1
+                    && !c.edits.is_empty()
+                    && c.edits.iter().all(|&k| {
+                        r.at.start <= edits[k].range.start && edits[k].range.end <= r.at.end
+                    });
+                if inside {
+                    if !maps::same_tokens(style, &new, &map.inlined_after) {
+                        return None;
+                    }
+                    replacement.extend_from_slice(&src[r.written.clone()]);
+                    from = new.len();
+                    for &u in &r.uses {
+                        wants.insert(u, Wants::Value(map.defined_after.clone()));
+                    }
+                    continue;
+                }
             }
-            // A map is never found again: its fix takes it away (`params=` dropped).
-            let candidates = if r.map {
+            // A map is never found again as it was.
+            let candidates = if r.map.is_some() {
                 Vec::new()
             } else {
                 candidates(&v[r.at.clone()], region)
@@ -874,8 +920,12 @@ fn new_value(
             Wants::Gone => {}
         }
     }
+    let style = crate::lang::for_file_name(&files[b.file].file.file_name()).request_style();
     Some(match value {
-        _ if b.decl.map => value.is_none().then(|| b"{}".to_vec())?,
+        _ if b.decl.map => match value {
+            Some(v) => v.clone(),
+            None => maps::without_key(style, literal)?,
+        },
         Some(v) => v.clone(),
         None => strip_key(literal).unwrap_or_else(|| literal.to_vec()),
     })

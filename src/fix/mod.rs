@@ -404,14 +404,14 @@ pub fn fix_file(
             }
         };
         // A re-check of this file alone does not see the values other files define.
-        let on_retired = match &report {
-            Cow::Owned(r) => crate::crossfile::requests_on_retired_values(&r.file, &carried),
-            Cow::Borrowed(_) => Vec::new(),
+        let on_other_files = match &report {
+            Cow::Owned(r) => crate::crossfile::OnOtherFiles::of(&r.file, &carried),
+            Cow::Borrowed(r) => crate::crossfile::OnOtherFiles::of(&r.file, &[]),
         };
         let blocked: Vec<&Fix> = report
             .diagnostics
             .iter()
-            .filter(|d| crate::crossfile::moves_key_on_retired_value(d, &on_retired))
+            .filter(|d| on_other_files.blocks(d))
             .filter_map(|d| d.fix.as_ref())
             .collect();
         let candidates: Vec<&Diagnostic> = report
@@ -538,10 +538,7 @@ pub fn fix_file(
             .sort_by_key(|d| (d.span.start, d.code, d.span.end));
         // The re-check of this file alone offered the key moves the passes held back: what
         // remains says why they are not automatic, as `check` does.
-        crate::crossfile::withdraw_key_moves_on_retired_values(
-            &report.file,
-            &mut report.diagnostics,
-        );
+        crate::crossfile::withdraw_half_moves(&report.file, &mut report.diagnostics);
     }
     result.fixed = current.filter(|_| result.changed);
     result

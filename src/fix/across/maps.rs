@@ -35,17 +35,17 @@ pub(super) fn inline(
     qualifier: &str,
     spread: bool,
 ) -> Option<Vec<u8>> {
-    let lang = match style {
-        RequestStyle::Python => crate::lang::for_file_name("a.py"),
-        RequestStyle::JavaScript => crate::lang::for_file_name("a.js"),
-        _ => return None,
-    };
-    let tokens = lang.tokenize(map);
-    let entry = only_key_entry(map, &tokens)?;
+    let tokens = lang_of(style)?.tokenize(map);
+    let (entries, key) = entries(map, &tokens)?;
+    // Spread, the map's entries join the request's own: only the key's may go.
+    if spread && entries.len() != 1 {
+        return None;
+    }
+    let inner = entries.first()?.start..entries.last()?.end;
     let mut out = Vec::with_capacity(map.len() + qualifier.len());
     let mut at = 0;
     for (i, t) in tokens.iter().enumerate() {
-        if t.start() < entry.start || t.end() > entry.end {
+        if t.start() < inner.start || t.end() > inner.end {
             continue;
         }
         match t.kind {
@@ -81,12 +81,54 @@ pub(super) fn inline(
     }
     // The entry alone: what was shifted by the names written, from its start to its end.
     let grown = out.len() - map.len();
+    let entry = &entries[key];
     Some(out[entry.start..entry.end + grown].to_vec())
 }
 
-/// The byte range of the map's one entry (`"apikey": KEY`, `apikey: KEY`), from its key to
-/// the end of its value; `None` when the map has another entry or its key is not `apikey`.
-fn only_key_entry(map: &[u8], tokens: &[Token]) -> Option<Range<usize>> {
+/// The map without its `apikey` entry, as the defining file is left when the key moves to
+/// the requests' headers: the entry goes with the comma after it (or, last, the one before
+/// it); `{"apikey": K}` becomes `{}`.
+pub(super) fn without_key(style: RequestStyle, map: &[u8]) -> Option<Vec<u8>> {
+    let tokens = lang_of(style)?.tokenize(map);
+    let (entries, key) = entries(map, &tokens)?;
+    if entries.len() == 1 {
+        return Some(b"{}".to_vec());
+    }
+    let cut = match (key.checked_sub(1), entries.get(key + 1)) {
+        (_, Some(next)) => entries[key].start..next.start,
+        (Some(previous), None) => entries[previous].end..entries[key].end,
+        (None, None) => return None,
+    };
+    Some([&map[..cut.start], &map[cut.end..]].concat())
+}
+
+/// Whether `a` and `b` are the same tokens, whatever the space between them.
+pub(super) fn same_tokens(style: RequestStyle, a: &[u8], b: &[u8]) -> bool {
+    let Some(lang) = lang_of(style) else {
+        return false;
+    };
+    let significant = |src: &[u8]| -> Vec<Vec<u8>> {
+        lang.tokenize(src)
+            .iter()
+            .filter(|t| !matches!(t.kind, TokKind::Comment | TokKind::Newline))
+            .map(|t| t.text(src).to_vec())
+            .collect()
+    };
+    significant(a) == significant(b)
+}
+
+fn lang_of(style: RequestStyle) -> Option<&'static dyn crate::lang::Language> {
+    match style {
+        RequestStyle::Python => Some(crate::lang::for_file_name("a.py")),
+        RequestStyle::JavaScript => Some(crate::lang::for_file_name("a.js")),
+        _ => None,
+    }
+}
+
+/// The byte ranges of the map's entries (from the first token of each to the last, commas
+/// left out), and which of them is the one `apikey` entry (`"apikey": KEY`, `apikey: KEY`).
+/// `None` when the text is not one `{…}`, or no entry or more than one is the key.
+fn entries(map: &[u8], tokens: &[Token]) -> Option<(Vec<Range<usize>>, usize)> {
     let significant: Vec<usize> = (0..tokens.len())
         .filter(|&i| !matches!(tokens[i].kind, TokKind::Comment | TokKind::Newline))
         .collect();
@@ -95,39 +137,47 @@ fn only_key_entry(map: &[u8], tokens: &[Token]) -> Option<Range<usize>> {
     if !tokens[first].is_punct(map, "{") || !tokens[last].is_punct(map, "}") {
         return None;
     }
-    let &key = inner.first()?;
-    let key_name = match tokens[key].kind {
-        TokKind::Str => tokens[key].content_text(map),
-        TokKind::Ident => tokens[key].text(map),
-        _ => return None,
-    };
-    let colon = next_significant(tokens, key)?;
-    if !crate::detect::is_apikey_name(key_name) || !tokens[colon].is_punct(map, ":") {
-        return None;
-    }
-    // The value runs to the closing brace, or to a trailing comma; a comma at depth zero
-    // before that starts another entry.
+    let mut entries: Vec<Range<usize>> = Vec::new();
+    let mut keys = Vec::new();
     let mut depth = 0usize;
-    let mut end = None;
-    for &i in inner.iter().skip(2) {
+    let mut current: Option<Range<usize>> = None;
+    for (n, &i) in inner.iter().enumerate() {
         let t = &tokens[i];
         if t.kind == TokKind::Punct {
             match t.text(map) {
                 b"(" | b"[" | b"{" => depth += 1,
                 b")" | b"]" | b"}" => depth = depth.checked_sub(1)?,
                 b"," if depth == 0 => {
-                    // Only a trailing comma may follow.
-                    if next_significant(tokens, i) != Some(last) {
-                        return None;
-                    }
-                    break;
+                    entries.extend(current.take());
+                    continue;
                 }
                 _ => {}
             }
         }
-        end = Some(t.end());
+        match &mut current {
+            Some(r) => r.end = t.end(),
+            None => {
+                // An entry starts: is its key `apikey`?
+                let name = match t.kind {
+                    TokKind::Str => Some(t.content_text(map)),
+                    TokKind::Ident => Some(t.text(map)),
+                    _ => None,
+                };
+                let colon = inner
+                    .get(n + 1)
+                    .is_some_and(|&c| tokens[c].is_punct(map, ":"));
+                if name.is_some_and(crate::detect::is_apikey_name) && colon {
+                    keys.push(entries.len());
+                }
+                current = Some(t.span());
+            }
+        }
     }
-    Some(tokens[key].start()..end?)
+    entries.extend(current);
+    match keys.as_slice() {
+        [key] if depth == 0 => Some((entries, *key)),
+        _ => None,
+    }
 }
 
 /// Whether identifier token `i` names a binding the value reads: not a member after `.`,
@@ -251,12 +301,12 @@ mod tests {
     }
 
     #[test]
-    fn only_a_map_whose_one_entry_is_the_key_is_inlined() {
+    fn a_map_is_inlined_when_one_entry_is_the_key_and_spread_only_when_it_is_the_only_one() {
         let uses = "import os\n";
-        assert_eq!(
-            py(r#"{"apikey": os.environ["K"], "limit": 5}"#, uses, false),
-            None
-        );
+        let two = r#"{"apikey": os.environ["K"], "limit": 5}"#;
+        assert_eq!(py(two, uses, false).as_deref(), Some(two));
+        assert_eq!(py(two, uses, true), None);
+        assert_eq!(py(r#"{"apikey": 1, "APIKEY": 2}"#, uses, false), None);
         assert_eq!(py(r#"{"format": "json"}"#, uses, false), None);
         assert_eq!(py(r#"{"apikey": f"{os.sep}"}"#, uses, false), None);
         let js = |map: &str| {
@@ -276,6 +326,26 @@ mod tests {
         );
         assert_eq!(js("{ apikey: KEY }"), None);
         assert_eq!(js("{ apikey: `${process.env.K}` }"), None);
+    }
+
+    #[test]
+    fn the_key_entry_goes_with_one_comma() {
+        let py = |m: &str| {
+            String::from_utf8(without_key(RequestStyle::Python, m.as_bytes()).unwrap()).unwrap()
+        };
+        assert_eq!(py(r#"{"apikey": K}"#), "{}");
+        assert_eq!(py(r#"{"apikey": K, "a": 1}"#), r#"{"a": 1}"#);
+        assert_eq!(py(r#"{"a": 1, "apikey": K}"#), r#"{"a": 1}"#);
+        assert_eq!(
+            py("{\n    \"a\": 1,\n    \"apikey\": f(x, y),\n}"),
+            "{\n    \"a\": 1,\n}"
+        );
+        assert!(same_tokens(RequestStyle::JavaScript, b"{ a: 1 }", b"{a:1}"));
+        assert!(!same_tokens(
+            RequestStyle::JavaScript,
+            b"{ a: 1 }",
+            b"{a:2}"
+        ));
     }
 
     #[test]

@@ -209,14 +209,14 @@ fn a_literal_is_found_again_in_an_edit_that_rewrote_the_expression_around_it() {
             written: 4..10,
             uses: vec![0],
             string: None,
-            map: false,
+            map: None,
         },
         Inlined {
             at: 39..49,
             written: 20..28,
             uses: vec![1],
             string: None,
-            map: false,
+            map: None,
         },
     ];
     let uses = [
@@ -237,8 +237,16 @@ fn a_literal_is_found_again_in_an_edit_that_rewrote_the_expression_around_it() {
         4..55,
         "{ url: 'https://api.au.whispir.com' + '/c', headers: { 'x-api-key': key } }",
     );
-    let (edits, wants) =
-        map_back(src, v, &inlined, &[&wrap], &uses, Some(Region::Au)).expect("mapped");
+    let (edits, wants) = map_back(
+        src,
+        v,
+        &inlined,
+        &[&wrap],
+        &uses,
+        Some(Region::Au),
+        RequestStyle::Jvm,
+    )
+    .expect("mapped");
     assert_eq!(
         edits,
         [Edit::replace(
@@ -256,10 +264,32 @@ fn a_literal_is_found_again_in_an_edit_that_rewrote_the_expression_around_it() {
         4..55,
         "{ url: 'https://api.au.whispir.com' + '/c&apikey=' }",
     );
-    assert!(map_back(src, v, &inlined, &[&kept], &uses, Some(Region::Au)).is_none());
+    assert!(
+        map_back(
+            src,
+            v,
+            &inlined,
+            &[&kept],
+            &uses,
+            Some(Region::Au),
+            RequestStyle::Jvm
+        )
+        .is_none()
+    );
     // A host literal that is not found again (folded into another) cannot be written back.
     let folded = Edit::replace(4..55, "'https://api.au.whispir.com/c', { headers: {} }");
-    assert!(map_back(src, v, &inlined, &[&folded], &uses, Some(Region::Au)).is_none());
+    assert!(
+        map_back(
+            src,
+            v,
+            &inlined,
+            &[&folded],
+            &uses,
+            Some(Region::Au),
+            RequestStyle::Jvm
+        )
+        .is_none()
+    );
 }
 
 #[test]
@@ -272,7 +302,7 @@ fn nothing_of_an_interpolated_string_but_the_literal_may_change() {
         written: 7..20,
         uses: vec![0],
         string: Some(4..37),
-        map: false,
+        map: None,
     }];
     let uses = [Use {
         file: 0,
@@ -281,10 +311,32 @@ fn nothing_of_an_interpolated_string_but_the_literal_may_change() {
         binding: 0,
     }];
     let host = Edit::replace(16..31, "api.au.whispir.com");
-    assert!(map_back(src, v, &inlined, &[&host], &uses, Some(Region::Au)).is_some());
+    assert!(
+        map_back(
+            src,
+            v,
+            &inlined,
+            &[&host],
+            &uses,
+            Some(Region::Au),
+            RequestStyle::Jvm
+        )
+        .is_some()
+    );
     // Dropping the `f` would drop it from the file's string, which still interpolates.
     let prefix = Edit::delete(4..5);
-    assert!(map_back(src, v, &inlined, &[&prefix, &host], &uses, Some(Region::Au)).is_none());
+    assert!(
+        map_back(
+            src,
+            v,
+            &inlined,
+            &[&prefix, &host],
+            &uses,
+            Some(Region::Au),
+            RequestStyle::Jvm
+        )
+        .is_none()
+    );
 }
 
 #[test]
@@ -348,16 +400,41 @@ fn a_params_map_whose_key_the_using_file_cannot_name_stays() {
     let client = "import requests\nfrom app.settings import WHISPIR_PARAMS\n\n\ndef send(body):\n    \
                   return requests.post(\"https://api.au.whispir.com/messages\", json=body, params=WHISPIR_PARAMS)\n";
     assert!(fixed(&[("app/settings.py", PY_SETTINGS), ("app/client.py", client)]).is_empty());
-    // A map with more than the key: the rest would have to stay in step with the request.
+}
+
+#[test]
+fn a_params_map_with_more_than_the_key_keeps_the_rest_where_it_is_defined() {
     let settings = PY_SETTINGS.replace(
         r#"{"apikey": WHISPIR_API_KEY}"#,
         r#"{"apikey": WHISPIR_API_KEY, "format": "json"}"#,
     );
-    let client = client.replace(
-        "from app.settings",
-        "from app import settings\nfrom app.settings",
+    let client = "import requests\nfrom app import settings\n\n\ndef send(body):\n    \
+                  return requests.post(\"https://api.au.whispir.com/messages\", json=body, params=settings.WHISPIR_PARAMS)\n";
+    let fixed = fixed(&[("app/settings.py", &settings), ("app/client.py", client)]);
+    assert_eq!(
+        fixed["app/settings.py"],
+        PY_SETTINGS.replace(r#"{"apikey": WHISPIR_API_KEY}"#, r#"{"format": "json"}"#)
     );
-    assert!(fixed(&[("app/settings.py", &settings), ("app/client.py", &client)]).is_empty());
+    assert_eq!(
+        fixed["app/client.py"],
+        client.replace(
+            "params=settings.WHISPIR_PARAMS)",
+            r#"params=settings.WHISPIR_PARAMS, headers={"x-api-key": settings.WHISPIR_API_KEY})"#
+        )
+    );
+    // Spread into a request's own dict, its other entries would join that dict: it stays.
+    let spread = client.replace(
+        "params=settings.WHISPIR_PARAMS)",
+        r#"params={**settings.WHISPIR_PARAMS, "limit": 5})"#,
+    );
+    assert!(fixed_is_empty(&[
+        ("app/settings.py", &settings),
+        ("app/client.py", &spread)
+    ]));
+}
+
+fn fixed_is_empty(files: &[(&str, &str)]) -> bool {
+    fixed(files).is_empty()
 }
 
 #[test]
