@@ -83,16 +83,21 @@ fn check(facts: &Facts, file: &SourceFile, _ctx: &RuleContext) -> Vec<Diagnostic
         .url_credentials
         .iter()
         .map(|c| (c.clone(), Some(Place::Url)));
-    let mut seen: Vec<std::ops::Range<usize>> = Vec::new();
+    // The values reported so far, by (start, end). They do not overlap, so their ends rise
+    // with their starts: of those starting before a value ends, only the last can reach
+    // into it. One look-up per value, where a scan of all before was quadratic in a file
+    // of many literal keys.
+    let mut seen: std::collections::BTreeSet<(usize, usize)> = Default::default();
     let mut out = Vec::new();
     for (value, place) in in_query.chain(elsewhere).chain(in_urls) {
         if seen
-            .iter()
-            .any(|s| s.start < value.end && value.start < s.end)
+            .range(..(value.end, 0))
+            .next_back()
+            .is_some_and(|&(start, end)| start < value.end && value.start < end)
         {
             continue;
         }
-        seen.push(value.clone());
+        seen.insert((value.start, value.end));
         let text = String::from_utf8_lossy(&file.bytes[value.clone()]);
         let what = if place == Some(Place::Url) {
             "Hard-coded credentials in a Whispir API URL"
