@@ -637,12 +637,29 @@ pub fn uses(
     }
     found.sort_by_key(|u| (u.span.start, u.binding.carries.code()));
     found.dedup_by(|a, b| a.span == b.span && a.binding.carries == b.binding.carries);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    // The file's own findings by rule, to leave out the uses they cover: one look-up each,
+    // as a generated file may hold a finding and a use on every line.
+    let known_spans = |code: RuleCode| {
+        Spans::new(
+            known
+                .iter()
+                .filter(|d| d.code == code)
+                .map(|d| d.span.clone())
+                .collect(),
+        )
+    };
+    let (hosts, keys) = (known_spans(RuleCode::WM001), known_spans(RuleCode::WM002));
     found
         .into_iter()
         .filter(|u| {
-            !known
-                .iter()
-                .any(|d| d.code == u.binding.carries.code() && overlaps(&d.span, &u.span))
+            let spans = match u.binding.carries.code() {
+                RuleCode::WM001 => &hosts,
+                _ => &keys,
+            };
+            !spans.overlap(&u.span)
         })
         .map(|u| diagnostic(lang, region, u))
         .collect()
@@ -679,10 +696,6 @@ fn appended_name(src: &[u8], tokens: &[Token], lang: &dyn Language, i: usize) ->
     ends.then(|| {
         String::from_utf8_lossy(&src[tokens[first].start()..tokens[last].end()]).into_owned()
     })
-}
-
-fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
-    a.start < b.end && b.start < a.end
 }
 
 /// Whether the identifier at `i` names binding `b` here: `Qualifier.NAME` (`::`, `->`), or a
@@ -1220,8 +1233,43 @@ fn diagnostic(lang: &dyn Language, region: Option<crate::hosts::Region>, u: Use)
 /// query through it (a WM002 use). Their host and their key move together or not at all,
 /// and one file's own fixes see only half of such a request.
 pub struct OnOtherFiles {
-    retired: Vec<Range<usize>>,
-    keyed: Vec<Range<usize>>,
+    retired: Spans,
+    keyed: Spans,
+}
+
+/// Byte ranges, answering "does one of them hold this offset (or overlap this range)" in
+/// O(log n): a generated file can hold a request on every line, each asking.
+#[derive(Default)]
+struct Spans {
+    /// Sorted by start.
+    ranges: Vec<Range<usize>>,
+    /// The largest end among `ranges[..=i]`.
+    reach: Vec<usize>,
+}
+
+impl Spans {
+    fn new(mut ranges: Vec<Range<usize>>) -> Spans {
+        ranges.sort_by_key(|r| (r.start, r.end));
+        ranges.dedup();
+        let reach = ranges
+            .iter()
+            .scan(0, |max, r| {
+                *max = r.end.max(*max);
+                Some(*max)
+            })
+            .collect();
+        Spans { ranges, reach }
+    }
+
+    fn hold(&self, at: usize) -> bool {
+        self.overlap(&(at..at + 1))
+    }
+
+    /// Whether one of the ranges shares a byte with `r` (not empty).
+    fn overlap(&self, r: &Range<usize>) -> bool {
+        let started = self.ranges.partition_point(|s| s.start < r.end);
+        started > 0 && self.reach[started - 1] > r.start
+    }
 }
 
 impl OnOtherFiles {
@@ -1232,12 +1280,12 @@ impl OnOtherFiles {
                 matches!(d.code, RuleCode::WM001 | RuleCode::WM002) && !d.related.is_empty()
             })
             .peekable();
-        let mut out = OnOtherFiles {
-            retired: Vec::new(),
-            keyed: Vec::new(),
-        };
+        let (mut retired, mut keyed) = (Vec::new(), Vec::new());
         if uses.peek().is_none() {
-            return out;
+            return OnOtherFiles {
+                retired: Spans::default(),
+                keyed: Spans::default(),
+            };
         }
         let lang = crate::lang::for_file_name(&file.file_name());
         let tokens = lang.tokenize(&file.bytes);
@@ -1247,19 +1295,21 @@ impl OnOtherFiles {
             };
             let statement = crate::request::place::statement(&file.bytes, &tokens, lang, i);
             match d.code {
-                RuleCode::WM001 => out.retired.push(statement),
-                _ => out.keyed.push(statement),
+                RuleCode::WM001 => retired.push(statement),
+                _ => keyed.push(statement),
             }
         }
-        out
+        OnOtherFiles {
+            retired: Spans::new(retired),
+            keyed: Spans::new(keyed),
+        }
     }
 
     /// Whether a finding's fix moves half of such a request: the key of one that goes to
     /// the retired gateway through another file's value (which reads the key from the
     /// query), or the host of one whose key another file's value puts in the query.
     pub fn blocks(&self, d: &Diagnostic) -> bool {
-        let within =
-            |statements: &[Range<usize>]| statements.iter().any(|s| s.contains(&d.span.start));
+        let within = |statements: &Spans| statements.hold(d.span.start);
         d.fix.is_some()
             && match d.code {
                 RuleCode::WM002 => within(&self.retired),
@@ -1273,17 +1323,16 @@ impl OnOtherFiles {
 /// and says why in their help.
 pub fn withdraw_half_moves(file: &SourceFile, diagnostics: &mut [Diagnostic]) {
     let on_other_files = OnOtherFiles::of(file, diagnostics);
-    let withdrawn: Vec<(RuleCode, crate::diagnostic::Fix)> = diagnostics
+    let withdrawn: std::collections::HashMap<_, RuleCode> = diagnostics
         .iter()
         .filter(|d| on_other_files.blocks(d))
-        .filter_map(|d| Some((d.code, d.fix.clone()?)))
+        .filter_map(|d| Some((d.fix.as_ref()?.identity(), d.code)))
         .collect();
+    if withdrawn.is_empty() {
+        return;
+    }
     for d in diagnostics.iter_mut() {
-        let Some(code) = d
-            .fix
-            .as_ref()
-            .and_then(|f| withdrawn.iter().find(|(_, w)| w == f).map(|(c, _)| *c))
-        else {
+        let Some(&code) = d.fix.as_ref().and_then(|f| withdrawn.get(&f.identity())) else {
             continue;
         };
         d.withdraw_fix(if code == RuleCode::WM002 {

@@ -59,6 +59,16 @@ pub struct Fix {
     pub edits: Arc<[Edit]>,
 }
 
+impl Fix {
+    /// Tells one fix of a file from another cheaply (where its edits start and end, and its
+    /// message), for sets of fixes: two fixes alike in all three are taken for one.
+    pub fn identity(&self) -> (usize, usize, Arc<str>) {
+        let start = self.edits.first().map_or(0, |e| e.range.start);
+        let end = self.edits.last().map_or(0, |e| e.range.end);
+        (start, end, self.message.clone())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub code: RuleCode,

@@ -429,6 +429,28 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "n requests keyed by another file's map that cannot move",
+        file: "notify.js",
+        n: 2000,
+        make: |n| {
+            // Each request's own host fix is taken back (its key is in the query through
+            // the map): the uses and the findings they cover were matched pairwise.
+            let sends: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "function s{i}(cb) {{ request.get({{ url: 'https://api.whispir.com/m/{i}', qs: WHISPIR_QUERY }}, cb); }}\n"
+                    )
+                })
+                .collect();
+            format!("const {{ WHISPIR_QUERY }} = require('./config');\n{sends}")
+        },
+        companion: Some((
+            "config.js",
+            "const KEY = process.env.WHISPIR_API_KEY;\nconst WHISPIR_QUERY = { apikey: KEY };\nmodule.exports = { WHISPIR_QUERY };\n",
+        )),
+        refuses_fix: false,
+    },
+    Shape {
         name: "n Python requests on another module's params map",
         file: "client.py",
         n: 100,

@@ -275,3 +275,25 @@ fn the_help_names_the_key_appended_after_the_use() {
     assert!(found[0].contains("=> $this->key]"), "{found:?}");
     assert!(found[1].contains("<the key>"), "{found:?}");
 }
+
+#[test]
+fn spans_answer_whether_one_holds_an_offset_or_overlaps_a_range() {
+    // Overlapping and nested ranges, given out of order and twice.
+    let s = Spans::new(vec![30..40, 0..10, 5..8, 30..40, 12..50]);
+    for (at, held) in [
+        (0, true),
+        (9, true),
+        (10, false),
+        (11, false),
+        (12, true),
+        (45, true),
+        (49, true),
+        (50, false),
+        (100, false),
+    ] {
+        assert_eq!(s.hold(at), held, "{at}");
+    }
+    assert!(!Spans::default().hold(0));
+    assert!(s.overlap(&(10..13)) && s.overlap(&(48..60)) && !s.overlap(&(10..12)));
+    assert!(!s.overlap(&(50..60)));
+}

@@ -408,16 +408,21 @@ pub fn fix_file(
             Cow::Owned(r) => crate::crossfile::OnOtherFiles::of(&r.file, &carried),
             Cow::Borrowed(r) => crate::crossfile::OnOtherFiles::of(&r.file, &[]),
         };
-        let blocked: Vec<&Fix> = report
+        let blocked: std::collections::HashSet<_> = report
             .diagnostics
             .iter()
             .filter(|d| on_other_files.blocks(d))
-            .filter_map(|d| d.fix.as_ref())
+            .filter_map(|d| Some(d.fix.as_ref()?.identity()))
             .collect();
         let candidates: Vec<&Diagnostic> = report
             .diagnostics
             .iter()
-            .filter(|d| d.fix.as_ref().is_none_or(|f| !blocked.contains(&f)))
+            .filter(|d| {
+                blocked.is_empty()
+                    || d.fix
+                        .as_ref()
+                        .is_none_or(|f| !blocked.contains(&f.identity()))
+            })
             .filter(|d| {
                 d.fix
                     .as_ref()
