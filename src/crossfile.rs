@@ -795,7 +795,7 @@ fn env_read(src: &[u8], tokens: &[Token], name: usize, dot_concat: bool) -> Opti
 /// The import statements of one file, found in one pass. Whether they name a binding is
 /// asked at every bare use of its name and remembered per binding: a file that uses a name
 /// thousands of times costs one scan, not one per use.
-struct Imports<'t> {
+pub(crate) struct Imports<'t> {
     src: &'t [u8],
     tokens: &'t [Token],
     /// Each statement's keyword and its tokens.
@@ -804,7 +804,7 @@ struct Imports<'t> {
 }
 
 impl<'t> Imports<'t> {
-    fn new(src: &'t [u8], tokens: &'t [Token]) -> Imports<'t> {
+    pub(crate) fn new(src: &'t [u8], tokens: &'t [Token]) -> Imports<'t> {
         const KEYWORDS: &[&[u8]] = &[b"import", b"require", b"using", b"include"];
         let statements = (0..tokens.len())
             .filter(|&k| {
@@ -831,8 +831,10 @@ impl<'t> Imports<'t> {
         answer
     }
 
-    /// [`Imports::name`] for a qualifier and a name.
-    fn names(&self, qualifier: &str, name: &str) -> bool {
+    /// [`Imports::name`] for a qualifier and a name: whether an import statement names
+    /// `qualifier` and `name` (or all of the qualifier), so that pass 2 reads a bare `name`
+    /// there as the binding.
+    pub(crate) fn names(&self, qualifier: &str, name: &str) -> bool {
         self.statements
             .iter()
             .any(|(k, statement)| self.statement_names(*k, statement.clone(), qualifier, name))
@@ -869,12 +871,6 @@ impl<'t> Imports<'t> {
         let whole = matches!(self.tokens[k].text(src), b"using" | b"include");
         names_qualifier && (names_binding || star || whole)
     }
-}
-
-/// Whether an import statement of `src` names `qualifier` and `name` (or all of the
-/// qualifier): then pass 2 reads a bare `name` there as the binding, and judged each one.
-pub fn imports_name(src: &[u8], tokens: &[Token], qualifier: &str, name: &str) -> bool {
-    Imports::new(src, tokens).names(qualifier, name)
 }
 
 /// The tokens of the import statement around keyword `k`: to the end of its line or `;`
@@ -1232,6 +1228,7 @@ fn diagnostic(lang: &dyn Language, region: Option<crate::hosts::Region>, u: Use)
 /// reach the retired gateway through it (a WM001 use) and those that send the key in the
 /// query through it (a WM002 use). Their host and their key move together or not at all,
 /// and one file's own fixes see only half of such a request.
+#[derive(Default)]
 pub struct OnOtherFiles {
     retired: Spans,
     keyed: Spans,
@@ -1280,13 +1277,10 @@ impl OnOtherFiles {
                 matches!(d.code, RuleCode::WM001 | RuleCode::WM002) && !d.related.is_empty()
             })
             .peekable();
-        let (mut retired, mut keyed) = (Vec::new(), Vec::new());
         if uses.peek().is_none() {
-            return OnOtherFiles {
-                retired: Spans::default(),
-                keyed: Spans::default(),
-            };
+            return OnOtherFiles::default();
         }
+        let (mut retired, mut keyed) = (Vec::new(), Vec::new());
         let lang = crate::lang::for_file_name(&file.file_name());
         let tokens = lang.tokenize(&file.bytes);
         for d in uses {
@@ -1309,11 +1303,10 @@ impl OnOtherFiles {
     /// the retired gateway through another file's value (which reads the key from the
     /// query), or the host of one whose key another file's value puts in the query.
     pub fn blocks(&self, d: &Diagnostic) -> bool {
-        let within = |statements: &Spans| statements.hold(d.span.start);
         d.fix.is_some()
             && match d.code {
-                RuleCode::WM002 => within(&self.retired),
-                RuleCode::WM001 => within(&self.keyed),
+                RuleCode::WM002 => self.retired.hold(d.span.start),
+                RuleCode::WM001 => self.keyed.hold(d.span.start),
                 _ => false,
             }
     }

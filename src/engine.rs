@@ -1098,28 +1098,32 @@ mod tests {
         assert!(manual.verdicts.is_empty());
     }
 
-    #[test]
-    fn a_parsed_tree_over_the_budget_leaves_a_verdict_on_the_safe_fixes() {
+    /// The report of a Python request with safe fixes after 10 000 lines, whose tree is
+    /// larger than any budget a test sets, followed by `tail`; with the first safe fix.
+    fn over_budget_report(tail: &str) -> (super::FileReport, crate::diagnostic::Fix) {
         let settings = super::Settings::with_region(Some("au"));
-        // Its tree is larger than any budget a test sets. The line after the request does
-        // not parse, so no window around the fix proves it (a window must parse before).
-        let padding = "x = 1
-"
-        .repeat(10_000);
+        let padding = "x = 1\n".repeat(10_000);
         let src = format!(
-            "import requests\n{padding}\ndef f(k):\n    params = {{\"apikey\": k}}\n    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n    x = = 1\n"
+            "import requests\n{padding}\ndef f(k):\n    params = {{\"apikey\": k}}\n    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n{tail}"
         );
         let file = crate::source::SourceFile::new("a.py".into(), "a.py".into(), src.into());
         super::keep_syntax_trees(1 << 20);
         let report = super::check_file(file, &settings).expect("findings");
         assert!(report.tree.is_none(), "over the budget");
-        let safe: Vec<&crate::diagnostic::Fix> = report
+        let first = report
             .diagnostics
             .iter()
-            .filter_map(|d| d.fix.as_ref())
-            .collect();
-        assert!(!safe.is_empty());
-        let (fixed, _) = crate::diagnostic::apply(&report.file.bytes, &safe[..1]);
+            .find_map(|d| d.fix.clone())
+            .expect("a safe fix");
+        (report, first)
+    }
+
+    #[test]
+    fn a_parsed_tree_over_the_budget_leaves_a_verdict_on_the_safe_fixes() {
+        // The line after the request does not parse, so no window around the fix proves it
+        // (a window must parse before).
+        let (report, fix) = over_budget_report("    x = = 1\n");
+        let (fixed, _) = crate::diagnostic::apply(&report.file.bytes, &[&fix]);
         let answers: Vec<Option<bool>> = report.verdicts.iter().map(|v| v.breaks(&fixed)).collect();
         assert_eq!(
             answers,
@@ -1130,24 +1134,10 @@ mod tests {
 
     #[test]
     fn a_parsed_tree_over_the_budget_leaves_what_the_windows_proved() {
-        let settings = super::Settings::with_region(Some("au"));
         // As above, but every line parses: the lines around the fix prove it, and the
         // guard takes that from the report rather than proving it again.
-        let padding = "x = 1\n".repeat(10_000);
-        let src = format!(
-            "import requests\n{padding}\ndef f(k):\n    params = {{\"apikey\": k}}\n    return requests.get(\"https://api.au.whispir.com/messages\", params=params)\n"
-        );
-        let file = crate::source::SourceFile::new("a.py".into(), "a.py".into(), src.into());
-        super::keep_syntax_trees(1 << 20);
-        let report = super::check_file(file, &settings).expect("findings");
-        assert!(report.tree.is_none(), "over the budget");
-        let fixes: Vec<&crate::diagnostic::Fix> = report
-            .diagnostics
-            .iter()
-            .filter_map(|d| d.fix.as_ref())
-            .take(1)
-            .collect();
-        let (fixed, _, edits) = crate::diagnostic::apply_edits(&report.file.bytes, &fixes);
+        let (report, fix) = over_budget_report("");
+        let (fixed, _, edits) = crate::diagnostic::apply_edits(&report.file.bytes, &[&fix]);
         let changes = crate::diagnostic::changes(&edits);
         let proves = |text: &[u8], changes: &[crate::lang::window::Change]| {
             report.verdicts.iter().any(|v| v.proves(text, changes))

@@ -101,13 +101,13 @@ enum HostHint {
     None,
 }
 
-/// `text` starts at byte `offset` of the file; `through_binding` says it was reached by name.
+/// `text` starts at byte `offset` of the file; `read_at` is where the request reads the name
+/// `text` was reached through, if it was.
 fn host_hint(text: &[u8], offset: usize, read_at: Option<usize>) -> HostHint {
     let found = urls::find_hosts(text);
     if let Some(h) = found.iter().find(|h| h.kind.is_api()) {
         let link = HostLink {
             at: offset + h.host.start,
-            through_binding: read_at.is_some(),
             read_at,
         };
         return HostHint::Whispir(h.kind.clone(), Some(link));
@@ -825,7 +825,6 @@ fn request_host(
                     return if h.kind.is_api() {
                         let link = HostLink {
                             at: h.host.start,
-                            through_binding: false,
                             read_at: None,
                         };
                         HostHint::Whispir(h.kind, Some(link))

@@ -96,10 +96,16 @@ pub struct ApiKeyParam {
 pub struct HostLink {
     /// Start of the host name (or Postman `host` array) in the file.
     pub at: usize,
-    /// Reached through a name (`BASE + "?apikey="`): the literal may serve other requests.
-    pub through_binding: bool,
-    /// Where the request reads that name, when reached through one.
+    /// Where the request reads the name it reaches the literal through (`BASE + "?apikey="`),
+    /// when it does: the literal may then serve other requests.
     pub read_at: Option<usize>,
+}
+
+impl HostLink {
+    /// Reached through a name, not written in the request's own URL.
+    pub fn through_binding(&self) -> bool {
+        self.read_at.is_some()
+    }
 }
 
 /// Everything detection learned about one file.

@@ -328,7 +328,6 @@ pub fn apikey_params_in_url(bytes: &[u8], host: &HostUse) -> Vec<ApiKeyParam> {
             scheme_in: None,
             host: Some(super::HostLink {
                 at: host.host.start,
-                through_binding: false,
                 read_at: None,
             }),
         })

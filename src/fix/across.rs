@@ -127,7 +127,14 @@ pub fn plan(files: &[Current<'_>], settings: &Settings) -> Vec<Change> {
     check_mentions(files, &mut bindings, &uses);
     // The names each Python module defining a map assigns at its top level, read once.
     let mut module_names: HashMap<usize, HashSet<&[u8]>> = HashMap::new();
-    for b in bindings.iter().filter(|b| b.decl.map && !b.failed) {
+    let python = |f: usize| {
+        crate::lang::for_file_name(&files[f].file.file_name()).request_style()
+            == RequestStyle::Python
+    };
+    for b in bindings
+        .iter()
+        .filter(|b| b.decl.map && !b.failed && python(b.file))
+    {
         module_names
             .entry(b.file)
             .or_insert_with(|| maps::python_module_names(files[b.file].text));
@@ -333,21 +340,22 @@ fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use])
         .iter()
         .map(|u| (u.file, u.binding, u.span.end))
         .collect();
-    let style_of = |f: usize| {
-        files
-            .get(f)
-            .map(|c| crate::lang::for_file_name(&c.file.file_name()).request_style())
-    };
-    // The qualifier a bare name is imported through: a Python or JavaScript module's stem.
-    let modules: Vec<Option<String>> = bindings
+    // Each binding's language family, and the qualifier a bare name of it is imported
+    // through (a Python or JavaScript module's stem).
+    let styles: Vec<Option<RequestStyle>> = bindings
         .iter()
         .map(|b| {
-            matches!(
-                style_of(b.file)?,
-                RequestStyle::Python | RequestStyle::JavaScript
-            )
-            .then(|| crate::crossfile::module_stem(files[b.file].file))
-            .flatten()
+            let file = files.get(b.file)?.file;
+            Some(crate::lang::for_file_name(&file.file_name()).request_style())
+        })
+        .collect();
+    let modules: Vec<Option<String>> = bindings
+        .iter()
+        .zip(&styles)
+        .map(|(b, style)| {
+            matches!(style, Some(RequestStyle::Python | RequestStyle::JavaScript))
+                .then(|| crate::crossfile::module_stem(files[b.file].file))
+                .flatten()
         })
         .collect();
     let mut failed: BTreeSet<usize> = BTreeSet::new();
@@ -359,6 +367,7 @@ fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use])
         let lang = crate::lang::for_file_name(&current.file.file_name());
         let tokens = lang.tokenize(src);
         let keys_left = OnceLock::new();
+        let file_imports = OnceLock::new();
         let mut imported: HashMap<usize, bool> = HashMap::new();
         for (i, t) in tokens.iter().enumerate() {
             if t.kind != TokKind::Ident {
@@ -368,8 +377,8 @@ fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use])
                 continue;
             };
             for &b in bs {
-                let readable = style_of(bindings[b].file)
-                    .is_some_and(|defined| can_read(lang.request_style(), defined));
+                let readable =
+                    styles[b].is_some_and(|defined| can_read(lang.request_style(), defined));
                 let accounted = if !readable {
                     true
                 } else if f == bindings[b].file {
@@ -383,12 +392,9 @@ fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use])
                     let read = qualified(src, &tokens, i)
                         || *imported.entry(b).or_insert_with(|| {
                             modules[b].as_deref().is_some_and(|m| {
-                                crate::crossfile::imports_name(
-                                    src,
-                                    &tokens,
-                                    m,
-                                    &bindings[b].decl.name,
-                                )
+                                file_imports
+                                    .get_or_init(|| crate::crossfile::Imports::new(src, &tokens))
+                                    .names(m, &bindings[b].decl.name)
                             })
                         });
                     read && !*keys_left.get_or_init(|| sends_key_in_query(current, f, &[]))
@@ -582,12 +588,15 @@ fn fix_use_file(
                 .or_insert_with(|| {
                     let defining = &files[b.file];
                     let defined = module_names.get(&b.file);
-                    let imported = imported.get_or_init(|| maps::python_imports(src));
                     maps::inline(
                         lang.request_style(),
                         &defining.text[b.literal.clone()],
                         &|n: &[u8]| defined.is_some_and(|d| d.contains(n)),
-                        &|n: &[u8]| imported.contains(n),
+                        &|n: &[u8]| {
+                            imported
+                                .get_or_init(|| maps::python_imports(src))
+                                .contains(n)
+                        },
                         &crate::crossfile::module_stem(defining.file)?,
                         spread.is_some(),
                     )
@@ -920,15 +929,14 @@ fn new_value(
             Wants::Gone => {}
         }
     }
-    let style = crate::lang::for_file_name(&files[b.file].file.file_name()).request_style();
-    Some(match value {
-        _ if b.decl.map => match value {
-            Some(v) => v.clone(),
-            None => maps::without_key(style, literal)?,
-        },
-        Some(v) => v.clone(),
-        None => strip_key(literal).unwrap_or_else(|| literal.to_vec()),
-    })
+    match value {
+        Some(v) => Some(v.clone()),
+        None if b.decl.map => {
+            let style = crate::lang::for_file_name(&files[b.file].file.file_name()).request_style();
+            maps::without_key(style, literal)
+        }
+        None => Some(strip_key(literal).unwrap_or_else(|| literal.to_vec())),
+    }
 }
 
 /// Each file's edits once every binding's value is decided, with the groups of files that

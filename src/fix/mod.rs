@@ -406,7 +406,7 @@ pub fn fix_file(
         // A re-check of this file alone does not see the values other files define.
         let on_other_files = match &report {
             Cow::Owned(r) => crate::crossfile::OnOtherFiles::of(&r.file, &carried),
-            Cow::Borrowed(r) => crate::crossfile::OnOtherFiles::of(&r.file, &[]),
+            Cow::Borrowed(_) => crate::crossfile::OnOtherFiles::default(),
         };
         let blocked: std::collections::HashSet<_> = report
             .diagnostics

@@ -72,7 +72,7 @@ pub fn assemble(
     // request's own URL expression is that request's, not a base.
     let own_url: HashSet<usize> = params
         .iter()
-        .filter_map(|p| p.host.filter(|l| !l.through_binding).map(|l| l.at))
+        .filter_map(|p| p.host.filter(|l| !l.through_binding()).map(|l| l.at))
         .collect();
     let bases: Vec<usize> = retired
         .iter()
@@ -127,12 +127,12 @@ pub fn assemble(
         // function is that function's local, which says neither this request's host nor
         // whether it is regional.
         let foreign = p.host.is_some_and(|l| {
-            l.through_binding && local_of_another_function(file, facts, l.at, p.span.start)
+            l.through_binding() && local_of_another_function(file, facts, l.at, p.span.start)
         });
         let own_host = p
             .host
             .filter(|_| !foreign)
-            .filter(|l| !(l.through_binding && commented_out(&facts.tokens, lang, p.span.start)));
+            .filter(|l| !(l.through_binding() && commented_out(&facts.tokens, lang, p.span.start)));
         if let Some(h) = own_host.and_then(|l| node_of_host(l.at)) {
             groups.join(node, h);
             continue;
@@ -614,7 +614,7 @@ pub fn assemble(
         // with the other variables fixes follow.
         let linked: Vec<HostLink> = param_nodes
             .iter()
-            .filter_map(|&k| params[k].host.filter(|l| l.through_binding))
+            .filter_map(|&k| params[k].host.filter(|l| l.through_binding()))
             .collect();
         let group_diags = || host_diags.iter().chain(&key_diags).chain(&scheme_diags);
         let through_local = (requests == 1)
@@ -1125,7 +1125,7 @@ fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnost
     // A function's leaves, indexed for the proofs of all its locals.
     let leaves = crate::lang::tree::FunctionLeaves::default();
     // Each unproven fix, with why.
-    let unproven: HashMap<(usize, String), String> = diagnostics
+    let unproven: HashMap<_, String> = diagnostics
         .iter()
         .filter_map(|d| {
             let fix = d.fix.as_ref()?;
@@ -1175,26 +1175,18 @@ fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnost
                         )
                     },
                 );
-            Some((fix_identity(fix), why))
+            Some((fix.identity(), why))
         })
         .collect();
     if unproven.is_empty() {
         return;
     }
     for d in diagnostics.iter_mut() {
-        if let Some(why) = d.fix.as_ref().and_then(|f| unproven.get(&fix_identity(f))) {
+        if let Some(why) = d.fix.as_ref().and_then(|f| unproven.get(&f.identity())) {
             let why = why.clone();
             downgrade(d, &why);
         }
     }
-}
-
-/// Enough to tell the fixes of one file apart: where the first edit starts, and the message.
-fn fix_identity(fix: &Fix) -> (usize, String) {
-    (
-        fix.edits.first().map_or(0, |e| e.range.start),
-        fix.message.to_string(),
-    )
 }
 
 fn downgrade(d: &mut Diagnostic, why: &str) {
@@ -1688,9 +1680,6 @@ mod tests {
         assert_eq!(blocked_by(&[5], &[3, 5, 5]), "");
     }
 
-    /// Requests on one base constant: a use of the constant outside them (a request without
-    /// the key) is named; uses inside them are not.
-    /// The WM002 findings' fix applicability (`None`: manual) after `check --region au`.
     #[test]
     fn a_host_reached_through_a_local_only_its_request_reads_moves_safely() {
         // SPEC: the URL, key and headers in one function, the URL's variable a local
@@ -1719,6 +1708,7 @@ mod tests {
         assert_eq!(key_fixes("a.py", module), [Some(Applicability::Unsafe)]);
     }
 
+    /// The WM002 findings' fix applicability (`None`: manual) after `check --region au`.
     fn key_fixes(name: &str, src: &str) -> Vec<Option<Applicability>> {
         fixes_of(name, src, RuleCode::WM002, Some("au"))
     }

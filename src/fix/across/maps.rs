@@ -3,12 +3,13 @@
 //! JavaScript config module, sent by a request elsewhere as `params=WHISPIR_PARAMS`,
 //! `{**settings.WHISPIR_PARAMS, "limit": 20}` or `qs: WHISPIR_QUERY`.
 //!
-//! Such a map is inlined at its uses like a string constant, but the key expression in it is
-//! written for the defining file: `WHISPIR_API_KEY` means nothing in the file that sends the
-//! request. So the inlined map is the map as the using file can read it (`settings.WHISPIR_API_KEY`),
-//! and the per-file fixer moves that expression into the request's header. Only a map whose
-//! one entry is the key is followed: once the key leaves, the map is `{}` and no other value
-//! has to be kept in step with it.
+//! Such a map is inlined at its uses like a string constant, but the names in it are written
+//! for the defining file: `WHISPIR_API_KEY` means nothing in the file that sends the request.
+//! So the inlined map is the map as the using file can read it (`settings.WHISPIR_API_KEY`),
+//! and the per-file fixer moves the key's expression into the request's header. The key's
+//! entry then leaves the map where it is defined (`{}` when it was the only one); spread into
+//! a request's own map, only a map whose one entry is the key is followed, as its other
+//! entries would join that map.
 
 use crate::lang::tokens::{next_significant, prev_significant};
 use crate::lang::{RequestStyle, TokKind, Token};
@@ -25,8 +26,8 @@ const PY_CONSTANTS: &[&[u8]] = &[b"True", b"False", b"None"];
 /// each name it reads written so that the using file reads the same value; for a spread use
 /// (`**NAME`, `...NAME`) its entry alone, without braces. `defines` says whether the defining
 /// module assigns a name at its top level, `imports` whether the using file imports it.
-/// `None` when the map holds more than its `apikey` entry, or reads a name the using file
-/// cannot reach.
+/// `None` when the map has no one `apikey` entry, is spread with other entries, or reads a
+/// name the using file cannot reach.
 pub(super) fn inline(
     style: RequestStyle,
     map: &[u8],
