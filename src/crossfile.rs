@@ -27,6 +27,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 pub mod mentions;
+pub mod named;
 pub use mentions::Mentions;
 
 /// What a binding's value carries.

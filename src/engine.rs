@@ -39,6 +39,7 @@ impl Settings {
             rules: RuleContext {
                 region: region.map(|r| r.parse().expect("a region")),
                 base_urls: None,
+                closed_builders: None,
             },
             ignored: Vec::new(),
             per_file_ignores: Vec::new(),
@@ -108,6 +109,8 @@ pub struct FileReport {
     /// When the tree was parsed but not kept (see `keep_syntax_trees`): what it said about
     /// the texts `fix` will likely check first.
     pub verdicts: Vec<lang::tree::Verdict>,
+    /// Public URL builders whose fix only their visibility stops (`Facts::open_builders`).
+    pub open_builders: Vec<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -320,6 +323,7 @@ fn check_rules(
         secrets: facts.secrets,
         tree,
         verdicts,
+        open_builders: facts.open_builders.into_inner(),
     })
 }
 
@@ -516,7 +520,7 @@ fn mentioned_further_on(f: &mut std::fs::File, window: &mut [u8]) -> Result<bool
 /// special files, but one can take a file's place before it is opened (or read again by the
 /// cross-file pass), and opening a FIFO with no writer would wait forever; read without
 /// blocking it is empty. A stream named on the command line is opened as usual, to be read.
-fn open_to_scan(path: &std::path::Path, stream: bool) -> std::io::Result<std::fs::File> {
+pub(crate) fn open_to_scan(path: &std::path::Path, stream: bool) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -945,6 +949,7 @@ fn cross_file_pass(
             secrets,
             tree: None,
             verdicts: Vec::new(),
+            open_builders: Vec::new(),
         }))
     };
     let read_back = parallel_map(&again, threads, |(display, path)| {

@@ -2923,3 +2923,62 @@ fn a_request_keyed_by_another_files_map_never_moves_its_host_alone() {
         }
     }
 }
+
+/// A public function that returns a URL with the key, called in its own file: another file
+/// may call it too, so `check` and plain `fix` leave it manual. `fix --unsafe-fixes` over the
+/// whole repository searches every file (those that never say Whispir too) for its name, and
+/// when only its own file names it, moves the key to a header at each of its callers there.
+#[test]
+fn a_public_url_builder_no_other_file_names_is_fixed_with_its_callers_over_the_whole_repository() {
+    let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let client = "import requests\n\nAPI = \"https://api.au.whispir.com\"\n\n\n\
+                  def report_url(report_id, key):\n    return API + \"/reports/\" + report_id + \"?apikey=\" + key\n\n\n\
+                  def report(report_id, key):\n    return requests.get(report_url(report_id, key)).json()\n";
+    let fixed = "import requests\n\nAPI = \"https://api.au.whispir.com\"\n\n\n\
+                 def report_url(report_id, key):\n    return API + \"/reports/\" + report_id\n\n\n\
+                 def report(report_id, key):\n    return requests.get(report_url(report_id, key), headers={\"x-api-key\": key}).json()\n";
+    // No other file, a file that names another function, a caller elsewhere (its file never
+    // says Whispir).
+    for (other, moves) in [
+        (None, true),
+        (
+            Some("from client import report\n\nprint(report('r1', 'k'))\n"),
+            true,
+        ),
+        (
+            Some("from client import report_url\n\nprint(report_url('r1', 'k'))\n"),
+            false,
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("client.py"), client).unwrap();
+        if let Some(other) = other {
+            std::fs::write(dir.path().join("jobs.py"), other).unwrap();
+        }
+        // Plain `fix`, and a file list (never the whole repository): nothing moves.
+        let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+        assert_eq!(read(dir.path(), "client.py"), client, "{}", describe(&out));
+        let out = run(fix_file_cmd(
+            dir.path(),
+            &["--region", "au", "--unsafe-fixes", "client.py"],
+        ));
+        assert_eq!(read(dir.path(), "client.py"), client, "{}", describe(&out));
+        let help = text(&out.stdout);
+        assert!(
+            help.contains("`fix --unsafe-fixes` over the whole repository makes the fix if no other file names it"),
+            "{}",
+            describe(&out)
+        );
+        let out = run(fix_file_cmd(
+            dir.path(),
+            &["--region", "au", "--unsafe-fixes", "."],
+        ));
+        let expected = if moves { fixed } else { client };
+        assert_eq!(
+            read(dir.path(), "client.py"),
+            expected,
+            "{}",
+            describe(&out)
+        );
+    }
+}

@@ -79,6 +79,7 @@ fn matrix() -> String {
         rules: RuleContext {
             region: Some(Region::Au),
             base_urls: None,
+            closed_builders: None,
         },
         ignored: Vec::new(),
         per_file_ignores: Vec::new(),

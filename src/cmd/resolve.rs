@@ -103,6 +103,7 @@ pub(crate) fn resolve(args: &CheckArgs) -> anyhow::Result<Resolved> {
         rules: RuleContext {
             region: args.region.or(cfg.region),
             base_urls: None,
+            closed_builders: None,
         },
         ignored: turned_off(cfg.ignore.as_deref().unwrap_or_default(), args),
         config_root,

@@ -9,6 +9,7 @@ fn settings() -> Settings {
         rules: RuleContext {
             region: None,
             base_urls: None,
+            closed_builders: None,
         },
         ignored: Vec::new(),
         per_file_ignores: Vec::new(),

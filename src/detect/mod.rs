@@ -144,6 +144,10 @@ pub struct Facts {
     /// How the file spells `x-api-key` most often, when not in lower case (see
     /// `request::place::file_spelling`): counted once, as every fix asks.
     pub x_api_key_spelling: Option<String>,
+    /// Public functions returning a URL with the key whose fix only their visibility stops
+    /// (`request::url_builder`): `fix --unsafe-fixes` over the whole repository searches every
+    /// file for their names.
+    pub open_builders: std::cell::RefCell<Vec<Vec<u8>>>,
 }
 
 impl Facts {

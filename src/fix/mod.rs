@@ -305,6 +305,7 @@ impl FileFix {
                 secrets,
                 tree: None,
                 verdicts: Vec::new(),
+                open_builders: Vec::new(),
             }
         });
         report.diagnostics.extend(carried);
@@ -377,7 +378,14 @@ pub fn fix_file(
         group: Arc::from([]),
     };
     let mut rejected: Vec<(crate::rules::RuleCode, String)> = Vec::new();
-    let mut known = checked.map(Cow::Borrowed);
+    // The scan ran before the search that closes a public URL builder of the file: its
+    // findings there would stay manual.
+    let mut known = checked
+        .filter(|r| {
+            !(settings.rules.closed_builders.as_ref())
+                .is_some_and(|c| c.in_file(&r.file.display_path))
+        })
+        .map(Cow::Borrowed);
     // Findings about values defined in other files (`crossfile`) are not found again by
     // checking this file alone: they are carried along the edits instead.
     let mut carried: Vec<Diagnostic> = checked
@@ -534,6 +542,7 @@ pub fn fix_file(
                 secrets,
                 tree: None,
                 verdicts: Vec::new(),
+                open_builders: Vec::new(),
             })
         });
         let report = Arc::make_mut(report);

@@ -32,6 +32,43 @@ pub struct RuleContext {
     pub region: Option<crate::hosts::Region>,
     /// What the whole run allows for base URLs; `None` until the run has been scanned.
     pub base_urls: Option<BaseUrlPolicy>,
+    /// Public URL builders that no other file of the repository names: set only for
+    /// `fix --unsafe-fixes` over the whole repository (see [`url_builder`]).
+    pub closed_builders: Option<std::sync::Arc<ClosedBuilders>>,
+}
+
+/// Functions that return a URL with the key, visible to other files by their name (public,
+/// exported, not `private`), which a search of every file of the repository found named
+/// nowhere but in the file that defines them. Their callers in that file are then all the
+/// callers the repository has, and the URL builder fix is made for them (unsafe: code
+/// outside the repository may call them too).
+#[derive(Debug, Default)]
+pub struct ClosedBuilders {
+    /// (the defining file as reports name it, the function's name)
+    closed: std::collections::HashSet<(String, Vec<u8>)>,
+    /// The defining files.
+    files: std::collections::HashSet<String>,
+}
+
+impl ClosedBuilders {
+    pub fn new(closed: impl IntoIterator<Item = (String, Vec<u8>)>) -> ClosedBuilders {
+        let closed: std::collections::HashSet<(String, Vec<u8>)> = closed.into_iter().collect();
+        let files = closed.iter().map(|(path, _)| path.clone()).collect();
+        ClosedBuilders { closed, files }
+    }
+
+    pub fn contains(&self, path: &str, name: &[u8]) -> bool {
+        self.closed.contains(&(path.to_string(), name.to_vec()))
+    }
+
+    /// Whether `path` defines any of them: its findings must be checked again.
+    pub fn in_file(&self, path: &str) -> bool {
+        self.files.contains(path)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.closed.is_empty()
+    }
 }
 
 /// Moving a base URL (a constant, a settings entry) moves every request built on it, and

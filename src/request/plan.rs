@@ -27,7 +27,13 @@ pub enum Plan {
     Instruction(String),
 }
 
-pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyParam) -> Plan {
+pub fn plan(
+    file: &SourceFile,
+    facts: &Facts,
+    lang: &dyn Language,
+    p: &ApiKeyParam,
+    ctx: &super::RuleContext,
+) -> Plan {
     let src = &file.bytes[..];
     if let Some(keys) = crowded_statement(file, facts, lang, p) {
         return manual(
@@ -313,7 +319,7 @@ pub fn plan(file: &SourceFile, facts: &Facts, lang: &dyn Language, p: &ApiKeyPar
         // A URL a function of the file returns: its callers' requests get the header. A whole
         // instruction the placer gave stands when they cannot.
         .or_else(
-            |reason| match super::url_builder::place_at_callers(file, facts, &req, p) {
+            |reason| match super::url_builder::place_at_callers(file, facts, &req, p, ctx) {
                 Some(Err(_)) | None if reason.starts_with(place::INSTEAD) => Err(reason),
                 Some(placed) => placed,
                 None => Err(reason),
@@ -3272,10 +3278,12 @@ mod tests {
             facts
                 .params
                 .iter()
-                .map(|p| match plan(&file, &facts, lang, p) {
-                    Plan::Manual { reason, .. } => reason,
-                    _ => "fixed".into(),
-                })
+                .map(
+                    |p| match plan(&file, &facts, lang, p, &Default::default()) {
+                        Plan::Manual { reason, .. } => reason,
+                        _ => "fixed".into(),
+                    },
+                )
                 .collect::<Vec<String>>()
         };
         // 64 requests in one statement are still placed each; 65 are a table.
@@ -3356,7 +3364,7 @@ mod tests {
         let lang = crate::lang::for_file_name(name);
         let facts = crate::detect::analyze(&file, lang);
         assert_eq!(facts.params.len(), 1, "{src}");
-        match plan(&file, &facts, lang, &facts.params[0]) {
+        match plan(&file, &facts, lang, &facts.params[0], &Default::default()) {
             Plan::Fix { fix, .. } => panic!("unexpected fix {:?}", fix.edits),
             Plan::Manual { header, reason } => format!("add {header}: {reason}"),
             Plan::Instruction(help) => help,
@@ -3380,7 +3388,7 @@ mod tests {
         let lang = crate::lang::for_file_name(name);
         let facts = crate::detect::analyze(&file, lang);
         assert_eq!(facts.params.len(), 1, "{src}");
-        match plan(&file, &facts, lang, &facts.params[0]) {
+        match plan(&file, &facts, lang, &facts.params[0], &Default::default()) {
             Plan::Fix { fix, .. } => {
                 let (out, _) = crate::fix::apply(src.as_bytes(), &[&fix]);
                 (String::from_utf8(out).unwrap(), fix.applicability)
@@ -3423,7 +3431,9 @@ mod tests {
             let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
             let lang = crate::lang::for_file_name(name);
             let facts = crate::detect::analyze(&file, lang);
-            let Plan::Fix { through, .. } = plan(&file, &facts, lang, &facts.params[0]) else {
+            let Plan::Fix { through, .. } =
+                plan(&file, &facts, lang, &facts.params[0], &Default::default())
+            else {
                 panic!("{name}: not followed");
             };
             // The variable followed is the name, not its type.
@@ -3644,10 +3654,12 @@ mod tests {
         let fixes: Vec<_> = facts
             .params
             .iter()
-            .map(|p| match plan(&file, &facts, lang, p) {
-                Plan::Fix { fix, .. } => fix,
-                _ => panic!("not fixed: {call}"),
-            })
+            .map(
+                |p| match plan(&file, &facts, lang, p, &Default::default()) {
+                    Plan::Fix { fix, .. } => fix,
+                    _ => panic!("not fixed: {call}"),
+                },
+            )
             .collect();
         assert_eq!(fixes.len(), 2);
         let (out, _) = crate::fix::apply(call.as_bytes(), &fixes.iter().collect::<Vec<_>>());

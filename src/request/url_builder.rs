@@ -15,6 +15,10 @@
 //! that only that request reads. The key leaves the returned URL and every one of those
 //! requests gets the header, as one fix. A path through another function: unsafe (SPEC).
 //!
+//! A public function (exported, not `private`) gets the same fix only in `fix
+//! --unsafe-fixes` over the whole repository, when a search of every file finds its name in
+//! no other (`crossfile::named`, asked for the names recorded in `Facts::open_builders`).
+//!
 //! The header's value is the key as each caller can write it: the caller's argument when the
 //! function takes the key as a parameter, the same field (`self.api_key`, `this.apiKey`) when
 //! every caller is a method of the same class, or the literal written in the URL.
@@ -208,6 +212,7 @@ pub(super) fn place_at_callers(
     facts: &Facts,
     req: &Request,
     p: &ApiKeyParam,
+    ctx: &super::RuleContext,
 ) -> Option<Result<Placement, String>> {
     let grammar = Grammar::of(req)?;
     let (src, tokens) = (req.src, req.tokens);
@@ -251,7 +256,11 @@ pub(super) fn place_at_callers(
     };
     // (A `#name` is `#` and the name to the tokens.)
     let name = &src[builder.name.byte_range()];
-    if !named_again(name.strip_prefix(b"#").unwrap_or(name)) {
+    if let Some(why) = builder.public {
+        if !named_again(name) {
+            return Some(Err(public_reason(&builder.shown(src), why)));
+        }
+    } else if !named_again(name.strip_prefix(b"#").unwrap_or(name)) {
         return Some(Err(format!(
             "`{}(…)` returns the URL, and nothing in this file calls it: add the header where its callers send that URL",
             builder.shown(src)
@@ -259,7 +268,42 @@ pub(super) fn place_at_callers(
     }
     let tree = facts.tree(file)?;
     let builder = Builder::read(grammar, src, tree, builder_in(tree)?).ok()?;
-    Some(builder.place(req, tree))
+    let placed = builder.place(req, tree);
+    let Some(why) = builder.public else {
+        return Some(placed);
+    };
+    let shown = builder.shown(src);
+    let name = name.strip_prefix(b"#").unwrap_or(name);
+    let closed = ctx
+        .closed_builders
+        .as_ref()
+        .is_some_and(|c| c.contains(&file.display_path, name));
+    Some(match placed {
+        Ok(mut placement) if closed => {
+            placement.how = format!(
+                "{}; `{shown}(…)` {why}, and no other file of this repository names it, but code outside the repository may call it",
+                placement.how
+            );
+            Ok(placement)
+        }
+        Ok(_) => {
+            // Its callers in this file could all get the header: whether they are all the
+            // callers there are, a search of the repository tells (`fix --unsafe-fixes`).
+            facts.open_builders.borrow_mut().push(name.to_vec());
+            Err(format!(
+                "{}; `fix --unsafe-fixes` over the whole repository makes the fix if no other file names it",
+                public_reason(&shown, why)
+            ))
+        }
+        Err(_) => Err(public_reason(&shown, why)),
+    })
+}
+
+/// Why a public builder's callers get no header: code elsewhere may call it.
+fn public_reason(shown: &str, why: &str) -> String {
+    format!(
+        "the URL is returned by `{shown}(…)`, which {why}, and its callers make the request: add the header where they send it"
+    )
 }
 
 /// The name of the function whose body holds the token `ret` (a `return`), read from the
@@ -691,6 +735,15 @@ fn builds_url(grammar: Grammar, src: &[u8], node: Node) -> Option<Part> {
 }
 
 /// A function that returns a URL, as its callers see it.
+/// Why code outside the file could call a function.
+enum Reach {
+    /// Its name is visible to other files: a search of every file for the name settles
+    /// whether any does.
+    ByName(&'static str),
+    /// Otherwise (a decorator, a binding code may assign): nothing the tool reads settles it.
+    Otherwise(&'static str),
+}
+
 struct Builder<'t> {
     grammar: Grammar,
     function: Node<'t>,
@@ -700,6 +753,8 @@ struct Builder<'t> {
     /// Its parameters' names as callers pass them (a method's `self` left out); `None` for a
     /// parameter that is a pattern.
     parameters: Vec<Option<&'t [u8]>>,
+    /// Why other files may call it by its name (public, exported, not `private`), if they may.
+    public: Option<&'static str>,
 }
 
 impl<'t> Builder<'t> {
@@ -725,11 +780,16 @@ impl<'t> Builder<'t> {
             .ok_or("the URL is returned by a function without a name, and its callers make the request: add the header where they send it")?;
         let shown = String::from_utf8_lossy(&src[name.byte_range()]).into_owned();
         let class = Self::class_of(grammar, function);
-        if let Some(why) = Self::callable_elsewhere(grammar, src, function, name, class) {
-            return Err(format!(
-                "the URL is returned by `{shown}(…)`, which {why}, and its callers make the request: add the header where they send it"
-            ));
-        }
+        let public = match Self::callable_elsewhere(grammar, src, function, name, class) {
+            Some(Reach::ByName(why)) => Some(why),
+            Some(Reach::Otherwise(why)) => return Err(public_reason(&shown, why)),
+            None => None,
+        };
+        // A public function's first reason stays its visibility, the one most worth fixing.
+        let refuse = |why: String| match public {
+            Some(public) => public_reason(&shown, public),
+            None => why,
+        };
         // Another `return` would be another URL, and its key another fix of the same callers.
         let returns = descendants(function)
             .filter(|n| {
@@ -739,14 +799,14 @@ impl<'t> Builder<'t> {
             .count();
         let expression_body = Self::expression_body(function);
         if returns + usize::from(expression_body) != 1 {
-            return Err(format!(
+            return Err(refuse(format!(
                 "the URL is returned by `{shown}(…)`, which returns in {returns} places; add the header where its callers send the URL"
-            ));
+            )));
         }
         let mut parameters = Self::parameters(grammar, src, function).ok_or_else(|| {
-            format!(
+            refuse(format!(
                 "the URL is returned by `{shown}(…)`, whose parameters are not plain names; add the header where its callers send the URL"
-            )
+            ))
         })?;
         let static_method = grammar == Grammar::Python
             && python_decorators(src, function).contains(&&b"staticmethod"[..]);
@@ -760,6 +820,7 @@ impl<'t> Builder<'t> {
             name,
             class,
             parameters,
+            public,
         })
     }
 
@@ -796,7 +857,7 @@ impl<'t> Builder<'t> {
         function: Node,
         name: Node,
         class: Option<Node>,
-    ) -> Option<&'static str> {
+    ) -> Option<Reach> {
         let text = &src[name.byte_range()];
         let nested = definition(function)
             .parent()
@@ -810,12 +871,13 @@ impl<'t> Builder<'t> {
                     .iter()
                     .any(|d| !KEEPS_CALLS.contains(d))
                 {
-                    return Some(
+                    return Some(Reach::Otherwise(
                         "is decorated (with a decorator other than `@staticmethod`, `@functools.cache` or `@functools.lru_cache`)",
-                    );
+                    ));
                 }
-                (!text.starts_with(b"_") && !nested)
-                    .then_some("is public (its name does not start with `_`)")
+                (!text.starts_with(b"_") && !nested).then_some(Reach::ByName(
+                    "is public (its name does not start with `_`)",
+                ))
             }
             Grammar::JavaScript => {
                 if class.is_some() {
@@ -826,7 +888,7 @@ impl<'t> Builder<'t> {
                                 n.kind() == "accessibility_modifier"
                                     && &src[n.byte_range()] == b"private"
                             });
-                    return (!private).then_some("is a public method");
+                    return (!private).then_some(Reach::ByName("is a public method"));
                 }
                 // A declaration, or an arrow function held in a `const`.
                 let declaration = match function.kind() {
@@ -834,18 +896,22 @@ impl<'t> Builder<'t> {
                     "arrow_function" => match declarator_holding(src, function) {
                         Some((d, true)) => d.parent()?,
                         Some((_, false)) => {
-                            return Some(
+                            return Some(Reach::Otherwise(
                                 "is held in a `let` or `var` (code may assign it another function)",
-                            );
+                            ));
                         }
-                        None => return Some("is not declared on its own"),
+                        None => return Some(Reach::Otherwise("is not declared on its own")),
                     },
-                    _ => return Some("is not a function declaration or a `const` arrow function"),
+                    _ => {
+                        return Some(Reach::Otherwise(
+                            "is not a function declaration or a `const` arrow function",
+                        ));
+                    }
                 };
                 declaration
                     .parent()
                     .is_some_and(|p| p.kind() == "export_statement")
-                    .then_some("is exported")
+                    .then_some(Reach::ByName("is exported"))
             }
             Grammar::Java => {
                 let private = function
@@ -855,7 +921,7 @@ impl<'t> Builder<'t> {
                         descendants(m)
                             .any(|n| n.kind() == "private" || &src[n.byte_range()] == b"private")
                     });
-                (!private).then_some("is not `private`")
+                (!private).then_some(Reach::ByName("is not `private`"))
             }
             // Kotlin: `private` is this file's (top level) or this class's; a local function
             // is its function's.
@@ -869,7 +935,7 @@ impl<'t> Builder<'t> {
                             n.kind() == "visibility_modifier" && &src[n.byte_range()] == b"private"
                         })
                     });
-                (!private && !nested).then_some("is not `private`")
+                (!private && !nested).then_some(Reach::ByName("is not `private`"))
             }
             Grammar::CSharp => {
                 if function.kind() == "local_function_statement" {
@@ -890,25 +956,29 @@ impl<'t> Builder<'t> {
                     && class.is_some_and(|c| c.kind() != "interface_declaration");
                 let private = own.contains(&&b"private"[..]) || default_private;
                 if !private || own.contains(&&b"protected"[..]) {
-                    return Some("is not `private`");
+                    return Some(Reach::ByName("is not `private`"));
                 }
                 // Another file may hold more of a `partial` class, and call it from there.
                 let partial = std::iter::successors(class, |c| innermost_class(grammar, *c))
                     .any(|c| modifiers(c).contains(&&b"partial"[..]));
-                partial.then_some("is in a `partial` class, whose other files may call it")
+                partial.then_some(Reach::ByName(
+                    "is in a `partial` class, whose other files may call it",
+                ))
             }
             Grammar::Php => {
                 if function.kind() != "method_declaration" {
-                    return Some("is a function code in any file may call");
+                    return Some(Reach::ByName("is a function code in any file may call"));
                 }
                 if class.is_some_and(|c| c.kind() == "trait_declaration") {
-                    return Some("is a trait's, whose classes are elsewhere");
+                    return Some(Reach::Otherwise(
+                        "is a trait's, whose classes are elsewhere",
+                    ));
                 }
                 let mut cursor = function.walk();
                 let private = function.children(&mut cursor).any(|m| {
                     m.kind() == "visibility_modifier" && &src[m.byte_range()] == b"private"
                 });
-                (!private).then_some("is not `private`")
+                (!private).then_some(Reach::ByName("is not `private`"))
             }
         }
     }

@@ -77,12 +77,12 @@ After:
     check,
 };
 
-fn check(facts: &Facts, file: &SourceFile, _ctx: &RuleContext) -> Vec<Diagnostic> {
+fn check(facts: &Facts, file: &SourceFile, ctx: &RuleContext) -> Vec<Diagnostic> {
     let lang = crate::lang::for_file_name(&file.file_name());
     facts
         .params
         .iter()
-        .map(|p| diagnostic(p, facts, file, lang))
+        .map(|p| diagnostic(p, facts, file, lang, ctx))
         .collect()
 }
 
@@ -109,6 +109,7 @@ fn diagnostic(
     facts: &Facts,
     file: &SourceFile,
     lang: &dyn crate::lang::Language,
+    ctx: &RuleContext,
 ) -> Diagnostic {
     let target = match &p.target {
         Target::Host(HostKind::Legacy) => "the retired gateway",
@@ -139,7 +140,7 @@ fn diagnostic(
         ),
     };
     let d = Diagnostic::new(RuleCode::WM002, p.span.clone(), message).with_label(label);
-    match plan(file, facts, lang, p) {
+    match plan(file, facts, lang, p, ctx) {
         Plan::Fix { fix, through, key } => {
             let help = match p.shape {
                 ParamShape::SecurityScheme => {
@@ -175,6 +176,7 @@ mod tests {
         let ctx = RuleContext {
             region: None,
             base_urls: None,
+            closed_builders: None,
         };
         check(&facts, &file, &ctx)
     }

@@ -31,6 +31,9 @@ pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let outcome = input.scan(&resolved, own, None)?;
     // Later passes re-check fixed text file by file: they apply what the whole run allows.
     resolved.settings.rules.base_urls = Some(outcome.base_urls.clone());
+    if args.unsafe_fixes && outcome.base_urls.whole_repository {
+        resolved.settings.rules.closed_builders = closed_builders(&resolved, &outcome);
+    }
     let threads = resolved.walk.threads;
     let mut person = args
         .interactive
@@ -223,4 +226,32 @@ fn show_diff(
         exit_zero: true,
         changes_fail: !changed.is_empty(),
     }))
+}
+
+/// The public URL builders of the scanned files that no other file of the repository names:
+/// their callers in their own file are then all the repository has, and `fix --unsafe-fixes`
+/// gives them the header (`request::url_builder`). `None` when there is none to search for.
+fn closed_builders(
+    resolved: &Resolved,
+    outcome: &Outcome,
+) -> Option<std::sync::Arc<crate::request::ClosedBuilders>> {
+    use crate::crossfile::named::{Wanted, named_elsewhere};
+    let wanted: Vec<Wanted> = (outcome.reports.iter())
+        .flat_map(|r| {
+            let any_case = r.file.file_name().ends_with(".php");
+            (r.open_builders.iter()).map(move |name| Wanted {
+                file: r.file.display_path.clone(),
+                name: name.clone(),
+                any_case,
+            })
+        })
+        .collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    let named = named_elsewhere(&resolved.paths, &resolved.walk, &wanted);
+    let closed = (wanted.into_iter().zip(named))
+        .filter_map(|(w, named)| (!named).then_some((w.file, w.name)));
+    let closed = crate::request::ClosedBuilders::new(closed);
+    (!closed.is_empty()).then(|| std::sync::Arc::new(closed))
 }

@@ -718,7 +718,13 @@ mod tests {
             .params
             .iter()
             .find(|p| p.shape == crate::detect::ParamShape::Url);
-        let Plan::Fix { fix, .. } = plan(&file, &facts, lang, url.expect("a key in a URL")) else {
+        let Plan::Fix { fix, .. } = plan(
+            &file,
+            &facts,
+            lang,
+            url.expect("a key in a URL"),
+            &Default::default(),
+        ) else {
             panic!("manual: {src}");
         };
         String::from_utf8(crate::fix::apply(src.as_bytes(), &[&fix]).0).unwrap()

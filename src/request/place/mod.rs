@@ -269,7 +269,7 @@ pub(super) mod testing {
             .filter(|p| p.shape != ParamShape::SecurityScheme)
             .collect();
         assert_eq!(params.len(), 1, "one parameter in {src}");
-        match plan(&file, &facts, lang, params[0]) {
+        match plan(&file, &facts, lang, params[0], &Default::default()) {
             Plan::Fix {
                 fix: f, through, ..
             } => {
