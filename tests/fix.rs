@@ -2982,3 +2982,31 @@ fn a_public_url_builder_no_other_file_names_is_fixed_with_its_callers_over_the_w
         );
     }
 }
+
+/// The fix across files changes a constant only when every file that may read it was judged.
+/// A file that never says Whispir was not scanned, yet may read it: every walked file is
+/// searched for the names, and one that reads the constant keeps it as it was; one that
+/// assigns a constant of the same name of its own does not.
+#[test]
+fn a_constant_read_by_a_file_the_scan_never_read_is_not_changed_across_files() {
+    let reminder_reads = "const request = require('request');\nconst config = require('./config');\n\n\
+                          module.exports = (key, cb) => request.get(process.env.REMINDERS_URL + '?due=today' + config.KEY_SUFFIX + key, cb);\n";
+    let reminder_owns =
+        "const KEY_SUFFIX = '&page=2';\n\nmodule.exports = (url) => url + KEY_SUFFIX;\n";
+    for (reminder, moves) in [(reminder_reads, false), (reminder_owns, true)] {
+        let dir = fixture_copy("cross-file");
+        let lib = dir.path().join("js/lib");
+        std::fs::write(lib.join("reminder.js"), reminder).unwrap();
+        let config = std::fs::read_to_string(lib.join("config.js")).unwrap();
+        let out = run(fix_file_cmd(
+            dir.path(),
+            &["--region", "au", "--unsafe-fixes", "."],
+        ));
+        let fixed = std::fs::read_to_string(lib.join("config.js")).unwrap();
+        assert_eq!(fixed != config, moves, "{fixed}\n{}", describe(&out));
+        assert_eq!(
+            std::fs::read_to_string(lib.join("reminder.js")).unwrap(),
+            reminder
+        );
+    }
+}

@@ -175,7 +175,11 @@ fn moved_across(folder: &Path, settings: &Settings) -> Vec<(PathBuf, Range<usize
             usable: true,
         })
         .collect();
-    across::plan(&current, settings)
+    // As `fix` does: files without findings are searched for the names the fix would change.
+    let named_outside = |wanted: &[_], accounted: &std::collections::HashSet<&str>| {
+        whispir_migrate::crossfile::named::naming_files(&paths, &input.walk, wanted, accounted)
+    };
+    across::plan(&current, settings, &named_outside)
         .into_iter()
         .flat_map(|c| {
             let path = &outcome.reports[c.file].file.path;

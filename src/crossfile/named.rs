@@ -1,32 +1,34 @@
-//! Whether any other file of the repository names a function. A public URL builder (a
-//! function returning a URL with the key, which other files could call) is fixed with its
-//! callers only when none does: `fix --unsafe-fixes` over the whole repository asks here.
+//! Whether files of the repository that the scan did not account for name some functions or
+//! bindings. Two fixes of `fix --unsafe-fixes` over the whole repository ask before changing
+//! what other files may read: a public URL builder (a function returning a URL with the key,
+//! fixed with its callers only when no other file calls it) and a value the fix across files
+//! changes (its every reader must be one the scan judged).
 //!
-//! Every walked file is searched, not only those that mention Whispir (the scan's
-//! prefilter): a caller's file need not. Names are matched as bytes, inside longer words too
-//! (PHP's in any ASCII case, as PHP calls them), so a doubt always counts as a mention. So
-//! does a file the walk or a read could not get through: then nothing is known.
+//! Every walked file is searched, not only those that mention Whispir (the scan's prefilter):
+//! a caller's file need not. A name counts where it is a whole identifier (in code, a string
+//! or a comment alike; PHP's in any ASCII case, as PHP calls functions), so a doubt counts as
+//! a mention. So does a file the walk or a read could not get through: then nothing is known.
 
+use super::Mentions;
 use crate::discover::{self, Found, WalkOptions};
-use aho_corasick::AhoCorasick;
 use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// More names than this are not searched for (all count as named): the automaton's build
-/// grows with the square of names that share a prefix, and a repository with this many public
-/// URL builders is not one to fix unseen.
-const MAX_NAMES: usize = 4096;
-
 /// How much of a file is read at a time: large files are searched in pieces, not held.
 const PIECE: usize = 256 * 1024;
+
+/// A longer name is not searched for (it counts as named): no identifier is that long.
+const MAX_NAME: usize = 1024;
 
 thread_local! {
     static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A function to look for: the file that defines it (as the walk shows paths) and its name.
+/// A name to look for, and the file that defines it (as the walk shows paths), whose own
+/// mentions do not count.
 pub struct Wanted {
     pub file: String,
     pub name: Vec<u8>,
@@ -34,56 +36,157 @@ pub struct Wanted {
     pub any_case: bool,
 }
 
-/// For each of `wanted`, whether a walked file other than its own names it.
-pub fn named_elsewhere(paths: &[PathBuf], walk: &WalkOptions, wanted: &[Wanted]) -> Vec<bool> {
-    let everywhere = vec![true; wanted.len()];
-    if wanted.is_empty() || wanted.len() > MAX_NAMES || wanted.iter().any(|w| w.name.is_empty()) {
-        return everywhere;
-    }
-    // In any case for all, then checked for the names whose case counts.
-    let Ok(names) = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(wanted.iter().map(|w| &w.name))
-    else {
-        return everywhere;
-    };
-    let longest = wanted.iter().map(|w| w.name.len()).max().unwrap_or(1);
+/// For each of `wanted`, whether a walked file other than its own and other than those in
+/// `accounted` (whose mentions the caller has judged) names it.
+pub fn named_elsewhere(
+    paths: &[PathBuf],
+    walk: &WalkOptions,
+    wanted: &[Wanted],
+    accounted: &HashSet<&str>,
+) -> Vec<bool> {
     let named: Vec<AtomicBool> = wanted.iter().map(|_| AtomicBool::new(false)).collect();
+    let found = |display: &str, _: &Path, i: usize| {
+        if wanted[i].file != display {
+            named[i].store(true, Ordering::Relaxed);
+        }
+    };
+    match search_walk(paths, walk, wanted, accounted, &found) {
+        Some(()) => named.into_iter().map(AtomicBool::into_inner).collect(),
+        None => vec![true; wanted.len()],
+    }
+}
+
+/// The walked files, other than those in `accounted`, that name any of `wanted`: display
+/// name and path, sorted. `None` when a file could not be searched.
+pub fn naming_files(
+    paths: &[PathBuf],
+    walk: &WalkOptions,
+    wanted: &[Wanted],
+    accounted: &HashSet<&str>,
+) -> Option<Vec<(String, PathBuf)>> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let found = |display: &str, path: &Path, _: usize| {
+        let mut files = files.lock().expect("no panics while locked");
+        if files
+            .last()
+            .is_none_or(|(d, _): &(String, PathBuf)| d != display)
+        {
+            files.push((display.to_string(), path.to_path_buf()));
+        }
+    };
+    search_walk(paths, walk, wanted, accounted, &found)?;
+    let mut files = files.into_inner().expect("no panics while locked");
+    // Workers interleave: a file may have been pushed twice.
+    files.sort();
+    files.dedup();
+    Some(files)
+}
+
+/// Calls `found` with each walked file outside `accounted` and the index of each name it
+/// holds (repeats allowed). `None` when a file could not be searched.
+fn search_walk(
+    paths: &[PathBuf],
+    walk: &WalkOptions,
+    wanted: &[Wanted],
+    accounted: &HashSet<&str>,
+    found: &(dyn Fn(&str, &Path, usize) + Sync),
+) -> Option<()> {
+    if wanted
+        .iter()
+        .any(|w| w.name.is_empty() || w.name.len() > MAX_NAME)
+    {
+        return None;
+    }
+    if wanted.is_empty() {
+        return Some(());
+    }
+    let names = Names::new(wanted);
     let unsure = AtomicBool::new(false);
-    let visit = |found: Found| match found {
+    let visit = |file: Found| match file {
         Found::Skipped { .. } => {}
         Found::Error { .. } => unsure.store(true, Ordering::Relaxed),
         Found::File { display, path, .. } => {
-            let mut mark = |i: usize, found: &[u8]| {
-                let w = &wanted[i];
-                if w.file != display && (w.any_case || found == w.name) {
-                    named[i].store(true, Ordering::Relaxed);
-                }
-            };
-            if search(&path, &names, longest, &mut mark).is_err() {
+            if accounted.contains(display.as_str()) {
+                return;
+            }
+            let mut mark = |i: usize| found(&display, &path, i);
+            if search(&path, &names, &mut mark).is_err() {
                 unsure.store(true, Ordering::Relaxed);
             }
         }
     };
-    if discover::walk(paths, walk, &visit).is_err() || unsure.into_inner() {
-        return everywhere;
-    }
-    named.into_iter().map(AtomicBool::into_inner).collect()
+    (discover::walk(paths, walk, &visit).is_ok() && !unsure.into_inner()).then_some(())
 }
 
-/// Calls `mark` with the index of each name `path` holds, and the text found (in any case;
-/// repeats allowed). Each piece
-/// starts with the end of the one before, so a name split between two is found.
-fn search(
-    path: &Path,
-    names: &AhoCorasick,
+/// The names, indexed for a look-up per identifier.
+struct Names<'w> {
+    exact: HashMap<&'w [u8], Vec<usize>>,
+    /// Lower-cased.
+    any_case: HashMap<Vec<u8>, Vec<usize>>,
     longest: usize,
-    mark: &mut dyn FnMut(usize, &[u8]),
-) -> std::io::Result<()> {
+    /// Skips pieces that hold none of the names; only when every name's case counts.
+    prefilter: Option<Mentions>,
+}
+
+impl<'w> Names<'w> {
+    fn new(wanted: &'w [Wanted]) -> Names<'w> {
+        let mut exact: HashMap<&[u8], Vec<usize>> = HashMap::new();
+        let mut any_case: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+        for (i, w) in wanted.iter().enumerate() {
+            match w.any_case {
+                true => any_case
+                    .entry(w.name.to_ascii_lowercase())
+                    .or_default()
+                    .push(i),
+                false => exact.entry(&w.name).or_default().push(i),
+            }
+        }
+        let longest = wanted.iter().map(|w| w.name.len()).max().unwrap_or(0);
+        let prefilter = any_case
+            .is_empty()
+            .then(|| Mentions::new(exact.keys().copied()));
+        Names {
+            exact,
+            any_case,
+            longest,
+            prefilter,
+        }
+    }
+
+    /// Calls `mark` for each name among the identifiers of `text`.
+    fn find(&self, text: &[u8], mark: &mut dyn FnMut(usize)) {
+        if self.prefilter.as_ref().is_some_and(|m| !m.in_text(text)) {
+            return;
+        }
+        for word in text.split(|&b| !is_identifier_byte(b)) {
+            if word.is_empty() || word.len() > self.longest {
+                continue;
+            }
+            let found = self.exact.get(word).into_iter().chain(
+                (!self.any_case.is_empty())
+                    .then(|| self.any_case.get(&word.to_ascii_lowercase()))
+                    .flatten(),
+            );
+            for &i in found.flatten() {
+                mark(i);
+            }
+        }
+    }
+}
+
+/// A byte of an identifier in the languages searched: `$` joins a JavaScript name, and any
+/// byte of a UTF-8 sequence is a letter.
+fn is_identifier_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
+/// Calls `mark` with the index of each name `path` holds (repeats allowed). An identifier
+/// the end of a piece cuts is carried into the next one: whole when it could still be a name,
+/// else as many bytes as make it too long for one.
+fn search(path: &Path, names: &Names, mark: &mut dyn FnMut(usize)) -> std::io::Result<()> {
     let mut f = crate::engine::open_to_scan(path, false)?;
-    let overlap = longest - 1;
     BUFFER.with_borrow_mut(|buf| {
-        buf.resize(PIECE + overlap, 0);
+        buf.resize(PIECE, 0);
         let mut kept = 0;
         let mut read: u64 = 0;
         loop {
@@ -100,13 +203,16 @@ fn search(
             if read > crate::engine::MAX_FILE_SIZE {
                 return Err(std::io::Error::other("too large to search"));
             }
-            for m in names.find_overlapping_iter(&buf[..filled]) {
-                mark(m.pattern().as_usize(), &buf[m.range()]);
-            }
             if filled < buf.len() {
+                names.find(&buf[..filled], mark);
                 return Ok(());
             }
-            kept = overlap.min(filled);
+            let cut = buf
+                .iter()
+                .rposition(|&b| !is_identifier_byte(b))
+                .map_or(0, |at| at + 1);
+            names.find(&buf[..cut], mark);
+            kept = (filled - cut).min(names.longest + 1);
             buf.copy_within(filled - kept..filled, 0);
         }
     })
@@ -127,8 +233,26 @@ mod tests {
         }
     }
 
+    fn shown(root: &Path, file: &str) -> String {
+        root.join(file).to_string_lossy().into_owned()
+    }
+
+    fn wanted(root: &Path, file: &str, name: &str, any_case: bool) -> Wanted {
+        Wanted {
+            file: shown(root, file),
+            name: name.as_bytes().to_vec(),
+            any_case,
+        }
+    }
+
+    fn named(root: &Path, wanted: &[Wanted], accounted: &[&str]) -> Vec<bool> {
+        let accounted: Vec<String> = accounted.iter().map(|f| shown(root, f)).collect();
+        let accounted: HashSet<&str> = accounted.iter().map(String::as_str).collect();
+        named_elsewhere(&[root.to_path_buf()], &walk_options(), wanted, &accounted)
+    }
+
     #[test]
-    fn a_name_counts_only_in_other_files_in_any_case_and_split_between_pieces() {
+    fn a_name_counts_as_a_whole_identifier_in_another_file_even_across_pieces() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::write(
@@ -136,57 +260,48 @@ mod tests {
             "def report_url(): ...\nreport_url()\n",
         )
         .unwrap();
-        // Another name in another case; PHP's names are the same in any case.
-        std::fs::write(root.join("settings.py"), "REPORT_URL = 1\n").unwrap();
-        std::fs::write(root.join("jobs.php"), "<?php Messages::reportUrl(1);\n").unwrap();
-        // A caller that never says Whispir, its call past the first piece.
-        let mut far = "x".repeat(PIECE - 3);
-        far.push_str("status_link(1)\n");
-        std::fs::write(root.join("jobs.py"), far).unwrap();
-        let shown = |f: &str| root.join(f).to_string_lossy().into_owned();
-        let wanted = |file: &str, name: &str, any_case: bool| Wanted {
-            file: shown(file),
-            name: name.as_bytes().to_vec(),
-            any_case,
-        };
+        // Longer identifiers, and another case where case counts.
+        std::fs::write(root.join("settings.py"), "REPORT_URL = report_url_v2\n").unwrap();
+        // PHP's names are the same in any case.
+        std::fs::write(root.join("jobs.php"), "<?php Messages::ReportUrl(1);\n").unwrap();
+        // A call the end of the first piece cuts in two, in a file that never says Whispir.
+        let mut cut = " ".repeat(PIECE - 5);
+        cut.push_str("status_link(1)\n");
+        std::fs::write(root.join("jobs.py"), cut).unwrap();
+        // An identifier longer than a piece that ends with a name is not that name.
+        let mut long = "a".repeat(PIECE + 10);
+        long.push_str("event_link(1)\n");
+        std::fs::write(root.join("long.py"), long).unwrap();
         let wanted = [
-            wanted("client.py", "report_url", false),
-            wanted("client.py", "status_link", false),
-            wanted("client.py", "never_called", false),
-            wanted("Messages.php", "reporturl", true),
+            wanted(root, "client.py", "report_url", false),
+            wanted(root, "client.py", "status_link", false),
+            wanted(root, "client.py", "event_link", false),
+            wanted(root, "Messages.php", "reporturl", true),
         ];
-        let named = named_elsewhere(&[root.to_path_buf()], &walk_options(), &wanted);
-        assert_eq!(named, [false, true, false, true]);
+        assert_eq!(named(root, &wanted, &[]), [false, true, false, true]);
+        // Files the caller has judged are not searched.
+        assert_eq!(
+            named(root, &wanted, &["jobs.py", "jobs.php"]),
+            [false, false, false, false]
+        );
     }
 
     #[test]
-    fn an_unreadable_file_or_too_many_names_leave_every_name_named() {
+    fn a_file_that_cannot_be_searched_or_a_name_too_long_leaves_names_named() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::write(root.join("client.py"), "def report_url(): ...\n").unwrap();
-        let shown = root.join("client.py").to_string_lossy().into_owned();
-        let wanted = |name: String| Wanted {
-            file: shown.clone(),
-            name: name.into_bytes(),
-            any_case: false,
-        };
-        let one = [wanted("report_url".into())];
-        let many: Vec<_> = (0..=MAX_NAMES).map(|i| wanted(format!("url{i}"))).collect();
-        assert!(
-            named_elsewhere(&[root.to_path_buf()], &walk_options(), &many)
-                .iter()
-                .all(|&n| n)
-        );
-        assert_eq!(
-            named_elsewhere(&[root.to_path_buf()], &walk_options(), &one),
-            [false]
-        );
+        let one = [wanted(root, "client.py", "report_url", false)];
+        assert_eq!(named(root, &one, &[]), [false]);
+        let long = "u".repeat(MAX_NAME + 1);
+        let two = [
+            wanted(root, "client.py", "report_url", false),
+            wanted(root, "client.py", &long, false),
+        ];
+        assert_eq!(named(root, &two, &[]), [true, true]);
         // A file the walk cannot name (not UTF-8): what it holds is unknown.
         let odd = std::ffi::OsStr::from_bytes(b"jobs\xff.py");
         std::fs::write(root.join(odd), "pass\n").unwrap();
-        assert_eq!(
-            named_elsewhere(&[root.to_path_buf()], &walk_options(), &one),
-            [true]
-        );
+        assert_eq!(named(root, &one, &[]), [true]);
     }
 }

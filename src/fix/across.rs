@@ -12,7 +12,9 @@
 //! A constant changes only when every use agrees on its new value (or stops using it), and
 //! every other mention of its name is accounted for; one use that cannot be fixed, a
 //! disagreement, a mention the scan did not connect, or a result that does not parse leaves
-//! every file the constant joins as it was.
+//! every file the constant joins as it was. Files without findings are searched for the names
+//! too (`crossfile::named`, through the caller's [`NamedOutside`]), those that never say
+//! Whispir included, and their mentions judged more strictly: the scan read none of them.
 //!
 //! Such a fix is unsafe (a module or class binding, SPEC) and runs only over the whole
 //! repository: the files of a narrower run may not be all that read the constant.
@@ -20,6 +22,7 @@
 mod maps;
 
 use super::SyntaxGuard;
+use crate::crossfile::named::Wanted;
 use crate::crossfile::{Declaration, declaration_at};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, apply_edits};
 use crate::engine::{Settings, check_source};
@@ -117,14 +120,24 @@ struct UseFix {
     applied: Vec<String>,
 }
 
+/// The files of the repository, other than `accounted`, that name any of the names (display
+/// name and path); `None` when that cannot be known: [`crate::crossfile::named::naming_files`]
+/// over the run's walk.
+pub type NamedOutside<'a> =
+    &'a dyn Fn(&[Wanted], &HashSet<&str>) -> Option<Vec<(String, std::path::PathBuf)>>;
+
 /// The fixes across files for `files` (the run's files with findings, after the per-file
 /// fixes). Empty when nothing spans files or nothing can be proven.
-pub fn plan(files: &[Current<'_>], settings: &Settings) -> Vec<Change> {
+pub fn plan(
+    files: &[Current<'_>],
+    settings: &Settings,
+    named_outside: NamedOutside,
+) -> Vec<Change> {
     let (mut bindings, uses) = bindings_and_uses(files);
     if uses.is_empty() {
         return Vec::new();
     }
-    check_mentions(files, &mut bindings, &uses);
+    check_mentions(files, &mut bindings, &uses, named_outside);
     // The names each Python module defining a map assigns at its top level, read once.
     let mut module_names: HashMap<usize, HashSet<&[u8]>> = HashMap::new();
     let python = |f: usize| {
@@ -323,84 +336,54 @@ fn find_declaration(current: &Current<'_>, name: &str, literal: &[u8]) -> Option
 /// key in a query any more. A bare name anywhere else may be a request the scan did not
 /// connect (Go's package-level names, a static import used twice). In the defining file,
 /// only the declaration may name it: its own requests stay with it.
-fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use]) {
-    let mut named: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
-    for (i, b) in bindings.iter().enumerate().filter(|(_, b)| !b.failed) {
-        named
-            .entry(b.decl.name.clone().into_bytes())
-            .or_default()
-            .push(i);
-    }
-    if named.is_empty() {
+///
+/// Then the files of the repository without findings that name a binding still standing
+/// (`named_outside`) are read and judged the same way; the scan never looked at one that does
+/// not say Whispir, so one that says `apikey` anywhere may send the key in a query.
+fn check_mentions(
+    files: &[Current<'_>],
+    bindings: &mut [Binding],
+    uses: &[Use],
+    named_outside: NamedOutside,
+) {
+    let Some(judge) = Mentions::new(files, bindings, uses) else {
         return;
-    }
-    let finder = crate::crossfile::Mentions::new(named.keys().map(Vec::as_slice));
-    // (file, binding, end of the use): a use ends with the binding's name.
-    let used: HashSet<(usize, usize, usize)> = uses
-        .iter()
-        .map(|u| (u.file, u.binding, u.span.end))
-        .collect();
-    // Each binding's language family, and the qualifier a bare name of it is imported
-    // through (a Python or JavaScript module's stem).
-    let styles: Vec<Option<RequestStyle>> = bindings
-        .iter()
-        .map(|b| {
-            let file = files.get(b.file)?.file;
-            Some(crate::lang::for_file_name(&file.file_name()).request_style())
-        })
-        .collect();
-    let modules: Vec<Option<String>> = bindings
-        .iter()
-        .zip(&styles)
-        .map(|(b, style)| {
-            matches!(style, Some(RequestStyle::Python | RequestStyle::JavaScript))
-                .then(|| crate::crossfile::module_stem(files[b.file].file))
-                .flatten()
-        })
-        .collect();
+    };
     let mut failed: BTreeSet<usize> = BTreeSet::new();
     for (f, current) in files.iter().enumerate() {
-        let src = current.text;
-        if !finder.in_text(src) {
-            continue;
-        }
-        let lang = crate::lang::for_file_name(&current.file.file_name());
-        let tokens = lang.tokenize(src);
-        let keys_left = OnceLock::new();
-        let file_imports = OnceLock::new();
-        let mut imported: HashMap<usize, bool> = HashMap::new();
-        for (i, t) in tokens.iter().enumerate() {
-            if t.kind != TokKind::Ident {
-                continue;
-            }
-            let Some(bs) = named.get(t.text(src)) else {
-                continue;
-            };
-            for &b in bs {
-                let readable =
-                    styles[b].is_some_and(|defined| can_read(lang.request_style(), defined));
-                let accounted = if !readable {
-                    true
-                } else if f == bindings[b].file {
-                    next_significant(&tokens, i)
-                        .and_then(|op| next_significant(&tokens, op))
-                        .is_some_and(|v| tokens[v].start() == bindings[b].literal.start)
-                        || exported(src, &tokens, i)
-                } else if used.contains(&(f, b, t.end())) || on_import_line(src, t.start()) {
-                    true
-                } else {
-                    let read = qualified(src, &tokens, i)
-                        || *imported.entry(b).or_insert_with(|| {
-                            modules[b].as_deref().is_some_and(|m| {
-                                file_imports
-                                    .get_or_init(|| crate::crossfile::Imports::new(src, &tokens))
-                                    .names(m, &bindings[b].decl.name)
-                            })
-                        });
-                    read && !*keys_left.get_or_init(|| sends_key_in_query(current, f, &[]))
-                };
-                if !accounted {
-                    failed.insert(b);
+        let keys_left = || sends_key_in_query(current, f, &[]);
+        judge.judge(Some(f), current.file, current.text, &keys_left, &mut failed);
+    }
+    let standing: Vec<usize> = (0..bindings.len())
+        .filter(|b| !bindings[*b].failed && !failed.contains(b))
+        .collect();
+    if !standing.is_empty() {
+        let wanted: Vec<Wanted> = (standing.iter())
+            .map(|&b| Wanted {
+                file: files[bindings[b].file].file.display_path.clone(),
+                name: bindings[b].decl.name.clone().into_bytes(),
+                any_case: false,
+            })
+            .collect();
+        let accounted: HashSet<&str> = (files.iter())
+            .map(|c| c.file.display_path.as_str())
+            .collect();
+        match named_outside(&wanted, &accounted) {
+            None => failed.extend(standing),
+            Some(others) => {
+                for (display, path) in others {
+                    let mut bytes = Vec::new();
+                    let read = crate::engine::open_to_scan(&path, false)
+                        .map_err(|_| ())
+                        .and_then(|f| crate::engine::read_capped(f, &mut bytes).map_err(|_| ()));
+                    if read.is_err() {
+                        failed.extend(standing.iter().copied());
+                        break;
+                    }
+                    let file = SourceFile::new(display, path, bytes);
+                    let keys_left =
+                        || (file.bytes.windows(6)).any(|w| w.eq_ignore_ascii_case(b"apikey"));
+                    judge.judge(None, &file, &file.bytes, &keys_left, &mut failed);
                 }
             }
         }
@@ -408,6 +391,180 @@ fn check_mentions(files: &[Current<'_>], bindings: &mut [Binding], uses: &[Use])
     for b in failed {
         bindings[b].failed = true;
     }
+}
+
+/// What [`check_mentions`] knows of the bindings still standing, to judge a file's mentions.
+struct Mentions<'b> {
+    bindings: &'b [Binding],
+    /// The bindings by name.
+    named: HashMap<Vec<u8>, Vec<usize>>,
+    finder: crate::crossfile::Mentions,
+    /// (file, binding, end of the use): a use ends with the binding's name.
+    used: HashSet<(usize, usize, usize)>,
+    /// Each binding's language family.
+    styles: Vec<Option<RequestStyle>>,
+    /// The qualifier a bare name of a binding is imported through (a Python or JavaScript
+    /// module's stem).
+    modules: Vec<Option<String>>,
+    /// The stem of each binding's file: the class a Java, Kotlin, C# or PHP constant is
+    /// named through.
+    stems: Vec<Option<String>>,
+}
+
+impl<'b> Mentions<'b> {
+    fn new(files: &[Current<'_>], bindings: &'b [Binding], uses: &[Use]) -> Option<Mentions<'b>> {
+        let mut named: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+        for (i, b) in bindings.iter().enumerate().filter(|(_, b)| !b.failed) {
+            named
+                .entry(b.decl.name.clone().into_bytes())
+                .or_default()
+                .push(i);
+        }
+        if named.is_empty() {
+            return None;
+        }
+        let finder = crate::crossfile::Mentions::new(named.keys().map(Vec::as_slice));
+        let used = uses
+            .iter()
+            .map(|u| (u.file, u.binding, u.span.end))
+            .collect();
+        let styles: Vec<Option<RequestStyle>> = bindings
+            .iter()
+            .map(|b| {
+                let file = files.get(b.file)?.file;
+                Some(crate::lang::for_file_name(&file.file_name()).request_style())
+            })
+            .collect();
+        let modules = bindings
+            .iter()
+            .zip(&styles)
+            .map(|(b, style)| {
+                matches!(style, Some(RequestStyle::Python | RequestStyle::JavaScript))
+                    .then(|| crate::crossfile::module_stem(files[b.file].file))
+                    .flatten()
+            })
+            .collect();
+        let stems = bindings
+            .iter()
+            .map(|b| {
+                let path = std::path::Path::new(&files.get(b.file)?.file.display_path);
+                Some(path.file_stem()?.to_string_lossy().into_owned())
+            })
+            .collect();
+        Some(Mentions {
+            bindings,
+            named,
+            finder,
+            used,
+            styles,
+            modules,
+            stems,
+        })
+    }
+
+    /// Adds to `failed` each binding `src` (the text of `file`, the run's file `f` if it is
+    /// one) names where the scan cannot vouch for it. `keys_left`: whether the file may
+    /// still send a key in a query.
+    fn judge(
+        &self,
+        f: Option<usize>,
+        file: &SourceFile,
+        src: &[u8],
+        keys_left_now: &dyn Fn() -> bool,
+        failed: &mut BTreeSet<usize>,
+    ) {
+        if !self.finder.in_text(src) {
+            return;
+        }
+        let lang = crate::lang::for_file_name(&file.file_name());
+        let tokens = lang.tokenize(src);
+        let keys_left = OnceLock::new();
+        let file_imports = OnceLock::new();
+        let mut imported: HashMap<usize, bool> = HashMap::new();
+        let declared = OnceLock::new();
+        for (i, t) in tokens.iter().enumerate() {
+            if t.kind != TokKind::Ident {
+                continue;
+            }
+            let Some(bs) = self.named.get(t.text(src)) else {
+                continue;
+            };
+            for &b in bs {
+                let binding = &self.bindings[b];
+                let readable =
+                    self.styles[b].is_some_and(|defined| can_read(lang.request_style(), defined));
+                let accounted = if !readable {
+                    true
+                } else if f.is_none() {
+                    // A file the scan did not read: no read of it was judged. What is not the
+                    // binding is another class's constant of the same name (`Mail.BASE_URL`,
+                    // a class name no import renames), or one the file assigns itself.
+                    let other_class = class_qualified(lang.request_style())
+                        && qualifier(src, &tokens, i).is_some_and(|q| {
+                            // A subclass reaches inherited constants through these.
+                            !matches!(q, "this" | "self" | "static" | "parent" | "super")
+                                && Some(q) != self.stems[b].as_deref()
+                        });
+                    other_class
+                        || ((declared.get_or_init(|| assigned_names(src, &tokens)))
+                            .contains(t.text(src))
+                            && !*keys_left.get_or_init(keys_left_now))
+                } else if f == Some(binding.file) {
+                    next_significant(&tokens, i)
+                        .and_then(|op| next_significant(&tokens, op))
+                        .is_some_and(|v| tokens[v].start() == binding.literal.start)
+                        || exported(src, &tokens, i)
+                } else if f.is_some_and(|f| self.used.contains(&(f, b, t.end())))
+                    || on_import_line(src, t.start())
+                {
+                    true
+                } else {
+                    let read = qualified(src, &tokens, i)
+                        || *imported.entry(b).or_insert_with(|| {
+                            self.modules[b].as_deref().is_some_and(|m| {
+                                file_imports
+                                    .get_or_init(|| crate::crossfile::Imports::new(src, &tokens))
+                                    .names(m, &binding.decl.name)
+                            })
+                        });
+                    read && !*keys_left.get_or_init(keys_left_now)
+                };
+                if !accounted {
+                    failed.insert(b);
+                }
+            }
+        }
+    }
+}
+
+/// Whether the language names a constant through its class (`C.NAME`, `C::NAME`), a name no
+/// import renames.
+fn class_qualified(style: RequestStyle) -> bool {
+    matches!(
+        style,
+        RequestStyle::Jvm | RequestStyle::CSharp | RequestStyle::Php
+    )
+}
+
+/// The name before token `i`'s `.`, `::` or `->`, if it is qualified.
+fn qualifier<'s>(src: &'s [u8], tokens: &[Token], i: usize) -> Option<&'s str> {
+    let sep = prev_significant(tokens, i).filter(|&sep| qualified(src, tokens, i) && sep > 0)?;
+    let q = prev_significant(tokens, sep)?;
+    (tokens[q].kind == TokKind::Ident)
+        .then(|| std::str::from_utf8(tokens[q].text(src)).ok())
+        .flatten()
+}
+
+/// The names `tokens` assign (`NAME = …`, not `X.NAME = …`).
+fn assigned_names<'s>(src: &'s [u8], tokens: &[Token]) -> HashSet<&'s [u8]> {
+    (0..tokens.len())
+        .filter(|&i| {
+            tokens[i].kind == TokKind::Ident
+                && next_significant(tokens, i).is_some_and(|op| tokens[op].is_punct(src, "="))
+                && prev_significant(tokens, i).is_none_or(|p| !tokens[p].is_punct(src, "."))
+        })
+        .map(|i| tokens[i].text(src))
+        .collect()
 }
 
 /// Whether code of `reader`'s style can read a binding defined in code of `defined`'s

@@ -13,10 +13,12 @@ use super::output::{Verdict, emit, exit_status, plural, print_errors, print_skip
 use super::resolve::{Resolved, Stream};
 use crate::ExitStatus;
 use crate::cli::FixArgs;
+use crate::crossfile::named::{Wanted, named_elsewhere, naming_files};
 use crate::engine::Outcome;
 use crate::report;
 use interactive::Interactive;
 use plan::Plan;
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use summarise::Left;
 use write::Writes;
@@ -38,7 +40,18 @@ pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let mut person = args
         .interactive
         .then(|| Interactive::new(resolved.report_options(Stream::Stderr).color));
-    let plan = plan::plan(args, &resolved.settings, threads, person.as_mut(), &outcome);
+    // The fix across files asks whether files it did not judge read what it changes.
+    let named_outside = |wanted: &[Wanted], accounted: &HashSet<&str>| {
+        naming_files(&resolved.paths, &resolved.walk, wanted, accounted)
+    };
+    let plan = plan::plan(
+        args,
+        &resolved.settings,
+        threads,
+        person.as_mut(),
+        &outcome,
+        &named_outside,
+    );
     if args.diff {
         let status = show_diff(args, &resolved, &input, &outcome, &plan);
         super::output::end_of_run(plan);
@@ -235,7 +248,6 @@ fn closed_builders(
     resolved: &Resolved,
     outcome: &Outcome,
 ) -> Option<std::sync::Arc<crate::request::ClosedBuilders>> {
-    use crate::crossfile::named::{Wanted, named_elsewhere};
     let wanted: Vec<Wanted> = (outcome.reports.iter())
         .flat_map(|r| {
             let any_case = r.file.file_name().ends_with(".php");
@@ -249,7 +261,12 @@ fn closed_builders(
     if wanted.is_empty() {
         return None;
     }
-    let named = named_elsewhere(&resolved.paths, &resolved.walk, &wanted);
+    let named = named_elsewhere(
+        &resolved.paths,
+        &resolved.walk,
+        &wanted,
+        &Default::default(),
+    );
     let closed = (wanted.into_iter().zip(named))
         .filter_map(|(w, named)| (!named).then_some((w.file, w.name)));
     let closed = crate::request::ClosedBuilders::new(closed);

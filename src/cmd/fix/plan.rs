@@ -47,6 +47,7 @@ pub(super) fn plan<'a>(
     threads: usize,
     interactive: Option<&mut Interactive>,
     outcome: &'a Outcome,
+    named_outside: fix::across::NamedOutside,
 ) -> Plan<'a> {
     let reports = &outcome.reports;
     // A person answers for each fix on its own: a fix across files is not offered then.
@@ -79,7 +80,7 @@ pub(super) fn plan<'a>(
         }),
     };
     let mut errors = outcome.errors.clone();
-    if across_files && let Err(e) = fix_across_files(&mut fixes, reports, settings) {
+    if across_files && let Err(e) = fix_across_files(&mut fixes, reports, settings, named_outside) {
         errors.push(ScanError {
             path: "(fixes across files)".into(),
             message: format!("not planned, every file is fixed on its own: {e}"),
@@ -115,6 +116,7 @@ fn fix_across_files(
     fixes: &mut [FileFix],
     reports: &[Arc<FileReport>],
     settings: &Settings,
+    named_outside: fix::across::NamedOutside,
 ) -> Result<(), String> {
     let changes = {
         let current: Vec<fix::across::Current> = fixes
@@ -127,7 +129,7 @@ fn fix_across_files(
                 usable: f.error.is_none() && !r.file.stream,
             })
             .collect();
-        engine::contained(|| fix::across::plan(&current, settings))?
+        engine::contained(|| fix::across::plan(&current, settings, named_outside))?
     };
     // Every file's part first: a panic in one leaves all of them as they were.
     let parts = engine::contained(|| {

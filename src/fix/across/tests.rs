@@ -37,7 +37,7 @@ fn fixed(files: &[(&str, &str)]) -> BTreeMap<String, String> {
             usable: true,
         })
         .collect();
-    plan(&current, &settings)
+    plan(&current, &settings, &|_, _| Some(Vec::new()))
         .into_iter()
         .filter(|c| !c.edits.is_empty())
         .map(|c| {
