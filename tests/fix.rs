@@ -2915,8 +2915,11 @@ fn a_request_keyed_by_another_files_map_never_moves_its_host_alone() {
             );
         } else {
             assert_eq!(fixed, notify, "{}", describe(&out));
+            // The host's own file does not show what `WHISPIR_QUERY` holds.
             assert!(
-                text(&out.stdout).contains("its host moves with that key"),
+                text(&out.stdout).contains(
+                    "the request also sends the query `WHISPIR_QUERY`, which this file does not show"
+                ),
                 "{}",
                 describe(&out)
             );

@@ -21,7 +21,7 @@ use crate::codes::RuleCode;
 use crate::detect::{Facts, HostLink, ParamShape, Target};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, VariableUse};
 use crate::hosts::HostKind;
-use crate::lang::tokens::{Layout, Openers, prev_significant, token_at};
+use crate::lang::tokens::{Layout, Openers, next_significant, prev_significant, token_at};
 use crate::lang::{Language, RequestStyle, TokKind, Token};
 use crate::source::SourceFile;
 use std::collections::{HashMap, HashSet};
@@ -350,6 +350,7 @@ pub fn assemble(
         (after > 0 && by_span[after - 1].0 == wanted).then(|| by_span[after - 1].1)
     };
     let hooks = super::auth_hook::QueryHooks::of_file(file, facts, lang, diagnostics);
+    let unseen_queries = std::cell::OnceCell::new();
     let (members_in_order, sets) = groups.components();
     for set in sets {
         let members = &members_in_order[set];
@@ -377,7 +378,31 @@ pub fn assemble(
                 let Some(d) = diag_of(RuleCode::WM001, &h.host) else {
                     continue;
                 };
-                if !is_request_url(file, &facts.tokens, lang, h.host.start) {
+                // A base URL may be read by any request of the file.
+                let unseen = || {
+                    let queries = unseen_queries
+                        .get_or_init(|| UnseenQueries::of_file(&file.bytes, &facts.tokens));
+                    match is_request_url(file, &facts.tokens, lang, h.host.start) {
+                        true => {
+                            let i = token_at(&facts.tokens, h.host.start)?;
+                            queries.within(super::place::statement(
+                                &file.bytes,
+                                &facts.tokens,
+                                lang,
+                                i,
+                            ))
+                        }
+                        false => queries.within(0..file.bytes.len()),
+                    }
+                };
+                if let Some(query) = diagnostics[d].fix.as_ref().and_then(|_| unseen()) {
+                    // No key in sight, but the request sends a query this file does not
+                    // show: if it holds the key, the host alone makes a half-migrated request.
+                    let query = String::from_utf8_lossy(query).into_owned();
+                    diagnostics[d].withdraw_fix(format!(
+                        "the request also sends the query `{query}`, which this file does not show: move the host in the same change that moves its `apikey` (if it has one) into an `x-api-key` header"
+                    ));
+                } else if !is_request_url(file, &facts.tokens, lang, h.host.start) {
                     mark_base_url(&mut diagnostics[d], ctx.base_urls.as_ref());
                 } else if let (Some(region), Some(hook)) = (
                     ctx.region.filter(|_| diagnostics[d].fix.is_some()),
@@ -654,6 +679,97 @@ pub fn assemble(
 /// The variable a request's host is reached through, when every link of its group goes
 /// through the same one: where the name is bound to the host's literal, and where the request
 /// reads it.
+/// The query arguments of a file (`qs: Q`, `params=Q`, `'query' => $q`, `query: q`) whose
+/// value the file does not show: a call, or a name it never assigns a literal map or list
+/// (a literal's `apikey` would be a finding of its own, and such a name's too). Such a query
+/// may carry the key, so the host of its request cannot move alone. Read once per file.
+struct UnseenQueries<'s> {
+    /// Where each argument's value starts, and the value as written, in order.
+    at: Vec<(usize, &'s [u8])>,
+}
+
+impl<'s> UnseenQueries<'s> {
+    fn of_file(src: &'s [u8], tokens: &[Token]) -> UnseenQueries<'s> {
+        const QUERY_NAMES: [&[u8]; 4] = [b"qs", b"params", b"query", b"searchParams"];
+        let mut at = Vec::new();
+        let mut literal_names: Option<HashMap<&[u8], bool>> = None;
+        for key in 0..tokens.len() {
+            if !matches!(tokens[key].kind, TokKind::Ident | TokKind::Str)
+                || !QUERY_NAMES.contains(&tokens[key].content_text(src))
+            {
+                continue;
+            }
+            let Some(op) = next_significant(tokens, key)
+                .filter(|&op| ["=", ":", "=>"].iter().any(|p| tokens[op].is_punct(src, p)))
+            else {
+                continue;
+            };
+            let Some(value) =
+                next_significant(tokens, op).filter(|&v| tokens[v].kind == TokKind::Ident)
+            else {
+                continue; // a literal, a string: what it holds is in sight
+            };
+            // `config.AUTH_QUERY`, `self.params`, `$this->query`: the last name of the chain.
+            let mut last = value;
+            while let Some(sep) = next_significant(tokens, last).filter(|&sep| {
+                [".", "->", "::"]
+                    .iter()
+                    .any(|p| tokens[sep].is_punct(src, p))
+            }) && let Some(name) =
+                next_significant(tokens, sep).filter(|&n| tokens[n].kind == TokKind::Ident)
+            {
+                last = name;
+            }
+            let called =
+                next_significant(tokens, last).is_some_and(|n| tokens[n].is_punct(src, "("));
+            let literal = literal_names.get_or_insert_with(|| assigned_literals(src, tokens));
+            let name = tokens[last].text(src);
+            if called || literal.get(name.strip_prefix(b"$").unwrap_or(name)) != Some(&true) {
+                at.push((
+                    tokens[value].start(),
+                    &src[tokens[value].start()..tokens[last].end()],
+                ));
+            }
+        }
+        UnseenQueries { at }
+    }
+
+    /// The first such value within the bytes `range`.
+    fn within(&self, range: std::ops::Range<usize>) -> Option<&'s [u8]> {
+        let first = self.at.partition_point(|&(at, _)| at < range.start);
+        self.at
+            .get(first)
+            .filter(|&&(at, _)| at < range.end)
+            .map(|&(_, shown)| shown)
+    }
+}
+
+/// For each name the file assigns (`name = …`, `x.name = …`, `$name = …`; not a keyword
+/// argument's `f(name=…)`), whether every such assignment is a literal map or list.
+fn assigned_literals<'s>(src: &'s [u8], tokens: &[Token]) -> HashMap<&'s [u8], bool> {
+    let mut names: HashMap<&[u8], bool> = HashMap::new();
+    for (j, t) in tokens.iter().enumerate() {
+        let argument = || {
+            prev_significant(tokens, j)
+                .is_some_and(|p| tokens[p].is_punct(src, "(") || tokens[p].is_punct(src, ","))
+        };
+        if t.kind != TokKind::Ident || argument() {
+            continue;
+        }
+        let Some(eq) = next_significant(tokens, j).filter(|&eq| tokens[eq].is_punct(src, "="))
+        else {
+            continue;
+        };
+        let literal = next_significant(tokens, eq)
+            .is_some_and(|v| ["{", "["].iter().any(|p| tokens[v].is_punct(src, p)));
+        let text = t.text(src);
+        *names
+            .entry(text.strip_prefix(b"$").unwrap_or(text))
+            .or_insert(true) &= literal;
+    }
+    names
+}
+
 fn host_variable(src: &[u8], tokens: &[Token], linked: &[HostLink]) -> Option<VariableUse> {
     let (first, rest) = linked.split_first()?;
     if rest.iter().any(|l| l != first) {
@@ -1733,6 +1849,55 @@ mod tests {
             .filter(|d| d.code == code)
             .map(|d| d.fix.as_ref().map(|f| f.applicability))
             .collect()
+    }
+
+    #[test]
+    fn a_host_whose_request_sends_a_query_the_file_does_not_show_does_not_move_alone() {
+        // `AUTH_QUERY` comes from another file, which may put the key in it: the host alone
+        // would send that key in the query to the regional gateway.
+        let host_fixes = |name: &str, src: &[&str]| {
+            fixes_of(name, &src.join("\n"), RuleCode::WM001, Some("au"))
+                .iter()
+                .map(Option::is_some)
+                .collect::<Vec<_>>()
+        };
+        let js = |qs: &str| {
+            [
+                "const { AUTH_QUERY } = require('./config');".to_string(),
+                "const PAGE = { limit: 20 };".to_string(),
+                format!("request.get({{ url: 'https://api.whispir.com/m', qs: {qs} }}, cb);"),
+                "request.get('https://api.whispir.com/n', cb);".to_string(),
+            ]
+        };
+        let lines = |v: [String; 4]| v.map(|l| l);
+        for (qs, moves) in [
+            ("AUTH_QUERY", [false, true]),
+            ("config.AUTH_QUERY", [false, true]),
+            ("buildQuery()", [false, true]),
+            ("{ limit: 20 }", [true, true]),
+            ("PAGE", [true, true]),
+        ] {
+            let src = lines(js(qs));
+            let src: Vec<&str> = src.iter().map(String::as_str).collect();
+            assert_eq!(host_fixes("notify.js", &src), moves, "qs: {qs}");
+        }
+        // A base URL may be read by any request of its file.
+        let python = [
+            "BASE = 'https://api.whispir.com'",
+            "def send(params):",
+            "    return requests.get(BASE + '/messages', params=params)",
+            "",
+        ];
+        assert_eq!(host_fixes("client.py", &python), [false]);
+        let python = [
+            "class Client:",
+            "    def __init__(self):",
+            "        self.params = {'limit': 20}",
+            "    def send(self):",
+            "        return requests.get('https://api.whispir.com/m', params=self.params)",
+            "",
+        ];
+        assert_eq!(host_fixes("client.py", &python), [true]);
     }
 
     #[test]
