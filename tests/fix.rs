@@ -3013,3 +3013,47 @@ fn a_constant_read_by_a_file_the_scan_never_read_is_not_changed_across_files() {
         );
     }
 }
+
+/// The same for a JavaScript function that `module.exports` lists by name.
+#[test]
+fn an_exported_url_builder_no_other_file_names_is_fixed_with_its_callers_over_the_whole_repository()
+{
+    let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let client = "const axios = require('axios');\nconst API = 'https://api.au.whispir.com';\n\n\
+                  function reportUrl(id, key) {\n  return API + '/reports/' + id + '?apikey=' + key;\n}\n\n\
+                  function getReport(id, key) {\n  return axios.get(reportUrl(id, key));\n}\n\n\
+                  module.exports = { getReport, reportUrl };\n";
+    for (other, moves) in [
+        (None, true),
+        (
+            Some(
+                "const { reportUrl } = require('./client');\nconsole.log(reportUrl('r1', 'k'));\n",
+            ),
+            false,
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("client.js"), client).unwrap();
+        if let Some(other) = other {
+            std::fs::write(dir.path().join("jobs.js"), other).unwrap();
+        }
+        let out = run(fix_file_cmd(
+            dir.path(),
+            &["--region", "au", "--unsafe-fixes", "."],
+        ));
+        let fixed = read(dir.path(), "client.js");
+        if moves {
+            assert!(
+                fixed.contains("return API + '/reports/' + id;")
+                    && fixed.contains(
+                        "axios.get(reportUrl(id, key), { headers: { 'x-api-key': key } })"
+                    )
+                    && fixed.contains("module.exports = { getReport, reportUrl };"),
+                "{fixed}\n{}",
+                describe(&out)
+            );
+        } else {
+            assert_eq!(fixed, client, "{}", describe(&out));
+        }
+    }
+}

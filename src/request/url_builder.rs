@@ -267,7 +267,14 @@ pub(super) fn place_at_callers(
         )));
     }
     let tree = facts.tree(file)?;
-    let builder = Builder::read(grammar, src, tree, builder_in(tree)?).ok()?;
+    let mut builder = Builder::read(grammar, src, tree, builder_in(tree)?).ok()?;
+    // `module.exports = { reportUrl }` exports a function declared on its own.
+    if builder.public.is_none()
+        && grammar == Grammar::JavaScript
+        && builder.exported_by_name(src, tree)
+    {
+        builder.public = Some("is exported");
+    }
     let placed = builder.place(req, tree);
     let Some(why) = builder.public else {
         return Some(placed);
@@ -1062,6 +1069,19 @@ impl<'t> Builder<'t> {
         Some(names)
     }
 
+    /// Whether the file exports the function by its name (`module.exports = { name }`,
+    /// `exports.name = name`, `export { name }`).
+    fn exported_by_name(&self, src: &[u8], tree: &tree_sitter::Tree) -> bool {
+        let name = &src[self.name.byte_range()];
+        descendants(tree.root_node()).any(|n| {
+            n.child_count() == 0
+                && n != self.name
+                && n.kind().ends_with("identifier")
+                && &src[n.byte_range()] == name
+                && exported(src, n)
+        })
+    }
+
     fn shown(&self, src: &[u8]) -> String {
         String::from_utf8_lossy(&src[self.name.byte_range()]).into_owned()
     }
@@ -1193,6 +1213,10 @@ impl<'t> Builder<'t> {
                 _ => n.kind().ends_with("identifier"),
             };
             if n.child_count() != 0 || n == self.name || !a_name || !same(&src[n.byte_range()]) {
+                continue;
+            }
+            // Another file's calls, which only a public builder's fix may rule out.
+            if self.public.is_some() && self.grammar == Grammar::JavaScript && exported(src, n) {
                 continue;
             }
             let call = self.called_at(src, n).map_err(|why| {

@@ -1182,7 +1182,7 @@ mod tests {
             ),
             (
                 "function u(k) {\n  return `https://api.au.whispir.com/m?apikey=${k}`;\n}\nfunction a(k) {\n  return fetch(u(k));\n}\nmodule.exports = { u, a };\n",
-                "exports it",
+                "which is exported",
             ),
             (
                 "class C {\n  url() {\n    return `https://api.au.whispir.com/m?apikey=${this.key}`;\n  }\n  a() {\n    return fetch(this.url());\n  }\n}\n",
