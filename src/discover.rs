@@ -36,6 +36,12 @@ pub enum Found {
         display: String,
         message: String,
     },
+    /// A symbolic link in a walked tree that resolves: not followed, so not scanned (a
+    /// search that must see every file's text counts it as unknown).
+    Link {
+        display: String,
+        path: PathBuf,
+    },
 }
 
 /// Why a symbolic link cannot be resolved: it is dangling, or part of a loop.
@@ -182,11 +188,13 @@ pub fn walk(
                     if ft.is_symlink() {
                         // Not followed (no loops, no double reports); one that leads nowhere
                         // is passed over, as ripgrep does.
-                        if let Some(reason) = unresolvable_link(path) {
-                            visit(Found::Skipped {
-                                display: display_path(path, opts.implicit_root),
-                                reason,
-                            });
+                        let display = display_path(path, opts.implicit_root);
+                        match unresolvable_link(path) {
+                            Some(reason) => visit(Found::Skipped { display, reason }),
+                            None => visit(Found::Link {
+                                display,
+                                path: path.to_path_buf(),
+                            }),
                         }
                     } else if ft.is_file() {
                         let display = display_path(path, opts.implicit_root);

@@ -757,6 +757,8 @@ pub fn run(
                     message,
                 })
         }
+        // Not followed, as ripgrep does not.
+        Found::Link { .. } => {}
         Found::Skipped { display, reason } => {
             skipped
                 .lock()

@@ -286,6 +286,24 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "n private URL builders in one file, each called by one request",
+        file: "builders.py",
+        n: 250,
+        make: |n| {
+            // Each builder's calls were found by walking the whole file's tree.
+            let body: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "def _u{i}(key):\n    return API + \"/m/{i}?apikey=\" + key\n\n\ndef s{i}(key):\n    return requests.get(_u{i}(key)).json()\n\n\n"
+                    )
+                })
+                .collect();
+            format!("import requests\n\nAPI = \"https://api.au.whispir.com\"\n\n\n{body}")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "a Postman collection of n requests with the key in the query",
         file: "big.postman_collection.json",
         n: 125,

@@ -7,7 +7,9 @@
 //! Every walked file is searched, not only those that mention Whispir (the scan's prefilter):
 //! a caller's file need not. A name counts where it is a whole identifier (in code, a string
 //! or a comment alike; PHP's in any ASCII case, as PHP calls functions), so a doubt counts as
-//! a mention. So does a file the walk or a read could not get through: then nothing is known.
+//! a mention. A symbolic link to a file is searched where it leads (the walk does not follow
+//! links); one to anything else, or a file the walk or a read could not get through, leaves
+//! nothing known.
 
 use super::Mentions;
 use crate::discover::{self, Found, WalkOptions};
@@ -103,8 +105,20 @@ fn search_walk(
     let names = Names::new(wanted);
     let unsure = AtomicBool::new(false);
     let visit = |file: Found| match file {
+        // A dangling link names nothing. A link to a file is searched there; one to a
+        // directory leads to files the walk does not read: unknown.
         Found::Skipped { .. } => {}
         Found::Error { .. } => unsure.store(true, Ordering::Relaxed),
+        Found::Link { display, path }
+            if std::fs::metadata(&path).is_ok_and(|m| m.is_file())
+                && !accounted.contains(display.as_str()) =>
+        {
+            let mut mark = |i: usize| found(&display, &path, i);
+            if search(&path, &names, &mut mark).is_err() {
+                unsure.store(true, Ordering::Relaxed);
+            }
+        }
+        Found::Link { .. } => unsure.store(true, Ordering::Relaxed),
         Found::File { display, path, .. } => {
             if accounted.contains(display.as_str()) {
                 return;
@@ -174,10 +188,11 @@ impl<'w> Names<'w> {
     }
 }
 
-/// A byte of an identifier in the languages searched: `$` joins a JavaScript name, and any
-/// byte of a UTF-8 sequence is a letter.
+/// A byte of an identifier in the languages searched: `$` joins a JavaScript name. A byte of
+/// a UTF-8 sequence does not, so `“report_url”` still names `report_url` (a name that holds
+/// such a letter then counts inside a longer word: a doubt, counted as a mention).
 fn is_identifier_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
 /// Calls `mark` with the index of each name `path` holds (repeats allowed). An identifier
@@ -185,6 +200,18 @@ fn is_identifier_byte(b: u8) -> bool {
 /// else as many bytes as make it too long for one.
 fn search(path: &Path, names: &Names, mark: &mut dyn FnMut(usize)) -> std::io::Result<()> {
     let mut f = crate::engine::open_to_scan(path, false)?;
+    // UTF-16 (a byte order mark) is searched decoded, as the scan reads it.
+    let mut bom = [0u8; 2];
+    let n = read_full(&mut f, &mut bom)?;
+    if crate::encoding::utf16_bom(&bom[..n]).is_some() {
+        let mut bytes = bom[..n].to_vec();
+        crate::engine::read_capped(f, &mut bytes).map_err(std::io::Error::other)?;
+        let big_endian = crate::encoding::utf16_bom(&bytes) == Some(true);
+        let (text, _) = crate::encoding::decode_utf16(&bytes, big_endian);
+        names.find(&text, mark);
+        return Ok(());
+    }
+    std::io::Seek::rewind(&mut f)?;
     BUFFER.with_borrow_mut(|buf| {
         buf.resize(PIECE, 0);
         let mut kept = 0;
@@ -216,6 +243,20 @@ fn search(path: &Path, names: &Names, mark: &mut dyn FnMut(usize)) -> std::io::R
             buf.copy_within(filled - kept..filled, 0);
         }
     })
+}
+
+/// Reads until `buf` is full or the file ends; how many bytes were read.
+fn read_full(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match f.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 #[cfg(test)]
@@ -287,6 +328,30 @@ mod tests {
     }
 
     #[test]
+    fn a_name_counts_beside_non_ascii_letters_and_in_a_utf16_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("notes.py"),
+            "# see «cancel_url» and 调用report_url获取\n",
+        )
+        .unwrap();
+        // `Other.cs` in UTF-16, byte order mark first.
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in "class Other { string U() => Client.StatusUrl(\"1\"); }".encode_utf16() {
+            utf16.extend(unit.to_le_bytes());
+        }
+        std::fs::write(root.join("Other.cs"), utf16).unwrap();
+        let wanted = [
+            wanted(root, "client.py", "cancel_url", false),
+            wanted(root, "client.py", "report_url", false),
+            wanted(root, "Client.cs", "StatusUrl", false),
+            wanted(root, "Client.cs", "EventUrl", false),
+        ];
+        assert_eq!(named(root, &wanted, &[]), [true, true, true, false]);
+    }
+
+    #[test]
     fn a_file_that_cannot_be_searched_or_a_name_too_long_leaves_names_named() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -299,6 +364,18 @@ mod tests {
             wanted(root, "client.py", &long, false),
         ];
         assert_eq!(named(root, &two, &[]), [true, true]);
+        // A link to a file outside the tree is searched there; one to a directory is unknown.
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("jobs.py"), "report_url()\n").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("jobs.py"), root.join("jobs.py")).unwrap();
+        assert_eq!(named(root, &one, &[]), [true]);
+        std::fs::remove_file(root.join("jobs.py")).unwrap();
+        std::fs::write(outside.path().join("jobs.py"), "pass\n").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("jobs.py"), root.join("jobs.py")).unwrap();
+        assert_eq!(named(root, &one, &[]), [false]);
+        std::os::unix::fs::symlink(outside.path(), root.join("lib")).unwrap();
+        assert_eq!(named(root, &one, &[]), [true]);
+        std::fs::remove_file(root.join("lib")).unwrap();
         // A file the walk cannot name (not UTF-8): what it holds is unknown.
         let odd = std::ffi::OsStr::from_bytes(b"jobs\xff.py");
         std::fs::write(root.join(odd), "pass\n").unwrap();

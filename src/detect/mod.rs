@@ -148,6 +148,8 @@ pub struct Facts {
     /// (`request::url_builder`): `fix --unsafe-fixes` over the whole repository searches every
     /// file for their names.
     pub open_builders: std::cell::RefCell<Vec<Vec<u8>>>,
+    /// Where the file's tree holds each word, indexed when a URL builder first asks.
+    pub words: std::sync::OnceLock<crate::lang::tree::Words>,
 }
 
 impl Facts {

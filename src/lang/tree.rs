@@ -655,6 +655,47 @@ fn count_errors(tree: &Tree) -> usize {
     count
 }
 
+/// Where a file's tree holds each word: every leaf that is an identifier, a PHP `name` or a
+/// string's content, by its text in lower case, in text order. Built once per file, so that
+/// questions about each of many functions ("where is it named?") look up, not walk the tree.
+#[derive(Debug, Default)]
+pub struct Words {
+    at: std::collections::HashMap<Box<[u8]>, Vec<std::ops::Range<usize>>>,
+}
+
+impl Words {
+    pub fn of(tree: &Tree, src: &[u8]) -> Words {
+        let mut at: std::collections::HashMap<Box<[u8]>, Vec<std::ops::Range<usize>>> =
+            std::collections::HashMap::new();
+        for n in descendants(tree.root_node()) {
+            let kind = n.kind();
+            if n.child_count() == 0
+                && (kind.ends_with("identifier") || kind == "name" || kind == "string_content")
+            {
+                let word = src[n.byte_range()].to_ascii_lowercase().into_boxed_slice();
+                at.entry(word).or_default().push(n.byte_range());
+            }
+        }
+        Words { at }
+    }
+
+    /// The leaves of `tree` (the tree the index was built from) whose text is `word` in any
+    /// ASCII case, in text order.
+    pub fn nodes<'t>(
+        &self,
+        tree: &'t Tree,
+        word: &[u8],
+    ) -> impl Iterator<Item = tree_sitter::Node<'t>> + use<'_, 't> {
+        let root = tree.root_node();
+        (self
+            .at
+            .get(&word.to_ascii_lowercase()[..])
+            .into_iter()
+            .flatten())
+        .filter_map(move |r| root.descendant_for_byte_range(r.start, r.end))
+    }
+}
+
 /// `node` and every node under it, depth first in text order: the one walk the questions
 /// below take through a function, with a cursor rather than a node per step.
 pub fn descendants<'t>(node: tree_sitter::Node<'t>) -> impl Iterator<Item = tree_sitter::Node<'t>> {

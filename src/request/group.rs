@@ -692,24 +692,11 @@ impl<'s> UnseenQueries<'s> {
     fn of_file(src: &'s [u8], tokens: &[Token]) -> UnseenQueries<'s> {
         const QUERY_NAMES: [&[u8]; 4] = [b"qs", b"params", b"query", b"searchParams"];
         let mut at = Vec::new();
+        let mut scanned_until = 0;
         let mut literal_names: Option<HashMap<&[u8], bool>> = None;
-        for key in 0..tokens.len() {
-            if !matches!(tokens[key].kind, TokKind::Ident | TokKind::Str)
-                || !QUERY_NAMES.contains(&tokens[key].content_text(src))
-            {
-                continue;
-            }
-            let Some(op) = next_significant(tokens, key)
-                .filter(|&op| ["=", ":", "=>"].iter().any(|p| tokens[op].is_punct(src, p)))
-            else {
-                continue;
-            };
-            let Some(value) =
-                next_significant(tokens, op).filter(|&v| tokens[v].kind == TokKind::Ident)
-            else {
-                continue; // a literal, a string: what it holds is in sight
-            };
-            // `config.AUTH_QUERY`, `self.params`, `$this->query`: the last name of the chain.
+        // The value starting at token `value` (a name, `config.AUTH_QUERY`, `$this->query`,
+        // `build()`), when the file does not show what it holds.
+        let mut unseen = |value: usize| -> Option<(usize, &'s [u8])> {
             let mut last = value;
             while let Some(sep) = next_significant(tokens, last).filter(|&sep| {
                 [".", "->", "::"]
@@ -724,13 +711,60 @@ impl<'s> UnseenQueries<'s> {
                 next_significant(tokens, last).is_some_and(|n| tokens[n].is_punct(src, "("));
             let literal = literal_names.get_or_insert_with(|| assigned_literals(src, tokens));
             let name = tokens[last].text(src);
-            if called || literal.get(name.strip_prefix(b"$").unwrap_or(name)) != Some(&true) {
-                at.push((
-                    tokens[value].start(),
-                    &src[tokens[value].start()..tokens[last].end()],
-                ));
+            (called || literal.get(name.strip_prefix(b"$").unwrap_or(name)) != Some(&true)).then(
+                || {
+                    let start = tokens[value].start();
+                    (start, &src[start..tokens[last].end()])
+                },
+            )
+        };
+        for key in 0..tokens.len() {
+            if !matches!(tokens[key].kind, TokKind::Ident | TokKind::Str)
+                || !QUERY_NAMES.contains(&tokens[key].content_text(src))
+            {
+                continue;
+            }
+            let op = next_significant(tokens, key);
+            // `{ url, qs }`: the variable of that name.
+            let shorthand = tokens[key].kind == TokKind::Ident
+                && op.is_some_and(|o| tokens[o].is_punct(src, ",") || tokens[o].is_punct(src, "}"))
+                && prev_significant(tokens, key)
+                    .is_some_and(|p| tokens[p].is_punct(src, "{") || tokens[p].is_punct(src, ","));
+            if shorthand {
+                at.extend(unseen(key));
+                continue;
+            }
+            let Some(value) = op
+                .filter(|&op| ["=", ":", "=>"].iter().any(|p| tokens[op].is_punct(src, p)))
+                .and_then(|op| next_significant(tokens, op))
+            else {
+                continue;
+            };
+            if tokens[value].kind == TokKind::Ident {
+                at.extend(unseen(value));
+            } else if tokens[value].is_punct(src, "{") && value >= scanned_until {
+                // A literal shows its entries, but not what it spreads: `{ ...AUTH_QUERY }`,
+                // `{**defaults, "limit": 20}` (at any depth: each token is read once).
+                let mut depth = 0usize;
+                for (j, t) in tokens.iter().enumerate().skip(value) {
+                    scanned_until = j + 1;
+                    if t.is_punct(src, "{") || t.is_punct(src, "(") || t.is_punct(src, "[") {
+                        depth += 1;
+                    } else if t.is_punct(src, "}") || t.is_punct(src, ")") || t.is_punct(src, "]") {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else if t.kind == TokKind::Ident {
+                        let before = src[..t.start()].trim_ascii_end();
+                        if before.ends_with(b"...") || before.ends_with(b"**") {
+                            at.extend(unseen(j));
+                        }
+                    }
+                }
             }
         }
+        at.sort_unstable();
         UnseenQueries { at }
     }
 
@@ -1872,6 +1906,9 @@ mod tests {
         let lines = |v: [String; 4]| v.map(|l| l);
         for (qs, moves) in [
             ("AUTH_QUERY", [false, true]),
+            ("{ ...AUTH_QUERY }", [false, true]),
+            ("{ limit: 1, ...config.AUTH_QUERY }", [false, true]),
+            ("{ ...PAGE }", [true, true]),
             ("config.AUTH_QUERY", [false, true]),
             ("buildQuery()", [false, true]),
             ("{ limit: 20 }", [true, true]),
@@ -1881,6 +1918,19 @@ mod tests {
             let src: Vec<&str> = src.iter().map(String::as_str).collect();
             assert_eq!(host_fixes("notify.js", &src), moves, "qs: {qs}");
         }
+        // `{ url, qs }`: a parameter, whose callers may pass the key.
+        let js = [
+            "function go(cb, qs) {",
+            "  request.get({ url: 'https://api.whispir.com/n', qs }, cb);",
+            "}",
+        ];
+        assert_eq!(host_fixes("notify.js", &js), [false]);
+        let python = [
+            "def send(defaults):",
+            "    return requests.get('https://api.whispir.com/m', params={**defaults, 'limit': 20})",
+            "",
+        ];
+        assert_eq!(host_fixes("client.py", &python), [false]);
         // A base URL may be read by any request of its file.
         let python = [
             "BASE = 'https://api.whispir.com'",

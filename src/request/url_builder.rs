@@ -28,7 +28,7 @@ use super::query::KeySource;
 use crate::detect::{ApiKeyParam, Facts};
 use crate::diagnostic::Applicability;
 use crate::lang::tokens::{matching_open, prev_significant};
-use crate::lang::tree::descendants;
+use crate::lang::tree::{Words, descendants};
 use crate::lang::{RequestStyle, TokKind, Token};
 use crate::source::SourceFile;
 use tree_sitter::Node;
@@ -268,14 +268,15 @@ pub(super) fn place_at_callers(
     }
     let tree = facts.tree(file)?;
     let mut builder = Builder::read(grammar, src, tree, builder_in(tree)?).ok()?;
+    let words = facts.words.get_or_init(|| Words::of(tree, src));
     // `module.exports = { reportUrl }` exports a function declared on its own.
     if builder.public.is_none()
         && grammar == Grammar::JavaScript
-        && builder.exported_by_name(src, tree)
+        && builder.exported_by_name(src, tree, words)
     {
         builder.public = Some("is exported");
     }
-    let placed = builder.place(req, tree);
+    let placed = builder.place(req, tree, words);
     let Some(why) = builder.public else {
         return Some(placed);
     };
@@ -1071,9 +1072,9 @@ impl<'t> Builder<'t> {
 
     /// Whether the file exports the function by its name (`module.exports = { name }`,
     /// `exports.name = name`, `export { name }`).
-    fn exported_by_name(&self, src: &[u8], tree: &tree_sitter::Tree) -> bool {
+    fn exported_by_name(&self, src: &[u8], tree: &tree_sitter::Tree, words: &Words) -> bool {
         let name = &src[self.name.byte_range()];
-        descendants(tree.root_node()).any(|n| {
+        words.nodes(tree, name).any(|n| {
             n.child_count() == 0
                 && n != self.name
                 && n.kind().ends_with("identifier")
@@ -1134,11 +1135,16 @@ impl<'t> Builder<'t> {
     }
 
     /// Every request that sends the URL, each with the header, as one unsafe placement.
-    fn place(&self, req: &Request, tree: &'t tree_sitter::Tree) -> Result<Placement, String> {
+    fn place(
+        &self,
+        req: &Request,
+        tree: &'t tree_sitter::Tree,
+        words: &Words,
+    ) -> Result<Placement, String> {
         let src = req.src;
         let shown = self.shown(src);
         let reading = self.key_reading(src, req.key)?;
-        let calls = self.calls(src, tree)?;
+        let calls = self.calls(src, tree, words)?;
         let mut all = Placement {
             edits: Vec::new(),
             applicability: Applicability::Unsafe,
@@ -1185,7 +1191,12 @@ impl<'t> Builder<'t> {
     /// Every call of the function in the file: `Err` when its name is also used otherwise
     /// (passed, exported, defined again, a method called on another object or from another
     /// class) or nothing calls it.
-    fn calls(&self, src: &[u8], tree: &'t tree_sitter::Tree) -> Result<Vec<Node<'t>>, String> {
+    fn calls(
+        &self,
+        src: &[u8],
+        tree: &'t tree_sitter::Tree,
+        words: &Words,
+    ) -> Result<Vec<Node<'t>>, String> {
         let shown = self.shown(src);
         let name = &src[self.name.byte_range()];
         // PHP's method names are the same in any case.
@@ -1194,7 +1205,7 @@ impl<'t> Builder<'t> {
             _ => text == name,
         };
         let mut calls = Vec::new();
-        for n in descendants(tree.root_node()) {
+        for n in words.nodes(tree, name) {
             let line = n.start_position().row + 1;
             // `[$this, 'fooUrl']`, `call_user_func(…)`: a call the tree does not show.
             if self.grammar == Grammar::Php

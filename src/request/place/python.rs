@@ -5,11 +5,33 @@ use super::{INSTEAD, Placement, Request, already};
 use crate::detect::PYTHON_REQUEST_CALLS;
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
-    arguments, enclosing_open, expression_end, matching_close, next_significant, prev_significant,
-    token_at,
+    arguments, expression_end, matching_close, next_significant, prev_significant, token_at,
 };
 use crate::lang::{TokKind, Token};
 use std::ops::Range;
+
+/// The innermost bracket around token `i`, as `tokens::enclosing_open` finds it, but the walk
+/// back stops at a `def` or `class`: no bracket holds one, so none opened before it is open
+/// at `i`. A file of thousands of functions is not walked back to its start once per key.
+fn enclosing_open(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for j in (0..i.min(tokens.len())).rev() {
+        let t = &tokens[j];
+        if t.kind == TokKind::Ident && matches!(t.text(src), b"def" | b"class") {
+            return None;
+        }
+        if t.kind != TokKind::Punct {
+            continue;
+        }
+        match t.text(src) {
+            b")" | b"]" | b"}" => depth += 1,
+            b"(" | b"[" | b"{" if depth == 0 => return Some(j),
+            b"(" | b"[" | b"{" => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
 
 /// The request call whose `params=` holds the query-builder token `at`: the key of a dict
 /// literal (`params={"apikey": k}`), a `dict(apikey=k)` call's keyword, or the variable
@@ -335,7 +357,8 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             "the URL is in a docstring or a bare string statement, not in a request".into(),
         );
     } else {
-        enclosing_call(src, tokens, lit).ok_or("the URL is not passed to a call")?
+        enclosing_call_near(src, tokens, req.openers, lit)
+            .ok_or("the URL is not passed to a call")?
     };
     let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
     if !PYTHON_REQUEST_CALLS.contains(&callee.as_str()) {
