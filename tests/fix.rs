@@ -2996,7 +2996,16 @@ fn a_constant_read_by_a_file_the_scan_never_read_is_not_changed_across_files() {
                           module.exports = (key, cb) => request.get(process.env.REMINDERS_URL + '?due=today' + config.KEY_SUFFIX + key, cb);\n";
     let reminder_owns =
         "const KEY_SUFFIX = '&page=2';\n\nmodule.exports = (url) => url + KEY_SUFFIX;\n";
-    for (reminder, moves) in [(reminder_reads, false), (reminder_owns, true)] {
+    // The reader again, in UTF-16 (byte order mark first): read as the scan reads it.
+    let mut reads_utf16 = vec![0xFF, 0xFE];
+    for unit in reminder_reads.encode_utf16() {
+        reads_utf16.extend(unit.to_le_bytes());
+    }
+    for (reminder, moves) in [
+        (reminder_reads.as_bytes(), false),
+        (&reads_utf16[..], false),
+        (reminder_owns.as_bytes(), true),
+    ] {
         let dir = fixture_copy("cross-file");
         let lib = dir.path().join("js/lib");
         std::fs::write(lib.join("reminder.js"), reminder).unwrap();
@@ -3007,10 +3016,7 @@ fn a_constant_read_by_a_file_the_scan_never_read_is_not_changed_across_files() {
         ));
         let fixed = std::fs::read_to_string(lib.join("config.js")).unwrap();
         assert_eq!(fixed != config, moves, "{fixed}\n{}", describe(&out));
-        assert_eq!(
-            std::fs::read_to_string(lib.join("reminder.js")).unwrap(),
-            reminder
-        );
+        assert_eq!(std::fs::read(lib.join("reminder.js")).unwrap(), reminder);
     }
 }
 

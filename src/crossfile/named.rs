@@ -109,17 +109,10 @@ fn search_walk(
         // directory leads to files the walk does not read: unknown.
         Found::Skipped { .. } => {}
         Found::Error { .. } => unsure.store(true, Ordering::Relaxed),
-        Found::Link { display, path }
-            if std::fs::metadata(&path).is_ok_and(|m| m.is_file())
-                && !accounted.contains(display.as_str()) =>
-        {
-            let mut mark = |i: usize| found(&display, &path, i);
-            if search(&path, &names, &mut mark).is_err() {
-                unsure.store(true, Ordering::Relaxed);
-            }
+        Found::Link { path, .. } if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) => {
+            unsure.store(true, Ordering::Relaxed)
         }
-        Found::Link { .. } => unsure.store(true, Ordering::Relaxed),
-        Found::File { display, path, .. } => {
+        Found::Link { display, path } | Found::File { display, path, .. } => {
             if accounted.contains(display.as_str()) {
                 return;
             }
@@ -200,31 +193,17 @@ fn is_identifier_byte(b: u8) -> bool {
 /// else as many bytes as make it too long for one.
 fn search(path: &Path, names: &Names, mark: &mut dyn FnMut(usize)) -> std::io::Result<()> {
     let mut f = crate::engine::open_to_scan(path, false)?;
-    // UTF-16 (a byte order mark) is searched decoded, as the scan reads it.
-    let mut bom = [0u8; 2];
-    let n = read_full(&mut f, &mut bom)?;
-    if crate::encoding::utf16_bom(&bom[..n]).is_some() {
-        let mut bytes = bom[..n].to_vec();
-        crate::engine::read_capped(f, &mut bytes).map_err(std::io::Error::other)?;
-        let big_endian = crate::encoding::utf16_bom(&bytes) == Some(true);
-        let (text, _) = crate::encoding::decode_utf16(&bytes, big_endian);
-        names.find(&text, mark);
-        return Ok(());
-    }
-    std::io::Seek::rewind(&mut f)?;
     BUFFER.with_borrow_mut(|buf| {
         buf.resize(PIECE, 0);
         let mut kept = 0;
         let mut read: u64 = 0;
         loop {
-            let mut filled = kept;
-            while filled < buf.len() {
-                match f.read(&mut buf[filled..]) {
-                    Ok(0) => break,
-                    Ok(n) => filled += n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
-                }
+            let filled = kept + read_full(&mut f, &mut buf[kept..])?;
+            // UTF-16 (a byte order mark) is searched decoded, as the scan reads it.
+            if read == 0 && crate::encoding::utf16_bom(&buf[..filled]).is_some() {
+                let mut bytes = buf[..filled].to_vec();
+                names.find(&decoded(f, &mut bytes)?, mark);
+                return Ok(());
             }
             read += (filled - kept) as u64;
             if read > crate::engine::MAX_FILE_SIZE {
@@ -242,6 +221,22 @@ fn search(path: &Path, names: &Names, mark: &mut dyn FnMut(usize)) -> std::io::R
             kept = (filled - cut).min(names.longest + 1);
             buf.copy_within(filled - kept..filled, 0);
         }
+    })
+}
+
+/// A file's text as the scan reads it (UTF-16 decoded), whole: for the few files a caller
+/// reads again to judge.
+pub fn read_text(path: &Path) -> std::io::Result<Vec<u8>> {
+    let f = crate::engine::open_to_scan(path, false)?;
+    decoded(f, &mut Vec::new())
+}
+
+/// The rest of `f` after `bytes` (what was read of it), UTF-16 decoded.
+fn decoded(f: std::fs::File, bytes: &mut Vec<u8>) -> std::io::Result<Vec<u8>> {
+    crate::engine::read_capped(f, bytes).map_err(std::io::Error::other)?;
+    Ok(match crate::encoding::utf16_bom(bytes) {
+        Some(big_endian) => crate::encoding::decode_utf16(bytes, big_endian).0,
+        None => std::mem::take(bytes),
     })
 }
 

@@ -346,7 +346,7 @@ fn check_mentions(
     uses: &[Use],
     named_outside: NamedOutside,
 ) {
-    let Some(judge) = Mentions::new(files, bindings, uses) else {
+    let Some(judge) = MentionJudge::new(files, bindings, uses) else {
         return;
     };
     let mut failed: BTreeSet<usize> = BTreeSet::new();
@@ -372,14 +372,10 @@ fn check_mentions(
             None => failed.extend(standing),
             Some(others) => {
                 for (display, path) in others {
-                    let mut bytes = Vec::new();
-                    let read = crate::engine::open_to_scan(&path, false)
-                        .map_err(|_| ())
-                        .and_then(|f| crate::engine::read_capped(f, &mut bytes).map_err(|_| ()));
-                    if read.is_err() {
+                    let Ok(bytes) = crate::crossfile::named::read_text(&path) else {
                         failed.extend(standing.iter().copied());
                         break;
-                    }
+                    };
                     let file = SourceFile::new(display, path, bytes);
                     let keys_left =
                         || (file.bytes.windows(6)).any(|w| w.eq_ignore_ascii_case(b"apikey"));
@@ -394,7 +390,7 @@ fn check_mentions(
 }
 
 /// What [`check_mentions`] knows of the bindings still standing, to judge a file's mentions.
-struct Mentions<'b> {
+struct MentionJudge<'b> {
     bindings: &'b [Binding],
     /// The bindings by name.
     named: HashMap<Vec<u8>, Vec<usize>>,
@@ -411,8 +407,12 @@ struct Mentions<'b> {
     stems: Vec<Option<String>>,
 }
 
-impl<'b> Mentions<'b> {
-    fn new(files: &[Current<'_>], bindings: &'b [Binding], uses: &[Use]) -> Option<Mentions<'b>> {
+impl<'b> MentionJudge<'b> {
+    fn new(
+        files: &[Current<'_>],
+        bindings: &'b [Binding],
+        uses: &[Use],
+    ) -> Option<MentionJudge<'b>> {
         let mut named: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
         for (i, b) in bindings.iter().enumerate().filter(|(_, b)| !b.failed) {
             named
@@ -451,7 +451,7 @@ impl<'b> Mentions<'b> {
                 Some(path.file_stem()?.to_string_lossy().into_owned())
             })
             .collect();
-        Some(Mentions {
+        Some(MentionJudge {
             bindings,
             named,
             finder,

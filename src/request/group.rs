@@ -378,22 +378,19 @@ pub fn assemble(
                 let Some(d) = diag_of(RuleCode::WM001, &h.host) else {
                     continue;
                 };
-                // A base URL may be read by any request of the file.
+                let request_url = is_request_url(file, &facts.tokens, lang, h.host.start);
+                // The request's own statement; a base URL may be read by any request of the file.
                 let unseen = || {
-                    let queries = unseen_queries
-                        .get_or_init(|| UnseenQueries::of_file(&file.bytes, &facts.tokens));
-                    match is_request_url(file, &facts.tokens, lang, h.host.start) {
+                    let within = match request_url {
                         true => {
                             let i = token_at(&facts.tokens, h.host.start)?;
-                            queries.within(super::place::statement(
-                                &file.bytes,
-                                &facts.tokens,
-                                lang,
-                                i,
-                            ))
+                            super::place::statement(&file.bytes, &facts.tokens, lang, i)
                         }
-                        false => queries.within(0..file.bytes.len()),
-                    }
+                        false => 0..file.bytes.len(),
+                    };
+                    (unseen_queries
+                        .get_or_init(|| UnseenQueries::of_file(&file.bytes, &facts.tokens)))
+                    .within(within)
                 };
                 if let Some(query) = diagnostics[d].fix.as_ref().and_then(|_| unseen()) {
                     // No key in sight, but the request sends a query this file does not
@@ -402,7 +399,7 @@ pub fn assemble(
                     diagnostics[d].withdraw_fix(format!(
                         "the request also sends the query `{query}`, which this file does not show: move the host in the same change that moves its `apikey` (if it has one) into an `x-api-key` header"
                     ));
-                } else if !is_request_url(file, &facts.tokens, lang, h.host.start) {
+                } else if !request_url {
                     mark_base_url(&mut diagnostics[d], ctx.base_urls.as_ref());
                 } else if let (Some(region), Some(hook)) = (
                     ctx.region.filter(|_| diagnostics[d].fix.is_some()),
@@ -676,9 +673,6 @@ pub fn assemble(
     prove_variables(file, facts, diagnostics);
 }
 
-/// The variable a request's host is reached through, when every link of its group goes
-/// through the same one: where the name is bound to the host's literal, and where the request
-/// reads it.
 /// The query arguments of a file (`qs: Q`, `params=Q`, `'query' => $q`, `query: q`) whose
 /// value the file does not show: a call, or a name it never assigns a literal map or list
 /// (a literal's `apikey` would be a finding of its own, and such a name's too). Such a query
@@ -804,6 +798,9 @@ fn assigned_literals<'s>(src: &'s [u8], tokens: &[Token]) -> HashMap<&'s [u8], b
     names
 }
 
+/// The variable a request's host is reached through, when every link of its group goes
+/// through the same one: where the name is bound to the host's literal, and where the request
+/// reads it.
 fn host_variable(src: &[u8], tokens: &[Token], linked: &[HostLink]) -> Option<VariableUse> {
     let (first, rest) = linked.split_first()?;
     if rest.iter().any(|l| l != first) {
@@ -1889,21 +1886,12 @@ mod tests {
     fn a_host_whose_request_sends_a_query_the_file_does_not_show_does_not_move_alone() {
         // `AUTH_QUERY` comes from another file, which may put the key in it: the host alone
         // would send that key in the query to the regional gateway.
-        let host_fixes = |name: &str, src: &[&str]| {
-            fixes_of(name, &src.join("\n"), RuleCode::WM001, Some("au"))
+        let host_fixes = |name: &str, lines: &[&str]| {
+            fixes_of(name, &lines.join("\n"), RuleCode::WM001, Some("au"))
                 .iter()
                 .map(Option::is_some)
                 .collect::<Vec<_>>()
         };
-        let js = |qs: &str| {
-            [
-                "const { AUTH_QUERY } = require('./config');".to_string(),
-                "const PAGE = { limit: 20 };".to_string(),
-                format!("request.get({{ url: 'https://api.whispir.com/m', qs: {qs} }}, cb);"),
-                "request.get('https://api.whispir.com/n', cb);".to_string(),
-            ]
-        };
-        let lines = |v: [String; 4]| v.map(|l| l);
         for (qs, moves) in [
             ("AUTH_QUERY", [false, true]),
             ("{ ...AUTH_QUERY }", [false, true]),
@@ -1914,9 +1902,15 @@ mod tests {
             ("{ limit: 20 }", [true, true]),
             ("PAGE", [true, true]),
         ] {
-            let src = lines(js(qs));
-            let src: Vec<&str> = src.iter().map(String::as_str).collect();
-            assert_eq!(host_fixes("notify.js", &src), moves, "qs: {qs}");
+            let request =
+                format!("request.get({{ url: 'https://api.whispir.com/m', qs: {qs} }}, cb);");
+            let js = [
+                "const { AUTH_QUERY } = require('./config');",
+                "const PAGE = { limit: 20 };",
+                &request,
+                "request.get('https://api.whispir.com/n', cb);",
+            ];
+            assert_eq!(host_fixes("notify.js", &js), moves, "qs: {qs}");
         }
         // `{ url, qs }`: a parameter, whose callers may pass the key.
         let js = [

@@ -44,30 +44,32 @@ pub struct RuleContext {
 /// outside the repository may call them too).
 #[derive(Debug, Default)]
 pub struct ClosedBuilders {
-    /// (the defining file as reports name it, the function's name)
-    closed: std::collections::HashSet<(String, Vec<u8>)>,
-    /// The defining files.
-    files: std::collections::HashSet<String>,
+    /// The function names, by the defining file as reports name it.
+    by_file: std::collections::HashMap<String, std::collections::HashSet<Vec<u8>>>,
 }
 
 impl ClosedBuilders {
     pub fn new(closed: impl IntoIterator<Item = (String, Vec<u8>)>) -> ClosedBuilders {
-        let closed: std::collections::HashSet<(String, Vec<u8>)> = closed.into_iter().collect();
-        let files = closed.iter().map(|(path, _)| path.clone()).collect();
-        ClosedBuilders { closed, files }
+        let mut by_file = std::collections::HashMap::<_, std::collections::HashSet<_>>::new();
+        for (path, name) in closed {
+            by_file.entry(path).or_default().insert(name);
+        }
+        ClosedBuilders { by_file }
     }
 
     pub fn contains(&self, path: &str, name: &[u8]) -> bool {
-        self.closed.contains(&(path.to_string(), name.to_vec()))
+        self.by_file
+            .get(path)
+            .is_some_and(|names| names.contains(name))
     }
 
     /// Whether `path` defines any of them: its findings must be checked again.
     pub fn in_file(&self, path: &str) -> bool {
-        self.files.contains(path)
+        self.by_file.contains_key(path)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.closed.is_empty()
+        self.by_file.is_empty()
     }
 }
 

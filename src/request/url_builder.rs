@@ -742,7 +742,6 @@ fn builds_url(grammar: Grammar, src: &[u8], node: Node) -> Option<Part> {
     Some(part)
 }
 
-/// A function that returns a URL, as its callers see it.
 /// Why code outside the file could call a function.
 enum Reach {
     /// Its name is visible to other files: a search of every file for the name settles
@@ -752,6 +751,7 @@ enum Reach {
     Otherwise(&'static str),
 }
 
+/// A function that returns a URL, as its callers see it.
 struct Builder<'t> {
     grammar: Grammar,
     function: Node<'t>,
