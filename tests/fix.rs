@@ -775,6 +775,104 @@ fn fixed_go_files_stay_gofmt_clean() {
     assert!(checked > 0, "no fixed Go file was checked");
 }
 
+/// What `go vet FILE` reports about a Go file (the compiler's type errors, as "imported and
+/// not used"), each message without its position, sorted.
+fn go_vet(path: &Path) -> Vec<String> {
+    require_tool("go", "version", "Go (`golang-go`)");
+    let cache = std::env::temp_dir().join("whispir-migrate-go-cache");
+    let out = Command::new("go")
+        .arg("vet")
+        .arg(path)
+        .current_dir(path.parent().unwrap())
+        .env("GOCACHE", cache.join("build"))
+        .env("GOPATH", cache.join("path"))
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .expect("go vet runs");
+    let mut messages: Vec<String> = text(&out.stderr)
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        // `vet: scopes.go:33:9: key declared and not used`: the text after the position.
+        .map(|l| match l.find(".go:") {
+            Some(at) => l[at..]
+                .splitn(4, ':')
+                .nth(3)
+                .unwrap_or(l)
+                .trim()
+                .to_string(),
+            None => l.trim().to_string(),
+        })
+        .collect();
+    messages.sort();
+    messages
+}
+
+/// A fix keeps Go code compiling: `go vet` reports nothing about a fixed file that it did not
+/// report about the original (a fixture may hold a compile error on purpose). Two fixes that
+/// each took a `fmt.Sprintf` left the file's `"fmt"` import unused, which Go refuses.
+#[test]
+fn fixed_go_files_gain_no_compile_error() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for unsafe_fixes in [false, true] {
+        let fixed = fix_fixture_with("go", unsafe_fixes);
+        let original = fixture_copy("go");
+        for rel in fixed.changed() {
+            if !rel.ends_with(".go") {
+                continue;
+            }
+            checked += 1;
+            let mut before = go_vet(&original.path().join(rel));
+            for message in go_vet(&fixed.dir.path().join(rel)) {
+                match before.iter().position(|b| *b == message) {
+                    Some(at) => {
+                        before.remove(at);
+                    }
+                    None => failures.push(format!(
+                        "go/{rel} (unsafe fixes: {unsafe_fixes}): go vet: {message}"
+                    )),
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked > 0, "no fixed Go file was checked");
+}
+
+/// The same for fixes of one run: each request's fix leaves the import to the other's
+/// `fmt.Sprintf`, and the last use of `fmt` gone takes its import line with it.
+#[test]
+fn go_fixes_that_take_every_use_of_fmt_take_its_import() {
+    let request = |name: &str| {
+        format!(
+            "func {name}(key string) {{\n\turl := fmt.Sprintf(\"https://api.au.whispir.com/{name}?apikey=%s\", key)\n\treq, _ := http.NewRequest(\"GET\", url, nil)\n\thttp.DefaultClient.Do(req)\n}}\n"
+        )
+    };
+    let head = "package client\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\n";
+    let logs = "func logs() { fmt.Println(\"sent\") }\n";
+    for (rest, import_stays) in [("", false), (logs, true)] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("client.go");
+        let src = format!(
+            "{head}{}\n{}\n{rest}",
+            request("messages"),
+            request("events")
+        );
+        std::fs::write(&path, &src).unwrap();
+        let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+        let fixed = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            fixed.matches("Header.Set(\"x-api-key\", key)").count(),
+            2,
+            "{fixed}\n{}",
+            describe(&out)
+        );
+        assert_eq!(fixed.contains("\"fmt\""), import_stays, "{fixed}");
+        assert!(go_vet(&path).is_empty(), "{fixed}\n{:?}", go_vet(&path));
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. The key is never dropped without a header.
 

@@ -521,7 +521,7 @@ pub fn fix_file(
                     .push(format!("{} {}", d.code, fixes[i].message));
             }
         }
-        current = Some(next);
+        current = Some(tidy_imports(&file.file_name(), &report.file.bytes, next));
     }
     // The fixed text is `current`, or the last pass's report holds it.
     let text = current
@@ -556,6 +556,17 @@ pub fn fix_file(
     }
     result.fixed = current.filter(|_| result.changed);
     result
+}
+
+/// `after`, the text a pass made of `before`, without an import its fixes left unused: a Go
+/// file whose fixes took its last `fmt.Sprintf` no longer compiles while `"fmt"` stays.
+fn tidy_imports(file_name: &str, before: &[u8], mut after: Vec<u8>) -> Vec<u8> {
+    if lang::for_file_name(file_name).name() == "go"
+        && let Some(line) = crate::request::query::fmt_import_left_unused(before, &after)
+    {
+        after.drain(line);
+    }
+    after
 }
 
 /// The last pass found nothing (more) to fix: its text is the result and its report, which

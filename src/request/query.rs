@@ -1409,11 +1409,7 @@ fn collapse_format_call(
     // line goes too (or, when there is none to take, the call stays).
     if lang.name() == "go"
         && tokens[start].text(src) == b"fmt"
-        && tokens
-            .iter()
-            .filter(|t| t.kind == TokKind::Ident && t.text(src) == b"fmt")
-            .count()
-            < 2
+        && fmt_uses(src, tokens).nth(1).is_none()
     {
         unescape.push(Edit::delete(go_import_line(src, tokens, b"\"fmt\"")?));
     }
@@ -1425,6 +1421,29 @@ fn collapse_format_call(
     unescape.push(Edit::delete(tokens[start].start()..t.start()));
     unescape.push(Edit::replace(t.end()..tokens[close].end(), tail));
     Some(unescape)
+}
+
+/// The `fmt` names of a Go file's tokens (its import is a string, not one of them).
+fn fmt_uses<'a>(src: &'a [u8], tokens: &'a [Token]) -> impl Iterator<Item = &'a Token> + 'a {
+    tokens
+        .iter()
+        .filter(move |t| t.kind == TokKind::Ident && t.text(src) == b"fmt")
+}
+
+/// The `import "fmt"` line of a Go file that fixes left without a use of `fmt` (`before` had
+/// some): Go refuses an unused import. Each fix that collapses a `fmt.Sprintf` takes the line
+/// when its call was the file's last use, but two such fixes of one pass each saw the other's
+/// call and left it.
+pub fn fmt_import_left_unused(before: &[u8], after: &[u8]) -> Option<Range<usize>> {
+    let lang = crate::lang::for_file_name("a.go");
+    memchr::memmem::find(after, b"\"fmt\"")?;
+    let after_tokens = lang.tokenize(after);
+    if fmt_uses(after, &after_tokens).next().is_some() {
+        return None;
+    }
+    let before_tokens = lang.tokenize(before);
+    fmt_uses(before, &before_tokens).next()?;
+    go_import_line(after, &after_tokens, b"\"fmt\"")
 }
 
 /// The line importing `path` (quoted) in a Go file, when it is a line of its own: `import
