@@ -304,6 +304,77 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "n Rust functions, each a `let` URL read by one request",
+        file: "client.rs",
+        n: 125,
+        make: |n| {
+            // Each proof that the `let` is a local of its request read the whole file again.
+            (0..n)
+                .map(|i| {
+                    format!(
+                        "fn m{i}(c: &reqwest::blocking::Client, key: &str) {{\n    let url = format!(\"https://api.au.whispir.com/m{i}?apikey={{}}\", key);\n    let _ = c.get(&url).send();\n}}\n\n"
+                    )
+                })
+                .collect()
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
+        name: "n Ruby methods, each a request through `URI(…)`",
+        file: "client.rb",
+        n: 250,
+        make: |n| {
+            // Ruby's `def … end` holds no bracket: each URL's walk back went to the file's start.
+            let methods: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "  def m{i}(key)\n    uri = URI(\"https://api.au.whispir.com/m{i}?apikey=#{{key}}\")\n    req = Net::HTTP::Get.new(uri)\n    Net::HTTP.start(uri.host, uri.port) {{ |h| h.request(req) }}\n  end\n\n"
+                    )
+                })
+                .collect();
+            format!("require 'net/http'\n\nclass Client\n{methods}end\n")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
+        name: "n Go functions, each a `fmt.Sprintf` URL sent by `http.NewRequest`",
+        file: "client.go",
+        n: 250,
+        make: |n| {
+            // Each fix counted every use of `fmt` in the file.
+            let funcs: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "func m{i}(key string) {{\n\turl := fmt.Sprintf(\"https://api.au.whispir.com/m{i}?apikey=%s\", key)\n\treq, _ := http.NewRequest(\"GET\", url, nil)\n\thttp.DefaultClient.Do(req)\n}}\n\n"
+                    )
+                })
+                .collect();
+            format!("package client\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\n{funcs}")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
+        name: "n C# methods, each a `GetAsync` on its own `HttpClient`",
+        file: "Client.cs",
+        n: 250,
+        make: |n| {
+            // Each request looked through the whole file for where its client is declared.
+            let methods: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "    async Task M{i}(string key)\n    {{\n        var client{i} = new HttpClient();\n        await client{i}.GetAsync(\"https://api.au.whispir.com/m{i}?apikey=\" + key);\n    }}\n\n"
+                    )
+                })
+                .collect();
+            format!("using System.Net.Http;\n\nclass Client\n{{\n{methods}}}\n")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "a Postman collection of n requests with the key in the query",
         file: "big.postman_collection.json",
         n: 125,

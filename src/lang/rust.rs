@@ -1,13 +1,13 @@
 //! Rust sources are tokenized by the generic lexer in its Rust mode (raw strings, byte and C
 //! strings, characters beside lifetimes, nested comments), which finds the string literals
 //! rustc sees (a test checks it against `proc-macro2`) at a tenth of the cost of building
-//! proc-macro2's token trees. proc-macro2 still answers the questions about blocks that a fix
-//! through a variable asks (`is_single_use_local`).
+//! proc-macro2's token trees. The questions about blocks that a fix through a variable asks
+//! (`is_single_use_local`) are answered from those tokens and the file's bracket index; syn
+//! says where patterns bind names, once per file and only when a proof needs it.
 
 use super::lexer::{self, LexSpec};
-use super::{Language, RequestStyle, Token};
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
-use std::str::FromStr;
+use super::tokens::Openers;
+use super::{Language, RequestStyle, TokKind, Token};
 
 pub struct Rust;
 pub static RUST: Rust = Rust;
@@ -83,6 +83,30 @@ impl Offsets {
     }
 }
 
+/// A Rust file as the proofs about its blocks read it: its tokens, its bracket index and,
+/// parsed when first asked, where its patterns bind names. Built once per file, so that a file
+/// of thousands of requests through variables is not read again for each of them.
+pub struct Blocks<'a> {
+    pub src: &'a [u8],
+    pub tokens: &'a [Token],
+    pub openers: &'a Openers,
+    /// Where the file's patterns bind names (`pattern_bindings`).
+    pub patterns: &'a std::sync::OnceLock<Vec<usize>>,
+}
+
+/// Reads `src` as [`Blocks`] for `ask`, in tests.
+#[cfg(test)]
+pub fn with_blocks<R>(src: &[u8], ask: impl FnOnce(&Blocks) -> R) -> R {
+    let tokens = RUST.tokenize(src);
+    let patterns = std::sync::OnceLock::new();
+    ask(&Blocks {
+        src,
+        tokens: &tokens,
+        openers: &Openers::of_file(src, &tokens),
+        patterns: &patterns,
+    })
+}
+
 /// SPEC's safe line for a fix through a Rust variable (`tree::is_single_use_local` for the
 /// tree-sitter languages): the name at byte `binding` is bound by `let NAME` (not `mut`) in
 /// the innermost block that also holds `use_at`, and that block names it exactly twice —
@@ -91,8 +115,8 @@ impl Offsets {
 /// another function, as a nested function's read is in the other languages (an `||` or a
 /// bitwise or there leaves the fix unsafe too). And no name the `let` statement reads (the
 /// key) is bound or assigned again before the use ([`rebound_between`]).
-pub fn is_single_use_local(src: &[u8], binding: usize, use_at: usize) -> bool {
-    matches!(block_of(src, binding, use_at), Some(Proof::Proven))
+pub fn is_single_use_local(file: &Blocks, binding: usize, use_at: usize) -> bool {
+    matches!(block_of(file, binding, use_at), Some(Proof::Proven))
 }
 
 /// Where a name the `let` statement at `binding` reads (the key) is bound or assigned again
@@ -101,11 +125,11 @@ pub fn is_single_use_local(src: &[u8], binding: usize, use_at: usize) -> bool {
 /// use would send that value. The byte range of that name. A pattern counts also where its
 /// scope ends before the use (an arm that does not send): the proof does not follow scopes.
 pub fn rebound_between(
-    src: &[u8],
+    file: &Blocks,
     binding: usize,
     use_at: usize,
 ) -> Option<std::ops::Range<usize>> {
-    match block_of(src, binding, use_at)? {
+    match block_of(file, binding, use_at)? {
         Proof::Rebound(at) => Some(at),
         _ => None,
     }
@@ -118,61 +142,47 @@ enum Proof {
     Not,
 }
 
-fn block_of(src: &[u8], binding: usize, use_at: usize) -> Option<Proof> {
-    let text = std::str::from_utf8(src).ok()?;
-    let stream = TokenStream::from_str(text).ok()?;
-    let offsets = Offsets::new(text);
-    let proof = innermost_block(stream, &offsets, binding, use_at)
-        .map(|block| block_proves(block, &offsets, src, binding, use_at));
-    proc_macro2::extra::invalidate_current_thread_spans();
-    proof
-}
-
-/// The innermost `{…}` whose span holds both offsets.
-fn innermost_block(
-    stream: TokenStream,
-    offsets: &Offsets,
-    a: usize,
-    b: usize,
-) -> Option<TokenStream> {
-    for tree in stream {
-        if let TokenTree::Group(g) = tree {
-            let span = offsets.range(g.span_open()).start..offsets.range(g.span_close()).end;
-            if span.contains(&a) && span.contains(&b) {
-                let inner = innermost_block(g.stream(), offsets, a, b);
-                return match inner {
-                    Some(found) => Some(found),
-                    None if g.delimiter() == Delimiter::Brace => Some(g.stream()),
-                    None => None,
-                };
-            }
+/// The innermost `{…}` around both offsets, as the indexes of its brackets, in a file whose
+/// brackets all pair (rustc would reject any other).
+fn innermost_block(file: &Blocks, a: usize, b: usize) -> Option<(usize, usize)> {
+    if !file.openers.balanced() {
+        return None;
+    }
+    let tokens = file.tokens;
+    let mut open = file.openers.of(super::tokens::token_at(tokens, a)?);
+    while let Some(o) = open {
+        let close = file.openers.close_of(o)?;
+        if tokens[o].start() < a && b < tokens[close].start() && tokens[o].is_punct(file.src, "{") {
+            return Some((o, close));
         }
+        open = file.openers.of(o);
     }
     None
 }
 
-fn block_proves(
-    block: TokenStream,
-    offsets: &Offsets,
-    src: &[u8],
-    binding: usize,
-    use_at: usize,
-) -> Proof {
-    let mut seen = Collected::default();
-    collect(block, offsets, 0, &mut seen);
+fn block_of(file: &Blocks, binding: usize, use_at: usize) -> Option<Proof> {
+    let block = innermost_block(file, binding, use_at)?;
+    Some(block_proves(file, block, binding, use_at))
+}
+
+fn block_proves(file: &Blocks, block: (usize, usize), binding: usize, use_at: usize) -> Proof {
+    let src = file.src;
+    let seen = collect(file, block);
     let words = &seen.words;
     let Some(at) = words.iter().position(|(_, r)| r.start == binding) else {
         return Proof::Not;
     };
-    let name = String::from_utf8_lossy(&src[words[at].1.clone()]).into_owned();
-    let bound_by_let = at > 0 && words[at - 1].0 == "let";
+    let name = &src[words[at].1.clone()];
+    let bound_by_let = at > 0 && words[at - 1].0 == b"let";
+    let in_braces = |l: &[u8], close: &[u8]| {
+        memchr::memmem::find_iter(l, name)
+            .any(|i| i > 0 && l[i - 1] == b'{' && l[i + name.len()..].starts_with(close))
+    };
     let named = words.iter().filter(|(w, _)| *w == name).count()
         + seen
             .literals
             .iter()
-            .filter(|(l, _)| {
-                l.contains(&format!("{{{name}}}")) || l.contains(&format!("{{{name}:"))
-            })
+            .filter(|(l, _)| in_braces(l, b"}") || in_braces(l, b":"))
             .count();
     if !bound_by_let || named != 2 {
         return Proof::Not;
@@ -182,24 +192,24 @@ fn block_proves(
         return Proof::Not;
     };
     let read_in_statement = |r: &std::ops::Range<usize>| r.start > binding && r.end <= end;
-    let mut read: Vec<&str> = words
+    let mut read: Vec<&[u8]> = words
         .iter()
         .filter(|(_, r)| read_in_statement(r))
-        .map(|(w, _)| w.as_str())
+        .map(|(w, _)| *w)
         .collect();
     for (literal, _) in seen.literals.iter().filter(|(_, r)| read_in_statement(r)) {
         read.extend(inline_arguments(literal));
     }
     // What patterns bind is asked of syn only when a name the statement reads comes again
     // before the use and is not plainly bound (`let`, `for`, `=`): most blocks never need it.
-    let mut patterns: Option<Vec<usize>> = None;
     let rebound = words.iter().find(|(w, r)| {
         r.start > end
             && r.end <= use_at
-            && read.contains(&w.as_str())
+            && read.contains(w)
             && (is_bound_at(src, r)
-                || patterns
-                    .get_or_insert_with(|| pattern_bindings(src, offsets))
+                || file
+                    .patterns
+                    .get_or_init(|| pattern_bindings(src))
                     .binary_search(&r.start)
                     .is_ok())
     });
@@ -215,39 +225,40 @@ fn block_proves(
 /// Where the patterns of the file bind a name (`Some(key)` and `Row { key, .. }` of a match
 /// arm, an `if let` or `while let`, `|key|` of a closure, `ref key`, `key @ …`): the sorted
 /// start offsets of those names. Empty when syn cannot parse the file.
-fn pattern_bindings(src: &[u8], offsets: &Offsets) -> Vec<usize> {
-    struct Bindings<'o> {
-        offsets: &'o Offsets,
+fn pattern_bindings(src: &[u8]) -> Vec<usize> {
+    struct Bindings {
+        offsets: Offsets,
         at: Vec<usize>,
     }
-    impl<'ast> syn::visit::Visit<'ast> for Bindings<'_> {
+    impl<'ast> syn::visit::Visit<'ast> for Bindings {
         fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
             self.at.push(self.offsets.range(pat.ident.span()).start);
             syn::visit::visit_pat_ident(self, pat);
         }
     }
-    let Some(file) = std::str::from_utf8(src)
-        .ok()
-        .and_then(|text| syn::parse_file(text).ok())
-    else {
+    let Ok(text) = std::str::from_utf8(src) else {
+        return Vec::new();
+    };
+    let Ok(file) = syn::parse_file(text) else {
         return Vec::new();
     };
     let mut bindings = Bindings {
-        offsets,
+        offsets: Offsets::new(text),
         at: Vec::new(),
     };
     syn::visit::Visit::visit_file(&mut bindings, &file);
+    proc_macro2::extra::invalidate_current_thread_spans();
     bindings.at.sort_unstable();
     bindings.at
 }
 
 /// The names a format string reads inline: `key` of `"…{key}…"` and `"…{key:>8}…"`.
-fn inline_arguments(literal: &str) -> impl Iterator<Item = &str> {
-    literal.split('{').skip(1).filter_map(|after| {
-        let name = after.split(['}', ':']).next()?;
+fn inline_arguments(literal: &[u8]) -> impl Iterator<Item = &[u8]> {
+    literal.split(|&b| b == b'{').skip(1).filter_map(|after| {
+        let name = after.split(|&b| b == b'}' || b == b':').next()?;
         let ident = !name.is_empty()
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            && !name.as_bytes()[0].is_ascii_digit();
+            && name.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            && !name[0].is_ascii_digit();
         ident.then_some(name)
     })
 }
@@ -292,32 +303,35 @@ fn is_bound_at(src: &[u8], name: &std::ops::Range<usize>) -> bool {
 
 /// What a block's tokens hold, nested groups included.
 #[derive(Default)]
-struct Collected {
-    /// Every identifier, with its offsets.
-    words: Vec<(String, std::ops::Range<usize>)>,
+struct Collected<'s> {
+    /// Every identifier (a lifetime's name too, as rustc splits `'a`), with its offsets.
+    words: Vec<(&'s [u8], std::ops::Range<usize>)>,
     /// Every literal, with its offsets.
-    literals: Vec<(String, std::ops::Range<usize>)>,
+    literals: Vec<(&'s [u8], std::ops::Range<usize>)>,
     /// Where each `|` is.
     pipes: Vec<usize>,
     /// Where each `;` of the block itself (not of a nested group) is.
     statement_ends: Vec<usize>,
 }
 
-fn collect(stream: TokenStream, offsets: &Offsets, depth: usize, seen: &mut Collected) {
-    for tree in stream {
-        match tree {
-            TokenTree::Group(g) => collect(g.stream(), offsets, depth + 1, seen),
-            TokenTree::Ident(i) => seen.words.push((i.to_string(), offsets.range(i.span()))),
-            TokenTree::Literal(l) => seen.literals.push((l.to_string(), offsets.range(l.span()))),
-            TokenTree::Punct(p) if p.as_char() == '|' => {
-                seen.pipes.push(offsets.range(p.span()).start);
+/// The tokens strictly between the brackets `block`.
+fn collect<'s>(file: &Blocks<'s>, (open, close): (usize, usize)) -> Collected<'s> {
+    let (src, tokens) = (file.src, file.tokens);
+    let mut seen = Collected::default();
+    for (j, t) in tokens.iter().enumerate().take(close).skip(open + 1) {
+        let range = t.start()..t.end();
+        match t.kind {
+            TokKind::Ident => seen.words.push((&src[range.clone()], range)),
+            // A character is a `Number` token; a lifetime is a `'` and its name, a word.
+            TokKind::Str | TokKind::Number => seen.literals.push((&src[range.clone()], range)),
+            TokKind::Punct if t.is_punct(src, "|") => seen.pipes.push(range.start),
+            TokKind::Punct if t.is_punct(src, ";") && file.openers.of(j) == Some(open) => {
+                seen.statement_ends.push(range.start);
             }
-            TokenTree::Punct(p) if p.as_char() == ';' && depth == 0 => {
-                seen.statement_ends.push(offsets.range(p.span()).start);
-            }
-            TokenTree::Punct(_) => {}
+            _ => {}
         }
     }
+    seen
 }
 
 #[cfg(test)]
@@ -330,7 +344,7 @@ mod tests {
         let proven = |src: &str| {
             let binding = src.find("url =").unwrap();
             let use_at = src.rfind("&url").unwrap() + 1;
-            is_single_use_local(src.as_bytes(), binding, use_at)
+            with_blocks(src.as_bytes(), |b| is_single_use_local(b, binding, use_at))
         };
         let direct = "fn f(c: &Client, k: &str) {\n    let url = format!(\"https://api.whispir.com/m?apikey={k}\");\n    c.get(&url).send();\n}\n";
         assert!(proven(direct));
@@ -364,10 +378,11 @@ mod tests {
             let binding = src.find("url =").unwrap();
             let use_at = src.rfind("&url").unwrap() + 1;
             assert!(
-                !is_single_use_local(src.as_bytes(), binding, use_at),
+                !with_blocks(src.as_bytes(), |b| is_single_use_local(b, binding, use_at)),
                 "{src}"
             );
-            let rebound = rebound_between(src.as_bytes(), binding, use_at).expect("bound again");
+            let rebound = with_blocks(src.as_bytes(), |b| rebound_between(b, binding, use_at))
+                .expect("bound again");
             let between_at = src.find(between).unwrap();
             assert!(
                 (between_at..between_at + between.len()).contains(&rebound.start),
@@ -386,7 +401,7 @@ mod tests {
             let binding = fine.find("url =").unwrap();
             let use_at = fine.rfind("&url").unwrap() + 1;
             assert!(
-                is_single_use_local(fine.as_bytes(), binding, use_at),
+                with_blocks(fine.as_bytes(), |b| is_single_use_local(b, binding, use_at)),
                 "{fine}"
             );
         }
@@ -431,10 +446,11 @@ mod tests {
             let binding = src.find("url =").unwrap();
             let use_at = src.rfind("&url").unwrap() + 1;
             let line_at = src.find(line).unwrap();
-            let found = rebound_between(src.as_bytes(), binding, use_at).is_some_and(|r| {
-                (line_at..line_at + line.len()).contains(&r.start) && &src[r] == "k"
-            });
-            if !found || is_single_use_local(src.as_bytes(), binding, use_at) {
+            let found = with_blocks(src.as_bytes(), |b| rebound_between(b, binding, use_at))
+                .is_some_and(|r| {
+                    (line_at..line_at + line.len()).contains(&r.start) && &src[r] == "k"
+                });
+            if !found || with_blocks(src.as_bytes(), |b| is_single_use_local(b, binding, use_at)) {
                 failed.push(src);
             }
         }
@@ -448,7 +464,7 @@ mod tests {
             let binding = fine.find("url =").unwrap();
             let use_at = fine.rfind("&url").unwrap() + 1;
             assert!(
-                is_single_use_local(fine.as_bytes(), binding, use_at),
+                with_blocks(fine.as_bytes(), |b| is_single_use_local(b, binding, use_at)),
                 "{fine}"
             );
         }
@@ -488,6 +504,8 @@ mod tests {
             .filter(|t| t.kind == TokKind::Str)
             .map(|t| &src[t.content()])
             .collect();
+        use proc_macro2::{TokenStream, TokenTree};
+        use std::str::FromStr;
         fn literals(stream: TokenStream, out: &mut Vec<String>) {
             for tree in stream {
                 match tree {

@@ -18,6 +18,8 @@ pub struct Openers {
     pairs: Vec<(u32, u32)>,
     /// The closing brackets that close nothing (no bracket is open before them), in order.
     strays: Vec<u32>,
+    /// Whether each bracket is closed by one of its own kind, and each closing one closes one.
+    balanced: bool,
     /// Statement bounds found so far (see `request::place::cursor::logical_statement`).
     pub statements: std::sync::Mutex<StatementMemo>,
 }
@@ -39,6 +41,7 @@ impl Openers {
         let mut inner = Vec::with_capacity(tokens.len());
         let mut brace_pairs = Vec::new();
         let (mut pairs, mut strays) = (Vec::new(), Vec::new());
+        let mut mismatched = false;
         for (j, t) in tokens.iter().enumerate() {
             inner.push(stack.last().copied().unwrap_or(Self::NONE));
             if is_open(src, t) {
@@ -46,6 +49,8 @@ impl Openers {
             } else if is_close(src, t) {
                 match stack.pop() {
                     Some(open) => {
+                        let pair = [tokens[open as usize].text(src), t.text(src)];
+                        mismatched |= !matches!(pair, [b"(", b")"] | [b"[", b"]"] | [b"{", b"}"]);
                         pairs.push((open, j as u32));
                         if tokens[open as usize].is_punct(src, "{") {
                             brace_pairs.push((open, j as u32));
@@ -55,15 +60,22 @@ impl Openers {
                 }
             }
         }
+        let balanced = stack.is_empty() && strays.is_empty() && !mismatched;
         brace_pairs.sort_unstable();
         pairs.sort_unstable();
         Openers {
+            balanced,
             inner,
             brace_pairs,
             pairs,
             strays,
             statements: Default::default(),
         }
+    }
+
+    /// Whether every bracket of the file is closed, and closes one.
+    pub fn balanced(&self) -> bool {
+        self.balanced
     }
 
     /// The bracket that closes the one at `open`: [`matching_close`] without the walk.
@@ -116,6 +128,9 @@ pub struct Layout {
     scanned: [std::sync::OnceLock<NameUses>; NAMES_SCANNED],
     /// Each identifier's tokens, in order, once more names were asked about.
     idents: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
+    /// Each identifier's tokens by its name in lower case, indexed when first asked (PHP's
+    /// function names are the same in any case).
+    folded: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
     /// The template literals (strings opened with a backtick) that hold `${NAME}`, by `NAME`:
     /// indexed when a fix first asks (JavaScript), in order.
     templates: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
@@ -176,6 +191,7 @@ impl Layout {
             next_outdented,
             scanned: Default::default(),
             idents: Default::default(),
+            folded: Default::default(),
             templates: Default::default(),
             usual_quote: if double > single { '"' } else { '\'' },
         }
@@ -257,6 +273,16 @@ impl Layout {
         &uses[uses.partition_point(|&k| k as usize <= after)..]
     }
 
+    /// The tokens spelled `name` in any ASCII case, in order.
+    pub fn uses_in_any_case(&self, src: &[u8], tokens: &[Token], name: &[u8]) -> &[u32] {
+        let folded = self
+            .folded
+            .get_or_init(|| index_identifiers(src, tokens, true));
+        folded
+            .get(&name.to_ascii_lowercase()[..])
+            .map_or(&[][..], |v| &v[..])
+    }
+
     fn uses(&self, src: &[u8], tokens: &[Token], name: &[u8]) -> &[u32] {
         if self.idents.get().is_none() {
             for slot in &self.scanned {
@@ -274,21 +300,31 @@ impl Layout {
                 }
             }
         }
-        let idents = self.idents.get_or_init(|| index_identifiers(src, tokens));
+        let idents = self
+            .idents
+            .get_or_init(|| index_identifiers(src, tokens, false));
         idents.get(name).map_or(&[][..], |v| &v[..])
     }
 }
 
-/// Each identifier's tokens, in order.
+/// Each identifier's tokens, in order, by its name (in lower case when `fold`).
 fn index_identifiers(
     src: &[u8],
     tokens: &[Token],
+    fold: bool,
 ) -> std::collections::HashMap<Box<[u8]>, Vec<u32>> {
     let mut idents: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
+    let mut lower = Vec::new();
     for (j, t) in tokens.iter().enumerate() {
         if t.kind == TokKind::Ident {
             // A name seen before is looked up, not copied: most identifiers repeat.
-            let name = t.text(src);
+            let name = if fold && t.text(src).iter().any(u8::is_ascii_uppercase) {
+                lower.clear();
+                lower.extend(t.text(src).iter().map(u8::to_ascii_lowercase));
+                &lower[..]
+            } else {
+                t.text(src)
+            };
             match idents.get_mut(name) {
                 Some(uses) => uses.push(j as u32),
                 None => {

@@ -1271,6 +1271,19 @@ fn contains_word(text: &[u8], word: &[u8]) -> bool {
 fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnostic]) {
     // A function's leaves, indexed for the proofs of all its locals.
     let leaves = crate::lang::tree::FunctionLeaves::default();
+    // A Rust file's blocks, read for the proofs of all its locals.
+    let rust_patterns = std::sync::OnceLock::new();
+    let rust = file
+        .file_name()
+        .ends_with(".rs")
+        .then(|| crate::lang::rust::Blocks {
+            src: &file.bytes,
+            tokens: &facts.tokens,
+            openers: facts
+                .openers
+                .get_or_init(|| Openers::of_file(&file.bytes, &facts.tokens)),
+            patterns: &rust_patterns,
+        });
     // Each unproven fix, with why.
     let unproven: HashMap<_, String> = diagnostics
         .iter()
@@ -1289,8 +1302,9 @@ fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnost
                     v.use_at,
                     &leaves,
                 )
-            }) || (file.file_name().ends_with(".rs")
-                && crate::lang::rust::is_single_use_local(&file.bytes, v.binding, v.use_at));
+            }) || rust
+                .as_ref()
+                .is_some_and(|r| crate::lang::rust::is_single_use_local(r, v.binding, v.use_at));
             if proven {
                 return None;
             }
@@ -1299,11 +1313,7 @@ fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnost
                 .and_then(|t| {
                     crate::lang::tree::rebound_between(t, &file.bytes, v.binding, v.use_at)
                 })
-                .or_else(|| {
-                    file.file_name().ends_with(".rs").then(|| {
-                        crate::lang::rust::rebound_between(&file.bytes, v.binding, v.use_at)
-                    })?
-                })
+                .or_else(|| crate::lang::rust::rebound_between(rust.as_ref()?, v.binding, v.use_at))
                 .map_or_else(
                     || "not proven a local used only by this request".to_string(),
                     |name| {

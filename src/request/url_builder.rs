@@ -230,11 +230,7 @@ pub(super) fn place_at_callers(
             .is_some()
             // PHP's method names are the same in any case (`static::URL(…)`).
             || (grammar == Grammar::Php
-                && tokens
-                    .iter()
-                    .filter(|t| t.kind == TokKind::Ident && t.text(src).eq_ignore_ascii_case(name))
-                    .nth(1)
-                    .is_some())
+                && req.layout().uses_in_any_case(src, tokens, name).len() > 1)
     };
     if grammar != Grammar::Python
         && function_name_by_tokens(grammar, src, tokens, ret).is_none_or(|name| !named_again(name))

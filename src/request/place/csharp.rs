@@ -17,7 +17,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         Ok(lit) => lit,
         Err(sent) => return Ok(sent),
     };
-    let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
+    let (name, open, idx) = url_argument(req, lit, |callee, receiver| {
         matches!(
             (callee, receiver),
             ("Uri", None) | ("Format", Some("String" | "string"))
@@ -277,7 +277,7 @@ fn send_and_read(
     let Some(client) = receiver_of(src, tokens, name) else {
         return manual(format!("`{callee}(…)` is not called on a client variable"));
     };
-    if !declared_http_client(src, tokens, client.as_bytes()) {
+    if !declared_http_client(req, client.as_bytes()) {
         return manual(not_a_client(src, tokens, &client));
     }
     let args = arguments(src, tokens, open);
@@ -366,17 +366,19 @@ fn not_a_client(src: &[u8], tokens: &[Token], client: &str) -> String {
 /// Whether the file declares `name` as an `HttpClient` (a field, parameter or local:
 /// `HttpClient name`, or `name = new HttpClient(…)`): only then is `SendAsync` the same
 /// client's method.
-fn declared_http_client(src: &[u8], tokens: &[Token], name: &[u8]) -> bool {
-    tokens.windows(2).any(|w| {
-        w[0].kind == TokKind::Ident
-            && w[1].kind == TokKind::Ident
-            && w[0].text(src) == b"HttpClient"
-            && w[1].text(src) == name
-    }) || tokens.windows(4).any(|w| {
-        w[0].text(src) == name
-            && w[1].is_punct(src, "=")
-            && w[2].text(src) == b"new"
-            && w[3].text(src) == b"HttpClient"
+fn declared_http_client(req: &Request, name: &[u8]) -> bool {
+    let (src, tokens) = (req.src, req.tokens);
+    let text = |k: usize| tokens.get(k).map(|t| t.text(src));
+    let first = tokens.first().map(|t| t.text(src)) == Some(name);
+    // From the name's own uses: a file of many requests is not scanned once per request.
+    let uses = req.layout().uses_after(src, tokens, name, 0);
+    first.then_some(0).into_iter().chain(uses).any(|k| {
+        (k > 0
+            && tokens[k - 1].kind == TokKind::Ident
+            && text(k - 1) == Some(b"HttpClient".as_slice()))
+            || (tokens.get(k + 1).is_some_and(|t| t.is_punct(src, "="))
+                && text(k + 2) == Some(b"new".as_slice())
+                && text(k + 3) == Some(b"HttpClient".as_slice()))
     })
 }
 
@@ -403,7 +405,7 @@ fn send_async(
     let Some(client) = receiver_of(src, tokens, name) else {
         return manual(&format!("`{callee}(…)` is not called on a client variable"));
     };
-    if !declared_http_client(src, tokens, client.as_bytes()) {
+    if !declared_http_client(req, client.as_bytes()) {
         return manual(&not_a_client(src, tokens, &client));
     }
     let args = arguments(src, tokens, open);

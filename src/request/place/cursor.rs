@@ -235,8 +235,7 @@ pub(super) const BUILDER_CALL: &str =
 pub(super) fn opening(req: &Request, entries: bool) -> Result<Result<usize, Placement>, String> {
     let (src, tokens) = (req.src, req.tokens);
     let lit = anchor(req)?;
-    if req.builder && !(entries && (map_entry(src, tokens, lit) || keyword_value(src, tokens, lit)))
-    {
+    if req.builder && !(entries && (map_entry(src, tokens, lit) || keyword_value(req, lit))) {
         return Err(BUILDER_CALL.into());
     }
     let (s, e) = logical_statement(req, lit);
@@ -277,11 +276,14 @@ pub(super) fn map_entry(src: &[u8], tokens: &[Token], key: usize) -> bool {
 
 /// A variable passed as a keyword's value (`query: opts`, `params=opts`): where a query hash
 /// held in that variable is sent (see `plan::variable_use`).
-pub(super) fn keyword_value(src: &[u8], tokens: &[Token], at: usize) -> bool {
+pub(super) fn keyword_value(req: &Request, at: usize) -> bool {
+    let (src, tokens) = (req.src, req.tokens);
     tokens[at].kind == TokKind::Ident
         && prev_significant(tokens, at)
             .is_some_and(|p| matches!(tokens[p].text(src), b":" | b"=>" | b"="))
-        && enclosing_open(src, tokens, at).is_some_and(|o| tokens[o].is_punct(src, "("))
+        && req
+            .enclosing_open(at)
+            .is_some_and(|o| tokens[o].is_punct(src, "("))
 }
 
 /// Whether a string literal among `toks` names the `x-api-key` header (any case).
@@ -466,15 +468,25 @@ pub(super) fn plain_argument(src: &[u8], tokens: &[Token], arg: &Range<usize>) -
 /// `String.format(…)`, `fmt.Sprintf(…)`) to the call that takes it: (name, `(`, argument
 /// index). The URL must be a plain argument, and each wrapper the whole of its argument.
 pub(super) fn url_argument(
+    req: &Request,
+    i: usize,
+    wrapper: impl Fn(&str, Option<&str>) -> bool,
+) -> Result<(usize, usize, usize), String> {
+    url_argument_by(req.src, req.tokens, i, |k| req.enclosing_open(k), wrapper)
+}
+
+/// [`url_argument`], with the brackets around a token found by `enclosing_open`.
+pub(super) fn url_argument_by(
     src: &[u8],
     tokens: &[Token],
     i: usize,
+    enclosing_open: impl Fn(usize) -> Option<usize>,
     wrapper: impl Fn(&str, Option<&str>) -> bool,
 ) -> Result<(usize, usize, usize), String> {
     let mut inner = i;
     let mut whole: Option<Range<usize>> = None;
     for _ in 0..4 {
-        let open = enclosing_open(src, tokens, inner)
+        let open = enclosing_open(inner)
             .filter(|&o| tokens[o].is_punct(src, "("))
             .ok_or(NOT_PASSED)?;
         let name = prev_significant(tokens, open)

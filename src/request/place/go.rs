@@ -33,7 +33,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     if let Some(placed) = curl_in_string(req, lit, b"`") {
         return placed;
     }
-    let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
+    let (name, open, idx) = url_argument(req, lit, |callee, receiver| {
         matches!((callee, receiver), ("Sprintf", Some("fmt")))
     })?;
     let callee = text_of(src, &tokens[name]);
@@ -97,7 +97,8 @@ fn encoded_values(req: &Request, key: usize) -> Result<Encoded, String> {
         return Err("the key is not one plain value of the values".into());
     }
     let not_values = || BUILDER_CALL.to_string();
-    let open = crate::lang::tokens::enclosing_open(src, tokens, key)
+    let open = req
+        .enclosing_open(key)
         .filter(|&o| tokens[o].is_punct(src, "{"))
         .ok_or_else(not_values)?;
     let ty = prev_significant(tokens, open)
@@ -117,7 +118,8 @@ fn encoded_values(req: &Request, key: usize) -> Result<Encoded, String> {
     let close = matching_close(src, tokens, open).ok_or("unbalanced values")?;
     // Values that hold only the key go whole (see `key_only_values`), where the URL is built.
     let key_only = holds_only_its_first_entry(src, tokens, open);
-    let body = crate::lang::tokens::enclosing_open(src, tokens, var)
+    let body = req
+        .enclosing_open(var)
         .ok_or("the values are not in a function")?;
     let body_end = matching_close(src, tokens, body).ok_or("unbalanced function")?;
     let name = tokens[var].text(src);
@@ -603,7 +605,7 @@ fn added_to_query(req: &Request, added: &QueryStatement) -> Result<Placement, St
 fn header_value(req: &Request, var: usize) -> Option<String> {
     let (src, tokens) = (req.src, req.tokens);
     let name = tokens[var].text(src);
-    let body = crate::lang::tokens::enclosing_open(src, tokens, var)?;
+    let body = req.enclosing_open(var)?;
     let body_end = matching_close(src, tokens, body)?;
     (var + 1..body_end).find_map(|j| {
         if tokens[j].text(src) != name || is_method(src, tokens, j) {
@@ -729,7 +731,7 @@ fn rewrite_get(req: &Request, name: usize, open: usize) -> Result<Placement, Str
     }
     // The function's body: `req` must be a new name there.
     let mut body = open;
-    while let Some(o) = crate::lang::tokens::enclosing_open(src, tokens, body) {
+    while let Some(o) = req.enclosing_open(body) {
         body = o;
     }
     let body_end = matching_close(src, tokens, body).unwrap_or(tokens.len() - 1);

@@ -4,7 +4,7 @@ use super::cursor::*;
 use super::{Placement, Request, SETTING, already};
 use crate::diagnostic::Applicability;
 use crate::lang::Token;
-use crate::lang::tokens::{enclosing_open, matching_close, prev_significant, token_at};
+use crate::lang::tokens::{matching_close, prev_significant, token_at};
 
 /// How many brackets out from the URL the request object may be.
 const POSTMAN_URL_DEPTH: usize = 8;
@@ -31,7 +31,8 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     // (`url` → `raw` or `query`), never many: the bound keeps a deeply nested file linear.
     let mut levels = 0..POSTMAN_URL_DEPTH;
     let request = loop {
-        let open = enclosing_open(src, tokens, i)
+        let open = req
+            .enclosing_open(i)
             .filter(|_| levels.next().is_some())
             .ok_or_else(|| no_request_object(src, tokens, lit))?;
         if tokens[open].text(src) == b"{"

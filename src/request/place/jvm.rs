@@ -98,7 +98,7 @@ fn returned_builder(req: &Request) -> String {
     let key = req.key.as_code('"');
     let link = anchor(req)
         .ok()
-        .and_then(|k| crate::lang::tokens::enclosing_open(src, tokens, k))
+        .and_then(|k| req.enclosing_open(k))
         .and_then(|open| {
             let name = prev_significant(tokens, open)?;
             let dot = prev_significant(tokens, name).filter(|&d| tokens[d].is_punct(src, "."))?;
@@ -167,7 +167,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         Ok(lit) => lit,
         Err(sent) => return Ok(sent),
     };
-    let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
+    let (name, open, idx) = url_argument(req, lit, |callee, receiver| {
         matches!(
             (callee, receiver),
             ("create", Some("URI")) | ("URI", None) | ("format", Some("String"))

@@ -129,6 +129,13 @@ impl Request<'_> {
             })
     }
 
+    /// The innermost bracket open before token `i` (`tokens::enclosing_open`), from the
+    /// file's bracket index when it is not near: a walk back from a request in a file of
+    /// thousands of `def`s or `func`s would cross all the ones before it, once per request.
+    pub(super) fn enclosing_open(&self, i: usize) -> Option<usize> {
+        crate::lang::tokens::enclosing_open_near(self.src, self.tokens, self.openers, i)
+    }
+
     /// For each token, the innermost bracket open before it.
     pub(super) fn openers(&self) -> &Openers {
         self.openers
@@ -285,11 +292,9 @@ pub(super) mod testing {
                             v.use_at,
                         )
                     }) || (name.ends_with(".rs")
-                        && crate::lang::rust::is_single_use_local(
-                            src.as_bytes(),
-                            v.binding,
-                            v.use_at,
-                        ))
+                        && crate::lang::rust::with_blocks(src.as_bytes(), |b| {
+                            crate::lang::rust::is_single_use_local(b, v.binding, v.use_at)
+                        }))
                 });
                 let applicability = if proven {
                     f.applicability

@@ -4,8 +4,7 @@ use super::cursor::*;
 use super::{Placement, Request, already, by_hand};
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
-    arguments, enclosing_open, expression_end, matching_close, next_significant, prev_significant,
-    token_at,
+    arguments, expression_end, matching_close, next_significant, prev_significant, token_at,
 };
 use crate::lang::{TokKind, Token};
 use crate::request::query::KeySource;
@@ -104,7 +103,9 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     };
     if req.builder {
         // `'query' => ['apikey' => k]` among the options of a Guzzle call.
-        let query = enclosing_open(src, tokens, lit).ok_or("the builder is not an array")?;
+        let query = req
+            .enclosing_open(lit)
+            .ok_or("the builder is not an array")?;
         let query_start = if tokens[query].is_punct(src, "(") {
             prev_significant(tokens, query).ok_or("the builder is not an array")?
         } else {
@@ -115,8 +116,9 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             .and_then(|a| prev_significant(tokens, a))
             .filter(|&k| key_is(src, &tokens[k], "query"))
             .ok_or("the builder is not the `'query'` of request options")?;
-        let options =
-            enclosing_open(src, tokens, owner).ok_or("the builder is not in request options")?;
+        let options = req
+            .enclosing_open(owner)
+            .ok_or("the builder is not in request options")?;
         let options_start = if tokens[options].is_punct(src, "(") {
             prev_significant(tokens, options).ok_or("unreadable options")?
         } else {
@@ -125,7 +127,8 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         if php_array(src, tokens, options_start) != Some(options) {
             return Err("the builder is not in an options array".into());
         }
-        let call = enclosing_open(src, tokens, options_start)
+        let call = req
+            .enclosing_open(options_start)
             .filter(|&o| tokens[o].is_punct(src, "("))
             .ok_or("the options are not passed to a request call")?;
         let name = prev_significant(tokens, call)
@@ -150,7 +153,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             )
         });
     }
-    let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
+    let (name, open, idx) = url_argument(req, lit, |callee, receiver| {
         callee == "sprintf" && receiver.is_none()
     })?;
     if tokens[name]
@@ -210,7 +213,7 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
     // the climb goes on through arrays whatever their length.
     let mut at = lit;
     let (name, open, callee) = loop {
-        let open = enclosing_open(src, tokens, at)?;
+        let open = req.enclosing_open(at)?;
         let name = prev_significant(tokens, open).filter(|&n| tokens[n].kind == TokKind::Ident);
         let callee = name.map(|n| text_of(src, &tokens[n]).to_ascii_lowercase());
         match callee.as_deref() {
@@ -275,7 +278,7 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
     let close = matching_close(src, tokens, open)?;
     let end = next_significant(tokens, close).filter(|&e| tokens[e].is_punct(src, ";"))?;
     // The function body holding the handle; a script's top level counts as one block too.
-    let body = enclosing_brace(src, tokens, name);
+    let body = enclosing_brace(req, name);
     let (from, to) = match body {
         Some(b) => (
             b + 1,
@@ -292,8 +295,9 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
         if t.kind != TokKind::Ident {
             continue;
         }
-        let callee = text_of(src, t).to_ascii_lowercase();
-        if callee != "curl_setopt" && callee != "curl_setopt_array" {
+        let word = t.text(src);
+        let is_array = word.eq_ignore_ascii_case(b"curl_setopt_array");
+        if !is_array && !word.eq_ignore_ascii_case(b"curl_setopt") {
             continue;
         }
         let Some(o) = next_significant(tokens, k).filter(|&o| tokens[o].is_punct(src, "(")) else {
@@ -309,7 +313,7 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
         if !same_handle || !names_header {
             continue;
         }
-        if callee == "curl_setopt" {
+        if !is_array {
             if a.len() != 3 {
                 return Some(Err("unreadable curl_setopt call".into()));
             }
@@ -444,7 +448,7 @@ fn php_stream(req: &Request, name: usize, open: usize, q: char) -> Result<Placem
             );
         }
     }
-    let body = enclosing_brace(src, tokens, name);
+    let body = enclosing_brace(req, name);
     let mut applicability = Applicability::Safe;
     let mut follow = |at: usize| -> Result<usize, String> {
         let v = token_at(tokens, at).ok_or("unreadable context")?;
@@ -546,11 +550,11 @@ fn single_assignment(
 }
 
 /// The `{` of the innermost block around token `i` (a function body, in PHP), if any.
-fn enclosing_brace(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
+fn enclosing_brace(req: &Request, i: usize) -> Option<usize> {
     let mut at = i;
     loop {
-        let open = enclosing_open(src, tokens, at)?;
-        if tokens[open].is_punct(src, "{") {
+        let open = req.enclosing_open(at)?;
+        if req.tokens[open].is_punct(req.src, "{") {
             return Some(open);
         }
         at = open;

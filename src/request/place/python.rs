@@ -117,7 +117,14 @@ fn urlencoded_in_url(src: &[u8], tokens: &[Token], at: usize) -> Option<(usize, 
 
 /// The request call whose URL argument holds token `i`: (name, `(`) of the call.
 fn url_argument_call(src: &[u8], tokens: &[Token], i: usize) -> Option<(usize, usize)> {
-    let (name, open, idx) = url_argument(src, tokens, i, |_, _| false).ok()?;
+    let (name, open, idx) = url_argument_by(
+        src,
+        tokens,
+        i,
+        |k| enclosing_open(src, tokens, k),
+        |_, _| false,
+    )
+    .ok()?;
     let arg = arguments(src, tokens, open).swap_remove(idx);
     let first = token_at(tokens, arg.start)?;
     let keyword = next_significant(tokens, first)

@@ -3,9 +3,7 @@
 use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
-use crate::lang::tokens::{
-    arguments, enclosing_open, expression_end, matching_close, prev_significant, token_at,
-};
+use crate::lang::tokens::{arguments, expression_end, matching_close, prev_significant, token_at};
 use crate::lang::{TokKind, Token};
 
 const RUBY_VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
@@ -86,7 +84,8 @@ fn ruby_headers(
 fn faraday_params(req: &Request, owner: usize, entry: &str) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
     let not_faraday = || "the `params:` are not the options of `Faraday.new`".to_string();
-    let open = enclosing_open(src, tokens, owner)
+    let open = req
+        .enclosing_open(owner)
         .filter(|&o| tokens[o].is_punct(src, "("))
         .ok_or_else(not_faraday)?;
     let name = prev_significant(tokens, open)
@@ -170,10 +169,10 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     };
     if req.builder {
         // `query: { apikey: k }` passed to an HTTParty call, or `query: opts` holding it.
-        let hash = if keyword_value(src, tokens, lit) {
+        let hash = if keyword_value(req, lit) {
             lit
         } else {
-            enclosing_open(src, tokens, lit)
+            req.enclosing_open(lit)
                 .filter(|&h| tokens[h].is_punct(src, "{"))
                 .ok_or("the builder is not a hash")?
         };
@@ -185,10 +184,13 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         if key_is(src, &tokens[owner], "params") {
             return faraday_params(req, owner, &entry);
         }
-        let mut call =
-            enclosing_open(src, tokens, owner).ok_or("the query is not passed to a call")?;
+        let mut call = req
+            .enclosing_open(owner)
+            .ok_or("the query is not passed to a call")?;
         if tokens[call].is_punct(src, "{") {
-            call = enclosing_open(src, tokens, call).ok_or("the query is not passed to a call")?;
+            call = req
+                .enclosing_open(call)
+                .ok_or("the query is not passed to a call")?;
         }
         let name = prev_significant(tokens, call)
             .filter(|&n| tokens[call].is_punct(src, "(") && tokens[n].kind == TokKind::Ident)
@@ -196,7 +198,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         httparty_call(src, tokens, name)?;
         return httparty(ruby_headers(src, tokens, call, &entry)?);
     }
-    let (name, open, idx) = url_argument(src, tokens, lit, |callee, receiver| {
+    let (name, open, idx) = url_argument(req, lit, |callee, receiver| {
         matches!(
             (callee, receiver),
             ("URI", None) | ("parse", Some("URI")) | ("format" | "sprintf", None)

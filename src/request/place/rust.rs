@@ -3,6 +3,7 @@
 use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
+use crate::lang::TokKind;
 use crate::lang::tokens::{matching_close, prev_significant, token_at};
 
 /// reqwest/ureq builder chains: `.header("x-api-key", k)` right after the call that takes
@@ -17,8 +18,8 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let mut i = lit;
     // Out of `format!(…)` and any other wrapping call, to the method that takes the URL.
     for _ in 0..4 {
-        let (name, open) =
-            enclosing_call(src, tokens, i).ok_or("the URL is not passed to a request builder")?;
+        let (name, open) = enclosing_call_near(src, tokens, req.openers, i)
+            .ok_or("the URL is not passed to a request builder")?;
         let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
         let is_method =
             prev_significant(tokens, name).is_some_and(|d| tokens[d].is_punct(src, "."));
@@ -29,7 +30,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             )
         {
             let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
-            return builder_header(req, close, header_method(src)?);
+            return builder_header(req, close, header_method(req)?);
         }
         if let Some(placed) = ureq_call(req, name, open, &callee) {
             return placed;
@@ -82,7 +83,7 @@ fn ureq_call(
         }
     }
     let close = matching_close(src, tokens, open)?;
-    Some(header_method(src).and_then(|method| builder_header(req, close, method)))
+    Some(header_method(req).and_then(|method| builder_header(req, close, method)))
 }
 
 /// `reqwest::get(URL)` (or `reqwest::blocking::get`) sends no headers: it becomes
@@ -107,12 +108,22 @@ fn client_get(req: &Request, name: usize, open: usize) -> Result<Placement, Stri
 
 /// The builder method that adds a header: reqwest's `.header`; in a file using ureq, `.set`
 /// (2.x) or `.header` (3.x), whichever the file's own calls use.
-fn header_method(src: &[u8]) -> Result<&'static str, String> {
-    let says = |text: &[u8]| memchr::memmem::find(src, text).is_some();
-    if !says(b"ureq") {
+fn header_method(req: &Request) -> Result<&'static str, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    // From the file's index of names: a file of many requests is not read once per request.
+    let layout = req.layout();
+    if layout.uses_after(src, tokens, b"ureq", 0).next().is_none() {
         return Ok("header");
     }
-    match (says(b".set(\""), says(b".header(\"")) {
+    // `.set("…"` or `.header("…"`.
+    let called = |method: &[u8]| {
+        layout.uses_after(src, tokens, method, 0).any(|k| {
+            tokens[k - 1].is_punct(src, ".")
+                && tokens.get(k + 1).is_some_and(|t| t.is_punct(src, "("))
+                && tokens.get(k + 2).is_some_and(|t| t.kind == TokKind::Str)
+        })
+    };
+    match (called(b"set"), called(b"header")) {
         (true, false) => Ok("set"),
         (false, true) => Ok("header"),
         _ => Err("ureq sets headers with `.set` (2.x) or `.header` (3.x); the file does not show which: add it by hand".into()),
