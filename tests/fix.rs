@@ -876,6 +876,36 @@ fn go_fixes_that_take_every_use_of_fmt_take_its_import() {
 // ---------------------------------------------------------------------------------------------
 // 4. The key is never dropped without a header.
 
+/// Two `new http()` objects in one function: the `type="url"` parameter the second adds is its
+/// own request's, not the first's. The first's key left its URL while the fix turned the
+/// second's parameter into the header, and the first request went out with no key.
+#[test]
+fn a_coldfusion_object_does_not_take_another_objects_url_parameter_for_its_key() {
+    let component = "component {\n    public struct function both(required string key) {\n        \
+        var first = new http(method = \"GET\", url = \"https://api.au.whispir.com/messages?apikey=#arguments.key#\");\n        \
+        var r1 = first.send().getPrefix();\n        \
+        var second = new http(method = \"GET\", url = \"https://api.au.whispir.com/contacts\");\n        \
+        second.addParam(type = \"url\", name = \"apikey\", value = arguments.key);\n        \
+        var r2 = second.send().getPrefix();\n        \
+        return { messages: r1, contacts: r2 };\n    }\n}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Both.cfc");
+    std::fs::write(&path, component).unwrap();
+    let out = run(fix_file_cmd(dir.path(), &["--region", "au", "."]));
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    for header in [
+        "first.addParam(type = \"header\", name = \"x-api-key\", value = arguments.key);",
+        "second.addParam(type = \"header\", name = \"x-api-key\", value = arguments.key);",
+    ] {
+        assert!(
+            fixed.contains(header),
+            "{header} missing:\n{fixed}\n{}",
+            describe(&out)
+        );
+    }
+    assert!(!fixed.contains("apikey"), "{fixed}");
+}
+
 #[test]
 fn every_applied_apikey_removal_sends_the_key_in_a_header() {
     let mut failures = Vec::new();

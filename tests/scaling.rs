@@ -375,6 +375,63 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "one PHP function of n curl handles, each with its headers",
+        file: "client.php",
+        // (At 2 000 handles the syntax check of the fixed function passes its memory allowance.)
+        n: 125,
+        make: |n| {
+            // Each handle's options were looked for in the whole function body.
+            let handles: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "    $ch{i} = curl_init('https://api.au.whispir.com/m{i}?apikey=' . $key);\n    curl_setopt($ch{i}, CURLOPT_HTTPHEADER, ['Accept: application/json']);\n    curl_exec($ch{i});\n"
+                    )
+                })
+                .collect();
+            format!("<?php\nfunction all($key)\n{{\n{handles}}}\n")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
+        name: "one ColdFusion function of n `new http()` objects",
+        file: "Client.cfc",
+        n: 250,
+        make: |n| {
+            // Each object's statements were read to the end of the function.
+            let objects: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "        var s{i} = new http(method = \"GET\", url = \"https://api.au.whispir.com/m{i}?apikey=\" & arguments.key);\n        s{i}.send();\n"
+                    )
+                })
+                .collect();
+            format!(
+                "component {{\n    public void function all(required string key) {{\n{objects}    }}\n}}\n"
+            )
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
+        name: "one Rust function of n `let` URLs, each read by one request",
+        file: "all.rs",
+        n: 250,
+        make: |n| {
+            // Each proof read the whole function's block.
+            let lets: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "    let url{i} = format!(\"https://api.au.whispir.com/m{i}?apikey={{}}\", key);\n    let _ = c.get(&url{i}).send();\n"
+                    )
+                })
+                .collect();
+            format!("fn all(c: &reqwest::blocking::Client, key: &str) {{\n{lets}}}\n")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "a Postman collection of n requests with the key in the query",
         file: "big.postman_collection.json",
         n: 125,

@@ -87,24 +87,46 @@ impl Offsets {
 /// parsed when first asked, where its patterns bind names. Built once per file, so that a file
 /// of thousands of requests through variables is not read again for each of them.
 pub struct Blocks<'a> {
-    pub src: &'a [u8],
-    pub tokens: &'a [Token],
-    pub openers: &'a Openers,
-    /// Where the file's patterns bind names (`pattern_bindings`).
-    pub patterns: &'a std::sync::OnceLock<Vec<usize>>,
+    src: &'a [u8],
+    tokens: &'a [Token],
+    openers: &'a Openers,
+    /// Where the file's patterns bind names (`pattern_bindings`), read on the first ask.
+    patterns: std::sync::OnceLock<Vec<usize>>,
+    /// The block last read, by its `{`: the requests of one function ask about the same
+    /// block one after another, and it is read once for all of them.
+    last: std::cell::RefCell<Option<(usize, std::rc::Rc<BlockIndex<'a>>)>>,
+}
+
+impl<'a> Blocks<'a> {
+    pub fn new(src: &'a [u8], tokens: &'a [Token], openers: &'a Openers) -> Blocks<'a> {
+        Blocks {
+            src,
+            tokens,
+            openers,
+            patterns: Default::default(),
+            last: Default::default(),
+        }
+    }
+
+    fn index(&self, block: (usize, usize)) -> std::rc::Rc<BlockIndex<'a>> {
+        let mut last = self.last.borrow_mut();
+        match &*last {
+            Some((open, index)) if *open == block.0 => index.clone(),
+            _ => {
+                let index = std::rc::Rc::new(BlockIndex::of(self, block));
+                *last = Some((block.0, index.clone()));
+                index
+            }
+        }
+    }
 }
 
 /// Reads `src` as [`Blocks`] for `ask`, in tests.
 #[cfg(test)]
 pub fn with_blocks<R>(src: &[u8], ask: impl FnOnce(&Blocks) -> R) -> R {
     let tokens = RUST.tokenize(src);
-    let patterns = std::sync::OnceLock::new();
-    ask(&Blocks {
-        src,
-        tokens: &tokens,
-        openers: &Openers::of_file(src, &tokens),
-        patterns: &patterns,
-    })
+    let openers = Openers::of_file(src, &tokens);
+    ask(&Blocks::new(src, &tokens, &openers))
 }
 
 /// SPEC's safe line for a fix through a Rust variable (`tree::is_single_use_local` for the
@@ -167,59 +189,109 @@ fn block_of(file: &Blocks, binding: usize, use_at: usize) -> Option<Proof> {
 
 fn block_proves(file: &Blocks, block: (usize, usize), binding: usize, use_at: usize) -> Proof {
     let src = file.src;
-    let seen = collect(file, block);
-    let words = &seen.words;
-    let Some(at) = words.iter().position(|(_, r)| r.start == binding) else {
+    let index = file.index(block);
+    let words = &index.seen.words;
+    // Words, literals and the rest are in the order of the text.
+    let from = |list: &[(&[u8], std::ops::Range<usize>)], offset: usize| {
+        list.partition_point(|(_, r)| r.start < offset)
+    };
+    let at = from(words, binding);
+    if words.get(at).is_none_or(|(_, r)| r.start != binding) {
         return Proof::Not;
-    };
-    let name = &src[words[at].1.clone()];
+    }
+    let name = words[at].0;
     let bound_by_let = at > 0 && words[at - 1].0 == b"let";
-    let in_braces = |l: &[u8], close: &[u8]| {
-        memchr::memmem::find_iter(l, name)
-            .any(|i| i > 0 && l[i - 1] == b'{' && l[i + name.len()..].starts_with(close))
-    };
-    let named = words.iter().filter(|(w, _)| *w == name).count()
-        + seen
-            .literals
-            .iter()
-            .filter(|(l, _)| in_braces(l, b"}") || in_braces(l, b":"))
-            .count();
+    let named = index.words_named.get(name).copied().unwrap_or(0)
+        + index.literals_naming.get(name).copied().unwrap_or(0);
     if !bound_by_let || named != 2 {
         return Proof::Not;
     }
     // The `let` statement ends at the block's next `;`.
-    let Some(&end) = seen.statement_ends.iter().find(|&&e| e > binding) else {
+    let ends = &index.seen.statement_ends;
+    let Some(&end) = ends.get(ends.partition_point(|&e| e <= binding)) else {
         return Proof::Not;
     };
-    let read_in_statement = |r: &std::ops::Range<usize>| r.start > binding && r.end <= end;
-    let mut read: Vec<&[u8]> = words
-        .iter()
-        .filter(|(_, r)| read_in_statement(r))
-        .map(|(w, _)| *w)
-        .collect();
-    for (literal, _) in seen.literals.iter().filter(|(_, r)| read_in_statement(r)) {
+    let in_statement = |list: &'_ [(&'_ [u8], std::ops::Range<usize>)]| {
+        let first = from(list, binding + 1);
+        let last = first + list[first..].partition_point(|(_, r)| r.end <= end);
+        first..last
+    };
+    let mut read: Vec<&[u8]> = words[in_statement(words)].iter().map(|(w, _)| *w).collect();
+    let literals = &index.seen.literals;
+    for (literal, _) in &literals[in_statement(literals)] {
         read.extend(inline_arguments(literal));
     }
     // What patterns bind is asked of syn only when a name the statement reads comes again
     // before the use and is not plainly bound (`let`, `for`, `=`): most blocks never need it.
-    let rebound = words.iter().find(|(w, r)| {
-        r.start > end
-            && r.end <= use_at
-            && read.contains(w)
-            && (is_bound_at(src, r)
-                || file
-                    .patterns
-                    .get_or_init(|| pattern_bindings(src))
-                    .binary_search(&r.start)
-                    .is_ok())
-    });
+    let after = from(words, end + 1);
+    let rebound = words[after..]
+        .iter()
+        .take_while(|(_, r)| r.end <= use_at)
+        .find(|(w, r)| {
+            read.contains(w)
+                && (is_bound_at(src, r)
+                    || file
+                        .patterns
+                        .get_or_init(|| pattern_bindings(src))
+                        .binary_search(&r.start)
+                        .is_ok())
+        });
     if let Some((_, r)) = rebound {
         return Proof::Rebound(r.clone());
     }
-    if seen.pipes.iter().any(|&p| binding < p && p < use_at) {
+    let pipes = &index.seen.pipes;
+    if pipes
+        .get(pipes.partition_point(|&p| p <= binding))
+        .is_some_and(|&p| p < use_at)
+    {
         return Proof::Not;
     }
     Proof::Proven
+}
+
+/// One block's tokens as the proofs ask about them.
+struct BlockIndex<'s> {
+    seen: Collected<'s>,
+    /// How many words of the block are each name.
+    words_named: std::collections::HashMap<&'s [u8], usize>,
+    /// How many literals of the block name each name inline (`"{url}"`, `"{url:?}"`).
+    literals_naming: std::collections::HashMap<&'s [u8], usize>,
+}
+
+impl<'s> BlockIndex<'s> {
+    fn of(file: &Blocks<'s>, block: (usize, usize)) -> BlockIndex<'s> {
+        let seen = collect(file, block);
+        let mut words_named = std::collections::HashMap::new();
+        for (w, _) in &seen.words {
+            *words_named.entry(*w).or_insert(0) += 1;
+        }
+        let mut literals_naming = std::collections::HashMap::new();
+        let mut names: Vec<&[u8]> = Vec::new();
+        for (literal, _) in &seen.literals {
+            names.clear();
+            names.extend(braced_names(literal));
+            names.sort_unstable();
+            names.dedup();
+            for n in &names {
+                *literals_naming.entry(*n).or_insert(0) += 1;
+            }
+        }
+        BlockIndex {
+            seen,
+            words_named,
+            literals_naming,
+        }
+    }
+}
+
+/// The texts a literal holds between a `{` and the next `}` or `:` (`url` of `"{url}"` and
+/// of `"{url:?}"`): the names it may read inline.
+fn braced_names(literal: &[u8]) -> impl Iterator<Item = &[u8]> {
+    memchr::memchr_iter(b'{', literal).filter_map(move |i| {
+        let rest = &literal[i + 1..];
+        let end = rest.iter().position(|&b| b == b'}' || b == b':')?;
+        Some(&rest[..end])
+    })
 }
 
 /// Where the patterns of the file bind a name (`Some(key)` and `Row { key, .. }` of a match

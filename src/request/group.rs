@@ -196,7 +196,13 @@ pub fn assemble(
             if lang.request_style() != RequestStyle::ColdFusion {
                 return None;
             }
-            let r = super::place::request_extent(&file.bytes, &facts.tokens, p.span.start)?;
+            let script = super::place::Script {
+                src: &file.bytes,
+                tokens: &facts.tokens,
+                layout: &facts.layout,
+                openers: &facts.openers,
+            };
+            let r = super::place::request_extent(script, p.span.start)?;
             retired_in(&r)
         });
         if let Some(h) = sibling {
@@ -1272,18 +1278,10 @@ fn prove_variables(file: &SourceFile, facts: &Facts, diagnostics: &mut [Diagnost
     // A function's leaves, indexed for the proofs of all its locals.
     let leaves = crate::lang::tree::FunctionLeaves::default();
     // A Rust file's blocks, read for the proofs of all its locals.
-    let rust_patterns = std::sync::OnceLock::new();
-    let rust = file
-        .file_name()
-        .ends_with(".rs")
-        .then(|| crate::lang::rust::Blocks {
-            src: &file.bytes,
-            tokens: &facts.tokens,
-            openers: facts
-                .openers
-                .get_or_init(|| Openers::of_file(&file.bytes, &facts.tokens)),
-            patterns: &rust_patterns,
-        });
+    let rust = file.file_name().ends_with(".rs").then(|| {
+        let openers = (facts.openers).get_or_init(|| Openers::of_file(&file.bytes, &facts.tokens));
+        crate::lang::rust::Blocks::new(&file.bytes, &facts.tokens, openers)
+    });
     // Each unproven fix, with why.
     let unproven: HashMap<_, String> = diagnostics
         .iter()

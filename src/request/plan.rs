@@ -71,9 +71,14 @@ pub fn plan(
         }
         // ColdFusion's `type="url"` parameters turn into the header parameter themselves.
         ParamShape::Builder if lang.request_style() == crate::lang::RequestStyle::ColdFusion => {
-            place::url_param(
+            let script = place::Script {
                 src,
-                &facts.tokens,
+                tokens: &facts.tokens,
+                layout: &facts.layout,
+                openers: &facts.openers,
+            };
+            place::url_param(
+                script,
                 p,
                 &facts.x_api_key_at,
                 facts.x_api_key_spelling.as_deref(),

@@ -9,12 +9,13 @@ use crate::detect::ApiKeyParam;
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::cfml::{self, Element};
 use crate::lang::tokens::{
-    arguments, enclosing_open, matching_close, matching_open, next_significant, prev_significant,
-    token_at,
+    Layout, Openers, arguments, enclosing_open, matching_close, matching_open, next_significant,
+    prev_significant, token_at,
 };
 use crate::lang::{TokKind, Token};
 use crate::request::query::{KeySource, Removal};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 const NO_REQUEST: &str = "no `<cfhttp>` tag, `cfhttp(…)` call or `new http()` object sends this URL here; add the header where the request is made";
 
@@ -22,6 +23,41 @@ const CFHTTPPARAM_HOW: &str =
     "add `cfhttpparam(type=\"header\", name=\"x-api-key\", …)` to the `cfhttp` call";
 
 /// How a script's `new http()` object (`var h = new http(…)`) is held.
+/// A ColdFusion file's tokens, with the indexes that the questions about `new http()`
+/// objects read (built on the first ask, shared by the file's requests).
+#[derive(Clone, Copy)]
+pub struct Script<'a> {
+    pub src: &'a [u8],
+    pub tokens: &'a [Token],
+    pub layout: &'a OnceLock<Layout>,
+    pub openers: &'a OnceLock<Openers>,
+}
+
+impl<'a> Script<'a> {
+    fn of_request(req: &Request<'a>) -> Script<'a> {
+        Script {
+            src: req.src,
+            tokens: req.tokens,
+            layout: req.layout,
+            openers: req.openers,
+        }
+    }
+
+    fn layout(&self) -> &'a Layout {
+        self.layout
+            .get_or_init(|| Layout::of_file(self.src, self.tokens))
+    }
+
+    fn openers(&self) -> &'a Openers {
+        self.openers
+            .get_or_init(|| Openers::of_file(self.src, self.tokens))
+    }
+
+    fn enclosing_open(&self, i: usize) -> Option<usize> {
+        crate::lang::tokens::enclosing_open_near(self.src, self.tokens, self.openers, i)
+    }
+}
+
 struct HttpObject {
     /// The name token of its creation (`h` in `var h = new http(…)`).
     name: usize,
@@ -47,7 +83,8 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
 
 /// The byte range of the request around `at` (a `<cfhttp>` element, a `cfhttp(…) {…}` call,
 /// the statements on a `new http()` object): its host moves with a key sent anywhere in it.
-pub fn request_extent(src: &[u8], tokens: &[Token], at: usize) -> Option<Range<usize>> {
+pub fn request_extent(script: Script, at: usize) -> Option<Range<usize>> {
+    let (src, tokens) = (script.src, script.tokens);
     if let Some(el) = cfml::cfhttp_around(src, at) {
         return Some(whole(&el));
     }
@@ -63,7 +100,7 @@ pub fn request_extent(src: &[u8], tokens: &[Token], at: usize) -> Option<Range<u
             Some(tokens[call].start()..tokens[last].end())
         }
         "addparam" | "seturl" => {
-            let obj = object_of_method(src, tokens, name)?;
+            let obj = object_of_method(script, name)?;
             Some(tokens[obj.name].start()..tokens[obj.last].end())
         }
         _ => None,
@@ -74,12 +111,12 @@ pub fn request_extent(src: &[u8], tokens: &[Token], at: usize) -> Option<Range<u
 /// `h.addParam(…)`): the same parameter becomes the header (`type="header"`,
 /// `name="x-api-key"`, its value kept); where the request already sends `x-api-key`, it goes.
 pub fn url_param(
-    src: &[u8],
-    tokens: &[Token],
+    script: Script,
     p: &ApiKeyParam,
     x_api_key_at: &[usize],
     spelling: Option<&str>,
 ) -> Result<Removal, String> {
+    let (src, tokens) = (script.src, script.tokens);
     let spelling = spelling.unwrap_or("x-api-key");
     if let Some(tag) = cfml::tag_around(src, p.name.start, "cfhttpparam") {
         let el = cfml::cfhttp_around(src, tag.span.start)
@@ -121,7 +158,7 @@ pub fn url_param(
     let key = KeySource::expr(lossy(&src[tokens[value].start()..value_end]));
     let extent = match callee(src, tokens, name).as_str() {
         "cfhttpparam" => call_of_body(src, tokens, name),
-        _ => object_of_method(src, tokens, name).map(|o| (o.name, o.last)),
+        _ => object_of_method(script, name).map(|o| (o.name, o.last)),
     }
     .ok_or("the parameter's request is not in sight")?;
     if sent_in(
@@ -237,14 +274,7 @@ fn tag_request(req: &Request, el: &Element) -> Result<Placement, String> {
 /// becomes the header, the same edit its own finding makes, so the URL's key leaves without a
 /// second header, applied with either finding or both.
 fn url_key_parameter(src: &[u8], tokens: &[Token], region: Range<usize>) -> Option<Placement> {
-    let edits = |kind: Range<usize>, name: Range<usize>| Placement {
-        edits: vec![
-            Edit::replace(kind, "header"),
-            Edit::replace(name, "x-api-key"),
-        ],
-        applicability: Applicability::Safe,
-        how: "the request's `type=\"url\"` parameter becomes the header".into(),
-    };
+    let edits = url_parameter_as_header;
     let named = |r: &Range<usize>, word: &str| src[r.clone()].eq_ignore_ascii_case(word.as_bytes());
     for lt in memchr::memchr_iter(b'<', &src[region.clone()]).map(|n| region.start + n) {
         if !cfml::opens(src, lt, "cfhttpparam") || cfml::in_comment(src, lt) {
@@ -286,6 +316,62 @@ fn url_key_parameter(src: &[u8], tokens: &[Token], region: Range<usize>) -> Opti
         }
     }
     None
+}
+
+/// The edits that make a `type="url"` parameter (its `url` at `kind`, its `apikey` at
+/// `name`) the header.
+fn url_parameter_as_header(kind: Range<usize>, name: Range<usize>) -> Placement {
+    Placement {
+        edits: vec![
+            Edit::replace(kind, "header"),
+            Edit::replace(name, "x-api-key"),
+        ],
+        applicability: Applicability::Safe,
+        how: "the request's `type=\"url\"` parameter becomes the header".into(),
+    }
+}
+
+/// [`url_key_parameter`] for a `new http()` object: an `addParam(type="url", name="apikey",
+/// …)` called on the object itself among the statements on it (another object's parameter
+/// is another request's).
+fn object_url_key_parameter(s: Script, obj: &HttpObject) -> Option<Placement> {
+    let (src, tokens) = (s.src, s.tokens);
+    let named = |r: &Range<usize>, word: &str| src[r.clone()].eq_ignore_ascii_case(word.as_bytes());
+    object_calls(s, obj, "addParam").find_map(|open| {
+        let name = named_argument(src, tokens, open, "name")
+            .filter(|&v| tokens[v].kind == TokKind::Str && named(&tokens[v].content(), "apikey"))?;
+        let kind = named_argument(src, tokens, open, "type")
+            .filter(|&v| tokens[v].kind == TokKind::Str && named(&tokens[v].content(), "url"))?;
+        Some(url_parameter_as_header(
+            tokens[kind].content(),
+            tokens[name].content(),
+        ))
+    })
+}
+
+/// The `(` of each `obj.METHOD(` among the statements on the object, from the uses of its
+/// name (CFML names are the same in any case).
+fn object_calls<'a>(
+    s: Script<'a>,
+    obj: &HttpObject,
+    method: &'a str,
+) -> impl Iterator<Item = usize> + 'a {
+    let (src, tokens) = (s.src, s.tokens);
+    let uses = s
+        .layout()
+        .uses_in_any_case(src, tokens, tokens[obj.name].text(src));
+    let first = uses.partition_point(|&k| (k as usize) < obj.name);
+    let last = obj.last;
+    uses[first..]
+        .iter()
+        .map(|&k| k as usize)
+        .take_while(move |&j| j < last)
+        .filter_map(move |j| {
+            let dot = next_significant(tokens, j).filter(|&d| tokens[d].is_punct(src, "."))?;
+            let m = next_significant(tokens, dot)
+                .filter(|&m| tokens[m].text(src).eq_ignore_ascii_case(method.as_bytes()))?;
+            next_significant(tokens, m).filter(|&o| tokens[o].is_punct(src, "("))
+        })
 }
 
 /// The header parameter as a tag, closed as the file closes its `<cfhttpparam>` tags.
@@ -402,20 +488,17 @@ fn script_request(req: &Request, lit: usize) -> Result<Placement, String> {
         });
     }
     // A `new http()` object: `addParam` after the statement that gives it the URL.
+    let script = Script::of_request(req);
     let obj = if called == "seturl" {
-        object_of_method(src, tokens, name)
+        object_of_method(script, name)
     } else {
-        object_created_by(src, tokens, name)
+        object_created_by(script, name)
     }
     .ok_or("the `new http()` object is not created in this block; add the header where it is")?;
-    if added_header(src, tokens, &obj) {
+    if added_header(script, &obj) {
         return Ok(already(super::SENT_BY_STATEMENT));
     }
-    if let Some(child) = url_key_parameter(
-        src,
-        tokens,
-        tokens[obj.name].start()..tokens[obj.last].end(),
-    ) {
+    if let Some(child) = object_url_key_parameter(script, &obj) {
         return Ok(child);
     }
     let close = matching_close(src, tokens, open).ok_or("unbalanced call")?;
@@ -505,7 +588,8 @@ fn call_of_body(src: &[u8], tokens: &[Token], param: usize) -> Option<(usize, us
 
 /// The object a method named at `name` is called on (`h.addParam(…)`), created in the same
 /// block before it.
-fn object_of_method(src: &[u8], tokens: &[Token], name: usize) -> Option<HttpObject> {
+fn object_of_method(s: Script, name: usize) -> Option<HttpObject> {
+    let (src, tokens) = (s.src, s.tokens);
     let dot = prev_significant(tokens, name).filter(|&d| tokens[d].is_punct(src, "."))?;
     let var = prev_significant(tokens, dot).filter(|&v| tokens[v].kind == TokKind::Ident)?;
     // A plain name, or `local.h`; a field (`variables.h`, `this.h`) is shared.
@@ -516,24 +600,30 @@ fn object_of_method(src: &[u8], tokens: &[Token], name: usize) -> Option<HttpObj
     }) {
         return None;
     }
-    let block = enclosing_open(src, tokens, var);
+    let block = s.enclosing_open(var);
     let from = block.map_or(0, |b| b + 1);
-    let created = (from..var).rev().find(|&j| {
-        tokens[j]
-            .text(src)
-            .eq_ignore_ascii_case(tokens[var].text(src))
-            && creates_http(src, tokens, j)
-    })?;
-    object_from(src, tokens, created, block)
+    // The last creation before it in the block, from the name's uses.
+    let uses = s
+        .layout()
+        .uses_in_any_case(src, tokens, tokens[var].text(src));
+    let before = &uses[uses.partition_point(|&k| (k as usize) < from)..];
+    let before = &before[..before.partition_point(|&k| (k as usize) < var)];
+    let created = before
+        .iter()
+        .rev()
+        .map(|&k| k as usize)
+        .find(|&j| creates_http(src, tokens, j))?;
+    object_from(s, created, block)
 }
 
 /// `var h = new http(…)` where `name` is the `http` of `new http(`.
-fn object_created_by(src: &[u8], tokens: &[Token], name: usize) -> Option<HttpObject> {
+fn object_created_by(s: Script, name: usize) -> Option<HttpObject> {
+    let (src, tokens) = (s.src, s.tokens);
     let new = prev_significant(tokens, name)
         .filter(|&n| tokens[n].text(src).eq_ignore_ascii_case(b"new"))?;
     let eq = prev_significant(tokens, new).filter(|&e| tokens[e].is_punct(src, "="))?;
     let var = prev_significant(tokens, eq).filter(|&v| tokens[v].kind == TokKind::Ident)?;
-    object_from(src, tokens, var, enclosing_open(src, tokens, var))
+    object_from(s, var, s.enclosing_open(var))
 }
 
 /// Token `j` is the name in `[var] j = new http(`.
@@ -546,12 +636,8 @@ fn creates_http(src: &[u8], tokens: &[Token], j: usize) -> bool {
     http.is_some_and(|h| tokens[h].text(src).eq_ignore_ascii_case(b"http"))
 }
 
-fn object_from(
-    src: &[u8],
-    tokens: &[Token],
-    var: usize,
-    block: Option<usize>,
-) -> Option<HttpObject> {
+fn object_from(s: Script, var: usize, block: Option<usize>) -> Option<HttpObject> {
+    let (src, tokens) = (s.src, s.tokens);
     let before = prev_significant(tokens, var);
     let local = before.is_some_and(|b| {
         tokens[b].text(src).eq_ignore_ascii_case(b"var")
@@ -560,24 +646,29 @@ fn object_from(
                     .is_some_and(|s| tokens[s].text(src).eq_ignore_ascii_case(b"local")))
     });
     let end = block
-        .and_then(|b| matching_close(src, tokens, b))
+        .and_then(|b| s.openers().close_of(b))
         .unwrap_or(tokens.len());
-    let name = tokens[var].text(src);
-    // The statements on it end where it is assigned again.
-    let mut last = var;
-    for j in var + 1..end {
-        if tokens[j].text(src).eq_ignore_ascii_case(name)
-            && next_significant(tokens, j).is_some_and(|e| {
-                tokens[e].is_punct(src, "=")
-                    && !next_significant(tokens, e).is_some_and(|n| tokens[n].is_punct(src, "="))
-            })
-        {
-            break;
-        }
-        if !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline) {
-            last = j;
-        }
-    }
+    // The statements on it end where it is assigned again: found from the name's uses, so
+    // that a block of many objects is not read to its end once per object.
+    let uses = s
+        .layout()
+        .uses_in_any_case(src, tokens, tokens[var].text(src));
+    let assigned = |j: usize| {
+        next_significant(tokens, j).is_some_and(|e| {
+            tokens[e].is_punct(src, "=")
+                && !next_significant(tokens, e).is_some_and(|n| tokens[n].is_punct(src, "="))
+        })
+    };
+    let boundary = uses[uses.partition_point(|&k| (k as usize) <= var)..]
+        .iter()
+        .map(|&k| k as usize)
+        .take_while(|&j| j < end)
+        .find(|&j| assigned(j))
+        .unwrap_or(end);
+    let last = (var + 1..boundary)
+        .rev()
+        .find(|&j| !matches!(tokens[j].kind, TokKind::Comment | TokKind::Newline))
+        .unwrap_or(var);
     Some(HttpObject {
         name: var,
         local,
@@ -586,17 +677,11 @@ fn object_from(
 }
 
 /// An `h.addParam(…)` on the object names `x-api-key`.
-fn added_header(src: &[u8], tokens: &[Token], obj: &HttpObject) -> bool {
-    let name = tokens[obj.name].text(src);
-    (obj.name..obj.last).any(|j| {
-        tokens[j].text(src).eq_ignore_ascii_case(name)
-            && next_significant(tokens, j).is_some_and(|d| tokens[d].is_punct(src, "."))
-            && next_significant(tokens, j + 1)
-                .filter(|&m| tokens[m].text(src).eq_ignore_ascii_case(b"addParam"))
-                .and_then(|m| next_significant(tokens, m))
-                .filter(|&o| tokens[o].is_punct(src, "("))
-                .and_then(|o| Some(o..matching_close(src, tokens, o)?))
-                .is_some_and(|r| super::cursor::sends_header(src, tokens, r))
+fn added_header(s: Script, obj: &HttpObject) -> bool {
+    let (src, tokens) = (s.src, s.tokens);
+    object_calls(s, obj, "addParam").any(|o| {
+        matching_close(src, tokens, o)
+            .is_some_and(|c| super::cursor::sends_header(src, tokens, o..c))
     })
 }
 

@@ -26,7 +26,7 @@ pub(crate) use cursor::first_on_line;
 use cursor::{anchor, opening};
 use std::ops::Range;
 
-pub use coldfusion::{request_extent, url_param};
+pub use coldfusion::{Script, request_extent, url_param};
 pub(crate) use csharp::query_handler_removal;
 pub(crate) use cursor::{NOT_PASSED, callee_start, line_of_statement, statement};
 pub(crate) use go::{

@@ -280,29 +280,38 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
     // The function body holding the handle; a script's top level counts as one block too.
     let body = enclosing_brace(req, name);
     let (from, to) = match body {
-        Some(b) => (
-            b + 1,
-            matching_close(src, tokens, b).unwrap_or(tokens.len()),
-        ),
+        Some(b) => (b + 1, req.openers().close_of(b).unwrap_or(tokens.len())),
         None => (
             name.saturating_sub(CURL_REACH),
             (end + CURL_REACH).min(tokens.len()),
         ),
     };
+    // The `curl_setopt(` and `curl_setopt_array(` calls of the body whose first argument
+    // starts with the handle's name, found from that name's uses: a function of many
+    // handles is not read once per handle.
+    let lead_len = handle
+        .bytes()
+        .position(|b| !(b == b'$' || b == b'_' || b.is_ascii_alphanumeric()))
+        .unwrap_or(handle.len());
+    let calls = req
+        .layout()
+        .uses_after(
+            src,
+            tokens,
+            &handle.as_bytes()[..lead_len],
+            from.saturating_sub(1),
+        )
+        .take_while(|&k| k < to)
+        .filter_map(|k| {
+            let o = prev_significant(tokens, k).filter(|&o| tokens[o].is_punct(src, "("))?;
+            let callee =
+                prev_significant(tokens, o).filter(|&c| tokens[c].kind == TokKind::Ident)?;
+            let word = tokens[callee].text(src);
+            let is_array = word.eq_ignore_ascii_case(b"curl_setopt_array");
+            (is_array || word.eq_ignore_ascii_case(b"curl_setopt")).then_some((o, is_array))
+        });
     let mut header_sets = Vec::new();
-    for k in from..to {
-        let t = &tokens[k];
-        if t.kind != TokKind::Ident {
-            continue;
-        }
-        let word = t.text(src);
-        let is_array = word.eq_ignore_ascii_case(b"curl_setopt_array");
-        if !is_array && !word.eq_ignore_ascii_case(b"curl_setopt") {
-            continue;
-        }
-        let Some(o) = next_significant(tokens, k).filter(|&o| tokens[o].is_punct(src, "(")) else {
-            continue;
-        };
+    for (o, is_array) in calls {
         let a = arguments(src, tokens, o);
         let same_handle = a
             .first()
