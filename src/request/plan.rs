@@ -343,6 +343,7 @@ pub fn plan(
         Ok(Placement {
             edits,
             mut applicability,
+            sends,
             mut how,
         }) => {
             if let Some(read) = unsent_reads.first() {
@@ -396,7 +397,9 @@ pub fn plan(
                 edits: all.into(),
             };
             // A curl command held in a string sends the key as it is written there.
-            let key = if query::in_curl_string(src, &facts.tokens, p.name.start) {
+            let key = if let Some(sent) = sends {
+                sent
+            } else if query::in_curl_string(src, &facts.tokens, p.name.start) {
                 fallback_value(src, p)
             } else {
                 removal.key.as_text()
@@ -706,6 +709,7 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
     let mut all = Placement {
         edits: Vec::new(),
         applicability: Applicability::Unsafe,
+        sends: None,
         how: String::new(),
     };
     for at in &uses {

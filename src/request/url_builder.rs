@@ -1144,6 +1144,7 @@ impl<'t> Builder<'t> {
         let mut all = Placement {
             edits: Vec::new(),
             applicability: Applicability::Unsafe,
+            sends: None,
             how: String::new(),
         };
         // Every call sends the URL, with a key the header can read, before any is placed.

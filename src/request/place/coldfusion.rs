@@ -265,6 +265,7 @@ fn tag_request(req: &Request, el: &Element) -> Result<Placement, String> {
     Ok(Placement {
         edits: vec![edit],
         applicability: Applicability::Safe,
+        sends: None,
         how: "add `<cfhttpparam type=\"header\" name=\"x-api-key\">` to the `<cfhttp>` tag".into(),
     })
 }
@@ -327,6 +328,7 @@ fn url_parameter_as_header(kind: Range<usize>, name: Range<usize>) -> Placement 
             Edit::replace(name, "x-api-key"),
         ],
         applicability: Applicability::Safe,
+        sends: None,
         how: "the request's `type=\"url\"` parameter becomes the header".into(),
     }
 }
@@ -476,6 +478,7 @@ fn script_request(req: &Request, lit: usize) -> Result<Placement, String> {
                         ),
                     ],
                     applicability: Applicability::Safe,
+                    sends: None,
                     how: CFHTTPPARAM_HOW.into(),
                 });
             }
@@ -484,6 +487,7 @@ fn script_request(req: &Request, lit: usize) -> Result<Placement, String> {
         return Ok(Placement {
             edits: vec![edit],
             applicability: Applicability::Safe,
+            sends: None,
             how: CFHTTPPARAM_HOW.into(),
         });
     }
@@ -519,6 +523,7 @@ fn script_request(req: &Request, lit: usize) -> Result<Placement, String> {
         } else {
             Applicability::Unsafe
         },
+        sends: None,
         how: if obj.local {
             format!("add `{var}.addParam(type=\"header\", name=\"x-api-key\", …)`")
         } else {

@@ -337,6 +337,7 @@ fn send_and_read(
     Ok(Placement {
         edits,
         applicability: Applicability::Unsafe,
+        sends: None,
         how: format!(
             "send it with `SendAsync` and a request message carrying `x-api-key`, and read the body as `{callee}` did"
         ),
@@ -438,6 +439,7 @@ fn send_async(
     Ok(Placement {
         edits,
         applicability: Applicability::Safe,
+        sends: None,
         how: format!(
             "send it with `SendAsync` and a request message carrying `x-api-key` instead of `{callee}`"
         ),

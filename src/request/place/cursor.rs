@@ -627,6 +627,7 @@ pub(super) fn header_statement_after(
             &set(&var_name, key),
         )],
         applicability: Applicability::Safe,
+        sends: None,
         how: format!(
             "add `{}` after the request is created",
             set(&var_name, "…").trim_end_matches(';')

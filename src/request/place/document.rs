@@ -88,6 +88,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             format!("{}x-api-key: {}", eol(src, req.at.start), req.key.as_text()),
         )],
         applicability: Applicability::Safe,
+        sends: None,
         how: "add an `x-api-key` header line to the request".into(),
     })
 }

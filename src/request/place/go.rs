@@ -686,6 +686,7 @@ fn new_request(req: &Request, name: usize, open: usize) -> Result<Placement, Str
             ),
         )],
         applicability,
+        sends: None,
         how: format!("add `{var_name}.Header.Set(\"x-api-key\", …)` after the request is created"),
     })
 }
@@ -763,6 +764,7 @@ fn rewrite_get(req: &Request, name: usize, open: usize) -> Result<Placement, Str
     Ok(Placement {
         edits,
         applicability: Applicability::Unsafe,
+        sends: None,
         how: "build the request with `http.NewRequest`, set the header, send it with `http.DefaultClient.Do`".into(),
     })
 }
@@ -825,6 +827,7 @@ fn rewrite_returned_get(
     Ok(Placement {
         edits,
         applicability: Applicability::Unsafe,
+        sends: None,
         how: "build the request with `http.NewRequest`, set the header, send it with `http.DefaultClient.Do`".into(),
     })
 }

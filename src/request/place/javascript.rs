@@ -163,6 +163,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
                 Edit::insert(url.end, format!(", headers: {{ {entry} }} }}")),
             ],
             applicability: Applicability::Safe,
+            sends: None,
             how: "pass the URL in an options object with `headers`".into(),
         });
     } else {
@@ -188,6 +189,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
                 format!(", {{ headers: {{ {entry} }} }}"),
             )],
             applicability: Applicability::Safe,
+            sends: None,
             how: "pass `headers` with the request".into(),
         }),
         None => Err("the call has no data argument to put options after".into()),
@@ -779,6 +781,7 @@ fn superagent_header(
         return Ok(Placement {
             edits: vec![Edit::insert(req.tokens[close].end(), link)],
             applicability: Applicability::Safe,
+            sends: None,
             how: "add `.set('x-api-key', …)` to the superagent chain".into(),
         });
     }
@@ -789,6 +792,7 @@ fn superagent_header(
                 format!("){link}.end("),
             )],
             applicability: Applicability::Unsafe,
+            sends: None,
             how: format!(
                 "send it with `.end(…)` after `{link}`, as superagent does with a callback given to `{callee}(…)`"
             ),
@@ -914,6 +918,7 @@ fn options_variable(
             Placement {
                 edits: vec![insert_first(src, tokens, headers, entry)],
                 applicability: Applicability::Safe,
+                sends: None,
                 how: format!("add `x-api-key` to the headers set on `{shown}`"),
             }
         }
@@ -1081,6 +1086,7 @@ fn add_to_options(
     Ok(Placement {
         edits: vec![edit],
         applicability: Applicability::Safe,
+        sends: None,
         how: "add `x-api-key` to the request's headers".into(),
     })
 }

@@ -62,6 +62,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     Ok(Placement {
         edits: vec![edit],
         applicability: Applicability::Safe,
+        sends: None,
         how: "add `x-api-key` to the request's header array".into(),
     })
 }

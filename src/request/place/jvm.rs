@@ -267,6 +267,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     Ok(Placement {
         edits: vec![edit],
         applicability: Applicability::Safe,
+        sends: None,
         how: format!("add `.header(\"x-api-key\", …)` after `.{callee}(…)`"),
     })
 }
@@ -340,6 +341,7 @@ fn raw_http_lines(req: &Request, lit: usize, open: usize, idx: usize) -> Result<
             &format!("{quote}x-api-key: {value}{quote},"),
         )],
         applicability: Applicability::Unsafe,
+        sends: None,
         how: "add an `x-api-key:` header line after the request line".into(),
     })
 }
@@ -401,6 +403,7 @@ fn helper_connection(req: &Request, name: usize, open: usize) -> Result<Placemen
             ),
         ],
         applicability: Applicability::Unsafe,
+        sends: None,
         how: format!("declare the connection `{callee}(…)` opens and set `x-api-key` on it"),
     })
 }
@@ -443,6 +446,8 @@ fn rest_template(
         return manual("the URL is not its first argument".into());
     }
     let (key, mut edits) = uri_variable(req, lit, &args[0], &args[vars_at..])?;
+    // A URI variable's argument (it goes with the variable) is the key the header sends.
+    let sends = (!edits.is_empty()).then(|| key.clone());
     let java = req.lang.name() != "kotlin";
     let end = if java { ";" } else { "" };
     let Some(entity_at) = entity_at else {
@@ -450,6 +455,7 @@ fn rest_template(
         return Ok(Placement {
             edits,
             applicability: Applicability::Safe,
+            sends,
             how: format!("`{method}` becomes `exchange` with HttpHeaders carrying it"),
         });
     };
@@ -486,6 +492,7 @@ fn rest_template(
             .map_err(|why| format!("RestTemplate `{method}(…)`: {why}; add `x-api-key` to a copy of the headers it sends"))?,
     };
     placement.edits.extend(edits);
+    placement.sends = sends;
     // An entity shared with another request would send it the key too.
     if entity_var.is_some_and(|v| uses(req, v) != 2) {
         placement.applicability = Applicability::Unsafe;
@@ -514,6 +521,7 @@ fn copied_headers(
         return Ok(Placement {
             edits,
             applicability: Applicability::Unsafe,
+            sends: None,
             how,
         });
     }
@@ -539,6 +547,7 @@ fn copied_headers(
     Ok(Placement {
         edits,
         applicability: Applicability::Unsafe,
+        sends: None,
         how,
     })
 }

@@ -75,6 +75,9 @@ pub struct Placement {
     /// Empty when the request already sends `x-api-key`.
     pub edits: Vec<Edit>,
     pub applicability: Applicability,
+    /// The key the header sends, when it is not the value the URL shows: the argument that
+    /// fills a RestTemplate URI variable (`{api_key}`), which the help names instead.
+    pub sends: Option<String>,
     /// How the header was placed, for the fix message.
     pub how: String,
 }
@@ -249,6 +252,7 @@ pub(super) fn already(how: &str) -> Placement {
     Placement {
         edits: Vec::new(),
         applicability: Applicability::Safe,
+        sends: None,
         how: how.to_string(),
     }
 }

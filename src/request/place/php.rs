@@ -98,6 +98,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         Ok(Placement {
             edits,
             applicability: Applicability::Safe,
+            sends: None,
             how: how.clone(),
         })
     };
@@ -365,6 +366,7 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
             Ok(Placement {
                 edits: vec![line_after(src, tokens[end].end(), &indent, &line)],
                 applicability,
+                sends: None,
                 how,
             })
         }
@@ -381,6 +383,7 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
                 Some(arr) => Ok(Placement {
                     edits: vec![insert_first(src, tokens, arr, &element)],
                     applicability,
+                    sends: None,
                     how,
                 }),
                 // A list made elsewhere (a parameter, a method): merged with the header. It
@@ -397,6 +400,7 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
                             Edit::insert(list.end, format!(", {added})")),
                         ],
                         applicability: Applicability::Unsafe,
+                        sends: None,
                         how: "merge `x-api-key` into the handle's computed CURLOPT_HTTPHEADER list"
                             .into(),
                     })
@@ -433,6 +437,7 @@ fn php_stream(req: &Request, name: usize, open: usize, q: char) -> Result<Placem
         Ok(Placement {
             edits,
             applicability,
+            sends: None,
             how: "send `x-api-key` in the stream context's `header` option".into(),
         })
     };

@@ -346,6 +346,7 @@ fn merged_headers(
             Edit::insert(end, format!(", {entry}}}")),
         ],
         applicability: Applicability::Unsafe,
+        sends: None,
         how: "merge `x-api-key` into the request's computed headers".into(),
     })
 }
@@ -419,6 +420,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
                 return Ok(Placement {
                     edits,
                     applicability: Applicability::Safe,
+                    sends: None,
                     how: "send `x-api-key` in the request's headers".into(),
                 });
             } else {
@@ -430,6 +432,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     Ok(Placement {
         edits: vec![edit],
         applicability: Applicability::Safe,
+        sends: None,
         how: "send `x-api-key` in the request's headers".into(),
     })
 }

@@ -97,6 +97,7 @@ fn faraday_params(req: &Request, owner: usize, entry: &str) -> Result<Placement,
     Ok(Placement {
         edits: ruby_headers(src, tokens, open, entry)?.0,
         applicability: Applicability::Unsafe,
+        sends: None,
         how: "add `x-api-key` to the Faraday connection's headers".into(),
     })
 }
@@ -138,6 +139,7 @@ fn net_http_get(req: &Request, name: usize, open: usize, entry: &str) -> Result<
     Ok(Placement {
         edits,
         applicability: Applicability::Unsafe,
+        sends: None,
         how: format!(
             "pass the header to `Net::HTTP.{callee}`, which takes a headers hash since Ruby 3.0"
         ),
@@ -164,6 +166,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         Ok(Placement {
             edits,
             applicability,
+            sends: None,
             how: how.into(),
         })
     };
@@ -264,6 +267,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             &format!("{var_name}[{q}x-api-key{q}] = {value}"),
         )],
         applicability: Applicability::Safe,
+        sends: None,
         how: format!("set `{var_name}['x-api-key']` after the request is created"),
     })
 }

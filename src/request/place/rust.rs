@@ -102,6 +102,7 @@ fn client_get(req: &Request, name: usize, open: usize) -> Result<Placement, Stri
             ),
         ],
         applicability: Applicability::Unsafe,
+        sends: None,
         how: "send it from a `reqwest::Client` with `.header(\"x-api-key\", …)`".into(),
     })
 }
@@ -139,6 +140,7 @@ fn builder_header(req: &Request, close: usize, method: &str) -> Result<Placement
             format!(".{method}(\"x-api-key\", {value})"),
         )],
         applicability: Applicability::Safe,
+        sends: None,
         how: format!("add `.{method}(\"x-api-key\", …)` to the request builder"),
     })
 }

@@ -116,6 +116,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     Ok(Placement {
         edits: vec![Edit::insert(arg_end, header)],
         applicability: Applicability::Safe,
+        sends: None,
         how: format!("add `x-api-key` to the {tool} command"),
     })
 }
