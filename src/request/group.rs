@@ -386,19 +386,27 @@ pub fn assemble(
                 };
                 let request_url = is_request_url(file, &facts.tokens, lang, h.host.start);
                 // The request's own statement; a base URL may be read by any request of the file.
-                let unseen = || {
-                    let within = match request_url {
-                        true => {
-                            let i = token_at(&facts.tokens, h.host.start)?;
-                            super::place::statement(&file.bytes, &facts.tokens, lang, i)
-                        }
-                        false => 0..file.bytes.len(),
-                    };
-                    (unseen_queries
-                        .get_or_init(|| UnseenQueries::of_file(&file.bytes, &facts.tokens)))
-                    .within(within)
+                let within = || match request_url {
+                    true => {
+                        let i = token_at(&facts.tokens, h.host.start)?;
+                        Some(super::place::statement(&file.bytes, &facts.tokens, lang, i))
+                    }
+                    false => Some(0..file.bytes.len()),
                 };
-                if let Some(query) = diagnostics[d].fix.as_ref().and_then(|_| unseen()) {
+                let queries = || {
+                    unseen_queries
+                        .get_or_init(|| UnseenQueries::of_file(&file.bytes, &facts.tokens, lang))
+                };
+                let unseen = || queries().within(within()?);
+                let unread_key = || queries().unread_key_within(within()?);
+                if let Some(key) = diagnostics[d].fix.as_ref().and_then(|_| unread_key()) {
+                    // A key in sight that no finding reads: the host alone would leave it in
+                    // the query of a regional host.
+                    let key = String::from_utf8_lossy(key).into_owned();
+                    diagnostics[d].withdraw_fix(format!(
+                        "the request may also send `{key}` in its query, as a hash entry the fixer does not read: move the host in the same change that moves that key into an `x-api-key` header"
+                    ));
+                } else if let Some(query) = diagnostics[d].fix.as_ref().and_then(|_| unseen()) {
                     // No key in sight, but the request sends a query this file does not
                     // show: if it holds the key, the host alone makes a half-migrated request.
                     let query = String::from_utf8_lossy(query).into_owned();
@@ -686,12 +694,17 @@ pub fn assemble(
 struct UnseenQueries<'s> {
     /// Where each argument's value starts, and the value as written, in order.
     at: Vec<(usize, &'s [u8])>,
+    /// Ruby hash entries keyed `apikey` that no finding reads (Faraday's positional params
+    /// `conn.get(url, { apikey: k })`, keyword arguments `conn.get('/m', apikey: k)`): where
+    /// each starts, and its key as written, in order. They may send the key in the query too.
+    unread_keys: Vec<(usize, &'s [u8])>,
 }
 
 impl<'s> UnseenQueries<'s> {
-    fn of_file(src: &'s [u8], tokens: &[Token]) -> UnseenQueries<'s> {
+    fn of_file(src: &'s [u8], tokens: &[Token], lang: &dyn Language) -> UnseenQueries<'s> {
         const QUERY_NAMES: [&[u8]; 4] = [b"qs", b"params", b"query", b"searchParams"];
         let mut at = Vec::new();
+        let mut unread_keys = Vec::new();
         let mut scanned_until = 0;
         let mut literal_names: Option<HashMap<&[u8], bool>> = None;
         // The value starting at token `value` (a name, `config.AUTH_QUERY`, `$this->query`,
@@ -718,10 +731,25 @@ impl<'s> UnseenQueries<'s> {
                 },
             )
         };
+        let ruby = lang.request_style() == RequestStyle::Ruby;
         for key in 0..tokens.len() {
-            if !matches!(tokens[key].kind, TokKind::Ident | TokKind::Str)
-                || !QUERY_NAMES.contains(&tokens[key].content_text(src))
-            {
+            if !matches!(tokens[key].kind, TokKind::Ident | TokKind::Str) {
+                continue;
+            }
+            if ruby && crate::detect::is_apikey_name(tokens[key].content_text(src)) {
+                // `apikey: k`, `:apikey => k`, `'apikey' => k`.
+                let keyed = next_significant(tokens, key).is_some_and(|op| {
+                    tokens[op].is_punct(src, ":")
+                        || tokens[op].is_punct(src, "=>")
+                        || (tokens[op].is_punct(src, "=")
+                            && tokens.get(op + 1).is_some_and(|g| g.is_punct(src, ">")))
+                });
+                if keyed {
+                    unread_keys.push((tokens[key].start(), tokens[key].text(src)));
+                }
+                continue;
+            }
+            if !QUERY_NAMES.contains(&tokens[key].content_text(src)) {
                 continue;
             }
             let op = next_significant(tokens, key);
@@ -765,17 +793,26 @@ impl<'s> UnseenQueries<'s> {
             }
         }
         at.sort_unstable();
-        UnseenQueries { at }
+        UnseenQueries { at, unread_keys }
     }
 
     /// The first such value within the bytes `range`.
     fn within(&self, range: std::ops::Range<usize>) -> Option<&'s [u8]> {
-        let first = self.at.partition_point(|&(at, _)| at < range.start);
-        self.at
-            .get(first)
-            .filter(|&&(at, _)| at < range.end)
-            .map(|&(_, shown)| shown)
+        first_within(&self.at, range)
     }
+
+    /// The first Ruby `apikey` entry no finding reads within the bytes `range`.
+    fn unread_key_within(&self, range: std::ops::Range<usize>) -> Option<&'s [u8]> {
+        first_within(&self.unread_keys, range)
+    }
+}
+
+/// The text of the first of `at` (sorted by offset) that starts within `range`.
+fn first_within<'s>(at: &[(usize, &'s [u8])], range: std::ops::Range<usize>) -> Option<&'s [u8]> {
+    let first = at.partition_point(|&(a, _)| a < range.start);
+    at.get(first)
+        .filter(|&&(a, _)| a < range.end)
+        .map(|&(_, shown)| shown)
 }
 
 /// For each name the file assigns (`name = …`, `x.name = …`, `$name = …`; not a keyword
@@ -1950,6 +1987,49 @@ mod tests {
             "",
         ];
         assert_eq!(host_fixes("client.py", &python), [true]);
+    }
+
+    #[test]
+    fn a_ruby_host_beside_an_apikey_entry_no_finding_reads_does_not_move_alone() {
+        // Faraday's second argument is the query: `apikey` there goes with the host.
+        let host_fixes = |lines: &[&str]| {
+            fixes_of("client.rb", &lines.join("\n"), RuleCode::WM001, Some("au"))
+                .iter()
+                .map(Option::is_some)
+                .collect::<Vec<_>>()
+        };
+        for entry in [
+            "{ apikey: key }",
+            "apikey: key",
+            "{ :apikey => key }",
+            "{ 'APIKEY' => key }",
+        ] {
+            let request = format!("  Faraday.get('https://api.whispir.com/messages', {entry})");
+            let ruby = ["def messages(key)", &request, "end", ""];
+            assert_eq!(host_fixes(&ruby), [false], "{entry}");
+        }
+        // A connection's base URL serves the request that passes the key.
+        let ruby = [
+            "class Client",
+            "  def initialize(key)",
+            "    @key = key",
+            "    @conn = Faraday.new(url: 'https://api.whispir.com')",
+            "  end",
+            "  def contacts",
+            "    @conn.get('/contacts', apikey: @key)",
+            "  end",
+            "end",
+            "",
+        ];
+        assert_eq!(host_fixes(&ruby), [false]);
+        // Without the key, the host moves.
+        let ruby = [
+            "def messages(page)",
+            "  Faraday.get('https://api.whispir.com/messages', { page: page })",
+            "end",
+            "",
+        ];
+        assert_eq!(host_fixes(&ruby), [true]);
     }
 
     #[test]
