@@ -617,6 +617,25 @@ fn header_replaces_sole_entry(src: &[u8], edits: &mut [Edit]) {
         let end = edits[i + 1].range.end - trailing;
         edits[i + 1].range.end = end;
     }
+    // The mirror case: the removal deletes the only entry and the header is appended after it
+    // (`Faraday.new(params: { apikey: k })` → `Faraday.new(headers: {…})`, not `(, headers:`).
+    for i in 0..edits.len().saturating_sub(1) {
+        let (delete, insert) = (&edits[i], &edits[i + 1]);
+        let opener = src[..delete.range.start].trim_ascii_end().last();
+        let closer = src[insert.range.end..].trim_ascii_start().first();
+        let sole = !delete.range.is_empty()
+            && delete.content.is_empty()
+            && insert.range.is_empty()
+            && insert.range.start >= delete.range.end
+            && spaces(delete.range.end..insert.range.start)
+            && insert.content.trim_start().starts_with(',')
+            && matches!(opener, Some(b'{' | b'[' | b'('))
+            && matches!(closer, Some(b'}' | b']' | b')'));
+        if sole {
+            let entry = insert.content.trim_start()[1..].trim_start().to_string();
+            edits[i + 1].content = entry.into();
+        }
+    }
 }
 
 /// Java/Kotlin: the key appended to a local `StringBuilder` whose one `toString()` is sent.

@@ -334,6 +334,12 @@ mod tests {
             fix("a.rb", src).unwrap().0,
             "require 'faraday'\nconn = Faraday.new(url: 'https://api.au.whispir.com', headers: { 'x-api-key' => k, 'Accept' => 'x' })\n"
         );
+        // The only option: the headers take its place (not `Faraday.new(, headers: …)`).
+        let src = "require 'faraday'\nconn = Faraday.new(params: { apikey: k })\nconn.get('https://api.au.whispir.com/m')\n";
+        assert_eq!(
+            fix("a.rb", src).unwrap().0,
+            "require 'faraday'\nconn = Faraday.new(headers: { 'x-api-key' => k })\nconn.get('https://api.au.whispir.com/m')\n"
+        );
         // Not Faraday's.
         manual(
             "a.rb",
