@@ -432,6 +432,24 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "n Go functions, each `return http.Get(url)` with the key",
+        file: "get.go",
+        n: 100,
+        make: |n| {
+            // Each rewrite of `http.Get` parsed the whole file again.
+            let funcs: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "func M{i}(key string) (*http.Response, error) {{\n\turl := \"https://api.au.whispir.com/m{i}?apikey=\" + key\n\treturn http.Get(url)\n}}\n\n"
+                    )
+                })
+                .collect();
+            format!("package api\n\nimport \"net/http\"\n\n{funcs}")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "a Postman collection of n requests with the key in the query",
         file: "big.postman_collection.json",
         n: 125,

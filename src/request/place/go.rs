@@ -790,11 +790,10 @@ fn rewrite_returned_get(
     {
         return Err(no_shape());
     }
-    let tree =
-        crate::lang::tree::parse_in(&tree_sitter_go::LANGUAGE.into(), src).ok_or_else(no_shape)?;
-    let function =
-        function_returning_response(&tree, src, tokens[ret].start()..tokens[close].end())
-            .ok_or_else(no_shape)?;
+    // The file's tree, parsed once for all its requests.
+    let tree = req.tree().ok_or_else(no_shape)?;
+    let function = function_returning_response(tree, src, tokens[ret].start()..tokens[close].end())
+        .ok_or_else(no_shape)?;
     // The new statements declare a request and an error: both must be new names in the
     // function.
     let first = tokens.partition_point(|t| t.start() < function.start);

@@ -108,11 +108,8 @@ fn returned_builder(req: &Request) -> String {
                     .into_owned(),
             )
         });
-    let grammar: tree_sitter::Language = match req.lang.name() {
-        "kotlin" => tree_sitter_kotlin_ng::LANGUAGE.into(),
-        _ => tree_sitter_java::LANGUAGE.into(),
-    };
-    let function = crate::lang::tree::parse_in(&grammar, src).and_then(|tree| {
+    // The file's tree, parsed once for all its requests.
+    let function = req.tree().and_then(|tree| {
         let mut node = tree
             .root_node()
             .descendant_for_byte_range(req.at.start, req.at.start)?;
