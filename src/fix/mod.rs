@@ -561,8 +561,9 @@ pub fn fix_file(
 /// `after`, the text a pass made of `before`, without an import its fixes left unused: a Go
 /// file whose fixes took its last `fmt.Sprintf` no longer compiles while `"fmt"` stays.
 fn tidy_imports(file_name: &str, before: &[u8], mut after: Vec<u8>) -> Vec<u8> {
-    if lang::for_file_name(file_name).name() == "go"
-        && let Some(line) = crate::request::query::fmt_import_left_unused(before, &after)
+    let lang = lang::for_file_name(file_name);
+    if lang.name() == "go"
+        && let Some(line) = crate::request::query::fmt_import_left_unused(lang, before, &after)
     {
         after.drain(line);
     }

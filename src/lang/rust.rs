@@ -269,7 +269,7 @@ impl<'s> BlockIndex<'s> {
         let mut names: Vec<&[u8]> = Vec::new();
         for (literal, _) in &seen.literals {
             names.clear();
-            names.extend(braced_names(literal));
+            names.extend(inline_arguments(literal));
             names.sort_unstable();
             names.dedup();
             for n in &names {
@@ -282,16 +282,6 @@ impl<'s> BlockIndex<'s> {
             literals_naming,
         }
     }
-}
-
-/// The texts a literal holds between a `{` and the next `}` or `:` (`url` of `"{url}"` and
-/// of `"{url:?}"`): the names it may read inline.
-fn braced_names(literal: &[u8]) -> impl Iterator<Item = &[u8]> {
-    memchr::memchr_iter(b'{', literal).filter_map(move |i| {
-        let rest = &literal[i + 1..];
-        let end = rest.iter().position(|&b| b == b'}' || b == b':')?;
-        Some(&rest[..end])
-    })
 }
 
 /// Where the patterns of the file bind a name (`Some(key)` and `Row { key, .. }` of a match
@@ -324,10 +314,12 @@ fn pattern_bindings(src: &[u8]) -> Vec<usize> {
     bindings.at
 }
 
-/// The names a format string reads inline: `key` of `"…{key}…"` and `"…{key:>8}…"`.
+/// The names a format string reads inline: `key` of `"…{key}…"` and `"…{key:>8}…"` (a `{`,
+/// an identifier, then `}` or `:`).
 fn inline_arguments(literal: &[u8]) -> impl Iterator<Item = &[u8]> {
-    literal.split(|&b| b == b'{').skip(1).filter_map(|after| {
-        let name = after.split(|&b| b == b'}' || b == b':').next()?;
+    memchr::memchr_iter(b'{', literal).filter_map(move |i| {
+        let rest = &literal[i + 1..];
+        let name = &rest[..rest.iter().position(|&b| b == b'}' || b == b':')?];
         let ident = !name.is_empty()
             && name.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
             && !name[0].is_ascii_digit();

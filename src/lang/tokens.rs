@@ -283,7 +283,8 @@ impl Layout {
             .map_or(&[][..], |v| &v[..])
     }
 
-    fn uses(&self, src: &[u8], tokens: &[Token], name: &[u8]) -> &[u32] {
+    /// The tokens spelled `name`, in order.
+    pub fn uses(&self, src: &[u8], tokens: &[Token], name: &[u8]) -> &[u32] {
         if self.idents.get().is_none() {
             for slot in &self.scanned {
                 let (scanned, uses) = slot.get_or_init(|| {

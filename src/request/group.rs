@@ -1927,16 +1927,18 @@ mod tests {
             .collect()
     }
 
+    /// For each host of the file `lines` (in `--region au`), whether it gets a fix.
+    fn host_fixes(name: &str, lines: &[&str]) -> Vec<bool> {
+        fixes_of(name, &lines.join("\n"), RuleCode::WM001, Some("au"))
+            .iter()
+            .map(Option::is_some)
+            .collect()
+    }
+
     #[test]
     fn a_host_whose_request_sends_a_query_the_file_does_not_show_does_not_move_alone() {
         // `AUTH_QUERY` comes from another file, which may put the key in it: the host alone
         // would send that key in the query to the regional gateway.
-        let host_fixes = |name: &str, lines: &[&str]| {
-            fixes_of(name, &lines.join("\n"), RuleCode::WM001, Some("au"))
-                .iter()
-                .map(Option::is_some)
-                .collect::<Vec<_>>()
-        };
         for (qs, moves) in [
             ("AUTH_QUERY", [false, true]),
             ("{ ...AUTH_QUERY }", [false, true]),
@@ -1992,12 +1994,6 @@ mod tests {
     #[test]
     fn a_ruby_host_beside_an_apikey_entry_no_finding_reads_does_not_move_alone() {
         // Faraday's second argument is the query: `apikey` there goes with the host.
-        let host_fixes = |lines: &[&str]| {
-            fixes_of("client.rb", &lines.join("\n"), RuleCode::WM001, Some("au"))
-                .iter()
-                .map(Option::is_some)
-                .collect::<Vec<_>>()
-        };
         for entry in [
             "{ apikey: key }",
             "apikey: key",
@@ -2006,7 +2002,7 @@ mod tests {
         ] {
             let request = format!("  Faraday.get('https://api.whispir.com/messages', {entry})");
             let ruby = ["def messages(key)", &request, "end", ""];
-            assert_eq!(host_fixes(&ruby), [false], "{entry}");
+            assert_eq!(host_fixes("client.rb", &ruby), [false], "{entry}");
         }
         // A connection's base URL serves the request that passes the key.
         let ruby = [
@@ -2021,7 +2017,7 @@ mod tests {
             "end",
             "",
         ];
-        assert_eq!(host_fixes(&ruby), [false]);
+        assert_eq!(host_fixes("client.rb", &ruby), [false]);
         // Without the key, the host moves.
         let ruby = [
             "def messages(page)",
@@ -2029,7 +2025,7 @@ mod tests {
             "end",
             "",
         ];
-        assert_eq!(host_fixes(&ruby), [true]);
+        assert_eq!(host_fixes("client.rb", &ruby), [true]);
     }
 
     #[test]

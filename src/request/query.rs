@@ -1434,14 +1434,17 @@ fn fmt_uses<'a>(src: &'a [u8], tokens: &'a [Token]) -> impl Iterator<Item = &'a 
 /// some): Go refuses an unused import. Each fix that collapses a `fmt.Sprintf` takes the line
 /// when its call was the file's last use, but two such fixes of one pass each saw the other's
 /// call and left it.
-pub fn fmt_import_left_unused(before: &[u8], after: &[u8]) -> Option<Range<usize>> {
-    let lang = crate::lang::for_file_name("a.go");
+pub fn fmt_import_left_unused(
+    go: &dyn Language,
+    before: &[u8],
+    after: &[u8],
+) -> Option<Range<usize>> {
     memchr::memmem::find(after, b"\"fmt\"")?;
-    let after_tokens = lang.tokenize(after);
+    let after_tokens = go.tokenize(after);
     if fmt_uses(after, &after_tokens).next().is_some() {
         return None;
     }
-    let before_tokens = lang.tokenize(before);
+    let before_tokens = go.tokenize(before);
     fmt_uses(before, &before_tokens).next()?;
     go_import_line(after, &after_tokens, b"\"fmt\"")
 }

@@ -22,7 +22,6 @@ const NO_REQUEST: &str = "no `<cfhttp>` tag, `cfhttp(…)` call or `new http()` 
 const CFHTTPPARAM_HOW: &str =
     "add `cfhttpparam(type=\"header\", name=\"x-api-key\", …)` to the `cfhttp` call";
 
-/// How a script's `new http()` object (`var h = new http(…)`) is held.
 /// A ColdFusion file's tokens, with the indexes that the questions about `new http()`
 /// objects read (built on the first ask, shared by the file's requests).
 #[derive(Clone, Copy)]
@@ -58,6 +57,7 @@ impl<'a> Script<'a> {
     }
 }
 
+/// How a script's `new http()` object (`var h = new http(…)`) is held.
 struct HttpObject {
     /// The name token of its creation (`h` in `var h = new http(…)`).
     name: usize,
@@ -310,13 +310,28 @@ fn url_key_parameter(src: &[u8], tokens: &[Token], region: Range<usize>) -> Opti
         {
             continue;
         }
-        if let Some(kind) = named_argument(src, tokens, open, "type")
-            .filter(|&v| tokens[v].kind == TokKind::Str && named(&tokens[v].content(), "url"))
-        {
-            return Some(edits(tokens[kind].content(), t.content()));
+        if let Some(placement) = url_key_arguments(src, tokens, open) {
+            return Some(placement);
         }
     }
     None
+}
+
+/// The call at `(` `open` adds a `type="url"` parameter named `apikey` (`cfhttpparam(…)`,
+/// `h.addParam(…)`): the edits that make it the header.
+fn url_key_arguments(src: &[u8], tokens: &[Token], open: usize) -> Option<Placement> {
+    let literal = |name: &str, value: &str| {
+        named_argument(src, tokens, open, name).filter(|&v| {
+            tokens[v].kind == TokKind::Str
+                && src[tokens[v].content()].eq_ignore_ascii_case(value.as_bytes())
+        })
+    };
+    let name = literal("name", "apikey")?;
+    let kind = literal("type", "url")?;
+    Some(url_parameter_as_header(
+        tokens[kind].content(),
+        tokens[name].content(),
+    ))
 }
 
 /// The edits that make a `type="url"` parameter (its `url` at `kind`, its `apikey` at
@@ -337,18 +352,7 @@ fn url_parameter_as_header(kind: Range<usize>, name: Range<usize>) -> Placement 
 /// …)` called on the object itself among the statements on it (another object's parameter
 /// is another request's).
 fn object_url_key_parameter(s: Script, obj: &HttpObject) -> Option<Placement> {
-    let (src, tokens) = (s.src, s.tokens);
-    let named = |r: &Range<usize>, word: &str| src[r.clone()].eq_ignore_ascii_case(word.as_bytes());
-    object_calls(s, obj, "addParam").find_map(|open| {
-        let name = named_argument(src, tokens, open, "name")
-            .filter(|&v| tokens[v].kind == TokKind::Str && named(&tokens[v].content(), "apikey"))?;
-        let kind = named_argument(src, tokens, open, "type")
-            .filter(|&v| tokens[v].kind == TokKind::Str && named(&tokens[v].content(), "url"))?;
-        Some(url_parameter_as_header(
-            tokens[kind].content(),
-            tokens[name].content(),
-        ))
-    })
+    object_calls(s, obj, "addParam").find_map(|open| url_key_arguments(s.src, s.tokens, open))
 }
 
 /// The `(` of each `obj.METHOD(` among the statements on the object, from the uses of its

@@ -370,10 +370,9 @@ fn not_a_client(src: &[u8], tokens: &[Token], client: &str) -> String {
 fn declared_http_client(req: &Request, name: &[u8]) -> bool {
     let (src, tokens) = (req.src, req.tokens);
     let text = |k: usize| tokens.get(k).map(|t| t.text(src));
-    let first = tokens.first().map(|t| t.text(src)) == Some(name);
     // From the name's own uses: a file of many requests is not scanned once per request.
-    let uses = req.layout().uses_after(src, tokens, name, 0);
-    first.then_some(0).into_iter().chain(uses).any(|k| {
+    let uses = req.layout().uses(src, tokens, name).iter();
+    uses.map(|&k| k as usize).any(|k| {
         (k > 0
             && tokens[k - 1].kind == TokKind::Ident
             && text(k - 1) == Some(b"HttpClient".as_slice()))
