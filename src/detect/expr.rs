@@ -363,6 +363,7 @@ fn builders(
         let Some(role) = key_role(src, tokens, i) else {
             continue;
         };
+        let mut faraday = None;
         let containers = enclosing(src, tokens, i);
         let first = containers
             .iter()
@@ -378,7 +379,15 @@ fn builders(
                 }?;
                 assigned_from_query(src, tokens, object).then_some(Container::Query)
             })
-            .or_else(|| (role == KeyRole::NameValue).then(|| handler_location(src, tokens, i))?);
+            .or_else(|| (role == KeyRole::NameValue).then(|| handler_location(src, tokens, i))?)
+            .or_else(|| {
+                if role != KeyRole::Keyed || lang.request_style() != RequestStyle::Ruby {
+                    return None;
+                }
+                let layout = layout.get_or_init(|| Layout::of_file(src, tokens));
+                faraday = crate::lang::ruby::positional_query(src, tokens, layout, i);
+                faraday.map(|_| Container::Query)
+            });
         // Python's `q = {"apikey": k}` passed as `params=q`: a query whatever its name, sent
         // where it is passed (the host is looked for there).
         let passed_at = match first {
@@ -402,19 +411,31 @@ fn builders(
         };
         // The request the builder belongs to may name another vendor's host.
         let depths = depths.get_or_insert_with(|| bracket_depths(src, tokens));
-        let (target, host) =
-            match request_host(src, tokens, depths, passed_at.unwrap_or(i), lang, defs) {
-                HostHint::Other => continue,
-                // The host of the dict's first request, which other requests may pass too:
-                // no link, so grouping joins the hosts of all of them (as for a dict known
-                // by its name).
-                HostHint::Whispir(kind, _) if passed_at.is_some() => (Target::Host(kind), None),
-                HostHint::Whispir(kind, link) => (Target::Host(kind), link),
-                // Known by its use alone, a dict is Whispir's query only when its request shows a
-                // Whispir host: `apikey` is a common parameter name.
-                HostHint::None if passed_at.is_some() => continue,
-                HostHint::None => (Target::WhispirContext, None),
-            };
+        // A Faraday connection's host is the `url` it was made with.
+        let hint = match faraday.and_then(|q| Some((q.receiver, q.connection?))) {
+            Some((receiver, open)) => {
+                let close = matching_close(src, tokens, open).unwrap_or(open);
+                let args = tokens[open].end()..tokens[close].start();
+                let read_at = Some(tokens[receiver].start());
+                match host_hint(&src[args.clone()], args.start, read_at) {
+                    HostHint::None => HostHint::Whispir(HostKind::Placeholder, None),
+                    hint => hint,
+                }
+            }
+            None => request_host(src, tokens, depths, passed_at.unwrap_or(i), lang, defs),
+        };
+        let (target, host) = match hint {
+            HostHint::Other => continue,
+            // The host of the dict's first request, which other requests may pass too:
+            // no link, so grouping joins the hosts of all of them (as for a dict known
+            // by its name).
+            HostHint::Whispir(kind, _) if passed_at.is_some() => (Target::Host(kind), None),
+            HostHint::Whispir(kind, link) => (Target::Host(kind), link),
+            // Known by its use alone, a dict is Whispir's query only when its request shows a
+            // Whispir host: `apikey` is a common parameter name.
+            HostHint::None if passed_at.is_some() => continue,
+            HostHint::None => (Target::WhispirContext, None),
+        };
         let value = match role {
             KeyRole::Keyed => next_significant(tokens, i)
                 .and_then(|n| next_significant(tokens, n))

@@ -5,6 +5,7 @@
 
 pub mod cfml;
 mod lexer;
+pub mod ruby;
 pub(crate) mod rust;
 pub mod tokens;
 pub mod tree;

@@ -1018,7 +1018,7 @@ fn local_of_another_function(
         [".", "->", "::"]
             .iter()
             .any(|op| facts.tokens[m].is_punct(&file.bytes, op))
-    });
+    }) || crate::lang::ruby::in_instance_connection(&file.bytes, &facts.tokens, name);
     !member && function_around(file, facts, host_at).is_some_and(|f| !f.contains(&use_at))
 }
 
@@ -1993,7 +1993,43 @@ mod tests {
 
     #[test]
     fn a_ruby_host_beside_an_apikey_entry_no_finding_reads_does_not_move_alone() {
-        // Faraday's second argument is the query: `apikey` there goes with the host.
+        // Shapes the detector does not read as a query (a call without brackets, a hash
+        // built by a call) may still send the key in it: the host stays.
+        for request in [
+            "  Faraday.get 'https://api.whispir.com/messages', apikey: key",
+            "  Faraday.get('https://api.whispir.com/messages', defaults.merge(apikey: key))",
+            "  RestClient.get('https://api.whispir.com/messages', { apikey: key })",
+        ] {
+            let ruby = ["def messages(key)", request, "end", ""];
+            assert_eq!(host_fixes("client.rb", &ruby), [false], "{request}");
+        }
+        // Without the key, the host moves.
+        let ruby = [
+            "def messages(page)",
+            "  Faraday.get('https://api.whispir.com/messages', { page: page })",
+            "end",
+            "",
+        ];
+        assert_eq!(host_fixes("client.rb", &ruby), [true]);
+    }
+
+    #[test]
+    fn a_faraday_query_argument_moves_with_its_host_in_one_fix() {
+        // Faraday's second argument is the query: its `apikey` is a finding whose fix is the
+        // host's too.
+        let one_fix = |lines: &[&str]| {
+            let report = report_of("client.rb", &lines.join("\n"), Some("au"));
+            let fix_of = |code| {
+                report
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.code == code)
+                    .and_then(|d| d.fix.clone())
+            };
+            let (host, key) = (fix_of(RuleCode::WM001), fix_of(RuleCode::WM002));
+            assert!(host.is_some(), "{lines:?}");
+            assert_eq!(host, key, "{lines:?}");
+        };
         for entry in [
             "{ apikey: key }",
             "apikey: key",
@@ -2001,11 +2037,10 @@ mod tests {
             "{ 'APIKEY' => key }",
         ] {
             let request = format!("  Faraday.get('https://api.whispir.com/messages', {entry})");
-            let ruby = ["def messages(key)", &request, "end", ""];
-            assert_eq!(host_fixes("client.rb", &ruby), [false], "{entry}");
+            one_fix(&["def messages(key)", &request, "end", ""]);
         }
         // A connection's base URL serves the request that passes the key.
-        let ruby = [
+        one_fix(&[
             "class Client",
             "  def initialize(key)",
             "    @key = key",
@@ -2016,16 +2051,7 @@ mod tests {
             "  end",
             "end",
             "",
-        ];
-        assert_eq!(host_fixes("client.rb", &ruby), [false]);
-        // Without the key, the host moves.
-        let ruby = [
-            "def messages(page)",
-            "  Faraday.get('https://api.whispir.com/messages', { page: page })",
-            "end",
-            "",
-        ];
-        assert_eq!(host_fixes("client.rb", &ruby), [true]);
+        ]);
     }
 
     #[test]

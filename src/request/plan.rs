@@ -3064,7 +3064,15 @@ pub(crate) fn remove_builder_entry(
     {
         let close = matching_close(src, tokens, open).ok_or("unbalanced brackets")?;
         tokens[open].start()..tokens[close].end()
-    } else if matches!(tokens[open].text(src), b":" | b"=") {
+    } else if tokens[open].is_punct(src, ":")
+        && keyed
+        && tokens[open].end() == tokens[key_tok].start()
+        && lang.request_style() == crate::lang::RequestStyle::Ruby
+    {
+        // A Ruby symbol key, `:apikey => k`: the entry starts at its colon.
+        let end = value_tok.map_or(tokens[key_tok].end(), |v| expression_end(src, tokens, v));
+        tokens[open].start()..end
+    } else if matches!(tokens[open].text(src), b":" | b"=") && !keyed {
         // Postman `{"key": "apikey", "value": …}`: the whole object.
         let obj = enclosing_open(src, tokens, key_tok).ok_or("no object around the key")?;
         let close = matching_close(src, tokens, obj).ok_or("unbalanced brackets")?;
@@ -3104,6 +3112,15 @@ fn member_if_emptied(
     }
     let (_, close) = sole_entry(src, tokens, &entry)?;
     let (start, _) = enclosing_map(src, tokens, token_at(tokens, entry.start)?)?;
+    // Faraday's positional query `conn.get('/m', { apikey: k })`: the hash argument goes
+    // whole (its comma with it), not `conn.get('/m', {})`.
+    let positional = lang.request_style() == crate::lang::RequestStyle::Ruby
+        && tokens[start].is_punct(src, "{")
+        && prev_significant(tokens, start).is_some_and(|c| tokens[c].is_punct(src, ","))
+        && enclosing_open(src, tokens, start).is_some_and(|o| tokens[o].is_punct(src, "("));
+    if positional {
+        return Some(tokens[start].start()..tokens[close].end());
+    }
     let op = prev_significant(tokens, start)
         .filter(|&o| matches!(tokens[o].text(src), b":" | b"=" | b"=>"))?;
     let name = prev_significant(tokens, op)

@@ -20,7 +20,8 @@ retired or regional: in a literal URL, a concatenation, a template, f- or format
 relative path in a file that talks to Whispir, a query builder (`params={\"apikey\": k}`,
 axios `params`, `qs`, `.query(&[(\"apikey\", k)])`, `addQueryParameter`, `queryParam`,
 `URLSearchParams({ apikey: k })`, `url.searchParams.set('apikey', k)`, Go `url.Values`,
-Ruby `URI.encode_www_form(apikey: k)` and Faraday `req.params['apikey'] = k`, C#
+Ruby `URI.encode_www_form(apikey: k)`, Faraday `req.params['apikey'] = k` and the query
+Faraday's `get`, `head` and `delete` take second (`conn.get('/m', apikey: k)`), C#
 `HttpUtility.ParseQueryString` entries (`query[\"apikey\"] = k`) and
 `QueryHelpers.AddQueryString(url, \"apikey\", k)`, ColdFusion's
 `<cfhttpparam type=\"url\" name=\"apikey\">`, `cfhttpparam(…)` and `addParam(…)`), the

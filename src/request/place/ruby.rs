@@ -3,7 +3,9 @@
 use super::cursor::*;
 use super::{Placement, Request, already};
 use crate::diagnostic::{Applicability, Edit};
-use crate::lang::tokens::{arguments, expression_end, matching_close, prev_significant, token_at};
+use crate::lang::tokens::{
+    arguments, expression_end, matching_close, next_significant, prev_significant, token_at,
+};
 use crate::lang::{TokKind, Token};
 
 const RUBY_VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
@@ -102,6 +104,129 @@ fn faraday_params(req: &Request, owner: usize, entry: &str) -> Result<Placement,
     })
 }
 
+/// Faraday: `conn.get('/m', { apikey: k })` sends its second argument as the query. The
+/// header goes in a block given to the same call, which Faraday yields the request to:
+/// `conn.get('/m') { |req| req.headers['x-api-key'] = k }`. Unlike a third argument, the
+/// block needs no placeholder for a query the removal empties.
+fn faraday_request_block(
+    req: &Request,
+    call: usize,
+    q: char,
+    value: &str,
+) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let close = matching_close(src, tokens, call).ok_or("unbalanced call")?;
+    let block = next_significant(tokens, close).filter(|&b| {
+        tokens[b].is_punct(src, "{")
+            || tokens[b].kind == TokKind::Ident && tokens[b].text(src) == b"do"
+    });
+    if let Some(block) = block {
+        return faraday_existing_block(req, block, q, value);
+    }
+    // A block variable the key expression does not read.
+    let param = ["req", "request", "faraday_request"]
+        .into_iter()
+        .find(|p| {
+            !value
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .any(|w| w == *p)
+        })
+        .unwrap_or("faraday_request");
+    Ok(Placement {
+        edits: vec![Edit::insert(
+            tokens[close].end(),
+            format!(" {{ |{param}| {param}.headers[{q}x-api-key{q}] = {value} }}"),
+        )],
+        applicability: Applicability::Safe,
+        sends: None,
+        how: "set the header in a block given to the Faraday call".into(),
+    })
+}
+
+/// How many tokens a Faraday block's `end` is looked for in.
+const BLOCK_REACH: usize = 4096;
+
+/// A Faraday call with a block already (`conn.get('/m', { apikey: k }) do |req| … end`): the
+/// header is set in it, on a line of its own after `do |req|`.
+fn faraday_existing_block(
+    req: &Request,
+    block: usize,
+    q: char,
+    value: &str,
+) -> Result<Placement, String> {
+    let (src, tokens) = (req.src, req.tokens);
+    let advice = || {
+        format!(
+            "the Faraday call has a block already; set `req.headers[{q}x-api-key{q}] = {value}` in it, with its request variable"
+        )
+    };
+    // `do |req|` ending its line: the block's variable, and the line to add after it.
+    let bar = next_significant(tokens, block).filter(|&b| tokens[b].is_punct(src, "|"));
+    let name = bar
+        .and_then(|b| next_significant(tokens, b))
+        .filter(|&n| tokens[n].kind == TokKind::Ident);
+    let closing = name
+        .and_then(|n| next_significant(tokens, n))
+        .filter(|&b| tokens[b].is_punct(src, "|"));
+    let (Some(name), Some(closing)) = (name, closing) else {
+        return Err(advice());
+    };
+    let first = next_significant(tokens, closing).ok_or_else(advice)?;
+    let var = String::from_utf8_lossy(tokens[name].text(src));
+    if value
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .any(|w| w == var)
+    {
+        return Err(advice()); // the block's variable hides the key's
+    }
+    let line = format!("{var}.headers[{q}x-api-key{q}] = {value}");
+    // `{ |r| r.options.timeout = 5 }` on one line: the header is its first statement.
+    if tokens[block].is_punct(src, "{") {
+        let close = matching_close(src, tokens, block).ok_or_else(advice)?;
+        if src[tokens[block].end()..tokens[close].start()].contains(&b'\n') {
+            return Err(advice());
+        }
+        if super::cursor::sends_header(src, tokens, first..close) {
+            return Ok(already(super::SENT_BY_STATEMENT));
+        }
+        return Ok(Placement {
+            edits: vec![Edit::insert(tokens[closing].end(), format!(" {line};"))],
+            applicability: Applicability::Safe,
+            sends: None,
+            how: "set the header in the Faraday call's block".into(),
+        });
+    }
+    let on_own_line = tokens[block].text(src) == b"do"
+        && ends_line(src, tokens, closing)
+        && first_on_line(src, tokens[first].start());
+    if !on_own_line {
+        return Err(advice());
+    }
+    // The block's body: up to the `end` as indented as the line that opens it.
+    let indent = indent_of(src, tokens[block].start());
+    let end = (first..tokens.len().min(first + BLOCK_REACH))
+        .find(|&j| {
+            tokens[j].text(src) == b"end"
+                && first_on_line(src, tokens[j].start())
+                && indent_of(src, tokens[j].start()) == indent
+        })
+        .ok_or_else(advice)?;
+    if super::cursor::sends_header(src, tokens, first..end) {
+        return Ok(already(super::SENT_BY_STATEMENT));
+    }
+    Ok(Placement {
+        edits: vec![line_after(
+            src,
+            tokens[closing].end(),
+            &indent_of(src, tokens[first].start()),
+            &line,
+        )],
+        applicability: Applicability::Safe,
+        sends: None,
+        how: "set the header in the Faraday call's block".into(),
+    })
+}
+
 /// `Net::HTTP.get(uri)` / `Net::HTTP.get_response(uri)`: since Ruby 3.0 (net-http 0.1.1) the
 /// second argument may be a hash of headers, sent by the same `request_get`, so the call keeps
 /// its result (the body, or the response). Unsafe: on an older Ruby a hash there is taken for
@@ -171,6 +296,9 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         })
     };
     if req.builder {
+        if let Some(query) = crate::lang::ruby::positional_query(src, tokens, req.layout(), lit) {
+            return faraday_request_block(req, query.call, q, &value);
+        }
         // `query: { apikey: k }` passed to an HTTParty call, or `query: opts` holding it.
         let hash = if keyword_value(req, lit) {
             lit
@@ -344,6 +472,77 @@ mod tests {
         manual(
             "a.rb",
             "require 'faraday'\nconn = Other.new(url: 'https://api.au.whispir.com', params: { apikey: k, v: 1 })\n",
+        );
+    }
+
+    #[test]
+    fn a_symbol_key_entry_goes_alone() {
+        // The entry starts at the symbol's colon; the hash and its other entries stay (the
+        // whole hash went, leaving `query:,`, which Ruby 3.1 reads as `query: query`).
+        let src = "def f(key)\n  HTTParty.get('https://api.au.whispir.com/c', query: { :apikey => key, :first => 0 })\nend\n";
+        assert_eq!(
+            safe("a.rb", src),
+            "def f(key)\n  HTTParty.get('https://api.au.whispir.com/c', query: { :first => 0 }, headers: { 'x-api-key' => key })\nend\n"
+        );
+    }
+
+    #[test]
+    fn faraday_positional_query_keys_move_to_a_block_that_sets_the_header() {
+        let wrap = |body: &str| {
+            format!(
+                "require 'faraday'\ndef f(key, since)\n  conn = Faraday.new(url: 'https://api.au.whispir.com')\n{body}end\n"
+            )
+        };
+        let cases = [
+            // A hash with other entries keeps them; one of the key alone goes whole.
+            (
+                "  conn.get('/m', { apikey: key, from: since }).body\n",
+                "  conn.get('/m', { from: since }) { |req| req.headers['x-api-key'] = key }.body\n",
+            ),
+            (
+                "  conn.get('/m', { apikey: key })\n",
+                "  conn.get('/m') { |req| req.headers['x-api-key'] = key }\n",
+            ),
+            // Keyword arguments and symbol keys.
+            (
+                "  conn.get('/m', apikey: key, from: since)\n",
+                "  conn.get('/m', from: since) { |req| req.headers['x-api-key'] = key }\n",
+            ),
+            (
+                "  conn.delete('/m/1', :apikey => key)\n",
+                "  conn.delete('/m/1') { |req| req.headers['x-api-key'] = key }\n",
+            ),
+            // A block variable the key reads is not reused for the request.
+            (
+                "  conn.get('/m', apikey: req)\n",
+                "  conn.get('/m') { |request| request.headers['x-api-key'] = req }\n",
+            ),
+            // A block already given: the header is set in it.
+            (
+                "  conn.get('/m', { apikey: key }) do |r|\n    r.options.timeout = 5\n  end\n",
+                "  conn.get('/m') do |r|\n    r.headers['x-api-key'] = key\n    r.options.timeout = 5\n  end\n",
+            ),
+            (
+                "  conn.get('/m', { apikey: key }) { |r| r.options.timeout = 5 }\n",
+                "  conn.get('/m') { |r| r.headers['x-api-key'] = key; r.options.timeout = 5 }\n",
+            ),
+            // A block that sends the header already: the parameter only goes.
+            (
+                "  conn.get('/m', { apikey: key }) do |r|\n    r.headers['X-API-Key'] = key\n  end\n",
+                "  conn.get('/m') do |r|\n    r.headers['X-API-Key'] = key\n  end\n",
+            ),
+        ];
+        for (before, after) in cases {
+            assert_eq!(safe("a.rb", &wrap(before)), wrap(after), "{before}");
+        }
+        // A block without a variable, or one whose variable the key reads: by hand.
+        manual(
+            "a.rb",
+            &wrap("  conn.get('/m', { apikey: key }) do\n    puts 1\n  end\n"),
+        );
+        manual(
+            "a.rb",
+            &wrap("  conn.get('/m', { apikey: r.key }) do |r|\n    puts 1\n  end\n"),
         );
     }
 
