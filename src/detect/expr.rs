@@ -189,6 +189,13 @@ fn fragments(src: &[u8], facts: &Facts, lang: &dyn Language, defs: &Defs) -> Vec
         if target == Target::WhispirContext && !facts.whispir_context {
             continue;
         }
+        // `console.log('apikey=' + v)`: a piece of text with no URL in sight, written out.
+        if target == Target::WhispirContext
+            && sep.is_empty()
+            && token_at(&facts.tokens, at).is_some_and(|i| written_out(src, &facts.tokens, i))
+        {
+            continue;
+        }
         if matches!(target, Target::Host(ref k) if !k.is_api() && *k != HostKind::Placeholder) {
             continue;
         }
@@ -237,6 +244,60 @@ fn fragments(src: &[u8], facts: &Facts, lang: &dyn Language, defs: &Defs) -> Vec
         });
     }
     out
+}
+
+/// Calls that write text out (to a log, a console, a page) rather than send it.
+const OUTPUT_CALLS: [&[u8]; 16] = [
+    b"log",
+    b"info",
+    b"debug",
+    b"warn",
+    b"warning",
+    b"error",
+    b"trace",
+    b"fatal",
+    b"print",
+    b"println",
+    b"printf",
+    b"puts",
+    b"echo",
+    b"writeline",
+    b"write",
+    b"logger",
+];
+
+/// Whether the literal at token `lit` is an argument, or the first operand of one, of a call
+/// that writes text out: `console.log('apikey=' + v)`, `logger.info("apikey=%s", k)`.
+fn written_out(src: &[u8], tokens: &[Token], lit: usize) -> bool {
+    let Some(open) = prev_significant(tokens, lit) else {
+        return false;
+    };
+    let mut open = open;
+    // A later argument: back over the earlier ones, within the call's brackets.
+    let mut depth = 0usize;
+    let mut steps = 0;
+    while !(depth == 0 && tokens[open].is_punct(src, "(")) {
+        let t = &tokens[open];
+        if crate::lang::tokens::is_close(src, t) {
+            depth += 1;
+        } else if crate::lang::tokens::is_open(src, t) {
+            if depth == 0 {
+                return false;
+            }
+            depth -= 1;
+        } else if depth == 0 && !t.is_punct(src, ",") && t.kind == TokKind::Punct {
+            return false; // an operand of an expression: `'?' + 'apikey=' + k`
+        }
+        steps += 1;
+        match prev_significant(tokens, open) {
+            Some(p) if steps < MAX_WALK => open = p,
+            _ => return false,
+        }
+    }
+    prev_significant(tokens, open).is_some_and(|name| {
+        tokens[name].kind == TokKind::Ident
+            && OUTPUT_CALLS.contains(&&tokens[name].text(src).to_ascii_lowercase()[..])
+    })
 }
 
 /// The `?`, `&`, `&amp;` (and a `\` escaping it) right before `at`.

@@ -214,3 +214,42 @@ fn a_python_dict_passed_as_params_to_a_whispir_request_is_a_query_under_any_name
         assert_eq!(builder_keys("a.py", other), Vec::<String>::new(), "{other}");
     }
 }
+
+/// The `apikey` fragments (text pieces with no URL in sight) found in `src`.
+fn fragment_count(name: &str, src: &str) -> usize {
+    let file = SourceFile::new(name.into(), name.into(), src.as_bytes().to_vec());
+    let facts = analyze(&file, crate::lang::for_file_name(name));
+    facts
+        .params
+        .iter()
+        .filter(|p| p.shape == ParamShape::Fragment)
+        .count()
+}
+
+#[test]
+fn a_key_piece_written_to_a_log_is_not_a_query_parameter() {
+    let head = "const BASE = 'https://api.au.whispir.com';\n";
+    for logged in [
+        "console.log('apikey=' + v);\n",
+        "console.log('rotating', 'apikey=' + v);\n",
+        "logger.info(\"apikey=%s\", v);\n",
+    ] {
+        assert_eq!(
+            fragment_count("a.js", &format!("{head}{logged}")),
+            0,
+            "{logged}"
+        );
+    }
+    // Joined to a query, or passed to anything else, it is one.
+    for sent in [
+        "fetch(url + '?' + 'apikey=' + v);\n",
+        "fetch('apikey=' + v);\n",
+        "console.log(fetch(url + '?' + 'apikey=' + v));\n",
+    ] {
+        assert_eq!(
+            fragment_count("a.js", &format!("{head}{sent}")),
+            1,
+            "{sent}"
+        );
+    }
+}
