@@ -640,6 +640,26 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "one Python function of n loops, each assigning `url` again",
+        file: "loops.py",
+        n: 150,
+        make: |n| {
+            // Each request's proof that `url` is a local read once counted every `url` of the
+            // function (and walked the tree down to each): 24 s at 2 000 loops. It stops at
+            // the third.
+            let loops: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "    for x in ids:\n        url = f'https://api.whispir.com/m{i}/{{x}}?apikey={{key}}'\n        requests.get(url, headers={{'Accept': 'application/json'}})\n"
+                    )
+                })
+                .collect();
+            format!("import requests\n\n\ndef main(key, ids):\n{loops}")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "n names set to the retired host in one .env file",
         file: ".env",
         n: 1000,

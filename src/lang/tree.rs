@@ -7,6 +7,7 @@
 use crate::budget::{ByteBudget, Permit};
 use crate::diagnostic::Edit;
 use std::cell::Cell;
+use std::rc::Rc;
 use tree_sitter::{InputEdit, Language, Parser, Point, Tree};
 
 /// Files larger than this are not parsed (tree-sitter keeps the whole tree in memory): their
@@ -967,27 +968,19 @@ pub struct FunctionLeaves<'t> {
     by_function: std::cell::RefCell<LeavesByFunction<'t>>,
 }
 
-type LeavesByFunction<'t> = std::collections::HashMap<
-    (usize, usize, usize),
-    std::rc::Rc<std::collections::HashMap<Box<[u8]>, Vec<tree_sitter::Node<'t>>>>,
->;
+type LeavesByFunction<'t> = std::collections::HashMap<(usize, usize, usize), Rc<LeavesByName<'t>>>;
+
+type LeavesByName<'t> = std::collections::HashMap<Box<[u8]>, Vec<tree_sitter::Node<'t>>>;
 
 impl<'t> FunctionLeaves<'t> {
-    /// The leaves of `function` whose text less a leading `$` is `name`.
-    fn named(
-        &self,
-        src: &[u8],
-        function: tree_sitter::Node<'t>,
-        name: &[u8],
-    ) -> Vec<tree_sitter::Node<'t>> {
+    /// The leaves of `function` by their text less a leading `$`.
+    fn of(&self, src: &[u8], function: tree_sitter::Node<'t>) -> Rc<LeavesByName<'t>> {
         let key = (function.id(), function.start_byte(), function.end_byte());
-        let leaves = self
-            .by_function
+        self.by_function
             .borrow_mut()
             .entry(key)
             .or_insert_with(|| {
-                let mut leaves: std::collections::HashMap<Box<[u8]>, Vec<tree_sitter::Node<'t>>> =
-                    std::collections::HashMap::new();
+                let mut leaves = LeavesByName::new();
                 let mut cursor = function.walk();
                 'walk: loop {
                     let node = cursor.node();
@@ -1009,10 +1002,9 @@ impl<'t> FunctionLeaves<'t> {
                         }
                     }
                 }
-                std::rc::Rc::new(leaves)
+                Rc::new(leaves)
             })
-            .clone();
-        leaves.get(name).cloned().unwrap_or_default()
+            .clone()
     }
 }
 
@@ -1048,54 +1040,59 @@ fn single_use_local<'t>(
     if !declares_local(&tree.language(), src, &name_node) {
         return false;
     }
-    // Every leaf spelled like the name (less a `$`) holds its text: the leaves around each
-    // place the function's text holds the name, or those the index has under it.
-    let leaves: Vec<tree_sitter::Node> = match index {
-        Some(index) => index.named(src, function, name),
-        None => {
-            // Only the subtrees whose text holds the name can hold a leaf that reads it: a
-            // function of thousands of locals, each read by one request, is not walked whole
-            // once per request.
-            let finder = memchr::memmem::Finder::new(name);
-            let body = &src[function.byte_range()];
-            let mut holds = Vec::new();
-            let mut from = 0;
-            while let Some(at) = finder.find(&body[from..]) {
-                holds.push(function.start_byte() + from + at);
-                from += at + 1; // overlapping matches too
-            }
-            // A walk of the whole function once per request took time growing with the
-            // square of its statements.
-            let mut leaves: Vec<tree_sitter::Node> = holds
-                .iter()
-                .flat_map(|&at| descendants_overlapping(function, at, at + name.len()))
-                .filter(|node| node.child_count() == 0)
-                .collect();
-            leaves.sort_by_key(|n| (n.start_byte(), n.end_byte(), n.id()));
-            leaves.dedup_by_key(|n| n.id());
-            leaves
+    // A read of the variable: a leaf spelled like the name (less a `$`), not a member.
+    let reads = |node: &tree_sitter::Node| {
+        // The name first: `prev_sibling` walks down from the root in tree-sitter, so asking
+        // it of every node took time growing with the cube of the function's statements.
+        node.child_count() == 0 && bare(&src[node.byte_range()]) == name && {
+            // `.url(url)`: a member named like the variable is not the variable.
+            let member = node
+                .prev_sibling()
+                .is_some_and(|p| matches!(p.kind(), "." | "?." | "->" | "::"));
+            !member
+                && !reads_address_only(src, node.end_byte())
+                && !builds_own_query(src, node.end_byte(), own_params)
+                && !aliases_own_query(src, node, &function)
+                && !appends_to_itself(node)
+                && !is_keyword_name(node)
         }
     };
-    let occurrences = leaves
-        .iter()
-        .filter(|node| {
-            // The name first: `prev_sibling` walks down from the root in tree-sitter, so asking
-            // it of every node took time growing with the cube of the function's statements.
-            node.child_count() == 0 && bare(&src[node.byte_range()]) == name && {
-                // `.url(url)`: a member named like the variable is not the variable.
-                let member = node
-                    .prev_sibling()
-                    .is_some_and(|p| matches!(p.kind(), "." | "?." | "->" | "::"));
-                !member
-                    && !reads_address_only(src, node.end_byte())
-                    && !builds_own_query(src, node.end_byte(), own_params)
-                    && !aliases_own_query(src, node, &function)
-                    && !appends_to_itself(node)
-                    && !is_keyword_name(node)
+    // The binding and the request's read are two; counting stops at a third, so a name that
+    // a function of thousands of statements assigns again and again (`url = …` in each loop)
+    // is not searched whole once per request.
+    let mut occurrences = 0;
+    let mut seen = std::collections::HashSet::new();
+    let mut more_than_two = |node: tree_sitter::Node| {
+        if seen.insert(node.id()) && reads(&node) {
+            occurrences += 1;
+        }
+        occurrences > 2
+    };
+    // Every leaf spelled like the name holds its text: the leaves the index has under it, or
+    // those around each place the function's text holds the name (a walk of the whole
+    // function once per request took time growing with the square of its statements).
+    let third = match index {
+        Some(index) => {
+            let leaves = index.of(src, function);
+            let named = leaves.get(name).map_or(&[][..], |v| &v[..]);
+            named.iter().any(|&node| more_than_two(node))
+        }
+        None => {
+            let finder = memchr::memmem::Finder::new(name);
+            let body = &src[function.byte_range()];
+            let mut from = 0;
+            let mut third = false;
+            while !third && let Some(at) = finder.find(&body[from..]) {
+                let at = function.start_byte() + from + at;
+                from = at - function.start_byte() + 1; // overlapping matches too
+                third = descendants_overlapping(function, at, at + name.len())
+                    .filter(|node| node.child_count() == 0)
+                    .any(&mut more_than_two);
             }
-        })
-        .count();
-    occurrences == 2 && rebound_before(src, &function, &name_node, use_at).is_none()
+            third
+        }
+    };
+    !third && occurrences == 2 && rebound_before(src, &function, &name_node, use_at).is_none()
 }
 
 /// The name written at `binding` and the innermost function around it (`None` at module level).

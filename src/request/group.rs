@@ -196,12 +196,7 @@ pub fn assemble(
             if lang.request_style() != RequestStyle::ColdFusion {
                 return None;
             }
-            let script = super::place::Script {
-                src: &file.bytes,
-                tokens: &facts.tokens,
-                layout: &facts.layout,
-                openers: &facts.openers,
-            };
+            let script = super::place::Script::of_facts(&file.bytes, facts);
             let r = super::place::request_extent(script, p.span.start)?;
             retired_in(&r)
         });

@@ -71,14 +71,8 @@ pub fn plan(
         }
         // ColdFusion's `type="url"` parameters turn into the header parameter themselves.
         ParamShape::Builder if lang.request_style() == crate::lang::RequestStyle::ColdFusion => {
-            let script = place::Script {
-                src,
-                tokens: &facts.tokens,
-                layout: &facts.layout,
-                openers: &facts.openers,
-            };
             place::url_param(
-                script,
+                place::Script::of_facts(src, facts),
                 p,
                 &facts.x_api_key_at,
                 facts.x_api_key_spelling.as_deref(),
@@ -188,7 +182,7 @@ pub fn plan(
     let key_only = (lang.request_style() == crate::lang::RequestStyle::Python && req.builder)
         .then(|| token_at(&facts.tokens, p.span.start))
         .flatten()
-        .and_then(|k| place::python_key_only_query(src, &facts.tokens, k));
+        .and_then(|k| place::python_key_only_query(place::Script::of_facts(src, facts), k));
     let sent_in_place = key_only.as_ref().and_then(|query| {
         place::place(&Request {
             at: query.url_at.clone(),
@@ -273,8 +267,11 @@ pub fn plan(
                     };
                     place::place(&followed).map(|mut placement| {
                         let body = lang.request_style() == crate::lang::RequestStyle::Python
-                            && place::python_urlencoded_body(src, &facts.tokens, p.span.start)
-                                .is_some();
+                            && place::python_urlencoded_body(
+                                place::Script::of_facts(src, facts),
+                                p.span.start,
+                            )
+                            .is_some();
                         let holds_query =
                             || key_tok.is_some_and(|k| holds_query(src, &facts.tokens, binding, k));
                         let held = if body {
@@ -498,6 +495,15 @@ impl<'a> Indexes<'a> {
 
     fn openers(&self, src: &[u8], tokens: &[Token]) -> &'a Openers {
         self.openers.get_or_init(|| Openers::of_file(src, tokens))
+    }
+
+    fn script(&self, src: &'a [u8], tokens: &'a [Token]) -> place::Script<'a> {
+        place::Script {
+            src,
+            tokens,
+            layout: self.layout,
+            openers: self.openers,
+        }
     }
 
     fn layout(&self, src: &[u8], tokens: &[Token]) -> &'a Layout {
@@ -1232,7 +1238,7 @@ fn search_params_call(
     // Python: a query of the key alone goes only whole, with its `?`.
     let leaves_a_query = lang.request_style() != crate::lang::RequestStyle::Python
         || crate::lang::tokens::arguments(src, tokens, object).len() > 1
-        || place::python_key_only_query(src, tokens, lit).is_some();
+        || place::python_key_only_query(indexes.script(src, tokens), lit).is_some();
     (named && only_argument && leaves_a_query).then_some(call)
 }
 

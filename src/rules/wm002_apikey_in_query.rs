@@ -100,7 +100,10 @@ fn body_keyword(
     (lang.request_style() == crate::lang::RequestStyle::Python
         && p.shape == crate::detect::ParamShape::Builder)
         .then(|| {
-            crate::request::place::python_urlencoded_body(&file.bytes, &facts.tokens, p.span.start)
+            crate::request::place::python_urlencoded_body(
+                crate::request::place::Script::of_facts(&file.bytes, facts),
+                p.span.start,
+            )
         })
         .flatten()
 }

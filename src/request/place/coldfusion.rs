@@ -4,58 +4,22 @@
 //! `apikey` is already the request's own: it becomes the header parameter, same value.
 
 use super::cursor::*;
-use super::{Placement, Request, already};
+use super::{Placement, Request, Script, already};
 use crate::detect::ApiKeyParam;
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::cfml::{self, Element};
 use crate::lang::tokens::{
-    Layout, Openers, arguments, enclosing_open, matching_close, matching_open, next_significant,
-    prev_significant, token_at,
+    arguments, enclosing_open, matching_close, matching_open, next_significant, prev_significant,
+    token_at,
 };
 use crate::lang::{TokKind, Token};
 use crate::request::query::{KeySource, Removal};
 use std::ops::Range;
-use std::sync::OnceLock;
 
 const NO_REQUEST: &str = "no `<cfhttp>` tag, `cfhttp(…)` call or `new http()` object sends this URL here; add the header where the request is made";
 
 const CFHTTPPARAM_HOW: &str =
     "add `cfhttpparam(type=\"header\", name=\"x-api-key\", …)` to the `cfhttp` call";
-
-/// A ColdFusion file's tokens, with the indexes that the questions about `new http()`
-/// objects read (built on the first ask, shared by the file's requests).
-#[derive(Clone, Copy)]
-pub struct Script<'a> {
-    pub src: &'a [u8],
-    pub tokens: &'a [Token],
-    pub layout: &'a OnceLock<Layout>,
-    pub openers: &'a OnceLock<Openers>,
-}
-
-impl<'a> Script<'a> {
-    fn of_request(req: &Request<'a>) -> Script<'a> {
-        Script {
-            src: req.src,
-            tokens: req.tokens,
-            layout: req.layout,
-            openers: req.openers,
-        }
-    }
-
-    fn layout(&self) -> &'a Layout {
-        self.layout
-            .get_or_init(|| Layout::of_file(self.src, self.tokens))
-    }
-
-    fn openers(&self) -> &'a Openers {
-        self.openers
-            .get_or_init(|| Openers::of_file(self.src, self.tokens))
-    }
-
-    fn enclosing_open(&self, i: usize) -> Option<usize> {
-        crate::lang::tokens::enclosing_open_near(self.src, self.tokens, self.openers, i)
-    }
-}
 
 /// How a script's `new http()` object (`var h = new http(…)`) is held.
 struct HttpObject {

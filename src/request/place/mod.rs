@@ -25,8 +25,9 @@ use crate::request::query::KeySource;
 pub(crate) use cursor::first_on_line;
 use cursor::{anchor, opening};
 use std::ops::Range;
+use std::sync::OnceLock;
 
-pub use coldfusion::{Script, request_extent, url_param};
+pub use coldfusion::{request_extent, url_param};
 pub(crate) use csharp::query_handler_removal;
 pub(crate) use cursor::{NOT_PASSED, callee_start, line_of_statement, statement};
 pub(crate) use go::{
@@ -40,6 +41,51 @@ pub(crate) use python::{
     key_only_query as python_key_only_query, urlencoded_body as python_urlencoded_body,
 };
 pub(crate) use shell::command_lines as shell_command_lines;
+
+/// A file's tokens, with the indexes that questions about its requests read (built on the
+/// first ask, shared by the file's requests).
+#[derive(Clone, Copy)]
+pub struct Script<'a> {
+    pub src: &'a [u8],
+    pub tokens: &'a [Token],
+    pub layout: &'a OnceLock<Layout>,
+    pub openers: &'a OnceLock<Openers>,
+}
+
+impl<'a> Script<'a> {
+    /// The file a detection pass read.
+    pub fn of_facts(src: &'a [u8], facts: &'a crate::detect::Facts) -> Script<'a> {
+        Script {
+            src,
+            tokens: &facts.tokens,
+            layout: &facts.layout,
+            openers: &facts.openers,
+        }
+    }
+
+    pub(super) fn of_request(req: &Request<'a>) -> Script<'a> {
+        Script {
+            src: req.src,
+            tokens: req.tokens,
+            layout: req.layout,
+            openers: req.openers,
+        }
+    }
+
+    pub(super) fn layout(&self) -> &'a Layout {
+        self.layout
+            .get_or_init(|| Layout::of_file(self.src, self.tokens))
+    }
+
+    pub(super) fn openers(&self) -> &'a Openers {
+        self.openers
+            .get_or_init(|| Openers::of_file(self.src, self.tokens))
+    }
+
+    pub(super) fn enclosing_open(&self, i: usize) -> Option<usize> {
+        crate::lang::tokens::enclosing_open_near(self.src, self.tokens, self.openers, i)
+    }
+}
 
 /// The message of a fix whose removal put the header in place itself (Rust `.query(…)`,
 /// Retrofit's `@Query`).

@@ -1,7 +1,7 @@
 //! Python: requests, httpx and aiohttp calls and their `headers=` argument.
 
 use super::cursor::*;
-use super::{INSTEAD, Placement, Request, already};
+use super::{INSTEAD, Placement, Request, Script, already};
 use crate::detect::PYTHON_REQUEST_CALLS;
 use crate::diagnostic::{Applicability, Edit};
 use crate::lang::tokens::{
@@ -10,41 +10,19 @@ use crate::lang::tokens::{
 use crate::lang::{TokKind, Token};
 use std::ops::Range;
 
-/// The innermost bracket around token `i`, as `tokens::enclosing_open` finds it, but the walk
-/// back stops at a `def` or `class`: no bracket holds one, so none opened before it is open
-/// at `i`. A file of thousands of functions is not walked back to its start once per key.
-fn enclosing_open(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for j in (0..i.min(tokens.len())).rev() {
-        let t = &tokens[j];
-        if t.kind == TokKind::Ident && matches!(t.text(src), b"def" | b"class") {
-            return None;
-        }
-        if t.kind != TokKind::Punct {
-            continue;
-        }
-        match t.text(src) {
-            b")" | b"]" | b"}" => depth += 1,
-            b"(" | b"[" | b"{" if depth == 0 => return Some(j),
-            b"(" | b"[" | b"{" => depth -= 1,
-            _ => {}
-        }
-    }
-    None
-}
-
 /// The request call whose `params=` holds the query-builder token `at`: the key of a dict
 /// literal (`params={"apikey": k}`), a `dict(apikey=k)` call's keyword, or the variable
 /// holding the dict (`params=query`): (name, `(`) of the call.
-fn params_call(src: &[u8], tokens: &[Token], at: usize) -> Result<(usize, usize), String> {
+fn params_call(s: Script, at: usize) -> Result<(usize, usize), String> {
+    let (src, tokens) = (s.src, s.tokens);
     let not_params = || "the query dict is not the `params=` of a request call".to_string();
-    let value = dict_value(src, tokens, at).ok_or_else(not_params)?;
+    let value = dict_value(s, at).ok_or_else(not_params)?;
     let Some(eq) = prev_significant(tokens, value).filter(|&e| tokens[e].is_punct(src, "=")) else {
-        return Err(encoded_elsewhere(src, tokens, at, value).unwrap_or_else(not_params));
+        return Err(encoded_elsewhere(s, at, value).unwrap_or_else(not_params));
     };
     let Some(kw) = prev_significant(tokens, eq).filter(|&k| tokens[k].text(src) == b"params")
     else {
-        if enclosing_open(src, tokens, eq).is_none() {
+        if s.enclosing_open(eq).is_none() {
             // `NAME = {…}` as a statement: it was not followed to one request.
             return Err(
                 "the dict's variable is not passed as `params=` to exactly one request in its scope"
@@ -53,7 +31,8 @@ fn params_call(src: &[u8], tokens: &[Token], at: usize) -> Result<(usize, usize)
         }
         return Err(not_params());
     };
-    let open = enclosing_open(src, tokens, kw)
+    let open = s
+        .enclosing_open(kw)
         .filter(|&o| tokens[o].is_punct(src, "("))
         .ok_or_else(not_params)?;
     let name = prev_significant(tokens, open)
@@ -64,11 +43,12 @@ fn params_call(src: &[u8], tokens: &[Token], at: usize) -> Result<(usize, usize)
 
 /// The first token of the query dict whose entry is token `at`: its `{`, or the `dict` of
 /// `dict(apikey=k, …)`; `at` itself when it is the variable holding the dict.
-fn dict_value(src: &[u8], tokens: &[Token], at: usize) -> Option<usize> {
-    if tokens[at].kind != TokKind::Str && !keyword_of_dict_call(src, tokens, at) {
+fn dict_value(s: Script, at: usize) -> Option<usize> {
+    let (src, tokens) = (s.src, s.tokens);
+    if tokens[at].kind != TokKind::Str && !keyword_of_dict_call(s, at) {
         return Some(at);
     }
-    let open = enclosing_open(src, tokens, at)?;
+    let open = s.enclosing_open(at)?;
     if tokens[open].is_punct(src, "(") {
         prev_significant(tokens, open) // `dict`
     } else {
@@ -92,8 +72,9 @@ fn urlencode_of(src: &[u8], tokens: &[Token], value: usize) -> Option<usize> {
 
 /// For the query-builder token `at`: the `urlencode` token of `urlencode({…})` (or
 /// `urlencode(dict(…))`) around it, and the number of the dict's entries.
-fn urlencoded_dict(src: &[u8], tokens: &[Token], at: usize) -> Option<(usize, usize)> {
-    let value = dict_value(src, tokens, at).filter(|&v| v != at)?;
+fn urlencoded_dict(s: Script, at: usize) -> Option<(usize, usize)> {
+    let (src, tokens) = (s.src, s.tokens);
+    let value = dict_value(s, at).filter(|&v| v != at)?;
     let encoder = urlencode_of(src, tokens, value)?;
     let dict_open = if tokens[value].is_punct(src, "{") {
         value
@@ -107,24 +88,19 @@ fn urlencoded_dict(src: &[u8], tokens: &[Token], at: usize) -> Option<(usize, us
 /// (`requests.get(BASE + "?" + urlencode({"apikey": k, "first": 0}))`): (name, `(`) of the
 /// call. The dict must keep entries besides the key, or an empty query would be left behind
 /// (a query of the key alone goes whole: [`key_only_query`]).
-fn urlencoded_in_url(src: &[u8], tokens: &[Token], at: usize) -> Option<(usize, usize)> {
-    let (encoder, entries) = urlencoded_dict(src, tokens, at)?;
+fn urlencoded_in_url(s: Script, at: usize) -> Option<(usize, usize)> {
+    let (encoder, entries) = urlencoded_dict(s, at)?;
     if entries < 2 {
         return None;
     }
-    url_argument_call(src, tokens, encoder)
+    url_argument_call(s, encoder)
 }
 
 /// The request call whose URL argument holds token `i`: (name, `(`) of the call.
-fn url_argument_call(src: &[u8], tokens: &[Token], i: usize) -> Option<(usize, usize)> {
-    let (name, open, idx) = url_argument_by(
-        src,
-        tokens,
-        i,
-        |k| enclosing_open(src, tokens, k),
-        |_, _| false,
-    )
-    .ok()?;
+fn url_argument_call(s: Script, i: usize) -> Option<(usize, usize)> {
+    let (src, tokens) = (s.src, s.tokens);
+    let (name, open, idx) =
+        url_argument_by(src, tokens, i, |k| s.enclosing_open(k), |_, _| false).ok()?;
     let arg = arguments(src, tokens, open).swap_remove(idx);
     let first = token_at(tokens, arg.start)?;
     let keyword = next_significant(tokens, first)
@@ -157,8 +133,9 @@ pub(crate) struct KeyOnlyQuery {
 
 /// The [`KeyOnlyQuery`] around the query-builder token `at`, when the URL it ends goes to a
 /// request call as its URL argument, or is assigned (the plan follows the variable).
-pub(crate) fn key_only_query(src: &[u8], tokens: &[Token], at: usize) -> Option<KeyOnlyQuery> {
-    let (encoder, entries) = urlencoded_dict(src, tokens, at)?;
+pub(crate) fn key_only_query(s: Script, at: usize) -> Option<KeyOnlyQuery> {
+    let (src, tokens) = (s.src, s.tokens);
+    let (encoder, entries) = urlencoded_dict(s, at)?;
     let close = matching_close(src, tokens, next_significant(tokens, encoder)?)?;
     // Something appended after the query would follow a `?` that is gone.
     let appended = next_significant(tokens, close)
@@ -170,8 +147,8 @@ pub(crate) fn key_only_query(src: &[u8], tokens: &[Token], at: usize) -> Option<
     if entries != 1 || appended || !matches!(src[mark], b'?' | b'&') {
         return None;
     }
-    if enclosing_open(src, tokens, lit).is_some() {
-        url_argument_call(src, tokens, encoder)?;
+    if s.enclosing_open(lit).is_some() {
+        url_argument_call(s, encoder)?;
     }
     let edits = if content.len() == 1 {
         // `BASE + "?" + urlencode(…)`: the literal holds only the mark and goes too.
@@ -192,9 +169,11 @@ pub(crate) fn key_only_query(src: &[u8], tokens: &[Token], at: usize) -> Option<
 
 /// `data=urlencode({…})`: the keyword other than `url=` that the `urlencode` call (or the
 /// variable) at token `name` is given to, which puts the encoded dict in the request body.
-fn body_keyword(src: &[u8], tokens: &[Token], name: usize) -> Option<String> {
+fn body_keyword(s: Script, name: usize) -> Option<String> {
+    let (src, tokens) = (s.src, s.tokens);
     // A keyword argument: inside a call's brackets, not an assignment.
-    enclosing_open(src, tokens, name).filter(|&o| tokens[o].is_punct(src, "("))?;
+    s.enclosing_open(name)
+        .filter(|&o| tokens[o].is_punct(src, "("))?;
     prev_significant(tokens, name)
         .filter(|&e| tokens[e].is_punct(src, "="))
         .and_then(|e| prev_significant(tokens, e))
@@ -205,11 +184,14 @@ fn body_keyword(src: &[u8], tokens: &[Token], name: usize) -> Option<String> {
 /// The keyword (`data`) of the request body that `urlencode({…})` encodes the query-builder
 /// entry at byte `at` into, when it is a body and not a query: given directly, or through the
 /// variable it is assigned to (`body = urlencode({…})`, then the first `KEYWORD=body`).
-pub(crate) fn urlencoded_body(src: &[u8], tokens: &[Token], at: usize) -> Option<String> {
-    let value = dict_value(src, tokens, token_at(tokens, at)?)?;
-    let open = enclosing_open(src, tokens, value).filter(|&o| tokens[o].is_punct(src, "("))?;
+pub(crate) fn urlencoded_body(s: Script, at: usize) -> Option<String> {
+    let (src, tokens) = (s.src, s.tokens);
+    let value = dict_value(s, token_at(tokens, at)?)?;
+    let open = s
+        .enclosing_open(value)
+        .filter(|&o| tokens[o].is_punct(src, "("))?;
     let name = prev_significant(tokens, open).filter(|&n| tokens[n].text(src) == b"urlencode")?;
-    if let Some(keyword) = body_keyword(src, tokens, name) {
+    if let Some(keyword) = body_keyword(s, name) {
         return Some(keyword);
     }
     let var = prev_significant(tokens, name)
@@ -220,7 +202,7 @@ pub(crate) fn urlencoded_body(src: &[u8], tokens: &[Token], at: usize) -> Option
     let read = (close + 1..tokens.len()).find(|&j| {
         tokens[j].kind == TokKind::Ident && tokens[j].text(src) == tokens[var].text(src)
     })?;
-    let keyword = body_keyword(src, tokens, read)?;
+    let keyword = body_keyword(s, read)?;
     (keyword != "params").then_some(keyword)
 }
 
@@ -228,8 +210,11 @@ pub(crate) fn urlencoded_body(src: &[u8], tokens: &[Token], at: usize) -> Option
 /// fixed here: `urlencode({…})` builds a URL that is returned or not followed to one request;
 /// `r.prepare_url(url, {…})` in a requests auth hook adds the key to every request the hook
 /// is attached to.
-fn encoded_elsewhere(src: &[u8], tokens: &[Token], at: usize, value: usize) -> Option<String> {
-    let open = enclosing_open(src, tokens, value).filter(|&o| tokens[o].is_punct(src, "("))?;
+fn encoded_elsewhere(s: Script, at: usize, value: usize) -> Option<String> {
+    let (src, tokens) = (s.src, s.tokens);
+    let open = s
+        .enclosing_open(value)
+        .filter(|&o| tokens[o].is_punct(src, "("))?;
     let name = prev_significant(tokens, open).filter(|&n| tokens[n].kind == TokKind::Ident)?;
     match tokens[name].text(src) {
         b"urlencode" => {
@@ -240,9 +225,9 @@ fn encoded_elsewhere(src: &[u8], tokens: &[Token], at: usize, value: usize) -> O
             };
             // Only the key, in a query the fix cannot take out whole with its `?`.
             let only_key = dict_open.is_some_and(|o| arguments(src, tokens, o).len() < 2)
-                && key_only_query(src, tokens, at).is_none();
+                && key_only_query(s, at).is_none();
             let returned = in_return_statement(src, tokens, name);
-            Some(if let Some(keyword) = body_keyword(src, tokens, name) {
+            Some(if let Some(keyword) = body_keyword(s, name) {
                 format!(
                     "the key is a field of the request body that `urlencode(…)` encodes for `{keyword}=`, not a query parameter; the fixer moves only query parameters"
                 )
@@ -280,11 +265,12 @@ fn encoded_elsewhere(src: &[u8], tokens: &[Token], at: usize, value: usize) -> O
 
 /// Whether the string token `lit` is a statement of its own (a docstring, or a string
 /// written as documentation): alone on its line, outside any bracket, nothing after it.
-fn bare_string_statement(src: &[u8], tokens: &[Token], lit: usize) -> bool {
+fn bare_string_statement(s: Script, lit: usize) -> bool {
+    let (src, tokens) = (s.src, s.tokens);
     let on_later_line =
         |t: usize| memchr::memchr(b'\n', &src[tokens[lit].end()..tokens[t].start()]).is_some();
     tokens[lit].kind == TokKind::Str
-        && enclosing_open(src, tokens, lit).is_none()
+        && s.enclosing_open(lit).is_none()
         && src[..tokens[lit].start()]
             .iter()
             .rev()
@@ -313,10 +299,11 @@ fn in_return_statement(src: &[u8], tokens: &[Token], at: usize) -> bool {
 }
 
 /// `apikey` in `dict(apikey=k, …)`.
-fn keyword_of_dict_call(src: &[u8], tokens: &[Token], at: usize) -> bool {
+fn keyword_of_dict_call(s: Script, at: usize) -> bool {
+    let (src, tokens) = (s.src, s.tokens);
     tokens[at].kind == TokKind::Ident
         && next_significant(tokens, at).is_some_and(|e| tokens[e].is_punct(src, "="))
-        && enclosing_open(src, tokens, at)
+        && s.enclosing_open(at)
             .and_then(|o| prev_significant(tokens, o))
             .is_some_and(|d| tokens[d].text(src) == b"dict")
 }
@@ -354,13 +341,14 @@ fn merged_headers(
 /// requests/httpx/aiohttp: `headers=` of the same call, extended or added.
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
+    let s = Script::of_request(req);
     let lit = token_at(tokens, req.at.start).ok_or("the key is not in a literal")?;
     let (name, open) = if req.builder {
-        match params_call(src, tokens, lit) {
+        match params_call(s, lit) {
             Ok(call) => call,
-            Err(why) => urlencoded_in_url(src, tokens, lit).ok_or(why)?,
+            Err(why) => urlencoded_in_url(s, lit).ok_or(why)?,
         }
-    } else if bare_string_statement(src, tokens, lit) {
+    } else if bare_string_statement(s, lit) {
         return Err(
             "the URL is in a docstring or a bare string statement, not in a request".into(),
         );
@@ -385,7 +373,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         tokens[j].kind == TokKind::Ident
             && tokens[j].text(src) == b"headers"
             && next_significant(tokens, j).is_some_and(|e| tokens[e].is_punct(src, "="))
-            && enclosing_open(src, tokens, j) == Some(open)
+            && s.enclosing_open(j) == Some(open)
     });
     let edit = match kw {
         Some(k) => {
