@@ -1284,11 +1284,13 @@ impl OnOtherFiles {
         let (mut retired, mut keyed) = (Vec::new(), Vec::new());
         let lang = crate::lang::for_file_name(&file.file_name());
         let tokens = lang.tokenize(&file.bytes);
+        let openers = crate::lang::tokens::Openers::of_file(&file.bytes, &tokens);
         for d in uses {
             let Some(i) = crate::lang::tokens::token_at(&tokens, d.span.start) else {
                 continue;
             };
-            let statement = crate::request::place::statement(&file.bytes, &tokens, lang, i);
+            let statement =
+                crate::request::place::statement_indexed(&file.bytes, &tokens, &openers, lang, i);
             match d.code {
                 RuleCode::WM001 => retired.push(statement),
                 _ => keyed.push(statement),

@@ -660,6 +660,36 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "a Python script of n top-level host and path pairs",
+        file: "pairs.py",
+        n: 250,
+        make: |n| {
+            // Each key piece at module level joins the script's retired hosts outside every
+            // function: each asked the tree for every host's function (`parent()` walks down
+            // from the root), joined every host, and a statement walk built the file's bracket
+            // depths. 8 s at 2 000 pairs.
+            (0..n)
+                .map(|i| format!("h{i} = 'api.whispir.com'; p{i} = '/m?apikey=' + k\n"))
+                .collect()
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
+        name: "a JavaScript script of n top-level host and path constants",
+        file: "pairs.js",
+        n: 250,
+        make: |n| {
+            (0..n)
+                .map(|i| {
+                    format!("const h{i} = 'api.whispir.com';\nconst p{i} = '/m?apikey=' + k;\n")
+                })
+                .collect()
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "n names set to the retired host in one .env file",
         file: ".env",
         n: 1000,

@@ -22,6 +22,9 @@ pub struct Openers {
     balanced: bool,
     /// Statement bounds found so far (see `request::place::cursor::logical_statement`).
     pub statements: std::sync::Mutex<StatementMemo>,
+    /// The bracket depth before each token, counted from the file's start (closing brackets
+    /// that close nothing take it below zero): built when first asked.
+    depths: std::sync::OnceLock<Vec<i32>>,
 }
 
 /// For each token a statement walk has passed at its own level, where the walk ended: a
@@ -70,7 +73,29 @@ impl Openers {
             pairs,
             strays,
             statements: Default::default(),
+            depths: Default::default(),
         }
+    }
+
+    /// The bracket depth before token `k`, counted from the file's start: `0` or less is
+    /// outside every bracket. Asked of line breaks, which end a statement only there.
+    pub fn depth(&self, src: &[u8], tokens: &[Token], k: usize) -> i32 {
+        let depths = self.depths.get_or_init(|| {
+            let mut d = 0i32;
+            tokens
+                .iter()
+                .map(|t| {
+                    let before = d;
+                    if is_open(src, t) {
+                        d += 1;
+                    } else if is_close(src, t) {
+                        d -= 1;
+                    }
+                    before
+                })
+                .collect()
+        });
+        depths.get(k).copied().unwrap_or(0)
     }
 
     /// Whether every bracket of the file is closed, and closes one.
@@ -413,7 +438,27 @@ pub fn enclosing_open_near(
 /// its opening bracket). A `{…}` or `[…]` starts at its bracket; Python's `dict(apikey=k, …)`
 /// at its `dict`, when `entry` is the name of one of its keyword arguments.
 pub fn enclosing_map(src: &[u8], tokens: &[Token], entry: usize) -> Option<(usize, usize)> {
-    let open = enclosing_open(src, tokens, entry)?;
+    map_around(src, tokens, entry, enclosing_open(src, tokens, entry)?)
+}
+
+/// [`enclosing_map`], the bracket found from the file's index when it is not near (a
+/// top-level statement of a script is in no bracket, and the walk back crossed the file).
+pub fn enclosing_map_near(
+    src: &[u8],
+    tokens: &[Token],
+    openers: &std::sync::OnceLock<Openers>,
+    entry: usize,
+) -> Option<(usize, usize)> {
+    map_around(
+        src,
+        tokens,
+        entry,
+        enclosing_open_near(src, tokens, openers, entry)?,
+    )
+}
+
+/// [`enclosing_map`] of `entry`, whose innermost bracket is `open`.
+fn map_around(src: &[u8], tokens: &[Token], entry: usize, open: usize) -> Option<(usize, usize)> {
     if !tokens[open].is_punct(src, "(") {
         return Some((open, open));
     }

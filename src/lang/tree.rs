@@ -772,13 +772,24 @@ pub fn descendants_overlapping<'t>(
 
 /// The byte range of the innermost function around byte `at`; `None` at module level.
 pub fn enclosing_function(tree: &tree_sitter::Tree, at: usize) -> Option<std::ops::Range<usize>> {
-    let mut node = tree.root_node().descendant_for_byte_range(at, at + 1)?;
+    // One walk down from the root, not `parent()` up from the leaf: tree-sitter finds a
+    // node's parent by walking down from the root, so each step up crossed every statement
+    // before it in a block (a script of thousands of top-level statements).
+    let mut cursor = tree.walk();
+    let mut function = None;
     loop {
-        if is_function(node.kind()) {
-            return Some(node.byte_range());
+        let node = cursor.node();
+        if node.start_byte() > at || node.end_byte() <= at {
+            break;
         }
-        node = node.parent()?;
+        if is_function(node.kind()) {
+            function = Some(node.byte_range());
+        }
+        if cursor.goto_first_child_for_byte(at).is_none() {
+            break;
+        }
     }
+    function
 }
 
 /// Whether the template written at `value` (`{k}`, `#{k}`, `$k`, `${k}`) is read by the

@@ -110,6 +110,7 @@ impl QueryHooks {
         &self,
         file: &SourceFile,
         tokens: &[Token],
+        openers: &std::sync::OnceLock<crate::lang::tokens::Openers>,
         lang: &dyn Language,
         at: usize,
     ) -> Option<usize> {
@@ -118,7 +119,7 @@ impl QueryHooks {
         }
         let src = &file.bytes[..];
         let i = crate::lang::tokens::token_at(tokens, at)?;
-        let statement = super::place::statement(src, tokens, lang, i);
+        let statement = super::place::statement(src, tokens, openers, lang, i);
         if let Some(&(_, line)) = self
             .calls
             .iter()

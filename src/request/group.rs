@@ -117,6 +117,8 @@ pub fn assemble(
     // Joined through the request object that names the host: another parameter of that same
     // request (a `<cfhttpparam>` beside the URL's own key), not a request of its own.
     let mut same_request = vec![false; params.len()];
+    let module_level_retired: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
+    let mut joined_runs: HashSet<(usize, usize)> = HashSet::new();
     // The function of this file whose regional host a request's URL is built from.
     let mut host_from_function: Vec<Option<String>> = vec![None; params.len()];
     for (k, p) in params.iter().enumerate() {
@@ -164,6 +166,7 @@ pub fn assemble(
             retired_in(&super::place::statement(
                 &file.bytes,
                 &facts.tokens,
+                &facts.openers,
                 lang,
                 at,
             ))
@@ -215,7 +218,14 @@ pub fn assemble(
                 groups.join(node, h);
                 continue;
             }
-            if let Some(h) = named_base(file, &facts.tokens, lang, url.start, &base_names) {
+            if let Some(h) = named_base(
+                file,
+                &facts.tokens,
+                &facts.openers,
+                lang,
+                url.start,
+                &base_names,
+            ) {
                 groups.join(node, h);
                 through_base[k] = true;
                 continue;
@@ -232,34 +242,60 @@ pub fn assemble(
         // The retired hosts written in the parameter's own function (at module level, those
         // outside any function), by its syntax tree.
         // Parsed only for a query builder or fragment whose request the tokens do not show.
-        let same_function = || -> Vec<usize> {
+        // The hosts as a run of `retired` (start and end), or those outside every function.
+        let same_function = || -> Option<(usize, usize)> {
             let function = |at: usize| {
                 let tree = facts.tree_around(file, &[at])?;
                 Some(crate::lang::tree::enclosing_function(tree, at))
             };
-            let Some(scope) = function(p.span.start) else {
-                return Vec::new();
-            };
-            retired
-                .iter()
-                .copied()
-                .filter(|&n| {
-                    let at = facts.hosts[hosts[n]].host.start;
-                    match &scope {
-                        Some(f) => f.contains(&at),
-                        None => function(at).is_some_and(|f| f.is_none()),
-                    }
-                })
-                .collect()
+            match function(p.span.start)? {
+                // `retired` is in file order: the hosts within the function's bytes.
+                Some(f) => {
+                    let start = |at: usize| {
+                        retired.partition_point(|&n| facts.hosts[hosts[n]].host.start < at)
+                    };
+                    Some((start(f.start), start(f.end)))
+                }
+                // Which retired hosts are outside every function is asked once per file.
+                None => {
+                    module_level_retired.get_or_init(|| {
+                        retired
+                            .iter()
+                            .copied()
+                            .filter(|&n| {
+                                function(facts.hosts[hosts[n]].host.start)
+                                    .is_some_and(|f| f.is_none())
+                            })
+                            .collect()
+                    });
+                    Some((usize::MAX, usize::MAX))
+                }
+            }
         };
-        if p.shape == ParamShape::Builder {
-            let local = same_function();
-            for &n in &local {
-                groups.join(node, n);
+        // Joins the parameter with those hosts: the hosts with one another once per run (a
+        // script of thousands of builders joined each with every host), then the parameter
+        // with the first. Whether there was one.
+        let mut join_same_function = |groups: &mut Groups| -> bool {
+            let Some(run) = same_function() else {
+                return false;
+            };
+            let local = match run {
+                (usize::MAX, usize::MAX) => &module_level_retired.get().expect("filled")[..],
+                (from, to) => &retired[from..to],
+            };
+            let Some(&first) = local.first() else {
+                return false;
+            };
+            if joined_runs.insert(run) {
+                for pair in local.windows(2) {
+                    groups.join(pair[0], pair[1]);
+                }
             }
-            if !local.is_empty() {
-                continue;
-            }
+            groups.join(node, first);
+            true
+        };
+        if p.shape == ParamShape::Builder && join_same_function(&mut groups) {
+            continue;
         }
         // A request on an axios instance goes to the instance's `baseURL`: a retired one moves
         // with it; with a regional one there is nothing retired to move.
@@ -270,6 +306,7 @@ pub fn assemble(
                 facts
                     .layout
                     .get_or_init(|| Layout::of_file(&file.bytes, &facts.tokens)),
+                &facts.openers,
                 p.span.start,
             )
         {
@@ -292,7 +329,14 @@ pub fn assemble(
             }
         }
         // A base named in the request's own statement (`${BASE}/…?apikey=${key}`) is its.
-        if let Some(h) = named_base(file, &facts.tokens, lang, p.span.start, &base_names) {
+        if let Some(h) = named_base(
+            file,
+            &facts.tokens,
+            &facts.openers,
+            lang,
+            p.span.start,
+            &base_names,
+        ) {
             groups.join(node, h);
             through_base[k] = true;
             continue;
@@ -308,14 +352,8 @@ pub fn assemble(
         // A key fragment with no host in sight (`sb.append("&apikey=").append(k)`) in a
         // function that writes a retired host (`new StringBuilder("http://api.whispir.com/…")`):
         // that host may be its request's, and never moves without it.
-        if p.shape == ParamShape::Fragment && p.host.is_none() {
-            let local = same_function();
-            for &n in &local {
-                groups.join(node, n);
-            }
-            if !local.is_empty() {
-                continue;
-            }
+        if p.shape == ParamShape::Fragment && p.host.is_none() && join_same_function(&mut groups) {
+            continue;
         }
         // A URL built on a binding of a regional host and on no retired base
         // (`f"{REGIONAL_URL}/m?apikey={k}"`): a regional request, nothing retired to move.
@@ -384,7 +422,13 @@ pub fn assemble(
                 let within = || match request_url {
                     true => {
                         let i = token_at(&facts.tokens, h.host.start)?;
-                        Some(super::place::statement(&file.bytes, &facts.tokens, lang, i))
+                        Some(super::place::statement(
+                            &file.bytes,
+                            &facts.tokens,
+                            &facts.openers,
+                            lang,
+                            i,
+                        ))
                     }
                     false => Some(0..file.bytes.len()),
                 };
@@ -412,7 +456,7 @@ pub fn assemble(
                     mark_base_url(&mut diagnostics[d], ctx.base_urls.as_ref());
                 } else if let (Some(region), Some(hook)) = (
                     ctx.region.filter(|_| diagnostics[d].fix.is_some()),
-                    hooks.blocking(file, &facts.tokens, lang, h.host.start),
+                    hooks.blocking(file, &facts.tokens, &facts.openers, lang, h.host.start),
                 ) {
                     // No key in sight, but the auth hook adds one to this request's query.
                     diagnostics[d].fix = None;
@@ -525,7 +569,7 @@ pub fn assemble(
                 .iter()
                 .copied()
                 .chain(host_diags.iter().map(|&d| diagnostics[d].span.start))
-                .filter_map(|at| hooks.blocking(file, &facts.tokens, lang, at)),
+                .filter_map(|at| hooks.blocking(file, &facts.tokens, &facts.openers, lang, at)),
         );
         let mut read_elsewhere: Vec<&str> = Vec::new();
         for &n in host_nodes.iter().filter(|&&n| is_base[n]) {
@@ -565,21 +609,24 @@ pub fn assemble(
             )
         };
         if !blockers.is_empty() || !read_elsewhere.is_empty() || host_diags.is_empty() {
+            // The group's keys by line (then by their order in the group), and those without
+            // a fix: looked up per host, as a group may hold thousands of both.
+            let mut keys_by_line: Vec<(usize, usize)> = key_diags
+                .iter()
+                .enumerate()
+                .map(|(order, &k)| (file.line_index(diagnostics[k].span.start) + 1, order))
+                .collect();
+            keys_by_line.sort_unstable();
+            let missing_set: HashSet<usize> = missing.iter().copied().collect();
             for &d in &host_diags {
                 let own = file.line_index(diagnostics[d].span.start) + 1;
                 // The key the host moves with is its own request's: the group's key nearest
-                // to it (a hook's key elsewhere is one of the blockers). When it has no fix
-                // itself it is named as such, and not again among the blockers.
-                let key = key_diags
-                    .iter()
-                    .copied()
-                    .min_by_key(|&k| {
-                        let line = file.line_index(diagnostics[k].span.start) + 1;
-                        (line.abs_diff(own), line < own)
-                    })
-                    .expect("a group with a key");
+                // to it, one at or after its line on a tie (a hook's key elsewhere is one of
+                // the blockers). When it has no fix itself it is named as such, and not again
+                // among the blockers.
+                let key = key_diags[nearest_key(&keys_by_line, own)];
                 let key_line = file.line_index(diagnostics[key].span.start) + 1;
-                let key_manual = missing.contains(&key);
+                let key_manual = missing_set.contains(&key);
                 let key_blocks = if key_manual { KEY_NOT_AUTOMATIC } else { "" };
                 let named = if key_manual {
                     vec![own, key_line]
@@ -853,6 +900,24 @@ fn host_variable(src: &[u8], tokens: &[Token], linked: &[HostLink]) -> Option<Va
 
 /// How a blocked group's help names what blocks it (`; blocked by line 94`), leaving out
 /// the lines its message already names (the finding's own, the key it moves with).
+/// Of keys sorted by (line, order), the order of the one nearest to line `own`: the first at
+/// the nearest line, preferring a line at or after `own` over one as far before it.
+fn nearest_key(keys_by_line: &[(usize, usize)], own: usize) -> usize {
+    let after = keys_by_line.partition_point(|&(line, _)| line < own);
+    let at_or_after = keys_by_line.get(after);
+    // The first key of the last line before `own`.
+    let before = after.checked_sub(1).map(|last| {
+        let line = keys_by_line[last].0;
+        keys_by_line[keys_by_line.partition_point(|&(l, _)| l < line)]
+    });
+    match (before, at_or_after) {
+        (Some((b, order)), Some(&(a, _))) if own - b < a - own => order,
+        (_, Some(&(_, order))) => order,
+        (Some((_, order)), None) => order,
+        (None, None) => unreachable!("a group with a key"),
+    }
+}
+
 fn blocked_by(lines: &[usize], named: &[usize]) -> String {
     // `lines` is sorted and deduplicated; each finding of a group asks, so this is bounded by
     // what it shows, not by how many lines block.
@@ -948,7 +1013,7 @@ fn stray_uses(
         if i == definition || defined_in.contains(&t.start()) {
             continue;
         }
-        let statement = super::place::statement(src, tokens, lang, i);
+        let statement = super::place::statement_indexed(src, tokens, openers, lang, i);
         let in_request = |r: &std::ops::Range<usize>| {
             let first = key_spans.partition_point(|&k| k < r.start);
             key_spans.get(first).is_some_and(|&k| k < r.end)
@@ -979,7 +1044,7 @@ fn stray_uses(
                 .collect();
             (1..=READS_FOLLOWED).contains(&reads.len())
                 && reads.iter().all(|&u| {
-                    let r = super::place::statement(src, tokens, lang, u);
+                    let r = super::place::statement_indexed(src, tokens, openers, lang, u);
                     r == statement || in_request(&r)
                 })
         });
@@ -1048,6 +1113,7 @@ fn regional_host_function(
     let statement = super::place::statement(
         src,
         tokens,
+        &facts.openers,
         lang,
         crate::lang::tokens::token_at(tokens, at)?,
     );
@@ -1174,7 +1240,8 @@ fn builds_on_regional_binding(
     let Some(i) = crate::lang::tokens::token_at(&facts.tokens, at) else {
         return false;
     };
-    let statement = &file.bytes[super::place::statement(&file.bytes, &facts.tokens, lang, i)];
+    let statement =
+        &file.bytes[super::place::statement(&file.bytes, &facts.tokens, &facts.openers, lang, i)];
     let names_a_base = words(statement).any(|w| bases.contains_key(w));
     !names_a_base && words(statement).any(|w| regional.contains(w))
 }
@@ -1185,6 +1252,7 @@ fn builds_on_regional_binding(
 fn named_base(
     file: &SourceFile,
     tokens: &[Token],
+    openers: &std::sync::OnceLock<Openers>,
     lang: &dyn Language,
     at: usize,
     bases: &std::collections::HashMap<&[u8], Vec<usize>>,
@@ -1193,7 +1261,7 @@ fn named_base(
         return None;
     }
     let i = crate::lang::tokens::token_at(tokens, at)?;
-    let statement = &file.bytes[super::place::statement(&file.bytes, tokens, lang, i)];
+    let statement = &file.bytes[super::place::statement(&file.bytes, tokens, openers, lang, i)];
     let mut named: Option<usize> = None;
     for word in words(statement) {
         for &n in bases.get(word).into_iter().flatten() {
@@ -1984,6 +2052,18 @@ mod tests {
             "",
         ];
         assert_eq!(host_fixes("client.py", &python), [true]);
+    }
+
+    #[test]
+    fn the_key_nearest_a_host_prefers_its_line_then_after_then_the_first_in_order() {
+        // (line, order in the group), sorted.
+        let keys = [(3, 1), (3, 4), (7, 0), (9, 2), (9, 3)];
+        assert_eq!(nearest_key(&keys, 3), 1); // on its line: the first in order
+        assert_eq!(nearest_key(&keys, 5), 0); // as far as line 3: the one after
+        assert_eq!(nearest_key(&keys, 4), 1); // line 3 is nearer
+        assert_eq!(nearest_key(&keys, 1), 1);
+        assert_eq!(nearest_key(&keys, 12), 2); // the last line: its first in order
+        assert_eq!(nearest_key(&keys[..1], 2), 1);
     }
 
     #[test]

@@ -779,7 +779,7 @@ pub(crate) fn query_dict_reads(
     indexes: Indexes,
 ) -> Vec<std::ops::Range<usize>> {
     let assigned = token_at(tokens, p.span.start)
-        .and_then(|key| assigned_dict(src, tokens, key))
+        .and_then(|key| assigned_dict(src, tokens, indexes, key))
         .is_some();
     if p.shape != ParamShape::Builder || !follows_query_dicts(lang) || !assigned {
         return Vec::new();
@@ -789,11 +789,18 @@ pub(crate) fn query_dict_reads(
 
 /// The dict holding the query key token `key` when it is the value of an assignment
 /// (`q = {"apikey": k}`, `q = dict(apikey=k)`): (its first token, its opening bracket).
-fn assigned_dict(src: &[u8], tokens: &[Token], key: usize) -> Option<(usize, usize)> {
-    enclosing_map(src, tokens, key).filter(|&(start, open)| {
-        !tokens[open].is_punct(src, "[")
-            && prev_significant(tokens, start).is_some_and(|e| tokens[e].is_punct(src, "="))
-    })
+fn assigned_dict(
+    src: &[u8],
+    tokens: &[Token],
+    indexes: Indexes,
+    key: usize,
+) -> Option<(usize, usize)> {
+    crate::lang::tokens::enclosing_map_near(src, tokens, indexes.openers, key).filter(
+        |&(start, open)| {
+            !tokens[open].is_punct(src, "[")
+                && prev_significant(tokens, start).is_some_and(|e| tokens[e].is_punct(src, "="))
+        },
+    )
 }
 
 /// Every read of the variable a URL is assigned to, in the rest of its block: where the name
@@ -815,7 +822,7 @@ fn variable_uses(
     // in a variable is sent where the variable is passed; its assignment is just before it.
     if p.shape == ParamShape::Builder
         && follows_query_dicts(lang)
-        && let Some((dict, open)) = assigned_dict(src, tokens, lit)
+        && let Some((dict, open)) = assigned_dict(src, tokens, indexes, lit)
     {
         i = dict;
         scan_from = matching_close(src, tokens, open)?;
@@ -2179,6 +2186,11 @@ fn dedent_after(src: &[u8], at: usize, from: usize) -> usize {
             .rposition(|&b| b == b'\n')
             .map_or(0, |n| n + 1),
     );
+    if own == 0 {
+        // No line is indented less: a script's top-level statement is not followed to the
+        // file's end once per request.
+        return src.len();
+    }
     let mut line = match memchr::memchr(b'\n', &src[from..]) {
         Some(n) => from + n + 1,
         None => return src.len(),

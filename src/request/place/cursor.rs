@@ -5,8 +5,8 @@ use super::{Placement, Request, already};
 use crate::diagnostic::Applicability;
 use crate::diagnostic::Edit;
 use crate::lang::tokens::{
-    arguments, enclosing_open, is_close, matching_close, next_significant, prev_significant,
-    token_at,
+    Openers, arguments, enclosing_open, is_close, matching_close, next_significant,
+    prev_significant, token_at,
 };
 use crate::lang::{Language, TokKind, Token};
 use crate::request::query::KeySource;
@@ -170,25 +170,43 @@ fn enclosing_call_by(
 pub(crate) fn statement(
     src: &[u8],
     tokens: &[Token],
+    openers: &std::sync::OnceLock<Openers>,
     lang: &dyn Language,
     i: usize,
 ) -> Range<usize> {
-    // A line break ends a statement only outside every bracket. Only line-oriented languages
-    // ask, so only they pay for the file-wide depths (once per parameter).
-    let mut absolute = Vec::new();
-    let mut d = 0i32;
-    for t in tokens.iter().take_while(|_| lang.line_oriented()) {
-        absolute.push(d);
-        if t.kind == TokKind::Punct {
-            match t.text(src) {
-                b"(" | b"[" | b"{" => d += 1,
-                b")" | b"]" | b"}" => d -= 1,
-                _ => {}
-            }
-        }
-    }
-    let line_break =
-        |j: usize| lang.line_oriented() && tokens[j].kind == TokKind::Newline && absolute[j] <= 0;
+    // Only line-oriented languages ask for the bracket index: a large file in another is not
+    // indexed for it.
+    let index = lang
+        .line_oriented()
+        .then(|| openers.get_or_init(|| Openers::of_file(src, tokens)));
+    statement_in(src, tokens, index, lang, i)
+}
+
+/// [`statement`], with the file's bracket index already built.
+pub(crate) fn statement_indexed(
+    src: &[u8],
+    tokens: &[Token],
+    openers: &Openers,
+    lang: &dyn Language,
+    i: usize,
+) -> Range<usize> {
+    statement_in(src, tokens, Some(openers), lang, i)
+}
+
+fn statement_in(
+    src: &[u8],
+    tokens: &[Token],
+    openers: Option<&Openers>,
+    lang: &dyn Language,
+    i: usize,
+) -> Range<usize> {
+    // A line break ends a statement only outside every bracket: the file-wide depths, from
+    // the file's bracket index (built once, not once per parameter).
+    let line_break = |j: usize| {
+        lang.line_oriented()
+            && tokens[j].kind == TokKind::Newline
+            && openers.is_some_and(|o| o.depth(src, tokens, j) <= 0)
+    };
     let mut depth = 0i32;
     let mut s = i;
     while s > 0 {

@@ -21,7 +21,7 @@ const URL_KEYS: [&str; 6] = ["url", "uri", "path", "href", "baseurl", "endpoint"
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
     let lit = token_at(tokens, req.at.start).ok_or("the key is not in a literal")?;
-    let region = statement(src, tokens, req.lang, lit);
+    let region = statement(src, tokens, req.openers, req.lang, lit);
     if req.already_sent(region) {
         return Ok(already(super::SENT_BY_STATEMENT));
     }
@@ -33,7 +33,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             .filter(|&o| tokens[o].is_punct(src, "{"))
             .ok_or("the builder is not an object")?;
         // `api.get(url, { params: … })` on an instance that already sends the header.
-        if let Some(options) = instance_of_call(src, tokens, req.layout(), container)
+        if let Some(options) = instance_of_call(src, tokens, req.layout(), req.openers, container)
             && let Some(sent) = instance_header(req, options)
         {
             return sent;
@@ -90,7 +90,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     }
     let (name, open) = enclosing_call_near(src, tokens, req.openers, lit)
         .filter(|&(_, open)| enclosing_open_near(src, tokens, req.openers, lit) == Some(open))
-        .ok_or_else(|| not_sent_here(src, tokens, start))?;
+        .ok_or_else(|| not_sent_here(req, start))?;
     let callee = String::from_utf8_lossy(tokens[name].text(src)).to_ascii_lowercase();
     let receiver_tok = prev_significant(tokens, name)
         .filter(|&d| tokens[d].is_punct(src, "."))
@@ -198,7 +198,8 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
 
 /// Why a URL expression starting at token `start` that no call receives is not fixed here,
 /// and what to do instead: returned to callers, or stored in a name.
-fn not_sent_here(src: &[u8], tokens: &[Token], start: usize) -> String {
+fn not_sent_here(req: &Request, start: usize) -> String {
+    let (src, tokens) = (req.src, req.tokens);
     let before = prev_significant(tokens, start);
     if before.is_some_and(|b| tokens[b].text(src) == b"return") {
         return "the URL is returned, and its callers make the request: add the header where they send it".into();
@@ -209,29 +210,15 @@ fn not_sent_here(src: &[u8], tokens: &[Token], start: usize) -> String {
     let Some(name) = stored else {
         return "the URL is not passed straight to a request call".into();
     };
-    let at = tokens[name].start();
     let name = String::from_utf8_lossy(tokens[name].text(src));
-    let needle = name.as_bytes();
-    // A mention is the name as a word of its own.
-    let mention = |at: usize| {
-        let word = |b: Option<&u8>| {
-            b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
-        };
-        !word(at.checked_sub(1).and_then(|b| src.get(b))) && !word(src.get(at + needle.len()))
-    };
-    // Whether the name is mentioned more than once. The assignment is one mention, and no
-    // other overlaps it: the next after it is looked for first, then one before it, so a
-    // function of thousands of such locals is not read from its start once per local.
-    let mentions = if src[at..].starts_with(needle) && mention(at) {
-        let after = at + needle.len();
-        let other = memchr::memmem::find_iter(&src[after..], needle).any(|k| mention(after + k))
-            || memchr::memmem::find_iter(&src[..at], needle).any(mention);
-        1 + usize::from(other)
-    } else {
-        memchr::memmem::find_iter(src, needle)
-            .filter(|&k| mention(k))
-            .count()
-    };
+    // Whether the name is read besides its assignment: as a name, or in a template literal,
+    // from the file's index (a text search per local took time growing with the square of
+    // a script of thousands of them).
+    let layout = req.layout();
+    let mentions = layout.uses(src, tokens, name.as_bytes()).len()
+        + layout
+            .template_reads_after(src, tokens, name.as_bytes(), 0)
+            .len();
     if mentions <= 1 {
         format!(
             "the URL is stored in `{name}`, which nothing in this file reads: add the header where `{name}` is requested"
@@ -268,9 +255,10 @@ pub fn axios_instance_options(
     src: &[u8],
     tokens: &[Token],
     layout: &Layout,
+    openers: &std::sync::OnceLock<crate::lang::tokens::Openers>,
     at: usize,
 ) -> Option<std::ops::Range<usize>> {
-    let open = instance_of_call(src, tokens, layout, token_at(tokens, at)?)?;
+    let open = instance_of_call(src, tokens, layout, openers, token_at(tokens, at)?)?;
     Some(tokens[open].start()..tokens[matching_close(src, tokens, open)?].end())
 }
 
@@ -308,8 +296,14 @@ pub fn axios_instance_name(
 
 /// The options object (`{`) of the axios instance that the call around token `i` is made on
 /// (`api.get(…)`, `this.http.post(…)`), when the file creates that instance once.
-fn instance_of_call(src: &[u8], tokens: &[Token], layout: &Layout, i: usize) -> Option<usize> {
-    let (name, _) = enclosing_call(src, tokens, i)?;
+fn instance_of_call(
+    src: &[u8],
+    tokens: &[Token],
+    layout: &Layout,
+    openers: &std::sync::OnceLock<crate::lang::tokens::Openers>,
+    i: usize,
+) -> Option<usize> {
+    let (name, _) = enclosing_call_near(src, tokens, openers, i)?;
     let receiver = prev_significant(tokens, name)
         .filter(|&d| tokens[d].is_punct(src, "."))
         .and_then(|d| prev_significant(tokens, d))?;

@@ -29,7 +29,9 @@ use std::sync::OnceLock;
 
 pub use coldfusion::{request_extent, url_param};
 pub(crate) use csharp::query_handler_removal;
-pub(crate) use cursor::{NOT_PASSED, callee_start, line_of_statement, statement};
+pub(crate) use cursor::{
+    NOT_PASSED, callee_start, line_of_statement, statement, statement_indexed,
+};
 pub(crate) use go::{
     key_only_values as go_key_only_values, query_request as go_query_request,
     query_statement as go_query_statement, values_realigned as go_values_realigned,

@@ -11,7 +11,7 @@ use crate::lang::tokens::{matching_close, prev_significant, token_at};
 pub(super) fn place(req: &Request) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
     let lit = token_at(tokens, req.at.start).ok_or("the key is not in a literal")?;
-    let region = statement(src, tokens, req.lang, lit);
+    let region = statement(src, tokens, req.openers, req.lang, lit);
     if req.already_sent(region) {
         return Ok(already(super::SENT_BY_STATEMENT));
     }
