@@ -690,6 +690,25 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "a Ruby class of n methods on one Faraday connection",
+        file: "client.rb",
+        n: 250,
+        make: |n| {
+            // Each query's connection was looked for among every use of its name, and each
+            // keyword argument's call receiver among every token of the file.
+            let methods: String = (0..n)
+                .map(|i| {
+                    format!("  def m{i}\n    @conn.get('/m{i}', apikey: @key, page: {i})\n  end\n")
+                })
+                .collect();
+            format!(
+                "require 'faraday'\n\nclass Client\n  def initialize(key)\n    @key = key\n    @conn = Faraday.new(url: 'https://api.au.whispir.com')\n  end\n{methods}end\n"
+            )
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "n names set to the retired host in one .env file",
         file: ".env",
         n: 1000,

@@ -438,7 +438,8 @@ fn builders(
                     KeyRole::Indexed => names.first(),
                     _ => names.get(1),
                 }?;
-                assigned_from_query(src, tokens, object).then_some(Container::Query)
+                let layout = layout.get_or_init(|| Layout::of_file(src, tokens));
+                assigned_from_query(src, tokens, layout, object).then_some(Container::Query)
             })
             .or_else(|| (role == KeyRole::NameValue).then(|| handler_location(src, tokens, i))?)
             .or_else(|| {
@@ -679,13 +680,14 @@ fn replacement_fields(text: &[u8], opener: &[u8]) -> Vec<std::ops::Range<usize>>
 /// `name := ….Query()` / `name = ….query_params` somewhere in the file, or JavaScript's
 /// `name = new URLSearchParams(…)` / `name = url.searchParams`: whatever the name, it holds a
 /// query.
-fn assigned_from_query(src: &[u8], tokens: &[Token], name: &[u8]) -> bool {
-    tokens.iter().enumerate().any(|(i, t)| {
-        t.kind == TokKind::Ident
-            && t.content_text(src) == name
-            && tokens
-                .get(i + 1)
-                .is_some_and(|op| op.is_punct(src, "=") || op.is_punct(src, ":"))
+fn assigned_from_query(src: &[u8], tokens: &[Token], layout: &Layout, name: &[u8]) -> bool {
+    // The name's assignments from the file's index: a scan of the whole file per key took
+    // time growing with the square of a file of thousands of keyword arguments.
+    layout.assignments(src, tokens, name).iter().any(|&i| {
+        let i = i as usize;
+        tokens
+            .get(i + 1)
+            .is_some_and(|op| op.is_punct(src, "=") || op.is_punct(src, ":"))
             && tokens[i + 1..tokens.len().min(i + 10)]
                 .iter()
                 .take_while(|t| !t.is_punct(src, ";") && t.kind != TokKind::Newline)

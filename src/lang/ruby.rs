@@ -128,7 +128,7 @@ fn connection(src: &[u8], tokens: &[Token], layout: &Layout, name: usize) -> Opt
         at < name && defs.get(first_def_after).is_none_or(|&d| d as usize > name)
     };
     let made: Vec<(usize, usize)> = layout
-        .uses(src, tokens, text)
+        .assignments(src, tokens, text)
         .iter()
         .filter_map(|&u| {
             let u = u as usize;

@@ -156,6 +156,9 @@ pub struct Layout {
     /// Each identifier's tokens by its name in lower case, indexed when first asked (PHP's
     /// function names are the same in any case).
     folded: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
+    /// The tokens of each name where it is given a value (`NAME =`, `NAME :=`, `NAME ||=`,
+    /// `NAME:` before a value) or defined (`def NAME`), indexed when first asked.
+    assigned: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
     /// The template literals (strings opened with a backtick) that hold `${NAME}`, by `NAME`:
     /// indexed when a fix first asks (JavaScript), in order.
     templates: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
@@ -218,6 +221,7 @@ impl Layout {
             idents: Default::default(),
             folded: Default::default(),
             templates: Default::default(),
+            assigned: Default::default(),
             usual_quote: if double > single { '"' } else { '\'' },
         }
     }
@@ -298,6 +302,24 @@ impl Layout {
         &uses[uses.partition_point(|&k| k as usize <= after)..]
     }
 
+    /// The tokens spelled `name` where it is given a value or defined (see `assigned`), in
+    /// order: a question about a name's assignments does not read each of its uses.
+    pub fn assignments(&self, src: &[u8], tokens: &[Token], name: &[u8]) -> &[u32] {
+        let assigned = self.assigned.get_or_init(|| {
+            let mut assigned: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
+            for (j, t) in tokens.iter().enumerate() {
+                if t.kind == TokKind::Ident && is_assigned(src, tokens, j) {
+                    assigned
+                        .entry(t.text(src).into())
+                        .or_default()
+                        .push(j as u32);
+                }
+            }
+            assigned
+        });
+        assigned.get(name).map_or(&[][..], |v| &v[..])
+    }
+
     /// The tokens spelled `name` in any ASCII case, in order.
     pub fn uses_in_any_case(&self, src: &[u8], tokens: &[Token], name: &[u8]) -> &[u32] {
         let folded = self
@@ -334,6 +356,29 @@ impl Layout {
 }
 
 /// Each identifier's tokens, in order, by its name (in lower case when `fold`).
+/// Whether the name at token `j` is given a value (`=` but not `==`, `=>` or `=~`; `:=`;
+/// `||=`; `:` before a value) or defined (`def NAME`).
+fn is_assigned(src: &[u8], tokens: &[Token], j: usize) -> bool {
+    if prev_significant(tokens, j).is_some_and(|d| tokens[d].text(src) == b"def") {
+        return true;
+    }
+    let mut next = next_significant(tokens, j);
+    // `||=` is lexed as `||` and `=`, or as `|`, `|` and `=`.
+    while let Some(p) = next.filter(|&p| matches!(tokens[p].text(src), b"||" | b"|")) {
+        next = Some(p + 1).filter(|&n| n < tokens.len());
+    }
+    next.is_some_and(|op| {
+        let t = &tokens[op];
+        let after = tokens.get(op + 1).filter(|a| a.start() == t.end());
+        t.kind == TokKind::Punct
+            && match t.text(src) {
+                b"=" => !after.is_some_and(|a| matches!(a.text(src), b"=" | b">" | b"~")),
+                b":" => true,
+                _ => false,
+            }
+    })
+}
+
 fn index_identifiers(
     src: &[u8],
     tokens: &[Token],
