@@ -1,6 +1,6 @@
 //! Ruby request shapes read from the lexer's tokens: Faraday's positional query.
 
-use super::tokens::{Layout, is_close, is_open, next_significant, prev_significant};
+use super::tokens::{Layout, is_close, is_open, next_significant, open_within, prev_significant};
 use super::{TokKind, Token};
 
 /// Faraday's verbs whose second argument is the query (`post`, `put` and `patch` take the
@@ -199,19 +199,7 @@ fn is_instance_variable(src: &[u8], tokens: &[Token], name: usize) -> bool {
 
 /// The innermost bracket around token `i`, within [`MAX_WALK`] tokens.
 fn open_before(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for j in (i.saturating_sub(MAX_WALK)..i).rev() {
-        let t = &tokens[j];
-        if is_close(src, t) {
-            depth += 1;
-        } else if is_open(src, t) {
-            if depth == 0 {
-                return Some(j);
-            }
-            depth -= 1;
-        }
-    }
-    None
+    open_within(src, tokens, i.saturating_sub(MAX_WALK)..i)
 }
 
 #[cfg(test)]

@@ -440,7 +440,7 @@ pub fn enclosing_open(src: &[u8], tokens: &[Token], i: usize) -> Option<usize> {
 
 /// The bracket left open in `tokens[within]`, walking back from its end: the innermost
 /// bracket around `within.end`, when it is inside `within`.
-fn open_within(src: &[u8], tokens: &[Token], within: std::ops::Range<usize>) -> Option<usize> {
+pub fn open_within(src: &[u8], tokens: &[Token], within: std::ops::Range<usize>) -> Option<usize> {
     let mut depth = 0usize;
     for j in within.rev() {
         let t = &tokens[j];

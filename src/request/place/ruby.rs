@@ -126,11 +126,7 @@ fn faraday_request_block(
     // A block variable the key expression does not read.
     let param = ["req", "request", "faraday_request"]
         .into_iter()
-        .find(|p| {
-            !value
-                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                .any(|w| w == *p)
-        })
+        .find(|p| !reads_name(value, p))
         .unwrap_or("faraday_request");
     Ok(Placement {
         edits: vec![Edit::insert(
@@ -141,6 +137,13 @@ fn faraday_request_block(
         sends: None,
         how: "set the header in a block given to the Faraday call".into(),
     })
+}
+
+/// Whether the Ruby expression `value` reads the name `name` (as a word of its own).
+fn reads_name(value: &str, name: &str) -> bool {
+    value
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .any(|w| w == name)
 }
 
 /// How many tokens a Faraday block's `end` is looked for in.
@@ -173,10 +176,7 @@ fn faraday_existing_block(
     };
     let first = next_significant(tokens, closing).ok_or_else(advice)?;
     let var = String::from_utf8_lossy(tokens[name].text(src));
-    if value
-        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-        .any(|w| w == var)
-    {
+    if reads_name(value, &var) {
         return Err(advice()); // the block's variable hides the key's
     }
     let line = format!("{var}.headers[{q}x-api-key{q}] = {value}");
