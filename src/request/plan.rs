@@ -3103,6 +3103,22 @@ pub(crate) fn remove_builder_entry(
         return Err("the parameter's value runs past its line outside any brackets".into());
     }
     let entry = member_if_emptied(src, tokens, lang, entry.clone()).unwrap_or(entry);
+    // Faraday's `conn.get(url, { apikey: k }, headers)`: a query hash that goes whole before
+    // the headers becomes `nil`, so that the headers stay the third argument.
+    let hash_before_another = lang.request_style() == crate::lang::RequestStyle::Ruby
+        && token_at(tokens, entry.start).is_some_and(|h| {
+            tokens[h].is_punct(src, "{")
+                && matching_close(src, tokens, h)
+                    .and_then(|c| next_significant(tokens, c))
+                    .is_some_and(|n| tokens[n].is_punct(src, ","))
+        });
+    if hash_before_another {
+        return Ok(Removal {
+            edits: vec![Edit::replace(entry, "nil")],
+            key,
+            placed: None,
+        });
+    }
     let removed = with_comma(src, tokens, entry);
     let mut edits = Vec::new();
     if lang.request_style() == crate::lang::RequestStyle::Go {

@@ -116,6 +116,15 @@ fn faraday_request_block(
 ) -> Result<Placement, String> {
     let (src, tokens) = (req.src, req.tokens);
     let close = matching_close(src, tokens, call).ok_or("unbalanced call")?;
+    // `conn.get('/m', apikey: k, &handler)`: Ruby takes one block, and this one is given.
+    let block_argument = arguments(src, tokens, call)
+        .last()
+        .is_some_and(|arg| src[arg.clone()].starts_with(b"&"));
+    if block_argument {
+        return Err(format!(
+            "the Faraday call is given a block argument; set `req.headers[{q}x-api-key{q}] = {value}` in the block it passes"
+        ));
+    }
     let block = next_significant(tokens, close).filter(|&b| {
         tokens[b].is_punct(src, "{")
             || tokens[b].kind == TokKind::Ident && tokens[b].text(src) == b"do"
@@ -512,6 +521,12 @@ mod tests {
                 "  conn.delete('/m/1', :apikey => key)\n",
                 "  conn.delete('/m/1') { |req| req.headers['x-api-key'] = key }\n",
             ),
+            // Headers after the query: the emptied query stays in place as `nil`, or the
+            // headers would be sent as the query.
+            (
+                "  conn.get('/m', { apikey: key }, { 'Accept' => 'json' })\n",
+                "  conn.get('/m', nil, { 'Accept' => 'json' }) { |req| req.headers['x-api-key'] = key }\n",
+            ),
             // A block variable the key reads is not reused for the request.
             (
                 "  conn.get('/m', apikey: req)\n",
@@ -535,7 +550,9 @@ mod tests {
         for (before, after) in cases {
             assert_eq!(safe("a.rb", &wrap(before)), wrap(after), "{before}");
         }
-        // A block without a variable, or one whose variable the key reads: by hand.
+        // A block argument (Ruby takes one block), a block without a variable, or one whose
+        // variable the key reads: by hand.
+        manual("a.rb", &wrap("  conn.get('/m', apikey: key, &handler)\n"));
         manual(
             "a.rb",
             &wrap("  conn.get('/m', { apikey: key }) do\n    puts 1\n  end\n"),
