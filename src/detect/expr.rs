@@ -478,11 +478,13 @@ fn builders(
             Some((receiver, open)) => {
                 let close = matching_close(src, tokens, open).unwrap_or(open);
                 let args = tokens[open].end()..tokens[close].start();
-                let read_at = Some(tokens[receiver].start());
-                match host_hint(&src[args.clone()], args.start, read_at) {
-                    HostHint::None => HostHint::Whispir(HostKind::Placeholder, None),
-                    hint => hint,
-                }
+                // A `url` held in a name (`url: BASE`) shows no host: like any query with
+                // no host in sight, it moves with the file's retired bases.
+                host_hint(
+                    &src[args.clone()],
+                    args.start,
+                    Some(tokens[receiver].start()),
+                )
             }
             None => request_host(src, tokens, depths, passed_at.unwrap_or(i), lang, defs),
         };

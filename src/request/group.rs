@@ -2114,6 +2114,18 @@ mod tests {
             let request = format!("  Faraday.get('https://api.whispir.com/messages', {entry})");
             one_fix(&["def messages(key)", &request, "end", ""]);
         }
+        // A connection made on a retired base held in a name: the base moves with the key,
+        // which alone would leave the retired gateway without it.
+        one_fix(&[
+            "BASE = 'https://api.whispir.com'",
+            "def scenarios(key)",
+            "  conn = Faraday.new(url: BASE)",
+            "  conn.get('/scenarios', { apikey: key }) do |req|",
+            "    req.options.timeout = 5",
+            "  end",
+            "end",
+            "",
+        ]);
         // A connection's base URL serves the request that passes the key.
         one_fix(&[
             "class Client",
