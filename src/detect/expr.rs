@@ -269,10 +269,9 @@ const OUTPUT_CALLS: [&[u8]; 16] = [
 /// Whether the literal at token `lit` is an argument, or the first operand of one, of a call
 /// that writes text out: `console.log('apikey=' + v)`, `logger.info("apikey=%s", k)`.
 fn written_out(src: &[u8], tokens: &[Token], lit: usize) -> bool {
-    let Some(open) = prev_significant(tokens, lit) else {
+    let Some(mut open) = prev_significant(tokens, lit) else {
         return false;
     };
-    let mut open = open;
     // A later argument: back over the earlier ones, within the call's brackets.
     let mut depth = 0usize;
     let mut steps = 0;

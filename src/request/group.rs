@@ -242,22 +242,29 @@ pub fn assemble(
         // The retired hosts written in the parameter's own function (at module level, those
         // outside any function), by its syntax tree.
         // Parsed only for a query builder or fragment whose request the tokens do not show.
-        // The hosts as a run of `retired` (start and end), or those outside every function.
-        let same_function = || -> Option<(usize, usize)> {
+        // The parameter joins those hosts: the hosts are joined with one another once per run
+        // (a script of thousands of builders joined each with every host), then the parameter
+        // with the first. Whether there was one.
+        let mut join_same_function = |groups: &mut Groups| -> bool {
             let function = |at: usize| {
                 let tree = facts.tree_around(file, &[at])?;
                 Some(crate::lang::tree::enclosing_function(tree, at))
             };
-            match function(p.span.start)? {
-                // `retired` is in file order: the hosts within the function's bytes.
+            let Some(scope) = function(p.span.start) else {
+                return false;
+            };
+            // A run of `retired` (in file order), keyed by its bounds.
+            let (run, local): ((usize, usize), &[usize]) = match scope {
                 Some(f) => {
                     let start = |at: usize| {
                         retired.partition_point(|&n| facts.hosts[hosts[n]].host.start < at)
                     };
-                    Some((start(f.start), start(f.end)))
+                    let run = (start(f.start), start(f.end));
+                    (run, &retired[run.0..run.1])
                 }
                 // Which retired hosts are outside every function is asked once per file.
-                None => {
+                None => (
+                    (usize::MAX, usize::MAX),
                     module_level_retired.get_or_init(|| {
                         retired
                             .iter()
@@ -267,21 +274,8 @@ pub fn assemble(
                                     .is_some_and(|f| f.is_none())
                             })
                             .collect()
-                    });
-                    Some((usize::MAX, usize::MAX))
-                }
-            }
-        };
-        // Joins the parameter with those hosts: the hosts with one another once per run (a
-        // script of thousands of builders joined each with every host), then the parameter
-        // with the first. Whether there was one.
-        let mut join_same_function = |groups: &mut Groups| -> bool {
-            let Some(run) = same_function() else {
-                return false;
-            };
-            let local = match run {
-                (usize::MAX, usize::MAX) => &module_level_retired.get().expect("filled")[..],
-                (from, to) => &retired[from..to],
+                    }),
+                ),
             };
             let Some(&first) = local.first() else {
                 return false;

@@ -3082,22 +3082,19 @@ pub(crate) fn remove_builder_entry(
     {
         let close = matching_close(src, tokens, open).ok_or("unbalanced brackets")?;
         tokens[open].start()..tokens[close].end()
-    } else if tokens[open].is_punct(src, ":")
-        && keyed
-        && tokens[open].end() == tokens[key_tok].start()
-        && lang.request_style() == crate::lang::RequestStyle::Ruby
-    {
-        // A Ruby symbol key, `:apikey => k`: the entry starts at its colon.
-        let end = value_tok.map_or(tokens[key_tok].end(), |v| expression_end(src, tokens, v));
-        tokens[open].start()..end
     } else if matches!(tokens[open].text(src), b":" | b"=") && !keyed {
         // Postman `{"key": "apikey", "value": …}`: the whole object.
         let obj = enclosing_open(src, tokens, key_tok).ok_or("no object around the key")?;
         let close = matching_close(src, tokens, obj).ok_or("unbalanced brackets")?;
         tokens[obj].start()..tokens[close].end()
     } else {
+        // A Ruby symbol key, `:apikey => k`, starts at its colon.
+        let symbol = tokens[open].is_punct(src, ":")
+            && tokens[open].end() == tokens[key_tok].start()
+            && lang.request_style() == crate::lang::RequestStyle::Ruby;
+        let start = if symbol { open } else { key_tok };
         let end = value_tok.map_or(tokens[key_tok].end(), |v| expression_end(src, tokens, v));
-        tokens[key_tok].start()..end
+        tokens[start].start()..end
     };
     if container.is_none() && src[entry.clone()].contains(&b'\n') {
         return Err("the parameter's value runs past its line outside any brackets".into());
