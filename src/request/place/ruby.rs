@@ -189,47 +189,43 @@ fn faraday_existing_block(
         return Err(advice()); // the block's variable hides the key's
     }
     let line = format!("{var}.headers[{q}x-api-key{q}] = {value}");
-    // `{ |r| r.options.timeout = 5 }` on one line: the header is its first statement.
-    if tokens[block].is_punct(src, "{") {
+    // The block's body ends at its `}` or `end`, and the header is its first statement.
+    let (body_end, edit) = if tokens[block].is_punct(src, "{") {
+        // `{ |r| r.options.timeout = 5 }` on one line.
         let close = matching_close(src, tokens, block).ok_or_else(advice)?;
         if src[tokens[block].end()..tokens[close].start()].contains(&b'\n') {
             return Err(advice());
         }
-        if super::cursor::sends_header(src, tokens, first..close) {
-            return Ok(already(super::SENT_BY_STATEMENT));
+        (
+            close,
+            Edit::insert(tokens[closing].end(), format!(" {line};")),
+        )
+    } else {
+        // `do |req|` ending its line, up to the `end` as indented as the line it opens.
+        let on_own_line =
+            ends_line(src, tokens, closing) && first_on_line(src, tokens[first].start());
+        if !on_own_line {
+            return Err(advice());
         }
-        return Ok(Placement {
-            edits: vec![Edit::insert(tokens[closing].end(), format!(" {line};"))],
-            applicability: Applicability::Safe,
-            sends: None,
-            how: "set the header in the Faraday call's block".into(),
-        });
-    }
-    let on_own_line = tokens[block].text(src) == b"do"
-        && ends_line(src, tokens, closing)
-        && first_on_line(src, tokens[first].start());
-    if !on_own_line {
-        return Err(advice());
-    }
-    // The block's body: up to the `end` as indented as the line that opens it.
-    let indent = indent_of(src, tokens[block].start());
-    let end = (first..tokens.len().min(first + BLOCK_REACH))
-        .find(|&j| {
-            tokens[j].text(src) == b"end"
-                && first_on_line(src, tokens[j].start())
-                && indent_of(src, tokens[j].start()) == indent
-        })
-        .ok_or_else(advice)?;
-    if super::cursor::sends_header(src, tokens, first..end) {
+        let indent = indent_of(src, tokens[block].start());
+        let end = (first..tokens.len().min(first + BLOCK_REACH))
+            .find(|&j| {
+                tokens[j].text(src) == b"end"
+                    && first_on_line(src, tokens[j].start())
+                    && indent_of(src, tokens[j].start()) == indent
+            })
+            .ok_or_else(advice)?;
+        let own_line = indent_of(src, tokens[first].start());
+        (
+            end,
+            line_after(src, tokens[closing].end(), &own_line, &line),
+        )
+    };
+    if super::cursor::sends_header(src, tokens, first..body_end) {
         return Ok(already(super::SENT_BY_STATEMENT));
     }
     Ok(Placement {
-        edits: vec![line_after(
-            src,
-            tokens[closing].end(),
-            &indent_of(src, tokens[first].start()),
-            &line,
-        )],
+        edits: vec![edit],
         applicability: Applicability::Safe,
         sends: None,
         how: "set the header in the Faraday call's block".into(),
