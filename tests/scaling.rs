@@ -709,6 +709,25 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "a Kotlin class of n expression-bodied requests on one base",
+        file: "Api.kt",
+        n: 250,
+        make: |n| {
+            // Without semicolons a statement ran from brace to brace: each request's
+            // statement was the whole class body, read once per request for the base it names.
+            let members: String = (0..n)
+                .map(|i| {
+                    format!("  fun m{i}() = client.newCall(Request.Builder().url(\"$BASE/m{i}?apikey=$key\").build()).execute()\n")
+                })
+                .collect();
+            format!(
+                "import okhttp3.*\n\nconst val BASE = \"https://api.whispir.com\"\n\nclass Api(private val key: String) {{\n  private val client = OkHttpClient()\n{members}}}\n"
+            )
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "n names set to the retired host in one .env file",
         file: ".env",
         n: 1000,

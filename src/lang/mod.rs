@@ -213,6 +213,11 @@ pub trait Language: Sync {
     fn line_oriented(&self) -> bool {
         false
     }
+    /// True when a line break also ends a statement inside a `{ … }` block, unless the line
+    /// is continued (Kotlin, Swift, Go: no semicolons, braces around blocks).
+    fn lines_end_statements(&self) -> bool {
+        false
+    }
     /// Prose documentation: its fixes are never safe.
     fn is_prose(&self) -> bool {
         false
@@ -242,6 +247,7 @@ pub struct Lexed {
     pub spec: LexSpec,
     pub concat: &'static [&'static str],
     pub line_oriented: bool,
+    pub lines_end_statements: bool,
     pub yaml: bool,
     pub requests: RequestStyle,
     /// `header_hint` with `{v}` standing for the value.
@@ -257,6 +263,7 @@ impl Lexed {
         spec: LexSpec::NONE,
         concat: &[],
         line_oriented: false,
+        lines_end_statements: false,
         yaml: false,
         requests: RequestStyle::Code,
         hint: "x-api-key: {v}",
@@ -277,6 +284,9 @@ impl Language for Lexed {
     }
     fn line_oriented(&self) -> bool {
         self.line_oriented
+    }
+    fn lines_end_statements(&self) -> bool {
+        self.lines_end_statements
     }
     fn is_yaml(&self) -> bool {
         self.yaml
@@ -407,6 +417,7 @@ static COLDFUSION: Lexed = Lexed {
 /// Kotlin: the C family's lexing and request shapes, plus `$name` string templates.
 static KOTLIN: Lexed = Lexed {
     name: "kotlin",
+    lines_end_statements: true,
     ..C_FAMILY
 };
 static C_FAMILY: Lexed = Lexed {
@@ -427,6 +438,7 @@ static C_FAMILY: Lexed = Lexed {
 /// Swift: `URLRequest.setValue(_:forHTTPHeaderField:)`.
 static SWIFT: Lexed = Lexed {
     hint: "request.setValue({v}, forHTTPHeaderField: \"x-api-key\")",
+    lines_end_statements: true,
     ..C_FAMILY
 };
 /// Dart: the `headers:` map of package:http's calls.
@@ -481,6 +493,7 @@ static GO: Lexed = Lexed {
     requests: RequestStyle::Go,
     hint: "req.Header.Set(\"x-api-key\", {v})",
     slot: KeySlot::code('"'),
+    lines_end_statements: true,
     ..Lexed::BASE
 };
 static PHP: Lexed = Lexed {

@@ -174,10 +174,9 @@ pub(crate) fn statement(
     lang: &dyn Language,
     i: usize,
 ) -> Range<usize> {
-    // Only line-oriented languages ask for the bracket index: a large file in another is not
-    // indexed for it.
-    let index = lang
-        .line_oriented()
+    // Only languages whose line breaks end statements ask for the bracket index: a large
+    // file in another is not indexed for it.
+    let index = (lang.line_oriented() || lang.lines_end_statements())
         .then(|| openers.get_or_init(|| Openers::of_file(src, tokens)));
     statement_in(src, tokens, index, lang, i)
 }
@@ -207,9 +206,19 @@ fn statement_in(
             && tokens[j].kind == TokKind::Newline
             && openers.is_some_and(|o| o.depth(src, tokens, j) <= 0)
     };
+    // In Kotlin, Swift and Go a line break between tokens `a` and `a + 1` ends a statement
+    // too, when it is at the statement's own level (`depth`) in a block, not in a bracket.
+    let block_line_break = |a: usize, depth: i32| {
+        depth <= 0
+            && lang.lines_end_statements()
+            && openers.is_some_and(|o| line_ends_statement(src, tokens, o, a))
+    };
     let mut depth = 0i32;
     let mut s = i;
     while s > 0 {
+        if block_line_break(s - 1, depth) {
+            break;
+        }
         let t = &tokens[s - 1];
         match (t.kind, t.text(src)) {
             // A block that closes at the statement's own level ends the statement before it.
@@ -226,6 +235,9 @@ fn statement_in(
     let mut depth = 0i32;
     let mut e = i;
     while e + 1 < tokens.len() {
+        if block_line_break(e, depth) {
+            break;
+        }
         let t = &tokens[e + 1];
         match (t.kind, t.text(src)) {
             (TokKind::Punct, b"}") if depth <= 0 => break,
@@ -238,6 +250,38 @@ fn statement_in(
         e += 1;
     }
     tokens[s.min(i)].start()..tokens[e].end()
+}
+
+/// Whether the line break between tokens `a` and `a + 1` ends a statement in a language
+/// without semicolons: it sits in a `{ … }` block (or at the top level), not in a bracket,
+/// and neither an operator ending the line nor a `.`, `?.`, `?:`, `&&` or `||` starting the
+/// next one carries the expression on.
+fn line_ends_statement(src: &[u8], tokens: &[Token], openers: &Openers, a: usize) -> bool {
+    let b = a + 1;
+    if b >= tokens.len() {
+        return false;
+    }
+    // A block comment may hold the break: `a`'s own text counts when it is a comment.
+    let gap = if tokens[a].kind == TokKind::Comment {
+        tokens[a].start()..tokens[b].start()
+    } else {
+        tokens[a].end()..tokens[b].start()
+    };
+    if memchr::memchr(b'\n', &src[gap]).is_none()
+        || openers.of(b).is_some_and(|o| !tokens[o].is_punct(src, "{"))
+    {
+        return false;
+    }
+    // The line's end is its last token that is not a comment.
+    let Some(last) = prev_significant(tokens, b) else {
+        return true;
+    };
+    let (end, next) = (&tokens[last], &tokens[b]);
+    let continued_by_end =
+        end.kind == TokKind::Punct && !matches!(end.text(src), b")" | b"]" | b"}" | b";");
+    let continued_by_start = next.kind == TokKind::Punct
+        && matches!(next.text(src), b"." | b"?" | b"?." | b"?:" | b"&&" | b"||");
+    !(continued_by_end || continued_by_start)
 }
 
 /// Why a URL that is no call's argument gets no header (`url_argument`).
@@ -1051,4 +1095,54 @@ pub(super) fn curl_in_string(
         placed.how = format!("{}, in the string that holds it", placed.how);
         Ok(placed)
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::for_file_name;
+
+    /// The text of the statement holding the first occurrence of `needle` in `src`.
+    fn statement_of<'a>(file: &str, src: &'a str, needle: &str) -> &'a str {
+        let lang = for_file_name(file);
+        let bytes = src.as_bytes();
+        let tokens = lang.tokenize(bytes);
+        let at = src.find(needle).expect("needle in source");
+        let i = tokens
+            .iter()
+            .position(|t| t.span().contains(&at))
+            .expect("a token at the needle");
+        let range = statement(bytes, &tokens, &std::sync::OnceLock::new(), lang, i);
+        &src[range]
+    }
+
+    #[test]
+    fn kotlin_statements_end_at_line_breaks_in_a_block() {
+        let src = "class A {\n  fun a() = get(\"x\")\n  fun b() = get(\"y\")\n}\n";
+        assert_eq!(statement_of("A.kt", src, "\"y\""), "fun b() = get(\"y\")");
+    }
+
+    #[test]
+    fn a_line_continued_by_a_dot_an_operator_or_a_bracket_stays_one_statement() {
+        let src = "fun f() {\n  val r = client\n    .get(url +\n      \"?q=1\")\n    ?.body\n  other()\n}\n";
+        assert_eq!(
+            statement_of("A.kt", src, "\"?q=1\""),
+            "val r = client\n    .get(url +\n      \"?q=1\")\n    ?.body"
+        );
+    }
+
+    #[test]
+    fn a_line_break_in_a_block_comment_ends_the_statement_before_it() {
+        let src = "func f() {\n\ta := 1 /* one\n\ttwo */\n\tb := http.Get(u)\n}\n";
+        assert_eq!(statement_of("a.go", src, "http"), "b := http.Get(u)");
+    }
+
+    #[test]
+    fn languages_with_semicolons_still_run_over_line_breaks() {
+        let src = "class A {\n  void f() {\n    String u = base\n      + \"?q\";\n  }\n}\n";
+        assert_eq!(
+            statement_of("A.java", src, "\"?q\""),
+            "String u = base\n      + \"?q\""
+        );
+    }
 }
