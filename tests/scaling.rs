@@ -394,6 +394,25 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "one PHP function reusing one curl handle for n requests",
+        file: "reuse.php",
+        n: 250,
+        make: |n| {
+            // Each request read every use of the handle in the function, and the whole file
+            // for its array style.
+            let requests: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "    curl_setopt($ch, CURLOPT_URL, 'https://api.whispir.com/m{i}?apikey=' . $key);\n    curl_exec($ch);\n"
+                    )
+                })
+                .collect();
+            format!("<?php\nfunction all($key)\n{{\n    $ch = curl_init();\n{requests}}}\n")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "one ColdFusion function of n `new http()` objects",
         file: "Client.cfc",
         n: 250,

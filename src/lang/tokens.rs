@@ -164,6 +164,9 @@ pub struct Layout {
     templates: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
     /// The quote most of the file's strings open with (`'` on a tie), for new strings.
     usual_quote: char,
+    /// What the placer of the file's language indexes about the whole file, built when first
+    /// asked (see `placer_index`).
+    placer: std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 /// A name and the tokens spelled so, in order.
@@ -223,7 +226,18 @@ impl Layout {
             templates: Default::default(),
             assigned: Default::default(),
             usual_quote: if double > single { '"' } else { '\'' },
+            placer: Default::default(),
         }
+    }
+
+    /// The index `build` makes of the whole file, built once for all its requests (PHP: its
+    /// curl handles' header options). A file has one language, whose placer keeps one such
+    /// index: `None` if an index of another type was built first.
+    pub fn placer_index<T: std::any::Any + Send + Sync>(
+        &self,
+        build: impl FnOnce() -> T,
+    ) -> Option<&T> {
+        self.placer.get_or_init(|| Box::new(build())).downcast_ref()
     }
 
     /// The quote most of the file's strings open with (`'` on a tie).

@@ -157,7 +157,7 @@ pub struct Request<'a> {
     pub file_name: &'a str,
 }
 
-impl Request<'_> {
+impl<'a> Request<'a> {
     /// Whether a string among tokens `first..=last` says `x-api-key`, as [`sends_header`]
     /// asks, answered from the file's `x-api-key` offsets: a statement holding thousands of
     /// requests is not read once per request.
@@ -194,7 +194,7 @@ impl Request<'_> {
     }
 
     /// Where the file's lines start and its identifiers occur.
-    pub(super) fn layout(&self) -> &Layout {
+    pub(super) fn layout(&self) -> &'a Layout {
         self.layout
             .get_or_init(|| Layout::of_file(self.src, self.tokens))
     }

@@ -8,6 +8,8 @@ use crate::lang::tokens::{
 };
 use crate::lang::{TokKind, Token};
 use crate::request::query::KeySource;
+use std::collections::HashMap;
+use std::ops::Range;
 
 const PHP_VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
 
@@ -176,8 +178,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
     }
     let args = arguments(src, tokens, open);
     if args.len() == options_index {
-        let long = memchr::memmem::find(src, b"array(").is_some()
-            && memchr::memmem::find(src, b"=> [").is_none();
+        let long = php_file(req).long_arrays;
         let inner = format!("{q}headers{q} => ");
         let text = if long {
             format!("array({inner}array({entry}))")
@@ -287,62 +288,24 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
             (end + CURL_REACH).min(tokens.len()),
         ),
     };
-    // The `curl_setopt(` and `curl_setopt_array(` calls of the body whose first argument
-    // starts with the handle's name, found from that name's uses: a function of many
-    // handles is not read once per handle.
-    let lead_len = handle
-        .bytes()
-        .position(|b| !(b == b'$' || b == b'_' || b.is_ascii_alphanumeric()))
-        .unwrap_or(handle.len());
-    let calls = req
-        .layout()
-        .uses_after(
-            src,
-            tokens,
-            &handle.as_bytes()[..lead_len],
-            from.saturating_sub(1),
-        )
-        .take_while(|&k| k < to)
-        .filter_map(|k| {
-            let o = prev_significant(tokens, k).filter(|&o| tokens[o].is_punct(src, "("))?;
-            let callee =
-                prev_significant(tokens, o).filter(|&c| tokens[c].kind == TokKind::Ident)?;
-            let word = tokens[callee].text(src);
-            let is_array = word.eq_ignore_ascii_case(b"curl_setopt_array");
-            (is_array || word.eq_ignore_ascii_case(b"curl_setopt")).then_some((o, is_array))
-        });
+    // The handle's `CURLOPT_HTTPHEADER` options in the body, from the file's index: a
+    // function that reuses one handle for many requests is not read once per request. Two
+    // are already too many, so no more are looked at.
+    let options = php_file(req)
+        .header_options
+        .get(handle.as_str())
+        .map_or(&[][..], Vec::as_slice);
     let mut header_sets = Vec::new();
-    for (o, is_array) in calls {
-        let a = arguments(src, tokens, o);
-        let same_handle = a
-            .first()
-            .is_some_and(|r| String::from_utf8_lossy(&src[r.clone()]).trim() == handle);
-        let names_header = a.get(1).is_some_and(|r| {
-            memchr::memmem::find(&src[r.clone()], b"CURLOPT_HTTPHEADER").is_some()
-        });
-        if !same_handle || !names_header {
-            continue;
+    for (_, option) in options[options.partition_point(|&(k, _)| k < from)..]
+        .iter()
+        .take_while(|&&(k, _)| k < to)
+    {
+        match option {
+            Ok(list) => header_sets.push(list.clone()),
+            Err(why) => return Some(Err((*why).into())),
         }
-        if !is_array {
-            if a.len() != 3 {
-                return Some(Err("unreadable curl_setopt call".into()));
-            }
-            header_sets.push(a[2].clone());
-            continue;
-        }
-        // `curl_setopt_array($ch, [CURLOPT_HTTPHEADER => …, …])`: that entry's value.
-        let value = a
-            .get(1)
-            .and_then(|r| token_at(tokens, r.start))
-            .and_then(|t| php_array(src, tokens, t))
-            .and_then(|options| entry_value(src, tokens, options, "CURLOPT_HTTPHEADER"));
-        match value {
-            Some(v) => header_sets.push(tokens[v].start()..expression_end(src, tokens, v)),
-            None => {
-                return Some(Err(
-                    "the handle's options are not an array written here; add `x-api-key` to its CURLOPT_HTTPHEADER".into(),
-                ));
-            }
+        if header_sets.len() > 1 {
+            break;
         }
     }
     let element = header_line(req, q);
@@ -354,9 +317,7 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
     let how = "add `x-api-key` to the handle's CURLOPT_HTTPHEADER".to_string();
     Some(match header_sets.as_slice() {
         [] => {
-            let long = memchr::memmem::find(src, b"array(").is_some()
-                && memchr::memmem::find(src, b"[").is_none();
-            let list = if long {
+            let list = if php_file(req).long_arrays {
                 format!("array({element})")
             } else {
                 format!("[{element}]")
@@ -389,7 +350,7 @@ fn php_curl(req: &Request, lit: usize, q: char) -> Option<Result<Placement, Stri
                 // A list made elsewhere (a parameter, a method): merged with the header. It
                 // may already carry one, out of sight: unsafe.
                 None => {
-                    let added = if long_arrays(src) {
+                    let added = if php_file(req).long_arrays {
                         format!("array({element})")
                     } else {
                         format!("[{element}]")
@@ -421,9 +382,69 @@ fn header_line(req: &Request, q: char) -> String {
     }
 }
 
-/// Whether the file writes arrays as `array(…)` rather than `[…]`.
-fn long_arrays(src: &[u8]) -> bool {
-    memchr::memmem::find(src, b"array(").is_some() && memchr::memmem::find(src, b"=> [").is_none()
+/// What the placer reads once per PHP file, for all its requests.
+#[derive(Default)]
+struct PhpFile {
+    /// The file writes arrays as `array(…)` rather than `[…]`.
+    long_arrays: bool,
+    /// Each `curl_setopt($h, CURLOPT_HTTPHEADER, LIST)` and
+    /// `curl_setopt_array($h, [CURLOPT_HTTPHEADER => LIST, …])` by its handle's text, in
+    /// order: where the handle is named, and LIST's range or why it cannot be read.
+    header_options: HashMap<String, Vec<HeaderOption>>,
+}
+
+type HeaderOption = (usize, Result<Range<usize>, &'static str>);
+
+/// The file's [`PhpFile`] index, built when a request first asks.
+fn php_file<'r>(req: &Request<'r>) -> &'r PhpFile {
+    static NONE: std::sync::LazyLock<PhpFile> = std::sync::LazyLock::new(PhpFile::default);
+    let (src, tokens) = (req.src, req.tokens);
+    let layout = req.layout();
+    layout
+        .placer_index(|| {
+            let mut header_options: HashMap<String, Vec<HeaderOption>> = HashMap::new();
+            for callee in [&b"curl_setopt"[..], b"curl_setopt_array"] {
+                for &c in layout.uses_in_any_case(src, tokens, callee) {
+                    let c = c as usize;
+                    let Some(o) = next_significant(tokens, c).filter(|&o| tokens[o].is_punct(src, "("))
+                    else {
+                        continue;
+                    };
+                    let Some(handle_at) = next_significant(tokens, o) else {
+                        continue;
+                    };
+                    let a = arguments(src, tokens, o);
+                    let names_header = a.get(1).is_some_and(|r| {
+                        memchr::memmem::find(&src[r.clone()], b"CURLOPT_HTTPHEADER").is_some()
+                    });
+                    let Some(handle) = a.first().filter(|_| names_header) else {
+                        continue;
+                    };
+                    let list = if callee == b"curl_setopt" {
+                        a.get(2).filter(|_| a.len() == 3).cloned().ok_or("unreadable curl_setopt call")
+                    } else {
+                        // `curl_setopt_array($ch, [CURLOPT_HTTPHEADER => …, …])`: that entry's value.
+                        a.get(1)
+                            .and_then(|r| token_at(tokens, r.start))
+                            .and_then(|t| php_array(src, tokens, t))
+                            .and_then(|options| entry_value(src, tokens, options, "CURLOPT_HTTPHEADER"))
+                            .map(|v| tokens[v].start()..expression_end(src, tokens, v))
+                            .ok_or("the handle's options are not an array written here; add `x-api-key` to its CURLOPT_HTTPHEADER")
+                    };
+                    let handle = String::from_utf8_lossy(&src[handle.clone()]).trim().to_string();
+                    header_options.entry(handle).or_default().push((handle_at, list));
+                }
+            }
+            for options in header_options.values_mut() {
+                options.sort_by_key(|&(k, _)| k);
+            }
+            PhpFile {
+                long_arrays: memchr::memmem::find(src, b"array(").is_some()
+                    && memchr::memmem::find(src, b"=> [").is_none(),
+                header_options,
+            }
+        })
+        .unwrap_or(&NONE)
 }
 
 /// `file_get_contents(URL)` sends what its stream context says: the key joins the `header`
@@ -444,7 +465,7 @@ fn php_stream(req: &Request, name: usize, open: usize, q: char) -> Result<Placem
     match args.len() {
         1 => {
             let (http, header) = (format!("{q}http{q}"), format!("{q}header{q}"));
-            let options = if long_arrays(src) {
+            let options = if php_file(req).long_arrays {
                 format!("array({http} => array({header} => {line}))")
             } else {
                 format!("[{http} => [{header} => {line}]]")
