@@ -413,6 +413,28 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "one Java method of n OkHttp requests",
+        file: "Calls.java",
+        // (At 4 000 requests the syntax check of the fixed method passes its memory allowance.)
+        n: 250,
+        make: |n| {
+            // Each request looked through the whole file for a method of its callee's name
+            // returning an HttpURLConnection.
+            let requests: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "    Request q{i} = new Request.Builder().url(\"https://api.au.whispir.com/m{i}?apikey=\" + key).build();\n    client.newCall(q{i}).execute();\n"
+                    )
+                })
+                .collect();
+            format!(
+                "import okhttp3.*;\n\nclass Calls {{\n  void all(OkHttpClient client, String key) throws Exception {{\n{requests}  }}\n}}\n"
+            )
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "one ColdFusion function of n `new http()` objects",
         file: "Client.cfc",
         n: 250,

@@ -346,13 +346,33 @@ fn raw_http_lines(req: &Request, lit: usize, open: usize, idx: usize) -> Result<
 /// Whether this file declares a method `name` returning an `HttpURLConnection` (a helper that
 /// opens the connection for a URL: `private HttpURLConnection open(String url)`).
 fn opens_connection(req: &Request, name: &str) -> bool {
+    req.lang.name() != "kotlin" && jvm_file(req).connection_helpers.contains(name.as_bytes())
+}
+
+/// What the placer reads once per Java or Kotlin file, for all its requests.
+#[derive(Default)]
+struct JvmFile {
+    /// The names of the methods declared to return an `HttpURLConnection`.
+    connection_helpers: std::collections::HashSet<Box<[u8]>>,
+}
+
+/// The file's [`JvmFile`] index, built when a request first asks.
+fn jvm_file<'r>(req: &Request<'r>) -> &'r JvmFile {
+    static NONE: std::sync::LazyLock<JvmFile> = std::sync::LazyLock::new(JvmFile::default);
     let (src, tokens) = (req.src, req.tokens);
-    req.lang.name() != "kotlin"
-        && tokens.windows(3).any(|w| {
-            w[0].text(src) == b"HttpURLConnection"
-                && w[1].text(src) == name.as_bytes()
-                && w[2].is_punct(src, "(")
+    let layout = req.layout();
+    layout
+        .placer_index(|| {
+            let connection_helpers = layout
+                .uses(src, tokens, b"HttpURLConnection")
+                .iter()
+                .map(|&k| k as usize + 1)
+                .filter(|&name| tokens.get(name + 1).is_some_and(|t| t.is_punct(src, "(")))
+                .map(|name| tokens[name].text(src).into())
+                .collect();
+            JvmFile { connection_helpers }
         })
+        .unwrap_or(&NONE)
 }
 
 /// `return open(URL).getResponseCode();` where `open` is such a helper: the connection gets a
