@@ -188,7 +188,7 @@ fn tag_request(req: &Request, el: &Element) -> Result<Placement, String> {
     if let Some(child) = url_key_parameter(src, req.tokens, whole(el)) {
         return Ok(child);
     }
-    let param = header_tag(src, req.key);
+    let param = header_tag(req, req.key);
     let open_end = el.open.span.end;
     let indent = indent_of(src, el.open.span.start);
     let nl = eol(src, el.open.span.start);
@@ -345,21 +345,37 @@ fn object_calls<'a>(
 }
 
 /// The header parameter as a tag, closed as the file closes its `<cfhttpparam>` tags.
-fn header_tag(src: &[u8], key: &KeySource) -> String {
+fn header_tag(req: &Request, key: &KeySource) -> String {
     let value = match key {
         KeySource::Expr(e) => format!("#{e}#"),
         KeySource::Literal(l) | KeySource::Template(l) => l.clone(),
     };
     let q = if value.contains('"') { '\'' } else { '"' };
-    let first = [&b"<cfhttpparam"[..], b"<CFHTTPPARAM"]
-        .iter()
-        .filter_map(|tag| memchr::memmem::find(src, tag))
-        .min();
-    let self_closed = first
-        .and_then(|at| cfml::tag_at(src, at))
-        .is_some_and(|t| t.self_closed);
-    let end = if self_closed { " />" } else { ">" };
+    let end = if params_self_closed(req) { " />" } else { ">" };
     format!("<cfhttpparam type={q}header{q} name={q}x-api-key{q} value={q}{value}{q}{end}")
+}
+
+/// Whether the file's first `<cfhttpparam>` tag closes itself (`/>`): looked up once per
+/// file, not once per request.
+fn params_self_closed(req: &Request) -> bool {
+    /// What the placer reads once per ColdFusion file.
+    struct CfFile {
+        params_self_closed: bool,
+    }
+    let src = req.src;
+    req.layout()
+        .placer_index(|| {
+            let first = [&b"<cfhttpparam"[..], b"<CFHTTPPARAM"]
+                .iter()
+                .filter_map(|tag| memchr::memmem::find(src, tag))
+                .min();
+            CfFile {
+                params_self_closed: first
+                    .and_then(|at| cfml::tag_at(src, at))
+                    .is_some_and(|t| t.self_closed),
+            }
+        })
+        .is_some_and(|f| f.params_self_closed)
 }
 
 /// The indentation step around byte `at`: a tab when the lines before it are indented with

@@ -14,7 +14,8 @@ use std::ops::Range;
 const PHP_VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
 
 /// Guzzle: which argument of `->request(…)`/`->get(…)` holds the URL and which the options.
-fn guzzle_call(src: &[u8], tokens: &[Token], name: usize) -> Result<(usize, usize), String> {
+fn guzzle_call(req: &Request, name: usize) -> Result<(usize, usize), String> {
+    let (src, tokens) = (req.src, req.tokens);
     let callee = text_of(src, &tokens[name]).to_ascii_lowercase();
     let base = callee.strip_suffix("async").unwrap_or(&callee);
     let url_index = if base == "request" {
@@ -35,7 +36,7 @@ fn guzzle_call(src: &[u8], tokens: &[Token], name: usize) -> Result<(usize, usiz
     if !prev_significant(tokens, name).is_some_and(|d| tokens[d].is_punct(src, "->")) {
         return Err(format!("`{callee}(…)` is not a client method call"));
     }
-    if memchr::memmem::find(src, b"GuzzleHttp").is_none() {
+    if !php_file(req).guzzle {
         return Err(format!(
             "`->{callee}(…)` is not known to be a Guzzle client (no `GuzzleHttp` in the file)"
         ));
@@ -137,7 +138,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
         let name = prev_significant(tokens, call)
             .filter(|&n| tokens[n].kind == TokKind::Ident)
             .ok_or("the options are not passed to a request call")?;
-        let (_, options_index) = guzzle_call(src, tokens, name)?;
+        let (_, options_index) = guzzle_call(req, name)?;
         let args = arguments(src, tokens, call);
         let end = matching_close(src, tokens, options).ok_or("unbalanced array")?;
         if args.get(options_index) != Some(&(tokens[options_start].start()..tokens[end].end()))
@@ -172,7 +173,7 @@ pub(super) fn place(req: &Request) -> Result<Placement, String> {
             )
         });
     }
-    let (url_index, options_index) = guzzle_call(src, tokens, name)?;
+    let (url_index, options_index) = guzzle_call(req, name)?;
     if idx != url_index {
         return Err("the URL is not the request's URL argument".into());
     }
@@ -387,6 +388,8 @@ fn header_line(req: &Request, q: char) -> String {
 struct PhpFile {
     /// The file writes arrays as `array(…)` rather than `[…]`.
     long_arrays: bool,
+    /// The file names `GuzzleHttp`: its `->get(…)` calls are taken for a Guzzle client's.
+    guzzle: bool,
     /// Each `curl_setopt($h, CURLOPT_HTTPHEADER, LIST)` and
     /// `curl_setopt_array($h, [CURLOPT_HTTPHEADER => LIST, …])` by its handle's text, in
     /// order: where the handle is named, and LIST's range or why it cannot be read.
@@ -441,6 +444,7 @@ fn php_file<'r>(req: &Request<'r>) -> &'r PhpFile {
             PhpFile {
                 long_arrays: memchr::memmem::find(src, b"array(").is_some()
                     && memchr::memmem::find(src, b"=> [").is_none(),
+                guzzle: memchr::memmem::find(src, b"GuzzleHttp").is_some(),
                 header_options,
             }
         })
