@@ -435,6 +435,46 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "one JavaScript function of n URLs keyed through `searchParams` aliases",
+        file: "query.js",
+        n: 250,
+        make: |n| {
+            // Each statement walked its block back to the URL's declaration and forward to
+            // the block's end, for its reads and the alias's.
+            let requests: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "  const u{i} = new URL('https://api.au.whispir.com/m{i}');\n  const q{i} = u{i}.searchParams;\n  q{i}.set('apikey', key);\n  await fetch(u{i});\n"
+                    )
+                })
+                .collect();
+            format!("async function all(key) {{\n{requests}}}\n")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
+        name: "n C# methods, each returning `GetStringAsync` on a URL with the key",
+        file: "Reads.cs",
+        n: 250,
+        make: |n| {
+            // Each rewrite to `SendAsync(…).ContinueWith(…)` looked through the whole file for
+            // a free name, and for `using System.Threading.Tasks;`.
+            let methods: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "    public Task<string> M{i}(string key)\n    {{\n        var url = \"https://api.au.whispir.com/m{i}?apikey=\" + key;\n        return client.GetStringAsync(url);\n    }}\n"
+                    )
+                })
+                .collect();
+            format!(
+                "using System.Net.Http;\nusing System.Threading.Tasks;\n\nclass Reads\n{{\n    HttpClient client = new HttpClient();\n{methods}}}\n"
+            )
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "one ColdFusion function of n `new http()` objects",
         file: "Client.cfc",
         n: 250,

@@ -162,6 +162,9 @@ pub struct Layout {
     /// The template literals (strings opened with a backtick) that hold `${NAME}`, by `NAME`:
     /// indexed when a fix first asks (JavaScript), in order.
     templates: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
+    /// The template literals that hold each word (a run of identifier characters), anywhere
+    /// in their text: indexed when a fix first asks (JavaScript), in order.
+    template_words: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
     /// The quote most of the file's strings open with (`'` on a tie), for new strings.
     usual_quote: char,
     /// What the placer of the file's language indexes about the whole file, built when first
@@ -224,6 +227,7 @@ impl Layout {
             idents: Default::default(),
             folded: Default::default(),
             templates: Default::default(),
+            template_words: Default::default(),
             assigned: Default::default(),
             usual_quote: if double > single { '"' } else { '\'' },
             placer: Default::default(),
@@ -316,6 +320,62 @@ impl Layout {
         &uses[uses.partition_point(|&k| k as usize <= after)..]
     }
 
+    /// The template literals among tokens `within` that hold the word `name` in a `${…}`
+    /// (anywhere in it: `${f(name)}`, `${a ? name : b}`), in order: every template that may
+    /// read `name`.
+    pub fn templates_mentioning(
+        &self,
+        src: &[u8],
+        tokens: &[Token],
+        name: &[u8],
+        within: std::ops::Range<usize>,
+    ) -> &[u32] {
+        let words = self.template_words.get_or_init(|| {
+            let mut words: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
+            for (j, t) in tokens.iter().enumerate() {
+                let text = t.text(src);
+                if t.kind != TokKind::Str || text.first() != Some(&b'`') {
+                    continue;
+                }
+                // One pass: `depth` counts the braces open since a `${`, nested ones
+                // included, so that an object or a block in the expression stays in it.
+                let (mut depth, mut word_start) = (0usize, None);
+                for (at, &b) in text.iter().enumerate() {
+                    let in_word = depth > 0 && crate::lang::is_ident_byte(b);
+                    match (in_word, word_start) {
+                        (true, None) => word_start = Some(at),
+                        (false, Some(from)) => {
+                            let uses = words.entry(text[from..at].into()).or_default();
+                            if uses.last() != Some(&(j as u32)) {
+                                uses.push(j as u32);
+                            }
+                            word_start = None;
+                        }
+                        _ => {}
+                    }
+                    match b {
+                        b'{' if depth > 0 || (at > 0 && text[at - 1] == b'$') => depth += 1,
+                        b'}' if depth > 0 => depth -= 1,
+                        _ => {}
+                    }
+                }
+            }
+            words
+        });
+        in_range(words.get(name).map_or(&[][..], |v| &v[..]), within)
+    }
+
+    /// The tokens spelled `name` among tokens `within`, in order.
+    pub fn uses_in(
+        &self,
+        src: &[u8],
+        tokens: &[Token],
+        name: &[u8],
+        within: std::ops::Range<usize>,
+    ) -> &[u32] {
+        in_range(self.uses(src, tokens, name), within)
+    }
+
     /// The tokens spelled `name` where it is given a value or defined (see `assigned`), in
     /// order: a question about a name's assignments does not read each of its uses.
     pub fn assignments(&self, src: &[u8], tokens: &[Token], name: &[u8]) -> &[u32] {
@@ -369,7 +429,13 @@ impl Layout {
     }
 }
 
-/// Each identifier's tokens, in order, by its name (in lower case when `fold`).
+/// The part of the ordered token indexes `sorted` that lies within `range`.
+fn in_range(sorted: &[u32], range: std::ops::Range<usize>) -> &[u32] {
+    let from = sorted.partition_point(|&k| (k as usize) < range.start);
+    let to = sorted.partition_point(|&k| (k as usize) < range.end);
+    &sorted[from..to.max(from)]
+}
+
 /// Whether the name at token `j` is given a value (`=` but not `==`, `=>` or `=~`; `:=`;
 /// `||=`; `:` before a value) or defined (`def NAME`).
 fn is_assigned(src: &[u8], tokens: &[Token], j: usize) -> bool {
@@ -393,6 +459,7 @@ fn is_assigned(src: &[u8], tokens: &[Token], j: usize) -> bool {
     })
 }
 
+/// Each identifier's tokens, in order, by its name (in lower case when `fold`).
 fn index_identifiers(
     src: &[u8],
     tokens: &[Token],
@@ -639,6 +706,34 @@ fn close_in(pairs: &[(u32, u32)], open: usize) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::lang::for_file_name;
+
+    #[test]
+    fn templates_are_found_by_the_words_of_their_expressions_only() {
+        let src = b"a(`q: ${f(q)}`); b(`q and qq`); c(`${ {x: q}.x }`); d(`${qq}`);";
+        let toks = for_file_name("a.js").tokenize(src);
+        let layout = Layout::of_file(src, &toks);
+        let texts = |name: &[u8], within| -> Vec<String> {
+            layout
+                .templates_mentioning(src, &toks, name, within)
+                .iter()
+                .map(|&k| String::from_utf8_lossy(toks[k as usize].text(src)).into_owned())
+                .collect()
+        };
+        // Read in a call and in an object; the words of the text around are not reads.
+        assert_eq!(
+            texts(b"q", 0..toks.len()),
+            ["`q: ${f(q)}`", "`${ {x: q}.x }`"]
+        );
+        assert_eq!(texts(b"qq", 0..toks.len()), ["`${qq}`"]);
+        assert_eq!(texts(b"f", 0..toks.len()), ["`q: ${f(q)}`"]);
+        // Only the tokens asked for.
+        assert!(texts(b"q", 0..2).is_empty());
+        assert_eq!(
+            layout.uses_in(src, &toks, b"a", 0..toks.len()),
+            layout.uses(src, &toks, b"a")
+        );
+        assert!(layout.uses_in(src, &toks, b"a", 1..toks.len()).is_empty());
+    }
 
     #[test]
     fn brackets_and_arguments() {

@@ -867,8 +867,15 @@ fn builds_own_query(src: &[u8], end: usize, own_params: bool) -> bool {
 
 /// The name `node` is read only to name its query: `const q = url.searchParams;` where,
 /// within `function`, `q` only adds to it (`q.set(…)`), so that query is still sent by the
-/// requests that read `url`, not read by anything else.
-fn aliases_own_query(src: &[u8], node: &tree_sitter::Node, function: &tree_sitter::Node) -> bool {
+/// requests that read `url`, not read by anything else. The alias's leaves come from `index`
+/// when given, else from where the function's text spells it: a function of many such
+/// aliases is not walked whole once per alias.
+fn aliases_own_query<'t>(
+    src: &[u8],
+    node: &tree_sitter::Node<'t>,
+    function: &tree_sitter::Node<'t>,
+    index: Option<&FunctionLeaves<'t>>,
+) -> bool {
     let Some(alias) = node
         .parent()
         .filter(|m| m.kind() == "member_expression")
@@ -886,15 +893,30 @@ fn aliases_own_query(src: &[u8], node: &tree_sitter::Node, function: &tree_sitte
     let name = &src[alias.byte_range()];
     // The name before `prev_sibling`, which walks down from the root (see
     // `is_single_use_local`).
-    !descendants(*function).any(|leaf| {
+    let read_otherwise = |leaf: &tree_sitter::Node| {
         leaf.child_count() == 0
-            && leaf != alias
+            && *leaf != alias
             && &src[leaf.byte_range()] == name
             && !leaf
                 .prev_sibling()
                 .is_some_and(|p| matches!(p.kind(), "." | "?."))
             && !builds_own_query(src, leaf.end_byte(), true)
-    })
+    };
+    match index {
+        Some(index) => {
+            let leaves = index.of(src, *function);
+            !leaves
+                .get(bare(name))
+                .is_some_and(|named| named.iter().any(read_otherwise))
+        }
+        None => {
+            let body = &src[function.byte_range()];
+            !memchr::memmem::find_iter(body, name).any(|at| {
+                let at = function.start_byte() + at;
+                descendants_overlapping(*function, at, at + name.len()).any(|n| read_otherwise(&n))
+            })
+        }
+    }
 }
 
 /// The name `node` is declared `new URLSearchParams(…)` (JavaScript, TypeScript).
@@ -1052,7 +1074,7 @@ fn single_use_local<'t>(
         return false;
     }
     // A read of the variable: a leaf spelled like the name (less a `$`), not a member.
-    let reads = |node: &tree_sitter::Node| {
+    let reads = |node: &tree_sitter::Node<'t>| {
         // The name first: `prev_sibling` walks down from the root in tree-sitter, so asking
         // it of every node took time growing with the cube of the function's statements.
         node.child_count() == 0 && bare(&src[node.byte_range()]) == name && {
@@ -1063,7 +1085,7 @@ fn single_use_local<'t>(
             !member
                 && !reads_address_only(src, node.end_byte())
                 && !builds_own_query(src, node.end_byte(), own_params)
-                && !aliases_own_query(src, node, &function)
+                && !aliases_own_query(src, node, &function, index)
                 && !appends_to_itself(node)
                 && !is_keyword_name(node)
         }
@@ -1073,7 +1095,7 @@ fn single_use_local<'t>(
     // is not searched whole once per request.
     let mut occurrences = 0;
     let mut seen = std::collections::HashSet::new();
-    let mut more_than_two = |node: tree_sitter::Node| {
+    let mut more_than_two = |node: tree_sitter::Node<'t>| {
         if seen.insert(node.id()) && reads(&node) {
             occurrences += 1;
         }

@@ -109,17 +109,19 @@ pub fn plan(
                 .hosts
                 .iter()
                 .any(|h| h.kind == crate::hosts::HostKind::Legacy);
-            if let Some(fix) = session_params(src, &facts.tokens, lang, p).or_else(|| {
-                (!retired_in_file)
-                    .then(|| auth_hook_query(src, &facts.tokens, lang, p))
-                    .flatten()
-            }) {
+            if let Some(fix) = session_params(src, &facts.tokens, lang, p, Indexes::of(facts))
+                .or_else(|| {
+                    (!retired_in_file)
+                        .then(|| auth_hook_query(src, &facts.tokens, lang, p, Indexes::of(facts)))
+                        .flatten()
+                })
+            {
                 return fix;
             }
             if let Some(fix) = filled_by_helper(file, facts, lang, p) {
                 return fix;
             }
-            remove_builder_entry(src, &facts.tokens, lang, p)
+            remove_builder_entry(src, &facts.tokens, lang, p, Indexes::of(facts))
         }
     };
     let mut removal = match removal {
@@ -197,8 +199,10 @@ pub fn plan(
     let mut senders = Vec::new();
     // `new URLSearchParams()` whose only entry a statement sets: it goes whole, or by hand.
     let emptied_search_params = token_at(&facts.tokens, p.span.start)
-        .and_then(|k| search_params_statement(src, &facts.tokens, lang, k))
-        .is_some_and(|statement| search_params_emptied(src, &facts.tokens, statement));
+        .and_then(|k| search_params_statement(src, &facts.tokens, lang, k, Indexes::of(facts)))
+        .is_some_and(|statement| {
+            search_params_emptied(src, &facts.tokens, statement, Indexes::of(facts))
+        });
     let placed = sent_in_place
         .ok_or(())
         .or_else(|()| place::place(&req))
@@ -220,8 +224,15 @@ pub fn plan(
                 {
                     // `query = {"apikey": k}` then `get(url, params=query)`: an emptied dict
                     // would be noise, so the assignment and the argument go with the key.
-                    let deleted =
-                        sole_key_query(src, &facts.tokens, &facts.layout, lang, p, binding, &at)?;
+                    let deleted = sole_key_query(
+                        src,
+                        &facts.tokens,
+                        Indexes::of(facts),
+                        lang,
+                        p,
+                        binding,
+                        &at,
+                    )?;
                     through = Some(VariableUse {
                         binding,
                         use_at: at.start,
@@ -255,8 +266,9 @@ pub fn plan(
                         search_params_call(src, &facts.tokens, lang, k, Indexes::of(facts))
                             .is_some()
                     });
-                    let url_search_params =
-                        key_tok.and_then(|k| search_params_statement(src, &facts.tokens, lang, k));
+                    let url_search_params = key_tok.and_then(|k| {
+                        search_params_statement(src, &facts.tokens, lang, k, Indexes::of(facts))
+                    });
                     let followed = Request {
                         at,
                         builder: req.builder
@@ -297,9 +309,16 @@ pub fn plan(
                 }
                 // `url.searchParams.set(…)` whose URL is not followed: say what goes where.
                 None => Err(token_at(&facts.tokens, p.span.start)
-                    .and_then(|k| search_params_statement(src, &facts.tokens, lang, k))
+                    .and_then(|k| {
+                        search_params_statement(src, &facts.tokens, lang, k, Indexes::of(facts))
+                    })
                     .map_or(reason, |statement| {
-                        let emptied = search_params_emptied(src, &facts.tokens, statement);
+                        let emptied = search_params_emptied(
+                            src,
+                            &facts.tokens,
+                            statement,
+                            Indexes::of(facts),
+                        );
                         let advice = search_params_advice(src, &facts.tokens, statement, emptied);
                         if senders.is_empty() {
                             return advice;
@@ -693,8 +712,9 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
             search_params_call(req.src, req.tokens, req.lang, k, Indexes::of_request(req)).is_some()
         });
     // `url.searchParams.set('apikey', k)`: every read of `url` sends the URL.
-    let search_params = token_at(req.tokens, p.span.start)
-        .and_then(|k| search_params_statement(req.src, req.tokens, req.lang, k));
+    let search_params = token_at(req.tokens, p.span.start).and_then(|k| {
+        search_params_statement(req.src, req.tokens, req.lang, k, Indexes::of_request(req))
+    });
     let query_dict = !encoded_url
         && follows_query_dicts(req.lang)
         && p.shape == ParamShape::Builder
@@ -708,11 +728,13 @@ fn shared_url(req: &Request, p: &ApiKeyParam) -> Option<Result<Placement, String
         return None;
     }
     // Several reads of a query that would be left empty: by hand.
-    if search_params.is_some_and(|s| search_params_emptied(req.src, req.tokens, s)) {
+    if search_params
+        .is_some_and(|s| search_params_emptied(req.src, req.tokens, s, Indexes::of_request(req)))
+    {
         return None;
     }
     let (_, uses) = match search_params {
-        Some(_) => search_params_reads(req.src, req.tokens, req.lang, p)?,
+        Some(_) => search_params_reads(req.src, req.tokens, req.lang, p, Indexes::of_request(req))?,
         None => variable_uses(req.src, req.tokens, req.lang, p, Indexes::of_request(req))?,
     };
     if !(2..=4).contains(&uses.len()) {
@@ -1279,6 +1301,7 @@ fn search_params_statement(
     tokens: &[Token],
     lang: &dyn Language,
     key: usize,
+    idx: Indexes,
 ) -> Option<SearchParamsStatement> {
     if lang.request_style() != crate::lang::RequestStyle::JavaScript {
         return None;
@@ -1305,8 +1328,8 @@ fn search_params_statement(
     if own_params && member {
         return None;
     }
-    if own_params && search_params_declaration(src, tokens, name).is_none() {
-        let url = search_params_alias(src, tokens, name)?;
+    if own_params && search_params_declaration(src, tokens, name, idx).is_none() {
+        let url = search_params_alias(src, tokens, name, idx)?;
         return Some(SearchParamsStatement {
             name: url,
             receiver: name,
@@ -1324,8 +1347,13 @@ fn search_params_statement(
 
 /// For the name at token `name`: the `(` of `new URLSearchParams(` in the nearest
 /// `const|let|var NAME = new URLSearchParams(…)` before it, in its block or one around it.
-fn search_params_declaration(src: &[u8], tokens: &[Token], name: usize) -> Option<usize> {
-    let declared = declaration_before(src, tokens, name)?;
+fn search_params_declaration(
+    src: &[u8],
+    tokens: &[Token],
+    name: usize,
+    idx: Indexes,
+) -> Option<usize> {
+    let declared = declaration_before(src, tokens, name, idx)?;
     // `const q: URLSearchParams = …` in TypeScript.
     let name_end =
         tokens_after(src, tokens, declared, &[b":", b"URLSearchParams"]).unwrap_or(declared);
@@ -1339,8 +1367,8 @@ fn search_params_declaration(src: &[u8], tokens: &[Token], name: usize) -> Optio
 
 /// For the name at token `name`, declared `const|let|var NAME = url.searchParams;` in its
 /// block or one around it: the token of `url`, a plain name.
-fn search_params_alias(src: &[u8], tokens: &[Token], name: usize) -> Option<usize> {
-    let declared = declaration_before(src, tokens, name)?;
+fn search_params_alias(src: &[u8], tokens: &[Token], name: usize, idx: Indexes) -> Option<usize> {
+    let declared = declaration_before(src, tokens, name, idx)?;
     let url = tokens_after(src, tokens, declared, &[b"="])
         .and_then(|eq| next_significant(tokens, eq))
         .filter(|&u| tokens[u].kind == TokKind::Ident)?;
@@ -1353,35 +1381,22 @@ fn search_params_alias(src: &[u8], tokens: &[Token], name: usize) -> Option<usiz
 }
 
 /// For the name at token `name`: the same name in the nearest `const|let|var NAME` before
-/// it, in its block or one around it.
-fn declaration_before(src: &[u8], tokens: &[Token], name: usize) -> Option<usize> {
-    let text = tokens[name].text(src);
-    // Walking back, a token is in a block around `name` when no bracket closed after it is
-    // still open: its depth is the lowest seen so far.
-    let (mut depth, mut floor) = (0i32, 0i32);
-    for k in (0..name).rev() {
-        let t = &tokens[k];
-        if t.kind == TokKind::Punct {
-            match t.text(src) {
-                b")" | b"]" | b"}" => depth += 1,
-                b"(" | b"[" | b"{" => {
-                    depth -= 1;
-                    floor = floor.min(depth);
-                }
-                _ => {}
-            }
-            continue;
-        }
-        let declared = t.kind == TokKind::Ident
-            && t.text(src) == text
-            && depth == floor
+/// it, in its block or one around it. Looked for among the uses of the name (the file's
+/// index), not by a walk back through the blocks.
+fn declaration_before(src: &[u8], tokens: &[Token], name: usize, idx: Indexes) -> Option<usize> {
+    let openers = idx.openers(src, tokens);
+    let uses = idx
+        .layout(src, tokens)
+        .uses_in(src, tokens, tokens[name].text(src), 0..name);
+    uses.iter().rev().map(|&k| k as usize).find(|&k| {
+        // In a block around `name`: its innermost bracket is still open there.
+        let around = openers
+            .of(k)
+            .is_none_or(|o| openers.close_of(o).is_none_or(|c| c > name));
+        around
             && prev_significant(tokens, k)
-                .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let" | b"var"));
-        if declared {
-            return Some(k);
-        }
-    }
-    None
+                .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let" | b"var"))
+    })
 }
 
 /// The last of the tokens that follow token `i` when their texts are `words`, in order.
@@ -1454,7 +1469,8 @@ fn search_params_sender(
             .flatten()
     };
     let (binding, mut reads) =
-        search_params_reads(req.src, req.tokens, req.lang, p).or_else(urlencoded_url)?;
+        search_params_reads(req.src, req.tokens, req.lang, p, Indexes::of_request(req))
+            .or_else(urlencoded_url)?;
     if reads.len() == 1 {
         return Some((binding, reads.remove(0)));
     }
@@ -1485,16 +1501,18 @@ fn search_params_sender(
 /// For `url.searchParams.set('apikey', k)`: where `url` is declared (`const url = …` or `let`,
 /// in the same block) and its reads after the statement that are not other
 /// `url.searchParams.…(…)` statements. `None` when it is read before the statement on the
-/// way back to its declaration, or reassigned.
+/// way back to its declaration, or reassigned. Both ways are the name's uses in the block,
+/// from the file's index: a block of many such statements is not walked once per statement.
 fn search_params_reads(
     src: &[u8],
     tokens: &[Token],
     lang: &dyn Language,
     p: &ApiKeyParam,
+    idx: Indexes,
 ) -> Option<(usize, Vec<std::ops::Range<usize>>)> {
     let key = token_at(tokens, p.span.start)?;
-    let statement = search_params_statement(src, tokens, lang, key)?;
-    if statement.aliased() && !alias_only_builds(src, tokens, statement) {
+    let statement = search_params_statement(src, tokens, lang, key, idx)?;
+    if statement.aliased() && !alias_only_builds(src, tokens, statement, idx) {
         return None;
     }
     let SearchParamsStatement {
@@ -1503,77 +1521,65 @@ fn search_params_reads(
         own_params,
         ..
     } = statement;
+    let (openers, layout) = (idx.openers(src, tokens), idx.layout(src, tokens));
     let name = tokens[name_tok].text(src);
     let member = |k: usize| {
         prev_significant(tokens, k).is_some_and(|d| matches!(tokens[d].text(src), b"." | b"?."))
     };
-    let read =
-        |k: usize| tokens[k].kind == TokKind::Ident && tokens[k].text(src) == name && !member(k);
-    // Back to the declaration: only other query-building statements on the way.
-    let mut depth = 0i32;
+    // Back to the declaration, in the statement's block: only other query-building
+    // statements on the way.
+    let block = openers.of(name_tok);
     let mut declared = None;
-    for k in (0..name_tok).rev() {
-        match tokens[k].text(src) {
-            b")" | b"]" | b"}" if tokens[k].kind == TokKind::Punct => depth += 1,
-            b"(" | b"[" | b"{" if tokens[k].kind == TokKind::Punct => {
-                depth -= 1;
-                if depth < 0 {
-                    return None; // left the block: not declared in it
-                }
-            }
-            _ if read(k) => {
-                let keyword = prev_significant(tokens, k)
-                    .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let"));
-                if keyword && depth == 0 {
-                    declared = Some(k);
-                    break;
-                }
-                if !builds_own_query(src, tokens, k, own_params) {
-                    return None;
-                }
-            }
-            _ => {}
+    for &k in layout
+        .uses_in(src, tokens, name, block.map_or(0, |o| o + 1)..name_tok)
+        .iter()
+        .rev()
+    {
+        let k = k as usize;
+        if member(k) {
+            continue;
+        }
+        let keyword = prev_significant(tokens, k)
+            .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let"));
+        if keyword && openers.of(k) == block {
+            declared = Some(k);
+            break;
+        }
+        if !builds_own_query(src, tokens, k, own_params) {
+            return None;
         }
     }
     let declared = declared?;
-    // Forward to the end of the block: exactly one other read.
-    let mut depth = 0i32;
+    // Forward to the end of the block: the reads, each a use of the name or a template
+    // literal that reads it whole (`${url}`, `${url.toString()}`).
+    let end = openers.level_end(close + 1).unwrap_or(tokens.len());
     let mut uses = Vec::new();
-    for (k, t) in tokens.iter().enumerate().skip(close + 1) {
-        if t.kind == TokKind::Punct {
-            match t.text(src) {
-                b"(" | b"[" | b"{" => depth += 1,
-                b")" | b"]" | b"}" => {
-                    depth -= 1;
-                    if depth < 0 {
-                        break;
-                    }
-                }
-                _ => {}
-            }
+    for &k in layout.uses_in(src, tokens, name, close + 1..end) {
+        let k = k as usize;
+        if member(k) || builds_own_query(src, tokens, k, own_params) {
             continue;
         }
-        if read(k) {
-            if builds_own_query(src, tokens, k, own_params) {
-                continue;
-            }
-            let assigned = next_significant(tokens, k).is_some_and(|n| {
-                tokens[n].is_punct(src, "=")
-                    && !tokens.get(n + 1).is_some_and(|e| e.is_punct(src, "="))
-            });
-            if assigned {
-                return None;
-            }
-            uses.push(t.span());
-        } else if t.kind == TokKind::Str
-            && t.text(src).first() == Some(&b'`')
-            && [b"}".as_slice(), b".toString()}"].iter().any(|end| {
-                memchr::memmem::find(t.text(src), &[b"${".as_slice(), name, end].concat()).is_some()
-            })
-        {
-            uses.push(t.span());
+        let assigned = next_significant(tokens, k).is_some_and(|n| {
+            tokens[n].is_punct(src, "=") && !tokens.get(n + 1).is_some_and(|e| e.is_punct(src, "="))
+        });
+        if assigned {
+            return None;
         }
+        uses.push(k);
     }
+    let read_whole = [name.to_vec(), [name, b".toString()"].concat()];
+    for read in &read_whole {
+        let templates = layout.template_reads_after(src, tokens, read, close);
+        uses.extend(
+            templates
+                .iter()
+                .map(|&k| k as usize)
+                .take_while(|&k| k < end),
+        );
+    }
+    uses.sort_unstable();
+    uses.dedup();
+    let uses: Vec<_> = uses.into_iter().map(|k| tokens[k].span()).collect();
     (!uses.is_empty()).then(|| (tokens[declared].start(), uses))
 }
 
@@ -1581,56 +1587,48 @@ fn search_params_reads(
 /// statement is in the alias's block, `url` is not read between the two but to build its
 /// query, and the alias is never read but to build it, before the statement or after it.
 /// Then every read of `url` after the statement sends the key, as for
-/// `url.searchParams.set(…)`.
-fn alias_only_builds(src: &[u8], tokens: &[Token], statement: SearchParamsStatement) -> bool {
+/// `url.searchParams.set(…)`. The uses come from the file's index, not a walk of the block.
+fn alias_only_builds(
+    src: &[u8],
+    tokens: &[Token],
+    statement: SearchParamsStatement,
+    idx: Indexes,
+) -> bool {
     let (url, alias) = (
         tokens[statement.name].text(src),
         tokens[statement.receiver].text(src),
     );
+    let (openers, layout) = (idx.openers(src, tokens), idx.layout(src, tokens));
     let plain = |k: usize| {
-        tokens[k].kind == TokKind::Ident
-            && !prev_significant(tokens, k)
-                .is_some_and(|d| matches!(tokens[d].text(src), b"." | b"?."))
+        !prev_significant(tokens, k).is_some_and(|d| matches!(tokens[d].text(src), b"." | b"?."))
     };
     let declares = |k: usize| {
         prev_significant(tokens, k)
             .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let" | b"var"))
     };
-    let mut depth = 0i32;
-    for (k, t) in tokens.iter().enumerate().skip(statement.name + 1) {
-        if t.kind == TokKind::Punct {
-            match t.text(src) {
-                b"(" | b"[" | b"{" => depth += 1,
-                b")" | b"]" | b"}" => depth -= 1,
-                _ => {}
-            }
-            if depth < 0 {
-                break; // the end of the alias's block
-            }
-            continue;
-        }
-        if k == statement.receiver && depth != 0 {
-            return false; // the statement is nested in a block of its own (`if (…) q.set(…)`)
-        }
-        let before_statement = k < statement.receiver;
-        let text = t.text(src);
-        if t.kind == TokKind::Str
-            && text.first() == Some(&b'`')
-            && memchr::memmem::find(text, &[b"${".as_slice(), alias].concat()).is_some()
-        {
-            return false; // the alias read into a template literal
-        }
-        if !plain(k) {
-            continue;
-        }
-        if text == alias && !declares(k) && !builds_own_query(src, tokens, k, true) {
-            return false;
-        }
-        if text == url && before_statement && !builds_own_query(src, tokens, k, false) {
-            return false;
-        }
+    // The alias's block, from `url` in its declaration on.
+    let from = statement.name + 1;
+    let end = openers.level_end(from).unwrap_or(tokens.len());
+    if statement.receiver < end && openers.of(statement.receiver) != openers.of(from) {
+        return false; // the statement is nested in a block of its own (`if (…) q.set(…)`)
     }
-    true
+    if !layout
+        .templates_mentioning(src, tokens, alias, from..end)
+        .is_empty()
+    {
+        return false; // the alias read into a template literal
+    }
+    let alias_read = layout
+        .uses_in(src, tokens, alias, from..end)
+        .iter()
+        .map(|&k| k as usize)
+        .any(|k| plain(k) && !declares(k) && !builds_own_query(src, tokens, k, true));
+    let url_read_before = layout
+        .uses_in(src, tokens, url, from..end.min(statement.receiver))
+        .iter()
+        .map(|&k| k as usize)
+        .any(|k| plain(k) && !builds_own_query(src, tokens, k, false));
+    !(alias_read || url_read_before)
 }
 
 /// The line of `const q = url.searchParams;` when the statement on `q` is its only use:
@@ -1639,6 +1637,7 @@ fn unused_alias_line(
     src: &[u8],
     tokens: &[Token],
     statement: SearchParamsStatement,
+    idx: Indexes,
 ) -> Option<std::ops::Range<usize>> {
     if !statement.aliased() {
         return None;
@@ -1648,24 +1647,18 @@ fn unused_alias_line(
     let declared = prev_significant(tokens, eq)?;
     let keyword = prev_significant(tokens, declared)?;
     let end = tokens_after(src, tokens, statement.name, &[b".", b"searchParams"])?;
-    let mut depth = 0i32;
-    for (k, t) in tokens.iter().enumerate().skip(end + 1) {
-        match t.text(src) {
-            b"(" | b"[" | b"{" if t.kind == TokKind::Punct => depth += 1,
-            b")" | b"]" | b"}" if t.kind == TokKind::Punct => depth -= 1,
-            _ => {}
-        }
-        if depth < 0 {
-            break;
-        }
-        let other_use = k != statement.receiver
-            && ((t.kind == TokKind::Ident && t.text(src) == alias)
-                || (t.kind == TokKind::Str
-                    && t.text(src).first() == Some(&b'`')
-                    && memchr::memmem::find(t.text(src), alias).is_some()));
-        if other_use {
-            return None;
-        }
+    // Any other use in the rest of the block, a template literal that mentions it included.
+    let (openers, layout) = (idx.openers(src, tokens), idx.layout(src, tokens));
+    let rest = end + 1..openers.level_end(end + 1).unwrap_or(tokens.len());
+    let other_use = layout
+        .uses_in(src, tokens, alias, rest.clone())
+        .iter()
+        .any(|&k| k as usize != statement.receiver)
+        || !layout
+            .templates_mentioning(src, tokens, alias, rest)
+            .is_empty();
+    if other_use {
+        return None;
     }
     place::line_of_statement(src, tokens, keyword, end)
 }
@@ -1674,43 +1667,37 @@ fn unused_alias_line(
 /// `new URLSearchParams()` and nothing else adds to it. The URL it is read into would end in
 /// a bare `?`, a leftover that takes the query out of the URL by hand. (A `URL` drops an
 /// empty `?` itself.)
-fn search_params_emptied(src: &[u8], tokens: &[Token], statement: SearchParamsStatement) -> bool {
+fn search_params_emptied(
+    src: &[u8],
+    tokens: &[Token],
+    statement: SearchParamsStatement,
+    idx: Indexes,
+) -> bool {
     if !statement.own_params {
         return false;
     }
-    let Some(open) = search_params_declaration(src, tokens, statement.name) else {
+    let Some(open) = search_params_declaration(src, tokens, statement.name, idx) else {
         return false;
     };
     if next_significant(tokens, open).is_none_or(|n| !tokens[n].is_punct(src, ")")) {
         return false; // given entries, or an object whose entries are not known
     }
     let name = tokens[statement.name].text(src);
-    let mut depth = 0i32;
-    for k in open + 1..tokens.len() {
-        let t = &tokens[k];
-        if t.kind == TokKind::Punct {
-            match t.text(src) {
-                b"(" | b"[" | b"{" => depth += 1,
-                b")" | b"]" | b"}" => depth -= 1,
-                _ => {}
-            }
-            if depth < -1 {
-                break; // past the end of the declaration's block
-            }
-            continue;
-        }
-        let adds = k != statement.name
-            && t.kind == TokKind::Ident
-            && t.text(src) == name
+    // The uses of the name in the rest of the declaration's block.
+    let block_end = idx
+        .openers(src, tokens)
+        .level_end(open)
+        .unwrap_or(tokens.len());
+    let uses = idx
+        .layout(src, tokens)
+        .uses_in(src, tokens, name, open + 1..block_end);
+    !uses.iter().map(|&k| k as usize).any(|k| {
+        k != statement.name
             && !prev_significant(tokens, k).is_some_and(|d| tokens[d].is_punct(src, "."))
             && next_significant(tokens, k).is_some_and(|d| tokens[d].is_punct(src, "."))
             && next_significant(tokens, k + 1)
-                .is_some_and(|m| matches!(tokens[m].text(src), b"set" | b"append"));
-        if adds {
-            return false;
-        }
-    }
-    true
+                .is_some_and(|m| matches!(tokens[m].text(src), b"set" | b"append"))
+    })
 }
 
 /// How the string around a template (`{k}`, `#{k}`, `$k`, `${k}`) reads it, where that is not
@@ -1799,7 +1786,9 @@ fn template_reading(
     }
     if lang.request_style() == crate::lang::RequestStyle::Python
         && value.starts_with('{')
-        && let Some(formatted) = lit().and_then(|lit| python_format_string(src, tokens, lit))
+        && let Some(formatted) = lit().and_then(|lit| {
+            python_format_string(src, tokens, Indexes::of(facts).layout(src, tokens), lit)
+        })
     {
         return formatted.map(|name| {
             TemplateReading::Unsure(format!(
@@ -1920,7 +1909,12 @@ fn read_by_plain_calls(
 /// A Python string that `.format` may fill: `Some(None)` when it is formatted in place
 /// (`"…{k}".format(k=v)`, which the removal follows), `Some(Some(name))` when it is assigned
 /// to `name` and the file formats `name` (`URL.format(key=k)`).
-fn python_format_string(src: &[u8], tokens: &[Token], lit: usize) -> Option<Option<String>> {
+fn python_format_string(
+    src: &[u8],
+    tokens: &[Token],
+    layout: &Layout,
+    lit: usize,
+) -> Option<Option<String>> {
     let formats = |at: usize| {
         next_significant(tokens, at)
             .filter(|&d| tokens[d].is_punct(src, "."))
@@ -1935,12 +1929,10 @@ fn python_format_string(src: &[u8], tokens: &[Token], lit: usize) -> Option<Opti
         .and_then(|e| prev_significant(tokens, e))
         .filter(|&n| tokens[n].kind == TokKind::Ident)?;
     let name_text = tokens[name].text(src);
-    tokens
+    layout
+        .uses(src, tokens, name_text)
         .iter()
-        .enumerate()
-        .any(|(i, t)| {
-            i != name && t.kind == TokKind::Ident && t.text(src) == name_text && formats(i)
-        })
+        .any(|&i| i as usize != name && formats(i as usize))
         .then(|| Some(String::from_utf8_lossy(name_text).into_owned()))
 }
 
@@ -1969,14 +1961,14 @@ fn formatted_where_read(
 fn sole_key_query(
     src: &[u8],
     tokens: &[Token],
-    layout: &std::sync::OnceLock<Layout>,
+    idx: Indexes,
     lang: &dyn Language,
     p: &ApiKeyParam,
     binding: usize,
     at: &std::ops::Range<usize>,
 ) -> Result<Vec<Edit>, String> {
     if lang.request_style() == crate::lang::RequestStyle::JavaScript {
-        return search_params_sole_key(src, tokens, layout, lang, p, binding, at);
+        return search_params_sole_key(src, tokens, idx, lang, p, binding, at);
     }
     let by_hand = || {
         "the query holds only the key: delete it and the argument that passes it, and add the header"
@@ -2028,7 +2020,7 @@ fn sole_key_query(
 fn search_params_sole_key(
     src: &[u8],
     tokens: &[Token],
-    layout: &std::sync::OnceLock<Layout>,
+    idx: Indexes,
     lang: &dyn Language,
     p: &ApiKeyParam,
     binding: usize,
@@ -2059,9 +2051,9 @@ fn search_params_sole_key(
     let close = matching_close(src, tokens, open).ok_or_else(by_hand)?;
     let mut deleted =
         vec![place::line_of_statement(src, tokens, keyword, close).ok_or_else(by_hand)?];
-    match search_params_statement(src, tokens, lang, key) {
+    match search_params_statement(src, tokens, lang, key, idx) {
         // `q.set('apikey', k)` on a query it leaves empty: its line goes too.
-        Some(statement) if search_params_emptied(src, tokens, statement) => deleted.push(
+        Some(statement) if search_params_emptied(src, tokens, statement, idx) => deleted.push(
             place::line_of_statement(src, tokens, statement.receiver, statement.close)
                 .ok_or_else(by_hand)?,
         ),
@@ -2098,9 +2090,7 @@ fn search_params_sole_key(
             return Err(by_hand());
         }
         let removed = start - 1..content.end;
-        let usual_quote = layout
-            .get_or_init(|| Layout::of_file(src, tokens))
-            .usual_quote();
+        let usual_quote = idx.layout(src, tokens).usual_quote();
         let quoted = query::quoted_template(src, tokens, read_tok, &removed, usual_quote);
         let mut edits: Vec<Edit> = deleted.into_iter().map(Edit::delete).collect();
         edits.push(Edit::delete(removed));
@@ -2375,6 +2365,7 @@ fn session_params(
     tokens: &[Token],
     lang: &dyn Language,
     p: &ApiKeyParam,
+    idx: Indexes,
 ) -> Option<Plan> {
     if !follows_query_dicts(lang) || p.value.is_empty() {
         return None;
@@ -2403,7 +2394,7 @@ fn session_params(
     let dot = prev_significant(tokens, params).filter(|&d| tokens[d].is_punct(src, "."))?;
     prev_significant(tokens, dot).filter(|&o| tokens[o].kind == TokKind::Ident)?;
     let start = receiver_start(src, tokens, params);
-    let (edits, header, value) = header_statement(src, tokens, lang, p, start..end, dot)?;
+    let (edits, header, value) = header_statement(src, tokens, lang, p, idx, start..end, dot)?;
     Some(Plan::Fix {
         fix: Fix {
             applicability: Applicability::Unsafe,
@@ -2428,6 +2419,7 @@ fn auth_hook_query(
     tokens: &[Token],
     lang: &dyn Language,
     p: &ApiKeyParam,
+    idx: Indexes,
 ) -> Option<Plan> {
     if lang.request_style() != crate::lang::RequestStyle::Python || p.value.is_empty() {
         return None;
@@ -2446,8 +2438,15 @@ fn auth_hook_query(
             && !prev_significant(tokens, r).is_some_and(|d| tokens[d].is_punct(src, "."))
     })?;
     let end = matching_close(src, tokens, call)?;
-    let (edits, header, value) =
-        header_statement(src, tokens, lang, p, tokens[receiver].start()..end, dot)?;
+    let (edits, header, value) = header_statement(
+        src,
+        tokens,
+        lang,
+        p,
+        idx,
+        tokens[receiver].start()..end,
+        dot,
+    )?;
     Some(Plan::Fix {
         fix: Fix {
             applicability: Applicability::Unsafe,
@@ -2471,6 +2470,7 @@ fn header_statement(
     tokens: &[Token],
     lang: &dyn Language,
     p: &ApiKeyParam,
+    idx: Indexes,
     statement: std::ops::Range<usize>,
     dot: usize,
 ) -> Option<(Vec<Edit>, String, String)> {
@@ -2509,7 +2509,7 @@ fn header_statement(
         let cr = line_end > 0 && src.get(line_end - 1) == Some(&b'\r');
         let eol = if cr { "\r\n" } else { "\n" };
         let at = if cr { line_end - 1 } else { line_end };
-        let entry_tok = remove_builder_entry(src, tokens, lang, p).ok()?;
+        let entry_tok = remove_builder_entry(src, tokens, lang, p, idx).ok()?;
         let mut edits = entry_tok.edits;
         edits.push(Edit::insert(at, format!("{eol}{indent}{header}")));
         edits
@@ -2942,9 +2942,10 @@ pub(crate) fn remove_builder_entry(
     tokens: &[Token],
     lang: &dyn Language,
     p: &ApiKeyParam,
+    idx: Indexes,
 ) -> Result<Removal, String> {
     let key_tok = token_at(tokens, p.span.start).ok_or("the key is not a token")?;
-    if let Some(annotated) = place::retrofit_header(src, tokens, key_tok) {
+    if let Some(annotated) = place::retrofit_header(src, tokens, idx.layout(src, tokens), key_tok) {
         return annotated;
     }
     if let Some(open) = add_query_string(src, tokens, lang, key_tok) {
@@ -3059,12 +3060,12 @@ pub(crate) fn remove_builder_entry(
                     });
                 }
                 // `url.searchParams.set('apikey', k);` on a line of its own: the line goes.
-                let statement = search_params_statement(src, tokens, lang, key_tok);
+                let statement = search_params_statement(src, tokens, lang, key_tok, idx);
                 if let Some(line) = statement
                     .and_then(|s| place::line_of_statement(src, tokens, s.receiver, s.close))
                 {
                     // An alias the statement was the only use of goes with it.
-                    let alias = statement.and_then(|s| unused_alias_line(src, tokens, s));
+                    let alias = statement.and_then(|s| unused_alias_line(src, tokens, s, idx));
                     return Ok(Removal {
                         edits: alias.into_iter().chain([line]).map(Edit::delete).collect(),
                         key,
@@ -3073,7 +3074,10 @@ pub(crate) fn remove_builder_entry(
                 }
                 return Err(statement.map_or_else(
                     || "the parameter is added by a statement of its own; remove it with the header in place".into(),
-                    |s| search_params_advice(src, tokens, s, search_params_emptied(src, tokens, s)),
+                    |s| {
+                        let emptied = search_params_emptied(src, tokens, s, idx);
+                        search_params_advice(src, tokens, s, emptied)
+                    },
                 ));
             }
         }

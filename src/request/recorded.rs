@@ -11,6 +11,7 @@
 
 use super::RuleContext;
 use super::place::recorded::{HeaderValue, header};
+use super::plan::Indexes;
 use crate::codes::RuleCode;
 use crate::detect::recorded::{Format, Recording, note_responses};
 use crate::detect::{ApiKeyParam, Facts, ParamShape};
@@ -133,7 +134,7 @@ fn request_fix(
         let (removal, value) = remove_recorded_param(
             src,
             &facts.tokens,
-            &facts.layout,
+            Indexes::of(facts),
             lang,
             recording,
             &range,
@@ -211,7 +212,7 @@ fn params_in<'a>(facts: &'a Facts, range: &Range<usize>) -> Vec<&'a ApiKeyParam>
 fn remove_recorded_param(
     src: &[u8],
     tokens: &[Token],
-    layout: &std::sync::OnceLock<Layout>,
+    idx: Indexes,
     lang: &dyn Language,
     recording: &Recording,
     request: &Range<usize>,
@@ -221,14 +222,14 @@ fn remove_recorded_param(
         ParamShape::Url | ParamShape::Fragment => {
             let member = url_member(src, tokens, recording.format, request, p.name.start)?;
             if member.ends_with("pattern") {
-                return pattern_param(src, tokens, layout, lang, p);
+                return pattern_param(src, tokens, idx.layout, lang, p);
             }
             if member != "uri" && member != "url" {
                 return Err(format!(
                     "the parameter is in the recorded `{member}`, not the request's URL"
                 ));
             }
-            let removal = super::query::remove_param(src, tokens, layout, lang, p)?;
+            let removal = super::query::remove_param(src, tokens, idx.layout, lang, p)?;
             Ok((removal.edits, HeaderValue::Text(plain_key(&removal.key)?)))
         }
         ParamShape::Builder => {
@@ -238,7 +239,7 @@ fn remove_recorded_param(
                 (Format::WireMock, "queryparameters") => Some(matcher_text(src, tokens, p)?),
                 _ => return Err("the parameter is not in the recorded request's query".into()),
             };
-            let removal = super::plan::remove_builder_entry(src, tokens, lang, p)?;
+            let removal = super::plan::remove_builder_entry(src, tokens, lang, p, idx)?;
             let value = match &matcher {
                 Some((m, _))
                     if !m.starts_with("{ \"equalTo\"") && !m.starts_with("{\"equalTo\"") =>

@@ -315,17 +315,12 @@ fn send_and_read(
         ));
     } else {
         // `Unwrap` is an extension method of System.Threading.Tasks.
-        let text = String::from_utf8_lossy(src);
-        if !text.contains("using System.Threading.Tasks;") {
+        if !uses_tasks(req) {
             return manual(format!(
                 "`{callee}(…)` is not awaited and the file does not use System.Threading.Tasks"
             ));
         }
-        let named = |n: &str| {
-            tokens
-                .iter()
-                .any(|t| t.kind == TokKind::Ident && t.text(src) == n.as_bytes())
-        };
+        let named = |n: &str| !req.layout().uses(src, tokens, n.as_bytes()).is_empty();
         let Some(sent) = ["sent", "sentRequest"].into_iter().find(|n| !named(n)) else {
             return manual("no free name for the continuation's parameter".into());
         };
@@ -362,6 +357,21 @@ fn not_a_client(src: &[u8], tokens: &[Token], client: &str) -> String {
         ),
         None => format!("`{client}` is not declared as an HttpClient in this file"),
     }
+}
+
+/// Whether the file says `using System.Threading.Tasks;`: looked up once per file, not once
+/// per request.
+fn uses_tasks(req: &Request) -> bool {
+    /// What the placer reads once per C# file.
+    struct CsFile {
+        uses_tasks: bool,
+    }
+    let src = req.src;
+    req.layout()
+        .placer_index(|| CsFile {
+            uses_tasks: memchr::memmem::find(src, b"using System.Threading.Tasks;").is_some(),
+        })
+        .is_some_and(|f| f.uses_tasks)
 }
 
 /// Whether the file declares `name` as an `HttpClient` (a field, parameter or local:

@@ -737,11 +737,12 @@ fn rewrite_get(req: &Request, name: usize, open: usize) -> Result<Placement, Str
     }
     let body_end = matching_close(src, tokens, body).unwrap_or(tokens.len() - 1);
     // From the `func` keyword, parameters included.
-    let func = (0..body)
-        .rev()
-        .find(|&j| tokens[j].kind == TokKind::Ident && tokens[j].text(src) == b"func")
-        .unwrap_or(body);
-    let request = free_name(src, &tokens[func..body_end], &REQUEST_NAMES)
+    let func = req
+        .layout()
+        .uses_in(src, tokens, b"func", 0..body)
+        .last()
+        .map_or(body, |&j| j as usize);
+    let request = free_name(req, func..body_end, &REQUEST_NAMES)
         .ok_or_else(|| names_taken(&REQUEST_NAMES))?;
     let indent = indent_of(src, tokens[resp].start());
     let nl = eol(src, tokens[close].end());
@@ -798,10 +799,10 @@ fn rewrite_returned_get(
     // function.
     let first = tokens.partition_point(|t| t.start() < function.start);
     let end = first + tokens[first..].partition_point(|t| t.end() <= function.end);
-    let request = free_name(src, &tokens[first..end], &REQUEST_NAMES)
-        .ok_or_else(|| names_taken(&REQUEST_NAMES))?;
-    let error = free_name(src, &tokens[first..end], &ERROR_NAMES)
-        .ok_or_else(|| names_taken(&ERROR_NAMES))?;
+    let request =
+        free_name(req, first..end, &REQUEST_NAMES).ok_or_else(|| names_taken(&REQUEST_NAMES))?;
+    let error =
+        free_name(req, first..end, &ERROR_NAMES).ok_or_else(|| names_taken(&ERROR_NAMES))?;
     let indent = indent_of(src, tokens[ret].start());
     // gofmt indents with tabs; a file that does not keeps its own unit of one level.
     let unit = if indent.starts_with(' ') {
@@ -966,13 +967,19 @@ pub(crate) fn values_realigned(
 const REQUEST_NAMES: [&str; 3] = ["req", "apiReq", "whispirReq"];
 const ERROR_NAMES: [&str; 2] = ["err", "reqErr"];
 
-/// The first of `candidates` that no identifier among `tokens` (a function, parameters
-/// included) spells: declared there, it neither clashes with nor shadows a name in use.
-fn free_name<'n>(src: &[u8], tokens: &[Token], candidates: &[&'n str]) -> Option<&'n str> {
+/// The first of `candidates` that no identifier among tokens `within` (a function,
+/// parameters included) spells: declared there, it neither clashes with nor shadows a name in
+/// use. Asked of the file's index, not by a walk of the function per request.
+fn free_name<'n>(
+    req: &Request,
+    within: std::ops::Range<usize>,
+    candidates: &[&'n str],
+) -> Option<&'n str> {
+    let layout = req.layout();
     candidates.iter().copied().find(|name| {
-        !tokens
-            .iter()
-            .any(|t| t.kind == TokKind::Ident && t.text(src) == name.as_bytes())
+        layout
+            .uses_in(req.src, req.tokens, name.as_bytes(), within.clone())
+            .is_empty()
     })
 }
 

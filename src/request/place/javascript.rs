@@ -1409,6 +1409,14 @@ mod tests {
             safe("a.js", aliased),
             "async function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  return fetch(u, { headers: { 'x-api-key': k } });\n}\n"
         );
+        // A template that only says its name in its text does not read it.
+        assert_eq!(
+            safe(
+                "a.js",
+                &aliased.replace("  return", "  log(`q set`);\n  return")
+            ),
+            "async function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  log(`q set`);\n  return fetch(u, { headers: { 'x-api-key': k } });\n}\n"
+        );
         // Still building the query: the alias stays.
         assert_eq!(
             safe(
@@ -1428,6 +1436,10 @@ mod tests {
             (
                 "alias in a template",
                 aliased.replace("fetch(u)", "fetch(`${u}&${q}`)"),
+            ),
+            (
+                "alias in a call in a template",
+                aliased.replace("fetch(u)", "fetch(`${u}&${String(q)}`)"),
             ),
             (
                 "sent before",

@@ -4,6 +4,7 @@
 use super::cursor::*;
 use super::{INSTEAD, Placement, Request, SEND_WITH_HEADER, already};
 use crate::diagnostic::{Applicability, Edit};
+use crate::lang::tokens::Layout;
 use crate::lang::tokens::{
     arguments, matching_close, matching_open, next_significant, prev_significant, token_at,
 };
@@ -354,13 +355,24 @@ fn opens_connection(req: &Request, name: &str) -> bool {
 struct JvmFile {
     /// The names of the methods declared to return an `HttpURLConnection`.
     connection_helpers: std::collections::HashSet<Box<[u8]>>,
+    /// The file's `import …` lines, without their `;` and trailing space.
+    imports: std::collections::HashSet<String>,
+    /// Where the last line that starts with `import ` starts.
+    last_import: Option<usize>,
+    /// The file says `import retrofit2.http.*` or imports `retrofit2.http.Header`.
+    retrofit_header_imported: bool,
+    /// Where the file first says `import retrofit2.http.Query`.
+    retrofit_query_import: Option<usize>,
 }
 
 /// The file's [`JvmFile`] index, built when a request first asks.
 fn jvm_file<'r>(req: &Request<'r>) -> &'r JvmFile {
+    jvm_file_of(req.src, req.tokens, req.layout())
+}
+
+/// [`jvm_file`], from the file's text, tokens and [`Layout`].
+fn jvm_file_of<'l>(src: &[u8], tokens: &[Token], layout: &'l Layout) -> &'l JvmFile {
     static NONE: std::sync::LazyLock<JvmFile> = std::sync::LazyLock::new(JvmFile::default);
-    let (src, tokens) = (req.src, req.tokens);
-    let layout = req.layout();
     layout
         .placer_index(|| {
             let connection_helpers = layout
@@ -370,7 +382,27 @@ fn jvm_file<'r>(req: &Request<'r>) -> &'r JvmFile {
                 .filter(|&name| tokens.get(name + 1).is_some_and(|t| t.is_punct(src, "(")))
                 .map(|name| tokens[name].text(src).into())
                 .collect();
-            JvmFile { connection_helpers }
+            let mut imports = std::collections::HashSet::new();
+            let mut last_import = None;
+            let mut line_start = 0;
+            for line in src.split(|&b| b == b'\n') {
+                if line.starts_with(b"import ") {
+                    let text = String::from_utf8_lossy(line);
+                    imports.insert(text.trim_end().trim_end_matches(';').trim_end().to_string());
+                    last_import = Some(line_start);
+                }
+                line_start += line.len() + 1;
+            }
+            let says = |what: &[u8]| memchr::memmem::find(src, what);
+            JvmFile {
+                connection_helpers,
+                imports,
+                last_import,
+                retrofit_header_imported: says(b"import retrofit2.http.*").is_some()
+                    || says(b"import retrofit2.http.Header\n").is_some()
+                    || says(b"import retrofit2.http.Header;").is_some(),
+                retrofit_query_import: says(b"import retrofit2.http.Query"),
+            }
         })
         .unwrap_or(&NONE)
 }
@@ -611,11 +643,11 @@ fn statement_line(req: &Request, s: usize, inner: usize) -> Result<usize, String
 fn free_local_name<'n>(req: &Request, at: usize, candidates: &[&'n str]) -> Option<&'n str> {
     let (src, tokens) = (req.src, req.tokens);
     let (from, to) = enclosing_method(req, at)?;
+    // From the name's uses in the method: a method of many requests is not walked per request.
     let mentioned = |name: &str| {
-        (from..to).any(|j| {
-            tokens[j].kind == TokKind::Ident
-                && tokens[j].text(src) == name.as_bytes()
-                && !next_significant(tokens, j).is_some_and(|o| tokens[o].is_punct(src, "("))
+        let uses = req.layout().uses_in(src, tokens, name.as_bytes(), from..to);
+        uses.iter().map(|&j| j as usize).any(|j| {
+            !next_significant(tokens, j).is_some_and(|o| tokens[o].is_punct(src, "("))
                 && !prev_significant(tokens, j)
                     .is_some_and(|d| matches!(tokens[d].text(src), b"." | b"::"))
         })
@@ -1037,25 +1069,24 @@ fn get_as_exchange(
 /// file does not import yet, after its last import (nothing when it imports
 /// `org.springframework.http.*`).
 fn spring_imports(req: &Request, types: &[&str]) -> Result<Vec<Edit>, String> {
-    let src = req.src;
+    let (src, tokens) = (req.src, req.tokens);
     let semi = if req.lang.name() == "kotlin" { "" } else { ";" };
-    let text = String::from_utf8_lossy(src);
+    let file = jvm_file(req);
     let imported = |what: &str| {
-        let line = format!("import org.springframework.http.{what}");
-        text.lines()
-            .any(|l| l.trim_end().trim_end_matches(';').trim_end() == line)
+        file.imports
+            .contains(&format!("import org.springframework.http.{what}"))
     };
     if imported("*") {
         return Ok(Vec::new());
     }
     // A simple name the file already uses resolves there (imported, or the same package).
     let named = |what: &str| {
-        req.tokens.iter().enumerate().any(|(j, t)| {
-            t.kind == TokKind::Ident
-                && t.text(src) == what.as_bytes()
-                && !prev_significant(req.tokens, j)
-                    .is_some_and(|d| req.tokens[d].is_punct(src, "."))
-        })
+        req.layout()
+            .uses(src, tokens, what.as_bytes())
+            .iter()
+            .any(|&j| {
+                !prev_significant(tokens, j as usize).is_some_and(|d| tokens[d].is_punct(src, "."))
+            })
     };
     let missing: Vec<&str> = types
         .iter()
@@ -1065,11 +1096,8 @@ fn spring_imports(req: &Request, types: &[&str]) -> Result<Vec<Edit>, String> {
     if missing.is_empty() {
         return Ok(Vec::new());
     }
-    let last = text
-        .match_indices("import ")
-        .map(|(i, _)| i)
-        .filter(|&i| i == 0 || src[i - 1] == b'\n')
-        .last()
+    let last = file
+        .last_import
         .ok_or("the file has no imports to add Spring's HttpHeaders to")?;
     let nl = eol(src, last);
     let lines: String = missing
@@ -1089,6 +1117,7 @@ fn spring_imports(req: &Request, types: &[&str]) -> Result<Vec<Edit>, String> {
 pub fn retrofit_header(
     src: &[u8],
     tokens: &[Token],
+    layout: &Layout,
     key: usize,
 ) -> Option<Result<Removal, String>> {
     let open = prev_significant(tokens, key).filter(|&o| tokens[o].is_punct(src, "("))?;
@@ -1107,18 +1136,15 @@ pub fn retrofit_header(
     } else {
         next_significant(tokens, after).filter(|&n| tokens[n].kind == TokKind::Ident)?
     };
-    let text = String::from_utf8_lossy(src);
     let kotlin = after == param;
     let semi = if kotlin { "" } else { ";" };
     let mut edits = vec![Edit::replace(
         tokens[name].start()..tokens[close].end(),
         "Header(\"x-api-key\")",
     )];
-    if !text.contains("import retrofit2.http.*")
-        && !text.contains("import retrofit2.http.Header\n")
-        && !text.contains("import retrofit2.http.Header;")
-    {
-        let Some(at) = text.find("import retrofit2.http.Query") else {
+    let file = jvm_file_of(src, tokens, layout);
+    if !file.retrofit_header_imported {
+        let Some(at) = file.retrofit_query_import else {
             return Some(Err(
                 "`retrofit2.http.Query` is not imported by name; import `Header` beside it".into(),
             ));
