@@ -475,6 +475,25 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "n Go functions, each setting the key on a `url.Values` named alike",
+        file: "values.go",
+        n: 500,
+        make: |n| {
+            // Whether `q` is assigned from a query was asked of every assignment of `q` in
+            // the file, once per key.
+            let functions: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "func f{i}(key string) {{\n\tq := url.Values{{}}\n\tq.Set(\"apikey\", key)\n\treq, _ := http.NewRequest(\"GET\", \"https://api.au.whispir.com/m{i}?\"+q.Encode(), nil)\n\thttp.DefaultClient.Do(req)\n}}\n"
+                    )
+                })
+                .collect();
+            format!("package main\n\nimport (\n\t\"net/http\"\n\t\"net/url\"\n)\n\n{functions}")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "one ColdFusion function of n `new http()` objects",
         file: "Client.cfc",
         n: 250,

@@ -415,6 +415,9 @@ fn builders(
     }
     // Only a file with a builder key pays for these (4 bytes a token).
     let mut depths: Option<Vec<u32>> = None;
+    // Whether a name is assigned from a query anywhere in the file, asked once per name: a
+    // file of many functions that each build a `q` is not searched per key.
+    let mut from_query: std::collections::HashMap<Vec<u8>, bool> = Default::default();
     for (i, t) in tokens.iter().enumerate() {
         if !matches!(t.kind, TokKind::Str | TokKind::Ident) || !is_apikey_name(t.content_text(src))
         {
@@ -438,7 +441,10 @@ fn builders(
                     _ => names.get(1),
                 }?;
                 let layout = layout.get_or_init(|| Layout::of_file(src, tokens));
-                assigned_from_query(src, tokens, layout, object).then_some(Container::Query)
+                let assigned = *from_query
+                    .entry(object.clone())
+                    .or_insert_with(|| assigned_from_query(src, tokens, layout, object));
+                assigned.then_some(Container::Query)
             })
             .or_else(|| (role == KeyRole::NameValue).then(|| handler_location(src, tokens, i))?)
             .or_else(|| {
