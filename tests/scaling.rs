@@ -494,6 +494,24 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "n JavaScript helpers that add the key to a query, each called once",
+        file: "helpers.js",
+        n: 250,
+        make: |n| {
+            // Each helper's one call was looked for by a walk of the whole syntax tree.
+            let pairs: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "function withKey{i}(params, apiKey) {{\n  params.set('apikey', apiKey);\n  return params;\n}}\n\nasync function report{i}(apiKey) {{\n  const params = withKey{i}(new URLSearchParams({{ period: 'month' }}), apiKey);\n  return fetch(`https://api.au.whispir.com/reports/{i}?${{params}}`);\n}}\n\n"
+                    )
+                })
+                .collect();
+            pairs
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "one ColdFusion function of n `new http()` objects",
         file: "Client.cfc",
         n: 250,

@@ -34,6 +34,7 @@ pub struct HelperFill {
 pub fn find(
     src: &[u8],
     tokens: &[crate::lang::Token],
+    layout: &crate::lang::tokens::Layout,
     tree: &tree_sitter::Tree,
     p: &ApiKeyParam,
 ) -> Option<HelperFill> {
@@ -82,9 +83,26 @@ pub fn find(
     if !only_builds_and_returns(src, body, text(receiver)) {
         return None;
     }
-    // Its one call: `const params = withKey(…)`, in another function of the file.
-    let mut calls = identifiers(tree.root_node(), src, text(helper_name));
-    calls.retain(|n| *n != helper_name);
+    // Its one call: `const params = withKey(…)`, in another function of the file. The
+    // name's uses come from the file's index (a template that may call it is not followed):
+    // a file of many helpers is not searched whole once per helper.
+    let name = text(helper_name);
+    if !layout
+        .templates_mentioning(src, tokens, name, 0..tokens.len())
+        .is_empty()
+    {
+        return None;
+    }
+    let calls: Vec<Node> = layout
+        .uses(src, tokens, name)
+        .iter()
+        .filter_map(|&k| {
+            let span = tokens[k as usize].span();
+            tree.root_node()
+                .descendant_for_byte_range(span.start, span.end)
+        })
+        .filter(|n| n.kind() == "identifier" && text(*n) == name && *n != helper_name)
+        .collect();
     let [callee] = calls[..] else {
         return None;
     };
@@ -166,9 +184,15 @@ fn parameter_name(node: Node) -> Option<Node> {
     }
 }
 
-/// Every identifier spelled `name` under `node`, in order.
+/// Every identifier spelled `name` under `node`, in order: found where the text spells it,
+/// not by a walk of every node (a file of many helpers was walked whole once per helper).
 fn identifiers<'t>(node: Node<'t>, src: &[u8], name: &[u8]) -> Vec<Node<'t>> {
-    crate::lang::tree::descendants(node)
+    if name.is_empty() {
+        return Vec::new();
+    }
+    let from = node.start_byte();
+    memchr::memmem::find_iter(&src[node.byte_range()], name)
+        .filter_map(|at| node.descendant_for_byte_range(from + at, from + at + name.len()))
         .filter(|n| n.kind() == "identifier" && &src[n.byte_range()] == name)
         .collect()
 }

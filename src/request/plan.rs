@@ -577,7 +577,8 @@ fn filled_by_helper(
     let method = prev_significant(tokens, open)
         .filter(|&m| matches!(tokens[m].text(src), b"set" | b"append"))?;
     prev_significant(tokens, method).filter(|&d| tokens[d].is_punct(src, "."))?;
-    let fill = super::helper::find(src, tokens, facts.tree(file)?, p)?;
+    let layout = Indexes::of(facts).layout(src, tokens);
+    let fill = super::helper::find(src, tokens, layout, facts.tree(file)?, p)?;
     let key = KeySource::expr(fill.key.clone());
     let file_name = file.file_name();
     let req = request_in(file, facts, lang, &file_name, &key, fill.read_at.clone(), p);

@@ -1558,6 +1558,10 @@ mod tests {
                 ),
             ),
             (
+                "called again in a template",
+                format!("{helper}{caller}log(`${{withKey(new URLSearchParams(), KEY)}}`);\n"),
+            ),
+            (
                 "emptied",
                 format!("{helper}{}", caller.replace("({ n: '1' })", "()")),
             ),
