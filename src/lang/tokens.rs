@@ -296,25 +296,15 @@ impl Layout {
         after: usize,
     ) -> &[u32] {
         let templates = self.templates.get_or_init(|| {
-            let mut templates: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
-            for (j, t) in tokens.iter().enumerate() {
-                let text = t.text(src);
-                if t.kind != TokKind::Str || text.first() != Some(&b'`') {
-                    continue;
-                }
-                // Each `${` with the text up to the next `}`: the names `${name}` is found for.
+            // Each `${` with the text up to the next `}`: the names `${name}` is found for.
+            index_templates(src, tokens, |text, key| {
                 for at in memchr::memmem::find_iter(text, b"${") {
                     let rest = &text[at + 2..];
-                    let Some(end) = memchr::memchr(b'}', rest) else {
-                        continue;
-                    };
-                    let uses = templates.entry(rest[..end].into()).or_default();
-                    if uses.last() != Some(&(j as u32)) {
-                        uses.push(j as u32);
+                    if let Some(end) = memchr::memchr(b'}', rest) {
+                        key(&rest[..end]);
                     }
                 }
-            }
-            templates
+            })
         });
         let uses = templates.get(name).map_or(&[][..], |v| &v[..]);
         &uses[uses.partition_point(|&k| k as usize <= after)..]
@@ -331,12 +321,7 @@ impl Layout {
         within: std::ops::Range<usize>,
     ) -> &[u32] {
         let words = self.template_words.get_or_init(|| {
-            let mut words: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
-            for (j, t) in tokens.iter().enumerate() {
-                let text = t.text(src);
-                if t.kind != TokKind::Str || text.first() != Some(&b'`') {
-                    continue;
-                }
+            index_templates(src, tokens, |text, key| {
                 // One pass: `depth` counts the braces open since a `${`, nested ones
                 // included, so that an object or a block in the expression stays in it.
                 let (mut depth, mut word_start) = (0usize, None);
@@ -345,10 +330,7 @@ impl Layout {
                     match (in_word, word_start) {
                         (true, None) => word_start = Some(at),
                         (false, Some(from)) => {
-                            let uses = words.entry(text[from..at].into()).or_default();
-                            if uses.last() != Some(&(j as u32)) {
-                                uses.push(j as u32);
-                            }
+                            key(&text[from..at]);
                             word_start = None;
                         }
                         _ => {}
@@ -359,8 +341,7 @@ impl Layout {
                         _ => {}
                     }
                 }
-            }
-            words
+            })
         });
         in_range(words.get(name).map_or(&[][..], |v| &v[..]), within)
     }
@@ -427,6 +408,29 @@ impl Layout {
             .get_or_init(|| index_identifiers(src, tokens, false));
         idents.get(name).map_or(&[][..], |v| &v[..])
     }
+}
+
+/// The file's template literals (strings opened with a backtick) by each key `keys_of` gives
+/// for their text, each template once per key, in order.
+fn index_templates(
+    src: &[u8],
+    tokens: &[Token],
+    keys_of: impl Fn(&[u8], &mut dyn FnMut(&[u8])),
+) -> std::collections::HashMap<Box<[u8]>, Vec<u32>> {
+    let mut index: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
+    for (j, t) in tokens.iter().enumerate() {
+        let text = t.text(src);
+        if t.kind != TokKind::Str || text.first() != Some(&b'`') {
+            continue;
+        }
+        keys_of(text, &mut |key| {
+            let uses = index.entry(key.into()).or_default();
+            if uses.last() != Some(&(j as u32)) {
+                uses.push(j as u32);
+            }
+        });
+    }
+    index
 }
 
 /// The part of the ordered token indexes `sorted` that lies within `range`.
