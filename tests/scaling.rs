@@ -512,6 +512,21 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "a template literal of n `${` after a request keyed through `searchParams`",
+        file: "dollars.js",
+        n: 2000,
+        make: |n| {
+            // Each `${` was indexed by the text up to the next `}`: the rest of the file,
+            // n times over (2.4 GB for 50 000 of them).
+            format!(
+                "async function f(key) {{\n  const u = new URL('https://api.au.whispir.com/m');\n  u.searchParams.set('apikey', key);\n  await fetch(u);\n  const t = `{}`;\n}}\n",
+                "${".repeat(n)
+            )
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "one ColdFusion function of n `new http()` objects",
         file: "Client.cfc",
         n: 250,

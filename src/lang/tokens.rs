@@ -296,12 +296,18 @@ impl Layout {
         after: usize,
     ) -> &[u32] {
         let templates = self.templates.get_or_init(|| {
-            // Each `${` with the text up to the next `}`: the names `${name}` is found for.
+            // Each `${name}` (or `${name.toString()}`, any run of name characters, `.`, `(`
+            // and `)` closed by `}`): the text it is found for. The run stops at any other
+            // byte, so the runs after each `${` do not overlap, whatever the template holds.
             index_templates(src, tokens, |text, key| {
                 for at in memchr::memmem::find_iter(text, b"${") {
                     let rest = &text[at + 2..];
-                    if let Some(end) = memchr::memchr(b'}', rest) {
-                        key(&rest[..end]);
+                    let run = rest
+                        .iter()
+                        .position(|&b| !(crate::lang::is_ident_byte(b) || b"().".contains(&b)))
+                        .unwrap_or(rest.len());
+                    if rest.get(run) == Some(&b'}') {
+                        key(&rest[..run]);
                     }
                 }
             })
@@ -320,29 +326,9 @@ impl Layout {
         name: &[u8],
         within: std::ops::Range<usize>,
     ) -> &[u32] {
-        let words = self.template_words.get_or_init(|| {
-            index_templates(src, tokens, |text, key| {
-                // One pass: `depth` counts the braces open since a `${`, nested ones
-                // included, so that an object or a block in the expression stays in it.
-                let (mut depth, mut word_start) = (0usize, None);
-                for (at, &b) in text.iter().enumerate() {
-                    let in_word = depth > 0 && crate::lang::is_ident_byte(b);
-                    match (in_word, word_start) {
-                        (true, None) => word_start = Some(at),
-                        (false, Some(from)) => {
-                            key(&text[from..at]);
-                            word_start = None;
-                        }
-                        _ => {}
-                    }
-                    match b {
-                        b'{' if depth > 0 || (at > 0 && text[at - 1] == b'$') => depth += 1,
-                        b'}' if depth > 0 => depth -= 1,
-                        _ => {}
-                    }
-                }
-            })
-        });
+        let words = self
+            .template_words
+            .get_or_init(|| index_templates(src, tokens, template_expression_words));
         in_range(words.get(name).map_or(&[][..], |v| &v[..]), within)
     }
 
@@ -407,6 +393,29 @@ impl Layout {
             .idents
             .get_or_init(|| index_identifiers(src, tokens, false));
         idents.get(name).map_or(&[][..], |v| &v[..])
+    }
+}
+
+/// Each word (a run of identifier characters) in the `${…}` expressions of template literal
+/// `text`, in order, to `word`. One pass: `depth` counts the braces open since a `${`, nested
+/// ones included, so that an object or a block in the expression stays in it.
+pub fn template_expression_words(text: &[u8], word: &mut dyn FnMut(&[u8])) {
+    let (mut depth, mut word_start) = (0usize, None);
+    for (at, &b) in text.iter().enumerate() {
+        let in_word = depth > 0 && crate::lang::is_ident_byte(b);
+        match (in_word, word_start) {
+            (true, None) => word_start = Some(at),
+            (false, Some(from)) => {
+                word(&text[from..at]);
+                word_start = None;
+            }
+            _ => {}
+        }
+        match b {
+            b'{' if depth > 0 || (at > 0 && text[at - 1] == b'$') => depth += 1,
+            b'}' if depth > 0 => depth -= 1,
+            _ => {}
+        }
     }
 }
 

@@ -1568,15 +1568,26 @@ fn search_params_reads(
         }
         uses.push(k);
     }
-    let read_whole = [name.to_vec(), [name, b".toString()"].concat()];
-    for read in &read_whole {
-        let templates = layout.template_reads_after(src, tokens, read, close);
-        uses.extend(
-            templates
-                .iter()
-                .map(|&k| k as usize)
-                .take_while(|&k| k < end),
-        );
+    // Template literals that read it whole (`${url}`, `${url.toString()}`); one that
+    // mentions it otherwise too (`${url.href}`) may send it as well: which request sends the
+    // key is then not known.
+    for &k in layout.templates_mentioning(src, tokens, name, close + 1..end) {
+        let text = tokens[k as usize].text(src);
+        let whole: usize = [b"}".as_slice(), b".toString()}"]
+            .iter()
+            .map(|close| {
+                memchr::memmem::find_iter(text, &[b"${".as_slice(), name, close].concat()).count()
+            })
+            .sum();
+        let mut mentions = 0;
+        crate::lang::tokens::template_expression_words(text, &mut |w| {
+            mentions += usize::from(w == name);
+        });
+        // `${url.toString()}` says `toString` too, but `url` once.
+        if whole == 0 || mentions > whole {
+            return None;
+        }
+        uses.push(k as usize);
     }
     uses.sort_unstable();
     uses.dedup();

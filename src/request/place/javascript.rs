@@ -1393,6 +1393,12 @@ mod tests {
             "a.js",
             "const u = new URL('https://api.au.whispir.com/m');\nasync function f(k) {\n  u.searchParams.set('apikey', k);\n  return fetch(u);\n}\n",
         );
+        // Also read in a template otherwise than whole: which request sends the key is
+        // not known.
+        manual(
+            "a.js",
+            "async function f(k) {\n  const u = new URL('https://api.au.whispir.com/m');\n  u.searchParams.set('apikey', k);\n  log(`${u.href}`);\n  return fetch(u);\n}\n",
+        );
         // Reassigned before the send: not followed.
         manual(
             "a.js",
