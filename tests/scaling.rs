@@ -527,6 +527,21 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "n `curl_setopt` calls nested in one another's header list",
+        file: "nested.php",
+        n: 1000,
+        make: |n| {
+            // Each call's arguments were read by a walk to its close: everything inside it.
+            format!(
+                "<?php\nfunction f($key) {{\n  $ch = curl_init('https://api.au.whispir.com/m?apikey=' . $key);\n  {}[]{};\n  curl_exec($ch);\n}}\n",
+                "curl_setopt($ch, CURLOPT_HTTPHEADER, ".repeat(n),
+                ")".repeat(n)
+            )
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "one ColdFusion function of n `new http()` objects",
         file: "Client.cfc",
         n: 250,

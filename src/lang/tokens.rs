@@ -121,6 +121,40 @@ impl Openers {
         }
     }
 
+    /// [`arguments`], stepping over each bracket inside by the index: calls nested n deep
+    /// are read in time proportional to their own arguments, not to all they hold.
+    pub fn arguments(&self, src: &[u8], tokens: &[Token], open: usize) -> Vec<Range<usize>> {
+        let mut args = Vec::new();
+        let (mut start, mut last_end) = (None, 0);
+        let mut j = open + 1;
+        while let Some(t) = tokens.get(j) {
+            j += 1;
+            if matches!(t.kind, TokKind::Comment | TokKind::Newline) {
+                continue;
+            }
+            if is_open(src, t) {
+                let Some(close) = self.close_of(j - 1) else {
+                    return arguments(src, tokens, open);
+                };
+                start.get_or_insert(t.start());
+                last_end = tokens[close].end();
+                j = close + 1;
+                continue;
+            }
+            if is_close(src, t) {
+                args.extend(start.map(|s| s..last_end));
+                return args;
+            }
+            if t.is_punct(src, ",") {
+                args.extend(start.take().map(|s| s..last_end));
+                continue;
+            }
+            start.get_or_insert(t.start());
+            last_end = t.end();
+        }
+        args
+    }
+
     /// The bracket that closes the block `{` at `open`, if any.
     pub fn brace_close(&self, open: usize) -> Option<usize> {
         close_in(&self.brace_pairs, open)
@@ -746,6 +780,27 @@ mod tests {
             layout.uses(src, &toks, b"a")
         );
         assert!(layout.uses_in(src, &toks, b"a", 1..toks.len()).is_empty());
+    }
+
+    #[test]
+    fn indexed_arguments_are_the_walked_ones() {
+        for src in [
+            &b"f(a, g(b, c), [d]) // x"[..],
+            b"f()",
+            b"f(a,)",
+            b"f(/* c */ a, (b), {c: [1, 2]}, d)",
+            b"f(a, g(b",
+            b"f(a, g(b]), c)",
+        ] {
+            let toks = for_file_name("a.js").tokenize(src);
+            let openers = Openers::of_file(src, &toks);
+            assert_eq!(
+                openers.arguments(src, &toks, 1),
+                arguments(src, &toks, 1),
+                "{}",
+                String::from_utf8_lossy(src)
+            );
+        }
     }
 
     #[test]

@@ -402,7 +402,7 @@ type HeaderOption = (usize, Result<Range<usize>, &'static str>);
 fn php_file<'r>(req: &Request<'r>) -> &'r PhpFile {
     static NONE: std::sync::LazyLock<PhpFile> = std::sync::LazyLock::new(PhpFile::default);
     let (src, tokens) = (req.src, req.tokens);
-    let layout = req.layout();
+    let (layout, openers) = (req.layout(), req.openers());
     layout
         .placer_index(|| {
             let mut header_options: HashMap<String, Vec<HeaderOption>> = HashMap::new();
@@ -416,7 +416,7 @@ fn php_file<'r>(req: &Request<'r>) -> &'r PhpFile {
                     let Some(handle_at) = next_significant(tokens, o) else {
                         continue;
                     };
-                    let a = arguments(src, tokens, o);
+                    let a = openers.arguments(src, tokens, o);
                     let names_header = a.get(1).is_some_and(|r| {
                         memchr::memmem::find(&src[r.clone()], b"CURLOPT_HTTPHEADER").is_some()
                     });
