@@ -542,6 +542,24 @@ const SHAPES: &[Shape] = &[
         refuses_fix: false,
     },
     Shape {
+        name: "n JavaScript functions setting the key on one module-level URLSearchParams",
+        file: "shared-query.js",
+        n: 500,
+        make: |n| {
+            // Each statement's query was looked for by a walk back to the file's start.
+            let functions: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "async function f{i}(key) {{\n  q.set('apikey', key);\n  return fetch('https://api.au.whispir.com/m{i}?' + q);\n}}\n"
+                    )
+                })
+                .collect();
+            format!("const q = new URLSearchParams();\n{functions}")
+        },
+        companion: None,
+        refuses_fix: false,
+    },
+    Shape {
         name: "one ColdFusion function of n `new http()` objects",
         file: "Client.cfc",
         n: 250,

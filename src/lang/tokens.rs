@@ -193,6 +193,9 @@ pub struct Layout {
     /// The tokens of each name where it is given a value (`NAME =`, `NAME :=`, `NAME ||=`,
     /// `NAME:` before a value) or defined (`def NAME`), indexed when first asked.
     assigned: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
+    /// The tokens of each name declared by `const`, `let` or `var` before it (JavaScript),
+    /// indexed when first asked.
+    declared: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
     /// The template literals (strings opened with a backtick) that hold `${NAME}`, by `NAME`:
     /// indexed when a fix first asks (JavaScript), in order.
     templates: std::sync::OnceLock<std::collections::HashMap<Box<[u8]>, Vec<u32>>>,
@@ -263,6 +266,7 @@ impl Layout {
             templates: Default::default(),
             template_words: Default::default(),
             assigned: Default::default(),
+            declared: Default::default(),
             usual_quote: if double > single { '"' } else { '\'' },
             placer: Default::default(),
         }
@@ -393,6 +397,27 @@ impl Layout {
             assigned
         });
         assigned.get(name).map_or(&[][..], |v| &v[..])
+    }
+
+    /// The tokens of `name` where `const`, `let` or `var` declares it, in order.
+    pub fn declarations(&self, src: &[u8], tokens: &[Token], name: &[u8]) -> &[u32] {
+        let declared = self.declared.get_or_init(|| {
+            let mut declared: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
+            for (j, t) in tokens.iter().enumerate() {
+                let keyword = || {
+                    prev_significant(tokens, j)
+                        .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let" | b"var"))
+                };
+                if t.kind == TokKind::Ident && keyword() {
+                    declared
+                        .entry(t.text(src).into())
+                        .or_default()
+                        .push(j as u32);
+                }
+            }
+            declared
+        });
+        declared.get(name).map_or(&[][..], |v| &v[..])
     }
 
     /// The tokens spelled `name` in any ASCII case, in order.

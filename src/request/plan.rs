@@ -1382,21 +1382,19 @@ fn search_params_alias(src: &[u8], tokens: &[Token], name: usize, idx: Indexes) 
 }
 
 /// For the name at token `name`: the same name in the nearest `const|let|var NAME` before
-/// it, in its block or one around it. Looked for among the uses of the name (the file's
+/// it, in its block or one around it. Looked for among the name's declarations (the file's
 /// index), not by a walk back through the blocks.
 fn declaration_before(src: &[u8], tokens: &[Token], name: usize, idx: Indexes) -> Option<usize> {
     let openers = idx.openers(src, tokens);
-    let uses = idx
+    let declared = idx
         .layout(src, tokens)
-        .uses_in(src, tokens, tokens[name].text(src), 0..name);
-    uses.iter().rev().map(|&k| k as usize).find(|&k| {
-        // In a block around `name`: its innermost bracket is still open there.
-        let around = openers
+        .declarations(src, tokens, tokens[name].text(src));
+    let before = &declared[..declared.partition_point(|&k| (k as usize) < name)];
+    // In a block around `name`: its innermost bracket is still open there.
+    before.iter().rev().map(|&k| k as usize).find(|&k| {
+        openers
             .of(k)
-            .is_none_or(|o| openers.close_of(o).is_none_or(|c| c > name));
-        around
-            && prev_significant(tokens, k)
-                .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let" | b"var"))
+            .is_none_or(|o| openers.close_of(o).is_none_or(|c| c > name))
     })
 }
 
