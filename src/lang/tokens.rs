@@ -384,38 +384,19 @@ impl Layout {
     /// The tokens spelled `name` where it is given a value or defined (see `assigned`), in
     /// order: a question about a name's assignments does not read each of its uses.
     pub fn assignments(&self, src: &[u8], tokens: &[Token], name: &[u8]) -> &[u32] {
-        let assigned = self.assigned.get_or_init(|| {
-            let mut assigned: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
-            for (j, t) in tokens.iter().enumerate() {
-                if t.kind == TokKind::Ident && is_assigned(src, tokens, j) {
-                    assigned
-                        .entry(t.text(src).into())
-                        .or_default()
-                        .push(j as u32);
-                }
-            }
-            assigned
-        });
+        let assigned = self
+            .assigned
+            .get_or_init(|| identifiers_where(src, tokens, |j| is_assigned(src, tokens, j)));
         assigned.get(name).map_or(&[][..], |v| &v[..])
     }
 
     /// The tokens of `name` where `const`, `let` or `var` declares it, in order.
     pub fn declarations(&self, src: &[u8], tokens: &[Token], name: &[u8]) -> &[u32] {
         let declared = self.declared.get_or_init(|| {
-            let mut declared: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
-            for (j, t) in tokens.iter().enumerate() {
-                let keyword = || {
-                    prev_significant(tokens, j)
-                        .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let" | b"var"))
-                };
-                if t.kind == TokKind::Ident && keyword() {
-                    declared
-                        .entry(t.text(src).into())
-                        .or_default()
-                        .push(j as u32);
-                }
-            }
-            declared
+            identifiers_where(src, tokens, |j| {
+                prev_significant(tokens, j)
+                    .is_some_and(|d| matches!(tokens[d].text(src), b"const" | b"let" | b"var"))
+            })
         });
         declared.get(name).map_or(&[][..], |v| &v[..])
     }
@@ -497,6 +478,21 @@ fn index_templates(
                 uses.push(j as u32);
             }
         });
+    }
+    index
+}
+
+/// The identifier tokens `keep` accepts, by their name, in order.
+fn identifiers_where(
+    src: &[u8],
+    tokens: &[Token],
+    keep: impl Fn(usize) -> bool,
+) -> std::collections::HashMap<Box<[u8]>, Vec<u32>> {
+    let mut index: std::collections::HashMap<Box<[u8]>, Vec<u32>> = Default::default();
+    for (j, t) in tokens.iter().enumerate() {
+        if t.kind == TokKind::Ident && keep(j) {
+            index.entry(t.text(src).into()).or_default().push(j as u32);
+        }
     }
     index
 }
