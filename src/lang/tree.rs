@@ -865,6 +865,33 @@ fn builds_own_query(src: &[u8], end: usize, own_params: bool) -> bool {
         .any(|call| rest.starts_with(call))
 }
 
+/// The leaves under `node` at each place its text spells `name` (overlapping places too), in
+/// text order: found where the text says it, not by a walk of every node. A leaf may come
+/// more than once.
+pub fn leaves_spelled<'t, 'a>(
+    src: &'a [u8],
+    node: tree_sitter::Node<'t>,
+    name: &'a [u8],
+) -> impl Iterator<Item = tree_sitter::Node<'t>> + 'a
+where
+    't: 'a,
+{
+    let finder = memchr::memmem::Finder::new(name);
+    let body = &src[node.byte_range()];
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        if name.is_empty() {
+            return None;
+        }
+        let at = finder.find(&body[from..])? + from;
+        from = at + 1;
+        Some(node.start_byte() + at)
+    })
+    .flat_map(move |at| {
+        descendants_overlapping(node, at, at + name.len()).filter(|n| n.child_count() == 0)
+    })
+}
+
 /// The name `node` is read only to name its query: `const q = url.searchParams;` where,
 /// within `function`, `q` only adds to it (`q.set(…)`), so that query is still sent by the
 /// requests that read `url`, not read by anything else. The alias's leaves come from `index`
@@ -909,13 +936,7 @@ fn aliases_own_query<'t>(
                 .get(bare(name))
                 .is_some_and(|named| named.iter().any(read_otherwise))
         }
-        None => {
-            let body = &src[function.byte_range()];
-            !memchr::memmem::find_iter(body, name).any(|at| {
-                let at = function.start_byte() + at;
-                descendants_overlapping(*function, at, at + name.len()).any(|n| read_otherwise(&n))
-            })
-        }
+        None => !leaves_spelled(src, *function, name).any(|n| read_otherwise(&n)),
     }
 }
 
@@ -1110,20 +1131,7 @@ fn single_use_local<'t>(
             let named = leaves.get(name).map_or(&[][..], |v| &v[..]);
             named.iter().any(|&node| more_than_two(node))
         }
-        None => {
-            let finder = memchr::memmem::Finder::new(name);
-            let body = &src[function.byte_range()];
-            let mut from = 0;
-            let mut third = false;
-            while !third && let Some(at) = finder.find(&body[from..]) {
-                let at = function.start_byte() + from + at;
-                from = at - function.start_byte() + 1; // overlapping matches too
-                third = descendants_overlapping(function, at, at + name.len())
-                    .filter(|node| node.child_count() == 0)
-                    .any(&mut more_than_two);
-            }
-            third
-        }
+        None => leaves_spelled(src, function, name).any(&mut more_than_two),
     };
     !third && occurrences == 2 && rebound_before(src, &function, &name_node, use_at).is_none()
 }

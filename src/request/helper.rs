@@ -187,14 +187,11 @@ fn parameter_name(node: Node) -> Option<Node> {
 /// Every identifier spelled `name` under `node`, in order: found where the text spells it,
 /// not by a walk of every node (a file of many helpers was walked whole once per helper).
 fn identifiers<'t>(node: Node<'t>, src: &[u8], name: &[u8]) -> Vec<Node<'t>> {
-    if name.is_empty() {
-        return Vec::new();
-    }
-    let from = node.start_byte();
-    memchr::memmem::find_iter(&src[node.byte_range()], name)
-        .filter_map(|at| node.descendant_for_byte_range(from + at, from + at + name.len()))
+    let mut found: Vec<Node<'t>> = crate::lang::tree::leaves_spelled(src, node, name)
         .filter(|n| n.kind() == "identifier" && &src[n.byte_range()] == name)
-        .collect()
+        .collect();
+    found.dedup();
+    found
 }
 
 /// The helper's body only adds to the query `name` (`name.set(…)`, `.append(…)`, `.delete(…)`

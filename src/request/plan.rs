@@ -35,6 +35,7 @@ pub fn plan(
     ctx: &super::RuleContext,
 ) -> Plan {
     let src = &file.bytes[..];
+    let idx = Indexes::of(facts);
     if let Some(keys) = crowded_statement(file, facts, lang, p) {
         return manual(
             lang,
@@ -52,7 +53,7 @@ pub fn plan(
             &as_text
         }
         Some(TemplateReading::Unsure(reason)) => {
-            match formatted_where_read(src, &facts.tokens, lang, p, Indexes::of(facts)) {
+            match formatted_where_read(src, &facts.tokens, lang, p, idx) {
                 Some(Ok(found)) => formatted_at_read = Some(found),
                 Some(Err(why)) => return manual(lang, &HintKey::Unknown, why),
                 None => return manual(lang, &HintKey::Unknown, reason.clone()),
@@ -109,19 +110,17 @@ pub fn plan(
                 .hosts
                 .iter()
                 .any(|h| h.kind == crate::hosts::HostKind::Legacy);
-            if let Some(fix) = session_params(src, &facts.tokens, lang, p, Indexes::of(facts))
-                .or_else(|| {
-                    (!retired_in_file)
-                        .then(|| auth_hook_query(src, &facts.tokens, lang, p, Indexes::of(facts)))
-                        .flatten()
-                })
-            {
+            if let Some(fix) = session_params(src, &facts.tokens, lang, p, idx).or_else(|| {
+                (!retired_in_file)
+                    .then(|| auth_hook_query(src, &facts.tokens, lang, p, idx))
+                    .flatten()
+            }) {
                 return fix;
             }
             if let Some(fix) = filled_by_helper(file, facts, lang, p) {
                 return fix;
             }
-            remove_builder_entry(src, &facts.tokens, lang, p, Indexes::of(facts))
+            remove_builder_entry(src, &facts.tokens, lang, p, idx)
         }
     };
     let mut removal = match removal {
@@ -199,15 +198,13 @@ pub fn plan(
     let mut senders = Vec::new();
     // `new URLSearchParams()` whose only entry a statement sets: it goes whole, or by hand.
     let emptied_search_params = token_at(&facts.tokens, p.span.start)
-        .and_then(|k| search_params_statement(src, &facts.tokens, lang, k, Indexes::of(facts)))
-        .is_some_and(|statement| {
-            search_params_emptied(src, &facts.tokens, statement, Indexes::of(facts))
-        });
+        .and_then(|k| search_params_statement(src, &facts.tokens, lang, k, idx))
+        .is_some_and(|statement| search_params_emptied(src, &facts.tokens, statement, idx));
     let placed = sent_in_place
         .ok_or(())
         .or_else(|()| place::place(&req))
         .or_else(|reason| {
-            match variable_use(src, &facts.tokens, lang, p, Indexes::of(facts))
+            match variable_use(src, &facts.tokens, lang, p, idx)
                 .or_else(|| search_params_sender(&req, p, &mut unsent_reads, &mut senders))
                 .or_else(|| string_builder_target(src, &facts.tokens, lang, p))
             {
@@ -224,15 +221,7 @@ pub fn plan(
                 {
                     // `query = {"apikey": k}` then `get(url, params=query)`: an emptied dict
                     // would be noise, so the assignment and the argument go with the key.
-                    let deleted = sole_key_query(
-                        src,
-                        &facts.tokens,
-                        Indexes::of(facts),
-                        lang,
-                        p,
-                        binding,
-                        &at,
-                    )?;
+                    let deleted = sole_key_query(src, &facts.tokens, idx, lang, p, binding, &at)?;
                     through = Some(VariableUse {
                         binding,
                         use_at: at.start,
@@ -263,12 +252,10 @@ pub fn plan(
                     // So is a `URLSearchParams` query, read into the URL where it is used.
                     let key_tok = token_at(&facts.tokens, p.span.start);
                     let search_params = key_tok.is_some_and(|k| {
-                        search_params_call(src, &facts.tokens, lang, k, Indexes::of(facts))
-                            .is_some()
+                        search_params_call(src, &facts.tokens, lang, k, idx).is_some()
                     });
-                    let url_search_params = key_tok.and_then(|k| {
-                        search_params_statement(src, &facts.tokens, lang, k, Indexes::of(facts))
-                    });
+                    let url_search_params = key_tok
+                        .and_then(|k| search_params_statement(src, &facts.tokens, lang, k, idx));
                     let followed = Request {
                         at,
                         builder: req.builder
@@ -309,16 +296,9 @@ pub fn plan(
                 }
                 // `url.searchParams.set(…)` whose URL is not followed: say what goes where.
                 None => Err(token_at(&facts.tokens, p.span.start)
-                    .and_then(|k| {
-                        search_params_statement(src, &facts.tokens, lang, k, Indexes::of(facts))
-                    })
+                    .and_then(|k| search_params_statement(src, &facts.tokens, lang, k, idx))
                     .map_or(reason, |statement| {
-                        let emptied = search_params_emptied(
-                            src,
-                            &facts.tokens,
-                            statement,
-                            Indexes::of(facts),
-                        );
+                        let emptied = search_params_emptied(src, &facts.tokens, statement, idx);
                         let advice = search_params_advice(src, &facts.tokens, statement, emptied);
                         if senders.is_empty() {
                             return advice;
@@ -1587,8 +1567,8 @@ fn search_params_reads(
         }
         uses.push(k as usize);
     }
+    // Names and templates are different tokens: in order, none twice.
     uses.sort_unstable();
-    uses.dedup();
     let uses: Vec<_> = uses.into_iter().map(|k| tokens[k].span()).collect();
     (!uses.is_empty()).then(|| (tokens[declared].start(), uses))
 }
